@@ -1,0 +1,31 @@
+// One restricted-imports zone per row of ARCHITECTURE.md's layering table.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = { group: ['node:*'], message: 'core/common/renderer must stay free of Node APIs' };
+const electron = { group: ['electron'], message: 'only electron-main and preload import electron' };
+const npmPackages = { regex: '^[^./]', message: 'core imports nothing outside itself' };
+const zone = (files, patterns) => ({
+  files,
+  rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns }] },
+});
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'tests/fixtures/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-constant-condition': ['error', { checkLoops: false }],
+    },
+  },
+  zone(['src-workers/core/**/*.ts'], [nodeBuiltins, electron, npmPackages, { group: ['**/src-main/**', '**/tasks/**', '**/io/**'], message: 'core imports nothing outside itself' }]),
+  zone(['src-main/common/**/*.ts'], [nodeBuiltins, electron, { group: ['**/node/**', '**/cli/**', '**/tasks/**', '**/io/**', '**/src-renderer/**'], message: 'common imports only core' }]),
+  zone(['src-workers/tasks/**/*.ts', 'src-workers/io/**/*.ts'], [electron, { group: ['**/src-main/node/**', '**/src-main/cli/**', '**/src-renderer/**'], message: 'tasks and io import only core, common, node:* and sharp' }]),
+  zone(['src-main/node/**/*.ts'], [electron, { group: ['**/src-renderer/**', '**/tasks/*.task.js', '**/cli/**'], message: 'node services load tasks by file name through piscina' }]),
+  zone(['src-main/cli/**/*.ts'], [electron, { group: ['**/src-renderer/**', '**/electron-main/**'], message: 'the CLI drives node services without a window' }]),
+  zone(['src-main/electron-main/**/*.ts'], [{ group: ['**/src-renderer/**'], message: 'main never imports the renderer' }]),
+  zone(['src-main/preload/**/*.ts'], [nodeBuiltins, { group: ['**/node/**', '**/src-workers/**'], message: 'preload exposes invoke and on only' }]),
+  zone(['src-renderer/**/*.{ts,tsx}'], [nodeBuiltins, electron, { group: ['**/src-main/node/**', '**/src-main/cli/**', '**/src-workers/tasks/**', '**/src-workers/io/**'], message: 'the renderer talks to services only through the typed API' }]),
+);

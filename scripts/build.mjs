@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+// `npm run build` (also run by `npm install` through `prepare`): compile the TypeScript projects to
+// dist/ and bundle the renderer with Vite into dist/renderer.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+function run(label, args) {
+  const result = spawnSync(process.execPath, args, { stdio: 'inherit' });
+  if (result.status !== 0) {
+    console.error(`build: ${label} failed`);
+    process.exit(result.status ?? 1);
+  }
+}
+run('tsc', [require.resolve('typescript/bin/tsc'), '-b', 'tsconfig.build.json']);
+if (existsSync('src-renderer/index.html')) {
+  run('vite', [require.resolve('vite/bin/vite.js'), 'build', '--config', 'src-renderer/vite.config.ts', '--logLevel', 'warn']);
+}

@@ -1,0 +1,9 @@
+import type { CliCommand } from './command.js';
+
+/**
+ * Subcommands, loaded lazily so that `owb info` does not pay for SQLite or sharp start-up.
+ * Add one line per file in `commands/`.
+ */
+export const commandLoaders: Record<string, () => Promise<{ command: CliCommand }>> = {
+
+};

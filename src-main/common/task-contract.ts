@@ -1,0 +1,26 @@
+/**
+ * TaskMap: the contract between main-side services and piscina workers (ARCHITECTURE.md).
+ * Each key is a task kind, implemented by `src-workers/tasks/<kind>.task.ts` whose default export takes
+ * `TaskMap[K]['input']` and resolves to `TaskMap[K]['output']`. Pixel buffers travel as transferable or
+ * shared typed arrays, never as JSON.
+ *
+ * Add a kind by adding a key here (importing its DTO types from `./tasks/<area>.ts`) and a task file.
+ */
+export interface TaskMap {
+  /** Echoes its input after optional busy-work; used to test the pool itself (timeouts, crashes, progress). */
+  'pool-probe': {
+    input: { mode: 'echo' | 'throw' | 'crash' | 'sleep' | 'progress'; value?: number; sleepMs?: number };
+    output: { value: number; threadId: number };
+  };
+}
+
+export type TaskKind = keyof TaskMap;
+export type TaskInput<K extends TaskKind> = TaskMap[K]['input'];
+export type TaskOutput<K extends TaskKind> = TaskMap[K]['output'];
+
+/** Progress posted by a task through the MessagePort the pool hands it as `progressPort`. */
+export interface TaskProgress {
+  done: number;
+  total: number;
+  label?: string;
+}

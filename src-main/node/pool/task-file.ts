@@ -1,0 +1,21 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { TaskKind } from '../../common/task-contract.js';
+
+/**
+ * Resolves the worker file of a task kind. Services never import task files (ARCHITECTURE.md);
+ * piscina loads them by name. From sources (tests, tsx) the `.ts` file is used, from `dist` the `.js`.
+ */
+export function taskFile(kind: TaskKind | string): string {
+  const here = fileURLToPath(import.meta.url);
+  const fromSource = here.endsWith('.ts');
+  const url = new URL(`../../../src-workers/tasks/${kind}.task.${fromSource ? 'ts' : 'js'}`, import.meta.url);
+  const path = fileURLToPath(url);
+  if (!existsSync(path)) throw new Error(`no worker file for task '${kind}' at ${path}`);
+  return path;
+}
+
+/** True when this module runs from TypeScript sources, so workers need the tsx loader too. */
+export function runningFromSource(): boolean {
+  return fileURLToPath(import.meta.url).endsWith('.ts');
+}
