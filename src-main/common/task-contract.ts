@@ -1,3 +1,5 @@
+import type { ProcessFrameInput, ProcessFrameOutput } from './tasks/process-frame.js';
+
 /**
  * TaskMap: the contract between main-side services and piscina workers (ARCHITECTURE.md).
  * Each key is a task kind, implemented by `src-workers/tasks/<kind>.task.ts` whose default export takes
@@ -12,6 +14,8 @@ export interface TaskMap {
     input: { mode: 'echo' | 'throw' | 'crash' | 'sleep' | 'progress'; value?: number; sleepMs?: number };
     output: { value: number; threadId: number };
   };
+  /** One watched-folder frame: statistics, then detection and photometry as its profile asks. */
+  'process-frame': { input: ProcessFrameInput; output: ProcessFrameOutput };
 }
 
 export type TaskKind = keyof TaskMap;

@@ -1,0 +1,62 @@
+/**
+ * DTOs of the `process-frame` task: what a watched-folder job asks a worker to do with one frame and what
+ * comes back. Source catalogs are columnar (struct of arrays), moved back as transferables.
+ */
+
+/** Per-source columns as the catalog stores them; every array has `count` entries. */
+export interface SourceColumns {
+  count: number;
+  /** 0-based pixel centres. */
+  x: Float64Array | Float32Array;
+  y: Float64Array | Float32Array;
+  xErr?: Float64Array | Float32Array;
+  yErr?: Float64Array | Float32Array;
+  ra?: Float64Array;
+  dec?: Float64Array;
+  flux?: Float64Array | Float32Array;
+  fluxErr?: Float64Array | Float32Array;
+  fluxAuto?: Float64Array | Float32Array;
+  mag?: Float64Array | Float32Array;
+  magErr?: Float64Array | Float32Array;
+  a?: Float64Array | Float32Array;
+  b?: Float64Array | Float32Array;
+  theta?: Float64Array | Float32Array;
+  fwhm?: Float64Array | Float32Array;
+  snr?: Float64Array | Float32Array;
+  flags?: Int32Array | Uint32Array | Uint16Array | Uint8Array;
+}
+
+export interface ProcessFrameSteps {
+  /** Detection parameters; absent = no detection. */
+  detect?: { threshSigma?: number; minAreaPx?: number };
+  /** Aperture photometry on the detections; absent = none. */
+  photometry?: { radiusPx?: number; annulusPx?: [number, number] };
+  /** Master frames to apply before detection (paths), when calibration is asked for. */
+  calibrate?: { bias?: string; dark?: string; flat?: string };
+}
+
+export interface ProcessFrameInput {
+  path: string;
+  /** Expected content hash; the task refuses a file whose bytes changed since ingest. */
+  contentHash?: string;
+  hdu?: number;
+  steps: ProcessFrameSteps;
+}
+
+export interface FrameQuality {
+  medianAdu?: number;
+  madAdu?: number;
+  minAdu?: number;
+  maxAdu?: number;
+  fwhmPx?: number;
+}
+
+export interface ProcessFrameOutput {
+  width: number;
+  height: number;
+  quality: FrameQuality;
+  /** Which steps ran, e.g. ['stats', 'detect', 'photometry']; steps whose engine is missing are skipped. */
+  ran: string[];
+  skipped: string[];
+  sources?: SourceColumns;
+}
