@@ -1,0 +1,33 @@
+/**
+ * Public surface of the FITS core: parse and encode FITS bytes (no file access; see `src-workers/io`).
+ * Card → header → HDU → data, as astropy.io.fits layers it.
+ */
+export { FitsHeader, COMMENTARY_KEYS, formatCard, parseCard, type FitsCard, type FitsValue } from './header.js';
+export {
+  parseFits,
+  parseHeaderUnit,
+  dataLayout,
+  checkMagic,
+  BLOCK,
+  type FitsHdu,
+  type HduKind,
+  type ParseOptions,
+  type ParsedFits,
+  type DataLayout,
+  type HeaderUnit,
+} from './parse.js';
+export {
+  decodePixels,
+  decodeImageHdu,
+  encodePixels,
+  scalingFromHeader,
+  defaultScaling,
+  imageShape,
+  rowRange,
+  type PixelScaling,
+  type EncodeScaling,
+  type ImageReadOptions,
+} from './pixels.js';
+export { encodeFits, imageHdu, headerBytes, isStructuralKey, type EncodeHdu, type EncodeOptions, type ImageHduOptions, type HeaderInput } from './encode.js';
+export { onesComplementSum, encodeChecksum, addSums } from './checksum.js';
+export { verifyChecksums, type ChecksumReport } from './verify.js';

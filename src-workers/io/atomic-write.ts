@@ -1,0 +1,42 @@
+/**
+ * Atomic file writes: the bytes go to a temporary file in the destination folder, are fsynced, and
+ * the file is renamed over the destination, so readers never see a half-written file and a crash
+ * leaves either the old file or the new one.
+ */
+import { randomBytes } from 'node:crypto';
+import { open, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+export async function writeFileAtomic(path: string, bytes: Uint8Array | string): Promise<void> {
+  const dir = dirname(path);
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const fh = await open(tmp, 'wx', 0o644);
+  try {
+    const data = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes;
+    let off = 0;
+    while (off < data.length) {
+      const { bytesWritten } = await fh.write(data, off, Math.min(data.length - off, 1 << 26), off);
+      off += bytesWritten;
+    }
+    await fh.sync();
+  } catch (error) {
+    await fh.close().catch(() => undefined);
+    await unlink(tmp).catch(() => undefined);
+    throw error;
+  }
+  await fh.close();
+  try {
+    await rename(tmp, path);
+  } catch (error) {
+    await unlink(tmp).catch(() => undefined);
+    throw error;
+  }
+  // Make the rename itself durable where the platform allows fsync on a directory.
+  try {
+    const dh = await open(dir, 'r');
+    await dh.sync().catch(() => undefined);
+    await dh.close();
+  } catch {
+    /* directories cannot be opened for fsync on every platform */
+  }
+}
