@@ -5,5 +5,6 @@ import type { CliCommand } from './command.js';
  * Add one line per file in `commands/`.
  */
 export const commandLoaders: Record<string, () => Promise<{ command: CliCommand }>> = {
+  db: () => import('./commands/db.js'),
 
 };

@@ -1,0 +1,58 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { migrations, type Migration } from './migrations/index.js';
+
+export type SqliteDatabase = Database.Database;
+
+export interface OpenOptions {
+  readonly?: boolean;
+  /** Milliseconds a writer waits for another process's lock before failing [10000]. */
+  busyTimeoutMs?: number;
+  /** For tests: the migration list to apply [all]. */
+  migrations?: readonly Migration[];
+}
+
+/**
+ * Opens (creating when needed) a catalog database: WAL journal, busy timeout, foreign keys on, and every
+ * pending migration applied in one transaction, the version kept in `PRAGMA user_version`.
+ */
+export function openDatabase(path: string, options: OpenOptions = {}): SqliteDatabase {
+  if (!options.readonly && path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  db.pragma(`busy_timeout = ${Math.max(0, Math.round(options.busyTimeoutMs ?? 10_000))}`);
+  db.pragma('foreign_keys = ON');
+  if (!options.readonly) {
+    db.pragma('journal_mode = WAL');
+    // WAL + NORMAL is durable against process crashes (the case we guard); only power loss may lose the
+    // last commits, never corrupt the file.
+    db.pragma('synchronous = NORMAL');
+    db.pragma('temp_store = MEMORY');
+    migrate(db, options.migrations ?? migrations);
+  }
+  db.pragma('cache_size = -65536');
+  return db;
+}
+
+/** Applies migrations newer than `user_version`, all in one transaction. Returns the new version. */
+export function migrate(db: SqliteDatabase, list: readonly Migration[] = migrations): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  const latest = list.length;
+  if (current > latest) {
+    throw new Error(`${db.name}: catalog schema version ${current} is newer than this workbench knows (${latest})`);
+  }
+  if (current === latest) return current;
+  db.transaction(() => {
+    for (const m of list.slice(current)) {
+      if (m.version !== list.indexOf(m) + 1) throw new Error(`migration '${m.name}' is numbered ${m.version} out of order`);
+      if (typeof m.up === 'string') db.exec(m.up);
+      else m.up(db);
+    }
+    db.pragma(`user_version = ${latest}`);
+  }).immediate();
+  return latest;
+}
+
+export function schemaVersion(db: SqliteDatabase): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}

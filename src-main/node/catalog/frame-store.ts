@@ -1,0 +1,96 @@
+import type { SqliteDatabase } from './database.js';
+
+/** What ingest learned from a frame's header (all optional: a corrupt header leaves them empty). */
+export interface FrameMeta {
+  header?: Record<string, unknown>;
+  frameType?: string;
+  filter?: string;
+  exposureSec?: number;
+  dateObs?: string;
+  mjd?: number;
+  width?: number;
+  height?: number;
+  raCenter?: number;
+  decCenter?: number;
+}
+
+export interface IngestRequest {
+  contentHash: string;
+  path: string;
+  fileName: string;
+  sizeBytes: number;
+  mtimeMs: number;
+  meta: FrameMeta;
+  /** The job to queue for a new frame; omitted = file the frame only. */
+  job?: { kind: string; profile: string; maxAttempts: number };
+}
+
+export interface IngestResult {
+  frameId: number;
+  /** False when the content was already known (a copy, rename or rescan). */
+  isNew: boolean;
+  jobId?: number;
+}
+
+/**
+ * Frame ingest in one transaction: the frame, the path it was seen at and its job commit together, so a
+ * crash leaves either all three or none. Known content adds a path, never a second frame or job.
+ */
+export class FrameStore {
+  private readonly byPath;
+  private readonly byHash;
+  private readonly insertFrame;
+  private readonly upsertPath;
+  private readonly insertJob;
+  private readonly ingestTx;
+
+  constructor(private readonly db: SqliteDatabase) {
+    this.byPath = db.prepare('SELECT frame_id AS frameId, size_bytes AS sizeBytes, mtime_ms AS mtimeMs FROM frame_paths WHERE path = ?');
+    this.byHash = db.prepare('SELECT id FROM frames WHERE content_hash = ?');
+    this.insertFrame = db.prepare(
+      `INSERT INTO frames (content_hash, path, file_name, size_bytes, header_json, frame_type, filter, exposure_sec,
+         date_obs, mjd, width, height, ra_center, dec_center, status, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.upsertPath = db.prepare(
+      `INSERT INTO frame_paths (path, frame_id, size_bytes, mtime_ms, seen_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT(path) DO UPDATE SET frame_id = excluded.frame_id, size_bytes = excluded.size_bytes,
+         mtime_ms = excluded.mtime_ms, seen_at = excluded.seen_at`,
+    );
+    this.insertJob = db.prepare(
+      'INSERT INTO jobs (kind, frame_id, profile, state, max_attempts, created_at) VALUES (?, ?, ?, \'queued\', ?, ?)',
+    );
+    this.ingestTx = db.transaction((r: IngestRequest): IngestResult => {
+      const now = Date.now();
+      const known = this.byHash.get(r.contentHash) as { id: number } | undefined;
+      if (known) {
+        this.upsertPath.run(r.path, known.id, r.sizeBytes, r.mtimeMs, now);
+        return { frameId: known.id, isNew: false };
+      }
+      const m = r.meta;
+      const frameId = Number(
+        this.insertFrame.run(
+          r.contentHash, r.path, r.fileName, r.sizeBytes, m.header ? JSON.stringify(m.header) : null, m.frameType ?? 'unknown',
+          m.filter ?? null, m.exposureSec ?? null, m.dateObs ?? null, m.mjd ?? null, m.width ?? null, m.height ?? null,
+          m.raCenter ?? null, m.decCenter ?? null, r.job ? 'queued' : 'filed', now,
+        ).lastInsertRowid,
+      );
+      this.upsertPath.run(r.path, frameId, r.sizeBytes, r.mtimeMs, now);
+      const jobId = r.job ? Number(this.insertJob.run(r.job.kind, frameId, r.job.profile, r.job.maxAttempts, now).lastInsertRowid) : undefined;
+      return { frameId, isNew: true, jobId };
+    });
+  }
+
+  /**
+   * The frame already ingested from `path` when its size and modification time are unchanged (a start-up
+   * rescan then costs one lookup instead of a hash).
+   */
+  knownUnchanged(path: string, sizeBytes: number, mtimeMs: number): number | undefined {
+    const row = this.byPath.get(path) as { frameId: number; sizeBytes: number; mtimeMs: number } | undefined;
+    return row && row.sizeBytes === sizeBytes && row.mtimeMs === mtimeMs ? row.frameId : undefined;
+  }
+
+  ingest(request: IngestRequest): IngestResult {
+    return this.ingestTx.immediate(request);
+  }
+}

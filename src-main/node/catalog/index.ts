@@ -1,0 +1,13 @@
+/** The catalog's public surface (used by jobs, watch, the CLI and `owb serve`). */
+export { Catalog, COUNTED_TABLES, JOB_STATES } from './catalog.js';
+export type { CatalogStats, CandidateRow, FrameRow, FrameSort, JobRow, JobState, LabelRow, MeasurementRow, Page, SourceRow } from './catalog.js';
+export { openDatabase, migrate, schemaVersion } from './database.js';
+export type { OpenOptions, SqliteDatabase } from './database.js';
+export { FrameStore } from './frame-store.js';
+export type { FrameMeta, IngestRequest, IngestResult } from './frame-store.js';
+export { FrameResultWriter } from './frame-results.js';
+export type { CommitOptions, CommitSummary } from './frame-results.js';
+export { SourceWriter } from './source-writer.js';
+export { SpatialIndex } from './spatial-index.js';
+export type { ConeHit, SkyObject } from './spatial-index.js';
+export { angularDistanceArcsec, unitVector } from './sky.js';

@@ -1,0 +1,12 @@
+import { migration001 } from './001-initial.js';
+
+/** One schema step: `up` runs inside the migration transaction; `version` equals its position (1-based). */
+export interface Migration {
+  version: number;
+  name: string;
+  /** SQL script, or a function for steps that need logic. */
+  up: string | ((db: import('better-sqlite3').Database) => void);
+}
+
+/** Append-only list: the schema version of a database is `PRAGMA user_version`. */
+export const migrations: readonly Migration[] = [migration001];

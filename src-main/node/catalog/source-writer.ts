@@ -1,0 +1,69 @@
+import type { Statement } from 'better-sqlite3';
+import type { SourceColumns } from '../../common/tasks/process-frame.js';
+import type { SqliteDatabase } from './database.js';
+
+/** Column order of `sources` after `id` (kept in one place so the batch statement and the binder agree). */
+const COLUMNS = [
+  'frame_id', 'idx', 'x', 'y', 'x_err', 'y_err', 'ra', 'dec', 'flux', 'flux_err', 'flux_auto',
+  'mag', 'mag_err', 'a', 'b', 'theta', 'fwhm', 'snr', 'flags', 'object_id',
+] as const;
+/** Rows per multi-row INSERT: binding 64 rows per call removes most of the per-statement overhead. */
+const BATCH_ROWS = 64;
+
+type Column = ArrayLike<number> | undefined;
+
+/**
+ * Batched insert of columnar sources with prepared multi-row statements. Call inside a transaction (the
+ * job's commit); the first inserted rowid is returned, rows get consecutive ids in `idx` order.
+ */
+export class SourceWriter {
+  private readonly single: Statement;
+  private readonly batch: Statement;
+  private readonly params = new Array<number | null>(COLUMNS.length * BATCH_ROWS);
+
+  constructor(private readonly db: SqliteDatabase) {
+    const one = `(${COLUMNS.map(() => '?').join(', ')})`;
+    const head = `INSERT INTO sources (${COLUMNS.join(', ')}) VALUES `;
+    this.single = db.prepare(head + one);
+    this.batch = db.prepare(head + new Array(BATCH_ROWS).fill(one).join(', '));
+  }
+
+  /**
+   * Inserts `sources` for `frameId`; `objectIds` (optional) links each row to its cross-matched object.
+   * Returns the ids of the inserted rows.
+   */
+  insert(frameId: number, sources: SourceColumns, objectIds?: ArrayLike<number | null>): number[] {
+    const n = sources.count;
+    const cols: Column[] = [
+      undefined, undefined, sources.x, sources.y, sources.xErr, sources.yErr, sources.ra, sources.dec,
+      sources.flux, sources.fluxErr, sources.fluxAuto, sources.mag, sources.magErr, sources.a, sources.b,
+      sources.theta, sources.fwhm, sources.snr, sources.flags, undefined,
+    ];
+    const width = COLUMNS.length;
+    const ids: number[] = new Array(n);
+    const p = this.params;
+    let i = 0;
+    const fill = (target: (number | null)[], row: number, offset: number): void => {
+      target[offset] = frameId;
+      target[offset + 1] = row;
+      for (let c = 2; c < width - 1; c++) {
+        const col = cols[c];
+        const v = col === undefined ? null : col[row];
+        target[offset + c] = v === null || Number.isNaN(v) ? (c === 18 ? 0 : null) : v;
+      }
+      target[offset + width - 1] = objectIds ? (objectIds[row] ?? null) : null;
+    };
+    while (n - i >= BATCH_ROWS) {
+      for (let r = 0; r < BATCH_ROWS; r++) fill(p, i + r, r * width);
+      const last = Number(this.batch.run(p).lastInsertRowid);
+      for (let r = 0; r < BATCH_ROWS; r++) ids[i + r] = last - BATCH_ROWS + 1 + r;
+      i += BATCH_ROWS;
+    }
+    const one = new Array<number | null>(width);
+    for (; i < n; i++) {
+      fill(one, i, 0);
+      ids[i] = Number(this.single.run(one).lastInsertRowid);
+    }
+    return ids;
+  }
+}
