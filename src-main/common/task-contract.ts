@@ -1,3 +1,4 @@
+import type { Result } from './result.js';
 import type { ProcessFrameInput, ProcessFrameOutput } from './tasks/process-frame.js';
 
 /**
@@ -15,7 +16,7 @@ export interface TaskMap {
     output: { value: number; threadId: number };
   };
   /** One watched-folder frame: statistics, then detection and photometry as its profile asks. */
-  'process-frame': { input: ProcessFrameInput; output: ProcessFrameOutput };
+  'process-frame': { input: ProcessFrameInput; output: Result<ProcessFrameOutput> };
 }
 
 export type TaskKind = keyof TaskMap;
