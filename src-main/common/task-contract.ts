@@ -1,5 +1,6 @@
 import type { Result } from './result.js';
 import type { ProcessFrameInput, ProcessFrameOutput } from './tasks/process-frame.js';
+import type { SynthGenerateInput, SynthGenerateOutput } from './tasks/synth.js';
 
 /**
  * TaskMap: the contract between main-side services and piscina workers (ARCHITECTURE.md).
@@ -17,6 +18,8 @@ export interface TaskMap {
   };
   /** One watched-folder frame: statistics, then detection and photometry as its profile asks. */
   'process-frame': { input: ProcessFrameInput; output: Result<ProcessFrameOutput> };
+  /** Renders, encodes and atomically writes a batch of synthetic-dataset images (`owb synth`). */
+  'synth-generate': { input: SynthGenerateInput; output: SynthGenerateOutput };
 }
 
 export type TaskKind = keyof TaskMap;

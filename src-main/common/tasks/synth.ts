@@ -1,0 +1,17 @@
+import type { SynthConfig } from '../../../src-workers/core/synth/config.js';
+
+/** Input of the `synth-generate` task: render, encode and write the listed images of a dataset. */
+export interface SynthGenerateInput {
+  /** The resolved (validated) configuration. */
+  config: SynthConfig;
+  /** Absolute output folder; the layout folders already exist. */
+  outDir: string;
+  /** Global image indices to (re)write. */
+  indices: number[];
+}
+
+/** What one `synth-generate` task wrote. */
+export interface SynthGenerateOutput {
+  written: number;
+  bytes: number;
+}
