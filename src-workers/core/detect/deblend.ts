@@ -1,0 +1,206 @@
+/**
+ * Multi-threshold deblending (SExtractor manual §"Deblending"; Bertin & Arnouts 1996 §2.3): the pixels of
+ * a parent are thresholded at `nthresh` levels spaced exponentially between the detection threshold and the
+ * peak; a branch becomes a separate object when its integrated (filtered) flux exceeds `cont` × the parent's
+ * and at least one other branch at the same level does too. Pixels below the splitting level go to the
+ * child with the highest Gaussian-model likelihood (from the child's own moments).
+ */
+
+/** Pixel data of one parent, tile-local. */
+export interface ParentPixels {
+  /** Number of pixels. */
+  n: number;
+  /** Pixel x, y (tile-local integers). */
+  x: Int32Array;
+  y: Int32Array;
+  /** Filtered values used for the thresholds. */
+  conv: Float32Array;
+  /** Base (detection) threshold of the parent. */
+  baseThresh: number;
+}
+
+export interface DeblendOptions {
+  nthresh: number;
+  cont: number;
+  minAreaPx: number;
+  /** Parents larger than this are not deblended (flagged) [2 000 000 px]. */
+  maxPixels?: number;
+}
+
+/** Child label (0..count-1) of every parent pixel; `failed` when the parent was too large to deblend. */
+export interface DeblendResult {
+  count: number;
+  label: Int32Array;
+  failed: boolean;
+}
+
+/** Splits one parent into children; a parent that does not split is one child labelled 0. */
+export function deblendParent(p: ParentPixels, options: DeblendOptions): DeblendResult {
+  const { n } = p;
+  const label = new Int32Array(n);
+  const maxPixels = options.maxPixels ?? 2_000_000;
+  if (options.nthresh < 2 || options.cont >= 1 || n < 2 * options.minAreaPx) return { count: 1, label, failed: false };
+  let xmin = Infinity;
+  let xmax = -Infinity;
+  let ymin = Infinity;
+  let ymax = -Infinity;
+  let peak = -Infinity;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    if (p.x[i] < xmin) xmin = p.x[i];
+    if (p.x[i] > xmax) xmax = p.x[i];
+    if (p.y[i] < ymin) ymin = p.y[i];
+    if (p.y[i] > ymax) ymax = p.y[i];
+    if (p.conv[i] > peak) peak = p.conv[i];
+    total += p.conv[i];
+  }
+  const bw = xmax - xmin + 1;
+  const bh = ymax - ymin + 1;
+  if (n > maxPixels || bw * bh > 4 * maxPixels) return { count: 1, label, failed: true };
+  const base = Math.max(p.baseThresh, 1e-30);
+  if (!(peak > base) || !(total > 0)) return { count: 1, label, failed: false };
+  const map = new Int32Array(bw * bh).fill(-1);
+  for (let i = 0; i < n; i++) map[(p.y[i] - ymin) * bw + (p.x[i] - xmin)] = i;
+  const levels = new Float64Array(options.nthresh);
+  for (let k = 1; k < options.nthresh; k++) levels[k] = base * Math.pow(peak / base, k / options.nthresh);
+  const uf = new Int32Array(n);
+  const stamp = new Int32Array(n);
+  let stampCounter = 0;
+  const minFlux = options.cont * total;
+
+  /** Connected components of `subset` above `level`, in order of their first pixel. */
+  const components = (subset: Int32Array, level: number): Int32Array[] => {
+    stampCounter++;
+    for (const i of subset) {
+      if (p.conv[i] > level) {
+        stamp[i] = stampCounter;
+        uf[i] = i;
+      }
+    }
+    for (const i of subset) {
+      if (stamp[i] !== stampCounter) continue;
+      const lx = p.x[i] - xmin;
+      const ly = p.y[i] - ymin;
+      // Neighbours already visited in raster order: left, and the three above.
+      if (lx > 0) link(map[ly * bw + lx - 1], i);
+      if (ly > 0) {
+        const up = (ly - 1) * bw + lx;
+        if (lx > 0) link(map[up - 1], i);
+        link(map[up], i);
+        if (lx < bw - 1) link(map[up + 1], i);
+      }
+    }
+    const groups = new Map<number, number[]>();
+    for (const i of subset) {
+      if (stamp[i] !== stampCounter) continue;
+      const root = findRoot(uf, i);
+      let g = groups.get(root);
+      if (!g) {
+        g = [];
+        groups.set(root, g);
+      }
+      g.push(i);
+    }
+    return [...groups.values()].map((g) => Int32Array.from(g));
+  };
+  const link = (q: number, i: number): void => {
+    if (q < 0 || stamp[q] !== stampCounter) return;
+    const a = findRoot(uf, q);
+    const b = findRoot(uf, i);
+    if (a < b) uf[b] = a;
+    else if (b < a) uf[a] = b;
+  };
+  const significant = (comp: Int32Array): boolean => {
+    if (comp.length < options.minAreaPx) return false;
+    let f = 0;
+    for (const i of comp) f += p.conv[i];
+    return f > minFlux;
+  };
+  const split = (subset: Int32Array, fromLevel: number, depth: number): Int32Array[] => {
+    if (depth > 64) return [subset];
+    for (let k = fromLevel; k < options.nthresh; k++) {
+      const comps = components(subset, levels[k]).filter(significant);
+      if (comps.length >= 2) return comps.flatMap((c) => split(c, k + 1, depth + 1));
+      if (comps.length === 0) break;
+    }
+    return [subset];
+  };
+  const all = new Int32Array(n);
+  for (let i = 0; i < n; i++) all[i] = i;
+  const seeds = split(all, 1, 0);
+  if (seeds.length < 2) return { count: 1, label, failed: false };
+  assignToSeeds(p, seeds, label);
+  return { count: seeds.length, label, failed: false };
+}
+
+function findRoot(uf: Int32Array, a: number): number {
+  while (uf[a] !== a) {
+    uf[a] = uf[uf[a]];
+    a = uf[a];
+  }
+  return a;
+}
+
+/** Seed pixels keep their seed; the others go to the seed maximising peak·exp(−½·Mahalanobis²). */
+function assignToSeeds(p: ParentPixels, seeds: Int32Array[], label: Int32Array): void {
+  const m = seeds.length;
+  const mx = new Float64Array(m);
+  const my = new Float64Array(m);
+  const cxx = new Float64Array(m);
+  const cyy = new Float64Array(m);
+  const cxy = new Float64Array(m);
+  const amp = new Float64Array(m);
+  label.fill(-1);
+  for (let s = 0; s < m; s++) {
+    let sw = 0;
+    let sx = 0;
+    let sy = 0;
+    let peak = 0;
+    for (const i of seeds[s]) {
+      const v = Math.max(p.conv[i], 0);
+      sw += v;
+      sx += v * p.x[i];
+      sy += v * p.y[i];
+      if (v > peak) peak = v;
+      label[i] = s;
+    }
+    const cx = sw > 0 ? sx / sw : p.x[seeds[s][0]];
+    const cy = sw > 0 ? sy / sw : p.y[seeds[s][0]];
+    let x2 = 0;
+    let y2 = 0;
+    let xy = 0;
+    for (const i of seeds[s]) {
+      const v = Math.max(p.conv[i], 0);
+      const dx = p.x[i] - cx;
+      const dy = p.y[i] - cy;
+      x2 += v * dx * dx;
+      y2 += v * dy * dy;
+      xy += v * dx * dy;
+    }
+    x2 = (sw > 0 ? x2 / sw : 0) + 1 / 12;
+    y2 = (sw > 0 ? y2 / sw : 0) + 1 / 12;
+    xy = sw > 0 ? xy / sw : 0;
+    const det = Math.max(x2 * y2 - xy * xy, 1e-6);
+    mx[s] = cx;
+    my[s] = cy;
+    cxx[s] = y2 / det;
+    cyy[s] = x2 / det;
+    cxy[s] = (-2 * xy) / det;
+    amp[s] = peak;
+  }
+  for (let i = 0; i < p.n; i++) {
+    if (label[i] >= 0) continue;
+    let best = 0;
+    let bestScore = -Infinity;
+    for (let s = 0; s < m; s++) {
+      const dx = p.x[i] - mx[s];
+      const dy = p.y[i] - my[s];
+      const score = Math.log(Math.max(amp[s], 1e-30)) - 0.5 * (cxx[s] * dx * dx + cyy[s] * dy * dy + cxy[s] * dx * dy);
+      if (score > bestScore) {
+        bestScore = score;
+        best = s;
+      }
+    }
+    label[i] = best;
+  }
+}

@@ -1,0 +1,12 @@
+/**
+ * Public surface of source detection (SExtractor/SEP class). See `detectSources`.
+ */
+export { detectSources, addApertureFluxes, defaultApertureRadius, resolveDetectOptions } from './detect.js';
+export type { DetectOptions } from './detect.js';
+export { detectRegion } from './detect-region.js';
+export type { RegionOptions, RegionResult, PixelBox, IncompleteParent } from './detect-region.js';
+export type { TileGeometry } from './extract.js';
+export { gaussianKernel1d } from './kernel.js';
+export { deblendParent } from './deblend.js';
+export type { SourceCatalog } from '../catalog/catalog.js';
+export { SourceFlag } from '../catalog/flags.js';

@@ -1,0 +1,289 @@
+import type { BackgroundEvaluator } from '../background/background-model.js';
+import type { SourceCatalog } from '../catalog/catalog.js';
+import { SourceFlag } from '../catalog/flags.js';
+import type { Image } from '../image/image.js';
+import { apertureSumError, circularApertureSum, ellipticalApertureSum } from '../photometry/aperture.js';
+import type { TileGeometry } from './extract.js';
+
+/** Everything the per-object measurements read, shared by all objects of a tile. */
+export interface MeasureContext {
+  image: Image;
+  geometry: TileGeometry;
+  evaluator: BackgroundEvaluator;
+  gainEPerAdu?: number;
+  saturationLevel?: number;
+  /** Non-zero = masked (tile-local). */
+  mask?: Uint8Array;
+}
+
+/**
+ * Pixels of one object (tile-local indices, background-subtracted values) and, for blends, a label map of
+ * the family so that siblings can be excluded (`familyLabel[(y−fy0)·fw + (x−fx0)]`, −1 = not in family).
+ */
+export interface ObjectPixels {
+  index: Int32Array;
+  sub: Float32Array;
+  label: number;
+  family?: { x0: number; y0: number; w: number; h: number; label: Int32Array };
+}
+
+const KRON_FACTOR = 2.5;
+const KRON_MIN_RADIUS = 3.5;
+const KRON_SCAN = 6;
+const WIN_NSIG = 4;
+const FWHM_PER_SIGMA = 2 * Math.sqrt(2 * Math.LN2);
+
+/**
+ * Measures one object into row `row` of `cat` (SExtractor manual §"Measurements"): isophotal flux, peak,
+ * barycentre and second moments (a, b, theta), Kron radius and AUTO flux (factor 2.5, minimum 3.5), half-light
+ * radius, windowed centroid (XWIN: Gaussian window of σ = 2·r½/2.3548, iterated) with its error, and FWHM
+ * from the window-deconvolved second moments. Positions are written in full-frame coordinates.
+ * Returns the reach in px around the barycentre that the measurements read (for tile completeness).
+ */
+export function measureObject(ctx: MeasureContext, obj: ObjectPixels, cat: SourceCatalog, row: number): number {
+  const { image, geometry } = ctx;
+  const w = image.width;
+  const h = image.height;
+  const data = image.data;
+  let flags = 0;
+  // Isophotal quantities.
+  let sum = 0;
+  let sw = 0;
+  let sx = 0;
+  let sy = 0;
+  let peak = -Infinity;
+  let xmin = Infinity;
+  let xmax = -Infinity;
+  let ymin = Infinity;
+  let ymax = -Infinity;
+  const satur = ctx.saturationLevel ?? Number.POSITIVE_INFINITY;
+  const n = obj.index.length;
+  for (let k = 0; k < n; k++) {
+    const i = obj.index[k];
+    const x = i % w;
+    const y = (i - x) / w;
+    const v = obj.sub[k];
+    sum += v;
+    if (v > peak) peak = v;
+    const wv = v > 0 ? v : 0;
+    sw += wv;
+    sx += wv * x;
+    sy += wv * y;
+    if (x < xmin) xmin = x;
+    if (x > xmax) xmax = x;
+    if (y < ymin) ymin = y;
+    if (y > ymax) ymax = y;
+    if (data[i] >= satur) flags |= SourceFlag.SATURATED;
+  }
+  const gx0 = geometry.x0;
+  const gy0 = geometry.y0;
+  if (xmin + gx0 === 0 || ymin + gy0 === 0 || xmax + gx0 === geometry.fullWidth - 1 || ymax + gy0 === geometry.fullHeight - 1) {
+    flags |= SourceFlag.TRUNCATED;
+  }
+  const cx = sw > 0 ? sx / sw : (xmin + xmax) / 2;
+  const cy = sw > 0 ? sy / sw : (ymin + ymax) / 2;
+  let x2 = 0;
+  let y2 = 0;
+  let xy = 0;
+  if (sw > 0) {
+    for (let k = 0; k < n; k++) {
+      const i = obj.index[k];
+      const x = i % w;
+      const y = (i - x) / w;
+      const v = obj.sub[k] > 0 ? obj.sub[k] : 0;
+      const dx = x - cx;
+      const dy = y - cy;
+      x2 += v * dx * dx;
+      y2 += v * dy * dy;
+      xy += v * dx * dy;
+    }
+    x2 /= sw;
+    y2 /= sw;
+    xy /= sw;
+  }
+  // SExtractor's fix for single-pixel-wide or point-like objects.
+  if (x2 * y2 - xy * xy < 1 / 144) {
+    x2 += 1 / 12;
+    y2 += 1 / 12;
+  }
+  const t1 = (x2 + y2) / 2;
+  const t2 = Math.sqrt(((x2 - y2) / 2) ** 2 + xy * xy);
+  const a = Math.sqrt(t1 + t2);
+  const b = Math.sqrt(Math.max(t1 - t2, 0));
+  const thetaDeg = (0.5 * Math.atan2(2 * xy, x2 - y2) * 180) / Math.PI;
+  const det = x2 * y2 - xy * xy;
+  const cxx = y2 / det;
+  const cyy = x2 / det;
+  const cxy = (-2 * xy) / det;
+
+  const bg = ctx.evaluator.at(cx + gx0, cy + gy0);
+  const bkg = bg.background;
+  const rms = bg.rms;
+  const mask = ctx.mask;
+  const family = obj.family;
+  // Pixel value with neighbours replaced by their mirror image through the barycentre (MASK_TYPE CORRECT).
+  const isSibling = (x: number, y: number): boolean => {
+    if (!family) return false;
+    const fx = x - family.x0;
+    const fy = y - family.y0;
+    if (fx < 0 || fy < 0 || fx >= family.w || fy >= family.h) return false;
+    const l = family.label[fy * family.w + fx];
+    return l >= 0 && l !== obj.label;
+  };
+  const raw = (x: number, y: number): number => {
+    if (x < 0 || y < 0 || x >= w || y >= h) return Number.NaN;
+    const i = y * w + x;
+    return mask !== undefined && mask[i] !== 0 ? Number.NaN : data[i];
+  };
+  const valueAt = (index: number): number => {
+    const x = index % w;
+    const y = (index - x) / w;
+    if (!isSibling(x, y)) return raw(x, y);
+    const mx = Math.round(2 * cx - x);
+    const my = Math.round(2 * cy - y);
+    if (isSibling(mx, my)) return bkg;
+    const m = raw(mx, my);
+    return m === m ? m : bkg;
+  };
+
+  // Kron radius: first moment of elliptical radius within KRON_SCAN × the isophotal ellipse.
+  const scanA = KRON_SCAN * a;
+  let kr1 = 0;
+  let kr0 = 0;
+  let nearMasked = false;
+  const sxA = Math.ceil(scanA);
+  for (let y = Math.floor(cy) - sxA; y <= Math.ceil(cy) + sxA; y++) {
+    const dy = y - cy;
+    for (let x = Math.floor(cx) - sxA; x <= Math.ceil(cx) + sxA; x++) {
+      const dx = x - cx;
+      const r2 = cxx * dx * dx + cyy * dy * dy + cxy * dx * dy;
+      if (r2 > KRON_SCAN * KRON_SCAN) continue;
+      const v = x >= 0 && y >= 0 && x < w && y < h ? valueAt(y * w + x) : Number.NaN;
+      if (v !== v) {
+        nearMasked = true;
+        continue;
+      }
+      const s = v - bkg;
+      kr1 += Math.sqrt(r2) * s;
+      kr0 += s;
+    }
+  }
+  let kronRadius = kr0 > 0 && kr1 > 0 ? kr1 / kr0 : Number.NaN;
+  if (!Number.isFinite(kronRadius)) {
+    flags |= SourceFlag.MEASURE_FAILED;
+    kronRadius = KRON_MIN_RADIUS / KRON_FACTOR;
+  }
+  const autoR = Math.max(KRON_FACTOR * kronRadius, KRON_MIN_RADIUS);
+  const auto = ellipticalApertureSum(image, cx, cy, autoR * a, autoR * b, thetaDeg, bkg, 5, valueAt);
+  if (auto.incomplete) flags |= SourceFlag.APERTURE_INCOMPLETE;
+  const fluxAuto = auto.sum;
+  const fluxAutoErr = apertureSumError(auto, rms, ctx.gainEPerAdu);
+
+  // Half-light radius by bisection on exact circular apertures.
+  const rMax = autoR * a;
+  let fluxRadius = Number.NaN;
+  if (fluxAuto > 0) {
+    const half = 0.5 * fluxAuto;
+    let lo = 0;
+    let hi = rMax;
+    if (circularApertureSum(image, cx, cy, hi, bkg, valueAt).sum >= half) {
+      for (let it = 0; it < 14; it++) {
+        const mid = 0.5 * (lo + hi);
+        if (circularApertureSum(image, cx, cy, mid, bkg, valueAt).sum >= half) hi = mid;
+        else lo = mid;
+      }
+      fluxRadius = 0.5 * (lo + hi);
+    }
+  }
+
+  // Windowed centroid.
+  const sigWin = Number.isFinite(fluxRadius) && fluxRadius > 0 ? (2 * fluxRadius) / FWHM_PER_SIGMA : Math.max(a, 0.5);
+  const inv2s2 = 1 / (2 * sigWin * sigWin);
+  const rWin = WIN_NSIG * sigWin;
+  let wx = cx;
+  let wy = cy;
+  let converged = false;
+  let m2 = Number.NaN;
+  let errX = Number.NaN;
+  let errY = Number.NaN;
+  for (let it = 0; it < 16; it++) {
+    let swi = 0;
+    let sdx = 0;
+    let sdy = 0;
+    let sdx2 = 0;
+    let sdy2 = 0;
+    let vx = 0;
+    let vy = 0;
+    const rr = Math.ceil(rWin);
+    for (let y = Math.floor(wy) - rr; y <= Math.ceil(wy) + rr; y++) {
+      const dy = y - wy;
+      for (let x = Math.floor(wx) - rr; x <= Math.ceil(wx) + rr; x++) {
+        const dx = x - wx;
+        const d2 = dx * dx + dy * dy;
+        if (d2 > rWin * rWin) continue;
+        const v = x >= 0 && y >= 0 && x < w && y < h ? valueAt(y * w + x) : Number.NaN;
+        if (v !== v) continue;
+        const s = v - bkg;
+        const g = Math.exp(-d2 * inv2s2);
+        const gs = g * s;
+        swi += gs;
+        sdx += gs * dx;
+        sdy += gs * dy;
+        sdx2 += gs * dx * dx;
+        sdy2 += gs * dy * dy;
+        const varPix = rms * rms + (ctx.gainEPerAdu && ctx.gainEPerAdu > 0 && s > 0 ? s / ctx.gainEPerAdu : 0);
+        vx += g * g * varPix * dx * dx;
+        vy += g * g * varPix * dy * dy;
+      }
+    }
+    if (!(swi > 0)) break;
+    const ddx = (2 * sdx) / swi;
+    const ddy = (2 * sdy) / swi;
+    m2 = (sdx2 + sdy2) / (2 * swi);
+    errX = Math.sqrt((4 * vx) / (swi * swi));
+    errY = Math.sqrt((4 * vy) / (swi * swi));
+    wx += ddx;
+    wy += ddy;
+    if ((wx - cx) ** 2 + (wy - cy) ** 2 > (2 * sigWin + 1) ** 2) break;
+    if (ddx * ddx + ddy * ddy < 4e-8) {
+      converged = true;
+      break;
+    }
+  }
+  if (!converged) {
+    flags |= SourceFlag.MEASURE_FAILED;
+    wx = cx;
+    wy = cy;
+    const isoErr = rms > 0 && sw > 0 ? (rms * Math.sqrt(n) * Math.sqrt(x2 + y2)) / sw : Number.NaN;
+    errX = isoErr;
+    errY = isoErr;
+  }
+  // FWHM: a Gaussian of σs seen through a Gaussian window σw has m2 = σs²σw²/(σs² + σw²).
+  const s2w = sigWin * sigWin;
+  let fwhm: number;
+  if (converged && m2 > 0 && m2 < 0.95 * s2w) fwhm = FWHM_PER_SIGMA * Math.sqrt((m2 * s2w) / (s2w - m2));
+  else fwhm = FWHM_PER_SIGMA * Math.sqrt((a * a + b * b) / 2);
+
+  if (nearMasked) flags |= SourceFlag.NEAR_MASKED;
+  if (obj.family) flags |= SourceFlag.BLENDED;
+  cat.x[row] = wx + gx0;
+  cat.y[row] = wy + gy0;
+  cat.xErr[row] = errX;
+  cat.yErr[row] = errY;
+  cat.fluxAuto[row] = fluxAuto;
+  cat.fluxAutoErr[row] = fluxAutoErr;
+  cat.fluxIso[row] = sum;
+  cat.background[row] = bkg;
+  cat.peak[row] = peak;
+  cat.npix[row] = n;
+  cat.a[row] = a;
+  cat.b[row] = b;
+  cat.theta[row] = thetaDeg;
+  cat.ellipticity[row] = a > 0 ? 1 - b / a : 0;
+  cat.fwhm[row] = fwhm;
+  cat.fluxRadius[row] = fluxRadius;
+  cat.kronRadius[row] = kronRadius;
+  cat.snr[row] = fluxAutoErr > 0 ? fluxAuto / fluxAutoErr : Number.NaN;
+  cat.flags[row] = flags;
+  return Math.ceil(Math.max(scanA, autoR * a, rWin + 2 * sigWin + 1)) + 2;
+}
