@@ -1,4 +1,5 @@
 import type { Result } from './result.js';
+import type { DetectTileInput, DetectTileOutput } from './tasks/detect.js';
 import type { ProcessFrameInput, ProcessFrameOutput } from './tasks/process-frame.js';
 import type { SynthGenerateInput, SynthGenerateOutput } from './tasks/synth.js';
 
@@ -20,6 +21,8 @@ export interface TaskMap {
   'process-frame': { input: ProcessFrameInput; output: Result<ProcessFrameOutput> };
   /** Renders, encodes and atomically writes a batch of synthetic-dataset images (`owb synth`). */
   'synth-generate': { input: SynthGenerateInput; output: SynthGenerateOutput };
+  /** Detects and measures the objects of one strip of a frame (`owb detect --workers N`). */
+  'detect-tile': { input: DetectTileInput; output: DetectTileOutput };
 }
 
 export type TaskKind = keyof TaskMap;

@@ -1,0 +1,75 @@
+import type { SourceCatalog } from './catalog.js';
+import { outputColumns, type OutputColumn } from './columns.js';
+
+/** Shortest decimal that keeps 10 significant digits; NaN as `nan` (Python's float() reads it). */
+function formatNumber(v: number, isInt: boolean): string {
+  if (isInt) return String(v);
+  if (Number.isNaN(v)) return 'nan';
+  if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
+  return String(Number(v.toPrecision(10)));
+}
+
+/** The catalog as CSV with a header row of snake_case column names. */
+export function catalogToCsv(cat: SourceCatalog): string {
+  const cols = outputColumns(cat);
+  const lines = [cols.map((c) => c.name).join(',')];
+  const ints = cols.map((c) => c.data instanceof Int32Array);
+  for (let i = 0; i < cat.count; i++) {
+    const parts = new Array<string>(cols.length);
+    for (let k = 0; k < cols.length; k++) parts[k] = formatNumber(cols[k].data[i], ints[k]);
+    lines.push(parts.join(','));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The catalog as JSON: `{ meta, columns: [{name, unit}], sources: [{id, x, y, …}] }`; NaN becomes null.
+ */
+export function catalogToJson(cat: SourceCatalog, meta: Record<string, unknown> = {}): string {
+  const cols = outputColumns(cat);
+  const rows: string[] = [];
+  for (let i = 0; i < cat.count; i++) {
+    rows.push(`{${cols.map((c) => `${JSON.stringify(c.name)}:${jsonNumber(c, i)}`).join(',')}}`);
+  }
+  const head = JSON.stringify({ meta: { ...meta, count: cat.count, apertureRadiusPx: finiteOrNull(cat.apertureRadiusPx) }, columns: cols.map((c) => ({ name: c.name, unit: c.unit })) });
+  return `${head.slice(0, -1)},"sources":[\n${rows.join(',\n')}\n]}\n`;
+}
+
+function finiteOrNull(v: number): number | null {
+  return Number.isFinite(v) ? v : null;
+}
+
+function jsonNumber(col: OutputColumn, i: number): string {
+  const v = col.data[i];
+  if (!Number.isFinite(v)) return 'null';
+  return col.data instanceof Int32Array ? String(v) : String(Number(v.toPrecision(10)));
+}
+
+/**
+ * A DS9 region file in image coordinates (DS9 is 1-based: x + 1, y + 1): an ellipse of the Kron aperture
+ * when measured, else a circle of the aperture radius; flagged objects in red, others in green.
+ */
+export function catalogToDs9Regions(cat: SourceCatalog): string {
+  const lines = ['# Region file format: DS9 version 4.1', 'global color=green width=1 font="helvetica 9 normal"', 'image'];
+  const r0 = Number.isFinite(cat.apertureRadiusPx) ? cat.apertureRadiusPx : 3;
+  for (let i = 0; i < cat.count; i++) {
+    const x = cat.x[i] + 1;
+    const y = cat.y[i] + 1;
+    if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
+    const colour = cat.flags[i] !== 0 ? ' color=red' : '';
+    const k = Math.max(2.5 * cat.kronRadius[i], 3.5);
+    const a = k * cat.a[i];
+    const b = k * cat.b[i];
+    const tag = `#${colour} text={${i + 1}}`;
+    if (Number.isFinite(a) && Number.isFinite(b) && a > 0 && b > 0) {
+      lines.push(`ellipse(${fmt(x)},${fmt(y)},${fmt(a)},${fmt(b)},${fmt(cat.theta[i])}) ${tag}`);
+    } else {
+      lines.push(`circle(${fmt(x)},${fmt(y)},${fmt(r0)}) ${tag}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function fmt(v: number): string {
+  return String(Number(v.toFixed(4)));
+}

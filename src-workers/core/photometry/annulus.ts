@@ -1,0 +1,76 @@
+import type { Image } from '../image/image.js';
+
+/** Local background from an annulus: sigma-clipped median and standard deviation of the pixel values. */
+export interface AnnulusBackground {
+  /** Sigma-clipped median, ADU per pixel (NaN when no pixel survives). */
+  median: number;
+  /** Standard deviation of the surviving pixels, ADU. */
+  std: number;
+  /** Pixels used after clipping. */
+  count: number;
+}
+
+/**
+ * Sigma-clipped median of the pixels whose centres lie in rInnerPx ≤ r < rOuterPx around (xPx, yPx), as
+ * photutils' `ApertureStats(..., sigma_clip=SigmaClip(sigma=3, maxiters=10)).median` on a
+ * `CircularAnnulus` (centre-in-aperture mask). NaN pixels and those for which `exclude(index)` is true
+ * are skipped.
+ */
+export function annulusBackground(
+  image: Image,
+  xPx: number,
+  yPx: number,
+  rInnerPx: number,
+  rOuterPx: number,
+  clipSigma = 3,
+  maxIters = 10,
+  exclude?: (index: number) => boolean,
+): AnnulusBackground {
+  const { width, height, data } = image;
+  const values: number[] = [];
+  const ri2 = rInnerPx * rInnerPx;
+  const ro2 = rOuterPx * rOuterPx;
+  for (let y = Math.max(0, Math.floor(yPx - rOuterPx)); y <= Math.min(height - 1, Math.ceil(yPx + rOuterPx)); y++) {
+    const dy = y - yPx;
+    for (let x = Math.max(0, Math.floor(xPx - rOuterPx)); x <= Math.min(width - 1, Math.ceil(xPx + rOuterPx)); x++) {
+      const dx = x - xPx;
+      const d2 = dx * dx + dy * dy;
+      // photutils' 'center' mask: pixel centre inside the outer circle and not inside the inner one.
+      if (d2 > ro2 || d2 < ri2) continue;
+      const i = y * width + x;
+      const v = data[i];
+      if (v !== v || (exclude && exclude(i))) continue;
+      values.push(v);
+    }
+  }
+  values.sort((a, b) => a - b);
+  let lo = 0;
+  let hi = values.length;
+  let median = Number.NaN;
+  let std = Number.NaN;
+  for (let it = 0; it <= maxIters && hi > lo; it++) {
+    median = medianSorted(values, lo, hi);
+    let s = 0;
+    for (let k = lo; k < hi; k++) s += values[k];
+    const mean = s / (hi - lo);
+    let s2 = 0;
+    for (let k = lo; k < hi; k++) s2 += (values[k] - mean) ** 2;
+    std = Math.sqrt(s2 / (hi - lo));
+    if (it === maxIters) break;
+    let nlo = lo;
+    let nhi = hi;
+    while (nlo < nhi && values[nlo] < median - clipSigma * std) nlo++;
+    while (nhi > nlo && values[nhi - 1] > median + clipSigma * std) nhi--;
+    if (nlo === lo && nhi === hi) break;
+    lo = nlo;
+    hi = nhi;
+  }
+  if (hi > lo) median = medianSorted(values, lo, hi);
+  return { median, std, count: hi - lo };
+}
+
+function medianSorted(v: number[], lo: number, hi: number): number {
+  const n = hi - lo;
+  const mid = lo + (n >> 1);
+  return n % 2 === 1 ? v[mid] : 0.5 * (v[mid - 1] + v[mid]);
+}
