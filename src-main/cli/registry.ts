@@ -5,6 +5,11 @@ import type { CliCommand } from './command.js';
  * Add one line per file in `commands/`.
  */
 export const commandLoaders: Record<string, () => Promise<{ command: CliCommand }>> = {
+  masters: () => import('./commands/masters.js'),
+  calibrate: () => import('./commands/calibrate.js'),
+  cosmic: () => import('./commands/cosmic.js'),
   db: () => import('./commands/db.js'),
+  serve: () => import('./commands/serve.js'),
+  synth: () => import('./commands/synth.js'),
 
 };

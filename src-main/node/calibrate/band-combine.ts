@@ -1,0 +1,59 @@
+/**
+ * Streaming combine of N FITS frames: row bands are read from every file (only those bytes), optionally
+ * corrected per frame, and combined pixel by pixel, so memory stays near N × bandRows × width × 4 bytes
+ * whatever the image size (50 frames of 4096² fit in a few hundred MB).
+ */
+import { combineBand, resolveCombine, type CombineOptions } from '../../../src-workers/core/calibrate/index.js';
+import type { Image } from '../../../src-workers/core/image/index.js';
+import { readFitsImage } from '../../../src-workers/io/fits-file.js';
+import type { FrameFile } from './frames.js';
+
+export interface StreamCombineOptions extends CombineOptions {
+  /** Per-frame in-place correction of a band before combining (bias subtraction, normalisation, …). */
+  prepare?: (frameIndex: number, band: Float32Array, rowStart: number, rowCount: number) => void;
+  /** Per-frame weights for the mean of kept values. */
+  weights?: ArrayLike<number>;
+  /** Upper bound on the bytes of band buffers held at once [256 MiB]. */
+  memoryBudgetBytes?: number;
+  /** Also return a per-pixel count of rejected values. */
+  withRejectionMap?: boolean;
+  onProgress?: (rowsDone: number, rowsTotal: number) => void;
+}
+
+export interface StreamCombineResult {
+  image: Image;
+  /** Rejected values per pixel (when asked). */
+  rejected?: Float32Array;
+  /** Values combined per pixel (when asked). */
+  coverage?: Float32Array;
+}
+
+/** Combines compatible frames (same size, checked by the caller) band by band. */
+export async function combineFrameFiles(frames: readonly FrameFile[], options: StreamCombineOptions = {}): Promise<StreamCombineResult> {
+  const { width, height } = frames[0];
+  const n = frames.length;
+  const budget = options.memoryBudgetBytes ?? 256 * 1024 * 1024;
+  const bandRows = Math.max(1, Math.min(height, Math.floor(budget / (n * width * 4))));
+  const resolved = resolveCombine(options);
+  const out = new Float32Array(width * height);
+  const rejected = options.withRejectionMap ? new Float32Array(width * height) : undefined;
+  const coverage = options.withRejectionMap ? new Float32Array(width * height) : undefined;
+  for (let row = 0; row < height; row += bandRows) {
+    const rows = Math.min(bandRows, height - row);
+    const bands: Float32Array[] = [];
+    for (let k = 0; k < n; k++) {
+      const { image } = await readFitsImage(frames[k].path, { hdu: frames[k].hdu, rowStart: row, rowCount: rows });
+      options.prepare?.(k, image.data, row, rows);
+      bands.push(image.data);
+    }
+    const start = row * width;
+    const end = start + rows * width;
+    combineBand(bands, resolved, out.subarray(start, end), {
+      weights: options.weights,
+      rejected: rejected?.subarray(start, end),
+      coverage: coverage?.subarray(start, end),
+    });
+    options.onProgress?.(row + rows, height);
+  }
+  return { image: { width, height, data: out }, rejected, coverage };
+}

@@ -1,0 +1,151 @@
+/**
+ * Building master bias, dark and flat frames from files on disk with the streaming combine, as
+ * `owb masters` does: bias combined raw; darks bias-subtracted (and scaled to 1 s when their exposures
+ * differ); flats bias/dark-corrected, each divided by its median, combined per FILTER and normalised to
+ * median 1.
+ */
+import { join } from 'node:path';
+import { medianOf, type CombineMethod } from '../../../src-workers/core/calibrate/index.js';
+import { InputError } from '../../../src-workers/core/errors.js';
+import type { Image } from '../../../src-workers/core/image/index.js';
+import { readFitsImage, writeFitsImage } from '../../../src-workers/io/fits-file.js';
+import { combineFrameFiles } from './band-combine.js';
+import { geometryOf, openCompatibleFrames, type FrameFile } from './frames.js';
+import { requireCompatible } from '../../../src-workers/core/calibrate/index.js';
+import { derivedHeader, inputHistory } from './headers.js';
+
+export interface MastersRequest {
+  bias: readonly string[];
+  darks: readonly string[];
+  flats: readonly string[];
+  outDir: string;
+  method?: CombineMethod;
+  kappa?: number;
+  memoryBudgetBytes?: number;
+  onProgress?: (label: string, done: number, total: number) => void;
+}
+
+export interface MasterWritten {
+  kind: 'bias' | 'dark' | 'flat';
+  path: string;
+  frames: number;
+  filter?: string;
+  exposureSec?: number;
+}
+
+/** Builds every master it has frames for and writes them under `outDir`; returns what was written. */
+export async function buildMasters(req: MastersRequest): Promise<MasterWritten[]> {
+  const method = req.method ?? 'median';
+  const kappa = req.kappa ?? 3;
+  const combine = { method, kappa, memoryBudgetBytes: req.memoryBudgetBytes };
+  const written: MasterWritten[] = [];
+  const all = [...req.bias, ...req.darks, ...req.flats];
+  if (all.length === 0) throw new InputError('NO_FRAMES', 'no bias, dark or flat frames given');
+  const biasFrames = req.bias.length ? await openCompatibleFrames(req.bias, 'bias') : [];
+  const darkFrames = req.darks.length ? await openCompatibleFrames(req.darks, 'dark') : [];
+  const flatFrames = req.flats.length ? await openCompatibleFrames(req.flats, 'flat') : [];
+  const sets = [biasFrames, darkFrames, flatFrames].filter((s) => s.length > 0);
+  for (const s of sets.slice(1)) requireCompatible(geometryOf(sets[0][0]), geometryOf(s[0]));
+  const progress = (label: string) => (done: number, total: number) => req.onProgress?.(label, done, total);
+
+  let bias: Image | undefined;
+  if (biasFrames.length) {
+    const { image } = await combineFrameFiles(biasFrames, { ...combine, onProgress: progress('bias') });
+    bias = image;
+    const path = join(req.outDir, 'master_bias.fits');
+    const header = derivedHeader(biasFrames[0].header);
+    header.set('IMAGETYP', 'Master Bias', 'owb master frame');
+    header.set('EXPTIME', 0, '[s] exposure time');
+    header.set('NCOMBINE', biasFrames.length, 'frames combined');
+    header.set('COMBMETH', method, 'combine method');
+    await writeFitsImage(path, image, { header, history: inputHistory('bias: combined', req.bias) });
+    written.push({ kind: 'bias', path, frames: biasFrames.length });
+  }
+
+  let dark: Image | undefined;
+  let darkExposureSec: number | undefined;
+  if (darkFrames.length) {
+    const exposures = darkFrames.map((f) => f.info.exposureSec);
+    const same = exposures.every((e) => e !== undefined && e === exposures[0]);
+    const missing = darkFrames.find((f) => f.info.exposureSec === undefined);
+    if (!same && missing) {
+      throw new InputError('NO_EXPOSURE', `${missing.name}: dark has no EXPTIME/EXPOSURE and the darks' exposures differ`);
+    }
+    darkExposureSec = same ? exposures[0] : 1;
+    const scales = darkFrames.map((f) => (same ? 1 : 1 / (f.info.exposureSec as number)));
+    const width = darkFrames[0].width;
+    const { image } = await combineFrameFiles(darkFrames, {
+      ...combine,
+      onProgress: progress('dark'),
+      prepare: (k, band, row) => {
+        const off = row * width;
+        const s = scales[k];
+        if (bias) for (let i = 0; i < band.length; i++) band[i] = (band[i] - bias.data[off + i]) * s;
+        else if (s !== 1) for (let i = 0; i < band.length; i++) band[i] *= s;
+      },
+    });
+    dark = image;
+    const path = join(req.outDir, 'master_dark.fits');
+    const header = derivedHeader(darkFrames[0].header);
+    header.set('IMAGETYP', 'Master Dark', 'owb master frame');
+    if (darkExposureSec !== undefined) header.set('EXPTIME', darkExposureSec, same ? '[s] exposure of the darks' : '[s] scaled to 1 s');
+    header.set('BIASSUB', Boolean(bias), 'master bias subtracted');
+    header.set('NCOMBINE', darkFrames.length, 'frames combined');
+    header.set('COMBMETH', method, 'combine method');
+    await writeFitsImage(path, image, { header, history: inputHistory('dark: bias-subtracted and combined', req.darks) });
+    written.push({ kind: 'dark', path, frames: darkFrames.length, exposureSec: darkExposureSec });
+  }
+
+  const groups = new Map<string, FrameFile[]>();
+  for (const f of flatFrames) {
+    const key = f.info.filter ?? '';
+    groups.set(key, [...(groups.get(key) ?? []), f]);
+  }
+  for (const [filter, frames] of groups) {
+    const scales: number[] = [];
+    const darkScales = frames.map((f) =>
+      dark && bias && darkExposureSec && f.info.exposureSec !== undefined ? f.info.exposureSec / darkExposureSec : 0,
+    );
+    const correct = (k: number, band: Float32Array, off: number): void => {
+      const ds = darkScales[k];
+      for (let i = 0; i < band.length; i++) {
+        let v = band[i];
+        if (bias) v -= bias.data[off + i];
+        if (dark && ds) v -= dark.data[off + i] * ds;
+        band[i] = v;
+      }
+    };
+    for (let k = 0; k < frames.length; k++) {
+      const { image } = await readFitsImage(frames[k].path, { hdu: frames[k].hdu });
+      correct(k, image.data, 0);
+      const m = medianOf(image.data);
+      if (!(m > 0)) throw new InputError('BAD_FLAT', `${frames[k].name}: flat has median ${m} after bias/dark correction`);
+      scales.push(1 / m);
+    }
+    const width = frames[0].width;
+    const { image } = await combineFrameFiles(frames, {
+      ...combine,
+      onProgress: progress(filter ? `flat ${filter}` : 'flat'),
+      prepare: (k, band, row) => {
+        correct(k, band, row * width);
+        const s = scales[k];
+        for (let i = 0; i < band.length; i++) band[i] *= s;
+      },
+    });
+    const m = medianOf(image.data);
+    for (let i = 0; i < image.data.length; i++) image.data[i] /= m;
+    const safe = filter.replace(/[^A-Za-z0-9_.+-]+/g, '_');
+    const path = join(req.outDir, filter ? `master_flat_${safe}.fits` : 'master_flat.fits');
+    const header = derivedHeader(frames[0].header);
+    header.set('IMAGETYP', 'Master Flat', 'owb master frame');
+    header.set('NCOMBINE', frames.length, 'frames combined');
+    header.set('COMBMETH', method, 'combine method');
+    header.set('FLATNORM', 'median', 'normalised to median 1');
+    await writeFitsImage(path, image, {
+      header,
+      history: inputHistory('flat: bias/dark-corrected, median-normalised, combined', frames.map((f) => f.path)),
+    });
+    written.push({ kind: 'flat', path, frames: frames.length, filter: filter || undefined });
+  }
+  return written;
+}

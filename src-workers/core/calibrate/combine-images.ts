@@ -1,0 +1,62 @@
+/**
+ * Combining whole bands of N frames pixel by pixel with `combineValues`, reusing one scratch buffer
+ * (no per-pixel allocation). The Node side streams row bands of N files through `combineBand`, so
+ * memory stays bounded by N × band rows × width.
+ */
+import { InputError } from '../errors.js';
+import type { Image } from '../image/index.js';
+import { combineValues, createCombineScratch, resolveCombine, type CombineOptions, type ResolvedCombine } from './combine.js';
+
+/** Optional per-pixel outputs and per-frame weights of a band combine. */
+export interface BandExtras {
+  /** Per-frame weights for the mean of kept values (length N). */
+  weights?: ArrayLike<number>;
+  /** Receives, per pixel, how many finite values were rejected. */
+  rejected?: Uint16Array | Float32Array;
+  /** Receives, per pixel, how many values were combined (after rejection). */
+  coverage?: Uint16Array | Float32Array;
+}
+
+/**
+ * Combines N equally long pixel bands into `out` (same length). Values are read as given, so callers
+ * normalise or calibrate the bands first.
+ */
+export function combineBand(
+  bands: readonly Float32Array[],
+  options: ResolvedCombine,
+  out: Float32Array,
+  extras: BandExtras = {},
+): void {
+  const n = bands.length;
+  const length = out.length;
+  const values = new Float64Array(n);
+  const scratch = createCombineScratch(n);
+  const { weights, rejected, coverage } = extras;
+  for (let i = 0; i < length; i++) {
+    for (let k = 0; k < n; k++) values[k] = bands[k][i];
+    out[i] = combineValues(values, n, options, scratch, weights);
+    if (rejected) rejected[i] = scratch.rejected;
+    if (coverage) coverage[i] = scratch.used;
+  }
+}
+
+/**
+ * Combines whole in-memory images (same size, else `InputError` naming the index). For large sets
+ * prefer the streaming combine in `src-main/node/calibrate`.
+ */
+export function combineImages(images: readonly Image[], options: CombineOptions = {}): Image {
+  if (images.length === 0) throw new InputError('NO_FRAMES', 'nothing to combine: no frames given');
+  const { width, height } = images[0];
+  images.forEach((im, i) => {
+    if (im.width !== width || im.height !== height) {
+      throw new InputError('SIZE_MISMATCH', `frame ${i} is ${im.width}×${im.height}, expected ${width}×${height}`);
+    }
+  });
+  const out = new Float32Array(width * height);
+  combineBand(
+    images.map((im) => im.data),
+    resolveCombine(options),
+    out,
+  );
+  return { width, height, data: out };
+}
