@@ -9,7 +9,5 @@ export const commandLoaders: Record<string, () => Promise<{ command: CliCommand 
   calibrate: () => import('./commands/calibrate.js'),
   cosmic: () => import('./commands/cosmic.js'),
   db: () => import('./commands/db.js'),
-  serve: () => import('./commands/serve.js'),
-  synth: () => import('./commands/synth.js'),
 
 };
