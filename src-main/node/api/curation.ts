@@ -1,0 +1,256 @@
+import { userInfo } from 'node:os';
+import { InputError } from '../../../src-workers/core/errors.js';
+import type { CurationItem, LabelRecord, PixelsDto } from '../../common/workbench-dto.js';
+import type { HandlerGroup } from './handler-types.js';
+import { stamp } from './frame-images.js';
+import { iso } from './rows.js';
+import type { WorkbenchServices } from './services.js';
+
+type CurationKeys =
+  | 'owb:curation.queue'
+  | 'owb:curation.stamps'
+  | 'owb:labels.set'
+  | 'owb:labels.undo'
+  | 'owb:labels.history'
+  | 'owb:labels.exportCsv';
+
+/**
+ * Labels live in the catalog's `labels` table, which points at `candidates`. A detection (a row of
+ * `sources`) is labelled through a candidate of kind `detection` made for it on its first decision, so
+ * detections and transient candidates share one history and one export.
+ */
+const CURRENT_LABEL = `(SELECT l.label FROM labels l WHERE l.candidate_id = c.id AND l.undone_at IS NULL ORDER BY l.id DESC LIMIT 1)`;
+
+interface CandidateDbRow {
+  id: number;
+  kind: string;
+  frame_id: number | null;
+  source_id: number | null;
+  score: number | null;
+  details_json: string | null;
+}
+
+function who(): string {
+  try {
+    return userInfo().username || 'workbench';
+  } catch {
+    return 'workbench';
+  }
+}
+
+function details(row: { details_json: string | null }): Record<string, unknown> {
+  try {
+    return row.details_json ? (JSON.parse(row.details_json) as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** The candidate row that carries labels for a target, created for detections on demand. */
+function candidateFor(services: WorkbenchServices, kind: 'detection' | 'candidate', targetId: number, create: boolean): number | null {
+  if (kind === 'candidate') {
+    const row = services.db.prepare('SELECT id FROM candidates WHERE id = ?').get(targetId) as { id: number } | undefined;
+    if (!row) throw new InputError('NOT_FOUND', `candidate ${targetId} is not in the catalog`);
+    return row.id;
+  }
+  const existing = services.db.prepare("SELECT id FROM candidates WHERE kind = 'detection' AND source_id = ?").get(targetId) as { id: number } | undefined;
+  if (existing || !create) return existing?.id ?? null;
+  const source = services.db.prepare('SELECT id, frame_id, object_id, snr FROM sources WHERE id = ?').get(targetId) as
+    | { id: number; frame_id: number; object_id: number | null; snr: number | null }
+    | undefined;
+  if (!source) throw new InputError('NOT_FOUND', `detection ${targetId} is not in the catalog`);
+  const info = services.db
+    .prepare("INSERT INTO candidates (kind, object_id, frame_id, source_id, score, details_json, created_at) VALUES ('detection', ?, ?, ?, ?, NULL, ?)")
+    .run(source.object_id, source.frame_id, source.id, source.snr, Date.now());
+  return Number(info.lastInsertRowid);
+}
+
+function targetOf(services: WorkbenchServices, candidateId: number): { kind: 'detection' | 'candidate'; id: number } {
+  const row = services.db.prepare('SELECT kind, source_id FROM candidates WHERE id = ?').get(candidateId) as { kind: string; source_id: number | null } | undefined;
+  if (row?.kind === 'detection' && row.source_id != null) return { kind: 'detection', id: row.source_id };
+  return { kind: 'candidate', id: candidateId };
+}
+
+function currentLabel(services: WorkbenchServices, candidateId: number): string | null {
+  const row = services.db.prepare('SELECT label FROM labels WHERE candidate_id = ? AND undone_at IS NULL ORDER BY id DESC LIMIT 1').get(candidateId) as { label: string } | undefined;
+  return row?.label ?? null;
+}
+
+async function pixelsAt(services: WorkbenchServices, path: unknown, x: number, y: number, size: number): Promise<PixelsDto | null> {
+  if (typeof path !== 'string' || !path) return null;
+  try {
+    return stamp((await services.images.get(path)).image, x, y, size);
+  } catch {
+    return null;
+  }
+}
+
+export const curationHandlers: HandlerGroup<CurationKeys> = (services) => ({
+  'owb:curation.queue': (filter) => {
+    const limit = filter.limit ?? 5000;
+    const args: unknown[] = [];
+    const where: string[] = [];
+    if (filter.kind === 'detection') {
+      if (filter.frameId !== undefined) {
+        where.push('s.frame_id = ?');
+        args.push(filter.frameId);
+      }
+      if (filter.minSnr !== undefined) {
+        where.push('s.snr >= ?');
+        args.push(filter.minSnr);
+      }
+      if (filter.excludeFlags) {
+        where.push('(s.flags & ?) = 0');
+        args.push(filter.excludeFlags);
+      }
+      const rows = services.db
+        .prepare(
+          `SELECT s.id, s.frame_id, s.x, s.y, s.ra, s.dec, s.flux, s.flux_err, s.mag, s.snr, s.fwhm, s.a, s.b, s.flags,
+                  (SELECT ${CURRENT_LABEL} FROM candidates c WHERE c.kind = 'detection' AND c.source_id = s.id) AS label
+             FROM sources s ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+            ORDER BY s.frame_id, s.snr DESC LIMIT ?`,
+        )
+        .all(...args, filter.unlabelledOnly ? 1_000_000 : limit) as Array<Record<string, number | null> & { label: string | null }>;
+      const items: CurationItem[] = [];
+      for (const r of rows) {
+        if (filter.unlabelledOnly && r.label) continue;
+        if (items.length >= limit) break;
+        items.push({
+          kind: 'detection',
+          id: r.id as number,
+          frameId: r.frame_id as number,
+          x: r.x as number,
+          y: r.y as number,
+          raDeg: r.ra,
+          decDeg: r.dec,
+          measurements: { flux: r.flux, fluxErr: r.flux_err, mag: r.mag, snr: r.snr, fwhmPx: r.fwhm, aPx: r.a, bPx: r.b, flags: r.flags },
+          label: r.label,
+        });
+      }
+      return items;
+    }
+    where.push("c.kind <> 'detection'");
+    if (filter.frameId !== undefined) {
+        where.push('c.frame_id = ?');
+        args.push(filter.frameId);
+      }
+    if (filter.minSnr !== undefined) {
+        where.push('COALESCE(c.score, 0) >= ?');
+        args.push(filter.minSnr);
+      }
+    if (filter.unlabelledOnly) where.push(`${CURRENT_LABEL} IS NULL`);
+    const rows = services.db
+      .prepare(
+        `SELECT c.*, s.x AS sx, s.y AS sy, s.ra AS sra, s.dec AS sdec, s.snr AS ssnr, s.flux AS sflux, ${CURRENT_LABEL} AS label
+           FROM candidates c LEFT JOIN sources s ON s.id = c.source_id
+          WHERE ${where.join(' AND ')} ORDER BY c.id LIMIT ?`,
+      )
+      .all(...args, limit) as Array<CandidateDbRow & { sx: number | null; sy: number | null; sra: number | null; sdec: number | null; ssnr: number | null; sflux: number | null; label: string | null }>;
+    return rows.map((r) => {
+      const d = details(r);
+      return {
+        kind: 'candidate' as const,
+        id: r.id,
+        frameId: r.frame_id ?? 0,
+        x: r.sx ?? Number(d.x ?? 0),
+        y: r.sy ?? Number(d.y ?? 0),
+        raDeg: r.sra ?? (typeof d.ra === 'number' ? d.ra : null),
+        decDeg: r.sdec ?? (typeof d.dec === 'number' ? d.dec : null),
+        measurements: { kind: r.kind, score: r.score, snr: r.ssnr, flux: r.sflux },
+        label: r.label,
+      };
+    });
+  },
+
+  'owb:curation.stamps': async ({ kind, id, sizePx }) => {
+    let framePath: string;
+    let x: number;
+    let y: number;
+    let extra: Record<string, unknown> = {};
+    if (kind === 'detection') {
+      const row = services.db.prepare('SELECT s.x, s.y, f.path FROM sources s JOIN frames f ON f.id = s.frame_id WHERE s.id = ?').get(id) as { x: number; y: number; path: string } | undefined;
+      if (!row) throw new InputError('NOT_FOUND', `detection ${id} is not in the catalog`);
+      ({ x, y, path: framePath } = row);
+    } else {
+      const row = services.db
+        .prepare('SELECT c.details_json, s.x, s.y, f.path FROM candidates c LEFT JOIN sources s ON s.id = c.source_id LEFT JOIN frames f ON f.id = c.frame_id WHERE c.id = ?')
+        .get(id) as { details_json: string | null; x: number | null; y: number | null; path: string | null } | undefined;
+      if (!row) throw new InputError('NOT_FOUND', `candidate ${id} is not in the catalog`);
+      extra = details(row);
+      x = row.x ?? Number(extra.x ?? 0);
+      y = row.y ?? Number(extra.y ?? 0);
+      framePath = row.path ?? String(extra.sciencePath ?? '');
+    }
+    const science = await pixelsAt(services, framePath, x, y, sizePx);
+    if (!science) throw new InputError('FRAME_UNREADABLE', `the frame of ${kind} ${id} cannot be read (${framePath})`);
+    return {
+      sizePx,
+      science,
+      reference: await pixelsAt(services, extra.referencePath ?? extra.reference_path, x, y, sizePx),
+      difference: await pixelsAt(services, extra.differencePath ?? extra.difference_path, x, y, sizePx),
+    };
+  },
+
+  'owb:labels.set': ({ targetKind, targetId, label }) => {
+    const record = services.db.transaction((): LabelRecord => {
+      const candidateId = candidateFor(services, targetKind, targetId, true) as number;
+      const previous = currentLabel(services, candidateId);
+      const now = Date.now();
+      const info = services.db.prepare('INSERT INTO labels (candidate_id, label, note, who, created_at) VALUES (?, ?, NULL, ?, ?)').run(candidateId, label, who(), now);
+      return { id: Number(info.lastInsertRowid), targetKind, targetId, label, previous, createdAt: iso(now) ?? '' };
+    }).immediate();
+    services.events.emit('owb:labels.changed', record);
+    return record;
+  },
+
+  'owb:labels.undo': () => {
+    const record = services.db.transaction((): LabelRecord | null => {
+      const last = services.db.prepare('SELECT id, candidate_id, label FROM labels WHERE undone_at IS NULL ORDER BY id DESC LIMIT 1').get() as
+        | { id: number; candidate_id: number; label: string }
+        | undefined;
+      if (!last) return null;
+      const now = Date.now();
+      services.db.prepare('UPDATE labels SET undone_at = ? WHERE id = ?').run(now, last.id);
+      const target = targetOf(services, last.candidate_id);
+      return { id: last.id, targetKind: target.kind, targetId: target.id, label: currentLabel(services, last.candidate_id), previous: last.label, createdAt: iso(now) ?? '' };
+    }).immediate();
+    if (record) services.events.emit('owb:labels.changed', record);
+    return record;
+  },
+
+  'owb:labels.history': ({ targetKind, targetId }) => {
+    if (targetKind !== 'detection' && targetKind !== 'candidate') throw new InputError('BAD_PARAMETER', `'targetKind' must be detection or candidate`);
+    const candidateId = candidateFor(services, targetKind, targetId, false);
+    if (candidateId == null) return [];
+    const rows = services.db.prepare('SELECT id, label, created_at, undone_at FROM labels WHERE candidate_id = ? ORDER BY id').all(candidateId) as Array<{ id: number; label: string; created_at: number; undone_at: number | null }>;
+    let previous: string | null = null;
+    return rows.map((r) => {
+      const rec: LabelRecord = { id: r.id, targetKind, targetId, label: r.undone_at == null ? r.label : null, previous, createdAt: iso(r.created_at) ?? '' };
+      if (r.undone_at == null) previous = r.label;
+      return rec;
+    });
+  },
+
+  'owb:labels.exportCsv': () => {
+    const rows = services.db
+      .prepare(
+        `SELECT c.id AS candidate_id, c.kind, c.source_id, COALESCE(s.frame_id, c.frame_id) AS frame_id, f.file_name,
+                s.x, s.y, s.ra, s.dec, s.flux, s.snr, s.flags, l.label, l.who, l.created_at
+           FROM labels l JOIN candidates c ON c.id = l.candidate_id
+           LEFT JOIN sources s ON s.id = c.source_id
+           LEFT JOIN frames f ON f.id = COALESCE(s.frame_id, c.frame_id)
+          WHERE l.undone_at IS NULL
+            AND l.id = (SELECT MAX(l2.id) FROM labels l2 WHERE l2.candidate_id = l.candidate_id AND l2.undone_at IS NULL)
+          ORDER BY c.id`,
+      )
+      .all() as Array<Record<string, unknown>>;
+    const columns = ['candidate_id', 'kind', 'source_id', 'frame_id', 'file_name', 'x', 'y', 'ra', 'dec', 'flux', 'snr', 'flags', 'label', 'who', 'created_at'];
+    const quote = (v: unknown): string => {
+      if (v == null) return '';
+      const s = String(v);
+      return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+    };
+    const lines = [columns.join(','), ...rows.map((r) => columns.map((c) => quote(c === 'created_at' ? iso(r[c] as number) : r[c])).join(','))];
+    return { fileName: 'labels.csv', mimeType: 'text/csv', text: `${lines.join('\n')}\n` };
+  },
+});

@@ -1,0 +1,105 @@
+import { InputError } from '../../../src-workers/core/errors.js';
+import type { FrameDetail, HeaderValue, SourceColumns } from '../../common/workbench-dto.js';
+import type { HandlerGroup } from './handler-types.js';
+import { binImage } from './frame-images.js';
+import { frameFromRow, type FrameDbRow } from './rows.js';
+import type { WorkbenchServices } from './services.js';
+
+type FrameKeys =
+  | 'owb:workspace.info'
+  | 'owb:frames.list'
+  | 'owb:frames.get'
+  | 'owb:frames.pixels'
+  | 'owb:frames.thumbnail'
+  | 'owb:frames.sources';
+
+export function frameRow(services: WorkbenchServices, frameId: number): FrameDbRow {
+  const row = services.db.prepare('SELECT * FROM frames WHERE id = ?').get(frameId) as FrameDbRow | undefined;
+  if (!row) throw new InputError('NOT_FOUND', `frame ${frameId} is not in the catalog`);
+  return row;
+}
+
+function count(services: WorkbenchServices, table: string): number {
+  return (services.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+}
+
+export const frameHandlers: HandlerGroup<FrameKeys> = (services) => ({
+  'owb:workspace.info': () => ({
+    root: services.root,
+    catalogPath: services.catalogPath,
+    catalogAvailable: true,
+    counts: {
+      frames: count(services, 'frames'),
+      sources: count(services, 'sources'),
+      objects: count(services, 'objects'),
+      candidates: count(services, 'candidates'),
+      labels: count(services, 'labels'),
+      jobs: count(services, 'jobs'),
+    },
+    version: services.version,
+  }),
+
+  'owb:frames.list': () => {
+    const rows = services.db.prepare('SELECT * FROM frames ORDER BY COALESCE(date_obs, \'\'), id').all() as FrameDbRow[];
+    return rows.map(frameFromRow);
+  },
+
+  'owb:frames.get': async ({ frameId }) => {
+    const row = frameRow(services, frameId);
+    let header: FrameDetail['header'];
+    try {
+      const loaded = await services.images.get(row.path);
+      header = loaded.header.cards
+        .filter((c) => c.key !== 'COMMENT' && c.key !== 'HISTORY' && c.key !== '')
+        .map((c) => ({ key: c.key, value: (c.value ?? null) as HeaderValue, comment: c.comment }));
+    } catch {
+      // The file may have moved; fall back to the header the catalog stored at ingest.
+      const stored = row.header_json ? (JSON.parse(row.header_json) as Record<string, HeaderValue>) : {};
+      header = Object.entries(stored).map(([key, value]) => ({ key, value }));
+    }
+    return { frame: frameFromRow(row), header };
+  },
+
+  'owb:frames.pixels': async ({ frameId, binning }) => {
+    const { image } = await services.images.get(frameRow(services, frameId).path);
+    return binImage(image, binning ?? 1);
+  },
+
+  'owb:frames.thumbnail': async ({ frameId, sizePx }) => {
+    const { image } = await services.images.get(frameRow(services, frameId).path);
+    const binning = Math.max(1, Math.ceil(Math.max(image.width, image.height) / sizePx));
+    return binImage(image, binning);
+  },
+
+  'owb:frames.sources': ({ frameId }) => {
+    frameRow(services, frameId);
+    const rows = services.db
+      .prepare('SELECT id, x, y, a, b, theta, flux, snr, flags FROM sources WHERE frame_id = ? ORDER BY idx')
+      .all(frameId) as Array<{ id: number; x: number; y: number; a: number | null; b: number | null; theta: number | null; flux: number | null; snr: number | null; flags: number }>;
+    const n = rows.length;
+    const out: SourceColumns = {
+      count: n,
+      id: new Float64Array(n),
+      x: new Float32Array(n),
+      y: new Float32Array(n),
+      a: new Float32Array(n),
+      b: new Float32Array(n),
+      thetaRad: new Float32Array(n),
+      flux: new Float32Array(n),
+      snr: new Float32Array(n),
+      flags: new Int32Array(n),
+    };
+    rows.forEach((r, i) => {
+      out.id[i] = r.id;
+      out.x[i] = r.x;
+      out.y[i] = r.y;
+      out.a[i] = r.a ?? 3;
+      out.b[i] = r.b ?? r.a ?? 3;
+      out.thetaRad[i] = r.theta ?? 0;
+      out.flux[i] = r.flux ?? Number.NaN;
+      out.snr[i] = r.snr ?? Number.NaN;
+      out.flags[i] = r.flags;
+    });
+    return out;
+  },
+});

@@ -1,0 +1,146 @@
+/**
+ * Catalog rows (schema of `node/catalog/migrations`) → the DTOs of `common/workbench-dto.ts`.
+ * Read-only mapping; the catalog module owns the schema.
+ */
+import type { FrameRow, JobRow, LabelRecord, SourceRow } from '../../common/workbench-dto.js';
+
+export interface FrameDbRow {
+  id: number;
+  path: string;
+  file_name: string;
+  header_json: string | null;
+  frame_type: string;
+  filter: string | null;
+  exposure_sec: number | null;
+  date_obs: string | null;
+  mjd: number | null;
+  width: number | null;
+  height: number | null;
+  wcs_json: string | null;
+  quality_json: string | null;
+  source_count: number | null;
+  status: string;
+}
+
+export interface JobDbRow {
+  id: number;
+  kind: string;
+  frame_id: number | null;
+  state: string;
+  attempts: number;
+  error: string | null;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  result_json: string | null;
+  path?: string | null;
+}
+
+export interface SourceDbRow {
+  id: number;
+  frame_id: number;
+  x: number;
+  y: number;
+  ra: number | null;
+  dec: number | null;
+  flux: number | null;
+  flux_err: number | null;
+  mag: number | null;
+  fwhm: number | null;
+  snr: number | null;
+  flags: number;
+  object_id: number | null;
+}
+
+export interface LabelDbRow {
+  id: number;
+  candidate_id: number;
+  label: string;
+  created_at: number;
+  undone_at: number | null;
+}
+
+export const iso = (ms: number | null | undefined): string | null => (ms == null ? null : new Date(ms).toISOString());
+
+function parseJson(text: string | null): Record<string, unknown> {
+  if (!text) return {};
+  try {
+    const value = JSON.parse(text) as unknown;
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+function pickNumber(record: Record<string, unknown>, ...keys: string[]): number | null {
+  for (const key of keys) {
+    const v = record[key];
+    if (typeof v === 'number' && Number.isFinite(v)) return v;
+  }
+  return null;
+}
+
+export function frameFromRow(row: FrameDbRow): FrameRow {
+  const quality = parseJson(row.quality_json);
+  return {
+    id: row.id,
+    path: row.path,
+    fileName: row.file_name,
+    imageType: row.frame_type,
+    filter: row.filter,
+    exposureSec: row.exposure_sec,
+    dateObs: row.date_obs,
+    width: row.width,
+    height: row.height,
+    fwhmPx: pickNumber(quality, 'fwhmPx', 'fwhm', 'medianFwhmPx'),
+    backgroundAdu: pickNumber(quality, 'backgroundAdu', 'background', 'backgroundMedian', 'skyAdu'),
+    starCount: row.source_count ?? pickNumber(quality, 'starCount', 'sources'),
+    status: row.status,
+  };
+}
+
+export function jobFromRow(row: JobDbRow): JobRow {
+  const result = parseJson(row.result_json);
+  return {
+    id: row.id,
+    kind: row.kind,
+    state: row.state,
+    frameId: row.frame_id,
+    path: row.path ?? null,
+    progress: row.state === 'done' ? 1 : pickNumber(result, 'progress'),
+    attempts: row.attempts,
+    error: row.error,
+    createdAt: iso(row.created_at) ?? '',
+    startedAt: iso(row.started_at),
+    finishedAt: iso(row.finished_at),
+  };
+}
+
+export function sourceFromRow(row: SourceDbRow): SourceRow {
+  return {
+    id: row.id,
+    frameId: row.frame_id,
+    x: row.x,
+    y: row.y,
+    raDeg: row.ra,
+    decDeg: row.dec,
+    flux: row.flux ?? Number.NaN,
+    fluxErr: row.flux_err,
+    mag: row.mag,
+    snr: row.snr ?? Number.NaN,
+    fwhmPx: row.fwhm,
+    flags: row.flags,
+    objectId: row.object_id,
+  };
+}
+
+export function labelFromRow(row: LabelDbRow, kind: string, targetId: number, previous: string | null): LabelRecord {
+  return {
+    id: row.id,
+    targetKind: kind,
+    targetId,
+    label: row.undone_at == null ? row.label : null,
+    previous,
+    createdAt: iso(row.created_at) ?? '',
+  };
+}

@@ -1,0 +1,63 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { openDatabase, type SqliteDatabase } from '../catalog/database.js';
+import { EventHub } from './event-hub.js';
+import { FrameImageCache } from './frame-images.js';
+import { JobPoller } from './job-poller.js';
+import type { WatchPort } from './pipeline.js';
+import type { SynthPort } from './datasets.js';
+
+/**
+ * Everything the API handlers reach: the workspace's catalog database (owned and migrated by
+ * `node/catalog`), the decoded-frame cache and the event hub. One instance per open workspace,
+ * shared by `owb serve` and the Electron main process.
+ */
+export interface WorkbenchServices {
+  root: string;
+  /** The workbench version shown in the UI. */
+  version: string;
+  catalogPath: string;
+  db: SqliteDatabase;
+  images: FrameImageCache;
+  events: EventHub;
+  /** Runs of the synthetic-dataset generator started from the UI, by id. */
+  synthRuns: Map<string, import('../../common/workbench-dto.js').SynthRunStatus>;
+  /** Watched folders (from `node/watch`), when that service is available. */
+  watch: WatchPort | null;
+  /** The synthetic-dataset generator, when available. */
+  synth: SynthPort | null;
+  close(): void;
+}
+
+export interface OpenWorkspaceOptions {
+  /** Poll the catalog for job and source changes made by other processes [true]. */
+  pollChanges?: boolean;
+  pollIntervalMs?: number;
+  version?: string;
+}
+
+/** Opens `DIR/catalog.db` (creating an empty catalog when the folder has none). */
+export function openWorkspace(dir: string, options: OpenWorkspaceOptions = {}): WorkbenchServices {
+  const root = resolve(dir);
+  if (!existsSync(root)) mkdirSync(root, { recursive: true });
+  const catalogPath = join(root, 'catalog.db');
+  const db = openDatabase(catalogPath);
+  const events = new EventHub();
+  const poller = options.pollChanges === false ? null : new JobPoller(db, events, options.pollIntervalMs ?? 500);
+  poller?.start();
+  return {
+    root,
+    version: options.version ?? '0.0.0',
+    catalogPath,
+    db,
+    images: new FrameImageCache(4),
+    events,
+    synthRuns: new Map(),
+    watch: null,
+    synth: null,
+    close() {
+      poller?.stop();
+      db.close();
+    },
+  };
+}

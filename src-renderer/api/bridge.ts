@@ -1,0 +1,58 @@
+import type { InvokeChannel, InvokeRequest, InvokeResponse, OwbBridge } from '../../src-main/common/ipc-contract.js';
+import { createWebSocketBridge } from './ws-client.js';
+
+declare global {
+  interface Window {
+    /** Exposed by the Electron preload (contextBridge); absent in a browser. */
+    owb?: OwbBridge;
+  }
+}
+
+type StatusListener = (connected: boolean) => void;
+const statusListeners = new Set<StatusListener>();
+let connected = false;
+
+function tokenFromLocation(): string {
+  const fromUrl = new URLSearchParams(window.location.search).get('token');
+  if (fromUrl) sessionStorage.setItem('owb-token', fromUrl);
+  return fromUrl ?? sessionStorage.getItem('owb-token') ?? '';
+}
+
+function createBridge(): OwbBridge {
+  if (window.owb) {
+    connected = true;
+    return window.owb;
+  }
+  const wsUrl = `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}/ws?token=${encodeURIComponent(tokenFromLocation())}`;
+  return createWebSocketBridge(wsUrl, (value) => {
+    connected = value;
+    for (const l of statusListeners) l(value);
+  });
+}
+
+/** The one bridge of this window: Electron's preload when present, else the WebSocket to `owb serve`. */
+export const bridge: OwbBridge = createBridge();
+
+export function onConnectionChange(listener: StatusListener): () => void {
+  statusListeners.add(listener);
+  listener(connected);
+  return () => statusListeners.delete(listener);
+}
+
+/** Error thrown by `call` when the services answer a failed `Result`. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** Invokes a channel and unwraps its `Result`, throwing `ApiError` on failure (for effects and handlers). */
+export async function call<K extends InvokeChannel>(channel: K, request: InvokeRequest<K>): Promise<InvokeResponse<K>> {
+  const result = await bridge.invoke(channel, request);
+  if (!result.ok) throw new ApiError(result.error.code, result.error.message);
+  return result.value;
+}

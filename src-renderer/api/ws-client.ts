@@ -1,0 +1,80 @@
+import type { EventChannel, EventMap, InvokeChannel, InvokeRequest, InvokeResponse, OwbBridge } from '../../src-main/common/ipc-contract.js';
+import type { Result } from '../../src-main/common/result.js';
+import { decodeBinary } from '../../src-main/common/wire-codec.js';
+
+type Pending = (result: Result<unknown>) => void;
+
+/**
+ * The browser transport of the contract: one WebSocket to `owb serve` carrying invokes, results
+ * (binary frames when they hold pixels) and subscribed events. Reconnects after a drop and
+ * re-subscribes; invokes made while disconnected wait for the connection.
+ */
+export function createWebSocketBridge(url: string, onStatus?: (connected: boolean) => void): OwbBridge {
+  let socket: WebSocket | null = null;
+  let nextId = 1;
+  let opened: Promise<WebSocket> | null = null;
+  const pending = new Map<number, Pending>();
+  const listeners = new Map<EventChannel, Set<(payload: unknown) => void>>();
+
+  function connect(): Promise<WebSocket> {
+    if (opened) return opened;
+    opened = new Promise((resolve) => {
+      const ws = new WebSocket(url);
+      ws.binaryType = 'arraybuffer';
+      ws.onopen = () => {
+        socket = ws;
+        onStatus?.(true);
+        if (listeners.size) ws.send(JSON.stringify({ type: 'subscribe', channels: [...listeners.keys()] }));
+        resolve(ws);
+      };
+      ws.onmessage = (event: MessageEvent) => {
+        const message = (typeof event.data === 'string' ? JSON.parse(event.data) : decodeBinary(new Uint8Array(event.data as ArrayBuffer))) as {
+          type: string;
+          id?: number;
+          result?: Result<unknown>;
+          channel?: EventChannel;
+          payload?: unknown;
+        };
+        if (message.type === 'result' && message.id !== undefined) {
+          pending.get(message.id)?.(message.result as Result<unknown>);
+          pending.delete(message.id);
+        } else if (message.type === 'event' && message.channel) {
+          for (const listener of listeners.get(message.channel) ?? []) listener(message.payload);
+        }
+      };
+      ws.onclose = () => {
+        socket = null;
+        opened = null;
+        onStatus?.(false);
+        for (const [id, settle] of pending) {
+          settle({ ok: false, error: { code: 'DISCONNECTED', message: 'the connection to owb serve was lost' } });
+          pending.delete(id);
+        }
+        setTimeout(() => void connect(), 1000);
+      };
+    });
+    return opened;
+  }
+
+  void connect();
+
+  return {
+    async invoke<K extends InvokeChannel>(channel: K, request: InvokeRequest<K>): Promise<Result<InvokeResponse<K>>> {
+      const ws = socket ?? (await connect());
+      const id = nextId++;
+      return new Promise((resolve) => {
+        pending.set(id, resolve as Pending);
+        ws.send(JSON.stringify({ type: 'invoke', id, channel, request }));
+      });
+    },
+    on<K extends EventChannel>(channel: K, listener: (payload: EventMap[K]) => void): () => void {
+      let set = listeners.get(channel);
+      if (!set) {
+        listeners.set(channel, (set = new Set()));
+        socket?.send(JSON.stringify({ type: 'subscribe', channels: [channel] }));
+      }
+      set.add(listener as (payload: unknown) => void);
+      return () => set.delete(listener as (payload: unknown) => void);
+    },
+  };
+}

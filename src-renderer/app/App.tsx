@@ -1,0 +1,125 @@
+import { AppBar, Box, Chip, CssBaseline, Dialog, DialogContent, DialogTitle, IconButton, Tab, Tabs, Toolbar, Tooltip, Typography } from '@mui/material';
+import { ThemeProvider } from '@mui/material/styles';
+import { useEffect, useState, type ReactNode } from 'react';
+import { onConnectionChange } from '../api/bridge.js';
+import { useInvoke } from '../api/hooks.js';
+import { CatalogView } from '../features/catalog/CatalogView.js';
+import { CurationView } from '../features/curation/CurationView.js';
+import { DatasetsView } from '../features/datasets/DatasetsView.js';
+import { FramesView } from '../features/frames/FramesView.js';
+import { PipelineView } from '../features/pipeline/PipelineView.js';
+import { ViewerView } from '../features/viewer/ViewerView.js';
+import { navigate, useRoute, VIEW_LABELS, VIEWS, type ViewName } from './route.js';
+import { useKeyboard } from './shortcuts.js';
+import { themes, type ThemeMode } from './theme.js';
+
+const GLOBAL_SHORTCUTS: Array<[string, string]> = [
+  ['Alt+1 … Alt+6', 'switch view (Frames, Viewer, Curation, Catalog, Pipeline, Datasets)'],
+  ['Alt+N', 'toggle night mode (red on black)'],
+  ['F1', 'this help'],
+  ['Viewer', 'scroll = zoom, drag = pan, F = fit, B = blink, S = cycle stretch, C = cycle colour map, I = invert, O = overlays'],
+  ['Curation', 'A accept, R reject, 1–9 class, U undo, ←/→ move, ? help'],
+];
+
+function useThemeMode(): [ThemeMode, () => void] {
+  const [mode, setMode] = useState<ThemeMode>(() => (localStorage.getItem('owb-theme') === 'night' ? 'night' : 'dark'));
+  const toggle = (): void =>
+    setMode((m) => {
+      const next = m === 'night' ? 'dark' : 'night';
+      localStorage.setItem('owb-theme', next);
+      return next;
+    });
+  return [mode, toggle];
+}
+
+function ViewBody({ view, params }: { view: ViewName; params: URLSearchParams }): ReactNode {
+  switch (view) {
+    case 'frames':
+      return <FramesView />;
+    case 'viewer':
+      return <ViewerView frameId={params.get('frame') ? Number(params.get('frame')) : null} />;
+    case 'curation':
+      return <CurationView />;
+    case 'catalog':
+      return <CatalogView />;
+    case 'pipeline':
+      return <PipelineView />;
+    case 'datasets':
+      return <DatasetsView />;
+  }
+}
+
+/** The application shell: top bar with the six views, workspace status, night-mode switch and help. */
+export function App(): ReactNode {
+  const route = useRoute();
+  const [mode, toggleMode] = useThemeMode();
+  const [help, setHelp] = useState(false);
+  const [connected, setConnected] = useState(false);
+  useEffect(() => onConnectionChange(setConnected), []);
+  const info = useInvoke('owb:workspace.info', {});
+  useKeyboard((e) => {
+    if (e.altKey && e.key >= '1' && e.key <= '6') {
+      navigate(VIEWS[Number(e.key) - 1]);
+      return true;
+    }
+    if (e.altKey && (e.key === 'n' || e.key === 'N')) {
+      toggleMode();
+      return true;
+    }
+    if (e.key === 'F1') {
+      setHelp((h) => !h);
+      return true;
+    }
+  });
+  const counts = info.data?.counts;
+  return (
+    <ThemeProvider theme={themes[mode]}>
+      <CssBaseline />
+      <Box sx={{ display: 'flex', flexDirection: 'column', height: '100vh' }} data-theme-mode={mode}>
+        <AppBar position="static" color="default" elevation={0} sx={{ borderBottom: 1, borderColor: 'divider', bgcolor: 'background.paper' }}>
+          <Toolbar variant="dense" sx={{ gap: 2 }}>
+            <Typography variant="subtitle1" sx={{ fontWeight: 700, whiteSpace: 'nowrap' }} color="primary">
+              ✶ Observatory Workbench
+            </Typography>
+            <Tabs value={route.view} onChange={(_, v: ViewName) => navigate(v)} textColor="primary" indicatorColor="primary" sx={{ minHeight: 40 }}>
+              {VIEWS.map((v, i) => (
+                <Tab key={v} value={v} label={VIEW_LABELS[v]} title={`${VIEW_LABELS[v]} (Alt+${i + 1})`} sx={{ minHeight: 40, py: 0 }} data-testid={`nav-${v}`} />
+              ))}
+            </Tabs>
+            <Box sx={{ flex: 1 }} />
+            {counts && (
+              <Typography variant="caption" color="text.secondary" sx={{ whiteSpace: 'nowrap' }} data-testid="workspace-counts">
+                {counts.frames} frames · {counts.sources.toLocaleString()} sources · {counts.labels} labels
+              </Typography>
+            )}
+            <Tooltip title={info.data?.root ?? ''}>
+              <Chip size="small" variant="outlined" color={connected ? 'success' : 'error'} label={connected ? 'connected' : 'offline'} />
+            </Tooltip>
+            <Tooltip title="Night mode: red on black (Alt+N)">
+              <IconButton onClick={toggleMode} aria-label="toggle night mode" color={mode === 'night' ? 'primary' : 'default'} data-testid="night-toggle">
+                {mode === 'night' ? '☾' : '☀'}
+              </IconButton>
+            </Tooltip>
+            <IconButton onClick={() => setHelp(true)} aria-label="keyboard shortcuts">
+              ?
+            </IconButton>
+          </Toolbar>
+        </AppBar>
+        <Box component="main" sx={{ flex: 1, minHeight: 0, p: 1.5, display: 'flex', flexDirection: 'column' }} data-testid={`view-${route.view}`}>
+          <ViewBody view={route.view} params={route.params} />
+        </Box>
+        <Dialog open={help} onClose={() => setHelp(false)} maxWidth="sm" fullWidth>
+          <DialogTitle>Keyboard shortcuts</DialogTitle>
+          <DialogContent>
+            {GLOBAL_SHORTCUTS.map(([k, v]) => (
+              <Box key={k} sx={{ display: 'flex', gap: 2, py: 0.5 }}>
+                <Typography sx={{ width: 140, fontFamily: 'monospace' }}>{k}</Typography>
+                <Typography color="text.secondary">{v}</Typography>
+              </Box>
+            ))}
+          </DialogContent>
+        </Dialog>
+      </Box>
+    </ThemeProvider>
+  );
+}

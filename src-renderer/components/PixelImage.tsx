@@ -1,0 +1,40 @@
+import { useEffect, useRef, type CSSProperties, type ReactNode } from 'react';
+import type { PixelsDto } from '../../src-main/common/workbench-dto.js';
+import { renderRgba, samplePixels, zscaleLimits, type ColormapName, type StretchName } from './display/index.js';
+
+export interface PixelImageProps {
+  pixels: PixelsDto | null | undefined;
+  /** Displayed size in CSS pixels (square box; the image keeps its aspect ratio). */
+  sizePx: number;
+  stretch?: StretchName;
+  colormap?: ColormapName;
+  label?: string;
+  style?: CSSProperties;
+}
+
+/** A small raster (thumbnail or stamp) drawn with zscale limits, nearest-neighbour scaled. */
+export function PixelImage({ pixels, sizePx, stretch = 'linear', colormap = 'gray', label, style }: PixelImageProps): ReactNode {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    const el = canvas.current;
+    if (!el || !pixels) return;
+    el.width = pixels.width;
+    el.height = pixels.height;
+    const ctx = el.getContext('2d');
+    if (!ctx) return;
+    const image = ctx.createImageData(pixels.width, pixels.height);
+    const sample = samplePixels(pixels.data);
+    renderRgba(pixels.data, image.data, { stretch, colormap, invert: false, limits: zscaleLimits(sample) }, sample);
+    ctx.putImageData(image, 0, 0);
+  }, [pixels, stretch, colormap]);
+  const aspect = pixels ? pixels.width / pixels.height : 1;
+  const w = aspect >= 1 ? sizePx : sizePx * aspect;
+  const h = aspect >= 1 ? sizePx / aspect : sizePx;
+  return (
+    <canvas
+      ref={canvas}
+      aria-label={label}
+      style={{ width: w, height: h, imageRendering: 'pixelated', background: '#000', display: 'block', ...style }}
+    />
+  );
+}

@@ -1,0 +1,171 @@
+import { Box, TextField, Typography } from '@mui/material';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+
+export interface Column<Row> {
+  key: string;
+  header: string;
+  width: number;
+  align?: 'left' | 'right' | 'center';
+  /** Cell content; defaults to `String(value(row))`. */
+  render?: (row: Row) => ReactNode;
+  /** Sort key; columns without one are not sortable. */
+  value?: (row: Row) => number | string | null;
+}
+
+export interface SortState {
+  key: string;
+  descending: boolean;
+}
+
+/** Rows come either from an array (sorted and filtered here) or from a pager that fetches windows on demand. */
+export type RowSource<Row> =
+  | { kind: 'array'; rows: Row[] }
+  | { kind: 'paged'; total: number; rowAt: (index: number) => Row | undefined; requestRange: (start: number, end: number) => void };
+
+export interface VirtualTableProps<Row> {
+  columns: Column<Row>[];
+  source: RowSource<Row>;
+  rowHeight?: number;
+  /** Called with the row (double click or Enter). */
+  onOpen?: (row: Row) => void;
+  onSelect?: (row: Row, index: number) => void;
+  selectedIndex?: number;
+  sort?: SortState | null;
+  onSortChange?: (sort: SortState) => void;
+  /** Free-text filter box (array sources): rows whose `searchText` contains it are kept. */
+  searchText?: (row: Row) => string;
+  searchPlaceholder?: string;
+  rowKey: (row: Row, index: number) => string | number;
+  testId?: string;
+}
+
+/**
+ * A windowed table: fixed row height, only the visible rows (plus a small overscan) are in the DOM,
+ * so a million rows scroll like ten. Sorting and filtering happen here for array sources; paged
+ * sources sort on the server (`onSortChange`).
+ */
+export function VirtualTable<Row>(props: VirtualTableProps<Row>): ReactNode {
+  const { columns, source, rowHeight = 28, onOpen, onSelect, selectedIndex, rowKey } = props;
+  const [localSort, setLocalSort] = useState<SortState | null>(null);
+  const sort = props.sort !== undefined ? props.sort : localSort;
+  const [query, setQuery] = useState('');
+  const viewport = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [height, setHeight] = useState(400);
+
+  useEffect(() => {
+    const el = viewport.current;
+    if (!el) return;
+    const observer = new ResizeObserver(() => setHeight(el.clientHeight));
+    observer.observe(el);
+    setHeight(el.clientHeight);
+    return () => observer.disconnect();
+  }, []);
+
+  const arrayRows = useMemo(() => {
+    if (source.kind !== 'array') return null;
+    let rows = source.rows;
+    const q = query.trim().toLowerCase();
+    if (q && props.searchText) rows = rows.filter((r) => props.searchText!(r).toLowerCase().includes(q));
+    const column = sort ? columns.find((c) => c.key === sort.key) : undefined;
+    if (sort && column?.value) {
+      const value = column.value;
+      const sign = sort.descending ? -1 : 1;
+      rows = [...rows].sort((a, b) => {
+        const va = value(a);
+        const vb = value(b);
+        if (va === vb) return 0;
+        if (va === null) return 1;
+        if (vb === null) return -1;
+        return (va < vb ? -1 : 1) * sign;
+      });
+    }
+    return rows;
+  }, [source, query, sort, columns, props.searchText]);
+
+  const total = arrayRows ? arrayRows.length : source.kind === 'paged' ? source.total : 0;
+  const rowAt = useCallback((i: number): Row | undefined => (arrayRows ? arrayRows[i] : source.kind === 'paged' ? source.rowAt(i) : undefined), [arrayRows, source]);
+  const first = Math.max(0, Math.floor(scrollTop / rowHeight) - 5);
+  const last = Math.min(total, Math.ceil((scrollTop + height) / rowHeight) + 5);
+
+  useEffect(() => {
+    if (source.kind === 'paged' && last > first) source.requestRange(first, last);
+  }, [source, first, last]);
+
+  const toggleSort = (column: Column<Row>): void => {
+    if (!column.value && source.kind === 'array') return;
+    const next = { key: column.key, descending: sort?.key === column.key ? !sort.descending : false };
+    if (props.onSortChange) props.onSortChange(next);
+    else setLocalSort(next);
+  };
+
+  const totalWidth = columns.reduce((s, c) => s + c.width, 0);
+  const cells: ReactNode[] = [];
+  for (let i = first; i < last; i++) {
+    const row = rowAt(i);
+    const selected = i === selectedIndex;
+    cells.push(
+      <Box
+        key={row ? rowKey(row, i) : `pending-${i}`}
+        role="row"
+        data-index={i}
+        onClick={() => row && onSelect?.(row, i)}
+        onDoubleClick={() => row && onOpen?.(row)}
+        sx={{
+          position: 'absolute',
+          top: i * rowHeight,
+          height: rowHeight,
+          width: totalWidth,
+          display: 'flex',
+          alignItems: 'center',
+          cursor: onOpen ? 'pointer' : 'default',
+          bgcolor: selected ? 'action.selected' : i % 2 ? 'transparent' : 'rgba(255,255,255,0.02)',
+          '&:hover': { bgcolor: 'action.hover' },
+          borderBottom: 1,
+          borderColor: 'divider',
+        }}
+      >
+        {columns.map((c) => (
+          <Box
+            key={c.key}
+            role="cell"
+            sx={{ width: c.width, flex: 'none', px: 1, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', textAlign: c.align ?? 'left', fontVariantNumeric: 'tabular-nums' }}
+          >
+            {row ? (c.render ? c.render(row) : String(c.value?.(row) ?? '')) : '…'}
+          </Box>
+        ))}
+      </Box>,
+    );
+  }
+
+  return (
+    <Box sx={{ display: 'flex', flexDirection: 'column', height: '100%', minHeight: 0 }} data-testid={props.testId}>
+      {props.searchText && (
+        <Box sx={{ display: 'flex', alignItems: 'center', gap: 2, pb: 1 }}>
+          <TextField placeholder={props.searchPlaceholder ?? 'Filter…'} value={query} onChange={(e) => setQuery(e.target.value)} sx={{ width: 320 }} slotProps={{ htmlInput: { 'aria-label': 'filter rows' } }} />
+          <Typography variant="body2" color="text.secondary">
+            {total.toLocaleString()} rows
+          </Typography>
+        </Box>
+      )}
+      <Box sx={{ overflowX: 'auto', flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column', border: 1, borderColor: 'divider', borderRadius: 1 }}>
+        <Box role="row" sx={{ display: 'flex', width: totalWidth, flex: 'none', bgcolor: 'background.paper', borderBottom: 1, borderColor: 'divider', fontWeight: 600 }}>
+          {columns.map((c) => (
+            <Box
+              key={c.key}
+              role="columnheader"
+              onClick={() => toggleSort(c)}
+              sx={{ width: c.width, flex: 'none', px: 1, py: 0.75, textAlign: c.align ?? 'left', cursor: 'pointer', userSelect: 'none', whiteSpace: 'nowrap' }}
+            >
+              {c.header}
+              {sort?.key === c.key ? (sort.descending ? ' ▾' : ' ▴') : ''}
+            </Box>
+          ))}
+        </Box>
+        <Box ref={viewport} onScroll={(e) => setScrollTop((e.target as HTMLDivElement).scrollTop)} sx={{ flex: 1, minHeight: 0, overflowY: 'auto', overflowX: 'hidden', width: totalWidth }} data-testid={props.testId ? `${props.testId}-viewport` : undefined}>
+          <Box sx={{ position: 'relative', height: total * rowHeight }}>{cells}</Box>
+        </Box>
+      </Box>
+    </Box>
+  );
+}

@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { createHandlers, dispatch, type Handlers } from '../../../../src-main/node/api/handlers.js';
+import { openWorkspace, type WorkbenchServices } from '../../../../src-main/node/api/services.js';
+import { createFixtureWorkspace } from '../../../e2e/fixture-workspace.js';
+
+describe('api handlers over a generated workspace', () => {
+  let dir: string;
+  let services: WorkbenchServices;
+  let handlers: Handlers;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'owb-api-'));
+    createFixtureWorkspace(dir, { frames: 2, sizePx: 128, starCount: 12 });
+    services = openWorkspace(dir, { pollChanges: false });
+    handlers = createHandlers(services);
+  });
+  after(() => {
+    services.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers Results with codes for unknown channels, bad payloads and missing rows', async () => {
+    assert.deepEqual(await dispatch(handlers, 'owb:nope', {}), { ok: false, error: { code: 'UNKNOWN_CHANNEL', message: "unknown channel 'owb:nope'" } });
+    const bad = await dispatch(handlers, 'owb:frames.get', { frameId: 'x' });
+    assert.equal(bad.ok ? '' : bad.error.code, 'BAD_PAYLOAD');
+    const missing = await dispatch(handlers, 'owb:frames.get', { frameId: 999 });
+    assert.equal(missing.ok ? '' : missing.error.code, 'NOT_FOUND');
+  });
+
+  it('lists frames, reads pixels and header, and returns columnar detections', async () => {
+    const frames = await handlers['owb:frames.list']({});
+    assert.equal(frames.length, 2);
+    const detail = await handlers['owb:frames.get']({ frameId: frames[0].id });
+    assert.equal(detail.header.find((c) => c.key === 'CTYPE1')?.value, 'RA---TAN');
+    const pixels = await handlers['owb:frames.pixels']({ frameId: frames[0].id });
+    assert.equal(pixels.width * pixels.height, pixels.data.length);
+    assert.equal(pixels.width, 128);
+    const binned = await handlers['owb:frames.pixels']({ frameId: frames[0].id, binning: 4 });
+    assert.equal(binned.width, 32);
+    const sources = await handlers['owb:frames.sources']({ frameId: frames[0].id });
+    assert.equal(sources.count, 12);
+    assert.ok(sources.x instanceof Float32Array);
+  });
+
+  it('stores labels with history, undoes the latest, and exports the current labels', async () => {
+    const queue = await handlers['owb:curation.queue']({ kind: 'detection', unlabelledOnly: true });
+    assert.equal(queue.length, 24);
+    await handlers['owb:labels.set']({ targetKind: 'detection', targetId: queue[0].id, label: 'accept' });
+    await handlers['owb:labels.set']({ targetKind: 'detection', targetId: queue[0].id, label: 'class:3' });
+    await handlers['owb:labels.set']({ targetKind: 'detection', targetId: queue[1].id, label: 'reject' });
+    const undone = await handlers['owb:labels.undo']({});
+    assert.equal(undone?.targetId, queue[1].id);
+    assert.equal(undone?.label, null);
+    const history = await handlers['owb:labels.history']({ targetKind: 'detection', targetId: queue[0].id });
+    assert.deepEqual(history.map((h) => h.label), ['accept', 'class:3']);
+    const csv = (await handlers['owb:labels.exportCsv']({})).text.trim().split('\n');
+    assert.equal(csv.length, 2);
+    assert.match(csv[1], /class:3/);
+    const rest = await handlers['owb:curation.queue']({ kind: 'detection', unlabelledOnly: true });
+    assert.equal(rest.length, 23);
+    const stamps = await handlers['owb:curation.stamps']({ kind: 'detection', id: queue[0].id, sizePx: 32 });
+    assert.equal(stamps.science.data.length, 32 * 32);
+  });
+
+  it('pages and sorts sources, finds objects in a cone and their light curves', async () => {
+    const page = await handlers['owb:sources.query']({ offset: 0, limit: 5, sortBy: 'snr', descending: true });
+    assert.equal(page.total, 24);
+    assert.equal(page.rows.length, 5);
+    assert.ok(page.rows[0].snr >= page.rows[4].snr);
+    const first = page.rows[0];
+    const cone = await handlers['owb:objects.cone']({ raDeg: first.raDeg!, decDeg: first.decDeg!, radiusArcsec: 1 });
+    assert.equal(cone[0].id, first.objectId);
+    const curve = await handlers['owb:objects.lightCurve']({ objectId: first.objectId! });
+    assert.equal(curve.length, 2);
+    const ds9 = await handlers['owb:catalog.export']({ format: 'ds9', frameId: first.frameId });
+    assert.match(ds9.text, /^# Region file format: DS9/);
+  });
+});
