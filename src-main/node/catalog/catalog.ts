@@ -122,10 +122,7 @@ export class Catalog {
   stats(): CatalogStats {
     const tables = {} as CatalogStats['tables'];
     for (const t of COUNTED_TABLES) tables[t] = (this.db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
-    const jobs = { queued: 0, running: 0, done: 0, failed: 0 } as Record<JobState, number>;
-    for (const r of this.db.prepare('SELECT state, count(*) AS n FROM jobs GROUP BY state').all() as Array<{ state: JobState; n: number }>) {
-      jobs[r.state] = r.n;
-    }
+    const jobs = this.jobCounts();
     const failures = this.db
       .prepare(
         `SELECT j.id AS jobId, j.frame_id AS frameId, f.path, j.attempts, j.error, j.error_code AS errorCode
@@ -133,6 +130,15 @@ export class Catalog {
       )
       .all() as CatalogStats['failures'];
     return { schemaVersion: schemaVersion(this.db), tables, jobs, failures };
+  }
+
+  /** Jobs per state (cheap: uses the state index). */
+  jobCounts(): Record<JobState, number> {
+    const jobs = { queued: 0, running: 0, done: 0, failed: 0 } as Record<JobState, number>;
+    for (const r of this.db.prepare('SELECT state, count(*) AS n FROM jobs GROUP BY state').all() as Array<{ state: JobState; n: number }>) {
+      jobs[r.state] = r.n;
+    }
+    return jobs;
   }
 
   /** Frames with paging and sorting; filters on type and status. */

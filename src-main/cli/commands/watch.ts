@@ -1,0 +1,113 @@
+import { existsSync, statSync } from 'node:fs';
+import { Catalog } from '../../node/catalog/index.js';
+import { defaultProfile, loadProfile } from '../../node/pipeline/profile.js';
+import { WatchService, type WatchStatus } from '../../node/watch/index.js';
+import { UsageError } from '../cli-errors.js';
+import { numberOption, parseCommandArgs, type CliCommand, type CliContext } from '../command.js';
+
+const usage = `
+Usage: owb watch DIR... --db FILE [--profile FILE] [--once] [--threads N]
+
+Watches folders for new frames and processes each one exactly once into the catalog. Files are taken when
+complete (size stable, FITS data all there); hidden and temporary files are ignored; the same content under
+another name is one frame. Files that arrived while the workbench was not running are found at start.
+
+  --db FILE        catalog database (created when missing)
+  --profile FILE   YAML profile: steps (calibrate, detect, photometry, liveStack), patterns, outputs
+                   [default: ingest every FITS frame, file calibration frames, detect and measure lights]
+  --once           process what is there now, then exit (a half-copied FITS fails instead of waiting)
+  --threads N      worker threads [cores - 1, at least 1]
+
+Ctrl-C stops taking files and lets running jobs finish; a second Ctrl-C cancels them (they stay queued).
+Exit code: 0, or 3 when some jobs failed in --once mode (see 'owb db stats').
+`;
+
+export const command: CliCommand = {
+  name: 'watch',
+  summary: 'watch folders and process every new frame exactly once into the catalog',
+  usage,
+  async run(argv, ctx) {
+    const { values, positionals } = parseCommandArgs('watch', argv, {
+      db: { type: 'string' },
+      profile: { type: 'string' },
+      once: { type: 'boolean' },
+      threads: { type: 'string' },
+    });
+    if (positionals.length === 0) throw new UsageError('watch: give at least one folder to watch');
+    if (!values.db) throw new UsageError('watch: --db FILE is required');
+    for (const dir of positionals) {
+      if (!existsSync(dir)) throw new UsageError(`watch: ${dir}: no such folder`);
+      if (!statSync(dir).isDirectory()) throw new UsageError(`watch: ${dir}: not a folder`);
+    }
+    const threads = values.threads === undefined ? undefined : numberOption('threads', values.threads, 1);
+    if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) throw new UsageError(`--threads must be a positive integer, got '${values.threads}'`);
+    const profile = values.profile ? loadProfile(values.profile) : defaultProfile();
+    const catalog = Catalog.open(values.db);
+    const service = new WatchService({ catalog, dirs: positionals, profile, threads, once: values.once });
+    service.onDidChangeJob((e) => {
+      if (e.state === 'failed' && ctx.verbose) ctx.stderr.write(`owb: job ${e.jobId} failed: ${e.error ?? ''}\n`);
+    });
+    const line = statusLine(ctx);
+    try {
+      if (values.once) {
+        const timer = setInterval(() => line.draw(service.status()), 200);
+        let final: WatchStatus;
+        try {
+          final = await service.runOnce();
+        } finally {
+          clearInterval(timer);
+        }
+        await service.stop();
+        line.clear();
+        ctx.stdout.write(`${summary(final)}\n`);
+        return final.failed > 0 ? 3 : 0;
+      }
+      await service.start();
+      if (!ctx.interactive) ctx.stdout.write(`watching ${positionals.join(', ')} (profile ${profile.name}); Ctrl-C to stop\n`);
+      const timer = setInterval(() => line.draw(service.status()), 250);
+      await new Promise<void>((resolve) => {
+        let signals = 0;
+        const onSignal = (): void => {
+          signals++;
+          if (signals === 1) {
+            line.clear();
+            ctx.stderr.write('owb: draining: letting running jobs finish (Ctrl-C again to cancel them)\n');
+            void service.stop().then(resolve);
+          } else {
+            void service.stop({ cancel: true }).then(resolve);
+            void service.runner.drain({ cancel: true });
+          }
+        };
+        process.on('SIGINT', onSignal);
+        process.on('SIGTERM', onSignal);
+      });
+      clearInterval(timer);
+      line.clear();
+      ctx.stdout.write(`${summary(service.status())}\n`);
+      return 0;
+    } finally {
+      await service.stop();
+      catalog.close();
+    }
+  },
+};
+
+function summary(s: WatchStatus): string {
+  return `done ${s.done}, failed ${s.failed}, queued ${s.queued}, running ${s.running}`;
+}
+
+function statusLine(ctx: CliContext): { draw(s: WatchStatus): void; clear(): void } {
+  let drawn = false;
+  return {
+    draw(s) {
+      if (!ctx.interactive) return;
+      const text = `queued ${s.queued}  running ${s.running}  done ${s.done}  failed ${s.failed}  waiting files ${s.waitingFiles}  ${s.ratePerSec.toFixed(1)} jobs/s`;
+      ctx.stdout.write(`\r${text.slice(0, (ctx.stdout.columns ?? 100) - 1)}\x1b[K`);
+      drawn = true;
+    },
+    clear() {
+      if (drawn) ctx.stdout.write('\r\x1b[K');
+      drawn = false;
+    },
+  };
+}

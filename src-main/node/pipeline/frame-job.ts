@@ -1,0 +1,76 @@
+import { existsSync } from 'node:fs';
+import type { ProcessFrameOutput, ProcessFrameSteps } from '../../common/tasks/process-frame.js';
+import { FrameResultWriter, type Catalog } from '../catalog/index.js';
+import type { JobCommitSummary, JobHandler, LeasedJob } from '../jobs/index.js';
+import type { WorkerPool } from '../pool/worker-pool.js';
+import { fileCalibrationFrame } from './masters.js';
+import { needsWorker, type Profile } from './profile.js';
+
+/** An error the job keeps, with the code the worker gave it (`FITS_TRUNCATED`, …). */
+export class JobFailure extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+    this.name = 'JobFailure';
+  }
+}
+
+/** Worker codes another attempt could fix (everything else is the file's fault). */
+const RETRYABLE_CODES = new Set(['PROCESS_FAILED', 'ENOMEM', 'EMFILE', 'EBUSY', 'EAGAIN']);
+
+export interface FrameJobContext {
+  catalog: Catalog;
+  pool: WorkerPool | undefined;
+  /** Profiles by name (jobs remember the name of the profile that queued them). */
+  profiles: ReadonlyMap<string, Profile>;
+  fallbackProfile: Profile;
+}
+
+/**
+ * What a `process-frame` job does per profile: calibration frames are filed as masters' inputs; lights (and
+ * frames of unknown type) go to a worker for statistics, detection and photometry; the returned commit
+ * writes the results, cross-matches objects and records light-curve points.
+ */
+export function createFrameJobHandler(ctx: FrameJobContext): JobHandler {
+  const writer = new FrameResultWriter(ctx.catalog.db);
+  const frameRow = ctx.catalog.db.prepare('SELECT id, path, frame_type AS frameType, content_hash AS contentHash FROM frames WHERE id = ?');
+  const otherPaths = ctx.catalog.db.prepare('SELECT path FROM frame_paths WHERE frame_id = ? ORDER BY seen_at DESC');
+  const markFiled = ctx.catalog.db.prepare(`UPDATE frames SET status = 'filed', processed_at = ? WHERE id = ?`);
+
+  return async (job: LeasedJob, { signal }) => {
+    if (job.frameId === null) throw new JobFailure('JOB_INVALID', `job ${job.id} has no frame`, false);
+    const frame = frameRow.get(job.frameId) as { id: number; path: string; frameType: string; contentHash: string } | undefined;
+    if (!frame) throw new JobFailure('JOB_INVALID', `job ${job.id}: frame ${job.frameId} is gone`, false);
+    const profile = ctx.profiles.get(job.profile) ?? ctx.fallbackProfile;
+
+    if (frame.frameType === 'bias' || frame.frameType === 'dark' || frame.frameType === 'flat') {
+      return (): JobCommitSummary => {
+        const masterId = fileCalibrationFrame(ctx.catalog.db, frame.id);
+        markFiled.run(Date.now(), frame.id);
+        return { frameId: frame.id, filed: frame.frameType, masterId };
+      };
+    }
+    if (!needsWorker(profile) || !ctx.pool) {
+      return (): JobCommitSummary => {
+        markFiled.run(Date.now(), frame.id);
+        return { frameId: frame.id, sources: 0 };
+      };
+    }
+    const candidates = [frame.path, ...(otherPaths.all(frame.id) as Array<{ path: string }>).map((r) => r.path)];
+    const path = candidates.find((p) => existsSync(p));
+    if (!path) throw new JobFailure('FILE_GONE', `${frame.path}: the file (and every copy seen) is gone`, false);
+    const steps: ProcessFrameSteps = {};
+    if (profile.steps.detect) steps.detect = { ...profile.steps.detect };
+    if (profile.steps.photometry) steps.photometry = { radiusPx: profile.steps.photometry.radiusPx, annulusPx: profile.steps.photometry.annulusPx };
+    const result = await ctx.pool.run('process-frame', { path, contentHash: frame.contentHash, steps }, { signal, timeoutMs: profile.jobs.timeoutMs });
+    if (!result.ok) throw new JobFailure(result.error.code, result.error.message, RETRYABLE_CODES.has(result.error.code));
+    const output: ProcessFrameOutput = result.value;
+    return (): JobCommitSummary => {
+      const summary = writer.write(frame.id, output, { matchRadiusArcsec: profile.match.radiusArcsec });
+      return { frameId: frame.id, ...summary, ran: output.ran, skipped: output.skipped };
+    };
+  };
+}

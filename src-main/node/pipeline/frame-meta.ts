@@ -1,0 +1,62 @@
+import type { FitsHeader } from '../../../src-workers/core/fits/index.js';
+import type { FrameMeta } from '../catalog/index.js';
+
+export type FrameType = 'bias' | 'dark' | 'flat' | 'light' | 'unknown';
+
+/**
+ * Frame role from IMAGETYP / FRAME / OBSTYPE values as cameras write them ("Bias Frame", "zero", "DARK",
+ * "Flat Field", "Light Frame", "object"). A frame without any is treated as a light by the default profile.
+ */
+export function classifyFrameType(raw: string | undefined): FrameType {
+  if (!raw) return 'unknown';
+  const v = raw.toLowerCase().replace(/[^a-z]+/g, ' ').trim();
+  if (/\b(bias|zero|offset)\b/.test(v)) return 'bias';
+  if (/\bdark\b/.test(v)) return 'dark';
+  if (/flat|dome/.test(v)) return 'flat';
+  if (/\b(light|object|science|sci)\b/.test(v)) return 'light';
+  return 'unknown';
+}
+
+/** Modified Julian Date of an ISO-8601 DATE-OBS (UTC), or undefined. */
+export function mjdFromDateObs(dateObs: string | undefined): number | undefined {
+  if (!dateObs) return undefined;
+  const text = /[zZ]|[+-]\d\d:?\d\d$/.test(dateObs) ? dateObs : `${dateObs}Z`;
+  const ms = Date.parse(text);
+  return Number.isFinite(ms) ? ms / 86_400_000 + 40_587 : undefined;
+}
+
+function firstString(h: FitsHeader, keys: string[]): string | undefined {
+  for (const k of keys) {
+    const v = h.get(k);
+    if (typeof v === 'string' && v.trim()) return v.trim();
+  }
+  return undefined;
+}
+
+function firstNumber(h: FitsHeader, keys: string[]): number | undefined {
+  for (const k of keys) {
+    const v = h.get(k);
+    if (typeof v === 'number' && Number.isFinite(v)) return v;
+  }
+  return undefined;
+}
+
+/** What the catalog keeps from a frame's header. `image` is the HDU holding the pixels (may differ from primary). */
+export function frameMetaFromHeader(primary: FitsHeader, image: FitsHeader = primary): FrameMeta {
+  const get = (keys: string[]): string | undefined => firstString(image, keys) ?? firstString(primary, keys);
+  const getNum = (keys: string[]): number | undefined => firstNumber(image, keys) ?? firstNumber(primary, keys);
+  const dateObs = get(['DATE-OBS', 'DATE_OBS']);
+  const header: Record<string, unknown> = { ...primary.toRecord(), ...(image === primary ? {} : image.toRecord()) };
+  return {
+    header,
+    frameType: classifyFrameType(get(['IMAGETYP', 'FRAME', 'FRAMETYP', 'OBSTYPE', 'IMGTYPE'])),
+    filter: get(['FILTER', 'FILTER1', 'FILTNAME']),
+    exposureSec: getNum(['EXPTIME', 'EXPOSURE', 'EXPOSURE_TIME', 'ITIME']),
+    dateObs,
+    mjd: getNum(['MJD-OBS', 'MJD_OBS']) ?? mjdFromDateObs(dateObs),
+    width: getNum(['ZNAXIS1']) ?? getNum(['NAXIS1']),
+    height: getNum(['ZNAXIS2']) ?? getNum(['NAXIS2']),
+    raCenter: getNum(['CRVAL1']) ?? getNum(['RA']),
+    decCenter: getNum(['CRVAL2']) ?? getNum(['DEC']),
+  };
+}

@@ -1,0 +1,205 @@
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { InputError } from '../../../src-workers/core/errors.js';
+
+/**
+ * A watched folder's profile: which files to take, what to do with them, where outputs go. Written in
+ * YAML; every field is optional and validated with a message naming the file and the field.
+ *
+ * ```yaml
+ * name: nightly
+ * patterns: ['*.fits', '*.fit', '*.fts', '*.fits.gz']   # file-name globs (case-insensitive)
+ * steps:
+ *   stats: true                                         # median / MAD per frame
+ *   calibrate: { require: false }                       # lights wait for masters when true
+ *   detect: { threshSigma: 3, minAreaPx: 5 }            # false = no detection
+ *   photometry: { radiusPx: 4, annulusPx: [8, 12] }
+ *   liveStack: false
+ * match: { radiusArcsec: 1.5 }                          # cross-match radius across frames
+ * stability: { intervalMs: 500, giveUpMs: 600000 }      # size stable this long; give up waiting on a short FITS
+ * jobs: { maxAttempts: 3, timeoutMs: 300000 }
+ * outputs: { dir: owb-out }
+ * ```
+ */
+export interface Profile {
+  name: string;
+  patterns: string[];
+  steps: {
+    stats: boolean;
+    calibrate: { require: boolean } | false;
+    detect: { threshSigma: number; minAreaPx: number } | false;
+    photometry: { radiusPx: number; annulusPx: [number, number] } | false;
+    liveStack: boolean;
+  };
+  match: { radiusArcsec: number };
+  stability: { intervalMs: number; giveUpMs: number };
+  jobs: { maxAttempts: number; timeoutMs: number };
+  outputs: { dir: string | null };
+}
+
+export const DEFAULT_PATTERNS = ['*.fits', '*.fit', '*.fts', '*.fits.gz', '*.fit.gz', '*.fits.fz', '*.fz'];
+
+/** Without `--profile`: ingest every FITS frame, file calibration frames, detect and measure lights. */
+export function defaultProfile(): Profile {
+  return {
+    name: 'default',
+    patterns: [...DEFAULT_PATTERNS],
+    steps: {
+      stats: true,
+      calibrate: { require: false },
+      detect: { threshSigma: 3, minAreaPx: 5 },
+      photometry: { radiusPx: 4, annulusPx: [8, 12] },
+      liveStack: false,
+    },
+    match: { radiusArcsec: 1.5 },
+    stability: { intervalMs: 500, giveUpMs: 600_000 },
+    jobs: { maxAttempts: 3, timeoutMs: 300_000 },
+    outputs: { dir: null },
+  };
+}
+
+/** True when the profile asks a worker to look at pixels (else ingest alone completes the job). */
+export function needsWorker(profile: Profile): boolean {
+  const s = profile.steps;
+  return s.stats || s.detect !== false || s.photometry !== false;
+}
+
+const TOP_KEYS = new Set(['name', 'patterns', 'steps', 'match', 'stability', 'jobs', 'outputs']);
+const STEP_KEYS = new Set(['stats', 'calibrate', 'detect', 'photometry', 'liveStack']);
+
+/** Loads and validates a YAML profile; errors are `InputError('PROFILE_INVALID', 'FILE: field: problem')`. */
+export function loadProfile(path: string): Profile {
+  const file = basename(path);
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(path, 'utf8'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code) throw error;
+    throw new InputError('PROFILE_INVALID', `${file}: not valid YAML (${(error as Error).message.split('\n')[0]})`);
+  }
+  return parseProfile(raw ?? {}, file);
+}
+
+/** Validates a profile object (from YAML or JSON), filling defaults. */
+export function parseProfile(raw: unknown, file = 'profile'): Profile {
+  const bad = (field: string, problem: string): never => {
+    throw new InputError('PROFILE_INVALID', `${file}: ${field}: ${problem}`);
+  };
+  const obj = (v: unknown, field: string): Record<string, unknown> => {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) bad(field, 'must be a mapping');
+    return v as Record<string, unknown>;
+  };
+  const unknownKeys = (o: Record<string, unknown>, allowed: Set<string>, field: string): void => {
+    for (const k of Object.keys(o)) if (!allowed.has(k)) bad(field ? `${field}.${k}` : k, `unknown field (expected one of ${[...allowed].join(', ')})`);
+  };
+  const positive = (v: unknown, field: string, fallback: number, integer = false): number => {
+    if (v === undefined) return fallback;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || (integer && !Number.isInteger(v))) {
+      bad(field, `must be a positive ${integer ? 'integer' : 'number'}, got ${JSON.stringify(v)}`);
+    }
+    return v as number;
+  };
+  const bool = (v: unknown, field: string, fallback: boolean): boolean => {
+    if (v === undefined) return fallback;
+    if (typeof v !== 'boolean') bad(field, `must be true or false, got ${JSON.stringify(v)}`);
+    return v as boolean;
+  };
+  const p = defaultProfile();
+  const top = obj(raw, 'profile');
+  unknownKeys(top, TOP_KEYS, '');
+  if (top.name !== undefined) {
+    if (typeof top.name !== 'string' || !top.name.trim()) bad('name', 'must be a non-empty string');
+    p.name = (top.name as string).trim();
+  } else p.name = file.replace(/\.(ya?ml|json)$/i, '');
+  if (top.patterns !== undefined) {
+    if (!Array.isArray(top.patterns) || top.patterns.length === 0 || top.patterns.some((x) => typeof x !== 'string' || !x)) {
+      bad('patterns', 'must be a non-empty list of file-name globs');
+    }
+    p.patterns = top.patterns as string[];
+  }
+  if (top.steps !== undefined) {
+    const s = obj(top.steps, 'steps');
+    unknownKeys(s, STEP_KEYS, 'steps');
+    // A profile that lists steps runs exactly those.
+    p.steps = { stats: false, calibrate: false, detect: false, photometry: false, liveStack: false };
+    p.steps.stats = bool(s.stats, 'steps.stats', false);
+    p.steps.liveStack = bool(s.liveStack, 'steps.liveStack', false);
+    const section = (name: string): Record<string, unknown> | false => {
+      const v = s[name];
+      if (v === undefined || v === false || v === null) return false;
+      if (v === true) return {};
+      const o = obj(v, `steps.${name}`);
+      return o;
+    };
+    const cal = section('calibrate');
+    if (cal) {
+      unknownKeys(cal, new Set(['require']), 'steps.calibrate');
+      p.steps.calibrate = { require: bool(cal.require, 'steps.calibrate.require', false) };
+    }
+    const det = section('detect');
+    if (det) {
+      unknownKeys(det, new Set(['threshSigma', 'minAreaPx']), 'steps.detect');
+      p.steps.detect = {
+        threshSigma: positive(det.threshSigma, 'steps.detect.threshSigma', 3),
+        minAreaPx: positive(det.minAreaPx, 'steps.detect.minAreaPx', 5, true),
+      };
+    }
+    const phot = section('photometry');
+    if (phot) {
+      unknownKeys(phot, new Set(['radiusPx', 'annulusPx']), 'steps.photometry');
+      const radiusPx = positive(phot.radiusPx, 'steps.photometry.radiusPx', 4);
+      let annulusPx: [number, number] = [radiusPx * 2, radiusPx * 3];
+      if (phot.annulusPx !== undefined) {
+        const a = phot.annulusPx;
+        if (!Array.isArray(a) || a.length !== 2 || a.some((v) => typeof v !== 'number' || !(v > 0)) || !(a[0] < a[1])) {
+          bad('steps.photometry.annulusPx', `must be [inner, outer] radii in pixels with inner < outer, got ${JSON.stringify(a)}`);
+        }
+        annulusPx = [(a as number[])[0], (a as number[])[1]];
+      }
+      if (annulusPx[0] <= radiusPx) bad('steps.photometry.annulusPx', `inner radius ${annulusPx[0]} must exceed radiusPx ${radiusPx}`);
+      p.steps.photometry = { radiusPx, annulusPx };
+      if (!p.steps.detect) bad('steps.photometry', 'needs steps.detect (photometry measures the detected sources)');
+    }
+  }
+  if (top.match !== undefined) {
+    const m = obj(top.match, 'match');
+    unknownKeys(m, new Set(['radiusArcsec']), 'match');
+    p.match.radiusArcsec = positive(m.radiusArcsec, 'match.radiusArcsec', p.match.radiusArcsec);
+  }
+  if (top.stability !== undefined) {
+    const m = obj(top.stability, 'stability');
+    unknownKeys(m, new Set(['intervalMs', 'giveUpMs']), 'stability');
+    p.stability.intervalMs = positive(m.intervalMs, 'stability.intervalMs', p.stability.intervalMs);
+    p.stability.giveUpMs = positive(m.giveUpMs, 'stability.giveUpMs', p.stability.giveUpMs);
+  }
+  if (top.jobs !== undefined) {
+    const m = obj(top.jobs, 'jobs');
+    unknownKeys(m, new Set(['maxAttempts', 'timeoutMs']), 'jobs');
+    p.jobs.maxAttempts = positive(m.maxAttempts, 'jobs.maxAttempts', p.jobs.maxAttempts, true);
+    p.jobs.timeoutMs = positive(m.timeoutMs, 'jobs.timeoutMs', p.jobs.timeoutMs);
+  }
+  if (top.outputs !== undefined) {
+    const m = obj(top.outputs, 'outputs');
+    unknownKeys(m, new Set(['dir']), 'outputs');
+    if (m.dir !== undefined && (typeof m.dir !== 'string' || !m.dir)) bad('outputs.dir', 'must be a path');
+    p.outputs.dir = (m.dir as string | undefined) ?? null;
+  }
+  return p;
+}
+
+/** Case-insensitive file-name glob (`*`, `?`) match. */
+export function matchesPatterns(fileName: string, patterns: readonly string[]): boolean {
+  return patterns.some((glob) => globToRegExp(glob).test(fileName));
+}
+
+const globCache = new Map<string, RegExp>();
+function globToRegExp(glob: string): RegExp {
+  let re = globCache.get(glob);
+  if (!re) {
+    const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    re = new RegExp(`^${body}$`, 'i');
+    globCache.set(glob, re);
+  }
+  return re;
+}

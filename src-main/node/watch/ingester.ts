@@ -1,0 +1,217 @@
+import { EventEmitter } from 'node:events';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { FitsHeader } from '../../../src-workers/core/fits/index.js';
+import { firstImageHdu, readFitsStructure } from '../../../src-workers/io/fits-file.js';
+import type { FrameMeta, FrameStore, IngestResult } from '../catalog/index.js';
+import { frameMetaFromHeader } from '../pipeline/frame-meta.js';
+import type { Profile } from '../pipeline/profile.js';
+import { contentHash } from './content-hash.js';
+
+interface Observation {
+  sizeBytes: number;
+  mtimeMs: number;
+  firstSeen: number;
+  /** Consecutive sweeps that saw the same size and mtime. */
+  stableSweeps: number;
+}
+
+export interface IngestEvent extends IngestResult {
+  path: string;
+  /** Set when the file was taken although its FITS structure is incomplete or unreadable. */
+  problem?: string;
+}
+
+export interface IngesterOptions {
+  store: FrameStore;
+  profile: Profile;
+  /** Files checked, hashed and ingested at once [4]. */
+  concurrency?: number;
+  /**
+   * Keep waiting for a FITS file whose header promises more data than it has (a copy in progress) until
+   * `profile.stability.giveUpMs` [true]. `owb watch --once` takes such a file at once, and its job fails.
+   */
+  waitForIncomplete?: boolean;
+}
+
+const FITS_INCOMPLETE = new Set(['FITS_TRUNCATED', 'FITS_NO_END']);
+
+/**
+ * Takes files only when complete: size and modification time unchanged across a stability interval
+ * (files already older than the interval are taken at once), and for FITS every HDU's promised data
+ * present. Then hashes the content and ingests frame, path and job in one transaction. Work in memory is
+ * the list of paths; everything else waits in the database.
+ */
+export class Ingester {
+  private readonly events = new EventEmitter();
+  private readonly pending = new Map<string, Observation>();
+  private readonly ready: Array<{ path: string; firstSeen: number }> = [];
+  private readonly readySet = new Set<string>();
+  private active = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private sweeping = false;
+  private readonly concurrency: number;
+  readonly counters = { ingested: 0, duplicates: 0, skipped: 0 };
+
+  constructor(private readonly options: IngesterOptions) {
+    this.concurrency = Math.max(1, options.concurrency ?? 4);
+  }
+
+  onDidIngest(listener: (event: IngestEvent) => void): () => void {
+    this.events.on('ingest', listener);
+    return () => this.events.off('ingest', listener);
+  }
+
+  onDidError(listener: (event: { path: string; error: Error }) => void): () => void {
+    this.events.on('error', listener);
+    return () => this.events.off('error', listener);
+  }
+
+  /** Files seen but not yet ingested. */
+  get backlog(): number {
+    return this.pending.size + this.ready.length + this.active;
+  }
+
+  /** Notes a file to take once it is complete. */
+  submit(path: string): void {
+    if (this.pending.has(path) || this.readySet.has(path)) return;
+    this.pending.set(path, { sizeBytes: -1, mtimeMs: -1, firstSeen: Date.now(), stableSweeps: 0 });
+    if (!this.timer) {
+      this.timer = setInterval(() => void this.sweep(), this.options.profile.stability.intervalMs);
+      this.timer.unref();
+    }
+    queueMicrotask(() => void this.sweep());
+  }
+
+  /** Resolves when every submitted file has been ingested or dropped. */
+  async flush(): Promise<void> {
+    while (this.backlog > 0) await new Promise<void>((resolve) => this.events.once('progress', resolve));
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private async sweep(): Promise<void> {
+    if (this.sweeping) return;
+    this.sweeping = true;
+    try {
+      const now = Date.now();
+      const interval = this.options.profile.stability.intervalMs;
+      const paths = [...this.pending.keys()];
+      // Stat in slices so that 10 000 new files do not open 10 000 handles at once.
+      for (let i = 0; i < paths.length; i += 256) {
+        await Promise.all(
+          paths.slice(i, i + 256).map(async (path) => {
+            const seen = this.pending.get(path);
+            if (!seen) return;
+            let info;
+            try {
+              info = await stat(path);
+            } catch {
+              this.pending.delete(path); // gone (moved or deleted before it was complete)
+              return;
+            }
+            if (!info.isFile()) {
+              this.pending.delete(path);
+              return;
+            }
+            const same = info.size === seen.sizeBytes && info.mtimeMs === seen.mtimeMs;
+            seen.stableSweeps = same ? seen.stableSweeps + 1 : 0;
+            const firstLook = seen.sizeBytes < 0;
+            seen.sizeBytes = info.size;
+            seen.mtimeMs = info.mtimeMs;
+            const oldEnough = firstLook && now - info.mtimeMs >= 2 * interval;
+            if (info.size > 0 && (oldEnough || seen.stableSweeps >= 1)) {
+              this.pending.delete(path);
+              this.ready.push({ path, firstSeen: seen.firstSeen });
+              this.readySet.add(path);
+            }
+          }),
+        );
+      }
+    } finally {
+      this.sweeping = false;
+    }
+    this.pump();
+    this.events.emit('progress');
+    if (this.pending.size === 0 && this.ready.length === 0 && this.active === 0 && this.timer) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+    }
+  }
+
+  private pump(): void {
+    while (this.active < this.concurrency && this.ready.length) {
+      const { path, firstSeen } = this.ready.shift() as { path: string; firstSeen: number };
+      this.readySet.delete(path);
+      this.active++;
+      void this.take(path, firstSeen)
+        .catch((error: unknown) => this.events.emit('error', { path, error: error as Error }))
+        .finally(() => {
+          this.active--;
+          this.pump();
+          this.events.emit('progress');
+        });
+    }
+  }
+
+  private requeue(path: string, firstSeen: number): void {
+    this.pending.set(path, { sizeBytes: -1, mtimeMs: -1, firstSeen, stableSweeps: 0 });
+    if (!this.timer) {
+      this.timer = setInterval(() => void this.sweep(), this.options.profile.stability.intervalMs);
+      this.timer.unref();
+    }
+  }
+
+  private async take(path: string, firstSeen: number): Promise<void> {
+    const { store, profile } = this.options;
+    let before;
+    try {
+      before = await stat(path);
+    } catch {
+      return;
+    }
+    if (store.knownUnchanged(path, before.size, before.mtimeMs) !== undefined) {
+      this.counters.skipped++;
+      return;
+    }
+    let meta: FrameMeta = {};
+    let problem: string | undefined;
+    try {
+      const structure = await readFitsStructure(path);
+      const imageIndex = firstImageHdu(structure.hdus);
+      const primary: FitsHeader = structure.hdus[0].header;
+      meta = frameMetaFromHeader(primary, imageIndex > 0 ? structure.hdus[imageIndex].header : primary);
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? '';
+      const waited = Date.now() - firstSeen;
+      if (FITS_INCOMPLETE.has(code) && (this.options.waitForIncomplete ?? true) && waited < profile.stability.giveUpMs) {
+        this.requeue(path, firstSeen); // a copy still in progress: look again after the next interval
+        return;
+      }
+      // Unreadable or given up on: ingest anyway so the job fails with the reason, visible in the jobs table.
+      problem = (error as Error).message;
+    }
+    const hash = await contentHash(path, before.size);
+    const after = await stat(path).catch(() => undefined);
+    if (!after) return;
+    if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
+      this.requeue(path, firstSeen);
+      return;
+    }
+    const result = store.ingest({
+      contentHash: hash,
+      path,
+      fileName: basename(path),
+      sizeBytes: after.size,
+      mtimeMs: after.mtimeMs,
+      meta,
+      job: { kind: 'process-frame', profile: profile.name, maxAttempts: profile.jobs.maxAttempts },
+    });
+    if (result.isNew) this.counters.ingested++;
+    else this.counters.duplicates++;
+    this.events.emit('ingest', { ...result, path, problem } satisfies IngestEvent);
+  }
+}

@@ -1,0 +1,110 @@
+import { EventEmitter } from 'node:events';
+import { Catalog, FrameStore } from '../catalog/index.js';
+import { JobQueue, JobRunner, type JobEvent } from '../jobs/index.js';
+import { createFrameJobHandler } from '../pipeline/frame-job.js';
+import { needsWorker, type Profile } from '../pipeline/profile.js';
+import { defaultThreadCount, WorkerPool } from '../pool/worker-pool.js';
+import { FolderWatcher } from './folder-watcher.js';
+import { Ingester, type IngestEvent } from './ingester.js';
+
+export interface WatchServiceOptions {
+  catalog: Catalog;
+  dirs: readonly string[];
+  profile: Profile;
+  /** Worker threads [cores − 1, at least 1]. */
+  threads?: number;
+  /** Lease length of a job [60000]. */
+  leaseMs?: number;
+  /** `--once`: take an incomplete FITS at once (its job fails) instead of waiting for the copy to finish. */
+  once?: boolean;
+}
+
+export interface WatchStatus {
+  queued: number;
+  running: number;
+  done: number;
+  failed: number;
+  /** Files seen but not yet ingested (waiting to be stable, or being hashed). */
+  waitingFiles: number;
+  /** Jobs finished per second since start. */
+  ratePerSec: number;
+}
+
+/**
+ * The watched-folder automation: folder watcher → ingester (stable, complete, hashed) → catalog frames +
+ * jobs → runner on the worker pool → results committed with the job. `owb watch` and `owb serve` drive it.
+ */
+export class WatchService {
+  readonly catalog: Catalog;
+  readonly queue: JobQueue;
+  readonly runner: JobRunner;
+  readonly ingester: Ingester;
+  readonly watcher: FolderWatcher;
+  private readonly pool: WorkerPool | undefined;
+  private readonly events = new EventEmitter();
+  private readonly startedAt = Date.now();
+  private stopped = false;
+
+  constructor(private readonly options: WatchServiceOptions) {
+    this.catalog = options.catalog;
+    const profile = options.profile;
+    const threads = Math.max(1, options.threads ?? defaultThreadCount());
+    this.pool = needsWorker(profile) ? new WorkerPool({ threads }) : undefined;
+    this.queue = new JobQueue(this.catalog.db, { leaseMs: options.leaseMs });
+    const handler = createFrameJobHandler({
+      catalog: this.catalog,
+      pool: this.pool,
+      profiles: new Map([[profile.name, profile]]),
+      fallbackProfile: profile,
+    });
+    // Pool threads + 1 in flight keeps every worker busy while one result commits; the rest wait in the DB.
+    this.runner = new JobRunner(this.queue, handler, { concurrency: this.pool ? threads + 1 : 4 });
+    this.ingester = new Ingester({ store: new FrameStore(this.catalog.db), profile, waitForIncomplete: !options.once });
+    this.ingester.onDidIngest((e) => {
+      if (e.jobId !== undefined) this.runner.wake();
+      this.events.emit('ingest', e);
+    });
+    this.watcher = new FolderWatcher(options.dirs, profile.patterns, (path) => this.ingester.submit(path));
+  }
+
+  onDidIngest(listener: (event: IngestEvent) => void): () => void {
+    this.events.on('ingest', listener);
+    return () => this.events.off('ingest', listener);
+  }
+
+  onDidChangeJob(listener: (event: JobEvent) => void): () => void {
+    return this.runner.onDidChangeJob(listener);
+  }
+
+  /** Processes what is in the folders now (and jobs left from earlier runs), then resolves. */
+  async runOnce(): Promise<WatchStatus> {
+    this.runner.start();
+    await this.watcher.scan();
+    await this.ingester.flush();
+    await this.runner.whenIdle();
+    return this.status();
+  }
+
+  /** Scans, then watches until `stop()`. */
+  async start(): Promise<void> {
+    this.runner.start();
+    await this.watcher.watch();
+    await this.watcher.scan();
+  }
+
+  /** Stops taking files and drains: jobs in flight commit (or, with `cancel`, go back to the queue). */
+  async stop(options: { cancel?: boolean } = {}): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await this.watcher.close();
+    this.ingester.stop();
+    await this.runner.drain(options);
+    await this.pool?.destroy();
+  }
+
+  status(): WatchStatus {
+    const jobs = this.catalog.jobCounts();
+    const elapsedSec = Math.max(1e-3, (Date.now() - this.startedAt) / 1000);
+    return { ...jobs, waitingFiles: this.ingester.backlog, ratePerSec: this.runner.counters.done / elapsedSec };
+  }
+}
