@@ -1,5 +1,5 @@
 import type { Image } from '../image/image.js';
-import { clippedMode, medianFinite } from './mesh-stats.js';
+import { createHistogramScratch, histogramMode, medianFinite } from './mesh-stats.js';
 import { fillWeights, prepareKnots, sampleWeights, solveSecondDerivatives, type SampleWeights } from './spline.js';
 
 /**
@@ -51,8 +51,7 @@ export function buildBackgroundModel(image: Image, options: BackgroundModelOptio
   const level = new Float32Array(nx * ny);
   const sigma = new Float32Array(nx * ny);
   const scratch = new Float32Array(mesh * mesh);
-  const prefix = new Float64Array(mesh * mesh + 1);
-  const prefixSq = new Float64Array(mesh * mesh + 1);
+  const hist = createHistogramScratch();
   for (let j = 0; j < ny; j++) {
     const y0 = j * mesh;
     const y1 = Math.min(height, y0 + mesh);
@@ -73,9 +72,7 @@ export function buildBackgroundModel(image: Image, options: BackgroundModelOptio
         sigma[j * nx + i] = Number.NaN;
         continue;
       }
-      const values = scratch.subarray(0, n);
-      values.sort();
-      const est = clippedMode(values, n, prefix, prefixSq);
+      const est = histogramMode(scratch, n, hist);
       level[j * nx + i] = est.level;
       sigma[j * nx + i] = est.sigma;
     }

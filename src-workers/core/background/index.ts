@@ -6,7 +6,7 @@ import { buildBackgroundModel, createBackgroundEvaluator, type BackgroundModel }
 
 export { buildBackgroundModel, createBackgroundEvaluator } from './background-model.js';
 export type { BackgroundModel, BackgroundModelOptions, BackgroundEvaluator } from './background-model.js';
-export { clippedMode, medianFinite } from './mesh-stats.js';
+export { clippedMode, histogramMode, createHistogramScratch, medianFinite } from './mesh-stats.js';
 
 /** Options of `estimateBackground`. */
 export interface BackgroundOptions {

@@ -68,13 +68,23 @@ export function deblendParent(p: ParentPixels, options: DeblendOptions): Deblend
   let stampCounter = 0;
   const minFlux = options.cont * total;
 
-  /** Connected components of `subset` above `level`, in order of their first pixel. */
-  const components = (subset: Int32Array, level: number): Int32Array[] => {
+  const rootFlux = new Float64Array(n);
+  const rootCount = new Int32Array(n);
+  const rootGroup = new Int32Array(n);
+
+  /**
+   * Significant connected components of `subset` above `level` (area ≥ minArea, flux > cont × total), in
+   * order of their first pixel. Arrays are only built when at least two are significant, since otherwise
+   * the caller just moves on to the next level.
+   */
+  const significantComponents = (subset: Int32Array, level: number): Int32Array[] => {
     stampCounter++;
     for (const i of subset) {
       if (p.conv[i] > level) {
         stamp[i] = stampCounter;
         uf[i] = i;
+        rootFlux[i] = 0;
+        rootCount[i] = 0;
       }
     }
     for (const i of subset) {
@@ -90,18 +100,29 @@ export function deblendParent(p: ParentPixels, options: DeblendOptions): Deblend
         if (lx < bw - 1) link(map[up + 1], i);
       }
     }
-    const groups = new Map<number, number[]>();
+    let nSignificant = 0;
     for (const i of subset) {
       if (stamp[i] !== stampCounter) continue;
       const root = findRoot(uf, i);
-      let g = groups.get(root);
-      if (!g) {
-        g = [];
-        groups.set(root, g);
-      }
-      g.push(i);
+      rootFlux[root] += p.conv[i];
+      rootCount[root]++;
     }
-    return [...groups.values()].map((g) => Int32Array.from(g));
+    for (const i of subset) {
+      if (stamp[i] === stampCounter && uf[i] === i && rootCount[i] >= options.minAreaPx && rootFlux[i] > minFlux) nSignificant++;
+    }
+    if (nSignificant < 2) return nSignificant === 1 ? [subset] : [];
+    const groups: number[][] = [];
+    for (const i of subset) {
+      if (stamp[i] !== stampCounter) continue;
+      const root = findRoot(uf, i);
+      if (rootCount[root] < options.minAreaPx || !(rootFlux[root] > minFlux)) continue;
+      if (i === root) {
+        rootGroup[root] = groups.length;
+        groups.push([]);
+      }
+      groups[rootGroup[root]].push(i);
+    }
+    return groups.map((g) => Int32Array.from(g));
   };
   const link = (q: number, i: number): void => {
     if (q < 0 || stamp[q] !== stampCounter) return;
@@ -110,16 +131,10 @@ export function deblendParent(p: ParentPixels, options: DeblendOptions): Deblend
     if (a < b) uf[b] = a;
     else if (b < a) uf[a] = b;
   };
-  const significant = (comp: Int32Array): boolean => {
-    if (comp.length < options.minAreaPx) return false;
-    let f = 0;
-    for (const i of comp) f += p.conv[i];
-    return f > minFlux;
-  };
   const split = (subset: Int32Array, fromLevel: number, depth: number): Int32Array[] => {
     if (depth > 64) return [subset];
     for (let k = fromLevel; k < options.nthresh; k++) {
-      const comps = components(subset, levels[k]).filter(significant);
+      const comps = significantComponents(subset, levels[k]);
       if (comps.length >= 2) return comps.flatMap((c) => split(c, k + 1, depth + 1));
       if (comps.length === 0) break;
     }

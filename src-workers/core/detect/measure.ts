@@ -179,20 +179,28 @@ export function measureObject(ctx: MeasureContext, obj: ObjectPixels, cat: Sourc
   const fluxAuto = auto.sum;
   const fluxAutoErr = apertureSumError(auto, rms, ctx.gainEPerAdu);
 
-  // Half-light radius by bisection on exact circular apertures.
+  // Half-light radius: bisection on exact circular apertures, then linear interpolation of the growth curve.
   const rMax = autoR * a;
   let fluxRadius = Number.NaN;
   if (fluxAuto > 0) {
     const half = 0.5 * fluxAuto;
     let lo = 0;
+    let flo = 0;
     let hi = rMax;
-    if (circularApertureSum(image, cx, cy, hi, bkg, valueAt).sum >= half) {
-      for (let it = 0; it < 14; it++) {
+    let fhi = circularApertureSum(image, cx, cy, hi, bkg, valueAt).sum;
+    if (fhi >= half) {
+      for (let it = 0; it < 7; it++) {
         const mid = 0.5 * (lo + hi);
-        if (circularApertureSum(image, cx, cy, mid, bkg, valueAt).sum >= half) hi = mid;
-        else lo = mid;
+        const fm = circularApertureSum(image, cx, cy, mid, bkg, valueAt).sum;
+        if (fm >= half) {
+          hi = mid;
+          fhi = fm;
+        } else {
+          lo = mid;
+          flo = fm;
+        }
       }
-      fluxRadius = 0.5 * (lo + hi);
+      fluxRadius = fhi > flo ? lo + ((hi - lo) * (half - flo)) / (fhi - flo) : 0.5 * (lo + hi);
     }
   }
 

@@ -1,0 +1,158 @@
+import { buildBackgroundModel, type BackgroundModel } from '../../../src-workers/core/background/index.js';
+import { concatCatalogs, selectRows, type SourceCatalog } from '../../../src-workers/core/catalog/index.js';
+import { SourceFlag } from '../../../src-workers/core/catalog/flags.js';
+import {
+  addApertureFluxes,
+  detectRegion,
+  resolveDetectOptions,
+  type DetectOptions,
+  type PixelBox,
+  type RegionResult,
+} from '../../../src-workers/core/detect/index.js';
+import { cropImage, type Image } from '../../../src-workers/core/image/image.js';
+import { addMagnitudes, forcedPhotometry } from '../../../src-workers/core/photometry/index.js';
+import { WorkerPool } from '../pool/worker-pool.js';
+
+/** What `owb detect` (and other services) ask of a whole frame. */
+export interface DetectFrameOptions extends Omit<DetectOptions, 'background' | 'cancel'> {
+  /** Worker threads; ≤ 1 runs in this thread [1]. */
+  workers?: number;
+  /** Reuse a pool instead of creating one (its size wins over `workers`). */
+  pool?: WorkerPool;
+  /** Local background annulus for the aperture flux [inner, outer] px [background map]. */
+  annulusPx?: [number, number];
+  /** Calibration: mag = zeroPoint − 2.5 log10(flux / exposureSec). */
+  zeroPointMag?: number;
+  exposureSec?: number;
+  /** Rows per strip when tiling [auto]. */
+  stripRows?: number;
+  onProgress?: (done: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+/** Extra rows each strip reads beyond the rows it owns; larger objects are finished on the full frame. */
+const STRIP_MARGIN_ROWS = 48;
+
+/**
+ * Detects and measures all sources of a frame. With `workers > 1` the frame is copied once into a
+ * SharedArrayBuffer and cut into overlapping horizontal strips run on the worker pool; each strip keeps the
+ * objects it sees completely and the rest are finished here on larger crops, so the catalog is identical for
+ * any number of workers (rows ordered by the raster position of each blend's first pixel).
+ */
+export async function detectFrame(image: Image, options: DetectFrameOptions = {}): Promise<{ catalog: SourceCatalog; model: BackgroundModel }> {
+  const resolved = resolveDetectOptions(options);
+  const model = buildBackgroundModel(image, {
+    meshSizePx: resolved.backSizePx,
+    filterSize: resolved.backFilter,
+    mask: options.mask,
+    saturationLevel: options.saturationLevel,
+  });
+  const workers = options.pool?.threads ?? Math.max(1, Math.floor(options.workers ?? 1));
+  const parts: RegionResult[] = [];
+  const full: PixelBox = { x0: 0, y0: 0, x1: image.width - 1, y1: image.height - 1 };
+  const geometryOf = (x0: number, y0: number) => ({ x0, y0, fullWidth: image.width, fullHeight: image.height });
+  if (workers <= 1 || image.height < 4 * STRIP_MARGIN_ROWS) {
+    options.onProgress?.(0, 1);
+    parts.push(detectRegion(image, geometryOf(0, 0), model, resolved, full));
+    options.onProgress?.(1, 1);
+  } else {
+    const shared = new Float32Array(new SharedArrayBuffer(image.data.length * 4));
+    shared.set(image.data);
+    const sharedMask = options.mask ? new Uint8Array(new SharedArrayBuffer(options.mask.length)) : undefined;
+    if (sharedMask && options.mask) sharedMask.set(options.mask);
+    const stripRows = Math.max(2 * STRIP_MARGIN_ROWS, options.stripRows ?? Math.ceil(image.height / (workers * 3)));
+    const pool = options.pool ?? new WorkerPool({ threads: workers });
+    const { mask: _mask, cancel: _cancel, ...taskOptions } = resolved;
+    try {
+      const jobs: Promise<RegionResult>[] = [];
+      let done = 0;
+      const total = Math.ceil(image.height / stripRows);
+      for (let oy0 = 0; oy0 < image.height; oy0 += stripRows) {
+        const oy1 = Math.min(image.height, oy0 + stripRows) - 1;
+        const ty0 = Math.max(0, oy0 - STRIP_MARGIN_ROWS);
+        const ty1 = Math.min(image.height - 1, oy1 + STRIP_MARGIN_ROWS);
+        const w = image.width;
+        jobs.push(
+          pool
+            .run(
+              'detect-tile',
+              {
+                pixels: shared.subarray(ty0 * w, (ty1 + 1) * w),
+                width: w,
+                height: ty1 - ty0 + 1,
+                geometry: geometryOf(0, ty0),
+                own: { x0: 0, y0: oy0, x1: w - 1, y1: oy1 },
+                model,
+                options: taskOptions,
+                mask: sharedMask?.subarray(ty0 * w, (ty1 + 1) * w),
+              },
+              { signal: options.signal },
+            )
+            .then((r) => {
+              options.onProgress?.(++done, total);
+              return r;
+            }),
+        );
+      }
+      parts.push(...(await Promise.all(jobs)));
+    } finally {
+      if (!options.pool) await pool.destroy();
+    }
+    // Parents larger than a strip's margin: finish each on a crop that grows until it sees them whole.
+    const pending = parts.flatMap((p) => p.incomplete);
+    for (const parent of pending) {
+      let pad = 64;
+      for (;;) {
+        const x0 = Math.max(0, parent.box.x0 - pad);
+        const y0 = Math.max(0, parent.box.y0 - pad);
+        const x1 = Math.min(image.width - 1, parent.box.x1 + pad);
+        const y1 = Math.min(image.height - 1, parent.box.y1 + pad);
+        const crop = cropImage(image, x0, y0, x1 - x0 + 1, y1 - y0 + 1);
+        const mask = options.mask ? cropMask(options.mask, image.width, x0, y0, x1 - x0 + 1, y1 - y0 + 1) : undefined;
+        const r = detectRegion(crop, geometryOf(x0, y0), model, { ...resolved, mask }, full, parent.key);
+        const wholeFrame = x0 === 0 && y0 === 0 && x1 === image.width - 1 && y1 === image.height - 1;
+        if (r.incomplete.length === 0 || wholeFrame) {
+          parts.push({ ...r, incomplete: [] });
+          break;
+        }
+        pad *= 2;
+      }
+    }
+  }
+  let catalog = mergeParts(parts);
+  catalog = addApertureFluxes(image, model, catalog, options.apertureRadiusPx, options.gainEPerAdu, options.mask);
+  if (options.annulusPx) {
+    const forced = forcedPhotometry(image, catalog.x, catalog.y, {
+      radiusPx: catalog.apertureRadiusPx,
+      annulusPx: options.annulusPx,
+      gainEPerAdu: options.gainEPerAdu,
+    });
+    catalog.flux = forced.flux;
+    catalog.fluxErr = forced.fluxErr;
+    for (let i = 0; i < catalog.count; i++) catalog.flags[i] |= forced.flags[i] & SourceFlag.APERTURE_INCOMPLETE;
+  }
+  if (options.zeroPointMag !== undefined) addMagnitudes(catalog, options.zeroPointMag, options.exposureSec ?? 1);
+  return { catalog, model };
+}
+
+function cropMask(mask: Uint8Array, width: number, x0: number, y0: number, w: number, h: number): Uint8Array {
+  const out = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) out.set(mask.subarray((y0 + y) * width + x0, (y0 + y) * width + x0 + w), y * w);
+  return out;
+}
+
+/** Concatenates region results and orders rows by (parent key, child index): independent of the tiling. */
+function mergeParts(parts: RegionResult[]): SourceCatalog {
+  const cat = concatCatalogs(parts.map((p) => p.catalog));
+  const keys = new Float64Array(cat.count);
+  const child = new Int32Array(cat.count);
+  let o = 0;
+  for (const p of parts) {
+    keys.set(p.parentKey, o);
+    child.set(p.childIndex, o);
+    o += p.catalog.count;
+  }
+  const order = Array.from({ length: cat.count }, (_, i) => i);
+  order.sort((a, b) => keys[a] - keys[b] || child[a] - child[b]);
+  return selectRows(cat, order);
+}
