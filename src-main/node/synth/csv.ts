@@ -1,0 +1,67 @@
+import { join } from 'node:path';
+import type { SynthConfig } from '../../../src-workers/core/synth/config.js';
+import { csvField, METADATA_COLUMNS, metadataRow } from '../../../src-workers/core/synth/metadata.js';
+import { sampleCount, type SamplePlan, type Split } from '../../../src-workers/core/synth/plan.js';
+import { planSample } from '../../../src-workers/core/synth/plan.js';
+import { sampleParams } from '../../../src-workers/core/synth/sample.js';
+
+/** The path an image gets in the CSVs: relative to the output folder (`/`-separated) or absolute. */
+export function csvPath(config: SynthConfig, outDir: string, plan: SamplePlan): string {
+  return config.Output.relative_paths ? plan.relPath : join(outDir, ...plan.relPath.split('/'));
+}
+
+/** `train.csv` or `test.csv`: header `filepath,label`, one row per image of the split, in index order. */
+export function splitCsv(config: SynthConfig, outDir: string, split: Split): string {
+  const lines = ['filepath,label'];
+  const n = sampleCount(config);
+  for (let i = split === 'train' ? 0 : config.General.n_train; i < n; i++) {
+    const plan = planSample(config, i);
+    if (plan.split !== split) break;
+    lines.push(`${csvField(csvPath(config, outDir, plan))},${plan.label}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** `metadata.csv`: every parameter of every image (`METADATA_COLUMNS`), rebuilt from the seeds alone. */
+export function metadataCsv(config: SynthConfig, outDir: string): string {
+  const lines = [METADATA_COLUMNS.join(',')];
+  const n = sampleCount(config);
+  for (let i = 0; i < n; i++) {
+    const { plan, params } = sampleParams(config, i);
+    lines.push(metadataRow(csvPath(config, outDir, plan), plan, params).map(csvField).join(','));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Parses a CSV written by this module (RFC 4180 quoting) into rows of fields. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let field = '';
+  let row: string[] = [];
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      row.push(field);
+      field = '';
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else field += ch;
+  }
+  if (field !== '' || row.length > 0) {
+    row.push(field);
+    rows.push(row);
+  }
+  return rows;
+}

@@ -1,0 +1,50 @@
+import { closeSync, fstatSync, openSync, readSync, renameSync, writeFileSync } from 'node:fs';
+import type { ImageFormat } from '../../../src-workers/core/synth/config.js';
+
+const PNG_IEND = [0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82];
+
+/**
+ * A cheap completeness check of an image file, reading only its first and last bytes: PNG signature and
+ * final IEND chunk; JPEG SOI and EOI markers; FITS `SIMPLE` card and a size in whole 2880-byte blocks.
+ * Returns `undefined` when the file looks whole, else the problem.
+ */
+export function quickCheckImage(path: string, format: ImageFormat): string | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    return `cannot open (${(error as NodeJS.ErrnoException).code ?? 'error'})`;
+  }
+  try {
+    const size = fstatSync(fd).size;
+    if (size < 16) return `only ${size} bytes`;
+    const head = Buffer.alloc(16);
+    const tail = Buffer.alloc(12);
+    readSync(fd, head, 0, 16, 0);
+    readSync(fd, tail, 0, 12, size - 12);
+    if (format === 'PNG') {
+      if (head.readUInt32BE(0) !== 0x89504e47) return 'not a PNG file';
+      if (!PNG_IEND.every((b, i) => tail[i] === b)) return 'PNG is truncated (no IEND chunk at the end)';
+    } else if (format === 'JPEG') {
+      if (head[0] !== 0xff || head[1] !== 0xd8) return 'not a JPEG file';
+      if (tail[10] !== 0xff || tail[11] !== 0xd9) return 'JPEG is truncated (no EOI marker)';
+    } else {
+      if (head.toString('latin1', 0, 9) !== 'SIMPLE  =') return 'not a FITS file';
+      if (size % 2880 !== 0) return `FITS size ${size} is not a whole number of 2880-byte blocks`;
+    }
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Writes a small file through a temporary file and a rename (never half-written), without fsync: an
+ * fsync after thousands of fresh images would wait for the whole write-back (seconds) and a resumed run
+ * re-verifies everything anyway.
+ */
+export function writeTextAtomic(path: string, text: string): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
+}

@@ -1,0 +1,25 @@
+import { readFileSync } from 'node:fs';
+import { InputError } from '../../../src-workers/core/errors.js';
+import { validateSynthConfig, type SynthConfig } from '../../../src-workers/core/synth/config.js';
+
+/**
+ * Reads a YAML (or JSON) configuration file and validates it. Throws `InputError('SYNTH_CONFIG', …)` whose
+ * message names the file and every problem (`comprehensive.yaml: General.n_train must be positive, got 0`).
+ */
+export async function loadSynthConfig(path: string): Promise<SynthConfig> {
+  const text = readFileSync(path, 'utf8');
+  const { parse } = await import('yaml');
+  let parsed: unknown;
+  try {
+    parsed = parse(text);
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new InputError('SYNTH_CONFIG', `${path}: not valid YAML: ${message}`);
+  }
+  const { config, errors } = validateSynthConfig(parsed);
+  if (errors.length > 0) {
+    const lines = errors.map((e) => e.message);
+    throw new InputError('SYNTH_CONFIG', `${path}: ${lines.length === 1 ? lines[0] : `${lines.length} problems:\n  ${lines.join('\n  ')}`}`);
+  }
+  return config;
+}

@@ -1,0 +1,192 @@
+import { existsSync, mkdirSync, readdirSync, unlinkSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { InputError } from '../../../src-workers/core/errors.js';
+import type { SynthConfig } from '../../../src-workers/core/synth/config.js';
+import { labelAt, layoutFolders, planSample, sampleCount } from '../../../src-workers/core/synth/plan.js';
+import type { TaskProgress } from '../../common/task-contract.js';
+import type { SynthGenerateInput, SynthGenerateOutput } from '../../common/tasks/synth.js';
+import { taskFile } from '../pool/task-file.js';
+import { metadataCsv, splitCsv } from './csv.js';
+import { quickCheckImage, writeTextAtomic } from './files.js';
+import { silentLogger, type Logger } from './log.js';
+import { firstDifference, readSnapshot, writeSnapshot, type SynthSnapshot } from './snapshot.js';
+
+export interface SynthRunOptions {
+  config: SynthConfig;
+  outDir: string;
+  /** Generator threads: 1 renders in this thread (no pool start-up), N ≥ 2 uses N pool workers. [auto] */
+  workers?: number;
+  logger?: Logger;
+  onProgress?: (done: number, total: number) => void;
+  configFile?: string;
+  toolVersion: string;
+}
+
+export interface SynthRunSummary {
+  outDir: string;
+  total: number;
+  /** Images rendered by this run. */
+  written: number;
+  /** Whole images found from an earlier run and kept. */
+  reused: number;
+  /** Images found broken (truncated, unreadable) and rewritten. */
+  repaired: number;
+  workers: number;
+  seconds: number;
+}
+
+/** Below this many images a worker pool costs more to start than it saves. */
+const POOL_THRESHOLD = 400;
+
+/** Threads `--workers auto` uses for `count` images. */
+export function autoWorkers(count: number): number {
+  return count < POOL_THRESHOLD ? 1 : Math.max(1, Math.min(availableParallelism(), 8));
+}
+
+/**
+ * Generates (or completes) the dataset of `config` in `outDir`: layout folders, one image per index written
+ * atomically, `train.csv`, `test.csv`, optional `metadata.csv`, and `config_snapshot.json`. Re-running into
+ * the same folder keeps the images that are whole, rewrites missing or broken ones, and refuses a folder
+ * made with a different configuration. Output bytes do not depend on `workers`.
+ */
+export async function runSynth(options: SynthRunOptions): Promise<SynthRunSummary> {
+  const started = Date.now();
+  const { config } = options;
+  const log = options.logger ?? silentLogger;
+  const outDir = resolve(options.outDir);
+  const total = sampleCount(config);
+  const workers = Math.max(1, Math.floor(options.workers ?? autoWorkers(total)));
+  mkdirSync(outDir, { recursive: true });
+  for (const folder of layoutFolders(config)) mkdirSync(join(outDir, folder), { recursive: true });
+
+  const previous = readSnapshot(outDir);
+  if (previous) {
+    const diff = firstDifference(config, previous.config);
+    if (diff) {
+      throw new InputError('SYNTH_MISMATCH', `${outDir} holds a dataset made with a different configuration (${diff}); choose another --out or remove it`);
+    }
+    log.info(`resuming the dataset in ${outDir} (started ${previous.startedAt}, ${previous.status})`);
+  }
+  const startedAt = new Date(started).toISOString();
+  const snapshot: SynthSnapshot = {
+    tool: 'owb synth',
+    toolVersion: options.toolVersion,
+    nodeVersion: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    status: 'running',
+    startedAt: previous?.startedAt ?? startedAt,
+    runs: previous?.runs ?? [],
+    configFile: options.configFile ? resolve(options.configFile) : previous?.configFile,
+    seedDerivation: 'image i uses deriveSeed(General.seed, i) (SplitMix32 mix) as the seed of xoshiro128**; training images are 0 … n_train−1, test images follow',
+    counts: countsOf(config),
+    config,
+  };
+  writeSnapshot(outDir, snapshot);
+
+  const { missing, reused, repaired } = scanExisting(config, outDir, log);
+  log.debug(`${total} images planned, ${reused} already whole, ${missing.length} to write, ${workers} thread(s)`);
+  options.onProgress?.(reused, total);
+  await generate(config, outDir, missing, workers, (done) => options.onProgress?.(reused + done, total));
+
+  writeTextAtomic(join(outDir, 'train.csv'), splitCsv(config, outDir, 'train'));
+  writeTextAtomic(join(outDir, 'test.csv'), splitCsv(config, outDir, 'test'));
+  if (config.Output.include_metadata) writeTextAtomic(join(outDir, 'metadata.csv'), metadataCsv(config, outDir));
+  snapshot.runs = [...snapshot.runs, { startedAt, workers, written: missing.length, reused, repaired }];
+  snapshot.status = 'complete';
+  snapshot.finishedAt = new Date().toISOString();
+  writeSnapshot(outDir, snapshot);
+  return { outDir, total, written: missing.length, reused, repaired, workers, seconds: (Date.now() - started) / 1000 };
+}
+
+function countsOf(config: SynthConfig): SynthSnapshot['counts'] {
+  const lenses = (n: number): number => {
+    let c = 0;
+    for (let i = 0; i < n; i++) c += labelAt(i, n, config.General.balance);
+    return c;
+  };
+  return { train: config.General.n_train, test: config.General.n_test, trainLens: lenses(config.General.n_train), testLens: lenses(config.General.n_test) };
+}
+
+/** Lists what an earlier run left: whole images are kept, broken ones and temporary files are removed. */
+function scanExisting(config: SynthConfig, outDir: string, log: Logger): { missing: number[]; reused: number; repaired: number } {
+  const present = new Set<string>();
+  for (const folder of layoutFolders(config)) {
+    for (const name of readdirSync(join(outDir, folder))) {
+      const rel = folder ? `${folder}/${name}` : name;
+      if (name.endsWith('.tmp')) {
+        unlinkSync(join(outDir, rel));
+        log.debug(`removed the leftover temporary file ${rel}`);
+      } else present.add(rel);
+    }
+  }
+  const missing: number[] = [];
+  let reused = 0;
+  let repaired = 0;
+  const total = sampleCount(config);
+  for (let i = 0; i < total; i++) {
+    const plan = planSample(config, i);
+    if (!present.has(plan.relPath)) {
+      missing.push(i);
+      continue;
+    }
+    const problem = quickCheckImage(join(outDir, plan.relPath), config.Output.image_format);
+    if (problem) {
+      log.warn(`${plan.relPath}: ${problem}; writing it again`);
+      missing.push(i);
+      repaired++;
+    } else reused++;
+  }
+  return { missing, reused, repaired };
+}
+
+type TaskModule = { default: (input: SynthGenerateInput) => Promise<SynthGenerateOutput> };
+
+async function generate(
+  config: SynthConfig,
+  outDir: string,
+  indices: number[],
+  workers: number,
+  onDone: (done: number) => void,
+): Promise<void> {
+  if (indices.length === 0) return;
+  if (workers <= 1) {
+    // Same task code, loaded by file name as the pool would, but in this thread: no worker start-up.
+    // Its progress reporter only needs something with postMessage.
+    const task = (await import(pathToFileURL(taskFile('synth-generate')).href)) as TaskModule;
+    const progressPort = { postMessage: (p: TaskProgress) => onDone(p.done) };
+    await task.default({ config, outDir, indices, progressPort } as SynthGenerateInput);
+    onDone(indices.length);
+    return;
+  }
+  const { WorkerPool } = await import('../pool/worker-pool.js');
+  const pool = new WorkerPool({ threads: workers });
+  try {
+    const size = Math.max(10, Math.min(250, Math.ceil(indices.length / (workers * 6))));
+    const progress: number[] = [];
+    const report = (): void => onDone(progress.reduce((a, b) => a + b, 0));
+    const runs: Array<Promise<unknown>> = [];
+    for (let at = 0, c = 0; at < indices.length; at += size, c++) {
+      const slot = c;
+      progress.push(0);
+      const part = indices.slice(at, at + size);
+      runs.push(
+        pool
+          .run('synth-generate', { config, outDir, indices: part }, { onProgress: (p) => { progress[slot] = p.done; report(); } })
+          .then(() => {
+            progress[slot] = part.length;
+            report();
+          }),
+      );
+    }
+    await Promise.all(runs);
+  } finally {
+    await pool.destroy();
+  }
+}
+
+/** True when `outDir` already holds a snapshot (a dataset or the start of one). */
+export function hasDataset(outDir: string): boolean {
+  return existsSync(join(outDir, 'config_snapshot.json'));
+}

@@ -1,0 +1,53 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { InputError } from '../../../src-workers/core/errors.js';
+import type { SynthConfig } from '../../../src-workers/core/synth/config.js';
+import { writeTextAtomic } from './files.js';
+
+export const SNAPSHOT_FILE = 'config_snapshot.json';
+
+/** `config_snapshot.json`: the full resolved configuration and how and when the dataset was made. */
+export interface SynthSnapshot {
+  tool: 'owb synth';
+  toolVersion: string;
+  nodeVersion: string;
+  platform: string;
+  /** `running` until every image and CSV is written. */
+  status: 'running' | 'complete';
+  startedAt: string;
+  finishedAt?: string;
+  /** Each (re)start of a run into this folder. */
+  runs: Array<{ startedAt: string; workers: number; written: number; reused: number; repaired: number }>;
+  configFile?: string;
+  seedDerivation: string;
+  counts: { train: number; test: number; trainLens: number; testLens: number };
+  config: SynthConfig;
+}
+
+/** Reads the snapshot of `outDir`, or `undefined` when there is none. */
+export function readSnapshot(outDir: string): SynthSnapshot | undefined {
+  const path = join(outDir, SNAPSHOT_FILE);
+  if (!existsSync(path)) return undefined;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as SynthSnapshot;
+  } catch {
+    throw new InputError('SYNTH_SNAPSHOT', `${path}: not valid JSON; remove it or choose another --out`);
+  }
+}
+
+/** Writes the snapshot atomically. */
+export function writeSnapshot(outDir: string, snapshot: SynthSnapshot): void {
+  writeTextAtomic(join(outDir, SNAPSHOT_FILE), `${JSON.stringify(snapshot, null, 2)}\n`);
+}
+
+/** The first `Section.key` whose value differs between two configurations, or `undefined`. */
+export function firstDifference(a: SynthConfig, b: SynthConfig): string | undefined {
+  for (const section of Object.keys(a) as Array<keyof SynthConfig>) {
+    const sa = a[section] as unknown as Record<string, unknown>;
+    const sb = (b[section] ?? {}) as unknown as Record<string, unknown>;
+    for (const key of Object.keys(sa)) {
+      if (sa[key] !== sb[key]) return `${section}.${key}: ${JSON.stringify(sb[key])} there, ${JSON.stringify(sa[key])} now`;
+    }
+  }
+  return undefined;
+}

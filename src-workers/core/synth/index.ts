@@ -1,0 +1,8 @@
+// Public surface of the synthetic-dataset generator (pure, seeded).
+export * from './config.js';
+export * from './plan.js';
+export * from './parity.js';
+export * from './sample.js';
+export * from './metadata.js';
+export { gaussianBlur, blurInto, gaussianKernel } from './blur.js';
+export { encodePngGray8, decodePngGray8, storedZlib, crc32, type Deflate, type Inflate } from './png.js';

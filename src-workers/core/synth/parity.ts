@@ -1,0 +1,166 @@
+import type { Rng } from '../random/rng.js';
+import { blurInto } from './blur.js';
+import type { SynthConfig } from './config.js';
+import { addParityNoise } from './noise.js';
+
+/** FWHM / σ of a Gaussian, 2√(2 ln 2). */
+export const FWHM_PER_SIGMA = 2 * Math.sqrt(2 * Math.LN2);
+
+/** The elliptical Gaussian galaxy of the parity mode (before its blur). */
+export interface ParityGalaxy {
+  /** Centre, 0-based pixel coordinates. */
+  xPx: number;
+  yPx: number;
+  /** Geometric-mean σ of the two axes (area preserving: σ_major = σ/√q, σ_minor = σ·√q, q = 1 − e). */
+  sigmaPx: number;
+  /** 1 − b/a. */
+  ellipticity: number;
+  /** Major-axis position angle from +x toward +y, [0, π). */
+  angleRad: number;
+  /** Peak brightness before blur (image units). */
+  amplitude: number;
+}
+
+/** One arc: a ring segment Gaussian in radius and in angle, centred on the galaxy. */
+export interface ParityArc {
+  /** Radial FWHM. */
+  widthPx: number;
+  /** Angular FWHM. */
+  extentDeg: number;
+  /** Direction of the arc centre from the galaxy centre, (−π, π]. */
+  angleRad: number;
+  amplitude: number;
+}
+
+/** Everything drawn for one parity image (the noise aside). */
+export interface ParityParams {
+  galaxy: ParityGalaxy;
+  /** 0 for non-lenses. */
+  einsteinRadiusPx: number;
+  arcs: ParityArc[];
+}
+
+/**
+ * Draws the parameters of one image in a fixed order (galaxy centre x, y, σ, e, angle, amplitude; then for
+ * lenses the arc count, Einstein radius and per arc width, extent, angle, amplitude), mirroring lensgen.py.
+ */
+export function drawParityParams(config: SynthConfig, label: 0 | 1, rng: Rng): ParityParams {
+  const g = config.GalaxyBlob;
+  const size = config.General.image_size;
+  const centre = size / 2 - 0.5;
+  const galaxy: ParityGalaxy = {
+    xPx: centre + rng.uniform(-g.center_jitter_px, g.center_jitter_px),
+    yPx: centre + rng.uniform(-g.center_jitter_px, g.center_jitter_px),
+    sigmaPx: rng.uniform(g.sigma_min, g.sigma_max),
+    ellipticity: rng.uniform(g.ellipticity_min, g.ellipticity_max),
+    angleRad: rng.uniform(0, Math.PI),
+    amplitude: rng.uniform(g.amplitude_min, g.amplitude_max),
+  };
+  if (label === 0) return { galaxy, einsteinRadiusPx: 0, arcs: [] };
+  const a = config.LensArcs;
+  const nArcs = a.min_arcs + rng.int(a.max_arcs - a.min_arcs + 1);
+  const einsteinRadiusPx = rng.uniform(a.min_radius, a.max_radius);
+  const arcs: ParityArc[] = [];
+  for (let k = 0; k < nArcs; k++) {
+    arcs.push({
+      widthPx: rng.uniform(a.arc_width_min, a.arc_width_max),
+      extentDeg: rng.uniform(a.arc_extent_min_deg, a.arc_extent_max_deg),
+      angleRad: rng.uniform(-Math.PI, Math.PI),
+      amplitude: rng.uniform(a.amplitude_min, a.amplitude_max),
+    });
+  }
+  return { galaxy, einsteinRadiusPx, arcs };
+}
+
+/**
+ * Renders the noiseless parity image: the galaxy convolved analytically with its Gaussian blur
+ * (covariance + σ_blur², flux kept) plus the arcs sampled at pixel centres and convolved with
+ * `LensArcs.blur_sigma` (SciPy `gaussian_filter` conventions). Returns float64 pixels, row-major.
+ */
+export function renderParityNoiseless(config: SynthConfig, params: ParityParams): Float64Array {
+  const size = config.General.image_size;
+  const pixels = new Float64Array(size * size);
+  addGalaxy(pixels, size, params.galaxy, config.GalaxyBlob.blur_sigma);
+  if (params.arcs.length > 0) {
+    const arcs = new Float64Array(size * size);
+    addArcs(arcs, size, params.galaxy.xPx, params.galaxy.yPx, params.einsteinRadiusPx, params.arcs);
+    blurInto(arcs, size, size, config.LensArcs.blur_sigma, arcs);
+    for (let i = 0; i < pixels.length; i++) pixels[i] += arcs[i];
+  }
+  return pixels;
+}
+
+/** Renders one parity image with its noise (drawn from `rng` after the parameters). */
+export function renderParity(config: SynthConfig, params: ParityParams, rng: Rng): Float64Array {
+  const pixels = renderParityNoiseless(config, params);
+  addParityNoise(pixels, config.Noise.gaussian_sigma, config.Noise.poisson_strength, rng);
+  return pixels;
+}
+
+/** Exponent beyond which a Gaussian term is below 2e-8 of its peak and is skipped. */
+const MAX_EXPONENT = 18;
+
+function addGalaxy(pixels: Float64Array, size: number, g: ParityGalaxy, blurSigmaPx: number): void {
+  const q = 1 - g.ellipticity;
+  const s2 = g.sigmaPx * g.sigmaPx;
+  const b2 = blurSigmaPx > 0 ? blurSigmaPx * blurSigmaPx : 0;
+  const varMajor = s2 / q + b2;
+  const varMinor = s2 * q + b2;
+  const amplitude = (g.amplitude * s2) / Math.sqrt(varMajor * varMinor);
+  const c = Math.cos(g.angleRad);
+  const s = Math.sin(g.angleRad);
+  const a11 = (c * c) / varMajor + (s * s) / varMinor;
+  const a22 = (s * s) / varMajor + (c * c) / varMinor;
+  const a12 = c * s * (1 / varMajor - 1 / varMinor);
+  for (let y = 0; y < size; y++) {
+    const dy = y - g.yPx;
+    const row = y * size;
+    for (let x = 0; x < size; x++) {
+      const dx = x - g.xPx;
+      const e = 0.5 * (a11 * dx * dx + 2 * a12 * dx * dy + a22 * dy * dy);
+      if (e < MAX_EXPONENT) pixels[row + x] += amplitude * Math.exp(-e);
+    }
+  }
+}
+
+function addArcs(pixels: Float64Array, size: number, cx: number, cy: number, radiusPx: number, arcs: ParityArc[]): void {
+  const n = arcs.length;
+  const invRadial = new Float64Array(n);
+  const invAngular = new Float64Array(n);
+  let maxSigmaRadial = 0;
+  for (let k = 0; k < n; k++) {
+    const sr = arcs[k].widthPx / FWHM_PER_SIGMA;
+    invRadial[k] = 1 / sr;
+    invAngular[k] = FWHM_PER_SIGMA / ((arcs[k].extentDeg * Math.PI) / 180);
+    maxSigmaRadial = Math.max(maxSigmaRadial, sr);
+  }
+  const reach = Math.sqrt(2 * MAX_EXPONENT) * maxSigmaRadial;
+  const rMin = Math.max(0, radiusPx - reach);
+  const rMax = radiusPx + reach;
+  const y0 = Math.max(0, Math.floor(cy - rMax));
+  const y1 = Math.min(size - 1, Math.ceil(cy + rMax));
+  const x0 = Math.max(0, Math.floor(cx - rMax));
+  const x1 = Math.min(size - 1, Math.ceil(cx + rMax));
+  const twoPi = 2 * Math.PI;
+  for (let y = y0; y <= y1; y++) {
+    const dy = y - cy;
+    for (let x = x0; x <= x1; x++) {
+      const dx = x - cx;
+      const r = Math.sqrt(dx * dx + dy * dy);
+      if (r < rMin || r > rMax) continue;
+      const phi = Math.atan2(dy, dx);
+      let sum = 0;
+      for (let k = 0; k < n; k++) {
+        const t = (r - radiusPx) * invRadial[k];
+        let d = phi - arcs[k].angleRad;
+        // Wrap to (−π, π] like numpy.angle(exp(i·d)).
+        d -= twoPi * Math.floor((d + Math.PI) / twoPi);
+        if (d === -Math.PI) d = Math.PI;
+        const u = d * invAngular[k];
+        const e = 0.5 * (t * t + u * u);
+        if (e < MAX_EXPONENT) sum += arcs[k].amplitude * Math.exp(-e);
+      }
+      pixels[y * size + x] += sum;
+    }
+  }
+}

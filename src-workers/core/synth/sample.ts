@@ -1,0 +1,55 @@
+import type { Image } from '../image/image.js';
+import { createRng } from '../random/rng.js';
+import type { SynthConfig } from './config.js';
+import { drawParityParams, renderParity, type ParityParams } from './parity.js';
+import { planSample, type SamplePlan } from './plan.js';
+
+/** One generated image with its plan and every parameter drawn for it. */
+export interface GeneratedSample {
+  plan: SamplePlan;
+  params: ParityParams;
+  /** Row-major float64 pixels, `image_size`² (image units: galaxy peak 0.3–1 by default). */
+  pixels: Float64Array;
+}
+
+/**
+ * Generates image `index` (global, training images first) of the dataset described by `config`.
+ * Depends only on the configuration and the index (its seed is `deriveSeed(General.seed, index)`), so any
+ * image can be regenerated alone and results do not depend on how many workers share the work.
+ */
+export function generateSample(config: SynthConfig, index: number): GeneratedSample {
+  const plan = planSample(config, index);
+  return generateFromPlan(config, plan);
+}
+
+/** `generateSample` for an already computed plan (the seed in `plan.seed` drives every draw). */
+export function generateFromPlan(config: SynthConfig, plan: SamplePlan): GeneratedSample {
+  const rng = createRng(plan.seed);
+  const params = drawParityParams(config, plan.label, rng);
+  const pixels = renderParity(config, params, rng);
+  return { plan, params, pixels };
+}
+
+/** Only the parameters of image `index` (cheap: nothing is rendered), e.g. to rebuild metadata on resume. */
+export function sampleParams(config: SynthConfig, index: number): { plan: SamplePlan; params: ParityParams } {
+  const plan = planSample(config, index);
+  return { plan, params: drawParityParams(config, plan.label, createRng(plan.seed)) };
+}
+
+/** Image `index` as a float32 `Image`, for previews (e.g. the UI's Datasets form). */
+export function renderSample(config: SynthConfig, index: number): Image {
+  const { pixels } = generateSample(config, index);
+  const size = config.General.image_size;
+  return { width: size, height: size, data: Float32Array.from(pixels) };
+}
+
+/**
+ * 8-bit display values as the reference generator writes them: `rint(255·clip(value + pedestal, 0, 1))`,
+ * the pedestal [0.1] keeping the noise around zero from being clipped.
+ */
+export function toGray8(pixels: ArrayLike<number>, pedestal: number): Uint8Array {
+  // A clamped array clamps to [0, 255] and rounds half to even on store, exactly numpy's rint + clip.
+  const out = new Uint8ClampedArray(pixels.length);
+  for (let i = 0; i < pixels.length; i++) out[i] = 255 * (pixels[i] + pedestal);
+  return new Uint8Array(out.buffer);
+}

@@ -1,0 +1,104 @@
+import { rename, unlink, writeFile } from 'node:fs/promises';
+import { threadId } from 'node:worker_threads';
+import { deflateSync, constants as zlibConstants } from 'node:zlib';
+import { encodeFits, imageHdu } from '../core/fits/index.js';
+import type { SynthConfig } from '../core/synth/config.js';
+import { encodePngGray8 } from '../core/synth/png.js';
+import { toGray8, type GeneratedSample } from '../core/synth/sample.js';
+
+/** Encodes one generated sample in the configured `Output.image_format`. */
+export type SampleEncoder = (sample: GeneratedSample) => Uint8Array | Promise<Uint8Array>;
+
+/** zlib settings for PNG: run-length strategy, fast on noisy 8-bit images and deterministic. */
+const PNG_DEFLATE = { level: 6, strategy: zlibConstants.Z_RLE };
+
+/** Builds the encoder of a configuration; sharp is loaded only for JPEG, so PNG and FITS start fast. */
+export async function createSampleEncoder(config: SynthConfig): Promise<SampleEncoder> {
+  const size = config.General.image_size;
+  const out = config.Output;
+  if (out.image_format === 'PNG') {
+    return (s) => encodePngGray8(size, size, grayOf(config, s), (raw) => deflateSync(raw, PNG_DEFLATE));
+  }
+  if (out.image_format === 'JPEG') {
+    const { default: sharp } = await import('sharp');
+    sharp.concurrency(1);
+    return async (s) => {
+      const buffer = await sharp(grayOf(config, s), { raw: { width: size, height: size, channels: 1 } })
+        .jpeg({ quality: out.jpeg_quality, chromaSubsampling: '4:4:4' })
+        .toBuffer();
+      return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+    };
+  }
+  return (s) => encodeFits([imageHdu({ width: size, height: size, data: Float32Array.from(s.pixels) }, { header: fitsCards(s) })]);
+}
+
+function grayOf(config: SynthConfig, s: GeneratedSample): Uint8Array {
+  if (config.General.mode === 'physical') return physicalGray(s.pixels);
+  return toGray8(s.pixels, config.Output.png_pedestal);
+}
+
+/** Physical images are in ADU: 8-bit files use an asinh stretch between the sky level and the peak. */
+function physicalGray(pixels: Float64Array): Uint8Array {
+  const sorted = Float64Array.from(pixels).sort();
+  const lo = sorted[Math.floor(0.02 * (sorted.length - 1))];
+  const hi = sorted[sorted.length - 1];
+  const span = Math.max(hi - lo, 1e-12);
+  const soft = 0.05;
+  const norm = Math.asinh(1 / soft);
+  const out = new Uint8ClampedArray(pixels.length);
+  for (let i = 0; i < pixels.length; i++) out[i] = (255 * Math.asinh(Math.max(0, pixels[i] - lo) / span / soft)) / norm;
+  return new Uint8Array(out.buffer);
+}
+
+function fitsCards(s: GeneratedSample): Array<{ key: string; value: string | number | boolean; comment?: string }> {
+  return [
+    { key: 'ORIGIN', value: 'Observatory Workbench owb synth' },
+    { key: 'LABEL', value: s.plan.label, comment: '1 = lens, 0 = non-lens' },
+    { key: 'SPLIT', value: s.plan.split },
+    { key: 'IMGINDEX', value: s.plan.index, comment: 'global image index' },
+    { key: 'SEED', value: s.plan.seed, comment: 'per-image seed, deriveSeed(General.seed, index)' },
+  ];
+}
+
+/**
+ * Writes `bytes` to `path` through a temporary file in the same folder and a rename, so a reader (or a
+ * resumed run) never sees a half-written image. Asynchronous, so file creation (often the slowest step on
+ * a busy disk) overlaps with rendering the next images. No fsync per image: a resumed run verifies every
+ * file it finds (format trailer and size), which catches what a power cut could leave behind.
+ */
+export async function writeImageAtomic(path: string, bytes: Uint8Array): Promise<void> {
+  const tmp = `${path}.${process.pid}-${threadId}.tmp`;
+  try {
+    await writeFile(tmp, bytes);
+    await rename(tmp, path);
+  } catch (error) {
+    await unlink(tmp).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Runs asynchronous writes with at most `limit` in flight; `drain` waits for all and rethrows the first error. */
+export function writeQueue(limit: number): { add(write: Promise<void>): Promise<void>; drain(): Promise<void> } {
+  const inflight = new Set<Promise<void>>();
+  let failure: unknown;
+  return {
+    async add(write) {
+      const tracked = write.then(
+        () => {
+          inflight.delete(tracked);
+        },
+        (error: unknown) => {
+          inflight.delete(tracked);
+          failure ??= error;
+        },
+      );
+      inflight.add(tracked);
+      if (inflight.size >= limit) await Promise.race(inflight);
+      if (failure) throw failure;
+    },
+    async drain() {
+      await Promise.all(inflight);
+      if (failure) throw failure;
+    },
+  };
+}

@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+
+const dir = mkdtempSync(join(tmpdir(), 'owb-synth-cli-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function owb(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src-main/cli/main.ts', ...args], { encoding: 'utf8', env: { ...process.env, CI: '1' } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function writeConfig(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+describe('owb synth', () => {
+  it('rejects a bad configuration with exit 2 and a message naming the file and key', () => {
+    const bad = writeConfig('bad.yaml', 'General:\n  n_train: 0\n  balance: 2\n');
+    const r = owb('synth', '--config', bad, '--out', join(dir, 'never'));
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /bad\.yaml: 2 problems/);
+    assert.match(r.stderr, /General\.n_train must be positive, got 0/);
+    assert.match(r.stderr, /General\.balance must be at most 1 \(allowed \[0, 1\]\), got 2/);
+  });
+
+  it('requires --config and --out and checks --workers', () => {
+    assert.match(owb('synth', '--out', dir).stderr, /--config FILE is required/);
+    const cfg = writeConfig('ok.yaml', 'General: {n_train: 4, n_test: 2, image_size: 32}\n');
+    const r = owb('synth', '--config', cfg, '--out', dir, '--workers', '0');
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /--workers must be an integer in \[1, 256\] or 'auto', got '0'/);
+  });
+
+  it('generates, logs to a file, validates, and reports a damaged dataset', () => {
+    const cfg = writeConfig(
+      'small.yaml',
+      'General: {n_train: 12, n_test: 4, image_size: 32, seed: 3}\nLensArcs: {min_radius: 5, max_radius: 10}\nOutput: {include_metadata: true}\n',
+    );
+    const out = join(dir, 'ds');
+    const log = join(dir, 'run.log');
+    const r = owb('synth', '--config', cfg, '--out', out, '--workers', '1', '--log-file', log);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /synth: 16 images in .* \(16 written\)/);
+    assert.match(readFileSync(log, 'utf8'), /^\d{4}-\d\d-\d\dT[\d:.]+Z INFO synth: 16 images/m);
+    assert.equal(readFileSync(join(out, 'train.csv'), 'utf8').trim().split('\n').length, 13);
+    const ok = owb('synth', '--config', cfg, '--out', out, '--validate');
+    assert.equal(ok.status, 0, ok.stdout + ok.stderr);
+    assert.match(ok.stdout, /train: 12\/12 images, 6 lenses/);
+    assert.match(ok.stdout, /valid: counts, balance, files and CSVs agree/);
+    unlinkSync(join(out, 'test/lens/test_000001.png'));
+    const bad = owb('synth', '--config', cfg, '--out', out, '--validate');
+    assert.equal(bad.status, 1);
+    assert.match(bad.stdout, /INVALID: 1 problem\(s\)\n {2}- test\/lens\/test_000001\.png: file is missing/);
+    const again = owb('synth', '--config', cfg, '--out', out);
+    assert.equal(again.status, 0, again.stderr);
+    assert.match(again.stderr, /\(1 written, 15 kept\)/);
+  });
+});

@@ -1,0 +1,145 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { validateSynthConfig, type SynthConfig } from '../../../../src-workers/core/synth/config.js';
+import { parseCsv } from '../../../../src-main/node/synth/csv.js';
+import { runSynth } from '../../../../src-main/node/synth/run-synth.js';
+import { validateDataset } from '../../../../src-main/node/synth/validate.js';
+
+const root = mkdtempSync(join(tmpdir(), 'owb-synth-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+function configOf(overrides: Record<string, Record<string, unknown>> = {}): SynthConfig {
+  const { config, errors } = validateSynthConfig({
+    General: { n_train: 24, n_test: 8, image_size: 40, seed: 7, ...(overrides.General ?? {}) },
+    LensArcs: { min_radius: 6, max_radius: 14 },
+    Output: { include_metadata: true, ...(overrides.Output ?? {}) },
+  });
+  assert.deepEqual(errors, []);
+  return config;
+}
+
+/** Every file under `dir` (relative path → bytes), except the snapshot whose times differ by design. */
+function tree(dir: string): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (name !== 'config_snapshot.json') out.set(relative(dir, p), readFileSync(p));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+describe('runSynth', () => {
+  it('writes the layout, CSVs, metadata and snapshot', async () => {
+    const config = configOf();
+    const out = join(root, 'layout');
+    const summary = await runSynth({ config, outDir: out, workers: 1, toolVersion: 'test' });
+    assert.equal(summary.written, 32);
+    const train = parseCsv(readFileSync(join(out, 'train.csv'), 'utf8'));
+    const test = parseCsv(readFileSync(join(out, 'test.csv'), 'utf8'));
+    assert.deepEqual(train[0], ['filepath', 'label']);
+    assert.equal(train.length - 1, 24);
+    assert.equal(test.length - 1, 8);
+    assert.equal(train.slice(1).filter((r) => r[1] === '1').length, 12);
+    assert.equal(test.slice(1).filter((r) => r[1] === '1').length, 4);
+    for (const [path, label] of [...train.slice(1), ...test.slice(1)]) {
+      assert.match(path, label === '1' ? /^(train|test)\/lens\/\1_\d{6}\.png$/ : /^(train|test)\/nonlens\/\1_\d{6}\.png$/);
+      assert.ok(statSync(join(out, path)).size > 100, `${path} missing or empty`);
+    }
+    assert.equal(readdirSync(join(out, 'train', 'lens')).length, 12);
+    assert.equal(readdirSync(join(out, 'test', 'nonlens')).length, 4);
+    const meta = parseCsv(readFileSync(join(out, 'metadata.csv'), 'utf8'));
+    assert.equal(meta.length - 1, 32);
+    const col = (name: string): number => meta[0].indexOf(name);
+    for (const row of meta.slice(1)) {
+      const lens = row[col('label')] === '1';
+      const radius = Number(row[col('einstein_radius_px')]);
+      const sigma = Number(row[col('gal_sigma_px')]);
+      assert.ok(sigma >= 2 && sigma <= 6, `galaxy sigma ${sigma}`);
+      if (lens) {
+        assert.ok(radius >= 6 && radius <= 14, `radius ${radius}`);
+        const n = Number(row[col('n_arcs')]);
+        assert.ok(n >= 1 && n <= 3);
+        assert.equal(row[col('arc_widths_px')].split(';').length, n);
+      } else assert.equal(radius, 0);
+    }
+    const snapshot = JSON.parse(readFileSync(join(out, 'config_snapshot.json'), 'utf8'));
+    assert.equal(snapshot.status, 'complete');
+    assert.deepEqual(snapshot.config, config);
+    assert.equal(snapshot.nodeVersion, process.version);
+    assert.equal(snapshot.toolVersion, 'test');
+    assert.ok(Date.parse(snapshot.startedAt) <= Date.parse(snapshot.finishedAt));
+    assert.deepEqual((await validateDataset(config, out)).problems, []);
+  });
+
+  for (const format of ['PNG', 'FITS'] as const) {
+    it(`writes byte-identical ${format} datasets with 1 and 2 workers`, async () => {
+      const config = configOf({ Output: { image_format: format } });
+      const one = join(root, `w1-${format}`);
+      const two = join(root, `w2-${format}`);
+      await runSynth({ config, outDir: one, workers: 1, toolVersion: 'test' });
+      await runSynth({ config, outDir: two, workers: 2, toolVersion: 'test' });
+      const a = tree(one);
+      const b = tree(two);
+      assert.equal(a.size, 32 + 3);
+      assert.deepEqual([...a.keys()], [...b.keys()]);
+      for (const [path, bytes] of a) assert.ok(bytes.equals(b.get(path)!), `${path} differs between 1 and 2 workers`);
+    });
+  }
+
+  it('resumes: keeps whole images, rewrites missing and truncated ones, removes temporary files', async () => {
+    const config = configOf();
+    const out = join(root, 'resume');
+    await runSynth({ config, outDir: out, workers: 1, toolVersion: 'test' });
+    const before = tree(out);
+    unlinkSync(join(out, 'train/lens/train_000003.png'));
+    truncateSync(join(out, 'test/nonlens/test_000002.png'), 50);
+    writeFileSync(join(out, 'train/lens/train_000005.png.123-0.tmp'), 'partial');
+    rmSync(join(out, 'train.csv'));
+    const summary = await runSynth({ config, outDir: out, workers: 1, toolVersion: 'test' });
+    assert.deepEqual([summary.written, summary.reused, summary.repaired], [2, 30, 1]);
+    const afterTree = tree(out);
+    assert.deepEqual([...afterTree.keys()], [...before.keys()]);
+    for (const [path, bytes] of before) assert.ok(bytes.equals(afterTree.get(path)!), `${path} changed on resume`);
+    const snapshot = JSON.parse(readFileSync(join(out, 'config_snapshot.json'), 'utf8'));
+    assert.equal(snapshot.runs.length, 2);
+  });
+
+  it('refuses to resume into a dataset made with another configuration', async () => {
+    const out = join(root, 'mismatch');
+    await runSynth({ config: configOf(), outDir: out, workers: 1, toolVersion: 'test' });
+    await assert.rejects(
+      runSynth({ config: configOf({ General: { seed: 8 } }), outDir: out, workers: 1, toolVersion: 'test' }),
+      /different configuration \(General\.seed: 7 there, 8 now\)/,
+    );
+  });
+
+  it('validation finds missing files, stray files, wrong labels and broken images', async () => {
+    const config = configOf();
+    const out = join(root, 'validate');
+    await runSynth({ config, outDir: out, workers: 1, toolVersion: 'test' });
+    unlinkSync(join(out, 'train/lens/train_000001.png'));
+    writeFileSync(join(out, 'train/nonlens/extra.png'), 'x');
+    truncateSync(join(out, 'test/lens/test_000001.png'), 100);
+    const csv = readFileSync(join(out, 'test.csv'), 'utf8').replace('test/nonlens/test_000000.png,0', 'test/nonlens/test_000000.png,1');
+    writeFileSync(join(out, 'test.csv'), csv);
+    const { problems, found } = await validateDataset(config, out);
+    assert.equal(found.train, 24);
+    assert.equal(found.testLens, 5);
+    const expect = [
+      /train\/lens\/train_000001\.png: file is missing/,
+      /train\/nonlens\/extra\.png is on disk but in neither CSV/,
+      /test\/lens\/test_000001\.png: PNG is truncated/,
+      /test\.csv line 2: test\/nonlens\/test_000000\.png has label 1, its plan says 0/,
+      /test\.csv has 5 lenses, balance 0\.5 asks for 4/,
+    ];
+    for (const re of expect) assert.ok(problems.some((p) => re.test(p)), `no problem matching ${re}: ${JSON.stringify(problems)}`);
+    assert.equal(problems.length, expect.length, JSON.stringify(problems));
+  });
+});
