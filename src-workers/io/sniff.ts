@@ -2,6 +2,8 @@
  * Recognising file formats by content, not by extension.
  */
 import { open } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { InputError } from '../core/errors.js';
 
 export type SniffedFormat = 'fits' | 'gzip' | 'png' | 'jpeg' | 'tiff' | 'empty' | 'unknown';
 
@@ -19,11 +21,23 @@ export function sniffBytes(head: Uint8Array): SniffedFormat {
 
 /** Reads the first 16 bytes of `path` and classifies them. */
 export async function sniffFile(path: string): Promise<SniffedFormat> {
-  const fh = await open(path, 'r');
+  let fh;
+  try {
+    fh = await open(path, 'r');
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    const name = basename(path);
+    if (code === 'ENOENT') throw new InputError('NO_SUCH_FILE', `${name}: no such file`);
+    if (code === 'EACCES') throw new InputError('NO_ACCESS', `${name}: permission denied`);
+    throw error;
+  }
   try {
     const buf = new Uint8Array(16);
     const { bytesRead } = await fh.read(buf, 0, 16, 0);
     return sniffBytes(buf.subarray(0, bytesRead));
+  } catch (error) {
+    if ((error as { code?: string }).code === 'EISDIR') throw new InputError('IS_DIRECTORY', `${basename(path)}: is a directory`);
+    throw error;
   } finally {
     await fh.close();
   }

@@ -155,14 +155,25 @@ export interface ImageHduOptions {
 
 /** Builds an image HDU from float pixels; structural keys in `header` are ignored. */
 export function imageHdu(image: Image, options: ImageHduOptions = {}): EncodeHdu {
+  return cubeHdu(image.width, image.height, [image.data], options);
+}
+
+/**
+ * Builds a 3-D image HDU (NAXIS3 = planes.length) from equal-sized planes; one plane gives a 2-D image.
+ */
+export function cubeHdu(width: number, height: number, planes: readonly Float32Array[], options: ImageHduOptions = {}): EncodeHdu {
+  for (const p of planes) if (p.length !== width * height) throw new RangeError(`plane has ${p.length} values, expected ${width}×${height}`);
+  const data = planes.length === 1 ? planes[0] : concat(planes, width * height);
+  const image = { width, height, data };
   const bitpix = options.bitpix ?? -32;
   if (![-32, -64, 32, 16, 8].includes(bitpix)) throw new InputError('BAD_PARAMETER', `'bitpix' must be -32, -64, 32, 16 or 8, got ${String(bitpix)}`);
   const scaling = options.scaling ?? defaultScaling(bitpix);
   const h = new FitsHeader();
   h.set('BITPIX', bitpix);
-  h.set('NAXIS', 2);
+  h.set('NAXIS', planes.length === 1 ? 2 : 3);
   h.set('NAXIS1', image.width);
   h.set('NAXIS2', image.height);
+  if (planes.length !== 1) h.set('NAXIS3', planes.length);
   if (bitpix > 0) {
     if (scaling.bscale !== 1) h.set('BSCALE', scaling.bscale);
     if (scaling.bzero !== 0) h.set('BZERO', scaling.bzero);
@@ -177,6 +188,12 @@ export function imageHdu(image: Image, options: ImageHduOptions = {}): EncodeHdu
   }
   for (const line of options.history ?? []) h.addHistory(line);
   return { kind: 'image', header: h, data: encodePixels(image.data, bitpix, scaling) };
+}
+
+function concat(planes: readonly Float32Array[], n: number): Float32Array {
+  const out = new Float32Array(n * planes.length);
+  planes.forEach((p, i) => out.set(p, i * n));
+  return out;
 }
 
 function hasNaN(data: Float32Array): boolean {

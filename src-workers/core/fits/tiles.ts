@@ -9,6 +9,7 @@ import { InputError } from '../errors.js';
 import type { Image } from '../image/image.js';
 import { binaryFields, type BinaryField } from './table.js';
 import type { FitsHdu } from './parse.js';
+import { FitsHeader } from './header.js';
 import { riceDecode } from './rice.js';
 import { plioDecode } from './plio.js';
 
@@ -22,6 +23,28 @@ export interface CompressedReadOptions {
   /** Largest output image in pixels [2^29]. */
   maxPixels?: number;
   warn?: (message: string) => void;
+}
+
+/**
+ * The header of the image a compressed HDU holds, as astropy's CompImageHDU.header shows it:
+ * ZBITPIX/ZNAXISn become BITPIX/NAXISn, ZHECKSUM/ZDATASUM become CHECKSUM/DATASUM, and the table and
+ * compression keywords are dropped.
+ */
+export function imageHeaderOfCompressed(header: FitsHeader): FitsHeader {
+  const out = new FitsHeader();
+  const rename: Record<string, string> = {
+    ZSIMPLE: 'SIMPLE', ZTENSION: 'XTENSION', ZBITPIX: 'BITPIX', ZNAXIS: 'NAXIS', ZEXTEND: 'EXTEND', ZBLOCKED: 'BLOCKED',
+    ZPCOUNT: 'PCOUNT', ZGCOUNT: 'GCOUNT', ZHECKSUM: 'CHECKSUM', ZDATASUM: 'DATASUM',
+  };
+  const drop = /^(XTENSION|BITPIX|NAXIS\d*|PCOUNT|GCOUNT|TFIELDS|THEAP|CHECKSUM|DATASUM|T(TYPE|FORM|UNIT|SCAL|ZERO|NULL|DIM|DISP)\d+|ZIMAGE|ZCMPTYPE|ZTILE\d+|ZNAME\d+|ZVAL\d+|ZQUANTIZ|ZDITHER0|ZMASKCMP|ZSCALE|ZZERO|ZBLANK)$/;
+  for (const card of header.cards) {
+    const m = /^ZNAXIS(\d+)$/.exec(card.key);
+    if (m) out.append({ ...card, key: `NAXIS${m[1]}` });
+    else if (rename[card.key]) out.append({ ...card, key: rename[card.key] });
+    else if (!drop.test(card.key)) out.append({ ...card });
+  }
+  if (!out.has('SIMPLE') && !out.has('XTENSION')) out.insert(0, { key: 'XTENSION', value: 'IMAGE', comment: 'image extension' });
+  return out;
 }
 
 const NULL_VALUE = -2147483647;

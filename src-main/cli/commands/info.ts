@@ -1,0 +1,151 @@
+import { basename } from 'node:path';
+import { InputError } from '../../../src-workers/core/errors.js';
+import { imageHeaderOfCompressed, type FitsValue } from '../../../src-workers/core/fits/index.js';
+import { basicStats } from '../../../src-workers/core/stats/index.js';
+import { readFitsImage, readFitsStructure } from '../../../src-workers/io/fits-file.js';
+import { sniffFile } from '../../../src-workers/io/sniff.js';
+import { parseCommandArgs, type CliCommand } from '../command.js';
+import { UsageError } from '../cli-errors.js';
+import { createProgress } from '../progress.js';
+
+/** Statistics of an image HDU's physical values, NaN excluded (`median` numpy-style, `stdev` population). */
+export interface InfoStats {
+  min: number | null;
+  max: number | null;
+  mean: number | null;
+  median: number | null;
+  stdev: number | null;
+  nanCount: number;
+}
+
+export interface InfoHdu {
+  index: number;
+  kind: 'image' | 'bintable' | 'table' | 'empty';
+  bitpix: number;
+  naxis: number[];
+  header: Record<string, FitsValue>;
+  /** Null for HDUs without image data. */
+  stats: InfoStats | null;
+}
+
+export interface InfoReport {
+  file: string;
+  hdus: InfoHdu[];
+}
+
+const USAGE = `
+Usage: owb info FILE [--json]
+
+Describes a FITS file (plain, gzip-compressed or tile-compressed) or a PNG, JPEG or TIFF image,
+recognised by content. One entry per HDU (a raster is one image entry) with its kind, BITPIX, axis
+lengths, header and, for images, statistics of the physical pixel values with NaN excluded
+(median as numpy defines it, population standard deviation).
+
+Options:
+  --json     print {"file", "hdus": [{"index", "kind", "bitpix", "naxis", "header", "stats"}]}
+  --verbose  show stack traces for errors
+`;
+
+function toStats(data: Float32Array): InfoStats {
+  const s = basicStats(data);
+  const n = (v: number): number | null => (Number.isFinite(v) ? v : null);
+  return { min: n(s.min), max: n(s.max), mean: n(s.mean), median: n(s.median), stdev: n(s.stdev), nanCount: s.nanCount };
+}
+
+/** Builds the `owb info` report for `path` (FITS or raster, by content). */
+export async function describeFile(path: string, onProgress?: (done: number, total: number) => void): Promise<InfoReport> {
+  const format = await sniffFile(path);
+  const file = basename(path);
+  if (format === 'png' || format === 'jpeg' || format === 'tiff') {
+    // sharp is loaded only for rasters, so FITS-only runs do not pay for its start-up.
+    const { rasterLuminance, readRaster } = await import('../../../src-workers/io/raster-file.js');
+    const raster = await readRaster(path);
+    const header: Record<string, FitsValue> = {
+      FORMAT: format.toUpperCase(),
+      CHANNELS: raster.channels,
+      BITDEPTH: raster.bitDepth,
+      STATSOF: raster.channels >= 3 ? 'luminance (Rec. 709)' : 'grey level',
+    };
+    const naxis = raster.channels > 1 ? [raster.width, raster.height, raster.channels] : [raster.width, raster.height];
+    return { file, hdus: [{ index: 0, kind: 'image', bitpix: raster.bitDepth, naxis, header, stats: toStats(rasterLuminance(raster)) }] };
+  }
+  if (format === 'empty') throw new InputError('FITS_EMPTY', `${file}: file is empty (0 bytes)`);
+  if (format !== 'fits' && format !== 'gzip') {
+    throw new InputError('UNKNOWN_FORMAT', `${file}: not a FITS, PNG, JPEG or TIFF file`);
+  }
+  const structure = await readFitsStructure(path);
+  const hdus: InfoHdu[] = [];
+  const total = structure.hdus.length;
+  for (const hdu of structure.hdus) {
+    const header = hdu.compressed ? imageHeaderOfCompressed(hdu.header) : hdu.header;
+    let stats: InfoStats | null = null;
+    if (hdu.kind === 'image' && hdu.naxis.length > 0 && hdu.naxis.every((n) => n > 0)) {
+      const planes = hdu.naxis.slice(2).reduce((a, b) => a * b, 1);
+      if (planes === 1) {
+        stats = toStats((await readFitsImage(path, { hdu: hdu.index })).image.data);
+      } else {
+        // Cubes: statistics over every plane.
+        const all = new Float32Array(hdu.naxis.reduce((a, b) => a * b, 1));
+        const per = hdu.naxis[0] * hdu.naxis[1];
+        for (let p = 0; p < planes; p++) all.set((await readFitsImage(path, { hdu: hdu.index, plane: p })).image.data, p * per);
+        stats = toStats(all);
+      }
+    }
+    hdus.push({ index: hdu.index, kind: hdu.kind, bitpix: hdu.bitpix, naxis: hdu.naxis, header: header.toRecord(), stats });
+    onProgress?.(hdu.index + 1, total);
+  }
+  return { file, hdus };
+}
+
+function formatNumber(v: number | null): string {
+  if (v === null) return '-';
+  if (Number.isInteger(v) && Math.abs(v) < 1e9) return String(v);
+  return Math.abs(v) >= 1e5 || Math.abs(v) < 1e-3 ? v.toExponential(4) : v.toPrecision(6);
+}
+
+function formatValue(v: FitsValue): string {
+  if (typeof v === 'string') return `'${v}'`;
+  if (typeof v === 'boolean') return v ? 'T' : 'F';
+  if (v === null) return '';
+  return String(v);
+}
+
+/** The text-mode rendering: a summary table, then each HDU's header. */
+export function formatReport(report: InfoReport): string {
+  const lines = [`${report.file}: ${report.hdus.length} HDU${report.hdus.length === 1 ? '' : 's'}`, ''];
+  const cols = ['HDU', 'KIND', 'BITPIX', 'SIZE', 'MIN', 'MAX', 'MEAN', 'MEDIAN', 'STDEV', 'NaN'];
+  const rows = report.hdus.map((h) => [
+    String(h.index),
+    h.kind,
+    String(h.bitpix),
+    h.naxis.length ? h.naxis.join('×') : '-',
+    ...(h.stats
+      ? [h.stats.min, h.stats.max, h.stats.mean, h.stats.median, h.stats.stdev].map(formatNumber).concat(String(h.stats.nanCount))
+      : ['-', '-', '-', '-', '-', '-']),
+  ]);
+  const widths = cols.map((c, i) => Math.max(c.length, ...rows.map((r) => r[i].length)));
+  const fmt = (r: string[]): string => r.map((c, i) => (i < 4 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+  lines.push(fmt(cols), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(fmt));
+  for (const h of report.hdus) {
+    lines.push('', `HDU ${h.index} header:`);
+    const keys = Object.keys(h.header);
+    const kw = Math.max(8, ...keys.map((k) => k.length));
+    for (const k of keys) lines.push(`  ${k.padEnd(kw)} = ${formatValue(h.header[k])}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export const command: CliCommand = {
+  name: 'info',
+  summary: 'Describe a FITS, PNG, JPEG or TIFF file: HDUs, headers, pixel statistics',
+  usage: USAGE,
+  async run(argv, ctx) {
+    const { values, positionals } = parseCommandArgs('info', argv, { json: { type: 'boolean' } });
+    if (positionals.length !== 1) throw new UsageError(`info: expected one FILE, got ${positionals.length} (see 'owb info --help')`);
+    const progress = createProgress(ctx.stderr, ctx.interactive, 'info');
+    const report = await describeFile(positionals[0], (done, total) => progress.update(done, total));
+    progress.finish();
+    ctx.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+    return 0;
+  },
+};
