@@ -44,7 +44,7 @@ export async function readRasterInfo(path: string): Promise<RasterInfo> {
   if (format !== 'png' && format !== 'jpeg' && format !== 'tiff') {
     throw new InputError('RASTER_BAD', `${name}: not a PNG, JPEG or TIFF image`);
   }
-  let meta: sharp.Metadata;
+  let meta: Awaited<ReturnType<ReturnType<typeof sharp>['metadata']>>;
   try {
     meta = await sharp(path, { limitInputPixels: false }).metadata();
   } catch (error) {
@@ -67,7 +67,7 @@ export async function readRaster(path: string, options: { maxPixels?: number } =
     );
   }
   let data: Buffer;
-  let out: sharp.OutputInfo;
+  let out: { width: number; height: number; channels: number };
   try {
     const r = await sharp(path, { limitInputPixels: maxPixels })
       .raw({ depth: info.bitDepth === 16 ? 'ushort' : 'uchar' })
