@@ -24,7 +24,8 @@ export async function createSampleEncoder(config: SynthConfig): Promise<SampleEn
     sharp.concurrency(1);
     return async (s) => {
       const buffer = await sharp(grayOf(config, s), { raw: { width: size, height: size, channels: 1 } })
-        .jpeg({ quality: out.jpeg_quality, chromaSubsampling: '4:4:4' })
+        .toColourspace('b-w')
+        .jpeg({ quality: out.jpeg_quality })
         .toBuffer();
       return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     };

@@ -30,6 +30,16 @@ export function generateFromPlan(config: SynthConfig, plan: SamplePlan): Generat
   return { plan, params, pixels };
 }
 
+/**
+ * Regenerates one image from the seed and label recorded in `metadata.csv` (or a FITS header), without
+ * knowing its index: the same configuration, seed and label give the same pixels.
+ */
+export function generateFromSeed(config: SynthConfig, seed: number, label: 0 | 1): { params: ParityParams; pixels: Float64Array } {
+  const rng = createRng(seed);
+  const params = drawParityParams(config, label, rng);
+  return { params, pixels: renderParity(config, params, rng) };
+}
+
 /** Only the parameters of image `index` (cheap: nothing is rendered), e.g. to rebuild metadata on resume. */
 export function sampleParams(config: SynthConfig, index: number): { plan: SamplePlan; params: ParityParams } {
   const plan = planSample(config, index);
