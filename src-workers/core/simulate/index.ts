@@ -1,1 +1,2 @@
 export * from './star-field.js';
+export * from './night.js';

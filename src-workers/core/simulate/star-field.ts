@@ -1,5 +1,5 @@
 import { createImage, type Image } from '../image/image.js';
-import { createRng } from '../random/rng.js';
+import { createRng, deriveSeed } from '../random/rng.js';
 
 /** Truth for one simulated star: 0-based pixel centre, total flux in ADU, Gaussian FWHM in pixels. */
 export interface SimulatedStar {
@@ -29,7 +29,12 @@ export interface StarFieldOptions {
   shiftPx?: [number, number];
   /** Keep stars this far from the edges [8]. */
   marginPx?: number;
+  /** Seed of the star list (positions, fluxes). */
   seed: number;
+  /** Seed of the noise realisation [derived from `seed`]; vary it to observe the same field again. */
+  noiseSeed?: number;
+  /** Extra stars drawn on top of the list (e.g. a transient), included in the returned truth. */
+  extraStars?: SimulatedStar[];
 }
 
 /**
@@ -62,34 +67,35 @@ export function simulateStarField(options: StarFieldOptions): { image: Image; st
       fwhmPx: fwhm,
     });
   }
+  for (const extra of options.extraStars ?? []) stars.push({ ...extra, x: extra.x + dx, y: extra.y + dy });
   const model = new Float64Array(width * height);
   model.fill(sky);
-  const sigma = fwhm / 2.3548200450309493;
+  for (const star of stars) drawStar(model, width, height, star, star.fwhmPx / 2.3548200450309493);
+  const image = createImage(width, height);
+  const noise = createRng(deriveSeed(options.noiseSeed ?? options.seed, 1));
+  for (let k = 0; k < model.length; k++) {
+    const electrons = noise.poisson(model[k] * gain);
+    image.data[k] = electrons / gain + readNoise * noise.normal();
+  }
+  return { image, stars };
+}
+
+function drawStar(model: Float64Array, width: number, height: number, star: SimulatedStar, sigma: number): void {
   const radius = Math.ceil(5 * sigma) + 1;
   const gx = new Float64Array(2 * radius + 1);
   const gy = new Float64Array(2 * radius + 1);
-  for (const star of stars) {
-    const cx = Math.round(star.x);
-    const cy = Math.round(star.y);
-    pixelIntegrals(star.x, cx, radius, sigma, gx);
-    pixelIntegrals(star.y, cy, radius, sigma, gy);
-    for (let j = -radius; j <= radius; j++) {
-      const y = cy + j;
-      if (y < 0 || y >= height) continue;
-      const wy = gy[j + radius] * star.fluxAdu;
-      for (let i = -radius; i <= radius; i++) {
-        const x = cx + i;
-        if (x < 0 || x >= width) continue;
-        model[y * width + x] += wy * gx[i + radius];
-      }
+  const cx = Math.round(star.x);
+  const cy = Math.round(star.y);
+  pixelIntegrals(star.x, cx, radius, sigma, gx);
+  pixelIntegrals(star.y, cy, radius, sigma, gy);
+  for (let j = -radius; j <= radius; j++) {
+    const y = cy + j;
+    if (y < 0 || y >= height) continue;
+    for (let i = -radius; i <= radius; i++) {
+      const x = cx + i;
+      if (x >= 0 && x < width) model[y * width + x] += star.fluxAdu * gy[j + radius] * gx[i + radius];
     }
   }
-  const image = createImage(width, height);
-  for (let k = 0; k < model.length; k++) {
-    const electrons = rng.poisson(model[k] * gain);
-    image.data[k] = electrons / gain + readNoise * rng.normal();
-  }
-  return { image, stars };
 }
 
 /** Fraction of a unit-flux 1-D Gaussian centred at `centre` falling in each pixel around `pixel`. */
