@@ -108,17 +108,20 @@ export function detectRegion(
     let bx1 = -Infinity;
     let by0 = Infinity;
     let by1 = -Infinity;
+    // Coordinates relative to the first pixel keep deblending arithmetic independent of the tile origin.
+    const fxl = first % w;
+    const fyl = (first - fxl) / w;
     for (let k = 0; k < n; k++) {
       const i = fp.index[s + k];
-      xs[k] = i % w;
-      ys[k] = (i - xs[k]) / w;
+      xs[k] = (i % w) - fxl;
+      ys[k] = (i - (i % w)) / w - fyl;
       if (fp.thresh[s + k] < base) base = fp.thresh[s + k];
       if (xs[k] < bx0) bx0 = xs[k];
       if (xs[k] > bx1) bx1 = xs[k];
       if (ys[k] < by0) by0 = ys[k];
       if (ys[k] > by1) by1 = ys[k];
     }
-    const box: PixelBox = { x0: bx0 + tx0, y0: by0 + ty0, x1: bx1 + tx0, y1: by1 + ty0 };
+    const box: PixelBox = { x0: bx0 + fx, y0: by0 + fy, x1: bx1 + fx, y1: by1 + fy };
     const pid = parentBoxes.length;
     parentBoxes.push(box);
     parentKeys.push(key);
@@ -147,7 +150,7 @@ export function detectRegion(
       familyLabel[(ys[k] - by0) * fw + (xs[k] - bx0)] = result.label[k];
       counts[result.label[k]]++;
     }
-    const family = { x0: bx0, y0: by0, w: fw, h: fh, label: familyLabel };
+    const family = { x0: bx0 + fxl, y0: by0 + fyl, w: fw, h: fh, label: familyLabel };
     for (let c = 0; c < result.count; c++) {
       const index = new Int32Array(counts[c]);
       const sub = new Float32Array(counts[c]);

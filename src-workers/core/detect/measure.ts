@@ -58,10 +58,16 @@ export function measureObject(ctx: MeasureContext, obj: ObjectPixels, cat: Sourc
   let ymax = -Infinity;
   const satur = ctx.saturationLevel ?? Number.POSITIVE_INFINITY;
   const n = obj.index.length;
+  // All arithmetic is relative to the object's first pixel (ax, ay), so that results are bit-identical
+  // wherever the tile starts; `ox`, `oy` is that pixel in the full frame.
+  const ax = obj.index[0] % w;
+  const ay = (obj.index[0] - ax) / w;
+  const ox = ax + geometry.x0;
+  const oy = ay + geometry.y0;
   for (let k = 0; k < n; k++) {
     const i = obj.index[k];
-    const x = i % w;
-    const y = (i - x) / w;
+    const x = (i % w) - ax;
+    const y = (i - (i % w)) / w - ay;
     const v = obj.sub[k];
     sum += v;
     if (v > peak) peak = v;
@@ -75,9 +81,7 @@ export function measureObject(ctx: MeasureContext, obj: ObjectPixels, cat: Sourc
     if (y > ymax) ymax = y;
     if (data[i] >= satur) flags |= SourceFlag.SATURATED;
   }
-  const gx0 = geometry.x0;
-  const gy0 = geometry.y0;
-  if (xmin + gx0 === 0 || ymin + gy0 === 0 || xmax + gx0 === geometry.fullWidth - 1 || ymax + gy0 === geometry.fullHeight - 1) {
+  if (xmin + ox === 0 || ymin + oy === 0 || xmax + ox === geometry.fullWidth - 1 || ymax + oy === geometry.fullHeight - 1) {
     flags |= SourceFlag.TRUNCATED;
   }
   const cx = sw > 0 ? sx / sw : (xmin + xmax) / 2;
@@ -88,8 +92,8 @@ export function measureObject(ctx: MeasureContext, obj: ObjectPixels, cat: Sourc
   if (sw > 0) {
     for (let k = 0; k < n; k++) {
       const i = obj.index[k];
-      const x = i % w;
-      const y = (i - x) / w;
+      const x = (i % w) - ax;
+      const y = (i - (i % w)) / w - ay;
       const v = obj.sub[k] > 0 ? obj.sub[k] : 0;
       const dx = x - cx;
       const dy = y - cy;
@@ -116,12 +120,13 @@ export function measureObject(ctx: MeasureContext, obj: ObjectPixels, cat: Sourc
   const cyy = x2 / det;
   const cxy = (-2 * xy) / det;
 
-  const bg = ctx.evaluator.at(cx + gx0, cy + gy0);
+  const bg = ctx.evaluator.at(cx + ox, cy + oy);
   const bkg = bg.background;
   const rms = bg.rms;
   const mask = ctx.mask;
   const family = obj.family;
   // Pixel value with neighbours replaced by their mirror image through the barycentre (MASK_TYPE CORRECT).
+  // isSibling and raw take tile-local integer coordinates.
   const isSibling = (x: number, y: number): boolean => {
     if (!family) return false;
     const fx = x - family.x0;
@@ -139,8 +144,8 @@ export function measureObject(ctx: MeasureContext, obj: ObjectPixels, cat: Sourc
     const x = index % w;
     const y = (index - x) / w;
     if (!isSibling(x, y)) return raw(x, y);
-    const mx = Math.round(2 * cx - x);
-    const my = Math.round(2 * cy - y);
+    const mx = Math.round(2 * cx - (x - ax)) + ax;
+    const my = Math.round(2 * cy - (y - ay)) + ay;
     if (isSibling(mx, my)) return bkg;
     const m = raw(mx, my);
     return m === m ? m : bkg;
@@ -158,7 +163,9 @@ export function measureObject(ctx: MeasureContext, obj: ObjectPixels, cat: Sourc
       const dx = x - cx;
       const r2 = cxx * dx * dx + cyy * dy * dy + cxy * dx * dy;
       if (r2 > KRON_SCAN * KRON_SCAN) continue;
-      const v = x >= 0 && y >= 0 && x < w && y < h ? valueAt(y * w + x) : Number.NaN;
+      const lx = x + ax;
+      const ly = y + ay;
+      const v = lx >= 0 && ly >= 0 && lx < w && ly < h ? valueAt(ly * w + lx) : Number.NaN;
       if (v !== v) {
         nearMasked = true;
         continue;
@@ -174,7 +181,7 @@ export function measureObject(ctx: MeasureContext, obj: ObjectPixels, cat: Sourc
     kronRadius = KRON_MIN_RADIUS / KRON_FACTOR;
   }
   const autoR = Math.max(KRON_FACTOR * kronRadius, KRON_MIN_RADIUS);
-  const auto = ellipticalApertureSum(image, cx, cy, autoR * a, autoR * b, thetaDeg, bkg, 5, valueAt);
+  const auto = ellipticalApertureSum(image, cx, cy, autoR * a, autoR * b, thetaDeg, bkg, 5, valueAt, ax, ay);
   if (auto.incomplete) flags |= SourceFlag.APERTURE_INCOMPLETE;
   const fluxAuto = auto.sum;
   const fluxAutoErr = apertureSumError(auto, rms, ctx.gainEPerAdu);
@@ -187,11 +194,11 @@ export function measureObject(ctx: MeasureContext, obj: ObjectPixels, cat: Sourc
     let lo = 0;
     let flo = 0;
     let hi = rMax;
-    let fhi = circularApertureSum(image, cx, cy, hi, bkg, valueAt).sum;
+    let fhi = circularApertureSum(image, cx, cy, hi, bkg, valueAt, ax, ay).sum;
     if (fhi >= half) {
       for (let it = 0; it < 7; it++) {
         const mid = 0.5 * (lo + hi);
-        const fm = circularApertureSum(image, cx, cy, mid, bkg, valueAt).sum;
+        const fm = circularApertureSum(image, cx, cy, mid, bkg, valueAt, ax, ay).sum;
         if (fm >= half) {
           hi = mid;
           fhi = fm;
@@ -229,7 +236,9 @@ export function measureObject(ctx: MeasureContext, obj: ObjectPixels, cat: Sourc
         const dx = x - wx;
         const d2 = dx * dx + dy * dy;
         if (d2 > rWin * rWin) continue;
-        const v = x >= 0 && y >= 0 && x < w && y < h ? valueAt(y * w + x) : Number.NaN;
+        const lx = x + ax;
+        const ly = y + ay;
+        const v = lx >= 0 && ly >= 0 && lx < w && ly < h ? valueAt(ly * w + lx) : Number.NaN;
         if (v !== v) continue;
         const s = v - bkg;
         const g = Math.exp(-d2 * inv2s2);
@@ -274,8 +283,8 @@ export function measureObject(ctx: MeasureContext, obj: ObjectPixels, cat: Sourc
 
   if (nearMasked) flags |= SourceFlag.NEAR_MASKED;
   if (obj.family) flags |= SourceFlag.BLENDED;
-  cat.x[row] = wx + gx0;
-  cat.y[row] = wy + gy0;
+  cat.x[row] = wx + ox;
+  cat.y[row] = wy + oy;
   cat.xErr[row] = errX;
   cat.yErr[row] = errY;
   cat.fluxAuto[row] = fluxAuto;

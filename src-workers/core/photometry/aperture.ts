@@ -19,6 +19,8 @@ export interface ApertureSum {
  * Circular aperture sum with exact pixel-overlap weights (photutils `method='exact'`), centred at (xPx, yPx)
  * in 0-based pixel-centre coordinates, after subtracting a constant `background` [0].
  * Optional `valueAt(index)` replaces pixel values (e.g. neighbour correction); NaN excludes a pixel.
+ * With an integer origin (`originX`, `originY`) [0, 0], `xPx`/`yPx` are relative to that pixel: the arithmetic
+ * then depends only on relative coordinates, so results do not change with where a tile starts.
  */
 export function circularApertureSum(
   image: Image,
@@ -27,6 +29,8 @@ export function circularApertureSum(
   radiusPx: number,
   background = 0,
   valueAt?: (index: number) => number,
+  originX = 0,
+  originY = 0,
 ): ApertureSum {
   const { width, height, data } = image;
   const r = radiusPx;
@@ -37,19 +41,19 @@ export function circularApertureSum(
     result.incomplete = true;
     return result;
   }
-  const ix0 = Math.floor(xPx - r + 0.5);
-  const ix1 = Math.ceil(xPx + r - 0.5);
-  const iy0 = Math.floor(yPx - r + 0.5);
-  const iy1 = Math.ceil(yPx + r - 0.5);
+  const ix0 = Math.floor(xPx - r + 0.5) + originX;
+  const ix1 = Math.ceil(xPx + r - 0.5) + originX;
+  const iy0 = Math.floor(yPx - r + 0.5) + originY;
+  const iy1 = Math.ceil(yPx + r - 0.5) + originY;
   if (ix0 < 0 || iy0 < 0 || ix1 >= width || iy1 >= height) result.incomplete = true;
   const r2 = r * r;
   for (let py = Math.max(0, iy0); py <= Math.min(height - 1, iy1); py++) {
-    const dy0 = py - 0.5 - yPx;
+    const dy0 = py - originY - 0.5 - yPx;
     const dy1 = dy0 + 1;
     const nearY = dy0 > 0 ? dy0 : dy1 < 0 ? -dy1 : 0;
     const farY = Math.max(Math.abs(dy0), Math.abs(dy1));
     for (let px = Math.max(0, ix0); px <= Math.min(width - 1, ix1); px++) {
-      const dx0 = px - 0.5 - xPx;
+      const dx0 = px - originX - 0.5 - xPx;
       const dx1 = dx0 + 1;
       const nearX = dx0 > 0 ? dx0 : dx1 < 0 ? -dx1 : 0;
       if (nearX * nearX + nearY * nearY >= r2) continue;
@@ -75,6 +79,7 @@ export function circularApertureSum(
  * Elliptical aperture sum (semi-axes `aPx`, `bPx`, angle `thetaDeg` counter-clockwise from +x) by
  * sub-pixel sampling (`subsample`² points per boundary pixel [5], as SExtractor's AUTO apertures).
  * `valueAt(index)` may replace pixel values (e.g. neighbour correction); return NaN to exclude.
+ * `originX`/`originY` as in `circularApertureSum`.
  */
 export function ellipticalApertureSum(
   image: Image,
@@ -86,6 +91,8 @@ export function ellipticalApertureSum(
   background = 0,
   subsample = 5,
   valueAt?: (index: number) => number,
+  originX = 0,
+  originY = 0,
 ): ApertureSum {
   const { width, height, data } = image;
   const area = Math.PI * aPx * bPx;
@@ -105,10 +112,10 @@ export function ellipticalApertureSum(
   // Bounding box of the ellipse.
   const hx = Math.sqrt(aPx * aPx * c * c + bPx * bPx * s * s);
   const hy = Math.sqrt(aPx * aPx * s * s + bPx * bPx * c * c);
-  const ix0 = Math.floor(xPx - hx + 0.5);
-  const ix1 = Math.ceil(xPx + hx - 0.5);
-  const iy0 = Math.floor(yPx - hy + 0.5);
-  const iy1 = Math.ceil(yPx + hy - 0.5);
+  const ix0 = Math.floor(xPx - hx + 0.5) + originX;
+  const ix1 = Math.ceil(xPx + hx - 0.5) + originX;
+  const iy0 = Math.floor(yPx - hy + 0.5) + originY;
+  const iy1 = Math.ceil(yPx + hy - 0.5) + originY;
   if (ix0 < 0 || iy0 < 0 || ix1 >= width || iy1 >= height) result.incomplete = true;
   // A pixel whose centre lies within (1 ± margin) in elliptical radius is fully in/out.
   const margin = 0.75 / bPx;
@@ -117,9 +124,9 @@ export function ellipticalApertureSum(
   const step = 1 / subsample;
   const offset = -0.5 + step / 2;
   for (let py = Math.max(0, iy0); py <= Math.min(height - 1, iy1); py++) {
-    const dy = py - yPx;
+    const dy = py - originY - yPx;
     for (let px = Math.max(0, ix0); px <= Math.min(width - 1, ix1); px++) {
-      const dx = px - xPx;
+      const dx = px - originX - xPx;
       const r2 = cxx * dx * dx + cyy * dy * dy + cxy * dx * dy;
       if (r2 > outer) continue;
       let w: number;
