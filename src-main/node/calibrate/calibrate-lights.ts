@@ -118,7 +118,13 @@ export function calibrateImage(
   h.set('CALSTAT', [set.bias ? 'B' : '', set.dark ? 'D' : '', flat ? 'F' : ''].join(''), 'owb calibration applied');
   let cosmicPixels: number | undefined;
   if (options.cosmic) {
-    const r = laCosmic(out, { gainEPerAdu: info.gainEPerAdu ?? 1, readNoiseE: header.getNumber('RDNOISE') ?? 6.5 });
+    const gain = info.gainEPerAdu ?? 1;
+    const saturate = header.getNumber('SATURATE');
+    const r = laCosmic(out, {
+      gainEPerAdu: gain,
+      readNoiseE: header.getNumber('RDNOISE') ?? 6.5,
+      saturationE: saturate !== undefined ? saturate * gain : undefined,
+    });
     out = r.clean;
     cosmicPixels = r.count;
     h.set('CRPIXELS', r.count, 'pixels cleaned by L.A.Cosmic');
