@@ -1,7 +1,7 @@
 import { rename, unlink, writeFile } from 'node:fs/promises';
 import { threadId } from 'node:worker_threads';
 import { deflateSync, constants as zlibConstants } from 'node:zlib';
-import { encodeFits, imageHdu } from '../core/fits/index.js';
+import { encodeFits, imageHdu } from '../core/fits/encode.js';
 import type { SynthConfig } from '../core/synth/config.js';
 import { encodePngGray8 } from '../core/synth/png.js';
 import { toGray8, type GeneratedSample } from '../core/synth/sample.js';

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { InputError } from '../../../src-workers/core/errors.js';
 import { validateSynthConfig, type SynthConfig } from '../../../src-workers/core/synth/config.js';
+import { parseSimpleYaml } from './simple-yaml.js';
 
 /**
  * Reads a YAML (or JSON) configuration file and validates it. Throws `InputError('SYNTH_CONFIG', …)` whose
@@ -8,13 +9,16 @@ import { validateSynthConfig, type SynthConfig } from '../../../src-workers/core
  */
 export async function loadSynthConfig(path: string): Promise<SynthConfig> {
   const text = readFileSync(path, 'utf8');
-  const { parse } = await import('yaml');
-  let parsed: unknown;
-  try {
-    parsed = parse(text);
-  } catch (error) {
-    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new InputError('SYNTH_CONFIG', `${path}: not valid YAML: ${message}`);
+  let parsed: unknown = path.toLowerCase().endsWith('.json') ? undefined : parseSimpleYaml(text);
+  if (parsed === undefined) {
+    try {
+      // The full parser only when the file leaves the simple subset (or is JSON, which YAML contains).
+      const { parse } = await import('yaml');
+      parsed = parse(text);
+    } catch (error) {
+      const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      throw new InputError('SYNTH_CONFIG', `${path}: not valid YAML: ${message}`);
+    }
   }
   const { config, errors } = validateSynthConfig(parsed);
   if (errors.length > 0) {

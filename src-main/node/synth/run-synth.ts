@@ -16,7 +16,7 @@ import { firstDifference, readSnapshot, writeSnapshot, type SynthSnapshot } from
 export interface SynthRunOptions {
   config: SynthConfig;
   outDir: string;
-  /** Generator threads: 1 renders in this thread (no pool start-up), N ≥ 2 uses N pool workers. [auto] */
+  /** Generator threads: this one plus N − 1 pool workers (1 = no pool start-up). [auto] */
   workers?: number;
   logger?: Logger;
   onProgress?: (done: number, total: number) => void;
@@ -143,44 +143,59 @@ function scanExisting(config: SynthConfig, outDir: string, log: Logger): { missi
 
 type TaskModule = { default: (input: SynthGenerateInput) => Promise<SynthGenerateOutput> };
 
-async function generate(
-  config: SynthConfig,
-  outDir: string,
-  indices: number[],
-  workers: number,
-  onDone: (done: number) => void,
-): Promise<void> {
+/**
+ * Renders `indices` on `threads` threads: this one (running the task module in-process, loaded by file
+ * name) plus `threads − 1` pool workers, all pulling chunks from one queue. Which thread renders which
+ * image does not matter: every image depends only on the configuration and its index.
+ */
+async function generate(config: SynthConfig, outDir: string, indices: number[], threads: number, onDone: (done: number) => void): Promise<void> {
   if (indices.length === 0) return;
-  if (workers <= 1) {
-    // Same task code, loaded by file name as the pool would, but in this thread: no worker start-up.
-    // Its progress reporter only needs something with postMessage.
-    const task = (await import(pathToFileURL(taskFile('synth-generate')).href)) as TaskModule;
-    const progressPort = { postMessage: (p: TaskProgress) => onDone(p.done) };
-    await task.default({ config, outDir, indices, progressPort } as SynthGenerateInput);
-    onDone(indices.length);
+  const task = (await import(pathToFileURL(taskFile('synth-generate')).href)) as TaskModule;
+  const chunkSize = threads <= 1 ? indices.length : Math.max(16, Math.min(200, Math.ceil(indices.length / (threads * 8))));
+  const chunks: number[][] = [];
+  for (let at = 0; at < indices.length; at += chunkSize) chunks.push(indices.slice(at, at + chunkSize));
+  let finished = 0;
+  const inFlight = new Map<number[], number>();
+  const report = (): void => {
+    let sum = finished;
+    for (const done of inFlight.values()) sum += done;
+    onDone(sum);
+  };
+  const track = (chunk: number[], done: number): void => {
+    inFlight.set(chunk, done);
+    report();
+  };
+  const complete = (chunk: number[]): void => {
+    inFlight.delete(chunk);
+    finished += chunk.length;
+    report();
+  };
+  const inline = async (): Promise<void> => {
+    for (let chunk = chunks.shift(); chunk; chunk = chunks.shift()) {
+      const current = chunk;
+      // The task's progress reporter only needs something with postMessage.
+      const progressPort = { postMessage: (p: TaskProgress) => track(current, p.done) };
+      await task.default({ config, outDir, indices: current, progressPort } as SynthGenerateInput);
+      complete(current);
+      // Let pool results and the progress bar through between chunks.
+      await new Promise((r) => setImmediate(r));
+    }
+  };
+  if (threads <= 1) {
+    await inline();
     return;
   }
   const { WorkerPool } = await import('../pool/worker-pool.js');
-  const pool = new WorkerPool({ threads: workers });
-  try {
-    const size = Math.max(10, Math.min(250, Math.ceil(indices.length / (workers * 6))));
-    const progress: number[] = [];
-    const report = (): void => onDone(progress.reduce((a, b) => a + b, 0));
-    const runs: Array<Promise<unknown>> = [];
-    for (let at = 0, c = 0; at < indices.length; at += size, c++) {
-      const slot = c;
-      progress.push(0);
-      const part = indices.slice(at, at + size);
-      runs.push(
-        pool
-          .run('synth-generate', { config, outDir, indices: part }, { onProgress: (p) => { progress[slot] = p.done; report(); } })
-          .then(() => {
-            progress[slot] = part.length;
-            report();
-          }),
-      );
+  const pool = new WorkerPool({ threads: threads - 1 });
+  const worker = async (): Promise<void> => {
+    for (let chunk = chunks.shift(); chunk; chunk = chunks.shift()) {
+      const current = chunk;
+      await pool.run('synth-generate', { config, outDir, indices: current }, { onProgress: (p) => track(current, p.done) });
+      complete(current);
     }
-    await Promise.all(runs);
+  };
+  try {
+    await Promise.all([inline(), ...Array.from({ length: threads - 1 }, worker)]);
   } finally {
     await pool.destroy();
   }
