@@ -50,11 +50,21 @@ describe('workbench in Chromium against owb serve', { skip: chromiumAvailable() 
     await page.getByText('m51_002.fits').dblclick();
     await page.getByTestId('view-viewer').waitFor();
     await page.getByTestId('viewer-canvas').waitFor();
-    await page.getByTestId('viewer-ready').waitFor();
+    await page.getByTestId('viewer-ready').waitFor({ state: 'attached' });
+    await page.waitForLoadState('networkidle');
     await screenshot(page, 'viewer-frame-linear');
     await page.getByTestId('stretch-select').click();
     await page.getByRole('option', { name: 'asinh' }).click();
+    await page.getByRole('listbox').waitFor({ state: 'detached' });
+    await page.locator('.MuiPopover-root, .MuiBackdrop-root').first().waitFor({ state: 'detached' });
     await page.waitForFunction(() => document.querySelector('[data-testid="viewer-canvas"]')?.getAttribute('data-stretch') === 'asinh');
+    // Click the brightest detection: the radial profile and curve of growth appear.
+    const box = (await page.getByTestId('viewer-canvas').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.up();
+    await page.waitForFunction(() => /13:29:5\d/.test(document.querySelector('[data-testid="pixel-readout"]')?.textContent ?? ''));
+    await page.getByTestId('profile-panel').waitFor();
     await screenshot(page, 'viewer-frame-asinh');
     assert.deepEqual(errors, []);
   });

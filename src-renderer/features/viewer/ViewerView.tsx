@@ -1,6 +1,153 @@
-import { Typography } from '@mui/material';
-import type { ReactNode } from 'react';
+import { Alert, Box, Divider, LinearProgress, Typography } from '@mui/material';
+import { useTheme } from '@mui/material/styles';
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { parseTanWcs, recordSource } from '../../../src-workers/core/wcs/index.js';
+import { useInvoke } from '../../api/hooks.js';
+import { navigate } from '../../app/route.js';
+import { useKeyboard } from '../../app/shortcuts.js';
+import { ErrorNote } from '../../components/ErrorNote.js';
+import { COLORMAPS, STRETCHES } from '../../components/display/index.js';
+import { Plot } from '../../components/Plot.js';
+import { HeaderPanel } from './HeaderPanel.js';
+import { ImageStage, type Aperture } from './ImageStage.js';
+import { starProfile, type StarProfile } from './profile.js';
+import { Readout, type ReadoutValue } from './Readout.js';
+import { parseDs9Regions, type Region } from './regions.js';
+import { Toolbar } from './Toolbar.js';
+import { useDisplay } from './useDisplay.js';
 
-export function ViewerView(_props: { frameId: number | null }): ReactNode {
-  return <Typography variant="h6">ViewerView</Typography>;
+/** The frame viewer: stretch and colour controls, overlays, pixel readout with RA/Dec, header, blink, star profiles. */
+export function ViewerView({ frameId }: { frameId: number | null }): ReactNode {
+  const theme = useTheme();
+  const night = theme.palette.background.default === '#000000';
+  const frames = useInvoke('owb:frames.list', {});
+  const currentId = frameId ?? frames.data?.[0]?.id ?? null;
+  const [blinkId, setBlinkId] = useState<number | null>(null);
+  const [blinking, setBlinking] = useState(false);
+  const shownId = blinking && blinkId !== null ? blinkId : currentId;
+  const detail = useInvoke('owb:frames.get', shownId === null ? null : { frameId: shownId });
+  const pixels = useInvoke('owb:frames.pixels', shownId === null ? null : { frameId: shownId });
+  const sources = useInvoke('owb:frames.sources', shownId === null ? null : { frameId: shownId });
+  const { controls, setControls, settings, sample, auto } = useDisplay(pixels.data, night);
+  const [overlays, setOverlays] = useState(true);
+  const [fitNonce, setFitNonce] = useState(0);
+  const [regions, setRegions] = useState<{ regions: Region[]; skipped: number }>({ regions: [], skipped: 0 });
+  const [readout, setReadout] = useState<ReadoutValue | null>(null);
+  const [profile, setProfile] = useState<StarProfile | null>(null);
+  const [renderMs, setRenderMs] = useState<number | null>(null);
+
+  const wcs = useMemo(() => {
+    if (!detail.data) return null;
+    const record: Record<string, unknown> = {};
+    for (const c of detail.data.header) record[c.key] = c.value;
+    try {
+      const parsed = parseTanWcs(recordSource(record));
+      return 'wcs' in parsed ? parsed.wcs : null;
+    } catch {
+      return null;
+    }
+  }, [detail.data]);
+
+  useEffect(() => setProfile(null), [currentId]);
+
+  const onHover = useCallback(
+    (x: number, y: number) => {
+      const p = pixels.data;
+      if (!p) return;
+      const ix = Math.round(x);
+      const iy = Math.round(y);
+      const inside = ix >= 0 && iy >= 0 && ix < p.width && iy < p.height;
+      const sky = wcs && inside ? wcs.pixelToSky(x * p.binning, y * p.binning) : null;
+      setReadout({ x, y, value: inside ? p.data[iy * p.width + ix] : null, raDeg: sky?.[0] ?? null, decDeg: sky?.[1] ?? null });
+    },
+    [pixels.data, wcs],
+  );
+  const onPick = useCallback((x: number, y: number) => pixels.data && setProfile(starProfile(pixels.data, x, y)), [pixels.data]);
+  const onRendered = useCallback((ms: number) => setRenderMs(ms), []);
+
+  useKeyboard((e) => {
+    if (e.ctrlKey || e.metaKey || e.altKey) return false;
+    const k = e.key.toLowerCase();
+    if (k === 'f') setFitNonce((n) => n + 1);
+    else if (k === 'b' && blinkId !== null) setBlinking((b) => !b);
+    else if (k === 'o') setOverlays((o) => !o);
+    else if (k === 'i') setControls({ invert: !controls.invert });
+    else if (k === 's') setControls({ stretch: STRETCHES[(STRETCHES.indexOf(controls.stretch) + 1) % STRETCHES.length] });
+    else if (k === 'c') setControls({ colormap: COLORMAPS[(COLORMAPS.indexOf(controls.colormap) + 1) % COLORMAPS.length] });
+    else return false;
+    return true;
+  });
+
+  const aperture: Aperture | null = profile ? { x: profile.x, y: profile.y, radiusPx: Math.max(3, 1.5 * (profile.fwhmPx ?? 4)), annulusPx: [12, 18] } : null;
+  const shownName = frames.data?.find((f) => f.id === shownId)?.fileName;
+
+  return (
+    <Box sx={{ display: 'flex', flexDirection: 'column', height: '100%', minHeight: 0 }}>
+      <Toolbar
+        frames={frames.data ?? []}
+        frameId={currentId}
+        onFrame={(id) => navigate('viewer', { frame: id })}
+        blinkId={blinkId}
+        onBlinkFrame={(id) => {
+          setBlinkId(id);
+          setBlinking(false);
+        }}
+        controls={controls}
+        onControls={setControls}
+        limits={auto}
+        overlays={overlays}
+        onOverlays={setOverlays}
+        onFit={() => setFitNonce((n) => n + 1)}
+        onRegions={(text) => setRegions(parseDs9Regions(text))}
+        night={night}
+      />
+      <ErrorNote error={frames.error ?? pixels.error ?? detail.error} />
+      {regions.skipped > 0 && <Alert severity="info">{regions.skipped} region lines were not in image coordinates or not a supported shape and are not shown.</Alert>}
+      {currentId === null && !frames.loading && <Typography color="text.secondary">No frames to show yet.</Typography>}
+      <Box sx={{ display: 'flex', flex: 1, minHeight: 0, gap: 1.5 }}>
+        <Box sx={{ flex: 1, display: 'flex', flexDirection: 'column', minWidth: 0 }}>
+          {pixels.loading && <LinearProgress />}
+          {pixels.data && settings && (
+            <ImageStage
+              pixels={pixels.data}
+              settings={settings}
+              sample={sample}
+              sources={overlays ? (sources.data ?? null) : null}
+              regions={regions.regions}
+              aperture={aperture}
+              showOverlays={overlays}
+              fitNonce={fitNonce}
+              onHover={onHover}
+              onPick={onPick}
+              onRendered={onRendered}
+            />
+          )}
+          <Typography variant="caption" color="text.secondary" sx={{ mt: 0.5 }}>
+            {shownName ?? ''} {pixels.data ? `${pixels.data.width}×${pixels.data.height}` : ''} · {sources.data?.count ?? 0} detections
+            {blinking ? ' · BLINK' : ''} {renderMs !== null ? `· stretch ${renderMs.toFixed(0)} ms` : ''} · scroll to zoom, drag to pan, click a star for its profile
+          </Typography>
+        </Box>
+        <Box sx={{ width: 340, flex: 'none', display: 'flex', flexDirection: 'column', minHeight: 0 }}>
+          <Readout value={readout} />
+          <Divider sx={{ my: 1 }} />
+          {profile ? (
+            <Box data-testid="profile-panel">
+              <Typography variant="caption" color="text.secondary">
+                Star at {profile.x.toFixed(2)}, {profile.y.toFixed(2)} · bkg {profile.background.toFixed(1)} · FWHM {profile.fwhmPx?.toFixed(2) ?? '—'} px
+              </Typography>
+              <Plot width={340} height={150} xLabel="radius (px)" yLabel="ADU above bkg" series={[{ x: profile.radiusPx, y: profile.value, mode: 'points' }]} title="Radial profile" />
+              <Plot width={340} height={150} xLabel="radius (px)" yLabel="flux (ADU)" series={[{ x: profile.cogRadiusPx, y: profile.cogFlux, mode: 'line' }]} title="Curve of growth" />
+            </Box>
+          ) : (
+            <Typography variant="body2" color="text.secondary">
+              Click a star for its radial profile and curve of growth.
+            </Typography>
+          )}
+          <Divider sx={{ my: 1 }} />
+          <Typography variant="subtitle2">Header</Typography>
+          <HeaderPanel header={detail.data?.header ?? []} />
+        </Box>
+      </Box>
+    </Box>
+  );
 }

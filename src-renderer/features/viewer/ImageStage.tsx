@@ -1,0 +1,195 @@
+import { Box } from '@mui/material';
+import { useTheme } from '@mui/material/styles';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import type { PixelsDto, SourceColumns } from '../../../src-main/common/workbench-dto.js';
+import { renderRgba, type DisplaySettings } from '../../components/display/index.js';
+import type { Region } from './regions.js';
+import { fitTransform, imageToScreen, screenToImage, zoomAt, type ViewTransform } from './view-transform.js';
+
+export interface Aperture {
+  x: number;
+  y: number;
+  radiusPx: number;
+  annulusPx: [number, number];
+}
+
+export interface ImageStageProps {
+  pixels: PixelsDto;
+  settings: DisplaySettings;
+  sample: Float32Array;
+  sources: SourceColumns | null;
+  regions: Region[];
+  aperture: Aperture | null;
+  showOverlays: boolean;
+  fitNonce: number;
+  onHover: (x: number, y: number) => void;
+  onPick: (x: number, y: number) => void;
+  onRendered?: (ms: number) => void;
+}
+
+/**
+ * The frame on a 2-D canvas: the stretched raster is rendered once per display change into an
+ * offscreen canvas, then zoom and pan only redraw it with a transform (GPU-composited drawImage),
+ * so interaction stays smooth on 4096² frames. Overlays are drawn in screen space on top.
+ */
+export function ImageStage(props: ImageStageProps): ReactNode {
+  const { pixels, settings, sample, sources, regions, aperture, showOverlays, onHover, onPick, onRendered } = props;
+  const theme = useTheme();
+  const host = useRef<HTMLDivElement>(null);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const offscreen = useRef<HTMLCanvasElement | null>(null);
+  const [transform, setTransform] = useState<ViewTransform | null>(null);
+  const [rendered, setRendered] = useState(0);
+  const drag = useRef<{ x: number; y: number; t: ViewTransform; moved: boolean } | null>(null);
+  const frame = useRef(0);
+
+  // Raster → RGBA → offscreen canvas, when pixels or display settings change.
+  useEffect(() => {
+    const started = performance.now();
+    let off = offscreen.current;
+    if (!off) off = offscreen.current = document.createElement('canvas');
+    if (off.width !== pixels.width || off.height !== pixels.height) {
+      off.width = pixels.width;
+      off.height = pixels.height;
+    }
+    const ctx = off.getContext('2d');
+    if (!ctx) return;
+    const image = ctx.createImageData(pixels.width, pixels.height);
+    renderRgba(pixels.data, image.data, settings, sample);
+    ctx.putImageData(image, 0, 0);
+    setRendered((n) => n + 1);
+    onRendered?.(performance.now() - started);
+  }, [pixels, settings, sample, onRendered]);
+
+  // Fit on a new frame size or on request.
+  useEffect(() => {
+    const el = host.current;
+    if (!el) return;
+    setTransform(fitTransform(pixels.width, pixels.height, el.clientWidth, el.clientHeight));
+  }, [pixels.width, pixels.height, props.fitNonce]);
+
+  const draw = useCallback(() => {
+    const el = canvas.current;
+    const off = offscreen.current;
+    const box = host.current;
+    if (!el || !off || !box || !transform) return;
+    if (el.width !== box.clientWidth || el.height !== box.clientHeight) {
+      el.width = box.clientWidth;
+      el.height = box.clientHeight;
+    }
+    const ctx = el.getContext('2d');
+    if (!ctx) return;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.fillStyle = '#000';
+    ctx.fillRect(0, 0, el.width, el.height);
+    ctx.imageSmoothingEnabled = transform.zoom < 1;
+    ctx.setTransform(transform.zoom, 0, 0, -transform.zoom, transform.panX, transform.panY);
+    ctx.drawImage(off, 0, 0);
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    if (!showOverlays) return;
+    const z = transform.zoom;
+    // success is green by day and red in night mode.
+    const overlay = theme.palette.success.main;
+    if (sources) {
+      ctx.strokeStyle = overlay;
+      ctx.lineWidth = 1;
+      ctx.beginPath();
+      const limit = Math.min(sources.count, 50_000);
+      for (let i = 0; i < limit; i++) {
+        const [sx, sy] = imageToScreen(transform, sources.x[i], sources.y[i]);
+        const ra = Math.max(3, 3 * sources.a[i] * z);
+        if (sx < -ra || sy < -ra || sx > el.width + ra || sy > el.height + ra) continue;
+        ctx.moveTo(sx + ra, sy);
+        ctx.ellipse(sx, sy, ra, Math.max(3, 3 * sources.b[i] * z), -sources.thetaRad[i], 0, Math.PI * 2);
+      }
+      ctx.stroke();
+    }
+    if (regions.length) {
+      ctx.strokeStyle = '#4fc3ff';
+      ctx.fillStyle = '#4fc3ff';
+      ctx.font = '11px sans-serif';
+      for (const r of regions) {
+        const [sx, sy] = imageToScreen(transform, r.x, r.y);
+        ctx.beginPath();
+        if (r.shape === 'circle') ctx.arc(sx, sy, r.r * z, 0, Math.PI * 2);
+        else if (r.shape === 'ellipse') ctx.ellipse(sx, sy, r.a * z, r.b * z, (-r.angleDeg * Math.PI) / 180, 0, Math.PI * 2);
+        else if (r.shape === 'box') ctx.rect(sx - (r.w * z) / 2, sy - (r.h * z) / 2, r.w * z, r.h * z);
+        else ctx.rect(sx - 2, sy - 2, 4, 4);
+        ctx.stroke();
+        if (r.text) ctx.fillText(r.text, sx + 6, sy - 6);
+      }
+    }
+    if (aperture) {
+      const [sx, sy] = imageToScreen(transform, aperture.x, aperture.y);
+      ctx.strokeStyle = '#ffd54f';
+      ctx.beginPath();
+      ctx.arc(sx, sy, aperture.radiusPx * z, 0, Math.PI * 2);
+      ctx.stroke();
+      ctx.setLineDash([4, 3]);
+      for (const r of aperture.annulusPx) {
+        ctx.beginPath();
+        ctx.arc(sx, sy, r * z, 0, Math.PI * 2);
+        ctx.stroke();
+      }
+      ctx.setLineDash([]);
+    }
+  }, [transform, sources, regions, aperture, showOverlays, theme]);
+
+  useEffect(() => {
+    cancelAnimationFrame(frame.current);
+    frame.current = requestAnimationFrame(draw);
+  }, [draw, rendered]);
+
+  useEffect(() => {
+    const el = host.current;
+    if (!el) return;
+    const observer = new ResizeObserver(() => requestAnimationFrame(draw));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [draw]);
+
+  const local = (e: { clientX: number; clientY: number }): [number, number] => {
+    const rect = canvas.current!.getBoundingClientRect();
+    return [e.clientX - rect.left, e.clientY - rect.top];
+  };
+
+  return (
+    <Box ref={host} sx={{ position: 'relative', flex: 1, minHeight: 0, bgcolor: '#000', overflow: 'hidden', cursor: 'crosshair' }}>
+      <canvas
+        ref={canvas}
+        data-testid="viewer-canvas"
+        data-stretch={settings.stretch}
+        data-colormap={settings.colormap}
+        style={{ position: 'absolute', inset: 0 }}
+        onWheel={(e) => {
+          if (!transform) return;
+          const [sx, sy] = local(e);
+          setTransform(zoomAt(transform, e.deltaY < 0 ? 1.25 : 0.8, sx, sy));
+        }}
+        onMouseDown={(e) => {
+          if (transform) drag.current = { x: e.clientX, y: e.clientY, t: transform, moved: false };
+        }}
+        onMouseMove={(e) => {
+          const d = drag.current;
+          if (d) {
+            const dx = e.clientX - d.x;
+            const dy = e.clientY - d.y;
+            if (Math.abs(dx) + Math.abs(dy) > 3) d.moved = true;
+            if (d.moved) setTransform({ ...d.t, panX: d.t.panX + dx, panY: d.t.panY + dy });
+          }
+          if (transform) {
+            const [x, y] = screenToImage(transform, ...local(e));
+            onHover(x, y);
+          }
+        }}
+        onMouseUp={(e) => {
+          const d = drag.current;
+          drag.current = null;
+          if (d && !d.moved && transform) onPick(...screenToImage(transform, ...local(e)));
+        }}
+        onMouseLeave={() => (drag.current = null)}
+      />
+      {rendered > 0 && <span data-testid="viewer-ready" style={{ display: 'none' }} />}
+    </Box>
+  );
+}
