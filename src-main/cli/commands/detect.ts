@@ -1,7 +1,9 @@
 import { basename } from 'node:path';
 import { readFitsImage } from '../../../src-workers/io/fits-file.js';
 import { detectFrame } from '../../node/detect/detect-frame.js';
+import { addSkyPositions, frameWcs, zeroPointFromReference } from '../../node/detect/calibration.js';
 import { catalogFormat, writeCatalog, writeRegions } from '../../node/detect/write-catalog.js';
+import { addMagnitudes } from '../../../src-workers/core/photometry/index.js';
 import { UsageError } from '../cli-errors.js';
 import { numberOption, pairOption, parseCommandArgs, type CliCommand } from '../command.js';
 import { createProgress } from '../progress.js';
@@ -31,7 +33,8 @@ Options:
   --annulus RIN,ROUT    local background annulus for flux, px   [background map]
   --saturation S        saturation level, ADU   [SATURATE keyword]
   --gain G              e-/ADU for Poisson errors   [GAIN keyword]
-  --zeropoint Z         add mag, mag_err: Z − 2.5 log10(flux / exptime)
+  --zeropoint Z|REF.csv add mag, mag_err: Z − 2.5 log10(flux / exptime); a CSV of ra,dec,mag
+                        fits Z from reference stars matched through the WCS (3σ clipping)
   --exptime T           exposure, s   [EXPTIME keyword, else 1]
   --psf                 PSF photometry (not available yet: reported, catalog still written)
   --workers N           worker threads (strips of the frame; same catalog for any N)   [1]
@@ -68,7 +71,8 @@ Options:
     const { image, header } = await readFitsImage(file, { hdu });
     const gain = v.gain !== undefined ? numberOption('gain', v.gain, 0) : positiveOrUndefined(header.getNumber('GAIN') ?? header.getNumber('EGAIN'));
     const saturation = v.saturation !== undefined ? numberOption('saturation', v.saturation, 0) : positiveOrUndefined(header.getNumber('SATURATE'));
-    const zeroPoint = v.zeropoint === undefined ? undefined : numberOption('zeropoint', v.zeropoint, 0);
+    const zeroPointRef = v.zeropoint !== undefined && !Number.isFinite(Number(v.zeropoint)) ? v.zeropoint : undefined;
+    const zeroPoint = v.zeropoint === undefined || zeroPointRef ? undefined : numberOption('zeropoint', v.zeropoint, 0);
     const exptime = v.exptime !== undefined ? numberOption('exptime', v.exptime, 1) : positiveOrUndefined(header.getNumber('EXPTIME') ?? header.getNumber('EXPOSURE'));
     const annulus = pairOption('annulus', v.annulus);
     const progress = createProgress(ctx.stderr, ctx.interactive, `detect ${basename(file)}`);
@@ -90,6 +94,16 @@ Options:
       onProgress: (done, total) => progress.update(done, total),
     });
     progress.finish();
+    const wcs = frameWcs(header);
+    if (wcs) addSkyPositions(catalog, wcs);
+    if (zeroPointRef) {
+      const fit = await zeroPointFromReference(catalog, wcs, zeroPointRef, exptime ?? 1);
+      addMagnitudes(catalog, fit.zeroPointMag, exptime ?? 1);
+      ctx.stdout.write(
+        `zero point ${fit.zeroPointMag.toFixed(4)} ± ${fit.zeroPointErrMag.toFixed(4)} mag from ${fit.used} stars ` +
+          `(${fit.rejected} rejected, rms ${fit.rmsMag.toFixed(3)})\n`,
+      );
+    }
     await writeCatalog(v.out, catalog, { SOURCE: basename(file).slice(0, 68) });
     if (v.regions) await writeRegions(v.regions, catalog);
     const psfNote = v.psf ? ' (--psf: PSF photometry is not implemented yet; columns omitted)' : '';

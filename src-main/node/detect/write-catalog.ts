@@ -1,5 +1,12 @@
 import { InputError } from '../../../src-workers/core/errors.js';
-import { catalogToCsv, catalogToDs9Regions, catalogToJson, outputColumns, type SourceCatalog } from '../../../src-workers/core/catalog/index.js';
+import {
+  catalogToDs9Regions,
+  columnsToCsv,
+  columnsToJson,
+  outputColumns,
+  type OutputColumn,
+  type SourceCatalog,
+} from '../../../src-workers/core/catalog/index.js';
 import { writeFileAtomic } from '../../../src-workers/io/atomic-write.js';
 import { writeFitsTable } from '../../../src-workers/io/fits-file.js';
 
@@ -17,14 +24,27 @@ export function catalogFormat(path: string): 'csv' | 'json' | 'fits' {
  * `X_IMAGE`/`Y_IMAGE` of SExtractor convention, with units).
  */
 export async function writeCatalog(path: string, cat: SourceCatalog, meta: Record<string, string | number> = {}): Promise<void> {
+  const header: Record<string, string | number> = { ...meta };
+  if (Number.isFinite(cat.apertureRadiusPx)) header.APERRAD = cat.apertureRadiusPx;
+  await writeColumns(path, outputColumns(cat), cat.count, header);
+}
+
+/**
+ * Writes equal-length columns as CSV, JSON or FITS BINTABLE by extension. For FITS, `x`/`y` columns also
+ * appear as 1-based `X_IMAGE`/`Y_IMAGE`, and FITS-style keys of `meta` go into the table header.
+ */
+export async function writeColumns(path: string, cols: readonly OutputColumn[], count: number, meta: Record<string, string | number> = {}): Promise<void> {
   const format = catalogFormat(path);
-  if (format === 'csv') return writeFileAtomic(path, catalogToCsv(cat));
-  if (format === 'json') return writeFileAtomic(path, catalogToJson(cat, meta));
-  const columns = outputColumns(cat).map((c) => ({ name: c.name, data: c.data, unit: c.unit || undefined }));
-  const x1 = Float64Array.from(cat.x, (v) => v + 1);
-  const y1 = Float64Array.from(cat.y, (v) => v + 1);
-  columns.push({ name: 'X_IMAGE', data: x1, unit: 'pix' }, { name: 'Y_IMAGE', data: y1, unit: 'pix' });
-  const header: Record<string, string | number> = { APERRAD: Number.isFinite(cat.apertureRadiusPx) ? cat.apertureRadiusPx : 0 };
+  if (format === 'csv') return writeFileAtomic(path, columnsToCsv(cols, count));
+  if (format === 'json') return writeFileAtomic(path, columnsToJson(cols, count, meta));
+  const columns = cols.map((c) => ({ name: c.name, data: c.data, unit: c.unit || undefined }));
+  const x = cols.find((c) => c.name === 'x');
+  const y = cols.find((c) => c.name === 'y');
+  if (x && y) {
+    columns.push({ name: 'X_IMAGE', data: Float64Array.from(x.data, (v) => v + 1), unit: 'pix' });
+    columns.push({ name: 'Y_IMAGE', data: Float64Array.from(y.data, (v) => v + 1), unit: 'pix' });
+  }
+  const header: Record<string, string | number> = {};
   for (const [k, v] of Object.entries(meta)) if (/^[A-Z0-9_-]{1,8}$/.test(k)) header[k] = v;
   await writeFitsTable(path, columns, { extname: 'CATALOG', header });
 }

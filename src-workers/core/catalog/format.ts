@@ -11,10 +11,14 @@ function formatNumber(v: number, isInt: boolean): string {
 
 /** The catalog as CSV with a header row of snake_case column names. */
 export function catalogToCsv(cat: SourceCatalog): string {
-  const cols = outputColumns(cat);
+  return columnsToCsv(outputColumns(cat), cat.count);
+}
+
+/** Any set of equal-length columns as CSV (header row of names; NaN as `nan`). */
+export function columnsToCsv(cols: readonly OutputColumn[], count: number): string {
   const lines = [cols.map((c) => c.name).join(',')];
   const ints = cols.map((c) => c.data instanceof Int32Array);
-  for (let i = 0; i < cat.count; i++) {
+  for (let i = 0; i < count; i++) {
     const parts = new Array<string>(cols.length);
     for (let k = 0; k < cols.length; k++) parts[k] = formatNumber(cols[k].data[i], ints[k]);
     lines.push(parts.join(','));
@@ -26,12 +30,16 @@ export function catalogToCsv(cat: SourceCatalog): string {
  * The catalog as JSON: `{ meta, columns: [{name, unit}], sources: [{id, x, y, …}] }`; NaN becomes null.
  */
 export function catalogToJson(cat: SourceCatalog, meta: Record<string, unknown> = {}): string {
-  const cols = outputColumns(cat);
+  return columnsToJson(outputColumns(cat), cat.count, { ...meta, apertureRadiusPx: finiteOrNull(cat.apertureRadiusPx) });
+}
+
+/** Any set of equal-length columns as the JSON layout of `catalogToJson`. */
+export function columnsToJson(cols: readonly OutputColumn[], count: number, meta: Record<string, unknown> = {}): string {
   const rows: string[] = [];
-  for (let i = 0; i < cat.count; i++) {
+  for (let i = 0; i < count; i++) {
     rows.push(`{${cols.map((c) => `${JSON.stringify(c.name)}:${jsonNumber(c, i)}`).join(',')}}`);
   }
-  const head = JSON.stringify({ meta: { ...meta, count: cat.count, apertureRadiusPx: finiteOrNull(cat.apertureRadiusPx) }, columns: cols.map((c) => ({ name: c.name, unit: c.unit })) });
+  const head = JSON.stringify({ meta: { ...meta, count }, columns: cols.map((c) => ({ name: c.name, unit: c.unit })) });
   return `${head.slice(0, -1)},"sources":[\n${rows.join(',\n')}\n]}\n`;
 }
 

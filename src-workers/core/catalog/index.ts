@@ -6,4 +6,5 @@ export { createCatalog, selectRows, concatCatalogs, CATALOG_COLUMNS } from './ca
 export type { SourceCatalog } from './catalog.js';
 export { SourceFlag, flagNames, type SourceFlagName } from './flags.js';
 export { outputColumns, type OutputColumn } from './columns.js';
-export { catalogToCsv, catalogToJson, catalogToDs9Regions } from './format.js';
+export { catalogToCsv, catalogToJson, catalogToDs9Regions, columnsToCsv, columnsToJson } from './format.js';
+export { matchPositions } from './match.js';

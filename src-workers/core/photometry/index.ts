@@ -7,6 +7,7 @@ export { circleRectOverlap } from './circular-overlap.js';
 export { annulusBackground, type AnnulusBackground } from './annulus.js';
 export { forcedPhotometry, type ForcedPhotometry, type ForcedPhotometryOptions } from './forced.js';
 export { fluxToMagnitude, addMagnitudes, MAG_PER_RELATIVE_FLUX } from './magnitudes.js';
+export { fitZeroPoint, type ZeroPointFit } from './zero-point.js';
 
 import type { Image } from '../image/image.js';
 import { circularApertureSum } from './aperture.js';

@@ -1,0 +1,67 @@
+import { readFile } from 'node:fs/promises';
+import { matchPositions, type SourceCatalog } from '../../../src-workers/core/catalog/index.js';
+import { InputError } from '../../../src-workers/core/errors.js';
+import { fitZeroPoint, type ZeroPointFit } from '../../../src-workers/core/photometry/index.js';
+import { parseTanWcs, type KeywordSource, type TanWcs } from '../../../src-workers/core/wcs/index.js';
+
+/** Numeric columns of a CSV file with a header row (names lower-cased and trimmed). */
+export async function readNumericCsv(path: string): Promise<{ count: number; columns: Map<string, Float64Array> }> {
+  const text = await readFile(path, 'utf8');
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '' && !l.startsWith('#'));
+  if (lines.length === 0) throw new InputError('CSV_EMPTY', `${path}: no header row`);
+  const names = lines[0].split(',').map((s) => s.trim().replace(/^"|"$/g, '').toLowerCase());
+  const count = lines.length - 1;
+  const columns = new Map<string, Float64Array>(names.map((n) => [n, new Float64Array(count)]));
+  for (let r = 0; r < count; r++) {
+    const parts = lines[r + 1].split(',');
+    if (parts.length !== names.length) throw new InputError('CSV_BAD_ROW', `${path}: row ${r + 2} has ${parts.length} fields, header has ${names.length}`);
+    names.forEach((n, k) => {
+      columns.get(n)![r] = Number(parts[k]);
+    });
+  }
+  return { count, columns };
+}
+
+/** The frame's TAN WCS, or undefined when the header has none usable. */
+export function frameWcs(header: KeywordSource): TanWcs | undefined {
+  const r = parseTanWcs(header);
+  return 'wcs' in r ? r.wcs : undefined;
+}
+
+/** Adds `ra`/`dec` (deg) columns from the WCS. */
+export function addSkyPositions(cat: SourceCatalog, wcs: TanWcs): void {
+  const { ra, dec } = wcs.pixelsToSky(cat.x, cat.y);
+  cat.ra = ra;
+  cat.dec = dec;
+}
+
+/**
+ * Zero point from a reference CSV with `ra`, `dec`, `mag` columns: reference stars are projected with the WCS,
+ * matched one-to-one to unflagged-by-saturation catalog sources within `matchRadiusPx` [2], then fitted with
+ * outlier rejection (`fitZeroPoint`).
+ */
+export async function zeroPointFromReference(
+  cat: SourceCatalog,
+  wcs: TanWcs | undefined,
+  refPath: string,
+  exposureSec: number,
+  matchRadiusPx = 2,
+): Promise<ZeroPointFit & { matched: number }> {
+  if (!wcs) throw new InputError('WCS_UNSUPPORTED', `${refPath}: the frame has no usable WCS to match reference stars`);
+  const ref = await readNumericCsv(refPath);
+  const ra = ref.columns.get('ra');
+  const dec = ref.columns.get('dec');
+  const mag = ref.columns.get('mag');
+  if (!ra || !dec || !mag) throw new InputError('CSV_COLUMNS', `${refPath}: needs columns ra, dec, mag`);
+  const { x, y } = wcs.skyToPixels(ra, dec);
+  const match = matchPositions(x, y, cat.x, cat.y, matchRadiusPx);
+  const inst: number[] = [];
+  const refMag: number[] = [];
+  for (let i = 0; i < ref.count; i++) {
+    const j = match[i];
+    if (j < 0 || !(cat.flux[j] > 0) || (cat.flags[j] & 4) !== 0) continue;
+    inst.push(-2.5 * Math.log10(cat.flux[j] / exposureSec));
+    refMag.push(mag[i]);
+  }
+  return { ...fitZeroPoint(inst, refMag), matched: inst.length };
+}
