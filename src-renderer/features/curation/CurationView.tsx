@@ -1,6 +1,123 @@
-import { Typography } from '@mui/material';
-import type { ReactNode } from 'react';
+import { Alert, Box, Button, Dialog, DialogContent, DialogTitle, FormControlLabel, LinearProgress, MenuItem, Switch, TextField, Typography } from '@mui/material';
+import { useState, type ReactNode } from 'react';
+import type { CurationFilter } from '../../../src-main/common/workbench-dto.js';
+import { call } from '../../api/bridge.js';
+import { useInvoke } from '../../api/hooks.js';
+import { useKeyboard } from '../../app/shortcuts.js';
+import { saveExport } from '../../components/Downloads.js';
+import { CURATION_HELP, labelForKey } from './labels.js';
+import { StampPanel } from './StampPanel.js';
+import { useCurationQueue } from './useCurationQueue.js';
 
+/** Curation: a filtered queue of detections or candidates, decided one by one from the keyboard. */
 export function CurationView(): ReactNode {
-  return <Typography variant="h6">CurationView</Typography>;
+  const [filter, setFilter] = useState<CurationFilter>({ kind: 'detection', unlabelledOnly: false, limit: 5000 });
+  const frames = useInvoke('owb:frames.list', {});
+  const queue = useCurationQueue(filter);
+  const [help, setHelp] = useState(false);
+  const item = queue.items[queue.index];
+
+  useKeyboard((e) => {
+    if (e.ctrlKey || e.metaKey || e.altKey) return false;
+    if (e.key === '?') {
+      setHelp((h) => !h);
+      return true;
+    }
+    const label = labelForKey(e.key);
+    if (label && item) {
+      window.__owbLastCurationKeyAt = performance.now();
+      void queue.decide(label);
+      return true;
+    }
+    if (e.key === 'u' || e.key === 'U') {
+      void queue.undo();
+      return true;
+    }
+    if (e.key === 'ArrowRight' || e.key === 'ArrowDown') {
+      window.__owbLastCurationKeyAt = performance.now();
+      queue.setIndex(queue.index + 1);
+      return true;
+    }
+    if (e.key === 'ArrowLeft' || e.key === 'ArrowUp') {
+      queue.setIndex(queue.index - 1);
+      return true;
+    }
+    return false;
+  });
+
+  const total = queue.items.length;
+  return (
+    <Box sx={{ display: 'flex', flexDirection: 'column', height: '100%', minHeight: 0, gap: 1 }}>
+      <Box sx={{ display: 'flex', gap: 1, alignItems: 'center', flexWrap: 'wrap' }}>
+        <Typography variant="h6" sx={{ mr: 1 }}>
+          Curation
+        </Typography>
+        <TextField select label="Queue" value={filter.kind} onChange={(e) => setFilter({ ...filter, kind: e.target.value as CurationFilter['kind'] })} sx={{ width: 140 }}>
+          <MenuItem value="detection">detections</MenuItem>
+          <MenuItem value="candidate">candidates</MenuItem>
+        </TextField>
+        <TextField select label="Frame" value={filter.frameId ?? ''} onChange={(e) => setFilter({ ...filter, frameId: e.target.value === '' ? undefined : Number(e.target.value) })} sx={{ width: 200 }}>
+          <MenuItem value="">all frames</MenuItem>
+          {(frames.data ?? []).map((f) => (
+            <MenuItem key={f.id} value={f.id}>
+              {f.id}: {f.fileName}
+            </MenuItem>
+          ))}
+        </TextField>
+        <TextField label="Min SNR" type="number" value={filter.minSnr ?? ''} onChange={(e) => setFilter({ ...filter, minSnr: e.target.value === '' ? undefined : Number(e.target.value) })} sx={{ width: 100 }} />
+        <FormControlLabel control={<Switch checked={Boolean(filter.excludeFlags)} onChange={(e) => setFilter({ ...filter, excludeFlags: e.target.checked ? 0xffff : undefined })} />} label="Unflagged only" />
+        <FormControlLabel control={<Switch checked={Boolean(filter.unlabelledOnly)} onChange={(e) => setFilter({ ...filter, unlabelledOnly: e.target.checked })} />} label="Unlabelled only" />
+        <Box sx={{ flex: 1 }} />
+        <Button variant="outlined" onClick={() => void call('owb:labels.exportCsv', {}).then(saveExport)}>
+          Export labels CSV
+        </Button>
+        <Button onClick={() => setHelp(true)}>Keys (?)</Button>
+      </Box>
+      <Box data-testid="curation-progress" sx={{ display: 'flex', alignItems: 'center', gap: 2 }}>
+        <LinearProgress variant="determinate" value={total ? (100 * queue.labelled) / total : 0} sx={{ flex: 1, height: 8, borderRadius: 1 }} />
+        <Typography variant="body2" sx={{ whiteSpace: 'nowrap' }}>
+          {queue.labelled} of {total} labelled
+        </Typography>
+      </Box>
+      {queue.error && <Alert severity="error">{queue.error}</Alert>}
+      {queue.loading && <LinearProgress />}
+      {!queue.loading && total === 0 && <Typography color="text.secondary">Nothing to curate for this filter.</Typography>}
+      {item && <StampPanel item={item} position={queue.index} total={total} />}
+      <Box sx={{ display: 'flex', gap: 0.5, flexWrap: 'wrap', mt: 1 }} aria-label="queue">
+        {queue.items.slice(Math.max(0, queue.index - 20), queue.index + 40).map((it) => {
+          const i = queue.items.indexOf(it);
+          return (
+            <Box
+              key={`${it.kind}-${it.id}`}
+              onClick={() => queue.setIndex(i)}
+              title={`${it.kind} ${it.id}: ${it.label ?? 'unlabelled'}`}
+              sx={{
+                width: 14,
+                height: 14,
+                borderRadius: 0.5,
+                cursor: 'pointer',
+                border: i === queue.index ? 2 : 1,
+                borderColor: i === queue.index ? 'primary.main' : 'divider',
+                bgcolor: it.label === 'accept' ? 'success.main' : it.label === 'reject' ? 'error.main' : it.label ? 'secondary.main' : 'transparent',
+              }}
+            />
+          );
+        })}
+      </Box>
+      <Typography variant="caption" color="text.secondary">
+        A accept · R reject · 1–9 class · U undo · ←/→ move · ? help. Every decision is saved at once with its history.
+      </Typography>
+      <Dialog open={help} onClose={() => setHelp(false)}>
+        <DialogTitle>Curation keys</DialogTitle>
+        <DialogContent>
+          {CURATION_HELP.map(([k, v]) => (
+            <Box key={k} sx={{ display: 'flex', gap: 2, py: 0.5 }}>
+              <Typography sx={{ width: 60, fontFamily: 'monospace' }}>{k}</Typography>
+              <Typography color="text.secondary">{v}</Typography>
+            </Box>
+          ))}
+        </DialogContent>
+      </Dialog>
+    </Box>
+  );
 }
