@@ -222,10 +222,15 @@ export function createBackgroundEvaluator(model: BackgroundModel): BackgroundEva
     row(y, x0, count, bkg, rms) {
       fillWeights(yKnots, y, ywOne, 0);
       columnsAt(ywOne, 0);
+      const { k: xk, wa, wb, wc, wd } = xw;
+      const last = nx - 1;
       for (let i = 0; i < count; i++) {
         const x = x0 + i;
-        bkg[i] = evalX(xw, x, colLevel, d2xLevel);
-        rms[i] = Math.max(0, evalX(xw, x, colSigma, d2xSigma));
+        const k = xk[x];
+        const k1 = k < last ? k + 1 : last;
+        bkg[i] = wa[x] * colLevel[k] + wb[x] * colLevel[k1] + wc[x] * d2xLevel[k] + wd[x] * d2xLevel[k1];
+        const r = wa[x] * colSigma[k] + wb[x] * colSigma[k1] + wc[x] * d2xSigma[k] + wd[x] * d2xSigma[k1];
+        rms[i] = r > 0 ? r : 0;
       }
     },
     at(x, y) {

@@ -140,12 +140,73 @@ export function deblendParent(p: ParentPixels, options: DeblendOptions): Deblend
     }
     return [subset];
   };
+  const grid = { map, xmin, ymin, bw, bh };
+  if (!mightSplit(p, grid, levels, options.nthresh, minFlux, options.minAreaPx, uf, rootFlux, rootCount)) return { count: 1, label, failed: false };
   const all = new Int32Array(n);
   for (let i = 0; i < n; i++) all[i] = i;
   const seeds = split(all, 1, 0);
   if (seeds.length < 2) return { count: 1, label, failed: false };
   assignToSeeds(p, seeds, label);
   return { count: seeds.length, label, failed: false };
+}
+
+/**
+ * Fast path: adds the pixels in order of decreasing filtered value (a component tree by union-find) and
+ * reports whether two significant branches ever coexist at one of the levels. Only then can the recursive
+ * split find anything, so isolated stars cost one sort instead of `nthresh` labelling passes.
+ */
+function mightSplit(
+  p: ParentPixels,
+  grid: { map: Int32Array; xmin: number; ymin: number; bw: number; bh: number },
+  levels: Float64Array,
+  nthresh: number,
+  minFlux: number,
+  minArea: number,
+  uf: Int32Array,
+  flux: Float64Array,
+  count: Int32Array,
+): boolean {
+  const n = p.n;
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((a, b) => p.conv[b] - p.conv[a] || a - b);
+  const added = new Uint8Array(n);
+  let nsig = 0;
+  const sig = (r: number): number => (count[r] >= minArea && flux[r] > minFlux ? 1 : 0);
+  let next = 0;
+  for (let k = nthresh - 1; k >= 1; k--) {
+    const level = levels[k];
+    while (next < n && p.conv[order[next]] > level) {
+      const i = order[next++];
+      uf[i] = i;
+      flux[i] = p.conv[i];
+      count[i] = 1;
+      added[i] = 1;
+      nsig += sig(i);
+      const lx = p.x[i] - grid.xmin;
+      const ly = p.y[i] - grid.ymin;
+      for (let dy = -1; dy <= 1; dy++) {
+        const yy = ly + dy;
+        if (yy < 0 || yy >= grid.bh) continue;
+        for (let dx = -1; dx <= 1; dx++) {
+          const xx = lx + dx;
+          if ((dx === 0 && dy === 0) || xx < 0 || xx >= grid.bw) continue;
+          const q = grid.map[yy * grid.bw + xx];
+          if (q < 0 || !added[q]) continue;
+          const a = findRoot(uf, q);
+          const b = findRoot(uf, i);
+          if (a === b) continue;
+          nsig -= sig(a) + sig(b);
+          uf[b] = a;
+          flux[a] += flux[b];
+          count[a] += count[b];
+          nsig += sig(a);
+        }
+      }
+    }
+    if (nsig >= 2) return true;
+  }
+  return false;
 }
 
 function findRoot(uf: Int32Array, a: number): number {
