@@ -69,7 +69,11 @@ export async function readRaster(path: string, options: { maxPixels?: number } =
   let data: Buffer;
   let out: { width: number; height: number; channels: number };
   try {
+    // Keep the stored colour space: sharp would otherwise turn grey into 8-bit sRGB.
+    const grey = info.channels <= 2;
+    const space = info.bitDepth === 16 ? (grey ? 'grey16' : 'rgb16') : grey ? 'b-w' : 'srgb';
     const r = await sharp(path, { limitInputPixels: maxPixels })
+      .toColourspace(space)
       .raw({ depth: info.bitDepth === 16 ? 'ushort' : 'uchar' })
       .toBuffer({ resolveWithObject: true });
     data = r.data;
@@ -129,7 +133,7 @@ export async function writeRaster(
   // sharp infers the raw depth from the typed array (Uint16Array → ushort).
   const input = pixels instanceof Uint8ClampedArray ? new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.byteLength) : pixels;
   let img = sharp(input, { raw: { width: shape.width, height: shape.height, channels: shape.channels }, limitInputPixels: false });
-  if (sixteen) img = img.toColourspace(shape.channels >= 3 ? 'rgb16' : 'grey16');
+  img = img.toColourspace(sixteen ? (shape.channels >= 3 ? 'rgb16' : 'grey16') : shape.channels >= 3 ? 'srgb' : 'b-w');
   const encoded =
     format === 'png' ? img.png({ compressionLevel: 6 }) : format === 'jpeg' ? img.jpeg({ quality: 92 }) : img.tiff({ compression: 'lzw' });
   await writeFileAtomic(path, await encoded.toBuffer());
