@@ -1,0 +1,148 @@
+import { existsSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { Catalog, JOB_STATES, type FrameSort, type JobState } from '../../node/catalog/index.js';
+import { emitRows, ROW_FORMATS, type RowFormat } from '../../node/catalog/export.js';
+import { UsageError } from '../cli-errors.js';
+import { numberOption, parseCommandArgs, type CliCommand } from '../command.js';
+
+const usage = `
+Usage: owb catalog SUBCOMMAND --db FILE [options] [--format table|csv|json|fits] [--out FILE]
+
+  frames      [--sort id|date_obs|file_name|source_count|exposure_sec] [--desc] [--type light|bias|dark|flat] [--status S]
+  sources     [--frame ID]                         sources of one frame (or all), detection order
+  objects                                          objects cross-matched across frames
+  cone        --ra DEG --dec DEG --radius-arcsec R  objects in a cone, nearest first
+  lightcurve  --object ID                          measurements of one object in time order
+  jobs        [--state queued|running|done|failed]
+  candidates  [--unlabelled]                       curation queue with current labels
+  label       --candidate ID --label TEXT [--note TEXT] [--who NAME]
+  unlabel     --candidate ID                       undo the newest label of a candidate
+  history     --candidate ID                       every label of a candidate, undone ones included
+  labels                                           current labels of every labelled candidate (export)
+
+  Negative numbers need '=': --dec=-12.5
+  --limit N [1000]  --offset N [0]  --out FILE (required for --format fits; FITS BINTABLE, x/y get X_IMAGE/Y_IMAGE)
+`;
+
+const SUBCOMMANDS = ['frames', 'sources', 'objects', 'cone', 'lightcurve', 'jobs', 'candidates', 'label', 'unlabel', 'history', 'labels'];
+
+export const command: CliCommand = {
+  name: 'catalog',
+  summary: 'query the catalog: frames, sources, objects, cone, light curves, jobs, candidates and labels',
+  usage,
+  async run(argv, ctx) {
+    const { values, positionals } = parseCommandArgs('catalog', argv, {
+      db: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+      limit: { type: 'string' },
+      offset: { type: 'string' },
+      frame: { type: 'string' },
+      sort: { type: 'string' },
+      desc: { type: 'boolean' },
+      type: { type: 'string' },
+      status: { type: 'string' },
+      ra: { type: 'string' },
+      dec: { type: 'string' },
+      'radius-arcsec': { type: 'string' },
+      object: { type: 'string' },
+      state: { type: 'string' },
+      unlabelled: { type: 'boolean' },
+      candidate: { type: 'string' },
+      label: { type: 'string' },
+      note: { type: 'string' },
+      who: { type: 'string' },
+    });
+    const [sub] = positionals;
+    if (!sub || !SUBCOMMANDS.includes(sub)) throw new UsageError(`catalog: expected one of ${SUBCOMMANDS.join(', ')}, got '${sub ?? ''}'`);
+    if (!values.db) throw new UsageError(`catalog ${sub}: --db FILE is required`);
+    if (!existsSync(values.db)) throw new UsageError(`catalog ${sub}: ${values.db}: no such catalog database`);
+    const format = (values.format ?? 'table') as RowFormat;
+    if (!ROW_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${ROW_FORMATS.join(', ')}, got '${values.format}'`);
+    if (format === 'fits' && !values.out) throw new UsageError('--format fits needs --out FILE');
+    const int = (name: string, raw: string | undefined, fallback?: number): number => {
+      if (raw === undefined) {
+        if (fallback === undefined) throw new UsageError(`catalog ${sub}: --${name} is required`);
+        return fallback;
+      }
+      const v = numberOption(name, raw, 0);
+      if (!Number.isInteger(v) || v < 0) throw new UsageError(`--${name} must be a non-negative integer, got '${raw}'`);
+      return v;
+    };
+    const num = (name: string, raw: string | undefined): number => {
+      if (raw === undefined) throw new UsageError(`catalog ${sub}: --${name} is required`);
+      return numberOption(name, raw, 0);
+    };
+    const page = { limit: int('limit', values.limit, 1000), offset: int('offset', values.offset, 0) };
+    const catalog = Catalog.open(values.db);
+    try {
+      let rows: Array<Record<string, unknown>>;
+      let extname = sub.toUpperCase();
+      switch (sub) {
+        case 'frames':
+          rows = catalog.listFrames({ ...page, sort: (values.sort ?? 'id') as FrameSort, descending: values.desc, frameType: values.type, status: values.status })
+            .map(({ quality, ...f }) => ({ ...f, medianAdu: quality?.medianAdu ?? null, fwhmPx: quality?.fwhmPx ?? null }));
+          break;
+        case 'sources':
+          rows = catalog.listSources({ ...page, frameId: values.frame === undefined ? undefined : int('frame', values.frame) }) as never;
+          break;
+        case 'objects':
+          rows = catalog.listObjects(page) as never;
+          break;
+        case 'cone': {
+          const radius = num('radius-arcsec', values['radius-arcsec']);
+          if (!(radius > 0)) throw new UsageError(`--radius-arcsec must be positive, got '${values['radius-arcsec']}'`);
+          const dec = num('dec', values.dec);
+          if (dec < -90 || dec > 90) throw new UsageError(`--dec must be in [-90, 90], got '${values.dec}'`);
+          rows = catalog.cone(num('ra', values.ra), dec, radius) as never;
+          break;
+        }
+        case 'lightcurve':
+          rows = catalog.lightCurve(int('object', values.object)) as never;
+          extname = 'LIGHTCURVE';
+          break;
+        case 'jobs':
+          if (values.state && !JOB_STATES.includes(values.state as JobState)) throw new UsageError(`--state must be one of ${JOB_STATES.join(', ')}`);
+          rows = catalog.listJobs({ ...page, state: values.state as JobState | undefined }) as never;
+          break;
+        case 'candidates':
+          rows = catalog.listCandidates({ ...page, unlabelled: values.unlabelled }) as never;
+          break;
+        case 'label': {
+          if (!values.label) throw new UsageError('catalog label: --label TEXT is required');
+          const id = catalog.addLabel(int('candidate', values.candidate), values.label, { note: values.note, who: values.who ?? safeUser() });
+          rows = catalog.labelHistory(int('candidate', values.candidate)).filter((l) => l.id === id) as never;
+          break;
+        }
+        case 'unlabel': {
+          const undone = catalog.undoLabel(int('candidate', values.candidate));
+          if (!undone) throw new UsageError(`catalog unlabel: candidate ${values.candidate} has no label to undo`);
+          rows = [undone as never];
+          break;
+        }
+        case 'history':
+          rows = catalog.labelHistory(int('candidate', values.candidate)) as never;
+          break;
+        default:
+          rows = catalog.exportLabels() as never;
+          break;
+      }
+      const text = await emitRows(rows, format, { out: values.out, extname });
+      if (text) ctx.stdout.write(text);
+      return 0;
+    } catch (error) {
+      if (error instanceof RangeError) throw new UsageError(`catalog ${sub}: ${error.message}`);
+      throw error;
+    } finally {
+      catalog.close();
+    }
+  },
+};
+
+function safeUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
