@@ -34,7 +34,8 @@ Options:
       const stop = (): void => {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
-        void server.close().then(() => {
+        void server.close().then(async () => {
+          await (services.watch as { close?: () => Promise<void> } | null)?.close?.();
           services.close();
           resolve();
         });
@@ -48,6 +49,16 @@ Options:
 
 /** Wires the watcher and synth services when their modules are present in this build. */
 async function attachOptionalServices(services: ReturnType<typeof openWorkspace>, stderr: NodeJS.WriteStream): Promise<void> {
-  void services;
-  void stderr;
+  try {
+    const { WorkspaceWatchPort } = await import('../../node/api/watch-port.js');
+    services.watch = new WorkspaceWatchPort(services.root, services.db, 1);
+  } catch (error) {
+    stderr.write(`owb serve: watched folders unavailable: ${error instanceof Error ? error.message : String(error)}\n`);
+  }
+  try {
+    const { createSynthPort } = await import('../../node/api/synth-port.js');
+    services.synth = createSynthPort();
+  } catch (error) {
+    stderr.write(`owb serve: dataset generator unavailable: ${error instanceof Error ? error.message : String(error)}\n`);
+  }
 }
