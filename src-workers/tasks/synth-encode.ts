@@ -30,7 +30,7 @@ export async function createSampleEncoder(config: SynthConfig): Promise<SampleEn
       return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     };
   }
-  return (s) => encodeFits([imageHdu({ width: size, height: size, data: Float32Array.from(s.pixels) }, { header: fitsCards(s) })]);
+  return (s) => encodeFits([imageHdu({ width: size, height: size, data: Float32Array.from(s.pixels) }, { header: fitsCards(config, s) })]);
 }
 
 function grayOf(config: SynthConfig, s: GeneratedSample): Uint8Array {
@@ -51,14 +51,33 @@ function physicalGray(pixels: Float64Array): Uint8Array {
   return new Uint8Array(out.buffer);
 }
 
-function fitsCards(s: GeneratedSample): Array<{ key: string; value: string | number | boolean; comment?: string }> {
-  return [
+type Card = { key: string; value: string | number | boolean; comment?: string };
+
+function fitsCards(config: SynthConfig, s: GeneratedSample): Card[] {
+  const cards: Card[] = [
     { key: 'ORIGIN', value: 'Observatory Workbench owb synth' },
+    { key: 'SYNMODE', value: config.General.mode, comment: 'synthetic generator mode' },
     { key: 'LABEL', value: s.plan.label, comment: '1 = lens, 0 = non-lens' },
     { key: 'SPLIT', value: s.plan.split },
     { key: 'IMGINDEX', value: s.plan.index, comment: 'global image index' },
     { key: 'SEED', value: s.plan.seed, comment: 'per-image seed, deriveSeed(General.seed, index)' },
   ];
+  if (s.params.kind === 'physical') {
+    const p = config.Physical;
+    cards.push(
+      { key: 'BUNIT', value: 'adu' },
+      { key: 'EXPTIME', value: p.exposure_sec, comment: '[s] exposure time' },
+      { key: 'GAIN', value: p.gain_e_per_adu, comment: '[e-/adu]' },
+      { key: 'RDNOISE', value: p.read_noise_e, comment: '[e-] read noise' },
+      { key: 'MAGZP', value: p.zero_point_mag, comment: 'magnitude of 1 e-/s' },
+      { key: 'PIXSCALE', value: p.pixel_scale_arcsec, comment: '[arcsec/pixel]' },
+      { key: 'SKYLEVEL', value: Number((s.params.skyPerPixelE / p.gain_e_per_adu).toFixed(4)), comment: '[adu] sky per pixel' },
+      { key: 'THETAE', value: Number(s.params.mass.thetaE.toFixed(6)), comment: '[arcsec] SIE Einstein radius (0 = unlensed)' },
+    );
+  } else {
+    cards.push({ key: 'THETAE', value: Number(s.params.einsteinRadiusPx.toFixed(6)), comment: '[pixel] ring radius (0 = non-lens)' });
+  }
+  return cards;
 }
 
 /**

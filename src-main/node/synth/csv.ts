@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { SynthConfig } from '../../../src-workers/core/synth/config.js';
-import { csvField, METADATA_COLUMNS, metadataRow } from '../../../src-workers/core/synth/metadata.js';
+import { csvField, metadataColumns, sampleMetadataRow } from '../../../src-workers/core/synth/metadata.js';
 import { sampleCount, type SamplePlan, type Split } from '../../../src-workers/core/synth/plan.js';
 import { planSample } from '../../../src-workers/core/synth/plan.js';
 import { sampleParams } from '../../../src-workers/core/synth/sample.js';
@@ -24,11 +24,11 @@ export function splitCsv(config: SynthConfig, outDir: string, split: Split): str
 
 /** `metadata.csv`: every parameter of every image (`METADATA_COLUMNS`), rebuilt from the seeds alone. */
 export function metadataCsv(config: SynthConfig, outDir: string): string {
-  const lines = [METADATA_COLUMNS.join(',')];
+  const lines = [metadataColumns(config).join(',')];
   const n = sampleCount(config);
   for (let i = 0; i < n; i++) {
     const { plan, params } = sampleParams(config, i);
-    lines.push(metadataRow(csvPath(config, outDir, plan), plan, params).map(csvField).join(','));
+    lines.push(sampleMetadataRow(csvPath(config, outDir, plan), plan, params).map(csvField).join(','));
   }
   return `${lines.join('\n')}\n`;
 }

@@ -34,6 +34,7 @@ export interface ParityArc {
 
 /** Everything drawn for one parity image (the noise aside). */
 export interface ParityParams {
+  kind: 'parity';
   galaxy: ParityGalaxy;
   /** 0 for non-lenses. */
   einsteinRadiusPx: number;
@@ -56,7 +57,7 @@ export function drawParityParams(config: SynthConfig, label: 0 | 1, rng: Rng): P
     angleRad: rng.uniform(0, Math.PI),
     amplitude: rng.uniform(g.amplitude_min, g.amplitude_max),
   };
-  if (label === 0) return { galaxy, einsteinRadiusPx: 0, arcs: [] };
+  if (label === 0) return { kind: 'parity', galaxy, einsteinRadiusPx: 0, arcs: [] };
   const a = config.LensArcs;
   const nArcs = a.min_arcs + rng.int(a.max_arcs - a.min_arcs + 1);
   const einsteinRadiusPx = rng.uniform(a.min_radius, a.max_radius);
@@ -69,7 +70,7 @@ export function drawParityParams(config: SynthConfig, label: 0 | 1, rng: Rng): P
       amplitude: rng.uniform(a.amplitude_min, a.amplitude_max),
     });
   }
-  return { galaxy, einsteinRadiusPx, arcs };
+  return { kind: 'parity', galaxy, einsteinRadiusPx, arcs };
 }
 
 /**

@@ -1,15 +1,31 @@
 import type { Image } from '../image/image.js';
 import { createRng } from '../random/rng.js';
 import type { SynthConfig } from './config.js';
+import type { Rng } from '../random/rng.js';
 import { drawParityParams, renderParity, type ParityParams } from './parity.js';
+import { drawPhysicalParams, renderPhysical, type PhysicalParams } from './physical.js';
 import { planSample, type SamplePlan } from './plan.js';
+
+/** The parameters of one image, by mode. */
+export type SampleParams = ParityParams | PhysicalParams;
 
 /** One generated image with its plan and every parameter drawn for it. */
 export interface GeneratedSample {
   plan: SamplePlan;
-  params: ParityParams;
-  /** Row-major float64 pixels, `image_size`² (image units: galaxy peak 0.3–1 by default). */
+  params: SampleParams;
+  /**
+   * Row-major float64 pixels, `image_size`². Parity mode: image units (galaxy peak 0.3–1 by default);
+   * physical mode: ADU, sky included.
+   */
   pixels: Float64Array;
+}
+
+function drawParams(config: SynthConfig, label: 0 | 1, rng: Rng): SampleParams {
+  return config.General.mode === 'physical' ? drawPhysicalParams(config, label, rng) : drawParityParams(config, label, rng);
+}
+
+function render(config: SynthConfig, params: SampleParams, rng: Rng): Float64Array {
+  return params.kind === 'physical' ? renderPhysical(config, params, rng) : renderParity(config, params, rng);
 }
 
 /**
@@ -25,8 +41,8 @@ export function generateSample(config: SynthConfig, index: number): GeneratedSam
 /** `generateSample` for an already computed plan (the seed in `plan.seed` drives every draw). */
 export function generateFromPlan(config: SynthConfig, plan: SamplePlan): GeneratedSample {
   const rng = createRng(plan.seed);
-  const params = drawParityParams(config, plan.label, rng);
-  const pixels = renderParity(config, params, rng);
+  const params = drawParams(config, plan.label, rng);
+  const pixels = render(config, params, rng);
   return { plan, params, pixels };
 }
 
@@ -34,16 +50,16 @@ export function generateFromPlan(config: SynthConfig, plan: SamplePlan): Generat
  * Regenerates one image from the seed and label recorded in `metadata.csv` (or a FITS header), without
  * knowing its index: the same configuration, seed and label give the same pixels.
  */
-export function generateFromSeed(config: SynthConfig, seed: number, label: 0 | 1): { params: ParityParams; pixels: Float64Array } {
+export function generateFromSeed(config: SynthConfig, seed: number, label: 0 | 1): { params: SampleParams; pixels: Float64Array } {
   const rng = createRng(seed);
-  const params = drawParityParams(config, label, rng);
-  return { params, pixels: renderParity(config, params, rng) };
+  const params = drawParams(config, label, rng);
+  return { params, pixels: render(config, params, rng) };
 }
 
 /** Only the parameters of image `index` (cheap: nothing is rendered), e.g. to rebuild metadata on resume. */
-export function sampleParams(config: SynthConfig, index: number): { plan: SamplePlan; params: ParityParams } {
+export function sampleParams(config: SynthConfig, index: number): { plan: SamplePlan; params: SampleParams } {
   const plan = planSample(config, index);
-  return { plan, params: drawParityParams(config, plan.label, createRng(plan.seed)) };
+  return { plan, params: drawParams(config, plan.label, createRng(plan.seed)) };
 }
 
 /** Image `index` as a float32 `Image`, for previews (e.g. the UI's Datasets form). */

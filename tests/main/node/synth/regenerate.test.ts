@@ -23,6 +23,7 @@ describe('single-image regeneration', () => {
       const seed = Number(row[col('seed')]);
       const label = Number(row[col('label')]) as 0 | 1;
       const { params, pixels } = generateFromSeed(config, seed, label);
+      assert.ok(params.kind === 'parity');
       const file = decodePngGray8(readFileSync(join(root, row[col('filepath')])), (b) => inflateSync(b));
       assert.deepEqual(file.pixels, toGray8(pixels, config.Output.png_pedestal), `${row[0]} differs from its regeneration`);
       assert.equal(params.galaxy.sigmaPx.toFixed(6), row[col('gal_sigma_px')]);

@@ -93,6 +93,23 @@ describe('runSynth', () => {
     });
   }
 
+  it('writes byte-identical physical-mode FITS with 1 and 2 workers, headers in real units', async () => {
+    const { config } = validateSynthConfig({ General: { n_train: 4, n_test: 2, image_size: 32, mode: 'physical' }, Output: { image_format: 'FITS' } });
+    const one = join(root, 'phys-1');
+    const two = join(root, 'phys-2');
+    await runSynth({ config, outDir: one, workers: 1, toolVersion: 'test' });
+    await runSynth({ config, outDir: two, workers: 2, toolVersion: 'test' });
+    const a = tree(one);
+    const b = tree(two);
+    assert.equal(a.size, 6 + 2);
+    for (const [path, bytes] of a) assert.ok(bytes.equals(b.get(path)!), `${path} differs between 1 and 2 workers`);
+    const header = a.get(join('train', 'lens', 'train_000001.fits'))!.subarray(0, 2880).toString('latin1');
+    assert.match(header, /BUNIT   = 'adu/);
+    assert.match(header, /EXPTIME =\s+600/);
+    assert.match(header, /LABEL   =\s+1/);
+    assert.deepEqual((await validateDataset(config, one)).problems, []);
+  });
+
   it('resumes: keeps whole images, rewrites missing and truncated ones, removes temporary files', async () => {
     const config = configOf();
     const out = join(root, 'resume');

@@ -36,7 +36,9 @@ describe('class statistics measured from the images', () => {
     let worstLensPeak = Infinity;
     let worstNonlensPeak = 0;
     for (let i = 0; i < 60; i++) {
-      const { plan, params, pixels } = generateSample(config, i);
+      const { plan, params: drawn, pixels } = generateSample(config, i);
+      assert.ok(drawn.kind === 'parity');
+      const params = drawn;
       const bin = 0.5;
       const profile = radialProfile(pixels, 64, params.galaxy.xPx, params.galaxy.yPx, bin, 28);
       // Search outside the galaxy core: from 7 px (the smallest radius is 8 px).
@@ -67,7 +69,9 @@ describe('class statistics measured from the images', () => {
     const blur2 = config.GalaxyBlob.blur_sigma ** 2;
     const sigmas: number[] = [];
     for (let i = 0; i < 40; i++) {
-      const { params, pixels } = generateSample(config, i);
+      const { params: drawn, pixels } = generateSample(config, i);
+      assert.ok(drawn.kind === 'parity');
+      const params = drawn;
       let s = 0;
       let sx = 0;
       let sy = 0;
@@ -135,6 +139,7 @@ describe('class statistics measured from the images', () => {
     let test = 0;
     for (let i = 0; i < 60; i++) {
       const { plan, params } = generateSample(config, i);
+      assert.ok(params.kind === 'parity');
       if (plan.split === 'train') train += plan.label;
       else test += plan.label;
       assert.equal(params.arcs.length > 0, plan.label === 1);
