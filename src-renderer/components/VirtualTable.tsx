@@ -20,7 +20,7 @@ export interface SortState {
 /** Rows come either from an array (sorted and filtered here) or from a pager that fetches windows on demand. */
 export type RowSource<Row> =
   | { kind: 'array'; rows: Row[] }
-  | { kind: 'paged'; total: number; rowAt: (index: number) => Row | undefined; requestRange: (start: number, end: number) => void };
+  | { kind: 'paged'; total: number; version?: number; rowAt: (index: number) => Row | undefined; requestRange: (start: number, end: number) => void };
 
 export interface VirtualTableProps<Row> {
   columns: Column<Row>[];

@@ -1,6 +1,157 @@
-import { Typography } from '@mui/material';
-import type { ReactNode } from 'react';
+import { Alert, Box, Button, MenuItem, Paper, TextField, Typography } from '@mui/material';
+import { useMemo, useState, type ReactNode } from 'react';
+import type { ObjectRow, SourceRow } from '../../../src-main/common/workbench-dto.js';
+import { call } from '../../api/bridge.js';
+import { useInvoke } from '../../api/hooks.js';
+import { navigate } from '../../app/route.js';
+import { saveExport } from '../../components/Downloads.js';
+import { Plot } from '../../components/Plot.js';
+import { VirtualTable, type Column, type SortState } from '../../components/VirtualTable.js';
+import { usePagedSources, type SourceFilter } from './usePagedSources.js';
 
+const f = (v: number | null | undefined, d: number): string => (v == null || !Number.isFinite(v) ? '—' : v.toFixed(d));
+
+const SOURCE_COLUMNS: Column<SourceRow>[] = [
+  { key: 'id', header: 'Source', width: 80, align: 'right', render: (r) => String(r.id) },
+  { key: 'frameId', header: 'Frame', width: 70, align: 'right', render: (r) => String(r.frameId) },
+  { key: 'x', header: 'x (px)', width: 80, align: 'right', render: (r) => f(r.x, 2) },
+  { key: 'y', header: 'y (px)', width: 80, align: 'right', render: (r) => f(r.y, 2) },
+  { key: 'raDeg', header: 'RA (°)', width: 100, align: 'right', render: (r) => f(r.raDeg, 5) },
+  { key: 'decDeg', header: 'Dec (°)', width: 100, align: 'right', render: (r) => f(r.decDeg, 5) },
+  { key: 'flux', header: 'Flux (ADU)', width: 110, align: 'right', render: (r) => f(r.flux, 1) },
+  { key: 'mag', header: 'Mag', width: 70, align: 'right', render: (r) => f(r.mag, 3) },
+  { key: 'snr', header: 'SNR', width: 70, align: 'right', render: (r) => f(r.snr, 1) },
+  { key: 'fwhmPx', header: 'FWHM', width: 70, align: 'right', render: (r) => f(r.fwhmPx, 2) },
+  { key: 'flags', header: 'Flags', width: 60, align: 'right', render: (r) => String(r.flags) },
+  { key: 'objectId', header: 'Object', width: 80, align: 'right', render: (r) => (r.objectId == null ? '—' : String(r.objectId)) },
+];
+
+/** Catalog: every source (paged, server-sorted), a cone search over objects, light curves and exports. */
 export function CatalogView(): ReactNode {
-  return <Typography variant="h6">CatalogView</Typography>;
+  const frames = useInvoke('owb:frames.list', {});
+  const [filter, setFilter] = useState<SourceFilter>({ sortBy: 'id' });
+  const [search, setSearch] = useState('');
+  const effective = useMemo(() => ({ ...filter, search: search.trim() || undefined }), [filter, search]);
+  const { source, total, error } = usePagedSources(effective);
+  const [selected, setSelected] = useState<SourceRow | null>(null);
+  const [cone, setCone] = useState({ ra: '', dec: '', radius: '10' });
+  const [coneHits, setConeHits] = useState<ObjectRow[] | null>(null);
+  const [coneError, setConeError] = useState<string | null>(null);
+  const [objectId, setObjectId] = useState<number | null>(null);
+  const curve = useInvoke('owb:objects.lightCurve', objectId === null ? null : { objectId });
+  const sort: SortState = { key: filter.sortBy ?? 'id', descending: Boolean(filter.descending) };
+
+  const runCone = (): void => {
+    call('owb:objects.cone', { raDeg: Number(cone.ra), decDeg: Number(cone.dec), radiusArcsec: Number(cone.radius) }).then(
+      (hits) => {
+        setConeHits(hits);
+        setConeError(null);
+        if (hits[0]) setObjectId(hits[0].id);
+      },
+      (e: unknown) => setConeError(e instanceof Error ? e.message : String(e)),
+    );
+  };
+  const exportAs = (format: 'csv' | 'fits' | 'ds9'): void => void call('owb:catalog.export', { format, frameId: filter.frameId, minSnr: filter.minSnr }).then(saveExport);
+
+  const points = curve.data ?? [];
+  const filters = [...new Set(points.map((p) => p.filter ?? '?'))];
+  return (
+    <Box sx={{ display: 'flex', gap: 1.5, height: '100%', minHeight: 0 }}>
+      <Box sx={{ flex: 1, display: 'flex', flexDirection: 'column', minWidth: 0, minHeight: 0 }}>
+        <Box sx={{ display: 'flex', gap: 1, alignItems: 'center', mb: 1, flexWrap: 'wrap' }}>
+          <Typography variant="h6">Sources</Typography>
+          <Typography variant="body2" color="text.secondary" data-testid="catalog-total">
+            {total.toLocaleString()} rows
+          </Typography>
+          <TextField select label="Frame" value={filter.frameId ?? ''} onChange={(e) => setFilter({ ...filter, frameId: e.target.value === '' ? undefined : Number(e.target.value) })} sx={{ width: 200 }}>
+            <MenuItem value="">all frames</MenuItem>
+            {(frames.data ?? []).map((fr) => (
+              <MenuItem key={fr.id} value={fr.id}>
+                {fr.id}: {fr.fileName}
+              </MenuItem>
+            ))}
+          </TextField>
+          <TextField label="Min SNR" type="number" value={filter.minSnr ?? ''} onChange={(e) => setFilter({ ...filter, minSnr: e.target.value === '' ? undefined : Number(e.target.value) })} sx={{ width: 100 }} />
+          <TextField label="Search (#id, obj:id, file)" value={search} onChange={(e) => setSearch(e.target.value)} sx={{ width: 220 }} />
+          <Box sx={{ flex: 1 }} />
+          <Button variant="outlined" onClick={() => exportAs('csv')}>
+            CSV
+          </Button>
+          <Button variant="outlined" onClick={() => exportAs('ds9')}>
+            DS9 regions
+          </Button>
+        </Box>
+        {error && <Alert severity="error">{error}</Alert>}
+        <Box sx={{ flex: 1, minHeight: 0 }}>
+          <VirtualTable
+            testId="sources-table"
+            columns={SOURCE_COLUMNS}
+            source={source}
+            rowKey={(r) => r.id}
+            sort={sort}
+            onSortChange={(s) => setFilter({ ...filter, sortBy: s.key as SourceFilter['sortBy'], descending: s.descending })}
+            onSelect={(r) => {
+              setSelected(r);
+              if (r.objectId != null) setObjectId(r.objectId);
+            }}
+            onOpen={(r) => navigate('viewer', { frame: r.frameId })}
+            selectedIndex={undefined}
+          />
+        </Box>
+      </Box>
+      <Paper variant="outlined" sx={{ width: 420, flex: 'none', p: 1.5, display: 'flex', flexDirection: 'column', gap: 1, overflow: 'auto' }}>
+        <Typography variant="subtitle1">Cone search</Typography>
+        <Box sx={{ display: 'flex', gap: 1 }}>
+          <TextField label="RA (°)" value={cone.ra} onChange={(e) => setCone({ ...cone, ra: e.target.value })} sx={{ width: 110 }} />
+          <TextField label="Dec (°)" value={cone.dec} onChange={(e) => setCone({ ...cone, dec: e.target.value })} sx={{ width: 110 }} />
+          <TextField label="Radius (″)" value={cone.radius} onChange={(e) => setCone({ ...cone, radius: e.target.value })} sx={{ width: 90 }} />
+          <Button variant="contained" onClick={runCone} disabled={!cone.ra || !cone.dec}>
+            Find
+          </Button>
+        </Box>
+        {selected?.raDeg != null && (
+          <Button size="small" onClick={() => setCone({ ...cone, ra: selected.raDeg!.toFixed(6), dec: selected.decDeg!.toFixed(6) })}>
+            Use selected source position
+          </Button>
+        )}
+        {coneError && <Alert severity="error">{coneError}</Alert>}
+        {coneHits && (
+          <Box sx={{ maxHeight: 160, overflow: 'auto', fontSize: 13 }} data-testid="cone-results">
+            {coneHits.length === 0 && <Typography color="text.secondary">No objects in the cone.</Typography>}
+            {coneHits.map((o) => (
+              <Box key={o.id} onClick={() => setObjectId(o.id)} sx={{ display: 'flex', gap: 1, cursor: 'pointer', bgcolor: o.id === objectId ? 'action.selected' : undefined, px: 0.5 }}>
+                <span style={{ width: 70 }}>obj {o.id}</span>
+                <span style={{ width: 90 }}>{o.separationArcsec?.toFixed(2)}″</span>
+                <span style={{ width: 60 }}>n={o.nMeasurements}</span>
+                <span>{o.meanMag != null ? `${o.meanMag.toFixed(2)} mag` : ''}</span>
+              </Box>
+            ))}
+          </Box>
+        )}
+        <Typography variant="subtitle1" sx={{ mt: 1 }}>
+          Light curve {objectId !== null ? `of object ${objectId}` : ''}
+        </Typography>
+        {objectId === null && <Typography color="text.secondary">Select a source or a cone-search hit.</Typography>}
+        {points.length > 0 && (
+          <Box data-testid="light-curve">
+            <Plot
+              width={390}
+              height={240}
+              xLabel="MJD"
+              yLabel="magnitude"
+              invertY
+              series={filters.map((flt) => {
+                const ps = points.filter((p) => (p.filter ?? '?') === flt && p.mag != null);
+                return { x: ps.map((p) => p.mjd), y: ps.map((p) => p.mag as number), yErr: ps.map((p) => p.magErr), label: `filter ${flt}`, mode: 'points' as const };
+              })}
+            />
+            <Typography variant="caption" color="text.secondary">
+              {points.length} measurements; error bars are 1σ.
+            </Typography>
+          </Box>
+        )}
+        {objectId !== null && !curve.loading && points.length === 0 && <Typography color="text.secondary">No measurements with a time for this object.</Typography>}
+      </Paper>
+    </Box>
+  );
 }

@@ -1,6 +1,145 @@
-import { Typography } from '@mui/material';
-import type { ReactNode } from 'react';
+import { Alert, Box, Button, FormControlLabel, LinearProgress, MenuItem, Paper, Switch, TextField, Typography } from '@mui/material';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import type { PixelsDto, SynthRunStatus } from '../../../src-main/common/workbench-dto.js';
+import { SYNTH_SCHEMA, validateSynthConfig, type SynthField } from '../../../src-workers/core/synth/config.js';
+import { call } from '../../api/bridge.js';
+import { useEvent, useInvoke } from '../../api/hooks.js';
+import { ErrorNote } from '../../components/ErrorNote.js';
+import { PixelImage } from '../../components/PixelImage.js';
 
+type Config = Record<string, Record<string, unknown>>;
+
+function fieldInput(field: SynthField, value: unknown, error: string | undefined, onChange: (v: unknown) => void): ReactNode {
+  const label = `${field.key}${field.unit ? ` (${field.unit})` : ''}`;
+  if (field.kind === 'boolean') {
+    return <FormControlLabel key={field.key} control={<Switch checked={Boolean(value)} onChange={(e) => onChange(e.target.checked)} />} label={field.key} title={field.description} />;
+  }
+  if (field.kind === 'enum') {
+    return (
+      <TextField key={field.key} select label={label} value={String(value)} onChange={(e) => onChange(e.target.value)} helperText={error ?? field.description} error={Boolean(error)} sx={{ width: 200 }}>
+        {(field.options ?? []).map((o) => (
+          <MenuItem key={o} value={o}>
+            {o}
+          </MenuItem>
+        ))}
+      </TextField>
+    );
+  }
+  return (
+    <TextField
+      key={field.key}
+      label={label}
+      value={value === undefined ? '' : String(value)}
+      onChange={(e) => onChange(e.target.value.trim() === '' ? '' : Number.isFinite(Number(e.target.value)) ? Number(e.target.value) : e.target.value)}
+      error={Boolean(error)}
+      helperText={error ?? field.description}
+      sx={{ width: 200 }}
+      slotProps={{ htmlInput: { inputMode: 'decimal', 'data-testid': `synth-${field.section}-${field.key}` } }}
+    />
+  );
+}
+
+/** Datasets: the synthetic-dataset configuration as a form with inline validation, a preview grid, and a run with progress. */
 export function DatasetsView(): ReactNode {
-  return <Typography variant="h6">DatasetsView</Typography>;
+  const defaults = useInvoke('owb:synth.defaults', {});
+  const [config, setConfig] = useState<Config | null>(null);
+  const [outDir, setOutDir] = useState('');
+  const [previews, setPreviews] = useState<PixelsDto[]>([]);
+  const [previewError, setPreviewError] = useState<string | null>(null);
+  const [run, setRun] = useState<SynthRunStatus | null>(null);
+  useEffect(() => {
+    if (defaults.data && !config) setConfig(defaults.data as Config);
+  }, [defaults.data, config]);
+  // Validation runs locally with the same pure validator the services use, so errors show as you type.
+  const errors = useMemo(() => {
+    const map = new Map<string, string>();
+    if (config) for (const e of validateSynthConfig(config).errors) map.set(e.key, e.message);
+    return map;
+  }, [config]);
+  useEvent('owb:synth.progress', (status) => {
+    if (!run || status.runId === run.runId) setRun(status);
+  });
+  const sections = useMemo(() => [...new Set(SYNTH_SCHEMA.map((f) => f.section))], []);
+  const preview = (): void => {
+    if (!config) return;
+    call('owb:synth.preview', { config, count: 8, sizePx: 128 }).then(
+      (images) => {
+        setPreviews(images);
+        setPreviewError(null);
+      },
+      (e: unknown) => setPreviewError(e instanceof Error ? e.message : String(e)),
+    );
+  };
+  useEffect(() => {
+    if (config && errors.size === 0 && previews.length === 0) preview();
+    // Only when the configuration first arrives; later previews are on request.
+  }, [config]);
+  const set = (section: string, key: string, value: unknown): void => setConfig((c) => (c ? { ...c, [section]: { ...c[section], [key]: value } } : c));
+  const running = run?.state === 'running';
+  return (
+    <Box sx={{ display: 'flex', gap: 1.5, height: '100%', minHeight: 0 }}>
+      <Box sx={{ flex: 1, overflow: 'auto', minWidth: 0 }}>
+        <Typography variant="h6">Synthetic dataset</Typography>
+        <ErrorNote error={defaults.error} />
+        {config &&
+          sections.map((section) => (
+            <Paper key={section} variant="outlined" sx={{ p: 1.5, mb: 1 }}>
+              <Typography variant="subtitle2" sx={{ mb: 1 }}>
+                {section}
+              </Typography>
+              <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 1.5 }}>
+                {SYNTH_SCHEMA.filter((f) => f.section === section).map((f) => fieldInput(f, config[section]?.[f.key], errors.get(`${section}.${f.key}`), (v) => set(section, f.key, v)))}
+              </Box>
+            </Paper>
+          ))}
+      </Box>
+      <Paper variant="outlined" sx={{ width: 560, flex: 'none', p: 1.5, overflow: 'auto' }}>
+        <Box sx={{ display: 'flex', gap: 1, alignItems: 'center' }}>
+          <Typography variant="subtitle1" sx={{ flex: 1 }}>
+            Preview
+          </Typography>
+          <Button variant="outlined" onClick={preview} disabled={errors.size > 0}>
+            Refresh preview
+          </Button>
+        </Box>
+        {errors.size > 0 && (
+          <Alert severity="warning" sx={{ my: 1 }} data-testid="synth-errors">
+            {errors.size} setting{errors.size > 1 ? 's need' : ' needs'} fixing: {[...errors.values()][0]}
+          </Alert>
+        )}
+        {previewError && <Alert severity="error">{previewError}</Alert>}
+        <Box sx={{ display: 'grid', gridTemplateColumns: 'repeat(4, 128px)', gap: 1, my: 1 }} data-testid="synth-previews">
+          {previews.map((p, i) => (
+            <Box key={i}>
+              <PixelImage pixels={p} sizePx={128} label={`sample ${i}`} />
+              <Typography variant="caption" color="text.secondary">
+                sample {i}
+              </Typography>
+            </Box>
+          ))}
+        </Box>
+        <Typography variant="subtitle1" sx={{ mt: 2 }}>
+          Generate
+        </Typography>
+        <TextField label="Output folder (default: workspace/datasets/…)" value={outDir} onChange={(e) => setOutDir(e.target.value)} fullWidth sx={{ my: 1 }} />
+        <Button
+          variant="contained"
+          disabled={!config || errors.size > 0 || running}
+          onClick={() => config && void call('owb:synth.run', { config, outDir: outDir.trim() || undefined }).then(setRun, (e: unknown) => setPreviewError(String(e)))}
+          data-testid="synth-run"
+        >
+          Generate dataset
+        </Button>
+        {run && (
+          <Box sx={{ mt: 1 }} data-testid="synth-progress">
+            <LinearProgress variant="determinate" value={run.total ? (100 * run.done) / run.total : 0} color={run.state === 'failed' ? 'error' : 'primary'} />
+            <Typography variant="body2" sx={{ mt: 0.5 }}>
+              {run.state}: {run.done} of {run.total || '?'} images → {run.outDir}
+            </Typography>
+            {run.error && <Alert severity="error">{run.error}</Alert>}
+          </Box>
+        )}
+      </Paper>
+    </Box>
+  );
 }
