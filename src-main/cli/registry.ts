@@ -6,12 +6,14 @@ import type { CliCommand } from './command.js';
  */
 export const commandLoaders: Record<string, () => Promise<{ command: CliCommand }>> = {
   demo: () => import('./commands/demo.js'),
+  diff: () => import('./commands/diff.js'),
   detect: () => import('./commands/detect.js'),
   photometry: () => import('./commands/photometry.js'),
   masters: () => import('./commands/masters.js'),
   calibrate: () => import('./commands/calibrate.js'),
   cosmic: () => import('./commands/cosmic.js'),
   register: () => import('./commands/register.js'),
+  stack: () => import('./commands/stack.js'),
   db: () => import('./commands/db.js'),
   catalog: () => import('./commands/catalog.js'),
   watch: () => import('./commands/watch.js'),
