@@ -7,8 +7,10 @@ const COLUMNS = [
   'frame_id', 'idx', 'x', 'y', 'x_err', 'y_err', 'ra', 'dec', 'flux', 'flux_err', 'flux_auto',
   'mag', 'mag_err', 'a', 'b', 'theta', 'fwhm', 'snr', 'flags', 'object_id',
 ] as const;
-/** Rows per multi-row INSERT: binding 64 rows per call removes most of the per-statement overhead. */
-const BATCH_ROWS = 64;
+/** Rows per multi-row INSERT: binding many rows per call removes most of the per-statement overhead. */
+const BATCH_ROWS = 256;
+/** A smaller batch for the remainder, so frames with a few dozen sources do not fall back to single rows. */
+const SMALL_BATCH_ROWS = 16;
 
 type Column = ArrayLike<number> | undefined;
 
@@ -19,13 +21,16 @@ type Column = ArrayLike<number> | undefined;
 export class SourceWriter {
   private readonly single: Statement;
   private readonly batch: Statement;
+  private readonly smallBatch: Statement;
   private readonly params = new Array<number | null>(COLUMNS.length * BATCH_ROWS);
+  private readonly smallParams = new Array<number | null>(COLUMNS.length * SMALL_BATCH_ROWS);
 
   constructor(private readonly db: SqliteDatabase) {
     const one = `(${COLUMNS.map(() => '?').join(', ')})`;
     const head = `INSERT INTO sources (${COLUMNS.join(', ')}) VALUES `;
     this.single = db.prepare(head + one);
     this.batch = db.prepare(head + new Array(BATCH_ROWS).fill(one).join(', '));
+    this.smallBatch = db.prepare(head + new Array(SMALL_BATCH_ROWS).fill(one).join(', '));
   }
 
   /**
@@ -58,6 +63,13 @@ export class SourceWriter {
       const last = Number(this.batch.run(p).lastInsertRowid);
       for (let r = 0; r < BATCH_ROWS; r++) ids[i + r] = last - BATCH_ROWS + 1 + r;
       i += BATCH_ROWS;
+    }
+    const sp = this.smallParams;
+    while (n - i >= SMALL_BATCH_ROWS) {
+      for (let r = 0; r < SMALL_BATCH_ROWS; r++) fill(sp, i + r, r * width);
+      const last = Number(this.smallBatch.run(sp).lastInsertRowid);
+      for (let r = 0; r < SMALL_BATCH_ROWS; r++) ids[i + r] = last - SMALL_BATCH_ROWS + 1 + r;
+      i += SMALL_BATCH_ROWS;
     }
     const one = new Array<number | null>(width);
     for (; i < n; i++) {

@@ -19,6 +19,8 @@ export interface JobQueueOptions {
   owner?: string;
   /** Delay before a failed attempt is retried, times the attempt number [500]. */
   retryBackoffMs?: number;
+  /** Lease only jobs queued under these profile names [all] (several services with different profiles on one catalog). */
+  profiles?: readonly string[];
 }
 
 export interface JobError {
@@ -39,6 +41,7 @@ export class JobQueue {
   readonly owner: string;
   readonly leaseMs: number;
   private readonly retryBackoffMs: number;
+  private readonly profilesJson: string | undefined;
   private readonly selectLeasable: Statement;
   private readonly markRunning: Statement;
   private readonly failExhausted: Statement;
@@ -58,9 +61,11 @@ export class JobQueue {
     this.owner = options.owner ?? newOwnerId();
     this.leaseMs = options.leaseMs ?? 60_000;
     this.retryBackoffMs = options.retryBackoffMs ?? 500;
+    this.profilesJson = options.profiles ? JSON.stringify(options.profiles) : undefined;
     this.selectLeasable = db.prepare(
       `SELECT id, kind, frame_id AS frameId, profile, attempts, max_attempts AS maxAttempts, state, error FROM jobs
-        WHERE (state = 'queued' AND not_before <= @now) OR (state = 'running' AND lease_expires_at < @now)
+        WHERE ((state = 'queued' AND not_before <= @now) OR (state = 'running' AND lease_expires_at < @now))
+          ${options.profiles ? `AND profile IN (SELECT value FROM json_each(@profiles))` : ''}
         ORDER BY id LIMIT @limit`,
     );
     this.markRunning = db.prepare(
@@ -94,7 +99,8 @@ export class JobQueue {
     this.runningOwners = db.prepare(`SELECT DISTINCT lease_owner AS owner FROM jobs WHERE state = 'running' AND lease_owner IS NOT NULL`);
     this.expireOwner = db.prepare(`UPDATE jobs SET lease_expires_at = 0 WHERE state = 'running' AND lease_owner = ?`);
     this.waitingCount = db.prepare(
-      `SELECT count(*) AS n FROM jobs WHERE state = 'queued' OR (state = 'running' AND (lease_owner = ? OR lease_expires_at < ?))`,
+      `SELECT count(*) AS n FROM jobs WHERE (state = 'queued' OR (state = 'running' AND (lease_owner = @owner OR lease_expires_at < @now)))
+         ${options.profiles ? `AND profile IN (SELECT value FROM json_each(@profiles))` : ''}`,
     );
     this.nextDue = db.prepare(`SELECT min(not_before) AS t FROM jobs WHERE state = 'queued'`);
   }
@@ -107,7 +113,7 @@ export class JobQueue {
     if (limit <= 0) return [];
     return this.db.transaction(() => {
       const now = Date.now();
-      const rows = this.selectLeasable.all({ now, limit }) as Array<{
+      const rows = this.selectLeasable.all(this.profilesJson ? { now, limit, profiles: this.profilesJson } : { now, limit }) as Array<{
         id: number; kind: string; frameId: number | null; profile: string; attempts: number; maxAttempts: number; state: JobState; error: string | null;
       }>;
       const leased: LeasedJob[] = [];
@@ -184,7 +190,8 @@ export class JobQueue {
 
   /** Jobs this process could still have to run: queued, or running under our lease or an expired one. */
   outstanding(): number {
-    return (this.waitingCount.get(this.owner, Date.now()) as { n: number }).n;
+    const args = { owner: this.owner, now: Date.now(), ...(this.profilesJson ? { profiles: this.profilesJson } : {}) };
+    return (this.waitingCount.get(args) as { n: number }).n;
   }
 
   /** When the earliest queued job becomes due (ms since epoch), if any is queued. */

@@ -17,6 +17,13 @@ export interface WatchServiceOptions {
   leaseMs?: number;
   /** `--once`: take an incomplete FITS at once (its job fails) instead of waiting for the copy to finish. */
   once?: boolean;
+  /** A pool shared with other services (not destroyed by `stop()`); default: one of its own when needed. */
+  pool?: WorkerPool;
+  /**
+   * Run only jobs queued under this service's profile [false: run every job, using this profile for jobs of
+   * unknown profiles]. Set it when several services with different profiles share one catalog.
+   */
+  onlyOwnProfile?: boolean;
 }
 
 export interface WatchStatus {
@@ -41,6 +48,7 @@ export class WatchService {
   readonly ingester: Ingester;
   readonly watcher: FolderWatcher;
   private readonly pool: WorkerPool | undefined;
+  private readonly ownsPool: boolean;
   private readonly events = new EventEmitter();
   private readonly startedAt = Date.now();
   private stopped = false;
@@ -49,8 +57,9 @@ export class WatchService {
     this.catalog = options.catalog;
     const profile = options.profile;
     const threads = Math.max(1, options.threads ?? defaultThreadCount());
-    this.pool = needsWorker(profile) ? new WorkerPool({ threads }) : undefined;
-    this.queue = new JobQueue(this.catalog.db, { leaseMs: options.leaseMs });
+    this.ownsPool = !options.pool && needsWorker(profile);
+    this.pool = options.pool ?? (this.ownsPool ? new WorkerPool({ threads }) : undefined);
+    this.queue = new JobQueue(this.catalog.db, { leaseMs: options.leaseMs, profiles: options.onlyOwnProfile ? [profile.name] : undefined });
     const handler = createFrameJobHandler({
       catalog: this.catalog,
       pool: this.pool,
@@ -58,7 +67,7 @@ export class WatchService {
       fallbackProfile: profile,
     });
     // Pool threads + 1 in flight keeps every worker busy while one result commits; the rest wait in the DB.
-    this.runner = new JobRunner(this.queue, handler, { concurrency: this.pool ? threads + 1 : 4 });
+    this.runner = new JobRunner(this.queue, handler, { concurrency: this.pool ? this.pool.threads + 1 : 4 });
     this.ingester = new Ingester({ store: new FrameStore(this.catalog.db), profile, waitForIncomplete: !options.once });
     this.ingester.onDidIngest((e) => {
       if (e.jobId !== undefined) this.runner.wake();
@@ -99,7 +108,7 @@ export class WatchService {
     await this.watcher.close();
     this.ingester.stop();
     await this.runner.drain(options);
-    await this.pool?.destroy();
+    if (this.ownsPool) await this.pool?.destroy();
   }
 
   status(): WatchStatus {

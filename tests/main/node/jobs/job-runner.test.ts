@@ -136,3 +136,18 @@ describe('JobRunner', () => {
     catalog.close();
   });
 });
+
+describe('JobQueue with a profile filter', () => {
+  it('leases only the jobs of its profiles', () => {
+    const { catalog } = setup(0);
+    const store = new FrameStore(catalog.db);
+    for (const [i, profile] of ['nightly', 'flats', 'nightly'].entries()) {
+      store.ingest({ contentHash: `p${i}`, path: `/p${i}`, fileName: `p${i}`, sizeBytes: 1, mtimeMs: 1, meta: {}, job: { kind: 'process-frame', profile, maxAttempts: 3 } });
+    }
+    const nightly = new JobQueue(catalog.db, { profiles: ['nightly'] });
+    assert.equal(nightly.outstanding(), 2);
+    assert.deepEqual(nightly.lease(10).map((j) => j.profile), ['nightly', 'nightly']);
+    assert.deepEqual(new JobQueue(catalog.db).lease(10).map((j) => j.profile), ['flats']);
+    catalog.close();
+  });
+});
