@@ -71,11 +71,11 @@ const STEP_KEYS = new Set(['stats', 'calibrate', 'detect', 'photometry', 'liveSt
 /** Loads and validates a YAML profile; errors are `InputError('PROFILE_INVALID', 'FILE: field: problem')`. */
 export function loadProfile(path: string): Profile {
   const file = basename(path);
+  const text = readFileSync(path, 'utf8');
   let raw: unknown;
   try {
-    raw = parseYaml(readFileSync(path, 'utf8'));
+    raw = parseYaml(text);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code) throw error;
     throw new InputError('PROFILE_INVALID', `${file}: not valid YAML (${(error as Error).message.split('\n')[0]})`);
   }
   return parseProfile(raw ?? {}, file);
