@@ -17,6 +17,7 @@ import {
   encodeFits,
   FitsHeader,
   imageHdu,
+  imageHeaderOfCompressed,
   imageShape,
   parseFits,
   parseHeaderUnit,
@@ -56,6 +57,12 @@ export interface FitsReadOptions {
   rowCount?: number;
   /** Plane of a cube [0]. */
   plane?: number;
+  /**
+   * Output buffer to reuse (at least width × rowCount pixels; a longer one is used through a subarray).
+   * Reading many frames into one buffer avoids the page faults of a fresh 64 MB allocation per frame.
+   * Used for plain and gzip files; tile-compressed images always allocate.
+   */
+  into?: Float32Array;
 }
 
 export interface FitsImageRead {
@@ -245,7 +252,8 @@ export async function readFitsImage(path: string, options: FitsReadOptions = {})
     } else {
       image = await readImageBand(src, hdu, options);
     }
-    return { image, header: hdu.header, hduIndex: index, warnings };
+    // A compressed image reports the header of the image it holds (BITPIX/NAXISn, WCS, …), not the table's.
+    return { image, header: hdu.compressed ? imageHeaderOfCompressed(hdu.header) : hdu.header, hduIndex: index, warnings };
   } finally {
     await src.close();
   }
@@ -262,17 +270,57 @@ async function readImageBand(src: Source, hdu: FitsHdu, options: FitsReadOptions
   const bytesPer = Math.abs(hdu.bitpix) / 8;
   const count = rowCount * width;
   const start = hdu.dataOffset + (plane * height + rowStart) * width * bytesPer;
-  const out = new Float32Array(count);
   const scaling = scalingFromHeader(hdu.header);
+  const { bscale, bzero, blank } = scaling;
+  const linear = bscale !== 1 || bzero !== 0;
+  const out = outputBuffer(options.into, count, src.name);
+  const bytes = new Uint8Array(out.buffer, out.byteOffset, count * 4);
   if (hdu.bitpix === -32) {
-    const raw = new Uint8Array(out.buffer);
-    await src.read(start, count * 4, raw);
-    decodePixels(raw, -32, count, scaling, out);
+    // Read straight into the output buffer and swap in place with Node's native swap32.
+    await src.read(start, count * 4, bytes);
+    Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).swap32();
+    if (linear) for (let i = 0; i < count; i++) out[i] = out[i] * bscale + bzero;
+  } else if (hdu.bitpix === 8 || hdu.bitpix === 16 || hdu.bitpix === 32) {
+    // Integers are read into the top of the output buffer and widened forward in place: element i is
+    // written to bytes [4i, 4i + 4), which never overlaps integers not yet read. No scratch allocation.
+    const rawOffset = count * (4 - bytesPer);
+    const raw = bytes.subarray(rawOffset);
+    await src.read(start, count * bytesPer, raw);
+    const buf = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+    const at = out.byteOffset + rawOffset;
+    // One loop per integer type keeps each loop monomorphic (a union-typed array makes V8 slow).
+    if (hdu.bitpix === 16) widen16(new Int16Array(buf.swap16().buffer, at, count), out, bscale, bzero, blank);
+    else if (hdu.bitpix === 32) widen32(new Int32Array(buf.swap32().buffer, at, count), out, bscale, bzero, blank);
+    else widen8(new Uint8Array(out.buffer, at, count), out, bscale, bzero, blank);
   } else {
     const raw = await src.read(start, count * bytesPer);
     decodePixels(raw, hdu.bitpix, count, scaling, out);
   }
   return { width, height: rowCount, data: out };
+}
+
+function widen16(ints: Int16Array, out: Float32Array, bscale: number, bzero: number, blank: number | undefined): void {
+  const n = ints.length;
+  if (blank === undefined) for (let i = 0; i < n; i++) out[i] = ints[i] * bscale + bzero;
+  else for (let i = 0; i < n; i++) out[i] = ints[i] === blank ? Number.NaN : ints[i] * bscale + bzero;
+}
+
+function widen32(ints: Int32Array, out: Float32Array, bscale: number, bzero: number, blank: number | undefined): void {
+  const n = ints.length;
+  if (blank === undefined) for (let i = 0; i < n; i++) out[i] = ints[i] * bscale + bzero;
+  else for (let i = 0; i < n; i++) out[i] = ints[i] === blank ? Number.NaN : ints[i] * bscale + bzero;
+}
+
+function widen8(ints: Uint8Array, out: Float32Array, bscale: number, bzero: number, blank: number | undefined): void {
+  const n = ints.length;
+  if (blank === undefined) for (let i = 0; i < n; i++) out[i] = ints[i] * bscale + bzero;
+  else for (let i = 0; i < n; i++) out[i] = ints[i] === blank ? Number.NaN : ints[i] * bscale + bzero;
+}
+
+function outputBuffer(into: Float32Array | undefined, count: number, name: string): Float32Array {
+  if (!into) return new Float32Array(count);
+  if (into.length < count) throw new RangeError(`${name}: 'into' holds ${into.length} pixels, the read needs ${count}`);
+  return into.length === count ? into : into.subarray(0, count);
 }
 
 /** Reads a whole FITS file into memory and parses it (gzip inflated); data views are attached. */

@@ -1,9 +1,9 @@
 import { basename, extname } from 'node:path';
 import { InputError } from '../../../src-workers/core/errors.js';
 import { renderGrey, renderRgba, COLORMAPS, type ColormapName, type Limits, type StretchName } from '../../../src-workers/core/display/index.js';
-import { cubeHdu, encodeFits, FitsHeader, imageHdu, imageHeaderOfCompressed, isStructuralKey } from '../../../src-workers/core/fits/index.js';
+import { cubeHdu, encodeFits, FitsHeader, imageHdu, isStructuralKey } from '../../../src-workers/core/fits/index.js';
 import { writeFileAtomic } from '../../../src-workers/io/atomic-write.js';
-import { readFitsImage, readFitsStructure } from '../../../src-workers/io/fits-file.js';
+import { readFitsImage } from '../../../src-workers/io/fits-file.js';
 import { sniffFile } from '../../../src-workers/io/sniff.js';
 import { numberOption, parseCommandArgs, type CliCommand } from '../command.js';
 import { UsageError } from '../cli-errors.js';
@@ -81,9 +81,7 @@ export const command: CliCommand = {
     if (inFormat === 'fits' || inFormat === 'gzip') {
       const { image, header, hduIndex } = await readFitsImage(input, hdu === undefined ? {} : { hdu });
       if (outKind === 'fits') {
-        const structure = await readFitsStructure(input);
-        const source = structure.hdus[hduIndex].compressed ? imageHeaderOfCompressed(header) : header;
-        const keep = new FitsHeader(source.cards.filter((c) => !isStructuralKey(c.key) && c.key !== 'XTENSION' && c.key !== 'EXTNAME'));
+        const keep = new FitsHeader(header.cards.filter((c) => !isStructuralKey(c.key) && c.key !== 'XTENSION' && c.key !== 'EXTNAME'));
         keep.addHistory(`owb convert from ${inName} HDU ${hduIndex}`);
         await writeFileAtomic(output, encodeFits([imageHdu(image, { header: keep, bitpix: bitpix as -32 })]));
         return 0;

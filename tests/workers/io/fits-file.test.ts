@@ -80,6 +80,7 @@ t = fits.BinTableHDU.from_columns([fits.Column('ID', 'J', array=np.arange(5)), f
   fits.Column('SCL', 'I', array=np.arange(5, dtype=np.int16))], name='CAT')
 t.header['TSCAL5'] = 0.5; t.header['TZERO5'] = 10
 hdus.append(t)
+hdus.append(fits.TableHDU.from_columns([fits.Column('RA', 'E15.7', array=np.linspace(10, 11, 4)), fits.Column('NAME', 'A6', array=['x', 'yy', 'zzz', 'w']), fits.Column('N', 'I5', array=np.arange(4))], name='ASCII'))
 h = hdus[0].header
 h['OBJECT'] = ("M51 'quoted'", 'a comment')
 h['LONGSTR'] = 'This is a long string value that is continued over several cards by astropy using CONTINUE ' * 2
@@ -150,6 +151,18 @@ fits.HDUList(hdus).writeto(${JSON.stringify(made)}, overwrite=True, checksum=Tru
     const part = decodeTable(cat, { rowStart: 2, rowCount: 2 });
     assert.deepEqual(Array.from(part.columns[0].data as Int32Array), [2, 3]);
     assert.deepEqual(part.columns[2].data, ['ccc', 'dddd']);
+  });
+
+  it('ASCII TABLE columns equal astropy', async () => {
+    const { hdus } = await readFitsFile(made);
+    const ascii = hdus.find((h) => h.header.getString('EXTNAME') === 'ASCII');
+    assert.ok(ascii && ascii.kind === 'table');
+    const table = decodeTable(ascii);
+    const ra = Array.from(table.columns[0].data as Float64Array);
+    const ref = JSON.parse(python(`import json\nfrom astropy.io import fits\nd = fits.getdata(${JSON.stringify(made)}, 'ASCII')\nprint(json.dumps([float(v) for v in d['RA']]))`)) as number[];
+    ra.forEach((v, i) => assert.ok(Math.abs(v - ref[i]) < 1e-6, `RA[${i}] ${v} vs ${ref[i]}`));
+    assert.deepEqual(table.columns[1].data, ['x', 'yy', 'zzz', 'w']);
+    assert.deepEqual(Array.from(table.columns[2].data as Float64Array), [0, 1, 2, 3]);
   });
 
   it('a band of rows reads the same values as the full image; header-only reads return headers', async () => {
