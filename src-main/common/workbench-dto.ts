@@ -167,7 +167,10 @@ export interface LabelRecord {
 export interface ExportFile {
   fileName: string;
   mimeType: string;
-  text: string;
+  /** Text formats (CSV, DS9 regions). */
+  text?: string;
+  /** Binary formats (FITS tables). */
+  bytes?: Uint8Array;
 }
 
 export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';

@@ -1,4 +1,8 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ExportFile, ObjectRow, SourceQuery } from '../../common/workbench-dto.js';
+import { writeRowsFits } from '../catalog/export.js';
 import { angularDistanceArcsec, chordForArcsec, unitVector } from '../catalog/sky.js';
 import type { HandlerGroup } from './handler-types.js';
 import { sourceFromRow, type SourceDbRow } from './rows.js';
@@ -50,7 +54,7 @@ function sourceWhere(q: { frameId?: number; minSnr?: number; search?: string }):
   return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', args };
 }
 
-export function exportSources(services: WorkbenchServices, format: 'csv' | 'fits' | 'ds9', frameId?: number, minSnr?: number): ExportFile {
+export async function exportSources(services: WorkbenchServices, format: 'csv' | 'fits' | 'ds9', frameId?: number, minSnr?: number): Promise<ExportFile> {
   const where = sourceWhere({ frameId, minSnr });
   const rows = services.db.prepare(`SELECT * FROM sources ${where.sql} ORDER BY frame_id, idx`).all(...where.args) as Array<SourceDbRow & { a: number | null; b: number | null; theta: number | null }>;
   const stem = frameId !== undefined ? `frame-${frameId}-sources` : 'sources';
@@ -64,12 +68,23 @@ export function exportSources(services: WorkbenchServices, format: 'csv' | 'fits
     }
     return { fileName: `${stem}.reg`, mimeType: 'text/plain', text: `${lines.join('\n')}\n` };
   }
+  if (format === 'fits') {
+    // The catalog's own BINTABLE writer (adds X_IMAGE/Y_IMAGE, the 1-based FITS twins of x/y).
+    const dir = await mkdtemp(join(tmpdir(), 'owb-export-'));
+    try {
+      const path = join(dir, `${stem}.fits`);
+      const columns = ['id', 'frame_id', 'x', 'y', 'ra', 'dec', 'flux', 'flux_err', 'mag', 'mag_err', 'a', 'b', 'theta', 'fwhm', 'snr', 'flags', 'object_id'];
+      await writeRowsFits(path, rows as unknown as Array<Record<string, unknown>>, 'SOURCES', columns);
+      return { fileName: `${stem}.fits`, mimeType: 'application/fits', bytes: new Uint8Array(await readFile(path)) };
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
   const header = ['id', 'frame_id', 'x', 'y', 'X_IMAGE', 'Y_IMAGE', 'ra_deg', 'dec_deg', 'flux', 'flux_err', 'mag', 'snr', 'fwhm_px', 'flags', 'object_id'];
   const lines = [header.join(',')];
   for (const r of rows) {
     lines.push([r.id, r.frame_id, r.x, r.y, r.x + 1, r.y + 1, r.ra, r.dec, r.flux, r.flux_err, r.mag, r.snr, r.fwhm, r.flags, r.object_id].map((v) => (v == null ? '' : String(v))).join(','));
   }
-  // FITS tables are written by the CLI (`owb detect --format fits`); the UI offers CSV with the FITS column names.
   return { fileName: `${stem}.csv`, mimeType: 'text/csv', text: `${lines.join('\n')}\n` };
 }
 

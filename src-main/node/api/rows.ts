@@ -93,7 +93,7 @@ export function frameFromRow(row: FrameDbRow): FrameRow {
     width: row.width,
     height: row.height,
     fwhmPx: pickNumber(quality, 'fwhmPx', 'fwhm', 'medianFwhmPx'),
-    backgroundAdu: pickNumber(quality, 'backgroundAdu', 'background', 'backgroundMedian', 'skyAdu'),
+    backgroundAdu: pickNumber(quality, 'backgroundAdu', 'background', 'medianAdu', 'skyAdu'),
     starCount: row.source_count ?? pickNumber(quality, 'starCount', 'sources'),
     status: row.status,
   };

@@ -77,6 +77,9 @@ export function CatalogView(): ReactNode {
           <Button variant="outlined" onClick={() => exportAs('csv')}>
             CSV
           </Button>
+          <Button variant="outlined" onClick={() => exportAs('fits')}>
+            FITS
+          </Button>
           <Button variant="outlined" onClick={() => exportAs('ds9')}>
             DS9 regions
           </Button>

@@ -8,6 +8,7 @@ const num = (v: number | null, digits: number): string => (v == null ? '—' : v
 const STATUS_COLOUR: Record<string, 'default' | 'success' | 'warning' | 'error' | 'info'> = {
   done: 'success',
   processed: 'success',
+  filed: 'info',
   failed: 'error',
   processing: 'info',
   queued: 'warning',

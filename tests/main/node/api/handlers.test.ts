@@ -56,7 +56,7 @@ describe('api handlers over a generated workspace', () => {
     assert.equal(undone?.label, null);
     const history = await handlers['owb:labels.history']({ targetKind: 'detection', targetId: queue[0].id });
     assert.deepEqual(history.map((h) => h.label), ['accept', 'class:3']);
-    const csv = (await handlers['owb:labels.exportCsv']({})).text.trim().split('\n');
+    const csv = (await handlers['owb:labels.exportCsv']({})).text!.trim().split('\n');
     assert.equal(csv.length, 2);
     assert.match(csv[1], /class:3/);
     const rest = await handlers['owb:curation.queue']({ kind: 'detection', unlabelledOnly: true });
@@ -76,6 +76,27 @@ describe('api handlers over a generated workspace', () => {
     const curve = await handlers['owb:objects.lightCurve']({ objectId: first.objectId! });
     assert.equal(curve.length, 2);
     const ds9 = await handlers['owb:catalog.export']({ format: 'ds9', frameId: first.frameId });
-    assert.match(ds9.text, /^# Region file format: DS9/);
+    assert.match(ds9.text!, /^# Region file format: DS9/);
+  });
+});
+
+describe('catalog export formats', () => {
+  it('writes a FITS BINTABLE with the 1-based X_IMAGE column', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'owb-api-export-'));
+    createFixtureWorkspace(dir, { frames: 1, sizePx: 64, starCount: 3 });
+    const services = openWorkspace(dir, { pollChanges: false });
+    try {
+      const file = await createHandlers(services)['owb:catalog.export']({ format: 'fits' });
+      assert.equal(file.fileName, 'sources.fits');
+      const bytes = file.bytes!;
+      assert.equal(bytes.length % 2880, 0);
+      const text = Buffer.from(bytes).toString('latin1');
+      assert.match(text, /^SIMPLE  =\s+T/);
+      assert.match(text, /XTENSION= 'BINTABLE'/);
+      assert.match(text, /X_IMAGE/);
+    } finally {
+      services.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
