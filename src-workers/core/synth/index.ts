@@ -5,7 +5,7 @@ export * from './parity.js';
 export * from './sample.js';
 export * from './metadata.js';
 export { gaussianBlur, blurInto, gaussianKernel } from './blur.js';
-export { encodePngGray8, decodePngGray8, storedZlib, crc32, type Deflate, type Inflate } from './png.js';
+export { encodePngGray8, decodePngGray8, storedZlib, crc32, adler32, type Deflate, type Inflate } from './png.js';
 export * from './physical.js';
 export { sersicB, sersicIe, sersicEvaluator, gamma, type SersicProfile } from './sersic.js';
 export { sieTracer, type SieShear } from './sie.js';

@@ -13,9 +13,16 @@ const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
 
 /**
  * Encodes `pixels` (row-major bytes, `width`×`height`) as an 8-bit greyscale PNG with filter type 0 on
- * every row. Deterministic: the same pixels and `deflate` give the same bytes.
+ * every row. Deterministic: the same pixels and `deflate` give the same bytes. `crc` may be a native
+ * CRC-32 (e.g. `zlib.crc32`) for speed; it must agree with `crc32`.
  */
-export function encodePngGray8(width: number, height: number, pixels: Uint8Array, deflate: Deflate = storedZlib): Uint8Array {
+export function encodePngGray8(
+  width: number,
+  height: number,
+  pixels: Uint8Array,
+  deflate: Deflate = storedZlib,
+  crc: (bytes: Uint8Array) => number = crc32,
+): Uint8Array {
   if (pixels.length !== width * height) throw new RangeError(`PNG: ${pixels.length} pixels for ${width}×${height}`);
   const raw = new Uint8Array((width + 1) * height);
   for (let y = 0; y < height; y++) raw.set(pixels.subarray(y * width, (y + 1) * width), y * (width + 1) + 1);
@@ -28,9 +35,9 @@ export function encodePngGray8(width: number, height: number, pixels: Uint8Array
   ihdr[9] = 0; // greyscale
   const out = new Uint8Array(8 + 25 + 12 + idat.length + 12);
   out.set(SIGNATURE, 0);
-  let at = writeChunk(out, 8, 'IHDR', ihdr);
-  at = writeChunk(out, at, 'IDAT', idat);
-  writeChunk(out, at, 'IEND', new Uint8Array(0));
+  let at = writeChunk(out, 8, 'IHDR', ihdr, crc);
+  at = writeChunk(out, at, 'IDAT', idat, crc);
+  writeChunk(out, at, 'IEND', new Uint8Array(0), crc);
   return out;
 }
 
@@ -122,12 +129,12 @@ function paeth(a: number, b: number, c: number): number {
   return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
 }
 
-function writeChunk(out: Uint8Array, at: number, type: string, data: Uint8Array): number {
+function writeChunk(out: Uint8Array, at: number, type: string, data: Uint8Array, crc: (bytes: Uint8Array) => number): number {
   const view = new DataView(out.buffer, out.byteOffset);
   view.setUint32(at, data.length);
   for (let i = 0; i < 4; i++) out[at + 4 + i] = type.charCodeAt(i);
   out.set(data, at + 8);
-  view.setUint32(at + 8 + data.length, crc32(out.subarray(at + 4, at + 8 + data.length)));
+  view.setUint32(at + 8 + data.length, crc(out.subarray(at + 4, at + 8 + data.length)));
   return at + 12 + data.length;
 }
 
@@ -148,12 +155,19 @@ export function crc32(bytes: Uint8Array): number {
   return (c ^ 0xffffffff) >>> 0;
 }
 
-function adler32(bytes: Uint8Array): number {
+
+/** Adler-32 (RFC 1950), with the modulo deferred over 5552-byte runs as zlib does. */
+export function adler32(bytes: Uint8Array): number {
   let a = 1;
   let b = 0;
-  for (let i = 0; i < bytes.length; i++) {
-    a = (a + bytes[i]) % 65521;
-    b = (b + a) % 65521;
+  for (let i = 0; i < bytes.length; ) {
+    const end = Math.min(bytes.length, i + 5552);
+    for (; i < end; i++) {
+      a += bytes[i];
+      b += a;
+    }
+    a %= 65521;
+    b %= 65521;
   }
   return ((b << 16) | a) >>> 0;
 }
