@@ -66,7 +66,7 @@ interface FitsjsHdu {
 export function fitsjsParse(bytes: Uint8Array): Promise<FitsjsHdu[]> {
   const require = createRequire(import.meta.url);
   const source = readFileSync(require.resolve('fitsjs'), 'utf8');
-  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  const buffer = new Uint8Array(bytes).buffer as ArrayBuffer;
   class FakeXhr {
     status = 200;
     response: ArrayBuffer = buffer;

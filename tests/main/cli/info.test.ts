@@ -69,9 +69,9 @@ describe('owb info', () => {
     const rgb = Buffer.alloc(6 * 4 * 3);
     for (let i = 0; i < rgb.length; i++) rgb[i] = (i * 7) % 256;
     for (const [ext, make] of [
-      ['png', (s: sharp.Sharp) => s.png()],
-      ['jpeg', (s: sharp.Sharp) => s.jpeg({ quality: 100 })],
-      ['tiff', (s: sharp.Sharp) => s.tiff({ compression: 'lzw' })],
+      ['png', (s: ReturnType<typeof sharp>) => s.png()],
+      ['jpeg', (s: ReturnType<typeof sharp>) => s.jpeg({ quality: 100 })],
+      ['tiff', (s: ReturnType<typeof sharp>) => s.tiff({ compression: 'lzw' })],
     ] as const) {
       const path = join(dir, `raster-${ext}.fits`);
       writeFileSync(path, await make(sharp(rgb, { raw: { width: 6, height: 4, channels: 3 } })).toBuffer());

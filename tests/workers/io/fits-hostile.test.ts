@@ -60,7 +60,7 @@ describe('hostile FITS input', async () => {
       const path = join(dir, name);
       writeFileSync(path, bytes);
       const before = process.memoryUsage().arrayBuffers;
-      const readers = [() => readFitsImage(path), () => readFitsStructure(path)];
+      const readers: Array<() => Promise<unknown>> = [() => readFitsImage(path), () => readFitsStructure(path)];
       // A header-only read of HDU 0 need not look at a broken later extension.
       if (name !== 'bad-ext.fits') readers.push(() => readFitsHeader(path));
       for (const read of readers) {
