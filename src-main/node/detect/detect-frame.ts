@@ -1,6 +1,5 @@
 import { buildBackgroundModel, type BackgroundModel } from '../../../src-workers/core/background/index.js';
 import { concatCatalogs, selectRows, type SourceCatalog } from '../../../src-workers/core/catalog/index.js';
-import { SourceFlag } from '../../../src-workers/core/catalog/flags.js';
 import {
   addApertureFluxes,
   detectRegion,
@@ -10,7 +9,7 @@ import {
   type RegionResult,
 } from '../../../src-workers/core/detect/index.js';
 import { cropImage, type Image } from '../../../src-workers/core/image/image.js';
-import { addMagnitudes, forcedPhotometry } from '../../../src-workers/core/photometry/index.js';
+import { addMagnitudes } from '../../../src-workers/core/photometry/index.js';
 import { WorkerPool } from '../pool/worker-pool.js';
 
 /** What `owb detect` (and other services) ask of a whole frame. */
@@ -19,8 +18,6 @@ export interface DetectFrameOptions extends Omit<DetectOptions, 'background' | '
   workers?: number;
   /** Reuse a pool instead of creating one (its size wins over `workers`). */
   pool?: WorkerPool;
-  /** Local background annulus for the aperture flux [inner, outer] px [background map]. */
-  annulusPx?: [number, number];
   /** Calibration: mag = zeroPoint − 2.5 log10(flux / exposureSec). */
   zeroPointMag?: number;
   exposureSec?: number;
@@ -41,6 +38,10 @@ const STRIP_MARGIN_ROWS = 48;
  */
 export async function detectFrame(image: Image, options: DetectFrameOptions = {}): Promise<{ catalog: SourceCatalog; model: BackgroundModel }> {
   const resolved = resolveDetectOptions(options);
+  // With a known radius the apertures are measured where the objects are (in the workers).
+  if (options.apertureRadiusPx !== undefined) {
+    resolved.aperture = { radiusPx: options.apertureRadiusPx, annulusPx: options.annulusPx, gainEPerAdu: options.gainEPerAdu };
+  }
   const model = buildBackgroundModel(image, {
     meshSizePx: resolved.backSizePx,
     filterSize: resolved.backFilter,
@@ -60,7 +61,7 @@ export async function detectFrame(image: Image, options: DetectFrameOptions = {}
     shared.set(image.data);
     const sharedMask = options.mask ? new Uint8Array(new SharedArrayBuffer(options.mask.length)) : undefined;
     if (sharedMask && options.mask) sharedMask.set(options.mask);
-    const stripRows = Math.max(2 * STRIP_MARGIN_ROWS, options.stripRows ?? Math.ceil(image.height / (workers * 3)));
+    const stripRows = Math.max(2 * STRIP_MARGIN_ROWS, options.stripRows ?? Math.ceil(image.height / (workers * 2)));
     const pool = options.pool ?? new WorkerPool({ threads: workers });
     const { mask: _mask, cancel: _cancel, ...taskOptions } = resolved;
     try {
@@ -120,16 +121,8 @@ export async function detectFrame(image: Image, options: DetectFrameOptions = {}
     }
   }
   let catalog = mergeParts(parts);
-  catalog = addApertureFluxes(image, model, catalog, options.apertureRadiusPx, options.gainEPerAdu, options.mask);
-  if (options.annulusPx) {
-    const forced = forcedPhotometry(image, catalog.x, catalog.y, {
-      radiusPx: catalog.apertureRadiusPx,
-      annulusPx: options.annulusPx,
-      gainEPerAdu: options.gainEPerAdu,
-    });
-    catalog.flux = forced.flux;
-    catalog.fluxErr = forced.fluxErr;
-    for (let i = 0; i < catalog.count; i++) catalog.flags[i] |= forced.flags[i] & SourceFlag.APERTURE_INCOMPLETE;
+  if (!resolved.aperture) {
+    catalog = addApertureFluxes(image, model, catalog, undefined, options.gainEPerAdu, options.mask, options.annulusPx);
   }
   if (options.zeroPointMag !== undefined) addMagnitudes(catalog, options.zeroPointMag, options.exposureSec ?? 1);
   return { catalog, model };

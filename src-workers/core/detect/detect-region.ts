@@ -7,6 +7,7 @@ import { deblendParent } from './deblend.js';
 import { extractFootprints, type TileGeometry } from './extract.js';
 import { gaussianKernel1d } from './kernel.js';
 import { measureObject, type ObjectPixels } from './measure.js';
+import { apertureReachPx, measureApertures, type ApertureSettings } from './aperture-phot.js';
 
 /** Detection parameters after defaults (see `DetectOptions` in `detect.ts`). */
 export interface RegionOptions {
@@ -19,6 +20,8 @@ export interface RegionOptions {
   gainEPerAdu?: number;
   /** Non-zero = masked pixel, tile-local. */
   mask?: Uint8Array;
+  /** Aperture photometry to do here (radius known in advance); otherwise the caller does it after merging. */
+  aperture?: ApertureSettings;
   cancel?: CancelToken;
 }
 
@@ -166,6 +169,7 @@ export function detectRegion(
   }
 
   const cat = createCatalog(children.length);
+  const apertureReach = options.aperture ? apertureReachPx(options.aperture) : 0;
   const parentOk = new Uint8Array(parentBoxes.length).fill(1);
   const ctx = { image, geometry, evaluator, gainEPerAdu: options.gainEPerAdu, saturationLevel: options.saturationLevel, mask: options.mask };
   for (let r = 0; r < children.length; r++) {
@@ -176,7 +180,7 @@ export function detectRegion(
       continue;
     }
     if (!parentOk[ch.parent]) continue;
-    const reach = measureObject(ctx, ch.pixels, cat, r);
+    const reach = Math.max(measureObject(ctx, ch.pixels, cat, r), apertureReach);
     cat.flags[r] |= ch.blendFlags;
     // Reach is measured around the (full-frame) centroid; it must stay in the tile unless off the frame.
     const cx = cat.x[r];
@@ -189,8 +193,10 @@ export function detectRegion(
   for (let r = 0; r < children.length; r++) if (children[r].child >= 0 && parentOk[children[r].parent]) keep.push(r);
   const incomplete: IncompleteParent[] = [];
   for (let p = 0; p < parentBoxes.length; p++) if (!parentOk[p]) incomplete.push({ key: parentKeys[p], box: parentBoxes[p] });
+  const catalog = selectRows(cat, keep);
+  if (options.aperture) measureApertures(image, tx0, ty0, evaluator, catalog, options.aperture, options.mask);
   return {
-    catalog: selectRows(cat, keep),
+    catalog,
     parentKey: Float64Array.from(keep, (r) => children[r].key),
     childIndex: Int32Array.from(keep, (r) => children[r].child),
     incomplete,

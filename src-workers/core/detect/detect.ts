@@ -4,7 +4,7 @@ import type { SourceCatalog } from '../catalog/catalog.js';
 import { SourceFlag } from '../catalog/flags.js';
 import { requireInRange, requirePositive, type CancelToken } from '../errors.js';
 import type { Image } from '../image/image.js';
-import { apertureSumError, circularApertureSum } from '../photometry/aperture.js';
+import { measureApertures } from './aperture-phot.js';
 import { detectRegion, type RegionOptions } from './detect-region.js';
 
 /** Options of `detectSources`; defaults in brackets follow SExtractor's. */
@@ -31,6 +31,8 @@ export interface DetectOptions {
   mask?: Uint8Array;
   /** Radius of the circular aperture for `flux`, px [2 × median FWHM]. */
   apertureRadiusPx?: number;
+  /** Local background annulus for `flux` [inner, outer] px [the background map at the centroid]. */
+  annulusPx?: [number, number];
   /** A precomputed background model (e.g. shared by tiles) [estimated from the image]. */
   background?: BackgroundModel;
   cancel?: CancelToken;
@@ -50,6 +52,10 @@ export function resolveDetectOptions(options: DetectOptions): RegionOptions & { 
   }
   if (options.gainEPerAdu !== undefined) requirePositive('gainEPerAdu', options.gainEPerAdu);
   if (options.apertureRadiusPx !== undefined) requirePositive('apertureRadiusPx', options.apertureRadiusPx);
+  if (options.annulusPx !== undefined) {
+    requirePositive('annulusPx[0]', options.annulusPx[0]);
+    requirePositive('annulusPx[1] − annulusPx[0]', options.annulusPx[1] - options.annulusPx[0]);
+  }
   return {
     threshSigma,
     minAreaPx,
@@ -92,7 +98,7 @@ export function detectSources(image: Image, options: DetectOptions = {}): Source
     resolved,
     { x0: 0, y0: 0, x1: image.width - 1, y1: image.height - 1 },
   );
-  return addApertureFluxes(image, model, region.catalog, options.apertureRadiusPx, options.gainEPerAdu, options.mask);
+  return addApertureFluxes(image, model, region.catalog, options.apertureRadiusPx, options.gainEPerAdu, options.mask, options.annulusPx);
 }
 
 /** Default aperture radius: 2 × the median FWHM of unflagged objects (3 px when there are none). */
@@ -105,9 +111,9 @@ export function defaultApertureRadius(cat: SourceCatalog): number {
 }
 
 /**
- * Fills `flux`/`fluxErr` with exact circular aperture sums at the catalog positions (background: the
- * `background` column; noise: the model's RMS at the position) and sets APERTURE_INCOMPLETE where needed.
- * Mutates and returns `cat` (which the caller owns).
+ * Fills `flux`/`fluxErr` with exact circular aperture sums at the catalog positions (radius: given or
+ * `defaultApertureRadius`; background: annulus median when given, else the `background` column) and sets
+ * APERTURE_INCOMPLETE where needed. Mutates and returns `cat` (which the caller owns).
  */
 export function addApertureFluxes(
   image: Image,
@@ -116,16 +122,9 @@ export function addApertureFluxes(
   radiusPx: number | undefined,
   gainEPerAdu?: number,
   mask?: Uint8Array,
+  annulusPx?: [number, number],
 ): SourceCatalog {
   const radius = radiusPx ?? defaultApertureRadius(cat);
-  const evaluator = createBackgroundEvaluator(model);
-  const valueAt = mask ? (i: number): number => (mask[i] !== 0 ? Number.NaN : image.data[i]) : undefined;
-  cat.apertureRadiusPx = radius;
-  for (let i = 0; i < cat.count; i++) {
-    const s = circularApertureSum(image, cat.x[i], cat.y[i], radius, cat.background[i], valueAt);
-    cat.flux[i] = s.sum;
-    cat.fluxErr[i] = apertureSumError(s, evaluator.at(cat.x[i], cat.y[i]).rms, gainEPerAdu);
-    if (s.incomplete) cat.flags[i] |= SourceFlag.APERTURE_INCOMPLETE;
-  }
+  measureApertures(image, 0, 0, createBackgroundEvaluator(model), cat, { radiusPx: radius, annulusPx, gainEPerAdu }, mask);
   return cat;
 }

@@ -80,21 +80,30 @@ export function extractFootprints(image: Image, geometry: TileGeometry, evaluato
         thrRing[slot + x] = threshSigma * rmsRow[x];
         padded[x + r] = v === v ? v : 0;
       }
+      // Symmetric kernel: centre tap plus pairs, half the multiplications.
+      const k0 = kernel[r];
       for (let x = 0; x < w; x++) {
-        let s = 0;
-        for (let k = 0; k < kernel.length; k++) s += kernel[k] * padded[x + k];
+        const c = x + r;
+        let s = k0 * padded[c];
+        for (let j = 1; j <= r; j++) s += kernel[r + j] * (padded[c - j] + padded[c + j]);
         hconv[slot + x] = s;
       }
     }
     const y = yIn - r;
     if (y < 0) continue;
-    convRow.fill(0);
-    for (let k = -r; k <= r; k++) {
-      const yy = y + k;
-      if (yy < 0 || yy >= h) continue;
-      const kv = kernel[k + r];
-      const slot = (yy % ringRows) * w;
-      for (let x = 0; x < w; x++) convRow[x] += kv * hconv[slot + x];
+    {
+      // Vertical pass: centre row plus symmetric pairs (rows outside the tile count as zero).
+      const c0 = (y % ringRows) * w;
+      const k0 = kernel[r];
+      for (let x = 0; x < w; x++) convRow[x] = k0 * hconv[c0 + x];
+      for (let j = 1; j <= r; j++) {
+        const kv = kernel[r + j];
+        const up = y - j >= 0 ? ((y - j) % ringRows) * w : -1;
+        const down = y + j < h ? ((y + j) % ringRows) * w : -1;
+        if (up >= 0 && down >= 0) for (let x = 0; x < w; x++) convRow[x] += kv * (hconv[up + x] + hconv[down + x]);
+        else if (up >= 0) for (let x = 0; x < w; x++) convRow[x] += kv * hconv[up + x];
+        else if (down >= 0) for (let x = 0; x < w; x++) convRow[x] += kv * hconv[down + x];
+      }
     }
     const slot = (y % ringRows) * w;
     const curStart = runY.length;

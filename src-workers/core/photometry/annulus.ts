@@ -14,7 +14,7 @@ export interface AnnulusBackground {
  * Sigma-clipped median of the pixels whose centres lie in rInnerPx ≤ r < rOuterPx around (xPx, yPx), as
  * photutils' `ApertureStats(..., sigma_clip=SigmaClip(sigma=3, maxiters=10)).median` on a
  * `CircularAnnulus` (centre-in-aperture mask). NaN pixels and those for which `exclude(index)` is true
- * are skipped.
+ * are skipped. `originX`/`originY`: as in `circularApertureSum` (positions relative to an integer pixel).
  */
 export function annulusBackground(
   image: Image,
@@ -25,27 +25,35 @@ export function annulusBackground(
   clipSigma = 3,
   maxIters = 10,
   exclude?: (index: number) => boolean,
+  originX = 0,
+  originY = 0,
 ): AnnulusBackground {
   const { width, height, data } = image;
-  const values: number[] = [];
   const ri2 = rInnerPx * rInnerPx;
   const ro2 = rOuterPx * rOuterPx;
-  for (let y = Math.max(0, Math.floor(yPx - rOuterPx)); y <= Math.min(height - 1, Math.ceil(yPx + rOuterPx)); y++) {
-    const dy = y - yPx;
-    for (let x = Math.max(0, Math.floor(xPx - rOuterPx)); x <= Math.min(width - 1, Math.ceil(xPx + rOuterPx)); x++) {
-      const dx = x - xPx;
+  const ys0 = Math.max(0, Math.floor(yPx - rOuterPx) + originY);
+  const ys1 = Math.min(height - 1, Math.ceil(yPx + rOuterPx) + originY);
+  const xs0 = Math.max(0, Math.floor(xPx - rOuterPx) + originX);
+  const xs1 = Math.min(width - 1, Math.ceil(xPx + rOuterPx) + originX);
+  const capacity = Math.max(0, (ys1 - ys0 + 1) * (xs1 - xs0 + 1));
+  const buffer = new Float64Array(capacity);
+  let m = 0;
+  for (let y = ys0; y <= ys1; y++) {
+    const dy = y - originY - yPx;
+    for (let x = xs0; x <= xs1; x++) {
+      const dx = x - originX - xPx;
       const d2 = dx * dx + dy * dy;
       // photutils' 'center' mask: pixel centre inside the outer circle and not inside the inner one.
       if (d2 > ro2 || d2 < ri2) continue;
       const i = y * width + x;
       const v = data[i];
       if (v !== v || (exclude && exclude(i))) continue;
-      values.push(v);
+      buffer[m++] = v;
     }
   }
-  values.sort((a, b) => a - b);
+  const values = buffer.subarray(0, m).sort();
   let lo = 0;
-  let hi = values.length;
+  let hi = m;
   let median = Number.NaN;
   let std = Number.NaN;
   for (let it = 0; it <= maxIters && hi > lo; it++) {
@@ -69,7 +77,7 @@ export function annulusBackground(
   return { median, std, count: hi - lo };
 }
 
-function medianSorted(v: number[], lo: number, hi: number): number {
+function medianSorted(v: Float64Array, lo: number, hi: number): number {
   const n = hi - lo;
   const mid = lo + (n >> 1);
   return n % 2 === 1 ? v[mid] : 0.5 * (v[mid - 1] + v[mid]);

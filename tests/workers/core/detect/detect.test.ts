@@ -26,6 +26,7 @@ test('isolated stars: complete, pure, centroids and fluxes match the truth', () 
   const fluxRatio: number[] = [];
   const autoRatio: number[] = [];
   const fwhm: number[] = [];
+  const halfLight: number[] = [];
   for (let i = 0; i < cat.count; i++) {
     const t = stars[match[i]];
     dpos.push(Math.hypot(cat.x[i] - t.x, cat.y[i] - t.y));
@@ -33,6 +34,7 @@ test('isolated stars: complete, pure, centroids and fluxes match the truth', () 
     fluxRatio.push(cat.flux[i] / t.flux);
     autoRatio.push(cat.fluxAuto[i] / t.flux);
     fwhm.push(cat.fwhm[i]);
+    halfLight.push(cat.fluxRadius[i]);
   }
   assert.ok(median(dpos) < 0.03, `median centroid error ${median(dpos)} px`);
   // Windowed-centroid errors are honest: robust scatter of the pulls within [0.7, 1.4].
@@ -44,6 +46,8 @@ test('isolated stars: complete, pure, centroids and fluxes match the truth', () 
   assert.ok(median(autoRatio) > 0.94 && median(autoRatio) <= 1.01, `auto flux ratio ${median(autoRatio)}`);
   // Pixel-integrated Gaussian of FWHM 3: σ² grows by 1/12 px² → 3.07 px.
   assert.ok(Math.abs(median(fwhm) - 3.07) < 0.1, `fwhm ${median(fwhm)}`);
+  // Half-light radius of that profile ≈ 1.1774·σ_eff = 1.54 px (relative to FLUX_AUTO, as SExtractor).
+  assert.ok(Math.abs(median(halfLight) - 1.54) < 0.1, `flux_radius ${median(halfLight)}`);
   assert.ok(cat.background.every((b) => Math.abs(b - SKY) < 1), 'background at the sources');
 });
 
