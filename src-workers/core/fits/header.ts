@@ -181,25 +181,31 @@ export function parseCard(text: string): FitsCard | 'END' {
   return { key, ...parseValueAndComment(text.slice(10)) };
 }
 
-function parseValueAndComment(field: string): { value: FitsValue; comment?: string } {
+function unescapeString(raw: string): string {
+  return raw.replace(/''/g, "'").trimEnd();
+}
+
+function parseValueAndComment(field: string): { value: FitsValue; comment?: string; raw?: string } {
   let i = 0;
   while (i < field.length && field[i] === ' ') i++;
   if (i >= field.length) return { value: null };
   if (field[i] === "'") {
-    let s = '';
+    // The closing quote is the first one not part of a '' pair and followed by the end, a blank or '/'
+    // (astropy's rule): a lone quote elsewhere is literal, which is how a '' pair split across two
+    // CONTINUE cards reads. The raw (still escaped) text is kept so that CONTINUE pieces join first.
     let j = i + 1;
     while (j < field.length) {
       if (field[j] === "'") {
         if (field[j + 1] === "'") {
-          s += "'";
           j += 2;
           continue;
         }
-        break;
+        if (j + 1 >= field.length || field[j + 1] === ' ' || field[j + 1] === '/') break;
       }
-      s += field[j++];
+      j++;
     }
-    return { value: s.trimEnd(), ...commentAfter(field, j + 1) };
+    const raw = field.slice(i + 1, j);
+    return { value: unescapeString(raw), raw, ...commentAfter(field, j + 1) };
   }
   if (field[i] === '/') return { value: null, comment: field.slice(i + 1).trim() };
   const slash = field.indexOf('/', i);
@@ -229,13 +235,16 @@ function parseScalar(raw: string): FitsValue {
  * `warn` receives one message per problem.
  */
 export function foldCards(raw: FitsCard[], warn: (message: string) => void): FitsCard[] {
-  const out: FitsCard[] = [];
+  const out: Array<FitsCard & { raw?: string }> = [];
   const seen = new Set<string>();
-  for (const card of raw) {
+  for (const card of raw as Array<FitsCard & { raw?: string }>) {
     if (card.key === 'CONTINUE') {
       const prev = out[out.length - 1];
-      if (prev && typeof prev.value === 'string' && prev.value.endsWith('&') && typeof card.value === 'string') {
-        prev.value = prev.value.slice(0, -1) + card.value;
+      const prevRaw = prev?.raw?.trimEnd();
+      if (prev && prevRaw !== undefined && prevRaw.endsWith('&') && card.raw !== undefined) {
+        // Join the escaped texts, then unescape, so that a '' pair split across cards reads as one quote.
+        prev.raw = prevRaw.slice(0, -1) + card.raw;
+        prev.value = unescapeString(prev.raw);
         if (card.comment) prev.comment = prev.comment ? `${prev.comment} ${card.comment}` : card.comment;
         continue;
       }
@@ -249,6 +258,7 @@ export function foldCards(raw: FitsCard[], warn: (message: string) => void): Fit
     }
     out.push(card);
   }
+  for (const card of out) delete card.raw;
   return out;
 }
 
