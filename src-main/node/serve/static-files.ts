@@ -25,7 +25,7 @@ export function serveStatic(root: string, pathname: string, res: ServerResponse,
   }
   if (!existsSync(file) || statSync(file).isDirectory()) file = join(base, 'index.html');
   if (!existsSync(file)) {
-    res.writeHead(503, { 'content-type': 'text/plain' }).end('The renderer is not built: run `npm run build`.\n');
+    res.writeHead(503, { ...headers, 'content-type': 'text/plain' }).end('The renderer is not built: run `npm run build`.\n');
     return;
   }
   const immutable = file.includes(`${sep}assets${sep}`);
