@@ -171,7 +171,7 @@ export function decodeCompressedImage(hdu: FitsHdu, options: CompressedReadOptio
         if (!raw || raw.length === 0) throw new InputError('FITS_BAD_COMPRESSION', `${where}: tile ${tile + 1} has no data`);
         const fromGzip = table.bytes('GZIP_COMPRESSED_DATA', tile)?.length ? true : false;
         const elem = Math.abs(zbitpix) / 8;
-        const bytes = fromGzip ? options.inflate(raw, n * elem) : raw;
+        const bytes = fromGzip ? safeInflate(options, raw, n * elem, where) : raw;
         const decoded = bigEndianNumbers(bytes, zbitpix, n, where, tile);
         for (let i = 0; i < n; i++) values[i] = zbitpix > 0 && blank !== undefined && decoded[i] === blank ? Number.NaN : decoded[i] * (zbitpix > 0 ? bscale : 1) + (zbitpix > 0 ? bzero : 0);
       }
@@ -224,7 +224,7 @@ function decodeTileInts(
       return plioDecode(compressed, n, where);
     case 'GZIP_1':
     case 'GZIP_2': {
-      let bytes = options.inflate(compressed, n * elem);
+      let bytes = safeInflate(options, compressed, n * elem, where);
       if (bytes.length !== n * elem) {
         throw new InputError('FITS_BAD_COMPRESSION', `${where}: gzip tile holds ${bytes.length} bytes, expected ${n * elem}`);
       }
@@ -237,6 +237,16 @@ function decodeTileInts(
       if (!quantised && zbitpix < 0) return bigEndianNumbers(compressed, zbitpix, n, where, 0);
       return bigEndianInts(compressed, elem, n);
     }
+  }
+}
+
+/** Calls the injected inflater, turning whatever it throws into an `InputError` naming the HDU. */
+function safeInflate(options: CompressedReadOptions, bytes: Uint8Array, limit: number, where: string): Uint8Array {
+  try {
+    return options.inflate(bytes, limit);
+  } catch (error) {
+    if (error instanceof InputError) throw new InputError(error.code, `${where}: ${error.message}`);
+    throw new InputError('FITS_BAD_COMPRESSION', `${where}: corrupt gzip tile (${error instanceof Error ? error.message : String(error)})`);
   }
 }
 

@@ -10,6 +10,8 @@ import { describe, it } from 'node:test';
 import { inflateSync, gunzipSync } from 'node:zlib';
 import { decodeCompressedImage, imageHeaderOfCompressed, parseFits, ditherRandoms } from '../../../../src-workers/core/fits/index.js';
 import { readFitsImage } from '../../../../src-workers/io/fits-file.js';
+import { InputError } from '../../../../src-workers/core/errors.js';
+import { createRng } from '../../../../src-workers/core/random/rng.js';
 import { mismatches, python } from '../../fits-oracles.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'owb-tiles-'));
@@ -80,6 +82,27 @@ for name, arr, cmp, extra in ${JSON.stringify(CASES)}:
       assert.ok(!header.has('ZCMPTYPE') && !header.has('TFORM1'));
     });
   }
+
+  it('corrupted compressed data never escapes as anything but an InputError (seeded mutations)', () => {
+    const rng = createRng(99);
+    for (const name of ['rice_f32_dither1', 'rice_i16', 'gzip2_f32', 'plio_i32', 'rice_u8']) {
+      const original = readFileSync(join(dir, `${name}.fits`));
+      const { hdus } = parseFits(original);
+      const { dataOffset, dataBytes } = hdus[1];
+      for (let trial = 0; trial < 60; trial++) {
+        const bytes = new Uint8Array(original);
+        const flips = 1 + rng.int(8);
+        for (let k = 0; k < flips; k++) bytes[dataOffset + rng.int(dataBytes)] = rng.int(256);
+        try {
+          const hdu = parseFits(bytes).hdus[1];
+          const image = decodeCompressedImage(hdu, { inflate, fileName: name });
+          assert.equal(image.data.length, 45 * 67);
+        } catch (error) {
+          assert.ok(error instanceof InputError, `${name} trial ${trial}: ${String(error)}`);
+        }
+      }
+    }
+  });
 
   it('the dither random table matches the standard (seed after 10 000 draws)', () => {
     const r = ditherRandoms();
