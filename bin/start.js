@@ -40,10 +40,18 @@ function prepareNative() {
   cpSync(dirname(require.resolve('better-sqlite3/package.json')), work, { recursive: true });
   const opts = { cwd: work, stdio: 'inherit' };
   const bins = join(root, 'node_modules', '.bin');
-  let r = spawnSync(join(bins, 'prebuild-install'), ['--runtime', 'electron', '--target', version, '--arch', process.arch], opts);
+  let r = spawnSync(
+    join(bins, 'prebuild-install'),
+    ['--runtime', 'electron', '--target', version, '--arch', process.arch],
+    opts,
+  );
   if (r.status !== 0) {
     console.error('prebuild-install found no Electron build; compiling against Electron headers with node-gyp');
-    r = spawnSync(join(bins, 'node-gyp'), ['rebuild', '--release', `--target=${version}`, '--dist-url=https://electronjs.org/headers'], opts);
+    r = spawnSync(
+      join(bins, 'node-gyp'),
+      ['rebuild', '--release', `--target=${version}`, '--dist-url=https://electronjs.org/headers'],
+      opts,
+    );
   }
   if (r.status !== 0) {
     console.error('start: could not build better-sqlite3 for Electron');
@@ -61,7 +69,9 @@ async function main() {
     spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
   }
   if (!existsSync(join(workspace, 'catalog.db'))) {
-    const hasDemo = existsSync(join(root, 'src-main', 'cli', 'commands', 'demo.ts')) || existsSync(join(root, 'dist', 'src-main', 'cli', 'commands', 'demo.js'));
+    const hasDemo =
+      existsSync(join(root, 'src-main', 'cli', 'commands', 'demo.ts')) ||
+      existsSync(join(root, 'dist', 'src-main', 'cli', 'commands', 'demo.js'));
     if (hasDemo) {
       console.error(`start: creating the demo workspace in ${workspace} (owb demo)…`);
       spawnSync(process.execPath, owb('demo', workspace), { cwd: root, stdio: 'inherit' });
@@ -83,7 +93,10 @@ async function main() {
       ? 'start: no display for the desktop app; serving the workbench to a browser instead'
       : 'start: no Electron binary installed; serving the workbench to a browser instead (open the URL below)',
   );
-  const child = spawn(process.execPath, owb('serve', '--workspace', workspace, '--port', option('--port') ?? '0'), { cwd: root, stdio: 'inherit' });
+  const child = spawn(process.execPath, owb('serve', '--workspace', workspace, '--port', option('--port') ?? '0'), {
+    cwd: root,
+    stdio: 'inherit',
+  });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code) => process.exit(code ?? 0));
 }

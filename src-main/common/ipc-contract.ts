@@ -147,7 +147,10 @@ export function isEventChannel(value: unknown): value is EventChannel {
 }
 
 /** The one function both transports expose to the renderer. */
-export type InvokeFn = <K extends InvokeChannel>(channel: K, request: InvokeRequest<K>) => Promise<Result<InvokeResponse<K>>>;
+export type InvokeFn = <K extends InvokeChannel>(
+  channel: K,
+  request: InvokeRequest<K>,
+) => Promise<Result<InvokeResponse<K>>>;
 
 /** Subscribes to an event; returns the unsubscribe function. */
 export type OnFn = <K extends EventChannel>(channel: K, listener: (payload: EventMap[K]) => void) => () => void;

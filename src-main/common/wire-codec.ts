@@ -13,7 +13,8 @@ declare const TextDecoder: { new (): { decode(input: Uint8Array): string } };
 
 const MAGIC = 0x3142574f; // 'OWB1'
 
-type TypedArray = Float32Array | Float64Array | Int32Array | Uint32Array | Int16Array | Uint16Array | Uint8Array | Int8Array;
+type TypedArray =
+  Float32Array | Float64Array | Int32Array | Uint32Array | Int16Array | Uint16Array | Uint8Array | Int8Array;
 const CONSTRUCTORS = {
   Float32Array,
   Float64Array,

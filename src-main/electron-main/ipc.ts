@@ -12,7 +12,12 @@ import type { EventHub } from '../node/api/event-hub.js';
 export function registerIpc(handlers: Handlers, win: BrowserWindow, rendererUrl: string, events: EventHub): () => void {
   const trusted = (event: IpcMainInvokeEvent): boolean => {
     const frame = event.senderFrame;
-    return event.sender === win.webContents && frame !== null && frame === event.sender.mainFrame && frame.url.split('#')[0] === rendererUrl;
+    return (
+      event.sender === win.webContents &&
+      frame !== null &&
+      frame === event.sender.mainFrame &&
+      frame.url.split('#')[0] === rendererUrl
+    );
   };
   for (const channel of INVOKE_CHANNELS) {
     ipcMain.handle(channel, (event, request: unknown) => {

@@ -86,11 +86,19 @@ async function openWindow(workspace: string): Promise<void> {
   const unregister = registerIpc(createHandlers(services), win, rendererUrl, services.events);
   win.setMenu(null);
   const menu = buildMenu(win, () => {
-    void dialog.showOpenDialog(win, { properties: ['openDirectory', 'createDirectory'], title: 'Open workspace' }).then((r) => {
-      if (r.canceled || !r.filePaths[0]) return;
-      app.relaunch({ args: [...process.argv.slice(1).filter((a, i, all) => a !== '--workspace' && all[i - 1] !== '--workspace'), '--workspace', r.filePaths[0]] });
-      app.quit();
-    });
+    void dialog
+      .showOpenDialog(win, { properties: ['openDirectory', 'createDirectory'], title: 'Open workspace' })
+      .then((r) => {
+        if (r.canceled || !r.filePaths[0]) return;
+        app.relaunch({
+          args: [
+            ...process.argv.slice(1).filter((a, i, all) => a !== '--workspace' && all[i - 1] !== '--workspace'),
+            '--workspace',
+            r.filePaths[0],
+          ],
+        });
+        app.quit();
+      });
   });
   (await import('electron')).Menu.setApplicationMenu(menu);
   win.once('ready-to-show', () => win.show());
@@ -110,7 +118,10 @@ app.whenReady().then(
     try {
       await openWindow(workspaceArg());
     } catch (error) {
-      dialog.showErrorBox('Observatory Workbench could not start', error instanceof Error ? error.message : String(error));
+      dialog.showErrorBox(
+        'Observatory Workbench could not start',
+        error instanceof Error ? error.message : String(error),
+      );
       app.exit(1);
     }
   },

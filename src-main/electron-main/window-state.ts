@@ -24,7 +24,10 @@ export function trackWindowState(win: BrowserWindow, userData: string): void {
   let timer: NodeJS.Timeout | null = null;
   const save = (): void => {
     if (win.isDestroyed()) return;
-    const state: WindowState = { bounds: win.isMaximized() ? win.getNormalBounds() : win.getBounds(), maximized: win.isMaximized() };
+    const state: WindowState = {
+      bounds: win.isMaximized() ? win.getNormalBounds() : win.getBounds(),
+      maximized: win.isMaximized(),
+    };
     try {
       writeFileSync(join(userData, 'window-state.json'), JSON.stringify(state));
     } catch {

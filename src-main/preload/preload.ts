@@ -5,7 +5,13 @@
  * sandboxed preloads cannot be ES modules.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { EVENT_CHANNELS, INVOKE_CHANNELS, type EventChannel, type InvokeChannel, type OwbBridge } from '../common/ipc-contract.js';
+import {
+  EVENT_CHANNELS,
+  INVOKE_CHANNELS,
+  type EventChannel,
+  type InvokeChannel,
+  type OwbBridge,
+} from '../common/ipc-contract.js';
 import type { Result } from '../common/result.js';
 
 const invokeChannels = new Set<string>(INVOKE_CHANNELS);
@@ -13,7 +19,11 @@ const eventChannels = new Set<string>(EVENT_CHANNELS);
 
 const bridge: OwbBridge = {
   invoke: (channel, request) => {
-    if (!invokeChannels.has(channel)) return Promise.resolve({ ok: false, error: { code: 'UNKNOWN_CHANNEL', message: `unknown channel '${channel}'` } });
+    if (!invokeChannels.has(channel))
+      return Promise.resolve({
+        ok: false,
+        error: { code: 'UNKNOWN_CHANNEL', message: `unknown channel '${channel}'` },
+      });
     return ipcRenderer.invoke(channel as InvokeChannel, request) as Promise<Result<never>>;
   },
   on: (channel, listener) => {

@@ -1,5 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { EventChannel, EventMap, InvokeChannel, InvokeRequest, InvokeResponse } from '../../src-main/common/ipc-contract.js';
+import type {
+  EventChannel,
+  EventMap,
+  InvokeChannel,
+  InvokeRequest,
+  InvokeResponse,
+} from '../../src-main/common/ipc-contract.js';
 import { ApiError, bridge, call } from './bridge.js';
 
 export interface InvokeState<T> {
@@ -13,7 +19,10 @@ export interface InvokeState<T> {
  * Calls `channel` with `request` whenever the request (compared as JSON) changes, and on `reload()`.
  * Pass `null` to skip. Stale answers of superseded requests are dropped.
  */
-export function useInvoke<K extends InvokeChannel>(channel: K, request: InvokeRequest<K> | null): InvokeState<InvokeResponse<K>> {
+export function useInvoke<K extends InvokeChannel>(
+  channel: K,
+  request: InvokeRequest<K> | null,
+): InvokeState<InvokeResponse<K>> {
   const [data, setData] = useState<InvokeResponse<K>>();
   const [error, setError] = useState<ApiError | null>(null);
   const [loading, setLoading] = useState(request !== null);

@@ -1,4 +1,11 @@
-import type { EventChannel, EventMap, InvokeChannel, InvokeRequest, InvokeResponse, OwbBridge } from '../../src-main/common/ipc-contract.js';
+import type {
+  EventChannel,
+  EventMap,
+  InvokeChannel,
+  InvokeRequest,
+  InvokeResponse,
+  OwbBridge,
+} from '../../src-main/common/ipc-contract.js';
 import type { Result } from '../../src-main/common/result.js';
 import { decodeBinary } from '../../src-main/common/wire-codec.js';
 
@@ -28,7 +35,11 @@ export function createWebSocketBridge(url: string, onStatus?: (connected: boolea
         resolve(ws);
       };
       ws.onmessage = (event: MessageEvent) => {
-        const message = (typeof event.data === 'string' ? JSON.parse(event.data) : decodeBinary(new Uint8Array(event.data as ArrayBuffer))) as {
+        const message = (
+          typeof event.data === 'string'
+            ? JSON.parse(event.data)
+            : decodeBinary(new Uint8Array(event.data as ArrayBuffer))
+        ) as {
           type: string;
           id?: number;
           result?: Result<unknown>;

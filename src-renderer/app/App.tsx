@@ -1,4 +1,18 @@
-import { AppBar, Box, Chip, CssBaseline, Dialog, DialogContent, DialogTitle, IconButton, Tab, Tabs, Toolbar, Tooltip, Typography } from '@mui/material';
+import {
+  AppBar,
+  Box,
+  Chip,
+  CssBaseline,
+  Dialog,
+  DialogContent,
+  DialogTitle,
+  IconButton,
+  Tab,
+  Tabs,
+  Toolbar,
+  Tooltip,
+  Typography,
+} from '@mui/material';
 import { ThemeProvider } from '@mui/material/styles';
 import { useEffect, useState, type ReactNode } from 'react';
 import { onConnectionChange } from '../api/bridge.js';
@@ -17,7 +31,10 @@ const GLOBAL_SHORTCUTS: Array<[string, string]> = [
   ['Alt+1 … Alt+6', 'switch view (Frames, Viewer, Curation, Catalog, Pipeline, Datasets)'],
   ['Alt+N', 'toggle night mode (red on black)'],
   ['F1', 'this help'],
-  ['Viewer', 'scroll = zoom, drag = pan, F = fit, B = blink, S = cycle stretch, C = cycle colour map, I = invert, O = overlays'],
+  [
+    'Viewer',
+    'scroll = zoom, drag = pan, F = fit, B = blink, S = cycle stretch, C = cycle colour map, I = invert, O = overlays',
+  ],
   ['Curation', 'A accept, R reject, 1–9 class, U undo, ←/→ move, ? help'],
 ];
 
@@ -76,27 +93,60 @@ export function App(): ReactNode {
     <ThemeProvider theme={themes[mode]}>
       <CssBaseline />
       <Box sx={{ display: 'flex', flexDirection: 'column', height: '100vh' }} data-theme-mode={mode}>
-        <AppBar position="static" color="default" elevation={0} sx={{ borderBottom: 1, borderColor: 'divider', bgcolor: 'background.paper' }}>
+        <AppBar
+          position="static"
+          color="default"
+          elevation={0}
+          sx={{ borderBottom: 1, borderColor: 'divider', bgcolor: 'background.paper' }}
+        >
           <Toolbar variant="dense" sx={{ gap: 2 }}>
             <Typography variant="subtitle1" sx={{ fontWeight: 700, whiteSpace: 'nowrap' }} color="primary">
               ✶ Observatory Workbench
             </Typography>
-            <Tabs value={route.view} onChange={(_, v: ViewName) => navigate(v)} textColor="primary" indicatorColor="primary" sx={{ minHeight: 40 }}>
+            <Tabs
+              value={route.view}
+              onChange={(_, v: ViewName) => navigate(v)}
+              textColor="primary"
+              indicatorColor="primary"
+              sx={{ minHeight: 40 }}
+            >
               {VIEWS.map((v, i) => (
-                <Tab key={v} value={v} label={VIEW_LABELS[v]} title={`${VIEW_LABELS[v]} (Alt+${i + 1})`} sx={{ minHeight: 40, py: 0 }} data-testid={`nav-${v}`} />
+                <Tab
+                  key={v}
+                  value={v}
+                  label={VIEW_LABELS[v]}
+                  title={`${VIEW_LABELS[v]} (Alt+${i + 1})`}
+                  sx={{ minHeight: 40, py: 0 }}
+                  data-testid={`nav-${v}`}
+                />
               ))}
             </Tabs>
             <Box sx={{ flex: 1 }} />
             {counts && (
-              <Typography variant="caption" color="text.secondary" sx={{ whiteSpace: 'nowrap' }} data-testid="workspace-counts">
+              <Typography
+                variant="caption"
+                color="text.secondary"
+                sx={{ whiteSpace: 'nowrap' }}
+                data-testid="workspace-counts"
+              >
                 {counts.frames} frames · {counts.sources.toLocaleString()} sources · {counts.labels} labels
               </Typography>
             )}
             <Tooltip title={info.data?.root ?? ''}>
-              <Chip size="small" variant="outlined" color={connected ? 'success' : 'error'} label={connected ? 'connected' : 'offline'} />
+              <Chip
+                size="small"
+                variant="outlined"
+                color={connected ? 'success' : 'error'}
+                label={connected ? 'connected' : 'offline'}
+              />
             </Tooltip>
             <Tooltip title="Night mode: red on black (Alt+N)">
-              <IconButton onClick={toggleMode} aria-label="toggle night mode" color={mode === 'night' ? 'primary' : 'default'} data-testid="night-toggle">
+              <IconButton
+                onClick={toggleMode}
+                aria-label="toggle night mode"
+                color={mode === 'night' ? 'primary' : 'default'}
+                data-testid="night-toggle"
+              >
                 {mode === 'night' ? '☾' : '☀'}
               </IconButton>
             </Tooltip>
@@ -105,7 +155,11 @@ export function App(): ReactNode {
             </IconButton>
           </Toolbar>
         </AppBar>
-        <Box component="main" sx={{ flex: 1, minHeight: 0, p: 1.5, display: 'flex', flexDirection: 'column' }} data-testid={`view-${route.view}`}>
+        <Box
+          component="main"
+          sx={{ flex: 1, minHeight: 0, p: 1.5, display: 'flex', flexDirection: 'column' }}
+          data-testid={`view-${route.view}`}
+        >
           <ViewBody view={route.view} params={route.params} />
         </Box>
         <Dialog open={help} onClose={() => setHelp(false)} maxWidth="sm" fullWidth>

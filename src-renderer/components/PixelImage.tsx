@@ -13,7 +13,14 @@ export interface PixelImageProps {
 }
 
 /** A small raster (thumbnail or stamp) drawn with zscale limits, nearest-neighbour scaled. */
-export function PixelImage({ pixels, sizePx, stretch = 'linear', colormap = 'gray', label, style }: PixelImageProps): ReactNode {
+export function PixelImage({
+  pixels,
+  sizePx,
+  stretch = 'linear',
+  colormap = 'gray',
+  label,
+  style,
+}: PixelImageProps): ReactNode {
   const canvas = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const el = canvas.current;

@@ -48,7 +48,12 @@ function extent(values: number[]): [number, number] {
 export function Plot({ series, width, height, xLabel, yLabel, invertY, title }: PlotProps): ReactNode {
   const theme = useTheme();
   const ink = theme.palette.text.secondary;
-  const palette = [theme.palette.primary.main, theme.palette.secondary.main, theme.palette.success.main, theme.palette.error.main];
+  const palette = [
+    theme.palette.primary.main,
+    theme.palette.secondary.main,
+    theme.palette.success.main,
+    theme.palette.error.main,
+  ];
   const m = { left: 52, right: 12, top: title ? 22 : 10, bottom: 36 };
   const xs: number[] = [];
   const ys: number[] = [];
@@ -64,10 +69,18 @@ export function Plot({ series, width, height, xLabel, yLabel, invertY, title }: 
   const pw = width - m.left - m.right;
   const ph = height - m.top - m.bottom;
   const sx = (x: number): number => m.left + ((x - x0) / (x1 - x0)) * pw;
-  const sy = (y: number): number => (invertY ? m.top + ((y - y0) / (y1 - y0)) * ph : m.top + ph - ((y - y0) / (y1 - y0)) * ph);
-  const fmt = (v: number): string => (Math.abs(v) >= 1e5 || (Math.abs(v) < 1e-2 && v !== 0) ? v.toExponential(1) : String(Number(v.toPrecision(6))));
+  const sy = (y: number): number =>
+    invertY ? m.top + ((y - y0) / (y1 - y0)) * ph : m.top + ph - ((y - y0) / (y1 - y0)) * ph;
+  const fmt = (v: number): string =>
+    Math.abs(v) >= 1e5 || (Math.abs(v) < 1e-2 && v !== 0) ? v.toExponential(1) : String(Number(v.toPrecision(6)));
   return (
-    <svg width={width} height={height} role="img" aria-label={title ?? `${yLabel} against ${xLabel}`} style={{ display: 'block' }}>
+    <svg
+      width={width}
+      height={height}
+      role="img"
+      aria-label={title ?? `${yLabel} against ${xLabel}`}
+      style={{ display: 'block' }}
+    >
       {title && (
         <text x={m.left} y={14} fill={theme.palette.text.primary} fontSize={12}>
           {title}
@@ -93,7 +106,14 @@ export function Plot({ series, width, height, xLabel, yLabel, invertY, title }: 
       <text x={m.left + pw / 2} y={height - 4} fill={ink} fontSize={11} textAnchor="middle">
         {xLabel}
       </text>
-      <text x={12} y={m.top + ph / 2} fill={ink} fontSize={11} textAnchor="middle" transform={`rotate(-90 12 ${m.top + ph / 2})`}>
+      <text
+        x={12}
+        y={m.top + ph / 2}
+        fill={ink}
+        fontSize={11}
+        textAnchor="middle"
+        transform={`rotate(-90 12 ${m.top + ph / 2})`}
+      >
         {yLabel}
       </text>
       {series.map((s, k) => {
@@ -106,7 +126,18 @@ export function Plot({ series, width, height, xLabel, yLabel, invertY, title }: 
           const py = sy(s.y[i]);
           pts.push(`${px.toFixed(1)},${py.toFixed(1)}`);
           const e = s.yErr?.[i];
-          if (e && Number.isFinite(e)) marks.push(<line key={`e${i}`} x1={px} x2={px} y1={sy(s.y[i] - e)} y2={sy(s.y[i] + e)} stroke={color} strokeWidth={1} />);
+          if (e && Number.isFinite(e))
+            marks.push(
+              <line
+                key={`e${i}`}
+                x1={px}
+                x2={px}
+                y1={sy(s.y[i] - e)}
+                y2={sy(s.y[i] + e)}
+                stroke={color}
+                strokeWidth={1}
+              />,
+            );
           if (s.mode !== 'line') marks.push(<circle key={`p${i}`} cx={px} cy={py} r={2.5} fill={color} />);
         }
         return (

@@ -20,7 +20,13 @@ export interface SortState {
 /** Rows come either from an array (sorted and filtered here) or from a pager that fetches windows on demand. */
 export type RowSource<Row> =
   | { kind: 'array'; rows: Row[] }
-  | { kind: 'paged'; total: number; version?: number; rowAt: (index: number) => Row | undefined; requestRange: (start: number, end: number) => void };
+  | {
+      kind: 'paged';
+      total: number;
+      version?: number;
+      rowAt: (index: number) => Row | undefined;
+      requestRange: (start: number, end: number) => void;
+    };
 
 export interface VirtualTableProps<Row> {
   columns: Column<Row>[];
@@ -84,7 +90,10 @@ export function VirtualTable<Row>(props: VirtualTableProps<Row>): ReactNode {
   }, [source, query, sort, columns, props.searchText]);
 
   const total = arrayRows ? arrayRows.length : source.kind === 'paged' ? source.total : 0;
-  const rowAt = useCallback((i: number): Row | undefined => (arrayRows ? arrayRows[i] : source.kind === 'paged' ? source.rowAt(i) : undefined), [arrayRows, source]);
+  const rowAt = useCallback(
+    (i: number): Row | undefined => (arrayRows ? arrayRows[i] : source.kind === 'paged' ? source.rowAt(i) : undefined),
+    [arrayRows, source],
+  );
   const first = Math.max(0, Math.floor(scrollTop / rowHeight) - 5);
   const last = Math.min(total, Math.ceil((scrollTop + height) / rowHeight) + 5);
 
@@ -129,7 +138,16 @@ export function VirtualTable<Row>(props: VirtualTableProps<Row>): ReactNode {
           <Box
             key={c.key}
             role="cell"
-            sx={{ width: c.width, flex: 'none', px: 1, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', textAlign: c.align ?? 'left', fontVariantNumeric: 'tabular-nums' }}
+            sx={{
+              width: c.width,
+              flex: 'none',
+              px: 1,
+              overflow: 'hidden',
+              textOverflow: 'ellipsis',
+              whiteSpace: 'nowrap',
+              textAlign: c.align ?? 'left',
+              fontVariantNumeric: 'tabular-nums',
+            }}
           >
             {row ? (c.render ? c.render(row) : String(c.value?.(row) ?? '')) : '…'}
           </Box>
@@ -142,27 +160,69 @@ export function VirtualTable<Row>(props: VirtualTableProps<Row>): ReactNode {
     <Box sx={{ display: 'flex', flexDirection: 'column', height: '100%', minHeight: 0 }} data-testid={props.testId}>
       {props.searchText && (
         <Box sx={{ display: 'flex', alignItems: 'center', gap: 2, pb: 1 }}>
-          <TextField placeholder={props.searchPlaceholder ?? 'Filter…'} value={query} onChange={(e) => setQuery(e.target.value)} sx={{ width: 320 }} slotProps={{ htmlInput: { 'aria-label': 'filter rows' } }} />
+          <TextField
+            placeholder={props.searchPlaceholder ?? 'Filter…'}
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+            sx={{ width: 320 }}
+            slotProps={{ htmlInput: { 'aria-label': 'filter rows' } }}
+          />
           <Typography variant="body2" color="text.secondary">
             {total.toLocaleString()} rows
           </Typography>
         </Box>
       )}
-      <Box sx={{ overflowX: 'auto', flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column', border: 1, borderColor: 'divider', borderRadius: 1 }}>
-        <Box role="row" sx={{ display: 'flex', width: totalWidth, flex: 'none', bgcolor: 'background.paper', borderBottom: 1, borderColor: 'divider', fontWeight: 600 }}>
+      <Box
+        sx={{
+          overflowX: 'auto',
+          flex: 1,
+          minHeight: 0,
+          display: 'flex',
+          flexDirection: 'column',
+          border: 1,
+          borderColor: 'divider',
+          borderRadius: 1,
+        }}
+      >
+        <Box
+          role="row"
+          sx={{
+            display: 'flex',
+            width: totalWidth,
+            flex: 'none',
+            bgcolor: 'background.paper',
+            borderBottom: 1,
+            borderColor: 'divider',
+            fontWeight: 600,
+          }}
+        >
           {columns.map((c) => (
             <Box
               key={c.key}
               role="columnheader"
               onClick={() => toggleSort(c)}
-              sx={{ width: c.width, flex: 'none', px: 1, py: 0.75, textAlign: c.align ?? 'left', cursor: 'pointer', userSelect: 'none', whiteSpace: 'nowrap' }}
+              sx={{
+                width: c.width,
+                flex: 'none',
+                px: 1,
+                py: 0.75,
+                textAlign: c.align ?? 'left',
+                cursor: 'pointer',
+                userSelect: 'none',
+                whiteSpace: 'nowrap',
+              }}
             >
               {c.header}
               {sort?.key === c.key ? (sort.descending ? ' ▾' : ' ▴') : ''}
             </Box>
           ))}
         </Box>
-        <Box ref={viewport} onScroll={(e) => setScrollTop((e.target as HTMLDivElement).scrollTop)} sx={{ flex: 1, minHeight: 0, overflowY: 'auto', overflowX: 'hidden', width: totalWidth }} data-testid={props.testId ? `${props.testId}-viewport` : undefined}>
+        <Box
+          ref={viewport}
+          onScroll={(e) => setScrollTop((e.target as HTMLDivElement).scrollTop)}
+          sx={{ flex: 1, minHeight: 0, overflowY: 'auto', overflowX: 'hidden', width: totalWidth }}
+          data-testid={props.testId ? `${props.testId}-viewport` : undefined}
+        >
           <Box sx={{ position: 'relative', height: total * rowHeight }}>{cells}</Box>
         </Box>
       </Box>

@@ -9,7 +9,18 @@ import { createFixtureWorkspace } from './fixture-workspace.js';
 import { chromiumAvailable, launchBrowser, screenshot, startServe, watchPageErrors, type Served } from './harness.js';
 
 const KEYS = ['a', 'r', '1', 'a', 'a', 'r', '2', 'a', '9', 'r'];
-const EXPECTED = ['accept', 'reject', 'class:1', 'accept', 'accept', 'reject', 'class:2', 'accept', 'class:9', 'reject'];
+const EXPECTED = [
+  'accept',
+  'reject',
+  'class:1',
+  'accept',
+  'accept',
+  'reject',
+  'class:2',
+  'accept',
+  'class:9',
+  'reject',
+];
 
 interface LabelRow {
   candidate_id: number;
@@ -18,65 +29,85 @@ interface LabelRow {
   source_id: number;
 }
 
-describe('curation from the keyboard', { skip: chromiumAvailable() ? false : 'no Chromium at /usr/bin/chromium' }, () => {
-  let dir: string;
-  let served: Served;
-  let browser: Browser;
-  let page: Page;
+describe(
+  'curation from the keyboard',
+  { skip: chromiumAvailable() ? false : 'no Chromium at /usr/bin/chromium' },
+  () => {
+    let dir: string;
+    let served: Served;
+    let browser: Browser;
+    let page: Page;
 
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'owb-e2e-curation-'));
-    createFixtureWorkspace(dir, { frames: 2, sizePx: 256, starCount: 20 });
-    served = await startServe(dir);
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  });
+    before(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'owb-e2e-curation-'));
+      createFixtureWorkspace(dir, { frames: 2, sizePx: 256, starCount: 20 });
+      served = await startServe(dir);
+      browser = await launchBrowser();
+      page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    });
 
-  after(async () => {
-    await browser?.close();
-    await served?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+    after(async () => {
+      await browser?.close();
+      await served?.stop();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
 
-  it('labels ten detections with A/R/digits, undoes the last one, and the labels table has the history', async () => {
-    const errors = watchPageErrors(page);
-    await page.goto(`${served.url}#/curation`);
-    const current = page.getByTestId('curation-current');
-    await page.locator('[data-testid="curation-current"][data-ready="yes"]').waitFor();
-    const seen: number[] = [];
-    for (const key of KEYS) {
-      const id = Number(await current.getAttribute('data-item-id'));
-      seen.push(id);
-      await page.keyboard.press(key);
-      await page.waitForFunction((prev) => {
-        const el = document.querySelector('[data-testid="curation-current"]');
-        return el?.getAttribute('data-item-id') !== String(prev) && el?.getAttribute('data-ready') === 'yes';
-      }, id);
-    }
-    assert.equal(new Set(seen).size, 10, 'each key press moved to a new detection');
-    await screenshot(page, 'curation-after-ten');
-    await page.keyboard.press('u');
-    await page.waitForFunction((last) => document.querySelector('[data-testid="curation-current"]')?.getAttribute('data-item-id') === String(last), seen[9]);
-    assert.equal(await page.getByTestId('curation-label').innerText(), 'unlabelled');
-    await page.getByText('9 of 40 labelled').waitFor();
-    await screenshot(page, 'curation-after-undo');
-    await page.keyboard.press('?');
-    await page.getByText('Curation keys').waitFor();
-    await screenshot(page, 'curation-help');
-    await page.keyboard.press('Escape');
+    it('labels ten detections with A/R/digits, undoes the last one, and the labels table has the history', async () => {
+      const errors = watchPageErrors(page);
+      await page.goto(`${served.url}#/curation`);
+      const current = page.getByTestId('curation-current');
+      await page.locator('[data-testid="curation-current"][data-ready="yes"]').waitFor();
+      const seen: number[] = [];
+      for (const key of KEYS) {
+        const id = Number(await current.getAttribute('data-item-id'));
+        seen.push(id);
+        await page.keyboard.press(key);
+        await page.waitForFunction((prev) => {
+          const el = document.querySelector('[data-testid="curation-current"]');
+          return el?.getAttribute('data-item-id') !== String(prev) && el?.getAttribute('data-ready') === 'yes';
+        }, id);
+      }
+      assert.equal(new Set(seen).size, 10, 'each key press moved to a new detection');
+      await screenshot(page, 'curation-after-ten');
+      await page.keyboard.press('u');
+      await page.waitForFunction(
+        (last) =>
+          document.querySelector('[data-testid="curation-current"]')?.getAttribute('data-item-id') === String(last),
+        seen[9],
+      );
+      assert.equal(await page.getByTestId('curation-label').innerText(), 'unlabelled');
+      await page.getByText('9 of 40 labelled').waitFor();
+      await screenshot(page, 'curation-after-undo');
+      await page.keyboard.press('?');
+      await page.getByText('Curation keys').waitFor();
+      await screenshot(page, 'curation-help');
+      await page.keyboard.press('Escape');
 
-    const db = new Database(join(dir, 'catalog.db'), { readonly: true });
-    try {
-      const rows = db
-        .prepare('SELECT l.candidate_id, l.label, l.undone_at, c.source_id FROM labels l JOIN candidates c ON c.id = l.candidate_id ORDER BY l.id')
-        .all() as LabelRow[];
-      assert.equal(rows.length, 10, 'every decision is a row');
-      assert.deepEqual(rows.map((r) => r.label), EXPECTED);
-      assert.deepEqual(rows.map((r) => r.source_id), seen);
-      assert.deepEqual(rows.map((r) => r.undone_at !== null), [false, false, false, false, false, false, false, false, false, true], 'only the last decision is undone');
-    } finally {
-      db.close();
-    }
-    assert.deepEqual(errors, []);
-  });
-});
+      const db = new Database(join(dir, 'catalog.db'), { readonly: true });
+      try {
+        const rows = db
+          .prepare(
+            'SELECT l.candidate_id, l.label, l.undone_at, c.source_id FROM labels l JOIN candidates c ON c.id = l.candidate_id ORDER BY l.id',
+          )
+          .all() as LabelRow[];
+        assert.equal(rows.length, 10, 'every decision is a row');
+        assert.deepEqual(
+          rows.map((r) => r.label),
+          EXPECTED,
+        );
+        assert.deepEqual(
+          rows.map((r) => r.source_id),
+          seen,
+        );
+        assert.deepEqual(
+          rows.map((r) => r.undone_at !== null),
+          [false, false, false, false, false, false, false, false, false, true],
+          'only the last decision is undone',
+        );
+      } finally {
+        db.close();
+      }
+      assert.deepEqual(errors, []);
+    });
+  },
+);

@@ -32,7 +32,9 @@ describe('desktop app (Electron)', { skip }, () => {
   it('opens one secure window on a workspace and serves the contract over IPC', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'owb-e2e-electron-'));
     createFixtureWorkspace(dir, { frames: 2, sizePx: 128, starCount: 10 });
-    const { bundlePreload } = (await import(join(ROOT, 'bin', 'bundle-preload.js'))) as { bundlePreload: () => Promise<string> };
+    const { bundlePreload } = (await import(join(ROOT, 'bin', 'bundle-preload.js'))) as {
+      bundlePreload: () => Promise<string>;
+    };
     await bundlePreload();
     const app = await electron.launch({ executablePath: binary!, args: [main, '--workspace', dir], cwd: ROOT });
     try {
@@ -41,10 +43,18 @@ describe('desktop app (Electron)', { skip }, () => {
       assert.match(await page.getByTestId('workspace-counts').innerText(), /2 frames/);
       // No Node in the page, and only the bridge on window.
       assert.equal(await page.evaluate(() => typeof (globalThis as { require?: unknown }).require), 'undefined');
-      assert.equal(await page.evaluate(() => typeof (window as unknown as { owb?: { invoke?: unknown } }).owb?.invoke), 'function');
+      assert.equal(
+        await page.evaluate(() => typeof (window as unknown as { owb?: { invoke?: unknown } }).owb?.invoke),
+        'function',
+      );
       const prefs = await app.evaluate(({ BrowserWindow }) => {
         const w = BrowserWindow.getAllWindows()[0];
-        return { count: BrowserWindow.getAllWindows().length, prefs: (w.webContents as unknown as { getLastWebPreferences(): Record<string, unknown> }).getLastWebPreferences() };
+        return {
+          count: BrowserWindow.getAllWindows().length,
+          prefs: (
+            w.webContents as unknown as { getLastWebPreferences(): Record<string, unknown> }
+          ).getLastWebPreferences(),
+        };
       });
       assert.equal(prefs.count, 1);
       assert.equal(prefs.prefs.contextIsolation, true);

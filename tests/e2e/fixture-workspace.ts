@@ -27,7 +27,10 @@ export function pixelToSky(x: number, y: number, size: number): [number, number]
   return [RA0 + dx / Math.cos((DEC0 * Math.PI) / 180), DEC0 + dy];
 }
 
-export function createFixtureWorkspace(dir: string, options: FixtureOptions = {}): { dir: string; dbPath: string; sourceCount: number } {
+export function createFixtureWorkspace(
+  dir: string,
+  options: FixtureOptions = {},
+): { dir: string; dbPath: string; sourceCount: number } {
   const frames = options.frames ?? 3;
   const size = options.sizePx ?? 512;
   mkdirSync(join(dir, 'frames'), { recursive: true });
@@ -38,7 +41,16 @@ export function createFixtureWorkspace(dir: string, options: FixtureOptions = {}
   const objectIds: number[] = [];
   db.transaction(() => {
     for (let f = 0; f < frames; f++) {
-      const { image, stars } = simulateStarField({ widthPx: size, heightPx: size, starCount: options.starCount ?? 40, fwhmPx: 3 + 0.3 * f, skyAdu: 1000, seed: 7, noiseSeed: 100 + f, shiftPx: [0, 0] });
+      const { image, stars } = simulateStarField({
+        widthPx: size,
+        heightPx: size,
+        starCount: options.starCount ?? 40,
+        fwhmPx: 3 + 0.3 * f,
+        skyAdu: 1000,
+        seed: 7,
+        noiseSeed: 100 + f,
+        shiftPx: [0, 0],
+      });
       const dateObs = new Date(Date.UTC(2026, 2, 14, 22, 10 * f)).toISOString().slice(0, 19);
       const mjd = 61113.9 + f * 0.007;
       const header = {
@@ -68,28 +80,73 @@ export function createFixtureWorkspace(dir: string, options: FixtureOptions = {}
             `INSERT INTO frames (content_hash, path, file_name, size_bytes, header_json, frame_type, filter, exposure_sec, date_obs, mjd, width, height, quality_json, source_count, status, created_at, processed_at)
              VALUES (?, ?, ?, ?, ?, 'light', ?, 60, ?, ?, ?, ?, ?, ?, 'done', ?, ?)`,
           )
-          .run(`fixture-${f}`, path, fileName, bytes.length, JSON.stringify(header), header.FILTER, dateObs, mjd, size, size, JSON.stringify({ fwhmPx: 3 + 0.3 * f, backgroundAdu: 1000 }), stars.length, now, now).lastInsertRowid,
+          .run(
+            `fixture-${f}`,
+            path,
+            fileName,
+            bytes.length,
+            JSON.stringify(header),
+            header.FILTER,
+            dateObs,
+            mjd,
+            size,
+            size,
+            JSON.stringify({ fwhmPx: 3 + 0.3 * f, backgroundAdu: 1000 }),
+            stars.length,
+            now,
+            now,
+          ).lastInsertRowid,
       );
       stars.forEach((s, i) => {
         const [ra, dec] = pixelToSky(s.x, s.y, size);
         if (f === 0) {
           const v = unitVector(ra, dec);
-          const id = Number(db.prepare('INSERT INTO objects (ra, dec, cx, cy, cz, n_obs, created_at) VALUES (?, ?, ?, ?, ?, 0, ?)').run(ra, dec, v[0], v[1], v[2], now).lastInsertRowid);
-          db.prepare('INSERT INTO objects_rtree (id, min_x, max_x, min_y, max_y, min_z, max_z) VALUES (?, ?, ?, ?, ?, ?, ?)').run(id, v[0], v[0], v[1], v[1], v[2], v[2]);
+          const id = Number(
+            db
+              .prepare('INSERT INTO objects (ra, dec, cx, cy, cz, n_obs, created_at) VALUES (?, ?, ?, ?, ?, 0, ?)')
+              .run(ra, dec, v[0], v[1], v[2], now).lastInsertRowid,
+          );
+          db.prepare(
+            'INSERT INTO objects_rtree (id, min_x, max_x, min_y, max_y, min_z, max_z) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          ).run(id, v[0], v[0], v[1], v[1], v[2], v[2]);
           objectIds.push(id);
         }
         const noise = Math.sqrt(s.fluxAdu + 9 * 3.14 * 1000);
         const mag = 25 - 2.5 * Math.log10(s.fluxAdu);
         const sourceId = Number(
           db
-            .prepare('INSERT INTO sources (frame_id, idx, x, y, ra, dec, flux, flux_err, mag, mag_err, a, b, theta, fwhm, snr, flags, object_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-            .run(frameId, i, s.x, s.y, ra, dec, s.fluxAdu, noise, mag, 1.0857 * (noise / s.fluxAdu), s.fwhmPx / 2.3548, s.fwhmPx / 2.3548, 0, s.fwhmPx, s.fluxAdu / noise, 0, objectIds[i]).lastInsertRowid,
+            .prepare(
+              'INSERT INTO sources (frame_id, idx, x, y, ra, dec, flux, flux_err, mag, mag_err, a, b, theta, fwhm, snr, flags, object_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+            )
+            .run(
+              frameId,
+              i,
+              s.x,
+              s.y,
+              ra,
+              dec,
+              s.fluxAdu,
+              noise,
+              mag,
+              1.0857 * (noise / s.fluxAdu),
+              s.fwhmPx / 2.3548,
+              s.fwhmPx / 2.3548,
+              0,
+              s.fwhmPx,
+              s.fluxAdu / noise,
+              0,
+              objectIds[i],
+            ).lastInsertRowid,
         );
-        db.prepare('INSERT INTO measurements (object_id, frame_id, source_id, mjd, filter, flux, flux_err, mag, mag_err) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(objectIds[i], frameId, sourceId, mjd, header.FILTER, s.fluxAdu, noise, mag, 1.0857 * (noise / s.fluxAdu));
+        db.prepare(
+          'INSERT INTO measurements (object_id, frame_id, source_id, mjd, filter, flux, flux_err, mag, mag_err) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        ).run(objectIds[i], frameId, sourceId, mjd, header.FILTER, s.fluxAdu, noise, mag, 1.0857 * (noise / s.fluxAdu));
         db.prepare('UPDATE objects SET n_obs = n_obs + 1 WHERE id = ?').run(objectIds[i]);
         sourceCount++;
       });
-      db.prepare("INSERT INTO jobs (kind, frame_id, state, attempts, created_at, started_at, finished_at) VALUES ('process-frame', ?, 'done', 1, ?, ?, ?)").run(frameId, now - 5000, now - 4000, now - 3000);
+      db.prepare(
+        "INSERT INTO jobs (kind, frame_id, state, attempts, created_at, started_at, finished_at) VALUES ('process-frame', ?, 'done', 1, ?, ?, ?)",
+      ).run(frameId, now - 5000, now - 4000, now - 3000);
     }
   })();
   db.close();

@@ -9,46 +9,59 @@ import { simulateStarField } from '../../src-workers/core/simulate/index.js';
 import { createFixtureWorkspace } from './fixture-workspace.js';
 import { chromiumAvailable, launchBrowser, screenshot, startServe, watchPageErrors, type Served } from './harness.js';
 
-describe('pipeline: a file dropped into a watched folder', { skip: chromiumAvailable() ? false : 'no Chromium at /usr/bin/chromium' }, () => {
-  let dir: string;
-  let served: Served;
-  let browser: Browser;
-  let page: Page;
+describe(
+  'pipeline: a file dropped into a watched folder',
+  { skip: chromiumAvailable() ? false : 'no Chromium at /usr/bin/chromium' },
+  () => {
+    let dir: string;
+    let served: Served;
+    let browser: Browser;
+    let page: Page;
 
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'owb-e2e-pipeline-'));
-    createFixtureWorkspace(dir, { frames: 1, sizePx: 128, starCount: 5 });
-    mkdirSync(join(dir, 'incoming'));
-    served = await startServe(dir);
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  });
+    before(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'owb-e2e-pipeline-'));
+      createFixtureWorkspace(dir, { frames: 1, sizePx: 128, starCount: 5 });
+      mkdirSync(join(dir, 'incoming'));
+      served = await startServe(dir);
+      browser = await launchBrowser();
+      page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    });
 
-  after(async () => {
-    await browser?.close();
-    await served?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+    after(async () => {
+      await browser?.close();
+      await served?.stop();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
 
-  it('adds the folder in the UI, then the job appears and finishes', async () => {
-    const errors = watchPageErrors(page);
-    await page.goto(`${served.url}#/pipeline`);
-    await page.getByTestId('watch-path').fill(join(dir, 'incoming'));
-    await page.getByTestId('watch-add').click();
-    await page.getByTestId('watched-folder').waitFor();
-    const doneBefore = await page.getByTestId('jobs-done').innerText();
-    assert.match(doneBefore, /done 1/);
+    it('adds the folder in the UI, then the job appears and finishes', async () => {
+      const errors = watchPageErrors(page);
+      await page.goto(`${served.url}#/pipeline`);
+      await page.getByTestId('watch-path').fill(join(dir, 'incoming'));
+      await page.getByTestId('watch-add').click();
+      await page.getByTestId('watched-folder').waitFor();
+      const doneBefore = await page.getByTestId('jobs-done').innerText();
+      assert.match(doneBefore, /done 1/);
 
-    const { image } = simulateStarField({ widthPx: 256, heightPx: 256, starCount: 30, fwhmPx: 3, skyAdu: 500, seed: 99 });
-    const bytes = encodeFits([imageHdu(image, { header: { IMAGETYP: 'light', EXPTIME: 30, FILTER: 'V', 'DATE-OBS': '2026-03-15T01:00:00' } })]);
-    // Write then rename, as a camera driver finishing a file would.
-    writeFileSync(join(dir, 'incoming', '.partial'), bytes);
-    renameSync(join(dir, 'incoming', '.partial'), join(dir, 'incoming', 'new_light_001.fits'));
+      const { image } = simulateStarField({
+        widthPx: 256,
+        heightPx: 256,
+        starCount: 30,
+        fwhmPx: 3,
+        skyAdu: 500,
+        seed: 99,
+      });
+      const bytes = encodeFits([
+        imageHdu(image, { header: { IMAGETYP: 'light', EXPTIME: 30, FILTER: 'V', 'DATE-OBS': '2026-03-15T01:00:00' } }),
+      ]);
+      // Write then rename, as a camera driver finishing a file would.
+      writeFileSync(join(dir, 'incoming', '.partial'), bytes);
+      renameSync(join(dir, 'incoming', '.partial'), join(dir, 'incoming', 'new_light_001.fits'));
 
-    await page.getByText('new_light_001.fits').waitFor({ timeout: 60_000 });
-    await screenshot(page, 'pipeline-job-appeared');
-    await page.getByTestId('jobs-done').filter({ hasText: 'done 2' }).waitFor({ timeout: 60_000 });
-    await screenshot(page, 'pipeline-job-finished');
-    assert.deepEqual(errors, []);
-  });
-});
+      await page.getByText('new_light_001.fits').waitFor({ timeout: 60_000 });
+      await screenshot(page, 'pipeline-job-appeared');
+      await page.getByTestId('jobs-done').filter({ hasText: 'done 2' }).waitFor({ timeout: 60_000 });
+      await screenshot(page, 'pipeline-job-finished');
+      assert.deepEqual(errors, []);
+    });
+  },
+);

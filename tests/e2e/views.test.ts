@@ -9,80 +9,88 @@ import { chromiumAvailable, launchBrowser, screenshot, startServe, watchPageErro
 
 const VIEWS = ['frames', 'viewer', 'curation', 'catalog', 'pipeline', 'datasets'] as const;
 
-describe('workbench in Chromium against owb serve', { skip: chromiumAvailable() ? false : 'no Chromium at /usr/bin/chromium' }, () => {
-  let dir: string;
-  let served: Served;
-  let browser: Browser;
-  let page: Page;
-  let errors: string[];
+describe(
+  'workbench in Chromium against owb serve',
+  { skip: chromiumAvailable() ? false : 'no Chromium at /usr/bin/chromium' },
+  () => {
+    let dir: string;
+    let served: Served;
+    let browser: Browser;
+    let page: Page;
+    let errors: string[];
 
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'owb-e2e-views-'));
-    createFixtureWorkspace(dir, { frames: 3, sizePx: 512 });
-    served = await startServe(dir);
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    errors = watchPageErrors(page);
-  });
+    before(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'owb-e2e-views-'));
+      createFixtureWorkspace(dir, { frames: 3, sizePx: 512 });
+      served = await startServe(dir);
+      browser = await launchBrowser();
+      page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      errors = watchPageErrors(page);
+    });
 
-  after(async () => {
-    await browser?.close();
-    await served?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+    after(async () => {
+      await browser?.close();
+      await served?.stop();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
 
-  it('opens every view from the navigation bar and screenshots it', async () => {
-    await page.goto(served.url);
-    await page.getByTestId('workspace-counts').waitFor();
-    assert.match(await page.getByTestId('workspace-counts').innerText(), /3 frames/);
-    for (const view of VIEWS) {
-      await page.getByTestId(`nav-${view}`).click();
-      await page.getByTestId(`view-${view}`).waitFor();
+    it('opens every view from the navigation bar and screenshots it', async () => {
+      await page.goto(served.url);
+      await page.getByTestId('workspace-counts').waitFor();
+      assert.match(await page.getByTestId('workspace-counts').innerText(), /3 frames/);
+      for (const view of VIEWS) {
+        await page.getByTestId(`nav-${view}`).click();
+        await page.getByTestId(`view-${view}`).waitFor();
+        await page.waitForLoadState('networkidle');
+        await screenshot(page, `view-${view}`);
+      }
+      assert.deepEqual(errors, []);
+    });
+
+    it('lists the frames and opens one in the viewer with a different stretch', async () => {
+      await page.goto(`${served.url}#/frames`);
+      await page.getByText('m51_002.fits').waitFor();
+      await page.getByText('m51_002.fits').dblclick();
+      await page.getByTestId('view-viewer').waitFor();
+      await page.getByTestId('viewer-canvas').waitFor();
+      await page.getByTestId('viewer-ready').waitFor({ state: 'attached' });
       await page.waitForLoadState('networkidle');
-      await screenshot(page, `view-${view}`);
-    }
-    assert.deepEqual(errors, []);
-  });
+      await screenshot(page, 'viewer-frame-linear');
+      await page.getByTestId('stretch-select').click();
+      await page.getByRole('option', { name: 'asinh' }).click();
+      await page.getByRole('listbox').waitFor({ state: 'detached' });
+      await page.locator('.MuiPopover-root, .MuiBackdrop-root').first().waitFor({ state: 'detached' });
+      await page.waitForFunction(
+        () => document.querySelector('[data-testid="viewer-canvas"]')?.getAttribute('data-stretch') === 'asinh',
+      );
+      // Click the brightest detection: the radial profile and curve of growth appear.
+      const box = (await page.getByTestId('viewer-canvas').boundingBox())!;
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await page.mouse.down();
+      await page.mouse.up();
+      await page.waitForFunction(() =>
+        /13:29:5\d/.test(document.querySelector('[data-testid="pixel-readout"]')?.textContent ?? ''),
+      );
+      await page.getByTestId('profile-panel').waitFor();
+      await screenshot(page, 'viewer-frame-asinh');
+      assert.deepEqual(errors, []);
+    });
 
-  it('lists the frames and opens one in the viewer with a different stretch', async () => {
-    await page.goto(`${served.url}#/frames`);
-    await page.getByText('m51_002.fits').waitFor();
-    await page.getByText('m51_002.fits').dblclick();
-    await page.getByTestId('view-viewer').waitFor();
-    await page.getByTestId('viewer-canvas').waitFor();
-    await page.getByTestId('viewer-ready').waitFor({ state: 'attached' });
-    await page.waitForLoadState('networkidle');
-    await screenshot(page, 'viewer-frame-linear');
-    await page.getByTestId('stretch-select').click();
-    await page.getByRole('option', { name: 'asinh' }).click();
-    await page.getByRole('listbox').waitFor({ state: 'detached' });
-    await page.locator('.MuiPopover-root, .MuiBackdrop-root').first().waitFor({ state: 'detached' });
-    await page.waitForFunction(() => document.querySelector('[data-testid="viewer-canvas"]')?.getAttribute('data-stretch') === 'asinh');
-    // Click the brightest detection: the radial profile and curve of growth appear.
-    const box = (await page.getByTestId('viewer-canvas').boundingBox())!;
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    await page.mouse.down();
-    await page.mouse.up();
-    await page.waitForFunction(() => /13:29:5\d/.test(document.querySelector('[data-testid="pixel-readout"]')?.textContent ?? ''));
-    await page.getByTestId('profile-panel').waitFor();
-    await screenshot(page, 'viewer-frame-asinh');
-    assert.deepEqual(errors, []);
-  });
+    it('switches to night mode: red on black', async () => {
+      await page.goto(`${served.url}#/frames`);
+      await page.getByTestId('night-toggle').click();
+      await page.waitForSelector('[data-theme-mode="night"]');
+      const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      assert.equal(bg, 'rgb(0, 0, 0)');
+      await screenshot(page, 'night-mode-frames');
+      await page.getByTestId('night-toggle').click();
+    });
 
-  it('switches to night mode: red on black', async () => {
-    await page.goto(`${served.url}#/frames`);
-    await page.getByTestId('night-toggle').click();
-    await page.waitForSelector('[data-theme-mode="night"]');
-    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
-    assert.equal(bg, 'rgb(0, 0, 0)');
-    await screenshot(page, 'night-mode-frames');
-    await page.getByTestId('night-toggle').click();
-  });
-
-  it('refuses a wrong token and a foreign Host', async () => {
-    const noToken = await fetch(`http://127.0.0.1:${served.port}/`);
-    assert.equal(noToken.status, 401);
-    const health = await fetch(`http://127.0.0.1:${served.port}/health`);
-    assert.equal(health.status, 200);
-  });
-});
+    it('refuses a wrong token and a foreign Host', async () => {
+      const noToken = await fetch(`http://127.0.0.1:${served.port}/`);
+      assert.equal(noToken.status, 401);
+      const health = await fetch(`http://127.0.0.1:${served.port}/health`);
+      assert.equal(health.status, 200);
+    });
+  },
+);

@@ -20,9 +20,15 @@ Options:
   --port P          TCP port; 0 picks a free one [0]
 `,
   async run(argv, ctx) {
-    const { values } = parseCommandArgs('serve', argv, { workspace: { type: 'string' }, port: { type: 'string' } }, false);
+    const { values } = parseCommandArgs(
+      'serve',
+      argv,
+      { workspace: { type: 'string' }, port: { type: 'string' } },
+      false,
+    );
     const port = numberOption('port', values.port, 0);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be an integer in [0, 65535], got ${values.port}`);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new UsageError(`--port must be an integer in [0, 65535], got ${values.port}`);
     const built = ensureRendererBuilt();
     if (built) ctx.stderr.write(`owb serve: ${built}\n`);
     const services = openWorkspace(values.workspace ?? '.', { version: VERSION });
@@ -48,7 +54,10 @@ Options:
 };
 
 /** Wires the watcher and synth services when their modules are present in this build. */
-async function attachOptionalServices(services: ReturnType<typeof openWorkspace>, stderr: NodeJS.WriteStream): Promise<void> {
+async function attachOptionalServices(
+  services: ReturnType<typeof openWorkspace>,
+  stderr: NodeJS.WriteStream,
+): Promise<void> {
   try {
     const { WorkspaceWatchPort } = await import('../../node/api/watch-port.js');
     services.watch = new WorkspaceWatchPort(services.root, services.db, 1);
@@ -59,6 +68,8 @@ async function attachOptionalServices(services: ReturnType<typeof openWorkspace>
     const { createSynthPort } = await import('../../node/api/synth-port.js');
     services.synth = createSynthPort();
   } catch (error) {
-    stderr.write(`owb serve: dataset generator unavailable: ${error instanceof Error ? error.message : String(error)}\n`);
+    stderr.write(
+      `owb serve: dataset generator unavailable: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
   }
 }

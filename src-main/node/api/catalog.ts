@@ -54,9 +54,16 @@ function sourceWhere(q: { frameId?: number; minSnr?: number; search?: string }):
   return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', args };
 }
 
-export async function exportSources(services: WorkbenchServices, format: 'csv' | 'fits' | 'ds9', frameId?: number, minSnr?: number): Promise<ExportFile> {
+export async function exportSources(
+  services: WorkbenchServices,
+  format: 'csv' | 'fits' | 'ds9',
+  frameId?: number,
+  minSnr?: number,
+): Promise<ExportFile> {
   const where = sourceWhere({ frameId, minSnr });
-  const rows = services.db.prepare(`SELECT * FROM sources ${where.sql} ORDER BY frame_id, idx`).all(...where.args) as Array<SourceDbRow & { a: number | null; b: number | null; theta: number | null }>;
+  const rows = services.db
+    .prepare(`SELECT * FROM sources ${where.sql} ORDER BY frame_id, idx`)
+    .all(...where.args) as Array<SourceDbRow & { a: number | null; b: number | null; theta: number | null }>;
   const stem = frameId !== undefined ? `frame-${frameId}-sources` : 'sources';
   if (format === 'ds9') {
     const lines = ['# Region file format: DS9 version 4.1', 'global color=green width=1', 'image'];
@@ -64,7 +71,9 @@ export async function exportSources(services: WorkbenchServices, format: 'csv' |
       // DS9 image coordinates are 1-based pixel centres.
       const a = r.a ?? 3;
       const b = r.b ?? a;
-      lines.push(`ellipse(${(r.x + 1).toFixed(3)},${(r.y + 1).toFixed(3)},${(3 * a).toFixed(2)},${(3 * b).toFixed(2)},${(((r.theta ?? 0) * 180) / Math.PI).toFixed(2)}) # text={${r.id}}`);
+      lines.push(
+        `ellipse(${(r.x + 1).toFixed(3)},${(r.y + 1).toFixed(3)},${(3 * a).toFixed(2)},${(3 * b).toFixed(2)},${(((r.theta ?? 0) * 180) / Math.PI).toFixed(2)}) # text={${r.id}}`,
+      );
     }
     return { fileName: `${stem}.reg`, mimeType: 'text/plain', text: `${lines.join('\n')}\n` };
   }
@@ -73,62 +82,165 @@ export async function exportSources(services: WorkbenchServices, format: 'csv' |
     const dir = await mkdtemp(join(tmpdir(), 'owb-export-'));
     try {
       const path = join(dir, `${stem}.fits`);
-      const columns = ['id', 'frame_id', 'x', 'y', 'ra', 'dec', 'flux', 'flux_err', 'mag', 'mag_err', 'a', 'b', 'theta', 'fwhm', 'snr', 'flags', 'object_id'];
+      const columns = [
+        'id',
+        'frame_id',
+        'x',
+        'y',
+        'ra',
+        'dec',
+        'flux',
+        'flux_err',
+        'mag',
+        'mag_err',
+        'a',
+        'b',
+        'theta',
+        'fwhm',
+        'snr',
+        'flags',
+        'object_id',
+      ];
       await writeRowsFits(path, rows as unknown as Array<Record<string, unknown>>, 'SOURCES', columns);
       return { fileName: `${stem}.fits`, mimeType: 'application/fits', bytes: new Uint8Array(await readFile(path)) };
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
   }
-  const header = ['id', 'frame_id', 'x', 'y', 'X_IMAGE', 'Y_IMAGE', 'ra_deg', 'dec_deg', 'flux', 'flux_err', 'mag', 'snr', 'fwhm_px', 'flags', 'object_id'];
+  const header = [
+    'id',
+    'frame_id',
+    'x',
+    'y',
+    'X_IMAGE',
+    'Y_IMAGE',
+    'ra_deg',
+    'dec_deg',
+    'flux',
+    'flux_err',
+    'mag',
+    'snr',
+    'fwhm_px',
+    'flags',
+    'object_id',
+  ];
   const lines = [header.join(',')];
   for (const r of rows) {
-    lines.push([r.id, r.frame_id, r.x, r.y, r.x + 1, r.y + 1, r.ra, r.dec, r.flux, r.flux_err, r.mag, r.snr, r.fwhm, r.flags, r.object_id].map((v) => (v == null ? '' : String(v))).join(','));
+    lines.push(
+      [
+        r.id,
+        r.frame_id,
+        r.x,
+        r.y,
+        r.x + 1,
+        r.y + 1,
+        r.ra,
+        r.dec,
+        r.flux,
+        r.flux_err,
+        r.mag,
+        r.snr,
+        r.fwhm,
+        r.flags,
+        r.object_id,
+      ]
+        .map((v) => (v == null ? '' : String(v)))
+        .join(','),
+    );
   }
   return { fileName: `${stem}.csv`, mimeType: 'text/csv', text: `${lines.join('\n')}\n` };
 }
 
-export const catalogHandlers: HandlerGroup<CatalogKeys> = (services) => ({
-  'owb:sources.query': (q) => {
-    const where = sourceWhere(q);
-    const total = (services.db.prepare(`SELECT COUNT(*) AS n FROM sources ${where.sql}`).get(...where.args) as { n: number }).n;
-    const column = SORT_COLUMNS[q.sortBy ?? 'id'];
-    const rows = services.db
-      .prepare(`SELECT * FROM sources ${where.sql} ORDER BY ${column} ${q.descending ? 'DESC' : 'ASC'}, id LIMIT ? OFFSET ?`)
-      .all(...where.args, q.limit, q.offset) as SourceDbRow[];
-    return { total, offset: q.offset, rows: rows.map(sourceFromRow) };
-  },
+export const catalogHandlers: HandlerGroup<CatalogKeys> = (services) => {
+  // Counting a million rows costs tens of milliseconds: scrolling asks for many pages of one filter,
+  // so the count is reused for a second.
+  const counts = new Map<string, { n: number; at: number }>();
+  const countOf = (where: { sql: string; args: unknown[] }): number => {
+    const key = `${where.sql}|${JSON.stringify(where.args)}`;
+    const hit = counts.get(key);
+    if (hit && Date.now() - hit.at < 1000) return hit.n;
+    const n = (
+      services.db.prepare(`SELECT COUNT(*) AS n FROM sources ${where.sql}`).get(...where.args) as { n: number }
+    ).n;
+    if (counts.size > 50) counts.clear();
+    counts.set(key, { n, at: Date.now() });
+    return n;
+  };
+  return {
+    'owb:sources.query': (q) => {
+      const where = sourceWhere(q);
+      const total = countOf(where);
+      const column = SORT_COLUMNS[q.sortBy ?? 'id'];
+      const rows = services.db
+        .prepare(
+          `SELECT * FROM sources ${where.sql} ORDER BY ${column} ${q.descending ? 'DESC' : 'ASC'}, id LIMIT ? OFFSET ?`,
+        )
+        .all(...where.args, q.limit, q.offset) as SourceDbRow[];
+      return { total, offset: q.offset, rows: rows.map(sourceFromRow) };
+    },
 
-  'owb:objects.cone': ({ raDeg, decDeg, radiusArcsec }) => {
-    const c = unitVector(raDeg, decDeg);
-    const r = chordForArcsec(radiusArcsec);
-    const rows = services.db
-      .prepare(
-        `SELECT o.id, o.ra, o.dec, o.n_obs,
+    'owb:objects.cone': ({ raDeg, decDeg, radiusArcsec }) => {
+      const c = unitVector(raDeg, decDeg);
+      const r = chordForArcsec(radiusArcsec);
+      const rows = services.db
+        .prepare(
+          `SELECT o.id, o.ra, o.dec, o.n_obs,
                 (SELECT AVG(m.mag) FROM measurements m WHERE m.object_id = o.id) AS mean_mag
            FROM objects_rtree t JOIN objects o ON o.id = t.id
           WHERE t.max_x >= ? AND t.min_x <= ? AND t.max_y >= ? AND t.min_y <= ? AND t.max_z >= ? AND t.min_z <= ?
           LIMIT 5000`,
-      )
-      .all(c[0] - r, c[0] + r, c[1] - r, c[1] + r, c[2] - r, c[2] + r) as Array<{ id: number; ra: number; dec: number; n_obs: number; mean_mag: number | null }>;
-    const out: ObjectRow[] = [];
-    for (const row of rows) {
-      const separationArcsec = angularDistanceArcsec(raDeg, decDeg, row.ra, row.dec);
-      if (separationArcsec <= radiusArcsec) {
-        out.push({ id: row.id, raDeg: row.ra, decDeg: row.dec, nMeasurements: row.n_obs, meanMag: row.mean_mag, separationArcsec });
+        )
+        .all(c[0] - r, c[0] + r, c[1] - r, c[1] + r, c[2] - r, c[2] + r) as Array<{
+        id: number;
+        ra: number;
+        dec: number;
+        n_obs: number;
+        mean_mag: number | null;
+      }>;
+      const out: ObjectRow[] = [];
+      for (const row of rows) {
+        const separationArcsec = angularDistanceArcsec(raDeg, decDeg, row.ra, row.dec);
+        if (separationArcsec <= radiusArcsec) {
+          out.push({
+            id: row.id,
+            raDeg: row.ra,
+            decDeg: row.dec,
+            nMeasurements: row.n_obs,
+            meanMag: row.mean_mag,
+            separationArcsec,
+          });
+        }
       }
-    }
-    return out.sort((a, b) => (a.separationArcsec ?? 0) - (b.separationArcsec ?? 0));
-  },
+      return out.sort((a, b) => (a.separationArcsec ?? 0) - (b.separationArcsec ?? 0));
+    },
 
-  'owb:objects.lightCurve': ({ objectId }) => {
-    const rows = services.db
-      .prepare('SELECT mjd, mag, mag_err, flux, flux_err, filter, frame_id FROM measurements WHERE object_id = ? ORDER BY mjd')
-      .all(objectId) as Array<{ mjd: number | null; mag: number | null; mag_err: number | null; flux: number | null; flux_err: number | null; filter: string | null; frame_id: number }>;
-    return rows
-      .filter((r) => r.mjd != null)
-      .map((r) => ({ mjd: r.mjd as number, mag: r.mag, magErr: r.mag_err, flux: r.flux ?? Number.NaN, fluxErr: r.flux_err, filter: r.filter, frameId: r.frame_id }));
-  },
+    'owb:objects.lightCurve': ({ objectId }) => {
+      const rows = services.db
+        .prepare(
+          'SELECT mjd, mag, mag_err, flux, flux_err, filter, frame_id FROM measurements WHERE object_id = ? ORDER BY mjd',
+        )
+        .all(objectId) as Array<{
+        mjd: number | null;
+        mag: number | null;
+        mag_err: number | null;
+        flux: number | null;
+        flux_err: number | null;
+        filter: string | null;
+        frame_id: number;
+      }>;
+      return rows
+        .filter((r) => r.mjd != null)
+        .map((r) => ({
+          mjd: r.mjd as number,
+          mag: r.mag,
+          magErr: r.mag_err,
+          flux: r.flux ?? Number.NaN,
+          fluxErr: r.flux_err,
+          filter: r.filter,
+          frameId: r.frame_id,
+        }));
+    },
 
-  'owb:catalog.export': ({ format, frameId, minSnr }) => exportSources(services, format, frameId, minSnr),
-});
+    'owb:catalog.export': ({ format, frameId, minSnr }) => exportSources(services, format, frameId, minSnr),
+  };
+};

@@ -47,36 +47,54 @@ function details(row: { details_json: string | null }): Record<string, unknown> 
 }
 
 /** The candidate row that carries labels for a target, created for detections on demand. */
-function candidateFor(services: WorkbenchServices, kind: 'detection' | 'candidate', targetId: number, create: boolean): number | null {
+function candidateFor(
+  services: WorkbenchServices,
+  kind: 'detection' | 'candidate',
+  targetId: number,
+  create: boolean,
+): number | null {
   if (kind === 'candidate') {
-    const row = services.db.prepare('SELECT id FROM candidates WHERE id = ?').get(targetId) as { id: number } | undefined;
+    const row = services.db.prepare('SELECT id FROM candidates WHERE id = ?').get(targetId) as
+      { id: number } | undefined;
     if (!row) throw new InputError('NOT_FOUND', `candidate ${targetId} is not in the catalog`);
     return row.id;
   }
-  const existing = services.db.prepare("SELECT id FROM candidates WHERE kind = 'detection' AND source_id = ?").get(targetId) as { id: number } | undefined;
+  const existing = services.db
+    .prepare("SELECT id FROM candidates WHERE kind = 'detection' AND source_id = ?")
+    .get(targetId) as { id: number } | undefined;
   if (existing || !create) return existing?.id ?? null;
   const source = services.db.prepare('SELECT id, frame_id, object_id, snr FROM sources WHERE id = ?').get(targetId) as
-    | { id: number; frame_id: number; object_id: number | null; snr: number | null }
-    | undefined;
+    { id: number; frame_id: number; object_id: number | null; snr: number | null } | undefined;
   if (!source) throw new InputError('NOT_FOUND', `detection ${targetId} is not in the catalog`);
   const info = services.db
-    .prepare("INSERT INTO candidates (kind, object_id, frame_id, source_id, score, details_json, created_at) VALUES ('detection', ?, ?, ?, ?, NULL, ?)")
+    .prepare(
+      "INSERT INTO candidates (kind, object_id, frame_id, source_id, score, details_json, created_at) VALUES ('detection', ?, ?, ?, ?, NULL, ?)",
+    )
     .run(source.object_id, source.frame_id, source.id, source.snr, Date.now());
   return Number(info.lastInsertRowid);
 }
 
 function targetOf(services: WorkbenchServices, candidateId: number): { kind: 'detection' | 'candidate'; id: number } {
-  const row = services.db.prepare('SELECT kind, source_id FROM candidates WHERE id = ?').get(candidateId) as { kind: string; source_id: number | null } | undefined;
+  const row = services.db.prepare('SELECT kind, source_id FROM candidates WHERE id = ?').get(candidateId) as
+    { kind: string; source_id: number | null } | undefined;
   if (row?.kind === 'detection' && row.source_id != null) return { kind: 'detection', id: row.source_id };
   return { kind: 'candidate', id: candidateId };
 }
 
 function currentLabel(services: WorkbenchServices, candidateId: number): string | null {
-  const row = services.db.prepare('SELECT label FROM labels WHERE candidate_id = ? AND undone_at IS NULL ORDER BY id DESC LIMIT 1').get(candidateId) as { label: string } | undefined;
+  const row = services.db
+    .prepare('SELECT label FROM labels WHERE candidate_id = ? AND undone_at IS NULL ORDER BY id DESC LIMIT 1')
+    .get(candidateId) as { label: string } | undefined;
   return row?.label ?? null;
 }
 
-async function pixelsAt(services: WorkbenchServices, path: unknown, x: number, y: number, size: number): Promise<PixelsDto | null> {
+async function pixelsAt(
+  services: WorkbenchServices,
+  path: unknown,
+  x: number,
+  y: number,
+  size: number,
+): Promise<PixelsDto | null> {
   if (typeof path !== 'string' || !path) return null;
   try {
     return stamp((await services.images.get(path)).image, x, y, size);
@@ -110,7 +128,9 @@ export const curationHandlers: HandlerGroup<CurationKeys> = (services) => ({
              FROM sources s ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
             ORDER BY s.frame_id, s.snr DESC LIMIT ?`,
         )
-        .all(...args, filter.unlabelledOnly ? 1_000_000 : limit) as Array<Record<string, number | null> & { label: string | null }>;
+        .all(...args, filter.unlabelledOnly ? 1_000_000 : limit) as Array<
+        Record<string, number | null> & { label: string | null }
+      >;
       const items: CurationItem[] = [];
       for (const r of rows) {
         if (filter.unlabelledOnly && r.label) continue;
@@ -123,7 +143,16 @@ export const curationHandlers: HandlerGroup<CurationKeys> = (services) => ({
           y: r.y as number,
           raDeg: r.ra,
           decDeg: r.dec,
-          measurements: { flux: r.flux, fluxErr: r.flux_err, mag: r.mag, snr: r.snr, fwhmPx: r.fwhm, aPx: r.a, bPx: r.b, flags: r.flags },
+          measurements: {
+            flux: r.flux,
+            fluxErr: r.flux_err,
+            mag: r.mag,
+            snr: r.snr,
+            fwhmPx: r.fwhm,
+            aPx: r.a,
+            bPx: r.b,
+            flags: r.flags,
+          },
           label: r.label,
         });
       }
@@ -131,13 +160,13 @@ export const curationHandlers: HandlerGroup<CurationKeys> = (services) => ({
     }
     where.push("c.kind <> 'detection'");
     if (filter.frameId !== undefined) {
-        where.push('c.frame_id = ?');
-        args.push(filter.frameId);
-      }
+      where.push('c.frame_id = ?');
+      args.push(filter.frameId);
+    }
     if (filter.minSnr !== undefined) {
-        where.push('COALESCE(c.score, 0) >= ?');
-        args.push(filter.minSnr);
-      }
+      where.push('COALESCE(c.score, 0) >= ?');
+      args.push(filter.minSnr);
+    }
     if (filter.unlabelledOnly) where.push(`${CURRENT_LABEL} IS NULL`);
     const rows = services.db
       .prepare(
@@ -145,7 +174,17 @@ export const curationHandlers: HandlerGroup<CurationKeys> = (services) => ({
            FROM candidates c LEFT JOIN sources s ON s.id = c.source_id
           WHERE ${where.join(' AND ')} ORDER BY c.id LIMIT ?`,
       )
-      .all(...args, limit) as Array<CandidateDbRow & { sx: number | null; sy: number | null; sra: number | null; sdec: number | null; ssnr: number | null; sflux: number | null; label: string | null }>;
+      .all(...args, limit) as Array<
+      CandidateDbRow & {
+        sx: number | null;
+        sy: number | null;
+        sra: number | null;
+        sdec: number | null;
+        ssnr: number | null;
+        sflux: number | null;
+        label: string | null;
+      }
+    >;
     return rows.map((r) => {
       const d = details(r);
       return {
@@ -168,13 +207,18 @@ export const curationHandlers: HandlerGroup<CurationKeys> = (services) => ({
     let y: number;
     let extra: Record<string, unknown> = {};
     if (kind === 'detection') {
-      const row = services.db.prepare('SELECT s.x, s.y, f.path FROM sources s JOIN frames f ON f.id = s.frame_id WHERE s.id = ?').get(id) as { x: number; y: number; path: string } | undefined;
+      const row = services.db
+        .prepare('SELECT s.x, s.y, f.path FROM sources s JOIN frames f ON f.id = s.frame_id WHERE s.id = ?')
+        .get(id) as { x: number; y: number; path: string } | undefined;
       if (!row) throw new InputError('NOT_FOUND', `detection ${id} is not in the catalog`);
       ({ x, y, path: framePath } = row);
     } else {
       const row = services.db
-        .prepare('SELECT c.details_json, s.x, s.y, f.path FROM candidates c LEFT JOIN sources s ON s.id = c.source_id LEFT JOIN frames f ON f.id = c.frame_id WHERE c.id = ?')
-        .get(id) as { details_json: string | null; x: number | null; y: number | null; path: string | null } | undefined;
+        .prepare(
+          'SELECT c.details_json, s.x, s.y, f.path FROM candidates c LEFT JOIN sources s ON s.id = c.source_id LEFT JOIN frames f ON f.id = c.frame_id WHERE c.id = ?',
+        )
+        .get(id) as
+        { details_json: string | null; x: number | null; y: number | null; path: string | null } | undefined;
       if (!row) throw new InputError('NOT_FOUND', `candidate ${id} is not in the catalog`);
       extra = details(row);
       x = row.x ?? Number(extra.x ?? 0);
@@ -192,40 +236,63 @@ export const curationHandlers: HandlerGroup<CurationKeys> = (services) => ({
   },
 
   'owb:labels.set': ({ targetKind, targetId, label }) => {
-    const record = services.db.transaction((): LabelRecord => {
-      const candidateId = candidateFor(services, targetKind, targetId, true) as number;
-      const previous = currentLabel(services, candidateId);
-      const now = Date.now();
-      const info = services.db.prepare('INSERT INTO labels (candidate_id, label, note, who, created_at) VALUES (?, ?, NULL, ?, ?)').run(candidateId, label, who(), now);
-      return { id: Number(info.lastInsertRowid), targetKind, targetId, label, previous, createdAt: iso(now) ?? '' };
-    }).immediate();
+    const record = services.db
+      .transaction((): LabelRecord => {
+        const candidateId = candidateFor(services, targetKind, targetId, true) as number;
+        const previous = currentLabel(services, candidateId);
+        const now = Date.now();
+        const info = services.db
+          .prepare('INSERT INTO labels (candidate_id, label, note, who, created_at) VALUES (?, ?, NULL, ?, ?)')
+          .run(candidateId, label, who(), now);
+        return { id: Number(info.lastInsertRowid), targetKind, targetId, label, previous, createdAt: iso(now) ?? '' };
+      })
+      .immediate();
     services.events.emit('owb:labels.changed', record);
     return record;
   },
 
   'owb:labels.undo': () => {
-    const record = services.db.transaction((): LabelRecord | null => {
-      const last = services.db.prepare('SELECT id, candidate_id, label FROM labels WHERE undone_at IS NULL ORDER BY id DESC LIMIT 1').get() as
-        | { id: number; candidate_id: number; label: string }
-        | undefined;
-      if (!last) return null;
-      const now = Date.now();
-      services.db.prepare('UPDATE labels SET undone_at = ? WHERE id = ?').run(now, last.id);
-      const target = targetOf(services, last.candidate_id);
-      return { id: last.id, targetKind: target.kind, targetId: target.id, label: currentLabel(services, last.candidate_id), previous: last.label, createdAt: iso(now) ?? '' };
-    }).immediate();
+    const record = services.db
+      .transaction((): LabelRecord | null => {
+        const last = services.db
+          .prepare('SELECT id, candidate_id, label FROM labels WHERE undone_at IS NULL ORDER BY id DESC LIMIT 1')
+          .get() as { id: number; candidate_id: number; label: string } | undefined;
+        if (!last) return null;
+        const now = Date.now();
+        services.db.prepare('UPDATE labels SET undone_at = ? WHERE id = ?').run(now, last.id);
+        const target = targetOf(services, last.candidate_id);
+        return {
+          id: last.id,
+          targetKind: target.kind,
+          targetId: target.id,
+          label: currentLabel(services, last.candidate_id),
+          previous: last.label,
+          createdAt: iso(now) ?? '',
+        };
+      })
+      .immediate();
     if (record) services.events.emit('owb:labels.changed', record);
     return record;
   },
 
   'owb:labels.history': ({ targetKind, targetId }) => {
-    if (targetKind !== 'detection' && targetKind !== 'candidate') throw new InputError('BAD_PARAMETER', `'targetKind' must be detection or candidate`);
+    if (targetKind !== 'detection' && targetKind !== 'candidate')
+      throw new InputError('BAD_PARAMETER', `'targetKind' must be detection or candidate`);
     const candidateId = candidateFor(services, targetKind, targetId, false);
     if (candidateId == null) return [];
-    const rows = services.db.prepare('SELECT id, label, created_at, undone_at FROM labels WHERE candidate_id = ? ORDER BY id').all(candidateId) as Array<{ id: number; label: string; created_at: number; undone_at: number | null }>;
+    const rows = services.db
+      .prepare('SELECT id, label, created_at, undone_at FROM labels WHERE candidate_id = ? ORDER BY id')
+      .all(candidateId) as Array<{ id: number; label: string; created_at: number; undone_at: number | null }>;
     let previous: string | null = null;
     return rows.map((r) => {
-      const rec: LabelRecord = { id: r.id, targetKind, targetId, label: r.undone_at == null ? r.label : null, previous, createdAt: iso(r.created_at) ?? '' };
+      const rec: LabelRecord = {
+        id: r.id,
+        targetKind,
+        targetId,
+        label: r.undone_at == null ? r.label : null,
+        previous,
+        createdAt: iso(r.created_at) ?? '',
+      };
       if (r.undone_at == null) previous = r.label;
       return rec;
     });
@@ -244,13 +311,32 @@ export const curationHandlers: HandlerGroup<CurationKeys> = (services) => ({
           ORDER BY c.id`,
       )
       .all() as Array<Record<string, unknown>>;
-    const columns = ['candidate_id', 'kind', 'source_id', 'frame_id', 'file_name', 'x', 'y', 'ra', 'dec', 'flux', 'snr', 'flags', 'label', 'who', 'created_at'];
+    const columns = [
+      'candidate_id',
+      'kind',
+      'source_id',
+      'frame_id',
+      'file_name',
+      'x',
+      'y',
+      'ra',
+      'dec',
+      'flux',
+      'snr',
+      'flags',
+      'label',
+      'who',
+      'created_at',
+    ];
     const quote = (v: unknown): string => {
       if (v == null) return '';
       const s = String(v);
       return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
     };
-    const lines = [columns.join(','), ...rows.map((r) => columns.map((c) => quote(c === 'created_at' ? iso(r[c] as number) : r[c])).join(','))];
+    const lines = [
+      columns.join(','),
+      ...rows.map((r) => columns.map((c) => quote(c === 'created_at' ? iso(r[c] as number) : r[c])).join(',')),
+    ];
     return { fileName: 'labels.csv', mimeType: 'text/csv', text: `${lines.join('\n')}\n` };
   },
 });

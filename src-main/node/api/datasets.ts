@@ -11,11 +11,16 @@ export interface SynthPort {
   validate(config: Record<string, unknown>): SynthValidation;
   preview(config: Record<string, unknown>, index: number, sizePx?: number): PixelsDto;
   /** Starts a generation; `onProgress` is called as images are written. */
-  run(config: Record<string, unknown>, outDir: string, onProgress: (done: number, total: number) => void): Promise<void>;
+  run(
+    config: Record<string, unknown>,
+    outDir: string,
+    onProgress: (done: number, total: number) => void,
+  ): Promise<void>;
 }
 
 function synthPort(services: WorkbenchServices): SynthPort {
-  if (!services.synth) throw new InputError('UNAVAILABLE', 'the synthetic-dataset generator is not available in this build');
+  if (!services.synth)
+    throw new InputError('UNAVAILABLE', 'the synthetic-dataset generator is not available in this build');
   return services.synth;
 }
 

@@ -40,7 +40,7 @@ export const frameHandlers: HandlerGroup<FrameKeys> = (services) => ({
   }),
 
   'owb:frames.list': () => {
-    const rows = services.db.prepare('SELECT * FROM frames ORDER BY COALESCE(date_obs, \'\'), id').all() as FrameDbRow[];
+    const rows = services.db.prepare("SELECT * FROM frames ORDER BY COALESCE(date_obs, ''), id").all() as FrameDbRow[];
     return rows.map(frameFromRow);
   },
 
@@ -75,7 +75,17 @@ export const frameHandlers: HandlerGroup<FrameKeys> = (services) => ({
     frameRow(services, frameId);
     const rows = services.db
       .prepare('SELECT id, x, y, a, b, theta, flux, snr, flags FROM sources WHERE frame_id = ? ORDER BY idx')
-      .all(frameId) as Array<{ id: number; x: number; y: number; a: number | null; b: number | null; theta: number | null; flux: number | null; snr: number | null; flags: number }>;
+      .all(frameId) as Array<{
+      id: number;
+      x: number;
+      y: number;
+      a: number | null;
+      b: number | null;
+      theta: number | null;
+      flux: number | null;
+      snr: number | null;
+      flags: number;
+    }>;
     const n = rows.length;
     const out: SourceColumns = {
       count: n,

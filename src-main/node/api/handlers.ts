@@ -32,7 +32,12 @@ export interface DispatchObserver {
  * unknown channel → `UNKNOWN_CHANNEL`, bad payload → `BAD_PAYLOAD`, a typed `InputError` → its code,
  * anything else → `INTERNAL` (message only; no stack crosses the boundary).
  */
-export async function dispatch(handlers: Handlers, channel: unknown, request: unknown, observe?: DispatchObserver): Promise<Result<unknown>> {
+export async function dispatch(
+  handlers: Handlers,
+  channel: unknown,
+  request: unknown,
+  observe?: DispatchObserver,
+): Promise<Result<unknown>> {
   const started = performance.now();
   const result = await run(handlers, channel, request);
   observe?.(typeof channel === 'string' ? channel : '?', result.ok, performance.now() - started);

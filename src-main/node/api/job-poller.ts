@@ -24,7 +24,9 @@ export class JobPoller {
     this.lastJobId = maxJob.m;
     const open = this.db.prepare("SELECT * FROM jobs WHERE state IN ('queued', 'running')").all() as JobDbRow[];
     for (const row of open) this.seen.set(row.id, signature(row));
-    const maxFrame = this.db.prepare('SELECT COALESCE(MAX(id), 0) AS m FROM frames WHERE processed_at IS NOT NULL').get() as { m: number };
+    const maxFrame = this.db
+      .prepare('SELECT COALESCE(MAX(id), 0) AS m FROM frames WHERE processed_at IS NOT NULL')
+      .get() as { m: number };
     this.lastSourceFrame = maxFrame.m;
     this.timer = setInterval(() => this.poll(), this.intervalMs);
     this.timer.unref();
@@ -39,7 +41,9 @@ export class JobPoller {
     try {
       const ids = [...this.seen.keys()];
       const rows = this.db
-        .prepare(`SELECT * FROM jobs WHERE id > ? ${ids.length ? `OR id IN (${ids.map(() => '?').join(',')})` : ''} ORDER BY id`)
+        .prepare(
+          `SELECT * FROM jobs WHERE id > ? ${ids.length ? `OR id IN (${ids.map(() => '?').join(',')})` : ''} ORDER BY id`,
+        )
         .all(this.lastJobId, ...ids) as JobDbRow[];
       for (const row of rows) {
         this.lastJobId = Math.max(this.lastJobId, row.id);

@@ -27,25 +27,31 @@ export interface WatchPort {
 const JOB_SELECT = 'SELECT j.*, f.path AS path FROM jobs j LEFT JOIN frames f ON f.id = j.frame_id';
 
 function watchPort(services: WorkbenchServices): WatchPort {
-  if (!services.watch) throw new InputError('UNAVAILABLE', 'watched folders are not available in this workspace (no watcher service)');
+  if (!services.watch)
+    throw new InputError('UNAVAILABLE', 'watched folders are not available in this workspace (no watcher service)');
   return services.watch;
 }
 
 export const pipelineHandlers: HandlerGroup<PipelineKeys> = (services) => ({
   'owb:jobs.list': ({ limit }) => {
     const rows = services.db
-      .prepare(`${JOB_SELECT} ORDER BY CASE j.state WHEN 'running' THEN 0 WHEN 'queued' THEN 1 WHEN 'failed' THEN 2 ELSE 3 END, j.id DESC LIMIT ?`)
+      .prepare(
+        `${JOB_SELECT} ORDER BY CASE j.state WHEN 'running' THEN 0 WHEN 'queued' THEN 1 WHEN 'failed' THEN 2 ELSE 3 END, j.id DESC LIMIT ?`,
+      )
       .all(limit ?? 500) as JobDbRow[];
     return rows.map(jobFromRow);
   },
 
   'owb:jobs.retry': ({ jobId }) => {
     const info = services.db
-      .prepare("UPDATE jobs SET state = 'queued', attempts = 0, error = NULL, error_code = NULL, not_before = 0, lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND state = 'failed'")
+      .prepare(
+        "UPDATE jobs SET state = 'queued', attempts = 0, error = NULL, error_code = NULL, not_before = 0, lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND state = 'failed'",
+      )
       .run(jobId);
     const row = services.db.prepare(`${JOB_SELECT} WHERE j.id = ?`).get(jobId) as JobDbRow | undefined;
     if (!row) throw new InputError('NOT_FOUND', `job ${jobId} does not exist`);
-    if (info.changes === 0) throw new InputError('NOT_FAILED', `job ${jobId} is ${row.state}; only failed jobs can be retried`);
+    if (info.changes === 0)
+      throw new InputError('NOT_FAILED', `job ${jobId} is ${row.state}; only failed jobs can be retried`);
     const job = jobFromRow(row);
     services.events.emit('owb:jobs.changed', job);
     return job;
@@ -53,10 +59,16 @@ export const pipelineHandlers: HandlerGroup<PipelineKeys> = (services) => ({
 
   'owb:pipeline.stats': () => {
     const byState: Record<string, number> = {};
-    for (const r of services.db.prepare('SELECT state, COUNT(*) AS n FROM jobs GROUP BY state').all() as Array<{ state: string; n: number }>) byState[r.state] = r.n;
+    for (const r of services.db.prepare('SELECT state, COUNT(*) AS n FROM jobs GROUP BY state').all() as Array<{
+      state: string;
+      n: number;
+    }>)
+      byState[r.state] = r.n;
     const since = Date.now() - 10 * 60_000;
     const recent = services.db
-      .prepare("SELECT finished_at - started_at AS ms FROM jobs WHERE state = 'done' AND finished_at >= ? AND started_at IS NOT NULL ORDER BY ms")
+      .prepare(
+        "SELECT finished_at - started_at AS ms FROM jobs WHERE state = 'done' AND finished_at >= ? AND started_at IS NOT NULL ORDER BY ms",
+      )
       .all(since) as Array<{ ms: number }>;
     return {
       jobsByState: byState,
@@ -75,7 +87,11 @@ export const pipelineHandlers: HandlerGroup<PipelineKeys> = (services) => ({
   'owb:watch.profiles': () => (services.watch ? services.watch.profiles() : []),
 
   'owb:masters.list': () => {
-    const rows = services.db.prepare('SELECT id, kind, filter, exposure_sec, path, built_at, created_at FROM masters ORDER BY kind, filter, exposure_sec').all() as Array<{
+    const rows = services.db
+      .prepare(
+        'SELECT id, kind, filter, exposure_sec, path, built_at, created_at FROM masters ORDER BY kind, filter, exposure_sec',
+      )
+      .all() as Array<{
       id: number;
       kind: string;
       filter: string | null;
@@ -84,6 +100,13 @@ export const pipelineHandlers: HandlerGroup<PipelineKeys> = (services) => ({
       built_at: number | null;
       created_at: number;
     }>;
-    return rows.map((r): MasterRow => ({ id: r.id, kind: r.kind, filter: r.filter, exposureSec: r.exposure_sec, path: r.path ?? '', createdAt: iso(r.built_at ?? r.created_at) }));
+    return rows.map((r): MasterRow => ({
+      id: r.id,
+      kind: r.kind,
+      filter: r.filter,
+      exposureSec: r.exposure_sec,
+      path: r.path ?? '',
+      createdAt: iso(r.built_at ?? r.created_at),
+    }));
   },
 });

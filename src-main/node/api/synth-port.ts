@@ -1,4 +1,9 @@
-import { renderSample, SYNTH_DEFAULTS, validateSynthConfig, type SynthConfig } from '../../../src-workers/core/synth/index.js';
+import {
+  renderSample,
+  SYNTH_DEFAULTS,
+  validateSynthConfig,
+  type SynthConfig,
+} from '../../../src-workers/core/synth/index.js';
 import { runSynth } from '../synth/run-synth.js';
 import type { SynthPort } from './datasets.js';
 import { binImage } from './frame-images.js';

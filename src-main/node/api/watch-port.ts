@@ -44,16 +44,26 @@ export class WorkspaceWatchPort implements WatchPort {
 
   profiles(): string[] {
     const dir = join(this.root, 'profiles');
-    const names = existsSync(dir) ? readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).map((n) => n.replace(/\.ya?ml$/, '')) : [];
+    const names = existsSync(dir)
+      ? readdirSync(dir)
+          .filter((n) => /\.ya?ml$/.test(n))
+          .map((n) => n.replace(/\.ya?ml$/, ''))
+      : [];
     return ['default', ...names.sort()];
   }
 
   add(path: string, profileName: string): WatchedFolder {
     const abs = resolve(this.root, path);
-    if (!existsSync(abs) || !statSync(abs).isDirectory()) throw new InputError('NOT_A_FOLDER', `${abs}: not an existing folder`);
+    if (!existsSync(abs) || !statSync(abs).isDirectory())
+      throw new InputError('NOT_A_FOLDER', `${abs}: not an existing folder`);
     if (this.folders.some((f) => f.path === abs)) throw new InputError('ALREADY_WATCHED', `${abs} is already watched`);
     this.profile(profileName);
-    const folder: WatchedFolder = { id: Math.max(0, ...this.folders.map((f) => f.id)) + 1, path: abs, profile: profileName, paused: false };
+    const folder: WatchedFolder = {
+      id: Math.max(0, ...this.folders.map((f) => f.id)) + 1,
+      path: abs,
+      profile: profileName,
+      paused: false,
+    };
     this.folders.push(folder);
     this.save();
     this.startFolder(folder);
@@ -94,7 +104,12 @@ export class WorkspaceWatchPort implements WatchPort {
 
   private startFolder(folder: WatchedFolder): void {
     if (this.running.has(folder.id)) return;
-    const service = new WatchService({ catalog: this.catalog, dirs: [folder.path], profile: this.profile(folder.profile), threads: this.threads });
+    const service = new WatchService({
+      catalog: this.catalog,
+      dirs: [folder.path],
+      profile: this.profile(folder.profile),
+      threads: this.threads,
+    });
     this.running.set(folder.id, service);
     void service.start().catch(() => this.running.delete(folder.id));
   }

@@ -30,20 +30,30 @@ export function renderMetrics(services: WorkbenchServices, api: ApiMetrics): str
 
   family('owb_jobs', 'gauge', 'Jobs in the catalog by state.');
   const states: Record<string, number> = { queued: 0, running: 0, done: 0, failed: 0 };
-  for (const r of db.prepare('SELECT state, COUNT(*) AS n FROM jobs GROUP BY state').all() as Array<{ state: string; n: number }>) states[r.state] = r.n;
+  for (const r of db.prepare('SELECT state, COUNT(*) AS n FROM jobs GROUP BY state').all() as Array<{
+    state: string;
+    n: number;
+  }>)
+    states[r.state] = r.n;
   for (const [state, n] of Object.entries(states)) out.push(`owb_jobs{state="${esc(state)}"} ${n}`);
 
   const hourAgo = Date.now() - 3_600_000;
-  const durations = (db
-    .prepare("SELECT (finished_at - started_at) / 1000.0 AS s FROM jobs WHERE state = 'done' AND finished_at >= ? AND started_at IS NOT NULL ORDER BY s")
-    .all(hourAgo) as Array<{ s: number }>).map((r) => r.s);
+  const durations = (
+    db
+      .prepare(
+        "SELECT (finished_at - started_at) / 1000.0 AS s FROM jobs WHERE state = 'done' AND finished_at >= ? AND started_at IS NOT NULL ORDER BY s",
+      )
+      .all(hourAgo) as Array<{ s: number }>
+  ).map((r) => r.s);
   family('owb_jobs_finished_last_hour', 'gauge', 'Jobs that finished successfully in the last hour.');
   out.push(`owb_jobs_finished_last_hour ${durations.length}`);
   family('owb_frames_processed_per_minute', 'gauge', 'Processing rate over the last hour.');
   out.push(`owb_frames_processed_per_minute ${(durations.length / 60).toFixed(4)}`);
   family('owb_job_duration_seconds', 'summary', 'Job run time (start to finish) over the last hour.');
   for (const q of [0.5, 0.9, 0.99]) {
-    const v = durations.length ? durations[Math.min(durations.length - 1, Math.floor(q * durations.length))] : Number.NaN;
+    const v = durations.length
+      ? durations[Math.min(durations.length - 1, Math.floor(q * durations.length))]
+      : Number.NaN;
     out.push(`owb_job_duration_seconds{quantile="${q}"} ${Number.isNaN(v) ? 'NaN' : v.toFixed(4)}`);
   }
   out.push(`owb_job_duration_seconds_sum ${durations.reduce((a, b) => a + b, 0).toFixed(4)}`);
@@ -61,7 +71,8 @@ export function renderMetrics(services: WorkbenchServices, api: ApiMetrics): str
     out.push(`owb_api_requests_total{channel="${esc(channel)}",outcome="error"} ${e.failed}`);
   }
   family('owb_api_request_duration_seconds_sum', 'counter', 'Total time spent answering API invocations.');
-  for (const [channel, e] of api.calls) out.push(`owb_api_request_duration_seconds_sum{channel="${esc(channel)}"} ${(e.totalMs / 1000).toFixed(6)}`);
+  for (const [channel, e] of api.calls)
+    out.push(`owb_api_request_duration_seconds_sum{channel="${esc(channel)}"} ${(e.totalMs / 1000).toFixed(6)}`);
   family('owb_ws_clients', 'gauge', 'Connected WebSocket clients.');
   out.push(`owb_ws_clients ${api.wsClients}`);
   family('owb_events_sent_total', 'counter', 'Events pushed to WebSocket clients.');

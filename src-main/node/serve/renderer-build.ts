@@ -40,15 +40,23 @@ export function ensureRendererBuilt(root = packageRoot()): string | null {
   if (!existsSync(join(sources, 'index.html'))) return null;
   const index = join(rendererDir(root), 'index.html');
   const builtAt = existsSync(index) ? statSync(index).mtimeMs : 0;
-  const sourcesAt = Math.max(newestMtime(sources), newestMtime(join(root, 'src-main', 'common')), newestMtime(join(root, 'src-workers', 'core', 'display')));
+  const sourcesAt = Math.max(
+    newestMtime(sources),
+    newestMtime(join(root, 'src-main', 'common')),
+    newestMtime(join(root, 'src-workers', 'core', 'display')),
+  );
   if (builtAt >= sourcesAt) return null;
   const require = createRequire(join(root, 'package.json'));
   // vite's package exports do not expose bin/: resolve its package.json and go from there.
   const vite = join(dirname(require.resolve('vite/package.json')), 'bin', 'vite.js');
-  const result = spawnSync(process.execPath, [vite, 'build', '--config', join(sources, 'vite.config.ts'), '--logLevel', 'warn'], {
-    cwd: root,
-    encoding: 'utf8',
-  });
+  const result = spawnSync(
+    process.execPath,
+    [vite, 'build', '--config', join(sources, 'vite.config.ts'), '--logLevel', 'warn'],
+    {
+      cwd: root,
+      encoding: 'utf8',
+    },
+  );
   if (result.status !== 0) throw new Error(`building the renderer failed:\n${result.stderr || result.stdout}`);
   return 'built the renderer into dist/renderer';
 }

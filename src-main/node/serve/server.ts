@@ -6,7 +6,15 @@ import { containsTypedArray, encodeBinary } from '../../common/wire-codec.js';
 import { createHandlers, dispatch, type Handlers } from '../api/handlers.js';
 import type { WorkbenchServices } from '../api/services.js';
 import { ApiMetrics, renderMetrics } from './metrics.js';
-import { contentSecurityPolicy, cookieName, createToken, isAllowedHost, isAllowedOrigin, tokenOf, tokensEqual } from './security.js';
+import {
+  contentSecurityPolicy,
+  cookieName,
+  createToken,
+  isAllowedHost,
+  isAllowedOrigin,
+  tokenOf,
+  tokensEqual,
+} from './security.js';
 import { serveStatic } from './static-files.js';
 
 export interface ServeOptions {
@@ -54,7 +62,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     const url = new URL(req.url ?? '/', `http://${HOST}:${port}`);
     const base = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
     if (url.pathname === '/health') {
-      res.writeHead(200, { ...base, 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', version: options.services.version }));
+      res
+        .writeHead(200, { ...base, 'content-type': 'application/json' })
+        .end(JSON.stringify({ status: 'ok', version: options.services.version }));
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -63,12 +73,16 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     }
     const given = tokenOf(req, url, port);
     if (!tokensEqual(given, token)) {
-      res.writeHead(401, { ...base, 'content-type': 'text/plain' }).end('unauthorised: open the URL with ?token= that owb serve printed\n');
+      res
+        .writeHead(401, { ...base, 'content-type': 'text/plain' })
+        .end('unauthorised: open the URL with ?token= that owb serve printed\n');
       return;
     }
     const cookie = `${cookieName(port)}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`;
     if (url.pathname === '/metrics') {
-      res.writeHead(200, { ...base, 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(renderMetrics(options.services, metrics));
+      res
+        .writeHead(200, { ...base, 'content-type': 'text/plain; version=0.0.4; charset=utf-8' })
+        .end(renderMetrics(options.services, metrics));
       return;
     }
     serveStatic(options.staticDir, url.pathname, res, {

@@ -16,7 +16,12 @@ const MIME: Record<string, string> = {
 };
 
 /** Serves `root`'s files (the built renderer); unknown paths fall back to index.html. */
-export function serveStatic(root: string, pathname: string, res: ServerResponse, headers: Record<string, string>): void {
+export function serveStatic(
+  root: string,
+  pathname: string,
+  res: ServerResponse,
+  headers: Record<string, string>,
+): void {
   const base = resolve(root);
   let file = resolve(join(base, normalize(decodeURIComponent(pathname))));
   if (file !== base && !file.startsWith(base + sep)) {
@@ -25,7 +30,9 @@ export function serveStatic(root: string, pathname: string, res: ServerResponse,
   }
   if (!existsSync(file) || statSync(file).isDirectory()) file = join(base, 'index.html');
   if (!existsSync(file)) {
-    res.writeHead(503, { ...headers, 'content-type': 'text/plain' }).end('The renderer is not built: run `npm run build`.\n');
+    res
+      .writeHead(503, { ...headers, 'content-type': 'text/plain' })
+      .end('The renderer is not built: run `npm run build`.\n');
     return;
   }
   const immutable = file.includes(`${sep}assets${sep}`);

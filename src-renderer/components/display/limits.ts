@@ -21,7 +21,8 @@ export interface Limits {
 
 export function percentileLimits(sorted: Float32Array, lowPct = 0.5, highPct = 99.5): Limits {
   if (sorted.length === 0) return { lo: 0, hi: 1 };
-  const at = (p: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.round((p / 100) * (sorted.length - 1))))];
+  const at = (p: number): number =>
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.round((p / 100) * (sorted.length - 1))))];
   return widen({ lo: at(lowPct), hi: at(highPct) });
 }
 
@@ -41,7 +42,11 @@ export function zscaleLimits(sorted: Float32Array, contrast = 0.25): Limits {
   let intercept: number;
   let kept = n;
   for (let iter = 0; iter < 5; iter++) {
-    let sx = 0, sy = 0, sxx = 0, sxy = 0, m = 0;
+    let sx = 0,
+      sy = 0,
+      sxx = 0,
+      sxy = 0,
+      m = 0;
     for (let i = 0; i < n; i++) {
       if (!keep[i]) continue;
       const x = i - mid;

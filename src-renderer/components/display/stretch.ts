@@ -57,7 +57,12 @@ export function stretchTable(stretch: StretchName, limits: Limits, sample?: Floa
  * Renders `data` into RGBA `out` through limits → stretch → colour map in one pass with lookup tables.
  * NaN pixels are drawn transparent-black.
  */
-export function renderRgba(data: Float32Array, out: Uint8ClampedArray, settings: DisplaySettings, sample?: Float32Array): void {
+export function renderRgba(
+  data: Float32Array,
+  out: Uint8ClampedArray,
+  settings: DisplaySettings,
+  sample?: Float32Array,
+): void {
   const table = stretchTable(settings.stretch, settings.limits, sample);
   const lut = colormapLut(settings.colormap);
   // Combined table: input level → packed RGBA (little-endian ABGR word).

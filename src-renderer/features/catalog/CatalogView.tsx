@@ -23,7 +23,13 @@ const SOURCE_COLUMNS: Column<SourceRow>[] = [
   { key: 'snr', header: 'SNR', width: 70, align: 'right', render: (r) => f(r.snr, 1) },
   { key: 'fwhmPx', header: 'FWHM', width: 70, align: 'right', render: (r) => f(r.fwhmPx, 2) },
   { key: 'flags', header: 'Flags', width: 60, align: 'right', render: (r) => String(r.flags) },
-  { key: 'objectId', header: 'Object', width: 80, align: 'right', render: (r) => (r.objectId == null ? '—' : String(r.objectId)) },
+  {
+    key: 'objectId',
+    header: 'Object',
+    width: 80,
+    align: 'right',
+    render: (r) => (r.objectId == null ? '—' : String(r.objectId)),
+  },
 ];
 
 /** Catalog: every source (paged, server-sorted), a cone search over objects, light curves and exports. */
@@ -42,7 +48,11 @@ export function CatalogView(): ReactNode {
   const sort: SortState = { key: filter.sortBy ?? 'id', descending: Boolean(filter.descending) };
 
   const runCone = (): void => {
-    call('owb:objects.cone', { raDeg: Number(cone.ra), decDeg: Number(cone.dec), radiusArcsec: Number(cone.radius) }).then(
+    call('owb:objects.cone', {
+      raDeg: Number(cone.ra),
+      decDeg: Number(cone.dec),
+      radiusArcsec: Number(cone.radius),
+    }).then(
       (hits) => {
         setConeHits(hits);
         setConeError(null);
@@ -51,7 +61,8 @@ export function CatalogView(): ReactNode {
       (e: unknown) => setConeError(e instanceof Error ? e.message : String(e)),
     );
   };
-  const exportAs = (format: 'csv' | 'fits' | 'ds9'): void => void call('owb:catalog.export', { format, frameId: filter.frameId, minSnr: filter.minSnr }).then(saveExport);
+  const exportAs = (format: 'csv' | 'fits' | 'ds9'): void =>
+    void call('owb:catalog.export', { format, frameId: filter.frameId, minSnr: filter.minSnr }).then(saveExport);
 
   const points = curve.data ?? [];
   const filters = [...new Set(points.map((p) => p.filter ?? '?'))];
@@ -63,7 +74,15 @@ export function CatalogView(): ReactNode {
           <Typography variant="body2" color="text.secondary" data-testid="catalog-total">
             {total.toLocaleString()} rows
           </Typography>
-          <TextField select label="Frame" value={filter.frameId ?? ''} onChange={(e) => setFilter({ ...filter, frameId: e.target.value === '' ? undefined : Number(e.target.value) })} sx={{ width: 200 }}>
+          <TextField
+            select
+            label="Frame"
+            value={filter.frameId ?? ''}
+            onChange={(e) =>
+              setFilter({ ...filter, frameId: e.target.value === '' ? undefined : Number(e.target.value) })
+            }
+            sx={{ width: 200 }}
+          >
             <MenuItem value="">all frames</MenuItem>
             {(frames.data ?? []).map((fr) => (
               <MenuItem key={fr.id} value={fr.id}>
@@ -71,8 +90,21 @@ export function CatalogView(): ReactNode {
               </MenuItem>
             ))}
           </TextField>
-          <TextField label="Min SNR" type="number" value={filter.minSnr ?? ''} onChange={(e) => setFilter({ ...filter, minSnr: e.target.value === '' ? undefined : Number(e.target.value) })} sx={{ width: 100 }} />
-          <TextField label="Search (#id, obj:id, file)" value={search} onChange={(e) => setSearch(e.target.value)} sx={{ width: 220 }} />
+          <TextField
+            label="Min SNR"
+            type="number"
+            value={filter.minSnr ?? ''}
+            onChange={(e) =>
+              setFilter({ ...filter, minSnr: e.target.value === '' ? undefined : Number(e.target.value) })
+            }
+            sx={{ width: 100 }}
+          />
+          <TextField
+            label="Search (#id, obj:id, file)"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+            sx={{ width: 220 }}
+          />
           <Box sx={{ flex: 1 }} />
           <Button variant="outlined" onClick={() => exportAs('csv')}>
             CSV
@@ -92,7 +124,9 @@ export function CatalogView(): ReactNode {
             source={source}
             rowKey={(r) => r.id}
             sort={sort}
-            onSortChange={(s) => setFilter({ ...filter, sortBy: s.key as SourceFilter['sortBy'], descending: s.descending })}
+            onSortChange={(s) =>
+              setFilter({ ...filter, sortBy: s.key as SourceFilter['sortBy'], descending: s.descending })
+            }
             onSelect={(r) => {
               setSelected(r);
               if (r.objectId != null) setObjectId(r.objectId);
@@ -102,18 +136,39 @@ export function CatalogView(): ReactNode {
           />
         </Box>
       </Box>
-      <Paper variant="outlined" sx={{ width: 420, flex: 'none', p: 1.5, display: 'flex', flexDirection: 'column', gap: 1, overflow: 'auto' }}>
+      <Paper
+        variant="outlined"
+        sx={{ width: 420, flex: 'none', p: 1.5, display: 'flex', flexDirection: 'column', gap: 1, overflow: 'auto' }}
+      >
         <Typography variant="subtitle1">Cone search</Typography>
         <Box sx={{ display: 'flex', gap: 1 }}>
-          <TextField label="RA (°)" value={cone.ra} onChange={(e) => setCone({ ...cone, ra: e.target.value })} sx={{ width: 110 }} />
-          <TextField label="Dec (°)" value={cone.dec} onChange={(e) => setCone({ ...cone, dec: e.target.value })} sx={{ width: 110 }} />
-          <TextField label="Radius (″)" value={cone.radius} onChange={(e) => setCone({ ...cone, radius: e.target.value })} sx={{ width: 90 }} />
+          <TextField
+            label="RA (°)"
+            value={cone.ra}
+            onChange={(e) => setCone({ ...cone, ra: e.target.value })}
+            sx={{ width: 110 }}
+          />
+          <TextField
+            label="Dec (°)"
+            value={cone.dec}
+            onChange={(e) => setCone({ ...cone, dec: e.target.value })}
+            sx={{ width: 110 }}
+          />
+          <TextField
+            label="Radius (″)"
+            value={cone.radius}
+            onChange={(e) => setCone({ ...cone, radius: e.target.value })}
+            sx={{ width: 90 }}
+          />
           <Button variant="contained" onClick={runCone} disabled={!cone.ra || !cone.dec}>
             Find
           </Button>
         </Box>
         {selected?.raDeg != null && (
-          <Button size="small" onClick={() => setCone({ ...cone, ra: selected.raDeg!.toFixed(6), dec: selected.decDeg!.toFixed(6) })}>
+          <Button
+            size="small"
+            onClick={() => setCone({ ...cone, ra: selected.raDeg!.toFixed(6), dec: selected.decDeg!.toFixed(6) })}
+          >
             Use selected source position
           </Button>
         )}
@@ -122,7 +177,17 @@ export function CatalogView(): ReactNode {
           <Box sx={{ maxHeight: 160, overflow: 'auto', fontSize: 13 }} data-testid="cone-results">
             {coneHits.length === 0 && <Typography color="text.secondary">No objects in the cone.</Typography>}
             {coneHits.map((o) => (
-              <Box key={o.id} onClick={() => setObjectId(o.id)} sx={{ display: 'flex', gap: 1, cursor: 'pointer', bgcolor: o.id === objectId ? 'action.selected' : undefined, px: 0.5 }}>
+              <Box
+                key={o.id}
+                onClick={() => setObjectId(o.id)}
+                sx={{
+                  display: 'flex',
+                  gap: 1,
+                  cursor: 'pointer',
+                  bgcolor: o.id === objectId ? 'action.selected' : undefined,
+                  px: 0.5,
+                }}
+              >
                 <span style={{ width: 70 }}>obj {o.id}</span>
                 <span style={{ width: 90 }}>{o.separationArcsec?.toFixed(2)}″</span>
                 <span style={{ width: 60 }}>n={o.nMeasurements}</span>
@@ -145,7 +210,13 @@ export function CatalogView(): ReactNode {
               invertY
               series={filters.map((flt) => {
                 const ps = points.filter((p) => (p.filter ?? '?') === flt && p.mag != null);
-                return { x: ps.map((p) => p.mjd), y: ps.map((p) => p.mag as number), yErr: ps.map((p) => p.magErr), label: `filter ${flt}`, mode: 'points' as const };
+                return {
+                  x: ps.map((p) => p.mjd),
+                  y: ps.map((p) => p.mag as number),
+                  yErr: ps.map((p) => p.magErr),
+                  label: `filter ${flt}`,
+                  mode: 'points' as const,
+                };
               })}
             />
             <Typography variant="caption" color="text.secondary">
@@ -153,7 +224,9 @@ export function CatalogView(): ReactNode {
             </Typography>
           </Box>
         )}
-        {objectId !== null && !curve.loading && points.length === 0 && <Typography color="text.secondary">No measurements with a time for this object.</Typography>}
+        {objectId !== null && !curve.loading && points.length === 0 && (
+          <Typography color="text.secondary">No measurements with a time for this object.</Typography>
+        )}
       </Paper>
     </Box>
   );

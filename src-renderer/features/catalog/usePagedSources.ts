@@ -11,7 +11,11 @@ export type SourceFilter = Omit<SourceQuery, 'offset' | 'limit'>;
  * Sources as a paged row source for the virtual table: pages of 500 rows are fetched as they scroll
  * into view and kept (up to 200 pages), so a million-row table costs only what is looked at.
  */
-export function usePagedSources(filter: SourceFilter): { source: RowSource<SourceRow>; total: number; error: string | null } {
+export function usePagedSources(filter: SourceFilter): {
+  source: RowSource<SourceRow>;
+  total: number;
+  error: string | null;
+} {
   const pages = useRef(new Map<number, SourceRow[]>());
   const inflight = useRef(new Set<number>());
   const [total, setTotal] = useState(0);

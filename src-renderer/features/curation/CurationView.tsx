@@ -1,4 +1,17 @@
-import { Alert, Box, Button, Dialog, DialogContent, DialogTitle, FormControlLabel, LinearProgress, MenuItem, Switch, TextField, Typography } from '@mui/material';
+import {
+  Alert,
+  Box,
+  Button,
+  Dialog,
+  DialogContent,
+  DialogTitle,
+  FormControlLabel,
+  LinearProgress,
+  MenuItem,
+  Switch,
+  TextField,
+  Typography,
+} from '@mui/material';
 import { useState, type ReactNode } from 'react';
 import type { CurationFilter } from '../../../src-main/common/workbench-dto.js';
 import { call } from '../../api/bridge.js';
@@ -52,11 +65,25 @@ export function CurationView(): ReactNode {
         <Typography variant="h6" sx={{ mr: 1 }}>
           Curation
         </Typography>
-        <TextField select label="Queue" value={filter.kind} onChange={(e) => setFilter({ ...filter, kind: e.target.value as CurationFilter['kind'] })} sx={{ width: 140 }}>
+        <TextField
+          select
+          label="Queue"
+          value={filter.kind}
+          onChange={(e) => setFilter({ ...filter, kind: e.target.value as CurationFilter['kind'] })}
+          sx={{ width: 140 }}
+        >
           <MenuItem value="detection">detections</MenuItem>
           <MenuItem value="candidate">candidates</MenuItem>
         </TextField>
-        <TextField select label="Frame" value={filter.frameId ?? ''} onChange={(e) => setFilter({ ...filter, frameId: e.target.value === '' ? undefined : Number(e.target.value) })} sx={{ width: 200 }}>
+        <TextField
+          select
+          label="Frame"
+          value={filter.frameId ?? ''}
+          onChange={(e) =>
+            setFilter({ ...filter, frameId: e.target.value === '' ? undefined : Number(e.target.value) })
+          }
+          sx={{ width: 200 }}
+        >
           <MenuItem value="">all frames</MenuItem>
           {(frames.data ?? []).map((f) => (
             <MenuItem key={f.id} value={f.id}>
@@ -64,9 +91,31 @@ export function CurationView(): ReactNode {
             </MenuItem>
           ))}
         </TextField>
-        <TextField label="Min SNR" type="number" value={filter.minSnr ?? ''} onChange={(e) => setFilter({ ...filter, minSnr: e.target.value === '' ? undefined : Number(e.target.value) })} sx={{ width: 100 }} />
-        <FormControlLabel control={<Switch checked={Boolean(filter.excludeFlags)} onChange={(e) => setFilter({ ...filter, excludeFlags: e.target.checked ? 0xffff : undefined })} />} label="Unflagged only" />
-        <FormControlLabel control={<Switch checked={Boolean(filter.unlabelledOnly)} onChange={(e) => setFilter({ ...filter, unlabelledOnly: e.target.checked })} />} label="Unlabelled only" />
+        <TextField
+          label="Min SNR"
+          type="number"
+          value={filter.minSnr ?? ''}
+          onChange={(e) => setFilter({ ...filter, minSnr: e.target.value === '' ? undefined : Number(e.target.value) })}
+          sx={{ width: 100 }}
+        />
+        <FormControlLabel
+          control={
+            <Switch
+              checked={Boolean(filter.excludeFlags)}
+              onChange={(e) => setFilter({ ...filter, excludeFlags: e.target.checked ? 0xffff : undefined })}
+            />
+          }
+          label="Unflagged only"
+        />
+        <FormControlLabel
+          control={
+            <Switch
+              checked={Boolean(filter.unlabelledOnly)}
+              onChange={(e) => setFilter({ ...filter, unlabelledOnly: e.target.checked })}
+            />
+          }
+          label="Unlabelled only"
+        />
         <Box sx={{ flex: 1 }} />
         <Button variant="outlined" onClick={() => void call('owb:labels.exportCsv', {}).then(saveExport)}>
           Export labels CSV
@@ -74,14 +123,20 @@ export function CurationView(): ReactNode {
         <Button onClick={() => setHelp(true)}>Keys (?)</Button>
       </Box>
       <Box data-testid="curation-progress" sx={{ display: 'flex', alignItems: 'center', gap: 2 }}>
-        <LinearProgress variant="determinate" value={total ? (100 * queue.labelled) / total : 0} sx={{ flex: 1, height: 8, borderRadius: 1 }} />
+        <LinearProgress
+          variant="determinate"
+          value={total ? (100 * queue.labelled) / total : 0}
+          sx={{ flex: 1, height: 8, borderRadius: 1 }}
+        />
         <Typography variant="body2" sx={{ whiteSpace: 'nowrap' }}>
           {queue.labelled} of {total} labelled
         </Typography>
       </Box>
       {queue.error && <Alert severity="error">{queue.error}</Alert>}
       {queue.loading && <LinearProgress />}
-      {!queue.loading && total === 0 && <Typography color="text.secondary">Nothing to curate for this filter.</Typography>}
+      {!queue.loading && total === 0 && (
+        <Typography color="text.secondary">Nothing to curate for this filter.</Typography>
+      )}
       {item && <StampPanel item={item} position={queue.index} total={total} />}
       <Box sx={{ display: 'flex', gap: 0.5, flexWrap: 'wrap', mt: 1 }} aria-label="queue">
         {queue.items.slice(Math.max(0, queue.index - 20), queue.index + 40).map((it) => {
@@ -98,7 +153,14 @@ export function CurationView(): ReactNode {
                 cursor: 'pointer',
                 border: i === queue.index ? 2 : 1,
                 borderColor: i === queue.index ? 'primary.main' : 'divider',
-                bgcolor: it.label === 'accept' ? 'success.main' : it.label === 'reject' ? 'error.main' : it.label ? 'secondary.main' : 'transparent',
+                bgcolor:
+                  it.label === 'accept'
+                    ? 'success.main'
+                    : it.label === 'reject'
+                      ? 'error.main'
+                      : it.label
+                        ? 'secondary.main'
+                        : 'transparent',
               }}
             />
           );

@@ -14,7 +14,15 @@ declare global {
 }
 
 /** The current item's stamps (science, reference, difference) with its measurements and label. */
-export function StampPanel({ item, position, total }: { item: CurationItem; position: number; total: number }): ReactNode {
+export function StampPanel({
+  item,
+  position,
+  total,
+}: {
+  item: CurationItem;
+  position: number;
+  total: number;
+}): ReactNode {
   const [stamps, setStamps] = useState<StampSet | null>(null);
   const [shownId, setShownId] = useState<string>('');
   useEffect(() => {
@@ -46,11 +54,27 @@ export function StampPanel({ item, position, total }: { item: CurationItem; posi
     ['difference', stamps?.difference],
   ];
   return (
-    <Box data-testid="curation-current" data-item-id={item.id} data-ready={ready ? 'yes' : 'no'} sx={{ display: 'flex', gap: 3, alignItems: 'flex-start' }}>
+    <Box
+      data-testid="curation-current"
+      data-item-id={item.id}
+      data-ready={ready ? 'yes' : 'no'}
+      sx={{ display: 'flex', gap: 3, alignItems: 'flex-start' }}
+    >
       <Box sx={{ display: 'flex', gap: 1.5 }}>
         {panes.map(([name, pixels]) => (
           <Box key={name} sx={{ textAlign: 'center' }}>
-            <Box sx={{ width: 220, height: 220, border: 1, borderColor: 'divider', display: 'flex', alignItems: 'center', justifyContent: 'center', bgcolor: '#000' }}>
+            <Box
+              sx={{
+                width: 220,
+                height: 220,
+                border: 1,
+                borderColor: 'divider',
+                display: 'flex',
+                alignItems: 'center',
+                justifyContent: 'center',
+                bgcolor: '#000',
+              }}
+            >
               {pixels && ready ? (
                 <PixelImage pixels={pixels} sizePx={220} label={`${name} stamp`} stretch="asinh" />
               ) : (
@@ -67,16 +91,30 @@ export function StampPanel({ item, position, total }: { item: CurationItem; posi
       </Box>
       <Box sx={{ minWidth: 240 }}>
         <Typography variant="subtitle1">
-          {item.kind} #{item.id} <Typography component="span" color="text.secondary">({position + 1} of {total})</Typography>
+          {item.kind} #{item.id}{' '}
+          <Typography component="span" color="text.secondary">
+            ({position + 1} of {total})
+          </Typography>
         </Typography>
         <Chip
           data-testid="curation-label"
           label={labelText(item.label)}
-          color={item.label === 'accept' ? 'success' : item.label === 'reject' ? 'error' : item.label ? 'secondary' : 'default'}
+          color={
+            item.label === 'accept'
+              ? 'success'
+              : item.label === 'reject'
+                ? 'error'
+                : item.label
+                  ? 'secondary'
+                  : 'default'
+          }
           variant={item.label ? 'filled' : 'outlined'}
           sx={{ my: 1 }}
         />
-        <Box component="table" sx={{ fontSize: 13, '& td': { pr: 2, py: 0.25 }, '& td:first-of-type': { color: 'text.secondary' } }}>
+        <Box
+          component="table"
+          sx={{ fontSize: 13, '& td': { pr: 2, py: 0.25 }, '& td:first-of-type': { color: 'text.secondary' } }}
+        >
           <tbody>
             <tr>
               <td>frame</td>
@@ -90,7 +128,11 @@ export function StampPanel({ item, position, total }: { item: CurationItem; posi
             </tr>
             <tr>
               <td>RA, Dec (°)</td>
-              <td>{item.raDeg != null && item.decDeg != null ? `${item.raDeg.toFixed(5)}, ${item.decDeg.toFixed(5)}` : '—'}</td>
+              <td>
+                {item.raDeg != null && item.decDeg != null
+                  ? `${item.raDeg.toFixed(5)}, ${item.decDeg.toFixed(5)}`
+                  : '—'}
+              </td>
             </tr>
             {Object.entries(item.measurements).map(([k, v]) => (
               <tr key={k}>

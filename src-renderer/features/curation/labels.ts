@@ -27,7 +27,12 @@ export function labelText(label: string | null): string {
 export const CURATION_HELP: Array<[string, string]> = [
   ['A', 'accept'],
   ['R', 'reject'],
-  ['1 – 9', `class label (${Object.entries(CLASS_NAMES).map(([k, v]) => `${k.slice(6)} ${v}`).join(', ')})`],
+  [
+    '1 – 9',
+    `class label (${Object.entries(CLASS_NAMES)
+      .map(([k, v]) => `${k.slice(6)} ${v}`)
+      .join(', ')})`,
+  ],
   ['U', 'undo the last decision'],
   ['→ / ↓', 'next item'],
   ['← / ↑', 'previous item'],

@@ -74,7 +74,9 @@ export function useCurationQueue(filter: CurationFilter): CurationQueue {
         setError(null);
       } catch (e) {
         setError(`label not saved: ${e instanceof Error ? e.message : String(e)}`);
-        setItems((list) => list.map((it) => (it.id === item.id && it.kind === item.kind ? { ...it, label: item.label } : it)));
+        setItems((list) =>
+          list.map((it) => (it.id === item.id && it.kind === item.kind ? { ...it, label: item.label } : it)),
+        );
       }
     },
     [setIndex],
@@ -85,7 +87,11 @@ export function useCurationQueue(filter: CurationFilter): CurationQueue {
       const record = await call('owb:labels.undo', {});
       if (!record) return;
       const at = itemsRef.current.findIndex((it) => it.kind === record.targetKind && it.id === record.targetId);
-      setItems((list) => list.map((it) => (it.kind === record.targetKind && it.id === record.targetId ? { ...it, label: record.label } : it)));
+      setItems((list) =>
+        list.map((it) =>
+          it.kind === record.targetKind && it.id === record.targetId ? { ...it, label: record.label } : it,
+        ),
+      );
       if (at >= 0) setIndex(at);
       setError(null);
     } catch (e) {

@@ -1,4 +1,15 @@
-import { Alert, Box, Button, FormControlLabel, LinearProgress, MenuItem, Paper, Switch, TextField, Typography } from '@mui/material';
+import {
+  Alert,
+  Box,
+  Button,
+  FormControlLabel,
+  LinearProgress,
+  MenuItem,
+  Paper,
+  Switch,
+  TextField,
+  Typography,
+} from '@mui/material';
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { PixelsDto, SynthRunStatus } from '../../../src-main/common/workbench-dto.js';
 import { SYNTH_SCHEMA, validateSynthConfig, type SynthField } from '../../../src-workers/core/synth/config.js';
@@ -9,14 +20,35 @@ import { PixelImage } from '../../components/PixelImage.js';
 
 type Config = Record<string, Record<string, unknown>>;
 
-function fieldInput(field: SynthField, value: unknown, error: string | undefined, onChange: (v: unknown) => void): ReactNode {
+function fieldInput(
+  field: SynthField,
+  value: unknown,
+  error: string | undefined,
+  onChange: (v: unknown) => void,
+): ReactNode {
   const label = `${field.key}${field.unit ? ` (${field.unit})` : ''}`;
   if (field.kind === 'boolean') {
-    return <FormControlLabel key={field.key} control={<Switch checked={Boolean(value)} onChange={(e) => onChange(e.target.checked)} />} label={field.key} title={field.description} />;
+    return (
+      <FormControlLabel
+        key={field.key}
+        control={<Switch checked={Boolean(value)} onChange={(e) => onChange(e.target.checked)} />}
+        label={field.key}
+        title={field.description}
+      />
+    );
   }
   if (field.kind === 'enum') {
     return (
-      <TextField key={field.key} select label={label} value={String(value)} onChange={(e) => onChange(e.target.value)} helperText={error ?? field.description} error={Boolean(error)} sx={{ width: 200 }}>
+      <TextField
+        key={field.key}
+        select
+        label={label}
+        value={String(value)}
+        onChange={(e) => onChange(e.target.value)}
+        helperText={error ?? field.description}
+        error={Boolean(error)}
+        sx={{ width: 200 }}
+      >
         {(field.options ?? []).map((o) => (
           <MenuItem key={o} value={o}>
             {o}
@@ -30,7 +62,15 @@ function fieldInput(field: SynthField, value: unknown, error: string | undefined
       key={field.key}
       label={label}
       value={value === undefined ? '' : String(value)}
-      onChange={(e) => onChange(e.target.value.trim() === '' ? '' : Number.isFinite(Number(e.target.value)) ? Number(e.target.value) : e.target.value)}
+      onChange={(e) =>
+        onChange(
+          e.target.value.trim() === ''
+            ? ''
+            : Number.isFinite(Number(e.target.value))
+              ? Number(e.target.value)
+              : e.target.value,
+        )
+      }
       error={Boolean(error)}
       helperText={error ?? field.description}
       sx={{ width: 200 }}
@@ -74,7 +114,8 @@ export function DatasetsView(): ReactNode {
     if (config && errors.size === 0 && previews.length === 0) preview();
     // Only when the configuration first arrives; later previews are on request.
   }, [config]);
-  const set = (section: string, key: string, value: unknown): void => setConfig((c) => (c ? { ...c, [section]: { ...c[section], [key]: value } } : c));
+  const set = (section: string, key: string, value: unknown): void =>
+    setConfig((c) => (c ? { ...c, [section]: { ...c[section], [key]: value } } : c));
   const running = run?.state === 'running';
   return (
     <Box sx={{ display: 'flex', gap: 1.5, height: '100%', minHeight: 0 }}>
@@ -88,7 +129,11 @@ export function DatasetsView(): ReactNode {
                 {section}
               </Typography>
               <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 1.5 }}>
-                {SYNTH_SCHEMA.filter((f) => f.section === section).map((f) => fieldInput(f, config[section]?.[f.key], errors.get(`${section}.${f.key}`), (v) => set(section, f.key, v)))}
+                {SYNTH_SCHEMA.filter((f) => f.section === section).map((f) =>
+                  fieldInput(f, config[section]?.[f.key], errors.get(`${section}.${f.key}`), (v) =>
+                    set(section, f.key, v),
+                  ),
+                )}
               </Box>
             </Paper>
           ))}
@@ -108,7 +153,10 @@ export function DatasetsView(): ReactNode {
           </Alert>
         )}
         {previewError && <Alert severity="error">{previewError}</Alert>}
-        <Box sx={{ display: 'grid', gridTemplateColumns: 'repeat(4, 128px)', gap: 1, my: 1 }} data-testid="synth-previews">
+        <Box
+          sx={{ display: 'grid', gridTemplateColumns: 'repeat(4, 128px)', gap: 1, my: 1 }}
+          data-testid="synth-previews"
+        >
           {previews.map((p, i) => (
             <Box key={i}>
               <PixelImage pixels={p} sizePx={128} label={`sample ${i}`} />
@@ -121,18 +169,33 @@ export function DatasetsView(): ReactNode {
         <Typography variant="subtitle1" sx={{ mt: 2 }}>
           Generate
         </Typography>
-        <TextField label="Output folder (default: workspace/datasets/…)" value={outDir} onChange={(e) => setOutDir(e.target.value)} fullWidth sx={{ my: 1 }} />
+        <TextField
+          label="Output folder (default: workspace/datasets/…)"
+          value={outDir}
+          onChange={(e) => setOutDir(e.target.value)}
+          fullWidth
+          sx={{ my: 1 }}
+        />
         <Button
           variant="contained"
           disabled={!config || errors.size > 0 || running}
-          onClick={() => config && void call('owb:synth.run', { config, outDir: outDir.trim() || undefined }).then(setRun, (e: unknown) => setPreviewError(String(e)))}
+          onClick={() =>
+            config &&
+            void call('owb:synth.run', { config, outDir: outDir.trim() || undefined }).then(setRun, (e: unknown) =>
+              setPreviewError(String(e)),
+            )
+          }
           data-testid="synth-run"
         >
           Generate dataset
         </Button>
         {run && (
           <Box sx={{ mt: 1 }} data-testid="synth-progress">
-            <LinearProgress variant="determinate" value={run.total ? (100 * run.done) / run.total : 0} color={run.state === 'failed' ? 'error' : 'primary'} />
+            <LinearProgress
+              variant="determinate"
+              value={run.total ? (100 * run.done) / run.total : 0}
+              color={run.state === 'failed' ? 'error' : 'primary'}
+            />
             <Typography variant="body2" sx={{ mt: 0.5 }}>
               {run.state}: {run.done} of {run.total || '?'} images → {run.outDir}
             </Typography>

@@ -20,19 +20,63 @@ export const FRAME_COLUMNS: Column<FrameRow>[] = [
   { key: 'fileName', header: 'File', width: 280, value: (r) => r.fileName },
   { key: 'imageType', header: 'Type', width: 80, value: (r) => r.imageType },
   { key: 'filter', header: 'Filter', width: 70, value: (r) => r.filter },
-  { key: 'exposureSec', header: 'Exp (s)', width: 80, align: 'right', value: (r) => r.exposureSec, render: (r) => num(r.exposureSec, 1) },
-  { key: 'dateObs', header: 'Time (UTC)', width: 180, value: (r) => r.dateObs, render: (r) => r.dateObs?.replace('T', ' ').slice(0, 19) ?? '—' },
-  { key: 'size', header: 'Size', width: 100, align: 'right', value: (r) => (r.width ?? 0) * (r.height ?? 0), render: (r) => (r.width ? `${r.width}×${r.height}` : '—') },
-  { key: 'fwhmPx', header: 'FWHM (px)', width: 90, align: 'right', value: (r) => r.fwhmPx, render: (r) => num(r.fwhmPx, 2) },
-  { key: 'backgroundAdu', header: 'Bkg (ADU)', width: 100, align: 'right', value: (r) => r.backgroundAdu, render: (r) => num(r.backgroundAdu, 1) },
-  { key: 'starCount', header: 'Stars', width: 70, align: 'right', value: (r) => r.starCount, render: (r) => (r.starCount == null ? '—' : String(r.starCount)) },
+  {
+    key: 'exposureSec',
+    header: 'Exp (s)',
+    width: 80,
+    align: 'right',
+    value: (r) => r.exposureSec,
+    render: (r) => num(r.exposureSec, 1),
+  },
+  {
+    key: 'dateObs',
+    header: 'Time (UTC)',
+    width: 180,
+    value: (r) => r.dateObs,
+    render: (r) => r.dateObs?.replace('T', ' ').slice(0, 19) ?? '—',
+  },
+  {
+    key: 'size',
+    header: 'Size',
+    width: 100,
+    align: 'right',
+    value: (r) => (r.width ?? 0) * (r.height ?? 0),
+    render: (r) => (r.width ? `${r.width}×${r.height}` : '—'),
+  },
+  {
+    key: 'fwhmPx',
+    header: 'FWHM (px)',
+    width: 90,
+    align: 'right',
+    value: (r) => r.fwhmPx,
+    render: (r) => num(r.fwhmPx, 2),
+  },
+  {
+    key: 'backgroundAdu',
+    header: 'Bkg (ADU)',
+    width: 100,
+    align: 'right',
+    value: (r) => r.backgroundAdu,
+    render: (r) => num(r.backgroundAdu, 1),
+  },
+  {
+    key: 'starCount',
+    header: 'Stars',
+    width: 70,
+    align: 'right',
+    value: (r) => r.starCount,
+    render: (r) => (r.starCount == null ? '—' : String(r.starCount)),
+  },
   {
     key: 'status',
     header: 'Status',
     width: 100,
     value: (r) => r.status,
-    render: (r) => <Chip size="small" variant="outlined" label={r.status} color={STATUS_COLOUR[r.status] ?? 'default'} />,
+    render: (r) => (
+      <Chip size="small" variant="outlined" label={r.status} color={STATUS_COLOUR[r.status] ?? 'default'} />
+    ),
   },
 ];
 
-export const frameSearchText = (r: FrameRow): string => `${r.fileName} ${r.imageType} ${r.filter ?? ''} ${r.status} ${r.dateObs ?? ''}`;
+export const frameSearchText = (r: FrameRow): string =>
+  `${r.fileName} ${r.imageType} ${r.filter ?? ''} ${r.status} ${r.dateObs ?? ''}`;

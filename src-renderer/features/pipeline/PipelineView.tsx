@@ -6,25 +6,82 @@ import { useEvent, useInvoke } from '../../api/hooks.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
 import { VirtualTable, type Column } from '../../components/VirtualTable.js';
 
-const STATE_COLOUR: Record<string, 'default' | 'success' | 'warning' | 'error' | 'info'> = { done: 'success', failed: 'error', running: 'info', queued: 'warning' };
+const STATE_COLOUR: Record<string, 'default' | 'success' | 'warning' | 'error' | 'info'> = {
+  done: 'success',
+  failed: 'error',
+  running: 'info',
+  queued: 'warning',
+};
 
 function jobColumns(onRetry: (job: JobRow) => void): Column<JobRow>[] {
   return [
     { key: 'id', header: 'Job', width: 60, align: 'right', value: (j) => j.id },
     { key: 'kind', header: 'Kind', width: 120, value: (j) => j.kind },
-    { key: 'file', header: 'File', width: 260, value: (j) => j.path?.split('/').pop() ?? '', render: (j) => <span title={j.path ?? ''}>{j.path?.split('/').pop() ?? (j.frameId ? `frame ${j.frameId}` : '—')}</span> },
-    { key: 'state', header: 'State', width: 100, value: (j) => j.state, render: (j) => <Chip size="small" variant="outlined" label={j.state} color={STATE_COLOUR[j.state] ?? 'default'} data-testid={`job-state-${j.id}`} /> },
+    {
+      key: 'file',
+      header: 'File',
+      width: 260,
+      value: (j) => j.path?.split('/').pop() ?? '',
+      render: (j) => (
+        <span title={j.path ?? ''}>{j.path?.split('/').pop() ?? (j.frameId ? `frame ${j.frameId}` : '—')}</span>
+      ),
+    },
+    {
+      key: 'state',
+      header: 'State',
+      width: 100,
+      value: (j) => j.state,
+      render: (j) => (
+        <Chip
+          size="small"
+          variant="outlined"
+          label={j.state}
+          color={STATE_COLOUR[j.state] ?? 'default'}
+          data-testid={`job-state-${j.id}`}
+        />
+      ),
+    },
     {
       key: 'progress',
       header: 'Progress',
       width: 140,
-      render: (j) => <LinearProgress variant={j.state === 'running' && j.progress == null ? 'indeterminate' : 'determinate'} value={j.state === 'done' ? 100 : 100 * (j.progress ?? 0)} color={j.state === 'failed' ? 'error' : 'primary'} />,
+      render: (j) => (
+        <LinearProgress
+          variant={j.state === 'running' && j.progress == null ? 'indeterminate' : 'determinate'}
+          value={j.state === 'done' ? 100 : 100 * (j.progress ?? 0)}
+          color={j.state === 'failed' ? 'error' : 'primary'}
+        />
+      ),
     },
     { key: 'attempts', header: 'Tries', width: 60, align: 'right', value: (j) => j.attempts },
-    { key: 'duration', header: 'Time (s)', width: 80, align: 'right', value: (j) => duration(j), render: (j) => (duration(j) == null ? '—' : duration(j)!.toFixed(2)) },
-    { key: 'finished', header: 'Finished', width: 170, value: (j) => j.finishedAt, render: (j) => j.finishedAt?.replace('T', ' ').slice(0, 19) ?? '—' },
-    { key: 'error', header: 'Error', width: 320, value: (j) => j.error, render: (j) => <span title={j.error ?? ''}>{j.error ?? ''}</span> },
-    { key: 'retry', header: '', width: 80, render: (j) => (j.state === 'failed' ? <Button onClick={() => onRetry(j)}>Retry</Button> : null) },
+    {
+      key: 'duration',
+      header: 'Time (s)',
+      width: 80,
+      align: 'right',
+      value: (j) => duration(j),
+      render: (j) => (duration(j) == null ? '—' : duration(j)!.toFixed(2)),
+    },
+    {
+      key: 'finished',
+      header: 'Finished',
+      width: 170,
+      value: (j) => j.finishedAt,
+      render: (j) => j.finishedAt?.replace('T', ' ').slice(0, 19) ?? '—',
+    },
+    {
+      key: 'error',
+      header: 'Error',
+      width: 320,
+      value: (j) => j.error,
+      render: (j) => <span title={j.error ?? ''}>{j.error ?? ''}</span>,
+    },
+    {
+      key: 'retry',
+      header: '',
+      width: 80,
+      render: (j) => (j.state === 'failed' ? <Button onClick={() => onRetry(j)}>Retry</Button> : null),
+    },
   ];
 }
 
@@ -65,24 +122,57 @@ export function PipelineView(): ReactNode {
         <Paper variant="outlined" sx={{ p: 1.5, flex: 2 }}>
           <Typography variant="subtitle1">Watched folders</Typography>
           {(folders.data ?? []).map((f) => (
-            <Box key={f.id} sx={{ display: 'flex', alignItems: 'center', gap: 1, py: 0.5 }} data-testid="watched-folder">
-              <Chip size="small" label={f.paused ? 'paused' : 'watching'} color={f.paused ? 'default' : 'success'} variant="outlined" />
-              <Typography sx={{ fontFamily: 'monospace', flex: 1, overflow: 'hidden', textOverflow: 'ellipsis' }} title={f.path}>
+            <Box
+              key={f.id}
+              sx={{ display: 'flex', alignItems: 'center', gap: 1, py: 0.5 }}
+              data-testid="watched-folder"
+            >
+              <Chip
+                size="small"
+                label={f.paused ? 'paused' : 'watching'}
+                color={f.paused ? 'default' : 'success'}
+                variant="outlined"
+              />
+              <Typography
+                sx={{ fontFamily: 'monospace', flex: 1, overflow: 'hidden', textOverflow: 'ellipsis' }}
+                title={f.path}
+              >
                 {f.path}
               </Typography>
               <Typography variant="caption" color="text.secondary">
                 profile {f.profile}
               </Typography>
-              <Button onClick={() => act(call('owb:watch.setPaused', { id: f.id, paused: !f.paused }))}>{f.paused ? 'Resume' : 'Pause'}</Button>
+              <Button onClick={() => act(call('owb:watch.setPaused', { id: f.id, paused: !f.paused }))}>
+                {f.paused ? 'Resume' : 'Pause'}
+              </Button>
               <Button color="error" onClick={() => act(call('owb:watch.remove', { id: f.id }))}>
                 Remove
               </Button>
             </Box>
           ))}
           {folders.data?.length === 0 && <Typography color="text.secondary">No watched folders.</Typography>}
-          <Box component="form" sx={{ display: 'flex', gap: 1, mt: 1 }} onSubmit={(e) => (e.preventDefault(), act(call('owb:watch.add', { path, profile }).then(() => setPath(''))))}>
-            <TextField label="Folder to watch" value={path} onChange={(e) => setPath(e.target.value)} sx={{ flex: 1 }} slotProps={{ htmlInput: { 'data-testid': 'watch-path' } }} />
-            <TextField select label="Profile" value={profile} onChange={(e) => setProfile(e.target.value)} sx={{ width: 140 }}>
+          <Box
+            component="form"
+            sx={{ display: 'flex', gap: 1, mt: 1 }}
+            onSubmit={(e) => (
+              e.preventDefault(),
+              act(call('owb:watch.add', { path, profile }).then(() => setPath('')))
+            )}
+          >
+            <TextField
+              label="Folder to watch"
+              value={path}
+              onChange={(e) => setPath(e.target.value)}
+              sx={{ flex: 1 }}
+              slotProps={{ htmlInput: { 'data-testid': 'watch-path' } }}
+            />
+            <TextField
+              select
+              label="Profile"
+              value={profile}
+              onChange={(e) => setProfile(e.target.value)}
+              sx={{ width: 140 }}
+            >
               {(profiles.data ?? ['default']).map((p) => (
                 <MenuItem key={p} value={p}>
                   {p}
@@ -93,24 +183,40 @@ export function PipelineView(): ReactNode {
               Add
             </Button>
           </Box>
-          {problem && <Alert severity="error" sx={{ mt: 1 }}>{problem}</Alert>}
+          {problem && (
+            <Alert severity="error" sx={{ mt: 1 }}>
+              {problem}
+            </Alert>
+          )}
           <ErrorNote error={folders.error} />
         </Paper>
         <Paper variant="outlined" sx={{ p: 1.5, flex: 1 }}>
           <Typography variant="subtitle1">Throughput</Typography>
           <Box sx={{ display: 'flex', gap: 1, flexWrap: 'wrap', my: 1 }}>
             {['queued', 'running', 'done', 'failed'].map((s) => (
-              <Chip key={s} label={`${s} ${byState[s] ?? 0}`} color={STATE_COLOUR[s]} variant="outlined" data-testid={`jobs-${s}`} />
+              <Chip
+                key={s}
+                label={`${s} ${byState[s] ?? 0}`}
+                color={STATE_COLOUR[s]}
+                variant="outlined"
+                data-testid={`jobs-${s}`}
+              />
             ))}
           </Box>
-          <Typography variant="body2">Rate (last 10 min): {stats.data?.framesPerMinute?.toFixed(2) ?? '—'} frames/min</Typography>
-          <Typography variant="body2">Median job time: {stats.data?.medianLatencySec != null ? `${stats.data.medianLatencySec.toFixed(2)} s` : '—'}</Typography>
+          <Typography variant="body2">
+            Rate (last 10 min): {stats.data?.framesPerMinute?.toFixed(2) ?? '—'} frames/min
+          </Typography>
+          <Typography variant="body2">
+            Median job time:{' '}
+            {stats.data?.medianLatencySec != null ? `${stats.data.medianLatencySec.toFixed(2)} s` : '—'}
+          </Typography>
         </Paper>
         <Paper variant="outlined" sx={{ p: 1.5, flex: 1, overflow: 'auto', maxHeight: 220 }}>
           <Typography variant="subtitle1">Masters library</Typography>
           {(masters.data ?? []).map((m: MasterRow) => (
             <Typography key={m.id} variant="body2" sx={{ fontFamily: 'monospace' }} title={m.path}>
-              {m.kind} {m.filter ?? ''} {m.exposureSec != null ? `${m.exposureSec}s` : ''} · {m.createdAt?.slice(0, 10) ?? ''}
+              {m.kind} {m.filter ?? ''} {m.exposureSec != null ? `${m.exposureSec}s` : ''} ·{' '}
+              {m.createdAt?.slice(0, 10) ?? ''}
             </Typography>
           ))}
           {masters.data?.length === 0 && <Typography color="text.secondary">No masters built yet.</Typography>}

@@ -112,7 +112,8 @@ export function ImageStage(props: ImageStageProps): ReactNode {
         const [sx, sy] = imageToScreen(transform, r.x, r.y);
         ctx.beginPath();
         if (r.shape === 'circle') ctx.arc(sx, sy, r.r * z, 0, Math.PI * 2);
-        else if (r.shape === 'ellipse') ctx.ellipse(sx, sy, r.a * z, r.b * z, (-r.angleDeg * Math.PI) / 180, 0, Math.PI * 2);
+        else if (r.shape === 'ellipse')
+          ctx.ellipse(sx, sy, r.a * z, r.b * z, (-r.angleDeg * Math.PI) / 180, 0, Math.PI * 2);
         else if (r.shape === 'box') ctx.rect(sx - (r.w * z) / 2, sy - (r.h * z) / 2, r.w * z, r.h * z);
         else ctx.rect(sx - 2, sy - 2, 4, 4);
         ctx.stroke();
@@ -154,7 +155,10 @@ export function ImageStage(props: ImageStageProps): ReactNode {
   };
 
   return (
-    <Box ref={host} sx={{ position: 'relative', flex: 1, minHeight: 0, bgcolor: '#000', overflow: 'hidden', cursor: 'crosshair' }}>
+    <Box
+      ref={host}
+      sx={{ position: 'relative', flex: 1, minHeight: 0, bgcolor: '#000', overflow: 'hidden', cursor: 'crosshair' }}
+    >
       <canvas
         ref={canvas}
         data-testid="viewer-canvas"

@@ -35,7 +35,14 @@ export function Readout({ value }: { value: ReadoutValue | null }): ReactNode {
     <Box data-testid="pixel-readout" sx={{ mb: 1 }}>
       {row('x, y', value ? `${value.x.toFixed(1)}, ${value.y.toFixed(1)}` : '—')}
       {row('value', value?.value != null && Number.isFinite(value.value) ? value.value.toPrecision(6) : '—')}
-      {row('RA', value?.raDeg != null ? `${sexagesimal(value.raDeg, true)}  (${value.raDeg.toFixed(5)}°)` : value ? 'no WCS' : '—')}
+      {row(
+        'RA',
+        value?.raDeg != null
+          ? `${sexagesimal(value.raDeg, true)}  (${value.raDeg.toFixed(5)}°)`
+          : value
+            ? 'no WCS'
+            : '—',
+      )}
       {row('Dec', value?.decDeg != null ? `${sexagesimal(value.decDeg, false)}  (${value.decDeg.toFixed(5)}°)` : '—')}
     </Box>
   );

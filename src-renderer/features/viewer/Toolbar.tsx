@@ -20,8 +20,22 @@ export interface ToolbarProps {
   night: boolean;
 }
 
-const select = (label: string, value: string, options: readonly string[], onChange: (v: string) => void, testId: string, width = 110): ReactNode => (
-  <TextField select label={label} value={value} onChange={(e) => onChange(e.target.value)} sx={{ width }} slotProps={{ select: { SelectDisplayProps: { 'data-testid': testId } as object } }}>
+const select = (
+  label: string,
+  value: string,
+  options: readonly string[],
+  onChange: (v: string) => void,
+  testId: string,
+  width = 110,
+): ReactNode => (
+  <TextField
+    select
+    label={label}
+    value={value}
+    onChange={(e) => onChange(e.target.value)}
+    sx={{ width }}
+    slotProps={{ select: { SelectDisplayProps: { 'data-testid': testId } as object } }}
+  >
     {options.map((o) => (
       <MenuItem key={o} value={o}>
         {o}
@@ -35,24 +49,80 @@ export function Toolbar(p: ToolbarProps): ReactNode {
   const { controls } = p;
   return (
     <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 1, alignItems: 'center', mb: 1 }}>
-      <TextField select label="Frame" value={p.frameId ?? ''} onChange={(e) => p.onFrame(Number(e.target.value))} sx={{ width: 220 }}>
+      <TextField
+        select
+        label="Frame"
+        value={p.frameId ?? ''}
+        onChange={(e) => p.onFrame(Number(e.target.value))}
+        sx={{ width: 220 }}
+      >
         {p.frames.map((f) => (
           <MenuItem key={f.id} value={f.id}>
             {f.id}: {f.fileName}
           </MenuItem>
         ))}
       </TextField>
-      {select('Stretch', controls.stretch, STRETCHES, (v) => p.onControls({ stretch: v as DisplayControls['stretch'] }), 'stretch-select')}
-      {select('Limits', controls.limitsMode, ['zscale', 'percentile', 'minmax', 'manual'], (v) => p.onControls({ limitsMode: v as LimitsMode, manual: p.limits }), 'limits-select')}
-      {controls.limitsMode === 'percentile' && (
-        <TextField label="%" type="number" value={controls.percentile} onChange={(e) => p.onControls({ percentile: Math.min(100, Math.max(50, Number(e.target.value))) })} sx={{ width: 80 }} />
+      {select(
+        'Stretch',
+        controls.stretch,
+        STRETCHES,
+        (v) => p.onControls({ stretch: v as DisplayControls['stretch'] }),
+        'stretch-select',
       )}
-      <TextField label="Low" type="number" value={Number(p.limits.lo.toPrecision(6))} disabled={controls.limitsMode !== 'manual'} onChange={(e) => p.onControls({ manual: { ...controls.manual, lo: Number(e.target.value) } })} sx={{ width: 100 }} />
-      <TextField label="High" type="number" value={Number(p.limits.hi.toPrecision(6))} disabled={controls.limitsMode !== 'manual'} onChange={(e) => p.onControls({ manual: { ...controls.manual, hi: Number(e.target.value) } })} sx={{ width: 100 }} />
-      {select('Colour map', p.night ? 'red' : controls.colormap, p.night ? ['red'] : COLORMAPS, (v) => p.onControls({ colormap: v as DisplayControls['colormap'] }), 'colormap-select')}
-      <FormControlLabel control={<Switch checked={controls.invert} onChange={(e) => p.onControls({ invert: e.target.checked })} />} label="Invert" />
-      <FormControlLabel control={<Switch checked={p.overlays} onChange={(e) => p.onOverlays(e.target.checked)} />} label="Detections" />
-      <TextField select label="Blink with" value={p.blinkId ?? ''} onChange={(e) => p.onBlinkFrame(e.target.value === '' ? null : Number(e.target.value))} sx={{ width: 160 }}>
+      {select(
+        'Limits',
+        controls.limitsMode,
+        ['zscale', 'percentile', 'minmax', 'manual'],
+        (v) => p.onControls({ limitsMode: v as LimitsMode, manual: p.limits }),
+        'limits-select',
+      )}
+      {controls.limitsMode === 'percentile' && (
+        <TextField
+          label="%"
+          type="number"
+          value={controls.percentile}
+          onChange={(e) => p.onControls({ percentile: Math.min(100, Math.max(50, Number(e.target.value))) })}
+          sx={{ width: 80 }}
+        />
+      )}
+      <TextField
+        label="Low"
+        type="number"
+        value={Number(p.limits.lo.toPrecision(6))}
+        disabled={controls.limitsMode !== 'manual'}
+        onChange={(e) => p.onControls({ manual: { ...controls.manual, lo: Number(e.target.value) } })}
+        sx={{ width: 100 }}
+      />
+      <TextField
+        label="High"
+        type="number"
+        value={Number(p.limits.hi.toPrecision(6))}
+        disabled={controls.limitsMode !== 'manual'}
+        onChange={(e) => p.onControls({ manual: { ...controls.manual, hi: Number(e.target.value) } })}
+        sx={{ width: 100 }}
+      />
+      {select(
+        'Colour map',
+        p.night ? 'red' : controls.colormap,
+        p.night ? ['red'] : COLORMAPS,
+        (v) => p.onControls({ colormap: v as DisplayControls['colormap'] }),
+        'colormap-select',
+      )}
+      <FormControlLabel
+        control={<Switch checked={controls.invert} onChange={(e) => p.onControls({ invert: e.target.checked })} />}
+        label="Invert"
+      />
+      <FormControlLabel
+        control={<Switch checked={p.overlays} onChange={(e) => p.onOverlays(e.target.checked)} />}
+        label="Detections"
+      />
+      <TextField
+        select
+        label="Blink with"
+        value={p.blinkId ?? ''}
+        onChange={(e) => p.onBlinkFrame(e.target.value === '' ? null : Number(e.target.value))}
+        sx={{ width: 160 }}
+      >
         <MenuItem value="">none</MenuItem>
         {p.frames
           .filter((f) => f.id !== p.frameId)

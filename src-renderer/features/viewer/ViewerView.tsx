@@ -58,11 +58,20 @@ export function ViewerView({ frameId }: { frameId: number | null }): ReactNode {
       const iy = Math.round(y);
       const inside = ix >= 0 && iy >= 0 && ix < p.width && iy < p.height;
       const sky = wcs && inside ? wcs.pixelToSky(x * p.binning, y * p.binning) : null;
-      setReadout({ x, y, value: inside ? p.data[iy * p.width + ix] : null, raDeg: sky?.[0] ?? null, decDeg: sky?.[1] ?? null });
+      setReadout({
+        x,
+        y,
+        value: inside ? p.data[iy * p.width + ix] : null,
+        raDeg: sky?.[0] ?? null,
+        decDeg: sky?.[1] ?? null,
+      });
     },
     [pixels.data, wcs],
   );
-  const onPick = useCallback((x: number, y: number) => pixels.data && setProfile(starProfile(pixels.data, x, y)), [pixels.data]);
+  const onPick = useCallback(
+    (x: number, y: number) => pixels.data && setProfile(starProfile(pixels.data, x, y)),
+    [pixels.data],
+  );
   const onRendered = useCallback((ms: number) => setRenderMs(ms), []);
 
   useKeyboard((e) => {
@@ -72,13 +81,17 @@ export function ViewerView({ frameId }: { frameId: number | null }): ReactNode {
     else if (k === 'b' && blinkId !== null) setBlinking((b) => !b);
     else if (k === 'o') setOverlays((o) => !o);
     else if (k === 'i') setControls({ invert: !controls.invert });
-    else if (k === 's') setControls({ stretch: STRETCHES[(STRETCHES.indexOf(controls.stretch) + 1) % STRETCHES.length] });
-    else if (k === 'c') setControls({ colormap: COLORMAPS[(COLORMAPS.indexOf(controls.colormap) + 1) % COLORMAPS.length] });
+    else if (k === 's')
+      setControls({ stretch: STRETCHES[(STRETCHES.indexOf(controls.stretch) + 1) % STRETCHES.length] });
+    else if (k === 'c')
+      setControls({ colormap: COLORMAPS[(COLORMAPS.indexOf(controls.colormap) + 1) % COLORMAPS.length] });
     else return false;
     return true;
   });
 
-  const aperture: Aperture | null = profile ? { x: profile.x, y: profile.y, radiusPx: Math.max(3, 1.5 * (profile.fwhmPx ?? 4)), annulusPx: [12, 18] } : null;
+  const aperture: Aperture | null = profile
+    ? { x: profile.x, y: profile.y, radiusPx: Math.max(3, 1.5 * (profile.fwhmPx ?? 4)), annulusPx: [12, 18] }
+    : null;
   const shownName = frames.data?.find((f) => f.id === shownId)?.fileName;
 
   return (
@@ -102,7 +115,11 @@ export function ViewerView({ frameId }: { frameId: number | null }): ReactNode {
         night={night}
       />
       <ErrorNote error={frames.error ?? pixels.error ?? detail.error} />
-      {regions.skipped > 0 && <Alert severity="info">{regions.skipped} region lines were not in image coordinates or not a supported shape and are not shown.</Alert>}
+      {regions.skipped > 0 && (
+        <Alert severity="info">
+          {regions.skipped} region lines were not in image coordinates or not a supported shape and are not shown.
+        </Alert>
+      )}
       {currentId === null && !frames.loading && <Typography color="text.secondary">No frames to show yet.</Typography>}
       <Box sx={{ display: 'flex', flex: 1, minHeight: 0, gap: 1.5 }}>
         <Box sx={{ flex: 1, display: 'flex', flexDirection: 'column', minWidth: 0 }}>
@@ -123,8 +140,10 @@ export function ViewerView({ frameId }: { frameId: number | null }): ReactNode {
             />
           )}
           <Typography variant="caption" color="text.secondary" sx={{ mt: 0.5 }}>
-            {shownName ?? ''} {pixels.data ? `${pixels.data.width}×${pixels.data.height}` : ''} · {sources.data?.count ?? 0} detections
-            {blinking ? ' · BLINK' : ''} {renderMs !== null ? `· stretch ${renderMs.toFixed(0)} ms` : ''} · scroll to zoom, drag to pan, click a star for its profile
+            {shownName ?? ''} {pixels.data ? `${pixels.data.width}×${pixels.data.height}` : ''} ·{' '}
+            {sources.data?.count ?? 0} detections
+            {blinking ? ' · BLINK' : ''} {renderMs !== null ? `· stretch ${renderMs.toFixed(0)} ms` : ''} · scroll to
+            zoom, drag to pan, click a star for its profile
           </Typography>
         </Box>
         <Box sx={{ width: 340, flex: 'none', display: 'flex', flexDirection: 'column', minHeight: 0 }}>
@@ -133,10 +152,25 @@ export function ViewerView({ frameId }: { frameId: number | null }): ReactNode {
           {profile ? (
             <Box data-testid="profile-panel">
               <Typography variant="caption" color="text.secondary">
-                Star at {profile.x.toFixed(2)}, {profile.y.toFixed(2)} · bkg {profile.background.toFixed(1)} · FWHM {profile.fwhmPx?.toFixed(2) ?? '—'} px
+                Star at {profile.x.toFixed(2)}, {profile.y.toFixed(2)} · bkg {profile.background.toFixed(1)} · FWHM{' '}
+                {profile.fwhmPx?.toFixed(2) ?? '—'} px
               </Typography>
-              <Plot width={340} height={150} xLabel="radius (px)" yLabel="ADU above bkg" series={[{ x: profile.radiusPx, y: profile.value, mode: 'points' }]} title="Radial profile" />
-              <Plot width={340} height={150} xLabel="radius (px)" yLabel="flux (ADU)" series={[{ x: profile.cogRadiusPx, y: profile.cogFlux, mode: 'line' }]} title="Curve of growth" />
+              <Plot
+                width={340}
+                height={150}
+                xLabel="radius (px)"
+                yLabel="ADU above bkg"
+                series={[{ x: profile.radiusPx, y: profile.value, mode: 'points' }]}
+                title="Radial profile"
+              />
+              <Plot
+                width={340}
+                height={150}
+                xLabel="radius (px)"
+                yLabel="flux (ADU)"
+                series={[{ x: profile.cogRadiusPx, y: profile.cogFlux, mode: 'line' }]}
+                title="Curve of growth"
+              />
             </Box>
           ) : (
             <Typography variant="body2" color="text.secondary">

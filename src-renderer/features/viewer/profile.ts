@@ -20,7 +20,8 @@ export interface StarProfile {
  */
 export function starProfile(pixels: PixelsDto, x0: number, y0: number, maxRadiusPx = 12): StarProfile | null {
   const { width, height, data } = pixels;
-  const at = (x: number, y: number): number => (x >= 0 && y >= 0 && x < width && y < height ? data[y * width + x] : Number.NaN);
+  const at = (x: number, y: number): number =>
+    x >= 0 && y >= 0 && x < width && y < height ? data[y * width + x] : Number.NaN;
   const ring: number[] = [];
   for (let dy = -18; dy <= 18; dy++) {
     for (let dx = -18; dx <= 18; dx++) {
@@ -35,7 +36,9 @@ export function starProfile(pixels: PixelsDto, x0: number, y0: number, maxRadius
   let cx = Math.round(x0);
   let cy = Math.round(y0);
   for (let iter = 0; iter < 3; iter++) {
-    let sw = 0, sx = 0, sy = 0;
+    let sw = 0,
+      sx = 0,
+      sy = 0;
     for (let dy = -4; dy <= 4; dy++) {
       for (let dx = -4; dx <= 4; dx++) {
         const w = at(Math.round(cx) + dx, Math.round(cy) + dy) - background;

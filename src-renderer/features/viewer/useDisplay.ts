@@ -1,6 +1,15 @@
 import { useMemo, useState } from 'react';
 import type { PixelsDto } from '../../../src-main/common/workbench-dto.js';
-import { minMaxLimits, percentileLimits, samplePixels, zscaleLimits, type ColormapName, type DisplaySettings, type Limits, type StretchName } from '../../components/display/index.js';
+import {
+  minMaxLimits,
+  percentileLimits,
+  samplePixels,
+  zscaleLimits,
+  type ColormapName,
+  type DisplaySettings,
+  type Limits,
+  type StretchName,
+} from '../../components/display/index.js';
 
 export type LimitsMode = 'zscale' | 'percentile' | 'minmax' | 'manual';
 
@@ -13,10 +22,20 @@ export interface DisplayControls {
   manual: Limits;
 }
 
-export const DEFAULT_CONTROLS: DisplayControls = { stretch: 'linear', colormap: 'gray', invert: false, limitsMode: 'zscale', percentile: 99.5, manual: { lo: 0, hi: 1000 } };
+export const DEFAULT_CONTROLS: DisplayControls = {
+  stretch: 'linear',
+  colormap: 'gray',
+  invert: false,
+  limitsMode: 'zscale',
+  percentile: 99.5,
+  manual: { lo: 0, hi: 1000 },
+};
 
 /** Turns the toolbar's controls and the frame's pixel sample into the renderer's display settings. */
-export function useDisplay(pixels: PixelsDto | undefined, night: boolean): {
+export function useDisplay(
+  pixels: PixelsDto | undefined,
+  night: boolean,
+): {
   controls: DisplayControls;
   setControls: (update: Partial<DisplayControls>) => void;
   settings: DisplaySettings | null;
@@ -38,7 +57,15 @@ export function useDisplay(pixels: PixelsDto | undefined, night: boolean): {
     }
   }, [sample, controls.limitsMode, controls.percentile, controls.manual]);
   const settings = useMemo<DisplaySettings | null>(
-    () => (pixels ? { stretch: controls.stretch, colormap: night ? 'red' : controls.colormap, invert: controls.invert, limits: auto } : null),
+    () =>
+      pixels
+        ? {
+            stretch: controls.stretch,
+            colormap: night ? 'red' : controls.colormap,
+            invert: controls.invert,
+            limits: auto,
+          }
+        : null,
     [pixels, controls.stretch, controls.colormap, controls.invert, auto, night],
   );
   return { controls, setControls: (u) => set((c) => ({ ...c, ...u })), settings, sample, auto };

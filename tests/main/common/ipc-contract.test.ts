@@ -35,12 +35,18 @@ describe('ipc contract', () => {
     assert.equal(PAYLOAD_GUARDS['owb:frames.get']({ frameId: 1.5 }), "'frameId' must be an integer");
     assert.equal(PAYLOAD_GUARDS['owb:frames.get']({ frameId: 1, extra: 1 }), "unexpected field 'extra'");
     assert.equal(PAYLOAD_GUARDS['owb:labels.set']({ targetKind: 'detection', targetId: 1, label: 'class:7' }), null);
-    assert.match(PAYLOAD_GUARDS['owb:labels.set']({ targetKind: 'detection', targetId: 1, label: 'maybe' }) ?? '', /'label' must be accept, reject/);
+    assert.match(
+      PAYLOAD_GUARDS['owb:labels.set']({ targetKind: 'detection', targetId: 1, label: 'maybe' }) ?? '',
+      /'label' must be accept, reject/,
+    );
     assert.equal(PAYLOAD_GUARDS['owb:workspace.info'](null), 'request must be an object');
   });
 
   it('moves typed arrays through the binary wire codec unchanged', () => {
-    const value = { ok: true, value: { width: 3, data: new Float32Array([1, Number.NaN, -2.5]), flags: new Int32Array([7]), name: 'é' } };
+    const value = {
+      ok: true,
+      value: { width: 3, data: new Float32Array([1, Number.NaN, -2.5]), flags: new Int32Array([7]), name: 'é' },
+    };
     const back = decodeBinary(encodeBinary(value)) as typeof value;
     assert.equal(back.value.name, 'é');
     assert.ok(back.value.data instanceof Float32Array);

@@ -23,7 +23,10 @@ describe('api handlers over a generated workspace', () => {
   });
 
   it('answers Results with codes for unknown channels, bad payloads and missing rows', async () => {
-    assert.deepEqual(await dispatch(handlers, 'owb:nope', {}), { ok: false, error: { code: 'UNKNOWN_CHANNEL', message: "unknown channel 'owb:nope'" } });
+    assert.deepEqual(await dispatch(handlers, 'owb:nope', {}), {
+      ok: false,
+      error: { code: 'UNKNOWN_CHANNEL', message: "unknown channel 'owb:nope'" },
+    });
     const bad = await dispatch(handlers, 'owb:frames.get', { frameId: 'x' });
     assert.equal(bad.ok ? '' : bad.error.code, 'BAD_PAYLOAD');
     const missing = await dispatch(handlers, 'owb:frames.get', { frameId: 999 });
@@ -55,7 +58,10 @@ describe('api handlers over a generated workspace', () => {
     assert.equal(undone?.targetId, queue[1].id);
     assert.equal(undone?.label, null);
     const history = await handlers['owb:labels.history']({ targetKind: 'detection', targetId: queue[0].id });
-    assert.deepEqual(history.map((h) => h.label), ['accept', 'class:3']);
+    assert.deepEqual(
+      history.map((h) => h.label),
+      ['accept', 'class:3'],
+    );
     const csv = (await handlers['owb:labels.exportCsv']({})).text!.trim().split('\n');
     assert.equal(csv.length, 2);
     assert.match(csv[1], /class:3/);

@@ -11,19 +11,29 @@ import { startServer, type RunningServer } from '../../../../src-main/node/serve
 import { createFixtureWorkspace } from '../../../e2e/fixture-workspace.js';
 
 /** A raw HTTP GET with chosen headers (fetch forbids setting Host). */
-function get(port: number, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+function get(
+  port: number,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, headers: { host: `127.0.0.1:${port}`, ...headers } }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
-    });
+    const req = request(
+      { host: '127.0.0.1', port, path, headers: { host: `127.0.0.1:${port}`, ...headers } },
+      (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
 }
 
-function connect(server: RunningServer, options: { token?: string; origin?: string; host?: string } = {}): Promise<WebSocket> {
+function connect(
+  server: RunningServer,
+  options: { token?: string; origin?: string; host?: string } = {},
+): Promise<WebSocket> {
   const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=${options.token ?? server.token}`, {
     headers: { ...(options.origin ? { origin: options.origin } : {}), ...(options.host ? { host: options.host } : {}) },
   });
@@ -34,10 +44,16 @@ function connect(server: RunningServer, options: { token?: string; origin?: stri
   });
 }
 
-function nextMessage(ws: WebSocket, predicate: (m: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
+function nextMessage(
+  ws: WebSocket,
+  predicate: (m: Record<string, unknown>) => boolean,
+): Promise<Record<string, unknown>> {
   return new Promise((resolve) => {
     const onMessage = (data: Buffer, isBinary: boolean): void => {
-      const message = (isBinary ? decodeBinary(new Uint8Array(data)) : JSON.parse(data.toString())) as Record<string, unknown>;
+      const message = (isBinary ? decodeBinary(new Uint8Array(data)) : JSON.parse(data.toString())) as Record<
+        string,
+        unknown
+      >;
       if (predicate(message)) {
         ws.off('message', onMessage);
         resolve(message);
@@ -82,7 +98,10 @@ describe('owb serve', () => {
 
   it('refuses foreign Host and Origin headers (DNS rebinding), even with the token', async () => {
     assert.equal((await get(server.port, '/health', { host: `evil.example:${server.port}` })).status, 403);
-    assert.equal((await get(server.port, `/?token=${server.token}`, { host: `evil.example:${server.port}` })).status, 403);
+    assert.equal(
+      (await get(server.port, `/?token=${server.token}`, { host: `evil.example:${server.port}` })).status,
+      403,
+    );
     assert.equal((await get(server.port, `/?token=${server.token}`, { origin: 'http://evil.example' })).status, 403);
     assert.equal((await get(server.port, `/?token=${server.token}`, { host: `localhost:${server.port}` })).status, 503);
     await assert.rejects(connect(server, { origin: 'http://evil.example' }), /403/);
@@ -104,10 +123,21 @@ describe('owb serve', () => {
     const ws = await connect(server, { origin: `http://127.0.0.1:${server.port}` });
     try {
       ws.send(JSON.stringify({ type: 'invoke', id: 1, channel: 'owb:frames.list', request: {} }));
-      const list = (await nextMessage(ws, (m) => m.id === 1)) as { result: { ok: boolean; value: Array<{ id: number }> } };
+      const list = (await nextMessage(ws, (m) => m.id === 1)) as {
+        result: { ok: boolean; value: Array<{ id: number }> };
+      };
       assert.equal(list.result.ok, true);
-      ws.send(JSON.stringify({ type: 'invoke', id: 2, channel: 'owb:frames.pixels', request: { frameId: list.result.value[0].id } }));
-      const pixels = (await nextMessage(ws, (m) => m.id === 2)) as { result: { value: { width: number; data: Float32Array } } };
+      ws.send(
+        JSON.stringify({
+          type: 'invoke',
+          id: 2,
+          channel: 'owb:frames.pixels',
+          request: { frameId: list.result.value[0].id },
+        }),
+      );
+      const pixels = (await nextMessage(ws, (m) => m.id === 2)) as {
+        result: { value: { width: number; data: Float32Array } };
+      };
       assert.ok(pixels.result.value.data instanceof Float32Array);
       assert.equal(pixels.result.value.data.length, 64 * 64);
       ws.send(JSON.stringify({ type: 'invoke', id: 3, channel: 'owb:frames.get', request: { frameId: 'x' } }));
@@ -120,7 +150,11 @@ describe('owb serve', () => {
       const event = nextMessage(ws, (m) => m.type === 'event');
       services.events.emit('owb:jobs.changed', { id: 1 } as never); // not subscribed: not sent
       services.events.emit('owb:sources.added', { frameId: 7, count: 12 });
-      assert.deepEqual(await event, { type: 'event', channel: 'owb:sources.added', payload: { frameId: 7, count: 12 } });
+      assert.deepEqual(await event, {
+        type: 'event',
+        channel: 'owb:sources.added',
+        payload: { frameId: 7, count: 12 },
+      });
     } finally {
       ws.close();
     }
