@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type { Result } from '../../src-main/common/result.js';
 import type { ProcessFrameInput, ProcessFrameOutput, SourceColumns } from '../../src-main/common/tasks/process-frame.js';
+import { applyMasters, type Masters } from '../core/calibrate/index.js';
 import type { Image } from '../core/image/image.js';
 import { mad, median } from '../core/stats/index.js';
 import { readFitsImage } from '../io/fits-file.js';
@@ -39,9 +40,15 @@ function loadDetect(): Promise<DetectSources | undefined> {
  */
 export default async function processFrame(input: ProcessFrameInput): Promise<Result<ProcessFrameOutput>> {
   try {
-    const { image, header } = await readFitsImage(input.path, { hdu: input.hdu });
+    const read = await readFitsImage(input.path, { hdu: input.hdu });
+    const header = read.header;
+    let image = read.image;
     const ran: string[] = [];
     const skipped: string[] = [];
+    if (input.steps.calibrate) {
+      image = applyMasters(image, await loadMasters(input.steps.calibrate), { exposureSec: exposureOf(header) });
+      ran.push('calibrate');
+    }
     const quality: ProcessFrameOutput['quality'] = {};
     const sample = subsample(image.data, 250_000);
     quality.medianAdu = median(sample);
@@ -95,6 +102,40 @@ export default async function processFrame(input: ProcessFrameInput): Promise<Re
       error: { code: typeof e.code === 'string' ? e.code : 'PROCESS_FAILED', message: typeof e.message === 'string' ? e.message : String(error) },
     };
   }
+}
+
+const masterCache = new Map<string, Promise<{ image: Image; exposureSec?: number; biasSubtracted: boolean }>>();
+
+function readMaster(path: string): Promise<{ image: Image; exposureSec?: number; biasSubtracted: boolean }> {
+  let entry = masterCache.get(path);
+  if (!entry) {
+    entry = readFitsImage(path).then(({ image, header }) => ({ image, exposureSec: exposureOf(header), biasSubtracted: header.get('BIASSUB') !== false }));
+    entry.catch(() => masterCache.delete(path));
+    if (masterCache.size > 16) masterCache.clear();
+    masterCache.set(path, entry);
+  }
+  return entry;
+}
+
+/** Masters by path (cached per worker: a night of lights reuses the same few). */
+async function loadMasters(paths: NonNullable<ProcessFrameInput['steps']['calibrate']>): Promise<Masters> {
+  const [bias, dark, flat] = await Promise.all([paths.bias, paths.dark, paths.flat].map((p) => (p ? readMaster(p) : undefined)));
+  // A dark that still carries the bias is subtracted as it is, without the bias and without scaling.
+  const darkKeepsBias = dark !== undefined && !dark.biasSubtracted;
+  return {
+    bias: darkKeepsBias ? undefined : bias?.image,
+    dark: dark?.image,
+    darkExposureSec: darkKeepsBias ? undefined : dark?.exposureSec,
+    flat: flat?.image,
+  };
+}
+
+function exposureOf(header: { get(key: string): unknown }): number | undefined {
+  for (const key of ['EXPTIME', 'EXPOSURE']) {
+    const v = header.get(key);
+    if (typeof v === 'number' && Number.isFinite(v)) return v;
+  }
+  return undefined;
 }
 
 /** Every `step`-th finite value, so statistics of a 60-Mpx frame cost a fraction of a second. */

@@ -62,7 +62,7 @@ export interface MeasurementRow {
 }
 
 export interface JobRow {
-  id: number; kind: string; frameId: number | null; path: string | null; profile: string; state: JobState;
+  id: number; kind: string; frameId: number | null; masterId: number | null; path: string | null; profile: string; state: JobState;
   attempts: number; maxAttempts: number; error: string | null; errorCode: string | null;
   leaseOwner: string | null; leaseExpiresAt: number | null; createdAt: number; startedAt: number | null; finishedAt: number | null;
 }
@@ -83,7 +83,7 @@ const FRAME_SELECT = `SELECT id, content_hash AS contentHash, path, file_name AS
   frame_type AS frameType, filter, exposure_sec AS exposureSec, date_obs AS dateObs, mjd, width, height,
   source_count AS sourceCount, status, error, created_at AS createdAt, processed_at AS processedAt, quality_json
   FROM frames`;
-const JOB_SELECT = `SELECT j.id, j.kind, j.frame_id AS frameId, f.path, j.profile, j.state, j.attempts, j.max_attempts AS maxAttempts,
+const JOB_SELECT = `SELECT j.id, j.kind, j.frame_id AS frameId, j.master_id AS masterId, f.path, j.profile, j.state, j.attempts, j.max_attempts AS maxAttempts,
   j.error, j.error_code AS errorCode, j.lease_owner AS leaseOwner, j.lease_expires_at AS leaseExpiresAt,
   j.created_at AS createdAt, j.started_at AS startedAt, j.finished_at AS finishedAt
   FROM jobs j LEFT JOIN frames f ON f.id = j.frame_id`;
@@ -161,6 +161,14 @@ export class Catalog {
     const header = (this.db.prepare('SELECT header_json FROM frames WHERE id = ?').get(id) as { header_json: string | null }).header_json;
     const paths = (this.db.prepare('SELECT path FROM frame_paths WHERE frame_id = ? ORDER BY seen_at, path').all(id) as Array<{ path: string }>).map((r) => r.path);
     return { ...frameFromRow(row), header: header ? (JSON.parse(header) as Record<string, unknown>) : null, paths };
+  }
+
+  /** Master frames with their state ('stale' while a rebuild is due) and input counts. */
+  listMasters(): Array<{ id: number; kind: string; filter: string | null; exposureSec: number | null; width: number | null; height: number | null; path: string | null; inputCount: number; status: string; builtAt: number | null }> {
+    return this.db
+      .prepare(`SELECT id, kind, filter, exposure_sec AS exposureSec, width, height, path, input_count AS inputCount, status, built_at AS builtAt
+                  FROM masters ORDER BY kind, filter, exposure_sec, id`)
+      .all() as ReturnType<Catalog['listMasters']>;
   }
 
   countFrames(): number {

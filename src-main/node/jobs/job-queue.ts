@@ -7,6 +7,8 @@ export interface LeasedJob {
   id: number;
   kind: string;
   frameId: number | null;
+  /** For `build-master` jobs: the master to rebuild. */
+  masterId: number | null;
   profile: string;
   /** 1 on the first try. */
   attempt: number;
@@ -56,6 +58,7 @@ export class JobQueue {
   private readonly expireOwner: Statement;
   private readonly waitingCount: Statement;
   private readonly nextDue: Statement;
+  private readonly deferStmt: Statement;
 
   constructor(private readonly db: SqliteDatabase, options: JobQueueOptions = {}) {
     this.owner = options.owner ?? newOwnerId();
@@ -63,7 +66,7 @@ export class JobQueue {
     this.retryBackoffMs = options.retryBackoffMs ?? 500;
     this.profilesJson = options.profiles ? JSON.stringify(options.profiles) : undefined;
     this.selectLeasable = db.prepare(
-      `SELECT id, kind, frame_id AS frameId, profile, attempts, max_attempts AS maxAttempts, state, error FROM jobs
+      `SELECT id, kind, frame_id AS frameId, master_id AS masterId, profile, attempts, max_attempts AS maxAttempts, state, error FROM jobs
         WHERE ((state = 'queued' AND not_before <= @now) OR (state = 'running' AND lease_expires_at < @now))
           ${options.profiles ? `AND profile IN (SELECT value FROM json_each(@profiles))` : ''}
         ORDER BY id LIMIT @limit`,
@@ -102,6 +105,10 @@ export class JobQueue {
       `SELECT count(*) AS n FROM jobs WHERE (state = 'queued' OR (state = 'running' AND (lease_owner = @owner OR lease_expires_at < @now)))
          ${options.profiles ? `AND profile IN (SELECT value FROM json_each(@profiles))` : ''}`,
     );
+    this.deferStmt = db.prepare(
+      `UPDATE jobs SET state = 'queued', attempts = max(0, attempts - 1), error = ?, error_code = 'DEFERRED', lease_owner = NULL,
+         lease_expires_at = NULL, not_before = ? WHERE id = ? AND state = 'running' AND lease_owner = ?`,
+    );
     this.nextDue = db.prepare(`SELECT min(not_before) AS t FROM jobs WHERE state = 'queued'`);
   }
 
@@ -114,7 +121,7 @@ export class JobQueue {
     return this.db.transaction(() => {
       const now = Date.now();
       const rows = this.selectLeasable.all(this.profilesJson ? { now, limit, profiles: this.profilesJson } : { now, limit }) as Array<{
-        id: number; kind: string; frameId: number | null; profile: string; attempts: number; maxAttempts: number; state: JobState; error: string | null;
+        id: number; kind: string; frameId: number | null; masterId: number | null; profile: string; attempts: number; maxAttempts: number; state: JobState; error: string | null;
       }>;
       const leased: LeasedJob[] = [];
       for (const r of rows) {
@@ -125,7 +132,7 @@ export class JobQueue {
           continue;
         }
         this.markRunning.run(this.owner, now + this.leaseMs, now, r.id);
-        leased.push({ id: r.id, kind: r.kind, frameId: r.frameId, profile: r.profile, attempt: r.attempts + 1, maxAttempts: r.maxAttempts });
+        leased.push({ id: r.id, kind: r.kind, frameId: r.frameId, masterId: r.masterId, profile: r.profile, attempt: r.attempts + 1, maxAttempts: r.maxAttempts });
       }
       return leased;
     }).immediate();
@@ -159,6 +166,14 @@ export class JobQueue {
       if (row.frameId !== null) this.failFrame.run(error.message, row.frameId);
       return 'failed';
     }).immediate();
+  }
+
+  /**
+   * Puts a job back to wait (e.g. a light waiting for its masters) without counting the attempt; it is due
+   * again after `delayMs`.
+   */
+  defer(job: LeasedJob, delayMs: number, reason: string): boolean {
+    return this.deferStmt.run(reason, Date.now() + delayMs, job.id, this.owner).changes === 1;
   }
 
   /** Extends the leases of jobs still in progress (call well within `leaseMs`). */

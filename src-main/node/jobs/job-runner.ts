@@ -38,6 +38,17 @@ export interface JobRunnerOptions {
   pollMs?: number;
 }
 
+/** Thrown by a handler whose job cannot run yet (its inputs are not ready): the job waits, uncounted. */
+export class JobDeferred extends Error {
+  constructor(
+    readonly delayMs: number,
+    reason: string,
+  ) {
+    super(reason);
+    this.name = 'JobDeferred';
+  }
+}
+
 /** Errors another attempt cannot fix: bad input (`InputError` and codes like `FITS_*`). */
 export function classifyError(error: unknown): JobError {
   const e = error as { message?: unknown; code?: unknown; name?: unknown; retryable?: unknown } | null;
@@ -159,6 +170,12 @@ export class JobRunner {
     } catch (error) {
       if (controller.signal.aborted && this.stopping) {
         this.queue.releaseJobs([job.id]);
+        return;
+      }
+      if (error instanceof JobDeferred) {
+        if (this.queue.defer(job, error.delayMs, error.message)) {
+          this.emit({ jobId: job.id, frameId: job.frameId, kind: job.kind, state: 'queued', attempt: job.attempt, error: error.message });
+        }
         return;
       }
       this.recordFailure(job, error);

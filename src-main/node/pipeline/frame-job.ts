@@ -3,20 +3,11 @@ import type { ProcessFrameOutput, ProcessFrameSteps } from '../../common/tasks/p
 import { FrameResultWriter, type Catalog } from '../catalog/index.js';
 import type { JobCommitSummary, JobHandler, LeasedJob } from '../jobs/index.js';
 import type { WorkerPool } from '../pool/worker-pool.js';
-import { fileCalibrationFrame } from './masters.js';
+import { JobDeferred } from '../jobs/index.js';
+import { JobFailure } from './job-failure.js';
+import { runBuildMaster } from './master-job.js';
+import { fileCalibrationFrame, mastersForLight } from './masters.js';
 import { needsWorker, type Profile } from './profile.js';
-
-/** An error the job keeps, with the code the worker gave it (`FITS_TRUNCATED`, …). */
-export class JobFailure extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly retryable: boolean,
-  ) {
-    super(message);
-    this.name = 'JobFailure';
-  }
-}
 
 /** Worker codes another attempt could fix (everything else is the file's fault). */
 const RETRYABLE_CODES = new Set(['PROCESS_FAILED', 'ENOMEM', 'EMFILE', 'EBUSY', 'EAGAIN']);
@@ -36,19 +27,26 @@ export interface FrameJobContext {
  */
 export function createFrameJobHandler(ctx: FrameJobContext): JobHandler {
   const writer = new FrameResultWriter(ctx.catalog.db);
-  const frameRow = ctx.catalog.db.prepare('SELECT id, path, frame_type AS frameType, content_hash AS contentHash FROM frames WHERE id = ?');
+  const frameRow = ctx.catalog.db.prepare(
+    `SELECT id, path, frame_type AS frameType, content_hash AS contentHash, width, height, filter, exposure_sec AS exposureSec
+       FROM frames WHERE id = ?`,
+  );
+  const pendingBuilds = ctx.catalog.db.prepare(`SELECT count(*) AS n FROM jobs WHERE kind = 'build-master' AND state IN ('queued', 'running')`);
   const otherPaths = ctx.catalog.db.prepare('SELECT path FROM frame_paths WHERE frame_id = ? ORDER BY seen_at DESC');
   const markFiled = ctx.catalog.db.prepare(`UPDATE frames SET status = 'filed', processed_at = ? WHERE id = ?`);
 
   return async (job: LeasedJob, { signal }) => {
-    if (job.frameId === null) throw new JobFailure('JOB_INVALID', `job ${job.id} has no frame`, false);
-    const frame = frameRow.get(job.frameId) as { id: number; path: string; frameType: string; contentHash: string } | undefined;
-    if (!frame) throw new JobFailure('JOB_INVALID', `job ${job.id}: frame ${job.frameId} is gone`, false);
     const profile = ctx.profiles.get(job.profile) ?? ctx.fallbackProfile;
+    if (job.kind === 'build-master') return runBuildMaster(ctx.catalog, profile, job);
+    if (job.frameId === null) throw new JobFailure('JOB_INVALID', `job ${job.id} has no frame`, false);
+    const frame = frameRow.get(job.frameId) as
+      | { id: number; path: string; frameType: string; contentHash: string; width: number | null; height: number | null; filter: string | null; exposureSec: number | null }
+      | undefined;
+    if (!frame) throw new JobFailure('JOB_INVALID', `job ${job.id}: frame ${job.frameId} is gone`, false);
 
     if (frame.frameType === 'bias' || frame.frameType === 'dark' || frame.frameType === 'flat') {
       return (): JobCommitSummary => {
-        const masterId = fileCalibrationFrame(ctx.catalog.db, frame.id);
+        const masterId = fileCalibrationFrame(ctx.catalog.db, frame.id, job.profile);
         markFiled.run(Date.now(), frame.id);
         return { frameId: frame.id, filed: frame.frameType, masterId };
       };
@@ -65,6 +63,18 @@ export function createFrameJobHandler(ctx: FrameJobContext): JobHandler {
     const steps: ProcessFrameSteps = {};
     if (profile.steps.detect) steps.detect = { ...profile.steps.detect };
     if (profile.steps.photometry) steps.photometry = { radiusPx: profile.steps.photometry.radiusPx, annulusPx: profile.steps.photometry.annulusPx };
+    if (profile.steps.calibrate) {
+      const masters = mastersForLight(ctx.catalog.db, frame);
+      const builds = (pendingBuilds.get() as { n: number }).n;
+      const none = !masters.bias && !masters.dark && !masters.flat;
+      if (profile.steps.calibrate.require && (masters.pending || none)) {
+        if (builds > 0) throw new JobDeferred(500, `${frame.path}: waiting for its masters to be built`);
+        throw new JobFailure('NO_MASTERS', `${frame.path}: the profile requires masters and none matches this ${frame.width}×${frame.height} ${frame.filter ?? ''} light`, false);
+      }
+      const ready = (m: typeof masters.bias) => (m && m.status === 'ready' && m.path && existsSync(m.path) ? m.path : undefined);
+      const calibrate = { bias: ready(masters.bias), dark: ready(masters.dark), flat: ready(masters.flat) };
+      if (calibrate.bias || calibrate.dark || calibrate.flat) steps.calibrate = calibrate;
+    }
     const result = await ctx.pool.run('process-frame', { path, contentHash: frame.contentHash, steps }, { signal, timeoutMs: profile.jobs.timeoutMs });
     if (!result.ok) throw new JobFailure(result.error.code, result.error.message, RETRYABLE_CODES.has(result.error.code));
     const output: ProcessFrameOutput = result.value;

@@ -1,4 +1,5 @@
 import { migration001 } from './001-initial.js';
+import { migration002 } from './002-master-jobs.js';
 
 /** One schema step: `up` runs inside the migration transaction; `version` equals its position (1-based). */
 export interface Migration {
@@ -9,4 +10,4 @@ export interface Migration {
 }
 
 /** Append-only list: the schema version of a database is `PRAGMA user_version`. */
-export const migrations: readonly Migration[] = [migration001];
+export const migrations: readonly Migration[] = [migration001, migration002];

@@ -121,7 +121,7 @@ describe('JobRunner', () => {
     after(() => pool.destroy());
     const handler: JobHandler = async (job, { signal }) => {
       const mode = job.id === 1 ? 'crash' : job.id === 2 ? 'sleep' : 'echo';
-      const out = await pool.run('pool-probe', { mode, value: job.id, sleepMs: 10_000 }, { signal, timeoutMs: 300 });
+      const out = await pool.run('pool-probe', { mode, value: job.id, sleepMs: 10_000 }, { signal, timeoutMs: job.id === 2 ? 300 : 60_000 });
       return writeResult(catalog, job.id, out.value);
     };
     const runner = new JobRunner(queue, handler, { concurrency: 1, pollMs: 5 });
