@@ -12,11 +12,14 @@ export const command: CliCommand = {
   usage: `
 Usage: owb synth --config FILE --out DIR [--validate] [--workers N] [--log-level LEVEL] [--log-file FILE]
 
-Generates the dataset described by a YAML configuration (see configs/comprehensive.yaml) into DIR:
+Generates the dataset described by a YAML configuration (configs/comprehensive.yaml, physical.yaml,
+injection.yaml) into DIR:
 train/{lens,nonlens}/, test/{lens,nonlens}/, train.csv, test.csv (filepath,label; 1 = lens),
 metadata.csv (Output.include_metadata) and config_snapshot.json. Image i depends only on the
 configuration and i, so the files are identical whatever --workers is. Re-running into the same DIR
 keeps whole images, rewrites missing or broken ones and refuses a different configuration.
+General.mode: injection instead injects point sources and transients of known flux into the FITS frames
+of Injection.frames_dir: DIR/frames/, stamps/{real,bogus}/, truth.csv, stamps.csv.
 
   --config FILE       YAML configuration (sections General, Noise, LensArcs, GalaxyBlob, Physical, Output)
   --out DIR           output folder (created when missing)
@@ -54,6 +57,16 @@ keeps whole images, rewrites missing or broken ones and refuses a different conf
     const { loadSynthConfig } = await import('../../node/synth/load-config.js');
     const config = await loadSynthConfig(values.config);
 
+    const injection = config.General.mode === 'injection';
+    if (values.validate && injection) {
+      const { validateInjection } = await import('../../node/synth/run-injection.js');
+      const r = validateInjection(config, values.out);
+      ctx.stdout.write(
+        `injection set ${resolve(values.out)}: ${r.frames} frames, ${r.sources} injected sources, ${r.stamps} stamps\n` +
+          (r.problems.length === 0 ? 'valid: frames, truth.csv and stamps agree\n' : `INVALID: ${r.problems.length} problem(s)\n${r.problems.map((p) => `  - ${p}\n`).join('')}`),
+      );
+      return r.problems.length === 0 ? 0 : 1;
+    }
     if (values.validate) {
       const { validateDataset, formatValidation } = await import('../../node/synth/validate.js');
       const report = await validateDataset(config, values.out);
@@ -62,7 +75,7 @@ keeps whole images, rewrites missing or broken ones and refuses a different conf
       return report.problems.length === 0 ? 0 : 1;
     }
 
-    const { runSynth } = await import('../../node/synth/run-synth.js');
+    const { runSynth } = injection ? { runSynth: (await import('../../node/synth/run-injection.js')).runInjection } : await import('../../node/synth/run-synth.js');
     const progress = createProgress(ctx.stderr, ctx.interactive && level !== 'error', 'synth');
     {
       logger.debug(`configuration ${resolve(values.config)} → ${resolve(values.out)}`);
@@ -78,9 +91,9 @@ keeps whole images, rewrites missing or broken ones and refuses a different conf
       progress.finish();
       const rate = summary.written / Math.max(summary.seconds, 1e-9);
       logger.info(
-        `synth: ${summary.total} images in ${summary.outDir} (${summary.written} written` +
+        `synth: ${summary.total} ${injection ? 'frames' : 'images'} in ${summary.outDir} (${summary.written} written` +
           `${summary.reused ? `, ${summary.reused} kept` : ''}${summary.repaired ? `, ${summary.repaired} repaired` : ''}) ` +
-          `in ${summary.seconds.toFixed(2)} s, ${rate.toFixed(0)} images/s, ${summary.workers} thread(s)`,
+          `in ${summary.seconds.toFixed(2)} s, ${rate.toFixed(0)} ${injection ? 'frames' : 'images'}/s, ${summary.workers} thread(s)`,
       );
       return 0;
     }

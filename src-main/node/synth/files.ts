@@ -48,3 +48,10 @@ export function writeTextAtomic(path: string, text: string): void {
   writeFileSync(tmp, text);
   renameSync(tmp, path);
 }
+
+/** `writeTextAtomic` for bytes (FITS frames and stamps of the injection mode). */
+export function writeBytesAtomic(path: string, bytes: Uint8Array): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, bytes);
+  renameSync(tmp, path);
+}

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { InputError } from '../../../src-workers/core/errors.js';
 import { validateSynthConfig, type SynthConfig } from '../../../src-workers/core/synth/config.js';
 import { parseSimpleYaml } from './simple-yaml.js';
@@ -25,5 +26,7 @@ export async function loadSynthConfig(path: string): Promise<SynthConfig> {
     const lines = errors.map((e) => e.message);
     throw new InputError('SYNTH_CONFIG', `${path}: ${lines.length === 1 ? lines[0] : `${lines.length} problems:\n  ${lines.join('\n  ')}`}`);
   }
+  // Injection frames are found relative to the configuration file, like any path written in it.
+  if (config.Injection.frames_dir !== '') config.Injection.frames_dir = resolve(dirname(path), config.Injection.frames_dir);
   return config;
 }

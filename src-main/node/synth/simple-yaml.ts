@@ -97,6 +97,6 @@ function parseScalar(raw: string): unknown {
   if (/^"[^"\\]*"$/.test(s)) return s.slice(1, -1);
   // Plain strings: letters, digits and a few safe characters; anything else (flow, anchors, tags, .inf,
   // 0x…, colons) is left to the full parser.
-  if (/^[A-Za-z][A-Za-z0-9_\-./ ]*$/.test(s) && !/^\.(inf|nan)$/i.test(s)) return s;
+  if (/^[A-Za-z./][A-Za-z0-9_\-./ ]*$/.test(s) && !/^\.(inf|nan)$/i.test(s) && !s.startsWith('...')) return s;
   return NOT_SIMPLE;
 }

@@ -8,8 +8,11 @@
  * single source of truth: the CLI, the metadata snapshot and the UI form all read it.
  */
 
-/** Generation mode: `parity` (arcs + Gaussian blobs, as the established generator) or `physical` (SIE + Sérsic). */
-export type SynthMode = 'parity' | 'physical';
+/**
+ * Generation mode: `parity` (arcs + Gaussian blobs, as the established generator), `physical` (SIE + Sérsic)
+ * or `injection` (point sources and transients injected into real frames from `Injection.frames_dir`).
+ */
+export type SynthMode = 'parity' | 'physical' | 'injection';
 /** Image file format written for each sample. */
 export type ImageFormat = 'PNG' | 'JPEG' | 'FITS';
 /** Point-spread function shape of the physical mode. */
@@ -67,6 +70,22 @@ export interface SynthConfig {
     source_sersic_n_max: number;
     supersample: number;
   };
+  Injection: {
+    frames_dir: string;
+    sources_per_frame: number;
+    mag_min: number;
+    mag_max: number;
+    zero_point_mag: number;
+    psf: PsfKind;
+    psf_fwhm_px: number;
+    moffat_beta: number;
+    transient_fraction: number;
+    host_offset_px: number;
+    gain_e_per_adu: number;
+    edge_margin_px: number;
+    stamp_size: number;
+    bogus_stamps_per_frame: number;
+  };
   Output: {
     create_class_subdirs: boolean;
     create_split_subdirs: boolean;
@@ -84,7 +103,7 @@ export type SectionName = keyof SynthConfig;
 export interface SynthField {
   readonly section: SectionName;
   readonly key: string;
-  readonly kind: 'int' | 'number' | 'boolean' | 'enum';
+  readonly kind: 'int' | 'number' | 'boolean' | 'enum' | 'string';
   readonly default: number | boolean | string;
   /** Inclusive lower bound, unless `minExclusive`. */
   readonly min?: number;
@@ -99,6 +118,7 @@ export interface SynthField {
 }
 
 type Spec = Omit<SynthField, 'section' | 'key'>;
+
 const int = (d: number, min: number, max: number, description: string, extra: Partial<Spec> = {}): Spec => ({ kind: 'int', default: d, min, max, description, ...extra });
 const num = (d: number, min: number, max: number, description: string, extra: Partial<Spec> = {}): Spec => ({ kind: 'number', default: d, min, max, description, ...extra });
 const bool = (d: boolean, description: string): Spec => ({ kind: 'boolean', default: d, description });
@@ -111,7 +131,7 @@ const SPEC: { [S in SectionName]: { [K in keyof SynthConfig[S]]: Spec } } = {
     image_size: int(64, 8, 4096, 'image width and height', { unit: 'px' }),
     seed: int(42, 0, 4294967295, 'master seed; image i uses deriveSeed(seed, i)'),
     balance: num(0.5, 0, 1, 'fraction of each split in the lens class'),
-    mode: { kind: 'enum', default: 'parity', options: ['parity', 'physical'], description: 'parity: arcs + blobs; physical: SIE + shear lensing a Sérsic source', extension: true },
+    mode: { kind: 'enum', default: 'parity', options: ['parity', 'physical', 'injection'], description: 'parity: arcs + blobs; physical: SIE + shear lensing a Sérsic source; injection: sources injected into real frames', extension: true },
   },
   Noise: {
     gaussian_sigma: num(0.02, 0, 10, 'standard deviation of additive Gaussian noise (parity mode, image units)'),
@@ -166,6 +186,22 @@ const SPEC: { [S in SectionName]: { [K in keyof SynthConfig[S]]: Spec } } = {
     source_sersic_n_max: num(2, 0.3, 8, 'largest source Sérsic index', ext),
     supersample: int(3, 1, 8, 'sub-pixels per axis when integrating surface brightness over a pixel', ext),
   },
+  Injection: {
+    frames_dir: { kind: 'string', default: '', description: 'folder of FITS frames to inject into (relative to the configuration file)', extension: true },
+    sources_per_frame: int(50, 1, 1_000_000, 'point sources injected into each frame', ext),
+    mag_min: num(18, -10, 40, 'brightest injected magnitude', { unit: 'mag', ...ext }),
+    mag_max: num(23, -10, 40, 'faintest injected magnitude', { unit: 'mag', ...ext }),
+    zero_point_mag: num(25, -10, 50, 'magnitude of a source whose total signal is 1 ADU', { unit: 'mag', ...ext }),
+    psf: { kind: 'enum', default: 'moffat', options: ['gaussian', 'moffat'], description: 'injected PSF profile', extension: true },
+    psf_fwhm_px: num(3, 0.3, 100, 'injected PSF FWHM', { unit: 'px', ...ext }),
+    moffat_beta: num(3, 1.01, 100, 'Moffat β of the injected PSF', ext),
+    transient_fraction: num(0.2, 0, 1, 'fraction of injected sources placed on a host (the brightest pixels) as transients', ext),
+    host_offset_px: num(3, 0, 100, 'largest transient offset from its host pixel', { unit: 'px', ...ext }),
+    gain_e_per_adu: num(1, 0, 1e6, 'gain for the Poisson noise of injected light (0 = noiseless injection)', { unit: 'e⁻/ADU', ...ext }),
+    edge_margin_px: int(10, 0, 10_000, 'injected sources keep this far from the frame edges', { unit: 'px', ...ext }),
+    stamp_size: int(32, 0, 1024, 'side of the stamps cut around each source (0 = no stamps)', { unit: 'px', ...ext }),
+    bogus_stamps_per_frame: int(50, 0, 1_000_000, 'stamps at random places without an injection (label 0)', ext),
+  },
   Output: {
     create_class_subdirs: bool(true, 'write lens/ and nonlens/ folders'),
     create_split_subdirs: bool(true, 'write train/ and test/ folders'),
@@ -206,6 +242,7 @@ const ORDERED_PAIRS: ReadonlyArray<[SectionName, string, string]> = [
   ['Physical', 'source_mag_min', 'source_mag_max'],
   ['Physical', 'source_reff_min_arcsec', 'source_reff_max_arcsec'],
   ['Physical', 'source_sersic_n_min', 'source_sersic_n_max'],
+  ['Injection', 'mag_min', 'mag_max'],
 ];
 
 /** A validation problem: `key` is `Section.key` (or `Section` for a whole section). */
@@ -258,6 +295,9 @@ export function validateSynthConfig(input: unknown): { config: SynthConfig; erro
       errors.push({ key: `${section}.${lo}`, message: `${section}.${lo} (${s[lo]}) must not exceed ${section}.${hi} (${s[hi]})` });
     }
   }
+  if (config.General.mode === 'injection' && config.Injection.frames_dir === '') {
+    errors.push({ key: 'Injection.frames_dir', message: 'Injection.frames_dir is required when General.mode is injection' });
+  }
   if (config.General.n_train + config.General.n_test > 100_000_000) {
     errors.push({ key: 'General.n_train', message: 'General.n_train + General.n_test must be at most 100000000' });
   }
@@ -270,6 +310,7 @@ function copyDefaults(): SynthConfig {
 
 function checkValue(name: string, spec: Spec, raw: unknown): string | undefined {
   if (spec.kind === 'boolean') return typeof raw === 'boolean' ? undefined : `${name} must be true or false, got ${describe(raw)}`;
+  if (spec.kind === 'string') return typeof raw === 'string' ? undefined : `${name} must be a string, got ${describe(raw)}`;
   if (spec.kind === 'enum') {
     const options = spec.options ?? [];
     if (typeof raw === 'string' && options.some((o) => o.toLowerCase() === raw.toLowerCase())) return undefined;

@@ -10,3 +10,4 @@ export * from './physical.js';
 export { sersicB, sersicIe, sersicEvaluator, gamma, type SersicProfile } from './sersic.js';
 export { sieTracer, type SieShear } from './sie.js';
 export { psfKernel, convolveValid } from './psf.js';
+export * from './inject.js';

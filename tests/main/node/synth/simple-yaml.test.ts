@@ -24,6 +24,8 @@ describe('parseSimpleYaml', () => {
     "Output:\n  image_format: 'JPEG'\n  include_metadata: True\n  relative_paths: false\n",
     'General:\n  balance: .5\n  mode: physical\n',
     'General: {}\n',
+    'Injection:\n  frames_dir: ../data/night-1\n  psf: moffat\n',
+    'Injection: {frames_dir: /data/frames}\n',
   ];
   for (const text of same) {
     it(`parses like the yaml package: ${JSON.stringify(text.slice(0, 40))}`, () => {
