@@ -1,6 +1,10 @@
 import { createRequire } from 'node:module';
 import type { Result } from '../../src-main/common/result.js';
-import type { ProcessFrameInput, ProcessFrameOutput, SourceColumns } from '../../src-main/common/tasks/process-frame.js';
+import type {
+  ProcessFrameInput,
+  ProcessFrameOutput,
+  SourceColumns,
+} from '../../src-main/common/tasks/process-frame.js';
 import { applyMasters, type Masters } from '../core/calibrate/index.js';
 import type { Image } from '../core/image/image.js';
 import { mad, median } from '../core/stats/index.js';
@@ -99,7 +103,10 @@ export default async function processFrame(input: ProcessFrameInput): Promise<Re
     const e = error as { code?: unknown; message?: unknown };
     return {
       ok: false,
-      error: { code: typeof e.code === 'string' ? e.code : 'PROCESS_FAILED', message: typeof e.message === 'string' ? e.message : String(error) },
+      error: {
+        code: typeof e.code === 'string' ? e.code : 'PROCESS_FAILED',
+        message: typeof e.message === 'string' ? e.message : String(error),
+      },
     };
   }
 }
@@ -109,7 +116,11 @@ const masterCache = new Map<string, Promise<{ image: Image; exposureSec?: number
 function readMaster(path: string): Promise<{ image: Image; exposureSec?: number; biasSubtracted: boolean }> {
   let entry = masterCache.get(path);
   if (!entry) {
-    entry = readFitsImage(path).then(({ image, header }) => ({ image, exposureSec: exposureOf(header), biasSubtracted: header.get('BIASSUB') !== false }));
+    entry = readFitsImage(path).then(({ image, header }) => ({
+      image,
+      exposureSec: exposureOf(header),
+      biasSubtracted: header.get('BIASSUB') !== false,
+    }));
     entry.catch(() => masterCache.delete(path));
     if (masterCache.size > 16) masterCache.clear();
     masterCache.set(path, entry);
@@ -119,7 +130,9 @@ function readMaster(path: string): Promise<{ image: Image; exposureSec?: number;
 
 /** Masters by path (cached per worker: a night of lights reuses the same few). */
 async function loadMasters(paths: NonNullable<ProcessFrameInput['steps']['calibrate']>): Promise<Masters> {
-  const [bias, dark, flat] = await Promise.all([paths.bias, paths.dark, paths.flat].map((p) => (p ? readMaster(p) : undefined)));
+  const [bias, dark, flat] = await Promise.all(
+    [paths.bias, paths.dark, paths.flat].map((p) => (p ? readMaster(p) : undefined)),
+  );
   // A dark that still carries the bias is subtracted as it is, without the bias and without scaling.
   const darkKeepsBias = dark !== undefined && !dark.biasSubtracted;
   return {
@@ -147,7 +160,25 @@ function subsample(data: Float32Array, max: number): Float32Array {
   return out.subarray(0, n);
 }
 
-const KEYS = ['x', 'y', 'xErr', 'yErr', 'ra', 'dec', 'flux', 'fluxErr', 'fluxAuto', 'mag', 'magErr', 'a', 'b', 'theta', 'fwhm', 'snr', 'flags'] as const;
+const KEYS = [
+  'x',
+  'y',
+  'xErr',
+  'yErr',
+  'ra',
+  'dec',
+  'flux',
+  'fluxErr',
+  'fluxAuto',
+  'mag',
+  'magErr',
+  'a',
+  'b',
+  'theta',
+  'fwhm',
+  'snr',
+  'flags',
+] as const;
 
 /** The catalog columns the database keeps (the detection catalog may carry more). */
 function toColumns(found: SourceColumns): SourceColumns {

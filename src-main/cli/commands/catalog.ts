@@ -24,7 +24,19 @@ Usage: owb catalog SUBCOMMAND --db FILE [options] [--format table|csv|json|fits]
   --limit N [1000]  --offset N [0]  --out FILE (required for --format fits; FITS BINTABLE, x/y get X_IMAGE/Y_IMAGE)
 `;
 
-const SUBCOMMANDS = ['frames', 'sources', 'objects', 'cone', 'lightcurve', 'jobs', 'candidates', 'label', 'unlabel', 'history', 'labels'];
+const SUBCOMMANDS = [
+  'frames',
+  'sources',
+  'objects',
+  'cone',
+  'lightcurve',
+  'jobs',
+  'candidates',
+  'label',
+  'unlabel',
+  'history',
+  'labels',
+];
 
 export const command: CliCommand = {
   name: 'catalog',
@@ -54,11 +66,13 @@ export const command: CliCommand = {
       who: { type: 'string' },
     });
     const [sub] = positionals;
-    if (!sub || !SUBCOMMANDS.includes(sub)) throw new UsageError(`catalog: expected one of ${SUBCOMMANDS.join(', ')}, got '${sub ?? ''}'`);
+    if (!sub || !SUBCOMMANDS.includes(sub))
+      throw new UsageError(`catalog: expected one of ${SUBCOMMANDS.join(', ')}, got '${sub ?? ''}'`);
     if (!values.db) throw new UsageError(`catalog ${sub}: --db FILE is required`);
     if (!existsSync(values.db)) throw new UsageError(`catalog ${sub}: ${values.db}: no such catalog database`);
     const format = (values.format ?? 'table') as RowFormat;
-    if (!ROW_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${ROW_FORMATS.join(', ')}, got '${values.format}'`);
+    if (!ROW_FORMATS.includes(format))
+      throw new UsageError(`--format must be one of ${ROW_FORMATS.join(', ')}, got '${values.format}'`);
     if (format === 'fits' && !values.out) throw new UsageError('--format fits needs --out FILE');
     const int = (name: string, raw: string | undefined, fallback?: number): number => {
       if (raw === undefined) {
@@ -80,11 +94,25 @@ export const command: CliCommand = {
       let extname = sub.toUpperCase();
       switch (sub) {
         case 'frames':
-          rows = catalog.listFrames({ ...page, sort: (values.sort ?? 'id') as FrameSort, descending: values.desc, frameType: values.type, status: values.status })
-            .map(({ quality, ...f }) => ({ ...f, medianAdu: quality?.medianAdu ?? null, fwhmPx: quality?.fwhmPx ?? null }));
+          rows = catalog
+            .listFrames({
+              ...page,
+              sort: (values.sort ?? 'id') as FrameSort,
+              descending: values.desc,
+              frameType: values.type,
+              status: values.status,
+            })
+            .map(({ quality, ...f }) => ({
+              ...f,
+              medianAdu: quality?.medianAdu ?? null,
+              fwhmPx: quality?.fwhmPx ?? null,
+            }));
           break;
         case 'sources':
-          rows = catalog.listSources({ ...page, frameId: values.frame === undefined ? undefined : int('frame', values.frame) }) as never;
+          rows = catalog.listSources({
+            ...page,
+            frameId: values.frame === undefined ? undefined : int('frame', values.frame),
+          }) as never;
           break;
         case 'objects':
           rows = catalog.listObjects(page) as never;
@@ -102,7 +130,8 @@ export const command: CliCommand = {
           extname = 'LIGHTCURVE';
           break;
         case 'jobs':
-          if (values.state && !JOB_STATES.includes(values.state as JobState)) throw new UsageError(`--state must be one of ${JOB_STATES.join(', ')}`);
+          if (values.state && !JOB_STATES.includes(values.state as JobState))
+            throw new UsageError(`--state must be one of ${JOB_STATES.join(', ')}`);
           rows = catalog.listJobs({ ...page, state: values.state as JobState | undefined }) as never;
           break;
         case 'candidates':
@@ -110,7 +139,10 @@ export const command: CliCommand = {
           break;
         case 'label': {
           if (!values.label) throw new UsageError('catalog label: --label TEXT is required');
-          const id = catalog.addLabel(int('candidate', values.candidate), values.label, { note: values.note, who: values.who ?? safeUser() });
+          const id = catalog.addLabel(int('candidate', values.candidate), values.label, {
+            note: values.note,
+            who: values.who ?? safeUser(),
+          });
           rows = catalog.labelHistory(int('candidate', values.candidate)).filter((l) => l.id === id) as never;
           break;
         }

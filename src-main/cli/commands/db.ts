@@ -29,9 +29,14 @@ export const command: CliCommand = {
         return 0;
       }
       const lines = [`catalog ${values.db} (schema v${stats.schemaVersion})`, ''];
-      for (const [table, n] of Object.entries(stats.tables)) lines.push(`  ${table.padEnd(14)} ${String(n).padStart(10)}`);
-      lines.push('', `  jobs: ${stats.jobs.queued} queued, ${stats.jobs.running} running, ${stats.jobs.done} done, ${stats.jobs.failed} failed`);
-      for (const f of stats.failures) lines.push(`  failed job ${f.jobId} (${f.path ?? 'no file'}, ${f.attempts} attempt(s)): ${f.error ?? ''}`);
+      for (const [table, n] of Object.entries(stats.tables))
+        lines.push(`  ${table.padEnd(14)} ${String(n).padStart(10)}`);
+      lines.push(
+        '',
+        `  jobs: ${stats.jobs.queued} queued, ${stats.jobs.running} running, ${stats.jobs.done} done, ${stats.jobs.failed} failed`,
+      );
+      for (const f of stats.failures)
+        lines.push(`  failed job ${f.jobId} (${f.path ?? 'no file'}, ${f.attempts} attempt(s)): ${f.error ?? ''}`);
       ctx.stdout.write(`${lines.join('\n')}\n`);
       return 0;
     } finally {

@@ -40,7 +40,8 @@ export const command: CliCommand = {
       if (!statSync(dir).isDirectory()) throw new UsageError(`watch: ${dir}: not a folder`);
     }
     const threads = values.threads === undefined ? undefined : numberOption('threads', values.threads, 1);
-    if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) throw new UsageError(`--threads must be a positive integer, got '${values.threads}'`);
+    if (threads !== undefined && (!Number.isInteger(threads) || threads < 1))
+      throw new UsageError(`--threads must be a positive integer, got '${values.threads}'`);
     const profile = values.profile ? loadProfile(values.profile) : defaultProfile();
     const catalog = Catalog.open(values.db);
     const service = new WatchService({ catalog, dirs: positionals, profile, threads, once: values.once });
@@ -63,7 +64,8 @@ export const command: CliCommand = {
         return final.failed > 0 ? 3 : 0;
       }
       await service.start();
-      if (!ctx.interactive) ctx.stdout.write(`watching ${positionals.join(', ')} (profile ${profile.name}); Ctrl-C to stop\n`);
+      if (!ctx.interactive)
+        ctx.stdout.write(`watching ${positionals.join(', ')} (profile ${profile.name}); Ctrl-C to stop\n`);
       const timer = setInterval(() => line.draw(service.status()), 250);
       await new Promise<void>((resolve) => {
         let signals = 0;

@@ -8,7 +8,16 @@ export const JOB_STATES: readonly JobState[] = ['queued', 'running', 'done', 'fa
 
 /** Tables counted by `stats()` (and `owb db stats`). */
 export const COUNTED_TABLES = [
-  'frames', 'frame_paths', 'masters', 'sources', 'objects', 'measurements', 'candidates', 'labels', 'jobs', 'datasets',
+  'frames',
+  'frame_paths',
+  'masters',
+  'sources',
+  'objects',
+  'measurements',
+  'candidates',
+  'labels',
+  'jobs',
+  'datasets',
 ] as const;
 
 export interface CatalogStats {
@@ -16,7 +25,14 @@ export interface CatalogStats {
   tables: Record<(typeof COUNTED_TABLES)[number], number>;
   jobs: Record<JobState, number>;
   /** The newest failed jobs with their errors (at most 20). */
-  failures: Array<{ jobId: number; frameId: number | null; path: string | null; attempts: number; error: string | null; errorCode: string | null }>;
+  failures: Array<{
+    jobId: number;
+    frameId: number | null;
+    path: string | null;
+    attempts: number;
+    error: string | null;
+    errorCode: string | null;
+  }>;
 }
 
 export interface Page {
@@ -50,30 +66,79 @@ export type FrameSort = 'id' | 'date_obs' | 'file_name' | 'source_count' | 'expo
 const FRAME_SORTS = new Set<FrameSort>(['id', 'date_obs', 'file_name', 'source_count', 'exposure_sec', 'created_at']);
 
 export interface SourceRow {
-  id: number; frameId: number; idx: number; x: number; y: number; xErr: number | null; yErr: number | null;
-  ra: number | null; dec: number | null; flux: number | null; fluxErr: number | null; fluxAuto: number | null;
-  mag: number | null; magErr: number | null; a: number | null; b: number | null; theta: number | null;
-  fwhm: number | null; snr: number | null; flags: number; objectId: number | null;
+  id: number;
+  frameId: number;
+  idx: number;
+  x: number;
+  y: number;
+  xErr: number | null;
+  yErr: number | null;
+  ra: number | null;
+  dec: number | null;
+  flux: number | null;
+  fluxErr: number | null;
+  fluxAuto: number | null;
+  mag: number | null;
+  magErr: number | null;
+  a: number | null;
+  b: number | null;
+  theta: number | null;
+  fwhm: number | null;
+  snr: number | null;
+  flags: number;
+  objectId: number | null;
 }
 
 export interface MeasurementRow {
-  frameId: number; sourceId: number | null; mjd: number | null; filter: string | null;
-  flux: number | null; fluxErr: number | null; mag: number | null; magErr: number | null;
+  frameId: number;
+  sourceId: number | null;
+  mjd: number | null;
+  filter: string | null;
+  flux: number | null;
+  fluxErr: number | null;
+  mag: number | null;
+  magErr: number | null;
 }
 
 export interface JobRow {
-  id: number; kind: string; frameId: number | null; masterId: number | null; path: string | null; profile: string; state: JobState;
-  attempts: number; maxAttempts: number; error: string | null; errorCode: string | null;
-  leaseOwner: string | null; leaseExpiresAt: number | null; createdAt: number; startedAt: number | null; finishedAt: number | null;
+  id: number;
+  kind: string;
+  frameId: number | null;
+  masterId: number | null;
+  path: string | null;
+  profile: string;
+  state: JobState;
+  attempts: number;
+  maxAttempts: number;
+  error: string | null;
+  errorCode: string | null;
+  leaseOwner: string | null;
+  leaseExpiresAt: number | null;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
 }
 
 export interface CandidateRow {
-  id: number; kind: string; objectId: number | null; frameId: number | null; sourceId: number | null;
-  score: number | null; createdAt: number; label: string | null; labelNote: string | null;
+  id: number;
+  kind: string;
+  objectId: number | null;
+  frameId: number | null;
+  sourceId: number | null;
+  score: number | null;
+  createdAt: number;
+  label: string | null;
+  labelNote: string | null;
 }
 
 export interface LabelRow {
-  id: number; candidateId: number; label: string; note: string | null; who: string; createdAt: number; undoneAt: number | null;
+  id: number;
+  candidateId: number;
+  label: string;
+  note: string | null;
+  who: string;
+  createdAt: number;
+  undoneAt: number | null;
 }
 
 const SOURCE_SELECT = `SELECT id, frame_id AS frameId, idx, x, y, x_err AS xErr, y_err AS yErr, ra, dec, flux,
@@ -121,7 +186,8 @@ export class Catalog {
   /** Row counts per table, jobs per state and the newest failures with their errors. */
   stats(): CatalogStats {
     const tables = {} as CatalogStats['tables'];
-    for (const t of COUNTED_TABLES) tables[t] = (this.db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
+    for (const t of COUNTED_TABLES)
+      tables[t] = (this.db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
     const jobs = this.jobCounts();
     const failures = this.db
       .prepare(
@@ -135,20 +201,31 @@ export class Catalog {
   /** Jobs per state (cheap: uses the state index). */
   jobCounts(): Record<JobState, number> {
     const jobs = { queued: 0, running: 0, done: 0, failed: 0 } as Record<JobState, number>;
-    for (const r of this.db.prepare('SELECT state, count(*) AS n FROM jobs GROUP BY state').all() as Array<{ state: JobState; n: number }>) {
+    for (const r of this.db.prepare('SELECT state, count(*) AS n FROM jobs GROUP BY state').all() as Array<{
+      state: JobState;
+      n: number;
+    }>) {
       jobs[r.state] = r.n;
     }
     return jobs;
   }
 
   /** Frames with paging and sorting; filters on type and status. */
-  listFrames(options: Page & { sort?: FrameSort; descending?: boolean; frameType?: string; status?: string } = {}): FrameRow[] {
+  listFrames(
+    options: Page & { sort?: FrameSort; descending?: boolean; frameType?: string; status?: string } = {},
+  ): FrameRow[] {
     const sort = options.sort ?? 'id';
     if (!FRAME_SORTS.has(sort)) throw new Error(`cannot sort frames by '${String(sort)}'`);
     const where: string[] = [];
     const args: unknown[] = [];
-    if (options.frameType) { where.push('frame_type = ?'); args.push(options.frameType); }
-    if (options.status) { where.push('status = ?'); args.push(options.status); }
+    if (options.frameType) {
+      where.push('frame_type = ?');
+      args.push(options.frameType);
+    }
+    if (options.status) {
+      where.push('status = ?');
+      args.push(options.status);
+    }
     const [limit, offset] = page(options);
     const sql = `${FRAME_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY ${sort} ${options.descending ? 'DESC' : 'ASC'}, id LIMIT ? OFFSET ?`;
@@ -158,16 +235,35 @@ export class Catalog {
   frame(id: number): (FrameRow & { header: Record<string, unknown> | null; paths: string[] }) | undefined {
     const row = this.db.prepare(`${FRAME_SELECT} WHERE id = ?`).get(id) as FrameRow | undefined;
     if (!row) return undefined;
-    const header = (this.db.prepare('SELECT header_json FROM frames WHERE id = ?').get(id) as { header_json: string | null }).header_json;
-    const paths = (this.db.prepare('SELECT path FROM frame_paths WHERE frame_id = ? ORDER BY seen_at, path').all(id) as Array<{ path: string }>).map((r) => r.path);
+    const header = (
+      this.db.prepare('SELECT header_json FROM frames WHERE id = ?').get(id) as { header_json: string | null }
+    ).header_json;
+    const paths = (
+      this.db.prepare('SELECT path FROM frame_paths WHERE frame_id = ? ORDER BY seen_at, path').all(id) as Array<{
+        path: string;
+      }>
+    ).map((r) => r.path);
     return { ...frameFromRow(row), header: header ? (JSON.parse(header) as Record<string, unknown>) : null, paths };
   }
 
   /** Master frames with their state ('stale' while a rebuild is due) and input counts. */
-  listMasters(): Array<{ id: number; kind: string; filter: string | null; exposureSec: number | null; width: number | null; height: number | null; path: string | null; inputCount: number; status: string; builtAt: number | null }> {
+  listMasters(): Array<{
+    id: number;
+    kind: string;
+    filter: string | null;
+    exposureSec: number | null;
+    width: number | null;
+    height: number | null;
+    path: string | null;
+    inputCount: number;
+    status: string;
+    builtAt: number | null;
+  }> {
     return this.db
-      .prepare(`SELECT id, kind, filter, exposure_sec AS exposureSec, width, height, path, input_count AS inputCount, status, built_at AS builtAt
-                  FROM masters ORDER BY kind, filter, exposure_sec, id`)
+      .prepare(
+        `SELECT id, kind, filter, exposure_sec AS exposureSec, width, height, path, input_count AS inputCount, status, built_at AS builtAt
+                  FROM masters ORDER BY kind, filter, exposure_sec, id`,
+      )
       .all() as ReturnType<Catalog['listMasters']>;
   }
 
@@ -178,20 +274,28 @@ export class Catalog {
   /** Sources of one frame in detection order. */
   sourcesOfFrame(frameId: number, p: Page = {}): SourceRow[] {
     const [limit, offset] = page(p);
-    return this.db.prepare(`${SOURCE_SELECT} WHERE frame_id = ? ORDER BY idx LIMIT ? OFFSET ?`).all(frameId, limit, offset) as SourceRow[];
+    return this.db
+      .prepare(`${SOURCE_SELECT} WHERE frame_id = ? ORDER BY idx LIMIT ? OFFSET ?`)
+      .all(frameId, limit, offset) as SourceRow[];
   }
 
   /** Sources of every frame (or one), by frame then detection order. */
   listSources(options: Page & { frameId?: number } = {}): SourceRow[] {
     if (options.frameId !== undefined) return this.sourcesOfFrame(options.frameId, options);
     const [limit, offset] = page(options);
-    return this.db.prepare(`${SOURCE_SELECT} ORDER BY frame_id, idx LIMIT ? OFFSET ?`).all(limit, offset) as SourceRow[];
+    return this.db
+      .prepare(`${SOURCE_SELECT} ORDER BY frame_id, idx LIMIT ? OFFSET ?`)
+      .all(limit, offset) as SourceRow[];
   }
 
-  listObjects(p: Page = {}): Array<{ id: number; ra: number; dec: number; nObs: number; firstMjd: number | null; lastMjd: number | null }> {
+  listObjects(
+    p: Page = {},
+  ): Array<{ id: number; ra: number; dec: number; nObs: number; firstMjd: number | null; lastMjd: number | null }> {
     const [limit, offset] = page(p);
     return this.db
-      .prepare('SELECT id, ra, dec, n_obs AS nObs, first_mjd AS firstMjd, last_mjd AS lastMjd FROM objects ORDER BY id LIMIT ? OFFSET ?')
+      .prepare(
+        'SELECT id, ra, dec, n_obs AS nObs, first_mjd AS firstMjd, last_mjd AS lastMjd FROM objects ORDER BY id LIMIT ? OFFSET ?',
+      )
       .all(limit, offset) as ReturnType<Catalog['listObjects']>;
   }
 
@@ -199,7 +303,8 @@ export class Catalog {
   cone(raDeg: number, decDeg: number, radiusArcsec: number): ConeHit[] {
     const problem = validRaDec(raDeg, decDeg);
     if (problem) throw new RangeError(problem);
-    if (!(radiusArcsec > 0) || !Number.isFinite(radiusArcsec)) throw new RangeError(`'radiusArcsec' must be a positive finite number, got ${radiusArcsec}`);
+    if (!(radiusArcsec > 0) || !Number.isFinite(radiusArcsec))
+      throw new RangeError(`'radiusArcsec' must be a positive finite number, got ${radiusArcsec}`);
     return this.spatial.cone(raDeg, decDeg, radiusArcsec);
   }
 
@@ -217,7 +322,9 @@ export class Catalog {
   listJobs(options: Page & { state?: JobState } = {}): JobRow[] {
     const [limit, offset] = page(options);
     if (options.state) {
-      return this.db.prepare(`${JOB_SELECT} WHERE j.state = ? ORDER BY j.id DESC LIMIT ? OFFSET ?`).all(options.state, limit, offset) as JobRow[];
+      return this.db
+        .prepare(`${JOB_SELECT} WHERE j.state = ? ORDER BY j.id DESC LIMIT ? OFFSET ?`)
+        .all(options.state, limit, offset) as JobRow[];
     }
     return this.db.prepare(`${JOB_SELECT} ORDER BY j.id DESC LIMIT ? OFFSET ?`).all(limit, offset) as JobRow[];
   }
@@ -228,12 +335,28 @@ export class Catalog {
 
   // ── curation ────────────────────────────────────────────────────────────────────────────────
 
-  addCandidate(c: { kind: string; objectId?: number; frameId?: number; sourceId?: number; score?: number; details?: unknown }): number {
+  addCandidate(c: {
+    kind: string;
+    objectId?: number;
+    frameId?: number;
+    sourceId?: number;
+    score?: number;
+    details?: unknown;
+  }): number {
     return Number(
       this.db
-        .prepare('INSERT INTO candidates (kind, object_id, frame_id, source_id, score, details_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-        .run(c.kind, c.objectId ?? null, c.frameId ?? null, c.sourceId ?? null, c.score ?? null, c.details === undefined ? null : JSON.stringify(c.details), Date.now())
-        .lastInsertRowid,
+        .prepare(
+          'INSERT INTO candidates (kind, object_id, frame_id, source_id, score, details_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        )
+        .run(
+          c.kind,
+          c.objectId ?? null,
+          c.frameId ?? null,
+          c.sourceId ?? null,
+          c.score ?? null,
+          c.details === undefined ? null : JSON.stringify(c.details),
+          Date.now(),
+        ).lastInsertRowid,
     );
   }
 
@@ -242,7 +365,10 @@ export class Catalog {
     const [limit, offset] = page(options);
     const where: string[] = [];
     const args: unknown[] = [];
-    if (options.kind) { where.push('c.kind = ?'); args.push(options.kind); }
+    if (options.kind) {
+      where.push('c.kind = ?');
+      args.push(options.kind);
+    }
     if (options.unlabelled) where.push('l.id IS NULL');
     return this.db
       .prepare(
@@ -270,20 +396,24 @@ export class Catalog {
 
   /** Undoes the current label of a candidate (the one before it becomes current). Returns the undone row or undefined. */
   undoLabel(candidateId: number): LabelRow | undefined {
-    return this.db.transaction(() => {
-      const current = this.db
-        .prepare('SELECT id FROM labels WHERE candidate_id = ? AND undone_at IS NULL ORDER BY id DESC LIMIT 1')
-        .get(candidateId) as { id: number } | undefined;
-      if (!current) return undefined;
-      this.db.prepare('UPDATE labels SET undone_at = ? WHERE id = ?').run(Date.now(), current.id);
-      return this.labelRow(current.id);
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const current = this.db
+          .prepare('SELECT id FROM labels WHERE candidate_id = ? AND undone_at IS NULL ORDER BY id DESC LIMIT 1')
+          .get(candidateId) as { id: number } | undefined;
+        if (!current) return undefined;
+        this.db.prepare('UPDATE labels SET undone_at = ? WHERE id = ?').run(Date.now(), current.id);
+        return this.labelRow(current.id);
+      })
+      .immediate();
   }
 
   labelHistory(candidateId: number): LabelRow[] {
     return this.db
-      .prepare(`SELECT id, candidate_id AS candidateId, label, note, who, created_at AS createdAt, undone_at AS undoneAt
-                  FROM labels WHERE candidate_id = ? ORDER BY id`)
+      .prepare(
+        `SELECT id, candidate_id AS candidateId, label, note, who, created_at AS createdAt, undone_at AS undoneAt
+                  FROM labels WHERE candidate_id = ? ORDER BY id`,
+      )
       .all(candidateId) as LabelRow[];
   }
 
@@ -302,7 +432,9 @@ export class Catalog {
 
   private labelRow(id: number): LabelRow {
     return this.db
-      .prepare(`SELECT id, candidate_id AS candidateId, label, note, who, created_at AS createdAt, undone_at AS undoneAt FROM labels WHERE id = ?`)
+      .prepare(
+        `SELECT id, candidate_id AS candidateId, label, note, who, created_at AS createdAt, undone_at AS undoneAt FROM labels WHERE id = ?`,
+      )
       .get(id) as LabelRow;
   }
 }

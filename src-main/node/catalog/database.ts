@@ -44,7 +44,8 @@ export function migrate(db: SqliteDatabase, list: readonly Migration[] = migrati
   if (current === latest) return current;
   db.transaction(() => {
     for (const m of list.slice(current)) {
-      if (m.version !== list.indexOf(m) + 1) throw new Error(`migration '${m.name}' is numbered ${m.version} out of order`);
+      if (m.version !== list.indexOf(m) + 1)
+        throw new Error(`migration '${m.name}' is numbered ${m.version} out of order`);
       if (typeof m.up === 'string') db.exec(m.up);
       else m.up(db);
     }

@@ -27,7 +27,11 @@ export function formatTable(rows: readonly Row[], columns?: readonly string[]): 
   if (cols.length === 0) return '(no rows)\n';
   const cells = rows.map((r) => cols.map((c) => cell(r[c])));
   const widths = cols.map((c, i) => Math.min(60, Math.max(c.length, ...cells.map((row) => row[i].length))));
-  const line = (values: string[]) => values.map((v, i) => (v.length > widths[i] ? `${v.slice(0, widths[i] - 1)}…` : v.padEnd(widths[i]))).join('  ').trimEnd();
+  const line = (values: string[]) =>
+    values
+      .map((v, i) => (v.length > widths[i] ? `${v.slice(0, widths[i] - 1)}…` : v.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   return `${[line(cols), ...cells.map(line)].join('\n')}\n`;
 }
 
@@ -42,15 +46,24 @@ export function formatCsv(rows: readonly Row[], columns?: readonly string[]): st
  * Writes rows as a FITS BINTABLE: numbers as 64-bit floats (NULL → NaN) or 32-bit integers when every value
  * is an integer, text as strings. Pixel columns `x`/`y` get their 1-based FITS twins `X_IMAGE`/`Y_IMAGE`.
  */
-export async function writeRowsFits(path: string, rows: readonly Row[], extname: string, columns?: readonly string[]): Promise<void> {
+export async function writeRowsFits(
+  path: string,
+  rows: readonly Row[],
+  extname: string,
+  columns?: readonly string[],
+): Promise<void> {
   const cols = columnsOf(rows, columns);
   const out: TableColumnInput[] = [];
   for (const name of cols) {
     const values = rows.map((r) => r[name]);
     const numeric = values.every((v) => v === null || v === undefined || typeof v === 'number');
     if (numeric) {
-      const integer = values.every((v) => v !== null && v !== undefined && Number.isInteger(v) && Math.abs(v as number) < 2 ** 31);
-      const data = integer ? Int32Array.from(values as number[]) : Float64Array.from(values, (v) => (typeof v === 'number' ? v : Number.NaN));
+      const integer = values.every(
+        (v) => v !== null && v !== undefined && Number.isInteger(v) && Math.abs(v as number) < 2 ** 31,
+      );
+      const data = integer
+        ? Int32Array.from(values as number[])
+        : Float64Array.from(values, (v) => (typeof v === 'number' ? v : Number.NaN));
       out.push({ name: name.toUpperCase(), data });
       if ((name === 'x' || name === 'y') && !integer) {
         out.push({ name: `${name.toUpperCase()}_IMAGE`, data: Float64Array.from(data, (v) => v + 1), unit: 'pix' });
@@ -73,7 +86,12 @@ export async function emitRows(
     await writeRowsFits(options.out, rows, options.extname, options.columns);
     return undefined;
   }
-  const text = format === 'json' ? `${JSON.stringify(rows, null, 0)}\n` : format === 'csv' ? formatCsv(rows, options.columns) : formatTable(rows, options.columns);
+  const text =
+    format === 'json'
+      ? `${JSON.stringify(rows, null, 0)}\n`
+      : format === 'csv'
+        ? formatCsv(rows, options.columns)
+        : formatTable(rows, options.columns);
   if (options.out) {
     await writeFile(options.out, text);
     return undefined;

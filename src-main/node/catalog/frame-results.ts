@@ -63,7 +63,15 @@ export class FrameResultWriter {
         const objectId = objectIds.ids[i];
         if (objectId === null) continue;
         this.insertMeasurement.run(
-          objectId, frameId, ids[i], info.mjd, info.filter, num(s.flux, i), num(s.fluxErr, i), num(s.mag, i), num(s.magErr, i),
+          objectId,
+          frameId,
+          ids[i],
+          info.mjd,
+          info.filter,
+          num(s.flux, i),
+          num(s.fluxErr, i),
+          num(s.mag, i),
+          num(s.magErr, i),
         );
         measurements++;
       }
@@ -73,7 +81,11 @@ export class FrameResultWriter {
   }
 
   /** Nearest known object within the radius for each source with sky coordinates, else a new object. */
-  private matchObjects(s: SourceColumns, mjd: number | null, radiusArcsec: number): { ids: (number | null)[]; created: number } {
+  private matchObjects(
+    s: SourceColumns,
+    mjd: number | null,
+    radiusArcsec: number,
+  ): { ids: (number | null)[]; created: number } {
     const ids: (number | null)[] = new Array(s.count).fill(null);
     let created = 0;
     if (!s.ra || !s.dec) return { ids, created };

@@ -45,7 +45,9 @@ export class FrameStore {
   private readonly ingestTx;
 
   constructor(private readonly db: SqliteDatabase) {
-    this.byPath = db.prepare('SELECT frame_id AS frameId, size_bytes AS sizeBytes, mtime_ms AS mtimeMs FROM frame_paths WHERE path = ?');
+    this.byPath = db.prepare(
+      'SELECT frame_id AS frameId, size_bytes AS sizeBytes, mtime_ms AS mtimeMs FROM frame_paths WHERE path = ?',
+    );
     this.byHash = db.prepare('SELECT id FROM frames WHERE content_hash = ?');
     this.insertFrame = db.prepare(
       `INSERT INTO frames (content_hash, path, file_name, size_bytes, header_json, frame_type, filter, exposure_sec,
@@ -58,7 +60,7 @@ export class FrameStore {
          mtime_ms = excluded.mtime_ms, seen_at = excluded.seen_at`,
     );
     this.insertJob = db.prepare(
-      'INSERT INTO jobs (kind, frame_id, profile, state, max_attempts, created_at) VALUES (?, ?, ?, \'queued\', ?, ?)',
+      "INSERT INTO jobs (kind, frame_id, profile, state, max_attempts, created_at) VALUES (?, ?, ?, 'queued', ?, ?)",
     );
     this.ingestTx = db.transaction((r: IngestRequest): IngestResult => {
       const now = Date.now();
@@ -70,13 +72,28 @@ export class FrameStore {
       const m = r.meta;
       const frameId = Number(
         this.insertFrame.run(
-          r.contentHash, r.path, r.fileName, r.sizeBytes, m.header ? JSON.stringify(m.header) : null, m.frameType ?? 'unknown',
-          m.filter ?? null, m.exposureSec ?? null, m.dateObs ?? null, m.mjd ?? null, m.width ?? null, m.height ?? null,
-          m.raCenter ?? null, m.decCenter ?? null, r.job ? 'queued' : 'filed', now,
+          r.contentHash,
+          r.path,
+          r.fileName,
+          r.sizeBytes,
+          m.header ? JSON.stringify(m.header) : null,
+          m.frameType ?? 'unknown',
+          m.filter ?? null,
+          m.exposureSec ?? null,
+          m.dateObs ?? null,
+          m.mjd ?? null,
+          m.width ?? null,
+          m.height ?? null,
+          m.raCenter ?? null,
+          m.decCenter ?? null,
+          r.job ? 'queued' : 'filed',
+          now,
         ).lastInsertRowid,
       );
       this.upsertPath.run(r.path, frameId, r.sizeBytes, r.mtimeMs, now);
-      const jobId = r.job ? Number(this.insertJob.run(r.job.kind, frameId, r.job.profile, r.job.maxAttempts, now).lastInsertRowid) : undefined;
+      const jobId = r.job
+        ? Number(this.insertJob.run(r.job.kind, frameId, r.job.profile, r.job.maxAttempts, now).lastInsertRowid)
+        : undefined;
       return { frameId, isNew: true, jobId };
     });
   }

@@ -1,6 +1,17 @@
 /** The catalog's public surface (used by jobs, watch, the CLI and `owb serve`). */
 export { Catalog, COUNTED_TABLES, JOB_STATES } from './catalog.js';
-export type { CatalogStats, CandidateRow, FrameRow, FrameSort, JobRow, JobState, LabelRow, MeasurementRow, Page, SourceRow } from './catalog.js';
+export type {
+  CatalogStats,
+  CandidateRow,
+  FrameRow,
+  FrameSort,
+  JobRow,
+  JobState,
+  LabelRow,
+  MeasurementRow,
+  Page,
+  SourceRow,
+} from './catalog.js';
 export { openDatabase, migrate, schemaVersion } from './database.js';
 export type { OpenOptions, SqliteDatabase } from './database.js';
 export { FrameStore } from './frame-store.js';

@@ -19,7 +19,7 @@ export function angularDistanceArcsec(ra1: number, dec1: number, ra2: number, de
   const sdd = Math.sin((d2 - d1) / 2);
   const sdr = Math.sin(((ra2 - ra1) * DEG) / 2);
   const h = sdd * sdd + Math.cos(d1) * Math.cos(d2) * sdr * sdr;
-  return (2 * Math.asin(Math.min(1, Math.sqrt(h)))) / DEG * 3600;
+  return ((2 * Math.asin(Math.min(1, Math.sqrt(h)))) / DEG) * 3600;
 }
 
 /** Chord length between two unit vectors separated by `radiusArcsec`. */
@@ -38,7 +38,8 @@ export function chord2(a: Vec3, bx: number, by: number, bz: number): number {
 /** Checks an (ra, dec) pair, naming the problem. */
 export function validRaDec(raDeg: number, decDeg: number): string | undefined {
   if (!Number.isFinite(raDeg)) return `'ra' must be a finite number of degrees, got ${raDeg}`;
-  if (!Number.isFinite(decDeg) || decDeg < -90 || decDeg > 90) return `'dec' must be in [-90, 90] degrees, got ${decDeg}`;
+  if (!Number.isFinite(decDeg) || decDeg < -90 || decDeg > 90)
+    return `'dec' must be in [-90, 90] degrees, got ${decDeg}`;
   return undefined;
 }
 

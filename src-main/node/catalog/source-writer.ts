@@ -4,8 +4,26 @@ import type { SqliteDatabase } from './database.js';
 
 /** Column order of `sources` after `id` (kept in one place so the batch statement and the binder agree). */
 const COLUMNS = [
-  'frame_id', 'idx', 'x', 'y', 'x_err', 'y_err', 'ra', 'dec', 'flux', 'flux_err', 'flux_auto',
-  'mag', 'mag_err', 'a', 'b', 'theta', 'fwhm', 'snr', 'flags', 'object_id',
+  'frame_id',
+  'idx',
+  'x',
+  'y',
+  'x_err',
+  'y_err',
+  'ra',
+  'dec',
+  'flux',
+  'flux_err',
+  'flux_auto',
+  'mag',
+  'mag_err',
+  'a',
+  'b',
+  'theta',
+  'fwhm',
+  'snr',
+  'flags',
+  'object_id',
 ] as const;
 /** Rows per multi-row INSERT: binding many rows per call removes most of the per-statement overhead. */
 const BATCH_ROWS = 256;
@@ -40,9 +58,26 @@ export class SourceWriter {
   insert(frameId: number, sources: SourceColumns, objectIds?: ArrayLike<number | null>): number[] {
     const n = sources.count;
     const cols: Column[] = [
-      undefined, undefined, sources.x, sources.y, sources.xErr, sources.yErr, sources.ra, sources.dec,
-      sources.flux, sources.fluxErr, sources.fluxAuto, sources.mag, sources.magErr, sources.a, sources.b,
-      sources.theta, sources.fwhm, sources.snr, sources.flags, undefined,
+      undefined,
+      undefined,
+      sources.x,
+      sources.y,
+      sources.xErr,
+      sources.yErr,
+      sources.ra,
+      sources.dec,
+      sources.flux,
+      sources.fluxErr,
+      sources.fluxAuto,
+      sources.mag,
+      sources.magErr,
+      sources.a,
+      sources.b,
+      sources.theta,
+      sources.fwhm,
+      sources.snr,
+      sources.flags,
+      undefined,
     ];
     const width = COLUMNS.length;
     const ids: number[] = new Array(n);

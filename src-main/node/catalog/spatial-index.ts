@@ -30,7 +30,9 @@ export class SpatialIndex {
     this.insertObject = db.prepare(
       'INSERT INTO objects (ra, dec, cx, cy, cz, n_obs, first_mjd, last_mjd, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
-    this.insertBox = db.prepare('INSERT INTO objects_rtree (id, min_x, max_x, min_y, max_y, min_z, max_z) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    this.insertBox = db.prepare(
+      'INSERT INTO objects_rtree (id, min_x, max_x, min_y, max_y, min_z, max_z) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
     this.boxQuery = db
       .prepare(
         `SELECT o.id, o.ra, o.dec, o.cx, o.cy, o.cz, o.n_obs AS nObs, o.first_mjd AS firstMjd, o.last_mjd AS lastMjd
@@ -63,7 +65,15 @@ export class SpatialIndex {
       if (chord2(c, r.cx, r.cy, r.cz) > limit2 * (1 + 1e-9)) continue;
       const distanceArcsec = angularDistanceArcsec(raDeg, decDeg, r.ra, r.dec);
       if (distanceArcsec > radiusArcsec) continue;
-      hits.push({ id: r.id, ra: r.ra, dec: r.dec, nObs: r.nObs, firstMjd: r.firstMjd, lastMjd: r.lastMjd, distanceArcsec });
+      hits.push({
+        id: r.id,
+        ra: r.ra,
+        dec: r.dec,
+        nObs: r.nObs,
+        firstMjd: r.firstMjd,
+        lastMjd: r.lastMjd,
+        distanceArcsec,
+      });
     }
     hits.sort((a, b) => a.distanceArcsec - b.distanceArcsec || a.id - b.id);
     return hits;

@@ -60,7 +60,10 @@ export class JobQueue {
   private readonly nextDue: Statement;
   private readonly deferStmt: Statement;
 
-  constructor(private readonly db: SqliteDatabase, options: JobQueueOptions = {}) {
+  constructor(
+    private readonly db: SqliteDatabase,
+    options: JobQueueOptions = {},
+  ) {
     this.owner = options.owner ?? newOwnerId();
     this.leaseMs = options.leaseMs ?? 60_000;
     this.retryBackoffMs = options.retryBackoffMs ?? 500;
@@ -85,7 +88,9 @@ export class JobQueue {
       `UPDATE jobs SET state = 'done', error = NULL, error_code = NULL, lease_owner = NULL, lease_expires_at = NULL,
          finished_at = ?, result_json = ? WHERE id = ?`,
     );
-    this.renewStmt = db.prepare(`UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND state = 'running' AND lease_owner = ?`);
+    this.renewStmt = db.prepare(
+      `UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND state = 'running' AND lease_owner = ?`,
+    );
     this.requeue = db.prepare(
       `UPDATE jobs SET state = 'queued', error = ?, error_code = ?, lease_owner = NULL, lease_expires_at = NULL, not_before = ?
         WHERE id = ?`,
@@ -99,7 +104,9 @@ export class JobQueue {
       `UPDATE jobs SET state = 'queued', attempts = max(0, attempts - 1), lease_owner = NULL, lease_expires_at = NULL
         WHERE id = ? AND state = 'running' AND lease_owner = ?`,
     );
-    this.runningOwners = db.prepare(`SELECT DISTINCT lease_owner AS owner FROM jobs WHERE state = 'running' AND lease_owner IS NOT NULL`);
+    this.runningOwners = db.prepare(
+      `SELECT DISTINCT lease_owner AS owner FROM jobs WHERE state = 'running' AND lease_owner IS NOT NULL`,
+    );
     this.expireOwner = db.prepare(`UPDATE jobs SET lease_expires_at = 0 WHERE state = 'running' AND lease_owner = ?`);
     this.waitingCount = db.prepare(
       `SELECT count(*) AS n FROM jobs WHERE (state = 'queued' OR (state = 'running' AND (lease_owner = @owner OR lease_expires_at < @now)))
@@ -118,24 +125,44 @@ export class JobQueue {
    */
   lease(limit: number): LeasedJob[] {
     if (limit <= 0) return [];
-    return this.db.transaction(() => {
-      const now = Date.now();
-      const rows = this.selectLeasable.all(this.profilesJson ? { now, limit, profiles: this.profilesJson } : { now, limit }) as Array<{
-        id: number; kind: string; frameId: number | null; masterId: number | null; profile: string; attempts: number; maxAttempts: number; state: JobState; error: string | null;
-      }>;
-      const leased: LeasedJob[] = [];
-      for (const r of rows) {
-        if (r.attempts >= r.maxAttempts) {
-          const message = `worker lost (the process running it died) after ${r.attempts} attempt(s)${r.error ? `; last error: ${r.error}` : ''}`;
-          this.failExhausted.run(message, now, r.id);
-          if (r.frameId !== null) this.failFrame.run(message, r.frameId);
-          continue;
+    return this.db
+      .transaction(() => {
+        const now = Date.now();
+        const rows = this.selectLeasable.all(
+          this.profilesJson ? { now, limit, profiles: this.profilesJson } : { now, limit },
+        ) as Array<{
+          id: number;
+          kind: string;
+          frameId: number | null;
+          masterId: number | null;
+          profile: string;
+          attempts: number;
+          maxAttempts: number;
+          state: JobState;
+          error: string | null;
+        }>;
+        const leased: LeasedJob[] = [];
+        for (const r of rows) {
+          if (r.attempts >= r.maxAttempts) {
+            const message = `worker lost (the process running it died) after ${r.attempts} attempt(s)${r.error ? `; last error: ${r.error}` : ''}`;
+            this.failExhausted.run(message, now, r.id);
+            if (r.frameId !== null) this.failFrame.run(message, r.frameId);
+            continue;
+          }
+          this.markRunning.run(this.owner, now + this.leaseMs, now, r.id);
+          leased.push({
+            id: r.id,
+            kind: r.kind,
+            frameId: r.frameId,
+            masterId: r.masterId,
+            profile: r.profile,
+            attempt: r.attempts + 1,
+            maxAttempts: r.maxAttempts,
+          });
         }
-        this.markRunning.run(this.owner, now + this.leaseMs, now, r.id);
-        leased.push({ id: r.id, kind: r.kind, frameId: r.frameId, masterId: r.masterId, profile: r.profile, attempt: r.attempts + 1, maxAttempts: r.maxAttempts });
-      }
-      return leased;
-    }).immediate();
+        return leased;
+      })
+      .immediate();
   }
 
   /**
@@ -143,29 +170,34 @@ export class JobQueue {
    * process holds the lease. Returns `undefined` when the lease was lost (nothing is written).
    */
   complete<T>(job: LeasedJob, apply: () => T, resultSummary?: (value: T) => unknown): { value: T } | undefined {
-    return this.db.transaction(() => {
-      if (!this.ownedRow.get(job.id, this.owner)) return undefined;
-      const value = apply();
-      const summary = resultSummary ? resultSummary(value) : value;
-      this.markDone.run(Date.now(), summary === undefined ? null : JSON.stringify(summary), job.id);
-      return { value };
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        if (!this.ownedRow.get(job.id, this.owner)) return undefined;
+        const value = apply();
+        const summary = resultSummary ? resultSummary(value) : value;
+        this.markDone.run(Date.now(), summary === undefined ? null : JSON.stringify(summary), job.id);
+        return { value };
+      })
+      .immediate();
   }
 
   /** Records a failed attempt: back to the queue (with backoff) while attempts remain and it is worth it, else failed. */
   fail(job: LeasedJob, error: JobError): FailOutcome {
-    return this.db.transaction((): FailOutcome => {
-      const row = this.ownedRow.get(job.id, this.owner) as { attempts: number; maxAttempts: number; frameId: number | null } | undefined;
-      if (!row) return 'lost';
-      const now = Date.now();
-      if (error.retryable && row.attempts < row.maxAttempts) {
-        this.requeue.run(error.message, error.code ?? null, now + this.retryBackoffMs * row.attempts, job.id);
-        return 'requeued';
-      }
-      this.markFailed.run(error.message, error.code ?? null, now, job.id);
-      if (row.frameId !== null) this.failFrame.run(error.message, row.frameId);
-      return 'failed';
-    }).immediate();
+    return this.db
+      .transaction((): FailOutcome => {
+        const row = this.ownedRow.get(job.id, this.owner) as
+          { attempts: number; maxAttempts: number; frameId: number | null } | undefined;
+        if (!row) return 'lost';
+        const now = Date.now();
+        if (error.retryable && row.attempts < row.maxAttempts) {
+          this.requeue.run(error.message, error.code ?? null, now + this.retryBackoffMs * row.attempts, job.id);
+          return 'requeued';
+        }
+        this.markFailed.run(error.message, error.code ?? null, now, job.id);
+        if (row.frameId !== null) this.failFrame.run(error.message, row.frameId);
+        return 'failed';
+      })
+      .immediate();
   }
 
   /**

@@ -55,7 +55,9 @@ export function classifyError(error: unknown): JobError {
   const message = typeof e?.message === 'string' ? e.message : String(error);
   const code = typeof e?.code === 'string' ? e.code : undefined;
   const retryable =
-    typeof e?.retryable === 'boolean' ? e.retryable : !(e?.name === 'InputError' || (code !== undefined && /^(FITS_|BAD_|INPUT_|PROFILE_)/.test(code)));
+    typeof e?.retryable === 'boolean'
+      ? e.retryable
+      : !(e?.name === 'InputError' || (code !== undefined && /^(FITS_|BAD_|INPUT_|PROFILE_)/.test(code)));
   return { message, code, retryable };
 }
 
@@ -105,9 +107,12 @@ export class JobRunner {
     this.queue.reclaimFromDeadOwners();
     const poll = this.options.pollMs ?? 250;
     this.pollTimer = setInterval(() => this.wake(), poll);
-    this.heartbeat = setInterval(() => {
-      if (this.inFlight.size) this.queue.renew(this.inFlight.keys());
-    }, Math.max(50, Math.floor(this.queue.leaseMs / 3)));
+    this.heartbeat = setInterval(
+      () => {
+        if (this.inFlight.size) this.queue.renew(this.inFlight.keys());
+      },
+      Math.max(50, Math.floor(this.queue.leaseMs / 3)),
+    );
     this.wake();
   }
 
@@ -174,7 +179,14 @@ export class JobRunner {
       }
       if (error instanceof JobDeferred) {
         if (this.queue.defer(job, error.delayMs, error.message)) {
-          this.emit({ jobId: job.id, frameId: job.frameId, kind: job.kind, state: 'queued', attempt: job.attempt, error: error.message });
+          this.emit({
+            jobId: job.id,
+            frameId: job.frameId,
+            kind: job.kind,
+            state: 'queued',
+            attempt: job.attempt,
+            error: error.message,
+          });
         }
         return;
       }
@@ -201,7 +213,14 @@ export class JobRunner {
     if (outcome === 'lost') return;
     if (outcome === 'requeued') this.counters.retried++;
     else this.counters.failed++;
-    this.emit({ jobId: job.id, frameId: job.frameId, kind: job.kind, state: outcome === 'requeued' ? 'queued' : 'failed', attempt: job.attempt, error: classified.message });
+    this.emit({
+      jobId: job.id,
+      frameId: job.frameId,
+      kind: job.kind,
+      state: outcome === 'requeued' ? 'queued' : 'failed',
+      attempt: job.attempt,
+      error: classified.message,
+    });
   }
 
   private emit(event: JobEvent): void {

@@ -31,7 +31,9 @@ export function createFrameJobHandler(ctx: FrameJobContext): JobHandler {
     `SELECT id, path, frame_type AS frameType, content_hash AS contentHash, width, height, filter, exposure_sec AS exposureSec
        FROM frames WHERE id = ?`,
   );
-  const pendingBuilds = ctx.catalog.db.prepare(`SELECT count(*) AS n FROM jobs WHERE kind = 'build-master' AND state IN ('queued', 'running')`);
+  const pendingBuilds = ctx.catalog.db.prepare(
+    `SELECT count(*) AS n FROM jobs WHERE kind = 'build-master' AND state IN ('queued', 'running')`,
+  );
   const otherPaths = ctx.catalog.db.prepare('SELECT path FROM frame_paths WHERE frame_id = ? ORDER BY seen_at DESC');
   const markFiled = ctx.catalog.db.prepare(`UPDATE frames SET status = 'filed', processed_at = ? WHERE id = ?`);
 
@@ -40,7 +42,16 @@ export function createFrameJobHandler(ctx: FrameJobContext): JobHandler {
     if (job.kind === 'build-master') return runBuildMaster(ctx.catalog, profile, job);
     if (job.frameId === null) throw new JobFailure('JOB_INVALID', `job ${job.id} has no frame`, false);
     const frame = frameRow.get(job.frameId) as
-      | { id: number; path: string; frameType: string; contentHash: string; width: number | null; height: number | null; filter: string | null; exposureSec: number | null }
+      | {
+          id: number;
+          path: string;
+          frameType: string;
+          contentHash: string;
+          width: number | null;
+          height: number | null;
+          filter: string | null;
+          exposureSec: number | null;
+        }
       | undefined;
     if (!frame) throw new JobFailure('JOB_INVALID', `job ${job.id}: frame ${job.frameId} is gone`, false);
 
@@ -62,21 +73,32 @@ export function createFrameJobHandler(ctx: FrameJobContext): JobHandler {
     if (!path) throw new JobFailure('FILE_GONE', `${frame.path}: the file (and every copy seen) is gone`, false);
     const steps: ProcessFrameSteps = {};
     if (profile.steps.detect) steps.detect = { ...profile.steps.detect };
-    if (profile.steps.photometry) steps.photometry = { radiusPx: profile.steps.photometry.radiusPx, annulusPx: profile.steps.photometry.annulusPx };
+    if (profile.steps.photometry)
+      steps.photometry = { radiusPx: profile.steps.photometry.radiusPx, annulusPx: profile.steps.photometry.annulusPx };
     if (profile.steps.calibrate) {
       const masters = mastersForLight(ctx.catalog.db, frame);
       const builds = (pendingBuilds.get() as { n: number }).n;
       const none = !masters.bias && !masters.dark && !masters.flat;
       if (profile.steps.calibrate.require && (masters.pending || none)) {
         if (builds > 0) throw new JobDeferred(500, `${frame.path}: waiting for its masters to be built`);
-        throw new JobFailure('NO_MASTERS', `${frame.path}: the profile requires masters and none matches this ${frame.width}×${frame.height} ${frame.filter ?? ''} light`, false);
+        throw new JobFailure(
+          'NO_MASTERS',
+          `${frame.path}: the profile requires masters and none matches this ${frame.width}×${frame.height} ${frame.filter ?? ''} light`,
+          false,
+        );
       }
-      const ready = (m: typeof masters.bias) => (m && m.status === 'ready' && m.path && existsSync(m.path) ? m.path : undefined);
+      const ready = (m: typeof masters.bias) =>
+        m && m.status === 'ready' && m.path && existsSync(m.path) ? m.path : undefined;
       const calibrate = { bias: ready(masters.bias), dark: ready(masters.dark), flat: ready(masters.flat) };
       if (calibrate.bias || calibrate.dark || calibrate.flat) steps.calibrate = calibrate;
     }
-    const result = await ctx.pool.run('process-frame', { path, contentHash: frame.contentHash, steps }, { signal, timeoutMs: profile.jobs.timeoutMs });
-    if (!result.ok) throw new JobFailure(result.error.code, result.error.message, RETRYABLE_CODES.has(result.error.code));
+    const result = await ctx.pool.run(
+      'process-frame',
+      { path, contentHash: frame.contentHash, steps },
+      { signal, timeoutMs: profile.jobs.timeoutMs },
+    );
+    if (!result.ok)
+      throw new JobFailure(result.error.code, result.error.message, RETRYABLE_CODES.has(result.error.code));
     const output: ProcessFrameOutput = result.value;
     return (): JobCommitSummary => {
       const summary = writer.write(frame.id, output, { matchRadiusArcsec: profile.match.radiusArcsec });

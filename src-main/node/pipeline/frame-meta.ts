@@ -9,7 +9,10 @@ export type FrameType = 'bias' | 'dark' | 'flat' | 'light' | 'unknown';
  */
 export function classifyFrameType(raw: string | undefined): FrameType {
   if (!raw) return 'unknown';
-  const v = raw.toLowerCase().replace(/[^a-z]+/g, ' ').trim();
+  const v = raw
+    .toLowerCase()
+    .replace(/[^a-z]+/g, ' ')
+    .trim();
   if (/\b(bias|zero|offset)\b/.test(v)) return 'bias';
   if (/\bdark\b/.test(v)) return 'dark';
   if (/flat|dome/.test(v)) return 'flat';

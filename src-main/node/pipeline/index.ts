@@ -5,5 +5,12 @@ export { mastersDir, runBuildMaster } from './master-job.js';
 export type { FrameJobContext } from './frame-job.js';
 export { classifyFrameType, frameMetaFromHeader, mjdFromDateObs } from './frame-meta.js';
 export { fileCalibrationFrame, mastersForLight } from './masters.js';
-export { DEFAULT_PATTERNS, defaultProfile, loadProfile, matchesPatterns, needsWorker, parseProfile } from './profile.js';
+export {
+  DEFAULT_PATTERNS,
+  defaultProfile,
+  loadProfile,
+  matchesPatterns,
+  needsWorker,
+  parseProfile,
+} from './profile.js';
 export type { Profile } from './profile.js';

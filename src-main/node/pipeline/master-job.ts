@@ -20,19 +20,31 @@ export function mastersDir(catalog: Catalog, profile: Profile): string {
  * bias of the same size, flats on bias and dark. The commit records the file and marks the master ready,
  * unless its inputs changed meanwhile (then the rebuild queued by that change takes over).
  */
-export async function runBuildMaster(catalog: Catalog, profile: Profile, job: LeasedJob): Promise<() => JobCommitSummary> {
+export async function runBuildMaster(
+  catalog: Catalog,
+  profile: Profile,
+  job: LeasedJob,
+): Promise<() => JobCommitSummary> {
   if (job.masterId === null) throw new JobFailure('JOB_INVALID', `job ${job.id} names no master`, false);
   const db = catalog.db;
   const master = masterById(db, job.masterId);
   if (!master) throw new JobFailure('JOB_INVALID', `job ${job.id}: master ${job.masterId} is gone`, false);
   const hashAtStart = inputsHash(db, master.id);
   const sameSize = (kind: string) =>
-    (db.prepare('SELECT id FROM masters WHERE kind = ? AND width IS ? AND height IS ? ORDER BY id LIMIT 1').get(kind, master.width, master.height) as
-      | { id: number }
-      | undefined)?.id;
-  const inputs = (id: number | undefined) => (id === undefined ? [] : masterInputPaths(db, id).filter((p) => existsSync(p)));
+    (
+      db
+        .prepare('SELECT id FROM masters WHERE kind = ? AND width IS ? AND height IS ? ORDER BY id LIMIT 1')
+        .get(kind, master.width, master.height) as { id: number } | undefined
+    )?.id;
+  const inputs = (id: number | undefined) =>
+    id === undefined ? [] : masterInputPaths(db, id).filter((p) => existsSync(p));
   const own = masterInputPaths(db, master.id).filter((p) => existsSync(p));
-  if (own.length === 0) throw new JobFailure('NO_FRAMES', `master ${master.id} (${master.kind}): none of its input files exists any more`, false);
+  if (own.length === 0)
+    throw new JobFailure(
+      'NO_FRAMES',
+      `master ${master.id} (${master.kind}): none of its input files exists any more`,
+      false,
+    );
   const bias = master.kind === 'bias' ? own : inputs(sameSize('bias'));
   const darks = master.kind === 'dark' ? own : master.kind === 'flat' ? inputs(sameSize('dark')) : [];
   const flats = master.kind === 'flat' ? own : [];
@@ -40,11 +52,21 @@ export async function runBuildMaster(catalog: Catalog, profile: Profile, job: Le
   mkdirSync(outDir, { recursive: true });
   const written = await buildMasters({ bias, darks, flats, outDir });
   const result = written.find((w) => w.kind === master.kind);
-  if (!result) throw new JobFailure('MASTER_FAILED', `master ${master.id} (${master.kind}): the calibration engine wrote no ${master.kind}`, false);
+  if (!result)
+    throw new JobFailure(
+      'MASTER_FAILED',
+      `master ${master.id} (${master.kind}): the calibration engine wrote no ${master.kind}`,
+      false,
+    );
   return () => {
     // Inputs that changed meanwhile queued a newer build, which records its own result.
     const superseded = inputsHash(db, master.id) !== hashAtStart;
-    if (!superseded) db.prepare(`UPDATE masters SET path = ?, status = 'ready', built_at = ? WHERE id = ?`).run(result.path, Date.now(), master.id);
+    if (!superseded)
+      db.prepare(`UPDATE masters SET path = ?, status = 'ready', built_at = ? WHERE id = ?`).run(
+        result.path,
+        Date.now(),
+        master.id,
+      );
     return { masterId: master.id, kind: master.kind, path: result.path, inputs: own.length, superseded };
   };
 }

@@ -23,11 +23,19 @@ const MASTER_SELECT = `SELECT id, kind, filter, exposure_sec AS exposureSec, wid
 export function fileCalibrationFrame(db: SqliteDatabase, frameId: number, profile: string): number {
   const f = db
     .prepare('SELECT frame_type AS kind, filter, exposure_sec AS exposureSec, width, height FROM frames WHERE id = ?')
-    .get(frameId) as { kind: string; filter: string | null; exposureSec: number | null; width: number | null; height: number | null };
+    .get(frameId) as {
+    kind: string;
+    filter: string | null;
+    exposureSec: number | null;
+    width: number | null;
+    height: number | null;
+  };
   const filter = f.kind === 'flat' ? f.filter : null;
   const exposureSec = f.kind === 'dark' ? f.exposureSec : null;
   const existing = db
-    .prepare(`SELECT id FROM masters WHERE kind = ? AND filter IS ? AND exposure_sec IS ? AND width IS ? AND height IS ? ORDER BY id LIMIT 1`)
+    .prepare(
+      `SELECT id FROM masters WHERE kind = ? AND filter IS ? AND exposure_sec IS ? AND width IS ? AND height IS ? ORDER BY id LIMIT 1`,
+    )
     .get(f.kind, filter, exposureSec, f.width, f.height) as { id: number } | undefined;
   const now = Date.now();
   const masterId =
@@ -41,11 +49,14 @@ export function fileCalibrationFrame(db: SqliteDatabase, frameId: number, profil
         .run(f.kind, filter, exposureSec, f.width, f.height, now).lastInsertRowid,
     );
   db.prepare('INSERT OR IGNORE INTO master_inputs (master_id, frame_id) VALUES (?, ?)').run(masterId, frameId);
-  db.prepare(`UPDATE masters SET inputs_hash = ?, input_count = (SELECT count(*) FROM master_inputs WHERE master_id = ?) WHERE id = ?`)
-    .run(inputsHash(db, masterId), masterId, masterId);
+  db.prepare(
+    `UPDATE masters SET inputs_hash = ?, input_count = (SELECT count(*) FROM master_inputs WHERE master_id = ?) WHERE id = ?`,
+  ).run(inputsHash(db, masterId), masterId, masterId);
   const dependents = f.kind === 'bias' ? ['bias', 'dark', 'flat'] : f.kind === 'dark' ? ['dark', 'flat'] : ['flat'];
   const affected = db
-    .prepare(`SELECT id FROM masters WHERE width IS ? AND height IS ? AND kind IN (SELECT value FROM json_each(?)) AND (kind != ? OR id = ?)`)
+    .prepare(
+      `SELECT id FROM masters WHERE width IS ? AND height IS ? AND kind IN (SELECT value FROM json_each(?)) AND (kind != ? OR id = ?)`,
+    )
     .all(f.width, f.height, JSON.stringify(dependents), f.kind, masterId) as Array<{ id: number }>;
   const stale = db.prepare(`UPDATE masters SET status = 'stale' WHERE id = ?`);
   const queue = db.prepare(
@@ -63,7 +74,9 @@ export function fileCalibrationFrame(db: SqliteDatabase, frameId: number, profil
 /** A change detector over the content hashes of a master's inputs (FNV-1a 64, hex). */
 export function inputsHash(db: SqliteDatabase, masterId: number): string {
   const rows = db
-    .prepare('SELECT f.content_hash AS h FROM master_inputs mi JOIN frames f ON f.id = mi.frame_id WHERE mi.master_id = ? ORDER BY f.content_hash')
+    .prepare(
+      'SELECT f.content_hash AS h FROM master_inputs mi JOIN frames f ON f.id = mi.frame_id WHERE mi.master_id = ? ORDER BY f.content_hash',
+    )
     .all(masterId) as Array<{ h: string }>;
   let h = 0xcbf29ce484222325n;
   for (const { h: text } of rows) {
@@ -82,7 +95,11 @@ export function masterById(db: SqliteDatabase, id: number): MasterRow | undefine
 /** Input paths of a master (the first path each input frame was seen at). */
 export function masterInputPaths(db: SqliteDatabase, masterId: number): string[] {
   return (
-    db.prepare('SELECT f.path FROM master_inputs mi JOIN frames f ON f.id = mi.frame_id WHERE mi.master_id = ? ORDER BY f.id').all(masterId) as Array<{ path: string }>
+    db
+      .prepare(
+        'SELECT f.path FROM master_inputs mi JOIN frames f ON f.id = mi.frame_id WHERE mi.master_id = ? ORDER BY f.id',
+      )
+      .all(masterId) as Array<{ path: string }>
   ).map((r) => r.path);
 }
 
@@ -91,7 +108,9 @@ export function mastersForLight(
   db: SqliteDatabase,
   light: { width: number | null; height: number | null; filter: string | null; exposureSec: number | null },
 ): { bias?: MasterRow; dark?: MasterRow; flat?: MasterRow; pending: boolean } {
-  const all = db.prepare(`${MASTER_SELECT} WHERE width IS ? AND height IS ?`).all(light.width, light.height) as MasterRow[];
+  const all = db
+    .prepare(`${MASTER_SELECT} WHERE width IS ? AND height IS ?`)
+    .all(light.width, light.height) as MasterRow[];
   const bias = all.find((m) => m.kind === 'bias');
   const darks = all.filter((m) => m.kind === 'dark');
   const t = light.exposureSec ?? 0;

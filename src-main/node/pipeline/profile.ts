@@ -91,7 +91,9 @@ export function parseProfile(raw: unknown, file = 'profile'): Profile {
     return v as Record<string, unknown>;
   };
   const unknownKeys = (o: Record<string, unknown>, allowed: Set<string>, field: string): void => {
-    for (const k of Object.keys(o)) if (!allowed.has(k)) bad(field ? `${field}.${k}` : k, `unknown field (expected one of ${[...allowed].join(', ')})`);
+    for (const k of Object.keys(o))
+      if (!allowed.has(k))
+        bad(field ? `${field}.${k}` : k, `unknown field (expected one of ${[...allowed].join(', ')})`);
   };
   const positive = (v: unknown, field: string, fallback: number, integer = false): number => {
     if (v === undefined) return fallback;
@@ -113,7 +115,11 @@ export function parseProfile(raw: unknown, file = 'profile'): Profile {
     p.name = (top.name as string).trim();
   } else p.name = file.replace(/\.(ya?ml|json)$/i, '');
   if (top.patterns !== undefined) {
-    if (!Array.isArray(top.patterns) || top.patterns.length === 0 || top.patterns.some((x) => typeof x !== 'string' || !x)) {
+    if (
+      !Array.isArray(top.patterns) ||
+      top.patterns.length === 0 ||
+      top.patterns.some((x) => typeof x !== 'string' || !x)
+    ) {
       bad('patterns', 'must be a non-empty list of file-name globs');
     }
     p.patterns = top.patterns as string[];
@@ -153,11 +159,15 @@ export function parseProfile(raw: unknown, file = 'profile'): Profile {
       if (phot.annulusPx !== undefined) {
         const a = phot.annulusPx;
         if (!Array.isArray(a) || a.length !== 2 || a.some((v) => typeof v !== 'number' || !(v > 0)) || !(a[0] < a[1])) {
-          bad('steps.photometry.annulusPx', `must be [inner, outer] radii in pixels with inner < outer, got ${JSON.stringify(a)}`);
+          bad(
+            'steps.photometry.annulusPx',
+            `must be [inner, outer] radii in pixels with inner < outer, got ${JSON.stringify(a)}`,
+          );
         }
         annulusPx = [(a as number[])[0], (a as number[])[1]];
       }
-      if (annulusPx[0] <= radiusPx) bad('steps.photometry.annulusPx', `inner radius ${annulusPx[0]} must exceed radiusPx ${radiusPx}`);
+      if (annulusPx[0] <= radiusPx)
+        bad('steps.photometry.annulusPx', `inner radius ${annulusPx[0]} must exceed radiusPx ${radiusPx}`);
       p.steps.photometry = { radiusPx, annulusPx };
       if (!p.steps.detect) bad('steps.photometry', 'needs steps.detect (photometry measures the detected sources)');
     }
@@ -197,7 +207,10 @@ const globCache = new Map<string, RegExp>();
 function globToRegExp(glob: string): RegExp {
   let re = globCache.get(glob);
   if (!re) {
-    const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    const body = glob
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.');
     re = new RegExp(`^${body}$`, 'i');
     globCache.set(glob, re);
   }

@@ -2,7 +2,19 @@ import { basename, sep } from 'node:path';
 import { matchesPatterns } from '../pipeline/profile.js';
 
 /** Suffixes of files still being written by copy tools, browsers and editors. */
-const TEMP_SUFFIXES = ['.tmp', '.temp', '.part', '.partial', '.crdownload', '.download', '.filepart', '.swp', '~', '.lock', '.!sync'];
+const TEMP_SUFFIXES = [
+  '.tmp',
+  '.temp',
+  '.part',
+  '.partial',
+  '.crdownload',
+  '.download',
+  '.filepart',
+  '.swp',
+  '~',
+  '.lock',
+  '.!sync',
+];
 
 /** True for hidden files and folders (any path segment below `root` starting with '.') and temporary files. */
 export function isHiddenOrTemporary(path: string, root = ''): boolean {

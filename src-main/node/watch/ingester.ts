@@ -187,7 +187,11 @@ export class Ingester {
     } catch (error) {
       const code = (error as { code?: string }).code ?? '';
       const waited = Date.now() - firstSeen;
-      if (FITS_INCOMPLETE.has(code) && (this.options.waitForIncomplete ?? true) && waited < profile.stability.giveUpMs) {
+      if (
+        FITS_INCOMPLETE.has(code) &&
+        (this.options.waitForIncomplete ?? true) &&
+        waited < profile.stability.giveUpMs
+      ) {
         this.requeue(path, firstSeen); // a copy still in progress: look again after the next interval
         return;
       }

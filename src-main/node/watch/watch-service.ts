@@ -59,7 +59,10 @@ export class WatchService {
     const threads = Math.max(1, options.threads ?? defaultThreadCount());
     this.ownsPool = !options.pool && needsWorker(profile);
     this.pool = options.pool ?? (this.ownsPool ? new WorkerPool({ threads }) : undefined);
-    this.queue = new JobQueue(this.catalog.db, { leaseMs: options.leaseMs, profiles: options.onlyOwnProfile ? [profile.name] : undefined });
+    this.queue = new JobQueue(this.catalog.db, {
+      leaseMs: options.leaseMs,
+      profiles: options.onlyOwnProfile ? [profile.name] : undefined,
+    });
     const handler = createFrameJobHandler({
       catalog: this.catalog,
       pool: this.pool,

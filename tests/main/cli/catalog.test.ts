@@ -13,7 +13,10 @@ const db = join(root, 'cat.sqlite');
 after(() => rmSync(root, { recursive: true, force: true }));
 
 function owb(args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', 'src-main/cli/main.ts', ...args], { cwd: repo, encoding: 'utf8' });
+  return spawnSync(process.execPath, ['--import', 'tsx', 'src-main/cli/main.ts', ...args], {
+    cwd: repo,
+    encoding: 'utf8',
+  });
 }
 
 /** Three frames of the same three stars near RA 0 (one across the 0/360 seam), with known fluxes. */
@@ -25,13 +28,29 @@ before(() => {
   const dec = Float64Array.from([-1, -1, 45]);
   for (let f = 0; f < 3; f++) {
     const { frameId } = store.ingest({
-      contentHash: `h${f}`, path: `/night/f${f}.fits`, fileName: `f${f}.fits`, sizeBytes: 1, mtimeMs: 1,
-      meta: { frameType: 'light', filter: 'R', mjd: 60100 + f }, job: { kind: 'process-frame', profile: 'default', maxAttempts: 3 },
+      contentHash: `h${f}`,
+      path: `/night/f${f}.fits`,
+      fileName: `f${f}.fits`,
+      sizeBytes: 1,
+      mtimeMs: 1,
+      meta: { frameType: 'light', filter: 'R', mjd: 60100 + f },
+      job: { kind: 'process-frame', profile: 'default', maxAttempts: 3 },
     });
     catalog.db.transaction(() =>
       writer.write(frameId, {
-        width: 100, height: 100, quality: { medianAdu: 10 }, ran: [], skipped: [],
-        sources: { count: 3, x: Float64Array.from([1.5, 2.5, 3.5]), y: Float64Array.from([4, 5, 6]), ra, dec, flux: Float64Array.from([100 + f, 200, 300]) },
+        width: 100,
+        height: 100,
+        quality: { medianAdu: 10 },
+        ran: [],
+        skipped: [],
+        sources: {
+          count: 3,
+          x: Float64Array.from([1.5, 2.5, 3.5]),
+          y: Float64Array.from([4, 5, 6]),
+          ra,
+          dec,
+          flux: Float64Array.from([100 + f, 200, 300]),
+        },
       }),
     )();
   }
@@ -40,10 +59,13 @@ before(() => {
 });
 
 describe('owb catalog', () => {
-  it('lists frames and one frame\'s sources as JSON and CSV', () => {
+  it("lists frames and one frame's sources as JSON and CSV", () => {
     const frames = owb(['catalog', 'frames', '--db', db, '--format', 'json', '--sort', 'file_name', '--desc']);
     assert.equal(frames.status, 0, frames.stderr);
-    assert.deepEqual((JSON.parse(frames.stdout) as Array<{ fileName: string }>).map((f) => f.fileName), ['f2.fits', 'f1.fits', 'f0.fits']);
+    assert.deepEqual(
+      (JSON.parse(frames.stdout) as Array<{ fileName: string }>).map((f) => f.fileName),
+      ['f2.fits', 'f1.fits', 'f0.fits'],
+    );
     const csv = owb(['catalog', 'sources', '--db', db, '--frame', '2', '--format', 'csv']);
     assert.equal(csv.status, 0, csv.stderr);
     const lines = csv.stdout.trim().split('\n');
@@ -53,13 +75,35 @@ describe('owb catalog', () => {
   });
 
   it('finds objects in a cone across RA 0/360 and gives their light curve', () => {
-    const cone = owb(['catalog', 'cone', '--db', db, '--ra', '0', '--dec=-1', '--radius-arcsec', '1', '--format', 'json']);
+    const cone = owb([
+      'catalog',
+      'cone',
+      '--db',
+      db,
+      '--ra',
+      '0',
+      '--dec=-1',
+      '--radius-arcsec',
+      '1',
+      '--format',
+      'json',
+    ]);
     assert.equal(cone.status, 0, cone.stderr);
     const hits = JSON.parse(cone.stdout) as Array<{ id: number; distanceArcsec: number; nObs: number }>;
-    assert.deepEqual(hits.map((h) => h.id), [1, 2]); // 0.36" and 0.72" away, on either side of the seam
+    assert.deepEqual(
+      hits.map((h) => h.id),
+      [1, 2],
+    ); // 0.36" and 0.72" away, on either side of the seam
     assert.equal(hits[0].nObs, 3);
     const curve = owb(['catalog', 'lightcurve', '--db', db, '--object', '1', '--format', 'json']);
-    assert.deepEqual((JSON.parse(curve.stdout) as Array<{ flux: number; mjd: number }>).map((m) => [m.mjd, m.flux]), [[60100, 100], [60101, 101], [60102, 102]]);
+    assert.deepEqual(
+      (JSON.parse(curve.stdout) as Array<{ flux: number; mjd: number }>).map((m) => [m.mjd, m.flux]),
+      [
+        [60100, 100],
+        [60101, 101],
+        [60102, 102],
+      ],
+    );
   });
 
   it('writes sources as a FITS table with 1-based X_IMAGE/Y_IMAGE', async () => {
@@ -76,17 +120,31 @@ describe('owb catalog', () => {
     const catalog = Catalog.open(db);
     catalog.addLabel(1, 'real', { who: 'ann' });
     catalog.close();
-    assert.equal(owb(['catalog', 'label', '--db', db, '--candidate', '1', '--label', 'bogus', '--who', 'bob']).status, 0);
+    assert.equal(
+      owb(['catalog', 'label', '--db', db, '--candidate', '1', '--label', 'bogus', '--who', 'bob']).status,
+      0,
+    );
     const undone = owb(['catalog', 'unlabel', '--db', db, '--candidate', '1', '--format', 'json']);
     assert.equal(undone.status, 0, undone.stderr);
     assert.equal((JSON.parse(undone.stdout) as Array<{ label: string }>)[0].label, 'bogus');
-    const history = JSON.parse(owb(['catalog', 'history', '--db', db, '--candidate', '1', '--format', 'json']).stdout) as Array<{ label: string; undoneAt: number | null }>;
-    assert.deepEqual(history.map((h) => [h.label, h.undoneAt === null]), [['real', true], ['bogus', false]]);
+    const history = JSON.parse(
+      owb(['catalog', 'history', '--db', db, '--candidate', '1', '--format', 'json']).stdout,
+    ) as Array<{ label: string; undoneAt: number | null }>;
+    assert.deepEqual(
+      history.map((h) => [h.label, h.undoneAt === null]),
+      [
+        ['real', true],
+        ['bogus', false],
+      ],
+    );
   });
 
   it('names bad input (exit 2)', () => {
     for (const [args, message] of [
-      [['catalog', 'cone', '--db', db, '--ra', '0', '--dec', '95', '--radius-arcsec', '5'], /--dec must be in \[-90, 90\]/],
+      [
+        ['catalog', 'cone', '--db', db, '--ra', '0', '--dec', '95', '--radius-arcsec', '5'],
+        /--dec must be in \[-90, 90\]/,
+      ],
       [['catalog', 'sources', '--db', db, '--format', 'fits'], /--format fits needs --out FILE/],
       [['catalog', 'stars', '--db', db], /expected one of frames, sources/],
     ] as const) {

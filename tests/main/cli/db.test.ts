@@ -11,7 +11,10 @@ const root = mkdtempSync(join(tmpdir(), 'owb-cli-db-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
 function owb(args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', 'src-main/cli/main.ts', ...args], { cwd: repo, encoding: 'utf8' });
+  return spawnSync(process.execPath, ['--import', 'tsx', 'src-main/cli/main.ts', ...args], {
+    cwd: repo,
+    encoding: 'utf8',
+  });
 }
 
 describe('owb db stats', () => {
@@ -22,7 +25,18 @@ describe('owb db stats', () => {
     assert.equal(r.status, 0, r.stderr);
     const stats = JSON.parse(r.stdout) as { tables: Record<string, number>; jobs: Record<string, number> };
     assert.deepEqual(stats.jobs, { queued: 0, running: 0, done: 0, failed: 0 });
-    for (const t of ['frames', 'sources', 'objects', 'measurements', 'candidates', 'labels', 'jobs', 'masters', 'datasets']) assert.equal(stats.tables[t], 0, t);
+    for (const t of [
+      'frames',
+      'sources',
+      'objects',
+      'measurements',
+      'candidates',
+      'labels',
+      'jobs',
+      'masters',
+      'datasets',
+    ])
+      assert.equal(stats.tables[t], 0, t);
   });
 
   it('names a missing database instead of creating one (exit 2)', () => {

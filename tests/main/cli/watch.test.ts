@@ -12,13 +12,23 @@ const root = mkdtempSync(join(tmpdir(), 'owb-cli-watch-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
 function owb(args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', 'src-main/cli/main.ts', ...args], { cwd: repo, encoding: 'utf8' });
+  return spawnSync(process.execPath, ['--import', 'tsx', 'src-main/cli/main.ts', ...args], {
+    cwd: repo,
+    encoding: 'utf8',
+  });
 }
 
 /** Frames with 2–5 stars at shared sky positions, so sources cross-match into objects across frames. */
 function makeNight(dir: string, count: number): void {
-  const stars: Array<[number, number, number]> = [[10.3, 12.7, 4000], [30.1, 20.4, 2500], [22.5, 40.2, 6000], [45.2, 45.8, 3000], [40.5, 8.5, 5000]];
-  for (let i = 0; i < count; i++) writeFrame(join(dir, `n${String(i).padStart(3, '0')}.fits`), { seed: i + 1, stars: stars.slice(0, 2 + (i % 4)) });
+  const stars: Array<[number, number, number]> = [
+    [10.3, 12.7, 4000],
+    [30.1, 20.4, 2500],
+    [22.5, 40.2, 6000],
+    [45.2, 45.8, 3000],
+    [40.5, 8.5, 5000],
+  ];
+  for (let i = 0; i < count; i++)
+    writeFrame(join(dir, `n${String(i).padStart(3, '0')}.fits`), { seed: i + 1, stars: stars.slice(0, 2 + (i % 4)) });
   writeFrame(join(dir, 'bias-1.fits'), { seed: 900, imagetyp: 'Bias Frame' });
   writeFrame(join(dir, 'dark-1.fits'), { seed: 901, imagetyp: 'Dark Frame' });
 }
@@ -27,22 +37,39 @@ function makeNight(dir: string, count: number): void {
 function dump(path: string) {
   const db = new Database(path, { readonly: true });
   const frames = db
-    .prepare(`SELECT content_hash AS hash, file_name AS name, frame_type AS type, status, source_count AS sources, width, height,
-                     quality_json AS quality, mjd FROM frames ORDER BY content_hash`)
+    .prepare(
+      `SELECT content_hash AS hash, file_name AS name, frame_type AS type, status, source_count AS sources, width, height,
+                     quality_json AS quality, mjd FROM frames ORDER BY content_hash`,
+    )
     .all();
   const sources = db
-    .prepare(`SELECT f.content_hash AS hash, s.idx, s.x, s.y, s.flux, s.flux_err, s.mag, s.ra, s.dec, s.fwhm, s.flags
-                FROM sources s JOIN frames f ON f.id = s.frame_id ORDER BY f.content_hash, s.idx`)
+    .prepare(
+      `SELECT f.content_hash AS hash, s.idx, s.x, s.y, s.flux, s.flux_err, s.mag, s.ra, s.dec, s.fwhm, s.flags
+                FROM sources s JOIN frames f ON f.id = s.frame_id ORDER BY f.content_hash, s.idx`,
+    )
     .all();
   // Objects as the sets of (frame, source index) they group: ids and first positions depend on order.
-  const groups = (db
-    .prepare(`SELECT group_concat(f.content_hash || ':' || s.idx) AS members FROM
+  const groups = (
+    db
+      .prepare(
+        `SELECT group_concat(f.content_hash || ':' || s.idx) AS members FROM
                 (SELECT * FROM measurements ORDER BY frame_id, source_id) m
-                JOIN sources s ON s.id = m.source_id JOIN frames f ON f.id = m.frame_id GROUP BY m.object_id`)
-    .all() as Array<{ members: string }>).map((g) => g.members.split(',').sort().join(',')).sort();
-  const jobs = db.prepare(`SELECT f.content_hash AS hash, j.state, j.kind FROM jobs j JOIN frames f ON f.id = j.frame_id ORDER BY f.content_hash`).all();
+                JOIN sources s ON s.id = m.source_id JOIN frames f ON f.id = m.frame_id GROUP BY m.object_id`,
+      )
+      .all() as Array<{ members: string }>
+  )
+    .map((g) => g.members.split(',').sort().join(','))
+    .sort();
+  const jobs = db
+    .prepare(
+      `SELECT f.content_hash AS hash, j.state, j.kind FROM jobs j JOIN frames f ON f.id = j.frame_id ORDER BY f.content_hash`,
+    )
+    .all();
   const counts = Object.fromEntries(
-    ['frames', 'sources', 'objects', 'measurements', 'masters', 'master_inputs', 'jobs'].map((t) => [t, (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n]),
+    ['frames', 'sources', 'objects', 'measurements', 'masters', 'master_inputs', 'jobs'].map((t) => [
+      t,
+      (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n,
+    ]),
   );
   db.close();
   return { counts, frames, sources, groups, jobs };
@@ -50,7 +77,10 @@ function dump(path: string) {
 
 /** Starts `owb watch` on `dir` and SIGKILLs it as soon as `when` holds for the catalog's counts. */
 async function runAndKill(dir: string, db: string, when: (c: { frames: number; done: number }) => boolean) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src-main/cli/main.ts', 'watch', dir, '--db', db], { cwd: repo, stdio: 'ignore' });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src-main/cli/main.ts', 'watch', dir, '--db', db], {
+    cwd: repo,
+    stdio: 'ignore',
+  });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   let c = counts(db);
   const start = Date.now();
@@ -137,7 +167,11 @@ describe('owb watch', () => {
     assert.match(run.stdout, /done 3, failed 1/);
     const stats = owb(['db', 'stats', '--db', db, '--json']);
     assert.equal(stats.status, 0, stats.stderr);
-    const parsed = JSON.parse(stats.stdout) as { tables: Record<string, number>; jobs: Record<string, number>; failures: Array<{ path: string; error: string }> };
+    const parsed = JSON.parse(stats.stdout) as {
+      tables: Record<string, number>;
+      jobs: Record<string, number>;
+      failures: Array<{ path: string; error: string }>;
+    };
     assert.deepEqual(parsed.jobs, { queued: 0, running: 0, done: 3, failed: 1 });
     assert.equal(parsed.tables.frames, 4);
     assert.equal(parsed.failures.length, 1);
@@ -146,9 +180,17 @@ describe('owb watch', () => {
     const text = owb(['db', 'stats', '--db', db]);
     assert.match(text.stdout, /failed job \d+ \(.*broken\.fits, 1 attempt\(s\)\): broken\.fits: not a FITS file/);
     const jobs = new Database(db, { readonly: true });
-    const row = jobs.prepare("SELECT j.state, j.error, j.error_code AS code FROM jobs j JOIN frames f ON f.id = j.frame_id WHERE f.file_name = 'broken.fits'").get();
+    const row = jobs
+      .prepare(
+        "SELECT j.state, j.error, j.error_code AS code FROM jobs j JOIN frames f ON f.id = j.frame_id WHERE f.file_name = 'broken.fits'",
+      )
+      .get();
     jobs.close();
-    assert.deepEqual(row, { state: 'failed', error: 'broken.fits: not a FITS file (does not start with SIMPLE)', code: 'FITS_NOT_FITS' });
+    assert.deepEqual(row, {
+      state: 'failed',
+      error: 'broken.fits: not a FITS file (does not start with SIMPLE)',
+      code: 'FITS_NOT_FITS',
+    });
   });
 
   it('names the problem in bad arguments and profiles (exit 2)', () => {
@@ -157,7 +199,10 @@ describe('owb watch', () => {
     for (const [args, message] of [
       [['watch', '--db', join(root, 'x.sqlite')], /give at least one folder/],
       [['watch', join(root, 'nope'), '--db', join(root, 'x.sqlite')], /nope: no such folder/],
-      [['watch', root, '--db', join(root, 'x.sqlite'), '--profile', profile], /bad-profile\.yaml: steps\.detect\.threshSigma: must be a positive number, got -1/],
+      [
+        ['watch', root, '--db', join(root, 'x.sqlite'), '--profile', profile],
+        /bad-profile\.yaml: steps\.detect\.threshSigma: must be a positive number, got -1/,
+      ],
     ] as const) {
       const r = owb([...args]);
       assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);

@@ -11,7 +11,11 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 function ingest(store: FrameStore, hash: string, path: string, job = true): ReturnType<FrameStore['ingest']> {
   return store.ingest({
-    contentHash: hash, path, fileName: path.split('/').pop() ?? path, sizeBytes: 100, mtimeMs: 1,
+    contentHash: hash,
+    path,
+    fileName: path.split('/').pop() ?? path,
+    sizeBytes: 100,
+    mtimeMs: 1,
     meta: { frameType: 'light', filter: 'V', mjd: 60000 + hash.length },
     job: job ? { kind: 'process-frame', profile: 'default', maxAttempts: 3 } : undefined,
   });
@@ -24,8 +28,21 @@ describe('catalog schema', () => {
     assert.equal(db.pragma('user_version', { simple: true }), migrations.length);
     assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
     assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map((r) => r.name);
-    for (const t of ['frames', 'masters', 'sources', 'objects', 'objects_rtree', 'measurements', 'candidates', 'labels', 'jobs', 'datasets']) {
+    const tables = (
+      db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>
+    ).map((r) => r.name);
+    for (const t of [
+      'frames',
+      'masters',
+      'sources',
+      'objects',
+      'objects_rtree',
+      'measurements',
+      'candidates',
+      'labels',
+      'jobs',
+      'datasets',
+    ]) {
       assert.ok(tables.includes(t), `missing table ${t}`);
     }
     db.close();
@@ -78,7 +95,9 @@ describe('frames, sources and objects', () => {
     };
     const f1 = ingest(store, 'hash-2', '/data/b.fits').frameId;
     const f2 = ingest(store, 'hash-3', '/data/c.fits').frameId;
-    catalog.db.transaction(() => writer.write(f1, { width: 10, height: 10, quality: {}, ran: [], skipped: [], sources: make(0) }))();
+    catalog.db.transaction(() =>
+      writer.write(f1, { width: 10, height: 10, quality: {}, ran: [], skipped: [], sources: make(0) }),
+    )();
     const summary = catalog.db.transaction(() =>
       writer.write(f2, { width: 10, height: 10, quality: {}, ran: [], skipped: [], sources: make(0.3) }),
     )();
@@ -88,12 +107,20 @@ describe('frames, sources and objects', () => {
     assert.equal(stats.tables.objects, n);
     assert.equal(stats.tables.measurements, 2 * n);
     const rows = catalog.sourcesOfFrame(f1, { limit: 1000 });
-    assert.deepEqual(rows.map((r) => r.idx), [...Array(n).keys()]);
+    assert.deepEqual(
+      rows.map((r) => r.idx),
+      [...Array(n).keys()],
+    );
     assert.equal(rows[299].flux, 1299);
     const curve = catalog.lightCurve(rows[5].objectId ?? -1);
-    assert.deepEqual(curve.map((m) => m.frameId), [f1, f2]);
+    assert.deepEqual(
+      curve.map((m) => m.frameId),
+      [f1, f2],
+    );
     // Writing a frame again replaces its sources instead of doubling them.
-    catalog.db.transaction(() => writer.write(f1, { width: 10, height: 10, quality: {}, ran: [], skipped: [], sources: make(0) }))();
+    catalog.db.transaction(() =>
+      writer.write(f1, { width: 10, height: 10, quality: {}, ran: [], skipped: [], sources: make(0) }),
+    )();
     assert.equal(catalog.stats().tables.sources, 2 * n);
   });
 });
@@ -110,10 +137,22 @@ describe('candidates and labels', () => {
     assert.equal(catalog.listCandidates().find((c) => c.id === a)?.label, 'bogus');
     catalog.undoLabel(a);
     assert.equal(catalog.listCandidates().find((c) => c.id === a)?.label, 'real');
-    assert.deepEqual(catalog.listCandidates({ unlabelled: true }).map((c) => c.id), [b]);
+    assert.deepEqual(
+      catalog.listCandidates({ unlabelled: true }).map((c) => c.id),
+      [b],
+    );
     const history = catalog.labelHistory(a);
-    assert.deepEqual(history.map((h) => [h.label, h.undoneAt !== null]), [['real', false], ['bogus', true]]);
-    assert.deepEqual(catalog.exportLabels().map((l) => [l.id, l.label, l.who]), [[a, 'real', 'ann']]);
+    assert.deepEqual(
+      history.map((h) => [h.label, h.undoneAt !== null]),
+      [
+        ['real', false],
+        ['bogus', true],
+      ],
+    );
+    assert.deepEqual(
+      catalog.exportLabels().map((l) => [l.id, l.label, l.who]),
+      [[a, 'real', 'ann']],
+    );
     assert.throws(() => catalog.addLabel(999, 'real'), /no candidate 999/);
   });
 });

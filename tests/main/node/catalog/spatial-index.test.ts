@@ -22,7 +22,12 @@ describe('cone search over the R*Tree of unit vectors', () => {
   const points: Array<{ id: number; ra: number; dec: number }> = [];
   // Clusters where a naive RA/Dec box breaks: across RA 0/360, at both poles, and at an ordinary spot.
   const centres = [
-    [0.0005, 10], [359.9995, -5], [12, 89.999], [200, -89.9995], [150, 30], [0, 0],
+    [0.0005, 10],
+    [359.9995, -5],
+    [12, 89.999],
+    [200, -89.9995],
+    [150, 30],
+    [0, 0],
   ];
   catalog.db.transaction(() => {
     for (const [ra0, dec0] of centres) {
@@ -35,14 +40,29 @@ describe('cone search over the R*Tree of unit vectors', () => {
   })();
 
   const brute = (ra: number, dec: number, r: number): number[] =>
-    points.filter((p) => angularDistanceArcsec(ra, dec, p.ra, p.dec) <= r).map((p) => p.id).sort((a, b) => a - b);
+    points
+      .filter((p) => angularDistanceArcsec(ra, dec, p.ra, p.dec) <= r)
+      .map((p) => p.id)
+      .sort((a, b) => a - b);
 
   for (const [ra, dec, r] of [
-    [0, 10, 20], [359.9999, 10, 15], [0.0001, -5, 25], [12, 89.999, 30], [192, 90, 10], [20, -89.9995, 18],
-    [200, -90, 12], [150, 30, 10], [0, 0, 36], [359.99, 0, 40], [45, 45, 10],
+    [0, 10, 20],
+    [359.9999, 10, 15],
+    [0.0001, -5, 25],
+    [12, 89.999, 30],
+    [192, 90, 10],
+    [20, -89.9995, 18],
+    [200, -90, 12],
+    [150, 30, 10],
+    [0, 0, 36],
+    [359.99, 0, 40],
+    [45, 45, 10],
   ] as const) {
     it(`finds exactly the brute-force set around (${ra}, ${dec}) within ${r}"`, () => {
-      const got = catalog.cone(ra, dec, r).map((h) => h.id).sort((a, b) => a - b);
+      const got = catalog
+        .cone(ra, dec, r)
+        .map((h) => h.id)
+        .sort((a, b) => a - b);
       const want = brute(ra, dec, r);
       assert.deepEqual(got, want);
       if (!(ra === 45 && dec === 45)) assert.ok(want.length > 0, 'test cone should contain points');

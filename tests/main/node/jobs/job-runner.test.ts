@@ -11,7 +11,12 @@ function setup(frames: number, maxAttempts = 3): { catalog: Catalog; queue: JobQ
   const store = new FrameStore(catalog.db);
   for (let i = 0; i < frames; i++) {
     store.ingest({
-      contentHash: `h${i}`, path: `/f${i}.fits`, fileName: `f${i}.fits`, sizeBytes: 1, mtimeMs: 1, meta: {},
+      contentHash: `h${i}`,
+      path: `/f${i}.fits`,
+      fileName: `f${i}.fits`,
+      sizeBytes: 1,
+      mtimeMs: 1,
+      meta: {},
       job: { kind: 'process-frame', profile: 'default', maxAttempts },
     });
   }
@@ -27,11 +32,19 @@ describe('JobQueue', () => {
   it('leases each queued job once, and commits result and state together', () => {
     const { catalog, queue } = setup(3);
     const leased = queue.lease(10);
-    assert.deepEqual(leased.map((j) => j.attempt), [1, 1, 1]);
+    assert.deepEqual(
+      leased.map((j) => j.attempt),
+      [1, 1, 1],
+    );
     assert.equal(queue.lease(10).length, 0, 'running jobs under a live lease are not leased again');
     assert.ok(queue.complete(leased[0], writeResult(catalog, leased[0].id, 1)));
     // A commit whose writes throw leaves neither the result nor the state change.
-    assert.throws(() => queue.complete(leased[1], () => { writeResult(catalog, leased[1].id, 2)(); throw new Error('disk full'); }));
+    assert.throws(() =>
+      queue.complete(leased[1], () => {
+        writeResult(catalog, leased[1].id, 2)();
+        throw new Error('disk full');
+      }),
+    );
     assert.equal(catalog.job(leased[1].id)?.state, 'running');
     assert.equal((catalog.db.prepare('SELECT count(*) AS n FROM results').get() as { n: number }).n, 1);
     catalog.close();
@@ -47,20 +60,27 @@ describe('JobQueue', () => {
     assert.equal(again.attempt, 2);
     assert.equal(queue.complete(job, writeResult(catalog, job.id, 1)), undefined, 'stale owner must not commit');
     assert.ok(other.complete(again, writeResult(catalog, again.id, 2)));
-    assert.deepEqual(catalog.db.prepare('SELECT job_id AS jobId, value FROM results').all(), [{ jobId: job.id, value: 2 }]);
+    assert.deepEqual(catalog.db.prepare('SELECT job_id AS jobId, value FROM results').all(), [
+      { jobId: job.id, value: 2 },
+    ]);
     catalog.close();
   });
 
   it('reclaims at once the jobs of a dead process on this host, and fails a job whose attempts ran out', () => {
     const { catalog, queue } = setup(2, 1);
-    catalog.db.prepare("UPDATE jobs SET state = 'running', attempts = 0, lease_owner = ?, lease_expires_at = ? WHERE id = 1")
+    catalog.db
+      .prepare("UPDATE jobs SET state = 'running', attempts = 0, lease_owner = ?, lease_expires_at = ? WHERE id = 1")
       .run(`${hostname()}/2147483646/dead`, Date.now() + 3_600_000);
-    catalog.db.prepare("UPDATE jobs SET state = 'running', attempts = 1, lease_owner = ?, lease_expires_at = ? WHERE id = 2")
+    catalog.db
+      .prepare("UPDATE jobs SET state = 'running', attempts = 1, lease_owner = ?, lease_expires_at = ? WHERE id = 2")
       .run(`${hostname()}/2147483646/dead`, Date.now() + 3_600_000);
     assert.equal(queue.lease(5).length, 0, 'live-looking lease is respected before reclaim');
     assert.equal(queue.reclaimFromDeadOwners(), 1);
     const leased = queue.lease(5);
-    assert.deepEqual(leased.map((j) => j.id), [1]);
+    assert.deepEqual(
+      leased.map((j) => j.id),
+      [1],
+    );
     const failed = catalog.job(2);
     assert.equal(failed?.state, 'failed');
     assert.match(failed?.error ?? '', /worker lost/);
@@ -121,7 +141,11 @@ describe('JobRunner', () => {
     after(() => pool.destroy());
     const handler: JobHandler = async (job, { signal }) => {
       const mode = job.id === 1 ? 'crash' : job.id === 2 ? 'sleep' : 'echo';
-      const out = await pool.run('pool-probe', { mode, value: job.id, sleepMs: 10_000 }, { signal, timeoutMs: job.id === 2 ? 300 : 60_000 });
+      const out = await pool.run(
+        'pool-probe',
+        { mode, value: job.id, sleepMs: 10_000 },
+        { signal, timeoutMs: job.id === 2 ? 300 : 60_000 },
+      );
       return writeResult(catalog, job.id, out.value);
     };
     const runner = new JobRunner(queue, handler, { concurrency: 1, pollMs: 5 });
@@ -142,12 +166,26 @@ describe('JobQueue with a profile filter', () => {
     const { catalog } = setup(0);
     const store = new FrameStore(catalog.db);
     for (const [i, profile] of ['nightly', 'flats', 'nightly'].entries()) {
-      store.ingest({ contentHash: `p${i}`, path: `/p${i}`, fileName: `p${i}`, sizeBytes: 1, mtimeMs: 1, meta: {}, job: { kind: 'process-frame', profile, maxAttempts: 3 } });
+      store.ingest({
+        contentHash: `p${i}`,
+        path: `/p${i}`,
+        fileName: `p${i}`,
+        sizeBytes: 1,
+        mtimeMs: 1,
+        meta: {},
+        job: { kind: 'process-frame', profile, maxAttempts: 3 },
+      });
     }
     const nightly = new JobQueue(catalog.db, { profiles: ['nightly'] });
     assert.equal(nightly.outstanding(), 2);
-    assert.deepEqual(nightly.lease(10).map((j) => j.profile), ['nightly', 'nightly']);
-    assert.deepEqual(new JobQueue(catalog.db).lease(10).map((j) => j.profile), ['flats']);
+    assert.deepEqual(
+      nightly.lease(10).map((j) => j.profile),
+      ['nightly', 'nightly'],
+    );
+    assert.deepEqual(
+      new JobQueue(catalog.db).lease(10).map((j) => j.profile),
+      ['flats'],
+    );
     catalog.close();
   });
 });

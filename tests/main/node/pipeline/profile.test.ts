@@ -3,7 +3,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { defaultProfile, loadProfile, matchesPatterns, needsWorker, parseProfile } from '../../../../src-main/node/pipeline/profile.js';
+import {
+  defaultProfile,
+  loadProfile,
+  matchesPatterns,
+  needsWorker,
+  parseProfile,
+} from '../../../../src-main/node/pipeline/profile.js';
 import { isHiddenOrTemporary, wantsFile } from '../../../../src-main/node/watch/file-filter.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'owb-profile-'));
@@ -12,7 +18,10 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 describe('profiles', () => {
   it('loads a YAML profile, running exactly the steps it lists', () => {
     const path = join(dir, 'nightly.yaml');
-    writeFileSync(path, 'patterns: ["*.fit"]\nsteps:\n  detect: { threshSigma: 5 }\n  photometry: { radiusPx: 3 }\nmatch: { radiusArcsec: 2 }\n');
+    writeFileSync(
+      path,
+      'patterns: ["*.fit"]\nsteps:\n  detect: { threshSigma: 5 }\n  photometry: { radiusPx: 3 }\nmatch: { radiusArcsec: 2 }\n',
+    );
     const p = loadProfile(path);
     assert.equal(p.name, 'nightly');
     assert.deepEqual(p.patterns, ['*.fit']);
@@ -30,10 +39,16 @@ describe('profiles', () => {
   });
 
   for (const [raw, message] of [
-    [{ steps: { detect: { threshSigma: -1 } } }, /p\.yaml: steps\.detect\.threshSigma: must be a positive number, got -1/],
+    [
+      { steps: { detect: { threshSigma: -1 } } },
+      /p\.yaml: steps\.detect\.threshSigma: must be a positive number, got -1/,
+    ],
     [{ steps: { detec: true } }, /p\.yaml: steps\.detec: unknown field/],
     [{ steps: { photometry: { radiusPx: 4 } } }, /steps\.photometry: needs steps\.detect/],
-    [{ steps: { detect: true, photometry: { radiusPx: 4, annulusPx: [10, 6] } } }, /annulusPx: must be \[inner, outer\]/],
+    [
+      { steps: { detect: true, photometry: { radiusPx: 4, annulusPx: [10, 6] } } },
+      /annulusPx: must be \[inner, outer\]/,
+    ],
     [{ patterns: [] }, /p\.yaml: patterns: must be a non-empty list/],
     [{ jobs: { maxAttempts: 1.5 } }, /jobs\.maxAttempts: must be a positive integer/],
     [{ stability: 'fast' }, /stability: must be a mapping/],
@@ -55,9 +70,20 @@ describe('file filter', () => {
   it('takes FITS names case-insensitively and ignores hidden and temporary files', () => {
     assert.ok(matchesPatterns('M31_0001.FITS', ['*.fits']));
     assert.ok(wantsFile('/data/night/m31.fit', ['*.fit']));
-    for (const p of ['/data/.sync/m31.fits', '/data/.m31.fits', '/data/m31.fits.part', '/data/m31.fits.tmp', '/data/m31.fits~', '/data/m31.fits.crdownload']) {
+    for (const p of [
+      '/data/.sync/m31.fits',
+      '/data/.m31.fits',
+      '/data/m31.fits.part',
+      '/data/m31.fits.tmp',
+      '/data/m31.fits~',
+      '/data/m31.fits.crdownload',
+    ]) {
       assert.ok(isHiddenOrTemporary(p, '/data'), p);
     }
-    assert.equal(isHiddenOrTemporary('/home/.me/data/m31.fits', '/home/.me/data'), false, 'a hidden folder above the root does not count');
+    assert.equal(
+      isHiddenOrTemporary('/home/.me/data/m31.fits', '/home/.me/data'),
+      false,
+      'a hidden folder above the root does not count',
+    );
   });
 });

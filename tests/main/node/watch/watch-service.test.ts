@@ -13,7 +13,8 @@ const root = mkdtempSync(join(tmpdir(), 'owb-watch-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
 /** Ingest-only profile with a short stability interval, so tests measure the watcher, not detection. */
-const trivial = (extra: Record<string, unknown> = {}) => parseProfile({ name: 'trivial', steps: {}, stability: { intervalMs: 80 }, ...extra });
+const trivial = (extra: Record<string, unknown> = {}) =>
+  parseProfile({ name: 'trivial', steps: {}, stability: { intervalMs: 80 }, ...extra });
 
 async function until(what: string, predicate: () => boolean, timeoutMs = 20_000): Promise<void> {
   const start = Date.now();
@@ -92,7 +93,11 @@ describe('WatchService (continuous)', () => {
     assert.equal(stats.tables.frames, 1);
     assert.equal(stats.tables.jobs, 1);
     const frame = catalog.frame(catalog.listFrames()[0].id);
-    assert.deepEqual(frame?.paths.map((p) => p.slice(dir.length + 1)).sort(), ['m31-renamed.fits', 'm31.fits', 'night2/m31-copy.fits']);
+    assert.deepEqual(frame?.paths.map((p) => p.slice(dir.length + 1)).sort(), [
+      'm31-renamed.fits',
+      'm31.fits',
+      'night2/m31-copy.fits',
+    ]);
     catalog.close();
   });
 });
@@ -107,7 +112,13 @@ describe('WatchService.runOnce', () => {
     const path = join(root, 'once.sqlite');
     const run = async () => {
       const catalog = Catalog.open(path);
-      const service = new WatchService({ catalog, dirs: [dir], profile: trivial({ steps: { stats: true } }), threads: 1, once: true });
+      const service = new WatchService({
+        catalog,
+        dirs: [dir],
+        profile: trivial({ steps: { stats: true } }),
+        threads: 1,
+        once: true,
+      });
       const status = await service.runOnce();
       await service.stop();
       const stats = catalog.stats();
