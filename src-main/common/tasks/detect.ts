@@ -27,5 +27,7 @@ export interface DetectTileOutput {
   catalog: SourceCatalog;
   parentKey: Float64Array;
   childIndex: Int32Array;
+  /** Per-row values for CLEAN after merging (`CLEAN_STRIDE` per row). */
+  cleanInfo: Float64Array;
   incomplete: IncompleteParent[];
 }

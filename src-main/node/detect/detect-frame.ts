@@ -2,6 +2,8 @@ import { buildBackgroundModel, type BackgroundModel } from '../../../src-workers
 import { concatCatalogs, selectRows, type SourceCatalog } from '../../../src-workers/core/catalog/index.js';
 import {
   addApertureFluxes,
+  CLEAN_STRIDE,
+  cleanCatalog,
   detectRegion,
   resolveDetectOptions,
   type DetectOptions,
@@ -120,7 +122,9 @@ export async function detectFrame(image: Image, options: DetectFrameOptions = {}
       }
     }
   }
-  let catalog = mergeParts(parts);
+  const merged = mergeParts(parts);
+  let catalog = merged.catalog;
+  if (options.clean !== false) catalog = selectRows(catalog, cleanCatalog(catalog, merged.cleanInfo, options.cleanParam ?? 1));
   if (!resolved.aperture) {
     catalog = addApertureFluxes(image, model, catalog, undefined, options.gainEPerAdu, options.mask, options.annulusPx);
   }
@@ -135,17 +139,21 @@ function cropMask(mask: Uint8Array, width: number, x0: number, y0: number, w: nu
 }
 
 /** Concatenates region results and orders rows by (parent key, child index): independent of the tiling. */
-function mergeParts(parts: RegionResult[]): SourceCatalog {
+function mergeParts(parts: RegionResult[]): { catalog: SourceCatalog; cleanInfo: Float64Array } {
   const cat = concatCatalogs(parts.map((p) => p.catalog));
   const keys = new Float64Array(cat.count);
   const child = new Int32Array(cat.count);
+  const info = new Float64Array(cat.count * CLEAN_STRIDE);
   let o = 0;
   for (const p of parts) {
     keys.set(p.parentKey, o);
     child.set(p.childIndex, o);
+    info.set(p.cleanInfo, o * CLEAN_STRIDE);
     o += p.catalog.count;
   }
   const order = Array.from({ length: cat.count }, (_, i) => i);
   order.sort((a, b) => keys[a] - keys[b] || child[a] - child[b]);
-  return selectRows(cat, order);
+  const cleanInfo = new Float64Array(info.length);
+  order.forEach((r, k) => cleanInfo.set(info.subarray(r * CLEAN_STRIDE, (r + 1) * CLEAN_STRIDE), k * CLEAN_STRIDE));
+  return { catalog: selectRows(cat, order), cleanInfo };
 }

@@ -1,8 +1,8 @@
 /**
  * Multi-threshold deblending (SExtractor manual §"Deblending"; Bertin & Arnouts 1996 §2.3): the pixels of
  * a parent are thresholded at `nthresh` levels spaced exponentially between the detection threshold and the
- * peak; a branch becomes a separate object when its integrated (filtered) flux exceeds `cont` × the parent's
- * and at least one other branch at the same level does too. Pixels below the splitting level go to the
+ * peak; a branch becomes a separate object when its flux above the level, Σ(value − level), exceeds `cont` ×
+ * the parent's total (filtered) flux and at least one other branch at the same level does too. Pixels below the splitting level go to the
  * child with the highest Gaussian-model likelihood (from the child's own moments).
  */
 
@@ -107,15 +107,16 @@ export function deblendParent(p: ParentPixels, options: DeblendOptions): Deblend
       rootFlux[root] += p.conv[i];
       rootCount[root]++;
     }
+    // SExtractor/SEP: a branch counts when its flux above the level, Σ(value − level), exceeds cont × total.
     for (const i of subset) {
-      if (stamp[i] === stampCounter && uf[i] === i && rootCount[i] >= options.minAreaPx && rootFlux[i] > minFlux) nSignificant++;
+      if (stamp[i] === stampCounter && uf[i] === i && rootCount[i] >= options.minAreaPx && rootFlux[i] - level * rootCount[i] > minFlux) nSignificant++;
     }
     if (nSignificant < 2) return nSignificant === 1 ? [subset] : [];
     const groups: number[][] = [];
     for (const i of subset) {
       if (stamp[i] !== stampCounter) continue;
       const root = findRoot(uf, i);
-      if (rootCount[root] < options.minAreaPx || !(rootFlux[root] > minFlux)) continue;
+      if (rootCount[root] < options.minAreaPx || !(rootFlux[root] - level * rootCount[root] > minFlux)) continue;
       if (i === root) {
         rootGroup[root] = groups.length;
         groups.push([]);
@@ -171,8 +172,10 @@ function mightSplit(
   for (let i = 0; i < n; i++) order[i] = i;
   order.sort((a, b) => p.conv[b] - p.conv[a] || a - b);
   const added = new Uint8Array(n);
-  let nsig = 0;
-  const sig = (r: number): number => (count[r] >= minArea && flux[r] > minFlux ? 1 : 0);
+  // Current roots, with O(1) removal (swap with the last).
+  const roots = new Int32Array(n);
+  const slot = new Int32Array(n);
+  let nRoots = 0;
   let next = 0;
   for (let k = nthresh - 1; k >= 1; k--) {
     const level = levels[k];
@@ -182,7 +185,8 @@ function mightSplit(
       flux[i] = p.conv[i];
       count[i] = 1;
       added[i] = 1;
-      nsig += sig(i);
+      slot[i] = nRoots;
+      roots[nRoots++] = i;
       const lx = p.x[i] - grid.xmin;
       const ly = p.y[i] - grid.ymin;
       for (let dy = -1; dy <= 1; dy++) {
@@ -196,15 +200,21 @@ function mightSplit(
           const a = findRoot(uf, q);
           const b = findRoot(uf, i);
           if (a === b) continue;
-          nsig -= sig(a) + sig(b);
           uf[b] = a;
           flux[a] += flux[b];
           count[a] += count[b];
-          nsig += sig(a);
+          const last = roots[--nRoots];
+          roots[slot[b]] = last;
+          slot[last] = slot[b];
         }
       }
     }
-    if (nsig >= 2) return true;
+    if (nRoots < 2) continue;
+    let nsig = 0;
+    for (let r = 0; r < nRoots; r++) {
+      const root = roots[r];
+      if (count[root] >= minArea && flux[root] - level * count[root] > minFlux && ++nsig >= 2) return true;
+    }
   }
   return false;
 }

@@ -8,6 +8,7 @@ import { extractFootprints, type TileGeometry } from './extract.js';
 import { gaussianKernel1d } from './kernel.js';
 import { measureObject, type ObjectPixels } from './measure.js';
 import { apertureReachPx, measureApertures, type ApertureSettings } from './aperture-phot.js';
+import { CLEAN_STRIDE } from './clean.js';
 
 /** Detection parameters after defaults (see `DetectOptions` in `detect.ts`). */
 export interface RegionOptions {
@@ -46,7 +47,25 @@ export interface RegionResult {
   parentKey: Float64Array;
   /** Child number within the parent (deblending order). */
   childIndex: Int32Array;
+  /** CLEAN_STRIDE values per row for `cleanCatalog`, applied after merging. */
+  cleanInfo: Float64Array;
   incomplete: IncompleteParent[];
+}
+
+/** Σ conv, the threshold at the conv peak, and the parent's threshold, over pixels [s, e) with `label === c`. */
+function cleanInfoOf(conv: Float32Array, thresh: Float32Array, s: number, e: number, label: Int32Array | null, c: number, base: number): [number, number, number] {
+  let sum = 0;
+  let peak = -Infinity;
+  let mthresh = base;
+  for (let k = s; k < e; k++) {
+    if (label !== null && label[k - s] !== c) continue;
+    sum += conv[k];
+    if (conv[k] > peak) {
+      peak = conv[k];
+      mthresh = thresh[k];
+    }
+  }
+  return [sum, mthresh, base];
 }
 
 /**
@@ -89,6 +108,8 @@ export function detectRegion(
     parent: number;
     pixels: ObjectPixels;
     blendFlags: number;
+    /** Σ filtered value, threshold at the filtered peak, parent's detection threshold (for CLEAN). */
+    clean: [number, number, number];
   }
   const children: Child[] = [];
   const parentBoxes: PixelBox[] = [];
@@ -131,7 +152,7 @@ export function detectRegion(
     // Pixels whose filtered value could differ from the full frame's make the parent incomplete.
     const margin = kr + 1;
     if ((openL && box.x0 - margin < tx0) || (openT && box.y0 - margin < ty0) || (openR && box.x1 + margin > tx1) || (openB && box.y1 + margin > ty1)) {
-      children.push({ key, child: -1, parent: pid, pixels: { index: new Int32Array(0), sub: new Float32Array(0), label: 0 }, blendFlags: 0 });
+      children.push({ key, child: -1, parent: pid, pixels: { index: new Int32Array(0), sub: new Float32Array(0), label: 0 }, blendFlags: 0, clean: [0, 0, 0] });
       continue;
     }
     const conv = fp.conv.subarray(s, e);
@@ -142,7 +163,14 @@ export function detectRegion(
     });
     const blendFlags = result.failed ? SourceFlag.DEBLEND_FAILED : 0;
     if (result.count === 1) {
-      children.push({ key, child: 0, parent: pid, pixels: { index: fp.index.slice(s, e), sub: fp.sub.slice(s, e), label: 0 }, blendFlags });
+      children.push({
+        key,
+        child: 0,
+        parent: pid,
+        pixels: { index: fp.index.slice(s, e), sub: fp.sub.slice(s, e), label: 0 },
+        blendFlags,
+        clean: cleanInfoOf(fp.conv, fp.thresh, s, e, null, 0, base),
+      });
       continue;
     }
     const fw = bx1 - bx0 + 1;
@@ -164,7 +192,14 @@ export function detectRegion(
         sub[o] = fp.sub[s + k];
         o++;
       }
-      children.push({ key, child: c, parent: pid, pixels: { index, sub, label: c, family }, blendFlags });
+      children.push({
+        key,
+        child: c,
+        parent: pid,
+        pixels: { index, sub, label: c, family },
+        blendFlags,
+        clean: cleanInfoOf(fp.conv, fp.thresh, s, e, result.label, c, base),
+      });
     }
   }
 
@@ -194,11 +229,14 @@ export function detectRegion(
   const incomplete: IncompleteParent[] = [];
   for (let p = 0; p < parentBoxes.length; p++) if (!parentOk[p]) incomplete.push({ key: parentKeys[p], box: parentBoxes[p] });
   const catalog = selectRows(cat, keep);
+  const cleanInfo = new Float64Array(keep.length * CLEAN_STRIDE);
+  keep.forEach((r, k) => cleanInfo.set(children[r].clean, k * CLEAN_STRIDE));
   if (options.aperture) measureApertures(image, tx0, ty0, evaluator, catalog, options.aperture, options.mask);
   return {
     catalog,
     parentKey: Float64Array.from(keep, (r) => children[r].key),
     childIndex: Int32Array.from(keep, (r) => children[r].child),
+    cleanInfo,
     incomplete,
   };
 }

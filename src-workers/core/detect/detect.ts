@@ -1,6 +1,7 @@
 import { buildBackgroundModel, createBackgroundEvaluator, type BackgroundModel } from '../background/background-model.js';
 import { medianFinite } from '../background/mesh-stats.js';
-import type { SourceCatalog } from '../catalog/catalog.js';
+import { selectRows, type SourceCatalog } from '../catalog/catalog.js';
+import { cleanCatalog } from './clean.js';
 import { SourceFlag } from '../catalog/flags.js';
 import { requireInRange, requirePositive, type CancelToken } from '../errors.js';
 import type { Image } from '../image/image.js';
@@ -33,6 +34,10 @@ export interface DetectOptions {
   apertureRadiusPx?: number;
   /** Local background annulus for `flux` [inner, outer] px [the background map at the centroid]. */
   annulusPx?: [number, number];
+  /** Remove spurious detections in the wings of brighter objects (SExtractor CLEAN) [true]. */
+  clean?: boolean;
+  /** Moffat index of the CLEAN wing model [1]. */
+  cleanParam?: number;
   /** A precomputed background model (e.g. shared by tiles) [estimated from the image]. */
   background?: BackgroundModel;
   cancel?: CancelToken;
@@ -51,6 +56,7 @@ export function resolveDetectOptions(options: DetectOptions): RegionOptions & { 
     requirePositive('saturationLevel', options.saturationLevel);
   }
   if (options.gainEPerAdu !== undefined) requirePositive('gainEPerAdu', options.gainEPerAdu);
+  if (options.cleanParam !== undefined) requirePositive('cleanParam', options.cleanParam);
   if (options.apertureRadiusPx !== undefined) requirePositive('apertureRadiusPx', options.apertureRadiusPx);
   if (options.annulusPx !== undefined) {
     requirePositive('annulusPx[0]', options.annulusPx[0]);
@@ -98,7 +104,8 @@ export function detectSources(image: Image, options: DetectOptions = {}): Source
     resolved,
     { x0: 0, y0: 0, x1: image.width - 1, y1: image.height - 1 },
   );
-  return addApertureFluxes(image, model, region.catalog, options.apertureRadiusPx, options.gainEPerAdu, options.mask, options.annulusPx);
+  const cat = options.clean === false ? region.catalog : selectRows(region.catalog, cleanCatalog(region.catalog, region.cleanInfo, options.cleanParam ?? 1));
+  return addApertureFluxes(image, model, cat, options.apertureRadiusPx, options.gainEPerAdu, options.mask, options.annulusPx);
 }
 
 /** Default aperture radius: 2 × the median FWHM of unflagged objects (3 px when there are none). */

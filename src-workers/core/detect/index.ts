@@ -10,3 +10,5 @@ export { gaussianKernel1d } from './kernel.js';
 export { deblendParent } from './deblend.js';
 export type { SourceCatalog } from '../catalog/catalog.js';
 export { SourceFlag } from '../catalog/flags.js';
+export { cleanCatalog, CLEAN_STRIDE } from './clean.js';
+export { measureApertures, apertureReachPx, type ApertureSettings } from './aperture-phot.js';
