@@ -50,6 +50,8 @@ export interface VirtualTableProps<Row> {
  * so a million rows scroll like ten. Sorting and filtering happen here for array sources; paged
  * sources sort on the server (`onSortChange`).
  */
+const SLOTS = 256;
+
 export function VirtualTable<Row>(props: VirtualTableProps<Row>): ReactNode {
   const { columns, source, rowHeight = 28, onOpen, onSelect, selectedIndex, rowKey } = props;
   const [localSort, setLocalSort] = useState<SortState | null>(null);
@@ -109,50 +111,31 @@ export function VirtualTable<Row>(props: VirtualTableProps<Row>): ReactNode {
   };
 
   const totalWidth = columns.reduce((s, c) => s + c.width, 0);
+  // Rows are plain elements with inline styles and theme colours from CSS variables: at a million rows
+  // the table re-renders on every scroll frame, and per-row `sx` styling would dominate that cost.
   const cells: ReactNode[] = [];
   for (let i = first; i < last; i++) {
     const row = rowAt(i);
     const selected = i === selectedIndex;
     cells.push(
-      <Box
-        key={row ? rowKey(row, i) : `pending-${i}`}
+      <div
+        // Slot keys: a row element is reused for whichever row scrolls into its slot, so scrolling
+        // updates text instead of remounting elements.
+        key={i % SLOTS}
+        data-row-key={row ? rowKey(row, i) : undefined}
         role="row"
         data-index={i}
+        className={`owb-vt-row${selected ? ' owb-vt-selected' : ''}${i % 2 ? '' : ' owb-vt-even'}`}
         onClick={() => row && onSelect?.(row, i)}
         onDoubleClick={() => row && onOpen?.(row)}
-        sx={{
-          position: 'absolute',
-          top: i * rowHeight,
-          height: rowHeight,
-          width: totalWidth,
-          display: 'flex',
-          alignItems: 'center',
-          cursor: onOpen ? 'pointer' : 'default',
-          bgcolor: selected ? 'action.selected' : i % 2 ? 'transparent' : 'rgba(255,255,255,0.02)',
-          '&:hover': { bgcolor: 'action.hover' },
-          borderBottom: 1,
-          borderColor: 'divider',
-        }}
+        style={{ top: i * rowHeight, height: rowHeight, width: totalWidth, cursor: onOpen ? 'pointer' : 'default' }}
       >
         {columns.map((c) => (
-          <Box
-            key={c.key}
-            role="cell"
-            sx={{
-              width: c.width,
-              flex: 'none',
-              px: 1,
-              overflow: 'hidden',
-              textOverflow: 'ellipsis',
-              whiteSpace: 'nowrap',
-              textAlign: c.align ?? 'left',
-              fontVariantNumeric: 'tabular-nums',
-            }}
-          >
+          <div key={c.key} role="cell" className="owb-vt-cell" style={{ width: c.width, textAlign: c.align ?? 'left' }}>
             {row ? (c.render ? c.render(row) : String(c.value?.(row) ?? '')) : '…'}
-          </Box>
+          </div>
         ))}
-      </Box>,
+      </div>,
     );
   }
 
@@ -223,7 +206,33 @@ export function VirtualTable<Row>(props: VirtualTableProps<Row>): ReactNode {
           sx={{ flex: 1, minHeight: 0, overflowY: 'auto', overflowX: 'hidden', width: totalWidth }}
           data-testid={props.testId ? `${props.testId}-viewport` : undefined}
         >
-          <Box sx={{ position: 'relative', height: total * rowHeight }}>{cells}</Box>
+          <Box
+            sx={{
+              position: 'relative',
+              height: total * rowHeight,
+              '& .owb-vt-row': {
+                position: 'absolute',
+                display: 'flex',
+                alignItems: 'center',
+                borderBottom: 1,
+                borderColor: 'divider',
+                boxSizing: 'border-box',
+              },
+              '& .owb-vt-even': { bgcolor: 'rgba(255,255,255,0.02)' },
+              '& .owb-vt-row:hover': { bgcolor: 'action.hover' },
+              '& .owb-vt-selected': { bgcolor: 'action.selected' },
+              '& .owb-vt-cell': {
+                flex: 'none',
+                px: 1,
+                overflow: 'hidden',
+                textOverflow: 'ellipsis',
+                whiteSpace: 'nowrap',
+                fontVariantNumeric: 'tabular-nums',
+              },
+            }}
+          >
+            {cells}
+          </Box>
         </Box>
       </Box>
     </Box>
