@@ -29,7 +29,7 @@ import {
   type ImageHduOptions,
 } from '../core/fits/index.js';
 import { decodeCompressedImage } from '../core/fits/tiles.js';
-import { tableHdu, type TableColumnInput } from '../core/fits/table.js';
+import { decodeTable, tableHdu, type DecodedTable, type TableColumnInput } from '../core/fits/table.js';
 import type { Image } from '../core/image/image.js';
 import { writeFileAtomic } from './atomic-write.js';
 
@@ -330,6 +330,30 @@ export async function readFitsFile(path: string): Promise<{ bytes: Uint8Array; h
     const bytes = await src.read(0, src.size);
     const { hdus, warnings } = parseFits(bytes, { fileName: src.name });
     return { bytes, hdus, warnings };
+  } finally {
+    await src.close();
+  }
+}
+
+/**
+ * Reads a BINTABLE or ASCII TABLE HDU (default: the first table) into columns; `rowStart`/`rowCount`
+ * select rows. Only that HDU's data are read from a plain file.
+ */
+export async function readFitsTable(
+  path: string,
+  options: { hdu?: number; rowStart?: number; rowCount?: number } = {},
+): Promise<{ table: DecodedTable; header: FitsHeader; hduIndex: number; warnings: string[] }> {
+  const src = await openSource(path);
+  try {
+    const { hdus, warnings } = await scan(src, options.hdu ?? Infinity);
+    const index = options.hdu ?? hdus.findIndex((h) => (h.kind === 'bintable' || h.kind === 'table') && !h.compressed);
+    if (index < 0) throw new InputError('FITS_NO_TABLE', `${src.name}: no HDU holds a table`);
+    const hdu = hdus[index];
+    if (!hdu) throw new InputError('FITS_NO_HDU', `${src.name}: has no HDU ${index} (it has ${hdus.length})`);
+    if (hdu.kind !== 'bintable' && hdu.kind !== 'table') throw new InputError('FITS_NOT_TABLE', `${src.name}: HDU ${index} is a ${hdu.kind}, not a table`);
+    hdu.data = await src.read(hdu.dataOffset, hdu.dataBytes);
+    const table = decodeTable(hdu, { rowStart: options.rowStart, rowCount: options.rowCount, fileName: src.name });
+    return { table, header: hdu.header, hduIndex: index, warnings };
   } finally {
     await src.close();
   }

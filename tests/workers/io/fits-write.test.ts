@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { FitsHeader, imageHdu, parseFits, verifyChecksums } from '../../../src-workers/core/fits/index.js';
 import { tableHdu } from '../../../src-workers/core/fits/table.js';
 import { writeFileAtomic } from '../../../src-workers/io/atomic-write.js';
-import { readFitsImage, writeFits, writeFitsImage, writeFitsTable } from '../../../src-workers/io/fits-file.js';
+import { readFitsImage, readFitsTable, writeFits, writeFitsImage, writeFitsTable } from '../../../src-workers/io/fits-file.js';
 import { astropyImage, fitsverify, mismatches, python } from '../fits-oracles.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'owb-fits-write-'));
@@ -103,6 +103,11 @@ describe('writeFitsTable and multi-extension files', () => {
     assert.deepEqual(ref.name, ['alpha', 'b', '']);
     assert.equal(ref.unit, 'adu');
     assert.equal(ref.thresh, 1.5);
+    const back = await readFitsTable(path, { rowStart: 1, rowCount: 2 });
+    assert.equal(back.hduIndex, 1);
+    assert.deepEqual(Array.from(back.table.columns[0].data as Float64Array), [20.25, 300.125]);
+    assert.deepEqual(back.table.columns[5].data, ['b', '']);
+    assert.equal(back.table.columns[1].unit, 'adu');
   });
 
   it('image + image + table in one file passes fitsverify', async () => {
