@@ -12,7 +12,7 @@ import { InputError } from '../../../src-workers/core/errors.js';
  * patterns: ['*.fits', '*.fit', '*.fts', '*.fits.gz']   # file-name globs (case-insensitive)
  * steps:
  *   stats: true                                         # median / MAD per frame
- *   calibrate: { require: false }                       # lights wait for masters when true
+ *   calibrate: { require: true }                        # calibrate lights; wait for their masters when require
  *   detect: { threshSigma: 3, minAreaPx: 5 }            # false = no detection
  *   photometry: { radiusPx: 4, annulusPx: [8, 12] }
  *   liveStack: false
@@ -40,14 +40,16 @@ export interface Profile {
 
 export const DEFAULT_PATTERNS = ['*.fits', '*.fit', '*.fts', '*.fits.gz', '*.fit.gz', '*.fits.fz', '*.fz'];
 
-/** Without `--profile`: ingest every FITS frame, file calibration frames, detect and measure lights. */
+/** Without `--profile`: ingest every FITS frame, file calibration frames (masters are built), detect and measure lights. */
 export function defaultProfile(): Profile {
   return {
     name: 'default',
     patterns: [...DEFAULT_PATTERNS],
     steps: {
       stats: true,
-      calibrate: { require: false },
+      // Lights are measured as they come: which masters exist when a light arrives depends on timing, so
+      // calibration is something a profile asks for (ideally with `require: true`).
+      calibrate: false,
       detect: { threshSigma: 3, minAreaPx: 5 },
       photometry: { radiusPx: 4, annulusPx: [8, 12] },
       liveStack: false,

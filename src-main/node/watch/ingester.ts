@@ -49,6 +49,7 @@ export class Ingester {
   private readonly readySet = new Set<string>();
   private active = 0;
   private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
   private sweeping = false;
   private readonly concurrency: number;
   readonly counters = { ingested: 0, duplicates: 0, skipped: 0 };
@@ -63,8 +64,8 @@ export class Ingester {
   }
 
   onDidError(listener: (event: { path: string; error: Error }) => void): () => void {
-    this.events.on('error', listener);
-    return () => this.events.off('error', listener);
+    this.events.on('failure', listener);
+    return () => this.events.off('failure', listener);
   }
 
   /** Files seen but not yet ingested. */
@@ -74,6 +75,7 @@ export class Ingester {
 
   /** Notes a file to take once it is complete. */
   submit(path: string): void {
+    if (this.stopped) return;
     if (this.pending.has(path) || this.readySet.has(path)) return;
     this.pending.set(path, { sizeBytes: -1, mtimeMs: -1, firstSeen: Date.now(), stableSweeps: 0 });
     if (!this.timer) {
@@ -88,13 +90,20 @@ export class Ingester {
     while (this.backlog > 0) await new Promise<void>((resolve) => this.events.once('progress', resolve));
   }
 
-  stop(): void {
+  /** Stops taking files: forgets those not yet taken and waits for the ones being ingested. */
+  async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    this.pending.clear();
+    this.ready.length = 0;
+    this.readySet.clear();
+    this.events.emit('progress');
+    while (this.active > 0) await new Promise<void>((resolve) => this.events.once('progress', resolve));
   }
 
   private async sweep(): Promise<void> {
-    if (this.sweeping) return;
+    if (this.sweeping || this.stopped) return;
     this.sweeping = true;
     try {
       const now = Date.now();
@@ -143,12 +152,12 @@ export class Ingester {
   }
 
   private pump(): void {
-    while (this.active < this.concurrency && this.ready.length) {
+    while (!this.stopped && this.active < this.concurrency && this.ready.length) {
       const { path, firstSeen } = this.ready.shift() as { path: string; firstSeen: number };
       this.readySet.delete(path);
       this.active++;
       void this.take(path, firstSeen)
-        .catch((error: unknown) => this.events.emit('error', { path, error: error as Error }))
+        .catch((error: unknown) => this.events.emit('failure', { path, error: error as Error }))
         .finally(() => {
           this.active--;
           this.pump();
@@ -158,6 +167,7 @@ export class Ingester {
   }
 
   private requeue(path: string, firstSeen: number): void {
+    if (this.stopped) return;
     this.pending.set(path, { sizeBytes: -1, mtimeMs: -1, firstSeen, stableSweeps: 0 });
     if (!this.timer) {
       this.timer = setInterval(() => void this.sweep(), this.options.profile.stability.intervalMs);
@@ -205,6 +215,7 @@ export class Ingester {
       this.requeue(path, firstSeen);
       return;
     }
+    if (this.stopped) return;
     const result = store.ingest({
       contentHash: hash,
       path,

@@ -109,7 +109,7 @@ export class WatchService {
     if (this.stopped) return;
     this.stopped = true;
     await this.watcher.close();
-    this.ingester.stop();
+    await this.ingester.stop();
     await this.runner.drain(options);
     if (this.ownsPool) await this.pool?.destroy();
   }
