@@ -1,4 +1,4 @@
-import { rename, unlink, writeFile } from 'node:fs/promises';
+import { rename, unlink, writeFile } from 'node:fs';
 import { threadId } from 'node:worker_threads';
 import * as zlib from 'node:zlib';
 import { encodeFits, imageHdu } from '../core/fits/encode.js';
@@ -92,15 +92,21 @@ function fitsCards(config: SynthConfig, s: GeneratedSample): Card[] {
  * a busy disk) overlaps with rendering the next images. No fsync per image: a resumed run verifies every
  * file it finds (format trailer and size), which catches what a power cut could leave behind.
  */
-export async function writeImageAtomic(path: string, bytes: Uint8Array): Promise<void> {
+export function writeImageAtomic(path: string, bytes: Uint8Array): Promise<void> {
   const tmp = `${path}.${process.pid}-${threadId}.tmp`;
-  try {
-    await writeFile(tmp, bytes);
-    await rename(tmp, path);
-  } catch (error) {
-    await unlink(tmp).catch(() => undefined);
-    throw error;
-  }
+  // Callback fs (not fs/promises): no FileHandle per file, about half the main-thread cost.
+  return new Promise((resolve, reject) => {
+    writeFile(tmp, bytes, (error) => {
+      if (error) {
+        unlink(tmp, () => reject(error));
+        return;
+      }
+      rename(tmp, path, (renameError) => {
+        if (renameError) unlink(tmp, () => reject(renameError));
+        else resolve();
+      });
+    });
+  });
 }
 
 /** Runs asynchronous writes with at most `limit` in flight; `drain` waits for all and rethrows the first error. */

@@ -167,16 +167,19 @@ function addArcs(pixels: Float64Array, size: number, cx: number, cy: number, rad
       const dx = x - cx;
       const r = Math.sqrt(dx * dx + dy * dy);
       if (r < rMin || r > rMax) continue;
-      const phi = Math.atan2(dy, dx);
+      let phi = Number.NaN;
       let sum = 0;
       for (let k = 0; k < n; k++) {
         const t = (r - radiusPx) * invRadial[k];
+        const tt = t * t;
+        if (tt >= 2 * MAX_EXPONENT) continue;
+        if (phi !== phi) phi = Math.atan2(dy, dx);
+        // Both angles lie in [−π, π], so one turn at most wraps the difference to (−π, π] like numpy.angle.
         let d = phi - arcs[k].angleRad;
-        // Wrap to (−π, π] like numpy.angle(exp(i·d)).
-        d -= twoPi * Math.floor((d + Math.PI) / twoPi);
-        if (d === -Math.PI) d = Math.PI;
+        if (d > Math.PI) d -= twoPi;
+        else if (d <= -Math.PI) d += twoPi;
         const u = d * invAngular[k];
-        const e = 0.5 * (t * t + u * u);
+        const e = 0.5 * (tt + u * u);
         if (e < MAX_EXPONENT) sum += arcs[k].amplitude * Math.exp(-e);
       }
       pixels[y * size + x] += sum;

@@ -70,12 +70,15 @@ export function renderSample(config: SynthConfig, index: number): Image {
 }
 
 /**
- * 8-bit display values as the reference generator writes them: `rint(255·clip(value + pedestal, 0, 1))`,
- * the pedestal [0.1] keeping the noise around zero from being clipped.
+ * 8-bit display values as the reference generator writes them: `round(255·clip(value + pedestal, 0, 1))`
+ * (halves round up; numpy's rint rounds them to even, which an exact half of a float sum never hits in
+ * practice), the pedestal [0.1] keeping the noise around zero from being clipped.
  */
 export function toGray8(pixels: ArrayLike<number>, pedestal: number): Uint8Array {
-  // A clamped array clamps to [0, 255] and rounds half to even on store, exactly numpy's rint + clip.
-  const out = new Uint8ClampedArray(pixels.length);
-  for (let i = 0; i < pixels.length; i++) out[i] = 255 * (pixels[i] + pedestal);
-  return new Uint8Array(out.buffer);
+  const out = new Uint8Array(pixels.length);
+  for (let i = 0; i < pixels.length; i++) {
+    const v = 255 * (pixels[i] + pedestal) + 0.5;
+    out[i] = v <= 0 ? 0 : v >= 255 ? 255 : v | 0;
+  }
+  return out;
 }
