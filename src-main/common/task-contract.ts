@@ -1,4 +1,5 @@
 import type { Result } from './result.js';
+import type { CalibrateFrameInput, CalibrateFrameOutput, RegisterFrameInput, RegisterFrameOutput } from './tasks/calibrate.js';
 import type { DetectTileInput, DetectTileOutput } from './tasks/detect.js';
 import type { ProcessFrameInput, ProcessFrameOutput } from './tasks/process-frame.js';
 import type { SynthGenerateInput, SynthGenerateOutput } from './tasks/synth.js';
@@ -23,6 +24,10 @@ export interface TaskMap {
   'synth-generate': { input: SynthGenerateInput; output: SynthGenerateOutput };
   /** Detects and measures the objects of one strip of a frame (`owb detect --workers N`). */
   'detect-tile': { input: DetectTileInput; output: DetectTileOutput };
+  /** Calibrates one light with shared masters (optionally L.A.Cosmic) and writes it. */
+  'calibrate-frame': { input: CalibrateFrameInput; output: CalibrateFrameOutput };
+  /** Registers one frame onto a shared reference and writes the resampled frame. */
+  'register-frame': { input: RegisterFrameInput; output: RegisterFrameOutput };
 }
 
 export type TaskKind = keyof TaskMap;

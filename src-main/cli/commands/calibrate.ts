@@ -3,12 +3,13 @@ import { calibrateFiles, loadMasters } from '../../node/calibrate/calibrate-ligh
 import { UsageError } from '../cli-errors.js';
 import { parseCommandArgs, type CliCommand } from '../command.js';
 import { createProgress } from '../progress.js';
+import { workersOption } from './masters.js';
 
 export const command: CliCommand = {
   name: 'calibrate',
   summary: 'apply master bias/dark/flat (and optionally L.A.Cosmic) to light frames',
   usage: `
-Usage: owb calibrate LIGHTS… --masters DIR --out DIR [--cosmic]
+Usage: owb calibrate LIGHTS… --masters DIR --out DIR [--cosmic] [--workers N]
 
 Subtracts master_bias.fits and master_dark.fits (scaled by EXPTIME), divides by the flat matching each
 light's FILTER, interpolates over hot/cold pixels found in the masters and, with --cosmic, removes
@@ -20,6 +21,7 @@ code is 0 when at least one light was calibrated.
       masters: { type: 'string' },
       out: { type: 'string' },
       cosmic: { type: 'boolean' },
+      workers: { type: 'string' },
     });
     const v = args.values;
     if (!v.masters) throw new UsageError('calibrate: --masters DIR is required');
@@ -28,7 +30,7 @@ code is 0 when at least one light was calibrated.
     const set = await loadMasters(v.masters);
     mkdirSync(v.out, { recursive: true });
     const progress = createProgress(ctx.stderr, ctx.interactive, 'calibrate');
-    const results = await calibrateFiles(args.positionals, set, v.out, { cosmic: Boolean(v.cosmic) }, (d, t, name) =>
+    const results = await calibrateFiles(args.positionals, set, v.out, { cosmic: Boolean(v.cosmic), threads: workersOption(v.workers) }, (d, t, name) =>
       progress.update(d, t, name),
     );
     progress.finish();

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { COMBINE_METHODS, type CombineMethod } from '../../../src-workers/core/calibrate/index.js';
 import { buildMasters } from '../../node/calibrate/masters.js';
 import { UsageError } from '../cli-errors.js';
@@ -28,6 +29,13 @@ export function expandMultiValues(argv: readonly string[], flags: readonly strin
     out.push(token);
   }
   return out.filter((t) => t !== '\0pending');
+}
+
+/** `--workers N`: worker threads for per-frame tasks [all cores: the main thread only waits]. */
+export function workersOption(raw: string | undefined): number {
+  const n = numberOption('workers', raw, availableParallelism());
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--workers must be a positive integer, got '${raw}'`);
+  return n;
 }
 
 export function parseMethod(raw: string | undefined, fallback: CombineMethod): CombineMethod {

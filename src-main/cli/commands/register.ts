@@ -3,12 +3,13 @@ import { registerFiles, writeTransformsJson } from '../../node/calibrate/registe
 import { UsageError } from '../cli-errors.js';
 import { parseCommandArgs, type CliCommand } from '../command.js';
 import { createProgress } from '../progress.js';
+import { workersOption } from './masters.js';
 
 export const command: CliCommand = {
   name: 'register',
   summary: 'align frames onto a reference by star asterisms (phase correlation fallback)',
   usage: `
-Usage: owb register FILES… [--ref FILE] --out DIR [--model similarity|affine] [--resample lanczos3|bilinear]
+Usage: owb register FILES… [--ref FILE] --out DIR [--model similarity|affine] [--resample lanczos3|bilinear] [--workers N]
 
 Writes the registered frames and DIR/transforms.json:
   {"reference": FILE, "transforms": [{"file", "matrix": [[a, b, tx], [c, d, ty]], "dx", "dy",
@@ -22,6 +23,7 @@ Frames that cannot be read or registered are skipped with the reason; exit code 
       out: { type: 'string' },
       model: { type: 'string' },
       resample: { type: 'string' },
+      workers: { type: 'string' },
     });
     const v = args.values;
     if (!v.out) throw new UsageError('register: --out DIR is required');
@@ -36,6 +38,7 @@ Frames that cannot be read or registered are skipped with the reason; exit code 
       outDir: v.out,
       model: v.model as 'similarity' | 'affine' | undefined,
       resample: v.resample as 'lanczos3' | 'bilinear' | undefined,
+      threads: workersOption(v.workers),
       onProgress: (d, t, name) => progress.update(d, t, name),
     });
     progress.finish();

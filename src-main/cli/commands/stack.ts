@@ -2,6 +2,7 @@ import { stackFiles } from '../../node/calibrate/stack-files.js';
 import { UsageError } from '../cli-errors.js';
 import { numberOption, parseCommandArgs, type CliCommand } from '../command.js';
 import { createProgress } from '../progress.js';
+import { workersOption } from './masters.js';
 
 const REJECT = ['sigma', 'winsor', 'minmax', 'none'] as const;
 const WEIGHT = ['noise', 'fwhm', 'none'] as const;
@@ -37,6 +38,7 @@ Options:
   --max-ecc E           skip frames whose median star eccentricity is larger
   --min-stars N         skip frames with fewer stars
   --max-noise-ratio R   skip frames noisier than R × the median frame
+  --workers N           worker threads   [cores]
 `,
   async run(argv, ctx) {
     const args = parseCommandArgs('stack', argv, {
@@ -51,6 +53,7 @@ Options:
       'max-ecc': { type: 'string' },
       'min-stars': { type: 'string' },
       'max-noise-ratio': { type: 'string' },
+      workers: { type: 'string' },
     });
     const v = args.values;
     if (!v.out) throw new UsageError('stack: --out FILE is required');
@@ -62,6 +65,7 @@ Options:
       files: args.positionals,
       out: v.out,
       register: Boolean(v.register),
+      threads: workersOption(v.workers),
       reference: v.ref,
       reject: choice('reject', v.reject, REJECT, 'sigma'),
       kappa,

@@ -1,8 +1,8 @@
 /**
- * Registering FITS frames onto a reference (`owb register`, `owb stack --register`): each frame is read,
- * its stars found, matched to the reference and resampled onto the reference grid; frames that cannot
- * be read or registered are skipped with a reason. Frames are handled one at a time, so memory holds
- * the reference and one frame.
+ * Registering FITS frames onto a reference (`owb register`, `owb stack --register`): one `register-frame`
+ * worker task per frame reads it, finds its stars, matches them to the reference (shared memory) and
+ * writes the resampled frame; frames that cannot be read or registered are skipped with a reason.
+ * Memory holds the reference and one frame per worker.
  */
 import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -12,7 +12,6 @@ import type { Image } from '../../../src-workers/core/image/index.js';
 import {
   IDENTITY,
   findStars,
-  registerFrame,
   resampleAffine,
   summariseAffine,
   type Affine,
@@ -23,6 +22,8 @@ import {
 import { readFitsImage, writeFitsImage } from '../../../src-workers/io/fits-file.js';
 import { writeFileAtomic } from '../../../src-workers/io/atomic-write.js';
 import { derivedHeader } from './headers.js';
+import type { WorkerPool } from '../pool/worker-pool.js';
+import { sharedImage, withPool } from './shared.js';
 
 /** One entry of transforms.json. */
 export type TransformEntry =
@@ -46,6 +47,9 @@ export interface RegisterFilesOptions extends RegisterOptions {
   /** Output folder for registered frames; omitted → transforms only. */
   outDir?: string;
   resample?: ResampleMethod;
+  /** Pool to run on; a private one of `threads` workers otherwise. */
+  pool?: WorkerPool;
+  threads?: number;
   onProgress?: (done: number, total: number, name: string) => void;
 }
 
@@ -131,39 +135,45 @@ export async function registerFiles(files: readonly string[], options: RegisterF
     });
     entry.output = out;
   };
-  for (let i = 0; i < files.length; i++) {
-    const file = files[i];
-    const name = basename(file);
-    options.onProgress?.(i, files.length, name);
-    if (file === refPath) {
-      const e = entryFor(file, IDENTITY, 'reference', ref.stars.count, 0);
-      await write(file, ref.image, ref.header, IDENTITY, e);
-      entries.push(e);
-      continue;
-    }
-    const early = skipped.get(file);
-    if (early) {
-      entries.push({ file, skipped: early });
-      continue;
-    }
-    let frame: Loaded;
-    try {
-      frame = await load(file, options);
-    } catch (error) {
-      if (!isFrameProblem(error)) throw error;
-      entries.push({ file, skipped: (error as Error).message });
-      continue;
-    }
-    const r = registerFrame(ref, frame, options);
-    if (!r.ok) {
-      entries.push({ file, skipped: `${name}: ${r.reason}` });
-      continue;
-    }
-    const e = entryFor(file, r.transform, r.method, r.matched, r.rmsPx);
-    await write(file, frame.image, frame.header, r.transform, e);
-    entries.push(e);
-  }
-  options.onProgress?.(files.length, files.length, '');
+  const reference = {
+    name: basename(refPath),
+    ...sharedImage(ref.image),
+    stars: {
+      x: Float64Array.from(ref.stars.x),
+      y: Float64Array.from(ref.stars.y),
+      flux: Float64Array.from(ref.stars.flux),
+      count: ref.stars.count,
+    },
+  };
+  let done = 0;
+  const tick = (name: string): void => options.onProgress?.(++done, files.length, name);
+  const refEntry = entryFor(refPath, IDENTITY, 'reference', ref.stars.count, 0);
+  await write(refPath, ref.image, ref.header, IDENTITY, refEntry);
+  const outPath = (file: string): string | undefined =>
+    options.outDir ? join(options.outDir, basename(file).replace(/\.(fits?|fts)(\.gz|\.fz)?$/i, '') + '.fits') : undefined;
+  const results = await withPool(options.pool, options.threads, (pool) =>
+    Promise.all(
+      files.map(async (file): Promise<TransformEntry> => {
+        const name = basename(file);
+        if (file === refPath) {
+          tick(name);
+          return refEntry;
+        }
+        const early = skipped.get(file);
+        if (early) {
+          tick(name);
+          return { file, skipped: early };
+        }
+        const r = await pool.run('register-frame', { path: file, outPath: outPath(file), reference, model: options.model, resample: options.resample });
+        tick(name);
+        if (!r.ok) return { file, skipped: r.reason };
+        const e = entryFor(file, r.transform, r.method, r.matched, r.rmsPx);
+        if ('matrix' in e && r.output) e.output = r.output;
+        return e;
+      }),
+    ),
+  );
+  entries.push(...results);
   return { reference: refPath, entries };
 }
 

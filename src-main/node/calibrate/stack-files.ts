@@ -37,6 +37,8 @@ export interface StackRequest {
   normalise?: NormaliseMode;
   thresholds?: QualityThresholds;
   memoryBudgetBytes?: number;
+  /** Worker threads for registration [pool default]. */
+  threads?: number;
   onProgress?: (stage: string, done: number, total: number) => void;
 }
 
@@ -73,6 +75,7 @@ export async function stackFiles(req: StackRequest): Promise<StackResult> {
       const reg = await registerFiles(req.files, {
         reference: req.reference,
         outDir: tmp,
+        threads: req.threads,
         onProgress: (d, t) => req.onProgress?.('register', d, t),
       });
       work = [];

@@ -5,3 +5,4 @@ export * from './frame-info.js';
 export * from './apply.js';
 export * from './bad-pixels.js';
 export * from './robust.js';
+export * from './calibrate-frame.js';

@@ -77,6 +77,17 @@ describe('buildMasters + calibrateFiles on a synthetic set with truth', () => {
     assert.match(results[2].skipped ?? '', /corrupt\.fits/);
   });
 
+  it('gives bit-identical calibrated frames with 1 and 2 worker threads (cosmic on)', async () => {
+    const masters = await loadMasters(dir);
+    const one = await calibrateFiles(set.lights, masters, join(dir, 'w1'), { cosmic: true, threads: 1 });
+    const two = await calibrateFiles(set.lights, masters, join(dir, 'w2'), { cosmic: true, threads: 2 });
+    for (let k = 0; k < set.lights.length; k++) {
+      const a = (await readFitsImage(one[k].output as string)).image.data;
+      const b = (await readFitsImage(two[k].output as string)).image.data;
+      assert.deepEqual(a, b, `light ${k}`);
+    }
+  });
+
   it('refuses to combine frames of different sizes, naming the file', async () => {
     const odd = join(dir, 'odd_bias.fits');
     await writeFitsImage(odd, { width: 63, height: 48, data: new Float32Array(63 * 48) }, { header: { IMAGETYP: 'Bias' } });
