@@ -40,11 +40,19 @@ export default async function fitsBench(ctx: BenchContext): Promise<void> {
   // Reuse the detect suite's fields when present (same generator, same seed), else make our own.
   const shared = join(ctx.dataDir, 'detect');
   const own = join(ctx.dataDir, 'fits');
-  const have = (dir: string): boolean => sizes.every((n) => existsSync(join(dir, `field_${n}_f32.fits`)) && existsSync(join(dir, `field_${n}_u16.fits`)));
+  const have = (dir: string): boolean =>
+    sizes.every((n) => existsSync(join(dir, `field_${n}_f32.fits`)) && existsSync(join(dir, `field_${n}_u16.fits`)));
   let data = have(shared) ? shared : own;
   if (!have(data)) {
     data = own;
-    const gen = ctx.measure(ctx.python, [join(ctx.shared, 'bench', 'make_field.py'), '--out', own, '--sizes', sizes.join(','), '--no-calib']);
+    const gen = ctx.measure(ctx.python, [
+      join(ctx.shared, 'bench', 'make_field.py'),
+      '--out',
+      own,
+      '--sizes',
+      sizes.join(','),
+      '--no-calib',
+    ]);
     if (gen.status !== 0) throw new Error(`make_field.py failed: ${gen.stderr.slice(-400)}`);
   }
   const files = sizes.flatMap((n) => [
@@ -79,7 +87,14 @@ export default async function fitsBench(ctx: BenchContext): Promise<void> {
     const theirs = astropy[f.path];
     const mpx = (f.n * f.n) / 1e6;
     const task = `read ${f.n}² ${f.kind}`;
-    ctx.row({ suite: 'fits', task, tool: 'astropy fits.getdata', wallSec: theirs, metrics: { 'Mpx/s': mpx / theirs }, note: 'in-process (python child times itself), memmap=False' });
+    ctx.row({
+      suite: 'fits',
+      task,
+      tool: 'astropy fits.getdata',
+      wallSec: theirs,
+      metrics: { 'Mpx/s': mpx / theirs },
+      note: 'in-process (python child times itself), memmap=False',
+    });
     ctx.row({
       suite: 'fits',
       task,

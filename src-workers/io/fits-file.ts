@@ -44,7 +44,8 @@ export function inflateBytes(bytes: Uint8Array, limit = maxInflatedBytes): Uint8
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   } catch (error) {
     const code = (error as { code?: string }).code;
-    if (code === 'ERR_BUFFER_TOO_LARGE') throw new InputError('FITS_TOO_LARGE', `compressed data inflates past the ${limit}-byte limit`);
+    if (code === 'ERR_BUFFER_TOO_LARGE')
+      throw new InputError('FITS_TOO_LARGE', `compressed data inflates past the ${limit}-byte limit`);
     throw new InputError('FITS_BAD_COMPRESSION', `corrupt compressed data (${(error as Error).message})`);
   }
 }
@@ -167,15 +168,27 @@ async function scan(src: Source, stopAfter = Infinity): Promise<{ hdus: FitsHdu[
     let unit: ReturnType<typeof parseHeaderUnit>;
     for (;;) {
       const buf = await src.read(offset, want);
-      if (!primary && hdus.length > 0 && String.fromCharCode(...buf.subarray(0, Math.min(8, buf.length))) !== 'XTENSION') {
-        if (buf.some((b) => b !== 0 && b !== 0x20)) warn(`${src.name}: ${src.size - offset} bytes after the last HDU are not a FITS extension; ignored`);
+      if (
+        !primary &&
+        hdus.length > 0 &&
+        String.fromCharCode(...buf.subarray(0, Math.min(8, buf.length))) !== 'XTENSION'
+      ) {
+        if (buf.some((b) => b !== 0 && b !== 0x20))
+          warn(`${src.name}: ${src.size - offset} bytes after the last HDU are not a FITS extension; ignored`);
         return { hdus, warnings };
       }
       unit = parseHeaderUnit(buf, 0, src.name, warn);
       if (unit) break;
       if (want >= src.size - offset) {
-        if (primary && src.size < BLOCK) throw new InputError('FITS_TRUNCATED', `${src.name}: file is shorter than one FITS block (${src.size} bytes)`);
-        throw new InputError('FITS_NO_END', `${src.name}: header of HDU ${hdus.length} has no END card (file ends first)`);
+        if (primary && src.size < BLOCK)
+          throw new InputError(
+            'FITS_TRUNCATED',
+            `${src.name}: file is shorter than one FITS block (${src.size} bytes)`,
+          );
+        throw new InputError(
+          'FITS_NO_END',
+          `${src.name}: header of HDU ${hdus.length} has no END card (file ends first)`,
+        );
       }
       want = Math.min(want * 4, src.size - offset);
     }
@@ -213,7 +226,8 @@ export async function readFitsHeader(path: string, options: { hdu?: number } = {
   try {
     const want = options.hdu ?? 0;
     const { hdus } = await scan(src, want);
-    if (want >= hdus.length) throw new InputError('FITS_NO_HDU', `${src.name}: has no HDU ${want} (it has ${hdus.length})`);
+    if (want >= hdus.length)
+      throw new InputError('FITS_NO_HDU', `${src.name}: has no HDU ${want} (it has ${hdus.length})`);
     return hdus[want].header;
   } finally {
     await src.close();
@@ -241,11 +255,18 @@ export async function readFitsImage(path: string, options: FitsReadOptions = {})
       throw new InputError('FITS_NO_HDU', `${src.name}: has no HDU ${index} (it has ${hdus.length})`);
     }
     const hdu = hdus[index];
-    if (hdu.kind !== 'image') throw new InputError('FITS_NOT_IMAGE', `${src.name}: HDU ${index} is a ${hdu.kind}, not an image`);
+    if (hdu.kind !== 'image')
+      throw new InputError('FITS_NOT_IMAGE', `${src.name}: HDU ${index} is a ${hdu.kind}, not an image`);
     let image: Image;
     if (hdu.compressed) {
       hdu.data = await src.read(hdu.dataOffset, hdu.dataBytes);
-      image = decodeCompressedImage(hdu, { inflate: inflateBytes, fileName: src.name, rowStart: options.rowStart, rowCount: options.rowCount, warn: (m) => warnings.push(m) });
+      image = decodeCompressedImage(hdu, {
+        inflate: inflateBytes,
+        fileName: src.name,
+        rowStart: options.rowStart,
+        rowCount: options.rowCount,
+        warn: (m) => warnings.push(m),
+      });
     } else if (options.plane !== undefined && options.plane !== 0 && src.gzip) {
       hdu.data = await src.read(hdu.dataOffset, hdu.dataBytes);
       image = decodeImageHdu(hdu, { ...options, fileName: src.name });
@@ -253,7 +274,12 @@ export async function readFitsImage(path: string, options: FitsReadOptions = {})
       image = await readImageBand(src, hdu, options);
     }
     // A compressed image reports the header of the image it holds (BITPIX/NAXISn, WCS, …), not the table's.
-    return { image, header: hdu.compressed ? imageHeaderOfCompressed(hdu.header) : hdu.header, hduIndex: index, warnings };
+    return {
+      image,
+      header: hdu.compressed ? imageHeaderOfCompressed(hdu.header) : hdu.header,
+      hduIndex: index,
+      warnings,
+    };
   } finally {
     await src.close();
   }
@@ -350,7 +376,8 @@ export async function readFitsTable(
     if (index < 0) throw new InputError('FITS_NO_TABLE', `${src.name}: no HDU holds a table`);
     const hdu = hdus[index];
     if (!hdu) throw new InputError('FITS_NO_HDU', `${src.name}: has no HDU ${index} (it has ${hdus.length})`);
-    if (hdu.kind !== 'bintable' && hdu.kind !== 'table') throw new InputError('FITS_NOT_TABLE', `${src.name}: HDU ${index} is a ${hdu.kind}, not a table`);
+    if (hdu.kind !== 'bintable' && hdu.kind !== 'table')
+      throw new InputError('FITS_NOT_TABLE', `${src.name}: HDU ${index} is a ${hdu.kind}, not a table`);
     hdu.data = await src.read(hdu.dataOffset, hdu.dataBytes);
     const table = decodeTable(hdu, { rowStart: options.rowStart, rowCount: options.rowCount, fileName: src.name });
     return { table, header: hdu.header, hduIndex: index, warnings };

@@ -33,7 +33,8 @@ export interface Raster extends RasterInfo {
 
 function rasterError(name: string, error: unknown): never {
   const message = error instanceof Error ? error.message : String(error);
-  if (/pixel limit/i.test(message)) throw new InputError('RASTER_TOO_LARGE', `${name}: image exceeds the pixel limit (decompression bomb?)`);
+  if (/pixel limit/i.test(message))
+    throw new InputError('RASTER_TOO_LARGE', `${name}: image exceeds the pixel limit (decompression bomb?)`);
   throw new InputError('RASTER_BAD', `${name}: cannot decode image (${message.split('\n')[0]})`);
 }
 
@@ -129,12 +130,21 @@ export async function writeRaster(
   format: RasterFormat = rasterFormatOf(path) ?? 'png',
 ): Promise<void> {
   const sixteen = pixels instanceof Uint16Array;
-  if (sixteen && format === 'jpeg') throw new InputError('BAD_PARAMETER', `${basename(path)}: JPEG cannot hold 16-bit pixels`);
+  if (sixteen && format === 'jpeg')
+    throw new InputError('BAD_PARAMETER', `${basename(path)}: JPEG cannot hold 16-bit pixels`);
   // sharp infers the raw depth from the typed array (Uint16Array → ushort).
-  const input = pixels instanceof Uint8ClampedArray ? new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.byteLength) : pixels;
-  let img = sharp(input, { raw: { width: shape.width, height: shape.height, channels: shape.channels }, limitInputPixels: false });
+  const input =
+    pixels instanceof Uint8ClampedArray ? new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.byteLength) : pixels;
+  let img = sharp(input, {
+    raw: { width: shape.width, height: shape.height, channels: shape.channels },
+    limitInputPixels: false,
+  });
   img = img.toColourspace(sixteen ? (shape.channels >= 3 ? 'rgb16' : 'grey16') : shape.channels >= 3 ? 'srgb' : 'b-w');
   const encoded =
-    format === 'png' ? img.png({ compressionLevel: 6 }) : format === 'jpeg' ? img.jpeg({ quality: 92 }) : img.tiff({ compression: 'lzw' });
+    format === 'png'
+      ? img.png({ compressionLevel: 6 })
+      : format === 'jpeg'
+        ? img.jpeg({ quality: 92 })
+        : img.tiff({ compression: 'lzw' });
   await writeFileAtomic(path, await encoded.toBuffer());
 }

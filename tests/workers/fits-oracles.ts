@@ -4,10 +4,12 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 
 export const PYTHON = '/usr/bin/python3';
-export const REAL_DIR = '/work/shared/data/real';
+/** The real frames of `../shared/data/real`, beside the checkout (where CI puts it too). */
+export const REAL_DIR = fileURLToPath(new URL('../../../shared/data/real', import.meta.url));
 export const REAL_FILES = [
   'dss_poss1_m67_M6707HH.fits',
   'gemini_gmos_s_ltt7379_cr.fits',
@@ -59,7 +61,13 @@ export function mismatches(a: ArrayLike<number>, b: ArrayLike<number>): { count:
 
 interface FitsjsHdu {
   header: { get(key: string): unknown };
-  data?: { bitpix: number; bzero: number; bscale: number; frameOffsets: Array<{ buffers?: ArrayBuffer[] }>; _getFrame(b: ArrayBuffer, bitpix: number, bzero: number, bscale: number): ArrayLike<number> };
+  data?: {
+    bitpix: number;
+    bzero: number;
+    bscale: number;
+    frameOffsets: Array<{ buffers?: ArrayBuffer[] }>;
+    _getFrame(b: ArrayBuffer, bitpix: number, bzero: number, bscale: number): ArrayLike<number>;
+  };
 }
 
 /** Parses `bytes` with fitsjs; returns its HDUs. Frames are decoded with fitsjs' own `_getFrame`. */
@@ -78,13 +86,26 @@ export function fitsjsParse(bytes: Uint8Array): Promise<FitsjsHdu[]> {
     }
   }
   const context: Record<string, unknown> = {
-    XMLHttpRequest: FakeXhr, Blob, File: class extends Blob {}, console, setImmediate,
+    XMLHttpRequest: FakeXhr,
+    Blob,
+    File: class extends Blob {},
+    console,
+    setImmediate,
     // Typed arrays from this realm, so that fitsjs' `instanceof ArrayBuffer` sees our buffers.
-    ArrayBuffer, DataView, Uint8Array, Int16Array, Uint16Array, Int32Array, Uint32Array, Float32Array, Float64Array,
+    ArrayBuffer,
+    DataView,
+    Uint8Array,
+    Int16Array,
+    Uint16Array,
+    Int32Array,
+    Uint32Array,
+    Float32Array,
+    Float64Array,
   };
   vm.createContext(context);
   vm.runInContext(source, context);
-  const FITS = (context.astro as { FITS: new (arg: string, cb: (this: { hdus: FitsjsHdu[] }) => void) => unknown }).FITS;
+  const FITS = (context.astro as { FITS: new (arg: string, cb: (this: { hdus: FitsjsHdu[] }) => void) => unknown })
+    .FITS;
   return new Promise((resolve) => {
     new FITS('memory.fits', function (this: { hdus: FitsjsHdu[] }) {
       resolve(this.hdus);

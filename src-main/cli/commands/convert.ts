@@ -1,6 +1,13 @@
 import { basename, extname } from 'node:path';
 import { InputError } from '../../../src-workers/core/errors.js';
-import { renderGrey, renderRgba, COLORMAPS, type ColormapName, type Limits, type StretchName } from '../../../src-workers/core/display/index.js';
+import {
+  renderGrey,
+  renderRgba,
+  COLORMAPS,
+  type ColormapName,
+  type Limits,
+  type StretchName,
+} from '../../../src-workers/core/display/index.js';
 import { cubeHdu, encodeFits, FitsHeader, imageHdu, isStructuralKey } from '../../../src-workers/core/fits/index.js';
 import { writeFileAtomic } from '../../../src-workers/io/atomic-write.js';
 import { readFitsImage } from '../../../src-workers/io/fits-file.js';
@@ -37,7 +44,9 @@ function outputKind(path: string): 'fits' | 'png' | 'jpeg' | 'tiff' {
   if (ext === '.png') return 'png';
   if (ext === '.jpg' || ext === '.jpeg') return 'jpeg';
   if (ext === '.tif' || ext === '.tiff') return 'tiff';
-  throw new UsageError(`convert: cannot tell the output format from '${basename(path)}' (use .fits, .png, .jpg or .tif)`);
+  throw new UsageError(
+    `convert: cannot tell the output format from '${basename(path)}' (use .fits, .png, .jpg or .tif)`,
+  );
 }
 
 function parseLimits(raw: string | undefined, stretch: string): Limits {
@@ -64,16 +73,23 @@ export const command: CliCommand = {
       planes: { type: 'boolean' },
       bitpix: { type: 'string' },
     });
-    if (positionals.length !== 2) throw new UsageError(`convert: expected IN and OUT, got ${positionals.length} argument(s) (see 'owb convert --help')`);
+    if (positionals.length !== 2)
+      throw new UsageError(
+        `convert: expected IN and OUT, got ${positionals.length} argument(s) (see 'owb convert --help')`,
+      );
     const [input, output] = positionals;
     const stretchArg = values.stretch ?? 'zscale';
-    if (!STRETCHES.includes(stretchArg)) throw new UsageError(`--stretch must be one of ${STRETCHES.join(', ')}, got '${stretchArg}'`);
+    if (!STRETCHES.includes(stretchArg))
+      throw new UsageError(`--stretch must be one of ${STRETCHES.join(', ')}, got '${stretchArg}'`);
     const colormap = (values.colormap ?? 'grey') as ColormapName;
-    if (!COLORMAPS.includes(colormap)) throw new UsageError(`--colormap must be one of ${COLORMAPS.join(', ')}, got '${values.colormap}'`);
+    if (!COLORMAPS.includes(colormap))
+      throw new UsageError(`--colormap must be one of ${COLORMAPS.join(', ')}, got '${values.colormap}'`);
     const hdu = values.hdu === undefined ? undefined : numberOption('hdu', values.hdu, 0);
-    if (hdu !== undefined && (!Number.isInteger(hdu) || hdu < 0)) throw new UsageError(`--hdu must be a non-negative integer, got '${values.hdu}'`);
+    if (hdu !== undefined && (!Number.isInteger(hdu) || hdu < 0))
+      throw new UsageError(`--hdu must be a non-negative integer, got '${values.hdu}'`);
     const bitpix = numberOption('bitpix', values.bitpix, -32);
-    if (![-32, -64, 16, 8].includes(bitpix)) throw new UsageError(`--bitpix must be -32, -64, 16 or 8, got '${values.bitpix}'`);
+    if (![-32, -64, 16, 8].includes(bitpix))
+      throw new UsageError(`--bitpix must be -32, -64, 16 or 8, got '${values.bitpix}'`);
     const outKind = outputKind(output);
     const inFormat = await sniffFile(input);
     const inName = basename(input);
@@ -81,7 +97,9 @@ export const command: CliCommand = {
     if (inFormat === 'fits' || inFormat === 'gzip') {
       const { image, header, hduIndex } = await readFitsImage(input, hdu === undefined ? {} : { hdu });
       if (outKind === 'fits') {
-        const keep = new FitsHeader(header.cards.filter((c) => !isStructuralKey(c.key) && c.key !== 'XTENSION' && c.key !== 'EXTNAME'));
+        const keep = new FitsHeader(
+          header.cards.filter((c) => !isStructuralKey(c.key) && c.key !== 'XTENSION' && c.key !== 'EXTNAME'),
+        );
         keep.addHistory(`owb convert from ${inName} HDU ${hduIndex}`);
         await writeFileAtomic(output, encodeFits([imageHdu(image, { header: keep, bitpix: bitpix as -32 })]));
         return 0;
@@ -106,7 +124,8 @@ export const command: CliCommand = {
     }
 
     if (inFormat === 'png' || inFormat === 'jpeg' || inFormat === 'tiff') {
-      if (outKind !== 'fits') throw new UsageError(`convert: ${inName} is already a ${inFormat.toUpperCase()} image; convert it to .fits`);
+      if (outKind !== 'fits')
+        throw new UsageError(`convert: ${inName} is already a ${inFormat.toUpperCase()} image; convert it to .fits`);
       const { rasterLuminance, readRaster } = await import('../../../src-workers/io/raster-file.js');
       const raster = await readRaster(input);
       const header = new FitsHeader();
@@ -115,11 +134,28 @@ export const command: CliCommand = {
       header.addHistory(`owb convert from ${inName}`);
       let hduOut;
       if (values.planes) {
-        header.set('CHANNELS', raster.channels === 1 ? 'GREY' : raster.channels === 2 ? 'GREY,ALPHA' : raster.channels === 3 ? 'R,G,B' : 'R,G,B,ALPHA', 'meaning of each NAXIS3 plane');
+        header.set(
+          'CHANNELS',
+          raster.channels === 1
+            ? 'GREY'
+            : raster.channels === 2
+              ? 'GREY,ALPHA'
+              : raster.channels === 3
+                ? 'R,G,B'
+                : 'R,G,B,ALPHA',
+          'meaning of each NAXIS3 plane',
+        );
         hduOut = cubeHdu(raster.width, raster.height, raster.planes, { header, bitpix: bitpix as -32 });
       } else {
-        header.set('CHANNELS', raster.channels >= 3 ? 'LUMINANCE' : 'GREY', raster.channels >= 3 ? 'Rec. 709 luminance of R,G,B' : undefined);
-        hduOut = imageHdu({ width: raster.width, height: raster.height, data: rasterLuminance(raster) }, { header, bitpix: bitpix as -32 });
+        header.set(
+          'CHANNELS',
+          raster.channels >= 3 ? 'LUMINANCE' : 'GREY',
+          raster.channels >= 3 ? 'Rec. 709 luminance of R,G,B' : undefined,
+        );
+        hduOut = imageHdu(
+          { width: raster.width, height: raster.height, data: rasterLuminance(raster) },
+          { header, bitpix: bitpix as -32 },
+        );
       }
       await writeFileAtomic(output, encodeFits([hduOut]));
       return 0;

@@ -49,11 +49,21 @@ Options:
 function toStats(data: Float32Array): InfoStats {
   const s = basicStats(data);
   const n = (v: number): number | null => (Number.isFinite(v) ? v : null);
-  return { min: n(s.min), max: n(s.max), mean: n(s.mean), median: n(s.median), stdev: n(s.stdev), nanCount: s.nanCount };
+  return {
+    min: n(s.min),
+    max: n(s.max),
+    mean: n(s.mean),
+    median: n(s.median),
+    stdev: n(s.stdev),
+    nanCount: s.nanCount,
+  };
 }
 
 /** Builds the `owb info` report for `path` (FITS or raster, by content). */
-export async function describeFile(path: string, onProgress?: (done: number, total: number) => void): Promise<InfoReport> {
+export async function describeFile(
+  path: string,
+  onProgress?: (done: number, total: number) => void,
+): Promise<InfoReport> {
   const format = await sniffFile(path);
   const file = basename(path);
   if (format === 'png' || format === 'jpeg' || format === 'tiff') {
@@ -67,7 +77,12 @@ export async function describeFile(path: string, onProgress?: (done: number, tot
       STATSOF: raster.channels >= 3 ? 'luminance (Rec. 709)' : 'grey level',
     };
     const naxis = raster.channels > 1 ? [raster.width, raster.height, raster.channels] : [raster.width, raster.height];
-    return { file, hdus: [{ index: 0, kind: 'image', bitpix: raster.bitDepth, naxis, header, stats: toStats(rasterLuminance(raster)) }] };
+    return {
+      file,
+      hdus: [
+        { index: 0, kind: 'image', bitpix: raster.bitDepth, naxis, header, stats: toStats(rasterLuminance(raster)) },
+      ],
+    };
   }
   if (format === 'empty') throw new InputError('FITS_EMPTY', `${file}: file is empty (0 bytes)`);
   if (format !== 'fits' && format !== 'gzip') {
@@ -87,11 +102,19 @@ export async function describeFile(path: string, onProgress?: (done: number, tot
         // Cubes: statistics over every plane.
         const all = new Float32Array(hdu.naxis.reduce((a, b) => a * b, 1));
         const per = hdu.naxis[0] * hdu.naxis[1];
-        for (let p = 0; p < planes; p++) all.set((await readFitsImage(path, { hdu: hdu.index, plane: p })).image.data, p * per);
+        for (let p = 0; p < planes; p++)
+          all.set((await readFitsImage(path, { hdu: hdu.index, plane: p })).image.data, p * per);
         stats = toStats(all);
       }
     }
-    hdus.push({ index: hdu.index, kind: hdu.kind, bitpix: hdu.bitpix, naxis: hdu.naxis, header: header.toRecord(), stats });
+    hdus.push({
+      index: hdu.index,
+      kind: hdu.kind,
+      bitpix: hdu.bitpix,
+      naxis: hdu.naxis,
+      header: header.toRecord(),
+      stats,
+    });
     onProgress?.(hdu.index + 1, total);
   }
   return { file, hdus };
@@ -120,11 +143,17 @@ export function formatReport(report: InfoReport): string {
     String(h.bitpix),
     h.naxis.length ? h.naxis.join('×') : '-',
     ...(h.stats
-      ? [h.stats.min, h.stats.max, h.stats.mean, h.stats.median, h.stats.stdev].map(formatNumber).concat(String(h.stats.nanCount))
+      ? [h.stats.min, h.stats.max, h.stats.mean, h.stats.median, h.stats.stdev]
+          .map(formatNumber)
+          .concat(String(h.stats.nanCount))
       : ['-', '-', '-', '-', '-', '-']),
   ]);
   const widths = cols.map((c, i) => Math.max(c.length, ...rows.map((r) => r[i].length)));
-  const fmt = (r: string[]): string => r.map((c, i) => (i < 4 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+  const fmt = (r: string[]): string =>
+    r
+      .map((c, i) => (i < 4 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .join('  ')
+      .trimEnd();
   lines.push(fmt(cols), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(fmt));
   for (const h of report.hdus) {
     lines.push('', `HDU ${h.index} header:`);
@@ -141,7 +170,8 @@ export const command: CliCommand = {
   usage: USAGE,
   async run(argv, ctx) {
     const { values, positionals } = parseCommandArgs('info', argv, { json: { type: 'boolean' } });
-    if (positionals.length !== 1) throw new UsageError(`info: expected one FILE, got ${positionals.length} (see 'owb info --help')`);
+    if (positionals.length !== 1)
+      throw new UsageError(`info: expected one FILE, got ${positionals.length} (see 'owb info --help')`);
     const progress = createProgress(ctx.stderr, ctx.interactive, 'info');
     const report = await describeFile(positionals[0], (done, total) => progress.update(done, total));
     progress.finish();

@@ -16,13 +16,19 @@ export interface RenderOptions extends StretchOptions {
 }
 
 /** One 8-bit level per pixel, rows top-down when `flipY` (default). */
-export function renderGrey(image: Image, options: RenderOptions = {}): { pixels: Uint8Array; vmin: number; vmax: number } {
+export function renderGrey(
+  image: Image,
+  options: RenderOptions = {},
+): { pixels: Uint8Array; vmin: number; vmax: number } {
   const { bytes, vmin, vmax } = stretchToBytes(image.data, options);
   return { pixels: options.flipY === false ? bytes : flipRows(bytes, image.width, image.height, 1), vmin, vmax };
 }
 
 /** RGBA pixels (4 bytes each) through a colour map, NaN drawn in `nanColor`. */
-export function renderRgba(image: Image, options: RenderOptions = {}): { pixels: Uint8ClampedArray; vmin: number; vmax: number } {
+export function renderRgba(
+  image: Image,
+  options: RenderOptions = {},
+): { pixels: Uint8ClampedArray; vmin: number; vmax: number } {
   const nanMask = new Uint8Array(image.data.length);
   const { bytes, vmin, vmax } = stretchToBytes(image.data, options, nanMask);
   const lut = colormapLut(options.colormap ?? 'grey');

@@ -88,7 +88,11 @@ export function stretchFunction(name: StretchName, options: StretchOptions = {})
  * Maps pixel values to 8-bit levels 0–255 (NaN → 0 and reported in `nanMask` when given).
  * Values are normalised by [vmin, vmax], clipped to [0, 1], stretched, and rounded.
  */
-export function stretchToBytes(data: ArrayLike<number>, options: StretchOptions = {}, nanMask?: Uint8Array): { bytes: Uint8Array; vmin: number; vmax: number } {
+export function stretchToBytes(
+  data: ArrayLike<number>,
+  options: StretchOptions = {},
+  nanMask?: Uint8Array,
+): { bytes: Uint8Array; vmin: number; vmax: number } {
   const [vmin, vmax] = displayLimits(data, options.limits ?? { kind: 'zscale' });
   const n = data.length;
   const out = new Uint8Array(n);
@@ -117,7 +121,13 @@ export function stretchToBytes(data: ArrayLike<number>, options: StretchOptions 
 }
 
 /** Histogram equalisation of the values inside [vmin, vmax] (4096 bins): level = 255 × CDF(value). */
-function histogramEqualise(data: ArrayLike<number>, vmin: number, vmax: number, out: Uint8Array, nanMask?: Uint8Array): void {
+function histogramEqualise(
+  data: ArrayLike<number>,
+  vmin: number,
+  vmax: number,
+  out: Uint8Array,
+  nanMask?: Uint8Array,
+): void {
   const bins = 4096;
   const counts = new Float64Array(bins);
   const span = vmax > vmin ? vmax - vmin : 1;

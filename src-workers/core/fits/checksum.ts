@@ -54,7 +54,7 @@ export function encodeChecksum(sum: number): string {
     const quotient = (byte >> 2) + 0x30;
     const remainder = byte & 3;
     const ch = [quotient + remainder, quotient, quotient, quotient];
-    for (let check = true; check; ) {
+    for (let check = true; check;) {
       check = false;
       for (const ex of EXCLUDE) {
         for (let j = 0; j < 4; j += 2) {

@@ -40,7 +40,13 @@ export function encodeFits(hdus: readonly EncodeHdu[], options: EncodeOptions = 
   const withChecksum = options.checksum ?? true;
   const list = [...hdus];
   if (list.length === 0 || kindOf(list[0]) === 'bintable' || kindOf(list[0]) === 'table') {
-    list.unshift({ kind: 'empty', header: new FitsHeader([{ key: 'BITPIX', value: 8 }, { key: 'NAXIS', value: 0 }]) });
+    list.unshift({
+      kind: 'empty',
+      header: new FitsHeader([
+        { key: 'BITPIX', value: 8 },
+        { key: 'NAXIS', value: 0 },
+      ]),
+    });
   }
   const parts: Uint8Array[] = [];
   list.forEach((hdu, i) => {
@@ -87,7 +93,11 @@ function finalHeader(hdu: EncodeHdu, primary: boolean, hasExtensions: boolean): 
     if (kind === 'bintable' || kind === 'table') throw new RangeError('a table cannot be the primary HDU');
     h.set('SIMPLE', true, 'conforms to FITS standard');
   } else {
-    h.set('XTENSION', kind === 'bintable' ? 'BINTABLE' : kind === 'table' ? 'TABLE' : 'IMAGE', kind === 'image' || kind === 'empty' ? 'image extension' : 'table extension');
+    h.set(
+      'XTENSION',
+      kind === 'bintable' ? 'BINTABLE' : kind === 'table' ? 'TABLE' : 'IMAGE',
+      kind === 'image' || kind === 'empty' ? 'image extension' : 'table extension',
+    );
   }
   h.set('BITPIX', bitpix, 'array data type');
   h.set('NAXIS', naxis, 'number of array dimensions');
@@ -98,8 +108,10 @@ function finalHeader(hdu: EncodeHdu, primary: boolean, hasExtensions: boolean): 
     h.set('PCOUNT', src.getNumber('PCOUNT') ?? 0, 'number of parameters');
     h.set('GCOUNT', 1, 'number of groups');
   }
-  if (kind === 'bintable' || kind === 'table') h.set('TFIELDS', src.getNumber('TFIELDS') ?? 0, 'number of table fields');
-  const needsLongstrn = src.cards.some((c) => typeof c.value === 'string' && c.value.length > 60) && !src.has('LONGSTRN');
+  if (kind === 'bintable' || kind === 'table')
+    h.set('TFIELDS', src.getNumber('TFIELDS') ?? 0, 'number of table fields');
+  const needsLongstrn =
+    src.cards.some((c) => typeof c.value === 'string' && c.value.length > 60) && !src.has('LONGSTRN');
   if (needsLongstrn) h.set('LONGSTRN', 'OGIP 1.0', 'CONTINUE long strings are used');
   for (const card of src.cards) {
     if (STRUCTURAL.test(card.key)) continue;
@@ -139,9 +151,7 @@ function pad(bytes: Uint8Array, fill: number): Uint8Array {
 
 /** A header value or card list as `writeFitsImage` accepts it. */
 export type HeaderInput =
-  | FitsHeader
-  | Record<string, FitsValue>
-  | ReadonlyArray<{ key: string; value: FitsValue; comment?: string }>;
+  FitsHeader | Record<string, FitsValue> | ReadonlyArray<{ key: string; value: FitsValue; comment?: string }>;
 
 export interface ImageHduOptions {
   /** Stored type [-32]: -32, -64, 32, 16 (unsigned through BZERO = 32768), 8. */
@@ -161,12 +171,19 @@ export function imageHdu(image: Image, options: ImageHduOptions = {}): EncodeHdu
 /**
  * Builds a 3-D image HDU (NAXIS3 = planes.length) from equal-sized planes; one plane gives a 2-D image.
  */
-export function cubeHdu(width: number, height: number, planes: readonly Float32Array[], options: ImageHduOptions = {}): EncodeHdu {
-  for (const p of planes) if (p.length !== width * height) throw new RangeError(`plane has ${p.length} values, expected ${width}×${height}`);
+export function cubeHdu(
+  width: number,
+  height: number,
+  planes: readonly Float32Array[],
+  options: ImageHduOptions = {},
+): EncodeHdu {
+  for (const p of planes)
+    if (p.length !== width * height) throw new RangeError(`plane has ${p.length} values, expected ${width}×${height}`);
   const data = planes.length === 1 ? planes[0] : concat(planes, width * height);
   const image = { width, height, data };
   const bitpix = options.bitpix ?? -32;
-  if (![-32, -64, 32, 16, 8].includes(bitpix)) throw new InputError('BAD_PARAMETER', `'bitpix' must be -32, -64, 32, 16 or 8, got ${String(bitpix)}`);
+  if (![-32, -64, 32, 16, 8].includes(bitpix))
+    throw new InputError('BAD_PARAMETER', `'bitpix' must be -32, -64, 32, 16 or 8, got ${String(bitpix)}`);
   const scaling = options.scaling ?? defaultScaling(bitpix);
   const h = new FitsHeader();
   h.set('BITPIX', bitpix);
@@ -177,7 +194,8 @@ export function cubeHdu(width: number, height: number, planes: readonly Float32A
   if (bitpix > 0) {
     if (scaling.bscale !== 1) h.set('BSCALE', scaling.bscale);
     if (scaling.bzero !== 0) h.set('BZERO', scaling.bzero);
-    if (scaling.blank !== undefined && hasNaN(image.data)) h.set('BLANK', scaling.blank, 'stored value of undefined pixels');
+    if (scaling.blank !== undefined && hasNaN(image.data))
+      h.set('BLANK', scaling.blank, 'stored value of undefined pixels');
   }
   if (options.extname) h.set('EXTNAME', options.extname, 'extension name');
   const user = FitsHeader.from(options.header);

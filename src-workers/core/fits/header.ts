@@ -119,7 +119,8 @@ export class FitsHeader {
   /** `{KEY: value}` for every valued keyword (last wins); commentary cards are left out. */
   toRecord(): Record<string, FitsValue> {
     const out: Record<string, FitsValue> = {};
-    for (const card of this.cards) if (card.value !== undefined && !COMMENTARY_KEYS.has(card.key)) out[card.key] = card.value;
+    for (const card of this.cards)
+      if (card.value !== undefined && !COMMENTARY_KEYS.has(card.key)) out[card.key] = card.value;
     return out;
   }
 
@@ -130,7 +131,11 @@ export class FitsHeader {
 
   /** Builds a header from a record or a list of cards (the shape `writeFitsImage` accepts). */
   static from(
-    source: FitsHeader | Record<string, FitsValue> | ReadonlyArray<{ key: string; value: FitsValue; comment?: string }> | undefined,
+    source:
+      | FitsHeader
+      | Record<string, FitsValue>
+      | ReadonlyArray<{ key: string; value: FitsValue; comment?: string }>
+      | undefined,
   ): FitsHeader {
     if (!source) return new FitsHeader();
     if (source instanceof FitsHeader) return source.clone();
@@ -316,7 +321,8 @@ function formatStringCard(prefix: string, value: string, comment: string, key: s
     if (comment) line += ` / ${comment}`;
     return [pad80(line.slice(0, 80))];
   }
-  if (prefix.length > 40) throw new InputError('FITS_BAD_VALUE', `keyword ${key}: string value too long for a HIERARCH card`);
+  if (prefix.length > 40)
+    throw new InputError('FITS_BAD_VALUE', `keyword ${key}: string value too long for a HIERARCH card`);
   // Long string: split into pieces ending in '&', continued on CONTINUE cards (FITS 4.0 §4.2.1.2).
   const lines: string[] = [];
   let rest = value;

@@ -28,10 +28,37 @@ export {
   type EncodeScaling,
   type ImageReadOptions,
 } from './pixels.js';
-export { encodeFits, imageHdu, cubeHdu, headerBytes, isStructuralKey, type EncodeHdu, type EncodeOptions, type ImageHduOptions, type HeaderInput } from './encode.js';
+export {
+  encodeFits,
+  imageHdu,
+  cubeHdu,
+  headerBytes,
+  isStructuralKey,
+  type EncodeHdu,
+  type EncodeOptions,
+  type ImageHduOptions,
+  type HeaderInput,
+} from './encode.js';
 export { onesComplementSum, encodeChecksum, addSums } from './checksum.js';
 export { verifyChecksums, type ChecksumReport } from './verify.js';
-export { decodeCompressedImage, imageHeaderOfCompressed, ditherRandoms, unshuffle, type CompressedReadOptions } from './tiles.js';
-export { decodeTable, tableHdu, binaryFields, type TableColumn, type TableColumnInput, type DecodedTable, type ColumnData, type TableHduOptions, type TableReadOptions, type BinaryField } from './table.js';
+export {
+  decodeCompressedImage,
+  imageHeaderOfCompressed,
+  ditherRandoms,
+  unshuffle,
+  type CompressedReadOptions,
+} from './tiles.js';
+export {
+  decodeTable,
+  tableHdu,
+  binaryFields,
+  type TableColumn,
+  type TableColumnInput,
+  type DecodedTable,
+  type ColumnData,
+  type TableHduOptions,
+  type TableReadOptions,
+  type BinaryField,
+} from './table.js';
 export { riceDecode } from './rice.js';
 export { plioDecode } from './plio.js';

@@ -112,10 +112,14 @@ export function dataLayout(header: FitsHeader, primary: boolean, fileName: strin
   const first = header.cards[0]?.key;
   let kind: HduKind = 'image';
   if (primary) {
-    if (first !== 'SIMPLE') throw new InputError('FITS_NOT_FITS', `${fileName}: not a FITS file (first card is not SIMPLE)`);
+    if (first !== 'SIMPLE')
+      throw new InputError('FITS_NOT_FITS', `${fileName}: not a FITS file (first card is not SIMPLE)`);
   } else {
-    if (first !== 'XTENSION') throw new InputError('FITS_BAD_HEADER', `${fileName}: extension header does not start with XTENSION`);
-    const x = String(header.get('XTENSION') ?? '').trim().toUpperCase();
+    if (first !== 'XTENSION')
+      throw new InputError('FITS_BAD_HEADER', `${fileName}: extension header does not start with XTENSION`);
+    const x = String(header.get('XTENSION') ?? '')
+      .trim()
+      .toUpperCase();
     if (x === 'BINTABLE' || x === 'A3DTABLE') kind = 'bintable';
     else if (x === 'TABLE') kind = 'table';
     else if (x === 'IMAGE' || x === 'IUEIMAGE') kind = 'image';
@@ -123,7 +127,10 @@ export function dataLayout(header: FitsHeader, primary: boolean, fileName: strin
   }
   const bitpix = header.get('BITPIX');
   if (typeof bitpix !== 'number' || !VALID_BITPIX.has(bitpix)) {
-    throw new InputError('FITS_BAD_BITPIX', `${fileName}: invalid BITPIX ${JSON.stringify(bitpix ?? null)} (expected 8, 16, 32, 64, -32 or -64)`);
+    throw new InputError(
+      'FITS_BAD_BITPIX',
+      `${fileName}: invalid BITPIX ${JSON.stringify(bitpix ?? null)} (expected 8, 16, 32, 64, -32 or -64)`,
+    );
   }
   const n = header.get('NAXIS');
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 999) {
@@ -134,13 +141,16 @@ export function dataLayout(header: FitsHeader, primary: boolean, fileName: strin
   for (let i = 1; i <= n; i++) {
     const v = header.get(`NAXIS${i}`);
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
-      throw new InputError('FITS_BAD_NAXIS', `${fileName}: invalid NAXIS${i} ${JSON.stringify(v ?? null)} (must be a non-negative integer)`);
+      throw new InputError(
+        'FITS_BAD_NAXIS',
+        `${fileName}: invalid NAXIS${i} ${JSON.stringify(v ?? null)} (must be a non-negative integer)`,
+      );
     }
     naxis.push(v);
     count *= v;
   }
-  const pcount = primary ? 0 : header.get('PCOUNT') ?? 0;
-  const gcount = primary ? 1 : header.get('GCOUNT') ?? 1;
+  const pcount = primary ? 0 : (header.get('PCOUNT') ?? 0);
+  const gcount = primary ? 1 : (header.get('GCOUNT') ?? 1);
   if (typeof pcount !== 'number' || !Number.isInteger(pcount) || pcount < 0) {
     throw new InputError('FITS_BAD_HEADER', `${fileName}: invalid PCOUNT ${JSON.stringify(pcount)}`);
   }
@@ -149,7 +159,10 @@ export function dataLayout(header: FitsHeader, primary: boolean, fileName: strin
   }
   const dataBytes = (Math.abs(bitpix) / 8) * gcount * (pcount + count);
   if (!Number.isSafeInteger(dataBytes)) {
-    throw new InputError('FITS_TOO_LARGE', `${fileName}: header claims an impossible data size (NAXIS ${naxis.join('×')})`);
+    throw new InputError(
+      'FITS_TOO_LARGE',
+      `${fileName}: header claims an impossible data size (NAXIS ${naxis.join('×')})`,
+    );
   }
   let compressed = false;
   let outBitpix = bitpix;
@@ -159,13 +172,16 @@ export function dataLayout(header: FitsHeader, primary: boolean, fileName: strin
     kind = 'image';
     const zb = header.get('ZBITPIX');
     const zn = header.get('ZNAXIS');
-    if (typeof zb !== 'number' || !VALID_BITPIX.has(zb)) throw new InputError('FITS_BAD_BITPIX', `${fileName}: invalid ZBITPIX ${JSON.stringify(zb ?? null)}`);
-    if (typeof zn !== 'number' || !Number.isInteger(zn) || zn < 0 || zn > 999) throw new InputError('FITS_BAD_NAXIS', `${fileName}: invalid ZNAXIS ${JSON.stringify(zn ?? null)}`);
+    if (typeof zb !== 'number' || !VALID_BITPIX.has(zb))
+      throw new InputError('FITS_BAD_BITPIX', `${fileName}: invalid ZBITPIX ${JSON.stringify(zb ?? null)}`);
+    if (typeof zn !== 'number' || !Number.isInteger(zn) || zn < 0 || zn > 999)
+      throw new InputError('FITS_BAD_NAXIS', `${fileName}: invalid ZNAXIS ${JSON.stringify(zn ?? null)}`);
     outBitpix = zb;
     outNaxis = [];
     for (let i = 1; i <= zn; i++) {
       const v = header.get(`ZNAXIS${i}`);
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new InputError('FITS_BAD_NAXIS', `${fileName}: invalid ZNAXIS${i} ${JSON.stringify(v ?? null)}`);
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0)
+        throw new InputError('FITS_BAD_NAXIS', `${fileName}: invalid ZNAXIS${i} ${JSON.stringify(v ?? null)}`);
       outNaxis.push(v);
     }
   }
@@ -190,13 +206,21 @@ export function parseFits(bytes: Uint8Array, options: ParseOptions = {}): Parsed
   while (offset < bytes.length) {
     const primary = hdus.length === 0;
     if (!primary && !looksLikeExtension(bytes, offset)) {
-      if (!isAllPadding(bytes, offset)) warn(`${fileName}: ${bytes.length - offset} bytes after the last HDU are not a FITS extension; ignored`);
+      if (!isAllPadding(bytes, offset))
+        warn(`${fileName}: ${bytes.length - offset} bytes after the last HDU are not a FITS extension; ignored`);
       break;
     }
     const unit = parseHeaderUnit(bytes, offset, fileName, warn);
     if (!unit) {
-      if (primary && bytes.length < BLOCK) throw new InputError('FITS_TRUNCATED', `${fileName}: file is shorter than one FITS block (${bytes.length} bytes)`);
-      throw new InputError('FITS_NO_END', `${fileName}: header of HDU ${hdus.length} has no END card (file ends first)`);
+      if (primary && bytes.length < BLOCK)
+        throw new InputError(
+          'FITS_TRUNCATED',
+          `${fileName}: file is shorter than one FITS block (${bytes.length} bytes)`,
+        );
+      throw new InputError(
+        'FITS_NO_END',
+        `${fileName}: header of HDU ${hdus.length} has no END card (file ends first)`,
+      );
     }
     const layout = dataLayout(unit.header, primary, fileName);
     const dataOffset = offset + unit.headerBytes;
@@ -225,10 +249,13 @@ export function parseFits(bytes: Uint8Array, options: ParseOptions = {}): Parsed
 /** Throws a clear message for content that is obviously not FITS (PNG, JPEG, gzip, TIFF, text). */
 export function checkMagic(bytes: Uint8Array, fileName: string): void {
   const sig = (...b: number[]): boolean => b.every((v, i) => bytes[i] === v);
-  if (sig(0x89, 0x50, 0x4e, 0x47)) throw new InputError('FITS_NOT_FITS', `${fileName}: not a FITS file (it is a PNG image)`);
+  if (sig(0x89, 0x50, 0x4e, 0x47))
+    throw new InputError('FITS_NOT_FITS', `${fileName}: not a FITS file (it is a PNG image)`);
   if (sig(0xff, 0xd8, 0xff)) throw new InputError('FITS_NOT_FITS', `${fileName}: not a FITS file (it is a JPEG image)`);
-  if (sig(0x49, 0x49, 0x2a, 0x00) || sig(0x4d, 0x4d, 0x00, 0x2a)) throw new InputError('FITS_NOT_FITS', `${fileName}: not a FITS file (it is a TIFF image)`);
-  if (sig(0x1f, 0x8b)) throw new InputError('FITS_NOT_FITS', `${fileName}: gzip data must be decompressed before parsing`);
+  if (sig(0x49, 0x49, 0x2a, 0x00) || sig(0x4d, 0x4d, 0x00, 0x2a))
+    throw new InputError('FITS_NOT_FITS', `${fileName}: not a FITS file (it is a TIFF image)`);
+  if (sig(0x1f, 0x8b))
+    throw new InputError('FITS_NOT_FITS', `${fileName}: gzip data must be decompressed before parsing`);
   const head = String.fromCharCode(...bytes.subarray(0, Math.min(9, bytes.length)));
   if (!/^SIMPLE {2}=?/.test(head) && !head.startsWith('SIMPLE  ')) {
     throw new InputError('FITS_NOT_FITS', `${fileName}: not a FITS file (does not start with SIMPLE)`);

@@ -126,7 +126,11 @@ export function imageShape(hdu: FitsHdu, fileName = 'input'): { width: number; h
  */
 export function decodeImageHdu(hdu: FitsHdu, options: ImageReadOptions = {}): Image {
   const fileName = options.fileName ?? 'input';
-  if (hdu.compressed) throw new InputError('FITS_COMPRESSED', `${fileName}: HDU ${hdu.index} is tile-compressed; use decodeCompressedImage`);
+  if (hdu.compressed)
+    throw new InputError(
+      'FITS_COMPRESSED',
+      `${fileName}: HDU ${hdu.index} is tile-compressed; use decodeCompressedImage`,
+    );
   const { width, height, planes } = imageShape(hdu, fileName);
   if (!hdu.data) throw new InputError('FITS_NO_DATA', `${fileName}: HDU ${hdu.index} was read header-only`);
   const plane = options.plane ?? 0;
@@ -135,19 +139,38 @@ export function decodeImageHdu(hdu: FitsHdu, options: ImageReadOptions = {}): Im
   }
   const { rowStart, rowCount } = rowRange(height, options, fileName);
   const bytesPer = Math.abs(hdu.bitpix) / 8;
-  const start = ((plane * height + rowStart) * width) * bytesPer;
+  const start = (plane * height + rowStart) * width * bytesPer;
   const count = rowCount * width;
   const out = new Float32Array(count);
-  decodePixels(hdu.data.subarray(start, start + count * bytesPer), hdu.bitpix, count, scalingFromHeader(hdu.header), out);
+  decodePixels(
+    hdu.data.subarray(start, start + count * bytesPer),
+    hdu.bitpix,
+    count,
+    scalingFromHeader(hdu.header),
+    out,
+  );
   return { width, height: rowCount, data: out };
 }
 
 /** Validates a row band against `height`. */
-export function rowRange(height: number, options: ImageReadOptions, fileName: string): { rowStart: number; rowCount: number } {
+export function rowRange(
+  height: number,
+  options: ImageReadOptions,
+  fileName: string,
+): { rowStart: number; rowCount: number } {
   const rowStart = options.rowStart ?? 0;
   const rowCount = options.rowCount ?? height - rowStart;
-  if (!Number.isInteger(rowStart) || !Number.isInteger(rowCount) || rowStart < 0 || rowCount < 0 || rowStart + rowCount > height) {
-    throw new InputError('BAD_PARAMETER', `${fileName}: rows ${rowStart}..${rowStart + rowCount - 1} are outside the image's 0..${height - 1}`);
+  if (
+    !Number.isInteger(rowStart) ||
+    !Number.isInteger(rowCount) ||
+    rowStart < 0 ||
+    rowCount < 0 ||
+    rowStart + rowCount > height
+  ) {
+    throw new InputError(
+      'BAD_PARAMETER',
+      `${fileName}: rows ${rowStart}..${rowStart + rowCount - 1} are outside the image's 0..${height - 1}`,
+    );
   }
   return { rowStart, rowCount };
 }
@@ -172,7 +195,11 @@ export function defaultScaling(bitpix: number): EncodeScaling {
  * Encodes physical values as big-endian `bitpix` data. Integers are rounded and clamped to the
  * type's range; NaN becomes `scaling.blank`.
  */
-export function encodePixels(values: Float32Array | Float64Array, bitpix: number, scaling: EncodeScaling = { bscale: 1, bzero: 0 }): Uint8Array {
+export function encodePixels(
+  values: Float32Array | Float64Array,
+  bitpix: number,
+  scaling: EncodeScaling = { bscale: 1, bzero: 0 },
+): Uint8Array {
   const n = values.length;
   const bytesPer = Math.abs(bitpix) / 8;
   const out = new Uint8Array(n * bytesPer);
@@ -193,7 +220,14 @@ export function encodePixels(values: Float32Array | Float64Array, bitpix: number
     for (let i = 0; i < n; i++) dv.setFloat64(i * 8, (values[i] - bzero) / bscale, false);
     return out;
   }
-  const [lo, hi] = bitpix === 8 ? [0, 255] : bitpix === 16 ? [-32768, 32767] : bitpix === 32 ? [-2147483648, 2147483647] : [-(2 ** 53), 2 ** 53];
+  const [lo, hi] =
+    bitpix === 8
+      ? [0, 255]
+      : bitpix === 16
+        ? [-32768, 32767]
+        : bitpix === 32
+          ? [-2147483648, 2147483647]
+          : [-(2 ** 53), 2 ** 53];
   const blank = scaling.blank ?? lo;
   for (let i = 0; i < n; i++) {
     const p = values[i];

@@ -27,7 +27,8 @@ export function plioDecode(bytes: Uint8Array, n: number, where = 'input'): Int32
     first = L(2) + 1;
   }
   if (n <= 0 || length <= 0) return out;
-  if (length > words) throw new InputError('FITS_BAD_COMPRESSION', `${where}: PLIO_1 line list claims ${length} words, has ${words}`);
+  if (length > words)
+    throw new InputError('FITS_BAD_COMPRESSION', `${where}: PLIO_1 line list claims ${length} words, has ${words}`);
   const xs = 1;
   const xe = n;
   let op = 0; // 0-based output index

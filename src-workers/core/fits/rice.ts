@@ -12,12 +12,14 @@ const FS_BITS: Record<number, [number, number]> = { 1: [3, 6], 2: [4, 14], 4: [5
 /** Decodes `n` pixels; values are int8 unsigned, int16 signed or int32 signed per `bytePix`. */
 export function riceDecode(c: Uint8Array, n: number, blockSize: number, bytePix: number, where = 'input'): Int32Array {
   const fsInfo = FS_BITS[bytePix];
-  if (!fsInfo) throw new InputError('FITS_BAD_COMPRESSION', `${where}: RICE_1 BYTEPIX must be 1, 2 or 4, got ${bytePix}`);
+  if (!fsInfo)
+    throw new InputError('FITS_BAD_COMPRESSION', `${where}: RICE_1 BYTEPIX must be 1, 2 or 4, got ${bytePix}`);
   const [fsBits, fsMax] = fsInfo;
   const bBits = 8 * bytePix;
   const mask = bytePix === 4 ? 0xffffffff : (1 << bBits) - 1;
   const out = new Int32Array(n);
-  if (c.length < bytePix + 1) throw new InputError('FITS_BAD_COMPRESSION', `${where}: RICE_1 tile is too short (${c.length} bytes)`);
+  if (c.length < bytePix + 1)
+    throw new InputError('FITS_BAD_COMPRESSION', `${where}: RICE_1 tile is too short (${c.length} bytes)`);
   let lastpix = 0;
   for (let i = 0; i < bytePix; i++) lastpix = (lastpix * 256 + c[i]) >>> 0;
   let p = bytePix;
@@ -34,7 +36,7 @@ export function riceDecode(c: Uint8Array, n: number, blockSize: number, bytePix:
     lastpix = bytePix === 4 ? (d + lastpix) >>> 0 : (d + lastpix) & mask;
     out[i] = bytePix === 4 ? lastpix | 0 : bytePix === 2 ? (lastpix << 16) >> 16 : lastpix;
   };
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     nbits -= fsBits;
     while (nbits < 0) {
       b = ((b << 8) | next()) >>> 0;

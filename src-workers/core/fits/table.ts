@@ -44,12 +44,27 @@ export interface BinaryField {
   offset: number;
 }
 
-const TYPE_BYTES: Record<string, number> = { L: 1, X: 0, B: 1, I: 2, J: 4, K: 8, A: 1, E: 4, D: 8, C: 8, M: 16, P: 8, Q: 16 };
+const TYPE_BYTES: Record<string, number> = {
+  L: 1,
+  X: 0,
+  B: 1,
+  I: 2,
+  J: 4,
+  K: 8,
+  A: 1,
+  E: 4,
+  D: 8,
+  C: 8,
+  M: 16,
+  P: 8,
+  Q: 16,
+};
 
 /** Parses TFORM1…TFORMn of a BINTABLE header into byte layouts, checking they add up to NAXIS1. */
 export function binaryFields(header: FitsHeader, fileName = 'input'): BinaryField[] {
   const n = header.getNumber('TFIELDS') ?? 0;
-  if (!Number.isInteger(n) || n < 0 || n > 999) throw new InputError('FITS_BAD_TABLE', `${fileName}: invalid TFIELDS ${n}`);
+  if (!Number.isInteger(n) || n < 0 || n > 999)
+    throw new InputError('FITS_BAD_TABLE', `${fileName}: invalid TFIELDS ${n}`);
   const fields: BinaryField[] = [];
   let offset = 0;
   for (let i = 1; i <= n; i++) {
@@ -63,7 +78,11 @@ export function binaryFields(header: FitsHeader, fileName = 'input'): BinaryFiel
     offset += width;
   }
   const rowBytes = header.getNumber('NAXIS1') ?? 0;
-  if (offset > rowBytes) throw new InputError('FITS_BAD_TABLE', `${fileName}: columns need ${offset} bytes per row but NAXIS1 is ${rowBytes}`);
+  if (offset > rowBytes)
+    throw new InputError(
+      'FITS_BAD_TABLE',
+      `${fileName}: columns need ${offset} bytes per row but NAXIS1 is ${rowBytes}`,
+    );
   return fields;
 }
 
@@ -86,7 +105,10 @@ export function decodeTable(hdu: FitsHdu, options: TableReadOptions = {}): Decod
   const rowStart = options.rowStart ?? 0;
   const rows = options.rowCount ?? nrows - rowStart;
   if (rowStart < 0 || rows < 0 || rowStart + rows > nrows) {
-    throw new InputError('BAD_PARAMETER', `${fileName}: rows ${rowStart}..${rowStart + rows - 1} are outside the table's 0..${nrows - 1}`);
+    throw new InputError(
+      'BAD_PARAMETER',
+      `${fileName}: rows ${rowStart}..${rowStart + rows - 1} are outside the table's 0..${nrows - 1}`,
+    );
   }
   const data = hdu.data;
   const n = h.getNumber('TFIELDS') ?? 0;
@@ -106,7 +128,9 @@ export function decodeTable(hdu: FitsHdu, options: TableReadOptions = {}): Decod
         const nul = h.getString(`TNULL${i}`)?.trim();
         const scale = h.getNumber(`TSCAL${i}`) ?? 1;
         const zero = h.getNumber(`TZERO${i}`) ?? 0;
-        col = Float64Array.from(texts, (t) => (t === '' || t === nul ? Number.NaN : Number(t.replace(/[dD]/, 'E')) * scale + zero));
+        col = Float64Array.from(texts, (t) =>
+          t === '' || t === nul ? Number.NaN : Number(t.replace(/[dD]/, 'E')) * scale + zero,
+        );
       }
       columns.push(columnMeta(h, i, tform, 1, col));
     }
@@ -156,7 +180,8 @@ export function decodeTable(hdu: FitsHdu, options: TableReadOptions = {}): Decod
       const raw = readNumeric(dv, f, rows, rowBytes, rowStart);
       if (scaled && f.type !== 'E' && f.type !== 'D') {
         const out = new Float64Array(count);
-        for (let j = 0; j < count; j++) out[j] = tnull !== undefined && raw[j] === tnull ? Number.NaN : raw[j] * scale + zero;
+        for (let j = 0; j < count; j++)
+          out[j] = tnull !== undefined && raw[j] === tnull ? Number.NaN : raw[j] * scale + zero;
         col = out;
       } else if (scaled) {
         const out = new Float64Array(count);
@@ -174,7 +199,13 @@ function columnMeta(h: FitsHeader, i: number, format: string, repeat: number, da
   return { name: h.getString(`TTYPE${i}`)?.trim() ?? `COL${i}`, format, repeat, data, ...(unit ? { unit } : {}) };
 }
 
-function readNumeric(dv: DataView, f: BinaryField, rows: number, rowBytes: number, rowStart: number): Exclude<ColumnData, string[]> {
+function readNumeric(
+  dv: DataView,
+  f: BinaryField,
+  rows: number,
+  rowBytes: number,
+  rowStart: number,
+): Exclude<ColumnData, string[]> {
   const count = rows * f.repeat;
   const size = TYPE_BYTES[f.type];
   const make = (): Exclude<ColumnData, string[]> => {
@@ -246,12 +277,17 @@ export function tableHdu(columns: readonly TableColumnInput[], options: TableHdu
   const nrows = columns.length ? columns[0].data.length : 0;
   const layout = columns.map((c, k) => {
     if (c.data.length !== nrows) {
-      throw new InputError('BAD_PARAMETER', `column '${c.name}' has ${c.data.length} rows, column '${columns[0].name}' has ${nrows}`);
+      throw new InputError(
+        'BAD_PARAMETER',
+        `column '${c.name}' has ${c.data.length} rows, column '${columns[0].name}' has ${nrows}`,
+      );
     }
-    if (!/^[\x20-\x7e]+$/.test(c.name)) throw new InputError('BAD_PARAMETER', `column ${k + 1} needs a printable ASCII name`);
+    if (!/^[\x20-\x7e]+$/.test(c.name))
+      throw new InputError('BAD_PARAMETER', `column ${k + 1} needs a printable ASCII name`);
     if (Array.isArray(c.data)) {
       const width = Math.max(1, ...c.data.map((s) => s.length));
-      for (const s of c.data) if (!/^[\x20-\x7e]*$/.test(s)) throw new InputError('BAD_PARAMETER', `column '${c.name}' holds non-ASCII text`);
+      for (const s of c.data)
+        if (!/^[\x20-\x7e]*$/.test(s)) throw new InputError('BAD_PARAMETER', `column '${c.name}' holds non-ASCII text`);
       return { tform: `${width}A`, width };
     }
     const d = c.data;

@@ -33,17 +33,27 @@ export interface CompressedReadOptions {
 export function imageHeaderOfCompressed(header: FitsHeader): FitsHeader {
   const out = new FitsHeader();
   const rename: Record<string, string> = {
-    ZSIMPLE: 'SIMPLE', ZTENSION: 'XTENSION', ZBITPIX: 'BITPIX', ZNAXIS: 'NAXIS', ZEXTEND: 'EXTEND', ZBLOCKED: 'BLOCKED',
-    ZPCOUNT: 'PCOUNT', ZGCOUNT: 'GCOUNT', ZHECKSUM: 'CHECKSUM', ZDATASUM: 'DATASUM',
+    ZSIMPLE: 'SIMPLE',
+    ZTENSION: 'XTENSION',
+    ZBITPIX: 'BITPIX',
+    ZNAXIS: 'NAXIS',
+    ZEXTEND: 'EXTEND',
+    ZBLOCKED: 'BLOCKED',
+    ZPCOUNT: 'PCOUNT',
+    ZGCOUNT: 'GCOUNT',
+    ZHECKSUM: 'CHECKSUM',
+    ZDATASUM: 'DATASUM',
   };
-  const drop = /^(XTENSION|BITPIX|NAXIS\d*|PCOUNT|GCOUNT|TFIELDS|THEAP|CHECKSUM|DATASUM|T(TYPE|FORM|UNIT|SCAL|ZERO|NULL|DIM|DISP)\d+|ZIMAGE|ZCMPTYPE|ZTILE\d+|ZNAME\d+|ZVAL\d+|ZQUANTIZ|ZDITHER0|ZMASKCMP|ZSCALE|ZZERO|ZBLANK)$/;
+  const drop =
+    /^(XTENSION|BITPIX|NAXIS\d*|PCOUNT|GCOUNT|TFIELDS|THEAP|CHECKSUM|DATASUM|T(TYPE|FORM|UNIT|SCAL|ZERO|NULL|DIM|DISP)\d+|ZIMAGE|ZCMPTYPE|ZTILE\d+|ZNAME\d+|ZVAL\d+|ZQUANTIZ|ZDITHER0|ZMASKCMP|ZSCALE|ZZERO|ZBLANK)$/;
   for (const card of header.cards) {
     const m = /^ZNAXIS(\d+)$/.exec(card.key);
     if (m) out.append({ ...card, key: `NAXIS${m[1]}` });
     else if (rename[card.key]) out.append({ ...card, key: rename[card.key] });
     else if (!drop.test(card.key)) out.append({ ...card });
   }
-  if (!out.has('SIMPLE') && !out.has('XTENSION')) out.insert(0, { key: 'XTENSION', value: 'IMAGE', comment: 'image extension' });
+  if (!out.has('SIMPLE') && !out.has('XTENSION'))
+    out.insert(0, { key: 'XTENSION', value: 'IMAGE', comment: 'image extension' });
   return out;
 }
 
@@ -79,7 +89,10 @@ export function decodeCompressedImage(hdu: FitsHdu, options: CompressedReadOptio
   const cmp = (h.getString('ZCMPTYPE') ?? '').trim().toUpperCase();
   const algorithms = ['RICE_1', 'RICE_ONE', 'GZIP_1', 'GZIP_2', 'PLIO_1', 'NOCOMPRESS'];
   if (!algorithms.includes(cmp)) {
-    throw new InputError('FITS_UNSUPPORTED', `${where}: compression '${cmp}' is not supported (supported: RICE_1, GZIP_1, GZIP_2, PLIO_1, NOCOMPRESS)`);
+    throw new InputError(
+      'FITS_UNSUPPORTED',
+      `${where}: compression '${cmp}' is not supported (supported: RICE_1, GZIP_1, GZIP_2, PLIO_1, NOCOMPRESS)`,
+    );
   }
   const zbitpix = hdu.bitpix;
   const naxis = hdu.naxis;
@@ -88,15 +101,19 @@ export function decodeCompressedImage(hdu: FitsHdu, options: CompressedReadOptio
   const height = naxis.length > 1 ? naxis[1] : 1;
   const maxPixels = options.maxPixels ?? 2 ** 29;
   if (width * height > maxPixels) {
-    throw new InputError('FITS_TOO_LARGE', `${where}: compressed image claims ${width}×${height} pixels, above the ${maxPixels}-pixel limit`);
+    throw new InputError(
+      'FITS_TOO_LARGE',
+      `${where}: compressed image claims ${width}×${height} pixels, above the ${maxPixels}-pixel limit`,
+    );
   }
   const tileW = h.getNumber('ZTILE1') ?? width;
-  const tileH = naxis.length > 1 ? h.getNumber('ZTILE2') ?? 1 : 1;
+  const tileH = naxis.length > 1 ? (h.getNumber('ZTILE2') ?? 1) : 1;
   if (!(tileW >= 1 && tileH >= 1 && Number.isInteger(tileW) && Number.isInteger(tileH))) {
     throw new InputError('FITS_BAD_HEADER', `${where}: invalid tile size ZTILE1=${tileW} ZTILE2=${tileH}`);
   }
   for (let i = 3; i <= naxis.length; i++) {
-    if ((h.getNumber(`ZTILE${i}`) ?? 1) !== 1) throw new InputError('FITS_UNSUPPORTED', `${where}: tiles spanning axis ${i} are not supported`);
+    if ((h.getNumber(`ZTILE${i}`) ?? 1) !== 1)
+      throw new InputError('FITS_UNSUPPORTED', `${where}: tiles spanning axis ${i} are not supported`);
   }
   const params = compressionParams(h);
   const quantize = (h.getString('ZQUANTIZ') ?? '').trim().toUpperCase();
@@ -108,10 +125,16 @@ export function decodeCompressedImage(hdu: FitsHdu, options: CompressedReadOptio
   const rowStart = options.rowStart ?? 0;
   const rowCount = options.rowCount ?? height - rowStart;
   if (rowStart < 0 || rowCount < 0 || rowStart + rowCount > height) {
-    throw new InputError('BAD_PARAMETER', `${where}: rows ${rowStart}..${rowStart + rowCount - 1} are outside 0..${height - 1}`);
+    throw new InputError(
+      'BAD_PARAMETER',
+      `${where}: rows ${rowStart}..${rowStart + rowCount - 1} are outside 0..${height - 1}`,
+    );
   }
   if (table.rows < tilesX * tilesY) {
-    throw new InputError('FITS_TRUNCATED', `${where}: table has ${table.rows} tiles, the image needs ${tilesX * tilesY}`);
+    throw new InputError(
+      'FITS_TRUNCATED',
+      `${where}: table has ${table.rows} tiles, the image needs ${tilesX * tilesY}`,
+    );
   }
   const out = new Float32Array(width * rowCount);
   const kwScale = h.getNumber('ZSCALE');
@@ -135,7 +158,17 @@ export function decodeCompressedImage(hdu: FitsHdu, options: CompressedReadOptio
       const compressed = table.bytes('COMPRESSED_DATA', tile);
       if (compressed && compressed.length > 0) {
         const quantised = zbitpix < 0 && scale !== undefined;
-        const ints = decodeTileInts(cmp, compressed, n, quantised ? 4 : Math.abs(zbitpix) / 8, zbitpix, quantised, params, options, where);
+        const ints = decodeTileInts(
+          cmp,
+          compressed,
+          n,
+          quantised ? 4 : Math.abs(zbitpix) / 8,
+          zbitpix,
+          quantised,
+          params,
+          options,
+          where,
+        );
         if (ints instanceof Float64Array) {
           values.set(ints);
         } else if (quantised) {
@@ -164,16 +197,22 @@ export function decodeCompressedImage(hdu: FitsHdu, options: CompressedReadOptio
         } else {
           const s = scale ?? bscale;
           const z = zero ?? bzero;
-          for (let i = 0; i < n; i++) values[i] = blank !== undefined && ints[i] === blank ? Number.NaN : ints[i] * s + z;
+          for (let i = 0; i < n; i++)
+            values[i] = blank !== undefined && ints[i] === blank ? Number.NaN : ints[i] * s + z;
         }
       } else {
         const raw = table.bytes('GZIP_COMPRESSED_DATA', tile) ?? table.bytes('UNCOMPRESSED_DATA', tile);
-        if (!raw || raw.length === 0) throw new InputError('FITS_BAD_COMPRESSION', `${where}: tile ${tile + 1} has no data`);
+        if (!raw || raw.length === 0)
+          throw new InputError('FITS_BAD_COMPRESSION', `${where}: tile ${tile + 1} has no data`);
         const fromGzip = table.bytes('GZIP_COMPRESSED_DATA', tile)?.length ? true : false;
         const elem = Math.abs(zbitpix) / 8;
         const bytes = fromGzip ? safeInflate(options, raw, n * elem, where) : raw;
         const decoded = bigEndianNumbers(bytes, zbitpix, n, where, tile);
-        for (let i = 0; i < n; i++) values[i] = zbitpix > 0 && blank !== undefined && decoded[i] === blank ? Number.NaN : decoded[i] * (zbitpix > 0 ? bscale : 1) + (zbitpix > 0 ? bzero : 0);
+        for (let i = 0; i < n; i++)
+          values[i] =
+            zbitpix > 0 && blank !== undefined && decoded[i] === blank
+              ? Number.NaN
+              : decoded[i] * (zbitpix > 0 ? bscale : 1) + (zbitpix > 0 ? bzero : 0);
       }
       // Place the tile rows that fall inside the requested band.
       for (let r = 0; r < th; r++) {
@@ -217,7 +256,7 @@ function decodeTileInts(
   switch (cmp) {
     case 'RICE_1':
     case 'RICE_ONE': {
-      const bytePix = quantised ? 4 : params.bytePix ?? elem;
+      const bytePix = quantised ? 4 : (params.bytePix ?? elem);
       return riceDecode(compressed, n, params.blockSize, bytePix, where);
     }
     case 'PLIO_1':
@@ -226,7 +265,10 @@ function decodeTileInts(
     case 'GZIP_2': {
       let bytes = safeInflate(options, compressed, n * elem, where);
       if (bytes.length !== n * elem) {
-        throw new InputError('FITS_BAD_COMPRESSION', `${where}: gzip tile holds ${bytes.length} bytes, expected ${n * elem}`);
+        throw new InputError(
+          'FITS_BAD_COMPRESSION',
+          `${where}: gzip tile holds ${bytes.length} bytes, expected ${n * elem}`,
+        );
       }
       if (cmp === 'GZIP_2') bytes = unshuffle(bytes, elem);
       if (!quantised && zbitpix < 0) return bigEndianNumbers(bytes, zbitpix, n, where, 0);
@@ -246,7 +288,10 @@ function safeInflate(options: CompressedReadOptions, bytes: Uint8Array, limit: n
     return options.inflate(bytes, limit);
   } catch (error) {
     if (error instanceof InputError) throw new InputError(error.code, `${where}: ${error.message}`);
-    throw new InputError('FITS_BAD_COMPRESSION', `${where}: corrupt gzip tile (${error instanceof Error ? error.message : String(error)})`);
+    throw new InputError(
+      'FITS_BAD_COMPRESSION',
+      `${where}: corrupt gzip tile (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
 }
 
@@ -264,16 +309,23 @@ export function unshuffle(bytes: Uint8Array, elem: number): Uint8Array {
 
 function bigEndianInts(bytes: Uint8Array, elem: number, n: number): Int32Array {
   const out = new Int32Array(n);
-  if (bytes.length < n * elem) throw new InputError('FITS_BAD_COMPRESSION', `tile holds ${bytes.length} bytes, expected ${n * elem}`);
+  if (bytes.length < n * elem)
+    throw new InputError('FITS_BAD_COMPRESSION', `tile holds ${bytes.length} bytes, expected ${n * elem}`);
   if (elem === 1) for (let i = 0; i < n; i++) out[i] = bytes[i];
   else if (elem === 2) for (let i = 0, j = 0; i < n; i++, j += 2) out[i] = ((bytes[j] << 24) >> 16) | bytes[j + 1];
-  else for (let i = 0, j = 0; i < n; i++, j += 4) out[i] = (bytes[j] << 24) | (bytes[j + 1] << 16) | (bytes[j + 2] << 8) | bytes[j + 3];
+  else
+    for (let i = 0, j = 0; i < n; i++, j += 4)
+      out[i] = (bytes[j] << 24) | (bytes[j + 1] << 16) | (bytes[j + 2] << 8) | bytes[j + 3];
   return out;
 }
 
 function bigEndianNumbers(bytes: Uint8Array, bitpix: number, n: number, where: string, tile: number): Float64Array {
   const elem = Math.abs(bitpix) / 8;
-  if (bytes.length < n * elem) throw new InputError('FITS_BAD_COMPRESSION', `${where}: tile ${tile + 1} holds ${bytes.length} bytes, expected ${n * elem}`);
+  if (bytes.length < n * elem)
+    throw new InputError(
+      'FITS_BAD_COMPRESSION',
+      `${where}: tile ${tile + 1} holds ${bytes.length} bytes, expected ${n * elem}`,
+    );
   const dv = new DataView(bytes.buffer, bytes.byteOffset, n * elem);
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -311,7 +363,10 @@ function tableAccess(hdu: FitsHdu, where: string) {
   const fields = binaryFields(h, where);
   const byName = new Map<string, { field: BinaryField; index: number }>();
   fields.forEach((field, k) => {
-    const name = h.getString(`TTYPE${k + 1}`)?.trim().toUpperCase();
+    const name = h
+      .getString(`TTYPE${k + 1}`)
+      ?.trim()
+      .toUpperCase();
     if (name) byName.set(name, { field, index: k + 1 });
   });
   const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
@@ -346,7 +401,10 @@ function tableAccess(hdu: FitsHdu, where: string) {
       const size = count * (ELEM[col.field.elementType ?? 'B'] ?? 1);
       const start = heapStart + offset;
       if (start + size > data.length || start < 0) {
-        throw new InputError('FITS_TRUNCATED', `${where}: tile ${row + 1} points outside the heap (${start + size} > ${data.length} bytes)`);
+        throw new InputError(
+          'FITS_TRUNCATED',
+          `${where}: tile ${row + 1} points outside the heap (${start + size} > ${data.length} bytes)`,
+        );
       }
       return data.subarray(start, start + size);
     },

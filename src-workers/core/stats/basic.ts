@@ -121,7 +121,16 @@ export function basicStats(data: Numbers): BasicStats {
   const values = finiteCopy(data);
   const count = values.length;
   const nanCount = data.length - count;
-  if (count === 0) return { count, nanCount, min: Number.NaN, max: Number.NaN, mean: Number.NaN, median: Number.NaN, stdev: Number.NaN };
+  if (count === 0)
+    return {
+      count,
+      nanCount,
+      min: Number.NaN,
+      max: Number.NaN,
+      mean: Number.NaN,
+      median: Number.NaN,
+      stdev: Number.NaN,
+    };
   let min = Infinity;
   let max = -Infinity;
   let sum = 0;

@@ -54,7 +54,11 @@ export function zscale(data: Numbers, options: ZScaleOptions = {}): [number, num
   for (let iter = 0; iter < maxIterations; iter++) {
     if (ngoodpix >= lastNgoodpix || ngoodpix < minpix) break;
     // Least-squares line through the good samples (x = sample index).
-    let sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+    let sw = 0,
+      sx = 0,
+      sy = 0,
+      sxx = 0,
+      sxy = 0;
     for (let i = 0; i < npix; i++) {
       if (badpix[i]) continue;
       sw++;

@@ -66,7 +66,8 @@ export class TanWcs {
     this.ctype = params.ctype ?? (params.sip ? ['RA---TAN-SIP', 'DEC--TAN-SIP'] : ['RA---TAN', 'DEC--TAN']);
     const [[a, b], [c, d]] = this.cd;
     const det = a * d - b * c;
-    if (!Number.isFinite(det) || det === 0) throw new InputError('WCS_SINGULAR', 'WCS matrix is singular (CD determinant is 0)');
+    if (!Number.isFinite(det) || det === 0)
+      throw new InputError('WCS_SINGULAR', 'WCS matrix is singular (CD determinant is 0)');
     this.inv = [
       [d / det, -b / det],
       [-c / det, a / det],
@@ -232,7 +233,8 @@ function polyGrad(c: number[][], order: number, u: number, v: number): [number, 
 }
 
 function writePoly(out: Record<string, string | number>, prefix: string, c: number[][], order: number): void {
-  for (let p = 0; p <= order; p++) for (let q = 0; q <= order - p; q++) if (c[p]?.[q]) out[`${prefix}_${p}_${q}`] = c[p][q];
+  for (let p = 0; p <= order; p++)
+    for (let q = 0; q <= order - p; q++) if (c[p]?.[q]) out[`${prefix}_${p}_${q}`] = c[p][q];
 }
 
 function readPoly(h: KeywordSource, prefix: string, order: number): number[][] {
@@ -258,12 +260,17 @@ const num = (h: KeywordSource, key: string): number | undefined => {
  * in messages.
  */
 export function parseTanWcs(h: KeywordSource): { wcs: TanWcs } | { reason: string } {
-  const c1 = String(h.get('CTYPE1') ?? '').trim().toUpperCase();
-  const c2 = String(h.get('CTYPE2') ?? '').trim().toUpperCase();
+  const c1 = String(h.get('CTYPE1') ?? '')
+    .trim()
+    .toUpperCase();
+  const c2 = String(h.get('CTYPE2') ?? '')
+    .trim()
+    .toUpperCase();
   if (!c1 && !c2) return { reason: 'no CTYPE1/CTYPE2 keywords' };
   const proj1 = c1.slice(4, 8);
   const proj2 = c2.slice(4, 8);
-  if (proj1 !== '-TAN' || proj2 !== '-TAN') return { reason: `projection ${c1}/${c2} is not supported (only TAN and TAN-SIP)` };
+  if (proj1 !== '-TAN' || proj2 !== '-TAN')
+    return { reason: `projection ${c1}/${c2} is not supported (only TAN and TAN-SIP)` };
   const lonFirst = /^(RA|GLON|ELON)/.test(c1);
   if (!lonFirst) return { reason: `axis order ${c1}/${c2} is not supported (longitude must be axis 1)` };
   const lonpole = num(h, 'LONPOLE');

@@ -16,7 +16,10 @@ const root = resolve(import.meta.dirname, '../../..');
 const dir = mkdtempSync(join(tmpdir(), 'owb-convert-'));
 
 function owb(...args: string[]): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src-main/cli/main.ts', ...args], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src-main/cli/main.ts', ...args], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -30,7 +33,9 @@ describe('owb convert', () => {
     assert.deepEqual([meta.width, meta.height, meta.channels], [512, 512, 1]);
     const { data } = await sharp(out).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
     const ref = JSON.parse(
-      python(`import json, numpy as np\nfrom astropy.io import fits\nfrom astropy.visualization import ZScaleInterval\nx = fits.getdata(${JSON.stringify(src)}).astype(float)\nlo, hi = ZScaleInterval().get_limits(x)\ny = np.round(np.clip((x - lo) / (hi - lo), 0, 1) * 255)[::-1]\nprint(json.dumps(y.ravel().astype(int).tolist()))`),
+      python(
+        `import json, numpy as np\nfrom astropy.io import fits\nfrom astropy.visualization import ZScaleInterval\nx = fits.getdata(${JSON.stringify(src)}).astype(float)\nlo, hi = ZScaleInterval().get_limits(x)\ny = np.round(np.clip((x - lo) / (hi - lo), 0, 1) * 255)[::-1]\nprint(json.dumps(y.ravel().astype(int).tolist()))`,
+      ),
     ) as number[];
     let worst = 0;
     ref.forEach((v, i) => (worst = Math.max(worst, Math.abs(data[i] - v))));
@@ -40,7 +45,17 @@ describe('owb convert', () => {
   it('FITS → JPEG with every stretch and a colour map', async () => {
     for (const stretch of ['linear', 'log', 'sqrt', 'asinh', 'histeq']) {
       const out = join(dir, `sp-${stretch}.jpg`);
-      const r = owb('convert', join(REAL_DIR, 'spitzer_irac_glimpse_example.fits'), out, '--stretch', stretch, '--colormap', 'viridis', '--limits', '0.5,99.5');
+      const r = owb(
+        'convert',
+        join(REAL_DIR, 'spitzer_irac_glimpse_example.fits'),
+        out,
+        '--stretch',
+        stretch,
+        '--colormap',
+        'viridis',
+        '--limits',
+        '0.5,99.5',
+      );
       assert.equal(r.status, 0, r.stderr);
       const meta = await sharp(out).metadata();
       assert.deepEqual([meta.format, meta.width, meta.height, meta.channels], ['jpeg', 1025, 513, 3]);
@@ -52,14 +67,18 @@ describe('owb convert', () => {
     const h = 5;
     const px = new Uint16Array(w * h).map((_, i) => i * 1500);
     const png = join(dir, 'grey16.png');
-    await sharp(px, { raw: { width: w, height: h, channels: 1 } }).toColourspace('grey16').png().toFile(png);
+    await sharp(px, { raw: { width: w, height: h, channels: 1 } })
+      .toColourspace('grey16')
+      .png()
+      .toFile(png);
     const out = join(dir, 'grey16.fits');
     const r = owb('convert', png, out);
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual([fitsverify(out).errors, fitsverify(out).warnings], [0, 0]);
     const { image, header } = await readFitsImage(out);
     assert.equal(header.get('ORIGBITS'), 16);
-    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) assert.equal(image.data[(h - 1 - y) * w + x], px[y * w + x]);
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++) assert.equal(image.data[(h - 1 - y) * w + x], px[y * w + x]);
   });
 
   it('RGB TIFF → FITS: luminance by default, one plane per channel with --planes', async () => {
@@ -67,7 +86,9 @@ describe('owb convert', () => {
     const h = 3;
     const rgb = Buffer.alloc(w * h * 3).map((_, i) => (i * 37) % 256);
     const tif = join(dir, 'rgb.tif');
-    await sharp(rgb, { raw: { width: w, height: h, channels: 3 } }).tiff({ compression: 'lzw' }).toFile(tif);
+    await sharp(rgb, { raw: { width: w, height: h, channels: 3 } })
+      .tiff({ compression: 'lzw' })
+      .toFile(tif);
     const lum = join(dir, 'lum.fits');
     const cube = join(dir, 'cube.fits');
     assert.equal(owb('convert', tif, lum).status, 0);
@@ -86,7 +107,9 @@ describe('owb convert', () => {
 
   it('tile-compressed FITS → plain FITS keeps the header and the values', async () => {
     const fz = join(dir, 'c.fits.fz');
-    python(`import numpy as np\nfrom astropy.io import fits\nh = fits.CompImageHDU(np.arange(300, dtype=np.int16).reshape(15, 20), compression_type='GZIP_2')\nh.header['OBJECT'] = 'm51'\nh.writeto(${JSON.stringify(fz)})`);
+    python(
+      `import numpy as np\nfrom astropy.io import fits\nh = fits.CompImageHDU(np.arange(300, dtype=np.int16).reshape(15, 20), compression_type='GZIP_2')\nh.header['OBJECT'] = 'm51'\nh.writeto(${JSON.stringify(fz)})`,
+    );
     const out = join(dir, 'plain.fits');
     assert.equal(owb('convert', fz, out).status, 0);
     const { image, header } = await readFitsImage(out);

@@ -14,18 +14,27 @@ const root = resolve(import.meta.dirname, '../../..');
 const dir = mkdtempSync(join(tmpdir(), 'owb-info-'));
 
 function owb(...args: string[]): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src-main/cli/main.ts', ...args], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src-main/cli/main.ts', ...args], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
 function numpyStats(path: string): Array<Record<string, number> | null> {
   return JSON.parse(
-    python(`import json, numpy as np\nfrom astropy.io import fits\nout = []\nwith fits.open(${JSON.stringify(path)}) as f:\n  for h in f:\n    if h.is_image and h.data is not None and h.data.size:\n      x = np.asarray(h.data, dtype=np.float32).astype(np.float64).ravel(); g = x[~np.isnan(x)]\n      out.append(dict(min=g.min(), max=g.max(), mean=g.mean(), median=np.median(g), stdev=g.std(), nanCount=int(np.isnan(x).sum())))\n    else:\n      out.append(None)\nprint(json.dumps(out))`),
+    python(
+      `import json, numpy as np\nfrom astropy.io import fits\nout = []\nwith fits.open(${JSON.stringify(path)}) as f:\n  for h in f:\n    if h.is_image and h.data is not None and h.data.size:\n      x = np.asarray(h.data, dtype=np.float32).astype(np.float64).ravel(); g = x[~np.isnan(x)]\n      out.append(dict(min=g.min(), max=g.max(), mean=g.mean(), median=np.median(g), stdev=g.std(), nanCount=int(np.isnan(x).sum())))\n    else:\n      out.append(None)\nprint(json.dumps(out))`,
+    ),
   );
 }
 
 describe('owb info', () => {
-  for (const name of ['gemini_gmos_s_ltt7379_cr.fits', 'saao_1m_ste3_a8280271_raw.fits', 'spitzer_irac_glimpse_example.fits']) {
+  for (const name of [
+    'gemini_gmos_s_ltt7379_cr.fits',
+    'saao_1m_ste3_a8280271_raw.fits',
+    'spitzer_irac_glimpse_example.fits',
+  ]) {
     it(`${name}: --json has the documented shape and numpy's statistics`, () => {
       const path = join(REAL_DIR, name);
       const r = owb('info', path, '--json');
@@ -59,7 +68,9 @@ describe('owb info', () => {
   it('recognises gzip, tile-compressed FITS, PNG, JPEG and TIFF by content, whatever the extension', async () => {
     const fz = join(dir, 'compressed.dat');
     const gz = join(dir, 'zipped.bin');
-    python(`import numpy as np, gzip, shutil\nfrom astropy.io import fits\nfits.CompImageHDU(np.arange(600, dtype=np.int16).reshape(20, 30), compression_type='RICE_1').writeto(${JSON.stringify(fz)})\nwith open(${JSON.stringify(join(REAL_DIR, 'kpno_m51_B_600s_iraf_pix.fits'))}, 'rb') as a, gzip.open(${JSON.stringify(gz)}, 'wb') as b: shutil.copyfileobj(a, b)`);
+    python(
+      `import numpy as np, gzip, shutil\nfrom astropy.io import fits\nfits.CompImageHDU(np.arange(600, dtype=np.int16).reshape(20, 30), compression_type='RICE_1').writeto(${JSON.stringify(fz)})\nwith open(${JSON.stringify(join(REAL_DIR, 'kpno_m51_B_600s_iraf_pix.fits'))}, 'rb') as a, gzip.open(${JSON.stringify(gz)}, 'wb') as b: shutil.copyfileobj(a, b)`,
+    );
     const c = JSON.parse(owb('info', fz, '--json').stdout);
     assert.deepEqual([c.hdus[1].kind, c.hdus[1].bitpix, c.hdus[1].naxis], ['image', 16, [30, 20]]);
     assert.equal(c.hdus[1].stats.median, 299.5);
@@ -77,7 +88,10 @@ describe('owb info', () => {
       writeFileSync(path, await make(sharp(rgb, { raw: { width: 6, height: 4, channels: 3 } })).toBuffer());
       const r = JSON.parse(owb('info', path, '--json').stdout);
       assert.equal(r.hdus.length, 1);
-      assert.deepEqual([r.hdus[0].kind, r.hdus[0].bitpix, r.hdus[0].naxis, r.hdus[0].header.FORMAT], ['image', 8, [6, 4, 3], ext.toUpperCase()]);
+      assert.deepEqual(
+        [r.hdus[0].kind, r.hdus[0].bitpix, r.hdus[0].naxis, r.hdus[0].header.FORMAT],
+        ['image', 8, [6, 4, 3], ext.toUpperCase()],
+      );
     }
   });
 

@@ -18,7 +18,10 @@ function sameHeaderValues(ours: Record<string, unknown>, theirs: Record<string, 
   for (const [key, value] of Object.entries(theirs)) {
     const mine = ours[key];
     if (typeof value === 'number' && typeof mine === 'number') {
-      assert.ok(mine === value || Math.abs(mine - value) <= 1e-15 * Math.abs(value), `${where} ${key}: ${mine} vs ${value}`);
+      assert.ok(
+        mine === value || Math.abs(mine - value) <= 1e-15 * Math.abs(value),
+        `${where} ${key}: ${mine} vs ${value}`,
+      );
     } else {
       assert.deepEqual(mine, typeof value === 'string' ? value.trimEnd() : value, `${where} ${key}`);
     }
@@ -39,7 +42,11 @@ describe('real frames against astropy and fitsjs', () => {
         const ours = await readFitsImage(path, { hdu: hdu.index });
         const ref = astropyImage(path, hdu.index);
         const diff = mismatches(ours.image.data, ref.data);
-        assert.equal(diff.count, 0, `${name}[${hdu.index}] first mismatch at ${diff.first}: ${ours.image.data[diff.first]} vs ${ref.data[diff.first]}`);
+        assert.equal(
+          diff.count,
+          0,
+          `${name}[${hdu.index}] first mismatch at ${diff.first}: ${ours.image.data[diff.first]} vs ${ref.data[diff.first]}`,
+        );
         sameHeaderValues(ours.header.toRecord(), ref.header, `${name}[${hdu.index}]`);
         const fh = fjs[hdu.index];
         assert.equal(fh.header.get('NAXIS1'), hdu.naxis[0]);
@@ -105,7 +112,11 @@ fits.HDUList(hdus).writeto(${JSON.stringify(made)}, overwrite=True, checksum=Tru
       for (let p = 0; p < planes; p++) {
         const ours = await readFitsImage(made, { hdu: hdu.index, plane: p });
         const d = mismatches(ours.image.data, ref.data.subarray(p * per, (p + 1) * per));
-        assert.equal(d.count, 0, `HDU ${hdu.index} (BITPIX ${hdu.bitpix}) plane ${p}: ${d.count} mismatches, first at ${d.first}`);
+        assert.equal(
+          d.count,
+          0,
+          `HDU ${hdu.index} (BITPIX ${hdu.bitpix}) plane ${p}: ${d.count} mismatches, first at ${d.first}`,
+        );
       }
     }
     const scaled = await readFitsImage(made, { hdu: 7 });
@@ -119,18 +130,25 @@ fits.HDUList(hdus).writeto(${JSON.stringify(made)}, overwrite=True, checksum=Tru
     sameHeaderValues(h.toRecord(), ref, 'primary');
     assert.equal(h.get('OBJECT'), "M51 'quoted'");
     assert.equal(h.getComment('OBJECT'), 'a comment');
-    assert.equal(h.get('LONGSTR'), String(python(`from astropy.io import fits\nprint(fits.getheader(${JSON.stringify(made)})['LONGSTR'], end='')`)));
+    assert.equal(
+      h.get('LONGSTR'),
+      String(python(`from astropy.io import fits\nprint(fits.getheader(${JSON.stringify(made)})['LONGSTR'], end='')`)),
+    );
     assert.equal(h.get('ESO DET CHIP TEMP'), -120.5);
     assert.equal(h.get('BIGINT'), 1234567890123);
     assert.equal(h.get('UNDEF'), null);
     assert.equal(h.get('DUP'), 2);
-    assert.ok(warnings.some((w) => /astropy-types\.fits: duplicate keyword DUP/.test(w)), warnings.join('\n'));
+    assert.ok(
+      warnings.some((w) => /astropy-types\.fits: duplicate keyword DUP/.test(w)),
+      warnings.join('\n'),
+    );
     assert.deepEqual(h.commentary('HISTORY'), ['made by the test']);
   });
 
   it('checksums written by astropy verify', async () => {
     const { bytes, hdus } = await readFitsFile(made);
-    for (const hdu of hdus) assert.deepEqual(verifyChecksums(bytes, hdu), { datasumOk: true, checksumOk: true }, `HDU ${hdu.index}`);
+    for (const hdu of hdus)
+      assert.deepEqual(verifyChecksums(bytes, hdu), { datasumOk: true, checksumOk: true }, `HDU ${hdu.index}`);
   });
 
   it('BINTABLE columns with TSCAL/TZERO and strings equal astropy, and a subset of rows reads the same rows', async () => {
@@ -138,12 +156,17 @@ fits.HDUList(hdus).writeto(${JSON.stringify(made)}, overwrite=True, checksum=Tru
     const cat = hdus.find((h) => h.header.getString('EXTNAME') === 'CAT');
     assert.ok(cat);
     const table = decodeTable(cat);
-    const ref = JSON.parse(python(`import json\nfrom astropy.io import fits\nd = fits.getdata(${JSON.stringify(made)}, 'CAT')\nprint(json.dumps({n: [v.item() if hasattr(v, 'item') else v for v in d[n]] for n in d.names}))`));
+    const ref = JSON.parse(
+      python(
+        `import json\nfrom astropy.io import fits\nd = fits.getdata(${JSON.stringify(made)}, 'CAT')\nprint(json.dumps({n: [v.item() if hasattr(v, 'item') else v for v in d[n]] for n in d.names}))`,
+      ),
+    );
     for (const col of table.columns) {
       const got = Array.from(col.data as ArrayLike<number | string>);
       const want = ref[col.name] as Array<number | string>;
       want.forEach((w, i) => {
-        if (typeof w === 'number') assert.ok(Math.abs((got[i] as number) - w) <= 1e-6 * Math.abs(w), `${col.name}[${i}]`);
+        if (typeof w === 'number')
+          assert.ok(Math.abs((got[i] as number) - w) <= 1e-6 * Math.abs(w), `${col.name}[${i}]`);
         else assert.equal(got[i], w, `${col.name}[${i}]`);
       });
     }
@@ -159,7 +182,11 @@ fits.HDUList(hdus).writeto(${JSON.stringify(made)}, overwrite=True, checksum=Tru
     assert.ok(ascii && ascii.kind === 'table');
     const table = decodeTable(ascii);
     const ra = Array.from(table.columns[0].data as Float64Array);
-    const ref = JSON.parse(python(`import json\nfrom astropy.io import fits\nd = fits.getdata(${JSON.stringify(made)}, 'ASCII')\nprint(json.dumps([float(v) for v in d['RA']]))`)) as number[];
+    const ref = JSON.parse(
+      python(
+        `import json\nfrom astropy.io import fits\nd = fits.getdata(${JSON.stringify(made)}, 'ASCII')\nprint(json.dumps([float(v) for v in d['RA']]))`,
+      ),
+    ) as number[];
     ra.forEach((v, i) => assert.ok(Math.abs(v - ref[i]) < 1e-6, `RA[${i}] ${v} vs ${ref[i]}`));
     assert.deepEqual(table.columns[1].data, ['x', 'yy', 'zzz', 'w']);
     assert.deepEqual(Array.from(table.columns[2].data as Float64Array), [0, 1, 2, 3]);
@@ -172,12 +199,17 @@ fits.HDUList(hdus).writeto(${JSON.stringify(made)}, overwrite=True, checksum=Tru
     assert.equal(mismatches(band.image.data, full.image.data.subarray(10 * 53, 17 * 53)).count, 0);
     const header = await readFitsHeader(made, { hdu: 5 });
     assert.equal(header.getString('EXTNAME'), 'F32');
-    await assert.rejects(readFitsImage(made, { hdu: 5, rowStart: 30, rowCount: 10 }), /rows 30\.\.39 are outside the image's 0\.\.36/);
+    await assert.rejects(
+      readFitsImage(made, { hdu: 5, rowStart: 30, rowCount: 10 }),
+      /rows 30\.\.39 are outside the image's 0\.\.36/,
+    );
   });
 
   it('gzip-compressed files (.fits.gz) read the same as the plain file', async () => {
     const gz = join(dir, 'astropy-types.fits.gz');
-    python(`import gzip, shutil\nwith open(${JSON.stringify(made)}, 'rb') as a, gzip.open(${JSON.stringify(gz)}, 'wb') as b: shutil.copyfileobj(a, b)`);
+    python(
+      `import gzip, shutil\nwith open(${JSON.stringify(made)}, 'rb') as a, gzip.open(${JSON.stringify(gz)}, 'wb') as b: shutil.copyfileobj(a, b)`,
+    );
     const plain = await readFitsImage(made, { hdu: 2 });
     const zipped = await readFitsImage(gz, { hdu: 2 });
     assert.equal(mismatches(plain.image.data, zipped.image.data).count, 0);

@@ -31,26 +31,85 @@ const simple = (bitpix: number | string, ...axes: Array<number | string>): strin
 ];
 
 async function cases(): Promise<Array<[string, Buffer, RegExp]>> {
-  const png = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#808080' } }).png().toBuffer();
-  const jpeg = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#808080' } }).jpeg().toBuffer();
+  const png = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#808080' } })
+    .png()
+    .toBuffer();
+  const jpeg = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#808080' } })
+    .jpeg()
+    .toBuffer();
   const nonAscii = header([...simple(8, 0), "OBJECT  = 'caf\u00e9'"]);
   return [
     ['empty.fits', Buffer.alloc(0), /^empty\.fits: file is empty \(0 bytes\)$/],
-    ['truncated.fits', Buffer.concat([header(simple(-32, 100, 100)), Buffer.alloc(2880)]), /^truncated\.fits: HDU 0 is truncated: header promises 40000 data bytes but only 2880 remain$/],
-    ['no-end.fits', header(simple(-32, 10, 10), false), /^no-end\.fits: header of HDU 0 has no END card \(file ends first\)$/],
-    ['short.fits', Buffer.from('SIMPLE  =                    T'), /^short\.fits: file is shorter than one FITS block \(30 bytes\)$/],
-    ['bitpix.fits', Buffer.concat([header(simple(12, 10, 10)), Buffer.alloc(2880)]), /^bitpix\.fits: invalid BITPIX 12 \(expected 8, 16, 32, 64, -32 or -64\)$/],
-    ['negative.fits', header(simple(16, -5, 10)), /^negative\.fits: invalid NAXIS1 -5 \(must be a non-negative integer\)$/],
-    ['huge.fits', header(simple(8, 1000000, 1000000)), /^huge\.fits: HDU 0 is truncated: header promises 1000000000000 data bytes but only 0 remain$/],
-    ['overflow.fits', header(simple(-64, 2147483647, 2147483647, 2147483647)), /^overflow\.fits: header claims an impossible data size/],
+    [
+      'truncated.fits',
+      Buffer.concat([header(simple(-32, 100, 100)), Buffer.alloc(2880)]),
+      /^truncated\.fits: HDU 0 is truncated: header promises 40000 data bytes but only 2880 remain$/,
+    ],
+    [
+      'no-end.fits',
+      header(simple(-32, 10, 10), false),
+      /^no-end\.fits: header of HDU 0 has no END card \(file ends first\)$/,
+    ],
+    [
+      'short.fits',
+      Buffer.from('SIMPLE  =                    T'),
+      /^short\.fits: file is shorter than one FITS block \(30 bytes\)$/,
+    ],
+    [
+      'bitpix.fits',
+      Buffer.concat([header(simple(12, 10, 10)), Buffer.alloc(2880)]),
+      /^bitpix\.fits: invalid BITPIX 12 \(expected 8, 16, 32, 64, -32 or -64\)$/,
+    ],
+    [
+      'negative.fits',
+      header(simple(16, -5, 10)),
+      /^negative\.fits: invalid NAXIS1 -5 \(must be a non-negative integer\)$/,
+    ],
+    [
+      'huge.fits',
+      header(simple(8, 1000000, 1000000)),
+      /^huge\.fits: HDU 0 is truncated: header promises 1000000000000 data bytes but only 0 remain$/,
+    ],
+    [
+      'overflow.fits',
+      header(simple(-64, 2147483647, 2147483647, 2147483647)),
+      /^overflow\.fits: header claims an impossible data size/,
+    ],
     ['fraction.fits', header(simple(16, 10.5, 10)), /^fraction\.fits: invalid NAXIS1 10\.5/],
     ['nonascii.fits', nonAscii, /^nonascii\.fits: header contains a non-ASCII byte 0xe9 at byte \d+$/],
     ['renamed-png.fits', png, /^renamed-png\.fits: not a FITS file \(it is a PNG image\)$/],
     ['renamed-jpeg.fits', jpeg, /^renamed-jpeg\.fits: not a FITS file \(it is a JPEG image\)$/],
-    ['text.fits', Buffer.from('hello world, this is not FITS\n'.repeat(200)), /^text\.fits: not a FITS file \(does not start with SIMPLE\)$/],
-    ['bad-ext.fits', Buffer.concat([header(simple(8, 0)), header([value('XTENSION', "'IMAGE   '"), value('BITPIX', -32), value('NAXIS', 2), value('NAXIS1', 50), value('NAXIS2', 50), value('PCOUNT', 0), value('GCOUNT', 1)])]), /^bad-ext\.fits: HDU 1 is truncated: header promises 10000 data bytes but only 0 remain$/],
-    ['gz-truncated.fits.gz', gzipSync(Buffer.concat([header(simple(-32, 100, 100)), Buffer.alloc(2880)])), /^gz-truncated\.fits\.gz: HDU 0 is truncated/],
-    ['gz-corrupt.fits.gz', Buffer.concat([gzipSync(Buffer.alloc(5000)).subarray(0, 20), Buffer.alloc(20, 0xff)]), /^gz-corrupt\.fits\.gz: corrupt compressed data/],
+    [
+      'text.fits',
+      Buffer.from('hello world, this is not FITS\n'.repeat(200)),
+      /^text\.fits: not a FITS file \(does not start with SIMPLE\)$/,
+    ],
+    [
+      'bad-ext.fits',
+      Buffer.concat([
+        header(simple(8, 0)),
+        header([
+          value('XTENSION', "'IMAGE   '"),
+          value('BITPIX', -32),
+          value('NAXIS', 2),
+          value('NAXIS1', 50),
+          value('NAXIS2', 50),
+          value('PCOUNT', 0),
+          value('GCOUNT', 1),
+        ]),
+      ]),
+      /^bad-ext\.fits: HDU 1 is truncated: header promises 10000 data bytes but only 0 remain$/,
+    ],
+    [
+      'gz-truncated.fits.gz',
+      gzipSync(Buffer.concat([header(simple(-32, 100, 100)), Buffer.alloc(2880)])),
+      /^gz-truncated\.fits\.gz: HDU 0 is truncated/,
+    ],
+    [
+      'gz-corrupt.fits.gz',
+      Buffer.concat([gzipSync(Buffer.alloc(5000)).subarray(0, 20), Buffer.alloc(20, 0xff)]),
+      /^gz-corrupt\.fits\.gz: corrupt compressed data/,
+    ],
   ];
 }
 

@@ -9,12 +9,22 @@ import { describe, it } from 'node:test';
 import { FitsHeader, imageHdu, parseFits, verifyChecksums } from '../../../src-workers/core/fits/index.js';
 import { tableHdu } from '../../../src-workers/core/fits/table.js';
 import { writeFileAtomic } from '../../../src-workers/io/atomic-write.js';
-import { readFitsImage, readFitsTable, writeFits, writeFitsImage, writeFitsTable } from '../../../src-workers/io/fits-file.js';
+import {
+  readFitsImage,
+  readFitsTable,
+  writeFits,
+  writeFitsImage,
+  writeFitsTable,
+} from '../../../src-workers/io/fits-file.js';
 import { astropyImage, fitsverify, mismatches, python } from '../fits-oracles.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'owb-fits-write-'));
 
-function testImage(width: number, height: number, withNaN: boolean): { width: number; height: number; data: Float32Array } {
+function testImage(
+  width: number,
+  height: number,
+  withNaN: boolean,
+): { width: number; height: number; data: Float32Array } {
   const data = new Float32Array(width * height);
   for (let i = 0; i < data.length; i++) data[i] = 1000 + 250 * Math.sin(i * 0.37) + (i % 7) * 3.25;
   if (withNaN) data[5] = Number.NaN;
@@ -26,9 +36,12 @@ function assertVerifies(path: string): void {
   assert.equal(v.errors, 0, v.output);
   assert.equal(v.warnings, 0, v.output);
   // astropy, with warnings turned into errors, must accept the checksums.
-  python(`import warnings\nwarnings.simplefilter('error')\nfrom astropy.io import fits\nwith fits.open(${JSON.stringify(path)}, checksum=True) as f:\n  [h.data for h in f]`);
+  python(
+    `import warnings\nwarnings.simplefilter('error')\nfrom astropy.io import fits\nwith fits.open(${JSON.stringify(path)}, checksum=True) as f:\n  [h.data for h in f]`,
+  );
   const bytes = readFileSync(path);
-  for (const hdu of parseFits(bytes).hdus) assert.deepEqual(verifyChecksums(bytes, hdu), { datasumOk: true, checksumOk: true });
+  for (const hdu of parseFits(bytes).hdus)
+    assert.deepEqual(verifyChecksums(bytes, hdu), { datasumOk: true, checksumOk: true });
 }
 
 describe('writeFitsImage', () => {
@@ -46,12 +59,16 @@ describe('writeFitsImage', () => {
   };
   for (const bitpix of [-32, -64, 16, 8] as const) {
     it(`BITPIX ${bitpix}: passes fitsverify, astropy reads the same values and header`, async () => {
-      const img = bitpix === 8 ? { ...testImage(33, 21, false), data: testImage(33, 21, false).data.map((v) => (v - 700) / 3) } : testImage(33, 21, bitpix < 0);
+      const img =
+        bitpix === 8
+          ? { ...testImage(33, 21, false), data: testImage(33, 21, false).data.map((v) => (v - 700) / 3) }
+          : testImage(33, 21, bitpix < 0);
       const path = join(dir, `img${bitpix}.fits`);
       await writeFitsImage(path, img, { bitpix, header, history: ['written by the test', 'second line'] });
       assertVerifies(path);
       const ref = astropyImage(path, 0);
-      const expected = bitpix < 0 ? img.data : img.data.map((v) => Math.min(bitpix === 8 ? 255 : 65535, Math.max(0, Math.round(v))));
+      const expected =
+        bitpix < 0 ? img.data : img.data.map((v) => Math.min(bitpix === 8 ? 255 : 65535, Math.max(0, Math.round(v))));
       assert.equal(mismatches(ref.data, expected).count, 0);
       const ours = await readFitsImage(path);
       assert.equal(mismatches(ours.image.data, expected).count, 0);
@@ -67,7 +84,12 @@ describe('writeFitsImage', () => {
 
   it('keeps the header of a file it read (round trip through FitsHeader)', async () => {
     const first = join(dir, 'first.fits');
-    await writeFitsImage(first, testImage(8, 6, false), { header: [{ key: 'AIRMASS', value: 150.25, comment: 'RA' }, { key: 'DATE-OBS', value: '2024-01-02T03:04:05' }] });
+    await writeFitsImage(first, testImage(8, 6, false), {
+      header: [
+        { key: 'AIRMASS', value: 150.25, comment: 'RA' },
+        { key: 'DATE-OBS', value: '2024-01-02T03:04:05' },
+      ],
+    });
     const read = await readFitsImage(first);
     const second = join(dir, 'second.fits');
     await writeFitsImage(second, read.image, { header: read.header });
@@ -96,7 +118,11 @@ describe('writeFitsTable and multi-extension files', () => {
       { extname: 'SOURCES', header: { THRESH: 1.5 } },
     );
     assertVerifies(path);
-    const ref = JSON.parse(python(`import json\nfrom astropy.io import fits\nwith fits.open(${JSON.stringify(path)}) as f:\n  d = f['SOURCES'].data\n  print(json.dumps({'names': d.names, 'x': d['X_IMAGE'].tolist(), 'flux': d['FLUX'].tolist(), 'name': [s.rstrip() for s in d['NAME']], 'unit': f['SOURCES'].columns['FLUX'].unit, 'thresh': f['SOURCES'].header['THRESH']}))`));
+    const ref = JSON.parse(
+      python(
+        `import json\nfrom astropy.io import fits\nwith fits.open(${JSON.stringify(path)}) as f:\n  d = f['SOURCES'].data\n  print(json.dumps({'names': d.names, 'x': d['X_IMAGE'].tolist(), 'flux': d['FLUX'].tolist(), 'name': [s.rstrip() for s in d['NAME']], 'unit': f['SOURCES'].columns['FLUX'].unit, 'thresh': f['SOURCES'].header['THRESH']}))`,
+      ),
+    );
     assert.deepEqual(ref.names, ['X_IMAGE', 'FLUX', 'FLAGS', 'ID', 'CLASS', 'NAME']);
     assert.deepEqual(ref.x, [1.5, 20.25, 300.125]);
     assert.deepEqual(ref.flux, [10, 20.5, 30.25]);

@@ -36,7 +36,12 @@ function pngClaiming(width: number, height: number): Buffer {
   ihdr.writeUInt32BE(height, 4);
   ihdr[8] = 8; // bit depth
   ihdr[9] = 0; // grey
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(1000))), chunk('IEND', new Uint8Array(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(Buffer.alloc(1000))),
+    chunk('IEND', new Uint8Array(0)),
+  ]);
 }
 
 describe('raster files', () => {
@@ -52,7 +57,9 @@ describe('raster files', () => {
       const w = 9;
       const h = 4;
       const n = w * h * channels;
-      const px = sixteen ? new Uint16Array(n).map((_, i) => (i * 977) % 65536) : new Uint8Array(n).map((_, i) => (i * 37) % 256);
+      const px = sixteen
+        ? new Uint16Array(n).map((_, i) => (i * 977) % 65536)
+        : new Uint8Array(n).map((_, i) => (i * 37) % 256);
       const path = join(dir, `r${channels}-${sixteen ? 16 : 8}.${ext}`);
       await writeRaster(path, px, { width: w, height: h, channels });
       const info = await readRasterInfo(path);
@@ -60,16 +67,19 @@ describe('raster files', () => {
       const r = await readRaster(path);
       for (let y = 0; y < h; y++)
         for (let x = 0; x < w; x++)
-          for (let c = 0; c < channels; c++) assert.equal(r.planes[c][(h - 1 - y) * w + x], px[(y * w + x) * channels + c], `(${x}, ${y}, ${c})`);
+          for (let c = 0; c < channels; c++)
+            assert.equal(r.planes[c][(h - 1 - y) * w + x], px[(y * w + x) * channels + c], `(${x}, ${y}, ${c})`);
       if (channels >= 3) {
         const lum = rasterLuminance(r);
-        assert.ok(Math.abs(lum[0] - (0.2126 * r.planes[0][0] + 0.7152 * r.planes[1][0] + 0.0722 * r.planes[2][0])) < 1e-3);
+        assert.ok(
+          Math.abs(lum[0] - (0.2126 * r.planes[0][0] + 0.7152 * r.planes[1][0] + 0.0722 * r.planes[2][0])) < 1e-3,
+        );
       }
     });
   }
 
   it('JPEG reads back close to what was written (lossy, mean error < 3 levels)', async () => {
-    const px = new Uint8Array(32 * 32).map((_, i) => 100 + ((i % 32) * 2));
+    const px = new Uint8Array(32 * 32).map((_, i) => 100 + (i % 32) * 2);
     const path = join(dir, 'grey.jpg');
     await writeRaster(path, px, { width: 32, height: 32, channels: 1 });
     const r = await readRaster(path);
@@ -84,12 +94,21 @@ describe('raster files', () => {
     // header may be looked at before refusing it.
     const path = join(dir, 'bomb.png');
     writeFileSync(path, pngClaiming(20000, 20000));
-    await assert.rejects(readRaster(path), (e: unknown) => e instanceof InputError && /^bomb\.png: 20000×20000 = 400000000 pixels exceeds the limit of 268435456 \(decompression bomb\?\)$/.test(e.message));
+    await assert.rejects(
+      readRaster(path),
+      (e: unknown) =>
+        e instanceof InputError &&
+        /^bomb\.png: 20000×20000 = 400000000 pixels exceeds the limit of 268435456 \(decompression bomb\?\)$/.test(
+          e.message,
+        ),
+    );
     await assert.rejects(readRaster(path, { maxPixels: 1000 }), /bomb\.png: .* exceeds the limit of 1000/);
   });
 
   it('refuses truncated and empty images with a message naming the file', async () => {
-    const good = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#336699' } }).png().toBuffer();
+    const good = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#336699' } })
+      .png()
+      .toBuffer();
     writeFileSync(join(dir, 'cut.png'), good.subarray(0, 60));
     writeFileSync(join(dir, 'empty.png'), '');
     await assert.rejects(readRaster(join(dir, 'cut.png')), /^InputError: cut\.png: cannot decode image/);

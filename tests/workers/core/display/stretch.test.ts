@@ -7,7 +7,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { colormapLut, renderGrey, renderRgba, stretchToBytes, type Limits, type StretchName } from '../../../../src-workers/core/display/index.js';
+import {
+  colormapLut,
+  renderGrey,
+  renderRgba,
+  stretchToBytes,
+  type Limits,
+  type StretchName,
+} from '../../../../src-workers/core/display/index.js';
 import { createRng } from '../../../../src-workers/core/random/rng.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'owb-display-'));
@@ -30,7 +37,12 @@ describe('display stretches against astropy.visualization', () => {
     ['sqrt', { kind: 'percentile', lower: 0.5, upper: 99.5 }, 'AsymmetricPercentileInterval(0.5, 99.5)'],
     ['asinh', { kind: 'zscale' }, 'ZScaleInterval()'],
   ];
-  const stretchPy: Record<string, string> = { linear: 'LinearStretch()', log: 'LogStretch()', sqrt: 'SqrtStretch()', asinh: 'AsinhStretch()' };
+  const stretchPy: Record<string, string> = {
+    linear: 'LinearStretch()',
+    log: 'LogStretch()',
+    sqrt: 'SqrtStretch()',
+    asinh: 'AsinhStretch()',
+  };
   for (const [stretch, limits, interval] of cases) {
     it(`${stretch} with ${limits.kind} limits is within 1 level of astropy`, () => {
       const code = `import numpy as np, json\nfrom astropy.visualization import *\nx = np.fromfile('${file}', dtype='<f4').astype(float)\nf = x[np.isfinite(x)]\nlo, hi = ${interval}.get_limits(f)\ny = ${stretchPy[stretch]}(np.clip((x - lo) / (hi - lo), 0, 1))\nb = np.where(np.isfinite(y), np.round(y * 255), 0).astype(int)\nprint(json.dumps([float(lo), float(hi), b.tolist()]))`;
@@ -59,7 +71,10 @@ describe('display stretches against astropy.visualization', () => {
     const rgba = renderRgba(img, { limits: { kind: 'manual', vmin: 0, vmax: 3 } }).pixels;
     // Row 1 (NaN, 3) is drawn first.
     assert.deepEqual(Array.from(rgba.subarray(0, 8)), [0, 0, 0, 0, 255, 255, 255, 255]);
-    assert.deepEqual(Array.from(renderGrey(img, { limits: { kind: 'manual', vmin: 0, vmax: 3 } }).pixels), [0, 255, 0, 85]);
+    assert.deepEqual(
+      Array.from(renderGrey(img, { limits: { kind: 'manual', vmin: 0, vmax: 3 } }).pixels),
+      [0, 255, 0, 85],
+    );
     const red = colormapLut('red');
     assert.deepEqual(Array.from(red.subarray(3 * 200, 3 * 200 + 3)), [200, 0, 0]);
   });

@@ -3,7 +3,13 @@
 // what astropy formats, we parse to the same values. Duplicate keys: the last wins, with a warning.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FitsHeader, foldCards, formatCard, parseCard, type FitsValue } from '../../../../src-workers/core/fits/header.js';
+import {
+  FitsHeader,
+  foldCards,
+  formatCard,
+  parseCard,
+  type FitsValue,
+} from '../../../../src-workers/core/fits/header.js';
 import { python } from '../../fits-oracles.js';
 
 const VALUES: Array<[string, FitsValue]> = [
@@ -31,11 +37,27 @@ const VALUES: Array<[string, FitsValue]> = [
 describe('header cards', () => {
   it('cards we format parse back in astropy to the same values (and in our parser)', () => {
     const lines: string[] = [];
-    for (const [key, value] of VALUES) lines.push(...formatCard({ key: key.replace(/^HIERARCH /, ''), value, comment: key === 'REAL' ? 'a comment / with slash' : undefined }));
+    for (const [key, value] of VALUES)
+      lines.push(
+        ...formatCard({
+          key: key.replace(/^HIERARCH /, ''),
+          value,
+          comment: key === 'REAL' ? 'a comment / with slash' : undefined,
+        }),
+      );
     for (const l of lines) assert.equal(l.length, 80);
     const text = `${lines.join('')}${'END'.padEnd(80)}`;
-    const ref = JSON.parse(python(`import json, warnings\nwarnings.simplefilter('error')\nfrom astropy.io import fits\nh = fits.Header.fromstring(${JSON.stringify(text)})\nprint(json.dumps({k: h[k] for k in h.keys()}))`));
-    const ours = new FitsHeader(foldCards(lines.map((l) => parseCard(l)).filter((c): c is Exclude<typeof c, 'END'> => c !== 'END'), () => assert.fail('no warnings expected')));
+    const ref = JSON.parse(
+      python(
+        `import json, warnings\nwarnings.simplefilter('error')\nfrom astropy.io import fits\nh = fits.Header.fromstring(${JSON.stringify(text)})\nprint(json.dumps({k: h[k] for k in h.keys()}))`,
+      ),
+    );
+    const ours = new FitsHeader(
+      foldCards(
+        lines.map((l) => parseCard(l)).filter((c): c is Exclude<typeof c, 'END'> => c !== 'END'),
+        () => assert.fail('no warnings expected'),
+      ),
+    );
     for (const [key, value] of VALUES) {
       const k = key.replace(/^HIERARCH /, '');
       const expected = typeof value === 'string' ? value.trimEnd() : value;
@@ -72,8 +94,18 @@ describe('header cards', () => {
 
   it('lenient reads: D exponents, free-format values, duplicates (last wins, warned)', () => {
     const warnings: string[] = [];
-    const raw = ['EXPO    =             1.5D+03', "FREE    = 'x' / free", 'DUP     =                    1', 'DUP     =                    2'].map((l) => parseCard(l.padEnd(80)));
-    const h = new FitsHeader(foldCards(raw.filter((c): c is Exclude<typeof c, 'END'> => c !== 'END'), (m) => warnings.push(m)));
+    const raw = [
+      'EXPO    =             1.5D+03',
+      "FREE    = 'x' / free",
+      'DUP     =                    1',
+      'DUP     =                    2',
+    ].map((l) => parseCard(l.padEnd(80)));
+    const h = new FitsHeader(
+      foldCards(
+        raw.filter((c): c is Exclude<typeof c, 'END'> => c !== 'END'),
+        (m) => warnings.push(m),
+      ),
+    );
     assert.equal(h.get('EXPO'), 1500);
     assert.equal(h.get('FREE'), 'x');
     assert.equal(h.get('DUP'), 2);

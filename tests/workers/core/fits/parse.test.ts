@@ -20,13 +20,15 @@ describe('parseFits robustness', () => {
     for (let trial = 0; trial < 400; trial++) {
       const bytes = new Uint8Array(original);
       const [lo, hi] = regions[rng.int(regions.length)];
-      const alphabet = '0123456789-+.ETF= \'ABXNIS\u0000\u00ff';
-      for (let k = 0; k < 1 + rng.int(4); k++) bytes[lo + rng.int(hi - lo)] = alphabet.charCodeAt(rng.int(alphabet.length));
+      const alphabet = "0123456789-+.ETF= 'ABXNIS\u0000\u00ff";
+      for (let k = 0; k < 1 + rng.int(4); k++)
+        bytes[lo + rng.int(hi - lo)] = alphabet.charCodeAt(rng.int(alphabet.length));
       try {
         const parsed = parseFits(bytes, { fileName: 'mutant.fits' });
         for (const hdu of parsed.hdus) {
           assert.ok(hdu.dataOffset + hdu.dataBytes <= bytes.length);
-          if (hdu.kind === 'image' && !hdu.compressed && hdu.naxis.length >= 2 && hdu.naxis.every((n) => n > 0)) decodeImageHdu(hdu);
+          if (hdu.kind === 'image' && !hdu.compressed && hdu.naxis.length >= 2 && hdu.naxis.every((n) => n > 0))
+            decodeImageHdu(hdu);
         }
       } catch (error) {
         assert.ok(error instanceof InputError, `trial ${trial}: ${String(error)}`);

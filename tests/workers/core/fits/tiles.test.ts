@@ -8,7 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { inflateSync, gunzipSync } from 'node:zlib';
-import { decodeCompressedImage, imageHeaderOfCompressed, parseFits, ditherRandoms } from '../../../../src-workers/core/fits/index.js';
+import {
+  decodeCompressedImage,
+  imageHeaderOfCompressed,
+  parseFits,
+  ditherRandoms,
+} from '../../../../src-workers/core/fits/index.js';
 import { readFitsImage } from '../../../../src-workers/io/fits-file.js';
 import { InputError } from '../../../../src-workers/core/errors.js';
 import { createRng } from '../../../../src-workers/core/random/rng.js';
@@ -16,7 +21,10 @@ import { mismatches, python } from '../../fits-oracles.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'owb-tiles-'));
 const inflate = (b: Uint8Array, limit: number): Uint8Array => {
-  const out = b[0] === 0x1f && b[1] === 0x8b ? gunzipSync(b, { maxOutputLength: Math.max(1, limit) }) : inflateSync(b, { maxOutputLength: Math.max(1, limit) });
+  const out =
+    b[0] === 0x1f && b[1] === 0x8b
+      ? gunzipSync(b, { maxOutputLength: Math.max(1, limit) })
+      : inflateSync(b, { maxOutputLength: Math.max(1, limit) });
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 };
 
@@ -113,8 +121,13 @@ for name, arr, cmp, extra in ${JSON.stringify(CASES)}:
 
   it('HCOMPRESS_1 is reported as unsupported, naming the file', () => {
     const path = join(dir, 'hcomp.fits');
-    python(`import numpy as np\nfrom astropy.io import fits\nfits.CompImageHDU(np.arange(400, dtype=np.int16).reshape(20, 20), compression_type='HCOMPRESS_1').writeto(${JSON.stringify(path)}, overwrite=True)`);
+    python(
+      `import numpy as np\nfrom astropy.io import fits\nfits.CompImageHDU(np.arange(400, dtype=np.int16).reshape(20, 20), compression_type='HCOMPRESS_1').writeto(${JSON.stringify(path)}, overwrite=True)`,
+    );
     const { hdus } = parseFits(readFileSync(path), { fileName: 'hcomp.fits' });
-    assert.throws(() => decodeCompressedImage(hdus[1], { inflate, fileName: 'hcomp.fits' }), /hcomp\.fits: HDU 1: compression 'HCOMPRESS_1' is not supported/);
+    assert.throws(
+      () => decodeCompressedImage(hdus[1], { inflate, fileName: 'hcomp.fits' }),
+      /hcomp\.fits: HDU 1: compression 'HCOMPRESS_1' is not supported/,
+    );
   });
 });

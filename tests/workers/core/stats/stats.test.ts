@@ -7,7 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createRng } from '../../../../src-workers/core/random/rng.js';
-import { basicStats, histogram, mad, median, percentiles, sigmaClippedStats, zscale } from '../../../../src-workers/core/stats/index.js';
+import {
+  basicStats,
+  histogram,
+  mad,
+  median,
+  percentiles,
+  sigmaClippedStats,
+  zscale,
+} from '../../../../src-workers/core/stats/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'owb-stats-'));
 
@@ -37,7 +45,12 @@ const close = (a: number, b: number, rel = 1e-9, what = ''): void => {
 };
 
 describe('stats against numpy', () => {
-  for (const [n, nanEvery] of [[1001, 0], [1000, 7], [2, 0], [1, 0]] as const) {
+  for (const [n, nanEvery] of [
+    [1001, 0],
+    [1000, 7],
+    [2, 0],
+    [1, 0],
+  ] as const) {
     it(`basicStats, percentiles, mad on ${n} values${nanEvery ? ' with NaN' : ''}`, () => {
       const x = sample(n, n + nanEvery, nanEvery);
       const ref = numpy(
@@ -52,14 +65,19 @@ describe('stats against numpy', () => {
       assert.equal(s.nanCount, ref.nan);
       close(s.mean, ref.mean as number, 1e-12, 'mean');
       close(s.stdev, ref.std as number, 1e-9, 'stdev');
-      percentiles(x, [0, 1, 25, 50, 62.5, 99.5, 100]).forEach((v, i) => close(v, (ref.p as number[])[i], 1e-12, `p${i}`));
+      percentiles(x, [0, 1, 25, 50, 62.5, 99.5, 100]).forEach((v, i) =>
+        close(v, (ref.p as number[])[i], 1e-12, `p${i}`),
+      );
       assert.equal(mad(x), ref.mad);
     });
   }
 
   it('sigma-clipped stats match astropy.stats.sigma_clipped_stats (σ=3, 5 iterations)', () => {
     const x = sample(5000, 11, 50);
-    const ref = numpy(x, `m, md, s = sigma_clipped_stats(x, sigma=3, maxiters=5)\nout.update(mean=float(m), median=float(md), std=float(s))`);
+    const ref = numpy(
+      x,
+      `m, md, s = sigma_clipped_stats(x, sigma=3, maxiters=5)\nout.update(mean=float(m), median=float(md), std=float(s))`,
+    );
     const c = sigmaClippedStats(x);
     close(c.mean, ref.mean as number, 1e-10, 'mean');
     assert.equal(c.median, ref.median);

@@ -5,13 +5,20 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { parseCard, FitsHeader } from '../../../../src-workers/core/fits/index.js';
-import { parseTanWcs, recordSource, wcsFromHeader, type KeywordSource } from '../../../../src-workers/core/wcs/index.js';
+import {
+  parseTanWcs,
+  recordSource,
+  wcsFromHeader,
+  type KeywordSource,
+} from '../../../../src-workers/core/wcs/index.js';
 
 const ASTROPY_DATA = '/usr/lib/python3/dist-packages/astropy/wcs/tests/data';
 
 /** Header cards of `path` as astropy reads them (text of 80-character cards). */
 function headerText(pyOpen: string): string {
-  const r = spawnSync('/usr/bin/python3', ['-c', `from astropy.io import fits\nh = ${pyOpen}\nprint(h.tostring())`], { encoding: 'utf8' });
+  const r = spawnSync('/usr/bin/python3', ['-c', `from astropy.io import fits\nh = ${pyOpen}\nprint(h.tostring())`], {
+    encoding: 'utf8',
+  });
   assert.equal(r.status, 0, r.stderr);
   return r.stdout.replace(/\n$/, '');
 }
@@ -36,16 +43,19 @@ function astropy(pyOpen: string, xs: number[], ys: number[]): { sky: number[][];
 const grid = (n: number, size: number): { xs: number[]; ys: number[] } => {
   const xs: number[] = [];
   const ys: number[] = [];
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-    xs.push((i / (n - 1)) * size - 0.5);
-    ys.push((j / (n - 1)) * size + 0.25);
-  }
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      xs.push((i / (n - 1)) * size - 0.5);
+      ys.push((j / (n - 1)) * size + 0.25);
+    }
   return { xs, ys };
 };
 
 function angularSepDeg(ra1: number, dec1: number, ra2: number, dec2: number): number {
   const d = Math.PI / 180;
-  const s = Math.sin(((dec2 - dec1) * d) / 2) ** 2 + Math.cos(dec1 * d) * Math.cos(dec2 * d) * Math.sin(((ra2 - ra1) * d) / 2) ** 2;
+  const s =
+    Math.sin(((dec2 - dec1) * d) / 2) ** 2 +
+    Math.cos(dec1 * d) * Math.cos(dec2 * d) * Math.sin(((ra2 - ra1) * d) / 2) ** 2;
   return (2 * Math.asin(Math.sqrt(s))) / d;
 }
 
@@ -62,8 +72,14 @@ function check(name: string, pyOpen: string, header: KeywordSource, size: number
       const [x2, y2] = wcs.skyToPixel(ra, dec);
       const [ra2, dec2] = wcs.pixelToSky(x2, y2);
       worstTrip = Math.max(worstTrip, angularSepDeg(ra, dec, ra2, dec2));
-      assert.ok(Math.abs(x2 - x) < 1e-6 && Math.abs(y2 - ys[i]) < 1e-6, `${name}: pixel round trip (${x}, ${ys[i]}) → (${x2}, ${y2})`);
-      assert.ok(Math.abs(x2 - ref.back[0][i]) < 1e-6 && Math.abs(y2 - ref.back[1][i]) < 1e-6, `${name}: world2pix differs from astropy`);
+      assert.ok(
+        Math.abs(x2 - x) < 1e-6 && Math.abs(y2 - ys[i]) < 1e-6,
+        `${name}: pixel round trip (${x}, ${ys[i]}) → (${x2}, ${y2})`,
+      );
+      assert.ok(
+        Math.abs(x2 - ref.back[0][i]) < 1e-6 && Math.abs(y2 - ref.back[1][i]) < 1e-6,
+        `${name}: world2pix differs from astropy`,
+      );
     });
     assert.ok(worstSky < 1e-9, `${name}: worst difference from astropy ${worstSky} deg`);
     assert.ok(worstTrip < 1e-8, `${name}: worst round trip ${worstTrip} deg`);
@@ -89,7 +105,9 @@ describe('TAN WCS against astropy.wcs', () => {
   }
 
   it('says why a header has no usable WCS', () => {
-    const r = parseTanWcs(recordSource({ CTYPE1: 'GLON-CAR', CTYPE2: 'GLAT-CAR', CRPIX1: 1, CRPIX2: 1, CRVAL1: 0, CRVAL2: 0 }));
+    const r = parseTanWcs(
+      recordSource({ CTYPE1: 'GLON-CAR', CTYPE2: 'GLAT-CAR', CRPIX1: 1, CRPIX2: 1, CRVAL1: 0, CRVAL2: 0 }),
+    );
     assert.ok('reason' in r && /not supported/.test(r.reason));
     assert.throws(() => wcsFromHeader(recordSource({}), 'x.fits'), /x\.fits: no usable WCS: no CTYPE1/);
   });
