@@ -88,6 +88,11 @@ export class WatchService {
     return this.runner.onDidChangeJob(listener);
   }
 
+  /** After a job committed sources for a frame (the catalog already holds them). */
+  onDidAddSources(listener: (event: { jobId: number; frameId: number; count: number }) => void): () => void {
+    return this.runner.onDidAddSources(listener);
+  }
+
   /** Processes what is in the folders now (and jobs left from earlier runs), then resolves. */
   async runOnce(): Promise<WatchStatus> {
     this.runner.start();
