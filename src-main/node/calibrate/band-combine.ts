@@ -40,12 +40,14 @@ export async function combineFrameFiles(frames: readonly FrameFile[], options: S
   const coverage = options.withRejectionMap ? new Float32Array(width * height) : undefined;
   for (let row = 0; row < height; row += bandRows) {
     const rows = Math.min(bandRows, height - row);
-    const bands: Float32Array[] = [];
-    for (let k = 0; k < n; k++) {
-      const { image } = await readFitsImage(frames[k].path, { hdu: frames[k].hdu, rowStart: row, rowCount: rows });
-      options.prepare?.(k, image.data, row, rows);
-      bands.push(image.data);
-    }
+    // Read the N bands concurrently so the disk is busy while earlier ones are decoded.
+    const bands = await Promise.all(
+      frames.map(async (frame, k) => {
+        const { image } = await readFitsImage(frame.path, { hdu: frame.hdu, rowStart: row, rowCount: rows });
+        options.prepare?.(k, image.data, row, rows);
+        return image.data;
+      }),
+    );
     const start = row * width;
     const end = start + rows * width;
     combineBand(bands, resolved, out.subarray(start, end), {

@@ -5,7 +5,7 @@
  */
 import { InputError } from '../errors.js';
 import type { Image } from '../image/index.js';
-import { combineValues, createCombineScratch, resolveCombine, type CombineOptions, type ResolvedCombine } from './combine.js';
+import { combineSorted, combineValues, createCombineScratch, resolveCombine, type CombineOptions, type ResolvedCombine } from './combine.js';
 
 /** Optional per-pixel outputs and per-frame weights of a band combine. */
 export interface BandExtras {
@@ -29,12 +29,51 @@ export function combineBand(
 ): void {
   const n = bands.length;
   const length = out.length;
-  const values = new Float64Array(n);
   const scratch = createCombineScratch(n);
   const { weights, rejected, coverage } = extras;
+  if (weights) {
+    const values = new Float64Array(n);
+    for (let i = 0; i < length; i++) {
+      for (let k = 0; k < n; k++) values[k] = bands[k][i];
+      out[i] = combineValues(values, n, options, scratch, weights);
+      if (rejected) rejected[i] = scratch.rejected;
+      if (coverage) coverage[i] = scratch.used;
+    }
+    return;
+  }
+  if (options.method === 'mean') {
+    for (let i = 0; i < length; i++) {
+      let sum = 0;
+      let m = 0;
+      for (let k = 0; k < n; k++) {
+        const v = bands[k][i];
+        if (v === v) {
+          sum += v;
+          m++;
+        }
+      }
+      out[i] = m ? sum / m : Number.NaN;
+      if (rejected) rejected[i] = 0;
+      if (coverage) coverage[i] = m;
+    }
+    return;
+  }
+  // Unweighted: insert each finite value in order while gathering (one pass, no second copy).
+  const s = scratch.sorted;
   for (let i = 0; i < length; i++) {
-    for (let k = 0; k < n; k++) values[k] = bands[k][i];
-    out[i] = combineValues(values, n, options, scratch, weights);
+    let m = 0;
+    for (let k = 0; k < n; k++) {
+      const v = bands[k][i];
+      if (!(v === v)) continue;
+      let j = m - 1;
+      while (j >= 0 && s[j] > v) {
+        s[j + 1] = s[j];
+        j--;
+      }
+      s[j + 1] = v;
+      m++;
+    }
+    out[i] = combineSorted(m, options, scratch);
     if (rejected) rejected[i] = scratch.rejected;
     if (coverage) coverage[i] = scratch.used;
   }

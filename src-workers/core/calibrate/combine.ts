@@ -109,6 +109,14 @@ export function combineValues(
       return mid;
     }
   }
+  if (!weights) {
+    let sum = 0;
+    for (let i = lo; i < hi; i++) sum += s[i];
+    scratch.used = hi - lo;
+    scratch.rejected = m - (hi - lo);
+    return sum / (hi - lo);
+  }
+  // Weighted: keep the original values inside the bounds (ties at a bound are all kept).
   const low = s[lo];
   const high = s[hi - 1];
   let sum = 0;
@@ -122,10 +130,44 @@ export function combineValues(
     wsum += w;
     used++;
   }
-  // minmax with ties keeps every tied value inside the bounds; count rejections from what was used.
   scratch.used = used;
   scratch.rejected = m - used;
   return wsum > 0 ? sum / wsum : Number.NaN;
+}
+
+/**
+ * Combines the finite values already sorted ascending in `scratch.sorted[0..m)` (unweighted): the fast
+ * path of band combines, which insert values in order while gathering them.
+ */
+export function combineSorted(m: number, options: ResolvedCombine, scratch: CombineScratch): number {
+  const s = scratch.sorted;
+  scratch.rejected = 0;
+  scratch.used = m;
+  if (m === 0) return Number.NaN;
+  let lo = 0;
+  let hi = m;
+  switch (options.method) {
+    case 'median':
+      return medianOfSorted(s, 0, m);
+    case 'sigma':
+      [lo, hi] = sigmaClipRange(s, m, options);
+      break;
+    case 'winsor':
+      [lo, hi] = winsorClipRange(s, m, options);
+      break;
+    case 'minmax':
+      if (m - options.nLow - options.nHigh < 1) return medianOfSorted(s, 0, m);
+      lo = options.nLow;
+      hi = m - options.nHigh;
+      break;
+    default:
+      break;
+  }
+  let sum = 0;
+  for (let i = lo; i < hi; i++) sum += s[i];
+  scratch.used = hi - lo;
+  scratch.rejected = m - (hi - lo);
+  return sum / (hi - lo);
 }
 
 /** Sorts `a[0..m)` ascending; insertion sort for the small N of a stack, native sort above. */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  combineBand,
   combineImages,
   combineValues,
   createCombineScratch,
@@ -83,6 +84,29 @@ describe('combineValues', () => {
     const s = createCombineScratch(3);
     const v = combineValues([1, 2, 3], 3, resolveCombine({ method: 'sigma' }), s, [1, 0, 3]);
     assert.equal(v, (1 + 9) / 4);
+  });
+});
+
+describe('combineBand fast paths', () => {
+  it('unweighted band combine equals combineValues pixel by pixel, with the same rejection counts', () => {
+    const rng = createRng(21);
+    const n = 9;
+    const len = 400;
+    const bands = Array.from({ length: n }, () => Float32Array.from({ length: len }, () => (rng.next() < 0.05 ? NaN : 50 + 3 * rng.normal() + (rng.next() < 0.05 ? 400 : 0))));
+    for (const method of ['mean', 'median', 'sigma', 'winsor', 'minmax'] as const) {
+      const options = resolveCombine({ method });
+      const out = new Float32Array(len);
+      const rejected = new Float32Array(len);
+      const coverage = new Float32Array(len);
+      combineBand(bands, options, out, { rejected, coverage });
+      const scratch = createCombineScratch(n);
+      for (let i = 0; i < len; i++) {
+        const want = combineValues(Float64Array.from(bands, (b) => b[i]), n, options, scratch);
+        assert.ok(Math.abs(out[i] - Math.fround(want)) <= 1e-4 * Math.abs(want), `${method} pixel ${i}: ${out[i]} vs ${want}`);
+        assert.equal(rejected[i], scratch.rejected, `${method} pixel ${i} rejected`);
+        assert.equal(coverage[i], scratch.used, `${method} pixel ${i} used`);
+      }
+    }
   });
 });
 
