@@ -3,6 +3,7 @@
 // dist/ and bundle the renderer with Vite into dist/renderer.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -15,5 +16,7 @@ function run(label, args) {
 }
 run('tsc', [require.resolve('typescript/bin/tsc'), '-b', 'tsconfig.build.json']);
 if (existsSync('src-renderer/index.html')) {
-  run('vite', [require.resolve('vite/bin/vite.js'), 'build', '--config', 'src-renderer/vite.config.ts', '--logLevel', 'warn']);
+  // vite's exports map hides bin/, so find it beside its package.json.
+  const viteBin = join(dirname(require.resolve('vite/package.json')), 'bin', 'vite.js');
+  run('vite', [viteBin, 'build', '--config', 'src-renderer/vite.config.ts', '--logLevel', 'warn']);
 }
