@@ -79,21 +79,26 @@ export function resampleAffine(frame: Image, refToFrame: Affine, options: Resamp
         sumx += wx[k];
         sumy += wy[k];
       }
+      const inv = 1 / (sumx * sumy);
       let acc = 0;
-      let wsum = 0;
-      for (let j = 0; j < 6; j++) {
-        // Clamp at the edges: replicate the border pixel.
-        const yy = Math.min(fh - 1, Math.max(0, iy + j - 2));
-        const wyj = wy[j] / sumy;
-        const row = yy * fw;
-        for (let k = 0; k < 6; k++) {
-          const xx = Math.min(fw - 1, Math.max(0, ix + k - 2));
-          const w = (wx[k] / sumx) * wyj;
-          acc += w * data[row + xx];
-          wsum += w;
+      if (ix >= 2 && iy >= 2 && ix + 3 < fw && iy + 3 < fh) {
+        // Interior: no clamping, rows read contiguously.
+        let row = (iy - 2) * fw + ix - 2;
+        for (let j = 0; j < 6; j++, row += fw) {
+          acc +=
+            wy[j] *
+            (wx[0] * data[row] + wx[1] * data[row + 1] + wx[2] * data[row + 2] + wx[3] * data[row + 3] + wx[4] * data[row + 4] + wx[5] * data[row + 5]);
+        }
+      } else {
+        // Edges: replicate the border pixel.
+        for (let j = 0; j < 6; j++) {
+          const row = Math.min(fh - 1, Math.max(0, iy + j - 2)) * fw;
+          let r = 0;
+          for (let k = 0; k < 6; k++) r += wx[k] * data[row + Math.min(fw - 1, Math.max(0, ix + k - 2))];
+          acc += wy[j] * r;
         }
       }
-      out[o] = acc / wsum;
+      out[o] = acc * inv;
     }
   }
   return { width: W, height: H, data: out };
