@@ -6,13 +6,14 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import sharp from 'sharp';
 import { readFitsImage, readFitsStructure } from '../../../src-workers/io/fits-file.js';
 import { fitsverify, python, REAL_DIR } from '../../workers/fits-oracles.js';
 
-const root = resolve(import.meta.dirname, '../../..');
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const dir = mkdtempSync(join(tmpdir(), 'owb-convert-'));
 
 function owb(...args: string[]): { status: number; stdout: string; stderr: string } {
