@@ -92,7 +92,10 @@ export function App(): ReactNode {
   return (
     <ThemeProvider theme={themes[mode]}>
       <CssBaseline />
-      <Box sx={{ display: 'flex', flexDirection: 'column', height: '100vh' }} data-theme-mode={mode}>
+      <Box
+        sx={{ display: 'flex', flexDirection: 'column', height: '100vh', bgcolor: 'background.default' }}
+        data-theme-mode={mode}
+      >
         <AppBar
           position="static"
           color="default"

@@ -32,6 +32,17 @@ export const darkTheme: Theme = createTheme({
  */
 export const nightTheme: Theme = createTheme({
   ...common,
+  components: {
+    ...common.components,
+    // MUI's default switch thumb is white: the brightest thing on screen, exactly what night mode must avoid.
+    MuiSwitch: {
+      styleOverrides: {
+        switchBase: { color: '#601010' },
+        track: { backgroundColor: '#300000', opacity: 1 },
+      },
+    },
+    MuiLinearProgress: { styleOverrides: { root: { backgroundColor: '#200000' } } },
+  },
   palette: {
     mode: 'dark',
     primary: { main: '#c02020' },

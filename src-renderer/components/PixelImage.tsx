@@ -1,3 +1,4 @@
+import { useTheme } from '@mui/material/styles';
 import { useEffect, useRef, type CSSProperties, type ReactNode } from 'react';
 import type { PixelsDto } from '../../src-main/common/workbench-dto.js';
 import { renderRgba, samplePixels, zscaleLimits, type ColormapName, type StretchName } from './display/index.js';
@@ -17,11 +18,14 @@ export function PixelImage({
   pixels,
   sizePx,
   stretch = 'linear',
-  colormap = 'gray',
+  colormap: requested = 'grey',
   label,
   style,
 }: PixelImageProps): ReactNode {
   const canvas = useRef<HTMLCanvasElement>(null);
+  // Night mode: every raster is drawn red on black, like the rest of the interface.
+  const night = useTheme().palette.background.default === '#000000';
+  const colormap = night ? 'red' : requested;
   useEffect(() => {
     const el = canvas.current;
     if (!el || !pixels) return;
@@ -31,7 +35,12 @@ export function PixelImage({
     if (!ctx) return;
     const image = ctx.createImageData(pixels.width, pixels.height);
     const sample = samplePixels(pixels.data);
-    renderRgba(pixels.data, image.data, { stretch, colormap, invert: false, limits: zscaleLimits(sample) }, sample);
+    renderRgba(
+      pixels.data,
+      image.data,
+      { stretch, colormap, invert: false, limits: zscaleLimits(pixels.data) },
+      sample,
+    );
     ctx.putImageData(image, 0, 0);
   }, [pixels, stretch, colormap]);
   const aspect = pixels ? pixels.width / pixels.height : 1;

@@ -83,6 +83,12 @@ describe(
       const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
       assert.equal(bg, 'rgb(0, 0, 0)');
       await screenshot(page, 'night-mode-frames');
+      // Every view in night mode, including rasters (frame, stamps, thumbnails) drawn red on black.
+      for (const view of ['viewer', 'curation', 'catalog', 'pipeline']) {
+        await page.getByTestId(`nav-${view}`).click();
+        await page.waitForLoadState('networkidle');
+        await screenshot(page, `night-mode-${view}`);
+      }
       await page.getByTestId('night-toggle').click();
     });
 

@@ -1,8 +1,12 @@
+import {
+  colormapLut,
+  stretchFunction,
+  type ColormapName,
+  type StretchName,
+} from '../../../src-workers/core/display/index.js';
 import type { Limits } from './limits.js';
-import { colormapLut, type ColormapName } from './colormaps.js';
 
-export type StretchName = 'linear' | 'log' | 'sqrt' | 'asinh' | 'histeq';
-export const STRETCHES: StretchName[] = ['linear', 'log', 'sqrt', 'asinh', 'histeq'];
+export { STRETCHES, type StretchName } from '../../../src-workers/core/display/index.js';
 
 export interface DisplaySettings {
   stretch: StretchName;
@@ -14,9 +18,8 @@ export interface DisplaySettings {
 const LEVELS = 4096;
 
 /**
- * The stretch as a 4096-entry table over normalised input t ∈ [0, 1] (DS9's definitions:
- * log = log10(a t + 1) / log10(a) with a = 1000, asinh = asinh(10 t) / 3). `histeq` equalises the
- * histogram of `sample` between the limits.
+ * The stretch as a 4096-entry table over normalised input t ∈ [0, 1], from `core/display`'s stretch
+ * functions; `histeq` equalises the histogram of `sample` between the limits.
  */
 export function stretchTable(stretch: StretchName, limits: Limits, sample?: Float32Array): Float32Array {
   const table = new Float32Array(LEVELS);
@@ -34,22 +37,9 @@ export function stretchTable(stretch: StretchName, limits: Limits, sample?: Floa
     }
     return table;
   }
-  for (let i = 0; i < LEVELS; i++) {
-    const t = i / (LEVELS - 1);
-    switch (stretch) {
-      case 'log':
-        table[i] = Math.log10(1000 * t + 1) / 3;
-        break;
-      case 'sqrt':
-        table[i] = Math.sqrt(t);
-        break;
-      case 'asinh':
-        table[i] = Math.asinh(10 * t) / Math.asinh(10);
-        break;
-      default:
-        table[i] = t;
-    }
-  }
+  // The stretch definitions of core/display (astropy's), tabulated once per change.
+  const f = stretchFunction(stretch);
+  for (let i = 0; i < LEVELS; i++) table[i] = f(i / (LEVELS - 1));
   return table;
 }
 

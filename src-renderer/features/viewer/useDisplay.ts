@@ -24,7 +24,7 @@ export interface DisplayControls {
 
 export const DEFAULT_CONTROLS: DisplayControls = {
   stretch: 'linear',
-  colormap: 'gray',
+  colormap: 'grey',
   invert: false,
   limitsMode: 'zscale',
   percentile: 99.5,
@@ -49,13 +49,13 @@ export function useDisplay(
       case 'percentile':
         return percentileLimits(sample, 100 - controls.percentile, controls.percentile);
       case 'minmax':
-        return minMaxLimits(sample);
+        return pixels ? minMaxLimits(pixels.data) : { lo: 0, hi: 1 };
       case 'manual':
         return controls.manual;
       default:
-        return zscaleLimits(sample);
+        return pixels ? zscaleLimits(pixels.data) : { lo: 0, hi: 1 };
     }
-  }, [sample, controls.limitsMode, controls.percentile, controls.manual]);
+  }, [pixels, sample, controls.limitsMode, controls.percentile, controls.manual]);
   const settings = useMemo<DisplaySettings | null>(
     () =>
       pixels
