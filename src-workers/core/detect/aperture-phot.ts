@@ -39,6 +39,7 @@ export function measureApertures(
   const valueAt = mask ? (i: number): number => (mask[i] !== 0 ? Number.NaN : image.data[i]) : undefined;
   const exclude = mask ? (i: number): boolean => mask[i] !== 0 : undefined;
   cat.apertureRadiusPx = settings.radiusPx;
+  const scratch = { buffer: new Float64Array(256) };
   for (let i = from; i < to; i++) {
     const gx = cat.x[i];
     const gy = cat.y[i];
@@ -51,7 +52,7 @@ export function measureApertures(
     let rms = evaluator.at(gx, gy).rms;
     let annulusN = 0;
     if (settings.annulusPx) {
-      const a = annulusBackground(image, fx, fy, settings.annulusPx[0], settings.annulusPx[1], 3, 10, exclude, ix - x0, iy - y0);
+      const a = annulusBackground(image, fx, fy, settings.annulusPx[0], settings.annulusPx[1], 3, 10, exclude, ix - x0, iy - y0, scratch);
       if (a.count > 0) {
         bkg = a.median;
         rms = a.std;

@@ -1,3 +1,5 @@
+import { Scratch } from './scratch.js';
+
 /**
  * Multi-threshold deblending (SExtractor manual §"Deblending"; Bertin & Arnouts 1996 §2.3): the pixels of
  * a parent are thresholded at `nthresh` levels spaced exponentially between the detection threshold and the
@@ -35,9 +37,9 @@ export interface DeblendResult {
 }
 
 /** Splits one parent into children; a parent that does not split is one child labelled 0. */
-export function deblendParent(p: ParentPixels, options: DeblendOptions): DeblendResult {
+export function deblendParent(p: ParentPixels, options: DeblendOptions, scratch: Scratch = new Scratch()): DeblendResult {
   const { n } = p;
-  const label = new Int32Array(n);
+  const label = scratch.i32('label', n).fill(0);
   const maxPixels = options.maxPixels ?? 2_000_000;
   if (options.nthresh < 2 || options.cont >= 1 || n < 2 * options.minAreaPx) return { count: 1, label, failed: false };
   let xmin = Infinity;
@@ -59,18 +61,18 @@ export function deblendParent(p: ParentPixels, options: DeblendOptions): Deblend
   if (n > maxPixels || bw * bh > 4 * maxPixels) return { count: 1, label, failed: true };
   const base = Math.max(p.baseThresh, 1e-30);
   if (!(peak > base) || !(total > 0)) return { count: 1, label, failed: false };
-  const map = new Int32Array(bw * bh).fill(-1);
+  const map = scratch.i32('map', bw * bh).fill(-1);
   for (let i = 0; i < n; i++) map[(p.y[i] - ymin) * bw + (p.x[i] - xmin)] = i;
-  const levels = new Float64Array(options.nthresh);
+  const levels = scratch.f64('levels', options.nthresh);
   for (let k = 1; k < options.nthresh; k++) levels[k] = base * Math.pow(peak / base, k / options.nthresh);
-  const uf = new Int32Array(n);
-  const stamp = new Int32Array(n);
+  const uf = scratch.i32('uf', n);
+  const stamp = scratch.i32('stamp', n).fill(0);
   let stampCounter = 0;
   const minFlux = options.cont * total;
 
-  const rootFlux = new Float64Array(n);
-  const rootCount = new Int32Array(n);
-  const rootGroup = new Int32Array(n);
+  const rootFlux = scratch.f64('rootFlux', n);
+  const rootCount = scratch.i32('rootCount', n);
+  const rootGroup = scratch.i32('rootGroup', n);
 
   /**
    * Significant connected components of `subset` above `level` (area ≥ minArea, flux > cont × total), in
@@ -142,13 +144,43 @@ export function deblendParent(p: ParentPixels, options: DeblendOptions): Deblend
     return [subset];
   };
   const grid = { map, xmin, ymin, bw, bh };
-  if (!mightSplit(p, grid, levels, options.nthresh, minFlux, options.minAreaPx, uf, rootFlux, rootCount)) return { count: 1, label, failed: false };
+  if (!hasTwoPeaks(p, grid) || !mightSplit(p, grid, levels, options.nthresh, minFlux, options.minAreaPx, uf, rootFlux, rootCount, scratch)) return { count: 1, label, failed: false };
   const all = new Int32Array(n);
   for (let i = 0; i < n; i++) all[i] = i;
   const seeds = split(all, 1, 0);
   if (seeds.length < 2) return { count: 1, label, failed: false };
   assignToSeeds(p, seeds, label);
   return { count: seeds.length, label, failed: false };
+}
+
+/**
+ * Cheapest test first: two branches at any level need two distinct local maxima of the filtered values
+ * (8-connected, ties broken by pixel order), so a single-peaked parent is one object.
+ */
+function hasTwoPeaks(p: ParentPixels, grid: { map: Int32Array; xmin: number; ymin: number; bw: number; bh: number }): boolean {
+  let peaks = 0;
+  for (let i = 0; i < p.n; i++) {
+    const v = p.conv[i];
+    const lx = p.x[i] - grid.xmin;
+    const ly = p.y[i] - grid.ymin;
+    let isMax = true;
+    for (let dy = -1; dy <= 1 && isMax; dy++) {
+      const yy = ly + dy;
+      if (yy < 0 || yy >= grid.bh) continue;
+      for (let dx = -1; dx <= 1; dx++) {
+        const xx = lx + dx;
+        if ((dx === 0 && dy === 0) || xx < 0 || xx >= grid.bw) continue;
+        const q = grid.map[yy * grid.bw + xx];
+        if (q < 0) continue;
+        if (p.conv[q] > v || (p.conv[q] === v && q < i)) {
+          isMax = false;
+          break;
+        }
+      }
+    }
+    if (isMax && ++peaks >= 2) return true;
+  }
+  return false;
 }
 
 /**
@@ -166,15 +198,16 @@ function mightSplit(
   uf: Int32Array,
   flux: Float64Array,
   count: Int32Array,
+  scratch: Scratch,
 ): boolean {
   const n = p.n;
-  const order = new Int32Array(n);
+  const order = scratch.i32('order', n);
   for (let i = 0; i < n; i++) order[i] = i;
   order.sort((a, b) => p.conv[b] - p.conv[a] || a - b);
-  const added = new Uint8Array(n);
+  const added = scratch.u8('added', n).fill(0);
   // Current roots, with O(1) removal (swap with the last).
-  const roots = new Int32Array(n);
-  const slot = new Int32Array(n);
+  const roots = scratch.i32('roots', n);
+  const slot = scratch.i32('slot', n);
   let nRoots = 0;
   let next = 0;
   for (let k = nthresh - 1; k >= 1; k--) {

@@ -9,6 +9,7 @@ import { gaussianKernel1d } from './kernel.js';
 import { measureObject, type ObjectPixels } from './measure.js';
 import { apertureReachPx, measureApertures, type ApertureSettings } from './aperture-phot.js';
 import { CLEAN_STRIDE } from './clean.js';
+import { Scratch } from './scratch.js';
 
 /** Detection parameters after defaults (see `DetectOptions` in `detect.ts`). */
 export interface RegionOptions {
@@ -83,6 +84,7 @@ export function detectRegion(
   targetKey?: number,
 ): RegionResult {
   const evaluator = createBackgroundEvaluator(model);
+  const scratch = new Scratch();
   const kernel = gaussianKernel1d(options.filterFwhmPx);
   const kr = (kernel.length - 1) >> 1;
   const fp = extractFootprints(image, geometry, evaluator, {
@@ -125,8 +127,8 @@ export function detectRegion(
     if (targetKey !== undefined && key !== targetKey) continue;
     if (fx < own.x0 || fx > own.x1 || fy < own.y0 || fy > own.y1) continue;
     const n = e - s;
-    const xs = new Int32Array(n);
-    const ys = new Int32Array(n);
+    const xs = scratch.i32('xs', n);
+    const ys = scratch.i32('ys', n);
     let base = Infinity;
     let bx0 = Infinity;
     let bx1 = -Infinity;
@@ -156,18 +158,18 @@ export function detectRegion(
       continue;
     }
     const conv = fp.conv.subarray(s, e);
-    const result = deblendParent({ n, x: xs, y: ys, conv, baseThresh: base }, {
-      nthresh: options.deblendNthresh,
-      cont: options.deblendCont,
-      minAreaPx: options.minAreaPx,
-    });
+    const result = deblendParent(
+      { n, x: xs, y: ys, conv, baseThresh: base },
+      { nthresh: options.deblendNthresh, cont: options.deblendCont, minAreaPx: options.minAreaPx },
+      scratch,
+    );
     const blendFlags = result.failed ? SourceFlag.DEBLEND_FAILED : 0;
     if (result.count === 1) {
       children.push({
         key,
         child: 0,
         parent: pid,
-        pixels: { index: fp.index.slice(s, e), sub: fp.sub.slice(s, e), label: 0 },
+        pixels: { index: fp.index.subarray(s, e), sub: fp.sub.subarray(s, e), label: 0 },
         blendFlags,
         clean: cleanInfoOf(fp.conv, fp.thresh, s, e, null, 0, base),
       });
@@ -215,7 +217,7 @@ export function detectRegion(
       continue;
     }
     if (!parentOk[ch.parent]) continue;
-    const reach = Math.max(measureObject(ctx, ch.pixels, cat, r), apertureReach);
+    const reach = Math.max(measureObject(ctx, ch.pixels, cat, r, scratch), apertureReach);
     cat.flags[r] |= ch.blendFlags;
     // Reach is measured around the (full-frame) centroid; it must stay in the tile unless off the frame.
     const cx = cat.x[r];

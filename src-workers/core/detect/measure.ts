@@ -4,6 +4,7 @@ import { SourceFlag } from '../catalog/flags.js';
 import type { Image } from '../image/image.js';
 import { apertureSumError, ellipticalApertureSum } from '../photometry/aperture.js';
 import type { TileGeometry } from './extract.js';
+import { Scratch } from './scratch.js';
 
 /** Everything the per-object measurements read, shared by all objects of a tile. */
 export interface MeasureContext {
@@ -40,7 +41,7 @@ const FWHM_PER_SIGMA = 2 * Math.sqrt(2 * Math.LN2);
  * from the window-deconvolved second moments. Positions are written in full-frame coordinates.
  * Returns the reach in px around the barycentre that the measurements read (for tile completeness).
  */
-export function measureObject(ctx: MeasureContext, obj: ObjectPixels, cat: SourceCatalog, row: number): number {
+export function measureObject(ctx: MeasureContext, obj: ObjectPixels, cat: SourceCatalog, row: number, scratch: Scratch = new Scratch()): number {
   const { image, geometry } = ctx;
   const w = image.width;
   const h = image.height;
@@ -199,7 +200,7 @@ export function measureObject(ctx: MeasureContext, obj: ObjectPixels, cat: Sourc
   if (fluxAuto > 0 && rMax > 0) {
     const binPx = 0.05;
     const nBins = Math.ceil(rMax / binPx) + 1;
-    const bins = new Float64Array(nBins);
+    const bins = scratch.f64('bins', nBins).fill(0);
     const reach = Math.ceil(rMax);
     const rMax2 = rMax * rMax;
     for (let y = Math.floor(cy) - reach; y <= Math.ceil(cy) + reach; y++) {
@@ -246,8 +247,8 @@ export function measureObject(ctx: MeasureContext, obj: ObjectPixels, cat: Sourc
   let errX = Number.NaN;
   let errY = Number.NaN;
   const rr = Math.ceil(rWin);
-  const gx = new Float64Array(2 * rr + 3);
-  const gy = new Float64Array(2 * rr + 3);
+  const gx = scratch.f64('gx', 2 * rr + 3);
+  const gy = scratch.f64('gy', 2 * rr + 3);
   const gain = ctx.gainEPerAdu !== undefined && ctx.gainEPerAdu > 0 ? ctx.gainEPerAdu : 0;
   const rms2 = rms * rms;
   for (let it = 0; it < 16; it++) {

@@ -14,7 +14,7 @@ export interface AnnulusBackground {
  * Sigma-clipped median of the pixels whose centres lie in rInnerPx ≤ r < rOuterPx around (xPx, yPx), as
  * photutils' `ApertureStats(..., sigma_clip=SigmaClip(sigma=3, maxiters=10)).median` on a
  * `CircularAnnulus` (centre-in-aperture mask). NaN pixels and those for which `exclude(index)` is true
- * are skipped. `originX`/`originY`: as in `circularApertureSum` (positions relative to an integer pixel).
+ * are skipped. `scratch` lends a reusable buffer for many calls. `originX`/`originY`: as in `circularApertureSum` (positions relative to an integer pixel).
  */
 export function annulusBackground(
   image: Image,
@@ -27,6 +27,7 @@ export function annulusBackground(
   exclude?: (index: number) => boolean,
   originX = 0,
   originY = 0,
+  scratch?: { buffer: Float64Array },
 ): AnnulusBackground {
   const { width, height, data } = image;
   const ri2 = rInnerPx * rInnerPx;
@@ -36,7 +37,11 @@ export function annulusBackground(
   const xs0 = Math.max(0, Math.floor(xPx - rOuterPx) + originX);
   const xs1 = Math.min(width - 1, Math.ceil(xPx + rOuterPx) + originX);
   const capacity = Math.max(0, (ys1 - ys0 + 1) * (xs1 - xs0 + 1));
-  const buffer = new Float64Array(capacity);
+  let buffer: Float64Array;
+  if (scratch) {
+    if (scratch.buffer.length < capacity) scratch.buffer = new Float64Array(capacity);
+    buffer = scratch.buffer;
+  } else buffer = new Float64Array(capacity);
   let m = 0;
   for (let y = ys0; y <= ys1; y++) {
     const dy = y - originY - yPx;
