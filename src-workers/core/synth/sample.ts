@@ -1,3 +1,4 @@
+import { InputError } from '../errors.js';
 import type { Image } from '../image/image.js';
 import { createRng } from '../random/rng.js';
 import type { SynthConfig } from './config.js';
@@ -21,6 +22,9 @@ export interface GeneratedSample {
 }
 
 function drawParams(config: SynthConfig, label: 0 | 1, rng: Rng): SampleParams {
+  if (config.General.mode === 'injection') {
+    throw new InputError('SYNTH_MODE', 'General.mode injection draws its images from real frames (see inject.ts), not from a seed alone');
+  }
   return config.General.mode === 'physical' ? drawPhysicalParams(config, label, rng) : drawParityParams(config, label, rng);
 }
 
