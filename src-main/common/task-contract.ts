@@ -1,6 +1,7 @@
 import type { Result } from './result.js';
 import type { CalibrateFrameInput, CalibrateFrameOutput, RegisterFrameInput, RegisterFrameOutput } from './tasks/calibrate.js';
 import type { DetectTileInput, DetectTileOutput } from './tasks/detect.js';
+import type { LiveStackInput, LiveStackOutput } from './tasks/live-stack.js';
 import type { ProcessFrameInput, ProcessFrameOutput } from './tasks/process-frame.js';
 import type { SynthGenerateInput, SynthGenerateOutput } from './tasks/synth.js';
 
@@ -20,6 +21,8 @@ export interface TaskMap {
   };
   /** One watched-folder frame: statistics, then detection and photometry as its profile asks. */
   'process-frame': { input: ProcessFrameInput; output: Result<ProcessFrameOutput> };
+  /** Registers one light onto its stack's reference and adds it to the running mean (watched folders). */
+  'live-stack': { input: LiveStackInput; output: Result<LiveStackOutput> };
   /** Renders, encodes and atomically writes a batch of synthetic-dataset images (`owb synth`). */
   'synth-generate': { input: SynthGenerateInput; output: SynthGenerateOutput };
   /** Detects and measures the objects of one strip of a frame (`owb detect --workers N`). */

@@ -18,6 +18,7 @@ export const COUNTED_TABLES = [
   'labels',
   'jobs',
   'datasets',
+  'stacks',
 ] as const;
 
 export interface CatalogStats {
@@ -265,6 +266,26 @@ export class Catalog {
                   FROM masters ORDER BY kind, filter, exposure_sec, id`,
       )
       .all() as ReturnType<Catalog['listMasters']>;
+  }
+
+  /** Live stacks of watched folders with their files and frame counts. */
+  listStacks(): Array<{
+    id: number;
+    profile: string;
+    filter: string | null;
+    width: number | null;
+    height: number | null;
+    path: string;
+    frameCount: number;
+    referenceFrameId: number;
+    updatedAt: number | null;
+  }> {
+    return this.db
+      .prepare(
+        `SELECT id, profile, filter, width, height, path, frame_count AS frameCount, reference_frame_id AS referenceFrameId,
+                       updated_at AS updatedAt FROM stacks ORDER BY id`,
+      )
+      .all() as ReturnType<Catalog['listStacks']>;
   }
 
   countFrames(): number {

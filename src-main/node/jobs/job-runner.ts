@@ -193,6 +193,8 @@ export class JobRunner {
       this.recordFailure(job, error);
       return;
     }
+    // A handler may hold a resource until its commit (a live stack's lock); it is freed whatever happens.
+    const release = (apply as { release?: () => void }).release;
     try {
       const committed = this.queue.complete(job, apply, (summary) => summary ?? null);
       if (!committed) return; // lease lost: another process owns the job now
@@ -204,6 +206,8 @@ export class JobRunner {
       }
     } catch (error) {
       this.recordFailure(job, error);
+    } finally {
+      release?.();
     }
   }
 
