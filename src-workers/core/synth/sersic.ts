@@ -54,13 +54,13 @@ export function sersicEvaluator(p: SersicProfile): (x: number, y: number) => num
   const s = Math.sin(p.angle);
   const qa = p.q / (p.reff * p.reff);
   const qb = 1 / (p.q * p.reff * p.reff);
+  // (R/R_e)^{1/n} = (R²/R_e²)^{1/(2n)}; for de Vaucouleurs (n = 4) three square roots beat pow.
+  const root = p.n === 4 ? (r2: number) => Math.sqrt(Math.sqrt(Math.sqrt(r2))) : (r2: number) => Math.pow(r2, 0.5 * invN);
   return (x, y) => {
     const dx = x - p.x;
     const dy = y - p.y;
     const u = dx * c + dy * s;
     const v = -dx * s + dy * c;
-    const r2 = qa * u * u + qb * v * v;
-    // (R/R_e)^{1/n} = (R²/R_e²)^{1/(2n)}
-    return ie * Math.exp(-b * (Math.pow(r2, 0.5 * invN) - 1));
+    return ie * Math.exp(-b * (root(qa * u * u + qb * v * v) - 1));
   };
 }
