@@ -71,8 +71,17 @@ export function Plot({ series, width, height, xLabel, yLabel, invertY, title }: 
   const sx = (x: number): number => m.left + ((x - x0) / (x1 - x0)) * pw;
   const sy = (y: number): number =>
     invertY ? m.top + ((y - y0) / (y1 - y0)) * ph : m.top + ph - ((y - y0) / (y1 - y0)) * ph;
-  const fmt = (v: number): string =>
-    Math.abs(v) >= 1e5 || (Math.abs(v) < 1e-2 && v !== 0) ? v.toExponential(1) : String(Number(v.toPrecision(6)));
+  // Enough decimals to tell neighbouring ticks apart (MJDs over one night differ in the 3rd decimal).
+  const formatter = (ticks: number[]) => {
+    const step = ticks.length > 1 ? Math.abs(ticks[1] - ticks[0]) : 1;
+    const digits = Math.min(6, Math.max(0, -Math.floor(Math.log10(step || 1))));
+    return (v: number): string =>
+      Math.abs(v) >= 1e7 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(1) : v.toFixed(digits);
+  };
+  const xTicks = niceTicks(x0, x1);
+  const yTicks = niceTicks(y0, y1);
+  const fmtX = formatter(xTicks);
+  const fmtY = formatter(yTicks);
   return (
     <svg
       width={width}
@@ -87,19 +96,19 @@ export function Plot({ series, width, height, xLabel, yLabel, invertY, title }: 
         </text>
       )}
       <rect x={m.left} y={m.top} width={pw} height={ph} fill="none" stroke={theme.palette.divider} />
-      {niceTicks(x0, x1).map((t) => (
+      {xTicks.map((t) => (
         <g key={`x${t}`}>
           <line x1={sx(t)} x2={sx(t)} y1={m.top + ph} y2={m.top + ph + 4} stroke={ink} />
           <text x={sx(t)} y={m.top + ph + 15} fill={ink} fontSize={10} textAnchor="middle">
-            {fmt(t)}
+            {fmtX(t)}
           </text>
         </g>
       ))}
-      {niceTicks(y0, y1).map((t) => (
+      {yTicks.map((t) => (
         <g key={`y${t}`}>
           <line x1={m.left - 4} x2={m.left} y1={sy(t)} y2={sy(t)} stroke={ink} />
           <text x={m.left - 6} y={sy(t) + 3} fill={ink} fontSize={10} textAnchor="end">
-            {fmt(t)}
+            {fmtY(t)}
           </text>
         </g>
       ))}

@@ -40,6 +40,7 @@ export function CatalogView(): ReactNode {
   const effective = useMemo(() => ({ ...filter, search: search.trim() || undefined }), [filter, search]);
   const { source, total, error } = usePagedSources(effective);
   const [selected, setSelected] = useState<SourceRow | null>(null);
+  const [selectedIndex, setSelectedIndex] = useState<number | undefined>(undefined);
   const [cone, setCone] = useState({ ra: '', dec: '', radius: '10' });
   const [coneHits, setConeHits] = useState<ObjectRow[] | null>(null);
   const [coneError, setConeError] = useState<string | null>(null);
@@ -127,12 +128,13 @@ export function CatalogView(): ReactNode {
             onSortChange={(s) =>
               setFilter({ ...filter, sortBy: s.key as SourceFilter['sortBy'], descending: s.descending })
             }
-            onSelect={(r) => {
+            onSelect={(r, i) => {
               setSelected(r);
+              setSelectedIndex(i);
               if (r.objectId != null) setObjectId(r.objectId);
             }}
             onOpen={(r) => navigate('viewer', { frame: r.frameId })}
-            selectedIndex={undefined}
+            selectedIndex={selectedIndex}
           />
         </Box>
       </Box>
