@@ -110,6 +110,20 @@ describe('runSynth', () => {
     assert.deepEqual((await validateDataset(config, one)).problems, []);
   });
 
+  it('writes absolute CSV paths, a flat layout and greyscale JPEGs when asked', async () => {
+    const config = configOf({ Output: { relative_paths: false, create_class_subdirs: false, image_format: 'JPEG' } });
+    const out = join(root, 'flat-jpeg');
+    await runSynth({ config, outDir: out, workers: 1, toolVersion: 'test' });
+    const rows = parseCsv(readFileSync(join(out, 'train.csv'), 'utf8')).slice(1);
+    assert.equal(rows.length, 24);
+    assert.equal(rows[3][0], join(out, 'train', 'train_000003.jpg'));
+    assert.deepEqual(readdirSync(join(out, 'train')).length, 24);
+    const { default: sharp } = await import('sharp');
+    const meta = await sharp(rows[3][0]).metadata();
+    assert.deepEqual([meta.format, meta.width, meta.height, meta.channels], ['jpeg', 40, 40, 1]);
+    assert.deepEqual((await validateDataset(config, out)).problems, []);
+  });
+
   it('resumes: keeps whole images, rewrites missing and truncated ones, removes temporary files', async () => {
     const config = configOf();
     const out = join(root, 'resume');
