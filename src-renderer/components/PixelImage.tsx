@@ -1,7 +1,14 @@
 import { useTheme } from '@mui/material/styles';
 import { useEffect, useRef, type CSSProperties, type ReactNode } from 'react';
 import type { PixelsDto } from '../../src-main/common/workbench-dto.js';
-import { renderRgba, samplePixels, zscaleLimits, type ColormapName, type StretchName } from './display/index.js';
+import {
+  percentileLimits,
+  renderRgba,
+  samplePixels,
+  zscaleLimits,
+  type ColormapName,
+  type StretchName,
+} from './display/index.js';
 
 export interface PixelImageProps {
   pixels: PixelsDto | null | undefined;
@@ -10,6 +17,8 @@ export interface PixelImageProps {
   stretch?: StretchName;
   colormap?: ColormapName;
   label?: string;
+  /** zscale (faint detail, for frames) or percentile 0.5–99.9 (bright cores stay visible, for stamps) [zscale]. */
+  limits?: 'zscale' | 'percentile';
   style?: CSSProperties;
 }
 
@@ -19,6 +28,7 @@ export function PixelImage({
   sizePx,
   stretch = 'linear',
   colormap: requested = 'grey',
+  limits = 'zscale',
   label,
   style,
 }: PixelImageProps): ReactNode {
@@ -38,11 +48,16 @@ export function PixelImage({
     renderRgba(
       pixels.data,
       image.data,
-      { stretch, colormap, invert: false, limits: zscaleLimits(pixels.data) },
+      {
+        stretch,
+        colormap,
+        invert: false,
+        limits: limits === 'percentile' ? percentileLimits(sample, 0.5, 99.9) : zscaleLimits(pixels.data),
+      },
       sample,
     );
     ctx.putImageData(image, 0, 0);
-  }, [pixels, stretch, colormap]);
+  }, [pixels, stretch, colormap, limits]);
   const aspect = pixels ? pixels.width / pixels.height : 1;
   const w = aspect >= 1 ? sizePx : sizePx * aspect;
   const h = aspect >= 1 ? sizePx / aspect : sizePx;

@@ -76,7 +76,7 @@ export function StampPanel({
               }}
             >
               {pixels && ready ? (
-                <PixelImage pixels={pixels} sizePx={220} label={`${name} stamp`} stretch="asinh" />
+                <PixelImage pixels={pixels} sizePx={220} label={`${name} stamp`} stretch="asinh" limits="percentile" />
               ) : (
                 <Typography variant="caption" color="text.secondary">
                   {ready ? `no ${name}` : '…'}
