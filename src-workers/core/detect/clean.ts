@@ -36,13 +36,22 @@ export function cleanCatalog(cat: SourceCatalog, info: Float64Array, cleanParam 
     cyy[i] = (s * s) / (a * a) + (c * c) / (b * b);
     cxy[i] = 2 * c * s * (1 / (a * a) - 1 / (b * b));
   }
-  // Grid hash on position, cell = the largest interaction radius, to find neighbours in O(n).
-  let maxA = 0;
-  for (let i = 0; i < n; i++) if (Number.isFinite(cat.a[i])) maxA = Math.max(maxA, cat.a[i]);
-  const cell = Math.max(1, CLEAN_ZONE * 2 * maxA);
+  // Neighbour search: a grid hash sized for ordinary objects; the few large ones (a > 3 × median) are
+  // checked against everything, so one big galaxy does not make the grid cells huge.
+  const aValues = Array.from(cat.a).filter((v) => Number.isFinite(v)).sort((p, q) => p - q);
+  const medA = aValues.length ? aValues[aValues.length >> 1] : 1;
+  const bigA = 3 * Math.max(medA, 0.5);
+  const isBig = new Uint8Array(n);
+  const bigList: number[] = [];
+  for (let i = 0; i < n; i++) if (!(cat.a[i] <= bigA)) {
+    isBig[i] = 1;
+    bigList.push(i);
+  }
+  const cell = Math.max(1, CLEAN_ZONE * 2 * bigA);
   const grid = new Map<number, number[]>();
   const keyOf = (gx: number, gy: number): number => gy * 1_000_003 + gx;
   for (let i = 0; i < n; i++) {
+    if (isBig[i]) continue;
     const k = keyOf(Math.floor(cat.x[i] / cell), Math.floor(cat.y[i] / cell));
     let list = grid.get(k);
     if (!list) grid.set(k, (list = []));
@@ -54,11 +63,16 @@ export function cleanCatalog(cat: SourceCatalog, info: Float64Array, cleanParam 
   };
   for (let i = 0; i < n; i++) {
     if (!survives[i]) continue;
-    const gx = Math.floor(cat.x[i] / cell);
-    const gy = Math.floor(cat.y[i] / cell);
     const near: number[] = [];
-    for (let yy = gy - 1; yy <= gy + 1; yy++) for (let xx = gx - 1; xx <= gx + 1; xx++) for (const j of grid.get(keyOf(xx, yy)) ?? []) if (j > i) near.push(j);
-    near.sort((p, q) => p - q);
+    if (isBig[i]) {
+      for (let j = i + 1; j < n; j++) near.push(j);
+    } else {
+      const gx = Math.floor(cat.x[i] / cell);
+      const gy = Math.floor(cat.y[i] / cell);
+      for (let yy = gy - 1; yy <= gy + 1; yy++) for (let xx = gx - 1; xx <= gx + 1; xx++) for (const j of grid.get(keyOf(xx, yy)) ?? []) if (j > i) near.push(j);
+      for (const j of bigList) if (j > i) near.push(j);
+      near.sort((p, q) => p - q);
+    }
     for (const j of near) {
       if (!survives[j]) continue;
       const dx = cat.x[i] - cat.x[j];

@@ -237,7 +237,9 @@ export function measureObject(ctx: MeasureContext, obj: ObjectPixels, cat: Sourc
   }
 
   // Windowed centroid.
-  const sigWin = Number.isFinite(fluxRadius) && fluxRadius > 0 ? (2 * fluxRadius) / FWHM_PER_SIGMA : Math.max(a, 0.5);
+  // Window σ from the half-light radius (SExtractor: 2·r½/2.35), kept within [0.5, 2·a + 0.5] px so that a
+  // noisy r½ of a faint object cannot open a huge, slow and noisy window.
+  const sigWin = Math.min(Math.max(Number.isFinite(fluxRadius) && fluxRadius > 0 ? (2 * fluxRadius) / FWHM_PER_SIGMA : a, 0.5), 2 * a + 0.5);
   const inv2s2 = 1 / (2 * sigWin * sigWin);
   const rWin = WIN_NSIG * sigWin;
   let wx = cx;
@@ -266,10 +268,17 @@ export function measureObject(ctx: MeasureContext, obj: ObjectPixels, cat: Sourc
     const spanY = Math.ceil(wy) + rr - ys0 + 1;
     for (let k = 0; k < span; k++) gx[k] = Math.exp(-((xs0 + k - wx) ** 2) * inv2s2);
     for (let k = 0; k < spanY; k++) gy[k] = Math.exp(-((ys0 + k - wy) ** 2) * inv2s2);
+    const rWin2 = rWin * rWin;
     for (let ky = 0; ky < spanY; ky++) {
       const y = ys0 + ky;
       const dy = y - wy;
-      for (let kx = 0; kx < span; kx++) {
+      const half2 = rWin2 - dy * dy;
+      if (half2 < 0) continue;
+      // Only the columns inside the window circle on this row.
+      const halfW = Math.sqrt(half2);
+      const kx0 = Math.max(0, Math.ceil(wx - halfW) - xs0);
+      const kx1 = Math.min(span - 1, Math.floor(wx + halfW) - xs0);
+      for (let kx = kx0; kx <= kx1; kx++) {
         const x = xs0 + kx;
         const dx = x - wx;
         const d2 = dx * dx + dy * dy;
