@@ -16,3 +16,4 @@ import { circularApertureSum } from './aperture.js';
 export function apertureFlux(image: Image, xPx: number, yPx: number, radiusPx: number, backgroundAdu = 0): number {
   return circularApertureSum(image, xPx, yPx, radiusPx, backgroundAdu).sum;
 }
+export { curveOfGrowth, radialProfile, type CurveOfGrowth, type RadialProfile } from './profile.js';
