@@ -103,8 +103,8 @@ function statusLine(ctx: CliContext): { draw(s: WatchStatus): void; clear(): voi
   return {
     draw(s) {
       if (!ctx.interactive) return;
-      const text = `queued ${s.queued}  running ${s.running}  done ${s.done}  failed ${s.failed}  waiting files ${s.waitingFiles}  ${s.ratePerSec.toFixed(1)} jobs/s`;
-      ctx.stdout.write(`\r${text.slice(0, (ctx.stdout.columns ?? 100) - 1)}\x1b[K`);
+      const text = `queued ${s.queued} · running ${s.running} · done ${s.done} · failed ${s.failed} · files waiting ${s.waitingFiles} · ${s.ratePerSec.toFixed(1)}/s`;
+      ctx.stdout.write(`\r${text.slice(0, (ctx.stdout.columns || 100) - 1)}\x1b[K`);
       drawn = true;
     },
     clear() {

@@ -33,7 +33,7 @@ export interface WatchStatus {
   failed: number;
   /** Files seen but not yet ingested (waiting to be stable, or being hashed). */
   waitingFiles: number;
-  /** Jobs finished per second since start. */
+  /** Jobs finished per second over the last ten seconds or so. */
   ratePerSec: number;
 }
 
@@ -51,6 +51,8 @@ export class WatchService {
   private readonly ownsPool: boolean;
   private readonly events = new EventEmitter();
   private readonly startedAt = Date.now();
+  /** (time, jobs done) samples for the recent rate. */
+  private readonly rateSamples: Array<[number, number]> = [];
   private stopped = false;
 
   constructor(private readonly options: WatchServiceOptions) {
@@ -121,7 +123,12 @@ export class WatchService {
 
   status(): WatchStatus {
     const jobs = this.catalog.jobCounts();
-    const elapsedSec = Math.max(1e-3, (Date.now() - this.startedAt) / 1000);
-    return { ...jobs, waitingFiles: this.ingester.backlog, ratePerSec: this.runner.counters.done / elapsedSec };
+    const now = Date.now();
+    const done = this.runner.counters.done;
+    this.rateSamples.push([now, done]);
+    while (this.rateSamples.length > 2 && now - this.rateSamples[1][0] >= 10_000) this.rateSamples.shift();
+    const [t0, d0] = this.rateSamples[0] ?? [this.startedAt, 0];
+    const ratePerSec = now - t0 >= 500 ? ((done - d0) * 1000) / (now - t0) : 0;
+    return { ...jobs, waitingFiles: this.ingester.backlog, ratePerSec };
   }
 }
