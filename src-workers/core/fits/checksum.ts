@@ -5,8 +5,8 @@
  */
 
 /**
- * Adds the 32-bit ones' complement sum of `bytes` (length a multiple of 4, as a FITS block is) to
- * `sum` (an unsigned 32-bit value) and returns the new sum.
+ * Adds the 32-bit ones' complement sum of the big-endian words of `bytes` to `sum` (an unsigned 32-bit
+ * value) and returns the new sum; a trailing partial word is zero-padded, as FITS block padding is.
  */
 export function onesComplementSum(bytes: Uint8Array, sum = 0): number {
   let hi = sum >>> 16;
@@ -14,6 +14,21 @@ export function onesComplementSum(bytes: Uint8Array, sum = 0): number {
   const n = bytes.length - (bytes.length % 4);
   // Accumulate 16-bit halves in doubles, folding carries every 2^20 words to stay exact.
   let i = 0;
+  if (LITTLE_ENDIAN && bytes.byteOffset % 4 === 0) {
+    // Whole words through a Uint32Array view: about four times faster than byte by byte.
+    const words = new Uint32Array(bytes.buffer, bytes.byteOffset, n >>> 2);
+    let w = 0;
+    while (w < words.length) {
+      const end = Math.min(words.length, w + (1 << 20));
+      for (; w < end; w++) {
+        const v = words[w];
+        hi += ((v & 0xff) << 8) | ((v >>> 8) & 0xff);
+        lo += ((v >>> 8) & 0xff00) | (v >>> 24);
+      }
+      [hi, lo] = fold(hi, lo);
+    }
+    i = n;
+  }
   while (i < n) {
     const end = Math.min(n, i + 4 * (1 << 20));
     for (; i < end; i += 4) {
@@ -22,8 +37,18 @@ export function onesComplementSum(bytes: Uint8Array, sum = 0): number {
     }
     [hi, lo] = fold(hi, lo);
   }
+  // A partial last word counts as if padded with zeros (the FITS block padding).
+  const rest = bytes.length - n;
+  if (rest > 0) {
+    const b = (k: number): number => (k < rest ? bytes[n + k] : 0);
+    hi += (b(0) << 8) | b(1);
+    lo += (b(2) << 8) | b(3);
+    [hi, lo] = fold(hi, lo);
+  }
   return ((hi << 16) | lo) >>> 0;
 }
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 function fold(hi: number, lo: number): [number, number] {
   let hicarry = Math.floor(hi / 65536);

@@ -48,30 +48,32 @@ export function encodeFits(hdus: readonly EncodeHdu[], options: EncodeOptions = 
       ]),
     });
   }
-  const parts: Uint8Array[] = [];
-  list.forEach((hdu, i) => {
+  // Headers first (their CHECKSUM needs the data sum), then one output buffer: no padded copies.
+  const units = list.map((hdu, i) => {
     const header = finalHeader(hdu, i === 0, list.length > 1);
     const data = hdu.data ?? new Uint8Array(0);
     const expected = dataSize(header);
     if (data.length !== expected) {
       throw new RangeError(`HDU ${i}: data has ${data.length} bytes, header promises ${expected}`);
     }
-    const dataPadded = pad(data, 0);
     if (withChecksum) {
-      const dataSum = onesComplementSum(dataPadded);
+      // Zero padding adds nothing to a ones' complement sum, so the unpadded data give DATASUM.
+      const dataSum = onesComplementSum(data);
       header.set('DATASUM', String(dataSum), 'data unit checksum');
       header.set('CHECKSUM', '0000000000000000', 'HDU checksum');
       const hsum = onesComplementSum(headerBytes(header));
       header.set('CHECKSUM', encodeChecksum(addSums(hsum, dataSum)), 'HDU checksum');
     }
-    parts.push(headerBytes(header), dataPadded);
+    return { head: headerBytes(header), data };
   });
-  const total = parts.reduce((n, p) => n + p.length, 0);
+  const total = units.reduce((n, u) => n + u.head.length + Math.ceil(u.data.length / BLOCK) * BLOCK, 0);
   const out = new Uint8Array(total);
   let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
+  for (const u of units) {
+    out.set(u.head, off);
+    off += u.head.length;
+    out.set(u.data, off);
+    off += Math.ceil(u.data.length / BLOCK) * BLOCK;
   }
   return out;
 }
@@ -137,15 +139,6 @@ export function headerBytes(header: FitsHeader): Uint8Array {
   const text = lines.join('');
   const out = new Uint8Array(Math.ceil(text.length / BLOCK) * BLOCK).fill(0x20);
   for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
-  return out;
-}
-
-function pad(bytes: Uint8Array, fill: number): Uint8Array {
-  const size = Math.ceil(bytes.length / BLOCK) * BLOCK;
-  if (size === bytes.length) return bytes;
-  const out = new Uint8Array(size);
-  if (fill) out.fill(fill);
-  out.set(bytes);
   return out;
 }
 
