@@ -1,6 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Catalog } from '../catalog/index.js';
+import { recordTransientCandidates } from '../diff/record-candidates.js';
+import { runDifference } from '../diff/run-difference.js';
 import { defaultProfile } from '../pipeline/profile.js';
 import { WatchService } from '../watch/index.js';
 import type { DemoWorkspace } from './create-demo-workspace.js';
@@ -37,10 +39,37 @@ export async function processDemoWorkspace(workspace: DemoWorkspace, options: De
       clearInterval(timer);
       await service.stop();
     }
-    return summarise(catalog, workspace, status.failed);
+    const transients = await findDemoTransients(catalog, workspace);
+    return `${summarise(catalog, workspace, status.failed)}\n\n${transients}`;
   } finally {
     catalog.close();
   }
+}
+
+/**
+ * Differences every simulated light against the first one and records the residuals as transient
+ * candidates (science, aligned reference and difference under `diff/`), so the curation view has real
+ * candidates to review. Returns one summary line per light.
+ */
+async function findDemoTransients(catalog: Catalog, workspace: DemoWorkspace): Promise<string> {
+  const lights = workspace.simulatedFrames.filter((p) => /light_V_\d+\.fits$/.test(p)).sort();
+  if (lights.length < 2) return '';
+  const diffDir = join(workspace.dir, 'diff');
+  mkdirSync(diffDir, { recursive: true });
+  const lines = [`Transients: differences against ${basename(lights[0])} (owb diff), recorded as candidates for curation`];
+  for (const science of lights.slice(1)) {
+    const stem = basename(science, '.fits');
+    const run = await runDifference(science, lights[0], join(diffDir, `${stem}_diff.fits`), {
+      alignedReferencePath: join(diffDir, `${stem}_ref.fits`),
+    });
+    await recordTransientCandidates(catalog, run);
+    const top = run.candidates[0];
+    lines.push(
+      `  ${basename(science).padEnd(20)} ${String(run.candidates.length).padStart(3)} candidates` +
+        (top ? `; strongest ${top.sign > 0 ? '+' : '-'} at x=${top.x.toFixed(1)} y=${top.y.toFixed(1)} snr=${top.snr.toFixed(0)}` : ''),
+    );
+  }
+  return lines.join('\n');
 }
 
 function summarise(catalog: Catalog, workspace: DemoWorkspace, failed: number): string {
