@@ -3,6 +3,7 @@ import { InputError } from '../../../src-workers/core/errors.js';
 import type { CurationItem, LabelRecord, PixelsDto } from '../../common/workbench-dto.js';
 import type { HandlerGroup } from './handler-types.js';
 import { stamp } from './frame-images.js';
+import { referenceStamps } from './reference-stamps.js';
 import { iso } from './rows.js';
 import type { WorkbenchServices } from './services.js';
 
@@ -206,12 +207,13 @@ export const curationHandlers: HandlerGroup<CurationKeys> = (services) => ({
     let x: number;
     let y: number;
     let extra: Record<string, unknown> = {};
+    let frameId = 0;
     if (kind === 'detection') {
       const row = services.db
-        .prepare('SELECT s.x, s.y, f.path FROM sources s JOIN frames f ON f.id = s.frame_id WHERE s.id = ?')
-        .get(id) as { x: number; y: number; path: string } | undefined;
+        .prepare('SELECT s.x, s.y, s.frame_id, f.path FROM sources s JOIN frames f ON f.id = s.frame_id WHERE s.id = ?')
+        .get(id) as { x: number; y: number; frame_id: number; path: string } | undefined;
       if (!row) throw new InputError('NOT_FOUND', `detection ${id} is not in the catalog`);
-      ({ x, y, path: framePath } = row);
+      ({ x, y, path: framePath, frame_id: frameId } = row);
     } else {
       const row = services.db
         .prepare(
@@ -227,6 +229,11 @@ export const curationHandlers: HandlerGroup<CurationKeys> = (services) => ({
     }
     const science = await pixelsAt(services, framePath, x, y, sizePx);
     if (!science) throw new InputError('FRAME_UNREADABLE', `the frame of ${kind} ${id} cannot be read (${framePath})`);
+    if (kind === 'detection') {
+      // Detections have no stored reference: resample the same sky from an earlier frame for a quick look.
+      const quick = await referenceStamps(services, frameId, await services.images.get(framePath), x, y, sizePx);
+      return { sizePx, science, reference: quick?.reference ?? null, difference: quick?.difference ?? null };
+    }
     return {
       sizePx,
       science,
