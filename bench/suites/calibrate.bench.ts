@@ -187,4 +187,27 @@ export default async function calibrateBench(ctx: BenchContext): Promise<void> {
     peakMB: st.peakMB,
     metrics: { 'SNR gain': gain, '√N': ideal, 'gain/√N': gain / ideal, goal: '≥ 0.9' },
   });
+
+  // ---- memory bound of the streaming combine: 50 frames of 4096² (uint16 camera frames)
+  if (!ctx.quick) {
+    const bigDir = join(ctx.dataDir, 'combine-50x4096');
+    const big = Array.from({ length: 50 }, (_, k) => join(bigDir, `bias_${String(k).padStart(2, '0')}.fits`));
+    if (!big.every((f) => existsSync(f))) {
+      mkdirSync(bigDir, { recursive: true });
+      ok('make 50×4096² frames', ctx.measure(ctx.python, ['-c', BIG_PY, bigDir]));
+    }
+    const bc = ok('owb masters 50×4096²', owb(['masters', '--bias', ...big, '--out', join(out, 'big'), '--combine', 'sigma']));
+    ctx.row({ suite, task: 'combine 50 frames 4096² (sigma)', tool: 'owb masters', wallSec: bc.wallSec, peakMB: bc.peakMB, metrics: { goal: 'peak < 2048 MB' } });
+  }
 }
+
+const BIG_PY = `
+import sys, os, numpy as np
+from astropy.io import fits
+rng = np.random.default_rng(50)
+pattern = (1000 + rng.normal(0, 2, 4096)).astype(np.float32)
+for k in range(50):
+    d = np.clip(np.rint(pattern[None, :] + rng.normal(0, 3.3, (4096, 4096)).astype(np.float32)), 0, 65535).astype(np.uint16)
+    h = fits.Header(); h['IMAGETYP'] = 'Bias Frame'; h['EXPTIME'] = 0.0
+    fits.PrimaryHDU(d, header=h).writeto(os.path.join(sys.argv[1], 'bias_%02d.fits' % k), overwrite=True)
+`;
