@@ -9,7 +9,7 @@ import { applyMasters, type Masters } from '../core/calibrate/index.js';
 import type { Image } from '../core/image/image.js';
 import { mad, median } from '../core/stats/index.js';
 import { readFitsImage } from '../io/fits-file.js';
-import { tanFromHeader } from './tan-wcs.js';
+import { parseTanWcs } from '../core/wcs/index.js';
 
 /** The detection engine's entry point as this task calls it (see `core/detect`). */
 type DetectSources = (image: Image, options: Record<string, unknown>) => SourceColumns & { count: number };
@@ -87,11 +87,11 @@ export default async function processFrame(input: ProcessFrameInput): Promise<Re
           addInstrumentalMagnitudes(sources);
           ran.push('photometry');
         }
-        const toSky = tanFromHeader(header);
-        if (toSky && sources.count > 0 && !sources.ra) {
+        const parsed = parseTanWcs(header);
+        if ('wcs' in parsed && sources.count > 0 && !sources.ra) {
           const ra = new Float64Array(sources.count);
           const dec = new Float64Array(sources.count);
-          for (let i = 0; i < sources.count; i++) [ra[i], dec[i]] = toSky(sources.x[i], sources.y[i]);
+          for (let i = 0; i < sources.count; i++) [ra[i], dec[i]] = parsed.wcs.pixelToSky(sources.x[i], sources.y[i]);
           sources.ra = ra;
           sources.dec = dec;
         }

@@ -34,7 +34,8 @@ export interface IngesterOptions {
   waitForIncomplete?: boolean;
 }
 
-const FITS_INCOMPLETE = new Set(['FITS_TRUNCATED', 'FITS_NO_END']);
+/** Reader codes that a copy still in progress produces (a gzip stream cut short reads as bad compression). */
+const FITS_INCOMPLETE = new Set(['FITS_TRUNCATED', 'FITS_NO_END', 'FITS_BAD_COMPRESSION']);
 
 /**
  * Takes files only when complete: size and modification time unchanged across a stability interval
