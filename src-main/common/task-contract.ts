@@ -1,5 +1,12 @@
 import type { Result } from './result.js';
-import type { CalibrateFrameInput, CalibrateFrameOutput, RegisterFrameInput, RegisterFrameOutput } from './tasks/calibrate.js';
+import type {
+  CalibrateFrameInput,
+  CalibrateFrameOutput,
+  FrameQualityInput,
+  FrameQualityOutput,
+  RegisterFrameInput,
+  RegisterFrameOutput,
+} from './tasks/calibrate.js';
 import type { DetectTileInput, DetectTileOutput } from './tasks/detect.js';
 import type { LiveStackInput, LiveStackOutput } from './tasks/live-stack.js';
 import type { ProcessFrameInput, ProcessFrameOutput } from './tasks/process-frame.js';
@@ -31,6 +38,8 @@ export interface TaskMap {
   'calibrate-frame': { input: CalibrateFrameInput; output: CalibrateFrameOutput };
   /** Registers one frame onto a shared reference and writes the resampled frame. */
   'register-frame': { input: RegisterFrameInput; output: RegisterFrameOutput };
+  /** Quality metrics of one frame for stacking (FWHM, eccentricity, background, noise, stars). */
+  'frame-quality': { input: FrameQualityInput; output: FrameQualityOutput };
 }
 
 export type TaskKind = keyof TaskMap;

@@ -38,3 +38,12 @@ export type RegisterFrameOutput =
   | { ok: false; reason: string };
 
 export type { StarList };
+
+export interface FrameQualityInput {
+  path: string;
+}
+
+/** `FrameQuality` of core/stack, or why the frame could not be measured. */
+export type FrameQualityOutput =
+  | { ok: true; fwhmPx: number; eccentricity: number; backgroundAdu: number; noiseAdu: number; starCount: number }
+  | { ok: false; reason: string };

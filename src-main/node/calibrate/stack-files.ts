@@ -9,7 +9,6 @@ import { basename, dirname, join } from 'node:path';
 import type { CombineMethod } from '../../../src-workers/core/calibrate/index.js';
 import { InputError } from '../../../src-workers/core/errors.js';
 import {
-  frameQuality,
   frameWeights,
   normalisationFor,
   qualityVerdicts,
@@ -18,12 +17,14 @@ import {
   type QualityThresholds,
   type WeightMode,
 } from '../../../src-workers/core/stack/index.js';
-import { readFitsImage, writeFitsImage } from '../../../src-workers/io/fits-file.js';
+import { writeFitsImage } from '../../../src-workers/io/fits-file.js';
 import { combineFrameFiles } from './band-combine.js';
 import { geometryOf, openFrame, type FrameFile } from './frames.js';
 import { derivedHeader, inputHistory } from './headers.js';
 import { isFrameProblem, registerFiles, type TransformEntry } from './register-files.js';
 import { requireCompatible } from '../../../src-workers/core/calibrate/index.js';
+import type { WorkerPool } from '../pool/worker-pool.js';
+import { withPool } from './shared.js';
 
 export interface StackRequest {
   files: readonly string[];
@@ -37,7 +38,8 @@ export interface StackRequest {
   normalise?: NormaliseMode;
   thresholds?: QualityThresholds;
   memoryBudgetBytes?: number;
-  /** Worker threads for registration [pool default]. */
+  /** Pool for per-frame tasks; a private one of `threads` workers otherwise. */
+  pool?: WorkerPool;
   threads?: number;
   onProgress?: (stage: string, done: number, total: number) => void;
 }
@@ -63,7 +65,12 @@ export function sidecarPaths(out: string): { coverage: string; rejection: string
   return { coverage: `${base}_coverage.fits`, rejection: `${base}_rejected.fits` };
 }
 
+/** Stacks `req.files` (see module doc); per-frame work runs on `req.pool` or a private pool. */
 export async function stackFiles(req: StackRequest): Promise<StackResult> {
+  return withPool(req.pool, req.threads, (pool) => stackOnPool(req, pool));
+}
+
+async function stackOnPool(req: StackRequest, pool: WorkerPool): Promise<StackResult> {
   if (req.files.length < 1) throw new InputError('NO_FRAMES', 'no frames to stack');
   const frames: StackedFrame[] = req.files.map((file) => ({ file }));
   const byFile = new Map(frames.map((f) => [f.file, f]));
@@ -75,7 +82,7 @@ export async function stackFiles(req: StackRequest): Promise<StackResult> {
       const reg = await registerFiles(req.files, {
         reference: req.reference,
         outDir: tmp,
-        threads: req.threads,
+        pool,
         onProgress: (d, t) => req.onProgress?.('register', d, t),
       });
       work = [];
@@ -100,13 +107,25 @@ export async function stackFiles(req: StackRequest): Promise<StackResult> {
         entry.skipped = (error as Error).message;
       }
     }
-    // Quality metrics, one frame in memory at a time.
+    // Quality metrics, one worker task per frame.
+    let measured = 0;
+    const outcomes = await Promise.all(
+      opened.map(async (f) => {
+        const q = await pool.run('frame-quality', { path: f.path });
+        req.onProgress?.('measure', ++measured, opened.length);
+        return q;
+      }),
+    );
     const qualities: FrameQuality[] = [];
-    for (let k = 0; k < opened.length; k++) {
-      const { image } = await readFitsImage(opened[k].path, { hdu: opened[k].hdu });
-      qualities.push(frameQuality(image));
-      req.onProgress?.('measure', k + 1, opened.length);
-    }
+    const measuredFrames: FrameFile[] = [];
+    outcomes.forEach((q, k) => {
+      if (q.ok) {
+        const { ok: _ok, ...metrics } = q;
+        qualities.push(metrics);
+        measuredFrames.push(opened[k]);
+      } else (byFile.get(opened[k].path) as StackedFrame).skipped = q.reason;
+    });
+    opened.splice(0, opened.length, ...measuredFrames);
     const verdicts = qualityVerdicts(qualities, req.thresholds ?? {});
     const kept: FrameFile[] = [];
     const keptQ: FrameQuality[] = [];
