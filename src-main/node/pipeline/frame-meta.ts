@@ -1,23 +1,15 @@
+import { classifyFrameType as classifyCore, type FrameType } from '../../../src-workers/core/calibrate/index.js';
 import type { FitsHeader } from '../../../src-workers/core/fits/index.js';
 import type { FrameMeta } from '../catalog/index.js';
 
-export type FrameType = 'bias' | 'dark' | 'flat' | 'light' | 'unknown';
+export type { FrameType } from '../../../src-workers/core/calibrate/index.js';
 
 /**
  * Frame role from IMAGETYP / FRAME / OBSTYPE values as cameras write them ("Bias Frame", "zero", "DARK",
- * "Flat Field", "Light Frame", "object"). A frame without any is treated as a light by the default profile.
+ * "Flat Field", "Light Frame", "object"): the calibration engine's classification.
  */
 export function classifyFrameType(raw: string | undefined): FrameType {
-  if (!raw) return 'unknown';
-  const v = raw
-    .toLowerCase()
-    .replace(/[^a-z]+/g, ' ')
-    .trim();
-  if (/\b(bias|zero|offset)\b/.test(v)) return 'bias';
-  if (/\bdark\b/.test(v)) return 'dark';
-  if (/flat|dome/.test(v)) return 'flat';
-  if (/\b(light|object|science|sci)\b/.test(v)) return 'light';
-  return 'unknown';
+  return raw ? classifyCore(raw) : 'unknown';
 }
 
 /** Modified Julian Date of an ISO-8601 DATE-OBS (UTC), or undefined. */
