@@ -149,8 +149,12 @@ export function dataLayout(header: FitsHeader, primary: boolean, fileName: strin
     naxis.push(v);
     count *= v;
   }
-  const pcount = primary ? 0 : (header.get('PCOUNT') ?? 0);
-  const gcount = primary ? 1 : (header.get('GCOUNT') ?? 1);
+  // Random groups (FITS 4.0 §6): a primary HDU with GROUPS = T and NAXIS1 = 0 holds GCOUNT groups of
+  // PCOUNT parameters plus NAXIS2 × … values; it is sized correctly and reported as 'empty'.
+  const groups = primary && header.get('GROUPS') === true && naxis[0] === 0;
+  if (groups) count = naxis.slice(1).reduce((a, b) => a * b, 1);
+  const pcount = primary && !groups ? 0 : (header.get('PCOUNT') ?? 0);
+  const gcount = primary && !groups ? 1 : (header.get('GCOUNT') ?? 1);
   if (typeof pcount !== 'number' || !Number.isInteger(pcount) || pcount < 0) {
     throw new InputError('FITS_BAD_HEADER', `${fileName}: invalid PCOUNT ${JSON.stringify(pcount)}`);
   }
@@ -185,7 +189,7 @@ export function dataLayout(header: FitsHeader, primary: boolean, fileName: strin
       outNaxis.push(v);
     }
   }
-  if (!compressed && kind === 'image' && (n === 0 || count === 0)) kind = 'empty';
+  if (!compressed && kind === 'image' && (n === 0 || count === 0 || groups)) kind = 'empty';
   return { kind, compressed, bitpix: outBitpix, naxis: outNaxis, dataBytes };
 }
 

@@ -205,6 +205,20 @@ fits.HDUList(hdus).writeto(${JSON.stringify(made)}, overwrite=True, checksum=Tru
     );
   });
 
+  it('a random-groups primary HDU is sized correctly and the image after it reads', async () => {
+    const path = join(dir, 'groups.fits');
+    python(
+      `import numpy as np\nfrom astropy.io import fits\nx = fits.GroupData(np.arange(20, dtype=np.float32).reshape(5, 2, 2), parnames=['u', 'v'], pardata=[np.arange(5.), np.arange(5.)], bitpix=-32)\nfits.HDUList([fits.GroupsHDU(x), fits.ImageHDU(np.arange(12, dtype=np.float32).reshape(3, 4))]).writeto(${JSON.stringify(path)})`,
+    );
+    const s = await readFitsStructure(path);
+    assert.deepEqual(
+      s.hdus.map((h) => h.kind),
+      ['empty', 'image'],
+    );
+    assert.deepEqual(s.warnings, []);
+    assert.equal((await readFitsImage(path)).image.data[11], 11);
+  });
+
   it('gzip-compressed files (.fits.gz) read the same as the plain file', async () => {
     const gz = join(dir, 'astropy-types.fits.gz');
     python(
