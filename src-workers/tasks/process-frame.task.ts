@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import type { Result } from '../../src-main/common/result.js';
 import type {
   ProcessFrameInput,
@@ -6,36 +5,13 @@ import type {
   SourceColumns,
 } from '../../src-main/common/tasks/process-frame.js';
 import { applyMasters, type Masters } from '../core/calibrate/index.js';
+import { detectSources } from '../core/detect/index.js';
+import { forcedPhotometry } from '../core/photometry/forced.js';
+import { addMagnitudes } from '../core/photometry/magnitudes.js';
 import type { Image } from '../core/image/image.js';
 import { mad, median } from '../core/stats/index.js';
 import { readFitsImage } from '../io/fits-file.js';
 import { parseTanWcs } from '../core/wcs/index.js';
-
-/** The detection engine's entry point as this task calls it (see `core/detect`). */
-type DetectSources = (image: Image, options: Record<string, unknown>) => SourceColumns & { count: number };
-
-let detectPromise: Promise<DetectSources | undefined> | undefined;
-
-/**
- * Loads `core/detect` when it exists. The module is looked up at run time so that a workbench whose
- * detection engine has not landed still ingests frames and computes their statistics.
- */
-function loadDetect(): Promise<DetectSources | undefined> {
-  detectPromise ??= (async () => {
-    try {
-      return ((await import('../core/detect/index.js' as string)) as { detectSources?: DetectSources }).detectSources;
-    } catch {
-      // From sources, piscina loads this file through tsx's require hook, which dynamic import() bypasses.
-      try {
-        const require = createRequire(import.meta.url);
-        return (require('../core/detect/index.ts') as { detectSources?: DetectSources }).detectSources;
-      } catch {
-        return undefined; // detection has not landed: the job runs the steps that exist
-      }
-    }
-  })();
-  return detectPromise;
-}
 
 /**
  * One watched-folder frame: reads the image, measures median/MAD, and detects and measures sources as the
@@ -71,32 +47,49 @@ export default async function processFrame(input: ProcessFrameInput): Promise<Re
     ran.push('stats');
     let sources: SourceColumns | undefined;
     if (input.steps.detect) {
-      const detect = await loadDetect();
-      if (!detect) {
-        skipped.push('detect');
-        if (input.steps.photometry) skipped.push('photometry');
-      } else {
-        const found = detect(image, {
-          threshSigma: input.steps.detect.threshSigma,
-          minAreaPx: input.steps.detect.minAreaPx,
-          ...(input.steps.photometry ? { apertureRadiusPx: input.steps.photometry.radiusPx } : {}),
+      const found = detectSources(image, {
+        threshSigma: input.steps.detect.threshSigma,
+        minAreaPx: input.steps.detect.minAreaPx,
+        ...(input.steps.photometry ? { apertureRadiusPx: input.steps.photometry.radiusPx } : {}),
+      });
+      sources = toColumns(found);
+      ran.push('detect');
+      if (input.steps.photometry && sources.count > 0) {
+        // Aperture photometry with a local annulus background (photometry engine), instrumental magnitudes.
+        const phot = forcedPhotometry(image, sources.x, sources.y, {
+          radiusPx: input.steps.photometry.radiusPx ?? 4,
+          annulusPx: input.steps.photometry.annulusPx,
         });
-        sources = toColumns(found);
-        ran.push('detect');
-        if (input.steps.photometry) {
-          addInstrumentalMagnitudes(sources);
-          ran.push('photometry');
-        }
-        const parsed = parseTanWcs(header);
-        if ('wcs' in parsed && sources.count > 0 && !sources.ra) {
-          const ra = new Float64Array(sources.count);
-          const dec = new Float64Array(sources.count);
-          for (let i = 0; i < sources.count; i++) [ra[i], dec[i]] = parsed.wcs.pixelToSky(sources.x[i], sources.y[i]);
-          sources.ra = ra;
-          sources.dec = dec;
-        }
-        if (sources.fwhm && sources.count > 0) quality.fwhmPx = median(sources.fwhm);
+        const flags = Int32Array.from(sources.flags ?? new Int32Array(sources.count));
+        for (let i = 0; i < sources.count; i++) flags[i] |= phot.flags[i];
+        const measured = { count: sources.count, flux: phot.flux, fluxErr: phot.fluxErr } as {
+          count: number;
+          flux: Float64Array;
+          fluxErr: Float64Array;
+          mag?: Float64Array;
+          magErr?: Float64Array;
+        };
+        addMagnitudes(measured, 0);
+        Object.assign(sources, {
+          flux: phot.flux,
+          fluxErr: phot.fluxErr,
+          mag: measured.mag,
+          magErr: measured.magErr,
+          flags,
+        });
+        ran.push('photometry');
+      } else if (input.steps.photometry) {
+        ran.push('photometry');
       }
+      const parsed = parseTanWcs(header);
+      if ('wcs' in parsed && sources.count > 0 && !sources.ra) {
+        const ra = new Float64Array(sources.count);
+        const dec = new Float64Array(sources.count);
+        for (let i = 0; i < sources.count; i++) [ra[i], dec[i]] = parsed.wcs.pixelToSky(sources.x[i], sources.y[i]);
+        sources.ra = ra;
+        sources.dec = dec;
+      }
+      if (sources.fwhm && sources.count > 0) quality.fwhmPx = median(sources.fwhm);
     }
     return { ok: true, value: { width: image.width, height: image.height, quality, ran, skipped, sources } };
   } catch (error) {
@@ -185,18 +178,4 @@ function toColumns(found: SourceColumns): SourceColumns {
   const out: Record<string, unknown> = { count: found.count };
   for (const k of KEYS) if (found[k] !== undefined) out[k] = found[k];
   return out as unknown as SourceColumns;
-}
-
-/** Instrumental magnitudes −2.5 log10(flux) and their errors 1.0857 σF/F (NaN where flux ≤ 0). */
-function addInstrumentalMagnitudes(s: SourceColumns): void {
-  if (!s.flux || s.mag) return;
-  const mag = new Float64Array(s.count);
-  const magErr = new Float64Array(s.count);
-  for (let i = 0; i < s.count; i++) {
-    const f = s.flux[i];
-    mag[i] = f > 0 ? -2.5 * Math.log10(f) : Number.NaN;
-    magErr[i] = f > 0 && s.fluxErr ? (2.5 / Math.LN10) * (s.fluxErr[i] / f) : Number.NaN;
-  }
-  s.mag = mag;
-  s.magErr = magErr;
 }
