@@ -2,6 +2,8 @@ import type { Result } from './result.js';
 import type {
   CalibrateFrameInput,
   CalibrateFrameOutput,
+  CosmicStripInput,
+  CosmicStripOutput,
   FrameQualityInput,
   FrameQualityOutput,
   RegisterFrameInput,
@@ -40,6 +42,8 @@ export interface TaskMap {
   'register-frame': { input: RegisterFrameInput; output: RegisterFrameOutput };
   /** Quality metrics of one frame for stacking (FWHM, eccentricity, background, noise, stars). */
   'frame-quality': { input: FrameQualityInput; output: FrameQualityOutput };
+  /** L.A.Cosmic on one horizontal strip (with halo rows) of a frame (`owb cosmic`). */
+  'cosmic-strip': { input: CosmicStripInput; output: CosmicStripOutput };
 }
 
 export type TaskKind = keyof TaskMap;

@@ -1,10 +1,11 @@
 import { basename } from 'node:path';
 import { frameInfo } from '../../../src-workers/core/calibrate/index.js';
-import { laCosmic } from '../../../src-workers/core/cosmic/index.js';
 import { readFitsImage, writeFitsImage } from '../../../src-workers/io/fits-file.js';
+import { laCosmicInStrips } from '../../node/calibrate/cosmic-strips.js';
 import { derivedHeader } from '../../node/calibrate/headers.js';
 import { UsageError } from '../cli-errors.js';
 import { numberOption, parseCommandArgs, type CliCommand } from '../command.js';
+import { workersOption } from './masters.js';
 
 export const command: CliCommand = {
   name: 'cosmic',
@@ -22,6 +23,7 @@ Options:
   --gain G         e-/ADU   [GAIN keyword, else 1]
   --readnoise R    read noise in e-   [RDNOISE keyword, else 6.5]
   --satlevel S     saturation in electrons   [SATURATE keyword × gain, else 65536]
+  --workers N      worker threads (the frame is cut into strips)   [cores]
 `,
   async run(argv, ctx) {
     const args = parseCommandArgs('cosmic', argv, {
@@ -34,6 +36,7 @@ Options:
       gain: { type: 'string' },
       readnoise: { type: 'string' },
       satlevel: { type: 'string' },
+      workers: { type: 'string' },
     });
     const v = args.values;
     if (args.positionals.length !== 1) throw new UsageError('cosmic: give exactly one input FILE');
@@ -43,7 +46,8 @@ Options:
     const info = frameInfo(header);
     const gain = numberOption('gain', v.gain, info.gainEPerAdu ?? 1);
     const saturate = header.getNumber('SATURATE');
-    const result = laCosmic(image, {
+    const result = await laCosmicInStrips(image, {
+      threads: workersOption(v.workers),
       sigclip: numberOption('sigclip', v.sigclip, 4.5),
       sigfrac: numberOption('sigfrac', v.sigfrac, 0.3),
       objlim: numberOption('objlim', v.objlim, 5),

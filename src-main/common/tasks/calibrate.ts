@@ -47,3 +47,27 @@ export interface FrameQualityInput {
 export type FrameQualityOutput =
   | { ok: true; fwhmPx: number; eccentricity: number; backgroundAdu: number; noiseAdu: number; starCount: number }
   | { ok: false; reason: string };
+
+export interface CosmicStripInput {
+  width: number;
+  /** Rows of the strip, halo included. */
+  height: number;
+  /** Strip pixels (ADU), transferred. */
+  data: Float32Array;
+  /** L.A.Cosmic options (plain values; `backgroundE` set from the whole image). */
+  options: {
+    sigclip?: number;
+    sigfrac?: number;
+    objlim?: number;
+    niter?: number;
+    gainEPerAdu?: number;
+    readNoiseE?: number;
+    saturationE?: number;
+    backgroundE: number;
+  };
+}
+
+export interface CosmicStripOutput {
+  clean: Float32Array;
+  mask: Uint8Array;
+}

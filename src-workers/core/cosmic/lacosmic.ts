@@ -27,6 +27,38 @@ export interface LaCosmicOptions {
   saturationE?: number;
   /** Pixels known bad (1 = bad); excluded from detection and from the cleaning mean. */
   inputMask?: Uint8Array;
+  /**
+   * Background level in electrons used to fill NaN pixels and pixels with no good neighbour [median of
+   * the good pixels]. Strip-wise processing passes the whole image's value so strips agree.
+   */
+  backgroundE?: number;
+}
+
+/**
+ * Rows of context a strip needs on each side so that its inner rows come out exactly as when the whole
+ * image is processed (each iteration's filters, growth and cleaning reach ~11 px further).
+ */
+export function laCosmicHaloRows(niter = 4): number {
+  return 12 * Math.max(1, Math.round(niter)) + 4;
+}
+
+/**
+ * The default `backgroundE`: median (sampled) of the pixels that are finite, unmasked and not in a
+ * saturated star, × gain — exactly what `laCosmic` computes for the whole image.
+ */
+export function laCosmicBackground(image: Image, options: LaCosmicOptions = {}): number {
+  const gain = options.gainEPerAdu ?? 1;
+  const n = image.data.length;
+  const clean = new Float32Array(n);
+  const bad = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = image.data[i];
+    if (v === v) clean[i] = v * gain;
+    else bad[i] = 1;
+  }
+  if (options.inputMask) for (let i = 0; i < n; i++) if (options.inputMask[i]) bad[i] = 1;
+  maskSaturated(clean, image.width, image.height, options.saturationE ?? 65536, bad, new Float32Array(n), new Float32Array(n));
+  return medianOfGood(clean, bad);
 }
 
 export interface LaCosmicResult {
@@ -61,7 +93,7 @@ export function laCosmic(image: Image, options: LaCosmicOptions = {}): LaCosmicR
   const med = new Float32Array(n);
   maskSaturated(clean, w, h, satLevel, bad, med, tmp);
   // Fill NaN/bad pixels with the background so filters see plausible values.
-  const background = medianOfGood(clean, bad);
+  const background = options.backgroundE ?? medianOfGood(clean, bad);
   for (let i = 0; i < n; i++) if (bad[i] && !(clean[i] === clean[i])) clean[i] = background;
 
   const crmask = new Uint8Array(n);
