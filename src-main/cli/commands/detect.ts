@@ -36,7 +36,8 @@ Options:
   --zeropoint Z|REF.csv add mag, mag_err: Z − 2.5 log10(flux / exptime); a CSV of ra,dec,mag
                         fits Z from reference stars matched through the WCS (3σ clipping)
   --exptime T           exposure, s   [EXPTIME keyword, else 1]
-  --psf                 PSF photometry (not available yet: reported, catalog still written)
+  --psf                 PSF photometry: ePSF from isolated bright stars, grouped fits;
+                        adds flux_psf, flux_psf_err, psf_chi2
   --workers N           worker threads (strips of the frame; same catalog for any N)   [1]
 `,
   async run(argv, ctx) {
@@ -76,7 +77,7 @@ Options:
     const exptime = v.exptime !== undefined ? numberOption('exptime', v.exptime, 1) : positiveOrUndefined(header.getNumber('EXPTIME') ?? header.getNumber('EXPOSURE'));
     const annulus = pairOption('annulus', v.annulus);
     const progress = createProgress(ctx.stderr, ctx.interactive, `detect ${basename(file)}`);
-    const { catalog } = await detectFrame(image, {
+    const { catalog, psfStars, psfNote } = await detectFrame(image, {
       threshSigma: numberOption('thresh', v.thresh, 1.5),
       minAreaPx: numberOption('minarea', v.minarea, 5),
       filterFwhmPx: numberOption('filter-fwhm', v['filter-fwhm'], 3),
@@ -91,6 +92,7 @@ Options:
       zeroPointMag: zeroPoint,
       exposureSec: exptime,
       workers,
+      psf: v.psf,
       onProgress: (done, total) => progress.update(done, total),
     });
     progress.finish();
@@ -106,8 +108,8 @@ Options:
     }
     await writeCatalog(v.out, catalog, { SOURCE: basename(file).slice(0, 68) });
     if (v.regions) await writeRegions(v.regions, catalog);
-    const psfNote = v.psf ? ' (--psf: PSF photometry is not implemented yet; columns omitted)' : '';
-    ctx.stdout.write(`${catalog.count} sources in ${basename(file)} → ${v.out}${psfNote}\n`);
+    const psfText = v.psf ? (psfNote ? ` (no PSF: ${psfNote})` : ` (PSF from ${psfStars} stars)`) : '';
+    ctx.stdout.write(`${catalog.count} sources in ${basename(file)} → ${v.out}${psfText}\n`);
   },
 };
 

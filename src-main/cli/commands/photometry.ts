@@ -2,7 +2,8 @@ import { basename } from 'node:path';
 import { buildBackgroundModel, createBackgroundEvaluator } from '../../../src-workers/core/background/index.js';
 import type { OutputColumn } from '../../../src-workers/core/catalog/index.js';
 import { InputError } from '../../../src-workers/core/errors.js';
-import { fluxToMagnitude, forcedPhotometry } from '../../../src-workers/core/photometry/index.js';
+import { detectSources } from '../../../src-workers/core/detect/index.js';
+import { addPsfPhotometry, fitPsfPhotometry, fluxToMagnitude, forcedPhotometry } from '../../../src-workers/core/photometry/index.js';
 import { readFitsImage } from '../../../src-workers/io/fits-file.js';
 import { frameWcs, readNumericCsv } from '../../node/detect/calibration.js';
 import { catalogFormat, writeColumns } from '../../node/detect/write-catalog.js';
@@ -28,7 +29,8 @@ Options:
   --gain G            e-/ADU   [GAIN keyword]
   --zeropoint Z       add mag, mag_err: Z − 2.5 log10(flux / exptime)
   --exptime T         exposure, s   [EXPTIME keyword, else 1]
-  --psf               PSF photometry (not available yet)
+  --psf               also fit an ePSF built from the frame's isolated stars at each position
+                      (adds flux_psf, flux_psf_err, psf_chi2)
 `,
   async run(argv, ctx) {
     const args = parseCommandArgs('photometry', argv, {
@@ -47,7 +49,6 @@ Options:
     if (args.positionals.length !== 1) throw new UsageError('photometry: give exactly one input FILE');
     if (!v.out) throw new UsageError('photometry: --out CAT.(csv|json|fits) is required');
     if (!v.xy && !v.positions) throw new UsageError('photometry: give --xy X,Y or --positions FILE.csv');
-    if (v.psf) throw new UsageError('photometry: --psf is not implemented yet; use apertures');
     catalogFormat(v.out);
     const file = args.positionals[0];
     const radius = numberOption('r', v.r, 5);
@@ -79,7 +80,8 @@ Options:
     }
     const gainRaw = v.gain !== undefined ? numberOption('gain', v.gain, 0) : header.getNumber('GAIN');
     const gain = gainRaw !== undefined && gainRaw > 0 ? gainRaw : undefined;
-    const background = annulus ? undefined : createBackgroundEvaluator(buildBackgroundModel(image));
+    const model = buildBackgroundModel(image);
+    const background = annulus ? undefined : createBackgroundEvaluator(model);
     const res = forcedPhotometry(image, xs, ys, { radiusPx: radius, annulusPx: annulus, background, gainEPerAdu: gain });
     const id = Int32Array.from(xs, (_, i) => i + 1);
     const cols: OutputColumn[] = [
@@ -106,6 +108,21 @@ Options:
       const magErr = new Float64Array(res.count);
       for (let i = 0; i < res.count; i++) ({ mag: mag[i], magErr: magErr[i] } = fluxToMagnitude(res.flux[i], res.fluxErr[i], z, t));
       cols.push({ name: 'mag', unit: 'mag', data: mag }, { name: 'mag_err', unit: 'mag', data: magErr });
+    }
+    if (v.psf) {
+      const detected = detectSources(image, { gainEPerAdu: gain, background: model });
+      const built = addPsfPhotometry(image, detected, createBackgroundEvaluator(model), gain);
+      if (!built.psf) throw new InputError('PSF_NO_STARS', `${basename(file)}: cannot build a PSF: ${built.reason}`);
+      const evaluator = createBackgroundEvaluator(model);
+      const rms = Float64Array.from(res.x, (x, i) => evaluator.at(x, res.y[i]).rms);
+      const fwhm = built.fwhmPx ?? 3;
+      const fit = fitPsfPhotometry(image, built.psf, res.x, res.y, res.background, { rmsAdu: rms, gainEPerAdu: gain, fitRadiusPx: Math.max(2.5, 1.3 * fwhm) });
+      cols.push(
+        { name: 'flux_psf', unit: 'adu', data: fit.flux },
+        { name: 'flux_psf_err', unit: 'adu', data: fit.fluxErr },
+        { name: 'psf_chi2', unit: '', data: fit.chi2 },
+      );
+      for (let i = 0; i < res.count; i++) res.flags[i] |= fit.flags[i];
     }
     cols.push({ name: 'flags', unit: '', data: res.flags });
     await writeColumns(v.out, cols, res.count, { APERRAD: radius, SOURCE: basename(file).slice(0, 68) });

@@ -1,4 +1,4 @@
-import { buildBackgroundModel, type BackgroundModel } from '../../../src-workers/core/background/index.js';
+import { buildBackgroundModel, createBackgroundEvaluator, type BackgroundModel } from '../../../src-workers/core/background/index.js';
 import { concatCatalogs, selectRows, type SourceCatalog } from '../../../src-workers/core/catalog/index.js';
 import {
   addApertureFluxes,
@@ -11,7 +11,7 @@ import {
   type RegionResult,
 } from '../../../src-workers/core/detect/index.js';
 import { cropImage, type Image } from '../../../src-workers/core/image/image.js';
-import { addMagnitudes } from '../../../src-workers/core/photometry/index.js';
+import { addMagnitudes, addPsfPhotometry } from '../../../src-workers/core/photometry/index.js';
 import { WorkerPool } from '../pool/worker-pool.js';
 
 /** What `owb detect` (and other services) ask of a whole frame. */
@@ -23,6 +23,8 @@ export interface DetectFrameOptions extends Omit<DetectOptions, 'background' | '
   /** Calibration: mag = zeroPoint − 2.5 log10(flux / exposureSec). */
   zeroPointMag?: number;
   exposureSec?: number;
+  /** PSF photometry (ePSF from the field's isolated stars): adds flux_psf, flux_psf_err, psf_chi2. */
+  psf?: boolean;
   /** Rows per strip when tiling [auto]. */
   stripRows?: number;
   onProgress?: (done: number, total: number) => void;
@@ -38,7 +40,10 @@ const STRIP_MARGIN_ROWS = 48;
  * objects it sees completely and the rest are finished here on larger crops, so the catalog is identical for
  * any number of workers (rows ordered by the raster position of each blend's first pixel).
  */
-export async function detectFrame(image: Image, options: DetectFrameOptions = {}): Promise<{ catalog: SourceCatalog; model: BackgroundModel }> {
+export async function detectFrame(
+  image: Image,
+  options: DetectFrameOptions = {},
+): Promise<{ catalog: SourceCatalog; model: BackgroundModel; psfStars?: number; psfNote?: string }> {
   const resolved = resolveDetectOptions(options);
   // With a known radius the apertures are measured where the objects are (in the workers).
   if (options.apertureRadiusPx !== undefined) {
@@ -128,8 +133,15 @@ export async function detectFrame(image: Image, options: DetectFrameOptions = {}
   if (!resolved.aperture) {
     catalog = addApertureFluxes(image, model, catalog, undefined, options.gainEPerAdu, options.mask, options.annulusPx);
   }
+  let psfStars: number | undefined;
+  let psfNote: string | undefined;
+  if (options.psf) {
+    const r = addPsfPhotometry(image, catalog, createBackgroundEvaluator(model), options.gainEPerAdu);
+    psfStars = r.psfStars;
+    psfNote = r.reason;
+  }
   if (options.zeroPointMag !== undefined) addMagnitudes(catalog, options.zeroPointMag, options.exposureSec ?? 1);
-  return { catalog, model };
+  return { catalog, model, psfStars, psfNote };
 }
 
 function cropMask(mask: Uint8Array, width: number, x0: number, y0: number, w: number, h: number): Uint8Array {

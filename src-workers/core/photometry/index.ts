@@ -17,3 +17,4 @@ export function apertureFlux(image: Image, xPx: number, yPx: number, radiusPx: n
   return circularApertureSum(image, xPx, yPx, radiusPx, backgroundAdu).sum;
 }
 export { curveOfGrowth, radialProfile, type CurveOfGrowth, type RadialProfile } from './profile.js';
+export * from './psf/index.js';

@@ -71,10 +71,16 @@ test('FITS catalog passes fitsverify and JSON parses with the same count', () =>
   assert.match(verify.stdout + verify.stderr, /OK|0 error/i, verify.stdout);
   assert.equal(verify.status, 0, verify.stdout);
   const json = join(dir, 'cat.json');
-  assert.equal(owb('detect', frame, '--out', json).status, 0);
-  const parsed = JSON.parse(readFileSync(json, 'utf8')) as { sources: { x: number }[]; meta: { count: number } };
+  const psfRun = owb('detect', frame, '--out', json, '--psf');
+  assert.equal(psfRun.status, 0, psfRun.stderr);
+  const parsed = JSON.parse(readFileSync(json, 'utf8')) as { sources: { x: number; y: number; flux_psf: number | null }[]; meta: { count: number } };
   assert.equal(parsed.sources.length, stars.length);
   assert.equal(parsed.meta.count, stars.length);
+  // PSF fluxes of these isolated stars (5 000–100 000 ADU) within 5 % of the truth.
+  const m = matchToTruth(parsed.sources.map((s) => s.x), parsed.sources.map((s) => s.y), stars, 0.5);
+  parsed.sources.forEach((s, i) => {
+    assert.ok(s.flux_psf !== null && Math.abs(s.flux_psf / stars[m[i]].flux - 1) < 0.05, `flux_psf ${s.flux_psf} vs ${stars[m[i]].flux}`);
+  });
 });
 
 test('owb photometry measures given positions; bad input exits 2 with a message naming the problem', () => {
