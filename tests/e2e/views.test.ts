@@ -73,6 +73,15 @@ describe(
       );
       await page.getByTestId('profile-panel').waitFor();
       await screenshot(page, 'viewer-frame-asinh');
+    // Blink against frame 3: B swaps the displayed frame without reloading.
+    await page.getByLabel('Blink with').click();
+    await page.getByRole('option', { name: '3: m51_003.fits' }).click();
+    await page.getByRole('listbox').waitFor({ state: 'detached' });
+    await page.locator('.MuiPopover-root, .MuiBackdrop-root').first().waitFor({ state: 'detached' });
+    await page.keyboard.press('b');
+    await page.getByText(/m51_003\.fits 512×512 · 40 detections · BLINK/).waitFor();
+    await page.keyboard.press('b');
+    await page.getByText(/m51_002\.fits 512×512 · 40 detections ·/).waitFor();
       assert.deepEqual(errors, []);
     });
 

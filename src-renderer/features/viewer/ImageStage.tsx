@@ -43,20 +43,27 @@ export function ImageStage(props: ImageStageProps): ReactNode {
   const drag = useRef<{ x: number; y: number; t: ViewTransform; moved: boolean } | null>(null);
   const frame = useRef(0);
 
-  // Raster → RGBA → offscreen canvas, when pixels or display settings change.
+  // Raster → RGBA → an offscreen canvas per frame, when pixels or display settings change. Rendered
+  // rasters are kept per pixel buffer (for blinking) until the settings change.
+  const rasters = useRef(new WeakMap<PixelsDto, { canvas: HTMLCanvasElement; settings: DisplaySettings }>());
   useEffect(() => {
     const started = performance.now();
-    let off = offscreen.current;
-    if (!off) off = offscreen.current = document.createElement('canvas');
-    if (off.width !== pixels.width || off.height !== pixels.height) {
-      off.width = pixels.width;
-      off.height = pixels.height;
+    const hit = rasters.current.get(pixels);
+    if (hit && hit.settings === settings) {
+      offscreen.current = hit.canvas;
+      setRendered((n) => n + 1);
+      return;
     }
+    const off = document.createElement('canvas');
+    off.width = pixels.width;
+    off.height = pixels.height;
     const ctx = off.getContext('2d');
     if (!ctx) return;
     const image = ctx.createImageData(pixels.width, pixels.height);
     renderRgba(pixels.data, image.data, settings, sample);
     ctx.putImageData(image, 0, 0);
+    rasters.current.set(pixels, { canvas: off, settings });
+    offscreen.current = off;
     setRendered((n) => n + 1);
     onRendered?.(performance.now() - started);
   }, [pixels, settings, sample, onRendered]);
@@ -65,8 +72,10 @@ export function ImageStage(props: ImageStageProps): ReactNode {
   useEffect(() => {
     const el = host.current;
     if (!el) return;
-    setTransform(fitTransform(pixels.width, pixels.height, el.clientWidth, el.clientHeight));
-  }, [pixels.width, pixels.height, props.fitNonce]);
+    setTransform(
+      fitTransform(pixels.width * pixels.binning, pixels.height * pixels.binning, el.clientWidth, el.clientHeight),
+    );
+  }, [pixels.width, pixels.height, pixels.binning, props.fitNonce]);
 
   const draw = useCallback(() => {
     const el = canvas.current;
@@ -82,9 +91,11 @@ export function ImageStage(props: ImageStageProps): ReactNode {
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.fillStyle = '#000';
     ctx.fillRect(0, 0, el.width, el.height);
-    ctx.imageSmoothingEnabled = transform.zoom < 1;
+    // A binned preview covers the same image area as the full frame: draw it `binning` times larger.
+    const b = pixels.binning;
+    ctx.imageSmoothingEnabled = transform.zoom * b < 1;
     ctx.setTransform(transform.zoom, 0, 0, -transform.zoom, transform.panX, transform.panY);
-    ctx.drawImage(off, 0, 0);
+    ctx.drawImage(off, 0, 0, off.width * b, off.height * b);
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     if (!showOverlays) return;
     const z = transform.zoom;
@@ -134,7 +145,7 @@ export function ImageStage(props: ImageStageProps): ReactNode {
       }
       ctx.setLineDash([]);
     }
-  }, [transform, sources, regions, aperture, showOverlays, theme]);
+  }, [transform, sources, regions, aperture, showOverlays, theme, pixels.binning]);
 
   useEffect(() => {
     cancelAnimationFrame(frame.current);
@@ -194,6 +205,7 @@ export function ImageStage(props: ImageStageProps): ReactNode {
         onMouseLeave={() => (drag.current = null)}
       />
       {rendered > 0 && <span data-testid="viewer-ready" style={{ display: 'none' }} />}
+      {rendered > 0 && pixels.binning === 1 && <span data-testid="viewer-full-ready" style={{ display: 'none' }} />}
     </Box>
   );
 }

@@ -10,6 +10,8 @@ export interface ToolbarProps {
   onFrame: (id: number) => void;
   blinkId: number | null;
   onBlinkFrame: (id: number | null) => void;
+  autoBlink: boolean;
+  onAutoBlink: (on: boolean) => void;
   controls: DisplayControls;
   onControls: (update: Partial<DisplayControls>) => void;
   limits: Limits;
@@ -132,6 +134,17 @@ export function Toolbar(p: ToolbarProps): ReactNode {
             </MenuItem>
           ))}
       </TextField>
+      <FormControlLabel
+        control={
+          <Switch
+            checked={p.autoBlink}
+            disabled={p.blinkId === null}
+            onChange={(e) => p.onAutoBlink(e.target.checked)}
+          />
+        }
+        label="Auto blink"
+        title="Alternate the two frames every 0.7 s (B blinks by hand)"
+      />
       <Button onClick={p.onFit} variant="outlined">
         Fit (F)
       </Button>

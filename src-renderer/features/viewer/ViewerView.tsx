@@ -26,9 +26,29 @@ export function ViewerView({ frameId }: { frameId: number | null }): ReactNode {
   const [blinking, setBlinking] = useState(false);
   const shownId = blinking && blinkId !== null ? blinkId : currentId;
   const detail = useInvoke('owb:frames.get', shownId === null ? null : { frameId: shownId });
-  const pixels = useInvoke('owb:frames.pixels', shownId === null ? null : { frameId: shownId });
+  // Both frames of a blink pair stay loaded (and their rendered rasters cached by ImageStage), so a blink
+  // is a redraw, not a reload. The pair is shown with the main frame's display settings.
+  // A large frame first arrives block-averaged to about screen size (a 4096² frame as 1024², 1/16 of the
+  // bytes), which is what the fitted view shows anyway; full resolution follows for zooming and readout.
+  const frameRow = frames.data?.find((f) => f.id === currentId);
+  const previewBinning =
+    frameRow?.width && frameRow.height ? Math.floor(Math.max(frameRow.width, frameRow.height) / 1024) : 1;
+  const preview = useInvoke(
+    'owb:frames.pixels',
+    currentId !== null && previewBinning > 1 ? { frameId: currentId, binning: previewBinning } : null,
+  );
+  const full = useInvoke('owb:frames.pixels', currentId === null ? null : { frameId: currentId });
+  const mainPixels = full.data ? full : preview.data ? preview : full;
+  const blinkPixels = useInvoke('owb:frames.pixels', blinkId === null ? null : { frameId: blinkId });
+  const pixels = blinking && blinkPixels.data ? blinkPixels : mainPixels;
   const sources = useInvoke('owb:frames.sources', shownId === null ? null : { frameId: shownId });
-  const { controls, setControls, settings, sample, auto } = useDisplay(pixels.data, night);
+  const { controls, setControls, settings, sample, auto } = useDisplay(mainPixels.data, night);
+  const [autoBlink, setAutoBlink] = useState(false);
+  useEffect(() => {
+    if (!autoBlink || blinkId === null) return;
+    const timer = setInterval(() => setBlinking((b) => !b), 700);
+    return () => clearInterval(timer);
+  }, [autoBlink, blinkId]);
   const [overlays, setOverlays] = useState(true);
   const [fitNonce, setFitNonce] = useState(0);
   const [regions, setRegions] = useState<{ regions: Region[]; skipped: number }>({ regions: [], skipped: 0 });
@@ -54,10 +74,11 @@ export function ViewerView({ frameId }: { frameId: number | null }): ReactNode {
     (x: number, y: number) => {
       const p = pixels.data;
       if (!p) return;
-      const ix = Math.round(x);
-      const iy = Math.round(y);
+      // (x, y) are full-resolution pixel coordinates; a binned preview holds the block average there.
+      const ix = Math.floor((x + 0.5) / p.binning);
+      const iy = Math.floor((y + 0.5) / p.binning);
       const inside = ix >= 0 && iy >= 0 && ix < p.width && iy < p.height;
-      const sky = wcs && inside ? wcs.pixelToSky(x * p.binning, y * p.binning) : null;
+      const sky = wcs && inside ? wcs.pixelToSky(x, y) : null;
       setReadout({
         x,
         y,
@@ -69,7 +90,7 @@ export function ViewerView({ frameId }: { frameId: number | null }): ReactNode {
     [pixels.data, wcs],
   );
   const onPick = useCallback(
-    (x: number, y: number) => pixels.data && setProfile(starProfile(pixels.data, x, y)),
+    (x: number, y: number) => pixels.data?.binning === 1 && setProfile(starProfile(pixels.data, x, y)),
     [pixels.data],
   );
   const onRendered = useCallback((ms: number) => setRenderMs(ms), []);
@@ -104,7 +125,10 @@ export function ViewerView({ frameId }: { frameId: number | null }): ReactNode {
         onBlinkFrame={(id) => {
           setBlinkId(id);
           setBlinking(false);
+          if (id === null) setAutoBlink(false);
         }}
+        autoBlink={autoBlink}
+        onAutoBlink={setAutoBlink}
         controls={controls}
         onControls={setControls}
         limits={auto}
@@ -140,8 +164,14 @@ export function ViewerView({ frameId }: { frameId: number | null }): ReactNode {
             />
           )}
           <Typography variant="caption" color="text.secondary" sx={{ mt: 0.5 }}>
-            {shownName ?? ''} {pixels.data ? `${pixels.data.width}×${pixels.data.height}` : ''} ·{' '}
-            {sources.data?.count ?? 0} detections
+            {shownName ?? ''}{' '}
+            {pixels.data
+              ? `${pixels.data.width * pixels.data.binning}×${pixels.data.height * pixels.data.binning}`
+              : ''}
+            {pixels.data && pixels.data.binning > 1
+              ? ` (preview ${pixels.data.binning}×${pixels.data.binning} binned, full resolution loading…)`
+              : ''}{' '}
+            · {sources.data?.count ?? 0} detections
             {blinking ? ' · BLINK' : ''} {renderMs !== null ? `· stretch ${renderMs.toFixed(0)} ms` : ''} · scroll to
             zoom, drag to pan, click a star for its profile
           </Typography>
