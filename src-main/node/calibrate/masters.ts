@@ -4,6 +4,7 @@
  * differ); flats bias/dark-corrected, each divided by its median, combined per FILTER and normalised to
  * median 1.
  */
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { medianOf, type CombineMethod } from '../../../src-workers/core/calibrate/index.js';
 import { InputError } from '../../../src-workers/core/errors.js';
@@ -39,6 +40,7 @@ export async function buildMasters(req: MastersRequest): Promise<MasterWritten[]
   const kappa = req.kappa ?? 3;
   const combine = { method, kappa, memoryBudgetBytes: req.memoryBudgetBytes };
   const written: MasterWritten[] = [];
+  mkdirSync(req.outDir, { recursive: true });
   const all = [...req.bias, ...req.darks, ...req.flats];
   if (all.length === 0) throw new InputError('NO_FRAMES', 'no bias, dark or flat frames given');
   const biasFrames = req.bias.length ? await openCompatibleFrames(req.bias, 'bias') : [];
