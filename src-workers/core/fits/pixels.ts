@@ -238,10 +238,18 @@ export function encodePixels(
       if (v < lo) v = lo;
       else if (v > hi) v = hi;
     }
+    // Big-endian bytes written directly (much faster than DataView setters on 16-Mpixel frames).
     if (bitpix === 8) out[i] = v;
-    else if (bitpix === 16) dv.setInt16(i * 2, v, false);
-    else if (bitpix === 32) dv.setInt32(i * 4, v, false);
-    else dv.setBigInt64(i * 8, BigInt(v), false);
+    else if (bitpix === 16) {
+      out[2 * i] = (v >> 8) & 0xff;
+      out[2 * i + 1] = v & 0xff;
+    } else if (bitpix === 32) {
+      const j = 4 * i;
+      out[j] = (v >>> 24) & 0xff;
+      out[j + 1] = (v >>> 16) & 0xff;
+      out[j + 2] = (v >>> 8) & 0xff;
+      out[j + 3] = v & 0xff;
+    } else dv.setBigInt64(i * 8, BigInt(v), false);
   }
   return out;
 }

@@ -57,7 +57,7 @@ describe('writeFitsImage', () => {
     NAXIS1: 999,
     BITPIX: 16,
   };
-  for (const bitpix of [-32, -64, 16, 8] as const) {
+  for (const bitpix of [-32, -64, 32, 16, 8] as const) {
     it(`BITPIX ${bitpix}: passes fitsverify, astropy reads the same values and header`, async () => {
       const img =
         bitpix === 8
@@ -68,7 +68,11 @@ describe('writeFitsImage', () => {
       assertVerifies(path);
       const ref = astropyImage(path, 0);
       const expected =
-        bitpix < 0 ? img.data : img.data.map((v) => Math.min(bitpix === 8 ? 255 : 65535, Math.max(0, Math.round(v))));
+        bitpix < 0
+          ? img.data
+          : bitpix === 32
+            ? img.data.map((v) => Math.round(v))
+            : img.data.map((v) => Math.min(bitpix === 8 ? 255 : 65535, Math.max(0, Math.round(v))));
       assert.equal(mismatches(ref.data, expected).count, 0);
       const ours = await readFitsImage(path);
       assert.equal(mismatches(ours.image.data, expected).count, 0);
