@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
-import { readFitsImage } from '../../../src-workers/io/fits-file.js';
 import { detectFrame } from '../../node/detect/detect-frame.js';
+import { readFrame } from '../../node/detect/read-frame.js';
 import { addSkyPositions, frameWcs, zeroPointFromReference } from '../../node/detect/calibration.js';
 import { catalogFormat, writeCatalog, writeRegions } from '../../node/detect/write-catalog.js';
 import { addMagnitudes } from '../../../src-workers/core/photometry/index.js';
@@ -69,7 +69,7 @@ Options:
     const hdu = v.hdu === undefined ? undefined : numberOption('hdu', v.hdu, 0);
     const workers = numberOption('workers', v.workers, 1);
     if (!Number.isInteger(workers) || workers < 1 || workers > 256) throw new UsageError(`--workers must be an integer in [1, 256], got '${v.workers}'`);
-    const { image, header } = await readFitsImage(file, { hdu });
+    const { image, header } = await readFrame(file, hdu, workers > 1);
     const gain = v.gain !== undefined ? numberOption('gain', v.gain, 0) : positiveOrUndefined(header.getNumber('GAIN') ?? header.getNumber('EGAIN'));
     const saturation = v.saturation !== undefined ? numberOption('saturation', v.saturation, 0) : positiveOrUndefined(header.getNumber('SATURATE'));
     const zeroPointRef = v.zeropoint !== undefined && !Number.isFinite(Number(v.zeropoint)) ? v.zeropoint : undefined;

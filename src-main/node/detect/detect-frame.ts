@@ -64,8 +64,12 @@ export async function detectFrame(
     parts.push(detectRegion(image, geometryOf(0, 0), model, resolved, full));
     options.onProgress?.(1, 1);
   } else {
-    const shared = new Float32Array(new SharedArrayBuffer(image.data.length * 4));
-    shared.set(image.data);
+    // Strips are views on one shared buffer (read straight into it by `readFrame` when possible).
+    let shared = image.data;
+    if (!(shared.buffer instanceof SharedArrayBuffer)) {
+      shared = new Float32Array(new SharedArrayBuffer(image.data.length * 4));
+      shared.set(image.data);
+    }
     const sharedMask = options.mask ? new Uint8Array(new SharedArrayBuffer(options.mask.length)) : undefined;
     if (sharedMask && options.mask) sharedMask.set(options.mask);
     const stripRows = Math.max(2 * STRIP_MARGIN_ROWS, options.stripRows ?? Math.ceil(image.height / (workers * 2)));

@@ -193,33 +193,32 @@ export function measureObject(ctx: MeasureContext, obj: ObjectPixels, cat: Sourc
   const fluxAuto = auto.sum;
   const fluxAutoErr = apertureSumError(auto, rms, ctx.gainEPerAdu);
 
-  // Half-light radius: growth curve from 3×3 sub-pixel samples binned by radius (0.05 px bins), as
-  // SExtractor's FLUX_RADIUS relative to FLUX_AUTO; linear interpolation inside the crossing bin.
+  // Half-light radius: growth curve from 3×3 sub-pixel samples binned in r² (0.01 px² bins, no square root
+  // per sample), as SExtractor's FLUX_RADIUS relative to FLUX_AUTO; linear interpolation in the crossing bin.
   const rMax = autoR * a;
   let fluxRadius = Number.NaN;
   if (fluxAuto > 0 && rMax > 0) {
-    const binPx = 0.05;
-    const nBins = Math.ceil(rMax / binPx) + 1;
+    const binR2 = 0.01;
+    const rMax2 = rMax * rMax;
+    const nBins = Math.ceil(rMax2 / binR2) + 1;
     const bins = scratch.f64('bins', nBins).fill(0);
     const reach = Math.ceil(rMax);
-    const rMax2 = rMax * rMax;
     for (let y = Math.floor(cy) - reach; y <= Math.ceil(cy) + reach; y++) {
+      const dyc = y - cy;
+      if (Math.abs(dyc) - 0.5 > rMax) continue;
       for (let x = Math.floor(cx) - reach; x <= Math.ceil(cx) + reach; x++) {
         const dxc = x - cx;
-        const dyc = y - cy;
-        if (Math.abs(dxc) - 0.5 > rMax || Math.abs(dyc) - 0.5 > rMax) continue;
-        const lx = x + ax;
-        const ly = y + ay;
-        const v = valueXY(lx, ly);
+        if (Math.abs(dxc) - 0.5 > rMax) continue;
+        const v = valueXY(x + ax, y + ay);
         if (v !== v) continue;
         const q = (v - bkg) / 9;
-        for (let sy = 0; sy < 3; sy++) {
-          const ddy = dyc + (sy - 1) / 3;
-          for (let sx = 0; sx < 3; sx++) {
-            const ddx = dxc + (sx - 1) / 3;
-            const d2 = ddx * ddx + ddy * ddy;
-            if (d2 > rMax2) continue;
-            bins[Math.floor(Math.sqrt(d2) / binPx)] += q;
+        for (let sy = -1; sy <= 1; sy++) {
+          const ddy = dyc + sy / 3;
+          const ddy2 = ddy * ddy;
+          for (let sx = -1; sx <= 1; sx++) {
+            const ddx = dxc + sx / 3;
+            const d2 = ddx * ddx + ddy2;
+            if (d2 <= rMax2) bins[Math.floor(d2 / binR2)] += q;
           }
         }
       }
@@ -229,14 +228,13 @@ export function measureObject(ctx: MeasureContext, obj: ObjectPixels, cat: Sourc
     for (let k = 0; k < nBins; k++) {
       const next = cum + bins[k];
       if (next >= half && bins[k] > 0) {
-        fluxRadius = binPx * (k + (half - cum) / bins[k]);
+        fluxRadius = Math.sqrt(binR2 * (k + (half - cum) / bins[k]));
         break;
       }
       cum = next;
     }
   }
 
-  // Windowed centroid.
   // Window σ from the half-light radius (SExtractor: 2·r½/2.35), kept within [0.5, 2·a + 0.5] px so that a
   // noisy r½ of a faint object cannot open a huge, slow and noisy window.
   const sigWin = Math.min(Math.max(Number.isFinite(fluxRadius) && fluxRadius > 0 ? (2 * fluxRadius) / FWHM_PER_SIGMA : a, 0.5), 2 * a + 0.5);
