@@ -45,8 +45,8 @@ export default async function detectBench(ctx: BenchContext): Promise<void> {
     const wall = median(runs.map((m) => m.wallSec));
     return { ...runs[0], wallSec: wall, peakMB: Math.max(...runs.map((m) => m.peakMB)) };
   };
-  const score = (catalog: string, truth: string): Score => {
-    const m = ctx.measure(ctx.python, [join(kit, 'score_catalog.py'), catalog, truth]);
+  const score = (catalog: string, truth: string, fluxCol = 'flux'): Score => {
+    const m = ctx.measure(ctx.python, [join(kit, 'score_catalog.py'), catalog, truth, '--fluxcol', fluxCol]);
     if (m.status !== 0) throw new Error(`score_catalog.py failed: ${m.stderr.slice(-300)}`);
     return JSON.parse(m.stdout) as Score;
   };
@@ -82,6 +82,23 @@ export default async function detectBench(ctx: BenchContext): Promise<void> {
         ratio: (ours.wallSec / sex.wallSec).toFixed(2),
         metrics: { ...metrics(score(cat, truth)), 'peak/frame': +(ours.peakMB / frameMB).toFixed(2) },
         note: fromSource ? 'from source (tsx)' : undefined,
+      });
+    }
+
+    {
+      // PSF photometry (ePSF + grouped fits) on top of detection; flux scatter scored on flux_psf (total flux).
+      const cat = join(out, `owb_${n}_psf.csv`);
+      const m = ctx.measure(process.execPath, [join(ctx.root, 'bin', 'owb.js'), 'detect', image, '--out', cat, '--phot-r', '5', '--annulus', '8,12', '--psf'], { env });
+      if (m.status !== 0) throw new Error(`owb detect --psf failed: ${m.stderr.slice(-400)}`);
+      ctx.row({
+        suite: 'detect',
+        task,
+        tool: 'owb detect --psf',
+        wallSec: m.wallSec,
+        peakMB: m.peakMB,
+        ratio: (m.wallSec / sex.wallSec).toFixed(2),
+        metrics: metrics(score(cat, truth, 'flux_psf')),
+        note: '1 run; flux = flux_psf',
       });
     }
 
