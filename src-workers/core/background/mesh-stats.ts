@@ -98,7 +98,7 @@ export interface HistogramScratch {
   hist: Int32Array;
 }
 
-const HIST_LEVELS = 4096;
+const HIST_LEVELS = 1024;
 const HIST_NSIGMA = 5;
 
 /** Allocates the scratch of `histogramMode`. */
@@ -143,7 +143,7 @@ export function histogramMode(values: Float32Array, n: number, scratch: Histogra
     }
   }
   if (!(sigma > 0)) return { level: mean + pivot, sigma: 0 };
-  const levels = Math.min(HIST_LEVELS, Math.max(16, Math.floor(n / 2) + 1));
+  const levels = Math.min(HIST_LEVELS, Math.max(16, Math.floor(n / 4) + 1));
   const hist = scratch.hist;
   hist.fill(0, 0, levels);
   const qscale = (2 * HIST_NSIGMA * sigma) / levels;
