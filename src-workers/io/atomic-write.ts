@@ -6,11 +6,23 @@
 import { randomBytes } from 'node:crypto';
 import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { InputError } from '../core/errors.js';
 
 export async function writeFileAtomic(path: string, bytes: Uint8Array | string): Promise<void> {
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const fh = await open(tmp, 'wx', 0o644);
+  let fh;
+  try {
+    fh = await open(tmp, 'wx', 0o644);
+  } catch (error) {
+    // Name the file the user asked for, not our temporary one.
+    const code = (error as { code?: string }).code;
+    if (code === 'ENOENT')
+      throw new InputError('NO_SUCH_FOLDER', `${basename(path)}: cannot write: folder ${dir} does not exist`);
+    if (code === 'EACCES' || code === 'EROFS')
+      throw new InputError('NO_ACCESS', `${basename(path)}: cannot write: permission denied in ${dir}`);
+    throw error;
+  }
   try {
     const data = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes;
     let off = 0;

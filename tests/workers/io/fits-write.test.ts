@@ -162,7 +162,10 @@ describe('writeFileAtomic', () => {
     await writeFileAtomic(path, 'new contents');
     assert.equal(readFileSync(path, 'utf8'), 'new contents');
     assert.deepEqual(readdirSync(join(dir, 'atomic')), ['x.txt']);
-    await assert.rejects(writeFileAtomic(join(dir, 'missing-folder', 'y.txt'), 'x'), /ENOENT/);
+    await assert.rejects(
+      writeFileAtomic(join(dir, 'missing-folder', 'y.txt'), 'x'),
+      /^InputError: y\.txt: cannot write: folder .*missing-folder does not exist$/,
+    );
     assert.ok(!existsSync(join(dir, 'missing-folder')));
   });
 });
