@@ -1,13 +1,26 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { TanWcs } from '../../../src-workers/core/wcs/index.js';
 import { writeFitsImage } from '../../../src-workers/io/fits-file.js';
 import { gridStars, makeField, matchToTruth } from '../../workers/core/detect/synthetic-field.js';
 
 const ROOT = process.cwd();
+const WCS_HEADER = {
+  CTYPE1: 'RA---TAN',
+  CTYPE2: 'DEC--TAN',
+  CRPIX1: 100.5,
+  CRPIX2: 120.5,
+  CRVAL1: 150.1,
+  CRVAL2: 2.2,
+  CD1_1: -1.4e-4,
+  CD1_2: 0,
+  CD2_1: 0,
+  CD2_2: 1.4e-4,
+};
 let dir = '';
 let frame = '';
 const stars = gridStars(200, 240, 25, 5000, 100000, 77);
@@ -25,7 +38,7 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'owb-detect-cli-'));
   frame = join(dir, 'field.fits');
   const img = makeField({ width: 200, height: 240, seed: 78, sky: 300, gain: 1.5, readNoise: 5, fwhm: 3, stars });
-  await writeFitsImage(frame, img, { header: { GAIN: 1.5, EXPTIME: 10 } });
+  await writeFitsImage(frame, img, { header: { GAIN: 1.5, EXPTIME: 10, ...WCS_HEADER } });
   const nan = { width: 32, height: 32, data: new Float32Array(1024).fill(Number.NaN) };
   await writeFitsImage(join(dir, 'nan.fits'), nan);
 });
@@ -81,6 +94,32 @@ test('FITS catalog passes fitsverify and JSON parses with the same count', () =>
   parsed.sources.forEach((s, i) => {
     assert.ok(s.flux_psf !== null && Math.abs(s.flux_psf / stars[m[i]].flux - 1) < 0.05, `flux_psf ${s.flux_psf} vs ${stars[m[i]].flux}`);
   });
+});
+
+test('ra/dec come from the WCS; --zeropoint REF.csv fits Z from reference stars despite outliers', () => {
+  const wcs = new TanWcs({ crpix: [100.5, 120.5], crval: [150.1, 2.2], cd: [[-1.4e-4, 0], [0, 1.4e-4]] });
+  const Z = 23.5;
+  const lines = ['ra,dec,mag'];
+  stars.forEach((t, i) => {
+    const [ra, dec] = wcs.pixelToSky(t.x, t.y);
+    // Every seventh reference star is off by a magnitude (a variable or a mismatch).
+    lines.push(`${ra},${dec},${Z - 2.5 * Math.log10(t.flux / 10) + (i % 7 === 0 ? 1 : 0)}`);
+  });
+  const ref = join(dir, 'ref.csv');
+  writeFileSync(ref, `${lines.join('\n')}\n`);
+  const out = join(dir, 'zp.csv');
+  const run = owb('detect', frame, '--out', out, '--phot-r', '9', '--zeropoint', ref);
+  assert.equal(run.status, 0, run.stderr);
+  const z = Number(/zero point ([0-9.]+)/.exec(run.stdout)?.[1]);
+  // r = 9 px holds all the light of these stars: Z within 0.01 mag.
+  assert.ok(Math.abs(z - Z) < 0.01, `zero point ${z} (${run.stdout.trim()})`);
+  const { header, rows } = readCsv(out);
+  const [ri, di, xi, yi] = ['ra', 'dec', 'x', 'y'].map((c) => header.indexOf(c));
+  for (const r of rows) {
+    const [ra, dec] = wcs.pixelToSky(r[xi], r[yi]);
+    // CSV keeps 10 significant digits: 1e-7 deg (0.4 mas) on RA ≈ 150.
+    assert.ok(Math.abs(r[ri] - ra) < 1.5e-7 && Math.abs(r[di] - dec) < 1.5e-7, 'ra/dec from the WCS');
+  }
 });
 
 test('owb photometry measures given positions; bad input exits 2 with a message naming the problem', () => {
