@@ -14,6 +14,8 @@ Usage: owb catalog SUBCOMMAND --db FILE [options] [--format table|csv|json|fits]
   cone        --ra DEG --dec DEG --radius-arcsec R  objects in a cone, nearest first
   lightcurve  --object ID                          measurements of one object in time order
   jobs        [--state queued|running|done|failed]
+  masters                                          master frames built from filed calibration frames
+  stacks                                           live stacks of watched folders
   candidates  [--unlabelled]                       curation queue with current labels
   label       --candidate ID --label TEXT [--note TEXT] [--who NAME]
   unlabel     --candidate ID                       undo the newest label of a candidate
@@ -31,6 +33,8 @@ const SUBCOMMANDS = [
   'cone',
   'lightcurve',
   'jobs',
+  'masters',
+  'stacks',
   'candidates',
   'label',
   'unlabel',
@@ -133,6 +137,12 @@ export const command: CliCommand = {
           if (values.state && !JOB_STATES.includes(values.state as JobState))
             throw new UsageError(`--state must be one of ${JOB_STATES.join(', ')}`);
           rows = catalog.listJobs({ ...page, state: values.state as JobState | undefined }) as never;
+          break;
+        case 'masters':
+          rows = catalog.listMasters() as never;
+          break;
+        case 'stacks':
+          rows = catalog.listStacks() as never;
           break;
         case 'candidates':
           rows = catalog.listCandidates({ ...page, unlabelled: values.unlabelled }) as never;
