@@ -31,7 +31,11 @@ export default async function calibrateFrameTask(input: TaskInput<'calibrate-fra
   const history = [
     `calibrated by owb with masters from ${input.mastersName}`,
     ...(input.masters.bias ? ['  master_bias.fits'] : []),
-    ...(input.masters.dark ? ['  master_dark.fits'] : []),
+    ...(result.matchedDarkSec !== undefined
+      ? [`  master dark at ${result.matchedDarkSec} s (matched exposure)`]
+      : input.masters.dark
+        ? ['  master_dark.fits (scaled by exposure)']
+        : []),
     ...(result.flatFilter !== undefined ? [`  master flat ${result.flatFilter || '(no filter)'}`] : []),
   ];
   await writeFitsImage(input.outPath, result.image, { header: h, history });

@@ -44,6 +44,13 @@ export async function loadMasters(dir: string): Promise<MasterSet> {
     set.darkBiasSubtracted = header.get('BIASSUB') !== false;
   }
   for (const name of readdirSync(dir).sort()) {
+    if (!/^master_dark_.+\.fits$/.test(name)) continue;
+    const { image, header } = await readFitsImage(join(dir, name));
+    const info = frameInfo(header);
+    if (info.exposureSec === undefined || header.get('BIASSUB') === false) continue;
+    (set.matchedDarks ??= []).push({ image: take(name, image), exposureSec: info.exposureSec, ccdTempC: info.ccdTempC });
+  }
+  for (const name of readdirSync(dir).sort()) {
     const m = /^master_flat(?:_(.+))?\.fits$/.exec(name);
     if (!m) continue;
     const { image, header } = await readFitsImage(join(dir, name));

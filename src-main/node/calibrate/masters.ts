@@ -87,6 +87,7 @@ export async function buildMasters(req: MastersRequest): Promise<MasterWritten[]
       },
     });
     dark = image;
+    if (!same) written.push(...(await matchedDarkMasters(darkFrames, bias, req, combine)));
     const path = join(req.outDir, 'master_dark.fits');
     const header = derivedHeader(darkFrames[0].header);
     header.set('IMAGETYP', 'Master Dark', 'owb master frame');
@@ -150,4 +151,49 @@ export async function buildMasters(req: MastersRequest): Promise<MasterWritten[]
     written.push({ kind: 'flat', path, frames: frames.length, filter: filter || undefined });
   }
   return written;
+}
+
+/**
+ * When the darks span several exposures, also writes one bias-subtracted master per exposure and
+ * sensor temperature (rounded to 1 °C): master_dark_<EXP>s.fits (…_<T>C when temperatures differ), used
+ * unscaled for lights that match.
+ */
+async function matchedDarkMasters(
+  frames: readonly FrameFile[],
+  bias: Image | undefined,
+  req: MastersRequest,
+  combine: { method: CombineMethod; kappa: number; memoryBudgetBytes?: number },
+): Promise<MasterWritten[]> {
+  const groups = new Map<string, FrameFile[]>();
+  for (const f of frames) {
+    const t = f.info.ccdTempC;
+    const key = `${f.info.exposureSec}|${t === undefined ? '' : Math.round(t)}`;
+    groups.set(key, [...(groups.get(key) ?? []), f]);
+  }
+  const temps = new Set([...groups.keys()].map((k) => k.split('|')[1]));
+  const out: MasterWritten[] = [];
+  for (const [key, group] of groups) {
+    const [exp, temp] = key.split('|');
+    const width = group[0].width;
+    const { image } = await combineFrameFiles(group, {
+      ...combine,
+      prepare: (_k, band, row) => {
+        if (!bias) return;
+        const off = row * width;
+        for (let i = 0; i < band.length; i++) band[i] -= bias.data[off + i];
+      },
+    });
+    const name = `master_dark_${exp}s${temps.size > 1 && temp !== '' ? `_${temp}C` : ''}.fits`;
+    const path = join(req.outDir, name);
+    const header = derivedHeader(group[0].header);
+    header.set('IMAGETYP', 'Master Dark', 'owb master frame');
+    header.set('EXPTIME', Number(exp), '[s] exposure of these darks');
+    if (temp !== '') header.set('CCD-TEMP', Number(temp), '[C] sensor temperature (rounded)');
+    header.set('BIASSUB', Boolean(bias), 'master bias subtracted');
+    header.set('NCOMBINE', group.length, 'frames combined');
+    header.set('COMBMETH', combine.method, 'combine method');
+    await writeFitsImage(path, image, { header, history: inputHistory('dark: bias-subtracted and combined', group.map((f) => f.path)) });
+    out.push({ kind: 'dark', path, frames: group.length, exposureSec: Number(exp) });
+  }
+  return out;
 }

@@ -1,6 +1,6 @@
 /**
- * Calibrating one light with a library of masters: the flat is chosen by FILTER, the dark scaled by
- * exposure, bad pixels interpolated, and optionally L.A.Cosmic run with the frame's gain, read noise
+ * Calibrating one light with a library of masters: the flat is chosen by FILTER, the dark matched by
+ * exposure and temperature or else scaled by exposure, bad pixels interpolated, and optionally L.A.Cosmic run with the frame's gain, read noise
  * and saturation. Shared by the in-process path and the `calibrate-frame` worker task.
  */
 import { laCosmic } from '../cosmic/index.js';
@@ -29,6 +29,38 @@ export interface MasterLibrary {
   flats: FlatEntry[];
   /** Bad pixels from the dark alone, for lights without a usable flat. */
   darkBadPixels?: Uint8Array;
+  /** Bias-subtracted darks at their own exposure (and temperature), used unscaled when a light matches. */
+  matchedDarks?: MatchedDark[];
+}
+
+/** A master dark for one exposure (and sensor temperature). */
+export interface MatchedDark {
+  image: Image;
+  exposureSec: number;
+  ccdTempC?: number;
+}
+
+/** Largest sensor-temperature difference for a dark to count as matched, °C. */
+export const DARK_TEMP_TOLERANCE_C = 2;
+
+/**
+ * The dark for a light: a matched dark of the same exposure (±1 ms) and temperature (±2 °C when both
+ * are known) applied as is, else the default dark scaled by exposure.
+ */
+export function selectDark(
+  lib: MasterLibrary,
+  exposureSec: number | undefined,
+  ccdTempC: number | undefined,
+): { image?: Image; exposureSec?: number; matched: boolean } {
+  if (exposureSec !== undefined && lib.darkBiasSubtracted) {
+    const m = lib.matchedDarks?.find(
+      (d) =>
+        Math.abs(d.exposureSec - exposureSec) < 1e-3 &&
+        (d.ccdTempC === undefined || ccdTempC === undefined || Math.abs(d.ccdTempC - ccdTempC) <= DARK_TEMP_TOLERANCE_C),
+    );
+    if (m) return { image: m.image, exposureSec: m.exposureSec, matched: true };
+  }
+  return { image: lib.dark, exposureSec: lib.darkBiasSubtracted ? lib.darkExposureSec : undefined, matched: false };
 }
 
 /** The flat for `filter`: exact match, else the unfiltered flat, else the only flat. */
@@ -48,6 +80,8 @@ export interface CalibratedImage {
   calstat: string;
   /** FILTER of the flat used, if any. */
   flatFilter?: string;
+  /** Exposure of the matched dark used unscaled, if any. */
+  matchedDarkSec?: number;
   cosmicPixels?: number;
 }
 
@@ -58,19 +92,20 @@ export function calibrateFrame(light: Image, header: HeaderLike, lib: MasterLibr
   }
   const info = frameInfo(header);
   const flat = selectFlat(lib, info.filter);
+  const dark = selectDark(lib, info.exposureSec, info.ccdTempC);
   const bad = flat ? flat.badPixels : lib.darkBadPixels;
   let image = applyMasters(
     light,
     {
       bias: lib.bias,
-      dark: lib.dark,
-      darkExposureSec: lib.darkBiasSubtracted ? lib.darkExposureSec : undefined,
+      dark: dark.image,
+      darkExposureSec: dark.exposureSec,
       flat: flat?.image,
       badPixels: bad && bad.length ? bad : undefined,
     },
     { exposureSec: info.exposureSec },
   );
-  const calstat = `${lib.bias ? 'B' : ''}${lib.dark ? 'D' : ''}${flat ? 'F' : ''}`;
+  const calstat = `${lib.bias ? 'B' : ''}${dark.image ? 'D' : ''}${flat ? 'F' : ''}`;
   let cosmicPixels: number | undefined;
   if (options.cosmic) {
     const gain = info.gainEPerAdu ?? 1;
@@ -84,5 +119,5 @@ export function calibrateFrame(light: Image, header: HeaderLike, lib: MasterLibr
     image = r.clean;
     cosmicPixels = r.count;
   }
-  return { image, calstat, flatFilter: flat?.filter, cosmicPixels };
+  return { image, calstat, flatFilter: flat?.filter, matchedDarkSec: dark.matched ? dark.exposureSec : undefined, cosmicPixels };
 }

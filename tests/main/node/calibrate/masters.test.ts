@@ -100,11 +100,30 @@ describe('buildMasters + calibrateFiles on a synthetic set with truth', () => {
     }
     const out = join(dir, 'mixed');
     const written = await buildMasters({ bias: set.bias, darks, flats: [], outDir: out, method: 'median' });
-    assert.equal(written.find((w) => w.kind === 'dark')?.exposureSec, 1);
+    assert.equal(written.find((w) => w.path.endsWith('master_dark.fits'))?.exposureSec, 1);
+    assert.deepEqual(
+      written.filter((w) => /master_dark_/.test(w.path)).map((w) => [w.exposureSec, w.frames]),
+      [
+        [30, 2],
+        [60, 2],
+        [90, 1],
+      ],
+    );
     const { image, header } = await readFitsImage(join(out, 'master_dark.fits'));
     assert.equal(header.getNumber('EXPTIME'), 1);
     const hot = new Set([100, 1500, 2222]);
     assert.ok(rms(image.data, set.truth.darkPerSec, hot) < 0.08, `rms ${rms(image.data, set.truth.darkPerSec, hot)}`);
+    // A 60 s light uses the matched 60 s dark unscaled; a 120 s light the per-second dark × 120.
+    const masters = await loadMasters(out);
+    assert.deepEqual(masters.matchedDarks?.map((d) => d.exposureSec), [30, 60, 90]);
+    const light60 = join(dir, 'light60.fits');
+    await writeFitsImage(light60, { width: set.width, height: set.height, data: Float32Array.from(set.truth.bias, (b, i) => b + 200 + set.truth.darkPerSec[i] * 60) }, { header: { IMAGETYP: 'Light', EXPTIME: 60 } });
+    const [r] = await calibrateFiles([light60], masters, join(dir, 'cal60'), { threads: 1 });
+    const cal = await readFitsImage(r.output as string);
+    assert.ok(cal.header.cards.some((c) => c.key === 'HISTORY' && /master dark at 60 s \(matched exposure\)/.test(c.comment ?? '')));
+    let sum = 0;
+    for (const v of cal.image.data) sum += v;
+    assert.ok(Math.abs(sum / cal.image.data.length - 200) < 1, `mean ${sum / cal.image.data.length}`);
   });
 
   it('refuses to combine frames of different sizes, naming the file', async () => {
