@@ -1,4 +1,13 @@
-/** The catalog's public surface (used by jobs, watch, the CLI and `owb serve`). */
+/**
+ * The catalog's public surface (used by jobs, watch, the CLI and `owb serve`).
+ *
+ * Queries (`Catalog`): `stats()` · `jobCounts()` · `listFrames({offset, limit, sort, descending, frameType, status})` ·
+ * `frame(id)` (header + every path seen) · `sourcesOfFrame(id, page)` / `listSources({frameId})` · `listObjects(page)` ·
+ * `cone(raDeg, decDeg, radiusArcsec)` (nearest first) · `lightCurve(objectId)` · `listJobs({state})` / `job(id)` ·
+ * `listMasters()` · `listStacks()`. Curation: `addCandidate` · `listCandidates({unlabelled, kind})` ·
+ * `addLabel(id, label, {note, who})` · `undoLabel(id)` · `labelHistory(id)` · `exportLabels()`.
+ * Live events come from `node/watch` `WatchService` (`onDidChangeJob`, `onDidAddSources`, `onDidIngest`).
+ */
 export { Catalog, COUNTED_TABLES, JOB_STATES } from './catalog.js';
 export type {
   CatalogStats,
