@@ -6,3 +6,4 @@ export * from './fft.js';
 export * from './phase-correlation.js';
 export * from './resample.js';
 export * from './register.js';
+export * from './fast-stars.js';

@@ -6,11 +6,14 @@
 import { detectSources, type DetectOptions } from '../detect/index.js';
 import type { Image } from '../image/index.js';
 import { matchStars, type MatchOptions, type StarList } from './asterism.js';
+import { findStarsFast } from './fast-stars.js';
 import { phaseCorrelate } from './phase-correlation.js';
 import type { Affine } from './transform.js';
 
 export interface RegisterOptions extends MatchOptions {
-  /** Star detection settings [threshSigma 5, minAreaPx 5]. */
+  /** Star finder: the fast peak finder of this folder, or full source extraction [fast]. */
+  finder?: 'fast' | 'detect';
+  /** Source-extraction settings for `finder: 'detect'` [threshSigma 5, minAreaPx 5]. */
   detect?: DetectOptions;
   /** Try phase correlation when stars fail [true]. */
   phaseCorrelation?: boolean;
@@ -25,8 +28,9 @@ export type Registration =
   | { ok: true; transform: Affine; method: 'stars' | 'phase'; matched: number; rmsPx: number; stars: number }
   | { ok: false; reason: string; stars: number };
 
-/** Detects stars for registration: unflagged-or-not detections with finite centroids, brightest first. */
+/** Detects stars for registration, brightest first (fast finder unless `finder: 'detect'`). */
 export function findStars(image: Image, options: RegisterOptions = {}): StarList {
+  if ((options.finder ?? 'fast') === 'fast') return findStarsFast(image, { maxStars: options.maxRefineStars ?? 800 });
   const cat = detectSources(image, { threshSigma: 5, minAreaPx: 5, ...options.detect });
   const idx: number[] = [];
   for (let i = 0; i < cat.count; i++) {
