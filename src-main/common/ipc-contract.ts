@@ -18,6 +18,8 @@ import type {
   LabelRecord,
   LightCurvePoint,
   MasterRow,
+  ObjectPage,
+  ObjectQuery,
   ObjectRow,
   PipelineStats,
   PixelsDto,
@@ -44,6 +46,7 @@ export interface InvokeMap {
   'owb:frames.sources': { request: { frameId: number }; response: SourceColumns };
   'owb:sources.query': { request: SourceQuery; response: SourcePage };
   'owb:objects.cone': { request: ConeQuery; response: ObjectRow[] };
+  'owb:objects.query': { request: ObjectQuery; response: ObjectPage };
   'owb:objects.lightCurve': { request: { objectId: number }; response: LightCurvePoint[] };
   'owb:catalog.export': {
     request: { format: 'csv' | 'fits' | 'ds9'; frameId?: number; minSnr?: number };
@@ -100,6 +103,7 @@ export const INVOKE_CHANNELS = [
   'owb:frames.sources',
   'owb:sources.query',
   'owb:objects.cone',
+  'owb:objects.query',
   'owb:objects.lightCurve',
   'owb:catalog.export',
   'owb:curation.queue',

@@ -85,6 +85,13 @@ export const PAYLOAD_GUARDS: Record<InvokeChannel, Guard> = {
     limit: int(1, 10_000),
   }),
   'owb:objects.cone': check({ raDeg: num(0, 360), decDeg: num(-90, 90), radiusArcsec: num(0, 36_000) }),
+  'owb:objects.query': check({
+    minMeasurements: optInt(),
+    sortBy: oneOf(['id', 'raDeg', 'decDeg', 'nMeasurements'], true),
+    descending: { type: 'boolean', optional: true },
+    offset: int(),
+    limit: int(1, 10_000),
+  }),
   'owb:objects.lightCurve': check({ objectId: int() }),
   'owb:catalog.export': check({ format: oneOf(['csv', 'fits', 'ds9']), frameId: optInt(), minSnr: optNum() }),
   'owb:curation.queue': check({

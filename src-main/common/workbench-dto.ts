@@ -109,6 +109,20 @@ export interface ObjectRow {
   separationArcsec?: number;
 }
 
+export interface ObjectQuery {
+  minMeasurements?: number;
+  sortBy?: 'id' | 'raDeg' | 'decDeg' | 'nMeasurements';
+  descending?: boolean;
+  offset: number;
+  limit: number;
+}
+
+export interface ObjectPage {
+  total: number;
+  offset: number;
+  rows: ObjectRow[];
+}
+
 export interface LightCurvePoint {
   mjd: number;
   mag: number | null;

@@ -24,10 +24,14 @@ function createBridge(): OwbBridge {
     return window.owb;
   }
   const wsUrl = `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}/ws?token=${encodeURIComponent(tokenFromLocation())}`;
-  return createWebSocketBridge(wsUrl, (value) => {
-    connected = value;
-    for (const l of statusListeners) l(value);
-  });
+  return createWebSocketBridge(
+    wsUrl,
+    (value) => {
+      connected = value;
+      for (const l of statusListeners) l(value);
+    },
+    { channels: new Set(['owb:frames.pixels']), token: tokenFromLocation() },
+  );
 }
 
 /** The one bridge of this window: Electron's preload when present, else the WebSocket to `owb serve`. */

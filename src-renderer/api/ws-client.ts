@@ -16,7 +16,17 @@ type Pending = (result: Result<unknown>) => void;
  * (binary frames when they hold pixels) and subscribed events. Reconnects after a drop and
  * re-subscribes; invokes made while disconnected wait for the connection.
  */
-export function createWebSocketBridge(url: string, onStatus?: (connected: boolean) => void): OwbBridge {
+export interface HttpInvoke {
+  /** Channels whose results are large binary (frame pixels): invoked with a POST to /api/invoke instead. */
+  channels: ReadonlySet<string>;
+  token: string;
+}
+
+export function createWebSocketBridge(
+  url: string,
+  onStatus?: (connected: boolean) => void,
+  http?: HttpInvoke,
+): OwbBridge {
   let socket: WebSocket | null = null;
   let nextId = 1;
   let opened: Promise<WebSocket> | null = null;
@@ -71,6 +81,23 @@ export function createWebSocketBridge(url: string, onStatus?: (connected: boolea
 
   return {
     async invoke<K extends InvokeChannel>(channel: K, request: InvokeRequest<K>): Promise<Result<InvokeResponse<K>>> {
+      if (http?.channels.has(channel)) {
+        try {
+          const response = await fetch('api/invoke', {
+            method: 'POST',
+            headers: { authorization: `Bearer ${http.token}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ channel, request }),
+          });
+          if (!response.ok)
+            return { ok: false, error: { code: `HTTP_${response.status}`, message: await response.text() } };
+          const binary = response.headers.get('content-type')?.startsWith('application/octet-stream');
+          return (
+            binary ? decodeBinary(new Uint8Array(await response.arrayBuffer())) : await response.json()
+          ) as Result<InvokeResponse<K>>;
+        } catch (e) {
+          return { ok: false, error: { code: 'DISCONNECTED', message: e instanceof Error ? e.message : String(e) } };
+        }
+      }
       const ws = socket ?? (await connect());
       const id = nextId++;
       return new Promise((resolve) => {

@@ -8,7 +8,8 @@ import type { HandlerGroup } from './handler-types.js';
 import { sourceFromRow, type SourceDbRow } from './rows.js';
 import type { WorkbenchServices } from './services.js';
 
-type CatalogKeys = 'owb:sources.query' | 'owb:objects.cone' | 'owb:objects.lightCurve' | 'owb:catalog.export';
+type CatalogKeys =
+  'owb:sources.query' | 'owb:objects.query' | 'owb:objects.cone' | 'owb:objects.lightCurve' | 'owb:catalog.export';
 
 const SORT_COLUMNS: Record<NonNullable<SourceQuery['sortBy']>, string> = {
   id: 'id',
@@ -177,6 +178,30 @@ export const catalogHandlers: HandlerGroup<CatalogKeys> = (services) => {
         )
         .all(...where.args, q.limit, q.offset) as SourceDbRow[];
       return { total, offset: q.offset, rows: rows.map(sourceFromRow) };
+    },
+
+    'owb:objects.query': (q) => {
+      const where = q.minMeasurements ? 'WHERE n_obs >= ?' : '';
+      const args = q.minMeasurements ? [q.minMeasurements] : [];
+      const total = (services.db.prepare(`SELECT COUNT(*) AS n FROM objects ${where}`).get(...args) as { n: number }).n;
+      const column = { id: 'id', raDeg: 'ra', decDeg: 'dec', nMeasurements: 'n_obs' }[q.sortBy ?? 'id'];
+      const rows = services.db
+        .prepare(
+          `SELECT o.id, o.ra, o.dec, o.n_obs, (SELECT AVG(m.mag) FROM measurements m WHERE m.object_id = o.id) AS mean_mag
+             FROM objects o ${where} ORDER BY ${column} ${q.descending ? 'DESC' : 'ASC'}, id LIMIT ? OFFSET ?`,
+        )
+        .all(...args, q.limit, q.offset) as Array<{
+        id: number;
+        ra: number;
+        dec: number;
+        n_obs: number;
+        mean_mag: number | null;
+      }>;
+      return {
+        total,
+        offset: q.offset,
+        rows: rows.map((r) => ({ id: r.id, raDeg: r.ra, decDeg: r.dec, nMeasurements: r.n_obs, meanMag: r.mean_mag })),
+      };
     },
 
     'owb:objects.cone': ({ raDeg, decDeg, radiusArcsec }) => {

@@ -122,20 +122,32 @@ export const curationHandlers: HandlerGroup<CurationKeys> = (services) => ({
         where.push('(s.flags & ?) = 0');
         args.push(filter.excludeFlags);
       }
-      const rows = services.db
+      // Current labels of detections (a small set: what curators have decided), so the million-row
+      // sources table is read once in order with no per-row subquery, stopping at `limit`.
+      const labels = new Map<number, string>();
+      const labelled = services.db
         .prepare(
-          `SELECT s.id, s.frame_id, s.x, s.y, s.ra, s.dec, s.flux, s.flux_err, s.mag, s.snr, s.fwhm, s.a, s.b, s.flags,
-                  (SELECT ${CURRENT_LABEL} FROM candidates c WHERE c.kind = 'detection' AND c.source_id = s.id) AS label
-             FROM sources s ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-            ORDER BY s.frame_id, s.snr DESC LIMIT ?`,
+          `SELECT c.source_id AS id, ${CURRENT_LABEL} AS label FROM candidates c
+            WHERE c.kind = 'detection' AND c.source_id IS NOT NULL`,
         )
-        .all(...args, filter.unlabelledOnly ? 1_000_000 : limit) as Array<
-        Record<string, number | null> & { label: string | null }
-      >;
+        .all() as Array<{ id: number; label: string | null }>;
+      for (const l of labelled) if (l.label) labels.set(l.id, l.label);
+      const cursor = services.db
+        .prepare(
+          `SELECT s.id, s.frame_id, s.x, s.y, s.ra, s.dec, s.flux, s.flux_err, s.mag, s.snr, s.fwhm, s.a, s.b, s.flags
+             FROM sources s ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+            ORDER BY s.frame_id, s.snr DESC`,
+        )
+        .iterate(...args) as IterableIterator<Record<string, number | null>>;
+      const rows: Array<Record<string, number | null> & { label: string | null }> = [];
+      for (const r of cursor) {
+        const label = labels.get(r.id as number) ?? null;
+        if (filter.unlabelledOnly && label) continue;
+        rows.push(Object.assign(r, { label }) as Record<string, number | null> & { label: string | null });
+        if (rows.length >= limit) break;
+      }
       const items: CurationItem[] = [];
       for (const r of rows) {
-        if (filter.unlabelledOnly && r.label) continue;
-        if (items.length >= limit) break;
         items.push({
           kind: 'detection',
           id: r.id as number,

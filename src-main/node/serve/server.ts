@@ -67,7 +67,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         .end(JSON.stringify({ status: 'ok', version: options.services.version }));
       return;
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
+    const invokeOverHttp = url.pathname === '/api/invoke' && req.method === 'POST';
+    if (req.method !== 'GET' && req.method !== 'HEAD' && !invokeOverHttp) {
       res.writeHead(405, base).end();
       return;
     }
@@ -76,6 +77,34 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       res
         .writeHead(401, { ...base, 'content-type': 'text/plain' })
         .end('unauthorised: open the URL with ?token= that owb serve printed\n');
+      return;
+    }
+    if (invokeOverHttp) {
+      // The contract over plain HTTP, for results too big for one WebSocket message (a 4096² frame is
+      // 64 MiB: browsers stream a fetch body far faster). Same dispatch, guards and Result as the socket.
+      // The token must come in the Authorization header (never the cookie), so a cross-site form cannot post.
+      if (!req.headers.authorization) {
+        res.writeHead(401, base).end('unauthorised: /api/invoke needs Authorization: Bearer TOKEN\n');
+        return;
+      }
+      const body = await readBody(req, 1 << 20);
+      let message: { channel?: unknown; request?: unknown };
+      try {
+        message = JSON.parse(body) as typeof message;
+      } catch {
+        res.writeHead(400, base).end('bad JSON\n');
+        return;
+      }
+      const result = await dispatch(handlers, message.channel, message.request, metrics.observe);
+      if (containsTypedArray(result)) {
+        res
+          .writeHead(200, { ...base, 'content-type': 'application/octet-stream', 'cache-control': 'no-store' })
+          .end(encodeBinary(result));
+      } else {
+        res
+          .writeHead(200, { ...base, 'content-type': 'application/json', 'cache-control': 'no-store' })
+          .end(JSON.stringify(result));
+      }
       return;
     }
     const cookie = `${cookieName(port)}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`;
@@ -157,6 +186,22 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         server.closeAllConnections();
       }),
   };
+}
+
+function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        reject(new Error('request body too large'));
+        req.destroy();
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
 }
 
 function send(ws: WebSocket, message: unknown): void {

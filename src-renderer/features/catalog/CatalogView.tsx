@@ -1,4 +1,4 @@
-import { Alert, Box, Button, MenuItem, Paper, TextField, Typography } from '@mui/material';
+import { Alert, Box, Button, MenuItem, Paper, Tab, Tabs, TextField, Typography } from '@mui/material';
 import { useMemo, useState, type ReactNode } from 'react';
 import type { ObjectRow, SourceRow } from '../../../src-main/common/workbench-dto.js';
 import { call } from '../../api/bridge.js';
@@ -7,6 +7,7 @@ import { navigate } from '../../app/route.js';
 import { saveExport } from '../../components/Downloads.js';
 import { Plot } from '../../components/Plot.js';
 import { VirtualTable, type Column, type SortState } from '../../components/VirtualTable.js';
+import { ObjectsTable } from './ObjectsTable.js';
 import { usePagedSources, type SourceFilter } from './usePagedSources.js';
 
 const f = (v: number | null | undefined, d: number): string => (v == null || !Number.isFinite(v) ? '—' : v.toFixed(d));
@@ -39,6 +40,7 @@ export function CatalogView(): ReactNode {
   const [search, setSearch] = useState('');
   const effective = useMemo(() => ({ ...filter, search: search.trim() || undefined }), [filter, search]);
   const { source, total, error } = usePagedSources(effective);
+  const [table, setTable] = useState<'sources' | 'objects'>('sources');
   const [selected, setSelected] = useState<SourceRow | null>(null);
   const [selectedIndex, setSelectedIndex] = useState<number | undefined>(undefined);
   const [cone, setCone] = useState({ ra: '', dec: '', radius: '10' });
@@ -70,73 +72,81 @@ export function CatalogView(): ReactNode {
   return (
     <Box sx={{ display: 'flex', gap: 1.5, height: '100%', minHeight: 0 }}>
       <Box sx={{ flex: 1, display: 'flex', flexDirection: 'column', minWidth: 0, minHeight: 0 }}>
-        <Box sx={{ display: 'flex', gap: 1, alignItems: 'center', mb: 1, flexWrap: 'wrap' }}>
-          <Typography variant="h6">Sources</Typography>
-          <Typography variant="body2" color="text.secondary" data-testid="catalog-total">
-            {total.toLocaleString()} rows
-          </Typography>
-          <TextField
-            select
-            label="Frame"
-            value={filter.frameId ?? ''}
-            onChange={(e) =>
-              setFilter({ ...filter, frameId: e.target.value === '' ? undefined : Number(e.target.value) })
-            }
-            sx={{ width: 200 }}
-          >
-            <MenuItem value="">all frames</MenuItem>
-            {(frames.data ?? []).map((fr) => (
-              <MenuItem key={fr.id} value={fr.id}>
-                {fr.id}: {fr.fileName}
-              </MenuItem>
-            ))}
-          </TextField>
-          <TextField
-            label="Min SNR"
-            type="number"
-            value={filter.minSnr ?? ''}
-            onChange={(e) =>
-              setFilter({ ...filter, minSnr: e.target.value === '' ? undefined : Number(e.target.value) })
-            }
-            sx={{ width: 100 }}
-          />
-          <TextField
-            label="Search (#id, obj:id, file)"
-            value={search}
-            onChange={(e) => setSearch(e.target.value)}
-            sx={{ width: 220 }}
-          />
-          <Box sx={{ flex: 1 }} />
-          <Button variant="outlined" onClick={() => exportAs('csv')}>
-            CSV
-          </Button>
-          <Button variant="outlined" onClick={() => exportAs('fits')}>
-            FITS
-          </Button>
-          <Button variant="outlined" onClick={() => exportAs('ds9')}>
-            DS9 regions
-          </Button>
-        </Box>
-        {error && <Alert severity="error">{error}</Alert>}
-        <Box sx={{ flex: 1, minHeight: 0 }}>
-          <VirtualTable
-            testId="sources-table"
-            columns={SOURCE_COLUMNS}
-            source={source}
-            rowKey={(r) => r.id}
-            sort={sort}
-            onSortChange={(s) =>
-              setFilter({ ...filter, sortBy: s.key as SourceFilter['sortBy'], descending: s.descending })
-            }
-            onSelect={(r, i) => {
-              setSelected(r);
-              setSelectedIndex(i);
-              if (r.objectId != null) setObjectId(r.objectId);
-            }}
-            onOpen={(r) => navigate('viewer', { frame: r.frameId })}
-            selectedIndex={selectedIndex}
-          />
-        </Box>
+        <Tabs value={table} onChange={(_, v: 'sources' | 'objects') => setTable(v)} sx={{ minHeight: 36, mb: 1 }}>
+          <Tab value="sources" label="Sources" sx={{ minHeight: 36, py: 0 }} data-testid="tab-sources" />
+          <Tab value="objects" label="Objects" sx={{ minHeight: 36, py: 0 }} data-testid="tab-objects" />
+        </Tabs>
+        {table === 'objects' && <ObjectsTable onObject={setObjectId} />}
+        {table === 'sources' && (
+          <>
+            <Box sx={{ display: 'flex', gap: 1, alignItems: 'center', mb: 1, flexWrap: 'wrap' }}>
+              <Typography variant="body2" color="text.secondary" data-testid="catalog-total">
+                {total.toLocaleString()} rows
+              </Typography>
+              <TextField
+                select
+                label="Frame"
+                value={filter.frameId ?? ''}
+                onChange={(e) =>
+                  setFilter({ ...filter, frameId: e.target.value === '' ? undefined : Number(e.target.value) })
+                }
+                sx={{ width: 200 }}
+              >
+                <MenuItem value="">all frames</MenuItem>
+                {(frames.data ?? []).map((fr) => (
+                  <MenuItem key={fr.id} value={fr.id}>
+                    {fr.id}: {fr.fileName}
+                  </MenuItem>
+                ))}
+              </TextField>
+              <TextField
+                label="Min SNR"
+                type="number"
+                value={filter.minSnr ?? ''}
+                onChange={(e) =>
+                  setFilter({ ...filter, minSnr: e.target.value === '' ? undefined : Number(e.target.value) })
+                }
+                sx={{ width: 100 }}
+              />
+              <TextField
+                label="Search (#id, obj:id, file)"
+                value={search}
+                onChange={(e) => setSearch(e.target.value)}
+                sx={{ width: 220 }}
+              />
+              <Box sx={{ flex: 1 }} />
+              <Button variant="outlined" onClick={() => exportAs('csv')}>
+                CSV
+              </Button>
+              <Button variant="outlined" onClick={() => exportAs('fits')}>
+                FITS
+              </Button>
+              <Button variant="outlined" onClick={() => exportAs('ds9')}>
+                DS9 regions
+              </Button>
+            </Box>
+            {error && <Alert severity="error">{error}</Alert>}
+            <Box sx={{ flex: 1, minHeight: 0 }}>
+              <VirtualTable
+                testId="sources-table"
+                columns={SOURCE_COLUMNS}
+                source={source}
+                rowKey={(r) => r.id}
+                sort={sort}
+                onSortChange={(s) =>
+                  setFilter({ ...filter, sortBy: s.key as SourceFilter['sortBy'], descending: s.descending })
+                }
+                onSelect={(r, i) => {
+                  setSelected(r);
+                  setSelectedIndex(i);
+                  if (r.objectId != null) setObjectId(r.objectId);
+                }}
+                onOpen={(r) => navigate('viewer', { frame: r.frameId })}
+                selectedIndex={selectedIndex}
+              />
+            </Box>
+          </>
+        )}
       </Box>
       <Paper
         variant="outlined"

@@ -37,7 +37,13 @@ export function ViewerView({ frameId }: { frameId: number | null }): ReactNode {
     'owb:frames.pixels',
     currentId !== null && previewBinning > 1 ? { frameId: currentId, binning: previewBinning } : null,
   );
-  const full = useInvoke('owb:frames.pixels', currentId === null ? null : { frameId: currentId });
+  // Full resolution is asked for once the preview is on screen, so its 64 MiB do not queue ahead of it.
+  const full = useInvoke(
+    'owb:frames.pixels',
+    currentId !== null && frameRow && (previewBinning <= 1 || preview.data || preview.error)
+      ? { frameId: currentId }
+      : null,
+  );
   const mainPixels = full.data ? full : preview.data ? preview : full;
   const blinkPixels = useInvoke('owb:frames.pixels', blinkId === null ? null : { frameId: blinkId });
   const pixels = blinking && blinkPixels.data ? blinkPixels : mainPixels;

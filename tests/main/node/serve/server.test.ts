@@ -109,6 +109,31 @@ describe('owb serve', () => {
     await assert.rejects(connect(server, { token: 'nope' }), /403/);
   });
 
+  it('answers the contract over POST /api/invoke with a Bearer token only', async () => {
+    const url = `http://127.0.0.1:${server.port}/api/invoke`;
+    const body = JSON.stringify({ channel: 'owb:frames.pixels', request: { frameId: 1, binning: 2 } });
+    const noAuth = await fetch(url, {
+      method: 'POST',
+      body,
+      headers: { cookie: `owb_token_${server.port}=${server.token}` },
+    });
+    assert.equal(noAuth.status, 401, 'the cookie alone does not authorise a POST');
+    const response = await fetch(url, { method: 'POST', body, headers: { authorization: `Bearer ${server.token}` } });
+    assert.equal(response.headers.get('content-type'), 'application/octet-stream');
+    const result = decodeBinary(new Uint8Array(await response.arrayBuffer())) as {
+      ok: boolean;
+      value: { width: number; data: Float32Array };
+    };
+    assert.equal(result.value.width, 32);
+    assert.equal(result.value.data.length, 32 * 32);
+    const bad = await fetch(url, {
+      method: 'POST',
+      body: JSON.stringify({ channel: 'owb:frames.get', request: {} }),
+      headers: { authorization: `Bearer ${server.token}` },
+    });
+    assert.equal(((await bad.json()) as { error: { code: string } }).error.code, 'BAD_PAYLOAD');
+  });
+
   it('serves Prometheus metrics', async () => {
     const metrics = await get(server.port, `/metrics?token=${server.token}`);
     assert.equal(metrics.status, 200);
