@@ -81,6 +81,11 @@ describe('api handlers over a generated workspace', () => {
     assert.equal(cone[0].id, first.objectId);
     const curve = await handlers['owb:objects.lightCurve']({ objectId: first.objectId! });
     assert.equal(curve.length, 2);
+    const objects = await handlers['owb:objects.query']({ offset: 0, limit: 3, sortBy: 'decDeg', descending: true });
+    assert.equal(objects.total, 12);
+    assert.equal(objects.rows.length, 3);
+    assert.ok(objects.rows[0].decDeg >= objects.rows[2].decDeg);
+    assert.equal(objects.rows[0].nMeasurements, 2);
     const ds9 = await handlers['owb:catalog.export']({ format: 'ds9', frameId: first.frameId });
     assert.match(ds9.text!, /^# Region file format: DS9/);
   });
