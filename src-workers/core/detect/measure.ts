@@ -164,12 +164,20 @@ export function measureObject(ctx: MeasureContext, obj: ObjectPixels, cat: Sourc
   let kr0 = 0;
   let nearMasked = false;
   const sxA = Math.ceil(scanA);
+  const scan2 = KRON_SCAN * KRON_SCAN;
   for (let y = Math.floor(cy) - sxA; y <= Math.ceil(cy) + sxA; y++) {
     const dy = y - cy;
-    for (let x = Math.floor(cx) - sxA; x <= Math.ceil(cx) + sxA; x++) {
+    // Columns where the ellipse can hold: roots of cxx·dx² + cxy·dy·dx + cyy·dy² − R² = 0 (±1 px slack;
+    // the exact test below decides).
+    const disc = cxy * cxy * dy * dy - 4 * cxx * (cyy * dy * dy - scan2);
+    if (disc < 0) continue;
+    const sq = Math.sqrt(disc);
+    const xLo = Math.max(Math.floor(cx) - sxA, Math.floor(cx + (-cxy * dy - sq) / (2 * cxx)) - 1);
+    const xHi = Math.min(Math.ceil(cx) + sxA, Math.ceil(cx + (-cxy * dy + sq) / (2 * cxx)) + 1);
+    for (let x = xLo; x <= xHi; x++) {
       const dx = x - cx;
       const r2 = cxx * dx * dx + cyy * dy * dy + cxy * dx * dy;
-      if (r2 > KRON_SCAN * KRON_SCAN) continue;
+      if (r2 > scan2) continue;
       const lx = x + ax;
       const ly = y + ay;
       const v = valueXY(lx, ly);

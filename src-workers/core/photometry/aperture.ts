@@ -125,7 +125,13 @@ export function ellipticalApertureSum(
   const offset = -0.5 + step / 2;
   for (let py = Math.max(0, iy0); py <= Math.min(height - 1, iy1); py++) {
     const dy = py - originY - yPx;
-    for (let px = Math.max(0, ix0); px <= Math.min(width - 1, ix1); px++) {
+    // Columns where this row can meet the outer ellipse (±1 px slack; the exact test below decides).
+    const disc = cxy * cxy * dy * dy - 4 * cxx * (cyy * dy * dy - outer);
+    if (disc < 0) continue;
+    const sq = Math.sqrt(disc);
+    const pxLo = Math.max(0, ix0, Math.floor(xPx + originX + (-cxy * dy - sq) / (2 * cxx)) - 1);
+    const pxHi = Math.min(width - 1, ix1, Math.ceil(xPx + originX + (-cxy * dy + sq) / (2 * cxx)) + 1);
+    for (let px = pxLo; px <= pxHi; px++) {
       const dx = px - originX - xPx;
       const r2 = cxx * dx * dx + cyy * dy * dy + cxy * dx * dy;
       if (r2 > outer) continue;
