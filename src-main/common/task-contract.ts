@@ -10,6 +10,7 @@ import type {
   RegisterFrameOutput,
 } from './tasks/calibrate.js';
 import type { DetectTileInput, DetectTileOutput } from './tasks/detect.js';
+import type { DifferenceTaskInput, DifferenceTaskOutput } from './tasks/difference.js';
 import type { LiveStackInput, LiveStackOutput } from './tasks/live-stack.js';
 import type { ProcessFrameInput, ProcessFrameOutput } from './tasks/process-frame.js';
 import type { SynthGenerateInput, SynthGenerateOutput } from './tasks/synth.js';
@@ -32,6 +33,8 @@ export interface TaskMap {
   'process-frame': { input: ProcessFrameInput; output: Result<ProcessFrameOutput> };
   /** Registers one light onto its stack's reference and adds it to the running mean (watched folders). */
   'live-stack': { input: LiveStackInput; output: Result<LiveStackOutput> };
+  /** Image differencing of one frame against a reference (owb diff, the `difference` profile step). */
+  difference: { input: DifferenceTaskInput; output: Result<DifferenceTaskOutput> };
   /** Renders, encodes and atomically writes a batch of synthetic-dataset images (`owb synth`). */
   'synth-generate': { input: SynthGenerateInput; output: SynthGenerateOutput };
   /** Detects and measures the objects of one strip of a frame (`owb detect --workers N`). */

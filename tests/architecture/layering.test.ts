@@ -13,18 +13,42 @@ async function violations(filePath: string, code: string): Promise<string[]> {
 }
 
 const cases: Array<{ file: string; code: string; forbidden: boolean }> = [
-  { file: 'src-workers/core/fits/x.ts', code: "import { readFileSync } from 'node:fs';\nreadFileSync;\n", forbidden: true },
+  {
+    file: 'src-workers/core/fits/x.ts',
+    code: "import { readFileSync } from 'node:fs';\nreadFileSync;\n",
+    forbidden: true,
+  },
   { file: 'src-workers/core/fits/x.ts', code: "import sharp from 'sharp';\nsharp;\n", forbidden: true },
-  { file: 'src-workers/core/fits/x.ts', code: "import { x } from '../../../src-main/node/catalog/index.js';\nx;\n", forbidden: true },
-  { file: 'src-workers/core/fits/x.ts', code: "import { createImage } from '../image/image.js';\ncreateImage;\n", forbidden: false },
+  {
+    file: 'src-workers/core/fits/x.ts',
+    code: "import { x } from '../../../src-main/node/catalog/index.js';\nx;\n",
+    forbidden: true,
+  },
+  {
+    file: 'src-workers/core/fits/x.ts',
+    code: "import { createImage } from '../image/image.js';\ncreateImage;\n",
+    forbidden: false,
+  },
   { file: 'src-main/common/x.ts', code: "import { x } from '../node/catalog/index.js';\nx;\n", forbidden: true },
-  { file: 'src-main/common/x.ts', code: "import { createImage } from '../../src-workers/core/image/image.js';\ncreateImage;\n", forbidden: false },
-  { file: 'src-workers/tasks/x.task.ts', code: "import { x } from '../../src-main/node/catalog/index.js';\nx;\n", forbidden: true },
+  {
+    file: 'src-main/common/x.ts',
+    code: "import { createImage } from '../../src-workers/core/image/image.js';\ncreateImage;\n",
+    forbidden: false,
+  },
+  {
+    file: 'src-workers/tasks/x.task.ts',
+    code: "import { x } from '../../src-main/node/catalog/index.js';\nx;\n",
+    forbidden: true,
+  },
   { file: 'src-main/node/x.ts', code: "import { app } from 'electron';\napp;\n", forbidden: true },
   { file: 'src-main/cli/x.ts', code: "import { app } from 'electron';\napp;\n", forbidden: true },
   { file: 'src-main/preload/x.ts', code: "import { x } from '../node/catalog/index.js';\nx;\n", forbidden: true },
   { file: 'src-renderer/app/x.ts', code: "import { readFileSync } from 'node:fs';\nreadFileSync;\n", forbidden: true },
-  { file: 'src-renderer/app/x.ts', code: "import { x } from '../../src-main/node/catalog/index.js';\nx;\n", forbidden: true },
+  {
+    file: 'src-renderer/app/x.ts',
+    code: "import { x } from '../../src-main/node/catalog/index.js';\nx;\n",
+    forbidden: true,
+  },
 ];
 
 describe('layering lint zones (ARCHITECTURE.md)', () => {

@@ -49,17 +49,29 @@ export const command: CliCommand = {
     if (values.candidates && !['.csv', '.json'].includes(extname(values.candidates).toLowerCase())) {
       throw new UsageError(`--candidates must end in .csv or .json, got '${values.candidates}'`);
     }
-    for (const file of [positionals[0], values.ref]) if (!existsSync(file)) throw new UsageError(`diff: ${file}: no such file`);
+    for (const file of [positionals[0], values.ref])
+      if (!existsSync(file)) throw new UsageError(`diff: ${file}: no such file`);
     const { runDifference } = await import('../../node/diff/run-difference.js');
-    const run = await runDifference(positionals[0], values.ref, values.out, {
-      threshSigma: numberOption('thresh', values.thresh, 5),
-      minAreaPx: numberOption('minarea', values.minarea, 5),
-      gainEPerAdu: values.gain === undefined ? undefined : numberOption('gain', values.gain, 1),
-      alignedReferencePath: values['aligned-ref'],
-      assumeAligned: values.aligned,
-      hdu: values.hdu === undefined ? undefined : numberOption('hdu', values.hdu, 0),
-    });
-    if (values.candidates) await writeFileAtomic(values.candidates, formatCandidates(run, extname(values.candidates).toLowerCase()));
+    const { WorkerPool } = await import('../../node/pool/worker-pool.js');
+    const pool = new WorkerPool({ threads: 1 });
+    let run: DifferenceRun;
+    try {
+      run = await runDifference(pool, {
+        sciencePath: positionals[0],
+        referencePath: values.ref,
+        differencePath: values.out,
+        alignedReferencePath: values['aligned-ref'],
+        threshSigma: numberOption('thresh', values.thresh, 5),
+        minAreaPx: numberOption('minarea', values.minarea, 5),
+        gainEPerAdu: values.gain === undefined ? undefined : numberOption('gain', values.gain, 1),
+        assumeAligned: values.aligned,
+        hdu: values.hdu === undefined ? undefined : numberOption('hdu', values.hdu, 0),
+      });
+    } finally {
+      await pool.destroy();
+    }
+    if (values.candidates)
+      await writeFileAtomic(values.candidates, formatCandidates(run, extname(values.candidates).toLowerCase()));
     if (values.regions) await writeFileAtomic(values.regions, formatRegions(run));
     let recorded = '';
     if (values.db) {
@@ -68,12 +80,14 @@ export const command: CliCommand = {
       const catalog = Catalog.open(values.db);
       try {
         const { added, frameId } = await recordTransientCandidates(catalog, run);
-        recorded = added ? `; ${added} recorded as candidates of frame ${frameId}` : `; already recorded for frame ${frameId}`;
+        recorded = added
+          ? `; ${added} recorded as candidates of frame ${frameId}`
+          : `; already recorded for frame ${frameId}`;
       } finally {
         catalog.close();
       }
     }
-    const r = run.result;
+    const r = run;
     const brighter = run.candidates.filter((c) => c.sign > 0).length;
     ctx.stdout.write(
       `${run.candidates.length} candidates (${brighter} brighter, ${run.candidates.length - brighter} fainter) above ` +
@@ -93,7 +107,21 @@ export const command: CliCommand = {
   },
 };
 
-const COLUMNS = ['id', 'x', 'y', 'ra', 'dec', 'sign', 'flux', 'flux_err', 'snr', 'fwhm', 'reference_flux', 'dipole', 'flags'] as const;
+const COLUMNS = [
+  'id',
+  'x',
+  'y',
+  'ra',
+  'dec',
+  'sign',
+  'flux',
+  'flux_err',
+  'snr',
+  'fwhm',
+  'reference_flux',
+  'dipole',
+  'flags',
+] as const;
 
 function formatCandidates(run: DifferenceRun, ext: string): string {
   const rows = run.candidates.map((c, i) => ({
@@ -111,17 +139,20 @@ function formatCandidates(run: DifferenceRun, ext: string): string {
     dipole: c.dipole ? 1 : 0,
     flags: c.flags,
   }));
-  if (ext === '.json') return `${JSON.stringify({ science: run.sciencePath, reference: run.referencePath, candidates: rows }, null, 1)}\n`;
+  if (ext === '.json')
+    return `${JSON.stringify({ science: run.sciencePath, reference: run.referencePath, candidates: rows }, null, 1)}\n`;
   const lines = rows.map((r) => COLUMNS.map((k) => (r[k] === null ? '' : String(r[k]))).join(','));
   return `${COLUMNS.join(',')}\n${lines.join('\n')}${lines.length ? '\n' : ''}`;
 }
 
 function formatRegions(run: DifferenceRun): string {
-  const radius = run.result.apertureRadiusPx;
+  const radius = run.apertureRadiusPx;
   const lines = ['# Region file format: DS9 version 4.1', 'global width=1 font="helvetica 9 normal roman"', 'image'];
   for (const c of run.candidates) {
     // DS9 image coordinates are 1-based.
-    lines.push(`circle(${(c.x + 1).toFixed(3)},${(c.y + 1).toFixed(3)},${radius.toFixed(2)}) # color=${c.sign > 0 ? 'green' : 'red'} text={${c.snr.toFixed(1)}}`);
+    lines.push(
+      `circle(${(c.x + 1).toFixed(3)},${(c.y + 1).toFixed(3)},${radius.toFixed(2)}) # color=${c.sign > 0 ? 'green' : 'red'} text={${c.snr.toFixed(1)}}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

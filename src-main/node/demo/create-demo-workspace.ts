@@ -33,7 +33,9 @@ export async function createDemoWorkspace(
   for (const d of [realDir, nightDir, truthDir]) mkdirSync(d, { recursive: true });
 
   const realFrames: string[] = [];
-  for (const name of readdirSync(assetPath('demo')).filter((n) => n.endsWith('.fits')).sort()) {
+  for (const name of readdirSync(assetPath('demo'))
+    .filter((n) => n.endsWith('.fits'))
+    .sort()) {
     const target = join(realDir, name);
     if (!existsSync(target)) copyFileSync(assetPath('demo', name), target);
     realFrames.push(target);
@@ -53,7 +55,9 @@ export async function createDemoWorkspace(
     }
     simulatedFrames.push(target);
     if (frame.kind === 'light') {
-      const rows = frame.truth.map((s) => `${s.x.toFixed(4)},${s.y.toFixed(4)},${s.fluxAdu.toFixed(2)},${s.fwhmPx.toFixed(3)}`);
+      const rows = frame.truth.map(
+        (s) => `${s.x.toFixed(4)},${s.y.toFixed(4)},${s.fluxAdu.toFixed(2)},${s.fwhmPx.toFixed(3)}`,
+      );
       writeFileSync(join(truthDir, frame.name.replace(/\.fits$/, '.csv')), `x,y,flux,fwhm\n${rows.join('\n')}\n`);
     }
   }

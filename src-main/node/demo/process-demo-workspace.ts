@@ -3,6 +3,7 @@ import { basename, join } from 'node:path';
 import { Catalog } from '../catalog/index.js';
 import { recordTransientCandidates } from '../diff/record-candidates.js';
 import { runDifference } from '../diff/run-difference.js';
+import { WorkerPool } from '../pool/worker-pool.js';
 import { defaultProfile } from '../pipeline/profile.js';
 import { WatchService } from '../watch/index.js';
 import type { DemoWorkspace } from './create-demo-workspace.js';
@@ -18,7 +19,10 @@ export interface DemoProcessOptions {
  * `owb watch --once`) and returns a readable summary: frames by type, and for each light how many
  * sources were found, their median FWHM and, for the simulated lights, the recall of truth stars.
  */
-export async function processDemoWorkspace(workspace: DemoWorkspace, options: DemoProcessOptions = {}): Promise<string> {
+export async function processDemoWorkspace(
+  workspace: DemoWorkspace,
+  options: DemoProcessOptions = {},
+): Promise<string> {
   const catalog = Catalog.open(workspace.catalogPath);
   try {
     const service = new WatchService({
@@ -30,7 +34,11 @@ export async function processDemoWorkspace(workspace: DemoWorkspace, options: De
     });
     const timer = setInterval(() => {
       const s = service.status();
-      options.onStatus?.({ done: s.done + s.failed, total: s.queued + s.running + s.done + s.failed, label: 'processing' });
+      options.onStatus?.({
+        done: s.done + s.failed,
+        total: s.queued + s.running + s.done + s.failed,
+        label: 'processing',
+      });
     }, 200);
     let status;
     try {
@@ -39,7 +47,13 @@ export async function processDemoWorkspace(workspace: DemoWorkspace, options: De
       clearInterval(timer);
       await service.stop();
     }
-    const transients = await findDemoTransients(catalog, workspace);
+    const pool = new WorkerPool({ threads: 1 });
+    let transients: string;
+    try {
+      transients = await findDemoTransients(catalog, pool, workspace);
+    } finally {
+      await pool.destroy();
+    }
     return `${summarise(catalog, workspace, status.failed)}\n\n${transients}`;
   } finally {
     catalog.close();
@@ -51,22 +65,29 @@ export async function processDemoWorkspace(workspace: DemoWorkspace, options: De
  * candidates (science, aligned reference and difference under `diff/`), so the curation view has real
  * candidates to review. Returns one summary line per light.
  */
-async function findDemoTransients(catalog: Catalog, workspace: DemoWorkspace): Promise<string> {
+async function findDemoTransients(catalog: Catalog, pool: WorkerPool, workspace: DemoWorkspace): Promise<string> {
   const lights = workspace.simulatedFrames.filter((p) => /light_V_\d+\.fits$/.test(p)).sort();
   if (lights.length < 2) return '';
   const diffDir = join(workspace.dir, 'diff');
   mkdirSync(diffDir, { recursive: true });
-  const lines = [`Transients: differences against ${basename(lights[0])} (owb diff), recorded as candidates for curation`];
+  const lines = [
+    `Transients: differences against ${basename(lights[0])} (owb diff), recorded as candidates for curation`,
+  ];
   for (const science of lights.slice(1)) {
     const stem = basename(science, '.fits');
-    const run = await runDifference(science, lights[0], join(diffDir, `${stem}_diff.fits`), {
+    const run = await runDifference(pool, {
+      sciencePath: science,
+      referencePath: lights[0],
+      differencePath: join(diffDir, `${stem}_diff.fits`),
       alignedReferencePath: join(diffDir, `${stem}_ref.fits`),
     });
     await recordTransientCandidates(catalog, run);
     const top = run.candidates[0];
     lines.push(
       `  ${basename(science).padEnd(20)} ${String(run.candidates.length).padStart(3)} candidates` +
-        (top ? `; strongest ${top.sign > 0 ? '+' : '-'} at x=${top.x.toFixed(1)} y=${top.y.toFixed(1)} snr=${top.snr.toFixed(0)}` : ''),
+        (top
+          ? `; strongest ${top.sign > 0 ? '+' : '-'} at x=${top.x.toFixed(1)} y=${top.y.toFixed(1)} snr=${top.snr.toFixed(0)}`
+          : ''),
     );
   }
   return lines.join('\n');
@@ -88,7 +109,10 @@ function summarise(catalog: Catalog, workspace: DemoWorkspace, failed: number): 
     let recall = '';
     if (f.frameType === 'light' || f.frameType === 'unknown') {
       const rows = catalog.sourcesOfFrame(f.id, { limit: 1_000_000 });
-      const values = rows.map((r) => r.fwhm).filter((v): v is number => v !== null && Number.isFinite(v)).sort((a, b) => a - b);
+      const values = rows
+        .map((r) => r.fwhm)
+        .filter((v): v is number => v !== null && Number.isFinite(v))
+        .sort((a, b) => a - b);
       if (values.length) fwhm = values[Math.floor(values.length / 2)].toFixed(2);
       const truth = readTruth(join(workspace.dir, 'truth', basename(f.fileName).replace(/\.fits$/, '.csv')));
       if (truth) recall = truthRecall(truth, rows).toFixed(3);
@@ -98,7 +122,10 @@ function summarise(catalog: Catalog, workspace: DemoWorkspace, failed: number): 
         `${String(sources).padStart(7)} ${fwhm.padStart(8)} ${recall.padStart(7)}`,
     );
   }
-  lines.push('', "recall: fraction of the simulated stars brighter than 5000 ADU found within 1 px ('owb catalog sources --db …' lists them).");
+  lines.push(
+    '',
+    "recall: fraction of the simulated stars brighter than 5000 ADU found within 1 px ('owb catalog sources --db …' lists them).",
+  );
   return lines.join('\n');
 }
 
@@ -119,7 +146,10 @@ function readTruth(path: string): Array<{ x: number; y: number; flux: number }> 
     });
 }
 
-function truthRecall(truth: Array<{ x: number; y: number; flux: number }>, found: Array<{ x: number; y: number }>): number {
+function truthRecall(
+  truth: Array<{ x: number; y: number; flux: number }>,
+  found: Array<{ x: number; y: number }>,
+): number {
   const bright = truth.filter((t) => t.flux > 5000);
   if (bright.length === 0) return Number.NaN;
   let hits = 0;

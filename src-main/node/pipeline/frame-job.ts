@@ -5,6 +5,7 @@ import type { JobCommitSummary, JobHandler, LeasedJob } from '../jobs/index.js';
 import type { WorkerPool } from '../pool/worker-pool.js';
 import { JobDeferred } from '../jobs/index.js';
 import { JobFailure } from './job-failure.js';
+import { queueDifference, runDifferenceJob } from './difference-job.js';
 import { queueLiveStack, runLiveStack } from './live-stack-job.js';
 import { runBuildMaster } from './master-job.js';
 import { fileCalibrationFrame, mastersForLight } from './masters.js';
@@ -42,6 +43,7 @@ export function createFrameJobHandler(ctx: FrameJobContext): JobHandler {
     const profile = ctx.profiles.get(job.profile) ?? ctx.fallbackProfile;
     if (job.kind === 'build-master') return runBuildMaster(ctx.catalog, profile, job);
     if (job.kind === 'live-stack') return runLiveStack(ctx.catalog, ctx.pool, profile, job, signal);
+    if (job.kind === 'difference') return runDifferenceJob(ctx.catalog, ctx.pool, profile, job, signal);
     if (job.frameId === null) throw new JobFailure('JOB_INVALID', `job ${job.id} has no frame`, false);
     const frame = frameRow.get(job.frameId) as
       | {
@@ -105,6 +107,7 @@ export function createFrameJobHandler(ctx: FrameJobContext): JobHandler {
     return (): JobCommitSummary => {
       const summary = writer.write(frame.id, output, { matchRadiusArcsec: profile.match.radiusArcsec });
       if (profile.steps.liveStack) queueLiveStack(ctx.catalog, frame.id, job.profile);
+      if (profile.steps.difference && frame.frameType === 'light') queueDifference(ctx.catalog, frame.id, job.profile);
       return { frameId: frame.id, ...summary, ran: output.ran, skipped: output.skipped };
     };
   };

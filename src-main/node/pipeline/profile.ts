@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { InputError } from '../../../src-workers/core/errors.js';
 
@@ -16,6 +16,7 @@ import { InputError } from '../../../src-workers/core/errors.js';
  *   detect: { threshSigma: 3, minAreaPx: 5 }            # false = no detection
  *   photometry: { radiusPx: 4, annulusPx: [8, 12] }
  *   liveStack: false
+ *   difference: { reference: ref.fits, threshSigma: 5 }  # transients vs a reference [first light of the same filter and size]
  * match: { radiusArcsec: 1.5 }                          # cross-match radius across frames
  * stability: { intervalMs: 500, giveUpMs: 600000 }      # size stable this long; give up waiting on a short FITS
  * jobs: { maxAttempts: 3, timeoutMs: 300000 }
@@ -31,6 +32,9 @@ export interface Profile {
     detect: { threshSigma: number; minAreaPx: number } | false;
     photometry: { radiusPx: number; annulusPx: [number, number] } | false;
     liveStack: boolean;
+    /** Image differencing of each light against `reference` (a path) or, when null, the first processed
+     * light of the same filter and size; residuals become `transient` candidates for curation. */
+    difference: { reference: string | null; threshSigma: number; minAreaPx: number } | false;
   };
   match: { radiusArcsec: number };
   stability: { intervalMs: number; giveUpMs: number };
@@ -53,6 +57,7 @@ export function defaultProfile(): Profile {
       detect: { threshSigma: 3, minAreaPx: 5 },
       photometry: { radiusPx: 4, annulusPx: [8, 12] },
       liveStack: false,
+      difference: false,
     },
     match: { radiusArcsec: 1.5 },
     stability: { intervalMs: 500, giveUpMs: 600_000 },
@@ -64,11 +69,11 @@ export function defaultProfile(): Profile {
 /** True when the profile asks a worker to look at pixels (else ingest alone completes the job). */
 export function needsWorker(profile: Profile): boolean {
   const s = profile.steps;
-  return s.stats || s.detect !== false || s.photometry !== false;
+  return s.stats || s.detect !== false || s.photometry !== false || s.difference !== false;
 }
 
 const TOP_KEYS = new Set(['name', 'patterns', 'steps', 'match', 'stability', 'jobs', 'outputs']);
-const STEP_KEYS = new Set(['stats', 'calibrate', 'detect', 'photometry', 'liveStack']);
+const STEP_KEYS = new Set(['stats', 'calibrate', 'detect', 'photometry', 'liveStack', 'difference']);
 
 /** Loads and validates a YAML profile; errors are `InputError('PROFILE_INVALID', 'FILE: field: problem')`. */
 export function loadProfile(path: string): Profile {
@@ -80,7 +85,16 @@ export function loadProfile(path: string): Profile {
   } catch (error) {
     throw new InputError('PROFILE_INVALID', `${file}: not valid YAML (${(error as Error).message.split('\n')[0]})`);
   }
-  return parseProfile(raw ?? {}, file);
+  const profile = parseProfile(raw ?? {}, file);
+  // A reference written in the profile is relative to the profile's folder, as users expect of config files.
+  const diff = profile.steps.difference;
+  if (diff && diff.reference) {
+    diff.reference = resolve(dirname(resolve(path)), diff.reference);
+    if (!existsSync(diff.reference)) {
+      throw new InputError('PROFILE_INVALID', `${file}: steps.difference.reference: ${diff.reference} does not exist`);
+    }
+  }
+  return profile;
 }
 
 /** Validates a profile object (from YAML or JSON), filling defaults. */
@@ -130,7 +144,7 @@ export function parseProfile(raw: unknown, file = 'profile'): Profile {
     const s = obj(top.steps, 'steps');
     unknownKeys(s, STEP_KEYS, 'steps');
     // A profile that lists steps runs exactly those.
-    p.steps = { stats: false, calibrate: false, detect: false, photometry: false, liveStack: false };
+    p.steps = { stats: false, calibrate: false, detect: false, photometry: false, liveStack: false, difference: false };
     p.steps.stats = bool(s.stats, 'steps.stats', false);
     p.steps.liveStack = bool(s.liveStack, 'steps.liveStack', false);
     const section = (name: string): Record<string, unknown> | false => {
@@ -172,6 +186,21 @@ export function parseProfile(raw: unknown, file = 'profile'): Profile {
         bad('steps.photometry.annulusPx', `inner radius ${annulusPx[0]} must exceed radiusPx ${radiusPx}`);
       p.steps.photometry = { radiusPx, annulusPx };
       if (!p.steps.detect) bad('steps.photometry', 'needs steps.detect (photometry measures the detected sources)');
+    }
+  }
+  if (top.steps !== undefined) {
+    const d = (top.steps as Record<string, unknown>).difference;
+    if (d !== undefined && d !== false && d !== null) {
+      const o = d === true ? {} : obj(d, 'steps.difference');
+      unknownKeys(o, new Set(['reference', 'threshSigma', 'minAreaPx']), 'steps.difference');
+      if (o.reference !== undefined && (typeof o.reference !== 'string' || !o.reference)) {
+        bad('steps.difference.reference', 'must be the path of a reference FITS frame');
+      }
+      p.steps.difference = {
+        reference: (o.reference as string | undefined) ?? null,
+        threshSigma: positive(o.threshSigma, 'steps.difference.threshSigma', 5),
+        minAreaPx: positive(o.minAreaPx, 'steps.difference.minAreaPx', 5, true),
+      };
     }
   }
   if (top.match !== undefined) {

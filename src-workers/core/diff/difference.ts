@@ -89,12 +89,16 @@ export function differenceImages(science: Image, reference: Image, options: Diff
   const scienceFwhmPx = options.scienceFwhmPx ?? medianFwhm(sciStars);
   const referenceFwhmPx = options.referenceFwhmPx ?? medianFwhm(refStars);
   if (!(scienceFwhmPx > 0) || !(referenceFwhmPx > 0)) {
-    throw new InputError('NO_STARS', 'cannot measure the seeing: no unflagged stars in one of the frames (give the FWHM of both)');
+    throw new InputError(
+      'NO_STARS',
+      'cannot measure the seeing: no unflagged stars in one of the frames (give the FWHM of both)',
+    );
   }
   const sigmaSci = scienceFwhmPx / FWHM_PER_SIGMA;
   const sigmaRef = referenceFwhmPx / FWHM_PER_SIGMA;
   const blurSigmaPx = Math.sqrt(Math.abs(sigmaSci * sigmaSci - sigmaRef * sigmaRef));
-  const blurred: DifferenceResult['blurred'] = blurSigmaPx < 0.05 ? 'none' : sigmaSci > sigmaRef ? 'reference' : 'science';
+  const blurred: DifferenceResult['blurred'] =
+    blurSigmaPx < 0.05 ? 'none' : sigmaSci > sigmaRef ? 'reference' : 'science';
   const sciMatched = blurred === 'science' ? gaussianBlur(sci, blurSigmaPx) : sci;
   const refMatched = blurred === 'reference' ? gaussianBlur(ref, blurSigmaPx) : ref;
   const broadFwhm = Math.max(scienceFwhmPx, referenceFwhmPx);
@@ -126,7 +130,8 @@ export function differenceImages(science: Image, reference: Image, options: Diff
       const floor = Number.isFinite(apertureNoise) ? apertureNoise : differenceRms * Math.sqrt(diffSum.area);
       const fluxErr = Math.sqrt(floor * floor + poisson);
       let dipole = false;
-      for (let j = 0; j < other.count && !dipole; j++) dipole = Math.hypot(other.x[j] - x, other.y[j] - y) < 2 * broadFwhm;
+      for (let j = 0; j < other.count && !dipole; j++)
+        dipole = Math.hypot(other.x[j] - x, other.y[j] - y) < 2 * broadFwhm;
       candidates.push({
         x,
         y,
@@ -189,11 +194,13 @@ function brightStars(image: Image): SourceCatalog {
   return detectSources(image, { threshSigma: 5, minAreaPx: 5, deblendNthresh: 16 });
 }
 
-const UNCLEAN = SourceFlag.BLENDED | SourceFlag.SATURATED | SourceFlag.TRUNCATED | SourceFlag.MEASURE_FAILED | SourceFlag.NEAR_MASKED;
+const UNCLEAN =
+  SourceFlag.BLENDED | SourceFlag.SATURATED | SourceFlag.TRUNCATED | SourceFlag.MEASURE_FAILED | SourceFlag.NEAR_MASKED;
 
 function medianFwhm(cat: SourceCatalog): number {
   const values: number[] = [];
-  for (let i = 0; i < cat.count; i++) if ((cat.flags[i] & UNCLEAN) === 0 && cat.snr[i] >= 20 && cat.fwhm[i] > 0) values.push(cat.fwhm[i]);
+  for (let i = 0; i < cat.count; i++)
+    if ((cat.flags[i] & UNCLEAN) === 0 && cat.snr[i] >= 20 && cat.fwhm[i] > 0) values.push(cat.fwhm[i]);
   return values.length >= 3 ? median(values) : Number.NaN;
 }
 
@@ -223,7 +230,10 @@ function fitFluxScale(
     if (!s.incomplete && !r.incomplete && r.sum > 0 && s.sum > 0) ratios.push(s.sum / r.sum);
   }
   if (ratios.length < 3) {
-    throw new InputError('NO_COMMON_STARS', `only ${ratios.length} stars common to both frames; give --flux-scale or check the registration`);
+    throw new InputError(
+      'NO_COMMON_STARS',
+      `only ${ratios.length} stars common to both frames; give --flux-scale or check the registration`,
+    );
   }
   return { scale: median(ratios), matched: ratios.length };
 }

@@ -103,7 +103,11 @@ export function simulateNight(options: NightOptions = {}): SimulatedFrame[] {
       kind: 'flat',
       image: noisy(
         310 + i,
-        (p) => BIAS_ADU + columnPattern[p % width] + FLAT_LEVEL_ADU * vignetting[p] + Math.sqrt((FLAT_LEVEL_ADU * vignetting[p]) / GAIN) * shot.normal(),
+        (p) =>
+          BIAS_ADU +
+          columnPattern[p % width] +
+          FLAT_LEVEL_ADU * vignetting[p] +
+          Math.sqrt((FLAT_LEVEL_ADU * vignetting[p]) / GAIN) * shot.normal(),
       ),
       header: { ...base('Flat Field', 2, 6 + i), FILTER: 'V' },
       truth: [],
@@ -126,7 +130,8 @@ export function simulateNight(options: NightOptions = {}): SimulatedFrame[] {
       extraStars: i >= lights - 2 ? [transient] : [],
     });
     for (let p = 0; p < image.data.length; p++) {
-      image.data[p] = image.data[p] * vignetting[p] + BIAS_ADU + columnPattern[p % width] + darkCurrent(p, LIGHT_EXPTIME_SEC);
+      image.data[p] =
+        image.data[p] * vignetting[p] + BIAS_ADU + columnPattern[p % width] + darkCurrent(p, LIGHT_EXPTIME_SEC);
     }
     frames.push({
       name: `light_V_${pad(i + 1)}.fits`,

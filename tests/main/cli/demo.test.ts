@@ -7,7 +7,10 @@ import { after, describe, it } from 'node:test';
 import { Catalog } from '../../../src-main/node/catalog/index.js';
 
 const owb = (args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', 'src-main/cli/main.ts', ...args], { encoding: 'utf8', env: { ...process.env, CI: '1' } });
+  spawnSync(process.execPath, ['--import', 'tsx', 'src-main/cli/main.ts', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, CI: '1' },
+  });
 
 describe('owb demo', () => {
   const dir = mkdtempSync(join(tmpdir(), 'owb-demo-'));
@@ -26,7 +29,12 @@ describe('owb demo', () => {
     try {
       const frames = catalog.listFrames({ limit: 100, sort: 'file_name' });
       assert.equal(frames.length, 18);
-      assert.ok(frames.every((f) => (f.frameType === 'light' || f.frameType === 'unknown' ? f.status === 'processed' : f.status === 'filed')), frames.map((f) => `${f.fileName}:${f.status}:${f.error}`).join(' '));
+      assert.ok(
+        frames.every((f) =>
+          f.frameType === 'light' || f.frameType === 'unknown' ? f.status === 'processed' : f.status === 'filed',
+        ),
+        frames.map((f) => `${f.fileName}:${f.status}:${f.error}`).join(' '),
+      );
       const lights = frames.filter((f) => /^light_V_/.test(f.fileName));
       assert.equal(lights.length, 6);
       for (const [i, light] of lights.entries()) {
@@ -44,7 +52,9 @@ describe('owb demo', () => {
       // The simulated transient (40000 ADU at 0.62·W, 0.38·H plus each frame's drift) is in the last two
       // lights only: differencing against the first light must find it there within 0.3 px.
       const transients = catalog.db
-        .prepare("SELECT f.file_name AS file, c.details_json AS d FROM candidates c JOIN frames f ON f.id = c.frame_id WHERE c.kind = 'transient'")
+        .prepare(
+          "SELECT f.file_name AS file, c.details_json AS d FROM candidates c JOIN frames f ON f.id = c.frame_id WHERE c.kind = 'transient'",
+        )
         .all() as Array<{ file: string; d: string }>;
       for (const i of [4, 5]) {
         const want = { x: 0.62 * 512 + 3 * Math.sin(i * 1.3), y: 0.38 * 512 + 2.5 * Math.cos(i * 0.9) };
@@ -74,7 +84,10 @@ describe('owb demo', () => {
     try {
       assert.equal(catalog.countFrames(), 18);
       assert.deepEqual(catalog.jobCounts(), jobsAfterFirstRun);
-      assert.equal(catalog.db.prepare("SELECT count(*) AS n FROM candidates WHERE kind = 'transient'").pluck().get(), transientsAfterFirstRun);
+      assert.equal(
+        catalog.db.prepare("SELECT count(*) AS n FROM candidates WHERE kind = 'transient'").pluck().get(),
+        transientsAfterFirstRun,
+      );
     } finally {
       catalog.close();
     }

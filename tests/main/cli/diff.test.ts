@@ -9,14 +9,37 @@ import { readFitsImage, writeFitsImage } from '../../../src-workers/io/fits-file
 import { Catalog } from '../../../src-main/node/catalog/index.js';
 
 const owb = (args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', 'src-main/cli/main.ts', ...args], { encoding: 'utf8', env: { ...process.env, CI: '1' } });
+  spawnSync(process.execPath, ['--import', 'tsx', 'src-main/cli/main.ts', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, CI: '1' },
+  });
 
 describe('owb diff', () => {
   const dir = mkdtempSync(join(tmpdir(), 'owb-diff-'));
   const transient = { x: 140.4, y: 60.2, fluxAdu: 15000, fwhmPx: 3.4 };
   const shift: [number, number] = [2.3, -1.6];
-  const wcs = { CTYPE1: 'RA---TAN', CTYPE2: 'DEC--TAN', CRPIX1: 100.5, CRPIX2: 100.5, CRVAL1: 10, CRVAL2: -30, CD1_1: -1 / 3600, CD1_2: 0, CD2_1: 0, CD2_2: 1 / 3600 };
-  const common = { widthPx: 200, heightPx: 200, starCount: 70, skyAdu: 300, gainEPerAdu: 2, minFluxAdu: 4000, maxFluxAdu: 1e5, seed: 5 };
+  const wcs = {
+    CTYPE1: 'RA---TAN',
+    CTYPE2: 'DEC--TAN',
+    CRPIX1: 100.5,
+    CRPIX2: 100.5,
+    CRVAL1: 10,
+    CRVAL2: -30,
+    CD1_1: -1 / 3600,
+    CD1_2: 0,
+    CD2_1: 0,
+    CD2_2: 1 / 3600,
+  };
+  const common = {
+    widthPx: 200,
+    heightPx: 200,
+    starCount: 70,
+    skyAdu: 300,
+    gainEPerAdu: 2,
+    minFluxAdu: 4000,
+    maxFluxAdu: 1e5,
+    seed: 5,
+  };
   before(async () => {
     const ref = simulateStarField({ ...common, fwhmPx: 2.7, noiseSeed: 1 });
     const sci = simulateStarField({ ...common, fwhmPx: 3.4, noiseSeed: 2, shiftPx: shift, extraStars: [transient] });
@@ -26,7 +49,20 @@ describe('owb diff', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('registers the reference, finds the transient and writes the difference, candidates and regions', async () => {
-    const run = owb(['diff', join(dir, 'sci.fits'), '--ref', join(dir, 'ref.fits'), '--out', join(dir, 'diff.fits'), '--aligned-ref', join(dir, 'aligned.fits'), '--candidates', join(dir, 'c.csv'), '--regions', join(dir, 'c.reg')]);
+    const run = owb([
+      'diff',
+      join(dir, 'sci.fits'),
+      '--ref',
+      join(dir, 'ref.fits'),
+      '--out',
+      join(dir, 'diff.fits'),
+      '--aligned-ref',
+      join(dir, 'aligned.fits'),
+      '--candidates',
+      join(dir, 'c.csv'),
+      '--regions',
+      join(dir, 'c.reg'),
+    ]);
     assert.equal(run.status, 0, run.stderr);
     const [header, ...rows] = readFileSync(join(dir, 'c.csv'), 'utf8').trim().split('\n');
     assert.equal(header, 'id,x,y,ra,dec,sign,flux,flux_err,snr,fwhm,reference_flux,dipole,flags');
@@ -50,19 +86,48 @@ describe('owb diff', () => {
 
   it('records candidates for curation once, and refuses frames the catalog does not know', () => {
     const db = join(dir, 'catalog.db');
-    const refused = owb(['diff', join(dir, 'sci.fits'), '--ref', join(dir, 'ref.fits'), '--out', join(dir, 'd2.fits'), '--db', db]);
+    const refused = owb([
+      'diff',
+      join(dir, 'sci.fits'),
+      '--ref',
+      join(dir, 'ref.fits'),
+      '--out',
+      join(dir, 'd2.fits'),
+      '--db',
+      db,
+    ]);
     assert.equal(refused.status, 2, refused.stderr);
     assert.match(refused.stderr, /not in the catalog yet/);
     const watch = owb(['watch', dir, '--db', db, '--once']);
     assert.ok(watch.status === 0 || watch.status === 3, watch.stderr);
-    const first = owb(['diff', join(dir, 'sci.fits'), '--ref', join(dir, 'ref.fits'), '--out', join(dir, 'd2.fits'), '--db', db]);
+    const first = owb([
+      'diff',
+      join(dir, 'sci.fits'),
+      '--ref',
+      join(dir, 'ref.fits'),
+      '--out',
+      join(dir, 'd2.fits'),
+      '--db',
+      db,
+    ]);
     assert.equal(first.status, 0, first.stderr);
     assert.match(first.stdout, /recorded as candidates of frame/);
-    const again = owb(['diff', join(dir, 'sci.fits'), '--ref', join(dir, 'ref.fits'), '--out', join(dir, 'd2.fits'), '--db', db]);
+    const again = owb([
+      'diff',
+      join(dir, 'sci.fits'),
+      '--ref',
+      join(dir, 'ref.fits'),
+      '--out',
+      join(dir, 'd2.fits'),
+      '--db',
+      db,
+    ]);
     assert.match(again.stdout, /already recorded/);
     const catalog = Catalog.open(db);
     try {
-      const rows = catalog.db.prepare("SELECT details_json FROM candidates WHERE kind = 'transient'").all() as Array<{ details_json: string }>;
+      const rows = catalog.db.prepare("SELECT details_json FROM candidates WHERE kind = 'transient'").all() as Array<{
+        details_json: string;
+      }>;
       assert.ok(rows.length >= 1 && rows.length <= 3);
       const details = JSON.parse(rows[0].details_json) as { differencePath: string; referencePath: string };
       assert.ok(details.differencePath.endsWith('d2.fits'));

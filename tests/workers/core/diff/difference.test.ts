@@ -5,7 +5,12 @@ import { createImage } from '../../../../src-workers/core/image/image.js';
 import { simulateStarField } from '../../../../src-workers/core/simulate/index.js';
 
 const SIZE = 256;
-const field = (fwhmPx: number, noiseSeed: number, skyAdu: number, extra: Parameters<typeof simulateStarField>[0]['extraStars'] = []) =>
+const field = (
+  fwhmPx: number,
+  noiseSeed: number,
+  skyAdu: number,
+  extra: Parameters<typeof simulateStarField>[0]['extraStars'] = [],
+) =>
   simulateStarField({
     widthPx: SIZE,
     heightPx: SIZE,
