@@ -27,7 +27,14 @@ export default async function detectBench(ctx: BenchContext): Promise<void> {
   const sizes = ctx.quick ? [2048] : [2048, 4096];
   const kit = join(ctx.shared, 'bench');
   if (!sizes.every((n) => existsSync(join(data, `field_${n}_f32.fits`)))) {
-    const gen = ctx.measure(ctx.python, [join(kit, 'make_field.py'), '--out', data, '--sizes', sizes.join(','), '--no-calib']);
+    const gen = ctx.measure(ctx.python, [
+      join(kit, 'make_field.py'),
+      '--out',
+      data,
+      '--sizes',
+      sizes.join(','),
+      '--no-calib',
+    ]);
     if (gen.status !== 0) throw new Error(`make_field.py failed: ${gen.stderr.slice(-400)}`);
   }
   const fromSource = ensureBuilt(ctx);
@@ -65,14 +72,31 @@ export default async function detectBench(ctx: BenchContext): Promise<void> {
     const task = `detect ${n}² f32`;
     const sexCat = join(out, `sex_${n}.cat`);
     const sex = best('source-extractor', () =>
-      ctx.measure('source-extractor', [image, '-c', join(kit, 'sextractor', 'bench.sex'), '-PARAMETERS_NAME', join(kit, 'sextractor', 'bench.param'), '-CATALOG_NAME', sexCat]),
+      ctx.measure('source-extractor', [
+        image,
+        '-c',
+        join(kit, 'sextractor', 'bench.sex'),
+        '-PARAMETERS_NAME',
+        join(kit, 'sextractor', 'bench.param'),
+        '-CATALOG_NAME',
+        sexCat,
+      ]),
     );
-    ctx.row({ suite: 'detect', task, tool: 'SExtractor', wallSec: sex.wallSec, peakMB: sex.peakMB, metrics: metrics(score(sexCat, truth)) });
+    ctx.row({
+      suite: 'detect',
+      task,
+      tool: 'SExtractor',
+      wallSec: sex.wallSec,
+      peakMB: sex.peakMB,
+      metrics: metrics(score(sexCat, truth)),
+    });
 
     for (const workers of [1, 2]) {
       const cat = join(out, `owb_${n}_w${workers}.csv`);
       const args = ['detect', image, '--out', cat, '--phot-r', '5', '--annulus', '8,12', '--workers', String(workers)];
-      const ours = best('owb detect', () => ctx.measure(process.execPath, [join(ctx.root, 'bin', 'owb.js'), ...args], { env }));
+      const ours = best('owb detect', () =>
+        ctx.measure(process.execPath, [join(ctx.root, 'bin', 'owb.js'), ...args], { env }),
+      );
       ctx.row({
         suite: 'detect',
         task,
@@ -88,7 +112,11 @@ export default async function detectBench(ctx: BenchContext): Promise<void> {
     {
       // PSF photometry (ePSF + grouped fits) on top of detection; flux scatter scored on flux_psf (total flux).
       const cat = join(out, `owb_${n}_psf.csv`);
-      const m = ctx.measure(process.execPath, [join(ctx.root, 'bin', 'owb.js'), 'detect', image, '--out', cat, '--phot-r', '5', '--annulus', '8,12', '--psf'], { env });
+      const m = ctx.measure(
+        process.execPath,
+        [join(ctx.root, 'bin', 'owb.js'), 'detect', image, '--out', cat, '--phot-r', '5', '--annulus', '8,12', '--psf'],
+        { env },
+      );
       if (m.status !== 0) throw new Error(`owb detect --psf failed: ${m.stderr.slice(-400)}`);
       ctx.row({
         suite: 'detect',
@@ -104,12 +132,29 @@ export default async function detectBench(ctx: BenchContext): Promise<void> {
 
     const sepCat = join(out, `sep_${n}.csv`);
     const sep = best('sep', () => ctx.measure(ctx.python, [join(kit, 'anchors.py'), 'sep', image, sepCat]));
-    ctx.row({ suite: 'detect', task, tool: 'SEP', wallSec: sep.wallSec, peakMB: sep.peakMB, ratio: (sep.wallSec / sex.wallSec).toFixed(2), metrics: metrics(score(sepCat, truth)) });
+    ctx.row({
+      suite: 'detect',
+      task,
+      tool: 'SEP',
+      wallSec: sep.wallSec,
+      peakMB: sep.peakMB,
+      ratio: (sep.wallSec / sex.wallSec).toFixed(2),
+      metrics: metrics(score(sepCat, truth)),
+    });
     if (n <= 2048 || !ctx.quick) {
       const dao = join(out, `dao_${n}.csv`);
       const m = ctx.measure(ctx.python, [join(kit, 'anchors.py'), 'photutils', image, dao]);
       if (m.status === 0) {
-        ctx.row({ suite: 'detect', task, tool: 'photutils DAOStarFinder', wallSec: m.wallSec, peakMB: m.peakMB, ratio: (m.wallSec / sex.wallSec).toFixed(2), metrics: metrics(score(dao, truth)), note: '1 run' });
+        ctx.row({
+          suite: 'detect',
+          task,
+          tool: 'photutils DAOStarFinder',
+          wallSec: m.wallSec,
+          peakMB: m.peakMB,
+          ratio: (m.wallSec / sex.wallSec).toFixed(2),
+          metrics: metrics(score(dao, truth)),
+          note: '1 run',
+        });
       }
     }
   }
@@ -120,7 +165,23 @@ export default async function detectBench(ctx: BenchContext): Promise<void> {
   const positions = join(out, `owb_${n}_w1.csv`);
   const forced = join(out, `forced_${n}.csv`);
   const ours = best('owb photometry', () =>
-    ctx.measure(process.execPath, [join(ctx.root, 'bin', 'owb.js'), 'photometry', image, '--positions', positions, '--r', '5', '--annulus', '8,12', '--out', forced], { env }),
+    ctx.measure(
+      process.execPath,
+      [
+        join(ctx.root, 'bin', 'owb.js'),
+        'photometry',
+        image,
+        '--positions',
+        positions,
+        '--r',
+        '5',
+        '--annulus',
+        '8,12',
+        '--out',
+        forced,
+      ],
+      { env },
+    ),
   );
   const script = `
 import csv, json, sys, time, numpy as np
@@ -142,7 +203,14 @@ print(json.dumps({'n': int(inside.sum()), 'max_rel': float(np.nanmax(rel)), 'med
   const ref = ctx.measure(ctx.python, ['-c', script, image, positions, forced]);
   if (ref.status !== 0) throw new Error(`photutils forced photometry failed: ${ref.stderr.slice(-400)}`);
   const cmp = JSON.parse(ref.stdout) as { n: number; max_rel: number; median_rel: number; sec: number };
-  ctx.row({ suite: 'detect', task: `forced phot ${n}² r=5`, tool: 'photutils (exact)', wallSec: ref.wallSec, peakMB: ref.peakMB, metrics: { n: cmp.n } });
+  ctx.row({
+    suite: 'detect',
+    task: `forced phot ${n}² r=5`,
+    tool: 'photutils (exact)',
+    wallSec: ref.wallSec,
+    peakMB: ref.peakMB,
+    metrics: { n: cmp.n },
+  });
   ctx.row({
     suite: 'detect',
     task: `forced phot ${n}² r=5`,
@@ -157,10 +225,18 @@ print(json.dumps({'n': int(inside.sum()), 'max_rel': float(np.nanmax(rel)), 'med
 /** True when we must run from source: dist is missing or older than the detection sources. */
 function ensureBuilt(ctx: BenchContext): boolean {
   const built = join(ctx.root, 'dist', 'src-main', 'cli', 'commands', 'detect.js');
-  const newest = ['src-main/cli/commands/detect.ts', 'src-workers/core/detect/measure.ts', 'src-main/node/detect/detect-frame.ts']
+  const newest = [
+    'src-main/cli/commands/detect.ts',
+    'src-workers/core/detect/measure.ts',
+    'src-main/node/detect/detect-frame.ts',
+  ]
     .map((p) => statSync(join(ctx.root, p)).mtimeMs)
     .reduce((a, b) => Math.max(a, b), 0);
   if (existsSync(built) && statSync(built).mtimeMs >= newest) return false;
-  const m = ctx.measure(process.execPath, [join(ctx.root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', 'tsconfig.build.json']);
+  const m = ctx.measure(process.execPath, [
+    join(ctx.root, 'node_modules', 'typescript', 'bin', 'tsc'),
+    '-b',
+    'tsconfig.build.json',
+  ]);
   return !(existsSync(built) && m.status === 0);
 }

@@ -68,13 +68,23 @@ Options:
     const file = args.positionals[0];
     const hdu = v.hdu === undefined ? undefined : numberOption('hdu', v.hdu, 0);
     const workers = numberOption('workers', v.workers, 1);
-    if (!Number.isInteger(workers) || workers < 1 || workers > 256) throw new UsageError(`--workers must be an integer in [1, 256], got '${v.workers}'`);
+    if (!Number.isInteger(workers) || workers < 1 || workers > 256)
+      throw new UsageError(`--workers must be an integer in [1, 256], got '${v.workers}'`);
     const { image, header } = await readFrame(file, hdu, workers > 1);
-    const gain = v.gain !== undefined ? numberOption('gain', v.gain, 0) : positiveOrUndefined(header.getNumber('GAIN') ?? header.getNumber('EGAIN'));
-    const saturation = v.saturation !== undefined ? numberOption('saturation', v.saturation, 0) : positiveOrUndefined(header.getNumber('SATURATE'));
+    const gain =
+      v.gain !== undefined
+        ? numberOption('gain', v.gain, 0)
+        : positiveOrUndefined(header.getNumber('GAIN') ?? header.getNumber('EGAIN'));
+    const saturation =
+      v.saturation !== undefined
+        ? numberOption('saturation', v.saturation, 0)
+        : positiveOrUndefined(header.getNumber('SATURATE'));
     const zeroPointRef = v.zeropoint !== undefined && !Number.isFinite(Number(v.zeropoint)) ? v.zeropoint : undefined;
     const zeroPoint = v.zeropoint === undefined || zeroPointRef ? undefined : numberOption('zeropoint', v.zeropoint, 0);
-    const exptime = v.exptime !== undefined ? numberOption('exptime', v.exptime, 1) : positiveOrUndefined(header.getNumber('EXPTIME') ?? header.getNumber('EXPOSURE'));
+    const exptime =
+      v.exptime !== undefined
+        ? numberOption('exptime', v.exptime, 1)
+        : positiveOrUndefined(header.getNumber('EXPTIME') ?? header.getNumber('EXPOSURE'));
     const annulus = pairOption('annulus', v.annulus);
     const progress = createProgress(ctx.stderr, ctx.interactive, `detect ${basename(file)}`);
     const { catalog, psfStars, psfNote } = await detectFrame(image, {

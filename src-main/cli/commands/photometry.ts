@@ -3,7 +3,12 @@ import { buildBackgroundModel, createBackgroundEvaluator } from '../../../src-wo
 import type { OutputColumn } from '../../../src-workers/core/catalog/index.js';
 import { InputError } from '../../../src-workers/core/errors.js';
 import { detectSources } from '../../../src-workers/core/detect/index.js';
-import { addPsfPhotometry, fitPsfPhotometry, fluxToMagnitude, forcedPhotometry } from '../../../src-workers/core/photometry/index.js';
+import {
+  addPsfPhotometry,
+  fitPsfPhotometry,
+  fluxToMagnitude,
+  forcedPhotometry,
+} from '../../../src-workers/core/photometry/index.js';
 import { readFitsImage } from '../../../src-workers/io/fits-file.js';
 import { frameWcs, readNumericCsv } from '../../node/detect/calibration.js';
 import { catalogFormat, writeColumns } from '../../node/detect/write-catalog.js';
@@ -53,7 +58,9 @@ Options:
     const file = args.positionals[0];
     const radius = numberOption('r', v.r, 5);
     const annulus = pairOption('annulus', v.annulus);
-    const { image, header } = await readFitsImage(file, { hdu: v.hdu === undefined ? undefined : numberOption('hdu', v.hdu, 0) });
+    const { image, header } = await readFitsImage(file, {
+      hdu: v.hdu === undefined ? undefined : numberOption('hdu', v.hdu, 0),
+    });
     const xs: number[] = [];
     const ys: number[] = [];
     for (const raw of v.xy ?? []) {
@@ -70,7 +77,11 @@ Options:
         ys.push(...cy);
       } else if (csv.columns.has('ra') && csv.columns.has('dec')) {
         const wcs = frameWcs(header);
-        if (!wcs) throw new InputError('WCS_UNSUPPORTED', `${v.positions}: ra/dec positions but ${basename(file)} has no usable WCS`);
+        if (!wcs)
+          throw new InputError(
+            'WCS_UNSUPPORTED',
+            `${v.positions}: ra/dec positions but ${basename(file)} has no usable WCS`,
+          );
         const p = wcs.skyToPixels(csv.columns.get('ra')!, csv.columns.get('dec')!);
         xs.push(...p.x);
         ys.push(...p.y);
@@ -82,7 +93,12 @@ Options:
     const gain = gainRaw !== undefined && gainRaw > 0 ? gainRaw : undefined;
     const model = buildBackgroundModel(image);
     const background = annulus ? undefined : createBackgroundEvaluator(model);
-    const res = forcedPhotometry(image, xs, ys, { radiusPx: radius, annulusPx: annulus, background, gainEPerAdu: gain });
+    const res = forcedPhotometry(image, xs, ys, {
+      radiusPx: radius,
+      annulusPx: annulus,
+      background,
+      gainEPerAdu: gain,
+    });
     const id = Int32Array.from(xs, (_, i) => i + 1);
     const cols: OutputColumn[] = [
       { name: 'id', unit: '', data: id },
@@ -106,7 +122,8 @@ Options:
       const t = exptimeRaw !== undefined && exptimeRaw > 0 ? exptimeRaw : 1;
       const mag = new Float64Array(res.count);
       const magErr = new Float64Array(res.count);
-      for (let i = 0; i < res.count; i++) ({ mag: mag[i], magErr: magErr[i] } = fluxToMagnitude(res.flux[i], res.fluxErr[i], z, t));
+      for (let i = 0; i < res.count; i++)
+        ({ mag: mag[i], magErr: magErr[i] } = fluxToMagnitude(res.flux[i], res.fluxErr[i], z, t));
       cols.push({ name: 'mag', unit: 'mag', data: mag }, { name: 'mag_err', unit: 'mag', data: magErr });
     }
     if (v.psf) {
@@ -116,7 +133,11 @@ Options:
       const evaluator = createBackgroundEvaluator(model);
       const rms = Float64Array.from(res.x, (x, i) => evaluator.at(x, res.y[i]).rms);
       const fwhm = built.fwhmPx ?? 3;
-      const fit = fitPsfPhotometry(image, built.psf, res.x, res.y, res.background, { rmsAdu: rms, gainEPerAdu: gain, fitRadiusPx: Math.max(2.5, 1.3 * fwhm) });
+      const fit = fitPsfPhotometry(image, built.psf, res.x, res.y, res.background, {
+        rmsAdu: rms,
+        gainEPerAdu: gain,
+        fitRadiusPx: Math.max(2.5, 1.3 * fwhm),
+      });
       cols.push(
         { name: 'flux_psf', unit: 'adu', data: fit.flux },
         { name: 'flux_psf_err', unit: 'adu', data: fit.fluxErr },

@@ -5,7 +5,12 @@
  */
 import type { BackgroundModel } from '../../../src-workers/core/background/index.js';
 import type { SourceCatalog } from '../../../src-workers/core/catalog/index.js';
-import type { IncompleteParent, PixelBox, RegionOptions, TileGeometry } from '../../../src-workers/core/detect/index.js';
+import type {
+  IncompleteParent,
+  PixelBox,
+  RegionOptions,
+  TileGeometry,
+} from '../../../src-workers/core/detect/index.js';
 
 export interface DetectTileInput {
   /** Tile pixels, row-major `width × height` (usually a view on a SharedArrayBuffer). */

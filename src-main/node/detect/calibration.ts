@@ -14,7 +14,11 @@ export async function readNumericCsv(path: string): Promise<{ count: number; col
   const columns = new Map<string, Float64Array>(names.map((n) => [n, new Float64Array(count)]));
   for (let r = 0; r < count; r++) {
     const parts = lines[r + 1].split(',');
-    if (parts.length !== names.length) throw new InputError('CSV_BAD_ROW', `${path}: row ${r + 2} has ${parts.length} fields, header has ${names.length}`);
+    if (parts.length !== names.length)
+      throw new InputError(
+        'CSV_BAD_ROW',
+        `${path}: row ${r + 2} has ${parts.length} fields, header has ${names.length}`,
+      );
     names.forEach((n, k) => {
       columns.get(n)![r] = Number(parts[k]);
     });

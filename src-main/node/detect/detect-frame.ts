@@ -1,4 +1,8 @@
-import { buildBackgroundModel, createBackgroundEvaluator, type BackgroundModel } from '../../../src-workers/core/background/index.js';
+import {
+  buildBackgroundModel,
+  createBackgroundEvaluator,
+  type BackgroundModel,
+} from '../../../src-workers/core/background/index.js';
 import { concatCatalogs, selectRows, type SourceCatalog } from '../../../src-workers/core/catalog/index.js';
 import {
   addApertureFluxes,
@@ -47,7 +51,11 @@ export async function detectFrame(
   const resolved = resolveDetectOptions(options);
   // With a known radius the apertures are measured where the objects are (in the workers).
   if (options.apertureRadiusPx !== undefined) {
-    resolved.aperture = { radiusPx: options.apertureRadiusPx, annulusPx: options.annulusPx, gainEPerAdu: options.gainEPerAdu };
+    resolved.aperture = {
+      radiusPx: options.apertureRadiusPx,
+      annulusPx: options.annulusPx,
+      gainEPerAdu: options.gainEPerAdu,
+    };
   }
   const model = buildBackgroundModel(image, {
     meshSizePx: resolved.backSizePx,
@@ -133,7 +141,8 @@ export async function detectFrame(
   }
   const merged = mergeParts(parts);
   let catalog = merged.catalog;
-  if (options.clean !== false) catalog = selectRows(catalog, cleanCatalog(catalog, merged.cleanInfo, options.cleanParam ?? 1));
+  if (options.clean !== false)
+    catalog = selectRows(catalog, cleanCatalog(catalog, merged.cleanInfo, options.cleanParam ?? 1));
   if (!resolved.aperture) {
     catalog = addApertureFluxes(image, model, catalog, undefined, options.gainEPerAdu, options.mask, options.annulusPx);
   }

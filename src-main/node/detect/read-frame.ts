@@ -1,4 +1,9 @@
-import { firstImageHdu, readFitsImage, readFitsStructure, type FitsImageRead } from '../../../src-workers/io/fits-file.js';
+import {
+  firstImageHdu,
+  readFitsImage,
+  readFitsStructure,
+  type FitsImageRead,
+} from '../../../src-workers/io/fits-file.js';
 
 /**
  * Reads the image to detect on. With `shared`, plain and gzip FITS images are read straight into a

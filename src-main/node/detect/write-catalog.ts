@@ -23,7 +23,11 @@ export function catalogFormat(path: string): 'csv' | 'json' | 'fits' {
  * Writes a catalog atomically as CSV, JSON or a FITS BINTABLE (snake_case columns plus the 1-based
  * `X_IMAGE`/`Y_IMAGE` of SExtractor convention, with units).
  */
-export async function writeCatalog(path: string, cat: SourceCatalog, meta: Record<string, string | number> = {}): Promise<void> {
+export async function writeCatalog(
+  path: string,
+  cat: SourceCatalog,
+  meta: Record<string, string | number> = {},
+): Promise<void> {
   const header: Record<string, string | number> = { ...meta };
   if (Number.isFinite(cat.apertureRadiusPx)) header.APERRAD = cat.apertureRadiusPx;
   await writeColumns(path, outputColumns(cat), cat.count, header);
@@ -33,7 +37,12 @@ export async function writeCatalog(path: string, cat: SourceCatalog, meta: Recor
  * Writes equal-length columns as CSV, JSON or FITS BINTABLE by extension. For FITS, `x`/`y` columns also
  * appear as 1-based `X_IMAGE`/`Y_IMAGE`, and FITS-style keys of `meta` go into the table header.
  */
-export async function writeColumns(path: string, cols: readonly OutputColumn[], count: number, meta: Record<string, string | number> = {}): Promise<void> {
+export async function writeColumns(
+  path: string,
+  cols: readonly OutputColumn[],
+  count: number,
+  meta: Record<string, string | number> = {},
+): Promise<void> {
   const format = catalogFormat(path);
   if (format === 'csv') return writeFileAtomic(path, columnsToCsv(cols, count));
   if (format === 'json') return writeFileAtomic(path, columnsToJson(cols, count, meta));

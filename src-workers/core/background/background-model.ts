@@ -207,8 +207,16 @@ export function createBackgroundEvaluator(model: BackgroundModel): BackgroundEva
     for (let i = 0; i < nx; i++) {
       const a = k * nx + i;
       const b = k1 * nx + i;
-      colLevel[i] = yw.wa[slot] * model.level[a] + yw.wb[slot] * model.level[b] + yw.wc[slot] * d2yLevel[a] + yw.wd[slot] * d2yLevel[b];
-      colSigma[i] = yw.wa[slot] * model.sigma[a] + yw.wb[slot] * model.sigma[b] + yw.wc[slot] * d2ySigma[a] + yw.wd[slot] * d2ySigma[b];
+      colLevel[i] =
+        yw.wa[slot] * model.level[a] +
+        yw.wb[slot] * model.level[b] +
+        yw.wc[slot] * d2yLevel[a] +
+        yw.wd[slot] * d2yLevel[b];
+      colSigma[i] =
+        yw.wa[slot] * model.sigma[a] +
+        yw.wb[slot] * model.sigma[b] +
+        yw.wc[slot] * d2ySigma[a] +
+        yw.wd[slot] * d2ySigma[b];
     }
     solveSecondDerivatives(xKnots, colLevel, 0, 1, d2xLevel, u);
     solveSecondDerivatives(xKnots, colSigma, 0, 1, d2xSigma, u);
@@ -241,4 +249,3 @@ export function createBackgroundEvaluator(model: BackgroundModel): BackgroundEva
     },
   };
 }
-

@@ -87,8 +87,25 @@ export const CATALOG_COLUMNS = [
 type ArrayKey = Exclude<keyof SourceCatalog, 'count' | 'apertureRadiusPx'>;
 
 const REQUIRED: ArrayKey[] = [
-  'x', 'y', 'xErr', 'yErr', 'flux', 'fluxErr', 'fluxAuto', 'fluxAutoErr', 'fluxIso', 'background', 'peak',
-  'a', 'b', 'theta', 'ellipticity', 'fwhm', 'fluxRadius', 'kronRadius', 'snr',
+  'x',
+  'y',
+  'xErr',
+  'yErr',
+  'flux',
+  'fluxErr',
+  'fluxAuto',
+  'fluxAutoErr',
+  'fluxIso',
+  'background',
+  'peak',
+  'a',
+  'b',
+  'theta',
+  'ellipticity',
+  'fwhm',
+  'fluxRadius',
+  'kronRadius',
+  'snr',
 ];
 
 /** An all-NaN catalog of `count` rows (flags 0, npix 0). */

@@ -30,11 +30,18 @@ export function columnsToCsv(cols: readonly OutputColumn[], count: number): stri
  * The catalog as JSON: `{ meta, columns: [{name, unit}], sources: [{id, x, y, …}] }`; NaN becomes null.
  */
 export function catalogToJson(cat: SourceCatalog, meta: Record<string, unknown> = {}): string {
-  return columnsToJson(outputColumns(cat), cat.count, { ...meta, apertureRadiusPx: finiteOrNull(cat.apertureRadiusPx) });
+  return columnsToJson(outputColumns(cat), cat.count, {
+    ...meta,
+    apertureRadiusPx: finiteOrNull(cat.apertureRadiusPx),
+  });
 }
 
 /** Any set of equal-length columns as the JSON layout of `catalogToJson`. */
-export function columnsToJson(cols: readonly OutputColumn[], count: number, meta: Record<string, unknown> = {}): string {
+export function columnsToJson(
+  cols: readonly OutputColumn[],
+  count: number,
+  meta: Record<string, unknown> = {},
+): string {
   const rows: string[] = [];
   for (let i = 0; i < count; i++) {
     rows.push(`{${cols.map((c) => `${JSON.stringify(c.name)}:${jsonNumber(c, i)}`).join(',')}}`);
@@ -58,7 +65,11 @@ function jsonNumber(col: OutputColumn, i: number): string {
  * when measured, else a circle of the aperture radius; flagged objects in red, others in green.
  */
 export function catalogToDs9Regions(cat: SourceCatalog): string {
-  const lines = ['# Region file format: DS9 version 4.1', 'global color=green width=1 font="helvetica 9 normal"', 'image'];
+  const lines = [
+    '# Region file format: DS9 version 4.1',
+    'global color=green width=1 font="helvetica 9 normal"',
+    'image',
+  ];
   const r0 = Number.isFinite(cat.apertureRadiusPx) ? cat.apertureRadiusPx : 3;
   for (let i = 0; i < cat.count; i++) {
     const x = cat.x[i] + 1;

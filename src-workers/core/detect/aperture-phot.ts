@@ -52,7 +52,19 @@ export function measureApertures(
     let rms = evaluator.at(gx, gy).rms;
     let annulusN = 0;
     if (settings.annulusPx) {
-      const a = annulusBackground(image, fx, fy, settings.annulusPx[0], settings.annulusPx[1], 3, 10, exclude, ix - x0, iy - y0, scratch);
+      const a = annulusBackground(
+        image,
+        fx,
+        fy,
+        settings.annulusPx[0],
+        settings.annulusPx[1],
+        3,
+        10,
+        exclude,
+        ix - x0,
+        iy - y0,
+        scratch,
+      );
       if (a.count > 0) {
         bkg = a.median;
         rms = a.std;

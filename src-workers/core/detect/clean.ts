@@ -28,7 +28,8 @@ export function cleanCatalog(cat: SourceCatalog, info: Float64Array, cleanParam 
     const cflux = info[i * CLEAN_STRIDE];
     const dthresh = info[i * CLEAN_STRIDE + 2];
     amp[i] = cflux / (2 * unit);
-    alpha[i] = dthresh > 0 && amp[i] > 0 ? ((Math.pow(amp[i] / dthresh, 1 / beta) - 1) * unit) / Math.max(cat.npix[i], 1) : 0;
+    alpha[i] =
+      dthresh > 0 && amp[i] > 0 ? ((Math.pow(amp[i] / dthresh, 1 / beta) - 1) * unit) / Math.max(cat.npix[i], 1) : 0;
     const t = (cat.theta[i] * Math.PI) / 180;
     const c = Math.cos(t);
     const s = Math.sin(t);
@@ -38,15 +39,18 @@ export function cleanCatalog(cat: SourceCatalog, info: Float64Array, cleanParam 
   }
   // Neighbour search: a grid hash sized for ordinary objects; the few large ones (a > 3 × median) are
   // checked against everything, so one big galaxy does not make the grid cells huge.
-  const aValues = Array.from(cat.a).filter((v) => Number.isFinite(v)).sort((p, q) => p - q);
+  const aValues = Array.from(cat.a)
+    .filter((v) => Number.isFinite(v))
+    .sort((p, q) => p - q);
   const medA = aValues.length ? aValues[aValues.length >> 1] : 1;
   const bigA = 3 * Math.max(medA, 0.5);
   const isBig = new Uint8Array(n);
   const bigList: number[] = [];
-  for (let i = 0; i < n; i++) if (!(cat.a[i] <= bigA)) {
-    isBig[i] = 1;
-    bigList.push(i);
-  }
+  for (let i = 0; i < n; i++)
+    if (!(cat.a[i] <= bigA)) {
+      isBig[i] = 1;
+      bigList.push(i);
+    }
   const cell = Math.max(1, CLEAN_ZONE * 2 * bigA);
   const grid = new Map<number, number[]>();
   const keyOf = (gx: number, gy: number): number => gy * 1_000_003 + gx;
@@ -69,7 +73,9 @@ export function cleanCatalog(cat: SourceCatalog, info: Float64Array, cleanParam 
     } else {
       const gx = Math.floor(cat.x[i] / cell);
       const gy = Math.floor(cat.y[i] / cell);
-      for (let yy = gy - 1; yy <= gy + 1; yy++) for (let xx = gx - 1; xx <= gx + 1; xx++) for (const j of grid.get(keyOf(xx, yy)) ?? []) if (j > i) near.push(j);
+      for (let yy = gy - 1; yy <= gy + 1; yy++)
+        for (let xx = gx - 1; xx <= gx + 1; xx++)
+          for (const j of grid.get(keyOf(xx, yy)) ?? []) if (j > i) near.push(j);
       for (const j of bigList) if (j > i) near.push(j);
       near.sort((p, q) => p - q);
     }

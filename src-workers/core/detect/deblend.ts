@@ -37,7 +37,11 @@ export interface DeblendResult {
 }
 
 /** Splits one parent into children; a parent that does not split is one child labelled 0. */
-export function deblendParent(p: ParentPixels, options: DeblendOptions, scratch: Scratch = new Scratch()): DeblendResult {
+export function deblendParent(
+  p: ParentPixels,
+  options: DeblendOptions,
+  scratch: Scratch = new Scratch(),
+): DeblendResult {
   const { n } = p;
   const label = scratch.i32('label', n).fill(0);
   const maxPixels = options.maxPixels ?? 2_000_000;
@@ -111,7 +115,13 @@ export function deblendParent(p: ParentPixels, options: DeblendOptions, scratch:
     }
     // SExtractor/SEP: a branch counts when its flux above the level, Σ(value − level), exceeds cont × total.
     for (const i of subset) {
-      if (stamp[i] === stampCounter && uf[i] === i && rootCount[i] >= options.minAreaPx && rootFlux[i] - level * rootCount[i] > minFlux) nSignificant++;
+      if (
+        stamp[i] === stampCounter &&
+        uf[i] === i &&
+        rootCount[i] >= options.minAreaPx &&
+        rootFlux[i] - level * rootCount[i] > minFlux
+      )
+        nSignificant++;
     }
     if (nSignificant < 2) return nSignificant === 1 ? [subset] : [];
     const groups: number[][] = [];
@@ -144,7 +154,11 @@ export function deblendParent(p: ParentPixels, options: DeblendOptions, scratch:
     return [subset];
   };
   const grid = { map, xmin, ymin, bw, bh };
-  if (!hasTwoPeaks(p, grid) || !mightSplit(p, grid, levels, options.nthresh, minFlux, options.minAreaPx, uf, rootFlux, rootCount, scratch)) return { count: 1, label, failed: false };
+  if (
+    !hasTwoPeaks(p, grid) ||
+    !mightSplit(p, grid, levels, options.nthresh, minFlux, options.minAreaPx, uf, rootFlux, rootCount, scratch)
+  )
+    return { count: 1, label, failed: false };
   const all = new Int32Array(n);
   for (let i = 0; i < n; i++) all[i] = i;
   const seeds = split(all, 1, 0);
@@ -157,7 +171,10 @@ export function deblendParent(p: ParentPixels, options: DeblendOptions, scratch:
  * Cheapest test first: two branches at any level need two distinct local maxima of the filtered values
  * (8-connected, ties broken by pixel order), so a single-peaked parent is one object.
  */
-function hasTwoPeaks(p: ParentPixels, grid: { map: Int32Array; xmin: number; ymin: number; bw: number; bh: number }): boolean {
+function hasTwoPeaks(
+  p: ParentPixels,
+  grid: { map: Int32Array; xmin: number; ymin: number; bw: number; bh: number },
+): boolean {
   let peaks = 0;
   for (let i = 0; i < p.n; i++) {
     const v = p.conv[i];

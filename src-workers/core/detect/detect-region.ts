@@ -54,7 +54,15 @@ export interface RegionResult {
 }
 
 /** Σ conv, the threshold at the conv peak, and the parent's threshold, over pixels [s, e) with `label === c`. */
-function cleanInfoOf(conv: Float32Array, thresh: Float32Array, s: number, e: number, label: Int32Array | null, c: number, base: number): [number, number, number] {
+function cleanInfoOf(
+  conv: Float32Array,
+  thresh: Float32Array,
+  s: number,
+  e: number,
+  label: Int32Array | null,
+  c: number,
+  base: number,
+): [number, number, number] {
   let sum = 0;
   let peak = -Infinity;
   let mthresh = base;
@@ -153,8 +161,20 @@ export function detectRegion(
     parentKeys.push(key);
     // Pixels whose filtered value could differ from the full frame's make the parent incomplete.
     const margin = kr + 1;
-    if ((openL && box.x0 - margin < tx0) || (openT && box.y0 - margin < ty0) || (openR && box.x1 + margin > tx1) || (openB && box.y1 + margin > ty1)) {
-      children.push({ key, child: -1, parent: pid, pixels: { index: new Int32Array(0), sub: new Float32Array(0), label: 0 }, blendFlags: 0, clean: [0, 0, 0] });
+    if (
+      (openL && box.x0 - margin < tx0) ||
+      (openT && box.y0 - margin < ty0) ||
+      (openR && box.x1 + margin > tx1) ||
+      (openB && box.y1 + margin > ty1)
+    ) {
+      children.push({
+        key,
+        child: -1,
+        parent: pid,
+        pixels: { index: new Int32Array(0), sub: new Float32Array(0), label: 0 },
+        blendFlags: 0,
+        clean: [0, 0, 0],
+      });
       continue;
     }
     const conv = fp.conv.subarray(s, e);
@@ -208,7 +228,14 @@ export function detectRegion(
   const cat = createCatalog(children.length);
   const apertureReach = options.aperture ? apertureReachPx(options.aperture) : 0;
   const parentOk = new Uint8Array(parentBoxes.length).fill(1);
-  const ctx = { image, geometry, evaluator, gainEPerAdu: options.gainEPerAdu, saturationLevel: options.saturationLevel, mask: options.mask };
+  const ctx = {
+    image,
+    geometry,
+    evaluator,
+    gainEPerAdu: options.gainEPerAdu,
+    saturationLevel: options.saturationLevel,
+    mask: options.mask,
+  };
   for (let r = 0; r < children.length; r++) {
     if ((r & 255) === 0) throwIfCancelled(options.cancel);
     const ch = children[r];
@@ -222,14 +249,20 @@ export function detectRegion(
     // Reach is measured around the (full-frame) centroid; it must stay in the tile unless off the frame.
     const cx = cat.x[r];
     const cy = cat.y[r];
-    if ((openL && cx - reach < tx0) || (openT && cy - reach < ty0) || (openR && cx + reach > tx1) || (openB && cy + reach > ty1)) {
+    if (
+      (openL && cx - reach < tx0) ||
+      (openT && cy - reach < ty0) ||
+      (openR && cx + reach > tx1) ||
+      (openB && cy + reach > ty1)
+    ) {
       parentOk[ch.parent] = 0;
     }
   }
   const keep: number[] = [];
   for (let r = 0; r < children.length; r++) if (children[r].child >= 0 && parentOk[children[r].parent]) keep.push(r);
   const incomplete: IncompleteParent[] = [];
-  for (let p = 0; p < parentBoxes.length; p++) if (!parentOk[p]) incomplete.push({ key: parentKeys[p], box: parentBoxes[p] });
+  for (let p = 0; p < parentBoxes.length; p++)
+    if (!parentOk[p]) incomplete.push({ key: parentKeys[p], box: parentBoxes[p] });
   const catalog = selectRows(cat, keep);
   const cleanInfo = new Float64Array(keep.length * CLEAN_STRIDE);
   keep.forEach((r, k) => cleanInfo.set(children[r].clean, k * CLEAN_STRIDE));

@@ -1,4 +1,8 @@
-import { buildBackgroundModel, createBackgroundEvaluator, type BackgroundModel } from '../background/background-model.js';
+import {
+  buildBackgroundModel,
+  createBackgroundEvaluator,
+  type BackgroundModel,
+} from '../background/background-model.js';
 import { medianFinite } from '../background/mesh-stats.js';
 import { selectRows, type SourceCatalog } from '../catalog/catalog.js';
 import { cleanCatalog } from './clean.js';
@@ -44,7 +48,9 @@ export interface DetectOptions {
 }
 
 /** Validates `options` and fills defaults; throws `InputError` naming the bad parameter. */
-export function resolveDetectOptions(options: DetectOptions): RegionOptions & { backSizePx: number; backFilter: number } {
+export function resolveDetectOptions(
+  options: DetectOptions,
+): RegionOptions & { backSizePx: number; backFilter: number } {
   const threshSigma = requirePositive('threshSigma', options.threshSigma ?? 1.5);
   const minAreaPx = Math.round(requireInRange('minAreaPx', options.minAreaPx ?? 5, 1, 1e9));
   const filterFwhmPx = requirePositive('filterFwhmPx', options.filterFwhmPx ?? 3);
@@ -104,8 +110,19 @@ export function detectSources(image: Image, options: DetectOptions = {}): Source
     resolved,
     { x0: 0, y0: 0, x1: image.width - 1, y1: image.height - 1 },
   );
-  const cat = options.clean === false ? region.catalog : selectRows(region.catalog, cleanCatalog(region.catalog, region.cleanInfo, options.cleanParam ?? 1));
-  return addApertureFluxes(image, model, cat, options.apertureRadiusPx, options.gainEPerAdu, options.mask, options.annulusPx);
+  const cat =
+    options.clean === false
+      ? region.catalog
+      : selectRows(region.catalog, cleanCatalog(region.catalog, region.cleanInfo, options.cleanParam ?? 1));
+  return addApertureFluxes(
+    image,
+    model,
+    cat,
+    options.apertureRadiusPx,
+    options.gainEPerAdu,
+    options.mask,
+    options.annulusPx,
+  );
 }
 
 /** Default aperture radius: 2 × the median FWHM of unflagged objects (3 px when there are none). */
@@ -132,6 +149,14 @@ export function addApertureFluxes(
   annulusPx?: [number, number],
 ): SourceCatalog {
   const radius = radiusPx ?? defaultApertureRadius(cat);
-  measureApertures(image, 0, 0, createBackgroundEvaluator(model), cat, { radiusPx: radius, annulusPx, gainEPerAdu }, mask);
+  measureApertures(
+    image,
+    0,
+    0,
+    createBackgroundEvaluator(model),
+    cat,
+    { radiusPx: radius, annulusPx, gainEPerAdu },
+    mask,
+  );
   return cat;
 }

@@ -42,7 +42,12 @@ export interface ExtractOptions {
  * of rows, per-pixel threshold in RMS units, runs of detected pixels joined 8-connected by union-find.
  * Memory is O(width × kernel) plus the detected pixels; no full-frame temporary is allocated.
  */
-export function extractFootprints(image: Image, geometry: TileGeometry, evaluator: BackgroundEvaluator, options: ExtractOptions): Footprints {
+export function extractFootprints(
+  image: Image,
+  geometry: TileGeometry,
+  evaluator: BackgroundEvaluator,
+  options: ExtractOptions,
+): Footprints {
   const { width: w, height: h, data } = image;
   const { kernel, threshSigma, mask } = options;
   const r = (kernel.length - 1) >> 1;
@@ -143,7 +148,17 @@ export function extractFootprints(image: Image, geometry: TileGeometry, evaluato
     prevStart = curStart;
     prevEnd = curEnd;
   }
-  return groupRuns(runY.length, uf.data, runPix.view(), pixIndex.length, pixIndex.view(), pixConv.view(), pixSub.view(), pixThr.view(), options.minAreaPx);
+  return groupRuns(
+    runY.length,
+    uf.data,
+    runPix.view(),
+    pixIndex.length,
+    pixIndex.view(),
+    pixConv.view(),
+    pixSub.view(),
+    pixThr.view(),
+    options.minAreaPx,
+  );
 }
 
 function find(parent: Int32Array, a: number): number {

@@ -41,7 +41,13 @@ const FWHM_PER_SIGMA = 2 * Math.sqrt(2 * Math.LN2);
  * from the window-deconvolved second moments. Positions are written in full-frame coordinates.
  * Returns the reach in px around the barycentre that the measurements read (for tile completeness).
  */
-export function measureObject(ctx: MeasureContext, obj: ObjectPixels, cat: SourceCatalog, row: number, scratch: Scratch = new Scratch()): number {
+export function measureObject(
+  ctx: MeasureContext,
+  obj: ObjectPixels,
+  cat: SourceCatalog,
+  row: number,
+  scratch: Scratch = new Scratch(),
+): number {
   const { image, geometry } = ctx;
   const w = image.width;
   const h = image.height;
@@ -82,7 +88,12 @@ export function measureObject(ctx: MeasureContext, obj: ObjectPixels, cat: Sourc
     if (y > ymax) ymax = y;
     if (data[i] >= satur) flags |= SourceFlag.SATURATED;
   }
-  if (xmin + ox === 0 || ymin + oy === 0 || xmax + ox === geometry.fullWidth - 1 || ymax + oy === geometry.fullHeight - 1) {
+  if (
+    xmin + ox === 0 ||
+    ymin + oy === 0 ||
+    xmax + ox === geometry.fullWidth - 1 ||
+    ymax + oy === geometry.fullHeight - 1
+  ) {
     flags |= SourceFlag.TRUNCATED;
   }
   const cx = sw > 0 ? sx / sw : (xmin + xmax) / 2;
@@ -245,7 +256,10 @@ export function measureObject(ctx: MeasureContext, obj: ObjectPixels, cat: Sourc
 
   // Window σ from the half-light radius (SExtractor: 2·r½/2.35), kept within [0.5, 2·a + 0.5] px so that a
   // noisy r½ of a faint object cannot open a huge, slow and noisy window.
-  const sigWin = Math.min(Math.max(Number.isFinite(fluxRadius) && fluxRadius > 0 ? (2 * fluxRadius) / FWHM_PER_SIGMA : a, 0.5), 2 * a + 0.5);
+  const sigWin = Math.min(
+    Math.max(Number.isFinite(fluxRadius) && fluxRadius > 0 ? (2 * fluxRadius) / FWHM_PER_SIGMA : a, 0.5),
+    2 * a + 0.5,
+  );
   const inv2s2 = 1 / (2 * sigWin * sigWin);
   const rWin = WIN_NSIG * sigWin;
   let wx = cx;

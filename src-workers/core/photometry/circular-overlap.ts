@@ -15,7 +15,8 @@ export function circleRectOverlap(xmin: number, ymin: number, xmax: number, ymax
     if (ymax <= 0) return overlapCore(-xmax, -ymax, -xmin, -ymin, r);
     return circleRectOverlap(xmin, ymin, xmax, 0, r) + circleRectOverlap(xmin, 0, xmax, ymax, r);
   }
-  if (ymin >= 0 || ymax <= 0) return circleRectOverlap(xmin, ymin, 0, ymax, r) + circleRectOverlap(0, ymin, xmax, ymax, r);
+  if (ymin >= 0 || ymax <= 0)
+    return circleRectOverlap(xmin, ymin, 0, ymax, r) + circleRectOverlap(0, ymin, xmax, ymax, r);
   return (
     circleRectOverlap(xmin, ymin, 0, 0, r) +
     circleRectOverlap(0, ymin, xmax, 0, r) +

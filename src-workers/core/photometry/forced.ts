@@ -37,7 +37,12 @@ export interface ForcedPhotometry {
  * (photutils `aperture_photometry(method='exact')`), background from a sigma-clipped annulus median
  * (or the background model), errors σ² = A·σ_bkg² + F/gain (+ A²·σ_bkg²/N_annulus for the annulus mean).
  */
-export function forcedPhotometry(image: Image, xs: ArrayLike<number>, ys: ArrayLike<number>, options: ForcedPhotometryOptions): ForcedPhotometry {
+export function forcedPhotometry(
+  image: Image,
+  xs: ArrayLike<number>,
+  ys: ArrayLike<number>,
+  options: ForcedPhotometryOptions,
+): ForcedPhotometry {
   requirePositive('radiusPx', options.radiusPx);
   if (options.annulusPx) {
     const [rin, rout] = options.annulusPx;

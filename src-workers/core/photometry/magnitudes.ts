@@ -7,7 +7,12 @@ export const MAG_PER_RELATIVE_FLUX = 2.5 / Math.LN10;
  * m = Z − 2.5·log10(flux / exposureSec) and σm = 1.0857·σF/F; NaN for non-positive flux.
  * `exposureSec` defaults to 1 (Z then applies to counts per frame).
  */
-export function fluxToMagnitude(fluxAdu: number, fluxErrAdu: number, zeroPointMag: number, exposureSec = 1): { mag: number; magErr: number } {
+export function fluxToMagnitude(
+  fluxAdu: number,
+  fluxErrAdu: number,
+  zeroPointMag: number,
+  exposureSec = 1,
+): { mag: number; magErr: number } {
   if (!(fluxAdu > 0) || !(exposureSec > 0)) return { mag: Number.NaN, magErr: Number.NaN };
   return {
     mag: zeroPointMag - 2.5 * Math.log10(fluxAdu / exposureSec),

@@ -14,7 +14,13 @@ export interface CurveOfGrowth {
  * Enclosed flux in circles of `radiiPx` around (xPx, yPx), exact pixel overlap, minus `backgroundAdu` per
  * pixel [0]: the data of a curve-of-growth plot.
  */
-export function curveOfGrowth(image: Image, xPx: number, yPx: number, radiiPx: ArrayLike<number>, backgroundAdu = 0): CurveOfGrowth {
+export function curveOfGrowth(
+  image: Image,
+  xPx: number,
+  yPx: number,
+  radiiPx: ArrayLike<number>,
+  backgroundAdu = 0,
+): CurveOfGrowth {
   const n = radiiPx.length;
   const radiusPx = Float64Array.from(radiiPx);
   const fluxAdu = new Float64Array(n);
@@ -41,7 +47,14 @@ export interface RadialProfile {
  * Radial profile around (xPx, yPx): pixels (by centre distance) in bins of `binPx` [1] out to `maxRadiusPx`,
  * NaN pixels skipped, minus `backgroundAdu` [0]. The data of a radial-profile plot.
  */
-export function radialProfile(image: Image, xPx: number, yPx: number, maxRadiusPx: number, binPx = 1, backgroundAdu = 0): RadialProfile {
+export function radialProfile(
+  image: Image,
+  xPx: number,
+  yPx: number,
+  maxRadiusPx: number,
+  binPx = 1,
+  backgroundAdu = 0,
+): RadialProfile {
   requirePositive('maxRadiusPx', maxRadiusPx);
   requirePositive('binPx', binPx);
   const nBins = Math.ceil(maxRadiusPx / binPx);
@@ -50,8 +63,16 @@ export function radialProfile(image: Image, xPx: number, yPx: number, maxRadiusP
   const sumR = new Float64Array(nBins);
   const count = new Int32Array(nBins);
   const { width, height, data } = image;
-  for (let y = Math.max(0, Math.floor(yPx - maxRadiusPx)); y <= Math.min(height - 1, Math.ceil(yPx + maxRadiusPx)); y++) {
-    for (let x = Math.max(0, Math.floor(xPx - maxRadiusPx)); x <= Math.min(width - 1, Math.ceil(xPx + maxRadiusPx)); x++) {
+  for (
+    let y = Math.max(0, Math.floor(yPx - maxRadiusPx));
+    y <= Math.min(height - 1, Math.ceil(yPx + maxRadiusPx));
+    y++
+  ) {
+    for (
+      let x = Math.max(0, Math.floor(xPx - maxRadiusPx));
+      x <= Math.min(width - 1, Math.ceil(xPx + maxRadiusPx));
+      x++
+    ) {
       const r = Math.hypot(x - xPx, y - yPx);
       if (r >= maxRadiusPx) continue;
       const v = data[y * width + x];

@@ -35,7 +35,8 @@ export function fitZeroPoint(
     kept[i] = Number.isFinite(diff[i]) ? 1 : 0;
   }
   const valid = kept.reduce((s, v) => s + v, 0);
-  if (valid < minStars) throw new InputError('ZP_NO_STARS', `zero point: ${valid} matched reference stars, need at least ${minStars}`);
+  if (valid < minStars)
+    throw new InputError('ZP_NO_STARS', `zero point: ${valid} matched reference stars, need at least ${minStars}`);
   for (let it = 0; it < maxIters; it++) {
     const vals: number[] = [];
     for (let i = 0; i < n; i++) if (kept[i]) vals.push(diff[i]);
@@ -55,11 +56,13 @@ export function fitZeroPoint(
   }
   let s = 0;
   let m = 0;
-  for (let i = 0; i < n; i++) if (kept[i]) {
-    s += diff[i];
-    m++;
-  }
-  if (m < minStars) throw new InputError('ZP_NO_STARS', `zero point: only ${m} reference stars survive clipping, need ${minStars}`);
+  for (let i = 0; i < n; i++)
+    if (kept[i]) {
+      s += diff[i];
+      m++;
+    }
+  if (m < minStars)
+    throw new InputError('ZP_NO_STARS', `zero point: only ${m} reference stars survive clipping, need ${minStars}`);
   const mean = s / m;
   let s2 = 0;
   for (let i = 0; i < n; i++) if (kept[i]) s2 += (diff[i] - mean) ** 2;

@@ -26,7 +26,10 @@ let frame = '';
 const stars = gridStars(200, 240, 25, 5000, 100000, 77);
 
 function owb(...args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', 'src-main/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8' });
+  return spawnSync(process.execPath, ['--import', 'tsx', 'src-main/cli/main.ts', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
 }
 
 function readCsv(path: string): { header: string[]; rows: number[][] } {
@@ -47,10 +50,46 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('owb detect writes the documented CSV columns; positions and fluxes match the truth; --workers 2 gives the same file', () => {
   const out = join(dir, 'cat.csv');
-  const run = owb('detect', frame, '--out', out, '--phot-r', '9', '--zeropoint', '25', '--regions', join(dir, 'cat.reg'));
+  const run = owb(
+    'detect',
+    frame,
+    '--out',
+    out,
+    '--phot-r',
+    '9',
+    '--zeropoint',
+    '25',
+    '--regions',
+    join(dir, 'cat.reg'),
+  );
   assert.equal(run.status, 0, run.stderr);
   const { header, rows } = readCsv(out);
-  for (const col of ['id', 'x', 'y', 'x_err', 'y_err', 'flux', 'flux_err', 'flux_auto', 'flux_auto_err', 'flux_iso', 'background', 'peak', 'npix', 'a', 'b', 'theta', 'ellipticity', 'fwhm', 'flux_radius', 'kron_radius', 'snr', 'flags', 'mag', 'mag_err']) {
+  for (const col of [
+    'id',
+    'x',
+    'y',
+    'x_err',
+    'y_err',
+    'flux',
+    'flux_err',
+    'flux_auto',
+    'flux_auto_err',
+    'flux_iso',
+    'background',
+    'peak',
+    'npix',
+    'a',
+    'b',
+    'theta',
+    'ellipticity',
+    'fwhm',
+    'flux_radius',
+    'kron_radius',
+    'snr',
+    'flags',
+    'mag',
+    'mag_err',
+  ]) {
     assert.ok(header.includes(col), `column ${col}`);
   }
   assert.equal(rows.length, stars.length);
@@ -58,8 +97,16 @@ test('owb detect writes the documented CSV columns; positions and fluxes match t
   const yi = header.indexOf('y');
   const fi = header.indexOf('flux');
   const mi = header.indexOf('mag');
-  const match = matchToTruth(rows.map((r) => r[xi]), rows.map((r) => r[yi]), stars, 0.2);
-  assert.ok(match.every((m) => m >= 0), 'every detection within 0.2 px of a true star');
+  const match = matchToTruth(
+    rows.map((r) => r[xi]),
+    rows.map((r) => r[yi]),
+    stars,
+    0.2,
+  );
+  assert.ok(
+    match.every((m) => m >= 0),
+    'every detection within 0.2 px of a true star',
+  );
   rows.forEach((r, i) => {
     const t = stars[match[i]];
     // r = 9 px holds all of a FWHM 3 Gaussian; noise of a 5000 ADU star in that aperture ≈ 2 %.
@@ -67,7 +114,9 @@ test('owb detect writes the documented CSV columns; positions and fluxes match t
     // EXPTIME = 10 from the header.
     assert.ok(Math.abs(r[mi] - (25 - 2.5 * Math.log10(r[fi] / 10))) < 1e-6, 'mag');
   });
-  const regions = readFileSync(join(dir, 'cat.reg'), 'utf8').split('\n').filter((l) => l.startsWith('ellipse') || l.startsWith('circle'));
+  const regions = readFileSync(join(dir, 'cat.reg'), 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('ellipse') || l.startsWith('circle'));
   assert.equal(regions.length, stars.length);
 
   const out2 = join(dir, 'cat2.csv');
@@ -86,18 +135,36 @@ test('FITS catalog passes fitsverify and JSON parses with the same count', () =>
   const json = join(dir, 'cat.json');
   const psfRun = owb('detect', frame, '--out', json, '--psf');
   assert.equal(psfRun.status, 0, psfRun.stderr);
-  const parsed = JSON.parse(readFileSync(json, 'utf8')) as { sources: { x: number; y: number; flux_psf: number | null }[]; meta: { count: number } };
+  const parsed = JSON.parse(readFileSync(json, 'utf8')) as {
+    sources: { x: number; y: number; flux_psf: number | null }[];
+    meta: { count: number };
+  };
   assert.equal(parsed.sources.length, stars.length);
   assert.equal(parsed.meta.count, stars.length);
   // PSF fluxes of these isolated stars (5 000–100 000 ADU) within 5 % of the truth.
-  const m = matchToTruth(parsed.sources.map((s) => s.x), parsed.sources.map((s) => s.y), stars, 0.5);
+  const m = matchToTruth(
+    parsed.sources.map((s) => s.x),
+    parsed.sources.map((s) => s.y),
+    stars,
+    0.5,
+  );
   parsed.sources.forEach((s, i) => {
-    assert.ok(s.flux_psf !== null && Math.abs(s.flux_psf / stars[m[i]].flux - 1) < 0.05, `flux_psf ${s.flux_psf} vs ${stars[m[i]].flux}`);
+    assert.ok(
+      s.flux_psf !== null && Math.abs(s.flux_psf / stars[m[i]].flux - 1) < 0.05,
+      `flux_psf ${s.flux_psf} vs ${stars[m[i]].flux}`,
+    );
   });
 });
 
 test('ra/dec come from the WCS; --zeropoint REF.csv fits Z from reference stars despite outliers', () => {
-  const wcs = new TanWcs({ crpix: [100.5, 120.5], crval: [150.1, 2.2], cd: [[-1.4e-4, 0], [0, 1.4e-4]] });
+  const wcs = new TanWcs({
+    crpix: [100.5, 120.5],
+    crval: [150.1, 2.2],
+    cd: [
+      [-1.4e-4, 0],
+      [0, 1.4e-4],
+    ],
+  });
   const Z = 23.5;
   const lines = ['ra,dec,mag'];
   stars.forEach((t, i) => {

@@ -23,12 +23,19 @@ export interface CatalogPsfResult {
  * source (close neighbours jointly). Adds `fluxPsf`, `fluxPsfErr`, `psfChi2`; sources that could not be
  * fitted (or all, when no PSF could be built) get NaN and PSF_FAILED. Mutates `cat`.
  */
-export function addPsfPhotometry(image: Image, cat: SourceCatalog, background: BackgroundEvaluator, gainEPerAdu?: number): CatalogPsfResult {
+export function addPsfPhotometry(
+  image: Image,
+  cat: SourceCatalog,
+  background: BackgroundEvaluator,
+  gainEPerAdu?: number,
+): CatalogPsfResult {
   const n = cat.count;
   cat.fluxPsf = new Float64Array(n).fill(Number.NaN);
   cat.fluxPsfErr = new Float64Array(n).fill(Number.NaN);
   cat.psfChi2 = new Float64Array(n).fill(Number.NaN);
-  const fwhms = Array.from(cat.fwhm).filter((v, i) => Number.isFinite(v) && cat.flags[i] === 0).sort((a, b) => a - b);
+  const fwhms = Array.from(cat.fwhm)
+    .filter((v, i) => Number.isFinite(v) && cat.flags[i] === 0)
+    .sort((a, b) => a - b);
   const fwhm = fwhms.length ? fwhms[fwhms.length >> 1] : Number.NaN;
   const failAll = (reason: string): CatalogPsfResult => {
     for (let i = 0; i < n; i++) cat.flags[i] |= SourceFlag.PSF_FAILED;
@@ -55,9 +62,11 @@ export function addPsfPhotometry(image: Image, cat: SourceCatalog, background: B
     isolated = candidates.filter((i) => {
       const gx = Math.floor(cat.x[i] / cell);
       const gy = Math.floor(cat.y[i] / cell);
-      for (let yy = gy - 1; yy <= gy + 1; yy++) for (let xx = gx - 1; xx <= gx + 1; xx++) {
-        for (const j of grid.get(`${xx},${yy}`) ?? []) if (j !== i && Math.hypot(cat.x[i] - cat.x[j], cat.y[i] - cat.y[j]) < isolation) return false;
-      }
+      for (let yy = gy - 1; yy <= gy + 1; yy++)
+        for (let xx = gx - 1; xx <= gx + 1; xx++) {
+          for (const j of grid.get(`${xx},${yy}`) ?? [])
+            if (j !== i && Math.hypot(cat.x[i] - cat.x[j], cat.y[i] - cat.y[j]) < isolation) return false;
+        }
       return true;
     });
     if (isolated.length >= 10) break;
@@ -66,13 +75,23 @@ export function addPsfPhotometry(image: Image, cat: SourceCatalog, background: B
   const chosen = isolated.slice(0, 200);
   let psf: Epsf;
   try {
-    psf = buildEpsf(image, chosen.map((i) => cat.x[i]), chosen.map((i) => cat.y[i]), chosen.map((i) => cat.background[i]), { radiusPx });
+    psf = buildEpsf(
+      image,
+      chosen.map((i) => cat.x[i]),
+      chosen.map((i) => cat.y[i]),
+      chosen.map((i) => cat.background[i]),
+      { radiusPx },
+    );
   } catch (error) {
     if (error instanceof InputError) return failAll(error.message);
     throw error;
   }
   const rms = Float64Array.from({ length: n }, (_, i) => background.at(cat.x[i], cat.y[i]).rms);
-  const fit = fitPsfPhotometry(image, psf, cat.x, cat.y, cat.background, { rmsAdu: rms, gainEPerAdu, fitRadiusPx: Math.max(2.5, 1.3 * fwhm) });
+  const fit = fitPsfPhotometry(image, psf, cat.x, cat.y, cat.background, {
+    rmsAdu: rms,
+    gainEPerAdu,
+    fitRadiusPx: Math.max(2.5, 1.3 * fwhm),
+  });
   cat.fluxPsf = fit.flux;
   cat.fluxPsfErr = fit.fluxErr;
   cat.psfChi2 = fit.chi2;

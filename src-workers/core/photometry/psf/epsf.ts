@@ -50,7 +50,13 @@ export interface EpsfOptions {
  * normalised, and star centres are re-measured on the new PSF; `iterations` times.
  * Throws `InputError('PSF_NO_STARS')` with fewer than 3 usable stars.
  */
-export function buildEpsf(image: Image, xs: ArrayLike<number>, ys: ArrayLike<number>, backgrounds: ArrayLike<number>, options: EpsfOptions = {}): Epsf {
+export function buildEpsf(
+  image: Image,
+  xs: ArrayLike<number>,
+  ys: ArrayLike<number>,
+  backgrounds: ArrayLike<number>,
+  options: EpsfOptions = {},
+): Epsf {
   const os = Math.max(1, Math.round(options.oversampling ?? 4));
   const radius = Math.max(2, Math.round(options.radiusPx ?? 12));
   const iterations = Math.max(1, Math.round(options.iterations ?? 4));
@@ -65,18 +71,30 @@ export function buildEpsf(image: Image, xs: ArrayLike<number>, ys: ArrayLike<num
     const y0 = Math.round(cy[s]) - radius;
     if (x0 < 0 || y0 < 0 || x0 + 2 * radius >= width || y0 + 2 * radius >= height) continue;
     let ok = true;
-    for (let y = y0; y <= y0 + 2 * radius && ok; y++) for (let x = x0; x <= x0 + 2 * radius; x++) if (data[y * width + x] !== data[y * width + x]) ok = false;
+    for (let y = y0; y <= y0 + 2 * radius && ok; y++)
+      for (let x = x0; x <= x0 + 2 * radius; x++) if (data[y * width + x] !== data[y * width + x]) ok = false;
     if (ok) usable.push(s);
   }
-  if (usable.length < 3) throw new InputError('PSF_NO_STARS', `PSF: ${usable.length} isolated stars fully inside the frame, need at least 3`);
-  let psf: Epsf = { oversampling: os, size, data: new Float64Array(size * size), radiusPx: radius, nStars: usable.length };
+  if (usable.length < 3)
+    throw new InputError(
+      'PSF_NO_STARS',
+      `PSF: ${usable.length} isolated stars fully inside the frame, need at least 3`,
+    );
+  let psf: Epsf = {
+    oversampling: os,
+    size,
+    data: new Float64Array(size * size),
+    radiusPx: radius,
+    nStars: usable.length,
+  };
   for (let it = 0; it < iterations; it++) {
     const cells: number[][] = Array.from({ length: size * size }, () => []);
     for (const s of usable) {
       const x0 = Math.round(cx[s]) - radius;
       const y0 = Math.round(cy[s]) - radius;
       let flux = 0;
-      for (let y = y0; y <= y0 + 2 * radius; y++) for (let x = x0; x <= x0 + 2 * radius; x++) flux += data[y * width + x] - backgrounds[s];
+      for (let y = y0; y <= y0 + 2 * radius; y++)
+        for (let x = x0; x <= x0 + 2 * radius; x++) flux += data[y * width + x] - backgrounds[s];
       if (!(flux > 0)) continue;
       for (let y = y0; y <= y0 + 2 * radius; y++) {
         const gy = Math.round((y - cy[s]) * os + c);
@@ -123,10 +141,11 @@ function clippedMean(v: number[]): number {
   const mad = 1.4826 * [...s].map((x) => Math.abs(x - med)).sort((a, b) => a - b)[s.length >> 1];
   let sum = 0;
   let n = 0;
-  for (const x of s) if (mad === 0 || Math.abs(x - med) <= 3 * mad) {
-    sum += x;
-    n++;
-  }
+  for (const x of s)
+    if (mad === 0 || Math.abs(x - med) <= 3 * mad) {
+      sum += x;
+      n++;
+    }
   return n > 0 ? sum / n : med;
 }
 
@@ -141,13 +160,14 @@ function fillHoles(grid: Float64Array, filled: Uint8Array, size: number): void {
         if (filled[k]) continue;
         let s = 0;
         let n = 0;
-        for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
-          const xx = x + dx;
-          const yy = y + dy;
-          if (xx < 0 || yy < 0 || xx >= size || yy >= size || !filled[yy * size + xx]) continue;
-          s += grid[yy * size + xx];
-          n++;
-        }
+        for (let dy = -1; dy <= 1; dy++)
+          for (let dx = -1; dx <= 1; dx++) {
+            const xx = x + dx;
+            const yy = y + dy;
+            if (xx < 0 || yy < 0 || xx >= size || yy >= size || !filled[yy * size + xx]) continue;
+            s += grid[yy * size + xx];
+            n++;
+          }
         if (n > 0) {
           grid[k] = s / n;
           next[k] = 1;
@@ -167,14 +187,15 @@ function smoothQuadratic(grid: Float64Array, size: number): Float64Array {
     for (let x = 0; x < size; x++) {
       let s = 0;
       let n = 0;
-      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
-        const xx = x + dx;
-        const yy = y + dy;
-        if (xx < 0 || yy < 0 || xx >= size || yy >= size) continue;
-        const k = w[dx + 1] * w[dy + 1];
-        s += k * grid[yy * size + xx];
-        n += k;
-      }
+      for (let dy = -1; dy <= 1; dy++)
+        for (let dx = -1; dx <= 1; dx++) {
+          const xx = x + dx;
+          const yy = y + dy;
+          if (xx < 0 || yy < 0 || xx >= size || yy >= size) continue;
+          const k = w[dx + 1] * w[dy + 1];
+          s += k * grid[yy * size + xx];
+          n += k;
+        }
       out[y * size + x] = s / n;
     }
   }
@@ -182,7 +203,14 @@ function smoothQuadratic(grid: Float64Array, size: number): Float64Array {
 }
 
 /** Least-squares flux and position of one star on `psf` within `fitRadiusPx` (background fixed). */
-export function fitSingle(image: Image, psf: Epsf, x: number, y: number, background: number, fitRadiusPx: number): { x: number; y: number; flux: number } | undefined {
+export function fitSingle(
+  image: Image,
+  psf: Epsf,
+  x: number,
+  y: number,
+  background: number,
+  fitRadiusPx: number,
+): { x: number; y: number; flux: number } | undefined {
   let px = x;
   let py = y;
   let flux = 0;
@@ -194,8 +222,16 @@ export function fitSingle(image: Image, psf: Epsf, x: number, y: number, backgro
     const h = 0.05;
     let sPP = 0;
     let sPD = 0;
-    for (let yy = Math.max(0, Math.ceil(py - fitRadiusPx)); yy <= Math.min(height - 1, Math.floor(py + fitRadiusPx)); yy++) {
-      for (let xx = Math.max(0, Math.ceil(px - fitRadiusPx)); xx <= Math.min(width - 1, Math.floor(px + fitRadiusPx)); xx++) {
+    for (
+      let yy = Math.max(0, Math.ceil(py - fitRadiusPx));
+      yy <= Math.min(height - 1, Math.floor(py + fitRadiusPx));
+      yy++
+    ) {
+      for (
+        let xx = Math.max(0, Math.ceil(px - fitRadiusPx));
+        xx <= Math.min(width - 1, Math.floor(px + fitRadiusPx));
+        xx++
+      ) {
         if ((xx - px) ** 2 + (yy - py) ** 2 > fitRadiusPx * fitRadiusPx) continue;
         const v = data[yy * width + xx];
         if (v !== v) continue;
@@ -232,12 +268,19 @@ export function fitSingle(image: Image, psf: Epsf, x: number, y: number, backgro
 
 function solve3(A: Float64Array, b: Float64Array): number[] | undefined {
   const m = [A[0], A[1], A[2], A[3], A[4], A[5], A[6], A[7], A[8]];
-  const det = m[0] * (m[4] * m[8] - m[5] * m[7]) - m[1] * (m[3] * m[8] - m[5] * m[6]) + m[2] * (m[3] * m[7] - m[4] * m[6]);
+  const det =
+    m[0] * (m[4] * m[8] - m[5] * m[7]) - m[1] * (m[3] * m[8] - m[5] * m[6]) + m[2] * (m[3] * m[7] - m[4] * m[6]);
   if (!(Math.abs(det) > 1e-300)) return undefined;
   const inv = [
-    m[4] * m[8] - m[5] * m[7], m[2] * m[7] - m[1] * m[8], m[1] * m[5] - m[2] * m[4],
-    m[5] * m[6] - m[3] * m[8], m[0] * m[8] - m[2] * m[6], m[2] * m[3] - m[0] * m[5],
-    m[3] * m[7] - m[4] * m[6], m[1] * m[6] - m[0] * m[7], m[0] * m[4] - m[1] * m[3],
+    m[4] * m[8] - m[5] * m[7],
+    m[2] * m[7] - m[1] * m[8],
+    m[1] * m[5] - m[2] * m[4],
+    m[5] * m[6] - m[3] * m[8],
+    m[0] * m[8] - m[2] * m[6],
+    m[2] * m[3] - m[0] * m[5],
+    m[3] * m[7] - m[4] * m[6],
+    m[1] * m[6] - m[0] * m[7],
+    m[0] * m[4] - m[1] * m[3],
   ];
   return [0, 1, 2].map((r) => (inv[r * 3] * b[0] + inv[r * 3 + 1] * b[1] + inv[r * 3 + 2] * b[2]) / det);
 }

@@ -90,14 +90,15 @@ function friendsOfFriends(xs: ArrayLike<number>, ys: ArrayLike<number>, link: nu
     if (!Number.isFinite(xs[i]) || !Number.isFinite(ys[i])) continue;
     const gx = Math.floor(xs[i] / cell);
     const gy = Math.floor(ys[i] / cell);
-    for (let yy = gy - 1; yy <= gy + 1; yy++) for (let xx = gx - 1; xx <= gx + 1; xx++) {
-      for (const j of grid.get(`${xx},${yy}`) ?? []) {
-        if (j <= i || Math.hypot(xs[i] - xs[j], ys[i] - ys[j]) > link) continue;
-        const a = find(i);
-        const b = find(j);
-        if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
+    for (let yy = gy - 1; yy <= gy + 1; yy++)
+      for (let xx = gx - 1; xx <= gx + 1; xx++) {
+        for (const j of grid.get(`${xx},${yy}`) ?? []) {
+          if (j <= i || Math.hypot(xs[i] - xs[j], ys[i] - ys[j]) > link) continue;
+          const a = find(i);
+          const b = find(j);
+          if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
+        }
       }
-    }
   }
   const groups = new Map<number, number[]>();
   for (let i = 0; i < n; i++) {
@@ -110,7 +111,15 @@ function friendsOfFriends(xs: ArrayLike<number>, ys: ArrayLike<number>, link: nu
   return [...groups.values()];
 }
 
-function fitGroup(image: Image, psf: Epsf, group: number[], out: PsfFit, backgrounds: ArrayLike<number>, options: PsfFitOptions, fitR: number): void {
+function fitGroup(
+  image: Image,
+  psf: Epsf,
+  group: number[],
+  out: PsfFit,
+  backgrounds: ArrayLike<number>,
+  options: PsfFitOptions,
+  fitR: number,
+): void {
   const { width, height, data } = image;
   const k = group.length;
   const np = 3 * k;
@@ -140,16 +149,17 @@ function fitGroup(image: Image, psf: Epsf, group: number[], out: PsfFit, backgro
   const px: number[] = [];
   const py: number[] = [];
   const pd: number[] = [];
-  for (let yy = y0; yy <= y1; yy++) for (let xx = x0; xx <= x1; xx++) {
-    const v = data[yy * width + xx];
-    if (v !== v) continue;
-    let inside = false;
-    for (let a = 0; a < k && !inside; a++) inside = (xx - x[a]) ** 2 + (yy - y[a]) ** 2 <= fitR * fitR;
-    if (!inside) continue;
-    px.push(xx);
-    py.push(yy);
-    pd.push(v - bkg);
-  }
+  for (let yy = y0; yy <= y1; yy++)
+    for (let xx = x0; xx <= x1; xx++) {
+      const v = data[yy * width + xx];
+      if (v !== v) continue;
+      let inside = false;
+      for (let a = 0; a < k && !inside; a++) inside = (xx - x[a]) ** 2 + (yy - y[a]) ** 2 <= fitR * fitR;
+      if (!inside) continue;
+      px.push(xx);
+      py.push(yy);
+      pd.push(v - bkg);
+    }
   const m = px.length;
   const fail = (): void => {
     for (const s of group) out.flags[s] |= SourceFlag.PSF_FAILED;
@@ -213,7 +223,8 @@ function fitGroup(image: Image, psf: Epsf, group: number[], out: PsfFit, backgro
     out.flux[s] = f[a];
     out.fluxErr[s] = Math.sqrt(Math.max(0, cov[a * np + a]));
     out.chi2[s] = chi2 / dof;
-    if (!Number.isFinite(f[a]) || Math.hypot(x[a] - startX[a], y[a] - startY[a]) > fitR) out.flags[s] |= SourceFlag.PSF_FAILED;
+    if (!Number.isFinite(f[a]) || Math.hypot(x[a] - startX[a], y[a] - startY[a]) > fitR)
+      out.flags[s] |= SourceFlag.PSF_FAILED;
   }
 }
 

@@ -1,13 +1,25 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { clippedMode, createHistogramScratch, estimateBackground, histogramMode } from '../../../../src-workers/core/background/index.js';
+import {
+  clippedMode,
+  createHistogramScratch,
+  estimateBackground,
+  histogramMode,
+} from '../../../../src-workers/core/background/index.js';
 import { createRng } from '../../../../src-workers/core/random/rng.js';
 import { gridStars, makeField } from '../detect/synthetic-field.js';
 
-function noiseImage(width: number, height: number, level: (x: number, y: number) => number, sigma: number, seed: number) {
+function noiseImage(
+  width: number,
+  height: number,
+  level: (x: number, y: number) => number,
+  sigma: number,
+  seed: number,
+) {
   const rng = createRng(seed);
   const data = new Float32Array(width * height);
-  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data[y * width + x] = level(x, y) + sigma * rng.normal();
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) data[y * width + x] = level(x, y) + sigma * rng.normal();
   return { width, height, data };
 }
 
@@ -73,7 +85,10 @@ test('masked and NaN pixels are ignored; an all-NaN or tiny frame gives finite z
     mask[i] = 1;
   }
   const bg = estimateBackground(img, { meshSizePx: 32, mask });
-  assert.ok(Math.abs(bg.background.data[10 * 128 + 64] - 100) < 0.5, `masked rows ${bg.background.data[10 * 128 + 64]}`);
+  assert.ok(
+    Math.abs(bg.background.data[10 * 128 + 64] - 100) < 0.5,
+    `masked rows ${bg.background.data[10 * 128 + 64]}`,
+  );
   const nan = { width: 50, height: 40, data: new Float32Array(2000).fill(Number.NaN) };
   const bn = estimateBackground(nan);
   assert.equal(bn.globalBackground, 0);

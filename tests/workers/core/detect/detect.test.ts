@@ -48,7 +48,10 @@ test('isolated stars: complete, pure, centroids and fluxes match the truth', () 
   assert.ok(Math.abs(median(fwhm) - 3.07) < 0.1, `fwhm ${median(fwhm)}`);
   // Half-light radius of that profile ≈ 1.1774·σ_eff = 1.54 px (relative to FLUX_AUTO, as SExtractor).
   assert.ok(Math.abs(median(halfLight) - 1.54) < 0.1, `flux_radius ${median(halfLight)}`);
-  assert.ok(cat.background.every((b) => Math.abs(b - SKY) < 1), 'background at the sources');
+  assert.ok(
+    cat.background.every((b) => Math.abs(b - SKY) < 1),
+    'background at the sources',
+  );
 });
 
 test('blended pair is split by deblending and flagged; nthresh = 1 keeps it whole', () => {
@@ -96,7 +99,16 @@ test('degenerate frames give an empty catalog, never a crash', () => {
     assert.equal(cat.count, 0, name);
   }
   // Huge values and infinities: finite catalog columns or an empty catalog, no exception.
-  const huge = makeField({ width: 64, height: 64, seed: 1, sky: SKY, gain: GAIN, readNoise: 5, fwhm: 3, stars: [{ x: 30, y: 30, flux: 1e6 }] });
+  const huge = makeField({
+    width: 64,
+    height: 64,
+    seed: 1,
+    sky: SKY,
+    gain: GAIN,
+    readNoise: 5,
+    fwhm: 3,
+    stars: [{ x: 30, y: 30, flux: 1e6 }],
+  });
   huge.data[5] = 3e38;
   huge.data[6] = Number.POSITIVE_INFINITY;
   const cat = detectSources(huge);
@@ -115,6 +127,9 @@ test('invalid parameters throw InputError naming the parameter', () => {
     [{ apertureRadiusPx: 0 }, /'apertureRadiusPx'/],
   ];
   for (const [options, message] of cases) {
-    assert.throws(() => detectSources(img, options), (e: unknown) => e instanceof InputError && message.test(e.message));
+    assert.throws(
+      () => detectSources(img, options),
+      (e: unknown) => e instanceof InputError && message.test(e.message),
+    );
   }
 });

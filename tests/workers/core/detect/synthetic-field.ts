@@ -31,7 +31,17 @@ function erf(x: number): number {
       Math.exp(
         -x * x -
           1.26551223 +
-          t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+          t *
+            (1.00002368 +
+              t *
+                (0.37409196 +
+                  t *
+                    (0.09678418 +
+                      t *
+                        (-0.18628806 +
+                          t *
+                            (0.27886807 +
+                              t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
       );
   return x >= 0 ? y : -y;
 }
@@ -73,7 +83,14 @@ export function makeField(spec: FieldSpec): Image {
 }
 
 /** Stars on a jittered grid (no blends), fluxes log-uniform in [fluxMin, fluxMax]. */
-export function gridStars(width: number, height: number, spacing: number, fluxMin: number, fluxMax: number, seed: number): TruthStar[] {
+export function gridStars(
+  width: number,
+  height: number,
+  spacing: number,
+  fluxMin: number,
+  fluxMax: number,
+  seed: number,
+): TruthStar[] {
   const rng = createRng(seed);
   const stars: TruthStar[] = [];
   for (let y = spacing; y < height - spacing / 2; y += spacing) {
@@ -89,7 +106,12 @@ export function gridStars(width: number, height: number, spacing: number, fluxMi
 }
 
 /** Nearest truth star to each detection within `radius`; returns index or −1 per detection. */
-export function matchToTruth(xs: ArrayLike<number>, ys: ArrayLike<number>, truth: TruthStar[], radius: number): number[] {
+export function matchToTruth(
+  xs: ArrayLike<number>,
+  ys: ArrayLike<number>,
+  truth: TruthStar[],
+  radius: number,
+): number[] {
   const out: number[] = [];
   for (let i = 0; i < xs.length; i++) {
     let best = -1;

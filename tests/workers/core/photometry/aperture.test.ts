@@ -4,7 +4,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { annulusBackground, circleRectOverlap, circularApertureSum, forcedPhotometry } from '../../../../src-workers/core/photometry/index.js';
+import {
+  annulusBackground,
+  circleRectOverlap,
+  circularApertureSum,
+  forcedPhotometry,
+} from '../../../../src-workers/core/photometry/index.js';
 import { createRng } from '../../../../src-workers/core/random/rng.js';
 
 const PYTHON = '/usr/bin/python3';
@@ -18,7 +23,9 @@ test('exact overlap weights of a circle over a pixel grid sum to πr² (1e-9 rel
   ]) {
     let area = 0;
     const R = Math.ceil(r) + 2;
-    for (let y = -R; y <= R; y++) for (let x = -R; x <= R; x++) area += circleRectOverlap(x - 0.5 - cx, y - 0.5 - cy, x + 0.5 - cx, y + 0.5 - cy, r);
+    for (let y = -R; y <= R; y++)
+      for (let x = -R; x <= R; x++)
+        area += circleRectOverlap(x - 0.5 - cx, y - 0.5 - cy, x + 0.5 - cx, y + 0.5 - cy, r);
     assert.ok(Math.abs(area / (Math.PI * r * r) - 1) < 1e-9, `r=${r}: ${area}`);
   }
 });
@@ -51,7 +58,9 @@ st = ApertureStats(d, CircularAnnulus(pos, r_in=5, r_out=9), sigma_clip=SigmaCli
 out['annulus'] = [float(v) for v in st.median]
 print(json.dumps(out))
 `;
-    const py = spawnSync(PYTHON, ['-c', script, raw, JSON.stringify(positions), JSON.stringify(radii)], { encoding: 'utf8' });
+    const py = spawnSync(PYTHON, ['-c', script, raw, JSON.stringify(positions), JSON.stringify(radii)], {
+      encoding: 'utf8',
+    });
     assert.equal(py.status, 0, py.stderr);
     const ref = JSON.parse(py.stdout) as { sums: number[][]; annulus: number[] };
     const image = { width, height, data };
@@ -59,12 +68,18 @@ print(json.dumps(out))
       positions.forEach(([x, y], i) => {
         const ours = circularApertureSum(image, x, y, r).sum;
         const theirs = ref.sums[k][i];
-        assert.ok(Math.abs(ours - theirs) <= 1e-6 * Math.abs(theirs) + 1e-9, `r=${r} (${x},${y}): ${ours} vs ${theirs}`);
+        assert.ok(
+          Math.abs(ours - theirs) <= 1e-6 * Math.abs(theirs) + 1e-9,
+          `r=${r} (${x},${y}): ${ours} vs ${theirs}`,
+        );
       });
     });
     positions.forEach(([x, y], i) => {
       const ours = annulusBackground(image, x, y, 5, 9).median;
-      assert.ok(Math.abs(ours - ref.annulus[i]) <= 1e-6 * Math.abs(ref.annulus[i]), `annulus (${x},${y}): ${ours} vs ${ref.annulus[i]}`);
+      assert.ok(
+        Math.abs(ours - ref.annulus[i]) <= 1e-6 * Math.abs(ref.annulus[i]),
+        `annulus (${x},${y}): ${ours} vs ${ref.annulus[i]}`,
+      );
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -77,7 +92,11 @@ test('forced photometry recovers a known flat-topped flux and flags apertures of
   const data = new Float32Array(width * height).fill(50);
   // A uniform 5×5 block of +100 inside a r = 6 aperture: flux = 2500 exactly.
   for (let y = 18; y <= 22; y++) for (let x = 18; x <= 22; x++) data[y * width + x] += 100;
-  const res = forcedPhotometry({ width, height, data }, [20, 0.5], [20, 20], { radiusPx: 6, annulusPx: [10, 14], gainEPerAdu: 2 });
+  const res = forcedPhotometry({ width, height, data }, [20, 0.5], [20, 20], {
+    radiusPx: 6,
+    annulusPx: [10, 14],
+    gainEPerAdu: 2,
+  });
   assert.ok(Math.abs(res.flux[0] - 2500) < 1e-6, `flux ${res.flux[0]}`);
   assert.equal(res.background[0], 50);
   // σ² = F/g with a noiseless background: √(2500/2) = 35.36.

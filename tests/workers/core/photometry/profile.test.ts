@@ -7,7 +7,17 @@ test('curve of growth and radial profile of a noiseless Gaussian follow the anal
   const fwhm = 6;
   const sigma = fwhm / (2 * Math.sqrt(2 * Math.LN2));
   const flux = 1e5;
-  const img = makeField({ width: 81, height: 81, seed: 1, sky: 0, gain: 1, readNoise: 0, fwhm, stars: [{ x: 40.3, y: 39.8, flux }], noise: false });
+  const img = makeField({
+    width: 81,
+    height: 81,
+    seed: 1,
+    sky: 0,
+    gain: 1,
+    readNoise: 0,
+    fwhm,
+    stars: [{ x: 40.3, y: 39.8, flux }],
+    noise: false,
+  });
   const radii = [1, 2, 3, 5, 8, 12, 20];
   const cog = curveOfGrowth(img, 40.3, 39.8, radii);
   radii.forEach((r, i) => {
@@ -22,6 +32,9 @@ test('curve of growth and radial profile of a noiseless Gaussian follow the anal
     const r = prof.radiusPx[b];
     const truth = peak * Math.exp((-r * r) / (2 * (sigma * sigma + 1 / 12)));
     // Bin averages of a curved profile differ from the value at the mean radius by a few % of the peak.
-    assert.ok(Math.abs(prof.mean[b] - truth) < 0.03 * peak, `bin ${b} (r=${r.toFixed(2)}): ${prof.mean[b]} vs ${truth}`);
+    assert.ok(
+      Math.abs(prof.mean[b] - truth) < 0.03 * peak,
+      `bin ${b} (r=${r.toFixed(2)}): ${prof.mean[b]} vs ${truth}`,
+    );
   }
 });

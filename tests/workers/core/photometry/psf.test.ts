@@ -18,15 +18,29 @@ test('ePSF from the field: normalised, and PSF fluxes/positions match the truth 
   const bright: number[] = [];
   for (let i = 0; i < cat.count; i++) if (cat.snr[i] > 100 && cat.flags[i] === 0) bright.push(i);
   assert.ok(bright.length >= 10, `psf stars ${bright.length}`);
-  const psf = buildEpsf(img, bright.map((i) => cat.x[i]), bright.map((i) => cat.y[i]), bright.map((i) => cat.background[i]), { radiusPx: 8 });
+  const psf = buildEpsf(
+    img,
+    bright.map((i) => cat.x[i]),
+    bright.map((i) => cat.y[i]),
+    bright.map((i) => cat.background[i]),
+    { radiusPx: 8 },
+  );
   // Sampling the ePSF on the pixel grid gives 1 (within the 8 px support) whatever the sub-pixel phase.
-  for (const [ox, oy] of [[0, 0], [0.3, -0.2], [0.5, 0.5]]) {
+  for (const [ox, oy] of [
+    [0, 0],
+    [0.3, -0.2],
+    [0.5, 0.5],
+  ]) {
     let s = 0;
     for (let dy = -8; dy <= 8; dy++) for (let dx = -8; dx <= 8; dx++) s += epsfValue(psf, dx + ox, dy + oy);
     assert.ok(Math.abs(s - 1) < 0.01, `sum ${s} at phase ${ox},${oy}`);
   }
   const rms = Array.from(cat.background, () => Math.sqrt(300 / 1.5 + (5 / 1.5) ** 2));
-  const fit = fitPsfPhotometry(img, psf, cat.x, cat.y, cat.background, { rmsAdu: rms, gainEPerAdu: 1.5, fitRadiusPx: 4 });
+  const fit = fitPsfPhotometry(img, psf, cat.x, cat.y, cat.background, {
+    rmsAdu: rms,
+    gainEPerAdu: 1.5,
+    fitRadiusPx: 4,
+  });
   const match = matchToTruth(fit.x, fit.y, stars, 1);
   const ratio: number[] = [];
   const dpos: number[] = [];

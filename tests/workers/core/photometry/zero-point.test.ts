@@ -17,11 +17,17 @@ test('zero point: recovers the truth within 3 standard errors despite 20 % gross
     ref.push(m + truth + 0.03 * rng.normal() + (i % 5 === 0 ? rng.uniform(0.5, 2) : 0));
   }
   const fit = fitZeroPoint(inst, ref);
-  assert.ok(Math.abs(fit.zeroPointMag - truth) < 3 * fit.zeroPointErrMag + 1e-9, `Z=${fit.zeroPointMag} ± ${fit.zeroPointErrMag}`);
+  assert.ok(
+    Math.abs(fit.zeroPointMag - truth) < 3 * fit.zeroPointErrMag + 1e-9,
+    `Z=${fit.zeroPointMag} ± ${fit.zeroPointErrMag}`,
+  );
   assert.ok(fit.zeroPointErrMag < 0.005);
   assert.ok(fit.rejected >= 40 && fit.rejected <= 45, `rejected ${fit.rejected}`);
   assert.ok(Math.abs(fit.rmsMag - 0.03) < 0.006, `rms ${fit.rmsMag}`);
-  assert.throws(() => fitZeroPoint([1, 2], [3, 4]), (e: unknown) => e instanceof InputError && /need at least 3/.test(e.message));
+  assert.throws(
+    () => fitZeroPoint([1, 2], [3, 4]),
+    (e: unknown) => e instanceof InputError && /need at least 3/.test(e.message),
+  );
 });
 
 test('positional matching is one-to-one, nearest first, within the radius', () => {
