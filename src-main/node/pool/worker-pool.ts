@@ -36,7 +36,8 @@ export class WorkerPool {
   constructor(options: { threads?: number; maxQueue?: number } = {}) {
     const threads = Math.max(1, options.threads ?? defaultThreadCount());
     const execArgv = [...process.execArgv];
-    if (runningFromSource() && !execArgv.some((a) => a.includes('tsx'))) execArgv.push('--import', 'tsx');
+    // A bare 'tsx' would be resolved from the user's working folder; resolve it from this package instead.
+    if (runningFromSource() && !execArgv.some((a) => a.includes('tsx'))) execArgv.push('--import', import.meta.resolve('tsx'));
     this.piscina = new Piscina({
       minThreads: threads,
       maxThreads: threads,

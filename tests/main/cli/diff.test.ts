@@ -136,6 +136,16 @@ describe('owb diff', () => {
     }
   });
 
+  it('runs its worker from any working folder (sources mode through bin/owb.js)', () => {
+    const run = spawnSync(
+      process.execPath,
+      [join(process.cwd(), 'bin', 'owb.js'), 'diff', 'sci.fits', '--ref', 'ref.fits', '--out', 'd3.fits'],
+      { cwd: dir, encoding: 'utf8', env: { ...process.env, OWB_FROM_SOURCE: '1', CI: '1' } },
+    );
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /candidates \(1 brighter/);
+  });
+
   it('explains bad input', () => {
     const missing = owb(['diff', join(dir, 'sci.fits'), '--out', join(dir, 'x.fits')]);
     assert.equal(missing.status, 2);
