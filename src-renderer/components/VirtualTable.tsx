@@ -51,6 +51,7 @@ export interface VirtualTableProps<Row> {
  * sources sort on the server (`onSortChange`).
  */
 const SLOTS = 256;
+const BLOCK = 16;
 
 export function VirtualTable<Row>(props: VirtualTableProps<Row>): ReactNode {
   const { columns, source, rowHeight = 28, onOpen, onSelect, selectedIndex, rowKey } = props;
@@ -96,8 +97,10 @@ export function VirtualTable<Row>(props: VirtualTableProps<Row>): ReactNode {
     (i: number): Row | undefined => (arrayRows ? arrayRows[i] : source.kind === 'paged' ? source.rowAt(i) : undefined),
     [arrayRows, source],
   );
-  const first = Math.max(0, Math.floor(scrollTop / rowHeight) - 5);
-  const last = Math.min(total, Math.ceil((scrollTop + height) / rowHeight) + 5);
+  // The rendered window moves in blocks of BLOCK rows with a block of margin each side, so most scroll
+  // frames only move the (absolutely positioned) rows already in the DOM and React renders nothing.
+  const first = Math.max(0, (Math.floor(scrollTop / rowHeight / BLOCK) - 1) * BLOCK);
+  const last = Math.min(total, (Math.ceil((scrollTop + height) / rowHeight / BLOCK) + 1) * BLOCK);
 
   useEffect(() => {
     if (source.kind === 'paged' && last > first) source.requestRange(first, last);
@@ -202,8 +205,28 @@ export function VirtualTable<Row>(props: VirtualTableProps<Row>): ReactNode {
         </Box>
         <Box
           ref={viewport}
-          onScroll={(e) => setScrollTop((e.target as HTMLDivElement).scrollTop)}
-          sx={{ flex: 1, minHeight: 0, overflowY: 'auto', overflowX: 'hidden', width: totalWidth }}
+          onScroll={(e) => {
+            // Keep only the block-quantised position in state: a re-render happens when the window moves.
+            const top = (e.target as HTMLDivElement).scrollTop;
+            const block = Math.floor(top / rowHeight / BLOCK);
+            const bottom = Math.ceil((top + height) / rowHeight / BLOCK);
+            if (
+              block !== Math.floor(scrollTop / rowHeight / BLOCK) ||
+              bottom !== Math.ceil((scrollTop + height) / rowHeight / BLOCK)
+            ) {
+              setScrollTop(top);
+            }
+          }}
+          sx={{
+            flex: 1,
+            minHeight: 0,
+            overflowY: 'auto',
+            overflowX: 'hidden',
+            width: totalWidth,
+            // Its own compositing layer with contained layout and paint: scrolling repaints only new rows.
+            willChange: 'scroll-position',
+            contain: 'strict',
+          }}
           data-testid={props.testId ? `${props.testId}-viewport` : undefined}
         >
           <Box

@@ -1,8 +1,8 @@
-import { Alert, Box, Button, MenuItem, Paper, Tab, Tabs, TextField, Typography } from '@mui/material';
+import { Alert, Box, Button, Chip, MenuItem, Paper, Tab, Tabs, TextField, Typography } from '@mui/material';
 import { useMemo, useState, type ReactNode } from 'react';
 import type { ObjectRow, SourceRow } from '../../../src-main/common/workbench-dto.js';
 import { call } from '../../api/bridge.js';
-import { useInvoke } from '../../api/hooks.js';
+import { useEvent, useInvoke } from '../../api/hooks.js';
 import { navigate } from '../../app/route.js';
 import { saveExport } from '../../components/Downloads.js';
 import { Plot } from '../../components/Plot.js';
@@ -39,7 +39,16 @@ export function CatalogView(): ReactNode {
   const [filter, setFilter] = useState<SourceFilter>({ sortBy: 'id' });
   const [search, setSearch] = useState('');
   const effective = useMemo(() => ({ ...filter, search: search.trim() || undefined }), [filter, search]);
-  const { source, total, error } = usePagedSources(effective);
+  // Detections stream in as the pipeline commits frames: count them and re-read the table.
+  const [live, setLive] = useState<{ count: number; frames: number; revision: number }>({
+    count: 0,
+    frames: 0,
+    revision: 0,
+  });
+  useEvent('owb:sources.added', (e) =>
+    setLive((l) => ({ count: l.count + e.count, frames: l.frames + 1, revision: l.revision + 1 })),
+  );
+  const { source, total, error } = usePagedSources(effective, live.revision);
   const [table, setTable] = useState<'sources' | 'objects'>('sources');
   const [selected, setSelected] = useState<SourceRow | null>(null);
   const [selectedIndex, setSelectedIndex] = useState<number | undefined>(undefined);
@@ -83,6 +92,15 @@ export function CatalogView(): ReactNode {
               <Typography variant="body2" color="text.secondary" data-testid="catalog-total">
                 {total.toLocaleString()} rows
               </Typography>
+              {live.frames > 0 && (
+                <Chip
+                  size="small"
+                  color="success"
+                  variant="outlined"
+                  label={`live: +${live.count.toLocaleString()} detections from ${live.frames} frame${live.frames > 1 ? 's' : ''}`}
+                  data-testid="catalog-live"
+                />
+              )}
               <TextField
                 select
                 label="Frame"

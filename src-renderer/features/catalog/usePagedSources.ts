@@ -7,12 +7,16 @@ export type SourceFilter = Omit<SourceQuery, 'offset' | 'limit'>;
 export type ObjectFilter = Omit<ObjectQuery, 'offset' | 'limit'>;
 
 /** Sources matching `filter`, paged from the catalog as the table scrolls. */
-export function usePagedSources(filter: SourceFilter): {
+export function usePagedSources(
+  filter: SourceFilter,
+  /** Bump to re-read (new detections arrived). */
+  revision = 0,
+): {
   source: RowSource<SourceRow>;
   total: number;
   error: string | null;
 } {
-  const key = JSON.stringify(filter);
+  const key = `${revision}|${JSON.stringify(filter)}`;
   return usePagedRows(key, (offset, limit) => call('owb:sources.query', { ...filter, offset, limit }));
 }
 
