@@ -20,8 +20,14 @@ export function useElectronSqlite(binding: string): boolean {
   if (!existsSync(binding)) return false;
   type DlopenFn = (module: { exports: unknown }, filename: string, flags?: number) => void;
   const original = process.dlopen as unknown as DlopenFn;
-  const redirected: DlopenFn = (module, filename, flags) =>
-    original.call(process, module, filename.endsWith('better_sqlite3.node') ? binding : filename, flags);
+  const redirected: DlopenFn = (module, filename, ...flags) =>
+    // Forward `flags` only when given: an explicit `undefined` is an invalid dlopen mode.
+    original.call(
+      process,
+      module,
+      filename.endsWith('better_sqlite3.node') ? binding : filename,
+      ...(flags as [number?]),
+    );
   (process as unknown as { dlopen: DlopenFn }).dlopen = redirected;
   return true;
 }
