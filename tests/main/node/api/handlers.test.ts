@@ -91,6 +91,41 @@ describe('api handlers over a generated workspace', () => {
   });
 });
 
+describe('pipeline handlers', () => {
+  it('retries a failed job (back to queued, attempts reset) and refuses to retry a finished one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'owb-api-jobs-'));
+    createFixtureWorkspace(dir, { frames: 2, sizePx: 64, starCount: 3 });
+    const services = openWorkspace(dir, { pollChanges: false });
+    try {
+      services.db
+        .prepare(
+          "UPDATE jobs SET state = 'failed', error = 'FITS_TRUNCATED: m51_002.fits is truncated', attempts = 3 WHERE id = 2",
+        )
+        .run();
+      const handlers = createHandlers(services);
+      const events: unknown[] = [];
+      services.events.on('owb:jobs.changed', (job) => events.push(job));
+      const stats = await handlers['owb:pipeline.stats']({});
+      assert.deepEqual(stats.jobsByState, { done: 1, failed: 1 });
+      const jobs = await handlers['owb:jobs.list']({});
+      assert.equal(jobs[0].state, 'failed', 'failed jobs are listed before finished ones');
+      assert.match(jobs[0].error ?? '', /FITS_TRUNCATED/);
+      const retried = await handlers['owb:jobs.retry']({ jobId: 2 });
+      assert.equal(retried.state, 'queued');
+      assert.equal(retried.attempts, 0);
+      assert.equal(retried.error, null);
+      assert.equal(events.length, 1);
+      const refused = await dispatch(handlers, 'owb:jobs.retry', { jobId: 1 });
+      assert.equal(refused.ok ? '' : refused.error.code, 'NOT_FAILED');
+      const noWatcher = await dispatch(handlers, 'owb:watch.add', { path: dir, profile: 'default' });
+      assert.equal(noWatcher.ok ? '' : noWatcher.error.code, 'UNAVAILABLE');
+    } finally {
+      services.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('catalog export formats', () => {
   it('writes a FITS BINTABLE with the 1-based X_IMAGE column', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'owb-api-export-'));
