@@ -11,7 +11,34 @@ const zone = (files, patterns) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'tests/fixtures/**', 'coverage/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'out/**',
+      'build/**',
+      'node_modules/**',
+      'tests/fixtures/**',
+      'coverage/**',
+      'bench-data/**',
+      'test-results/**',
+      'demo-workspace/**',
+    ],
+  },
+  {
+    // Plain Node scripts (bin/, scripts/) are not type-checked; declare the Node globals they use.
+    files: ['**/*.js', '**/*.mjs'],
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        performance: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        Buffer: 'readonly',
+      },
+    },
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -20,12 +47,73 @@ export default tseslint.config(
       'no-constant-condition': ['error', { checkLoops: false }],
     },
   },
-  zone(['src-workers/core/**/*.ts'], [nodeBuiltins, electron, npmPackages, { group: ['**/src-main/**', '**/tasks/**', '**/io/**'], message: 'core imports nothing outside itself' }]),
-  zone(['src-main/common/**/*.ts'], [nodeBuiltins, electron, { group: ['**/node/**', '**/cli/**', '**/tasks/**', '**/io/**', '**/src-renderer/**'], message: 'common imports only core' }]),
-  zone(['src-workers/tasks/**/*.ts', 'src-workers/io/**/*.ts'], [electron, { group: ['**/src-main/node/**', '**/src-main/cli/**', '**/src-renderer/**'], message: 'tasks and io import only core, common, node:* and sharp' }]),
-  zone(['src-main/node/**/*.ts'], [electron, { group: ['**/src-renderer/**', '**/tasks/*.task.js', '**/cli/**'], message: 'node services load tasks by file name through piscina' }]),
-  zone(['src-main/cli/**/*.ts'], [electron, { group: ['**/src-renderer/**', '**/electron-main/**'], message: 'the CLI drives node services without a window' }]),
-  zone(['src-main/electron-main/**/*.ts'], [{ group: ['**/src-renderer/**'], message: 'main never imports the renderer' }]),
-  zone(['src-main/preload/**/*.ts'], [nodeBuiltins, { group: ['**/node/**', '**/src-workers/**'], message: 'preload exposes invoke and on only' }]),
-  zone(['src-renderer/**/*.{ts,tsx}'], [nodeBuiltins, electron, { group: ['**/src-main/node/**', '**/src-main/cli/**', '**/src-workers/tasks/**', '**/src-workers/io/**'], message: 'the renderer talks to services only through the typed API' }]),
+  zone(
+    ['src-workers/core/**/*.ts'],
+    [
+      nodeBuiltins,
+      electron,
+      npmPackages,
+      { group: ['**/src-main/**', '**/tasks/**', '**/io/**'], message: 'core imports nothing outside itself' },
+    ],
+  ),
+  zone(
+    ['src-main/common/**/*.ts'],
+    [
+      nodeBuiltins,
+      electron,
+      {
+        group: ['**/node/**', '**/cli/**', '**/src-workers/tasks/**', '**/src-workers/io/**', '**/src-renderer/**'],
+        message: 'common imports only core',
+      },
+    ],
+  ),
+  zone(
+    ['src-workers/tasks/**/*.ts', 'src-workers/io/**/*.ts'],
+    [
+      electron,
+      {
+        group: ['**/src-main/node/**', '**/src-main/cli/**', '**/src-renderer/**'],
+        message: 'tasks and io import only core, common, node:* and sharp',
+      },
+    ],
+  ),
+  zone(
+    ['src-main/node/**/*.ts'],
+    [
+      electron,
+      {
+        group: ['**/src-renderer/**', '**/tasks/*.task.js', '**/cli/**'],
+        message: 'node services load tasks by file name through piscina',
+      },
+    ],
+  ),
+  zone(
+    ['src-main/cli/**/*.ts'],
+    [
+      electron,
+      {
+        group: ['**/src-renderer/**', '**/electron-main/**'],
+        message: 'the CLI drives node services without a window',
+      },
+    ],
+  ),
+  zone(
+    ['src-main/electron-main/**/*.ts'],
+    [{ group: ['**/src-renderer/**'], message: 'main never imports the renderer' }],
+  ),
+  zone(
+    ['src-main/preload/**/*.ts'],
+    [nodeBuiltins, { group: ['**/node/**', '**/src-workers/**'], message: 'preload exposes invoke and on only' }],
+  ),
+  zone(
+    ['src-renderer/**/*.{ts,tsx}'],
+    [
+      nodeBuiltins,
+      electron,
+      {
+        group: ['**/src-main/node/**', '**/src-main/cli/**', '**/src-workers/tasks/**', '**/src-workers/io/**'],
+        message: 'the renderer talks to services only through the typed API',
+      },
+    ],
+  ),
 );

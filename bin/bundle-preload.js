@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/* global process, console */
+
 // Bundles the Electron preload to CommonJS (sandboxed preloads cannot be ES modules). Run by bin/start.js
 // before launching Electron and by electron-builder (beforePack) when packaging.
 import { dirname, join } from 'node:path';

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/* global process, console */
+
 // `npm start`: the desktop app on the demo workspace when an Electron binary and a display exist;
 // otherwise the same UI served to a browser by `owb serve` (the URL is printed on its own line).
 //   node bin/start.js [--workspace DIR] [--serve]     start (DIR defaults to ./demo-workspace)

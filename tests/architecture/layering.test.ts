@@ -36,6 +36,16 @@ const cases: Array<{ file: string; code: string; forbidden: boolean }> = [
     forbidden: false,
   },
   {
+    file: 'src-main/common/x.ts',
+    code: "import type { X } from './tasks/detect.js';\nexport type Y = X;\n",
+    forbidden: false,
+  },
+  {
+    file: 'src-main/common/x.ts',
+    code: "import { readFitsImage } from '../../src-workers/io/fits-file.js';\nreadFitsImage;\n",
+    forbidden: true,
+  },
+  {
     file: 'src-workers/tasks/x.task.ts',
     code: "import { x } from '../../src-main/node/catalog/index.js';\nx;\n",
     forbidden: true,
