@@ -77,39 +77,12 @@ export function extractFootprints(
       if ((yIn & 63) === 0) throwIfCancelled(options.cancel);
       evaluator.row(geometry.y0 + yIn, geometry.x0, w, bkgRow, rmsRow);
       const slot = (yIn % ringRows) * w;
-      const rowOff = yIn * w;
-      for (let x = 0; x < w; x++) {
-        let v = data[rowOff + x] - bkgRow[x];
-        if (mask !== undefined && mask[rowOff + x] !== 0) v = Number.NaN;
-        subRing[slot + x] = v;
-        thrRing[slot + x] = threshSigma * rmsRow[x];
-        padded[x + r] = v === v ? v : 0;
-      }
-      // Symmetric kernel: centre tap plus pairs, half the multiplications.
-      const k0 = kernel[r];
-      for (let x = 0; x < w; x++) {
-        const c = x + r;
-        let s = k0 * padded[c];
-        for (let j = 1; j <= r; j++) s += kernel[r + j] * (padded[c - j] + padded[c + j]);
-        hconv[slot + x] = s;
-      }
+      loadRow(data, yIn * w, w, bkgRow, rmsRow, mask, threshSigma, subRing, thrRing, slot, padded, r);
+      convolveRowX(padded, kernel, r, w, hconv, slot);
     }
     const y = yIn - r;
     if (y < 0) continue;
-    {
-      // Vertical pass: centre row plus symmetric pairs (rows outside the tile count as zero).
-      const c0 = (y % ringRows) * w;
-      const k0 = kernel[r];
-      for (let x = 0; x < w; x++) convRow[x] = k0 * hconv[c0 + x];
-      for (let j = 1; j <= r; j++) {
-        const kv = kernel[r + j];
-        const up = y - j >= 0 ? ((y - j) % ringRows) * w : -1;
-        const down = y + j < h ? ((y + j) % ringRows) * w : -1;
-        if (up >= 0 && down >= 0) for (let x = 0; x < w; x++) convRow[x] += kv * (hconv[up + x] + hconv[down + x]);
-        else if (up >= 0) for (let x = 0; x < w; x++) convRow[x] += kv * hconv[up + x];
-        else if (down >= 0) for (let x = 0; x < w; x++) convRow[x] += kv * hconv[down + x];
-      }
-    }
+    convolveRowY(hconv, kernel, r, w, y, h, ringRows, convRow);
     const slot = (y % ringRows) * w;
     const curStart = runY.length;
     let x = 0;
@@ -159,6 +132,72 @@ export function extractFootprints(
     pixThr.view(),
     options.minAreaPx,
   );
+}
+
+/** Background-subtracted row into the rings (NaN for masked pixels) and the zero-padded convolution input. */
+function loadRow(
+  data: Float32Array,
+  rowOff: number,
+  w: number,
+  bkgRow: Float32Array,
+  rmsRow: Float32Array,
+  mask: Uint8Array | undefined,
+  threshSigma: number,
+  subRing: Float32Array,
+  thrRing: Float32Array,
+  slot: number,
+  padded: Float32Array,
+  r: number,
+): void {
+  for (let x = 0; x < w; x++) {
+    let v = data[rowOff + x] - bkgRow[x];
+    if (mask !== undefined && mask[rowOff + x] !== 0) v = Number.NaN;
+    subRing[slot + x] = v;
+    thrRing[slot + x] = threshSigma * rmsRow[x];
+    padded[x + r] = v === v ? v : 0;
+  }
+}
+
+/** Horizontal pass of the symmetric kernel: centre tap plus pairs. */
+function convolveRowX(
+  padded: Float32Array,
+  kernel: Float32Array,
+  r: number,
+  w: number,
+  hconv: Float32Array,
+  slot: number,
+): void {
+  const k0 = kernel[r];
+  for (let x = 0; x < w; x++) {
+    const c = x + r;
+    let s = k0 * padded[c];
+    for (let j = 1; j <= r; j++) s += kernel[r + j] * (padded[c - j] + padded[c + j]);
+    hconv[slot + x] = s;
+  }
+}
+
+/** Vertical pass for output row y: centre row plus symmetric pairs (rows outside the tile count as zero). */
+function convolveRowY(
+  hconv: Float32Array,
+  kernel: Float32Array,
+  r: number,
+  w: number,
+  y: number,
+  h: number,
+  ringRows: number,
+  convRow: Float32Array,
+): void {
+  const c0 = (y % ringRows) * w;
+  const k0 = kernel[r];
+  for (let x = 0; x < w; x++) convRow[x] = k0 * hconv[c0 + x];
+  for (let j = 1; j <= r; j++) {
+    const kv = kernel[r + j];
+    const up = y - j >= 0 ? ((y - j) % ringRows) * w : -1;
+    const down = y + j < h ? ((y + j) % ringRows) * w : -1;
+    if (up >= 0 && down >= 0) for (let x = 0; x < w; x++) convRow[x] += kv * (hconv[up + x] + hconv[down + x]);
+    else if (up >= 0) for (let x = 0; x < w; x++) convRow[x] += kv * hconv[up + x];
+    else if (down >= 0) for (let x = 0; x < w; x++) convRow[x] += kv * hconv[down + x];
+  }
 }
 
 function find(parent: Int32Array, a: number): number {
