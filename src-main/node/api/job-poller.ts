@@ -1,6 +1,6 @@
 import type { SqliteDatabase } from '../catalog/database.js';
 import type { EventHub } from './event-hub.js';
-import { jobFromRow, type JobDbRow } from './rows.js';
+import { frameFromRow, jobFromRow, type FrameDbRow, type JobDbRow } from './rows.js';
 
 /**
  * Turns changes other processes make to the catalog (an `owb watch` daemon, a CLI run, this process's
@@ -11,6 +11,7 @@ export class JobPoller {
   private timer: NodeJS.Timeout | null = null;
   private lastJobId = 0;
   private lastSourceFrame = 0;
+  private lastFrameId = 0;
   private readonly seen = new Map<number, string>();
 
   constructor(
@@ -28,6 +29,7 @@ export class JobPoller {
       .prepare('SELECT COALESCE(MAX(id), 0) AS m FROM frames WHERE processed_at IS NOT NULL')
       .get() as { m: number };
     this.lastSourceFrame = maxFrame.m;
+    this.lastFrameId = (this.db.prepare('SELECT COALESCE(MAX(id), 0) AS m FROM frames').get() as { m: number }).m;
     this.timer = setInterval(() => this.poll(), this.intervalMs);
     this.timer.unref();
   }
@@ -52,6 +54,13 @@ export class JobPoller {
         if (row.state === 'queued' || row.state === 'running') this.seen.set(row.id, sig);
         else this.seen.delete(row.id);
         this.events.emit('owb:jobs.changed', jobFromRow(row));
+      }
+      const added = this.db
+        .prepare('SELECT * FROM frames WHERE id > ? ORDER BY id')
+        .all(this.lastFrameId) as FrameDbRow[];
+      for (const frame of added) {
+        this.lastFrameId = frame.id;
+        this.events.emit('owb:frames.added', frameFromRow(frame));
       }
       const frames = this.db
         .prepare('SELECT id, source_count FROM frames WHERE processed_at IS NOT NULL AND id > ? ORDER BY id')

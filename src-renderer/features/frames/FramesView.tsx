@@ -14,6 +14,7 @@ export function FramesView(): ReactNode {
   const [selected, setSelected] = useState(-1);
   const rows = useMemo(() => frames.data ?? [], [frames.data]);
   const source = useMemo(() => ({ kind: 'array' as const, rows }), [rows]);
+  useEvent('owb:frames.added', frames.reload);
   useEvent('owb:sources.added', frames.reload);
   useEvent('owb:jobs.changed', frames.reload);
   const open = (row: FrameRow): void => navigate('viewer', { frame: row.id });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createHandlers, dispatch, type Handlers } from '../../../../src-main/node/api/handlers.js';
 import { openWorkspace, type WorkbenchServices } from '../../../../src-main/node/api/services.js';
+import { openDatabase } from '../../../../src-main/node/catalog/database.js';
 import { createFixtureWorkspace } from '../../../e2e/fixture-workspace.js';
 
 describe('api handlers over a generated workspace', () => {
@@ -145,4 +146,48 @@ describe('catalog export formats', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe('change polling', () => {
+  it(
+    'turns catalog changes made by another writer into frames.added, jobs.changed and sources.added events',
+    { timeout: 30_000 },
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'owb-api-poll-'));
+      createFixtureWorkspace(dir, { frames: 1, sizePx: 64, starCount: 3 });
+      const services = openWorkspace(dir, { pollIntervalMs: 20 });
+      const seen: string[] = [];
+      services.events.onAny((channel) => seen.push(channel));
+      try {
+        const other = openDatabase(join(dir, 'catalog.db'));
+        const now = Date.now();
+        const frameId = Number(
+          other
+            .prepare(
+              "INSERT INTO frames (content_hash, path, file_name, size_bytes, frame_type, status, created_at) VALUES ('x', '/tmp/x.fits', 'x.fits', 1, 'light', 'new', ?)",
+            )
+            .run(now).lastInsertRowid,
+        );
+        const jobId = Number(
+          other
+            .prepare("INSERT INTO jobs (kind, frame_id, state, created_at) VALUES ('process-frame', ?, 'queued', ?)")
+            .run(frameId, now).lastInsertRowid,
+        );
+        while (!seen.includes('owb:jobs.changed')) await new Promise((r) => setTimeout(r, 10));
+        other
+          .prepare("UPDATE jobs SET state = 'done', started_at = ?, finished_at = ? WHERE id = ?")
+          .run(now, now + 5, jobId);
+        other
+          .prepare("UPDATE frames SET status = 'processed', processed_at = ?, source_count = 7 WHERE id = ?")
+          .run(now + 5, frameId);
+        other.close();
+        while (seen.filter((c) => c === 'owb:jobs.changed').length < 2 || !seen.includes('owb:sources.added'))
+          await new Promise((r) => setTimeout(r, 10));
+        assert.ok(seen.includes('owb:frames.added'));
+      } finally {
+        services.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });
