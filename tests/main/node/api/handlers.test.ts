@@ -138,7 +138,7 @@ describe('catalog export formats', () => {
       const bytes = file.bytes!;
       assert.equal(bytes.length % 2880, 0);
       const text = Buffer.from(bytes).toString('latin1');
-      assert.match(text, /^SIMPLE  =\s+T/);
+      assert.match(text, /^SIMPLE {2}=\s+T/);
       assert.match(text, /XTENSION= 'BINTABLE'/);
       assert.match(text, /X_IMAGE/);
     } finally {
