@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { registerFiles, writeTransformsJson } from '../../node/calibrate/register-files.js';
 import { UsageError } from '../cli-errors.js';
@@ -9,11 +10,13 @@ export const command: CliCommand = {
   name: 'register',
   summary: 'align frames onto a reference by star asterisms (phase correlation fallback)',
   usage: `
-Usage: owb register FILES… [--ref FILE] --out DIR [--model similarity|affine] [--resample lanczos3|bilinear] [--workers N]
+Usage: owb register FILES… [--ref FILE] --out DIR [--model similarity|affine] [--resample lanczos3|bilinear]
+                    [--transforms-only] [--workers N]
 
 Writes the registered frames and DIR/transforms.json:
   {"reference": FILE, "transforms": [{"file", "matrix": [[a, b, tx], [c, d, ty]], "dx", "dy",
    "rotation_deg", "scale", "matched", "rms_px", "method"} | {"file", "skipped": REASON}, …]}
+With --transforms-only no frame is resampled or written, only transforms.json.
 The matrix maps reference pixel coordinates (0-based) to the frame's: x = a·x_ref + b·y_ref + tx.
 Frames that cannot be read or registered are skipped with the reason; exit code 0 when any frame was.
 `,
@@ -24,6 +27,7 @@ Frames that cannot be read or registered are skipped with the reason; exit code 
       model: { type: 'string' },
       resample: { type: 'string' },
       workers: { type: 'string' },
+      'transforms-only': { type: 'boolean' },
     });
     const v = args.values;
     if (!v.out) throw new UsageError('register: --out DIR is required');
@@ -35,13 +39,14 @@ Frames that cannot be read or registered are skipped with the reason; exit code 
     const progress = createProgress(ctx.stderr, ctx.interactive, 'register');
     const result = await registerFiles(args.positionals, {
       reference: v.ref,
-      outDir: v.out,
+      outDir: v['transforms-only'] ? undefined : v.out,
       model: v.model as 'similarity' | 'affine' | undefined,
       resample: v.resample as 'lanczos3' | 'bilinear' | undefined,
       threads: workersOption(v.workers),
       onProgress: (d, t, name) => progress.update(d, t, name),
     });
     progress.finish();
+    mkdirSync(v.out, { recursive: true });
     await writeTransformsJson(join(v.out, 'transforms.json'), result);
     let ok = 0;
     for (const e of result.entries) {
