@@ -139,8 +139,29 @@ export default async function calibrateBench(ctx: BenchContext): Promise<void> {
   const aa = ctx.measure(ctx.python, [anchors, 'astroalign', join(calib, 'light'), aaJson]);
   if (aa.status === 0) {
     const s = json<{ median_rms_err_px: number; worst_rms_err_px: number }>(ctx.measure(ctx.python, [anchors, 'score-align', aaJson, truthCsv, String(n)]), 'score-align');
-    ctx.row({ suite, task: `register ${lights.length} frames ${n}²`, tool: 'astroalign', wallSec: aa.wallSec, peakMB: aa.peakMB, metrics: { 'median err px': s.median_rms_err_px, 'worst err px': s.worst_rms_err_px } });
+    const phases = existsSync(`${aaJson}.timing.json`)
+      ? (JSON.parse(readFileSync(`${aaJson}.timing.json`, 'utf8')) as { find_transform_s?: number; apply_transform_s?: number })
+      : {};
+    ctx.row({
+      suite,
+      task: `register ${lights.length} frames ${n}²`,
+      tool: 'astroalign',
+      wallSec: aa.wallSec,
+      peakMB: aa.peakMB,
+      metrics: { 'median err px': s.median_rms_err_px, 'worst err px': s.worst_rms_err_px, 'find s': phases.find_transform_s ?? '-', 'apply s': phases.apply_transform_s ?? '-' },
+      note: 'resamples in memory, writes no frames',
+    });
   }
+  const only = ok('owb register --transforms-only', owb(['register', ...lights, '--out', join(out, 'transforms-only'), '--transforms-only']));
+  ctx.row({
+    suite,
+    task: `register ${lights.length} frames ${n}²`,
+    tool: 'owb register --transforms-only',
+    wallSec: only.wallSec,
+    peakMB: only.peakMB,
+    ratio: aa.status === 0 ? `${(only.wallSec / aa.wallSec).toFixed(2)}× astroalign` : undefined,
+    note: 'transforms.json only',
+  });
   const regDir = join(out, 'registered');
   const rg = ok('owb register', owb(['register', ...lights, '--out', regDir]));
   const tj = JSON.parse(readFileSync(join(regDir, 'transforms.json'), 'utf8')) as { transforms: Array<{ file: string; matrix?: number[][] }> };
@@ -164,6 +185,7 @@ export default async function calibrateBench(ctx: BenchContext): Promise<void> {
     peakMB: rg.peakMB,
     ratio: aa.status === 0 ? `${(rg.wallSec / aa.wallSec).toFixed(2)}× astroalign` : undefined,
     metrics: { 'median err px': rs.median_rms_err_px, 'worst err px': rs.worst_rms_err_px, goal: '< 0.05' },
+    note: 'Lanczos-3 frames written as FITS',
   });
 
   // ---- full pipeline: masters → calibrate → register + stack, and the stack's SNR gain
