@@ -43,11 +43,11 @@ describe(
       assert.match(doneBefore, /done 1/);
 
       // A second window on the Catalog view receives the new detections as a live event stream.
-    const catalogPage = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    await catalogPage.goto(`${served.url}#/catalog`);
-    await catalogPage.getByTestId('catalog-total').waitFor();
+      const catalogPage = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      await catalogPage.goto(`${served.url}#/catalog`);
+      await catalogPage.getByTestId('catalog-total').waitFor();
 
-    const { image } = simulateStarField({
+      const { image } = simulateStarField({
         widthPx: 256,
         heightPx: 256,
         starCount: 30,
@@ -66,10 +66,10 @@ describe(
       await screenshot(page, 'pipeline-job-appeared');
       await page.getByTestId('jobs-done').filter({ hasText: 'done 2' }).waitFor({ timeout: 60_000 });
       await screenshot(page, 'pipeline-job-finished');
-    await catalogPage.getByTestId('catalog-live').waitFor({ timeout: 30_000 });
-    assert.match(await catalogPage.getByTestId('catalog-live').innerText(), /live: \+\d+ detections from 1 frame/);
-    await screenshot(catalogPage, 'catalog-live-detections');
-    await catalogPage.close();
+      await catalogPage.getByTestId('catalog-live').waitFor({ timeout: 30_000 });
+      assert.match(await catalogPage.getByTestId('catalog-live').innerText(), /live: \+\d+ detections from 1 frame/);
+      await screenshot(catalogPage, 'catalog-live-detections');
+      await catalogPage.close();
       assert.deepEqual(errors, []);
     });
   },

@@ -73,15 +73,15 @@ describe(
       );
       await page.getByTestId('profile-panel').waitFor();
       await screenshot(page, 'viewer-frame-asinh');
-    // Blink against frame 3: B swaps the displayed frame without reloading.
-    await page.getByLabel('Blink with').click();
-    await page.getByRole('option', { name: '3: m51_003.fits' }).click();
-    await page.getByRole('listbox').waitFor({ state: 'detached' });
-    await page.locator('.MuiPopover-root, .MuiBackdrop-root').first().waitFor({ state: 'detached' });
-    await page.keyboard.press('b');
-    await page.getByText(/m51_003\.fits 512×512 · 40 detections · BLINK/).waitFor();
-    await page.keyboard.press('b');
-    await page.getByText(/m51_002\.fits 512×512 · 40 detections ·/).waitFor();
+      // Blink against frame 3: B swaps the displayed frame without reloading.
+      await page.getByLabel('Blink with').click();
+      await page.getByRole('option', { name: '3: m51_003.fits' }).click();
+      await page.getByRole('listbox').waitFor({ state: 'detached' });
+      await page.locator('.MuiPopover-root, .MuiBackdrop-root').first().waitFor({ state: 'detached' });
+      await page.keyboard.press('b');
+      await page.getByText(/m51_003\.fits 512×512 · 40 detections · BLINK/).waitFor();
+      await page.keyboard.press('b');
+      await page.getByText(/m51_002\.fits 512×512 · 40 detections ·/).waitFor();
       assert.deepEqual(errors, []);
     });
 
@@ -102,34 +102,41 @@ describe(
     });
 
     it('catalog: selecting a source plots its light curve, and a cone search finds its object', async () => {
-    await page.goto(`${served.url}#/catalog`);
-    await page.getByTestId('sources-table').getByRole('row').filter({ hasText: '202.' }).first().click();
-    await page.getByTestId('light-curve').waitFor();
-    assert.match(await page.getByTestId('light-curve').innerText(), /3 measurements/);
-    await page.getByRole('button', { name: 'Use selected source position' }).click();
-    await page.getByRole('button', { name: 'Find' }).click();
-    await page.getByTestId('cone-results').getByText(/^obj \d+$/).first().waitFor();
-    assert.match(await page.getByTestId('cone-results').innerText(), /0\.00″/);
-    await screenshot(page, 'catalog-light-curve');
-  });
+      await page.goto(`${served.url}#/catalog`);
+      await page.getByTestId('sources-table').getByRole('row').filter({ hasText: '202.' }).first().click();
+      await page.getByTestId('light-curve').waitFor();
+      assert.match(await page.getByTestId('light-curve').innerText(), /3 measurements/);
+      await page.getByRole('button', { name: 'Use selected source position' }).click();
+      await page.getByRole('button', { name: 'Find' }).click();
+      await page
+        .getByTestId('cone-results')
+        .getByText(/^obj \d+$/)
+        .first()
+        .waitFor();
+      assert.match(await page.getByTestId('cone-results').innerText(), /0\.00″/);
+      await screenshot(page, 'catalog-light-curve');
+    });
 
-  it('datasets: inline validation, preview grid, and a small run to completion', async () => {
-    await page.goto(`${served.url}#/datasets`);
-    await page.getByTestId('synth-previews').locator('canvas').nth(7).waitFor();
-    const nTrain = page.getByTestId('synth-General-n_train');
-    await nTrain.fill('0');
-    await page.getByTestId('synth-errors').waitFor();
-    assert.match(await page.getByTestId('synth-errors').innerText(), /n_train/);
-    assert.equal(await page.getByTestId('synth-run').isDisabled(), true);
-    await nTrain.fill('6');
-    await page.getByTestId('synth-General-n_test').fill('2');
-    await page.getByTestId('synth-errors').waitFor({ state: 'detached' });
-    await page.getByTestId('synth-run').click();
-    await page.getByTestId('synth-progress').getByText(/^done: 8 of 8 images/).waitFor({ timeout: 60_000 });
-    await screenshot(page, 'datasets-run-done');
-  });
+    it('datasets: inline validation, preview grid, and a small run to completion', async () => {
+      await page.goto(`${served.url}#/datasets`);
+      await page.getByTestId('synth-previews').locator('canvas').nth(7).waitFor();
+      const nTrain = page.getByTestId('synth-General-n_train');
+      await nTrain.fill('0');
+      await page.getByTestId('synth-errors').waitFor();
+      assert.match(await page.getByTestId('synth-errors').innerText(), /n_train/);
+      assert.equal(await page.getByTestId('synth-run').isDisabled(), true);
+      await nTrain.fill('6');
+      await page.getByTestId('synth-General-n_test').fill('2');
+      await page.getByTestId('synth-errors').waitFor({ state: 'detached' });
+      await page.getByTestId('synth-run').click();
+      await page
+        .getByTestId('synth-progress')
+        .getByText(/^done: 8 of 8 images/)
+        .waitFor({ timeout: 60_000 });
+      await screenshot(page, 'datasets-run-done');
+    });
 
-  it('refuses a wrong token and a foreign Host', async () => {
+    it('refuses a wrong token and a foreign Host', async () => {
       const noToken = await fetch(`http://127.0.0.1:${served.port}/`);
       assert.equal(noToken.status, 401);
       const health = await fetch(`http://127.0.0.1:${served.port}/health`);
