@@ -1,4 +1,6 @@
 import { basename } from 'node:path';
+import { InputError } from '../../../src-workers/core/errors.js';
+import { readFitsImage } from '../../../src-workers/io/fits-file.js';
 import { detectFrame } from '../../node/detect/detect-frame.js';
 import { readFrame } from '../../node/detect/read-frame.js';
 import { addSkyPositions, frameWcs, zeroPointFromReference } from '../../node/detect/calibration.js';
@@ -32,6 +34,7 @@ Options:
   --phot-r R            aperture radius for flux, px   [2 × median FWHM]
   --annulus RIN,ROUT    local background annulus for flux, px   [background map]
   --saturation S        saturation level, ADU   [SATURATE keyword]
+  --mask BPM.fits       bad-pixel map (non-zero or NaN = bad), same size as the frame
   --gain G              e-/ADU for Poisson errors   [GAIN keyword]
   --zeropoint Z|REF.csv add mag, mag_err: Z − 2.5 log10(flux / exptime); a CSV of ra,dec,mag
                         fits Z from reference stars matched through the WCS (3σ clipping)
@@ -60,6 +63,7 @@ Options:
       exptime: { type: 'string' },
       psf: { type: 'boolean' },
       workers: { type: 'string' },
+      mask: { type: 'string' },
     });
     const v = args.values;
     if (args.positionals.length !== 1) throw new UsageError('detect: give exactly one input FILE');
@@ -86,6 +90,18 @@ Options:
         ? numberOption('exptime', v.exptime, 1)
         : positiveOrUndefined(header.getNumber('EXPTIME') ?? header.getNumber('EXPOSURE'));
     const annulus = pairOption('annulus', v.annulus);
+    let mask: Uint8Array | undefined;
+    if (v.mask) {
+      const bpm = (await readFitsImage(v.mask)).image;
+      if (bpm.width !== image.width || bpm.height !== image.height) {
+        throw new InputError(
+          'BAD_MASK',
+          `${v.mask}: mask is ${bpm.width}×${bpm.height}, ${basename(file)} is ${image.width}×${image.height}`,
+        );
+      }
+      mask = new Uint8Array(bpm.data.length);
+      for (let i = 0; i < mask.length; i++) mask[i] = bpm.data[i] !== 0 || Number.isNaN(bpm.data[i]) ? 1 : 0;
+    }
     const progress = createProgress(ctx.stderr, ctx.interactive, `detect ${basename(file)}`);
     const { catalog, psfStars, psfNote } = await detectFrame(image, {
       threshSigma: numberOption('thresh', v.thresh, 1.5),
@@ -98,6 +114,7 @@ Options:
       apertureRadiusPx: v['phot-r'] === undefined ? undefined : numberOption('phot-r', v['phot-r'], 0),
       annulusPx: annulus,
       saturationLevel: saturation,
+      mask,
       gainEPerAdu: gain,
       zeroPointMag: zeroPoint,
       exposureSec: exptime,

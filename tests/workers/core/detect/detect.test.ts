@@ -133,3 +133,18 @@ test('invalid parameters throw InputError naming the parameter', () => {
     );
   }
 });
+
+test('a bad-pixel mask removes the detections under it and leaves the others', () => {
+  const stars = gridStars(160, 160, 32, 20000, 50000, 3);
+  const img = makeField({ width: 160, height: 160, seed: 6, sky: SKY, gain: GAIN, readNoise: 5, fwhm: 3, stars });
+  const mask = new Uint8Array(160 * 160);
+  // Mask the rows 60–70: the stars at y ≈ 64 disappear.
+  for (let y = 60; y <= 70; y++) for (let x = 0; x < 160; x++) mask[y * 160 + x] = 1;
+  const cat = detectSources(img, { gainEPerAdu: GAIN, mask });
+  const inBand = stars.filter((s) => s.y >= 58 && s.y <= 72).length;
+  assert.ok(inBand > 0);
+  assert.equal(cat.count, stars.length - inBand);
+  for (let i = 0; i < cat.count; i++) assert.ok(cat.y[i] < 55 || cat.y[i] > 75, `source at y=${cat.y[i]}`);
+  const unmasked = detectSources(img, { gainEPerAdu: GAIN });
+  assert.equal(unmasked.count, stars.length);
+});
