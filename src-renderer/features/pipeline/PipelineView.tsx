@@ -16,7 +16,7 @@ const STATE_COLOUR: Record<string, 'default' | 'success' | 'warning' | 'error' |
 function jobColumns(onRetry: (job: JobRow) => void): Column<JobRow>[] {
   return [
     { key: 'id', header: 'Job', width: 60, align: 'right', value: (j) => j.id },
-    { key: 'kind', header: 'Kind', width: 120, value: (j) => j.kind },
+    { key: 'kind', header: 'Kind', width: 130, value: (j) => j.kind },
     {
       key: 'file',
       header: 'File',
@@ -65,7 +65,7 @@ function jobColumns(onRetry: (job: JobRow) => void): Column<JobRow>[] {
     {
       key: 'finished',
       header: 'Finished',
-      width: 170,
+      width: 180,
       value: (j) => j.finishedAt,
       render: (j) => j.finishedAt?.replace('T', ' ').slice(0, 19) ?? '—',
     },
