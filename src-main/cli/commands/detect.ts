@@ -41,7 +41,8 @@ Options:
   --exptime T           exposure, s   [EXPTIME keyword, else 1]
   --psf                 PSF photometry: ePSF from isolated bright stars, grouped fits;
                         adds flux_psf, flux_psf_err, psf_chi2
-  --workers N           worker threads (strips of the frame; same catalog for any N)   [1]
+  --workers N           worker threads (strips of the frame; same catalog for any N; frames under
+                        8 Mpx stay in one thread, where start-up would cost more)   [1]
 `,
   async run(argv, ctx) {
     const args = parseCommandArgs('detect', argv, {

@@ -35,6 +35,8 @@ export interface DetectFrameOptions extends Omit<DetectOptions, 'background' | '
   signal?: AbortSignal;
 }
 
+/** Frames smaller than this run in this thread even with `workers > 1` (unless a pool is given). */
+const MIN_PIXELS_FOR_WORKERS = 8_000_000;
 /** Extra rows each strip reads beyond the rows it owns; larger objects are finished on the full frame. */
 const STRIP_MARGIN_ROWS = 48;
 
@@ -67,7 +69,9 @@ export async function detectFrame(
   const parts: RegionResult[] = [];
   const full: PixelBox = { x0: 0, y0: 0, x1: image.width - 1, y1: image.height - 1 };
   const geometryOf = (x0: number, y0: number) => ({ x0, y0, fullWidth: image.width, fullHeight: image.height });
-  if (workers <= 1 || image.height < 4 * STRIP_MARGIN_ROWS) {
+  // Worker start-up and per-isolate JIT warm-up cost more than they save on small frames.
+  const tooSmall = !options.pool && image.width * image.height < MIN_PIXELS_FOR_WORKERS;
+  if (workers <= 1 || tooSmall || image.height < 4 * STRIP_MARGIN_ROWS) {
     options.onProgress?.(0, 1);
     parts.push(detectRegion(image, geometryOf(0, 0), model, resolved, full));
     options.onProgress?.(1, 1);
