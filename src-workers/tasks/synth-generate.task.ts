@@ -20,10 +20,12 @@ export default async function synthGenerate(
   const { config, outDir, indices } = input;
   const encode = await createSampleEncoder(config);
   const queue = writeQueue(WRITES_IN_FLIGHT);
+  // One pixel buffer for the batch: each image is encoded (synchronously) before the next is drawn.
+  const scratch = new Float64Array(config.General.image_size ** 2);
   let bytes = 0;
   for (let k = 0; k < indices.length; k++) {
     const plan = planSample(config, indices[k]);
-    const encoded = await encode(generateFromPlan(config, plan));
+    const encoded = await encode(generateFromPlan(config, plan, scratch));
     await queue.add(writeImageAtomic(join(outDir, plan.relPath), encoded));
     bytes += encoded.length;
     report(k + 1, indices.length);

@@ -79,9 +79,9 @@ export function drawParityParams(config: SynthConfig, label: 0 | 1, rng: Rng): P
  * blur is small against the ring (see `ANALYTIC_BLUR_LIMIT`), else numerically. Pixel-centre sampling;
  * float64 pixels, row-major.
  */
-export function renderParityNoiseless(config: SynthConfig, params: ParityParams): Float64Array {
+export function renderParityNoiseless(config: SynthConfig, params: ParityParams, out?: Float64Array): Float64Array {
   const size = config.General.image_size;
-  const pixels = new Float64Array(size * size);
+  const pixels = out && out.length === size * size ? out.fill(0) : new Float64Array(size * size);
   addGalaxy(pixels, size, params.galaxy, config.GalaxyBlob.blur_sigma);
   if (params.arcs.length === 0) return pixels;
   const blur = config.LensArcs.blur_sigma;
@@ -123,9 +123,12 @@ export function blurredArcs(arcs: readonly ParityArc[], radiusPx: number, blurSi
   });
 }
 
-/** Renders one parity image with its noise (drawn from `rng` after the parameters). */
-export function renderParity(config: SynthConfig, params: ParityParams, rng: Rng): Float64Array {
-  const pixels = renderParityNoiseless(config, params);
+/**
+ * Renders one parity image with its noise (drawn from `rng` after the parameters). `out` (optional, the
+ * caller's `image_size`² buffer) is overwritten and returned, sparing an allocation per image.
+ */
+export function renderParity(config: SynthConfig, params: ParityParams, rng: Rng, out?: Float64Array): Float64Array {
+  const pixels = renderParityNoiseless(config, params, out);
   addParityNoise(pixels, config.Noise.gaussian_sigma, config.Noise.poisson_strength, rng);
   return pixels;
 }

@@ -28,8 +28,8 @@ function drawParams(config: SynthConfig, label: 0 | 1, rng: Rng): SampleParams {
   return config.General.mode === 'physical' ? drawPhysicalParams(config, label, rng) : drawParityParams(config, label, rng);
 }
 
-function render(config: SynthConfig, params: SampleParams, rng: Rng): Float64Array {
-  return params.kind === 'physical' ? renderPhysical(config, params, rng) : renderParity(config, params, rng);
+function render(config: SynthConfig, params: SampleParams, rng: Rng, out?: Float64Array): Float64Array {
+  return params.kind === 'physical' ? renderPhysical(config, params, rng) : renderParity(config, params, rng, out);
 }
 
 /**
@@ -42,11 +42,14 @@ export function generateSample(config: SynthConfig, index: number): GeneratedSam
   return generateFromPlan(config, plan);
 }
 
-/** `generateSample` for an already computed plan (the seed in `plan.seed` drives every draw). */
-export function generateFromPlan(config: SynthConfig, plan: SamplePlan): GeneratedSample {
+/**
+ * `generateSample` for an already computed plan (the seed in `plan.seed` drives every draw). `scratch`
+ * (optional, `image_size`² long) may be overwritten and returned as `pixels`: a batch reuses one buffer.
+ */
+export function generateFromPlan(config: SynthConfig, plan: SamplePlan, scratch?: Float64Array): GeneratedSample {
   const rng = createRng(plan.seed);
   const params = drawParams(config, plan.label, rng);
-  const pixels = render(config, params, rng);
+  const pixels = render(config, params, rng, scratch);
   return { plan, params, pixels };
 }
 
