@@ -18,6 +18,7 @@ export type ImageFormat = 'PNG' | 'JPEG' | 'FITS';
 /** Point-spread function shape of the physical mode. */
 export type PsfKind = 'gaussian' | 'moffat';
 
+/** A resolved configuration: every key present (see `SYNTH_SCHEMA` for units, defaults and ranges). */
 export interface SynthConfig {
   General: { n_train: number; n_test: number; image_size: number; seed: number; balance: number; mode: SynthMode };
   Noise: { gaussian_sigma: number; poisson_strength: number };
@@ -97,6 +98,7 @@ export interface SynthConfig {
   };
 }
 
+/** The configuration's sections: General, Noise, LensArcs, GalaxyBlob, Physical, Injection, Output. */
 export type SectionName = keyof SynthConfig;
 
 /** One key of the schema, with what a form needs to render and check it inline. */
