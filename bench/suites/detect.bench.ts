@@ -14,6 +14,10 @@ function median(values: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
+interface Timed extends Measured {
+  cpuSec: number;
+}
+
 interface Score {
   recall: number;
   precision: number;
@@ -42,15 +46,27 @@ export default async function detectBench(ctx: BenchContext): Promise<void> {
   const out = join(data, 'out');
   mkdirSync(out, { recursive: true });
 
-  const best = (label: string, run: () => Measured): Measured => {
-    const runs: Measured[] = [];
+  // CPU seconds (user + sys, from /usr/bin/time) sit beside wall time: on a shared, loaded machine the
+  // wall-time ratio swings with the load while the CPU ratio stays put.
+  const timed = (command: string, args: string[], options?: { env?: NodeJS.ProcessEnv }): Timed => {
+    const m = ctx.measure('/usr/bin/time', ['-f', '__CPU__ %U %S', command, ...args], options);
+    const hit = /__CPU__ ([0-9.]+) ([0-9.]+)\s*$/.exec(m.stderr);
+    return { ...m, cpuSec: hit ? Number(hit[1]) + Number(hit[2]) : Number.NaN };
+  };
+  const best = (label: string, run: () => Timed): Timed => {
+    const runs: Timed[] = [];
     for (let r = 0; r < REPEATS; r++) {
       const m = run();
       if (m.status !== 0) throw new Error(`${label} failed (${m.status}): ${m.stderr.slice(-400)}`);
       runs.push(m);
     }
     const wall = median(runs.map((m) => m.wallSec));
-    return { ...runs[0], wallSec: wall, peakMB: Math.max(...runs.map((m) => m.peakMB)) };
+    return {
+      ...runs[0],
+      wallSec: wall,
+      cpuSec: median(runs.map((m) => m.cpuSec)),
+      peakMB: Math.max(...runs.map((m) => m.peakMB)),
+    };
   };
   const score = (catalog: string, truth: string, fluxCol = 'flux'): Score => {
     const m = ctx.measure(ctx.python, [join(kit, 'score_catalog.py'), catalog, truth, '--fluxcol', fluxCol]);
@@ -72,7 +88,7 @@ export default async function detectBench(ctx: BenchContext): Promise<void> {
     const task = `detect ${n}² f32`;
     const sexCat = join(out, `sex_${n}.cat`);
     const sex = best('source-extractor', () =>
-      ctx.measure('source-extractor', [
+      timed('source-extractor', [
         image,
         '-c',
         join(kit, 'sextractor', 'bench.sex'),
@@ -88,14 +104,14 @@ export default async function detectBench(ctx: BenchContext): Promise<void> {
       tool: 'SExtractor',
       wallSec: sex.wallSec,
       peakMB: sex.peakMB,
-      metrics: metrics(score(sexCat, truth)),
+      metrics: { 'cpu s': sex.cpuSec, ...metrics(score(sexCat, truth)) },
     });
 
     for (const workers of [1, 2]) {
       const cat = join(out, `owb_${n}_w${workers}.csv`);
       const args = ['detect', image, '--out', cat, '--phot-r', '5', '--annulus', '8,12', '--workers', String(workers)];
       const ours = best('owb detect', () =>
-        ctx.measure(process.execPath, [join(ctx.root, 'bin', 'owb.js'), ...args], { env }),
+        timed(process.execPath, [join(ctx.root, 'bin', 'owb.js'), ...args], { env }),
       );
       ctx.row({
         suite: 'detect',
@@ -104,7 +120,12 @@ export default async function detectBench(ctx: BenchContext): Promise<void> {
         wallSec: ours.wallSec,
         peakMB: ours.peakMB,
         ratio: (ours.wallSec / sex.wallSec).toFixed(2),
-        metrics: { ...metrics(score(cat, truth)), 'peak/frame': +(ours.peakMB / frameMB).toFixed(2) },
+        metrics: {
+          'cpu s': ours.cpuSec,
+          'cpu ratio': +(ours.cpuSec / sex.cpuSec).toFixed(2),
+          ...metrics(score(cat, truth)),
+          'peak/frame': +(ours.peakMB / frameMB).toFixed(2),
+        },
         note: fromSource ? 'from source (tsx)' : undefined,
       });
     }
@@ -112,7 +133,7 @@ export default async function detectBench(ctx: BenchContext): Promise<void> {
     {
       // PSF photometry (ePSF + grouped fits) on top of detection; flux scatter scored on flux_psf (total flux).
       const cat = join(out, `owb_${n}_psf.csv`);
-      const m = ctx.measure(
+      const m = timed(
         process.execPath,
         [join(ctx.root, 'bin', 'owb.js'), 'detect', image, '--out', cat, '--phot-r', '5', '--annulus', '8,12', '--psf'],
         { env },
@@ -125,13 +146,17 @@ export default async function detectBench(ctx: BenchContext): Promise<void> {
         wallSec: m.wallSec,
         peakMB: m.peakMB,
         ratio: (m.wallSec / sex.wallSec).toFixed(2),
-        metrics: metrics(score(cat, truth, 'flux_psf')),
+        metrics: {
+          'cpu s': m.cpuSec,
+          'cpu ratio': +(m.cpuSec / sex.cpuSec).toFixed(2),
+          ...metrics(score(cat, truth, 'flux_psf')),
+        },
         note: '1 run; flux = flux_psf',
       });
     }
 
     const sepCat = join(out, `sep_${n}.csv`);
-    const sep = best('sep', () => ctx.measure(ctx.python, [join(kit, 'anchors.py'), 'sep', image, sepCat]));
+    const sep = best('sep', () => timed(ctx.python, [join(kit, 'anchors.py'), 'sep', image, sepCat]));
     ctx.row({
       suite: 'detect',
       task,
@@ -139,7 +164,11 @@ export default async function detectBench(ctx: BenchContext): Promise<void> {
       wallSec: sep.wallSec,
       peakMB: sep.peakMB,
       ratio: (sep.wallSec / sex.wallSec).toFixed(2),
-      metrics: metrics(score(sepCat, truth)),
+      metrics: {
+        'cpu s': sep.cpuSec,
+        'cpu ratio': +(sep.cpuSec / sex.cpuSec).toFixed(2),
+        ...metrics(score(sepCat, truth)),
+      },
     });
     if (n <= 2048 || !ctx.quick) {
       const dao = join(out, `dao_${n}.csv`);
@@ -165,7 +194,7 @@ export default async function detectBench(ctx: BenchContext): Promise<void> {
   const positions = join(out, `owb_${n}_w1.csv`);
   const forced = join(out, `forced_${n}.csv`);
   const ours = best('owb photometry', () =>
-    ctx.measure(
+    timed(
       process.execPath,
       [
         join(ctx.root, 'bin', 'owb.js'),
