@@ -84,7 +84,7 @@ export async function detectFrame(
     }
     const sharedMask = options.mask ? new Uint8Array(new SharedArrayBuffer(options.mask.length)) : undefined;
     if (sharedMask && options.mask) sharedMask.set(options.mask);
-    const stripRows = Math.max(2 * STRIP_MARGIN_ROWS, options.stripRows ?? Math.ceil(image.height / (workers * 2)));
+    const stripRows = Math.max(2 * STRIP_MARGIN_ROWS, options.stripRows ?? Math.ceil(image.height / workers));
     const pool = options.pool ?? new WorkerPool({ threads: workers });
     const { mask: _mask, cancel: _cancel, ...taskOptions } = resolved;
     try {
