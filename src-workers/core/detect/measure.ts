@@ -135,73 +135,15 @@ export function measureObject(
   const bg = ctx.evaluator.at(cx + ox, cy + oy);
   const bkg = bg.background;
   const rms = bg.rms;
-  const mask = ctx.mask;
-  const family = obj.family;
-  // Pixel value with neighbours replaced by their mirror image through the barycentre (MASK_TYPE CORRECT).
-  // isSibling and raw take tile-local integer coordinates.
-  const isSibling = (x: number, y: number): boolean => {
-    if (!family) return false;
-    const fx = x - family.x0;
-    const fy = y - family.y0;
-    if (fx < 0 || fy < 0 || fx >= family.w || fy >= family.h) return false;
-    const l = family.label[fy * family.w + fx];
-    return l >= 0 && l !== obj.label;
-  };
-  const raw = (x: number, y: number): number => {
-    if (x < 0 || y < 0 || x >= w || y >= h) return Number.NaN;
-    const i = y * w + x;
-    return mask !== undefined && mask[i] !== 0 ? Number.NaN : data[i];
-  };
-  /** Value at tile-local (x, y): NaN off the tile or masked, siblings mirrored. */
-  const valueXY = (x: number, y: number): number => {
-    if (family === undefined) {
-      if (x < 0 || y < 0 || x >= w || y >= h) return Number.NaN;
-      const i = y * w + x;
-      return mask !== undefined && mask[i] !== 0 ? Number.NaN : data[i];
-    }
-    if (!isSibling(x, y)) return raw(x, y);
-    const mx = Math.round(2 * cx - (x - ax)) + ax;
-    const my = Math.round(2 * cy - (y - ay)) + ay;
-    if (isSibling(mx, my)) return bkg;
-    const m = raw(mx, my);
-    return m === m ? m : bkg;
-  };
-  const plain = family === undefined && mask === undefined;
-  const valueAt = plain ? undefined : (index: number): number => valueXY(index % w, (index - (index % w)) / w);
+  const view = new PixelView(data, w, h, ctx.mask, obj.family, obj.label, ax, ay, cx, cy, bkg);
+  const plain = obj.family === undefined && ctx.mask === undefined;
+  const valueAt = plain ? undefined : (index: number): number => view.valueAtIndex(index);
 
   // Kron radius: first moment of elliptical radius within KRON_SCAN × the isophotal ellipse.
   const scanA = KRON_SCAN * a;
-  let kr1 = 0;
-  let kr0 = 0;
-  let nearMasked = false;
-  const sxA = Math.ceil(scanA);
-  const scan2 = KRON_SCAN * KRON_SCAN;
-  for (let y = Math.floor(cy) - sxA; y <= Math.ceil(cy) + sxA; y++) {
-    const dy = y - cy;
-    // Columns where the ellipse can hold: roots of cxx·dx² + cxy·dy·dx + cyy·dy² − R² = 0 (±1 px slack;
-    // the exact test below decides).
-    const disc = cxy * cxy * dy * dy - 4 * cxx * (cyy * dy * dy - scan2);
-    if (disc < 0) continue;
-    const sq = Math.sqrt(disc);
-    const xLo = Math.max(Math.floor(cx) - sxA, Math.floor(cx + (-cxy * dy - sq) / (2 * cxx)) - 1);
-    const xHi = Math.min(Math.ceil(cx) + sxA, Math.ceil(cx + (-cxy * dy + sq) / (2 * cxx)) + 1);
-    for (let x = xLo; x <= xHi; x++) {
-      const dx = x - cx;
-      const r2 = cxx * dx * dx + cyy * dy * dy + cxy * dx * dy;
-      if (r2 > scan2) continue;
-      const lx = x + ax;
-      const ly = y + ay;
-      const v = valueXY(lx, ly);
-      if (v !== v) {
-        nearMasked = true;
-        continue;
-      }
-      const s = v - bkg;
-      kr1 += Math.sqrt(r2) * s;
-      kr0 += s;
-    }
-  }
-  let kronRadius = kr0 > 0 && kr1 > 0 ? kr1 / kr0 : Number.NaN;
+  const kron = kronMoments(view, cx, cy, cxx, cyy, cxy, scanA);
+  const nearMasked = kron.nearMasked;
+  let kronRadius = kron.kr0 > 0 && kron.kr1 > 0 ? kron.kr1 / kron.kr0 : Number.NaN;
   if (!Number.isFinite(kronRadius)) {
     flags |= SourceFlag.MEASURE_FAILED;
     kronRadius = KRON_MIN_RADIUS / KRON_FACTOR;
@@ -215,44 +157,7 @@ export function measureObject(
   // Half-light radius: growth curve from 3×3 sub-pixel samples binned in r² (0.01 px² bins, no square root
   // per sample), as SExtractor's FLUX_RADIUS relative to FLUX_AUTO; linear interpolation in the crossing bin.
   const rMax = autoR * a;
-  let fluxRadius = Number.NaN;
-  if (fluxAuto > 0 && rMax > 0) {
-    const binR2 = 0.01;
-    const rMax2 = rMax * rMax;
-    const nBins = Math.ceil(rMax2 / binR2) + 1;
-    const bins = scratch.f64('bins', nBins).fill(0);
-    const reach = Math.ceil(rMax);
-    for (let y = Math.floor(cy) - reach; y <= Math.ceil(cy) + reach; y++) {
-      const dyc = y - cy;
-      if (Math.abs(dyc) - 0.5 > rMax) continue;
-      for (let x = Math.floor(cx) - reach; x <= Math.ceil(cx) + reach; x++) {
-        const dxc = x - cx;
-        if (Math.abs(dxc) - 0.5 > rMax) continue;
-        const v = valueXY(x + ax, y + ay);
-        if (v !== v) continue;
-        const q = (v - bkg) / 9;
-        for (let sy = -1; sy <= 1; sy++) {
-          const ddy = dyc + sy / 3;
-          const ddy2 = ddy * ddy;
-          for (let sx = -1; sx <= 1; sx++) {
-            const ddx = dxc + sx / 3;
-            const d2 = ddx * ddx + ddy2;
-            if (d2 <= rMax2) bins[Math.floor(d2 / binR2)] += q;
-          }
-        }
-      }
-    }
-    const half = 0.5 * fluxAuto;
-    let cum = 0;
-    for (let k = 0; k < nBins; k++) {
-      const next = cum + bins[k];
-      if (next >= half && bins[k] > 0) {
-        fluxRadius = Math.sqrt(binR2 * (k + (half - cum) / bins[k]));
-        break;
-      }
-      cum = next;
-    }
-  }
+  const fluxRadius = fluxAuto > 0 && rMax > 0 ? halfLightRadius(view, cx, cy, rMax, fluxAuto, scratch) : Number.NaN;
 
   // Window σ from the half-light radius (SExtractor: 2·r½/2.35), kept within [0.5, 2·a + 0.5] px so that a
   // noisy r½ of a faint object cannot open a huge, slow and noisy window.
@@ -262,77 +167,14 @@ export function measureObject(
   );
   const inv2s2 = 1 / (2 * sigWin * sigWin);
   const rWin = WIN_NSIG * sigWin;
-  let wx = cx;
-  let wy = cy;
-  let converged = false;
-  let m2 = Number.NaN;
-  let errX = Number.NaN;
-  let errY = Number.NaN;
-  const rr = Math.ceil(rWin);
-  const gx = scratch.f64('gx', 2 * rr + 3);
-  const gy = scratch.f64('gy', 2 * rr + 3);
   const gain = ctx.gainEPerAdu !== undefined && ctx.gainEPerAdu > 0 ? ctx.gainEPerAdu : 0;
-  const rms2 = rms * rms;
-  for (let it = 0; it < 16; it++) {
-    let swi = 0;
-    let sdx = 0;
-    let sdy = 0;
-    let sdx2 = 0;
-    let sdy2 = 0;
-    let vx = 0;
-    let vy = 0;
-    // The Gaussian window is separable: one exp per column and per row instead of per pixel.
-    const xs0 = Math.floor(wx) - rr;
-    const ys0 = Math.floor(wy) - rr;
-    const span = Math.ceil(wx) + rr - xs0 + 1;
-    const spanY = Math.ceil(wy) + rr - ys0 + 1;
-    for (let k = 0; k < span; k++) gx[k] = Math.exp(-((xs0 + k - wx) ** 2) * inv2s2);
-    for (let k = 0; k < spanY; k++) gy[k] = Math.exp(-((ys0 + k - wy) ** 2) * inv2s2);
-    const rWin2 = rWin * rWin;
-    for (let ky = 0; ky < spanY; ky++) {
-      const y = ys0 + ky;
-      const dy = y - wy;
-      const half2 = rWin2 - dy * dy;
-      if (half2 < 0) continue;
-      // Only the columns inside the window circle on this row.
-      const halfW = Math.sqrt(half2);
-      const kx0 = Math.max(0, Math.ceil(wx - halfW) - xs0);
-      const kx1 = Math.min(span - 1, Math.floor(wx + halfW) - xs0);
-      for (let kx = kx0; kx <= kx1; kx++) {
-        const x = xs0 + kx;
-        const dx = x - wx;
-        const d2 = dx * dx + dy * dy;
-        if (d2 > rWin * rWin) continue;
-        const v = valueXY(x + ax, y + ay);
-        if (v !== v) continue;
-        const s = v - bkg;
-        const g = gx[kx] * gy[ky];
-        const gs = g * s;
-        swi += gs;
-        sdx += gs * dx;
-        sdy += gs * dy;
-        sdx2 += gs * dx * dx;
-        sdy2 += gs * dy * dy;
-        const varPix = gain > 0 && s > 0 ? rms2 + s / gain : rms2;
-        vx += g * g * varPix * dx * dx;
-        vy += g * g * varPix * dy * dy;
-      }
-    }
-    if (!(swi > 0)) break;
-    const ddx = (2 * sdx) / swi;
-    const ddy = (2 * sdy) / swi;
-    m2 = (sdx2 + sdy2) / (2 * swi);
-    errX = Math.sqrt((4 * vx) / (swi * swi));
-    errY = Math.sqrt((4 * vy) / (swi * swi));
-    wx += ddx;
-    wy += ddy;
-    if ((wx - cx) ** 2 + (wy - cy) ** 2 > (2 * sigWin + 1) ** 2) break;
-    // Converged when the step is below 1e-3 px, far under the centroid noise of any detection.
-    if (ddx * ddx + ddy * ddy < 1e-6) {
-      converged = true;
-      break;
-    }
-  }
+  const win = windowedCentroid(view, cx, cy, sigWin, rWin, inv2s2, rms, gain, scratch);
+  let wx = win.wx;
+  let wy = win.wy;
+  const converged = win.converged;
+  const m2 = win.m2;
+  let errX = win.errX;
+  let errY = win.errY;
   if (!converged) {
     flags |= SourceFlag.MEASURE_FAILED;
     wx = cx;
@@ -369,4 +211,233 @@ export function measureObject(
   cat.snr[row] = fluxAutoErr > 0 ? fluxAuto / fluxAutoErr : Number.NaN;
   cat.flags[row] = flags;
   return Math.ceil(Math.max(scanA, autoR * a, rWin + 2 * sigWin + 1)) + 2;
+}
+
+/** The pixels one object's measurements read, with neighbours' pixels mirrored (SExtractor MASK_TYPE CORRECT). */
+class PixelView {
+  constructor(
+    readonly data: Float32Array,
+    readonly w: number,
+    readonly h: number,
+    readonly mask: Uint8Array | undefined,
+    readonly family: ObjectPixels['family'],
+    readonly label: number,
+    /** The object's first pixel (tile-local): measurements use coordinates relative to it. */
+    readonly ax: number,
+    readonly ay: number,
+    /** Barycentre relative to (ax, ay), the mirror centre. */
+    readonly cx: number,
+    readonly cy: number,
+    readonly bkg: number,
+  ) {}
+
+  /** True when tile-local (x, y) belongs to another child of the same blend. */
+  isSibling(x: number, y: number): boolean {
+    const family = this.family;
+    if (family === undefined) return false;
+    const fx = x - family.x0;
+    const fy = y - family.y0;
+    if (fx < 0 || fy < 0 || fx >= family.w || fy >= family.h) return false;
+    const l = family.label[fy * family.w + fx];
+    return l >= 0 && l !== this.label;
+  }
+
+  /** Pixel at tile-local (x, y); NaN off the tile or masked. */
+  raw(x: number, y: number): number {
+    if (x < 0 || y < 0 || x >= this.w || y >= this.h) return Number.NaN;
+    const i = y * this.w + x;
+    return this.mask !== undefined && this.mask[i] !== 0 ? Number.NaN : this.data[i];
+  }
+
+  /** Value at tile-local (x, y): NaN off the tile or masked, siblings replaced by their mirror pixel. */
+  value(x: number, y: number): number {
+    if (this.family === undefined) return this.raw(x, y);
+    if (!this.isSibling(x, y)) return this.raw(x, y);
+    const mx = Math.round(2 * this.cx - (x - this.ax)) + this.ax;
+    const my = Math.round(2 * this.cy - (y - this.ay)) + this.ay;
+    if (this.isSibling(mx, my)) return this.bkg;
+    const m = this.raw(mx, my);
+    return m === m ? m : this.bkg;
+  }
+
+  valueAtIndex(index: number): number {
+    const x = index % this.w;
+    return this.value(x, (index - x) / this.w);
+  }
+}
+
+/** Σ r·I and Σ I over the ellipse r ≤ KRON_SCAN (coordinates relative to the first pixel). */
+function kronMoments(
+  view: PixelView,
+  cx: number,
+  cy: number,
+  cxx: number,
+  cyy: number,
+  cxy: number,
+  scanA: number,
+): { kr1: number; kr0: number; nearMasked: boolean } {
+  const { ax, ay, bkg } = view;
+  let kr1 = 0;
+  let kr0 = 0;
+  let nearMasked = false;
+  const sxA = Math.ceil(scanA);
+  const scan2 = KRON_SCAN * KRON_SCAN;
+  for (let y = Math.floor(cy) - sxA; y <= Math.ceil(cy) + sxA; y++) {
+    const dy = y - cy;
+    // Columns where the ellipse can hold: roots of cxx·dx² + cxy·dy·dx + cyy·dy² − R² = 0 (±1 px slack;
+    // the exact test below decides).
+    const disc = cxy * cxy * dy * dy - 4 * cxx * (cyy * dy * dy - scan2);
+    if (disc < 0) continue;
+    const sq = Math.sqrt(disc);
+    const xLo = Math.max(Math.floor(cx) - sxA, Math.floor(cx + (-cxy * dy - sq) / (2 * cxx)) - 1);
+    const xHi = Math.min(Math.ceil(cx) + sxA, Math.ceil(cx + (-cxy * dy + sq) / (2 * cxx)) + 1);
+    for (let x = xLo; x <= xHi; x++) {
+      const dx = x - cx;
+      const r2 = cxx * dx * dx + cyy * dy * dy + cxy * dx * dy;
+      if (r2 > scan2) continue;
+      const v = view.value(x + ax, y + ay);
+      if (v !== v) {
+        nearMasked = true;
+        continue;
+      }
+      const s = v - bkg;
+      kr1 += Math.sqrt(r2) * s;
+      kr0 += s;
+    }
+  }
+  return { kr1, kr0, nearMasked };
+}
+
+/**
+ * Half-light radius: growth curve from 3×3 sub-pixel samples binned in r² (0.01 px² bins, no square root
+ * per sample), as SExtractor's FLUX_RADIUS relative to FLUX_AUTO; linear interpolation in the crossing bin.
+ */
+function halfLightRadius(
+  view: PixelView,
+  cx: number,
+  cy: number,
+  rMax: number,
+  fluxAuto: number,
+  scratch: Scratch,
+): number {
+  const { ax, ay, bkg } = view;
+  const binR2 = 0.01;
+  const rMax2 = rMax * rMax;
+  const nBins = Math.ceil(rMax2 / binR2) + 1;
+  const bins = scratch.f64('bins', nBins).fill(0);
+  const reach = Math.ceil(rMax);
+  for (let y = Math.floor(cy) - reach; y <= Math.ceil(cy) + reach; y++) {
+    const dyc = y - cy;
+    if (Math.abs(dyc) - 0.5 > rMax) continue;
+    for (let x = Math.floor(cx) - reach; x <= Math.ceil(cx) + reach; x++) {
+      const dxc = x - cx;
+      if (Math.abs(dxc) - 0.5 > rMax) continue;
+      const v = view.value(x + ax, y + ay);
+      if (v !== v) continue;
+      const q = (v - bkg) / 9;
+      for (let sy = -1; sy <= 1; sy++) {
+        const ddy = dyc + sy / 3;
+        const ddy2 = ddy * ddy;
+        for (let sx = -1; sx <= 1; sx++) {
+          const ddx = dxc + sx / 3;
+          const d2 = ddx * ddx + ddy2;
+          if (d2 <= rMax2) bins[Math.floor(d2 / binR2)] += q;
+        }
+      }
+    }
+  }
+  const half = 0.5 * fluxAuto;
+  let cum = 0;
+  for (let k = 0; k < nBins; k++) {
+    const next = cum + bins[k];
+    if (next >= half && bins[k] > 0) return Math.sqrt(binR2 * (k + (half - cum) / bins[k]));
+    cum = next;
+  }
+  return Number.NaN;
+}
+
+/** SExtractor's iterated windowed centroid (XWIN/YWIN) with its error and the window-weighted second moment. */
+function windowedCentroid(
+  view: PixelView,
+  cx: number,
+  cy: number,
+  sigWin: number,
+  rWin: number,
+  inv2s2: number,
+  rms: number,
+  gain: number,
+  scratch: Scratch,
+): { wx: number; wy: number; converged: boolean; m2: number; errX: number; errY: number } {
+  const { ax, ay, bkg } = view;
+  let wx = cx;
+  let wy = cy;
+  let converged = false;
+  let m2 = Number.NaN;
+  let errX = Number.NaN;
+  let errY = Number.NaN;
+  const rr = Math.ceil(rWin);
+  const gx = scratch.f64('gx', 2 * rr + 3);
+  const gy = scratch.f64('gy', 2 * rr + 3);
+  const rms2 = rms * rms;
+  for (let it = 0; it < 16; it++) {
+    let swi = 0;
+    let sdx = 0;
+    let sdy = 0;
+    let sdx2 = 0;
+    let sdy2 = 0;
+    let vx = 0;
+    let vy = 0;
+    // The Gaussian window is separable: one exp per column and per row instead of per pixel.
+    const xs0 = Math.floor(wx) - rr;
+    const ys0 = Math.floor(wy) - rr;
+    const span = Math.ceil(wx) + rr - xs0 + 1;
+    const spanY = Math.ceil(wy) + rr - ys0 + 1;
+    for (let k = 0; k < span; k++) gx[k] = Math.exp(-((xs0 + k - wx) ** 2) * inv2s2);
+    for (let k = 0; k < spanY; k++) gy[k] = Math.exp(-((ys0 + k - wy) ** 2) * inv2s2);
+    const rWin2 = rWin * rWin;
+    for (let ky = 0; ky < spanY; ky++) {
+      const y = ys0 + ky;
+      const dy = y - wy;
+      const half2 = rWin2 - dy * dy;
+      if (half2 < 0) continue;
+      // Only the columns inside the window circle on this row.
+      const halfW = Math.sqrt(half2);
+      const kx0 = Math.max(0, Math.ceil(wx - halfW) - xs0);
+      const kx1 = Math.min(span - 1, Math.floor(wx + halfW) - xs0);
+      for (let kx = kx0; kx <= kx1; kx++) {
+        const x = xs0 + kx;
+        const dx = x - wx;
+        const d2 = dx * dx + dy * dy;
+        if (d2 > rWin * rWin) continue;
+        const v = view.value(x + ax, y + ay);
+        if (v !== v) continue;
+        const s = v - bkg;
+        const g = gx[kx] * gy[ky];
+        const gs = g * s;
+        swi += gs;
+        sdx += gs * dx;
+        sdy += gs * dy;
+        sdx2 += gs * dx * dx;
+        sdy2 += gs * dy * dy;
+        const varPix = gain > 0 && s > 0 ? rms2 + s / gain : rms2;
+        vx += g * g * varPix * dx * dx;
+        vy += g * g * varPix * dy * dy;
+      }
+    }
+    if (!(swi > 0)) break;
+    const ddx = (2 * sdx) / swi;
+    const ddy = (2 * sdy) / swi;
+    m2 = (sdx2 + sdy2) / (2 * swi);
+    errX = Math.sqrt((4 * vx) / (swi * swi));
+    errY = Math.sqrt((4 * vy) / (swi * swi));
+    wx += ddx;
+    wy += ddy;
+    if ((wx - cx) ** 2 + (wy - cy) ** 2 > (2 * sigWin + 1) ** 2) break;
+    // Converged when the step is below 1e-3 px, far under the centroid noise of any detection.
+    if (ddx * ddx + ddy * ddy < 1e-6) {
+      converged = true;
+      break;
+    }
+  }
+  return { wx, wy, converged, m2, errX, errY };
 }
