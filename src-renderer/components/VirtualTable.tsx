@@ -50,7 +50,6 @@ export interface VirtualTableProps<Row> {
  * so a million rows scroll like ten. Sorting and filtering happen here for array sources; paged
  * sources sort on the server (`onSortChange`).
  */
-const SLOTS = 256;
 const BLOCK = 16;
 
 export function VirtualTable<Row>(props: VirtualTableProps<Row>): ReactNode {
@@ -122,20 +121,21 @@ export function VirtualTable<Row>(props: VirtualTableProps<Row>): ReactNode {
     const selected = i === selectedIndex;
     cells.push(
       <div
-        // Slot keys: a row element is reused for whichever row scrolls into its slot, so scrolling
-        // updates text instead of remounting elements.
-        key={i % SLOTS}
+        // Slot keys relative to the window (which starts on a multiple of BLOCK): the same elements
+        // are reused wherever the window moves, even after a jump of thousands of rows, so scrolling
+        // updates text and never creates or restyles rows (parity classes stay put too).
+        key={i - first}
         data-row-key={row ? rowKey(row, i) : undefined}
         role="row"
         data-index={i}
         className={`owb-vt-row${selected ? ' owb-vt-selected' : ''}${i % 2 ? '' : ' owb-vt-even'}`}
         onClick={() => row && onSelect?.(row, i)}
         onDoubleClick={() => row && onOpen?.(row)}
-        style={{ top: i * rowHeight, height: rowHeight, width: totalWidth, cursor: onOpen ? 'pointer' : 'default' }}
+        style={{ height: rowHeight, width: totalWidth, cursor: onOpen ? 'pointer' : 'default' }}
       >
         {columns.map((c) => (
           <div key={c.key} role="cell" className="owb-vt-cell" style={{ width: c.width, textAlign: c.align ?? 'left' }}>
-            {row ? (c.render ? c.render(row) : String(c.value?.(row) ?? '')) : '…'}
+            {row ? (c.render ? c.render(row) : String(c.value?.(row) ?? '')) : ''}
           </div>
         ))}
       </div>,
@@ -223,9 +223,7 @@ export function VirtualTable<Row>(props: VirtualTableProps<Row>): ReactNode {
             overflowY: 'auto',
             overflowX: 'hidden',
             width: totalWidth,
-            // Its own compositing layer with contained layout and paint: scrolling repaints only new rows.
-            willChange: 'scroll-position',
-            contain: 'strict',
+            overflowAnchor: 'none',
           }}
           data-testid={props.testId ? `${props.testId}-viewport` : undefined}
         >
@@ -234,7 +232,6 @@ export function VirtualTable<Row>(props: VirtualTableProps<Row>): ReactNode {
               position: 'relative',
               height: total * rowHeight,
               '& .owb-vt-row': {
-                position: 'absolute',
                 display: 'flex',
                 alignItems: 'center',
                 borderBottom: 1,
@@ -254,7 +251,9 @@ export function VirtualTable<Row>(props: VirtualTableProps<Row>): ReactNode {
               },
             }}
           >
-            {cells}
+            {/* Rows flow inside one window element moved by a transform: scrolling restyles one element,
+                not every row and cell. */}
+            <div style={{ transform: `translateY(${first * rowHeight}px)` }}>{cells}</div>
           </Box>
         </Box>
       </Box>

@@ -15,6 +15,8 @@ export interface Aperture {
 
 export interface ImageStageProps {
   pixels: PixelsDto;
+  /** A block-averaged version of the same frame, drawn when zoomed out to its scale. */
+  preview?: PixelsDto | null;
   settings: DisplaySettings;
   sample: Float32Array;
   sources: SourceColumns | null;
@@ -33,7 +35,8 @@ export interface ImageStageProps {
  * so interaction stays smooth on 4096² frames. Overlays are drawn in screen space on top.
  */
 export function ImageStage(props: ImageStageProps): ReactNode {
-  const { pixels, settings, sample, sources, regions, aperture, showOverlays, onHover, onPick, onRendered } = props;
+  const { pixels, preview, settings, sample, sources, regions, aperture, showOverlays, onHover, onPick, onRendered } =
+    props;
   const theme = useTheme();
   const host = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -46,27 +49,33 @@ export function ImageStage(props: ImageStageProps): ReactNode {
   // Raster → RGBA → an offscreen canvas per frame, when pixels or display settings change. Rendered
   // rasters are kept per pixel buffer (for blinking) until the settings change.
   const rasters = useRef(new WeakMap<PixelsDto, { canvas: HTMLCanvasElement; settings: DisplaySettings }>());
+  const rasterOf = useCallback(
+    (p: PixelsDto): HTMLCanvasElement | null => {
+      const hit = rasters.current.get(p);
+      if (hit && hit.settings === settings) return hit.canvas;
+      const off = document.createElement('canvas');
+      off.width = p.width;
+      off.height = p.height;
+      const ctx = off.getContext('2d');
+      if (!ctx) return null;
+      const image = ctx.createImageData(p.width, p.height);
+      renderRgba(p.data, image.data, settings, sample);
+      ctx.putImageData(image, 0, 0);
+      rasters.current.set(p, { canvas: off, settings });
+      return off;
+    },
+    [settings, sample],
+  );
+  const previewRaster = useRef<HTMLCanvasElement | null>(null);
   useEffect(() => {
     const started = performance.now();
-    const hit = rasters.current.get(pixels);
-    if (hit && hit.settings === settings) {
-      offscreen.current = hit.canvas;
-      setRendered((n) => n + 1);
-      return;
-    }
-    const off = document.createElement('canvas');
-    off.width = pixels.width;
-    off.height = pixels.height;
-    const ctx = off.getContext('2d');
-    if (!ctx) return;
-    const image = ctx.createImageData(pixels.width, pixels.height);
-    renderRgba(pixels.data, image.data, settings, sample);
-    ctx.putImageData(image, 0, 0);
-    rasters.current.set(pixels, { canvas: off, settings });
-    offscreen.current = off;
+    const cached = rasters.current.get(pixels)?.settings === settings;
+    offscreen.current = rasterOf(pixels);
+    // Like a mipmap: the screen-size preview is drawn whenever the view is zoomed out that far.
+    previewRaster.current = preview && preview !== pixels ? rasterOf(preview) : null;
     setRendered((n) => n + 1);
-    onRendered?.(performance.now() - started);
-  }, [pixels, settings, sample, onRendered]);
+    if (!cached) onRendered?.(performance.now() - started);
+  }, [pixels, preview, settings, rasterOf, onRendered]);
 
   // Fit on a new frame size or on request.
   useEffect(() => {
@@ -91,11 +100,14 @@ export function ImageStage(props: ImageStageProps): ReactNode {
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.fillStyle = '#000';
     ctx.fillRect(0, 0, el.width, el.height);
-    // A binned preview covers the same image area as the full frame: draw it `binning` times larger.
-    const b = pixels.binning;
+    // A binned raster covers the same image area as the full frame: draw it `binning` times larger.
+    // Zoomed out to the preview's scale or beyond, the preview is both faster and free of aliasing.
+    const usePreview = preview && previewRaster.current && transform.zoom * preview.binning <= 1;
+    const source = usePreview ? (previewRaster.current as HTMLCanvasElement) : off;
+    const b = usePreview ? preview.binning : pixels.binning;
     ctx.imageSmoothingEnabled = transform.zoom * b < 1;
     ctx.setTransform(transform.zoom, 0, 0, -transform.zoom, transform.panX, transform.panY);
-    ctx.drawImage(off, 0, 0, off.width * b, off.height * b);
+    ctx.drawImage(source, 0, 0, source.width * b, source.height * b);
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     if (!showOverlays) return;
     const z = transform.zoom;
@@ -145,7 +157,7 @@ export function ImageStage(props: ImageStageProps): ReactNode {
       }
       ctx.setLineDash([]);
     }
-  }, [transform, sources, regions, aperture, showOverlays, theme, pixels.binning]);
+  }, [transform, sources, regions, aperture, showOverlays, theme, pixels.binning, preview]);
 
   useEffect(() => {
     cancelAnimationFrame(frame.current);

@@ -157,6 +157,7 @@ export function ViewerView({ frameId }: { frameId: number | null }): ReactNode {
           {pixels.data && settings && (
             <ImageStage
               pixels={pixels.data}
+              preview={pixels === mainPixels ? preview.data : null}
               settings={settings}
               sample={sample}
               sources={overlays ? (sources.data ?? null) : null}
