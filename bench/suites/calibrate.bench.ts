@@ -20,12 +20,23 @@ function json<T>(m: Measured, label: string): T {
 /** Rebuilds dist/ when our sources are newer, else runs from source (tsx start-up included in times). */
 function builtOrSource(ctx: BenchContext): NodeJS.ProcessEnv {
   const built = join(ctx.root, 'dist', 'src-main', 'cli', 'commands', 'stack.js');
-  const newest = ['src-main/cli/commands/stack.ts', 'src-workers/core/cosmic/lacosmic.ts', 'src-main/node/calibrate/stack-files.ts', 'src-workers/core/register/asterism.ts']
+  const newest = [
+    'src-main/cli/commands/stack.ts',
+    'src-workers/core/cosmic/lacosmic.ts',
+    'src-main/node/calibrate/stack-files.ts',
+    'src-workers/core/register/asterism.ts',
+  ]
     .map((p) => statSync(join(ctx.root, p)).mtimeMs)
     .reduce((a, b) => Math.max(a, b), 0);
   if (existsSync(built) && statSync(built).mtimeMs >= newest) return process.env;
-  const m = ctx.measure(process.execPath, [join(ctx.root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', 'tsconfig.build.json']);
-  return existsSync(built) && m.status === 0 && statSync(built).mtimeMs >= newest ? process.env : { ...process.env, OWB_FROM_SOURCE: '1' };
+  const m = ctx.measure(process.execPath, [
+    join(ctx.root, 'node_modules', 'typescript', 'bin', 'tsc'),
+    '-b',
+    'tsconfig.build.json',
+  ]);
+  return existsSync(built) && m.status === 0 && statSync(built).mtimeMs >= newest
+    ? process.env
+    : { ...process.env, OWB_FROM_SOURCE: '1' };
 }
 
 const MASK_AGREEMENT_PY = `
@@ -65,33 +76,78 @@ export default async function calibrateBench(ctx: BenchContext): Promise<void> {
   const kit = join(ctx.shared, 'bench');
   const anchors = join(kit, 'anchors.py');
   if (!existsSync(join(data, 'calib', 'light_truth.csv')) || !existsSync(join(data, `field_${n}_f32.fits`))) {
-    ok('make_field.py', ctx.measure(ctx.python, [join(kit, 'make_field.py'), '--out', data, '--sizes', String(n), '--calib-size', String(n)]));
+    ok(
+      'make_field.py',
+      ctx.measure(ctx.python, [
+        join(kit, 'make_field.py'),
+        '--out',
+        data,
+        '--sizes',
+        String(n),
+        '--calib-size',
+        String(n),
+      ]),
+    );
   }
   const env = builtOrSource(ctx);
-  const owb = (args: string[]): Measured => ctx.measure(process.execPath, [join(ctx.root, 'bin', 'owb.js'), ...args], { env });
+  const owb = (args: string[]): Measured =>
+    ctx.measure(process.execPath, [join(ctx.root, 'bin', 'owb.js'), ...args], { env });
   const out = join(data, 'owb-out');
   mkdirSync(out, { recursive: true });
   const calib = join(data, 'calib');
-  const list = (sub: string): string[] => readdirSync(join(calib, sub)).filter((f) => f.endsWith('.fits')).sort().map((f) => join(calib, sub, f));
+  const list = (sub: string): string[] =>
+    readdirSync(join(calib, sub))
+      .filter((f) => f.endsWith('.fits'))
+      .sort()
+      .map((f) => join(calib, sub, f));
   const darks = list('dark');
   const suite = 'calibrate';
   const task = `combine ${darks.length} darks ${n}²`;
   const darkTruth = join(calib, 'dark_true.npy');
 
   // ---- masters: combine the darks (raw, so the result is comparable with dark_true.npy)
-  const np = ok('numpy median', ctx.measure(ctx.python, [anchors, 'combine', 'np-median', join(out, 'np_median.fits'), ...darks]));
-  const npScore = json<{ rms_vs_truth_adu: number }>(ctx.measure(ctx.python, [anchors, 'score-combine', join(out, 'np_median.fits'), darkTruth]), 'score');
-  ctx.row({ suite, task, tool: 'numpy median', wallSec: np.wallSec, peakMB: np.peakMB, metrics: { 'rms vs truth ADU': npScore.rms_vs_truth_adu } });
-  const ap = ok('astropy sigma clip', ctx.measure(ctx.python, [anchors, 'combine', 'astropy-sigclip-mean', join(out, 'ap_sigclip.fits'), ...darks]));
-  const apScore = json<{ rms_vs_truth_adu: number }>(ctx.measure(ctx.python, [anchors, 'score-combine', join(out, 'ap_sigclip.fits'), darkTruth]), 'score');
-  ctx.row({ suite, task, tool: 'astropy sigma-clip', wallSec: ap.wallSec, peakMB: ap.peakMB, metrics: { 'rms vs truth ADU': apScore.rms_vs_truth_adu } });
+  const np = ok(
+    'numpy median',
+    ctx.measure(ctx.python, [anchors, 'combine', 'np-median', join(out, 'np_median.fits'), ...darks]),
+  );
+  const npScore = json<{ rms_vs_truth_adu: number }>(
+    ctx.measure(ctx.python, [anchors, 'score-combine', join(out, 'np_median.fits'), darkTruth]),
+    'score',
+  );
+  ctx.row({
+    suite,
+    task,
+    tool: 'numpy median',
+    wallSec: np.wallSec,
+    peakMB: np.peakMB,
+    metrics: { 'rms vs truth ADU': npScore.rms_vs_truth_adu },
+  });
+  const ap = ok(
+    'astropy sigma clip',
+    ctx.measure(ctx.python, [anchors, 'combine', 'astropy-sigclip-mean', join(out, 'ap_sigclip.fits'), ...darks]),
+  );
+  const apScore = json<{ rms_vs_truth_adu: number }>(
+    ctx.measure(ctx.python, [anchors, 'score-combine', join(out, 'ap_sigclip.fits'), darkTruth]),
+    'score',
+  );
+  ctx.row({
+    suite,
+    task,
+    tool: 'astropy sigma-clip',
+    wallSec: ap.wallSec,
+    peakMB: ap.peakMB,
+    metrics: { 'rms vs truth ADU': apScore.rms_vs_truth_adu },
+  });
   for (const [method, ref, label] of [
     ['median', np, 'numpy'],
     ['sigma', ap, 'astropy'],
   ] as const) {
     const dir = join(out, `masters-${method}`);
     const m = ok(`owb masters ${method}`, owb(['masters', '--darks', ...darks, '--out', dir, '--combine', method]));
-    const s = json<{ rms_vs_truth_adu: number }>(ctx.measure(ctx.python, [anchors, 'score-combine', join(dir, 'master_dark.fits'), darkTruth]), 'score');
+    const s = json<{ rms_vs_truth_adu: number }>(
+      ctx.measure(ctx.python, [anchors, 'score-combine', join(dir, 'master_dark.fits'), darkTruth]),
+      'score',
+    );
     ctx.row({
       suite,
       task,
@@ -111,14 +167,44 @@ export default async function calibrateBench(ctx: BenchContext): Promise<void> {
   const scrappyMask = join(out, 'astroscrappy_mask.fits');
   const sc = ok('astroscrappy', ctx.measure(ctx.python, [anchors, 'lacosmic', field, scrappyMask]));
   const scoreCr = (mask: string): Record<string, number> =>
-    hasCrTruth ? json<Record<string, number>>(ctx.measure(ctx.python, [anchors, 'score-lacosmic', mask, crTruth, hot]), 'score-lacosmic') : {};
+    hasCrTruth
+      ? json<Record<string, number>>(
+          ctx.measure(ctx.python, [anchors, 'score-lacosmic', mask, crTruth, hot]),
+          'score-lacosmic',
+        )
+      : {};
   const scS = scoreCr(scrappyMask);
-  const crMetrics = (s: Record<string, number>): Record<string, number> => (hasCrTruth ? { 'CR recall': s.cr_pixel_recall, flagged: s.flagged, 'false px': s.false_flagged_pixels } : {});
-  ctx.row({ suite, task: `L.A.Cosmic ${n}²`, tool: 'astroscrappy', wallSec: sc.wallSec, peakMB: sc.peakMB, metrics: crMetrics(scS) });
+  const crMetrics = (s: Record<string, number>): Record<string, number> =>
+    hasCrTruth ? { 'CR recall': s.cr_pixel_recall, flagged: s.flagged, 'false px': s.false_flagged_pixels } : {};
+  ctx.row({
+    suite,
+    task: `L.A.Cosmic ${n}²`,
+    tool: 'astroscrappy',
+    wallSec: sc.wallSec,
+    peakMB: sc.peakMB,
+    metrics: crMetrics(scS),
+  });
   const ourMask = join(out, 'owb_crmask.fits');
-  const lc = ok('owb cosmic', owb(['cosmic', field, '--out', join(out, 'owb_clean.fits'), '--mask', ourMask, '--gain', '1.5', '--readnoise', '5']));
+  const lc = ok(
+    'owb cosmic',
+    owb([
+      'cosmic',
+      field,
+      '--out',
+      join(out, 'owb_clean.fits'),
+      '--mask',
+      ourMask,
+      '--gain',
+      '1.5',
+      '--readnoise',
+      '5',
+    ]),
+  );
   const ourS = scoreCr(ourMask);
-  const agree = json<{ differ: number; reference_pixels: number }>(ctx.measure(ctx.python, ['-c', MASK_AGREEMENT_PY, ourMask, scrappyMask]), 'mask agreement');
+  const agree = json<{ differ: number; reference_pixels: number }>(
+    ctx.measure(ctx.python, ['-c', MASK_AGREEMENT_PY, ourMask, scrappyMask]),
+    'mask agreement',
+  );
   ctx.row({
     suite,
     task: `L.A.Cosmic ${n}²`,
@@ -138,9 +224,15 @@ export default async function calibrateBench(ctx: BenchContext): Promise<void> {
   const aaJson = join(out, 'astroalign.json');
   const aa = ctx.measure(ctx.python, [anchors, 'astroalign', join(calib, 'light'), aaJson]);
   if (aa.status === 0) {
-    const s = json<{ median_rms_err_px: number; worst_rms_err_px: number }>(ctx.measure(ctx.python, [anchors, 'score-align', aaJson, truthCsv, String(n)]), 'score-align');
+    const s = json<{ median_rms_err_px: number; worst_rms_err_px: number }>(
+      ctx.measure(ctx.python, [anchors, 'score-align', aaJson, truthCsv, String(n)]),
+      'score-align',
+    );
     const phases = existsSync(`${aaJson}.timing.json`)
-      ? (JSON.parse(readFileSync(`${aaJson}.timing.json`, 'utf8')) as { find_transform_s?: number; apply_transform_s?: number })
+      ? (JSON.parse(readFileSync(`${aaJson}.timing.json`, 'utf8')) as {
+          find_transform_s?: number;
+          apply_transform_s?: number;
+        })
       : {};
     ctx.row({
       suite,
@@ -148,11 +240,19 @@ export default async function calibrateBench(ctx: BenchContext): Promise<void> {
       tool: 'astroalign',
       wallSec: aa.wallSec,
       peakMB: aa.peakMB,
-      metrics: { 'median err px': s.median_rms_err_px, 'worst err px': s.worst_rms_err_px, 'find s': phases.find_transform_s ?? '-', 'apply s': phases.apply_transform_s ?? '-' },
+      metrics: {
+        'median err px': s.median_rms_err_px,
+        'worst err px': s.worst_rms_err_px,
+        'find s': phases.find_transform_s ?? '-',
+        'apply s': phases.apply_transform_s ?? '-',
+      },
       note: 'resamples in memory, writes no frames',
     });
   }
-  const only = ok('owb register --transforms-only', owb(['register', ...lights, '--out', join(out, 'transforms-only'), '--transforms-only']));
+  const only = ok(
+    'owb register --transforms-only',
+    owb(['register', ...lights, '--out', join(out, 'transforms-only'), '--transforms-only']),
+  );
   ctx.row({
     suite,
     task: `register ${lights.length} frames ${n}²`,
@@ -164,7 +264,9 @@ export default async function calibrateBench(ctx: BenchContext): Promise<void> {
   });
   const regDir = join(out, 'registered');
   const rg = ok('owb register', owb(['register', ...lights, '--out', regDir]));
-  const tj = JSON.parse(readFileSync(join(regDir, 'transforms.json'), 'utf8')) as { transforms: Array<{ file: string; matrix?: number[][] }> };
+  const tj = JSON.parse(readFileSync(join(regDir, 'transforms.json'), 'utf8')) as {
+    transforms: Array<{ file: string; matrix?: number[][] }>;
+  };
   // anchors.py scores astroalign's convention (frame → reference): hand it our inverse.
   const asAstroalign = {
     transforms: tj.transforms
@@ -172,11 +274,21 @@ export default async function calibrateBench(ctx: BenchContext): Promise<void> {
       .map((t) => {
         const [[a, b, tx], [c, d, ty]] = t.matrix as number[][];
         const inv = invertAffine({ a, b, tx, c, d, ty });
-        return { file: t.file.split('/').pop(), matrix: [[inv.a, inv.b, inv.tx], [inv.c, inv.d, inv.ty], [0, 0, 1]] };
+        return {
+          file: t.file.split('/').pop(),
+          matrix: [
+            [inv.a, inv.b, inv.tx],
+            [inv.c, inv.d, inv.ty],
+            [0, 0, 1],
+          ],
+        };
       }),
   };
   writeFileSync(join(out, 'owb_as_astroalign.json'), JSON.stringify(asAstroalign));
-  const rs = json<{ median_rms_err_px: number; worst_rms_err_px: number }>(ctx.measure(ctx.python, [anchors, 'score-align', join(out, 'owb_as_astroalign.json'), truthCsv, String(n)]), 'score-align');
+  const rs = json<{ median_rms_err_px: number; worst_rms_err_px: number }>(
+    ctx.measure(ctx.python, [anchors, 'score-align', join(out, 'owb_as_astroalign.json'), truthCsv, String(n)]),
+    'score-align',
+  );
   ctx.row({
     suite,
     task: `register ${lights.length} frames ${n}²`,
@@ -190,15 +302,33 @@ export default async function calibrateBench(ctx: BenchContext): Promise<void> {
 
   // ---- full pipeline: masters → calibrate → register + stack, and the stack's SNR gain
   const mastersDir = join(out, 'masters');
-  const ms = ok('owb masters', owb(['masters', '--bias', ...list('bias'), '--darks', ...darks, '--flats', ...list('flat'), '--out', mastersDir]));
-  ctx.row({ suite, task: `masters 3×${darks.length} frames ${n}²`, tool: 'owb masters', wallSec: ms.wallSec, peakMB: ms.peakMB });
+  const ms = ok(
+    'owb masters',
+    owb(['masters', '--bias', ...list('bias'), '--darks', ...darks, '--flats', ...list('flat'), '--out', mastersDir]),
+  );
+  ctx.row({
+    suite,
+    task: `masters 3×${darks.length} frames ${n}²`,
+    tool: 'owb masters',
+    wallSec: ms.wallSec,
+    peakMB: ms.peakMB,
+  });
   const calDir = join(out, 'calibrated');
   const cl = ok('owb calibrate', owb(['calibrate', ...lights, '--masters', mastersDir, '--out', calDir, '--cosmic']));
-  ctx.row({ suite, task: `calibrate ${lights.length} lights ${n}²`, tool: 'owb calibrate --cosmic', wallSec: cl.wallSec, peakMB: cl.peakMB });
+  ctx.row({
+    suite,
+    task: `calibrate ${lights.length} lights ${n}²`,
+    tool: 'owb calibrate --cosmic',
+    wallSec: cl.wallSec,
+    peakMB: cl.peakMB,
+  });
   const calibrated = lights.map((l) => join(calDir, l.split('/').pop() as string));
   const stackPath = join(out, 'stack.fits');
   const st = ok('owb stack', owb(['stack', ...calibrated, '--register', '--out', stackPath, '--reject', 'sigma']));
-  const snr = json<{ single: number; stack: number }>(ctx.measure(ctx.python, ['-c', SNR_PY, calibrated[0], stackPath, join(data, `field_${n}_truth.csv`)]), 'snr');
+  const snr = json<{ single: number; stack: number }>(
+    ctx.measure(ctx.python, ['-c', SNR_PY, calibrated[0], stackPath, join(data, `field_${n}_truth.csv`)]),
+    'snr',
+  );
   const gain = snr.single / snr.stack;
   const ideal = Math.sqrt(calibrated.length);
   ctx.row({
@@ -218,8 +348,18 @@ export default async function calibrateBench(ctx: BenchContext): Promise<void> {
       mkdirSync(bigDir, { recursive: true });
       ok('make 50×4096² frames', ctx.measure(ctx.python, ['-c', BIG_PY, bigDir]));
     }
-    const bc = ok('owb masters 50×4096²', owb(['masters', '--bias', ...big, '--out', join(out, 'big'), '--combine', 'sigma']));
-    ctx.row({ suite, task: 'combine 50 frames 4096² (sigma)', tool: 'owb masters', wallSec: bc.wallSec, peakMB: bc.peakMB, metrics: { goal: 'peak < 2048 MB' } });
+    const bc = ok(
+      'owb masters 50×4096²',
+      owb(['masters', '--bias', ...big, '--out', join(out, 'big'), '--combine', 'sigma']),
+    );
+    ctx.row({
+      suite,
+      task: 'combine 50 frames 4096² (sigma)',
+      tool: 'owb masters',
+      wallSec: bc.wallSec,
+      peakMB: bc.peakMB,
+      metrics: { goal: 'peak < 2048 MB' },
+    });
   }
 }
 

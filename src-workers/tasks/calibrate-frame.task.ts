@@ -13,7 +13,9 @@ export function isFrameProblem(error: unknown): boolean {
 }
 
 /** Calibrates one light with the shared master library and writes it (`owb calibrate`). */
-export default async function calibrateFrameTask(input: TaskInput<'calibrate-frame'>): Promise<TaskOutput<'calibrate-frame'>> {
+export default async function calibrateFrameTask(
+  input: TaskInput<'calibrate-frame'>,
+): Promise<TaskOutput<'calibrate-frame'>> {
   const name = basename(input.path);
   let result: ReturnType<typeof calibrateFrame>;
   let header: FitsHeader;
@@ -25,7 +27,9 @@ export default async function calibrateFrameTask(input: TaskInput<'calibrate-fra
     if (!isFrameProblem(error)) throw error;
     return { skipped: (error as Error).message };
   }
-  const h = new FitsHeader(header.cards.filter((c) => c.key !== 'CHECKSUM' && c.key !== 'DATASUM').map((c) => ({ ...c })));
+  const h = new FitsHeader(
+    header.cards.filter((c) => c.key !== 'CHECKSUM' && c.key !== 'DATASUM').map((c) => ({ ...c })),
+  );
   h.set('CALSTAT', result.calstat, 'owb calibration applied');
   if (result.cosmicPixels !== undefined) h.set('CRPIXELS', result.cosmicPixels, 'pixels cleaned by L.A.Cosmic');
   const history = [

@@ -4,7 +4,9 @@ import { readFitsImage } from '../io/fits-file.js';
 import { isFrameProblem } from './calibrate-frame.task.js';
 
 /** Measures one frame's stacking quality metrics (`owb stack`). */
-export default async function frameQualityTask(input: TaskInput<'frame-quality'>): Promise<TaskOutput<'frame-quality'>> {
+export default async function frameQualityTask(
+  input: TaskInput<'frame-quality'>,
+): Promise<TaskOutput<'frame-quality'>> {
   try {
     const { image } = await readFitsImage(input.path);
     return { ok: true, ...frameQuality(image) };

@@ -30,15 +30,21 @@ code is 0 when at least one light was calibrated.
     const set = await loadMasters(v.masters);
     mkdirSync(v.out, { recursive: true });
     const progress = createProgress(ctx.stderr, ctx.interactive, 'calibrate');
-    const results = await calibrateFiles(args.positionals, set, v.out, { cosmic: Boolean(v.cosmic), threads: workersOption(v.workers) }, (d, t, name) =>
-      progress.update(d, t, name),
+    const results = await calibrateFiles(
+      args.positionals,
+      set,
+      v.out,
+      { cosmic: Boolean(v.cosmic), threads: workersOption(v.workers) },
+      (d, t, name) => progress.update(d, t, name),
     );
     progress.finish();
     let ok = 0;
     for (const r of results) {
       if (r.output) {
         ok++;
-        ctx.stdout.write(`calibrated ${r.input} → ${r.output}${r.cosmicPixels !== undefined ? ` (${r.cosmicPixels} CR px)` : ''}\n`);
+        ctx.stdout.write(
+          `calibrated ${r.input} → ${r.output}${r.cosmicPixels !== undefined ? ` (${r.cosmicPixels} CR px)` : ''}\n`,
+        );
       } else ctx.stdout.write(`skipped ${r.input}: ${r.skipped}\n`);
     }
     ctx.stdout.write(`${ok} of ${results.length} lights calibrated\n`);

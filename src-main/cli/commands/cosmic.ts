@@ -62,11 +62,15 @@ Options:
     if (v.mask) {
       const m = new Float32Array(result.mask.length);
       for (let i = 0; i < m.length; i++) m[i] = result.mask[i];
-      await writeFitsImage(v.mask, { width: image.width, height: image.height, data: m }, {
-        bitpix: 8,
-        header: { IMAGETYP: 'CR mask', CRPIXELS: result.count },
-        history: [`L.A.Cosmic mask of ${basename(file)} (1 = cosmic ray)`],
-      });
+      await writeFitsImage(
+        v.mask,
+        { width: image.width, height: image.height, data: m },
+        {
+          bitpix: 8,
+          header: { IMAGETYP: 'CR mask', CRPIXELS: result.count },
+          history: [`L.A.Cosmic mask of ${basename(file)} (1 = cosmic ray)`],
+        },
+      );
     }
     ctx.stdout.write(`${result.count} cosmic-ray pixels in ${basename(file)}\n`);
   },

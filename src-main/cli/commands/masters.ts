@@ -81,7 +81,8 @@ Options:
     const bias = v.bias ?? [];
     const darks = v.darks ?? [];
     const flats = v.flats ?? [];
-    if (bias.length + darks.length + flats.length === 0) throw new UsageError('masters: give --bias, --darks and/or --flats files');
+    if (bias.length + darks.length + flats.length === 0)
+      throw new UsageError('masters: give --bias, --darks and/or --flats files');
     const kappa = numberOption('kappa', v.kappa, 3);
     if (!(kappa > 0)) throw new UsageError(`--kappa must be positive, got ${kappa}`);
     const memoryMb = numberOption('memory-mb', v['memory-mb'], 256);

@@ -32,7 +32,8 @@ Frames that cannot be read or registered are skipped with the reason; exit code 
     const v = args.values;
     if (!v.out) throw new UsageError('register: --out DIR is required');
     if (args.positionals.length === 0) throw new UsageError('register: give the frames to register');
-    if (v.model !== undefined && v.model !== 'similarity' && v.model !== 'affine') throw new UsageError(`--model must be similarity or affine, got '${v.model}'`);
+    if (v.model !== undefined && v.model !== 'similarity' && v.model !== 'affine')
+      throw new UsageError(`--model must be similarity or affine, got '${v.model}'`);
     if (v.resample !== undefined && v.resample !== 'lanczos3' && v.resample !== 'bilinear') {
       throw new UsageError(`--resample must be lanczos3 or bilinear, got '${v.resample}'`);
     }

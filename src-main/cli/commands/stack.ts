@@ -10,7 +10,8 @@ const NORM = ['addscale', 'additive', 'multiplicative', 'none'] as const;
 
 function choice<T extends string>(name: string, raw: string | undefined, allowed: readonly T[], fallback: T): T {
   if (raw === undefined) return fallback;
-  if (!(allowed as readonly string[]).includes(raw)) throw new UsageError(`--${name} must be one of ${allowed.join('|')}, got '${raw}'`);
+  if (!(allowed as readonly string[]).includes(raw))
+    throw new UsageError(`--${name} must be one of ${allowed.join('|')}, got '${raw}'`);
   return raw as T;
 }
 
@@ -88,6 +89,8 @@ Options:
       if (f.skipped) ctx.stdout.write(`skipped ${f.file}: ${f.skipped}\n`);
       else ctx.stdout.write(`stacked ${f.file}: ${metrics}, weight ${(f.weight ?? 1).toFixed(3)}\n`);
     }
-    ctx.stdout.write(`${result.combined} of ${result.frames.length} frames → ${result.out} (+ ${result.coverage}, ${result.rejection})\n`);
+    ctx.stdout.write(
+      `${result.combined} of ${result.frames.length} frames → ${result.out} (+ ${result.coverage}, ${result.rejection})\n`,
+    );
   },
 };

@@ -34,7 +34,15 @@ export interface RegisterFrameInput {
 }
 
 export type RegisterFrameOutput =
-  | { ok: true; transform: Affine; method: 'stars' | 'phase'; matched: number; rmsPx: number; stars: number; output?: string }
+  | {
+      ok: true;
+      transform: Affine;
+      method: 'stars' | 'phase';
+      matched: number;
+      rmsPx: number;
+      stars: number;
+      output?: string;
+    }
   | { ok: false; reason: string };
 
 export type { StarList };

@@ -29,7 +29,10 @@ export interface StreamCombineResult {
 }
 
 /** Combines compatible frames (same size, checked by the caller) band by band. */
-export async function combineFrameFiles(frames: readonly FrameFile[], options: StreamCombineOptions = {}): Promise<StreamCombineResult> {
+export async function combineFrameFiles(
+  frames: readonly FrameFile[],
+  options: StreamCombineOptions = {},
+): Promise<StreamCombineResult> {
   const { width, height } = frames[0];
   const n = frames.length;
   const budget = options.memoryBudgetBytes ?? 256 * 1024 * 1024;

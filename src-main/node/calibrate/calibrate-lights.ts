@@ -30,7 +30,10 @@ export async function loadMasters(dir: string): Promise<MasterSet> {
       set.width = image.width;
       set.height = image.height;
     } else if (image.width !== set.width || image.height !== set.height) {
-      throw new InputError('FRAME_MISMATCH', `${name}: ${image.width}×${image.height} differs from the other masters (${set.width}×${set.height})`);
+      throw new InputError(
+        'FRAME_MISMATCH',
+        `${name}: ${image.width}×${image.height} differs from the other masters (${set.width}×${set.height})`,
+      );
     }
     return sharedImage(image);
   };
@@ -48,14 +51,22 @@ export async function loadMasters(dir: string): Promise<MasterSet> {
     const { image, header } = await readFitsImage(join(dir, name));
     const info = frameInfo(header);
     if (info.exposureSec === undefined || header.get('BIASSUB') === false) continue;
-    (set.matchedDarks ??= []).push({ image: take(name, image), exposureSec: info.exposureSec, ccdTempC: info.ccdTempC });
+    (set.matchedDarks ??= []).push({
+      image: take(name, image),
+      exposureSec: info.exposureSec,
+      ccdTempC: info.ccdTempC,
+    });
   }
   for (const name of readdirSync(dir).sort()) {
     const m = /^master_flat(?:_(.+))?\.fits$/.exec(name);
     if (!m) continue;
     const { image, header } = await readFitsImage(join(dir, name));
     const flat = take(name, image);
-    set.flats.push({ filter: frameInfo(header).filter ?? m[1] ?? '', image: flat, badPixels: sharedBytes(badPixelMap(set.dark, flat)) });
+    set.flats.push({
+      filter: frameInfo(header).filter ?? m[1] ?? '',
+      image: flat,
+      badPixels: sharedBytes(badPixelMap(set.dark, flat)),
+    });
   }
   if (set.dark) set.darkBadPixels = sharedBytes(badPixelMap(set.dark, undefined));
   if (!set.bias && !set.dark && set.flats.length === 0) {
@@ -97,9 +108,17 @@ export async function calibrateFiles(
       lights.map(async (path): Promise<CalibratedFrame> => {
         const name = basename(path);
         const outPath = join(outDir, name.replace(/\.(fits?|fts)(\.gz|\.fz)?$/i, '') + '.fits');
-        const r = await pool.run('calibrate-frame', { path, outPath, masters, mastersName: basename(dir), cosmic: Boolean(options.cosmic) });
+        const r = await pool.run('calibrate-frame', {
+          path,
+          outPath,
+          masters,
+          mastersName: basename(dir),
+          cosmic: Boolean(options.cosmic),
+        });
         onProgress?.(++done, lights.length, name);
-        return 'skipped' in r ? { input: path, skipped: r.skipped } : { input: path, output: r.output, cosmicPixels: r.cosmicPixels };
+        return 'skipped' in r
+          ? { input: path, skipped: r.skipped }
+          : { input: path, output: r.output, cosmicPixels: r.cosmicPixels };
       }),
     ),
   );

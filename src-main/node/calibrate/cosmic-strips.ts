@@ -3,7 +3,12 @@
  * Each strip carries `laCosmicHaloRows` rows of context on both sides and the whole image's background
  * level, so the stitched mask and clean image equal a single-pass run exactly.
  */
-import { laCosmicBackground, laCosmicHaloRows, type LaCosmicOptions, type LaCosmicResult } from '../../../src-workers/core/cosmic/index.js';
+import {
+  laCosmicBackground,
+  laCosmicHaloRows,
+  type LaCosmicOptions,
+  type LaCosmicResult,
+} from '../../../src-workers/core/cosmic/index.js';
 import type { Image } from '../../../src-workers/core/image/index.js';
 import type { WorkerPool } from '../pool/worker-pool.js';
 import { withPool } from './shared.js';
@@ -32,7 +37,11 @@ export async function laCosmicInStrips(image: Image, options: CosmicStripsOption
         const a = Math.max(0, y0 - halo);
         const b = Math.min(h, y1 + halo);
         const data = image.data.slice(a * w, b * w);
-        const r = await pool.run('cosmic-strip', { width: w, height: b - a, data, options: { ...lac, backgroundE } }, { transferList: [data.buffer] });
+        const r = await pool.run(
+          'cosmic-strip',
+          { width: w, height: b - a, data, options: { ...lac, backgroundE } },
+          { transferList: [data.buffer] },
+        );
         clean.set(r.clean.subarray((y0 - a) * w, (y1 - a) * w), y0 * w);
         mask.set(r.mask.subarray((y0 - a) * w, (y1 - a) * w), y0 * w);
       }),

@@ -71,7 +71,10 @@ export async function buildMasters(req: MastersRequest): Promise<MasterWritten[]
     const same = exposures.every((e) => e !== undefined && e === exposures[0]);
     const missing = darkFrames.find((f) => f.info.exposureSec === undefined);
     if (!same && missing) {
-      throw new InputError('NO_EXPOSURE', `${missing.name}: dark has no EXPTIME/EXPOSURE and the darks' exposures differ`);
+      throw new InputError(
+        'NO_EXPOSURE',
+        `${missing.name}: dark has no EXPTIME/EXPOSURE and the darks' exposures differ`,
+      );
     }
     darkExposureSec = same ? exposures[0] : 1;
     const scales = darkFrames.map((f) => (same ? 1 : 1 / (f.info.exposureSec as number)));
@@ -91,11 +94,15 @@ export async function buildMasters(req: MastersRequest): Promise<MasterWritten[]
     const path = join(req.outDir, 'master_dark.fits');
     const header = derivedHeader(darkFrames[0].header);
     header.set('IMAGETYP', 'Master Dark', 'owb master frame');
-    if (darkExposureSec !== undefined) header.set('EXPTIME', darkExposureSec, same ? '[s] exposure of the darks' : '[s] scaled to 1 s');
+    if (darkExposureSec !== undefined)
+      header.set('EXPTIME', darkExposureSec, same ? '[s] exposure of the darks' : '[s] scaled to 1 s');
     header.set('BIASSUB', Boolean(bias), 'master bias subtracted');
     header.set('NCOMBINE', darkFrames.length, 'frames combined');
     header.set('COMBMETH', method, 'combine method');
-    await writeFitsImage(path, image, { header, history: inputHistory('dark: bias-subtracted and combined', req.darks) });
+    await writeFitsImage(path, image, {
+      header,
+      history: inputHistory('dark: bias-subtracted and combined', req.darks),
+    });
     written.push({ kind: 'dark', path, frames: darkFrames.length, exposureSec: darkExposureSec });
   }
 
@@ -122,7 +129,8 @@ export async function buildMasters(req: MastersRequest): Promise<MasterWritten[]
       const { image } = await readFitsImage(frames[k].path, { hdu: frames[k].hdu });
       correct(k, image.data, 0);
       const m = medianOf(image.data);
-      if (!(m > 0)) throw new InputError('BAD_FLAT', `${frames[k].name}: flat has median ${m} after bias/dark correction`);
+      if (!(m > 0))
+        throw new InputError('BAD_FLAT', `${frames[k].name}: flat has median ${m} after bias/dark correction`);
       scales.push(1 / m);
     }
     const width = frames[0].width;
@@ -146,7 +154,10 @@ export async function buildMasters(req: MastersRequest): Promise<MasterWritten[]
     header.set('FLATNORM', 'median', 'normalised to median 1');
     await writeFitsImage(path, image, {
       header,
-      history: inputHistory('flat: bias/dark-corrected, median-normalised, combined', frames.map((f) => f.path)),
+      history: inputHistory(
+        'flat: bias/dark-corrected, median-normalised, combined',
+        frames.map((f) => f.path),
+      ),
     });
     written.push({ kind: 'flat', path, frames: frames.length, filter: filter || undefined });
   }
@@ -192,7 +203,13 @@ async function matchedDarkMasters(
     header.set('BIASSUB', Boolean(bias), 'master bias subtracted');
     header.set('NCOMBINE', group.length, 'frames combined');
     header.set('COMBMETH', combine.method, 'combine method');
-    await writeFitsImage(path, image, { header, history: inputHistory('dark: bias-subtracted and combined', group.map((f) => f.path)) });
+    await writeFitsImage(path, image, {
+      header,
+      history: inputHistory(
+        'dark: bias-subtracted and combined',
+        group.map((f) => f.path),
+      ),
+    });
     out.push({ kind: 'dark', path, frames: group.length, exposureSec: Number(exp) });
   }
   return out;

@@ -69,7 +69,13 @@ async function load(path: string, options: RegisterOptions): Promise<Loaded> {
   return { image, header, stars: findStars(image, options) };
 }
 
-function entryFor(file: string, t: Affine, method: 'reference' | 'stars' | 'phase', matched: number, rmsPx: number): TransformEntry {
+function entryFor(
+  file: string,
+  t: Affine,
+  method: 'reference' | 'stars' | 'phase',
+  matched: number,
+  rmsPx: number,
+): TransformEntry {
   const s = summariseAffine(t);
   return {
     file,
@@ -95,7 +101,10 @@ export function isFrameProblem(error: unknown): boolean {
 }
 
 /** Registers `files` and optionally writes the resampled frames; never throws for a bad frame. */
-export async function registerFiles(files: readonly string[], options: RegisterFilesOptions = {}): Promise<RegisterFilesResult> {
+export async function registerFiles(
+  files: readonly string[],
+  options: RegisterFilesOptions = {},
+): Promise<RegisterFilesResult> {
   if (files.length === 0) throw new InputError('NO_FRAMES', 'no frames to register');
   if (options.outDir) mkdirSync(options.outDir, { recursive: true });
   const skipped = new Map<string, string>();
@@ -103,7 +112,8 @@ export async function registerFiles(files: readonly string[], options: RegisterF
   let ref: Loaded | undefined;
   if (refPath) {
     ref = await load(refPath, options); // a bad explicit reference is the user's error: let it throw
-    if (ref.stars.count < 3) throw new InputError('REF_NO_STARS', `${basename(refPath)}: reference has only ${ref.stars.count} stars`);
+    if (ref.stars.count < 3)
+      throw new InputError('REF_NO_STARS', `${basename(refPath)}: reference has only ${ref.stars.count} stars`);
   } else {
     for (const f of files) {
       try {
@@ -120,18 +130,29 @@ export async function registerFiles(files: readonly string[], options: RegisterF
       }
     }
   }
-  if (!ref || !refPath) throw new InputError('NO_REFERENCE', 'no frame can serve as reference (none could be read with at least 3 stars)');
+  if (!ref || !refPath)
+    throw new InputError('NO_REFERENCE', 'no frame can serve as reference (none could be read with at least 3 stars)');
   const entries: TransformEntry[] = [];
-  const write = async (file: string, image: Image, header: FitsHeader, t: Affine, entry: TransformEntry): Promise<void> => {
+  const write = async (
+    file: string,
+    image: Image,
+    header: FitsHeader,
+    t: Affine,
+    entry: TransformEntry,
+  ): Promise<void> => {
     if (!options.outDir || !('matrix' in entry)) return;
     const out = join(options.outDir, basename(file).replace(/\.(fits?|fts)(\.gz|\.fz)?$/i, '') + '.fits');
     const h = derivedHeader(header);
     h.set('REGREF', basename(refPath as string), 'registration reference');
     h.set('REGMETH', entry.method, 'registration method');
-    const resampled = entry.method === 'reference' ? image : resampleAffine(image, t, { method: options.resample ?? 'lanczos3' });
+    const resampled =
+      entry.method === 'reference' ? image : resampleAffine(image, t, { method: options.resample ?? 'lanczos3' });
     await writeFitsImage(out, resampled, {
       header: h,
-      history: [`registered by owb onto ${basename(refPath as string)}`, `matrix ${[t.a, t.b, t.tx, t.c, t.d, t.ty].map((v) => v.toPrecision(8)).join(' ')}`],
+      history: [
+        `registered by owb onto ${basename(refPath as string)}`,
+        `matrix ${[t.a, t.b, t.tx, t.c, t.d, t.ty].map((v) => v.toPrecision(8)).join(' ')}`,
+      ],
     });
     entry.output = out;
   };
@@ -150,7 +171,9 @@ export async function registerFiles(files: readonly string[], options: RegisterF
   const refEntry = entryFor(refPath, IDENTITY, 'reference', ref.stars.count, 0);
   await write(refPath, ref.image, ref.header, IDENTITY, refEntry);
   const outPath = (file: string): string | undefined =>
-    options.outDir ? join(options.outDir, basename(file).replace(/\.(fits?|fts)(\.gz|\.fz)?$/i, '') + '.fits') : undefined;
+    options.outDir
+      ? join(options.outDir, basename(file).replace(/\.(fits?|fts)(\.gz|\.fz)?$/i, '') + '.fits')
+      : undefined;
   const results = await withPool(options.pool, options.threads, (pool) =>
     Promise.all(
       files.map(async (file): Promise<TransformEntry> => {
@@ -164,7 +187,13 @@ export async function registerFiles(files: readonly string[], options: RegisterF
           tick(name);
           return { file, skipped: early };
         }
-        const r = await pool.run('register-frame', { path: file, outPath: outPath(file), reference, model: options.model, resample: options.resample });
+        const r = await pool.run('register-frame', {
+          path: file,
+          outPath: outPath(file),
+          reference,
+          model: options.model,
+          resample: options.resample,
+        });
         tick(name);
         if (!r.ok) return { file, skipped: r.reason };
         const e = entryFor(file, r.transform, r.method, r.matched, r.rmsPx);
@@ -179,5 +208,8 @@ export async function registerFiles(files: readonly string[], options: RegisterF
 
 /** Writes transforms.json: {"reference": file, "transforms": [...]}. */
 export async function writeTransformsJson(path: string, result: RegisterFilesResult): Promise<void> {
-  await writeFileAtomic(path, `${JSON.stringify({ reference: result.reference, transforms: result.entries }, null, 2)}\n`);
+  await writeFileAtomic(
+    path,
+    `${JSON.stringify({ reference: result.reference, transforms: result.entries }, null, 2)}\n`,
+  );
 }

@@ -15,7 +15,11 @@ export function sharedBytes(bytes: Uint8Array): Uint8Array {
 }
 
 /** Runs `body` with the given pool, or with a private pool of `threads` workers destroyed afterwards. */
-export async function withPool<T>(pool: WorkerPool | undefined, threads: number | undefined, body: (pool: WorkerPool) => Promise<T>): Promise<T> {
+export async function withPool<T>(
+  pool: WorkerPool | undefined,
+  threads: number | undefined,
+  body: (pool: WorkerPool) => Promise<T>,
+): Promise<T> {
   if (pool) return body(pool);
   const own = new WorkerPool({ threads });
   try {

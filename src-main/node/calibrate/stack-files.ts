@@ -169,12 +169,20 @@ async function stackOnPool(req: StackRequest, pool: WorkerPool): Promise<StackRe
     await writeFitsImage(req.out, result.image, { header, history: inputHistory('stack: combined', inputs) });
     const side = sidecarPaths(req.out);
     const small = { IMAGETYP: 'Coverage', NCOMBINE: kept.length };
-    await writeFitsImage(side.coverage, { ...result.image, data: result.coverage as Float32Array }, { header: small, bitpix: 16, history: [`frames contributing to ${basename(req.out)}`] });
-    await writeFitsImage(side.rejection, { ...result.image, data: result.rejected as Float32Array }, {
-      header: { IMAGETYP: 'Rejection map', NCOMBINE: kept.length },
-      bitpix: 16,
-      history: [`values rejected per pixel in ${basename(req.out)}`],
-    });
+    await writeFitsImage(
+      side.coverage,
+      { ...result.image, data: result.coverage as Float32Array },
+      { header: small, bitpix: 16, history: [`frames contributing to ${basename(req.out)}`] },
+    );
+    await writeFitsImage(
+      side.rejection,
+      { ...result.image, data: result.rejected as Float32Array },
+      {
+        header: { IMAGETYP: 'Rejection map', NCOMBINE: kept.length },
+        bitpix: 16,
+        history: [`values rejected per pixel in ${basename(req.out)}`],
+      },
+    );
     return { out: req.out, ...side, frames, combined: kept.length };
   } finally {
     if (tmp) rmSync(tmp, { recursive: true, force: true });

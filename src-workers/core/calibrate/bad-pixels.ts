@@ -16,7 +16,11 @@ export interface BadPixelOptions {
 }
 
 /** Bad-pixel map (1 = bad) from an optional bias-subtracted master dark and an optional normalised flat. */
-export function badPixelMap(dark: Image | undefined, flat: Image | undefined, options: BadPixelOptions = {}): Uint8Array {
+export function badPixelMap(
+  dark: Image | undefined,
+  flat: Image | undefined,
+  options: BadPixelOptions = {},
+): Uint8Array {
   const ref = dark ?? flat;
   if (!ref) return new Uint8Array(0);
   const n = ref.width * ref.height;

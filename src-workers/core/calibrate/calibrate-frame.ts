@@ -56,7 +56,9 @@ export function selectDark(
     const m = lib.matchedDarks?.find(
       (d) =>
         Math.abs(d.exposureSec - exposureSec) < 1e-3 &&
-        (d.ccdTempC === undefined || ccdTempC === undefined || Math.abs(d.ccdTempC - ccdTempC) <= DARK_TEMP_TOLERANCE_C),
+        (d.ccdTempC === undefined ||
+          ccdTempC === undefined ||
+          Math.abs(d.ccdTempC - ccdTempC) <= DARK_TEMP_TOLERANCE_C),
     );
     if (m) return { image: m.image, exposureSec: m.exposureSec, matched: true };
   }
@@ -86,9 +88,18 @@ export interface CalibratedImage {
 }
 
 /** Calibrates `light` (not modified); `name` is used in error messages. */
-export function calibrateFrame(light: Image, header: HeaderLike, lib: MasterLibrary, name: string, options: CalibrateFrameOptions = {}): CalibratedImage {
+export function calibrateFrame(
+  light: Image,
+  header: HeaderLike,
+  lib: MasterLibrary,
+  name: string,
+  options: CalibrateFrameOptions = {},
+): CalibratedImage {
   if (lib.width && (light.width !== lib.width || light.height !== lib.height)) {
-    throw new InputError('FRAME_MISMATCH', `${name}: ${light.width}×${light.height} does not match the masters (${lib.width}×${lib.height})`);
+    throw new InputError(
+      'FRAME_MISMATCH',
+      `${name}: ${light.width}×${light.height} does not match the masters (${lib.width}×${lib.height})`,
+    );
   }
   const info = frameInfo(header);
   const flat = selectFlat(lib, info.filter);
@@ -119,5 +130,11 @@ export function calibrateFrame(light: Image, header: HeaderLike, lib: MasterLibr
     image = r.clean;
     cosmicPixels = r.count;
   }
-  return { image, calstat, flatFilter: flat?.filter, matchedDarkSec: dark.matched ? dark.exposureSec : undefined, cosmicPixels };
+  return {
+    image,
+    calstat,
+    flatFilter: flat?.filter,
+    matchedDarkSec: dark.matched ? dark.exposureSec : undefined,
+    cosmicPixels,
+  };
 }

@@ -5,7 +5,14 @@
  */
 import { InputError } from '../errors.js';
 import type { Image } from '../image/index.js';
-import { combineSorted, combineValues, createCombineScratch, resolveCombine, type CombineOptions, type ResolvedCombine } from './combine.js';
+import {
+  combineSorted,
+  combineValues,
+  createCombineScratch,
+  resolveCombine,
+  type CombineOptions,
+  type ResolvedCombine,
+} from './combine.js';
 
 /** Optional per-pixel outputs and per-frame weights of a band combine. */
 export interface BandExtras {

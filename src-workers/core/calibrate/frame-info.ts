@@ -39,7 +39,10 @@ const TYPE_KEYS = ['IMAGETYP', 'FRAME', 'FRAMETYP', 'OBSTYPE', 'IMGTYPE'];
  * light/object/science → light; anything else → unknown. Case and punctuation are ignored.
  */
 export function classifyFrameType(raw: string): FrameType {
-  const v = raw.toLowerCase().replace(/[^a-z]+/g, ' ').trim();
+  const v = raw
+    .toLowerCase()
+    .replace(/[^a-z]+/g, ' ')
+    .trim();
   if (/\b(bias|zero|offset)\b/.test(v)) return 'bias';
   if (/\bdark\b/.test(v)) return 'dark';
   if (/flat|dome/.test(v)) return 'flat';

@@ -57,7 +57,15 @@ export function laCosmicBackground(image: Image, options: LaCosmicOptions = {}):
     else bad[i] = 1;
   }
   if (options.inputMask) for (let i = 0; i < n; i++) if (options.inputMask[i]) bad[i] = 1;
-  maskSaturated(clean, image.width, image.height, options.saturationE ?? 65536, bad, new Float32Array(n), new Float32Array(n));
+  maskSaturated(
+    clean,
+    image.width,
+    image.height,
+    options.saturationE ?? 65536,
+    bad,
+    new Float32Array(n),
+    new Float32Array(n),
+  );
   return medianOfGood(clean, bad);
 }
 
@@ -147,7 +155,8 @@ export function laCosmic(image: Image, options: LaCosmicOptions = {}): LaCosmicR
     for (const t of tiles) dilate3(cand, w, h, grown, t);
     for (const t of tiles) {
       for (let y = t.y0; y < t.y1; y++) {
-        for (let i = y * w + t.x0, e = y * w + t.x1; i < e; i++) cand[i] = grown[i] && !bad[i] && sp[i] > sigclip ? 1 : 0;
+        for (let i = y * w + t.x0, e = y * w + t.x1; i < e; i++)
+          cand[i] = grown[i] && !bad[i] && sp[i] > sigclip ? 1 : 0;
       }
     }
     for (const t of tiles) dilate3(cand, w, h, grown, t);
@@ -213,7 +222,17 @@ function dilate3(src: Uint8Array, w: number, h: number, out: Uint8Array, t: Tile
       const i = y * w + x;
       out[i] = src[i];
       if (src[i] || x === 0 || y === 0 || x === w - 1 || y === h - 1) continue;
-      if (src[i - w - 1] | src[i - w] | src[i - w + 1] | src[i - 1] | src[i + 1] | src[i + w - 1] | src[i + w] | src[i + w + 1]) out[i] = 1;
+      if (
+        src[i - w - 1] |
+        src[i - w] |
+        src[i - w + 1] |
+        src[i - 1] |
+        src[i + 1] |
+        src[i + w - 1] |
+        src[i + w] |
+        src[i + w + 1]
+      )
+        out[i] = 1;
     }
   }
 }
@@ -222,7 +241,15 @@ function dilate3(src: Uint8Array, w: number, h: number, out: Uint8Array, t: Tile
  * Replaces flagged pixels by the mean of unflagged, good pixels in their 5×5 box (the background if
  * none); a 2-pixel border is left alone, as in astroscrappy.
  */
-function cleanMeanMask(a: Float32Array, cr: Uint8Array, bad: Uint8Array, w: number, h: number, background: number, changed: Uint8Array): void {
+function cleanMeanMask(
+  a: Float32Array,
+  cr: Uint8Array,
+  bad: Uint8Array,
+  w: number,
+  h: number,
+  background: number,
+  changed: Uint8Array,
+): void {
   for (let y = 2; y < h - 2; y++) {
     for (let x = 2; x < w - 2; x++) {
       const i = y * w + x;
@@ -245,7 +272,15 @@ function cleanMeanMask(a: Float32Array, cr: Uint8Array, bad: Uint8Array, w: numb
 }
 
 /** Masks saturated stars: saturated pixels whose 7-px separable median is above a tenth of saturation, grown. */
-function maskSaturated(a: Float32Array, w: number, h: number, sat: number, bad: Uint8Array, med: Float32Array, tmp: Float32Array): void {
+function maskSaturated(
+  a: Float32Array,
+  w: number,
+  h: number,
+  sat: number,
+  bad: Uint8Array,
+  med: Float32Array,
+  tmp: Float32Array,
+): void {
   let anySat = false;
   for (let i = 0; i < a.length; i++) if (a[i] >= sat) anySat = true;
   if (!anySat) return;
@@ -312,7 +347,8 @@ function dirtyTiles(changed: Uint8Array, w: number, h: number, size: number, mar
   const tiles: Tile[] = [];
   for (let b = 0; b < ty; b++) {
     for (let a = 0; a < tx; a++) {
-      if (flag[b * tx + a]) tiles.push({ x0: a * size, y0: b * size, x1: Math.min(w, (a + 1) * size), y1: Math.min(h, (b + 1) * size) });
+      if (flag[b * tx + a])
+        tiles.push({ x0: a * size, y0: b * size, x1: Math.min(w, (a + 1) * size), y1: Math.min(h, (b + 1) * size) });
     }
   }
   return tiles;

@@ -50,7 +50,17 @@ export function separableMedianRect(
       if (k === 7) tmp[row + x] = med7(src[b], src[b + 1], src[b + 2], src[b + 3], src[b + 4], src[b + 5], src[b + 6]);
       else if (k === 5) tmp[row + x] = med5(src[b], src[b + 1], src[b + 2], src[b + 3], src[b + 4]);
       else if (k === 9) {
-        tmp[row + x] = med9(src[b], src[b + 1], src[b + 2], src[b + 3], src[b + 4], src[b + 5], src[b + 6], src[b + 7], src[b + 8]);
+        tmp[row + x] = med9(
+          src[b],
+          src[b + 1],
+          src[b + 2],
+          src[b + 3],
+          src[b + 4],
+          src[b + 5],
+          src[b + 6],
+          src[b + 7],
+          src[b + 8],
+        );
       } else {
         for (let j = 0; j < k; j++) win[j] = src[b + j];
         tmp[row + x] = medianSmall(win, k);
@@ -71,10 +81,29 @@ export function separableMedianRect(
       }
       const p = (y - r) * width + x;
       const w = width;
-      if (k === 7) out[row + x] = med7(tmp[p], tmp[p + w], tmp[p + 2 * w], tmp[p + 3 * w], tmp[p + 4 * w], tmp[p + 5 * w], tmp[p + 6 * w]);
+      if (k === 7)
+        out[row + x] = med7(
+          tmp[p],
+          tmp[p + w],
+          tmp[p + 2 * w],
+          tmp[p + 3 * w],
+          tmp[p + 4 * w],
+          tmp[p + 5 * w],
+          tmp[p + 6 * w],
+        );
       else if (k === 5) out[row + x] = med5(tmp[p], tmp[p + w], tmp[p + 2 * w], tmp[p + 3 * w], tmp[p + 4 * w]);
       else if (k === 9) {
-        out[row + x] = med9(tmp[p], tmp[p + w], tmp[p + 2 * w], tmp[p + 3 * w], tmp[p + 4 * w], tmp[p + 5 * w], tmp[p + 6 * w], tmp[p + 7 * w], tmp[p + 8 * w]);
+        out[row + x] = med9(
+          tmp[p],
+          tmp[p + w],
+          tmp[p + 2 * w],
+          tmp[p + 3 * w],
+          tmp[p + 4 * w],
+          tmp[p + 5 * w],
+          tmp[p + 6 * w],
+          tmp[p + 7 * w],
+          tmp[p + 8 * w],
+        );
       } else {
         for (let j = 0; j < k; j++) win[j] = tmp[p + j * w];
         out[row + x] = medianSmall(win, k);
@@ -103,55 +132,105 @@ function medianSmall(a: Float32Array, k: number): number {
 /** Median of 5 values. */
 export function med5(p0: number, p1: number, p2: number, p3: number, p4: number): number {
   let t: number;
-  t = (p0 < p1 ? p0 : p1); p1 = (p0 > p1 ? p0 : p1); p0 = t;
-  t = (p3 < p4 ? p3 : p4); p4 = (p3 > p4 ? p3 : p4); p3 = t;
-  p3 = (p0 > p3 ? p0 : p3);
-  p1 = (p1 < p4 ? p1 : p4);
-  t = (p1 < p2 ? p1 : p2); p2 = (p1 > p2 ? p1 : p2); p1 = t;
-  p2 = (p2 < p3 ? p2 : p3);
-  return (p1 > p2 ? p1 : p2);
+  t = p0 < p1 ? p0 : p1;
+  p1 = p0 > p1 ? p0 : p1;
+  p0 = t;
+  t = p3 < p4 ? p3 : p4;
+  p4 = p3 > p4 ? p3 : p4;
+  p3 = t;
+  p3 = p0 > p3 ? p0 : p3;
+  p1 = p1 < p4 ? p1 : p4;
+  t = p1 < p2 ? p1 : p2;
+  p2 = p1 > p2 ? p1 : p2;
+  p1 = t;
+  p2 = p2 < p3 ? p2 : p3;
+  return p1 > p2 ? p1 : p2;
 }
 
 /** Median of 7 values. */
 export function med7(p0: number, p1: number, p2: number, p3: number, p4: number, p5: number, p6: number): number {
   let t: number;
-  t = (p0 < p5 ? p0 : p5); p5 = (p0 > p5 ? p0 : p5); p0 = t;
-  t = (p0 < p3 ? p0 : p3); p3 = (p0 > p3 ? p0 : p3); p0 = t;
-  t = (p1 < p6 ? p1 : p6); p6 = (p1 > p6 ? p1 : p6); p1 = t;
-  t = (p2 < p4 ? p2 : p4); p4 = (p2 > p4 ? p2 : p4); p2 = t;
-  p1 = (p0 > p1 ? p0 : p1);
-  t = (p3 < p5 ? p3 : p5); p5 = (p3 > p5 ? p3 : p5); p3 = t;
-  t = (p2 < p6 ? p2 : p6); p6 = (p2 > p6 ? p2 : p6); p2 = t;
-  p3 = (p2 > p3 ? p2 : p3);
-  p3 = (p3 < p6 ? p3 : p6);
-  p4 = (p4 < p5 ? p4 : p5);
-  t = (p1 < p4 ? p1 : p4); p4 = (p1 > p4 ? p1 : p4); p1 = t;
-  p3 = (p1 > p3 ? p1 : p3);
-  return (p3 < p4 ? p3 : p4);
+  t = p0 < p5 ? p0 : p5;
+  p5 = p0 > p5 ? p0 : p5;
+  p0 = t;
+  t = p0 < p3 ? p0 : p3;
+  p3 = p0 > p3 ? p0 : p3;
+  p0 = t;
+  t = p1 < p6 ? p1 : p6;
+  p6 = p1 > p6 ? p1 : p6;
+  p1 = t;
+  t = p2 < p4 ? p2 : p4;
+  p4 = p2 > p4 ? p2 : p4;
+  p2 = t;
+  p1 = p0 > p1 ? p0 : p1;
+  t = p3 < p5 ? p3 : p5;
+  p5 = p3 > p5 ? p3 : p5;
+  p3 = t;
+  t = p2 < p6 ? p2 : p6;
+  p6 = p2 > p6 ? p2 : p6;
+  p2 = t;
+  p3 = p2 > p3 ? p2 : p3;
+  p3 = p3 < p6 ? p3 : p6;
+  p4 = p4 < p5 ? p4 : p5;
+  t = p1 < p4 ? p1 : p4;
+  p4 = p1 > p4 ? p1 : p4;
+  p1 = t;
+  p3 = p1 > p3 ? p1 : p3;
+  return p3 < p4 ? p3 : p4;
 }
 
 /** Median of 9 values. */
 export function med9(
-  p0: number, p1: number, p2: number, p3: number, p4: number, p5: number, p6: number, p7: number, p8: number,
+  p0: number,
+  p1: number,
+  p2: number,
+  p3: number,
+  p4: number,
+  p5: number,
+  p6: number,
+  p7: number,
+  p8: number,
 ): number {
   let t: number;
-  t = (p1 < p2 ? p1 : p2); p2 = (p1 > p2 ? p1 : p2); p1 = t;
-  t = (p4 < p5 ? p4 : p5); p5 = (p4 > p5 ? p4 : p5); p4 = t;
-  t = (p7 < p8 ? p7 : p8); p8 = (p7 > p8 ? p7 : p8); p7 = t;
-  t = (p0 < p1 ? p0 : p1); p1 = (p0 > p1 ? p0 : p1); p0 = t;
-  t = (p3 < p4 ? p3 : p4); p4 = (p3 > p4 ? p3 : p4); p3 = t;
-  t = (p6 < p7 ? p6 : p7); p7 = (p6 > p7 ? p6 : p7); p6 = t;
-  t = (p1 < p2 ? p1 : p2); p2 = (p1 > p2 ? p1 : p2); p1 = t;
-  t = (p4 < p5 ? p4 : p5); p5 = (p4 > p5 ? p4 : p5); p4 = t;
-  t = (p7 < p8 ? p7 : p8); p8 = (p7 > p8 ? p7 : p8); p7 = t;
-  p3 = (p0 > p3 ? p0 : p3);
-  p5 = (p5 < p8 ? p5 : p8);
-  t = (p4 < p7 ? p4 : p7); p7 = (p4 > p7 ? p4 : p7); p4 = t;
-  p6 = (p3 > p6 ? p3 : p6);
-  p4 = (p1 > p4 ? p1 : p4);
-  p2 = (p2 < p5 ? p2 : p5);
-  p4 = (p4 < p7 ? p4 : p7);
-  t = (p4 < p2 ? p4 : p2); p2 = (p4 > p2 ? p4 : p2); p4 = t;
-  p4 = (p6 > p4 ? p6 : p4);
-  return (p4 < p2 ? p4 : p2);
+  t = p1 < p2 ? p1 : p2;
+  p2 = p1 > p2 ? p1 : p2;
+  p1 = t;
+  t = p4 < p5 ? p4 : p5;
+  p5 = p4 > p5 ? p4 : p5;
+  p4 = t;
+  t = p7 < p8 ? p7 : p8;
+  p8 = p7 > p8 ? p7 : p8;
+  p7 = t;
+  t = p0 < p1 ? p0 : p1;
+  p1 = p0 > p1 ? p0 : p1;
+  p0 = t;
+  t = p3 < p4 ? p3 : p4;
+  p4 = p3 > p4 ? p3 : p4;
+  p3 = t;
+  t = p6 < p7 ? p6 : p7;
+  p7 = p6 > p7 ? p6 : p7;
+  p6 = t;
+  t = p1 < p2 ? p1 : p2;
+  p2 = p1 > p2 ? p1 : p2;
+  p1 = t;
+  t = p4 < p5 ? p4 : p5;
+  p5 = p4 > p5 ? p4 : p5;
+  p4 = t;
+  t = p7 < p8 ? p7 : p8;
+  p8 = p7 > p8 ? p7 : p8;
+  p7 = t;
+  p3 = p0 > p3 ? p0 : p3;
+  p5 = p5 < p8 ? p5 : p8;
+  t = p4 < p7 ? p4 : p7;
+  p7 = p4 > p7 ? p4 : p7;
+  p4 = t;
+  p6 = p3 > p6 ? p3 : p6;
+  p4 = p1 > p4 ? p1 : p4;
+  p2 = p2 < p5 ? p2 : p5;
+  p4 = p4 < p7 ? p4 : p7;
+  t = p4 < p2 ? p4 : p2;
+  p2 = p4 > p2 ? p4 : p2;
+  p4 = t;
+  p4 = p6 > p4 ? p6 : p4;
+  return p4 < p2 ? p4 : p2;
 }

@@ -176,7 +176,13 @@ export function matchStars(ref: StarList, frame: StarList, options: MatchOptions
   const frameTris = buildTriangles(frame, frameIds, k).sort((p, q) => p.r1 - q.r1);
   const frameR1 = Float64Array.from(frameTris, (t) => t.r1);
   const grid = new Grid(frame, Math.max(8, 4 * radius));
-  const pairs = { xr: new Float64Array(3), yr: new Float64Array(3), xf: new Float64Array(3), yf: new Float64Array(3), count: 3 };
+  const pairs = {
+    xr: new Float64Array(3),
+    yr: new Float64Array(3),
+    xf: new Float64Array(3),
+    yf: new Float64Array(3),
+    count: 3,
+  };
   let best: Affine | null = null;
   let bestCount = 0;
   for (const rt of refTris) {
@@ -219,7 +225,15 @@ function lowerBound(a: Float64Array, v: number): number {
 }
 
 /** Iterated least squares on all stars within the match radius, with 3σ clipping of residuals. */
-function refine(start: Affine, ref: StarList, frame: StarList, grid: Grid, radius: number, model: 'similarity' | 'affine', minMatches: number): MatchResult | null {
+function refine(
+  start: Affine,
+  ref: StarList,
+  frame: StarList,
+  grid: Grid,
+  radius: number,
+  model: 'similarity' | 'affine',
+  minMatches: number,
+): MatchResult | null {
   let t = start;
   const n = ref.count;
   const xr = new Float64Array(n);

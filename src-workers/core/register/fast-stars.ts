@@ -27,7 +27,8 @@ export function findStarsFast(image: Image, options: FastStarOptions = {}): Star
   // Full-resolution background and noise maps (the windows below read neighbouring rows).
   const bgMap = new Float32Array(w * h);
   const rmsMap = new Float32Array(w * h);
-  for (let y = 0; y < h; y++) evaluator.row(y, 0, w, bgMap.subarray(y * w, (y + 1) * w), rmsMap.subarray(y * w, (y + 1) * w));
+  for (let y = 0; y < h; y++)
+    evaluator.row(y, 0, w, bgMap.subarray(y * w, (y + 1) * w), rmsMap.subarray(y * w, (y + 1) * w));
   const cand: number[] = [];
   for (let y = edge; y < h - edge; y++) {
     for (let x = edge; x < w - edge; x++) {
@@ -49,7 +50,15 @@ export function findStarsFast(image: Image, options: FastStarOptions = {}): Star
       }
       if (!isMax) continue;
       // A star spreads light into its neighbours; a hot pixel or cosmic-ray hit does not.
-      const n4 = data[i - 1] - bgMap[i - 1] + data[i + 1] - bgMap[i + 1] + data[i - w] - bgMap[i - w] + data[i + w] - bgMap[i + w];
+      const n4 =
+        data[i - 1] -
+        bgMap[i - 1] +
+        data[i + 1] -
+        bgMap[i + 1] +
+        data[i - w] -
+        bgMap[i - w] +
+        data[i + w] -
+        bgMap[i + w];
       if (n4 < 0.4 * v) continue;
       cand.push(i);
     }
@@ -102,7 +111,10 @@ export function findStarsFast(image: Image, options: FastStarOptions = {}): Star
     ys.push(cy);
     fs.push(flux);
   }
-  const order = xs.map((_, k) => k).sort((a, b) => fs[b] - fs[a] || a - b).slice(0, options.maxStars ?? 800);
+  const order = xs
+    .map((_, k) => k)
+    .sort((a, b) => fs[b] - fs[a] || a - b)
+    .slice(0, options.maxStars ?? 800);
   return {
     count: order.length,
     x: Float64Array.from(order, (k) => xs[k]),

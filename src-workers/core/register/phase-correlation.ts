@@ -20,7 +20,11 @@ export interface PhaseCorrelationOptions {
 }
 
 /** Phase correlation of the central windows of two same-sized images; NaN pixels count as the median. */
-export function phaseCorrelate(ref: Image, frame: Image, options: PhaseCorrelationOptions = {}): PhaseCorrelationResult {
+export function phaseCorrelate(
+  ref: Image,
+  frame: Image,
+  options: PhaseCorrelationOptions = {},
+): PhaseCorrelationResult {
   const side = Math.min(nextPow2(options.windowPx ?? 512), nextPow2(Math.max(ref.width, ref.height)));
   const n = side * side;
   const load = (img: Image): [Float64Array, Float64Array] => {

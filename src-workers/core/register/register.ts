@@ -58,7 +58,11 @@ export function registerFrame(
 ): Registration {
   const stars = frame.stars.count;
   if (frame.image.width !== ref.image.width || frame.image.height !== ref.image.height) {
-    return { ok: false, stars, reason: `size ${frame.image.width}×${frame.image.height} differs from the reference (${ref.image.width}×${ref.image.height})` };
+    return {
+      ok: false,
+      stars,
+      reason: `size ${frame.image.width}×${frame.image.height} differs from the reference (${ref.image.width}×${ref.image.height})`,
+    };
   }
   let why: string;
   if (ref.stars.count >= 3 && stars >= 3) {
@@ -72,7 +76,11 @@ export function registerFrame(
   const pc = phaseCorrelate(ref.image, frame.image);
   const minSig = options.minPhaseSignificance ?? 10;
   if (!(pc.significance >= minSig)) {
-    return { ok: false, stars, reason: `${why}; phase correlation found no clear peak (significance ${pc.significance.toFixed(1)} < ${minSig})` };
+    return {
+      ok: false,
+      stars,
+      reason: `${why}; phase correlation found no clear peak (significance ${pc.significance.toFixed(1)} < ${minSig})`,
+    };
   }
   return {
     ok: true,

@@ -36,7 +36,7 @@ function buildWeights(): Float64Array {
   for (let p = 0; p <= PHASES; p++) {
     const f = p / PHASES;
     let sum = 0;
-    for (let k = 0; k < 6; k++) sum += (t[p * 6 + k] = l(f - (k - 2)));
+    for (let k = 0; k < 6; k++) sum += t[p * 6 + k] = l(f - (k - 2));
     for (let k = 0; k < 6; k++) t[p * 6 + k] /= sum;
   }
   return t;
@@ -83,7 +83,14 @@ export function resampleAffine(frame: Image, refToFrame: Affine, options: Resamp
         // Interior: no clamping, rows read contiguously.
         let row = (iy - 2) * fw + ix - 2;
         for (let j = 0; j < 6; j++, row += fw) {
-          acc += tab[py + j] * (w0 * data[row] + w1 * data[row + 1] + w2 * data[row + 2] + w3 * data[row + 3] + w4 * data[row + 4] + w5 * data[row + 5]);
+          acc +=
+            tab[py + j] *
+            (w0 * data[row] +
+              w1 * data[row + 1] +
+              w2 * data[row + 2] +
+              w3 * data[row + 3] +
+              w4 * data[row + 4] +
+              w5 * data[row + 5]);
         }
       } else {
         // Edges: replicate the border pixel.

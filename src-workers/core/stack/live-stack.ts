@@ -50,9 +50,13 @@ export function createLiveStack(width: number, height: number, options: LiveStac
     },
     add(frame: Image, weight = 1): number {
       if (frame.width !== width || frame.height !== height) {
-        throw new InputError('FRAME_MISMATCH', `frame is ${frame.width}×${frame.height}, the live stack ${width}×${height}`);
+        throw new InputError(
+          'FRAME_MISMATCH',
+          `frame is ${frame.width}×${frame.height}, the live stack ${width}×${height}`,
+        );
       }
-      if (!(weight > 0)) throw new InputError('BAD_PARAMETER', `'weight' must be a positive finite number, got ${weight}`);
+      if (!(weight > 0))
+        throw new InputError('BAD_PARAMETER', `'weight' must be a positive finite number, got ${weight}`);
       let rej = 0;
       const d = frame.data;
       for (let i = 0; i < n; i++) {

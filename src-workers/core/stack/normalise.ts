@@ -36,7 +36,11 @@ export function normalisationFor(frame: FrameQuality, ref: FrameQuality, mode: N
 }
 
 /** Weights (mean 1) for frames after normalisation; non-finite metrics get the mean weight. */
-export function frameWeights(list: readonly FrameQuality[], norms: readonly Normalisation[], mode: WeightMode): Float64Array {
+export function frameWeights(
+  list: readonly FrameQuality[],
+  norms: readonly Normalisation[],
+  mode: WeightMode,
+): Float64Array {
   const w = new Float64Array(list.length);
   for (let k = 0; k < list.length; k++) {
     let v = 1;

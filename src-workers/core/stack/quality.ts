@@ -51,7 +51,13 @@ export function frameQuality(image: Image, catalog?: SourceCatalog, detect?: Det
     ecc.push(Math.sqrt(Math.max(0, 1 - r * r)));
   }
   const { median: backgroundAdu } = robustStats(image.data);
-  return { fwhmPx: median(fwhm), eccentricity: median(ecc), backgroundAdu, noiseAdu: differenceNoise(image), starCount: fwhm.length };
+  return {
+    fwhmPx: median(fwhm),
+    eccentricity: median(ecc),
+    backgroundAdu,
+    noiseAdu: differenceNoise(image),
+    starCount: fwhm.length,
+  };
 }
 
 /**
@@ -62,7 +68,8 @@ export function qualityVerdicts(list: readonly FrameQuality[], t: QualityThresho
   const medNoise = median(list.map((q) => q.noiseAdu));
   const medFwhm = median(list.map((q) => q.fwhmPx));
   return list.map((q) => {
-    if (t.minStars !== undefined && q.starCount < t.minStars) return `only ${q.starCount} stars (minimum ${t.minStars})`;
+    if (t.minStars !== undefined && q.starCount < t.minStars)
+      return `only ${q.starCount} stars (minimum ${t.minStars})`;
     if (t.maxFwhmPx !== undefined && q.fwhmPx > t.maxFwhmPx) return `FWHM ${q.fwhmPx.toFixed(2)} px > ${t.maxFwhmPx}`;
     if (t.maxEccentricity !== undefined && q.eccentricity > t.maxEccentricity) {
       return `eccentricity ${q.eccentricity.toFixed(2)} > ${t.maxEccentricity}`;

@@ -15,9 +15,10 @@ function owb(...args: string[]): { status: number | null; stdout: string; stderr
 
 describe('expandMultiValues', () => {
   it('accepts several files after one flag as well as repeated flags', () => {
-    assert.deepEqual(expandMultiValues(['--bias', 'a', 'b', '--darks', 'c', '--bias', 'd', '--out', 'o'], ['--bias', '--darks']), [
-      '--bias', 'a', '--bias', 'b', '--darks', 'c', '--bias', 'd', '--out', 'o',
-    ]);
+    assert.deepEqual(
+      expandMultiValues(['--bias', 'a', 'b', '--darks', 'c', '--bias', 'd', '--out', 'o'], ['--bias', '--darks']),
+      ['--bias', 'a', '--bias', 'b', '--darks', 'c', '--bias', 'd', '--out', 'o'],
+    );
   });
 });
 
@@ -31,7 +32,19 @@ describe('owb masters / owb calibrate', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('builds masters from files given after each flag and calibrates lights to the true sky (±1 ADU mean)', async () => {
-    const m = owb('masters', '--bias', ...set.bias, '--darks', ...set.darks, '--flats', ...set.flats, '--out', join(dir, 'm'), '--combine', 'sigma');
+    const m = owb(
+      'masters',
+      '--bias',
+      ...set.bias,
+      '--darks',
+      ...set.darks,
+      '--flats',
+      ...set.flats,
+      '--out',
+      join(dir, 'm'),
+      '--combine',
+      'sigma',
+    );
     assert.equal(m.status, 0, m.stderr);
     assert.match(m.stdout, /flat +5 frames → .*master_flat_R\.fits/);
     const c = owb('calibrate', ...set.lights, '--masters', join(dir, 'm'), '--out', join(dir, 'cal'));

@@ -30,8 +30,18 @@ describe('buildMasters + calibrateFiles on a synthetic set with truth', () => {
 
   it('writes masters close to the truth (within 1.5× the expected noise of a 7-frame median)', async () => {
     // A tiny band budget forces many row bands, exercising the streaming path.
-    const written = await buildMasters({ bias: set.bias, darks: set.darks, flats: set.flats, outDir: dir, method: 'median', memoryBudgetBytes: 7 * 64 * 4 * 5 });
-    assert.deepEqual(written.map((w) => w.kind), ['bias', 'dark', 'flat']);
+    const written = await buildMasters({
+      bias: set.bias,
+      darks: set.darks,
+      flats: set.flats,
+      outDir: dir,
+      method: 'median',
+      memoryBudgetBytes: 7 * 64 * 4 * 5,
+    });
+    assert.deepEqual(
+      written.map((w) => w.kind),
+      ['bias', 'dark', 'flat'],
+    );
     assert.equal(written[2].path, join(dir, 'master_flat_R.fits'));
     const noiseOfMedian = set.readNoiseAdu * Math.sqrt(Math.PI / 2 / 7);
     const bias = (await readFitsImage(join(dir, 'master_bias.fits'))).image;
@@ -41,13 +51,19 @@ describe('buildMasters + calibrateFiles on a synthetic set with truth', () => {
     assert.equal(darkRead.header.getNumber('NCOMBINE'), 7);
     const darkTruth = Float32Array.from(set.truth.darkPerSec, (d) => d * 60);
     // bias-subtracted dark carries the dark's and the master bias's noise; Poisson noise is absent here.
-    assert.ok(rms(darkRead.image.data, darkTruth) < 1.5 * Math.SQRT2 * noiseOfMedian * 1.5, `dark rms ${rms(darkRead.image.data, darkTruth)}`);
+    assert.ok(
+      rms(darkRead.image.data, darkTruth) < 1.5 * Math.SQRT2 * noiseOfMedian * 1.5,
+      `dark rms ${rms(darkRead.image.data, darkTruth)}`,
+    );
     const flatRead = await readFitsImage(join(dir, 'master_flat_R.fits'));
     const sorted = Float32Array.from(flatRead.image.data).sort();
     const n = sorted.length;
     assert.ok(Math.abs(0.5 * (sorted[n / 2 - 1] + sorted[n / 2]) - 1) < 1e-6, 'flat median is not 1');
     assert.ok(rms(flatRead.image.data, set.truth.flat) < 0.002, `flat rms ${rms(flatRead.image.data, set.truth.flat)}`);
-    assert.ok(flatRead.header.cards.some((c) => c.key === 'HISTORY' && /flat_3\.fits/.test(c.comment ?? '')), 'inputs in HISTORY');
+    assert.ok(
+      flatRead.header.cards.some((c) => c.key === 'HISTORY' && /flat_3\.fits/.test(c.comment ?? '')),
+      'inputs in HISTORY',
+    );
   });
 
   it('calibrates lights to the true sky (mean within 0.5 ADU, rms within 2× read noise) and fixes hot pixels', async () => {
@@ -61,13 +77,18 @@ describe('buildMasters + calibrateFiles on a synthetic set with truth', () => {
     assert.ok(Math.abs(mean - set.truth.sky) < 0.5, `mean ${mean}`);
     const sky = new Float32Array(image.data.length).fill(set.truth.sky);
     assert.ok(rms(image.data, sky) < 2 * set.readNoiseAdu, `rms ${rms(image.data, sky)}`);
-    for (const i of [100, 1500, 2222]) assert.ok(Math.abs(image.data[i] - set.truth.sky) < 4 * set.readNoiseAdu, `hot pixel ${i}: ${image.data[i]}`);
+    for (const i of [100, 1500, 2222])
+      assert.ok(Math.abs(image.data[i] - set.truth.sky) < 4 * set.readNoiseAdu, `hot pixel ${i}: ${image.data[i]}`);
   });
 
   it('skips a light of the wrong size and a corrupt file with reasons, and calibrates the rest', async () => {
     const masters = await loadMasters(dir);
     const small = join(dir, 'small.fits');
-    await writeFitsImage(small, { width: 10, height: 10, data: new Float32Array(100) }, { header: { IMAGETYP: 'Light' } });
+    await writeFitsImage(
+      small,
+      { width: 10, height: 10, data: new Float32Array(100) },
+      { header: { IMAGETYP: 'Light' } },
+    );
     const corrupt = join(dir, 'corrupt.fits');
     const { writeFileSync } = await import('node:fs');
     writeFileSync(corrupt, 'SIMPLE  =                    T' + ' '.repeat(50) + 'garbage');
@@ -94,8 +115,14 @@ describe('buildMasters + calibrateFiles on a synthetic set with truth', () => {
     const darks: string[] = [];
     for (const [k, t] of [30, 60, 90, 30, 60].entries()) {
       const p = join(dir, `mixed_dark_${k}.fits`);
-      const data = Float32Array.from(set.truth.bias, (b, i) => Math.round(b + set.truth.darkPerSec[i] * t + set.readNoiseAdu * rng.normal()));
-      await writeFitsImage(p, { width: set.width, height: set.height, data }, { bitpix: 16, header: { IMAGETYP: 'Dark Frame', EXPTIME: t } });
+      const data = Float32Array.from(set.truth.bias, (b, i) =>
+        Math.round(b + set.truth.darkPerSec[i] * t + set.readNoiseAdu * rng.normal()),
+      );
+      await writeFitsImage(
+        p,
+        { width: set.width, height: set.height, data },
+        { bitpix: 16, header: { IMAGETYP: 'Dark Frame', EXPTIME: t } },
+      );
       darks.push(p);
     }
     const out = join(dir, 'mixed');
@@ -115,12 +142,27 @@ describe('buildMasters + calibrateFiles on a synthetic set with truth', () => {
     assert.ok(rms(image.data, set.truth.darkPerSec, hot) < 0.08, `rms ${rms(image.data, set.truth.darkPerSec, hot)}`);
     // A 60 s light uses the matched 60 s dark unscaled; a 120 s light the per-second dark × 120.
     const masters = await loadMasters(out);
-    assert.deepEqual(masters.matchedDarks?.map((d) => d.exposureSec), [30, 60, 90]);
+    assert.deepEqual(
+      masters.matchedDarks?.map((d) => d.exposureSec),
+      [30, 60, 90],
+    );
     const light60 = join(dir, 'light60.fits');
-    await writeFitsImage(light60, { width: set.width, height: set.height, data: Float32Array.from(set.truth.bias, (b, i) => b + 200 + set.truth.darkPerSec[i] * 60) }, { header: { IMAGETYP: 'Light', EXPTIME: 60 } });
+    await writeFitsImage(
+      light60,
+      {
+        width: set.width,
+        height: set.height,
+        data: Float32Array.from(set.truth.bias, (b, i) => b + 200 + set.truth.darkPerSec[i] * 60),
+      },
+      { header: { IMAGETYP: 'Light', EXPTIME: 60 } },
+    );
     const [r] = await calibrateFiles([light60], masters, join(dir, 'cal60'), { threads: 1 });
     const cal = await readFitsImage(r.output as string);
-    assert.ok(cal.header.cards.some((c) => c.key === 'HISTORY' && /master dark at 60 s \(matched exposure\)/.test(c.comment ?? '')));
+    assert.ok(
+      cal.header.cards.some(
+        (c) => c.key === 'HISTORY' && /master dark at 60 s \(matched exposure\)/.test(c.comment ?? ''),
+      ),
+    );
     let sum = 0;
     for (const v of cal.image.data) sum += v;
     assert.ok(Math.abs(sum / cal.image.data.length - 200) < 1, `mean ${sum / cal.image.data.length}`);
@@ -128,7 +170,14 @@ describe('buildMasters + calibrateFiles on a synthetic set with truth', () => {
 
   it('refuses to combine frames of different sizes, naming the file', async () => {
     const odd = join(dir, 'odd_bias.fits');
-    await writeFitsImage(odd, { width: 63, height: 48, data: new Float32Array(63 * 48) }, { header: { IMAGETYP: 'Bias' } });
-    await assert.rejects(buildMasters({ bias: [...set.bias, odd], darks: [], flats: [], outDir: dir }), /odd_bias\.fits: size 63×48 does not match bias_0\.fits \(64×48\)/);
+    await writeFitsImage(
+      odd,
+      { width: 63, height: 48, data: new Float32Array(63 * 48) },
+      { header: { IMAGETYP: 'Bias' } },
+    );
+    await assert.rejects(
+      buildMasters({ bias: [...set.bias, odd], darks: [], flats: [], outDir: dir }),
+      /odd_bias\.fits: size 63×48 does not match bias_0\.fits \(64×48\)/,
+    );
   });
 });

@@ -47,7 +47,11 @@ describe('stacking', () => {
       files.push(p);
     }
     const single = rmsAgainst((await readFitsImage(files[0])).image.data, truth, 0);
-    const none = await stackFiles({ files: files.filter((_, k) => k % 4 !== 1), out: join(dir, 'none.fits'), reject: 'none' });
+    const none = await stackFiles({
+      files: files.filter((_, k) => k % 4 !== 1),
+      out: join(dir, 'none.fits'),
+      reject: 'none',
+    });
     const gain = single / rmsAgainst((await readFitsImage(none.out)).image.data, truth, 0);
     assert.ok(Math.abs(gain / Math.sqrt(12) - 1) < 0.05, `gain ${gain} vs √12`);
     const sigma = await stackFiles({ files, out: join(dir, 'sigma.fits'), reject: 'sigma', kappa: 3 });
@@ -72,7 +76,9 @@ describe('stacking', () => {
     ];
     for (const [k, [dx, dy, deg]] of shifts.entries()) {
       const p = join(dir, `light_${k}.fits`);
-      await writeFitsImage(p, render(sc, aboutCentre(W, H, dx, dy, deg), W, H, 900 + k, NOISE), { header: { IMAGETYP: 'Light Frame', EXPTIME: 30 } });
+      await writeFitsImage(p, render(sc, aboutCentre(W, H, dx, dy, deg), W, H, 900 + k, NOISE), {
+        header: { IMAGETYP: 'Light Frame', EXPTIME: 30 },
+      });
       files.push(p);
     }
     const corrupt = join(dir, 'corrupt.fits');
@@ -81,11 +87,32 @@ describe('stacking', () => {
     await writeFitsImage(small, render(sc, aboutCentre(W, H, 0, 0, 0), 120, 100, 3, NOISE), {});
     const empty = join(dir, 'empty.fits');
     const rng = createRng(77);
-    await writeFitsImage(empty, { width: W, height: H, data: Float32Array.from({ length: W * H }, () => 100 + NOISE * rng.normal()) }, {});
+    await writeFitsImage(
+      empty,
+      { width: W, height: H, data: Float32Array.from({ length: W * H }, () => 100 + NOISE * rng.normal()) },
+      {},
+    );
     const out = join(dir, 'stack.fits');
     const r = spawnSync(
       process.execPath,
-      ['--import', 'tsx', 'src-main/cli/main.ts', 'stack', files[0], corrupt, files[1], small, files[2], empty, ...files.slice(3), '--register', '--out', out, '--weight', 'noise'],
+      [
+        '--import',
+        'tsx',
+        'src-main/cli/main.ts',
+        'stack',
+        files[0],
+        corrupt,
+        files[1],
+        small,
+        files[2],
+        empty,
+        ...files.slice(3),
+        '--register',
+        '--out',
+        out,
+        '--weight',
+        'noise',
+      ],
       { encoding: 'utf8' },
     );
     assert.equal(r.status, 0, r.stderr);
@@ -97,7 +124,11 @@ describe('stacking', () => {
     assert.equal(header.getNumber('NCOMBINE'), 6);
     assert.equal(header.getString('STACKMTH'), 'sigma');
     const history = header.cards.filter((c) => c.key === 'HISTORY').map((c) => c.comment ?? '');
-    for (let k = 0; k < 6; k++) assert.ok(history.some((h) => h.includes(`light_${k}.fits`)), `light_${k} missing from HISTORY`);
+    for (let k = 0; k < 6; k++)
+      assert.ok(
+        history.some((h) => h.includes(`light_${k}.fits`)),
+        `light_${k} missing from HISTORY`,
+      );
     // Registered and stacked: within the interior the stack matches the noise-free truth better than one
     // frame does (resampling costs a little, so ask for 60 % of the ideal √6 gain).
     const single = rmsAgainst((await readFitsImage(files[0])).image.data, truth, 12);

@@ -20,17 +20,27 @@ describe('applyMasters', () => {
   it('recovers the noise-free sky to float precision (1e-3 ADU), dark scaled by exposure ratio', () => {
     const out = applyMasters(
       { width: w, height: h, data: light },
-      { bias: { width: w, height: h, data: bias }, dark: { width: w, height: h, data: masterDark }, darkExposureSec: 60, flat: { width: w, height: h, data: flat } },
+      {
+        bias: { width: w, height: h, data: bias },
+        dark: { width: w, height: h, data: masterDark },
+        darkExposureSec: 60,
+        flat: { width: w, height: h, data: flat },
+      },
       { exposureSec: 120 },
     );
-    for (let i = 0; i < n; i++) assert.ok(Math.abs(out.data[i] - sky[i]) < 1e-3, `pixel ${i}: ${out.data[i]} vs ${sky[i]}`);
+    for (let i = 0; i < n; i++)
+      assert.ok(Math.abs(out.data[i] - sky[i]) < 1e-3, `pixel ${i}: ${out.data[i]} vs ${sky[i]}`);
     assert.notEqual(out.data, light);
     assert.deepEqual(light, lightCopy, 'input was modified');
   });
 
   it('refuses masters of another size', () => {
     assert.throws(
-      () => applyMasters({ width: w, height: h, data: light }, { bias: { width: 10, height: 10, data: new Float32Array(100) } }),
+      () =>
+        applyMasters(
+          { width: w, height: h, data: light },
+          { bias: { width: 10, height: 10, data: new Float32Array(100) } },
+        ),
       /master bias is 10×10 but the light is 32×24/,
     );
   });
@@ -49,11 +59,15 @@ describe('bad pixels', () => {
     for (const i of dead) flat[i] = 0.1;
     const mask = badPixelMap({ width: w, height: h, data: dark }, { width: w, height: h, data: flat });
     const flagged = [...mask.keys()].filter((i) => mask[i]);
-    assert.deepEqual(flagged, [...hot, ...dead].sort((a, b) => a - b));
+    assert.deepEqual(
+      flagged,
+      [...hot, ...dead].sort((a, b) => a - b),
+    );
     const image = Float32Array.from({ length: w * h }, (_, i) => (i % w) * 2 + Math.floor(i / w));
     for (const i of flagged) image[i] = 1e6;
     const fixed = interpolateBadPixels({ width: w, height: h, data: image }, mask);
     // A plane is reproduced exactly by the mean of a symmetric neighbourhood (interior pixels).
-    for (const i of flagged) assert.ok(Math.abs(fixed.data[i] - ((i % w) * 2 + Math.floor(i / w))) < 1e-4, `pixel ${i}: ${fixed.data[i]}`);
+    for (const i of flagged)
+      assert.ok(Math.abs(fixed.data[i] - ((i % w) * 2 + Math.floor(i / w))) < 1e-4, `pixel ${i}: ${fixed.data[i]}`);
   });
 });

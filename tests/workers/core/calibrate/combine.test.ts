@@ -92,7 +92,11 @@ describe('combineBand fast paths', () => {
     const rng = createRng(21);
     const n = 9;
     const len = 400;
-    const bands = Array.from({ length: n }, () => Float32Array.from({ length: len }, () => (rng.next() < 0.05 ? NaN : 50 + 3 * rng.normal() + (rng.next() < 0.05 ? 400 : 0))));
+    const bands = Array.from({ length: n }, () =>
+      Float32Array.from({ length: len }, () =>
+        rng.next() < 0.05 ? NaN : 50 + 3 * rng.normal() + (rng.next() < 0.05 ? 400 : 0),
+      ),
+    );
     for (const method of ['mean', 'median', 'sigma', 'winsor', 'minmax'] as const) {
       const options = resolveCombine({ method });
       const out = new Float32Array(len);
@@ -101,8 +105,16 @@ describe('combineBand fast paths', () => {
       combineBand(bands, options, out, { rejected, coverage });
       const scratch = createCombineScratch(n);
       for (let i = 0; i < len; i++) {
-        const want = combineValues(Float64Array.from(bands, (b) => b[i]), n, options, scratch);
-        assert.ok(Math.abs(out[i] - Math.fround(want)) <= 1e-4 * Math.abs(want), `${method} pixel ${i}: ${out[i]} vs ${want}`);
+        const want = combineValues(
+          Float64Array.from(bands, (b) => b[i]),
+          n,
+          options,
+          scratch,
+        );
+        assert.ok(
+          Math.abs(out[i] - Math.fround(want)) <= 1e-4 * Math.abs(want),
+          `${method} pixel ${i}: ${out[i]} vs ${want}`,
+        );
         assert.equal(rejected[i], scratch.rejected, `${method} pixel ${i} rejected`);
         assert.equal(coverage[i], scratch.used, `${method} pixel ${i} used`);
       }
@@ -126,7 +138,8 @@ describe('combineImages', () => {
       data[f * 37 + 600] += 3000;
       return { width: w, height: h, data };
     });
-    const rms = (img: Float32Array): number => Math.sqrt(img.reduce((s, v, i) => s + (v - truth[i]) ** 2, 0) / img.length);
+    const rms = (img: Float32Array): number =>
+      Math.sqrt(img.reduce((s, v, i) => s + (v - truth[i]) ** 2, 0) / img.length);
     const tolerance = (4 * sigma) / Math.sqrt(n);
     for (const method of ['sigma', 'winsor', 'median'] as const) {
       const out = combineImages(frames, { method, kappa: 3 });

@@ -62,9 +62,15 @@ describe('frameInfo', () => {
 describe('requireCompatible', () => {
   const ref = { name: 'a.fits', width: 100, height: 80, binX: 1, binY: 1 };
   it('refuses a different size, naming both files', () => {
-    assert.throws(() => requireCompatible(ref, { ...ref, name: 'b.fits', width: 99 }), /b\.fits: size 99×80 does not match a\.fits \(100×80\)/);
+    assert.throws(
+      () => requireCompatible(ref, { ...ref, name: 'b.fits', width: 99 }),
+      /b\.fits: size 99×80 does not match a\.fits \(100×80\)/,
+    );
   });
   it('refuses a different binning', () => {
-    assert.throws(() => requireCompatible(ref, { ...ref, name: 'c.fits', binX: 2, binY: 2 }), /c\.fits: binning 2×2 does not match a\.fits \(1×1\)/);
+    assert.throws(
+      () => requireCompatible(ref, { ...ref, name: 'c.fits', binX: 2, binY: 2 }),
+      /c\.fits: binning 2×2 does not match a\.fits \(1×1\)/,
+    );
   });
 });

@@ -9,7 +9,11 @@ import type { Image } from '../../../../src-workers/core/image/index.js';
 import { createRng } from '../../../../src-workers/core/random/index.js';
 
 /** Sky + Gaussian stars (FWHM 3 px) + Poisson-like noise, with cosmic-ray hits and tracks whose pixels are returned. */
-function field(seed: number, w = 160, h = 120): { image: Image; crPixels: Set<number>; starCentres: Array<[number, number]> } {
+function field(
+  seed: number,
+  w = 160,
+  h = 120,
+): { image: Image; crPixels: Set<number>; starCentres: Array<[number, number]> } {
   const rng = createRng(seed);
   const data = new Float32Array(w * h);
   const sky = 200;
@@ -22,7 +26,8 @@ function field(seed: number, w = 160, h = 120): { image: Image; crPixels: Set<nu
     starCentres.push([cx, cy]);
     for (let y = Math.max(0, Math.floor(cy - 8)); y < Math.min(h, cy + 8); y++) {
       for (let x = Math.max(0, Math.floor(cx - 8)); x < Math.min(w, cx + 8); x++) {
-        data[y * w + x] += (flux / (2 * Math.PI * sigma * sigma)) * Math.exp(-((x - cx) ** 2 + (y - cy) ** 2) / (2 * sigma * sigma));
+        data[y * w + x] +=
+          (flux / (2 * Math.PI * sigma * sigma)) * Math.exp(-((x - cx) ** 2 + (y - cy) ** 2) / (2 * sigma * sigma));
       }
     }
   }
@@ -66,7 +71,10 @@ describe('laCosmic', () => {
       m++;
     }
     assert.ok(sum / m < 30, `cleaned values off by ${sum / m} ADU on average`);
-    assert.equal(r.count, r.mask.reduce((s, v) => s + v, 0));
+    assert.equal(
+      r.count,
+      r.mask.reduce((s, v) => s + v, 0),
+    );
   });
 
   it('does not modify its input and returns the same mask on every run', () => {
@@ -84,36 +92,44 @@ describe('laCosmic', () => {
   });
 
   const python = '/usr/bin/python3';
-  const haveScrappy = existsSync(python) && spawnSync(python, ['-c', 'import astroscrappy'], { encoding: 'utf8' }).status === 0;
-  it('agrees with astroscrappy 1.x (sepmed, meanmask) to within 1 % of its cosmic-ray pixels', { skip: !haveScrappy && 'astroscrappy not installed' }, () => {
-    const dir = mkdtempSync(join(tmpdir(), 'owb-lacos-'));
-    try {
-      const { image } = field(21, 200, 150);
-      writeFileSync(join(dir, 'in.f32'), Buffer.from(image.data.buffer));
-      const script = `
+  const haveScrappy =
+    existsSync(python) && spawnSync(python, ['-c', 'import astroscrappy'], { encoding: 'utf8' }).status === 0;
+  it(
+    'agrees with astroscrappy 1.x (sepmed, meanmask) to within 1 % of its cosmic-ray pixels',
+    { skip: !haveScrappy && 'astroscrappy not installed' },
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'owb-lacos-'));
+      try {
+        const { image } = field(21, 200, 150);
+        writeFileSync(join(dir, 'in.f32'), Buffer.from(image.data.buffer));
+        const script = `
 import numpy as np, astroscrappy, sys
 d = np.fromfile(sys.argv[1], dtype=np.float32).reshape(150, 200)
 m, c = astroscrappy.detect_cosmics(d, gain=1.3, readnoise=5.0, sigclip=4.5, sigfrac=0.3, objlim=5.0, niter=4)
 m.astype(np.uint8).tofile(sys.argv[2]); c.astype(np.float32).tofile(sys.argv[3])
 `;
-      const run = spawnSync(python, ['-c', script, join(dir, 'in.f32'), join(dir, 'm.u8'), join(dir, 'c.f32')], { encoding: 'utf8' });
-      assert.equal(run.status, 0, run.stderr);
-      const theirs = new Uint8Array(readFileSync(join(dir, 'm.u8')));
-      const theirClean = new Float32Array(new Uint8Array(readFileSync(join(dir, 'c.f32'))).buffer);
-      const ours = laCosmic(image, { gainEPerAdu: 1.3, readNoiseE: 5 });
-      let total = 0;
-      let differ = 0;
-      for (let i = 0; i < theirs.length; i++) {
-        total += theirs[i];
-        if (theirs[i] !== ours.mask[i]) differ++;
+        const run = spawnSync(python, ['-c', script, join(dir, 'in.f32'), join(dir, 'm.u8'), join(dir, 'c.f32')], {
+          encoding: 'utf8',
+        });
+        assert.equal(run.status, 0, run.stderr);
+        const theirs = new Uint8Array(readFileSync(join(dir, 'm.u8')));
+        const theirClean = new Float32Array(new Uint8Array(readFileSync(join(dir, 'c.f32'))).buffer);
+        const ours = laCosmic(image, { gainEPerAdu: 1.3, readNoiseE: 5 });
+        let total = 0;
+        let differ = 0;
+        for (let i = 0; i < theirs.length; i++) {
+          total += theirs[i];
+          if (theirs[i] !== ours.mask[i]) differ++;
+        }
+        assert.ok(total > 30, `astroscrappy found only ${total} pixels`);
+        assert.ok(differ <= 0.01 * total, `${differ} of ${total} pixels differ`);
+        let maxDiff = 0;
+        for (let i = 0; i < theirs.length; i++)
+          maxDiff = Math.max(maxDiff, Math.abs(theirClean[i] - ours.clean.data[i]));
+        assert.ok(maxDiff < 1e-2, `cleaned images differ by up to ${maxDiff} ADU`);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
       }
-      assert.ok(total > 30, `astroscrappy found only ${total} pixels`);
-      assert.ok(differ <= 0.01 * total, `${differ} of ${total} pixels differ`);
-      let maxDiff = 0;
-      for (let i = 0; i < theirs.length; i++) maxDiff = Math.max(maxDiff, Math.abs(theirClean[i] - ours.clean.data[i]));
-      assert.ok(maxDiff < 1e-2, `cleaned images differ by up to ${maxDiff} ADU`);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    },
+  );
 });

@@ -26,7 +26,8 @@ describe('findStarsFast', () => {
     for (const i of hot) {
       const hx = i % W;
       const hy = Math.floor(i / W);
-      for (let s = 0; s < stars.count; s++) assert.ok(Math.hypot(stars.x[s] - hx, stars.y[s] - hy) > 1.5, 'hot pixel reported as a star');
+      for (let s = 0; s < stars.count; s++)
+        assert.ok(Math.hypot(stars.x[s] - hx, stars.y[s] - hy) > 1.5, 'hot pixel reported as a star');
     }
     for (let s = 1; s < stars.count; s++) assert.ok(stars.flux[s] <= stars.flux[s - 1], 'not sorted by flux');
   });

@@ -18,13 +18,15 @@ import {
 import { createRng } from '../../../../src-workers/core/random/index.js';
 import { aboutCentre, render, scene } from './synthetic.js';
 
-const close = (a: number, b: number, tol: number, what: string): void => assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
+const close = (a: number, b: number, tol: number, what: string): void =>
+  assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
 
 describe('affine helpers', () => {
   const t: Affine = { a: 0.99, b: -0.05, tx: 3.2, c: 0.04, d: 1.01, ty: -7.5 };
   it('inverse composes to the identity (1e-12)', () => {
     const id = composeAffine(invertAffine(t), t);
-    for (const [k, v] of Object.entries({ a: 1, b: 0, tx: 0, c: 0, d: 1, ty: 0 })) close(id[k as keyof Affine], v, 1e-12, k);
+    for (const [k, v] of Object.entries({ a: 1, b: 0, tx: 0, c: 0, d: 1, ty: 0 }))
+      close(id[k as keyof Affine], v, 1e-12, k);
   });
   it('summarises a rotation about the centre', () => {
     const s = summariseAffine(aboutCentre(100, 100, 0, 0, 12.5, 1.02));
@@ -162,7 +164,11 @@ describe('resampleAffine', () => {
   const H = 48;
   // A smooth band-limited pattern, so interpolation can be checked against the analytic value.
   const f = (x: number, y: number): number => 100 + 20 * Math.sin(0.21 * x + 0.1) * Math.cos(0.17 * y - 0.3) + 0.5 * x;
-  const src = { width: W, height: H, data: Float32Array.from({ length: W * H }, (_, i) => f(i % W, Math.floor(i / W))) };
+  const src = {
+    width: W,
+    height: H,
+    data: Float32Array.from({ length: W * H }, (_, i) => f(i % W, Math.floor(i / W))),
+  };
   const t = aboutCentre(W, H, 2.37, -1.61, 3);
   for (const [method, tol] of [
     ['lanczos3', 0.1],

@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { combineImages } from '../../../../src-workers/core/calibrate/index.js';
 import { createRng } from '../../../../src-workers/core/random/index.js';
-import { createLiveStack, frameQuality, frameWeights, normalisationFor, qualityVerdicts, type FrameQuality } from '../../../../src-workers/core/stack/index.js';
+import {
+  createLiveStack,
+  frameQuality,
+  frameWeights,
+  normalisationFor,
+  qualityVerdicts,
+  type FrameQuality,
+} from '../../../../src-workers/core/stack/index.js';
 import { aboutCentre, render, scene } from '../register/synthetic.js';
 
 describe('frameQuality', () => {
@@ -20,7 +27,13 @@ describe('frameQuality', () => {
 });
 
 describe('qualityVerdicts', () => {
-  const q = (fwhmPx: number, noiseAdu: number, starCount: number, eccentricity = 0.2): FrameQuality => ({ fwhmPx, noiseAdu, starCount, eccentricity, backgroundAdu: 100 });
+  const q = (fwhmPx: number, noiseAdu: number, starCount: number, eccentricity = 0.2): FrameQuality => ({
+    fwhmPx,
+    noiseAdu,
+    starCount,
+    eccentricity,
+    backgroundAdu: 100,
+  });
   it('rejects by absolute limits and relative to the set, naming the metric', () => {
     const v = qualityVerdicts([q(3, 5, 50), q(3.1, 5.2, 48), q(6, 5, 50), q(3, 20, 50), q(3, 5, 2), q(3, 5, 50, 0.8)], {
       maxFwhmRatio: 1.5,
@@ -61,7 +74,11 @@ describe('createLiveStack', () => {
   const rng = createRng(6);
   const W = 40;
   const H = 30;
-  const frames = Array.from({ length: 8 }, () => ({ width: W, height: H, data: Float32Array.from({ length: W * H }, () => 100 + 10 * rng.normal()) }));
+  const frames = Array.from({ length: 8 }, () => ({
+    width: W,
+    height: H,
+    data: Float32Array.from({ length: W * H }, () => 100 + 10 * rng.normal()),
+  }));
   frames[3].data[5] = NaN;
   it('gives the same mean as a batch mean of all frames (1e-4 ADU) and counts coverage', () => {
     const live = createLiveStack(W, H);
@@ -90,6 +107,9 @@ describe('createLiveStack', () => {
     assert.ok(Math.abs(live.mean().data[100] - 100) < 15);
   });
   it('refuses a frame of another size', () => {
-    assert.throws(() => createLiveStack(W, H).add({ width: 2, height: 2, data: new Float32Array(4) }), /frame is 2×2, the live stack 40×30/);
+    assert.throws(
+      () => createLiveStack(W, H).add({ width: 2, height: 2, data: new Float32Array(4) }),
+      /frame is 2×2, the live stack 40×30/,
+    );
   });
 });
