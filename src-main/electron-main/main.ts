@@ -6,6 +6,7 @@
  * Workspace: `--workspace DIR`, else $OWB_WORKSPACE, else `userData/workspace`.
  */
 import { app, BrowserWindow, dialog, session, shell } from 'electron';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildMenu } from './menu.js';
@@ -52,6 +53,10 @@ app.on('web-contents-created', (_event, contents) => {
 });
 
 async function openWindow(workspace: string): Promise<void> {
+  if (!existsSync(preload)) {
+    throw new Error(`${preload} is missing: run 'node bin/bundle-preload.js' (npm start does it for you)`);
+  }
+  if (!existsSync(rendererFile)) throw new Error(`${rendererFile} is missing: run 'npm run build'`);
   const { openWorkspace } = await import('../node/api/services.js');
   const { createHandlers } = await import('../node/api/handlers.js');
   const { WorkspaceWatchPort } = await import('../node/api/watch-port.js');
@@ -84,7 +89,6 @@ async function openWindow(workspace: string): Promise<void> {
   if (state.maximized) win.maximize();
   trackWindowState(win, app.getPath('userData'));
   const unregister = registerIpc(createHandlers(services), win, rendererUrl, services.events);
-  win.setMenu(null);
   const menu = buildMenu(win, () => {
     void dialog
       .showOpenDialog(win, { properties: ['openDirectory', 'createDirectory'], title: 'Open workspace' })
