@@ -83,4 +83,18 @@ export default async function synthBench(ctx: BenchContext): Promise<void> {
       note: `median of ${REPEATS}${ours ? ', end to end incl. start-up' : ''}${ours && stale ? '; dist/ is stale: run npm run build' : ''}`,
     });
   });
+
+  // Physical mode (SIE + shear ray tracing, Sérsic source and lens, Moffat PSF, noise): no reference
+  // tool; its rate tells how long a physical training set takes.
+  const nPhysical = ctx.quick ? 40 : 200;
+  const physical = join(ctx.dataDir, 'synth-bench-physical.yaml');
+  writeFileSync(physical, `General: {n_train: ${nPhysical}, n_test: 0, image_size: 64, seed: 7, mode: physical}\nOutput: {image_format: FITS}\n`);
+  const out = join(ctx.dataDir, 'synth-physical');
+  try {
+    const m = owb(['synth', '--config', physical, '--out', out, '--log-level', 'warn']);
+    if (m.status !== 0) throw new Error(`owb synth physical failed (${m.status}): ${m.stderr.slice(-500)}`);
+    ctx.row({ suite: 'synth', task: `${nPhysical} physical-mode FITS 64²`, tool: tools.at(-1)?.name ?? 'owb synth', wallSec: m.wallSec, peakMB: m.peakMB, metrics: { 'img/s': nPhysical / m.wallSec }, note: 'all cores' });
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
 }
