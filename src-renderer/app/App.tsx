@@ -16,7 +16,7 @@ import {
 import { ThemeProvider } from '@mui/material/styles';
 import { useEffect, useState, type ReactNode } from 'react';
 import { onConnectionChange } from '../api/bridge.js';
-import { useInvoke } from '../api/hooks.js';
+import { useEvent, useInvoke } from '../api/hooks.js';
 import { CatalogView } from '../features/catalog/CatalogView.js';
 import { CurationView } from '../features/curation/CurationView.js';
 import { DatasetsView } from '../features/datasets/DatasetsView.js';
@@ -74,6 +74,10 @@ export function App(): ReactNode {
   const [connected, setConnected] = useState(false);
   useEffect(() => onConnectionChange(setConnected), []);
   const info = useInvoke('owb:workspace.info', {});
+  // Keep the counts in the top bar current as the pipeline and curators change the catalog.
+  useEvent('owb:frames.added', info.reload);
+  useEvent('owb:sources.added', info.reload);
+  useEvent('owb:labels.changed', info.reload);
   useKeyboard((e) => {
     if (e.altKey && e.key >= '1' && e.key <= '6') {
       navigate(VIEWS[Number(e.key) - 1]);
@@ -132,7 +136,8 @@ export function App(): ReactNode {
                 sx={{ whiteSpace: 'nowrap' }}
                 data-testid="workspace-counts"
               >
-                {counts.frames} frames · {counts.sources.toLocaleString()} sources · {counts.labels} labels
+                {counts.frames} frame{counts.frames === 1 ? '' : 's'} · {counts.sources.toLocaleString()} sources ·{' '}
+                {counts.labels} labels
               </Typography>
             )}
             <Tooltip title={info.data?.root ?? ''}>
