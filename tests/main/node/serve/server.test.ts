@@ -134,6 +134,16 @@ describe('owb serve', () => {
     assert.equal(((await bad.json()) as { error: { code: string } }).error.code, 'BAD_PAYLOAD');
   });
 
+  it('never serves files outside the renderer folder', async () => {
+    // Dot segments are normalised away by URL parsing, encoded ones are clamped at the renderer root.
+    const dots = await get(server.port, `/%2e%2e/%2e%2e/catalog.db?token=${server.token}`);
+    assert.notEqual(dots.status, 200);
+    assert.doesNotMatch(dots.body, /SQLite/);
+    const slashes = await get(server.port, `/..%2f..%2fcatalog.db?token=${server.token}`);
+    assert.notEqual(slashes.status, 200);
+    assert.doesNotMatch(slashes.body, /SQLite/);
+  });
+
   it('serves Prometheus metrics', async () => {
     const metrics = await get(server.port, `/metrics?token=${server.token}`);
     assert.equal(metrics.status, 200);
