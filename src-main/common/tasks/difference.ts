@@ -1,4 +1,5 @@
 /** DTOs of the `difference` task: difference a science frame against a reference, in a worker. */
+import type { TransientCandidate } from '../../../src-workers/core/diff/index.js';
 
 export interface DifferenceTaskInput {
   sciencePath: string;
@@ -16,21 +17,8 @@ export interface DifferenceTaskInput {
   gainEPerAdu?: number;
 }
 
-/** One residual, science-frame pixel coordinates (0-based) and sky position when there is a WCS. */
-export interface DifferenceCandidateDto {
-  x: number;
-  y: number;
-  ra?: number;
-  dec?: number;
-  sign: 1 | -1;
-  flux: number;
-  fluxErr: number;
-  snr: number;
-  fwhm: number;
-  referenceFlux: number;
-  dipole: boolean;
-  flags: number;
-}
+/** One residual (core's `TransientCandidate`) with its sky position when the science frame has a WCS. */
+export type DifferenceCandidateDto = TransientCandidate & { ra?: number; dec?: number };
 
 export interface DifferenceTaskOutput {
   /** Science-pixel → reference-pixel affine `[[a, b, tx], [c, d, ty]]`. */
