@@ -67,14 +67,30 @@ export function ImageStage(props: ImageStageProps): ReactNode {
     [settings, sample],
   );
   const previewRaster = useRef<HTMLCanvasElement | null>(null);
+  const [fullReady, setFullReady] = useState(false);
   useEffect(() => {
-    const started = performance.now();
-    const cached = rasters.current.get(pixels)?.settings === settings;
-    offscreen.current = rasterOf(pixels);
-    // Like a mipmap: the screen-size preview is drawn whenever the view is zoomed out that far.
-    previewRaster.current = preview && preview !== pixels ? rasterOf(preview) : null;
+    // Like a mipmap: the screen-size preview is drawn whenever the view is zoomed out that far. It is
+    // rendered at once (a 1024² raster takes milliseconds); the full-resolution raster follows in the
+    // next task, so a stretch change on a 4096² frame shows immediately and never blocks the click.
+    const hasPreview = preview && preview !== pixels;
+    previewRaster.current = hasPreview ? rasterOf(preview) : null;
+    const renderFull = (): void => {
+      const started = performance.now();
+      const cached = rasters.current.get(pixels)?.settings === settings;
+      offscreen.current = rasterOf(pixels);
+      setFullReady(true);
+      setRendered((n) => n + 1);
+      if (!cached) onRendered?.(performance.now() - started);
+    };
+    setFullReady(false);
+    if (!hasPreview) {
+      renderFull();
+      return;
+    }
+    if (rasters.current.get(pixels)?.settings !== settings) offscreen.current = null;
     setRendered((n) => n + 1);
-    if (!cached) onRendered?.(performance.now() - started);
+    const timer = setTimeout(renderFull, 0);
+    return () => clearTimeout(timer);
   }, [pixels, preview, settings, rasterOf, onRendered]);
 
   // Fit on a new frame size or on request.
@@ -88,7 +104,7 @@ export function ImageStage(props: ImageStageProps): ReactNode {
 
   const draw = useCallback(() => {
     const el = canvas.current;
-    const off = offscreen.current;
+    const off = offscreen.current ?? previewRaster.current;
     const box = host.current;
     if (!el || !off || !box || !transform) return;
     if (el.width !== box.clientWidth || el.height !== box.clientHeight) {
@@ -102,7 +118,8 @@ export function ImageStage(props: ImageStageProps): ReactNode {
     ctx.fillRect(0, 0, el.width, el.height);
     // A binned raster covers the same image area as the full frame: draw it `binning` times larger.
     // Zoomed out to the preview's scale or beyond, the preview is both faster and free of aliasing.
-    const usePreview = preview && previewRaster.current && transform.zoom * preview.binning <= 1;
+    const usePreview =
+      preview && previewRaster.current && (transform.zoom * preview.binning <= 1 || !offscreen.current);
     const source = usePreview ? (previewRaster.current as HTMLCanvasElement) : off;
     const b = usePreview ? preview.binning : pixels.binning;
     ctx.imageSmoothingEnabled = transform.zoom * b < 1;
@@ -217,7 +234,7 @@ export function ImageStage(props: ImageStageProps): ReactNode {
         onMouseLeave={() => (drag.current = null)}
       />
       {rendered > 0 && <span data-testid="viewer-ready" style={{ display: 'none' }} />}
-      {rendered > 0 && pixels.binning === 1 && <span data-testid="viewer-full-ready" style={{ display: 'none' }} />}
+      {fullReady && pixels.binning === 1 && <span data-testid="viewer-full-ready" style={{ display: 'none' }} />}
     </Box>
   );
 }
