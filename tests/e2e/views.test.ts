@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { createFixtureWorkspace } from './fixture-workspace.js';
 import { chromiumAvailable, launchBrowser, screenshot, startServe, watchPageErrors, type Served } from './harness.js';
@@ -63,15 +64,29 @@ describe(
       await page.waitForFunction(
         () => document.querySelector('[data-testid="viewer-canvas"]')?.getAttribute('data-stretch') === 'asinh',
       );
-      // Click the brightest detection: the radial profile and curve of growth appear.
+      // Hover the frame centre: pixel value and RA/Dec of the TAN WCS in the header.
       const box = (await page.getByTestId('viewer-canvas').boundingBox())!;
       await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-      await page.mouse.down();
-      await page.mouse.up();
       await page.waitForFunction(() =>
         /13:29:5\d/.test(document.querySelector('[data-testid="pixel-readout"]')?.textContent ?? ''),
       );
+      // Click the brightest detection (its screen position from the fitted view of the 512² frame): the
+      // radial profile and curve of growth appear, with a FWHM close to the simulated 3.3 px.
+      const db = new Database(join(dir, 'catalog.db'), { readonly: true });
+      const star = db.prepare('SELECT x, y FROM sources WHERE frame_id = 2 ORDER BY flux DESC LIMIT 1').get() as {
+        x: number;
+        y: number;
+      };
+      db.close();
+      const zoom = Math.min(box.width / 512, box.height / 512) * 0.98;
+      const sx = box.x + (box.width - 512 * zoom) / 2 + zoom * (star.x + 0.5);
+      const sy = box.y + (box.height + 512 * zoom) / 2 - zoom * (star.y + 0.5);
+      await page.mouse.move(sx, sy);
+      await page.mouse.down();
+      await page.mouse.up();
       await page.getByTestId('profile-panel').waitFor();
+      const fwhm = Number(/FWHM ([\d.]+) px/.exec(await page.getByTestId('profile-panel').innerText())?.[1]);
+      assert.ok(fwhm > 2 && fwhm < 5, `FWHM ${fwhm} px of a star simulated at 3.3 px`);
       await screenshot(page, 'viewer-frame-asinh');
       // Blink against frame 3: B swaps the displayed frame without reloading.
       await page.getByLabel('Blink with').click();
