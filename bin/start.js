@@ -35,7 +35,7 @@ function prepareNative() {
   const electronPkg = dirname(require.resolve('electron/package.json'));
   const version = JSON.parse(readFileSync(join(electronPkg, 'package.json'), 'utf8')).version;
   const abi = readFileSync(join(electronPkg, 'abi_version'), 'utf8').trim();
-  const work = join(root, 'build', 'electron-native', 'better-sqlite3');
+  const work = join(root, 'node_modules', '.cache', 'owb-electron-native', 'better-sqlite3');
   mkdirSync(dirname(work), { recursive: true });
   cpSync(dirname(require.resolve('better-sqlite3/package.json')), work, { recursive: true });
   const opts = { cwd: work, stdio: 'inherit' };
@@ -57,7 +57,7 @@ function prepareNative() {
     console.error('start: could not build better-sqlite3 for Electron');
     process.exit(1);
   }
-  const out = join(root, 'build', 'electron-native', `better_sqlite3-abi${abi}.node`);
+  const out = join(root, 'node_modules', '.cache', 'owb-electron-native', `better_sqlite3-abi${abi}.node`);
   copyFileSync(join(work, 'build', 'Release', 'better_sqlite3.node'), out);
   console.log(`start: Electron (ABI ${abi}) build of better-sqlite3 at ${out}`);
 }

@@ -5,14 +5,17 @@ import { join } from 'node:path';
  * better-sqlite3 under Electron's ABI without touching the Node build the CLI and tests use
  * (ARCHITECTURE.md § Database). One install holds two binaries:
  *   node_modules/better-sqlite3/build/Release/better_sqlite3.node       ← Node's ABI (npm install)
- *   build/electron-native/better_sqlite3-abi<N>.node                     ← Electron's ABI, made by
+ *   node_modules/.cache/owb-electron-native/better_sqlite3-abi<N>.node   ← Electron's ABI (git-ignored), made by
  *     `node bin/start.js --prepare-native` (prebuild-install for Electron, else node-gyp against
  *     Electron's headers) in a private copy of the package — never in postinstall.
  * A packaged app needs neither: electron-builder rebuilds its own copy for Electron (npmRebuild).
  * At start the main process redirects the addon load to the Electron build when it exists.
  */
 export function electronSqliteBinding(root: string, abi = process.versions.modules): string {
-  return process.env.OWB_ELECTRON_SQLITE ?? join(root, 'build', 'electron-native', `better_sqlite3-abi${abi}.node`);
+  return (
+    process.env.OWB_ELECTRON_SQLITE ??
+    join(root, 'node_modules', '.cache', 'owb-electron-native', `better_sqlite3-abi${abi}.node`)
+  );
 }
 
 /** Redirects `better_sqlite3.node` loads to `binding` (when it exists). Returns whether it did. */

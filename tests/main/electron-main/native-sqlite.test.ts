@@ -9,10 +9,10 @@ import { electronSqliteBinding, useElectronSqlite } from '../../../src-main/elec
 const require = createRequire(import.meta.url);
 
 describe('better-sqlite3 under Electron: the binding redirect', () => {
-  it('names one binding per Electron ABI under build/electron-native', () => {
+  it('names one binding per Electron ABI under node_modules/.cache (git-ignored)', () => {
     assert.equal(
       electronSqliteBinding('/repo', '133'),
-      join('/repo', 'build', 'electron-native', 'better_sqlite3-abi133.node'),
+      join('/repo', 'node_modules', '.cache', 'owb-electron-native', 'better_sqlite3-abi133.node'),
     );
   });
 
