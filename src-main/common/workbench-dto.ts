@@ -46,6 +46,8 @@ export interface PixelsDto {
   height: number;
   binning: number;
   data: Float32Array;
+  /** A short caption where the producer knows one (a synthetic sample's class and split). */
+  caption?: string;
 }
 
 /** Detections of one frame, columnar (struct of arrays) as SEP returns them. */

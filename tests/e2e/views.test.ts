@@ -148,6 +148,13 @@ describe(
         .getByTestId('synth-progress')
         .getByText(/^done: 8 of 8 images/)
         .waitFor({ timeout: 60_000 });
+      await page.locator('[data-testid="synth-progress"] [role="progressbar"][aria-valuenow="100"]').waitFor();
+      // The preview grid followed the edit: samples 6 and 7 are now test images.
+      await page
+        .getByTestId('synth-previews')
+        .getByText(/#7 .*· test/)
+        .waitFor();
+      await page.waitForTimeout(500); // the progress bar's CSS transition, before the screenshot
       await screenshot(page, 'datasets-run-done');
     });
 

@@ -1,5 +1,6 @@
 import {
   renderSample,
+  sampleParams,
   SYNTH_DEFAULTS,
   validateSynthConfig,
   type SynthConfig,
@@ -18,8 +19,9 @@ export function createSynthPort(toolVersion = 'workbench'): SynthPort {
     },
     preview: (config, index, sizePx) => {
       const image = renderSample(config as unknown as SynthConfig, index);
+      const { plan } = sampleParams(config as unknown as SynthConfig, index);
       const binning = sizePx ? Math.max(1, Math.floor(Math.max(image.width, image.height) / sizePx)) : 1;
-      return binImage(image, binning);
+      return { ...binImage(image, binning), caption: `${plan.label ? 'lens' : 'non-lens'} · ${plan.split}` };
     },
     run: async (config, outDir, onProgress) => {
       await runSynth({ config: config as unknown as SynthConfig, outDir, onProgress, toolVersion, workers: 1 });

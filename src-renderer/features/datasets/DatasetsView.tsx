@@ -110,10 +110,12 @@ export function DatasetsView(): ReactNode {
       (e: unknown) => setPreviewError(e instanceof Error ? e.message : String(e)),
     );
   };
+  // The preview follows the form: re-rendered shortly after the last valid edit.
   useEffect(() => {
-    if (config && errors.size === 0 && previews.length === 0) preview();
-    // Only when the configuration first arrives; later previews are on request.
-  }, [config]);
+    if (!config || errors.size > 0) return;
+    const timer = setTimeout(preview, previews.length === 0 ? 0 : 400);
+    return () => clearTimeout(timer);
+  }, [config, errors]);
   const set = (section: string, key: string, value: unknown): void =>
     setConfig((c) => (c ? { ...c, [section]: { ...c[section], [key]: value } } : c));
   const running = run?.state === 'running';
@@ -161,7 +163,7 @@ export function DatasetsView(): ReactNode {
             <Box key={i}>
               <PixelImage pixels={p} sizePx={128} label={`sample ${i}`} />
               <Typography variant="caption" color="text.secondary">
-                sample {i}
+                #{i} {p.caption ?? ''}
               </Typography>
             </Box>
           ))}
