@@ -35,7 +35,7 @@ const GLOBAL_SHORTCUTS: Array<[string, string]> = [
     'Viewer',
     'scroll = zoom, drag = pan, F = fit, B = blink, S = cycle stretch, C = cycle colour map, I = invert, O = overlays',
   ],
-  ['Curation', 'A accept, R reject, 1–9 class, U undo, ←/→ move, ? help'],
+  ['Curation', 'A accept, R reject, 1–9 class, U undo, ←/→ move, V view in frame, ? help'],
 ];
 
 function useThemeMode(): [ThemeMode, () => void] {
@@ -54,7 +54,12 @@ function ViewBody({ view, params }: { view: ViewName; params: URLSearchParams })
     case 'frames':
       return <FramesView />;
     case 'viewer':
-      return <ViewerView frameId={params.get('frame') ? Number(params.get('frame')) : null} />;
+      return (
+        <ViewerView
+          frameId={params.get('frame') ? Number(params.get('frame')) : null}
+          focus={params.get('x') && params.get('y') ? { x: Number(params.get('x')), y: Number(params.get('y')) } : null}
+        />
+      );
     case 'curation':
       return <CurationView />;
     case 'catalog':

@@ -82,6 +82,12 @@ describe(
       await page.getByText('Curation keys').waitFor();
       await screenshot(page, 'curation-help');
       await page.keyboard.press('Escape');
+      await page.getByText('Curation keys').waitFor({ state: 'detached' });
+      // V opens the detection's frame in the viewer, centred on it at 4× zoom.
+      await page.keyboard.press('v');
+      await page.getByTestId('viewer-ready').waitFor({ state: 'attached' });
+      assert.match(page.url(), /#\/viewer\?frame=\d+&x=[\d.]+&y=[\d.]+/);
+      await screenshot(page, 'viewer-from-curation');
 
       const db = new Database(join(dir, 'catalog.db'), { readonly: true });
       try {

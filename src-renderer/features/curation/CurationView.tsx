@@ -16,6 +16,7 @@ import { useState, type ReactNode } from 'react';
 import type { CurationFilter } from '../../../src-main/common/workbench-dto.js';
 import { call } from '../../api/bridge.js';
 import { useInvoke } from '../../api/hooks.js';
+import { navigate } from '../../app/route.js';
 import { useKeyboard } from '../../app/shortcuts.js';
 import { saveExport } from '../../components/Downloads.js';
 import { CURATION_HELP, labelForKey } from './labels.js';
@@ -40,6 +41,10 @@ export function CurationView(): ReactNode {
     if (label && item) {
       window.__owbLastCurationKeyAt = performance.now();
       void queue.decide(label);
+      return true;
+    }
+    if ((e.key === 'v' || e.key === 'V') && item) {
+      navigate('viewer', { frame: item.frameId, x: item.x.toFixed(2), y: item.y.toFixed(2) });
       return true;
     }
     if (e.key === 'u' || e.key === 'U') {
@@ -167,7 +172,8 @@ export function CurationView(): ReactNode {
         })}
       </Box>
       <Typography variant="caption" color="text.secondary">
-        A accept · R reject · 1–9 class · U undo · ←/→ move · ? help. Every decision is saved at once with its history.
+        A accept · R reject · 1–9 class · U undo · ←/→ move · V view in frame · ? help. Every decision is saved at once
+        with its history.
       </Typography>
       <Dialog open={help} onClose={() => setHelp(false)}>
         <DialogTitle>Curation keys</DialogTitle>

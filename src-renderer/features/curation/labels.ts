@@ -34,6 +34,7 @@ export const CURATION_HELP: Array<[string, string]> = [
       .join(', ')})`,
   ],
   ['U', 'undo the last decision'],
+  ['V', 'open the frame in the viewer, centred on this item'],
   ['→ / ↓', 'next item'],
   ['← / ↑', 'previous item'],
   ['?', 'show or hide this help'],

@@ -24,6 +24,8 @@ export interface ImageStageProps {
   aperture: Aperture | null;
   showOverlays: boolean;
   fitNonce: number;
+  /** Image position (0-based pixel centres) to centre at 4× zoom instead of fitting the frame. */
+  focus?: { x: number; y: number } | null;
   onHover: (x: number, y: number) => void;
   onPick: (x: number, y: number) => void;
   onRendered?: (ms: number) => void;
@@ -93,14 +95,25 @@ export function ImageStage(props: ImageStageProps): ReactNode {
     return () => clearTimeout(timer);
   }, [pixels, preview, settings, rasterOf, onRendered]);
 
-  // Fit on a new frame size or on request.
+  // Fit on a new frame size or on request; or centre on `focus` (a detection opened from curation).
+  const focusX = props.focus?.x;
+  const focusY = props.focus?.y;
   useEffect(() => {
     const el = host.current;
     if (!el) return;
+    if (focusX !== undefined && focusY !== undefined && props.fitNonce === 0) {
+      const zoom = 4;
+      setTransform({
+        zoom,
+        panX: el.clientWidth / 2 - zoom * (focusX + 0.5),
+        panY: el.clientHeight / 2 + zoom * (focusY + 0.5),
+      });
+      return;
+    }
     setTransform(
       fitTransform(pixels.width * pixels.binning, pixels.height * pixels.binning, el.clientWidth, el.clientHeight),
     );
-  }, [pixels.width, pixels.height, pixels.binning, props.fitNonce]);
+  }, [pixels.width, pixels.height, pixels.binning, props.fitNonce, focusX, focusY]);
 
   const draw = useCallback(() => {
     const el = canvas.current;
@@ -160,6 +173,24 @@ export function ImageStage(props: ImageStageProps): ReactNode {
         if (r.text) ctx.fillText(r.text, sx + 6, sy - 6);
       }
     }
+    if (focusX !== undefined && focusY !== undefined) {
+      // The item opened from curation: a crosshair with a gap, so the object itself stays visible.
+      const [fx, fy] = imageToScreen(transform, focusX, focusY);
+      ctx.strokeStyle = theme.palette.secondary.main;
+      ctx.lineWidth = 2;
+      ctx.beginPath();
+      for (const [dx, dy] of [
+        [1, 0],
+        [-1, 0],
+        [0, 1],
+        [0, -1],
+      ]) {
+        ctx.moveTo(fx + dx * 10, fy + dy * 10);
+        ctx.lineTo(fx + dx * 22, fy + dy * 22);
+      }
+      ctx.stroke();
+      ctx.lineWidth = 1;
+    }
     if (aperture) {
       const [sx, sy] = imageToScreen(transform, aperture.x, aperture.y);
       ctx.strokeStyle = '#ffd54f';
@@ -174,7 +205,7 @@ export function ImageStage(props: ImageStageProps): ReactNode {
       }
       ctx.setLineDash([]);
     }
-  }, [transform, sources, regions, aperture, showOverlays, theme, pixels.binning, preview]);
+  }, [transform, sources, regions, aperture, showOverlays, theme, pixels.binning, preview, focusX, focusY]);
 
   useEffect(() => {
     cancelAnimationFrame(frame.current);

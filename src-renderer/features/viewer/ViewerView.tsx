@@ -17,7 +17,13 @@ import { Toolbar } from './Toolbar.js';
 import { useDisplay } from './useDisplay.js';
 
 /** The frame viewer: stretch and colour controls, overlays, pixel readout with RA/Dec, header, blink, star profiles. */
-export function ViewerView({ frameId }: { frameId: number | null }): ReactNode {
+export function ViewerView({
+  frameId,
+  focus = null,
+}: {
+  frameId: number | null;
+  focus?: { x: number; y: number } | null;
+}): ReactNode {
   const theme = useTheme();
   const night = theme.palette.background.default === '#000000';
   const frames = useInvoke('owb:frames.list', {});
@@ -165,6 +171,7 @@ export function ViewerView({ frameId }: { frameId: number | null }): ReactNode {
               aperture={aperture}
               showOverlays={overlays}
               fitNonce={fitNonce}
+              focus={focus}
               onHover={onHover}
               onPick={onPick}
               onRendered={onRendered}
