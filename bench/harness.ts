@@ -59,7 +59,11 @@ export function createContext(rows: BenchRow[]): BenchContext {
   const dataDir = join(root, 'bench-data');
   if (!existsSync(dataDir)) mkdirSync(dataDir, { recursive: true });
   const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
-  const measure = (command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Measured => {
+  const measure = (
+    command: string,
+    args: string[],
+    options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+  ): Measured => {
     const result = spawnSync(python, ['-c', MEASURE_PY, command, ...args], {
       cwd: options.cwd ?? root,
       env: options.env ?? process.env,
@@ -67,8 +71,20 @@ export function createContext(rows: BenchRow[]): BenchContext {
       maxBuffer: 1 << 28,
     });
     if (result.status !== 0) throw new Error(`measure ${command} failed: ${result.stderr}`);
-    const parsed = JSON.parse(result.stdout) as { wall: number; peak_kb: number; status: number; stdout: string; stderr: string };
-    return { wallSec: parsed.wall, peakMB: parsed.peak_kb / 1024, status: parsed.status, stdout: parsed.stdout, stderr: parsed.stderr };
+    const parsed = JSON.parse(result.stdout) as {
+      wall: number;
+      peak_kb: number;
+      status: number;
+      stdout: string;
+      stderr: string;
+    };
+    return {
+      wallSec: parsed.wall,
+      peakMB: parsed.peak_kb / 1024,
+      status: parsed.status,
+      stdout: parsed.stdout,
+      stderr: parsed.stderr,
+    };
   };
   return {
     root,
@@ -92,7 +108,11 @@ export function printRow(row: BenchRow): void {
     row.wallSec !== undefined ? `${row.wallSec.toFixed(3)} s`.padStart(10) : ''.padStart(10),
     row.peakMB !== undefined ? `${row.peakMB.toFixed(0)} MB`.padStart(8) : ''.padStart(8),
     row.ratio ? `ratio ${row.ratio}` : '',
-    row.metrics ? Object.entries(row.metrics).map(([k, v]) => `${k}=${typeof v === 'number' ? fmt(v) : v}`).join(' ') : '',
+    row.metrics
+      ? Object.entries(row.metrics)
+          .map(([k, v]) => `${k}=${typeof v === 'number' ? fmt(v) : v}`)
+          .join(' ')
+      : '',
     row.note ?? '',
   ];
   console.log(parts.filter(Boolean).join('  '));

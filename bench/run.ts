@@ -16,7 +16,9 @@ const files = readdirSync(suitesDir)
 console.log(`Observatory Workbench benchmarks — ${new Date().toISOString()} — node ${process.version}`);
 let failed = 0;
 for (const file of files) {
-  const mod = (await import(pathToFileURL(join(suitesDir, file)).href)) as { default: (c: BenchContext) => Promise<void> };
+  const mod = (await import(pathToFileURL(join(suitesDir, file)).href)) as {
+    default: (c: BenchContext) => Promise<void>;
+  };
   try {
     await mod.default(ctx);
   } catch (error) {

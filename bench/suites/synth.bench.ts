@@ -36,7 +36,11 @@ export default async function synthBench(ctx: BenchContext): Promise<void> {
   // `bin/owb.js` runs dist/ when it exists; measure the sources (slower start-up) when dist/ is stale.
   const stale = distIsStale(ctx.root);
   const owb = (args: string[]): Measured =>
-    stale ? ctx.measure(process.execPath, [join(ctx.root, 'bin', 'owb.js'), ...args], { env: { ...process.env, OWB_FROM_SOURCE: '1' } }) : ctx.owb(args);
+    stale
+      ? ctx.measure(process.execPath, [join(ctx.root, 'bin', 'owb.js'), ...args], {
+          env: { ...process.env, OWB_FROM_SOURCE: '1' },
+        })
+      : ctx.owb(args);
   const n = ctx.quick ? 400 : 2000;
   const nTest = Math.round(n * 0.2);
   const lensgen = join(ctx.shared, 'bench', 'lensgen.py');
@@ -47,12 +51,23 @@ export default async function synthBench(ctx: BenchContext): Promise<void> {
   rmSync(root, { recursive: true, force: true });
   const tools: Array<{ name: string; format: 'PNG' | 'FITS'; run: (out: string) => Measured }> = [];
   if (existsSync(lensgen)) {
-    tools.push({ name: 'numpy lensgen.py', format: 'PNG', run: (out) => ctx.measure(ctx.python, [lensgen, '--out', out, '--n', String(n), '--seed', '7']) });
+    tools.push({
+      name: 'numpy lensgen.py',
+      format: 'PNG',
+      run: (out) => ctx.measure(ctx.python, [lensgen, '--out', out, '--n', String(n), '--seed', '7']),
+    });
   }
   for (const format of ['PNG', 'FITS'] as const) {
     const config = join(ctx.dataDir, `synth-bench-${format}.yaml`);
-    writeFileSync(config, `General: {n_train: ${n - nTest}, n_test: ${nTest}, image_size: 64, seed: 7}\nOutput: {image_format: ${format}}\n`);
-    tools.push({ name: stale ? 'owb synth (sources)' : 'owb synth', format, run: (out) => owb(['synth', '--config', config, '--out', out, '--log-level', 'warn']) });
+    writeFileSync(
+      config,
+      `General: {n_train: ${n - nTest}, n_test: ${nTest}, image_size: 64, seed: 7}\nOutput: {image_format: ${format}}\n`,
+    );
+    tools.push({
+      name: stale ? 'owb synth (sources)' : 'owb synth',
+      format,
+      run: (out) => owb(['synth', '--config', config, '--out', out, '--log-level', 'warn']),
+    });
   }
   const walls = tools.map(() => [] as number[]);
   const peaks = tools.map(() => 0);
@@ -60,7 +75,8 @@ export default async function synthBench(ctx: BenchContext): Promise<void> {
     for (let r = 0; r < REPEATS; r++) {
       tools.forEach((tool, t) => {
         const m = tool.run(join(root, `${t}-${r}`));
-        if (m.status !== 0) throw new Error(`${tool.name} ${tool.format} failed (${m.status}): ${m.stderr.slice(-500)}`);
+        if (m.status !== 0)
+          throw new Error(`${tool.name} ${tool.format} failed (${m.status}): ${m.stderr.slice(-500)}`);
         walls[t].push(m.wallSec);
         peaks[t] = Math.max(peaks[t], m.peakMB);
       });
@@ -88,12 +104,23 @@ export default async function synthBench(ctx: BenchContext): Promise<void> {
   // tool; its rate tells how long a physical training set takes.
   const nPhysical = ctx.quick ? 40 : 200;
   const physical = join(ctx.dataDir, 'synth-bench-physical.yaml');
-  writeFileSync(physical, `General: {n_train: ${nPhysical}, n_test: 0, image_size: 64, seed: 7, mode: physical}\nOutput: {image_format: FITS}\n`);
+  writeFileSync(
+    physical,
+    `General: {n_train: ${nPhysical}, n_test: 0, image_size: 64, seed: 7, mode: physical}\nOutput: {image_format: FITS}\n`,
+  );
   const out = join(ctx.dataDir, 'synth-physical');
   try {
     const m = owb(['synth', '--config', physical, '--out', out, '--log-level', 'warn']);
     if (m.status !== 0) throw new Error(`owb synth physical failed (${m.status}): ${m.stderr.slice(-500)}`);
-    ctx.row({ suite: 'synth', task: `${nPhysical} physical-mode FITS 64²`, tool: tools.at(-1)?.name ?? 'owb synth', wallSec: m.wallSec, peakMB: m.peakMB, metrics: { 'img/s': nPhysical / m.wallSec }, note: 'all cores' });
+    ctx.row({
+      suite: 'synth',
+      task: `${nPhysical} physical-mode FITS 64²`,
+      tool: tools.at(-1)?.name ?? 'owb synth',
+      wallSec: m.wallSec,
+      peakMB: m.peakMB,
+      metrics: { 'img/s': nPhysical / m.wallSec },
+      note: 'all cores',
+    });
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

@@ -21,5 +21,4 @@ export const commandLoaders: Record<string, () => Promise<{ command: CliCommand 
   synth: () => import('./commands/synth.js'),
   info: () => import('./commands/info.js'),
   convert: () => import('./commands/convert.js'),
-
 };

@@ -36,7 +36,10 @@ export async function createSampleEncoder(config: SynthConfig): Promise<SampleEn
       return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     };
   }
-  return (s) => encodeFits([imageHdu({ width: size, height: size, data: Float32Array.from(s.pixels) }, { header: fitsCards(config, s) })]);
+  return (s) =>
+    encodeFits([
+      imageHdu({ width: size, height: size, data: Float32Array.from(s.pixels) }, { header: fitsCards(config, s) }),
+    ]);
 }
 
 function grayOf(config: SynthConfig, s: GeneratedSample): Uint8Array {
@@ -77,11 +80,23 @@ function fitsCards(config: SynthConfig, s: GeneratedSample): Card[] {
       { key: 'RDNOISE', value: p.read_noise_e, comment: '[e-] read noise' },
       { key: 'MAGZP', value: p.zero_point_mag, comment: 'magnitude of 1 e-/s' },
       { key: 'PIXSCALE', value: p.pixel_scale_arcsec, comment: '[arcsec/pixel]' },
-      { key: 'SKYLEVEL', value: Number((s.params.skyPerPixelE / p.gain_e_per_adu).toFixed(4)), comment: '[adu] sky per pixel' },
-      { key: 'THETAE', value: Number(s.params.mass.thetaE.toFixed(6)), comment: '[arcsec] SIE Einstein radius (0 = unlensed)' },
+      {
+        key: 'SKYLEVEL',
+        value: Number((s.params.skyPerPixelE / p.gain_e_per_adu).toFixed(4)),
+        comment: '[adu] sky per pixel',
+      },
+      {
+        key: 'THETAE',
+        value: Number(s.params.mass.thetaE.toFixed(6)),
+        comment: '[arcsec] SIE Einstein radius (0 = unlensed)',
+      },
     );
   } else {
-    cards.push({ key: 'THETAE', value: Number(s.params.einsteinRadiusPx.toFixed(6)), comment: '[pixel] ring radius (0 = non-lens)' });
+    cards.push({
+      key: 'THETAE',
+      value: Number(s.params.einsteinRadiusPx.toFixed(6)),
+      comment: '[pixel] ring radius (0 = non-lens)',
+    });
   }
   return cards;
 }

@@ -2,7 +2,9 @@ import type { MessagePort } from 'node:worker_threads';
 import type { TaskProgress } from '../../src-main/common/task-contract.js';
 
 /** Returns a throttled progress reporter for a task input that may carry a `progressPort`. */
-export function progressReporter(input: { progressPort?: MessagePort }): (done: number, total: number, label?: string) => void {
+export function progressReporter(input: {
+  progressPort?: MessagePort;
+}): (done: number, total: number, label?: string) => void {
   const port = input.progressPort;
   let last = 0;
   return (done, total, label) => {

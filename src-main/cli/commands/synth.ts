@@ -46,14 +46,20 @@ of Injection.frames_dir: DIR/frames/, stamps/{real,bogus}/, truth.csv, stamps.cs
     if (!values.config) throw new UsageError('synth: --config FILE is required');
     if (!values.out) throw new UsageError('synth: --out DIR is required');
     const level = (values['log-level'] ?? 'info') as (typeof LEVELS)[number];
-    if (!LEVELS.includes(level)) throw new UsageError(`--log-level must be one of ${LEVELS.join(', ')}, got '${level}'`);
+    if (!LEVELS.includes(level))
+      throw new UsageError(`--log-level must be one of ${LEVELS.join(', ')}, got '${level}'`);
     let workers: number | undefined;
     if (values.workers !== undefined && values.workers !== 'auto') {
       workers = numberOption('workers', values.workers, 1);
-      if (!Number.isInteger(workers) || workers < 1 || workers > 256) throw new UsageError(`--workers must be an integer in [1, 256] or 'auto', got '${values.workers}'`);
+      if (!Number.isInteger(workers) || workers < 1 || workers > 256)
+        throw new UsageError(`--workers must be an integer in [1, 256] or 'auto', got '${values.workers}'`);
     }
     const { createLogger } = await import('../../node/synth/log.js');
-    const logger = createLogger({ level, stream: ctx.stderr, file: values['log-file'] ? resolve(values['log-file']) : undefined });
+    const logger = createLogger({
+      level,
+      stream: ctx.stderr,
+      file: values['log-file'] ? resolve(values['log-file']) : undefined,
+    });
     const { loadSynthConfig } = await import('../../node/synth/load-config.js');
     const config = await loadSynthConfig(values.config);
 
@@ -63,7 +69,9 @@ of Injection.frames_dir: DIR/frames/, stamps/{real,bogus}/, truth.csv, stamps.cs
       const r = validateInjection(config, values.out);
       ctx.stdout.write(
         `injection set ${resolve(values.out)}: ${r.frames} frames, ${r.sources} injected sources, ${r.stamps} stamps\n` +
-          (r.problems.length === 0 ? 'valid: frames, truth.csv and stamps agree\n' : `INVALID: ${r.problems.length} problem(s)\n${r.problems.map((p) => `  - ${p}\n`).join('')}`),
+          (r.problems.length === 0
+            ? 'valid: frames, truth.csv and stamps agree\n'
+            : `INVALID: ${r.problems.length} problem(s)\n${r.problems.map((p) => `  - ${p}\n`).join('')}`),
       );
       return r.problems.length === 0 ? 0 : 1;
     }
@@ -75,7 +83,9 @@ of Injection.frames_dir: DIR/frames/, stamps/{real,bogus}/, truth.csv, stamps.cs
       return report.problems.length === 0 ? 0 : 1;
     }
 
-    const { runSynth } = injection ? { runSynth: (await import('../../node/synth/run-injection.js')).runInjection } : await import('../../node/synth/run-synth.js');
+    const { runSynth } = injection
+      ? { runSynth: (await import('../../node/synth/run-injection.js')).runInjection }
+      : await import('../../node/synth/run-synth.js');
     const progress = createProgress(ctx.stderr, ctx.interactive && level !== 'error', 'synth');
     {
       logger.debug(`configuration ${resolve(values.config)} → ${resolve(values.out)}`);

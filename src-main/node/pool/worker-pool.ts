@@ -37,7 +37,8 @@ export class WorkerPool {
     const threads = Math.max(1, options.threads ?? defaultThreadCount());
     const execArgv = [...process.execArgv];
     // A bare 'tsx' would be resolved from the user's working folder; resolve it from this package instead.
-    if (runningFromSource() && !execArgv.some((a) => a.includes('tsx'))) execArgv.push('--import', import.meta.resolve('tsx'));
+    if (runningFromSource() && !execArgv.some((a) => a.includes('tsx')))
+      execArgv.push('--import', import.meta.resolve('tsx'));
     this.piscina = new Piscina({
       minThreads: threads,
       maxThreads: threads,

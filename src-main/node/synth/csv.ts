@@ -28,7 +28,11 @@ export function metadataCsv(config: SynthConfig, outDir: string): string {
   const n = sampleCount(config);
   for (let i = 0; i < n; i++) {
     const { plan, params } = sampleParams(config, i);
-    lines.push(sampleMetadataRow(csvPath(config, outDir, plan), plan, params).map(csvField).join(','));
+    lines.push(
+      sampleMetadataRow(csvPath(config, outDir, plan), plan, params)
+        .map(csvField)
+        .join(','),
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -24,9 +24,13 @@ export async function loadSynthConfig(path: string): Promise<SynthConfig> {
   const { config, errors } = validateSynthConfig(parsed);
   if (errors.length > 0) {
     const lines = errors.map((e) => e.message);
-    throw new InputError('SYNTH_CONFIG', `${path}: ${lines.length === 1 ? lines[0] : `${lines.length} problems:\n  ${lines.join('\n  ')}`}`);
+    throw new InputError(
+      'SYNTH_CONFIG',
+      `${path}: ${lines.length === 1 ? lines[0] : `${lines.length} problems:\n  ${lines.join('\n  ')}`}`,
+    );
   }
   // Injection frames are found relative to the configuration file, like any path written in it.
-  if (config.Injection.frames_dir !== '') config.Injection.frames_dir = resolve(dirname(path), config.Injection.frames_dir);
+  if (config.Injection.frames_dir !== '')
+    config.Injection.frames_dir = resolve(dirname(path), config.Injection.frames_dir);
   return config;
 }

@@ -20,8 +20,10 @@ export function createLogger(options: { level: LogLevel; stream?: NodeJS.Writabl
   const consoleRank = RANK[options.level];
   const fileRank = Math.max(consoleRank, RANK.info);
   const write = (level: LogLevel, message: string): void => {
-    if (RANK[level] <= consoleRank && options.stream) options.stream.write(`${level === 'info' ? '' : `${level}: `}${message}\n`);
-    if (options.file && RANK[level] <= fileRank) appendFileSync(options.file, `${new Date().toISOString()} ${level.toUpperCase()} ${message}\n`);
+    if (RANK[level] <= consoleRank && options.stream)
+      options.stream.write(`${level === 'info' ? '' : `${level}: `}${message}\n`);
+    if (options.file && RANK[level] <= fileRank)
+      appendFileSync(options.file, `${new Date().toISOString()} ${level.toUpperCase()} ${message}\n`);
   };
   return {
     error: (m) => write('error', m),

@@ -16,14 +16,33 @@ import type { SynthRunOptions, SynthRunSummary } from './run-synth.js';
 import { firstDifference, readSnapshot, writeSnapshot, type SynthSnapshot } from './snapshot.js';
 
 const FRAME_PATTERN = /\.(fits|fit|fts|fz)(\.gz)?$/i;
-export const TRUTH_COLUMNS = ['frame', 'id', 'kind', 'x', 'y', 'x_fits', 'y_fits', 'mag', 'flux_adu', 'host_x', 'host_y', 'seed'] as const;
+export const TRUTH_COLUMNS = [
+  'frame',
+  'id',
+  'kind',
+  'x',
+  'y',
+  'x_fits',
+  'y_fits',
+  'mag',
+  'flux_adu',
+  'host_x',
+  'host_y',
+  'seed',
+] as const;
 
 /** The input frames of an injection configuration, sorted by name (frame i uses deriveSeed(seed, i)). */
 export function listFrames(config: SynthConfig): string[] {
   const dir = config.Injection.frames_dir;
   if (!existsSync(dir)) throw new InputError('SYNTH_FRAMES', `Injection.frames_dir ${dir} does not exist`);
-  const names = readdirSync(dir).filter((n) => FRAME_PATTERN.test(n)).sort();
-  if (names.length === 0) throw new InputError('SYNTH_FRAMES', `Injection.frames_dir ${dir} holds no FITS frames (*.fits, *.fit, *.fts, *.fz)`);
+  const names = readdirSync(dir)
+    .filter((n) => FRAME_PATTERN.test(n))
+    .sort();
+  if (names.length === 0)
+    throw new InputError(
+      'SYNTH_FRAMES',
+      `Injection.frames_dir ${dir} holds no FITS frames (*.fits, *.fit, *.fts, *.fz)`,
+    );
   return names;
 }
 
@@ -49,7 +68,11 @@ export async function runInjection(options: SynthRunOptions): Promise<SynthRunSu
   const previous = readSnapshot(outDir);
   if (previous) {
     const diff = firstDifference(config, previous.config);
-    if (diff) throw new InputError('SYNTH_MISMATCH', `${outDir} holds a dataset made with a different configuration (${diff}); choose another --out or remove it`);
+    if (diff)
+      throw new InputError(
+        'SYNTH_MISMATCH',
+        `${outDir} holds a dataset made with a different configuration (${diff}); choose another --out or remove it`,
+      );
     log.info(`resuming the injection set in ${outDir}`);
   }
   const startedAt = new Date(started).toISOString();
@@ -62,7 +85,8 @@ export async function runInjection(options: SynthRunOptions): Promise<SynthRunSu
     startedAt: previous?.startedAt ?? startedAt,
     runs: previous?.runs ?? [],
     configFile: options.configFile ? resolve(options.configFile) : previous?.configFile,
-    seedDerivation: 'frame i (input frames sorted by name) uses deriveSeed(General.seed, i) for its injections; bogus stamps use deriveSeed(that seed, 1)',
+    seedDerivation:
+      'frame i (input frames sorted by name) uses deriveSeed(General.seed, i) for its injections; bogus stamps use deriveSeed(that seed, 1)',
     counts: { train: frames.length, test: 0, trainLens: 0, testLens: 0 },
     config,
   };
@@ -80,7 +104,10 @@ export async function runInjection(options: SynthRunOptions): Promise<SynthRunSu
     const sources = drawInjections(image, config, rng);
     const bogus = drawBogus(image, config, createRng(deriveSeed(seed, 1)));
     const frameFile = `frames/${outName(name)}`;
-    const stampFiles = [...sources.map((s) => stampPath(name, `s${s.id}`, 1)), ...bogus.map((_, k) => stampPath(name, `b${k}`, 0))];
+    const stampFiles = [
+      ...sources.map((s) => stampPath(name, `s${s.id}`, 1)),
+      ...bogus.map((_, k) => stampPath(name, `b${k}`, 0)),
+    ];
     const whole = [frameFile, ...(config.Injection.stamp_size > 0 ? stampFiles : [])].every(
       (f) => existsSync(join(outDir, f)) && !quickCheckImage(join(outDir, f), 'FITS'),
     );
@@ -93,14 +120,23 @@ export async function runInjection(options: SynthRunOptions): Promise<SynthRunSu
         { key: 'INJSEED', value: seed, comment: 'deriveSeed(General.seed, frame index)' },
         { key: 'INJZP', value: config.Injection.zero_point_mag, comment: 'mag of 1 ADU total signal' },
       ];
-      writeBytesAtomic(join(outDir, frameFile), encodeFits([imageHdu(injected, { header: new FitsHeader([...header.cards, ...cards]), history })]));
+      writeBytesAtomic(
+        join(outDir, frameFile),
+        encodeFits([imageHdu(injected, { header: new FitsHeader([...header.cards, ...cards]), history })]),
+      );
       if (config.Injection.stamp_size > 0) writeStamps(outDir, config, name, injected, sources, bogus);
       written++;
     }
     for (const s of sources) truth.push(truthRow(name, s, seed));
     if (config.Injection.stamp_size > 0) {
-      sources.forEach((s, k) => stamps.push([stampFiles[k], '1', name, s.x.toFixed(4), s.y.toFixed(4)].map(csvField).join(',')));
-      bogus.forEach((b, k) => stamps.push([stampFiles[sources.length + k], '0', name, b.x.toFixed(4), b.y.toFixed(4)].map(csvField).join(',')));
+      sources.forEach((s, k) =>
+        stamps.push([stampFiles[k], '1', name, s.x.toFixed(4), s.y.toFixed(4)].map(csvField).join(',')),
+      );
+      bogus.forEach((b, k) =>
+        stamps.push(
+          [stampFiles[sources.length + k], '0', name, b.x.toFixed(4), b.y.toFixed(4)].map(csvField).join(','),
+        ),
+      );
     }
     options.onProgress?.(i + 1, frames.length);
   }
@@ -110,12 +146,33 @@ export async function runInjection(options: SynthRunOptions): Promise<SynthRunSu
   snapshot.status = 'complete';
   snapshot.finishedAt = new Date().toISOString();
   writeSnapshot(outDir, snapshot);
-  return { outDir, total: frames.length, written, reused, repaired: 0, workers: 1, seconds: (Date.now() - started) / 1000 };
+  return {
+    outDir,
+    total: frames.length,
+    written,
+    reused,
+    repaired: 0,
+    workers: 1,
+    seconds: (Date.now() - started) / 1000,
+  };
 }
 
 function truthRow(frame: string, s: InjectedSource, seed: number): string {
   const f = (v: number | undefined): string => (v === undefined ? '' : v.toFixed(4));
-  return [frame, String(s.id), s.kind, f(s.x), f(s.y), f(s.x + 1), f(s.y + 1), s.mag.toFixed(4), s.fluxAdu.toPrecision(8), f(s.hostX), f(s.hostY), String(seed)]
+  return [
+    frame,
+    String(s.id),
+    s.kind,
+    f(s.x),
+    f(s.y),
+    f(s.x + 1),
+    f(s.y + 1),
+    s.mag.toFixed(4),
+    s.fluxAdu.toPrecision(8),
+    f(s.hostX),
+    f(s.hostY),
+    String(seed),
+  ]
     .map(csvField)
     .join(',');
 }
@@ -125,7 +182,11 @@ function stampPath(frame: string, id: string, label: 0 | 1): string {
 }
 
 /** Random stamp centres (label 0) inside the edge margin. */
-function drawBogus(frame: Image, config: SynthConfig, rng: ReturnType<typeof createRng>): Array<{ x: number; y: number }> {
+function drawBogus(
+  frame: Image,
+  config: SynthConfig,
+  rng: ReturnType<typeof createRng>,
+): Array<{ x: number; y: number }> {
   const margin = Math.min(config.Injection.edge_margin_px, Math.floor((Math.min(frame.width, frame.height) - 1) / 2));
   return Array.from({ length: config.Injection.bogus_stamps_per_frame }, () => ({
     x: rng.uniform(margin, frame.width - 1 - margin),
@@ -133,10 +194,23 @@ function drawBogus(frame: Image, config: SynthConfig, rng: ReturnType<typeof cre
   }));
 }
 
-function writeStamps(outDir: string, config: SynthConfig, frame: string, image: Image, sources: InjectedSource[], bogus: Array<{ x: number; y: number }>): void {
+function writeStamps(
+  outDir: string,
+  config: SynthConfig,
+  frame: string,
+  image: Image,
+  sources: InjectedSource[],
+  bogus: Array<{ x: number; y: number }>,
+): void {
   const size = config.Injection.stamp_size;
   const half = Math.floor(size / 2);
-  const write = (file: string, x: number, y: number, label: 0 | 1, extra: Array<{ key: string; value: number | string }>): void => {
+  const write = (
+    file: string,
+    x: number,
+    y: number,
+    label: 0 | 1,
+    extra: Array<{ key: string; value: number | string }>,
+  ): void => {
     const x0 = Math.round(x) - half;
     const y0 = Math.round(y) - half;
     const stamp = cropImage(image, x0, y0, size, size);
@@ -160,12 +234,17 @@ function writeStamps(outDir: string, config: SynthConfig, frame: string, image: 
 }
 
 /** `--validate` for an injection set: every frame written, truth and stamp catalogs consistent with files. */
-export function validateInjection(config: SynthConfig, outDirArg: string): { problems: string[]; frames: number; sources: number; stamps: number } {
+export function validateInjection(
+  config: SynthConfig,
+  outDirArg: string,
+): { problems: string[]; frames: number; sources: number; stamps: number } {
   const outDir = resolve(outDirArg);
   const problems: string[] = [];
   const frames = listFrames(config);
   for (const name of frames) {
-    const problem = existsSync(join(outDir, 'frames', outName(name))) ? quickCheckImage(join(outDir, 'frames', outName(name)), 'FITS') : 'missing';
+    const problem = existsSync(join(outDir, 'frames', outName(name)))
+      ? quickCheckImage(join(outDir, 'frames', outName(name)), 'FITS')
+      : 'missing';
     if (problem) problems.push(`frames/${outName(name)}: ${problem}`);
   }
   let sources = 0;

@@ -72,7 +72,10 @@ export async function runSynth(options: SynthRunOptions): Promise<SynthRunSummar
   if (previous) {
     const diff = firstDifference(config, previous.config);
     if (diff) {
-      throw new InputError('SYNTH_MISMATCH', `${outDir} holds a dataset made with a different configuration (${diff}); choose another --out or remove it`);
+      throw new InputError(
+        'SYNTH_MISMATCH',
+        `${outDir} holds a dataset made with a different configuration (${diff}); choose another --out or remove it`,
+      );
     }
     log.info(`resuming the dataset in ${outDir} (started ${previous.startedAt}, ${previous.status})`);
   }
@@ -86,7 +89,8 @@ export async function runSynth(options: SynthRunOptions): Promise<SynthRunSummar
     startedAt: previous?.startedAt ?? startedAt,
     runs: previous?.runs ?? [],
     configFile: options.configFile ? resolve(options.configFile) : previous?.configFile,
-    seedDerivation: 'image i uses deriveSeed(General.seed, i) (SplitMix32 mix) as the seed of xoshiro128**; training images are 0 … n_train−1, test images follow',
+    seedDerivation:
+      'image i uses deriveSeed(General.seed, i) (SplitMix32 mix) as the seed of xoshiro128**; training images are 0 … n_train−1, test images follow',
     counts: countsOf(config),
     config,
   };
@@ -113,11 +117,20 @@ function countsOf(config: SynthConfig): SynthSnapshot['counts'] {
     for (let i = 0; i < n; i++) c += labelAt(i, n, config.General.balance);
     return c;
   };
-  return { train: config.General.n_train, test: config.General.n_test, trainLens: lenses(config.General.n_train), testLens: lenses(config.General.n_test) };
+  return {
+    train: config.General.n_train,
+    test: config.General.n_test,
+    trainLens: lenses(config.General.n_train),
+    testLens: lenses(config.General.n_test),
+  };
 }
 
 /** Lists what an earlier run left: whole images are kept, broken ones and temporary files are removed. */
-function scanExisting(config: SynthConfig, outDir: string, log: Logger): { missing: number[]; reused: number; repaired: number } {
+function scanExisting(
+  config: SynthConfig,
+  outDir: string,
+  log: Logger,
+): { missing: number[]; reused: number; repaired: number } {
   const present = new Set<string>();
   for (const folder of layoutFolders(config)) {
     for (const name of readdirSync(join(outDir, folder))) {
@@ -155,10 +168,17 @@ type TaskModule = { default: (input: SynthGenerateInput) => Promise<SynthGenerat
  * name) plus `threads − 1` pool workers, all pulling chunks from one queue. Which thread renders which
  * image does not matter: every image depends only on the configuration and its index.
  */
-async function generate(config: SynthConfig, outDir: string, indices: number[], threads: number, onDone: (done: number) => void): Promise<void> {
+async function generate(
+  config: SynthConfig,
+  outDir: string,
+  indices: number[],
+  threads: number,
+  onDone: (done: number) => void,
+): Promise<void> {
   if (indices.length === 0) return;
   const task = (await import(pathToFileURL(taskFile('synth-generate')).href)) as TaskModule;
-  const chunkSize = threads <= 1 ? indices.length : Math.max(16, Math.min(200, Math.ceil(indices.length / (threads * 8))));
+  const chunkSize =
+    threads <= 1 ? indices.length : Math.max(16, Math.min(200, Math.ceil(indices.length / (threads * 8))));
   const chunks: number[][] = [];
   for (let at = 0; at < indices.length; at += chunkSize) chunks.push(indices.slice(at, at + chunkSize));
   let finished = 0;
@@ -197,7 +217,11 @@ async function generate(config: SynthConfig, outDir: string, indices: number[], 
   const worker = async (): Promise<void> => {
     for (let chunk = chunks.shift(); chunk; chunk = chunks.shift()) {
       const current = chunk;
-      await pool.run('synth-generate', { config, outDir, indices: current }, { onProgress: (p) => track(current, p.done) });
+      await pool.run(
+        'synth-generate',
+        { config, outDir, indices: current },
+        { onProgress: (p) => track(current, p.done) },
+      );
       complete(current);
     }
   };

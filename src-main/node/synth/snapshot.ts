@@ -46,7 +46,8 @@ export function firstDifference(a: SynthConfig, b: SynthConfig): string | undefi
     const sa = a[section] as unknown as Record<string, unknown>;
     const sb = (b[section] ?? {}) as unknown as Record<string, unknown>;
     for (const key of Object.keys(sa)) {
-      if (sa[key] !== sb[key]) return `${section}.${key}: ${JSON.stringify(sb[key])} there, ${JSON.stringify(sa[key])} now`;
+      if (sa[key] !== sb[key])
+        return `${section}.${key}: ${JSON.stringify(sb[key])} there, ${JSON.stringify(sa[key])} now`;
     }
   }
   return undefined;

@@ -44,8 +44,12 @@ export async function validateDataset(config: SynthConfig, outDirArg: string): P
   const snapshot = readSnapshot(outDir);
   if (!snapshot) problems.push('config_snapshot.json is missing');
   else {
-    if (snapshot.status !== 'complete') problems.push(`config_snapshot.json says the run is '${snapshot.status}' (interrupted?); run owb synth again to finish it`);
-    if (JSON.stringify(snapshot.config) !== JSON.stringify(config)) problems.push('config_snapshot.json holds a different configuration than --config');
+    if (snapshot.status !== 'complete')
+      problems.push(
+        `config_snapshot.json says the run is '${snapshot.status}' (interrupted?); run owb synth again to finish it`,
+      );
+    if (JSON.stringify(snapshot.config) !== JSON.stringify(config))
+      problems.push('config_snapshot.json holds a different configuration than --config');
   }
   const expectedLabel = new Map<string, number>();
   for (let i = 0; i < sampleCount(config); i++) {
@@ -61,7 +65,8 @@ export async function validateDataset(config: SynthConfig, outDirArg: string): P
       continue;
     }
     const rows = parseCsv(readFileSync(csvFile, 'utf8'));
-    if (rows[0]?.join(',') !== 'filepath,label') problems.push(`${split}.csv: header is '${rows[0]?.join(',') ?? ''}', expected 'filepath,label'`);
+    if (rows[0]?.join(',') !== 'filepath,label')
+      problems.push(`${split}.csv: header is '${rows[0]?.join(',') ?? ''}', expected 'filepath,label'`);
     let lenses = 0;
     let count = 0;
     for (const [r, row] of rows.slice(1).entries()) {
@@ -78,16 +83,19 @@ export async function validateDataset(config: SynthConfig, outDirArg: string): P
       listed.add(rel);
       const want = expectedLabel.get(rel);
       if (want === undefined) problems.push(`${split}.csv line ${line}: ${path} is not an image of this configuration`);
-      else if (want !== Number(label)) problems.push(`${split}.csv line ${line}: ${path} has label ${label}, its plan says ${want}`);
+      else if (want !== Number(label))
+        problems.push(`${split}.csv line ${line}: ${path} has label ${label}, its plan says ${want}`);
       const problem = checkReadable(abs, config, inflate);
       if (problem) problems.push(`${path}: ${problem}`);
     }
     report.found[split] = count;
     report.found[split === 'train' ? 'trainLens' : 'testLens'] = lenses;
     report.balance[split] = count > 0 ? lenses / count : Number.NaN;
-    if (count !== report.expected[split]) problems.push(`${split}.csv lists ${count} images, the configuration asks for ${report.expected[split]}`);
+    if (count !== report.expected[split])
+      problems.push(`${split}.csv lists ${count} images, the configuration asks for ${report.expected[split]}`);
     const wantLens = Math.round(config.General.balance * report.expected[split]);
-    if (count === report.expected[split] && lenses !== wantLens) problems.push(`${split}.csv has ${lenses} lenses, balance ${config.General.balance} asks for ${wantLens}`);
+    if (count === report.expected[split] && lenses !== wantLens)
+      problems.push(`${split}.csv has ${lenses} lenses, balance ${config.General.balance} asks for ${wantLens}`);
   }
   for (const folder of layoutFolders(config)) {
     const dir = join(outDir, folder);
@@ -123,7 +131,8 @@ function checkReadable(path: string, config: SynthConfig, inflate: (b: Uint8Arra
     } else if (format === 'FITS') {
       const hdu = parseFits(bytes).hdus[0];
       const dims = [hdu.header.get('NAXIS1'), hdu.header.get('NAXIS2')];
-      if (dims[0] !== size || dims[1] !== size) return `is ${String(dims[0])}×${String(dims[1])}, expected ${size}×${size}`;
+      if (dims[0] !== size || dims[1] !== size)
+        return `is ${String(dims[0])}×${String(dims[1])}, expected ${size}×${size}`;
     }
   } catch (error) {
     return `unreadable: ${error instanceof Error ? error.message : String(error)}`;
@@ -139,7 +148,9 @@ export function formatValidation(r: ValidationReport): string {
     `  train: ${r.found.train}/${r.expected.train} images, ${r.found.trainLens} lenses (fraction ${pct(r.balance.train)}, configured ${r.balance.configured})`,
     `  test:  ${r.found.test}/${r.expected.test} images, ${r.found.testLens} lenses (fraction ${pct(r.balance.test)})`,
     `  image files on disk: ${r.found.files}`,
-    r.problems.length === 0 ? 'valid: counts, balance, files and CSVs agree' : `INVALID: ${r.problems.length} problem(s)`,
+    r.problems.length === 0
+      ? 'valid: counts, balance, files and CSVs agree'
+      : `INVALID: ${r.problems.length} problem(s)`,
     ...r.problems.map((p) => `  - ${p}`),
   ];
   return `${lines.join('\n')}\n`;

@@ -85,7 +85,7 @@ function reflectIndex(n: number, radius: number): Int32Array {
   const map = new Int32Array(n + 2 * radius);
   const period = 2 * n;
   for (let p = 0; p < map.length; p++) {
-    const i = ((((p - radius) % period) + period) % period);
+    const i = (((p - radius) % period) + period) % period;
     map[p] = i < n ? i : period - i - 1;
   }
   return map;

@@ -121,8 +121,22 @@ export interface SynthField {
 
 type Spec = Omit<SynthField, 'section' | 'key'>;
 
-const int = (d: number, min: number, max: number, description: string, extra: Partial<Spec> = {}): Spec => ({ kind: 'int', default: d, min, max, description, ...extra });
-const num = (d: number, min: number, max: number, description: string, extra: Partial<Spec> = {}): Spec => ({ kind: 'number', default: d, min, max, description, ...extra });
+const int = (d: number, min: number, max: number, description: string, extra: Partial<Spec> = {}): Spec => ({
+  kind: 'int',
+  default: d,
+  min,
+  max,
+  description,
+  ...extra,
+});
+const num = (d: number, min: number, max: number, description: string, extra: Partial<Spec> = {}): Spec => ({
+  kind: 'number',
+  default: d,
+  min,
+  max,
+  description,
+  ...extra,
+});
 const bool = (d: boolean, description: string): Spec => ({ kind: 'boolean', default: d, description });
 const ext = { extension: true } as const;
 
@@ -133,7 +147,14 @@ const SPEC: { [S in SectionName]: { [K in keyof SynthConfig[S]]: Spec } } = {
     image_size: int(64, 8, 4096, 'image width and height', { unit: 'px' }),
     seed: int(42, 0, 4294967295, 'master seed; image i uses deriveSeed(seed, i)'),
     balance: num(0.5, 0, 1, 'fraction of each split in the lens class'),
-    mode: { kind: 'enum', default: 'parity', options: ['parity', 'physical', 'injection'], description: 'parity: arcs + blobs; physical: SIE + shear lensing a Sérsic source; injection: sources injected into real frames', extension: true },
+    mode: {
+      kind: 'enum',
+      default: 'parity',
+      options: ['parity', 'physical', 'injection'],
+      description:
+        'parity: arcs + blobs; physical: SIE + shear lensing a Sérsic source; injection: sources injected into real frames',
+      extension: true,
+    },
   },
   Noise: {
     gaussian_sigma: num(0.02, 0, 10, 'standard deviation of additive Gaussian noise (parity mode, image units)'),
@@ -153,14 +174,20 @@ const SPEC: { [S in SectionName]: { [K in keyof SynthConfig[S]]: Spec } } = {
     amplitude_max: num(0.6, 0, 100, 'largest arc peak brightness', ext),
   },
   GalaxyBlob: {
-    sigma_min: num(2, 0, 1024, 'smallest galaxy Gaussian sigma (geometric mean of the axes)', { unit: 'px', minExclusive: true }),
+    sigma_min: num(2, 0, 1024, 'smallest galaxy Gaussian sigma (geometric mean of the axes)', {
+      unit: 'px',
+      minExclusive: true,
+    }),
     sigma_max: num(6, 0, 1024, 'largest galaxy Gaussian sigma', { unit: 'px', minExclusive: true }),
     ellipticity_min: num(0, 0, 0.95, 'smallest ellipticity 1 − b/a'),
     ellipticity_max: num(0.6, 0, 0.95, 'largest ellipticity 1 − b/a'),
     blur_sigma: num(0.6, 0, 64, 'Gaussian PSF sigma applied to the galaxy (0 = none)', { unit: 'px' }),
     amplitude_min: num(0.3, 0, 100, 'smallest galaxy peak brightness (before blur)', ext),
     amplitude_max: num(1, 0, 100, 'largest galaxy peak brightness (before blur)', ext),
-    center_jitter_px: num(2, 0, 1024, 'galaxy centre offset from the image centre, uniform in ±this per axis', { unit: 'px', ...ext }),
+    center_jitter_px: num(2, 0, 1024, 'galaxy centre offset from the image centre, uniform in ±this per axis', {
+      unit: 'px',
+      ...ext,
+    }),
   },
   Physical: {
     pixel_scale_arcsec: num(0.2, 0.001, 100, 'pixel scale', { unit: 'arcsec/px', minExclusive: true, ...ext }),
@@ -169,7 +196,13 @@ const SPEC: { [S in SectionName]: { [K in keyof SynthConfig[S]]: Spec } } = {
     sky_mag_per_arcsec2: num(21.5, 10, 35, 'sky surface brightness', { unit: 'mag/arcsec²', ...ext }),
     read_noise_e: num(5, 0, 1000, 'read noise', { unit: 'e⁻', ...ext }),
     gain_e_per_adu: num(1, 0.001, 1000, 'gain', { unit: 'e⁻/ADU', ...ext }),
-    psf: { kind: 'enum', default: 'moffat', options: ['gaussian', 'moffat'], description: 'PSF profile', extension: true },
+    psf: {
+      kind: 'enum',
+      default: 'moffat',
+      options: ['gaussian', 'moffat'],
+      description: 'PSF profile',
+      extension: true,
+    },
     psf_fwhm_arcsec: num(0.8, 0, 100, 'PSF full width at half maximum', { unit: 'arcsec', minExclusive: true, ...ext }),
     moffat_beta: num(3, 1.01, 100, 'Moffat β', ext),
     einstein_radius_min_arcsec: num(1, 0, 1000, 'smallest SIE Einstein radius', { unit: 'arcsec', ...ext }),
@@ -178,7 +211,10 @@ const SPEC: { [S in SectionName]: { [K in keyof SynthConfig[S]]: Spec } } = {
     shear_max: num(0.1, 0, 0.5, 'largest external shear γ (uniform in [0, this])', ext),
     lens_mag_min: num(18, 5, 35, 'brightest lens galaxy', { unit: 'mag', ...ext }),
     lens_mag_max: num(21, 5, 35, 'faintest lens galaxy', { unit: 'mag', ...ext }),
-    lens_reff_min_arcsec: num(0.6, 0.01, 100, 'smallest lens effective radius (de Vaucouleurs)', { unit: 'arcsec', ...ext }),
+    lens_reff_min_arcsec: num(0.6, 0.01, 100, 'smallest lens effective radius (de Vaucouleurs)', {
+      unit: 'arcsec',
+      ...ext,
+    }),
     lens_reff_max_arcsec: num(2, 0.01, 100, 'largest lens effective radius', { unit: 'arcsec', ...ext }),
     source_mag_min: num(20, 5, 35, 'brightest source', { unit: 'mag', ...ext }),
     source_mag_max: num(23, 5, 35, 'faintest source', { unit: 'mag', ...ext }),
@@ -189,17 +225,37 @@ const SPEC: { [S in SectionName]: { [K in keyof SynthConfig[S]]: Spec } } = {
     supersample: int(3, 1, 8, 'sub-pixels per axis when integrating surface brightness over a pixel', ext),
   },
   Injection: {
-    frames_dir: { kind: 'string', default: '', description: 'folder of FITS frames to inject into (relative to the configuration file)', extension: true },
+    frames_dir: {
+      kind: 'string',
+      default: '',
+      description: 'folder of FITS frames to inject into (relative to the configuration file)',
+      extension: true,
+    },
     sources_per_frame: int(50, 1, 1_000_000, 'point sources injected into each frame', ext),
     mag_min: num(18, -10, 40, 'brightest injected magnitude', { unit: 'mag', ...ext }),
     mag_max: num(23, -10, 40, 'faintest injected magnitude', { unit: 'mag', ...ext }),
     zero_point_mag: num(25, -10, 50, 'magnitude of a source whose total signal is 1 ADU', { unit: 'mag', ...ext }),
-    psf: { kind: 'enum', default: 'moffat', options: ['gaussian', 'moffat'], description: 'injected PSF profile', extension: true },
+    psf: {
+      kind: 'enum',
+      default: 'moffat',
+      options: ['gaussian', 'moffat'],
+      description: 'injected PSF profile',
+      extension: true,
+    },
     psf_fwhm_px: num(3, 0.3, 100, 'injected PSF FWHM', { unit: 'px', ...ext }),
     moffat_beta: num(3, 1.01, 100, 'Moffat β of the injected PSF', ext),
-    transient_fraction: num(0.2, 0, 1, 'fraction of injected sources placed on a host (the brightest pixels) as transients', ext),
+    transient_fraction: num(
+      0.2,
+      0,
+      1,
+      'fraction of injected sources placed on a host (the brightest pixels) as transients',
+      ext,
+    ),
     host_offset_px: num(3, 0, 100, 'largest transient offset from its host pixel', { unit: 'px', ...ext }),
-    gain_e_per_adu: num(1, 0, 1e6, 'gain for the Poisson noise of injected light (0 = noiseless injection)', { unit: 'e⁻/ADU', ...ext }),
+    gain_e_per_adu: num(1, 0, 1e6, 'gain for the Poisson noise of injected light (0 = noiseless injection)', {
+      unit: 'e⁻/ADU',
+      ...ext,
+    }),
     edge_margin_px: int(10, 0, 10_000, 'injected sources keep this far from the frame edges', { unit: 'px', ...ext }),
     stamp_size: int(32, 0, 1024, 'side of the stamps cut around each source (0 = no stamps)', { unit: 'px', ...ext }),
     bogus_stamps_per_frame: int(50, 0, 1_000_000, 'stamps at random places without an injection (label 0)', ext),
@@ -209,7 +265,12 @@ const SPEC: { [S in SectionName]: { [K in keyof SynthConfig[S]]: Spec } } = {
     create_split_subdirs: bool(true, 'write train/ and test/ folders'),
     include_metadata: bool(false, 'write metadata.csv with every parameter of every image'),
     relative_paths: bool(true, 'CSV paths relative to the output folder (else absolute)'),
-    image_format: { kind: 'enum', default: 'PNG', options: ['PNG', 'JPEG', 'FITS'], description: 'PNG and JPEG: 8-bit grey; FITS: float32' },
+    image_format: {
+      kind: 'enum',
+      default: 'PNG',
+      options: ['PNG', 'JPEG', 'FITS'],
+      description: 'PNG and JPEG: 8-bit grey; FITS: float32',
+    },
     png_pedestal: num(0.1, -10, 10, '8-bit value = round(255·clip(pixel + pedestal, 0, 1)) (parity mode)', ext),
     jpeg_quality: int(95, 1, 100, 'JPEG quality', ext),
   },
@@ -217,7 +278,11 @@ const SPEC: { [S in SectionName]: { [K in keyof SynthConfig[S]]: Spec } } = {
 
 /** Every key of the configuration with its default and range, in file order. */
 export const SYNTH_SCHEMA: readonly SynthField[] = Object.entries(SPEC).flatMap(([section, keys]) =>
-  Object.entries(keys as Record<string, Spec>).map(([key, spec]) => ({ section: section as SectionName, key, ...spec })),
+  Object.entries(keys as Record<string, Spec>).map(([key, spec]) => ({
+    section: section as SectionName,
+    key,
+    ...spec,
+  })),
 );
 
 /** The defaults of every key (shared: copy before changing, e.g. `validateSynthConfig({}).config`). */
@@ -269,7 +334,10 @@ export function validateSynthConfig(input: unknown): { config: SynthConfig; erro
   }
   for (const [section, value] of Object.entries(input)) {
     if (!(section in SPEC)) {
-      errors.push({ key: section, message: `unknown section '${section}' (expected one of ${Object.keys(SPEC).join(', ')})` });
+      errors.push({
+        key: section,
+        message: `unknown section '${section}' (expected one of ${Object.keys(SPEC).join(', ')})`,
+      });
       continue;
     }
     if (value === null || value === undefined) continue;
@@ -294,11 +362,17 @@ export function validateSynthConfig(input: unknown): { config: SynthConfig; erro
   for (const [section, lo, hi] of ORDERED_PAIRS) {
     const s = config[section] as unknown as Record<string, number>;
     if (s[lo] > s[hi]) {
-      errors.push({ key: `${section}.${lo}`, message: `${section}.${lo} (${s[lo]}) must not exceed ${section}.${hi} (${s[hi]})` });
+      errors.push({
+        key: `${section}.${lo}`,
+        message: `${section}.${lo} (${s[lo]}) must not exceed ${section}.${hi} (${s[hi]})`,
+      });
     }
   }
   if (config.General.mode === 'injection' && config.Injection.frames_dir === '') {
-    errors.push({ key: 'Injection.frames_dir', message: 'Injection.frames_dir is required when General.mode is injection' });
+    errors.push({
+      key: 'Injection.frames_dir',
+      message: 'Injection.frames_dir is required when General.mode is injection',
+    });
   }
   if (config.General.n_train + config.General.n_test > 100_000_000) {
     errors.push({ key: 'General.n_train', message: 'General.n_train + General.n_test must be at most 100000000' });
@@ -311,8 +385,10 @@ function copyDefaults(): SynthConfig {
 }
 
 function checkValue(name: string, spec: Spec, raw: unknown): string | undefined {
-  if (spec.kind === 'boolean') return typeof raw === 'boolean' ? undefined : `${name} must be true or false, got ${describe(raw)}`;
-  if (spec.kind === 'string') return typeof raw === 'string' ? undefined : `${name} must be a string, got ${describe(raw)}`;
+  if (spec.kind === 'boolean')
+    return typeof raw === 'boolean' ? undefined : `${name} must be true or false, got ${describe(raw)}`;
+  if (spec.kind === 'string')
+    return typeof raw === 'string' ? undefined : `${name} must be a string, got ${describe(raw)}`;
   if (spec.kind === 'enum') {
     const options = spec.options ?? [];
     if (typeof raw === 'string' && options.some((o) => o.toLowerCase() === raw.toLowerCase())) return undefined;
@@ -324,7 +400,8 @@ function checkValue(name: string, spec: Spec, raw: unknown): string | undefined 
   const max = spec.max ?? Infinity;
   if (spec.minExclusive ? raw <= min : raw < min) {
     if (min === 0 && spec.minExclusive) return `${name} must be positive, got ${raw}`;
-    if (min === 1 && spec.kind === 'int' && name.startsWith('General.n_')) return `${name} must be positive, got ${raw}`;
+    if (min === 1 && spec.kind === 'int' && name.startsWith('General.n_'))
+      return `${name} must be positive, got ${raw}`;
     if (min === 0) return `${name} must not be negative, got ${raw}`;
     return `${name} must be ${spec.minExclusive ? 'greater than' : 'at least'} ${min}${rangeText(spec)}, got ${raw}`;
   }

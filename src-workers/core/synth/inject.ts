@@ -24,7 +24,14 @@ const PSF_SUPERSAMPLE = 5;
  * centre pixel of a (2·radius+1)² stamp, normalised to sum 1 (so the injected total is exact). Moffat
  * (1969) I ∝ (1 + r²/α²)^−β, α = FWHM / (2√(2^{1/β} − 1)); Gaussian σ = FWHM / 2√(2 ln 2).
  */
-export function pointSpread(kind: 'gaussian' | 'moffat', fwhmPx: number, beta: number, dx: number, dy: number, radius: number): Float64Array {
+export function pointSpread(
+  kind: 'gaussian' | 'moffat',
+  fwhmPx: number,
+  beta: number,
+  dx: number,
+  dy: number,
+  radius: number,
+): Float64Array {
   const size = 2 * radius + 1;
   const out = new Float64Array(size * size);
   const sigma2 = (fwhmPx / (2 * Math.sqrt(2 * Math.LN2))) ** 2;

@@ -111,7 +111,7 @@ export function blurredArcs(arcs: readonly ParityArc[], radiusPx: number, blurSi
   if (!(blurSigmaPx > 0)) return [...arcs];
   return arcs.map((a) => {
     const sr = a.widthPx / FWHM_PER_SIGMA;
-    const sPhi = ((a.extentDeg * Math.PI) / 180) / FWHM_PER_SIGMA;
+    const sPhi = (a.extentDeg * Math.PI) / 180 / FWHM_PER_SIGMA;
     const sr2 = Math.sqrt(sr * sr + blurSigmaPx * blurSigmaPx);
     const sPhi2 = Math.sqrt(sPhi * sPhi + (blurSigmaPx / radiusPx) ** 2);
     return {
@@ -177,7 +177,14 @@ function addGalaxy(pixels: Float64Array, size: number, g: ParityGalaxy, blurSigm
   }
 }
 
-function addArcs(pixels: Float64Array, size: number, cx: number, cy: number, radiusPx: number, arcs: ParityArc[]): void {
+function addArcs(
+  pixels: Float64Array,
+  size: number,
+  cx: number,
+  cy: number,
+  radiusPx: number,
+  arcs: ParityArc[],
+): void {
   const n = arcs.length;
   const invRadial = new Float64Array(n);
   const invAngular = new Float64Array(n);

@@ -45,7 +45,10 @@ export function encodePngGray8(
  * Decodes an 8-bit greyscale PNG (any filter types, no interlace); throws `Error` naming the problem
  * when the bytes are not such a PNG or are truncated.
  */
-export function decodePngGray8(bytes: Uint8Array, inflate: Inflate): { width: number; height: number; pixels: Uint8Array } {
+export function decodePngGray8(
+  bytes: Uint8Array,
+  inflate: Inflate,
+): { width: number; height: number; pixels: Uint8Array } {
   for (let i = 0; i < 8; i++) if (bytes[i] !== SIGNATURE[i]) throw new Error('not a PNG file (bad signature)');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let at = 8;
@@ -58,11 +61,13 @@ export function decodePngGray8(bytes: Uint8Array, inflate: Inflate): { width: nu
     const type = String.fromCharCode(bytes[at + 4], bytes[at + 5], bytes[at + 6], bytes[at + 7]);
     if (at + 12 + length > bytes.length) throw new Error(`PNG chunk ${type} is truncated`);
     const data = bytes.subarray(at + 8, at + 8 + length);
-    if (crc32(bytes.subarray(at + 4, at + 8 + length)) !== view.getUint32(at + 8 + length)) throw new Error(`PNG chunk ${type} has a bad CRC`);
+    if (crc32(bytes.subarray(at + 4, at + 8 + length)) !== view.getUint32(at + 8 + length))
+      throw new Error(`PNG chunk ${type} has a bad CRC`);
     if (type === 'IHDR') {
       width = view.getUint32(at + 8);
       height = view.getUint32(at + 12);
-      if (data[8] !== 8 || data[9] !== 0 || data[12] !== 0) throw new Error('PNG is not 8-bit greyscale without interlace');
+      if (data[8] !== 8 || data[9] !== 0 || data[12] !== 0)
+        throw new Error('PNG is not 8-bit greyscale without interlace');
     } else if (type === 'IDAT') parts.push(data);
     else if (type === 'IEND') {
       ended = true;
@@ -129,7 +134,13 @@ function paeth(a: number, b: number, c: number): number {
   return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
 }
 
-function writeChunk(out: Uint8Array, at: number, type: string, data: Uint8Array, crc: (bytes: Uint8Array) => number): number {
+function writeChunk(
+  out: Uint8Array,
+  at: number,
+  type: string,
+  data: Uint8Array,
+  crc: (bytes: Uint8Array) => number,
+): number {
   const view = new DataView(out.buffer, out.byteOffset);
   view.setUint32(at, data.length);
   for (let i = 0; i < 4; i++) out[at + 4 + i] = type.charCodeAt(i);
@@ -155,12 +166,11 @@ export function crc32(bytes: Uint8Array): number {
   return (c ^ 0xffffffff) >>> 0;
 }
 
-
 /** Adler-32 (RFC 1950), with the modulo deferred over 5552-byte runs as zlib does. */
 export function adler32(bytes: Uint8Array): number {
   let a = 1;
   let b = 0;
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const end = Math.min(bytes.length, i + 5552);
     for (; i < end; i++) {
       a += bytes[i];

@@ -3,7 +3,11 @@
  * I ∝ (1 + r²/α²)^−β with α = FWHM / (2√(2^{1/β} − 1)); Gaussian: σ = FWHM / 2√(2 ln 2). Kernels are
  * sampled at pixel centres on a (2r+1)² grid and normalised to sum 1 over it.
  */
-export function psfKernel(kind: 'gaussian' | 'moffat', fwhmPx: number, beta: number): { kernel: Float64Array; radius: number } {
+export function psfKernel(
+  kind: 'gaussian' | 'moffat',
+  fwhmPx: number,
+  beta: number,
+): { kernel: Float64Array; radius: number } {
   const radius = Math.max(1, Math.ceil((kind === 'gaussian' ? 2 : 3) * fwhmPx));
   const size = 2 * radius + 1;
   const kernel = new Float64Array(size * size);
@@ -26,7 +30,13 @@ export function psfKernel(kind: 'gaussian' | 'moffat', fwhmPx: number, beta: num
  * Convolves `src` (`width`×`height`, which must extend `radius` pixels beyond the output on every side)
  * with a (2·radius+1)² kernel and returns the (width−2r)×(height−2r) interior: no edge assumptions.
  */
-export function convolveValid(src: Float64Array, width: number, height: number, kernel: Float64Array, radius: number): Float64Array {
+export function convolveValid(
+  src: Float64Array,
+  width: number,
+  height: number,
+  kernel: Float64Array,
+  radius: number,
+): Float64Array {
   const ow = width - 2 * radius;
   const oh = height - 2 * radius;
   const size = 2 * radius + 1;

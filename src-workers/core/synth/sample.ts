@@ -23,9 +23,14 @@ export interface GeneratedSample {
 
 function drawParams(config: SynthConfig, label: 0 | 1, rng: Rng): SampleParams {
   if (config.General.mode === 'injection') {
-    throw new InputError('SYNTH_MODE', 'General.mode injection draws its images from real frames (see inject.ts), not from a seed alone');
+    throw new InputError(
+      'SYNTH_MODE',
+      'General.mode injection draws its images from real frames (see inject.ts), not from a seed alone',
+    );
   }
-  return config.General.mode === 'physical' ? drawPhysicalParams(config, label, rng) : drawParityParams(config, label, rng);
+  return config.General.mode === 'physical'
+    ? drawPhysicalParams(config, label, rng)
+    : drawParityParams(config, label, rng);
 }
 
 function render(config: SynthConfig, params: SampleParams, rng: Rng, out?: Float64Array): Float64Array {
@@ -57,7 +62,11 @@ export function generateFromPlan(config: SynthConfig, plan: SamplePlan, scratch?
  * Regenerates one image from the seed and label recorded in `metadata.csv` (or a FITS header), without
  * knowing its index: the same configuration, seed and label give the same pixels.
  */
-export function generateFromSeed(config: SynthConfig, seed: number, label: 0 | 1): { params: SampleParams; pixels: Float64Array } {
+export function generateFromSeed(
+  config: SynthConfig,
+  seed: number,
+  label: 0 | 1,
+): { params: SampleParams; pixels: Float64Array } {
   const rng = createRng(seed);
   const params = drawParams(config, label, rng);
   return { params, pixels: render(config, params, rng) };

@@ -6,7 +6,14 @@
 
 /** b_n such that R_e encloses half the light (Ciotti & Bertin 1999 asymptotic series; < 1e-6 for n ≥ 0.36). */
 export function sersicB(n: number): number {
-  return 2 * n - 1 / 3 + 4 / (405 * n) + 46 / (25515 * n * n) + 131 / (1148175 * n * n * n) - 2194697 / (30690717750 * n * n * n * n);
+  return (
+    2 * n -
+    1 / 3 +
+    4 / (405 * n) +
+    46 / (25515 * n * n) +
+    131 / (1148175 * n * n * n) -
+    2194697 / (30690717750 * n * n * n * n)
+  );
 }
 
 /** Γ(x) for x > 0 (Lanczos, g = 7, n = 9; relative error ≈ 1e-15). */
@@ -55,7 +62,8 @@ export function sersicEvaluator(p: SersicProfile): (x: number, y: number) => num
   const qa = p.q / (p.reff * p.reff);
   const qb = 1 / (p.q * p.reff * p.reff);
   // (R/R_e)^{1/n} = (R²/R_e²)^{1/(2n)}; for de Vaucouleurs (n = 4) three square roots beat pow.
-  const root = p.n === 4 ? (r2: number) => Math.sqrt(Math.sqrt(Math.sqrt(r2))) : (r2: number) => Math.pow(r2, 0.5 * invN);
+  const root =
+    p.n === 4 ? (r2: number) => Math.sqrt(Math.sqrt(Math.sqrt(r2))) : (r2: number) => Math.pow(r2, 0.5 * invN);
   return (x, y) => {
     const dx = x - p.x;
     const dy = y - p.y;

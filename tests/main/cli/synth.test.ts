@@ -9,7 +9,10 @@ const dir = mkdtempSync(join(tmpdir(), 'owb-synth-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 function owb(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src-main/cli/main.ts', ...args], { encoding: 'utf8', env: { ...process.env, CI: '1' } });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src-main/cli/main.ts', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, CI: '1' },
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -63,7 +66,10 @@ describe('owb synth', () => {
   });
 
   it('writes byte-identical datasets with --workers 1 and --workers 2', () => {
-    const cfg = writeConfig('twin.yaml', 'General: {n_train: 20, n_test: 6, image_size: 48, seed: 21}\nOutput: {include_metadata: true}\n');
+    const cfg = writeConfig(
+      'twin.yaml',
+      'General: {n_train: 20, n_test: 6, image_size: 48, seed: 21}\nOutput: {include_metadata: true}\n',
+    );
     const files = (root: string): Map<string, Buffer> => {
       const out = new Map<string, Buffer>();
       const walk = (d: string): void => {

@@ -31,7 +31,10 @@ describe('WorkerPool', () => {
   });
 
   it('times out a task and cancels on abort', async () => {
-    await assert.rejects(pool.run('pool-probe', { mode: 'sleep', sleepMs: 5000 }, { timeoutMs: 100 }), TaskTimeoutError);
+    await assert.rejects(
+      pool.run('pool-probe', { mode: 'sleep', sleepMs: 5000 }, { timeoutMs: 100 }),
+      TaskTimeoutError,
+    );
     const controller = new AbortController();
     const running = pool.run('pool-probe', { mode: 'sleep', sleepMs: 5000 }, { signal: controller.signal });
     setTimeout(() => controller.abort(), 50);

@@ -24,7 +24,10 @@ describe('loadSynthConfig', () => {
   });
 
   it('names the file when the YAML is malformed, and every bad key', async () => {
-    await assert.rejects(loadSynthConfig(file('broken.yaml', 'General:\n  n_train: [1, 2\n')), /broken\.yaml: not valid YAML/);
+    await assert.rejects(
+      loadSynthConfig(file('broken.yaml', 'General:\n  n_train: [1, 2\n')),
+      /broken\.yaml: not valid YAML/,
+    );
     await assert.rejects(
       loadSynthConfig(file('bad.yaml', 'General:\n  n_train: 0\nOutput:\n  image_format: GIF\n')),
       /bad\.yaml: 2 problems:\n {2}General\.n_train must be positive, got 0\n {2}Output\.image_format must be one of PNG, JPEG, FITS, got 'GIF'/,
@@ -34,7 +37,10 @@ describe('loadSynthConfig', () => {
   it('resolves Injection.frames_dir against the configuration file and requires it in injection mode', async () => {
     const c = await loadSynthConfig(file('inj.yaml', 'General: {mode: injection}\nInjection: {frames_dir: frames}\n'));
     assert.equal(c.Injection.frames_dir, join(dir, 'frames'));
-    await assert.rejects(loadSynthConfig(file('inj2.yaml', 'General: {mode: injection}\n')), /Injection\.frames_dir is required when General\.mode is injection/);
+    await assert.rejects(
+      loadSynthConfig(file('inj2.yaml', 'General: {mode: injection}\n')),
+      /Injection\.frames_dir is required when General\.mode is injection/,
+    );
   });
 
   it('reads JSON as well', async () => {

@@ -15,7 +15,10 @@ after(() => rmSync(root, { recursive: true, force: true }));
 
 describe('single-image regeneration', () => {
   it('rebuilds any image, pixel for pixel, from the seed and label recorded in metadata.csv', async () => {
-    const { config } = validateSynthConfig({ General: { n_train: 20, n_test: 6, seed: 99 }, Output: { include_metadata: true } });
+    const { config } = validateSynthConfig({
+      General: { n_train: 20, n_test: 6, seed: 99 },
+      Output: { include_metadata: true },
+    });
     await runSynth({ config, outDir: root, workers: 1, toolVersion: 'test' });
     const rows = parseCsv(readFileSync(join(root, 'metadata.csv'), 'utf8'));
     const col = (name: string): number => rows[0].indexOf(name);
@@ -25,7 +28,11 @@ describe('single-image regeneration', () => {
       const { params, pixels } = generateFromSeed(config, seed, label);
       assert.ok(params.kind === 'parity');
       const file = decodePngGray8(readFileSync(join(root, row[col('filepath')])), (b) => inflateSync(b));
-      assert.deepEqual(file.pixels, toGray8(pixels, config.Output.png_pedestal), `${row[0]} differs from its regeneration`);
+      assert.deepEqual(
+        file.pixels,
+        toGray8(pixels, config.Output.png_pedestal),
+        `${row[0]} differs from its regeneration`,
+      );
       assert.equal(params.galaxy.sigmaPx.toFixed(6), row[col('gal_sigma_px')]);
       assert.equal(params.einsteinRadiusPx.toFixed(6), row[col('einstein_radius_px')]);
     }

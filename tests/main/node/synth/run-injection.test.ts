@@ -30,7 +30,14 @@ async function makeFrames(dir: string): Promise<void> {
 function configOf(framesDir: string, injection: Record<string, unknown> = {}): SynthConfig {
   const { config, errors } = validateSynthConfig({
     General: { mode: 'injection', seed: 5 },
-    Injection: { frames_dir: framesDir, sources_per_frame: 12, bogus_stamps_per_frame: 4, stamp_size: 16, psf_fwhm_px: 2.5, ...injection },
+    Injection: {
+      frames_dir: framesDir,
+      sources_per_frame: 12,
+      bogus_stamps_per_frame: 4,
+      stamp_size: 16,
+      psf_fwhm_px: 2.5,
+      ...injection,
+    },
   });
   assert.deepEqual(errors, []);
   return config;
@@ -47,7 +54,10 @@ describe('injection mode', () => {
     const truth = parseCsv(readFileSync(join(out, 'truth.csv'), 'utf8'));
     assert.equal(truth.length - 1, 24);
     const col = (name: string): number => truth[0].indexOf(name);
-    assert.ok(truth.slice(1).some((r) => r[col('kind')] === 'transient'), 'no transient drawn');
+    assert.ok(
+      truth.slice(1).some((r) => r[col('kind')] === 'transient'),
+      'no transient drawn',
+    );
     for (const name of ['night-a', 'night-b']) {
       const before = (await readFitsImage(join(frames, `${name}.fits`))).image;
       const after = await readFitsImage(join(out, 'frames', `${name}.fits`));
@@ -66,17 +76,26 @@ describe('injection mode', () => {
         const y = Number(r[col('y')]);
         assert.equal(Number(r[col('x_fits')]), Number((x + 1).toFixed(4)));
         let inside = 0;
-        for (let py = Math.floor(y - 8); py <= Math.ceil(y + 8); py++) for (let px = Math.floor(x - 8); px <= Math.ceil(x + 8); px++) {
-          if (Math.hypot(px - x, py - y) <= 7.5) inside += after.image.data[py * 160 + px] - before.data[py * 160 + px];
-        }
-        assert.ok(inside > 0.93 * Number(r[col('flux_adu')]), `source ${r[col('id')]}: ${inside} of ${r[col('flux_adu')]} within 3 FWHM`);
+        for (let py = Math.floor(y - 8); py <= Math.ceil(y + 8); py++)
+          for (let px = Math.floor(x - 8); px <= Math.ceil(x + 8); px++) {
+            if (Math.hypot(px - x, py - y) <= 7.5)
+              inside += after.image.data[py * 160 + px] - before.data[py * 160 + px];
+          }
+        assert.ok(
+          inside > 0.93 * Number(r[col('flux_adu')]),
+          `source ${r[col('id')]}: ${inside} of ${r[col('flux_adu')]} within 3 FWHM`,
+        );
       }
     }
     const stamps = parseCsv(readFileSync(join(out, 'stamps.csv'), 'utf8'));
     assert.equal(stamps.length - 1, 2 * (12 + 4));
     // The stamp of the brightest injection (its peak outshines the sky and the galaxy).
     const brightest = truth.slice(1).reduce((a, b) => (Number(b[col('mag')]) < Number(a[col('mag')]) ? b : a));
-    const real = stamps.slice(1).find((r) => r[1] === '1' && r[2] === brightest[col('frame')] && r[0].endsWith(`_s${brightest[col('id')]}.fits`))!;
+    const real = stamps
+      .slice(1)
+      .find(
+        (r) => r[1] === '1' && r[2] === brightest[col('frame')] && r[0].endsWith(`_s${brightest[col('id')]}.fits`),
+      )!;
     const stamp = await readFitsImage(join(out, real[0]));
     assert.deepEqual([stamp.image.width, stamp.image.height], [16, 16]);
     // The brightest stamp pixel is the injected source near the recorded centre.
@@ -86,7 +105,10 @@ describe('injection mode', () => {
     });
     const sx = Number(stamp.header.get('SRC_X'));
     const sy = Number(stamp.header.get('SRC_Y'));
-    assert.ok(Math.hypot((best % 16) - sx, Math.floor(best / 16) - sy) <= 1, `peak at ${best % 16},${Math.floor(best / 16)}, centre ${sx},${sy}`);
+    assert.ok(
+      Math.hypot((best % 16) - sx, Math.floor(best / 16) - sy) <= 1,
+      `peak at ${best % 16},${Math.floor(best / 16)}, centre ${sx},${sy}`,
+    );
     assert.deepEqual(validateInjection(config, out).problems, []);
   });
 
@@ -98,11 +120,18 @@ describe('injection mode', () => {
     await runInjection({ config, outDir: one, toolVersion: 'test' });
     await runInjection({ config, outDir: two, toolVersion: 'test' });
     const a = readFileSync(join(one, 'frames', 'night-a.fits'));
-    assert.ok(a.equals(readFileSync(join(two, 'frames', 'night-a.fits'))), 'same config and seed must give the same frame');
+    assert.ok(
+      a.equals(readFileSync(join(two, 'frames', 'night-a.fits'))),
+      'same config and seed must give the same frame',
+    );
     const again = await runInjection({ config, outDir: one, toolVersion: 'test' });
     assert.deepEqual([again.written, again.reused], [0, 2]);
     const noiseless = join(root, 'noiseless');
-    await runInjection({ config: configOf(frames, { gain_e_per_adu: 0, mag_min: 12, mag_max: 12, transient_fraction: 0 }), outDir: noiseless, toolVersion: 'test' });
+    await runInjection({
+      config: configOf(frames, { gain_e_per_adu: 0, mag_min: 12, mag_max: 12, transient_fraction: 0 }),
+      outDir: noiseless,
+      toolVersion: 'test',
+    });
     const noisy = (await readFitsImage(join(one, 'frames', 'night-a.fits'))).image.data;
     const clean = (await readFitsImage(join(noiseless, 'frames', 'night-a.fits'))).image.data;
     // Injected signal: 10^(−0.4·(12 − 25)) ≈ 158 489 ADU per source; the extra variance is signal / gain.
@@ -119,7 +148,13 @@ describe('injection mode', () => {
   it('rejects a missing or empty frames folder with the key in the message', async () => {
     const empty = join(root, 'empty');
     mkdirSync(empty);
-    await assert.rejects(runInjection({ config: configOf(empty), outDir: join(root, 'x'), toolVersion: 'test' }), /Injection\.frames_dir .* holds no FITS frames/);
-    await assert.rejects(runInjection({ config: configOf(join(root, 'nope')), outDir: join(root, 'x'), toolVersion: 'test' }), /Injection\.frames_dir .* does not exist/);
+    await assert.rejects(
+      runInjection({ config: configOf(empty), outDir: join(root, 'x'), toolVersion: 'test' }),
+      /Injection\.frames_dir .* holds no FITS frames/,
+    );
+    await assert.rejects(
+      runInjection({ config: configOf(join(root, 'nope')), outDir: join(root, 'x'), toolVersion: 'test' }),
+      /Injection\.frames_dir .* does not exist/,
+    );
   });
 });

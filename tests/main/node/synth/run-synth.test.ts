@@ -1,5 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -49,7 +58,10 @@ describe('runSynth', () => {
     assert.equal(train.slice(1).filter((r) => r[1] === '1').length, 12);
     assert.equal(test.slice(1).filter((r) => r[1] === '1').length, 4);
     for (const [path, label] of [...train.slice(1), ...test.slice(1)]) {
-      assert.match(path, label === '1' ? /^(train|test)\/lens\/\1_\d{6}\.png$/ : /^(train|test)\/nonlens\/\1_\d{6}\.png$/);
+      assert.match(
+        path,
+        label === '1' ? /^(train|test)\/lens\/\1_\d{6}\.png$/ : /^(train|test)\/nonlens\/\1_\d{6}\.png$/,
+      );
       assert.ok(statSync(join(out, path)).size > 100, `${path} missing or empty`);
     }
     assert.equal(readdirSync(join(out, 'train', 'lens')).length, 12);
@@ -94,7 +106,10 @@ describe('runSynth', () => {
   }
 
   it('writes byte-identical physical-mode FITS with 1 and 2 workers, headers in real units', async () => {
-    const { config } = validateSynthConfig({ General: { n_train: 4, n_test: 2, image_size: 32, mode: 'physical' }, Output: { image_format: 'FITS' } });
+    const { config } = validateSynthConfig({
+      General: { n_train: 4, n_test: 2, image_size: 32, mode: 'physical' },
+      Output: { image_format: 'FITS' },
+    });
     const one = join(root, 'phys-1');
     const two = join(root, 'phys-2');
     await runSynth({ config, outDir: one, workers: 1, toolVersion: 'test' });
@@ -103,7 +118,10 @@ describe('runSynth', () => {
     const b = tree(two);
     assert.equal(a.size, 6 + 2);
     for (const [path, bytes] of a) assert.ok(bytes.equals(b.get(path)!), `${path} differs between 1 and 2 workers`);
-    const header = a.get(join('train', 'lens', 'train_000001.fits'))!.subarray(0, 2880).toString('latin1');
+    const header = a
+      .get(join('train', 'lens', 'train_000001.fits'))!
+      .subarray(0, 2880)
+      .toString('latin1');
     assert.match(header, /BUNIT {3}= 'adu/);
     assert.match(header, /EXPTIME =\s+600/);
     assert.match(header, /LABEL {3}=\s+1/);
@@ -158,7 +176,10 @@ describe('runSynth', () => {
     unlinkSync(join(out, 'train/lens/train_000001.png'));
     writeFileSync(join(out, 'train/nonlens/extra.png'), 'x');
     truncateSync(join(out, 'test/lens/test_000001.png'), 100);
-    const csv = readFileSync(join(out, 'test.csv'), 'utf8').replace('test/nonlens/test_000000.png,0', 'test/nonlens/test_000000.png,1');
+    const csv = readFileSync(join(out, 'test.csv'), 'utf8').replace(
+      'test/nonlens/test_000000.png,0',
+      'test/nonlens/test_000000.png,1',
+    );
     writeFileSync(join(out, 'test.csv'), csv);
     const { problems, found } = await validateDataset(config, out);
     assert.equal(found.train, 24);
@@ -170,7 +191,11 @@ describe('runSynth', () => {
       /test\.csv line 2: test\/nonlens\/test_000000\.png has label 1, its plan says 0/,
       /test\.csv has 5 lenses, balance 0\.5 asks for 4/,
     ];
-    for (const re of expect) assert.ok(problems.some((p) => re.test(p)), `no problem matching ${re}: ${JSON.stringify(problems)}`);
+    for (const re of expect)
+      assert.ok(
+        problems.some((p) => re.test(p)),
+        `no problem matching ${re}: ${JSON.stringify(problems)}`,
+      );
     assert.equal(problems.length, expect.length, JSON.stringify(problems));
   });
 });

@@ -2,13 +2,22 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createRng } from '../../../../src-workers/core/random/rng.js';
 import { validateSynthConfig, type SynthConfig } from '../../../../src-workers/core/synth/config.js';
-import { drawPhysicalParams, magToFlux, renderPhysical, renderPhysicalNoiseless, type PhysicalParams } from '../../../../src-workers/core/synth/physical.js';
+import {
+  drawPhysicalParams,
+  magToFlux,
+  renderPhysical,
+  renderPhysicalNoiseless,
+  type PhysicalParams,
+} from '../../../../src-workers/core/synth/physical.js';
 import { psfKernel } from '../../../../src-workers/core/synth/psf.js';
 import { sersicB, sersicEvaluator } from '../../../../src-workers/core/synth/sersic.js';
 import { sieTracer } from '../../../../src-workers/core/synth/sie.js';
 
 function physical(overrides: Record<string, unknown> = {}, size = 64): SynthConfig {
-  const { config, errors } = validateSynthConfig({ General: { mode: 'physical', image_size: size }, Physical: overrides });
+  const { config, errors } = validateSynthConfig({
+    General: { mode: 'physical', image_size: size },
+    Physical: overrides,
+  });
   assert.deepEqual(errors, []);
   return config;
 }
@@ -23,7 +32,12 @@ describe('physical mode', () => {
       return [x - out[0], y - out[1]];
     };
     const h = 1e-5;
-    for (const [x, y] of [[1.2, 0.3], [-0.8, 1.5], [2.5, -2], [0.4, 0.1]]) {
+    for (const [x, y] of [
+      [1.2, 0.3],
+      [-0.8, 1.5],
+      [2.5, -2],
+      [0.4, 0.1],
+    ]) {
       const div = (alpha(x + h, y)[0] - alpha(x - h, y)[0] + alpha(x, y + h)[1] - alpha(x, y - h)[1]) / (2 * h);
       const dx = x - lens.x;
       const dy = y - lens.y;
@@ -34,7 +48,8 @@ describe('physical mode', () => {
       assert.ok(Math.abs(div - 2 * kappa) < 1e-4, `at (${x}, ${y}): ∇·α ${div}, 2κ ${2 * kappa}`);
     }
     // The deflection is curl-free (a potential flow): ∂αx/∂y = ∂αy/∂x.
-    const curl = (alpha(1.1, 0.9 + h)[0] - alpha(1.1, 0.9 - h)[0] - alpha(1.1 + h, 0.9)[1] + alpha(1.1 - h, 0.9)[1]) / (2 * h);
+    const curl =
+      (alpha(1.1, 0.9 + h)[0] - alpha(1.1, 0.9 - h)[0] - alpha(1.1 + h, 0.9)[1] + alpha(1.1 - h, 0.9)[1]) / (2 * h);
     assert.ok(Math.abs(curl) < 1e-4, `curl ${curl}`);
   });
 
@@ -53,14 +68,15 @@ describe('physical mode', () => {
     const scale = config.Physical.pixel_scale_arcsec;
     const sums = new Float64Array(40);
     const counts = new Float64Array(40);
-    for (let y = 0; y < 64; y++) for (let x = 0; x < 64; x++) {
-      const r = Math.hypot(x - 31.5, y - 31.5) * scale;
-      const bin = Math.floor(r / 0.1);
-      if (bin < 40) {
-        sums[bin] += image[y * 64 + x];
-        counts[bin]++;
+    for (let y = 0; y < 64; y++)
+      for (let x = 0; x < 64; x++) {
+        const r = Math.hypot(x - 31.5, y - 31.5) * scale;
+        const bin = Math.floor(r / 0.1);
+        if (bin < 40) {
+          sums[bin] += image[y * 64 + x];
+          counts[bin]++;
+        }
       }
-    }
     const mean = (b: number): number => (counts[b] > 0 ? sums[b] / counts[b] : 0);
     let best = 0;
     for (let b = 1; b < 40; b++) if (mean(b) > mean(best)) best = b;
@@ -69,12 +85,16 @@ describe('physical mode', () => {
   });
 
   it('conserves the source flux without lensing and magnifies it (μ ≥ 2) inside the Einstein radius', () => {
-    const config = physical({ psf: 'moffat', lens_mag_min: 35, lens_mag_max: 35, source_reff_max_arcsec: 0.3, source_sersic_n_max: 1.5 }, 96);
+    const config = physical(
+      { psf: 'moffat', lens_mag_min: 35, lens_mag_max: 35, source_reff_max_arcsec: 0.3, source_sersic_n_max: 1.5 },
+      96,
+    );
     for (let seed = 1; seed <= 4; seed++) {
       const lens = drawPhysicalParams(config, 1, createRng(seed));
       const plain = drawPhysicalParams(config, 0, createRng(seed));
       assert.equal(plain.source.x, lens.source.x, 'both classes draw the same population');
-      const total = (p: PhysicalParams): number => renderPhysicalNoiseless(config, { ...p, skyPerPixelE: 0 }).reduce((a, b) => a + b, 0);
+      const total = (p: PhysicalParams): number =>
+        renderPhysicalNoiseless(config, { ...p, skyPerPixelE: 0 }).reduce((a, b) => a + b, 0);
       const expected = (magToFlux(plain.source.mag, 27) + magToFlux(35, 27)) * config.Physical.exposure_sec;
       const unlensed = total(plain);
       // Pixel integration (cusps refined) and the normalised PSF keep the flux to well under 1 %.
@@ -84,7 +104,14 @@ describe('physical mode', () => {
   });
 
   it('noise is Poisson in electrons plus read noise, in ADU through the gain', () => {
-    const config = physical({ gain_e_per_adu: 2, read_noise_e: 10, lens_mag_min: 35, lens_mag_max: 35, source_mag_min: 35, source_mag_max: 35 });
+    const config = physical({
+      gain_e_per_adu: 2,
+      read_noise_e: 10,
+      lens_mag_min: 35,
+      lens_mag_max: 35,
+      source_mag_min: 35,
+      source_mag_max: 35,
+    });
     const params = drawPhysicalParams(config, 0, createRng(9));
     const clean = renderPhysicalNoiseless(config, params);
     const noisy = renderPhysical(config, params, createRng(10));
@@ -123,7 +150,7 @@ describe('physical mode', () => {
       const steps = 20000;
       for (let k = 0; k < steps; k++) {
         const t = (k + 0.5) / steps;
-        inner += f(t * t, 0) * 2 * Math.PI * t * t * 2 * t / steps;
+        inner += (f(t * t, 0) * 2 * Math.PI * t * t * 2 * t) / steps;
       }
       assert.ok(Math.abs(inner - 0.5) < 2e-3, `n = ${n}: ${inner} of the light inside R_e (b_n = ${sersicB(n)})`);
     }

@@ -5,9 +5,20 @@ import { labelAt, layoutFolders, planSample } from '../../../../src-workers/core
 
 describe('dataset plan', () => {
   it('gives each split exactly round(balance·n) lenses, spread evenly', () => {
-    for (const [n, balance] of [[200, 0.5], [7, 0.3], [1800, 0.25], [5, 1], [5, 0], [3, 0.5]] as const) {
+    for (const [n, balance] of [
+      [200, 0.5],
+      [7, 0.3],
+      [1800, 0.25],
+      [5, 1],
+      [5, 0],
+      [3, 0.5],
+    ] as const) {
       const labels = Array.from({ length: n }, (_, i) => labelAt(i, n, balance));
-      assert.equal(labels.reduce<number>((a, b) => a + b, 0), Math.round(balance * n), `n=${n} balance=${balance}`);
+      assert.equal(
+        labels.reduce<number>((a, b) => a + b, 0),
+        Math.round(balance * n),
+        `n=${n} balance=${balance}`,
+      );
       // Any prefix is within one image of the target fraction.
       let lenses = 0;
       labels.forEach((l, i) => {
@@ -23,7 +34,10 @@ describe('dataset plan', () => {
     assert.equal(planSample(config, 0).relPath, 'train/nonlens/train_000000.png');
     assert.equal(planSample(config, 5).relPath, 'test/lens/test_000001.png');
     assert.deepEqual(layoutFolders(config), ['train/lens', 'train/nonlens', 'test/lens', 'test/nonlens']);
-    const flat = validateSynthConfig({ General: { n_train: 4, n_test: 2 }, Output: { create_class_subdirs: false, create_split_subdirs: false, image_format: 'FITS' } }).config;
+    const flat = validateSynthConfig({
+      General: { n_train: 4, n_test: 2 },
+      Output: { create_class_subdirs: false, create_split_subdirs: false, image_format: 'FITS' },
+    }).config;
     assert.equal(planSample(flat, 4).relPath, 'test_000000.fits');
     assert.deepEqual(layoutFolders(flat), ['']);
   });

@@ -6,7 +6,10 @@ import { adler32, crc32, decodePngGray8, encodePngGray8, storedZlib } from '../.
 
 describe('8-bit greyscale PNG codec', () => {
   const pixels = Uint8Array.from({ length: 37 * 23 }, (_, i) => (i * 7 + (i >> 5)) & 255);
-  for (const [name, deflate] of [['stored', storedZlib], ['zlib', (b: Uint8Array) => deflateSync(b)]] as const) {
+  for (const [name, deflate] of [
+    ['stored', storedZlib],
+    ['zlib', (b: Uint8Array) => deflateSync(b)],
+  ] as const) {
     it(`round-trips through its own decoder and zlib (${name} blocks)`, () => {
       const png = encodePngGray8(37, 23, pixels, deflate);
       const back = decodePngGray8(png, (b) => inflateSync(b));

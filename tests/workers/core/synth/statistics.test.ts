@@ -10,7 +10,14 @@ function configOf(sections: Record<string, Record<string, unknown>>): SynthConfi
 }
 
 /** Mean pixel value in annuli of width `binPx` around (cx, cy). */
-function radialProfile(pixels: Float64Array, size: number, cx: number, cy: number, binPx: number, maxPx: number): Float64Array {
+function radialProfile(
+  pixels: Float64Array,
+  size: number,
+  cx: number,
+  cy: number,
+  binPx: number,
+  maxPx: number,
+): Float64Array {
   const sums = new Float64Array(Math.ceil(maxPx / binPx));
   const counts = new Float64Array(sums.length);
   for (let y = 0; y < size; y++) {
@@ -48,10 +55,14 @@ describe('class statistics measured from the images', () => {
         const radius = (best + 0.5) * bin;
         measured.push(radius);
         // Half a bin of quantisation plus the outward shift a blurred, curved ring has (σ²/R ≲ 0.3 px).
-        assert.ok(Math.abs(radius - params.einsteinRadiusPx) <= 0.9, `image ${i}: ring at ${radius} px, drawn at ${params.einsteinRadiusPx.toFixed(2)} px`);
+        assert.ok(
+          Math.abs(radius - params.einsteinRadiusPx) <= 0.9,
+          `image ${i}: ring at ${radius} px, drawn at ${params.einsteinRadiusPx.toFixed(2)} px`,
+        );
         worstLensPeak = Math.min(worstLensPeak, profile[best]);
       } else {
-        for (let b = Math.floor(8 / bin); b < profile.length; b++) worstNonlensPeak = Math.max(worstNonlensPeak, profile[b]);
+        for (let b = Math.floor(8 / bin); b < profile.length; b++)
+          worstNonlensPeak = Math.max(worstNonlensPeak, profile[b]);
       }
     }
     assert.equal(measured.length, 30);
@@ -65,7 +76,10 @@ describe('class statistics measured from the images', () => {
 
   it('galaxy blobs have the drawn σ, ellipticity and angle (second moments, blur removed)', () => {
     // Noise off and a large canvas so that the moments are exact up to pixel sampling.
-    const config = configOf({ General: { n_train: 40, n_test: 0, image_size: 96, balance: 0, seed: 5 }, Noise: { gaussian_sigma: 0 } });
+    const config = configOf({
+      General: { n_train: 40, n_test: 0, image_size: 96, balance: 0, seed: 5 },
+      Noise: { gaussian_sigma: 0 },
+    });
     const blur2 = config.GalaxyBlob.blur_sigma ** 2;
     const sigmas: number[] = [];
     for (let i = 0; i < 40; i++) {
@@ -75,23 +89,25 @@ describe('class statistics measured from the images', () => {
       let s = 0;
       let sx = 0;
       let sy = 0;
-      for (let y = 0; y < 96; y++) for (let x = 0; x < 96; x++) {
-        const v = pixels[y * 96 + x];
-        s += v;
-        sx += v * x;
-        sy += v * y;
-      }
+      for (let y = 0; y < 96; y++)
+        for (let x = 0; x < 96; x++) {
+          const v = pixels[y * 96 + x];
+          s += v;
+          sx += v * x;
+          sy += v * y;
+        }
       const mx = sx / s;
       const my = sy / s;
       let xx = 0;
       let yy = 0;
       let xy = 0;
-      for (let y = 0; y < 96; y++) for (let x = 0; x < 96; x++) {
-        const v = pixels[y * 96 + x];
-        xx += v * (x - mx) ** 2;
-        yy += v * (y - my) ** 2;
-        xy += v * (x - mx) * (y - my);
-      }
+      for (let y = 0; y < 96; y++)
+        for (let x = 0; x < 96; x++) {
+          const v = pixels[y * 96 + x];
+          xx += v * (x - mx) ** 2;
+          yy += v * (y - my) ** 2;
+          xy += v * (x - mx) * (y - my);
+        }
       // Pixel sampling adds 1/12 px² per axis for a Gaussian integrated over a pixel; we sample at
       // centres, so nothing to remove but the blur.
       const a = xx / s - blur2;
@@ -104,8 +120,14 @@ describe('class statistics measured from the images', () => {
       const g = params.galaxy;
       sigmas.push(sigma);
       assert.ok(Math.abs(mx - g.xPx) < 0.01 && Math.abs(my - g.yPx) < 0.01, `image ${i}: centre (${mx}, ${my})`);
-      assert.ok(Math.abs(sigma - g.sigmaPx) < 0.01 * g.sigmaPx, `image ${i}: σ ${sigma.toFixed(3)} px, drawn ${g.sigmaPx.toFixed(3)}`);
-      assert.ok(Math.abs(1 - q - g.ellipticity) < 0.01, `image ${i}: e ${(1 - q).toFixed(3)}, drawn ${g.ellipticity.toFixed(3)}`);
+      assert.ok(
+        Math.abs(sigma - g.sigmaPx) < 0.01 * g.sigmaPx,
+        `image ${i}: σ ${sigma.toFixed(3)} px, drawn ${g.sigmaPx.toFixed(3)}`,
+      );
+      assert.ok(
+        Math.abs(1 - q - g.ellipticity) < 0.01,
+        `image ${i}: e ${(1 - q).toFixed(3)}, drawn ${g.ellipticity.toFixed(3)}`,
+      );
       if (g.ellipticity > 0.1) {
         const angle = (0.5 * Math.atan2(2 * b, a - c) + Math.PI) % Math.PI;
         const diff = Math.abs(angle - g.angleRad);
@@ -118,7 +140,10 @@ describe('class statistics measured from the images', () => {
   });
 
   it('noise has the configured standard deviation and is independent between images', () => {
-    const config = configOf({ General: { n_train: 6, n_test: 0, seed: 2 }, GalaxyBlob: { sigma_min: 2, sigma_max: 2, amplitude_min: 0, amplitude_max: 0 } });
+    const config = configOf({
+      General: { n_train: 6, n_test: 0, seed: 2 },
+      GalaxyBlob: { sigma_min: 2, sigma_max: 2, amplitude_min: 0, amplitude_max: 0 },
+    });
     const a = generateSample(config, 0).pixels;
     const b = generateSample(config, 1).pixels;
     let s2 = 0;
@@ -155,10 +180,18 @@ describe('arc blur', () => {
     const { config } = validateSynthConfig({ GalaxyBlob: { amplitude_min: 0, amplitude_max: 0 } });
     for (const extentDeg of [40, 200]) {
       const arcs = [{ widthPx: 2, extentDeg, angleRad: 0.3, amplitude: 0.6 }];
-      const params = { kind: 'parity' as const, galaxy: { xPx: 31.5, yPx: 31.5, sigmaPx: 2, ellipticity: 0, angleRad: 0, amplitude: 0 }, einsteinRadiusPx: 8, arcs };
+      const params = {
+        kind: 'parity' as const,
+        galaxy: { xPx: 31.5, yPx: 31.5, sigmaPx: 2, ellipticity: 0, angleRad: 0, amplitude: 0 },
+        einsteinRadiusPx: 8,
+        arcs,
+      };
       const analytic = renderParityNoiseless(config, params);
       // Numerical reference: the unblurred arc (blur 0 takes the analytic path with nothing to do), then SciPy-style convolution.
-      const sharp = renderParityNoiseless(validateSynthConfig({ GalaxyBlob: { amplitude_min: 0, amplitude_max: 0 }, LensArcs: { blur_sigma: 0 } }).config, params);
+      const sharp = renderParityNoiseless(
+        validateSynthConfig({ GalaxyBlob: { amplitude_min: 0, amplitude_max: 0 }, LensArcs: { blur_sigma: 0 } }).config,
+        params,
+      );
       blurInto(sharp, 64, 64, 1, sharp);
       let worst = 0;
       for (let i = 0; i < sharp.length; i++) worst = Math.max(worst, Math.abs(analytic[i] - sharp[i]));
