@@ -39,6 +39,10 @@ function who(): string {
   }
 }
 
+function num(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
 function details(row: { details_json: string | null }): Record<string, unknown> {
   try {
     return row.details_json ? (JSON.parse(row.details_json) as Record<string, unknown>) : {};
@@ -208,7 +212,18 @@ export const curationHandlers: HandlerGroup<CurationKeys> = (services) => ({
         y: r.sy ?? Number(d.y ?? 0),
         raDeg: r.sra ?? (typeof d.ra === 'number' ? d.ra : null),
         decDeg: r.sdec ?? (typeof d.dec === 'number' ? d.dec : null),
-        measurements: { kind: r.kind, score: r.score, snr: r.ssnr, flux: r.sflux },
+        // Transient candidates carry their measurements in their details (they have no row in `sources`).
+        measurements: {
+          kind: r.kind,
+          score: r.score,
+          snr: r.ssnr ?? num(d.snr),
+          flux: r.sflux ?? num(d.flux),
+          fluxErr: num(d.fluxErr),
+          change: d.sign === 1 ? 'brighter' : d.sign === -1 ? 'fainter' : null,
+          referenceFlux: num(d.referenceFlux),
+          fwhmPx: num(d.fwhm),
+          dipole: typeof d.dipole === 'boolean' ? String(d.dipole) : null,
+        },
         label: r.label,
       };
     });
