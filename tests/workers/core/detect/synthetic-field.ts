@@ -1,5 +1,6 @@
 // Test fixture generator: seeded star fields with a truth list (pixel-integrated Gaussians, Poisson + read noise).
 import { createRng } from '../../../../src-workers/core/random/rng.js';
+import { erf } from '../../../../src-workers/core/simulate/index.js';
 import type { Image } from '../../../../src-workers/core/image/image.js';
 
 export interface TruthStar {
@@ -20,30 +21,6 @@ export interface FieldSpec {
   /** Smooth background gradient added to the sky, ADU per pixel along x. */
   gradientX?: number;
   noise?: boolean;
-}
-
-function erf(x: number): number {
-  // Abramowitz & Stegun 7.1.26 is too coarse for 0.1 % tests; use a series/continued fraction via erfc.
-  const t = 1 / (1 + 0.5 * Math.abs(x));
-  const y =
-    1 -
-    t *
-      Math.exp(
-        -x * x -
-          1.26551223 +
-          t *
-            (1.00002368 +
-              t *
-                (0.37409196 +
-                  t *
-                    (0.09678418 +
-                      t *
-                        (-0.18628806 +
-                          t *
-                            (0.27886807 +
-                              t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-      );
-  return x >= 0 ? y : -y;
 }
 
 /** Renders the field: each star integrated over the pixel area (separable erf), then noise if asked. */
