@@ -1,4 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { parseConvKernel } from '../../../src-workers/core/detect/index.js';
 import { InputError } from '../../../src-workers/core/errors.js';
 import { readFitsImage } from '../../../src-workers/io/fits-file.js';
 import { detectFrame } from '../../node/detect/detect-frame.js';
@@ -27,6 +29,7 @@ Options:
   --thresh S            detection threshold in sigma   [1.5]
   --minarea N           minimum pixels above threshold   [5]
   --filter-fwhm F       matched-filter Gaussian FWHM, px   [3]
+  --filter-kernel FILE  matched-filter kernel from a SExtractor .conv file (CONV NORM|NONORM)
   --deblend-nthresh N   deblending levels   [32]
   --deblend-cont C      deblending minimum contrast   [0.005]
   --back-size N         background mesh, px   [64]
@@ -52,6 +55,7 @@ Options:
       thresh: { type: 'string' },
       minarea: { type: 'string' },
       'filter-fwhm': { type: 'string' },
+      'filter-kernel': { type: 'string' },
       'deblend-nthresh': { type: 'string' },
       'deblend-cont': { type: 'string' },
       'back-size': { type: 'string' },
@@ -108,6 +112,9 @@ Options:
       threshSigma: numberOption('thresh', v.thresh, 1.5),
       minAreaPx: numberOption('minarea', v.minarea, 5),
       filterFwhmPx: numberOption('filter-fwhm', v['filter-fwhm'], 3),
+      filterKernel: v['filter-kernel']
+        ? parseConvKernel(await readFile(v['filter-kernel'], 'utf8'), basename(v['filter-kernel']))
+        : undefined,
       deblendNthresh: numberOption('deblend-nthresh', v['deblend-nthresh'], 32),
       deblendCont: numberOption('deblend-cont', v['deblend-cont'], 0.005),
       backSizePx: numberOption('back-size', v['back-size'], 64),

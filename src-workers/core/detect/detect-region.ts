@@ -5,7 +5,7 @@ import { throwIfCancelled, type CancelToken } from '../errors.js';
 import type { Image } from '../image/image.js';
 import { deblendParent } from './deblend.js';
 import { extractFootprints, type TileGeometry } from './extract.js';
-import { gaussianKernel1d } from './kernel.js';
+import { gaussianKernel1d, type FilterKernel } from './kernel.js';
 import { measureObject, type ObjectPixels } from './measure.js';
 import { apertureReachPx, measureApertures, type ApertureSettings } from './aperture-phot.js';
 import { CLEAN_STRIDE } from './clean.js';
@@ -16,6 +16,8 @@ export interface RegionOptions {
   threshSigma: number;
   minAreaPx: number;
   filterFwhmPx: number;
+  /** A user matched-filter kernel; replaces the Gaussian of `filterFwhmPx` when given. */
+  filterKernel?: FilterKernel;
   deblendNthresh: number;
   deblendCont: number;
   saturationLevel?: number;
@@ -94,11 +96,12 @@ export function detectRegion(
   const evaluator = createBackgroundEvaluator(model);
   const scratch = new Scratch();
   const kernel = gaussianKernel1d(options.filterFwhmPx);
-  const kr = (kernel.length - 1) >> 1;
+  const kr = options.filterKernel ? (options.filterKernel.size - 1) >> 1 : (kernel.length - 1) >> 1;
   const fp = extractFootprints(image, geometry, evaluator, {
     threshSigma: options.threshSigma,
     minAreaPx: options.minAreaPx,
     kernel,
+    kernel2d: options.filterKernel,
     mask: options.mask,
     cancel: options.cancel,
   });

@@ -11,6 +11,7 @@ import { requireInRange, requirePositive, type CancelToken } from '../errors.js'
 import type { Image } from '../image/image.js';
 import { measureApertures } from './aperture-phot.js';
 import { detectRegion, type RegionOptions } from './detect-region.js';
+import { validateFilterKernel, type FilterKernel } from './kernel.js';
 
 /** Options of `detectSources`; defaults in brackets follow SExtractor's. */
 export interface DetectOptions {
@@ -20,6 +21,8 @@ export interface DetectOptions {
   minAreaPx?: number;
   /** FWHM of the Gaussian matched filter, px [3]. */
   filterFwhmPx?: number;
+  /** A user matched-filter kernel (e.g. from a SExtractor `.conv` file via `parseConvKernel`) [Gaussian]. */
+  filterKernel?: FilterKernel;
   /** Deblending levels [32]. */
   deblendNthresh?: number;
   /** Minimum flux fraction of a deblended branch [0.005]. */
@@ -72,6 +75,7 @@ export function resolveDetectOptions(
     threshSigma,
     minAreaPx,
     filterFwhmPx,
+    filterKernel: options.filterKernel ? validateFilterKernel(options.filterKernel) : undefined,
     deblendNthresh,
     deblendCont,
     backSizePx,

@@ -1,3 +1,4 @@
+import type { FilterKernel } from './kernel.js';
 import type { BackgroundEvaluator } from '../background/background-model.js';
 import { throwIfCancelled, type CancelToken } from '../errors.js';
 import type { Image } from '../image/image.js';
@@ -32,6 +33,8 @@ export interface ExtractOptions {
   minAreaPx: number;
   /** Normalised 1-D kernel applied along x then y (separable matched filter). */
   kernel: Float32Array;
+  /** A user kernel (square, odd size) correlated in 2-D instead of the separable one. */
+  kernel2d?: FilterKernel;
   /** Non-zero = masked pixel (tile-local), treated like NaN. */
   mask?: Uint8Array;
   cancel?: CancelToken;
@@ -49,10 +52,12 @@ export function extractFootprints(
   options: ExtractOptions,
 ): Footprints {
   const { width: w, height: h, data } = image;
-  const { kernel, threshSigma, mask } = options;
-  const r = (kernel.length - 1) >> 1;
+  const { kernel, kernel2d, threshSigma, mask } = options;
+  const r = kernel2d ? (kernel2d.size - 1) >> 1 : (kernel.length - 1) >> 1;
   const ringRows = 2 * r + 1;
-  const hconv = new Float32Array(ringRows * w);
+  // Separable filter: a ring of row-convolved rows; 2-D user kernel: a ring of padded input rows.
+  const hconv = new Float32Array(kernel2d ? 0 : ringRows * w);
+  const paddedRing = new Float32Array(kernel2d ? ringRows * (w + 2 * r) : 0);
   const subRing = new Float32Array(ringRows * w);
   const thrRing = new Float32Array(ringRows * w);
   const bkgRow = new Float32Array(w);
@@ -78,11 +83,13 @@ export function extractFootprints(
       evaluator.row(geometry.y0 + yIn, geometry.x0, w, bkgRow, rmsRow);
       const slot = (yIn % ringRows) * w;
       loadRow(data, yIn * w, w, bkgRow, rmsRow, mask, threshSigma, subRing, thrRing, slot, padded, r);
-      convolveRowX(padded, kernel, r, w, hconv, slot);
+      if (kernel2d) paddedRing.set(padded, (yIn % ringRows) * (w + 2 * r));
+      else convolveRowX(padded, kernel, r, w, hconv, slot);
     }
     const y = yIn - r;
     if (y < 0) continue;
-    convolveRowY(hconv, kernel, r, w, y, h, ringRows, convRow);
+    if (kernel2d) correlateRow2d(paddedRing, kernel2d, r, w, y, h, ringRows, convRow);
+    else convolveRowY(hconv, kernel, r, w, y, h, ringRows, convRow);
     const slot = (y % ringRows) * w;
     const curStart = runY.length;
     let x = 0;
@@ -173,6 +180,34 @@ function convolveRowX(
     let s = k0 * padded[c];
     for (let j = 1; j <= r; j++) s += kernel[r + j] * (padded[c - j] + padded[c + j]);
     hconv[slot + x] = s;
+  }
+}
+
+/** Output row y of the 2-D correlation with a user kernel (rows outside the tile count as zero). */
+function correlateRow2d(
+  paddedRing: Float32Array,
+  kernel: FilterKernel,
+  r: number,
+  w: number,
+  y: number,
+  h: number,
+  ringRows: number,
+  convRow: Float32Array,
+): void {
+  const stride = w + 2 * r;
+  const k = kernel.size;
+  convRow.fill(0);
+  for (let j = -r; j <= r; j++) {
+    if (y + j < 0 || y + j >= h) continue;
+    const row = ((y + j) % ringRows) * stride;
+    const krow = (j + r) * k;
+    for (let i = 0; i < k; i++) {
+      const kv = kernel.data[krow + i];
+      if (kv === 0) continue;
+      // padded[x + r] holds pixel x, so tap i (offset i − r) of output x reads padded[x + i].
+      const base = row + i;
+      for (let x = 0; x < w; x++) convRow[x] += kv * paddedRing[base + x];
+    }
   }
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { outputColumns } from '../../../../src-workers/core/catalog/index.js';
-import { detectSources } from '../../../../src-workers/core/detect/index.js';
+import { detectSources, parseConvKernel } from '../../../../src-workers/core/detect/index.js';
 import { detectFrame } from '../../../../src-main/node/detect/detect-frame.js';
 import { WorkerPool } from '../../../../src-main/node/pool/worker-pool.js';
 import { gridStars, makeField } from '../../../workers/core/detect/synthetic-field.js';
@@ -38,6 +38,28 @@ test('the catalog is identical (bit for bit) in one thread and on 2 workers with
       const tiled = await detectFrame(img, { ...options, pool, stripRows });
       assert.deepEqual(columnsOf(tiled.catalog), reference, `strips of ${stripRows} rows`);
     }
+  } finally {
+    await pool.destroy();
+  }
+});
+
+test('a user kernel reaches the strip workers: the same catalog in one thread and on 2 workers', async () => {
+  const img = field();
+  const options = {
+    gainEPerAdu: 1.5,
+    apertureRadiusPx: 5,
+    filterKernel: parseConvKernel('CONV NORM\n1 2 1\n2 4 2\n1 2 1\n'),
+  };
+  const single = await detectFrame(img, { ...options, workers: 1 });
+  // The kernel is really used: its catalog differs from the default Gaussian's.
+  assert.notDeepEqual(
+    columnsOf(single.catalog),
+    columnsOf(detectSources(img, { gainEPerAdu: 1.5, apertureRadiusPx: 5 })),
+  );
+  const pool = new WorkerPool({ threads: 2 });
+  try {
+    const tiled = await detectFrame(img, { ...options, pool, stripRows: 96 });
+    assert.deepEqual(columnsOf(tiled.catalog), columnsOf(single.catalog));
   } finally {
     await pool.destroy();
   }
