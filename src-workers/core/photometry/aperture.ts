@@ -1,5 +1,6 @@
 import type { Image } from '../image/image.js';
 import { circleRectOverlap } from './circular-overlap.js';
+import { ellipsePixelOverlap } from './ellipse-overlap.js';
 
 /** Result of summing an aperture: background-subtracted sum and the geometry actually covered. */
 export interface ApertureSum {
@@ -76,8 +77,9 @@ export function circularApertureSum(
 }
 
 /**
- * Elliptical aperture sum (semi-axes `aPx`, `bPx`, angle `thetaDeg` counter-clockwise from +x) by
- * sub-pixel sampling (`subsample`² points per boundary pixel [5], as SExtractor's AUTO apertures).
+ * Elliptical aperture sum (semi-axes `aPx`, `bPx`, angle `thetaDeg` counter-clockwise from +x). Boundary
+ * pixels are weighted by their exact overlap with the ellipse [`subsample` 0, photutils `method='exact'`],
+ * or by sub-pixel sampling with `subsample`² points (SExtractor's AUTO apertures use 5).
  * `valueAt(index)` may replace pixel values (e.g. neighbour correction); return NaN to exclude.
  * `originX`/`originY` as in `circularApertureSum`.
  */
@@ -89,7 +91,7 @@ export function ellipticalApertureSum(
   bPx: number,
   thetaDeg: number,
   background = 0,
-  subsample = 5,
+  subsample = 0,
   valueAt?: (index: number) => number,
   originX = 0,
   originY = 0,
@@ -121,7 +123,7 @@ export function ellipticalApertureSum(
   const margin = 0.75 / bPx;
   const inner = Math.max(0, 1 - margin) ** 2;
   const outer = (1 + margin) ** 2;
-  const step = 1 / subsample;
+  const step = subsample > 0 ? 1 / subsample : 0;
   const offset = -0.5 + step / 2;
   for (let py = Math.max(0, iy0); py <= Math.min(height - 1, iy1); py++) {
     const dy = py - originY - yPx;
@@ -137,6 +139,7 @@ export function ellipticalApertureSum(
       if (r2 > outer) continue;
       let w: number;
       if (r2 <= inner) w = 1;
+      else if (subsample === 0) w = ellipsePixelOverlap(dx, dy, aPx, bPx, t);
       else {
         let n = 0;
         for (let sy = 0; sy < subsample; sy++) {

@@ -3,6 +3,7 @@
  * annulus backgrounds, forced photometry, magnitudes.
  */
 export { circularApertureSum, ellipticalApertureSum, apertureSumError, type ApertureSum } from './aperture.js';
+export { ellipsePixelOverlap } from './ellipse-overlap.js';
 export { circleRectOverlap } from './circular-overlap.js';
 export { annulusBackground, type AnnulusBackground } from './annulus.js';
 export { forcedPhotometry, type ForcedPhotometry, type ForcedPhotometryOptions } from './forced.js';
