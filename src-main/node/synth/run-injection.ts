@@ -13,7 +13,7 @@ import { parseCsv } from './csv.js';
 import { quickCheckImage, writeBytesAtomic, writeTextAtomic } from './files.js';
 import { silentLogger } from './log.js';
 import type { SynthRunOptions, SynthRunSummary } from './run-synth.js';
-import { firstDifference, readSnapshot, writeSnapshot, type SynthSnapshot } from './snapshot.js';
+import { firstDifference, readSnapshot, startSnapshot, writeSnapshot } from './snapshot.js';
 
 const FRAME_PATTERN = /\.(fits|fit|fts|fz)(\.gz)?$/i;
 export const TRUTH_COLUMNS = [
@@ -76,20 +76,16 @@ export async function runInjection(options: SynthRunOptions): Promise<SynthRunSu
     log.info(`resuming the injection set in ${outDir}`);
   }
   const startedAt = new Date(started).toISOString();
-  const snapshot: SynthSnapshot = {
-    tool: 'owb synth',
+  const snapshot = startSnapshot({
     toolVersion: options.toolVersion,
-    nodeVersion: process.version,
-    platform: `${process.platform}-${process.arch}`,
-    status: 'running',
-    startedAt: previous?.startedAt ?? startedAt,
-    runs: previous?.runs ?? [],
-    configFile: options.configFile ? resolve(options.configFile) : previous?.configFile,
+    startedAt,
+    previous,
+    configFile: options.configFile,
     seedDerivation:
       'frame i (input frames sorted by name) uses deriveSeed(General.seed, i) for its injections; bogus stamps use deriveSeed(that seed, 1)',
     counts: { train: frames.length, test: 0, trainLens: 0, testLens: 0 },
     config,
-  };
+  });
   writeSnapshot(outDir, snapshot);
 
   const truth: string[] = [TRUTH_COLUMNS.join(',')];

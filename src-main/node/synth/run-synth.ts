@@ -11,7 +11,7 @@ import { taskFile } from '../pool/task-file.js';
 import { metadataCsv, splitCsv } from './csv.js';
 import { quickCheckImage, writeTextAtomic } from './files.js';
 import { silentLogger, type Logger } from './log.js';
-import { firstDifference, readSnapshot, writeSnapshot, type SynthSnapshot } from './snapshot.js';
+import { firstDifference, readSnapshot, startSnapshot, writeSnapshot, type SynthSnapshot } from './snapshot.js';
 
 export interface SynthRunOptions {
   config: SynthConfig;
@@ -80,20 +80,16 @@ export async function runSynth(options: SynthRunOptions): Promise<SynthRunSummar
     log.info(`resuming the dataset in ${outDir} (started ${previous.startedAt}, ${previous.status})`);
   }
   const startedAt = new Date(started).toISOString();
-  const snapshot: SynthSnapshot = {
-    tool: 'owb synth',
+  const snapshot = startSnapshot({
     toolVersion: options.toolVersion,
-    nodeVersion: process.version,
-    platform: `${process.platform}-${process.arch}`,
-    status: 'running',
-    startedAt: previous?.startedAt ?? startedAt,
-    runs: previous?.runs ?? [],
-    configFile: options.configFile ? resolve(options.configFile) : previous?.configFile,
+    startedAt,
+    previous,
+    configFile: options.configFile,
     seedDerivation:
       'image i uses deriveSeed(General.seed, i) (SplitMix32 mix) as the seed of xoshiro128**; training images are 0 … n_train−1, test images follow',
     counts: countsOf(config),
     config,
-  };
+  });
   writeSnapshot(outDir, snapshot);
 
   const { missing, reused, repaired } = scanExisting(config, outDir, log);

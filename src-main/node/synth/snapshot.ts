@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { InputError } from '../../../src-workers/core/errors.js';
 import type { SynthConfig } from '../../../src-workers/core/synth/config.js';
 import { writeTextAtomic } from './files.js';
@@ -33,6 +33,35 @@ export function readSnapshot(outDir: string): SynthSnapshot | undefined {
   } catch {
     throw new InputError('SYNTH_SNAPSHOT', `${path}: not valid JSON; remove it or choose another --out`);
   }
+}
+
+/**
+ * The snapshot of a run that is starting: carries over the start time, earlier runs and config file of
+ * a `previous` (resumed) run, and records this tool, Node and platform.
+ */
+export function startSnapshot(fields: {
+  toolVersion: string;
+  startedAt: string;
+  previous: SynthSnapshot | undefined;
+  configFile: string | undefined;
+  seedDerivation: string;
+  counts: SynthSnapshot['counts'];
+  config: SynthConfig;
+}): SynthSnapshot {
+  const { previous } = fields;
+  return {
+    tool: 'owb synth',
+    toolVersion: fields.toolVersion,
+    nodeVersion: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    status: 'running',
+    startedAt: previous?.startedAt ?? fields.startedAt,
+    runs: previous?.runs ?? [],
+    configFile: fields.configFile ? resolve(fields.configFile) : previous?.configFile,
+    seedDerivation: fields.seedDerivation,
+    counts: fields.counts,
+    config: fields.config,
+  };
 }
 
 /** Writes the snapshot atomically. */
