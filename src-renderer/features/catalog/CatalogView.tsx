@@ -1,10 +1,11 @@
-import { Alert, Box, Button, Chip, MenuItem, Paper, Tab, Tabs, TextField, Typography } from '@mui/material';
+import { Alert, Box, Button, Chip, Paper, Tab, Tabs, TextField, Typography } from '@mui/material';
 import { useMemo, useState, type ReactNode } from 'react';
 import type { ObjectRow, SourceRow } from '../../../src-main/common/workbench-dto.js';
 import { call } from '../../api/bridge.js';
 import { useEvent, useInvoke } from '../../api/hooks.js';
 import { navigate } from '../../app/route.js';
 import { saveExport } from '../../components/Downloads.js';
+import { FrameSelect } from '../../components/FrameSelect.js';
 import { Plot } from '../../components/Plot.js';
 import { VirtualTable, type Column, type SortState } from '../../components/VirtualTable.js';
 import { ObjectsTable } from './ObjectsTable.js';
@@ -35,7 +36,6 @@ const SOURCE_COLUMNS: Column<SourceRow>[] = [
 
 /** Catalog: every source (paged, server-sorted), a cone search over objects, light curves and exports. */
 export function CatalogView(): ReactNode {
-  const frames = useInvoke('owb:frames.list', {});
   const [filter, setFilter] = useState<SourceFilter>({ sortBy: 'id' });
   const [search, setSearch] = useState('');
   const effective = useMemo(() => ({ ...filter, search: search.trim() || undefined }), [filter, search]);
@@ -101,22 +101,7 @@ export function CatalogView(): ReactNode {
                   data-testid="catalog-live"
                 />
               )}
-              <TextField
-                select
-                label="Frame"
-                value={filter.frameId ?? ''}
-                onChange={(e) =>
-                  setFilter({ ...filter, frameId: e.target.value === '' ? undefined : Number(e.target.value) })
-                }
-                sx={{ width: 200 }}
-              >
-                <MenuItem value="">all frames</MenuItem>
-                {(frames.data ?? []).map((fr) => (
-                  <MenuItem key={fr.id} value={fr.id}>
-                    {fr.id}: {fr.fileName}
-                  </MenuItem>
-                ))}
-              </TextField>
+              <FrameSelect value={filter.frameId} onChange={(frameId) => setFilter({ ...filter, frameId })} />
               <TextField
                 label="Min SNR"
                 type="number"

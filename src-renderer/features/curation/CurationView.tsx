@@ -15,10 +15,10 @@ import {
 import { useState, type ReactNode } from 'react';
 import type { CurationFilter } from '../../../src-main/common/workbench-dto.js';
 import { call } from '../../api/bridge.js';
-import { useInvoke } from '../../api/hooks.js';
 import { navigate } from '../../app/route.js';
 import { useKeyboard } from '../../app/shortcuts.js';
 import { saveExport } from '../../components/Downloads.js';
+import { FrameSelect } from '../../components/FrameSelect.js';
 import { CURATION_HELP, labelForKey } from './labels.js';
 import { StampPanel } from './StampPanel.js';
 import { useCurationQueue } from './useCurationQueue.js';
@@ -26,7 +26,6 @@ import { useCurationQueue } from './useCurationQueue.js';
 /** Curation: a filtered queue of detections or candidates, decided one by one from the keyboard. */
 export function CurationView(): ReactNode {
   const [filter, setFilter] = useState<CurationFilter>({ kind: 'detection', unlabelledOnly: false, limit: 5000 });
-  const frames = useInvoke('owb:frames.list', {});
   const queue = useCurationQueue(filter);
   const [help, setHelp] = useState(false);
   const item = queue.items[queue.index];
@@ -80,22 +79,7 @@ export function CurationView(): ReactNode {
           <MenuItem value="detection">detections</MenuItem>
           <MenuItem value="candidate">candidates</MenuItem>
         </TextField>
-        <TextField
-          select
-          label="Frame"
-          value={filter.frameId ?? ''}
-          onChange={(e) =>
-            setFilter({ ...filter, frameId: e.target.value === '' ? undefined : Number(e.target.value) })
-          }
-          sx={{ width: 200 }}
-        >
-          <MenuItem value="">all frames</MenuItem>
-          {(frames.data ?? []).map((f) => (
-            <MenuItem key={f.id} value={f.id}>
-              {f.id}: {f.fileName}
-            </MenuItem>
-          ))}
-        </TextField>
+        <FrameSelect value={filter.frameId} onChange={(frameId) => setFilter({ ...filter, frameId })} />
         <TextField
           label="Min SNR"
           type="number"
