@@ -3,33 +3,48 @@ import type { MessagePort } from 'node:worker_threads';
 import type { TaskInput, TaskOutput } from '../../src-main/common/task-contract.js';
 import { planSample } from '../core/synth/plan.js';
 import { generateFromPlan } from '../core/synth/sample.js';
-import { createSampleEncoder, writeImageAtomic, writeQueue } from './synth-encode.js';
+import { createSampleEncoder, writeImageAtomicSync } from './synth-encode.js';
 import { progressReporter } from './task-progress.js';
 
-/** Writes that may wait on the disk while the next images render (libuv runs four at a time). */
-const WRITES_IN_FLIGHT = 16;
+/**
+ * Images a thread claims at a time from a shared cursor: small enough that threads finish together and
+ * the event loop (progress, a server's requests) runs every few milliseconds, large enough that claiming
+ * costs nothing.
+ */
+const CLAIM = 16;
 
 /**
- * Renders, encodes and atomically writes the listed images of a synthetic dataset. Each image depends only
- * on the configuration and its index, so the files are the same whichever worker writes them.
+ * Renders, encodes and atomically writes the listed images of a synthetic dataset. With a shared
+ * `cursor`, every thread running this task claims the next images itself (no round trip through the main
+ * thread, which may be busy rendering too). Each image depends only on the configuration and its index,
+ * so the files are the same whichever thread writes them.
  */
 export default async function synthGenerate(
-  input: TaskInput<'synth-generate'> & { progressPort?: MessagePort },
+  input: TaskInput<'synth-generate'> & {
+    progressPort?: MessagePort;
+  },
 ): Promise<TaskOutput<'synth-generate'>> {
   const report = progressReporter(input);
   const { config, outDir, indices } = input;
+  const shared = input.cursor ? new Int32Array(input.cursor) : undefined;
+  let own = 0;
+  const claim = (): number => (shared ? Atomics.add(shared, 0, CLAIM) : (own += CLAIM) - CLAIM);
   const encode = await createSampleEncoder(config);
-  const queue = writeQueue(WRITES_IN_FLIGHT);
-  // One pixel buffer for the batch: each image is encoded (synchronously) before the next is drawn.
+  // One pixel buffer for the batch: each image is encoded before the next is drawn.
   const scratch = new Float64Array(config.General.image_size ** 2);
+  let written = 0;
   let bytes = 0;
-  for (let k = 0; k < indices.length; k++) {
-    const plan = planSample(config, indices[k]);
-    const encoded = await encode(generateFromPlan(config, plan, scratch));
-    await queue.add(writeImageAtomic(join(outDir, plan.relPath), encoded));
-    bytes += encoded.length;
-    report(k + 1, indices.length);
+  for (let start = claim(); start < indices.length; start = claim()) {
+    const end = Math.min(indices.length, start + CLAIM);
+    for (let k = start; k < end; k++) {
+      const plan = planSample(config, indices[k]);
+      const encoded = await encode(generateFromPlan(config, plan, scratch));
+      writeImageAtomicSync(join(outDir, plan.relPath), encoded);
+      bytes += encoded.length;
+      written++;
+      report(shared ? Atomics.add(shared, 1, 1) + 1 : written, indices.length);
+    }
+    await new Promise((resolve) => setImmediate(resolve));
   }
-  await queue.drain();
-  return { written: indices.length, bytes };
+  return { written, bytes };
 }

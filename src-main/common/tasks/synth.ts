@@ -8,6 +8,11 @@ export interface SynthGenerateInput {
   outDir: string;
   /** Global image indices to (re)write. */
   indices: number[];
+  /**
+   * Shared work: two int32s, the next position in `indices` to claim and the number of images written,
+   * advanced with `Atomics.add` by every task given the same buffer. Without it the task writes them all.
+   */
+  cursor?: SharedArrayBuffer;
 }
 
 /** What one `synth-generate` task wrote. */

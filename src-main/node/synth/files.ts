@@ -16,7 +16,9 @@ export function quickCheckImage(path: string, format: ImageFormat): string | und
     return `cannot open (${(error as NodeJS.ErrnoException).code ?? 'error'})`;
   }
   try {
-    const size = fstatSync(fd).size;
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return 'not a regular file';
+    const size = stat.size;
     if (size < 16) return `only ${size} bytes`;
     const head = Buffer.alloc(16);
     const tail = Buffer.alloc(12);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import {
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -158,6 +159,40 @@ describe('runSynth', () => {
     for (const [path, bytes] of before) assert.ok(bytes.equals(afterTree.get(path)!), `${path} changed on resume`);
     const snapshot = JSON.parse(readFileSync(join(out, 'config_snapshot.json'), 'utf8'));
     assert.equal(snapshot.runs.length, 2);
+  });
+
+  it('reports progress in order up to the total with 2 threads', async () => {
+    const config = configOf({ General: { n_train: 60, n_test: 20 } });
+    const seen: number[] = [];
+    await runSynth({
+      config,
+      outDir: join(root, 'progress'),
+      workers: 2,
+      toolVersion: 'test',
+      onProgress: (done) => seen.push(done),
+    });
+    assert.equal(seen.at(-1), 80);
+    for (let i = 1; i < seen.length; i++) assert.ok(seen[i] >= seen[i - 1], `progress went back: ${seen.join(',')}`);
+  });
+
+  it('fails naming the file that cannot be written, stops the other thread and leaves no temporary files', async () => {
+    const config = configOf({ General: { n_train: 60, n_test: 20 } });
+    const out = join(root, 'unwritable');
+    // A folder where an image should go: the rename onto it fails.
+    mkdirSync(join(out, 'train', 'lens', 'train_000003.png'), { recursive: true });
+    await assert.rejects(runSynth({ config, outDir: out, workers: 2, toolVersion: 'test' }), /train_000003\.png/);
+    const left: string[] = [];
+    let images = 0;
+    for (const folder of ['train/lens', 'train/nonlens', 'test/lens', 'test/nonlens']) {
+      for (const name of readdirSync(join(out, folder))) {
+        if (name.endsWith('.tmp')) left.push(name);
+        else if (name.endsWith('.png') && name !== 'train_000003.png') images++;
+      }
+    }
+    assert.deepEqual(left, []);
+    assert.ok(images < 79, `the other thread went on after the failure (${images} images written)`);
+    const snapshot = JSON.parse(readFileSync(join(out, 'config_snapshot.json'), 'utf8'));
+    assert.notEqual(snapshot.status, 'complete');
   });
 
   it('refuses to resume into a dataset made with another configuration', async () => {
