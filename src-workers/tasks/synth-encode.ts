@@ -3,17 +3,15 @@ import { threadId } from 'node:worker_threads';
 import * as zlib from 'node:zlib';
 import { encodeFits, imageHdu } from '../core/fits/encode.js';
 import type { SynthConfig } from '../core/synth/config.js';
-import { crc32, encodePngGray8 } from '../core/synth/png.js';
+import { Gray8PngEncoder } from '../core/synth/png-encoder.js';
+import { crc32 } from '../core/synth/png.js';
 import { toGray8, type GeneratedSample } from '../core/synth/sample.js';
 
-/** Encodes one generated sample in the configured `Output.image_format`. */
-export type SampleEncoder = (sample: GeneratedSample) => Uint8Array | Promise<Uint8Array>;
-
 /**
- * zlib settings for PNG: Huffman coding only. Noisy 8-bit images gain nothing from string matching
- * (files within 1 % of level 6), and it is the cheapest zlib set-up per small image. Deterministic.
+ * Encodes one generated sample in the configured `Output.image_format`. The bytes may live in the
+ * encoder's own buffer: use them before the next call.
  */
-const PNG_DEFLATE = { level: 1, strategy: zlib.constants.Z_HUFFMAN_ONLY };
+export type SampleEncoder = (sample: GeneratedSample) => Uint8Array | Promise<Uint8Array>;
 
 /** Native CRC-32 where Node has it (≥ 20.15), else core's table-driven one: same values. */
 const crc = (zlib as { crc32?: (data: Uint8Array) => number }).crc32 ?? crc32;
@@ -23,7 +21,11 @@ export async function createSampleEncoder(config: SynthConfig): Promise<SampleEn
   const size = config.General.image_size;
   const out = config.Output;
   if (out.image_format === 'PNG') {
-    return (s) => encodePngGray8(size, size, grayOf(config, s), (raw) => zlib.deflateSync(raw, PNG_DEFLATE), crc);
+    const png = new Gray8PngEncoder(size, size, crc);
+    return (s) =>
+      config.General.mode === 'physical'
+        ? png.encode(physicalGray(s.pixels))
+        : png.encodeScaled(s.pixels, out.png_pedestal);
   }
   if (out.image_format === 'JPEG') {
     const { default: sharp } = await import('sharp');
