@@ -206,16 +206,22 @@ function addArcs(
   cx: number,
   cy: number,
   radiusPx: number,
-  arcs: ParityArc[],
+  arcs: readonly ParityArc[],
 ): void {
+  // Plain arrays of numbers: arc objects reach here from more than one place, and a changing shape
+  // costs the optimized code of this loop.
   const n = arcs.length;
   const invRadial = new Float64Array(n);
   const invAngular = new Float64Array(n);
+  const direction = new Float64Array(n);
+  const amplitude = new Float64Array(n);
   let maxSigmaRadial = 0;
   for (let k = 0; k < n; k++) {
     const sr = arcs[k].widthPx / FWHM_PER_SIGMA;
     invRadial[k] = 1 / sr;
     invAngular[k] = FWHM_PER_SIGMA / ((arcs[k].extentDeg * Math.PI) / 180);
+    direction[k] = arcs[k].angleRad;
+    amplitude[k] = arcs[k].amplitude;
     maxSigmaRadial = Math.max(maxSigmaRadial, sr);
   }
   const reach = Math.sqrt(2 * MAX_EXPONENT) * maxSigmaRadial;
@@ -228,52 +234,47 @@ function addArcs(
   const twoPi = 2 * Math.PI;
   for (let y = y0; y <= y1; y++) {
     const dy = y - cy;
+    const ay = dy < 0 ? -dy : dy;
     for (let x = x0; x <= x1; x++) {
       const dx = x - cx;
       const r = Math.sqrt(dx * dx + dy * dy);
       if (r < rMin || r > rMax) continue;
-      let phi = Number.NaN;
+      // atan2(dy, dx) inline with one division: atan(a) = a·P(a²) on a = min/max ∈ [0, 1], P a degree-11
+      // Chebyshev fit (max error 2.1e-10 rad, tested against Math.atan2), then the octant.
+      const ax = dx < 0 ? -dx : dx;
+      const swap = ay > ax;
+      const a = swap ? ax / ay : ax === 0 ? 0 : ay / ax;
+      const z = a * a;
+      const z2 = z * z;
+      const z4 = z2 * z2;
+      const z8 = z4 * z4;
+      let phi =
+        a *
+        (ATAN_C[0] +
+          z * ATAN_C[1] +
+          z2 * (ATAN_C[2] + z * ATAN_C[3]) +
+          z4 * (ATAN_C[4] + z * ATAN_C[5] + z2 * (ATAN_C[6] + z * ATAN_C[7])) +
+          z8 * (ATAN_C[8] + z * ATAN_C[9] + z2 * (ATAN_C[10] + z * ATAN_C[11])));
+      if (swap) phi = Math.PI / 2 - phi;
+      if (dx < 0) phi = Math.PI - phi;
+      if (dy < 0) phi = -phi;
       let sum = 0;
       for (let k = 0; k < n; k++) {
         const t = (r - radiusPx) * invRadial[k];
-        const tt = t * t;
-        if (tt >= 2 * MAX_EXPONENT) continue;
-        if (phi !== phi) {
-          // atan2 inline with one division: atan(a) = a·P(a²) on a = min/max ∈ [0, 1], P a degree-11
-          // Chebyshev fit (max error 2.1e-10 rad, tested against Math.atan2), then the octant.
-          const ax = dx < 0 ? -dx : dx;
-          const ay = dy < 0 ? -dy : dy;
-          const swap = ay > ax;
-          const a = swap ? ax / ay : ax === 0 ? 0 : ay / ax;
-          const z = a * a;
-          const z2 = z * z;
-          const z4 = z2 * z2;
-          const z8 = z4 * z4;
-          let t =
-            a *
-            (ATAN_C[0] +
-              z * ATAN_C[1] +
-              z2 * (ATAN_C[2] + z * ATAN_C[3]) +
-              z4 * (ATAN_C[4] + z * ATAN_C[5] + z2 * (ATAN_C[6] + z * ATAN_C[7])) +
-              z8 * (ATAN_C[8] + z * ATAN_C[9] + z2 * (ATAN_C[10] + z * ATAN_C[11])));
-          if (swap) t = Math.PI / 2 - t;
-          if (dx < 0) t = Math.PI - t;
-          phi = dy < 0 ? -t : t;
-        }
         // Both angles lie in [−π, π], so one turn at most wraps the difference to (−π, π] like numpy.angle.
-        let d = phi - arcs[k].angleRad;
+        let d = phi - direction[k];
         if (d > Math.PI) d -= twoPi;
         else if (d <= -Math.PI) d += twoPi;
         const u = d * invAngular[k];
-        const e = 0.5 * (tt + u * u);
+        const e = 0.5 * (t * t + u * u);
         if (e < MAX_EXPONENT) {
-          // exp(−e) inline: 2^(−j/64) from a table times a degree-5 Taylor polynomial of exp(−r) on
-          // r < ln2/64 (truncation < r⁶/720 ≈ 2e-15, relative). A call to Math.exp costs more than this.
-          const x = e * EXP_STEPS_PER_UNIT;
-          const j = x | 0;
-          const r = (x - j) * EXP_STEP;
-          const poly = 1 - r * (1 - r * (0.5 - r * (1 / 6 - r * (1 / 24 - r * (1 / 120)))));
-          sum += arcs[k].amplitude * EXP_TABLE[j] * poly;
+          // exp(−e) inline: 2^(−j/64) from a table times a degree-5 Taylor polynomial of exp(−ρ) on
+          // ρ < ln2/64 (truncation < ρ⁶/720 ≈ 2e-15, relative). A call to Math.exp costs more than this.
+          const xe = e * EXP_STEPS_PER_UNIT;
+          const j = xe | 0;
+          const rho = (xe - j) * EXP_STEP;
+          const poly = 1 - rho * (1 - rho * (0.5 - rho * (1 / 6 - rho * (1 / 24 - rho * (1 / 120)))));
+          sum += amplitude[k] * EXP_TABLE[j] * poly;
         }
       }
       pixels[y * size + x] += sum;
