@@ -5,9 +5,8 @@
  * buffer is allocated once per encoder: per image, allocation and zlib's stream set-up cost more than the
  * coding. Deterministic: the same pixels give the same bytes.
  */
-import { adler32, crc32 } from './png.js';
+import { adler32, crc32, ihdrGray8, PNG_SIGNATURE, writeStoredBlocks } from './png.js';
 
-const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
 const MAX_BITS = 15;
 const MAX_CODE_LENGTH_BITS = 7;
 const END_OF_BLOCK = 256;
@@ -52,15 +51,9 @@ export class Gray8PngEncoder {
     this.idatAt = 8 + 25 + 8;
     this.out = new Uint8Array(this.idatAt + storedLength + 4 + 12);
     this.view = new DataView(this.out.buffer);
-    this.out.set(SIGNATURE, 0);
-    const ihdr = new Uint8Array(13);
-    const ihdrView = new DataView(ihdr.buffer);
-    ihdrView.setUint32(0, width);
-    ihdrView.setUint32(4, height);
-    ihdr[8] = 8; // bit depth
-    ihdr[9] = 0; // greyscale
+    this.out.set(PNG_SIGNATURE, 0);
     this.chunkHeader(8, 'IHDR', 13);
-    this.out.set(ihdr, 16);
+    this.out.set(ihdrGray8(width, height), 16);
     this.view.setUint32(29, this.crc(this.out.subarray(12, 29)));
     this.chunkHeader(33, 'IDAT', 0);
   }
@@ -171,26 +164,10 @@ export class Gray8PngEncoder {
     }
     if (huffman) {
       if (n > 0) out[at++] = acc & 255;
-    } else at = this.storedBlocks(dataAt);
+    } else at = writeStoredBlocks(raw, out, dataAt);
     const adler = adler32(raw);
     this.view.setUint32(at, adler);
     return at + 4;
-  }
-
-  private storedBlocks(at: number): number {
-    const { raw, out } = this;
-    for (let begin = 0; begin < raw.length || begin === 0; begin += STORED_BLOCK_BYTES) {
-      const len = Math.min(STORED_BLOCK_BYTES, raw.length - begin);
-      out[at] = begin + len >= raw.length ? 1 : 0;
-      out[at + 1] = len & 255;
-      out[at + 2] = len >>> 8;
-      out[at + 3] = ~len & 255;
-      out[at + 4] = (~len >>> 8) & 255;
-      out.set(raw.subarray(begin, begin + len), at + 5);
-      at += 5 + len;
-      if (len === 0) break;
-    }
-    return at;
   }
 
   /** Literal code of `raw[begin, end)` plus the run-length coded header describing it. */

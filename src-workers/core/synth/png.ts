@@ -9,7 +9,20 @@ export type Deflate = (raw: Uint8Array) => Uint8Array;
 /** Inverse of `Deflate`. */
 export type Inflate = (zlib: Uint8Array) => Uint8Array;
 
-const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
+/** The eight bytes every PNG file starts with. */
+export const PNG_SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
+const SIGNATURE = PNG_SIGNATURE;
+
+/** The IHDR chunk's data for an 8-bit greyscale image without interlace. */
+export function ihdrGray8(width: number, height: number): Uint8Array {
+  const ihdr = new Uint8Array(13);
+  const view = new DataView(ihdr.buffer);
+  view.setUint32(0, width);
+  view.setUint32(4, height);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 0; // greyscale
+  return ihdr;
+}
 
 /**
  * Encodes `pixels` (row-major bytes, `width`×`height`) as an 8-bit greyscale PNG with filter type 0 on
@@ -27,12 +40,7 @@ export function encodePngGray8(
   const raw = new Uint8Array((width + 1) * height);
   for (let y = 0; y < height; y++) raw.set(pixels.subarray(y * width, (y + 1) * width), y * (width + 1) + 1);
   const idat = deflate(raw);
-  const ihdr = new Uint8Array(13);
-  const view = new DataView(ihdr.buffer);
-  view.setUint32(0, width);
-  view.setUint32(4, height);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 0; // greyscale
+  const ihdr = ihdrGray8(width, height);
   const out = new Uint8Array(8 + 25 + 12 + idat.length + 12);
   out.set(SIGNATURE, 0);
   let at = writeChunk(out, 8, 'IHDR', ihdr, crc);
@@ -110,7 +118,17 @@ export function storedZlib(raw: Uint8Array): Uint8Array {
   const out = new Uint8Array(2 + raw.length + blocks * 5 + 4);
   out[0] = 0x78;
   out[1] = 0x01;
-  let at = 2;
+  const at = writeStoredBlocks(raw, out, 2);
+  new DataView(out.buffer).setUint32(at, adler32(raw));
+  return out;
+}
+
+/**
+ * Writes `raw` as stored deflate blocks of up to 65535 bytes (the last one final) at `out[at]`, which
+ * must have room for `raw.length` + 5 bytes per block; returns the index after them.
+ */
+export function writeStoredBlocks(raw: Uint8Array, out: Uint8Array, at: number): number {
+  const blocks = Math.max(1, Math.ceil(raw.length / 65535));
   for (let b = 0; b < blocks; b++) {
     const start = b * 65535;
     const len = Math.min(65535, raw.length - start);
@@ -122,8 +140,7 @@ export function storedZlib(raw: Uint8Array): Uint8Array {
     out.set(raw.subarray(start, start + len), at + 5);
     at += 5 + len;
   }
-  new DataView(out.buffer).setUint32(at, adler32(raw));
-  return out;
+  return at;
 }
 
 function paeth(a: number, b: number, c: number): number {
