@@ -1,5 +1,5 @@
 import type { TaskInput, TaskOutput } from '../../src-main/common/task-contract.js';
-import { frameQuality } from '../core/stack/index.js';
+import { measureFrame } from '../core/stack/index.js';
 import { readFitsImage } from '../io/fits-file.js';
 import { isFrameProblem } from './calibrate-frame.task.js';
 
@@ -9,7 +9,8 @@ export default async function frameQualityTask(
 ): Promise<TaskOutput<'frame-quality'>> {
   try {
     const { image } = await readFitsImage(input.path);
-    return { ok: true, ...frameQuality(image) };
+    const { quality, stars } = measureFrame(image);
+    return { ok: true, ...quality, stars };
   } catch (error) {
     if (!isFrameProblem(error)) throw error;
     return { ok: false, reason: (error as Error).message };

@@ -33,8 +33,9 @@ Options:
   --ref FILE            registration reference
   --reject METHOD       sigma | winsor | minmax | none   [sigma]
   --kappa K             rejection threshold in sigmas   [3]
-  --weight MODE         noise | fwhm | none   [none]
-  --normalise MODE      additive | addscale | multiplicative | none   [additive]
+  --weight MODE         noise (1/σ² after normalisation) | fwhm | none   [none]
+  --normalise MODE      additive (backgrounds) | addscale (backgrounds and star fluxes, for frames
+                        through cloud or of other exposures) | multiplicative | none   [additive]
   --max-fwhm PX         skip frames whose median FWHM is larger
   --max-ecc E           skip frames whose median star eccentricity is larger
   --min-stars N         skip frames with fewer stars
@@ -87,7 +88,11 @@ Options:
         ? `FWHM ${q.fwhmPx.toFixed(2)} px, ecc ${q.eccentricity.toFixed(2)}, bg ${q.backgroundAdu.toFixed(1)}, noise ${q.noiseAdu.toFixed(2)}, ${q.starCount} stars`
         : '';
       if (f.skipped) ctx.stdout.write(`skipped ${f.file}: ${f.skipped}\n`);
-      else ctx.stdout.write(`stacked ${f.file}: ${metrics}, weight ${(f.weight ?? 1).toFixed(3)}\n`);
+      else {
+        const scale = f.scale !== undefined && f.scale !== 1 ? `, scale ${f.scale.toFixed(3)}` : '';
+        const note = f.note ? ` (${f.note})` : '';
+        ctx.stdout.write(`stacked ${f.file}: ${metrics}${scale}, weight ${(f.weight ?? 1).toFixed(3)}${note}\n`);
+      }
     }
     ctx.stdout.write(
       `${result.combined} of ${result.frames.length} frames → ${result.out} (+ ${result.coverage}, ${result.rejection})\n`,

@@ -51,9 +51,20 @@ export interface FrameQualityInput {
   path: string;
 }
 
-/** `FrameQuality` of core/stack, or why the frame could not be measured. */
+/**
+ * `FrameQuality` of core/stack with the frame's brightest stars (`StarList`: x, y, Kron flux) for the
+ * photometric scale, or why the frame could not be measured.
+ */
 export type FrameQualityOutput =
-  | { ok: true; fwhmPx: number; eccentricity: number; backgroundAdu: number; noiseAdu: number; starCount: number }
+  | {
+      ok: true;
+      fwhmPx: number;
+      eccentricity: number;
+      backgroundAdu: number;
+      noiseAdu: number;
+      starCount: number;
+      stars: { x: Float64Array; y: Float64Array; flux: Float64Array };
+    }
   | { ok: false; reason: string };
 
 export interface CosmicStripInput {

@@ -11,8 +11,10 @@ import { InputError } from '../../../src-workers/core/errors.js';
 import {
   frameWeights,
   normalisationFor,
+  photometricScale,
   qualityVerdicts,
   type FrameQuality,
+  type StarList,
   type NormaliseMode,
   type QualityThresholds,
   type WeightMode,
@@ -48,6 +50,10 @@ export interface StackedFrame {
   file: string;
   quality?: FrameQuality;
   weight?: number;
+  /** Factor applied to the frame's pixels by the normalisation (1 for additive). */
+  scale?: number;
+  /** Something the user should know about how this frame was combined. */
+  note?: string;
   skipped?: string;
 }
 
@@ -117,11 +123,13 @@ async function stackOnPool(req: StackRequest, pool: WorkerPool): Promise<StackRe
       }),
     );
     const qualities: FrameQuality[] = [];
+    const starLists: StarList[] = [];
     const measuredFrames: FrameFile[] = [];
     outcomes.forEach((q, k) => {
       if (q.ok) {
-        const { ok: _ok, ...metrics } = q;
+        const { ok: _ok, stars, ...metrics } = q;
         qualities.push(metrics);
+        starLists.push(stars);
         measuredFrames.push(opened[k]);
       } else (byFile.get(opened[k].path) as StackedFrame).skipped = q.reason;
     });
@@ -129,6 +137,7 @@ async function stackOnPool(req: StackRequest, pool: WorkerPool): Promise<StackRe
     const verdicts = qualityVerdicts(qualities, req.thresholds ?? {});
     const kept: FrameFile[] = [];
     const keptQ: FrameQuality[] = [];
+    const keptStars: StarList[] = [];
     for (let k = 0; k < opened.length; k++) {
       const entry = byFile.get(opened[k].path) as StackedFrame;
       entry.quality = qualities[k];
@@ -136,13 +145,26 @@ async function stackOnPool(req: StackRequest, pool: WorkerPool): Promise<StackRe
       else {
         kept.push(opened[k]);
         keptQ.push(qualities[k]);
+        keptStars.push(starLists[k]);
       }
     }
     if (kept.length === 0) throw new InputError('NO_FRAMES', 'no frame left to stack after skipping bad frames');
     const mode = req.normalise ?? 'additive';
-    const norms = keptQ.map((q) => normalisationFor(q, keptQ[0], mode));
+    const norms = keptQ.map((q, k) => {
+      if (mode !== 'addscale' || k === 0) return normalisationFor(q, keptQ[0], mode, 1);
+      const match = photometricScale(keptStars[k], keptStars[0]);
+      if (!match) {
+        (byFile.get(kept[k].path) as StackedFrame).note =
+          'fewer than 5 stars in common with the reference: backgrounds matched, fluxes not scaled';
+      }
+      return normalisationFor(q, keptQ[0], mode, match?.scale);
+    });
     const weights = frameWeights(keptQ, norms, req.weight ?? 'none');
-    kept.forEach((f, k) => ((byFile.get(f.path) as StackedFrame).weight = weights[k]));
+    kept.forEach((f, k) => {
+      const entry = byFile.get(f.path) as StackedFrame;
+      entry.weight = weights[k];
+      entry.scale = norms[k].scale;
+    });
     const method: CombineMethod = req.reject === 'none' ? 'mean' : (req.reject ?? 'sigma');
     const result = await combineFrameFiles(kept, {
       method,

@@ -39,9 +39,44 @@ function median(values: number[]): number {
   return v.length % 2 ? v[m] : 0.5 * (v[m - 1] + v[m]);
 }
 
+/**
+ * Positions (px) and Kron (AUTO) fluxes (ADU, background subtracted) of a frame's brightest clean stars:
+ * Kron apertures grow with the seeing, so flux ratios between frames do not depend on it.
+ */
+export interface StarList {
+  x: Float64Array;
+  y: Float64Array;
+  flux: Float64Array;
+}
+
+/** Most stars kept per frame for the photometric scale: the brightest, where flux errors are smallest. */
+const MAX_SCALE_STARS = 300;
+
 /** Metrics from an image and, when given, its catalog (detected here otherwise: threshSigma 5). */
 export function frameQuality(image: Image, catalog?: SourceCatalog, detect?: DetectOptions): FrameQuality {
+  return measureFrame(image, catalog, detect).quality;
+}
+
+/** `frameQuality` plus the brightest unflagged stars, for matching frames photometrically. */
+export function measureFrame(
+  image: Image,
+  catalog?: SourceCatalog,
+  detect?: DetectOptions,
+): { quality: FrameQuality; stars: StarList } {
   const cat = catalog ?? detectSources(image, { threshSigma: 5, minAreaPx: 5, ...detect });
+  const clean: number[] = [];
+  for (let i = 0; i < cat.count; i++) if (cat.flags[i] === 0 && cat.fluxAuto[i] > 0) clean.push(i);
+  clean.sort((a, b) => cat.fluxAuto[b] - cat.fluxAuto[a]);
+  const bright = clean.slice(0, MAX_SCALE_STARS);
+  const stars: StarList = {
+    x: Float64Array.from(bright, (i) => cat.x[i]),
+    y: Float64Array.from(bright, (i) => cat.y[i]),
+    flux: Float64Array.from(bright, (i) => cat.fluxAuto[i]),
+  };
+  return { quality: qualityOf(image, cat), stars };
+}
+
+function qualityOf(image: Image, cat: SourceCatalog): FrameQuality {
   const fwhm: number[] = [];
   const ecc: number[] = [];
   for (let i = 0; i < cat.count; i++) {

@@ -64,6 +64,62 @@ describe('stacking', () => {
     assert.equal(coverage[W * 80 + 100] + rejected[W * 80 + 100], n);
   });
 
+  it('addscale brings frames through cloud onto the reference photometrically and noise weights follow their S/N', async () => {
+    // Transparency, noise and a background offset per frame; the first is the reference.
+    const setup = [
+      { t: 1, noise: NOISE, sky: 0 },
+      { t: 0.5, noise: NOISE, sky: 40 },
+      { t: 0.8, noise: 2 * NOISE, sky: -20 },
+      { t: 1, noise: 1.5 * NOISE, sky: 10 },
+    ];
+    const files: string[] = [];
+    for (const [k, f] of setup.entries()) {
+      const img = render(
+        { ...sc, flux: sc.flux.map((v) => v * f.t) },
+        aboutCentre(W, H, 0, 0, 0),
+        W,
+        H,
+        60 + k,
+        f.noise,
+      );
+      for (let i = 0; i < img.data.length; i++) img.data[i] += f.sky;
+      const p = join(dir, `cloudy_${k}.fits`);
+      await writeFitsImage(p, img, {});
+      files.push(p);
+    }
+    const scaled = await stackFiles({
+      files,
+      out: join(dir, 'addscale.fits'),
+      normalise: 'addscale',
+      weight: 'noise',
+      reject: 'none',
+    });
+    // Scales within 2 % of 1/t; weights ∝ (t/σ)² within 10 % (σ measured, scale measured).
+    const snr2 = setup.map((f) => (f.t / f.noise) ** 2);
+    const meanSnr2 = snr2.reduce((a, b) => a + b, 0) / snr2.length;
+    scaled.frames.forEach((frame, k) => {
+      assert.ok(Math.abs((frame.scale ?? Number.NaN) * setup[k].t - 1) < 0.02, `frame ${k}: scale ${frame.scale}`);
+      const want = snr2[k] / meanSnr2;
+      assert.ok(
+        Math.abs((frame.weight ?? Number.NaN) / want - 1) < 0.1,
+        `frame ${k}: weight ${frame.weight} vs ${want}`,
+      );
+    });
+    // Against the noise-free reference field, the addscale stack leaves no star residuals; matching the
+    // backgrounds alone leaves the dimmed stars' flux deficit in the stack.
+    const additive = await stackFiles({
+      files,
+      out: join(dir, 'additive.fits'),
+      normalise: 'additive',
+      reject: 'none',
+    });
+    const rmsScaled = rmsAgainst((await readFitsImage(scaled.out)).image.data, truth, 0);
+    const rmsAdditive = rmsAgainst((await readFitsImage(additive.out)).image.data, truth, 0);
+    const ideal = 1 / Math.sqrt(snr2.reduce((a, b) => a + b, 0));
+    assert.ok(rmsScaled < 1.15 * ideal, `addscale stack rms ${rmsScaled} vs ideal ${ideal}`);
+    assert.ok(rmsAdditive > 2 * rmsScaled, `additive ${rmsAdditive} vs addscale ${rmsScaled}`);
+  });
+
   it('owb stack --register finishes a batch with a corrupt, a wrong-size and a star-less frame skipped and explained', async () => {
     const files: string[] = [];
     const shifts: Array<[number, number, number]> = [

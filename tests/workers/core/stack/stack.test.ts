@@ -7,8 +7,10 @@ import {
   frameQuality,
   frameWeights,
   normalisationFor,
+  photometricScale,
   qualityVerdicts,
   type FrameQuality,
+  type StarList,
 } from '../../../../src-workers/core/stack/index.js';
 import { aboutCentre, render, scene } from '../register/synthetic.js';
 
@@ -52,14 +54,54 @@ describe('qualityVerdicts', () => {
 describe('normalisation and weights', () => {
   const ref: FrameQuality = { fwhmPx: 3, eccentricity: 0, backgroundAdu: 100, noiseAdu: 5, starCount: 10 };
   const frame: FrameQuality = { fwhmPx: 4, eccentricity: 0, backgroundAdu: 150, noiseAdu: 10, starCount: 10 };
-  it('maps the frame background (and noise for addscale) onto the reference', () => {
+  it('maps the frame background (and for addscale its star fluxes) onto the reference', () => {
     const add = normalisationFor(frame, ref, 'additive');
     assert.equal(150 * add.scale + add.offset, 100);
-    const as = normalisationFor(frame, ref, 'addscale');
+    const as = normalisationFor(frame, ref, 'addscale', 0.8);
+    assert.equal(as.scale, 0.8);
     assert.equal(150 * as.scale + as.offset, 100);
-    assert.equal(10 * as.scale, 5);
+    // Without a photometric scale, addscale only matches the backgrounds.
+    assert.deepEqual(normalisationFor(frame, ref, 'addscale'), add);
     const mul = normalisationFor(frame, ref, 'multiplicative');
     assert.equal(150 * mul.scale + mul.offset, 100);
+  });
+  it('noise weights after addscale follow the signal-to-noise ratio, not just the noise', () => {
+    // Same noise, half the signal (cloud): scaled up 2×, its noise too, so a quarter of the weight.
+    const cloudy: FrameQuality = { ...ref, backgroundAdu: 60 };
+    const norms = [normalisationFor(ref, ref, 'addscale', 1), normalisationFor(cloudy, ref, 'addscale', 2)];
+    const w = frameWeights([ref, cloudy], norms, 'noise');
+    assert.ok(Math.abs(w[0] / w[1] - 4) < 1e-12, `weights ${w[0]}, ${w[1]}`);
+  });
+  it('finds the flux ratio of the stars two frames share, whatever their order and the strays', () => {
+    const rng = createRng(12);
+    const n = 80;
+    const x = Float64Array.from({ length: n }, () => 10 + 480 * rng.next());
+    const y = Float64Array.from({ length: n }, () => 10 + 380 * rng.next());
+    const flux = Float64Array.from({ length: n }, () => 1e3 * Math.exp(4 * rng.next()));
+    const reference: StarList = { x, y, flux };
+    // The frame: every star at 0.62 of its flux (±1 % noise), jittered by 0.3 px, in reverse order,
+    // with ten stars missing and ten that the reference does not have.
+    const order = Array.from({ length: n - 10 }, (_, i) => n - 11 - i);
+    const frameStars: StarList = {
+      x: Float64Array.from([
+        ...order.map((i) => x[i] + 0.3 * rng.normal()),
+        ...Array.from({ length: 10 }, () => 500 * rng.next()),
+      ]),
+      y: Float64Array.from([
+        ...order.map((i) => y[i] + 0.3 * rng.normal()),
+        ...Array.from({ length: 10 }, () => 400 * rng.next()),
+      ]),
+      flux: Float64Array.from([
+        ...order.map((i) => 0.62 * flux[i] * (1 + 0.01 * rng.normal())),
+        ...Array.from({ length: 10 }, () => 5e4),
+      ]),
+    };
+    const match = photometricScale(frameStars, reference);
+    assert.ok(match, 'no match');
+    assert.ok(Math.abs(match.scale * 0.62 - 1) < 0.005, `scale ${match.scale}`);
+    assert.ok(match.matched >= n - 12 && match.matched <= n - 10, `${match.matched} matched`);
+    const far: StarList = { x: x.map((v) => v + 40), y, flux };
+    assert.equal(photometricScale(far, reference), undefined);
   });
   it('weights by 1/σ² or 1/FWHM², mean 1', () => {
     const none = { scale: 1, offset: 0 };
