@@ -100,6 +100,38 @@ export default async function synthBench(ctx: BenchContext): Promise<void> {
     });
   });
 
+  // Start-up alone (2 images, median of 3 each): how much of the end-to-end time above is fixed cost —
+  // interpreter and library loading for lensgen.py, Node and module loading for owb.
+  const tiny = join(ctx.dataDir, 'synth-bench-startup.yaml');
+  writeFileSync(tiny, 'General: {n_train: 1, n_test: 1, image_size: 64, seed: 7}\nOutput: {image_format: PNG}\n');
+  const startupRoot = join(ctx.dataDir, 'synth-startup');
+  rmSync(startupRoot, { recursive: true, force: true });
+  try {
+    const startups = tools.slice(0, -1).map((tool, t) => {
+      const walls: number[] = [];
+      for (let r = 0; r < REPEATS; r++) {
+        const dir = join(startupRoot, `${t}-${r}`);
+        const m = tool.name.includes('lensgen')
+          ? ctx.measure(ctx.python, [lensgen, '--out', dir, '--n', '2', '--seed', '7'])
+          : owb(['synth', '--config', tiny, '--out', dir, '--log-level', 'warn']);
+        if (m.status !== 0) throw new Error(`${tool.name} start-up run failed (${m.status}): ${m.stderr.slice(-500)}`);
+        walls.push(m.wallSec);
+      }
+      return { tool, wall: median(walls) };
+    });
+    for (const { tool, wall } of startups) {
+      ctx.row({
+        suite: 'synth',
+        task: '2 images (start-up alone)',
+        tool: tool.name,
+        wallSec: wall,
+        note: `median of ${REPEATS}; the fixed part of the 2000-image times above`,
+      });
+    }
+  } finally {
+    rmSync(startupRoot, { recursive: true, force: true });
+  }
+
   // Physical mode (SIE + shear ray tracing, Sérsic source and lens, Moffat PSF, noise): no reference
   // tool; its rate tells how long a physical training set takes.
   const nPhysical = ctx.quick ? 40 : 200;
