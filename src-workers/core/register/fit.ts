@@ -20,25 +20,9 @@ export interface PointPairs {
  * reflected family (x' = s·R·diag(1,−1)·x + t). Returns null with fewer than 2 pairs.
  */
 export function fitSimilarity(p: PointPairs, mirrored = false): Affine | null {
-  let n = 0;
-  let mxr = 0;
-  let myr = 0;
-  let mxf = 0;
-  let myf = 0;
-  for (let i = 0; i < p.count; i++) {
-    if (p.use && !p.use[i]) continue;
-    const yr = mirrored ? -p.yr[i] : p.yr[i];
-    mxr += p.xr[i];
-    myr += yr;
-    mxf += p.xf[i];
-    myf += p.yf[i];
-    n++;
-  }
-  if (n < 2) return null;
-  mxr /= n;
-  myr /= n;
-  mxf /= n;
-  myf /= n;
+  const m = meansOf(p, mirrored ? -1 : 1);
+  if (m.n < 2) return null;
+  const { mxr, myr, mxf, myf } = m;
   let sxx = 0;
   let sxy = 0;
   let norm = 0;
@@ -66,24 +50,9 @@ export function fitSimilarity(p: PointPairs, mirrored = false): Affine | null {
 
 /** Least-squares affine from ≥ 3 non-collinear pairs (normal equations, centred); null if degenerate. */
 export function fitAffine(p: PointPairs): Affine | null {
-  let n = 0;
-  let mxr = 0;
-  let myr = 0;
-  let mxf = 0;
-  let myf = 0;
-  for (let i = 0; i < p.count; i++) {
-    if (p.use && !p.use[i]) continue;
-    mxr += p.xr[i];
-    myr += p.yr[i];
-    mxf += p.xf[i];
-    myf += p.yf[i];
-    n++;
-  }
-  if (n < 3) return null;
-  mxr /= n;
-  myr /= n;
-  mxf /= n;
-  myf /= n;
+  const m = meansOf(p, 1);
+  if (m.n < 3) return null;
+  const { mxr, myr, mxf, myf } = m;
   let suu = 0;
   let suv = 0;
   let svv = 0;
@@ -112,4 +81,22 @@ export function fitAffine(p: PointPairs): Affine | null {
   const c = (suy * svv - svy * suv) / det;
   const d = (svy * suu - suy * suv) / det;
   return { a, b, c, d, tx: mxf - a * mxr - b * myr, ty: myf - c * mxr - d * myr };
+}
+
+/** Count and means of the used pairs; `ySign` −1 reflects the reference y (mirrored fits). */
+function meansOf(p: PointPairs, ySign: 1 | -1): { n: number; mxr: number; myr: number; mxf: number; myf: number } {
+  let n = 0;
+  let mxr = 0;
+  let myr = 0;
+  let mxf = 0;
+  let myf = 0;
+  for (let i = 0; i < p.count; i++) {
+    if (p.use && !p.use[i]) continue;
+    mxr += p.xr[i];
+    myr += ySign * p.yr[i];
+    mxf += p.xf[i];
+    myf += p.yf[i];
+    n++;
+  }
+  return n ? { n, mxr: mxr / n, myr: myr / n, mxf: mxf / n, myf: myf / n } : { n, mxr, myr, mxf, myf };
 }
