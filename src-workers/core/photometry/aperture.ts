@@ -62,15 +62,7 @@ export function circularApertureSum(
       const w = farX * farX + farY * farY <= r2 ? 1 : circleRectOverlap(dx0, dy0, dx1, dy1, r);
       if (w <= 0) continue;
       const index = py * width + px;
-      const v = valueAt ? valueAt(index) : data[index];
-      if (v !== v) {
-        result.incomplete = true;
-        continue;
-      }
-      const s = v - background;
-      result.sum += w * s;
-      if (s > 0) result.positiveSum += w * s;
-      result.validArea += w;
+      addPixel(result, w, valueAt ? valueAt(index) : data[index], background);
     }
   }
   return result;
@@ -153,18 +145,22 @@ export function ellipticalApertureSum(
       }
       if (w <= 0) continue;
       const index = py * width + px;
-      const v = valueAt ? valueAt(index) : data[index];
-      if (v !== v) {
-        result.incomplete = true;
-        continue;
-      }
-      const sv = v - background;
-      result.sum += w * sv;
-      if (sv > 0) result.positiveSum += w * sv;
-      result.validArea += w;
+      addPixel(result, w, valueAt ? valueAt(index) : data[index], background);
     }
   }
   return result;
+}
+
+/** Adds pixel value `v` with overlap weight `w` to `result`; a NaN pixel marks the aperture incomplete. */
+function addPixel(result: ApertureSum, w: number, v: number, background: number): void {
+  if (v !== v) {
+    result.incomplete = true;
+    return;
+  }
+  const s = v - background;
+  result.sum += w * s;
+  if (s > 0) result.positiveSum += w * s;
+  result.validArea += w;
 }
 
 /**
