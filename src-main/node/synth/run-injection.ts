@@ -13,7 +13,7 @@ import { parseCsv } from './csv.js';
 import { quickCheckImage, writeBytesAtomic, writeTextAtomic } from './files.js';
 import { silentLogger } from './log.js';
 import type { SynthRunOptions, SynthRunSummary } from './run-synth.js';
-import { firstDifference, readSnapshot, startSnapshot, writeSnapshot } from './snapshot.js';
+import { resumableSnapshot, startSnapshot, writeSnapshot } from './snapshot.js';
 
 const FRAME_PATTERN = /\.(fits|fit|fts|fz)(\.gz)?$/i;
 export const TRUTH_COLUMNS = [
@@ -65,16 +65,8 @@ export async function runInjection(options: SynthRunOptions): Promise<SynthRunSu
   const outDir = resolve(options.outDir);
   const frames = listFrames(config);
   for (const d of ['frames', 'stamps/real', 'stamps/bogus']) mkdirSync(join(outDir, d), { recursive: true });
-  const previous = readSnapshot(outDir);
-  if (previous) {
-    const diff = firstDifference(config, previous.config);
-    if (diff)
-      throw new InputError(
-        'SYNTH_MISMATCH',
-        `${outDir} holds a dataset made with a different configuration (${diff}); choose another --out or remove it`,
-      );
-    log.info(`resuming the injection set in ${outDir}`);
-  }
+  const previous = resumableSnapshot(outDir, config);
+  if (previous) log.info(`resuming the injection set in ${outDir}`);
   const startedAt = new Date(started).toISOString();
   const snapshot = startSnapshot({
     toolVersion: options.toolVersion,

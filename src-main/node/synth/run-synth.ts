@@ -2,7 +2,6 @@ import { existsSync, mkdirSync, readdirSync, unlinkSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { InputError } from '../../../src-workers/core/errors.js';
 import type { SynthConfig } from '../../../src-workers/core/synth/config.js';
 import { labelAt, layoutFolders, planSample, sampleCount } from '../../../src-workers/core/synth/plan.js';
 import type { TaskProgress } from '../../common/task-contract.js';
@@ -11,7 +10,7 @@ import { taskFile } from '../pool/task-file.js';
 import { metadataCsv, splitCsv } from './csv.js';
 import { quickCheckImage, writeTextAtomic } from './files.js';
 import { silentLogger, type Logger } from './log.js';
-import { firstDifference, readSnapshot, startSnapshot, writeSnapshot, type SynthSnapshot } from './snapshot.js';
+import { resumableSnapshot, startSnapshot, writeSnapshot, type SynthSnapshot } from './snapshot.js';
 
 export interface SynthRunOptions {
   config: SynthConfig;
@@ -67,17 +66,8 @@ export async function runSynth(options: SynthRunOptions): Promise<SynthRunSummar
   mkdirSync(outDir, { recursive: true });
   for (const folder of layoutFolders(config)) mkdirSync(join(outDir, folder), { recursive: true });
 
-  const previous = readSnapshot(outDir);
-  if (previous) {
-    const diff = firstDifference(config, previous.config);
-    if (diff) {
-      throw new InputError(
-        'SYNTH_MISMATCH',
-        `${outDir} holds a dataset made with a different configuration (${diff}); choose another --out or remove it`,
-      );
-    }
-    log.info(`resuming the dataset in ${outDir} (started ${previous.startedAt}, ${previous.status})`);
-  }
+  const previous = resumableSnapshot(outDir, config);
+  if (previous) log.info(`resuming the dataset in ${outDir} (started ${previous.startedAt}, ${previous.status})`);
   const startedAt = new Date(started).toISOString();
   const snapshot = startSnapshot({
     toolVersion: options.toolVersion,

@@ -36,6 +36,22 @@ export function readSnapshot(outDir: string): SynthSnapshot | undefined {
 }
 
 /**
+ * The snapshot of an earlier run in `outDir` to resume (`undefined` for a fresh folder); refuses a folder
+ * made with a different configuration, naming the first key that differs.
+ */
+export function resumableSnapshot(outDir: string, config: SynthConfig): SynthSnapshot | undefined {
+  const previous = readSnapshot(outDir);
+  const diff = previous && firstDifference(config, previous.config);
+  if (diff) {
+    throw new InputError(
+      'SYNTH_MISMATCH',
+      `${outDir} holds a dataset made with a different configuration (${diff}); choose another --out or remove it`,
+    );
+  }
+  return previous;
+}
+
+/**
  * The snapshot of a run that is starting: carries over the start time, earlier runs and config file of
  * a `previous` (resumed) run, and records this tool, Node and platform.
  */
