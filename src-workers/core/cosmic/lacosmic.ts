@@ -47,16 +47,8 @@ export function laCosmicHaloRows(niter = 4): number {
  * saturated star, × gain — exactly what `laCosmic` computes for the whole image.
  */
 export function laCosmicBackground(image: Image, options: LaCosmicOptions = {}): number {
-  const gain = options.gainEPerAdu ?? 1;
   const n = image.data.length;
-  const clean = new Float32Array(n);
-  const bad = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const v = image.data[i];
-    if (v === v) clean[i] = v * gain;
-    else bad[i] = 1;
-  }
-  if (options.inputMask) for (let i = 0; i < n; i++) if (options.inputMask[i]) bad[i] = 1;
+  const { clean, bad } = electronsAndBadPixels(image, options.gainEPerAdu ?? 1, options.inputMask);
   maskSaturated(
     clean,
     image.width,
@@ -67,6 +59,24 @@ export function laCosmicBackground(image: Image, options: LaCosmicOptions = {}):
     new Float32Array(n),
   );
   return medianOfGood(clean, bad);
+}
+
+/** The image in electrons, and the bad-pixel mask: NaN pixels and those of `inputMask`. */
+function electronsAndBadPixels(
+  image: Image,
+  gain: number,
+  inputMask: Uint8Array | undefined,
+): { clean: Float32Array; bad: Uint8Array } {
+  const n = image.data.length;
+  const clean = new Float32Array(n);
+  const bad = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = image.data[i];
+    if (v === v) clean[i] = v * gain;
+    else bad[i] = 1;
+  }
+  if (inputMask) for (let i = 0; i < n; i++) if (inputMask[i]) bad[i] = 1;
+  return { clean, bad };
 }
 
 export interface LaCosmicResult {
@@ -89,14 +99,7 @@ export function laCosmic(image: Image, options: LaCosmicOptions = {}): LaCosmicR
   const satLevel = options.saturationE ?? 65536;
   const { width: w, height: h } = image;
   const n = w * h;
-  const clean = new Float32Array(n);
-  const bad = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const v = image.data[i];
-    if (v === v) clean[i] = v * gain;
-    else bad[i] = 1;
-  }
-  if (options.inputMask) for (let i = 0; i < n; i++) if (options.inputMask[i]) bad[i] = 1;
+  const { clean, bad } = electronsAndBadPixels(image, gain, options.inputMask);
   const tmp = new Float32Array(n);
   const med = new Float32Array(n);
   maskSaturated(clean, w, h, satLevel, bad, med, tmp);
