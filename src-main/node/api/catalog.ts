@@ -5,7 +5,7 @@ import type { ExportFile, ObjectRow, SourceQuery } from '../../common/workbench-
 import { writeRowsFits } from '../catalog/export.js';
 import { angularDistanceArcsec, chordForArcsec, unitVector } from '../catalog/sky.js';
 import type { HandlerGroup } from './handler-types.js';
-import { sourceFromRow, type SourceDbRow } from './rows.js';
+import { OBJECT_COLUMNS, objectFromRow, sourceFromRow, type ObjectDbRow, type SourceDbRow } from './rows.js';
 import type { WorkbenchServices } from './services.js';
 
 type CatalogKeys =
@@ -187,21 +187,11 @@ export const catalogHandlers: HandlerGroup<CatalogKeys> = (services) => {
       const column = { id: 'id', raDeg: 'ra', decDeg: 'dec', nMeasurements: 'n_obs' }[q.sortBy ?? 'id'];
       const rows = services.db
         .prepare(
-          `SELECT o.id, o.ra, o.dec, o.n_obs, (SELECT AVG(m.mag) FROM measurements m WHERE m.object_id = o.id) AS mean_mag
+          `SELECT ${OBJECT_COLUMNS}
              FROM objects o ${where} ORDER BY ${column} ${q.descending ? 'DESC' : 'ASC'}, id LIMIT ? OFFSET ?`,
         )
-        .all(...args, q.limit, q.offset) as Array<{
-        id: number;
-        ra: number;
-        dec: number;
-        n_obs: number;
-        mean_mag: number | null;
-      }>;
-      return {
-        total,
-        offset: q.offset,
-        rows: rows.map((r) => ({ id: r.id, raDeg: r.ra, decDeg: r.dec, nMeasurements: r.n_obs, meanMag: r.mean_mag })),
-      };
+        .all(...args, q.limit, q.offset) as ObjectDbRow[];
+      return { total, offset: q.offset, rows: rows.map(objectFromRow) };
     },
 
     'owb:objects.cone': ({ raDeg, decDeg, radiusArcsec }) => {
@@ -209,32 +199,16 @@ export const catalogHandlers: HandlerGroup<CatalogKeys> = (services) => {
       const r = chordForArcsec(radiusArcsec);
       const rows = services.db
         .prepare(
-          `SELECT o.id, o.ra, o.dec, o.n_obs,
-                (SELECT AVG(m.mag) FROM measurements m WHERE m.object_id = o.id) AS mean_mag
+          `SELECT ${OBJECT_COLUMNS}
            FROM objects_rtree t JOIN objects o ON o.id = t.id
           WHERE t.max_x >= ? AND t.min_x <= ? AND t.max_y >= ? AND t.min_y <= ? AND t.max_z >= ? AND t.min_z <= ?
           LIMIT 5000`,
         )
-        .all(c[0] - r, c[0] + r, c[1] - r, c[1] + r, c[2] - r, c[2] + r) as Array<{
-        id: number;
-        ra: number;
-        dec: number;
-        n_obs: number;
-        mean_mag: number | null;
-      }>;
+        .all(c[0] - r, c[0] + r, c[1] - r, c[1] + r, c[2] - r, c[2] + r) as ObjectDbRow[];
       const out: ObjectRow[] = [];
       for (const row of rows) {
         const separationArcsec = angularDistanceArcsec(raDeg, decDeg, row.ra, row.dec);
-        if (separationArcsec <= radiusArcsec) {
-          out.push({
-            id: row.id,
-            raDeg: row.ra,
-            decDeg: row.dec,
-            nMeasurements: row.n_obs,
-            meanMag: row.mean_mag,
-            separationArcsec,
-          });
-        }
+        if (separationArcsec <= radiusArcsec) out.push({ ...objectFromRow(row), separationArcsec });
       }
       return out.sort((a, b) => (a.separationArcsec ?? 0) - (b.separationArcsec ?? 0));
     },

@@ -2,7 +2,7 @@
  * Catalog rows (schema of `node/catalog/migrations`) → the DTOs of `common/workbench-dto.ts`.
  * Read-only mapping; the catalog module owns the schema.
  */
-import type { FrameRow, JobRow, LabelRecord, SourceRow } from '../../common/workbench-dto.js';
+import type { FrameRow, JobRow, LabelRecord, ObjectRow, SourceRow } from '../../common/workbench-dto.js';
 
 export interface FrameDbRow {
   id: number;
@@ -51,6 +51,19 @@ export interface SourceDbRow {
   flags: number;
   object_id: number | null;
 }
+
+/** An `objects` row with its mean magnitude over its measurements (`OBJECT_COLUMNS`, alias `o`). */
+export interface ObjectDbRow {
+  id: number;
+  ra: number;
+  dec: number;
+  n_obs: number;
+  mean_mag: number | null;
+}
+
+/** The select list that yields an `ObjectDbRow` from `objects o`. */
+export const OBJECT_COLUMNS =
+  'o.id, o.ra, o.dec, o.n_obs, (SELECT AVG(m.mag) FROM measurements m WHERE m.object_id = o.id) AS mean_mag';
 
 export interface LabelDbRow {
   id: number;
@@ -132,6 +145,10 @@ export function sourceFromRow(row: SourceDbRow): SourceRow {
     flags: row.flags,
     objectId: row.object_id,
   };
+}
+
+export function objectFromRow(row: ObjectDbRow): ObjectRow {
+  return { id: row.id, raDeg: row.ra, decDeg: row.dec, nMeasurements: row.n_obs, meanMag: row.mean_mag };
 }
 
 export function labelFromRow(row: LabelDbRow, kind: string, targetId: number, previous: string | null): LabelRecord {
