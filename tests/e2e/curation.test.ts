@@ -1,12 +1,16 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import type { Browser, Page } from 'playwright-core';
-import { createFixtureWorkspace } from './fixture-workspace.js';
-import { chromiumAvailable, launchBrowser, screenshot, startServe, watchPageErrors, type Served } from './harness.js';
+import type { Page } from 'playwright-core';
+import {
+  chromiumAvailable,
+  openWorkbench,
+  screenshot,
+  watchPageErrors,
+  type Served,
+  type Workbench,
+} from './harness.js';
 
 const KEYS = ['a', 'r', '1', 'a', 'a', 'r', '2', 'a', '9', 'r'];
 const EXPECTED = [
@@ -33,23 +37,18 @@ describe(
   'curation from the keyboard',
   { skip: chromiumAvailable() ? false : 'no Chromium at /usr/bin/chromium' },
   () => {
+    let bench: Workbench;
     let dir: string;
     let served: Served;
-    let browser: Browser;
     let page: Page;
 
     before(async () => {
-      dir = mkdtempSync(join(tmpdir(), 'owb-e2e-curation-'));
-      createFixtureWorkspace(dir, { frames: 2, sizePx: 256, starCount: 20 });
-      served = await startServe(dir);
-      browser = await launchBrowser();
-      page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      bench = await openWorkbench('curation', { frames: 2, sizePx: 256, starCount: 20 });
+      ({ dir, served, page } = bench);
     });
 
     after(async () => {
-      await browser?.close();
-      await served?.stop();
-      if (dir) rmSync(dir, { recursive: true, force: true });
+      await bench?.close();
     });
 
     it('labels ten detections with A/R/digits, undoes the last one, and the labels table has the history', async () => {

@@ -1,10 +1,12 @@
 /** Shared plumbing of the browser end-to-end specs: build the renderer, start `owb serve`, launch Chromium. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ensureRendererBuilt } from '../../src-main/node/serve/renderer-build.js';
+import { createFixtureWorkspace, type FixtureOptions } from './fixture-workspace.js';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
@@ -88,4 +90,41 @@ export function watchPageErrors(page: Page): string[] {
     if (m.type() === 'error') errors.push(`console: ${m.text()}`);
   });
   return errors;
+}
+
+/** A fixture workspace served by `owb serve`, and a 1440×900 page on it in Chromium. */
+export interface Workbench {
+  dir: string;
+  served: Served;
+  browser: Browser;
+  page: Page;
+  /** Closes the browser, stops the server and removes the workspace. */
+  close(): Promise<void>;
+}
+
+/** Opens a `Workbench` on a new fixture workspace; `prepare` may add to the folder before serving. */
+export async function openWorkbench(
+  name: string,
+  fixture: FixtureOptions,
+  prepare?: (dir: string) => void,
+): Promise<Workbench> {
+  const dir = mkdtempSync(join(tmpdir(), `owb-e2e-${name}-`));
+  let served: Served | undefined;
+  let browser: Browser | undefined;
+  const close = async (): Promise<void> => {
+    await browser?.close();
+    await served?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    createFixtureWorkspace(dir, fixture);
+    prepare?.(dir);
+    served = await startServe(dir);
+    browser = await launchBrowser();
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    return { dir, served, browser, page, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }

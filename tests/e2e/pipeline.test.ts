@@ -1,36 +1,38 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { encodeFits, imageHdu } from '../../src-workers/core/fits/index.js';
 import { simulateStarField } from '../../src-workers/core/simulate/index.js';
-import { createFixtureWorkspace } from './fixture-workspace.js';
-import { chromiumAvailable, launchBrowser, screenshot, startServe, watchPageErrors, type Served } from './harness.js';
+import {
+  chromiumAvailable,
+  openWorkbench,
+  screenshot,
+  watchPageErrors,
+  type Served,
+  type Workbench,
+} from './harness.js';
 
 describe(
   'pipeline: a file dropped into a watched folder',
   { skip: chromiumAvailable() ? false : 'no Chromium at /usr/bin/chromium' },
   () => {
+    let bench: Workbench;
     let dir: string;
     let served: Served;
     let browser: Browser;
     let page: Page;
 
     before(async () => {
-      dir = mkdtempSync(join(tmpdir(), 'owb-e2e-pipeline-'));
-      createFixtureWorkspace(dir, { frames: 1, sizePx: 128, starCount: 5 });
-      mkdirSync(join(dir, 'incoming'));
-      served = await startServe(dir);
-      browser = await launchBrowser();
-      page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      bench = await openWorkbench('pipeline', { frames: 1, sizePx: 128, starCount: 5 }, (d) =>
+        mkdirSync(join(d, 'incoming')),
+      );
+      ({ dir, served, browser, page } = bench);
     });
 
     after(async () => {
-      await browser?.close();
-      await served?.stop();
-      if (dir) rmSync(dir, { recursive: true, force: true });
+      await bench?.close();
     });
 
     it('adds the folder in the UI, then the job appears and finishes', async () => {

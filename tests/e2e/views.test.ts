@@ -1,12 +1,16 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import type { Browser, Page } from 'playwright-core';
-import { createFixtureWorkspace } from './fixture-workspace.js';
-import { chromiumAvailable, launchBrowser, screenshot, startServe, watchPageErrors, type Served } from './harness.js';
+import type { Page } from 'playwright-core';
+import {
+  chromiumAvailable,
+  openWorkbench,
+  screenshot,
+  watchPageErrors,
+  type Served,
+  type Workbench,
+} from './harness.js';
 
 const VIEWS = ['frames', 'viewer', 'curation', 'catalog', 'pipeline', 'datasets'] as const;
 
@@ -14,25 +18,20 @@ describe(
   'workbench in Chromium against owb serve',
   { skip: chromiumAvailable() ? false : 'no Chromium at /usr/bin/chromium' },
   () => {
+    let bench: Workbench;
     let dir: string;
     let served: Served;
-    let browser: Browser;
     let page: Page;
     let errors: string[];
 
     before(async () => {
-      dir = mkdtempSync(join(tmpdir(), 'owb-e2e-views-'));
-      createFixtureWorkspace(dir, { frames: 3, sizePx: 512 });
-      served = await startServe(dir);
-      browser = await launchBrowser();
-      page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      bench = await openWorkbench('views', { frames: 3, sizePx: 512 });
+      ({ dir, served, page } = bench);
       errors = watchPageErrors(page);
     });
 
     after(async () => {
-      await browser?.close();
-      await served?.stop();
-      if (dir) rmSync(dir, { recursive: true, force: true });
+      await bench?.close();
     });
 
     it('opens every view from the navigation bar and screenshots it', async () => {
