@@ -3,6 +3,7 @@
  * SharedArrayBuffer-backed arrays, so every worker reads the same memory and nothing is copied.
  */
 import type { MasterLibrary } from '../../../src-workers/core/calibrate/index.js';
+import type { LaCosmicOptions } from '../../../src-workers/core/cosmic/index.js';
 import type { Affine, StarList } from '../../../src-workers/core/register/index.js';
 
 export interface CalibrateFrameInput {
@@ -73,17 +74,8 @@ export interface CosmicStripInput {
   height: number;
   /** Strip pixels (ADU), transferred. */
   data: Float32Array;
-  /** L.A.Cosmic options (plain values; `backgroundE` set from the whole image). */
-  options: {
-    sigclip?: number;
-    sigfrac?: number;
-    objlim?: number;
-    niter?: number;
-    gainEPerAdu?: number;
-    readNoiseE?: number;
-    saturationE?: number;
-    backgroundE: number;
-  };
+  /** L.A.Cosmic options (no mask; `backgroundE` set from the whole image so strips agree). */
+  options: Omit<LaCosmicOptions, 'inputMask' | 'backgroundE'> & { backgroundE: number };
 }
 
 export interface CosmicStripOutput {
