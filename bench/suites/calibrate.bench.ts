@@ -106,48 +106,30 @@ export default async function calibrateBench(ctx: BenchContext): Promise<void> {
   const darkTruth = join(calib, 'dark_true.npy');
 
   // ---- masters: combine the darks (raw, so the result is comparable with dark_true.npy)
-  const np = ok(
-    'numpy median',
-    ctx.measure(ctx.python, [anchors, 'combine', 'np-median', join(out, 'np_median.fits'), ...darks]),
-  );
-  const npScore = json<{ rms_vs_truth_adu: number }>(
-    ctx.measure(ctx.python, [anchors, 'score-combine', join(out, 'np_median.fits'), darkTruth]),
-    'score',
-  );
-  ctx.row({
-    suite,
-    task,
-    tool: 'numpy median',
-    wallSec: np.wallSec,
-    peakMB: np.peakMB,
-    metrics: { 'rms vs truth ADU': npScore.rms_vs_truth_adu },
-  });
-  const ap = ok(
-    'astropy sigma clip',
-    ctx.measure(ctx.python, [anchors, 'combine', 'astropy-sigclip-mean', join(out, 'ap_sigclip.fits'), ...darks]),
-  );
-  const apScore = json<{ rms_vs_truth_adu: number }>(
-    ctx.measure(ctx.python, [anchors, 'score-combine', join(out, 'ap_sigclip.fits'), darkTruth]),
-    'score',
-  );
-  ctx.row({
-    suite,
-    task,
-    tool: 'astropy sigma-clip',
-    wallSec: ap.wallSec,
-    peakMB: ap.peakMB,
-    metrics: { 'rms vs truth ADU': apScore.rms_vs_truth_adu },
-  });
+  const scoreCombine = (file: string): number =>
+    json<{ rms_vs_truth_adu: number }>(ctx.measure(ctx.python, [anchors, 'score-combine', file, darkTruth]), 'score')
+      .rms_vs_truth_adu;
+  const reference = (tool: string, method: string, file: string): Measured => {
+    const m = ok(tool, ctx.measure(ctx.python, [anchors, 'combine', method, join(out, file), ...darks]));
+    ctx.row({
+      suite,
+      task,
+      tool,
+      wallSec: m.wallSec,
+      peakMB: m.peakMB,
+      metrics: { 'rms vs truth ADU': scoreCombine(join(out, file)) },
+    });
+    return m;
+  };
+  const np = reference('numpy median', 'np-median', 'np_median.fits');
+  const ap = reference('astropy sigma-clip', 'astropy-sigclip-mean', 'ap_sigclip.fits');
   for (const [method, ref, label] of [
     ['median', np, 'numpy'],
     ['sigma', ap, 'astropy'],
   ] as const) {
     const dir = join(out, `masters-${method}`);
     const m = ok(`owb masters ${method}`, owb(['masters', '--darks', ...darks, '--out', dir, '--combine', method]));
-    const s = json<{ rms_vs_truth_adu: number }>(
-      ctx.measure(ctx.python, [anchors, 'score-combine', join(dir, 'master_dark.fits'), darkTruth]),
-      'score',
-    );
+    const rms = scoreCombine(join(dir, 'master_dark.fits'));
     ctx.row({
       suite,
       task,
@@ -155,7 +137,7 @@ export default async function calibrateBench(ctx: BenchContext): Promise<void> {
       wallSec: m.wallSec,
       peakMB: m.peakMB,
       ratio: `${(m.wallSec / ref.wallSec).toFixed(2)}× ${label}`,
-      metrics: { 'rms vs truth ADU': s.rms_vs_truth_adu },
+      metrics: { 'rms vs truth ADU': rms },
     });
   }
 
