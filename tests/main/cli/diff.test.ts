@@ -86,42 +86,17 @@ describe('owb diff', () => {
 
   it('records candidates for curation once, and refuses frames the catalog does not know', () => {
     const db = join(dir, 'catalog.db');
-    const refused = owb([
-      'diff',
-      join(dir, 'sci.fits'),
-      '--ref',
-      join(dir, 'ref.fits'),
-      '--out',
-      join(dir, 'd2.fits'),
-      '--db',
-      db,
-    ]);
+    const diffIntoCatalog = (): ReturnType<typeof owb> =>
+      owb(['diff', join(dir, 'sci.fits'), '--ref', join(dir, 'ref.fits'), '--out', join(dir, 'd2.fits'), '--db', db]);
+    const refused = diffIntoCatalog();
     assert.equal(refused.status, 2, refused.stderr);
     assert.match(refused.stderr, /not in the catalog yet/);
     const watch = owb(['watch', dir, '--db', db, '--once']);
     assert.ok(watch.status === 0 || watch.status === 3, watch.stderr);
-    const first = owb([
-      'diff',
-      join(dir, 'sci.fits'),
-      '--ref',
-      join(dir, 'ref.fits'),
-      '--out',
-      join(dir, 'd2.fits'),
-      '--db',
-      db,
-    ]);
+    const first = diffIntoCatalog();
     assert.equal(first.status, 0, first.stderr);
     assert.match(first.stdout, /recorded as candidates of frame/);
-    const again = owb([
-      'diff',
-      join(dir, 'sci.fits'),
-      '--ref',
-      join(dir, 'ref.fits'),
-      '--out',
-      join(dir, 'd2.fits'),
-      '--db',
-      db,
-    ]);
+    const again = diffIntoCatalog();
     assert.match(again.stdout, /already recorded/);
     const catalog = Catalog.open(db);
     try {
