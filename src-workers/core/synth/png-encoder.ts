@@ -5,6 +5,7 @@
  * buffer is allocated once per encoder: per image, allocation and zlib's stream set-up cost more than the
  * coding. Deterministic: the same pixels give the same bytes.
  */
+import { gray8 } from './gray8.js';
 import { adler32, crc32, ihdrGray8, PNG_SIGNATURE, writeStoredBlocks } from './png.js';
 
 const MAX_BITS = 15;
@@ -70,8 +71,7 @@ export class Gray8PngEncoder {
     for (let y = 0, i = 0, o = 0; y < height; y++) {
       raw[o++] = 0;
       for (let x = 0; x < width; x++, i++) {
-        const v = 255 * (pixels[i] + pedestal) + 0.5;
-        const g = v <= 0 ? 0 : v >= 255 ? 255 : v | 0;
+        const g = gray8(pixels[i], pedestal);
         raw[o++] = g;
         freq[g]++;
       }
@@ -113,7 +113,7 @@ export class Gray8PngEncoder {
     return this.out.subarray(0, at);
   }
 
-  /** Writes the zlib stream of `raw` at `at`; returns the index after it. */
+  /** Writes the zlib stream of `raw` at `start`; returns the index after it. */
   private deflate(start: number, counted: boolean): number {
     const { raw, out } = this;
     out[start] = 0x78;

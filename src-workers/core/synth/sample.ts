@@ -2,6 +2,7 @@ import { InputError } from '../errors.js';
 import type { Image } from '../image/image.js';
 import { createRng } from '../random/rng.js';
 import type { SynthConfig } from './config.js';
+import { gray8 } from './gray8.js';
 import type { Rng } from '../random/rng.js';
 import { drawParityParams, renderParity, type ParityParams } from './parity.js';
 import { drawPhysicalParams, renderPhysical, type PhysicalParams } from './physical.js';
@@ -92,9 +93,6 @@ export function renderSample(config: SynthConfig, index: number): Image {
  */
 export function toGray8(pixels: ArrayLike<number>, pedestal: number): Uint8Array {
   const out = new Uint8Array(pixels.length);
-  for (let i = 0; i < pixels.length; i++) {
-    const v = 255 * (pixels[i] + pedestal) + 0.5;
-    out[i] = v <= 0 ? 0 : v >= 255 ? 255 : v | 0;
-  }
+  for (let i = 0; i < pixels.length; i++) out[i] = gray8(pixels[i], pedestal);
   return out;
 }
