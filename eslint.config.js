@@ -22,6 +22,7 @@ export default tseslint.config(
       'bench-data/**',
       'test-results/**',
       'demo-workspace/**',
+      '**/*.generated.ts',
     ],
   },
   {

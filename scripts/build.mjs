@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm run build` (also run by `npm install` through `prepare`): compile the TypeScript projects to
-// dist/ and bundle the renderer with Vite into dist/renderer.
+// `npm run build` (also run by `npm install` through `prepare`): compile core's AssemblyScript kernels,
+// compile the TypeScript projects to dist/ and bundle the renderer with Vite into dist/renderer.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -14,6 +14,7 @@ function run(label, args) {
     process.exit(result.status ?? 1);
   }
 }
+run('kernels', ['scripts/build-kernels.mjs']);
 run('tsc', [require.resolve('typescript/bin/tsc'), '-b', 'tsconfig.build.json']);
 if (existsSync('src-renderer/index.html')) {
   // vite's exports map hides bin/, so find it beside its package.json.

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { MessagePort } from 'node:worker_threads';
 import type { TaskInput, TaskOutput } from '../../src-main/common/task-contract.js';
 import { planSample } from '../core/synth/plan.js';
+import { kernelFloat64Array } from '../core/synth/kernels/instance.js';
 import { generateFromPlan } from '../core/synth/sample.js';
 import { createSampleEncoder, writeImageAtomicSync } from './synth-encode.js';
 import { progressReporter } from './task-progress.js';
@@ -30,8 +31,9 @@ export default async function synthGenerate(
   let own = 0;
   const claim = (): number => (shared ? Atomics.add(shared, 0, CLAIM) : (own += CLAIM) - CLAIM);
   const encode = await createSampleEncoder(config);
-  // One pixel buffer for the batch: each image is encoded before the next is drawn.
-  const scratch = new Float64Array(config.General.image_size ** 2);
+  // One pixel buffer for the batch, where the kernels work in place: each image is encoded before the
+  // next is drawn.
+  const scratch = kernelFloat64Array(config.General.image_size ** 2);
   let written = 0;
   let bytes = 0;
   for (let start = claim(); start < indices.length; start = claim()) {

@@ -1,6 +1,7 @@
 import type { Rng } from '../random/rng.js';
 import { blurInto } from './blur.js';
 import type { SynthConfig } from './config.js';
+import { synthKernels } from './kernels/instance.js';
 import { addParityNoise } from './noise.js';
 
 /** FWHM / σ of a Gaussian, 2√(2 ln 2). */
@@ -133,29 +134,12 @@ export function renderParity(config: SynthConfig, params: ParityParams, rng: Rng
   return pixels;
 }
 
-/** Exponent beyond which a Gaussian term is below 2e-8 of its peak and is skipped. */
+/** Exponent beyond which a Gaussian term is below 2e-8 of its peak and is skipped (as in arcs.as.ts). */
 const MAX_EXPONENT = 18;
 
-/** atan(a)/a as a polynomial in a² on [0, 1] (Chebyshev fit, numpy). */
-const ATAN_C = Float64Array.of(
-  0.9999999999537458,
-  -0.3333333190026412,
-  0.1999992623597083,
-  -0.14284217563898743,
-  0.11095256847684942,
-  -0.089901976266169,
-  0.07276261265364314,
-  -0.05487847709301475,
-  0.034962735923631985,
-  -0.016697622520469357,
-  0.005107902142991086,
-  -0.0007333477987813603,
-);
-
-/** exp(−e) = EXP_TABLE[j]·exp(−r) with e = (j + r/EXP_STEP)/EXP_STEPS_PER_UNIT, for 0 ≤ e < MAX_EXPONENT. */
+/** exp(−j·ln2/64) for 0 ≤ j·ln2/64 < MAX_EXPONENT: the table of the arcs kernel's inline exp. */
 const EXP_STEP = Math.LN2 / 64;
-const EXP_STEPS_PER_UNIT = 1 / EXP_STEP;
-const EXP_TABLE = Float64Array.from({ length: Math.ceil(MAX_EXPONENT * EXP_STEPS_PER_UNIT) + 1 }, (_, j) =>
+const EXP_TABLE = Float64Array.from({ length: Math.ceil(MAX_EXPONENT / EXP_STEP) + 1 }, (_, j) =>
   Math.exp(-j * EXP_STEP),
 );
 
@@ -200,6 +184,11 @@ function addGalaxy(pixels: Float64Array, size: number, g: ParityGalaxy, blurSigm
   }
 }
 
+/**
+ * Adds the arcs, centred on (cx, cy), in the synth kernels' WebAssembly (kernels/arcs.as.ts): per pixel
+ * an inline atan2 (Chebyshev fit, max error 2.1e-10 rad) and per arc an inline exp (table and Taylor
+ * polynomial, relative error ≈ 2e-15), skipping terms below 2e-8 of their peak.
+ */
 function addArcs(
   pixels: Float64Array,
   size: number,
@@ -208,20 +197,17 @@ function addArcs(
   radiusPx: number,
   arcs: readonly ParityArc[],
 ): void {
-  // Plain arrays of numbers: arc objects reach here from more than one place, and a changing shape
-  // costs the optimized code of this loop.
+  const k = synthKernels();
   const n = arcs.length;
-  const invRadial = new Float64Array(n);
-  const invAngular = new Float64Array(n);
-  const direction = new Float64Array(n);
-  const amplitude = new Float64Array(n);
+  const paramsAt = k.scratchOf('arc parameters', Math.max(n, 32) * 32);
+  const params = k.f64(paramsAt, 4 * n);
   let maxSigmaRadial = 0;
-  for (let k = 0; k < n; k++) {
-    const sr = arcs[k].widthPx / FWHM_PER_SIGMA;
-    invRadial[k] = 1 / sr;
-    invAngular[k] = FWHM_PER_SIGMA / ((arcs[k].extentDeg * Math.PI) / 180);
-    direction[k] = arcs[k].angleRad;
-    amplitude[k] = arcs[k].amplitude;
+  for (let i = 0; i < n; i++) {
+    const sr = arcs[i].widthPx / FWHM_PER_SIGMA;
+    params[4 * i] = 1 / sr;
+    params[4 * i + 1] = FWHM_PER_SIGMA / ((arcs[i].extentDeg * Math.PI) / 180);
+    params[4 * i + 2] = arcs[i].angleRad;
+    params[4 * i + 3] = arcs[i].amplitude;
     maxSigmaRadial = Math.max(maxSigmaRadial, sr);
   }
   const reach = Math.sqrt(2 * MAX_EXPONENT) * maxSigmaRadial;
@@ -231,53 +217,8 @@ function addArcs(
   const y1 = Math.min(size - 1, Math.ceil(cy + rMax));
   const x0 = Math.max(0, Math.floor(cx - rMax));
   const x1 = Math.min(size - 1, Math.ceil(cx + rMax));
-  const twoPi = 2 * Math.PI;
-  for (let y = y0; y <= y1; y++) {
-    const dy = y - cy;
-    const ay = dy < 0 ? -dy : dy;
-    for (let x = x0; x <= x1; x++) {
-      const dx = x - cx;
-      const r = Math.sqrt(dx * dx + dy * dy);
-      if (r < rMin || r > rMax) continue;
-      // atan2(dy, dx) inline with one division: atan(a) = a·P(a²) on a = min/max ∈ [0, 1], P a degree-11
-      // Chebyshev fit (max error 2.1e-10 rad, tested against Math.atan2), then the octant.
-      const ax = dx < 0 ? -dx : dx;
-      const swap = ay > ax;
-      const a = swap ? ax / ay : ax === 0 ? 0 : ay / ax;
-      const z = a * a;
-      const z2 = z * z;
-      const z4 = z2 * z2;
-      const z8 = z4 * z4;
-      let phi =
-        a *
-        (ATAN_C[0] +
-          z * ATAN_C[1] +
-          z2 * (ATAN_C[2] + z * ATAN_C[3]) +
-          z4 * (ATAN_C[4] + z * ATAN_C[5] + z2 * (ATAN_C[6] + z * ATAN_C[7])) +
-          z8 * (ATAN_C[8] + z * ATAN_C[9] + z2 * (ATAN_C[10] + z * ATAN_C[11])));
-      if (swap) phi = Math.PI / 2 - phi;
-      if (dx < 0) phi = Math.PI - phi;
-      if (dy < 0) phi = -phi;
-      let sum = 0;
-      for (let k = 0; k < n; k++) {
-        const t = (r - radiusPx) * invRadial[k];
-        // Both angles lie in [−π, π], so one turn at most wraps the difference to (−π, π] like numpy.angle.
-        let d = phi - direction[k];
-        if (d > Math.PI) d -= twoPi;
-        else if (d <= -Math.PI) d += twoPi;
-        const u = d * invAngular[k];
-        const e = 0.5 * (t * t + u * u);
-        if (e < MAX_EXPONENT) {
-          // exp(−e) inline: 2^(−j/64) from a table times a degree-5 Taylor polynomial of exp(−ρ) on
-          // ρ < ln2/64 (truncation < ρ⁶/720 ≈ 2e-15, relative). A call to Math.exp costs more than this.
-          const xe = e * EXP_STEPS_PER_UNIT;
-          const j = xe | 0;
-          const rho = (xe - j) * EXP_STEP;
-          const poly = 1 - rho * (1 - rho * (0.5 - rho * (1 / 6 - rho * (1 / 24 - rho * (1 / 120)))));
-          sum += amplitude[k] * EXP_TABLE[j] * poly;
-        }
-      }
-      pixels[y * size + x] += sum;
-    }
-  }
+  const table = k.constant(EXP_TABLE);
+  k.inPlace(pixels, (at) =>
+    k.exports.addArcs(at, size, cx, cy, radiusPx, rMin, rMax, x0, x1, y0, y1, paramsAt, n, table),
+  );
 }

@@ -3,10 +3,12 @@
  * them: filter type 0, and a zlib stream of Huffman-coded literals (zlib's Z_HUFFMAN_ONLY: noisy 8-bit
  * images gain next to nothing from string matching, so files stay within 1–2 % of zlib's level 6). Every
  * buffer is allocated once per encoder: per image, allocation and zlib's stream set-up cost more than the
- * coding. Deterministic: the same pixels give the same bytes.
+ * coding. Deterministic: the same pixels give the same bytes. The per-byte loops (conversion and counting,
+ * bit packing, Adler-32) run in the synth kernels' WebAssembly (kernels/png.as.ts), where the encoder's
+ * buffers live; the codes and the framing are built here.
  */
-import { gray8 } from './gray8.js';
-import { adler32, crc32, ihdrGray8, PNG_SIGNATURE, writeStoredBlocks } from './png.js';
+import { synthKernels, type SynthKernels } from './kernels/instance.js';
+import { crc32, ihdrGray8, PNG_SIGNATURE, writeStoredBlocks } from './png.js';
 
 const MAX_BITS = 15;
 const MAX_CODE_LENGTH_BITS = 7;
@@ -18,18 +20,27 @@ const BLOCK_BYTES = 1 << 21;
 const STORED_BLOCK_BYTES = 65535;
 
 export class Gray8PngEncoder {
-  /** Filter byte + row, per row: the data the zlib stream holds. */
-  private readonly raw: Uint8Array;
-  private readonly out: Uint8Array;
-  private readonly view: DataView;
+  private readonly kernels: SynthKernels;
+  /** Addresses in the kernels' memory: scanlines (filter byte + row, per row), the file, the code table, the histogram. */
+  private readonly rawAt: number;
+  private readonly outAt: number;
+  private readonly tableAt: number;
+  private readonly freqAt: number;
+  private readonly rawLength: number;
+  private readonly outLength: number;
+  /** Views of those buffers, taken again whenever the kernels' memory has grown (which detaches views). */
+  private memory: ArrayBuffer | undefined;
+  private raw!: Uint8Array;
+  private out!: Uint8Array;
+  private view!: DataView;
+  private table!: Int32Array;
+  private freq!: Int32Array;
   private readonly idatAt: number;
   private readonly huffman = new HuffmanScratch();
-  private readonly freq = new Int32Array(257);
   private readonly litLengths = new Uint8Array(257);
   /** Literal/length code lengths followed by the two distance code lengths. */
   private readonly allLengths = new Uint8Array(259);
   private readonly litCodes = new Uint16Array(257);
-  private readonly table = new Int32Array(256);
   private readonly clFreq = new Int32Array(19);
   private readonly clLengths = new Uint8Array(19);
   private readonly clCodes = new Uint16Array(19);
@@ -47,11 +58,16 @@ export class Gray8PngEncoder {
     if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0))
       throw new RangeError(`PNG: bad size ${width}×${height}`);
     const rawLength = (width + 1) * height;
-    this.raw = new Uint8Array(rawLength);
     const storedLength = 2 + rawLength + 5 * Math.ceil(rawLength / STORED_BLOCK_BYTES) + 4;
     this.idatAt = 8 + 25 + 8;
-    this.out = new Uint8Array(this.idatAt + storedLength + 4 + 12);
-    this.view = new DataView(this.out.buffer);
+    this.rawLength = rawLength;
+    this.outLength = this.idatAt + storedLength + 4 + 12;
+    this.kernels = synthKernels();
+    this.rawAt = this.kernels.alloc(rawLength);
+    this.outAt = this.kernels.alloc(this.outLength);
+    this.tableAt = this.kernels.alloc(256 * 4);
+    this.freqAt = this.kernels.alloc(257 * 4);
+    this.views();
     this.out.set(PNG_SIGNATURE, 0);
     this.chunkHeader(8, 'IHDR', 13);
     this.out.set(ihdrGray8(width, height), 16);
@@ -65,30 +81,43 @@ export class Gray8PngEncoder {
    */
   encodeScaled(pixels: ArrayLike<number>, pedestal: number): Uint8Array {
     this.checkLength(pixels.length);
-    const { raw, width, height } = this;
-    const freq = this.freq;
-    freq.fill(0);
-    for (let y = 0, i = 0, o = 0; y < height; y++) {
-      raw[o++] = 0;
-      for (let x = 0; x < width; x++, i++) {
-        const g = gray8(pixels[i], pedestal);
-        raw[o++] = g;
-        freq[g]++;
-      }
+    const k = this.kernels;
+    let pixelsAt: number;
+    if (pixels instanceof Float64Array && k.owns(pixels)) pixelsAt = pixels.byteOffset;
+    else {
+      pixelsAt = k.scratchOf('png pixels', pixels.length * 8);
+      const copy = k.f64(pixelsAt, pixels.length);
+      for (let i = 0; i < pixels.length; i++) copy[i] = pixels[i];
     }
-    freq[0] += height;
+    this.views().freq.fill(0);
+    k.exports.gray8Scanlines(pixelsAt, this.rawAt, this.width, this.height, pedestal, this.freqAt);
     return this.finish(true);
   }
 
   /** Encodes 8-bit `pixels` (row-major). Returns a view of the encoder's buffer, valid until the next call. */
   encode(pixels: Uint8Array): Uint8Array {
     this.checkLength(pixels.length);
-    const { raw, width, height } = this;
+    const { raw, width, height } = this.views();
     for (let y = 0; y < height; y++) {
       raw[y * (width + 1)] = 0;
       raw.set(pixels.subarray(y * width, (y + 1) * width), y * (width + 1) + 1);
     }
     return this.finish(false);
+  }
+
+  /** Takes fresh views of the buffers if the kernels' memory has grown since the last call. */
+  private views(): this {
+    const memory = this.kernels.memory;
+    if (memory !== this.memory) {
+      this.memory = memory;
+      const k = this.kernels;
+      this.raw = k.u8(this.rawAt, this.rawLength);
+      this.out = k.u8(this.outAt, this.outLength);
+      this.view = new DataView(memory, this.outAt, this.outLength);
+      this.table = k.i32(this.tableAt, 256);
+      this.freq = k.i32(this.freqAt, 257);
+    }
+    return this;
   }
 
   private checkLength(n: number): void {
@@ -142,18 +171,10 @@ export class Gray8PngEncoder {
       acc |= 2 << n;
       n += 2;
       ({ acc, n, at } = this.writeHeader(acc, n, at));
-      const { table, raw: bytes } = this;
-      for (let i = begin; i < end; i++) {
-        const e = table[bytes[i]];
-        acc |= (e & 0xffff) << n;
-        n += e >>> 16;
-        if (n >= 16) {
-          out[at++] = acc & 255;
-          out[at++] = (acc >>> 8) & 255;
-          acc >>>= 16;
-          n -= 16;
-        }
-      }
+      const k = this.kernels.exports;
+      at = k.packLiterals(this.rawAt, begin, end, this.tableAt, this.outAt, at, acc, n);
+      acc = k.pendingBits();
+      n = k.pendingCount();
       acc |= this.litCodes[END_OF_BLOCK] << n;
       n += this.litLengths[END_OF_BLOCK];
       while (n >= 8) {
@@ -165,8 +186,7 @@ export class Gray8PngEncoder {
     if (huffman) {
       if (n > 0) out[at++] = acc & 255;
     } else at = writeStoredBlocks(raw, out, dataAt);
-    const adler = adler32(raw);
-    this.view.setUint32(at, adler);
+    this.view.setUint32(at, this.kernels.exports.adler32(this.rawAt, raw.length) >>> 0);
     return at + 4;
   }
 

@@ -1,0 +1,4 @@
+// The host's Math.exp and Math.log, imported rather than AssemblyScript's own: the kernels then give
+// the same bits as the JavaScript they replaced, so a seed still regenerates the same image.
+export declare function exp(x: f64): f64;
+export declare function log(x: f64): f64;
