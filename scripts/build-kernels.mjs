@@ -20,7 +20,17 @@ function kernelFolders(dir) {
 async function build(folder) {
   let wasm;
   const { error, stderr } = await asc.main(
-    [join(folder, 'index.as.ts'), '-O3', '--runtime', 'stub', '--noAssert', '--outFile', 'kernels.wasm'],
+    [
+      join(folder, 'index.as.ts'),
+      '-O3',
+      '--runtime',
+      'stub',
+      '--noAssert',
+      '--enable',
+      'simd',
+      '--outFile',
+      'kernels.wasm',
+    ],
     {
       writeFile(name, contents) {
         if (name.endsWith('.wasm')) wasm = contents;

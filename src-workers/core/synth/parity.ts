@@ -143,6 +143,7 @@ const EXP_TABLE = Float64Array.from({ length: Math.ceil(MAX_EXPONENT / EXP_STEP)
   Math.exp(-j * EXP_STEP),
 );
 
+/** Adds the galaxy convolved with its blur (covariance + σ_blur², flux kept), in the kernels (galaxy.as.ts). */
 function addGalaxy(pixels: Float64Array, size: number, g: ParityGalaxy, blurSigmaPx: number): void {
   const q = 1 - g.ellipticity;
   const s2 = g.sigmaPx * g.sigmaPx;
@@ -155,33 +156,9 @@ function addGalaxy(pixels: Float64Array, size: number, g: ParityGalaxy, blurSigm
   const a11 = (c * c) / varMajor + (s * s) / varMinor;
   const a22 = (s * s) / varMajor + (c * c) / varMinor;
   const a12 = c * s * (1 / varMajor - 1 / varMinor);
-  // Along a row the Gaussian obeys f(x+1) = f(x)·r(x), r(x+1) = r(x)·exp(−a11): two exponentials per
-  // row instead of one per pixel. Each row starts at its peak and walks outward, so values only shrink
-  // (no overflow, harmless underflow); the relative error stays ~1e-14.
-  const k = Math.exp(-a11);
-  for (let y = 0; y < size; y++) {
-    const dy = y - g.yPx;
-    const row = y * size;
-    const peak = Math.min(size - 1, Math.max(0, Math.round(g.xPx - (a12 * dy) / a11)));
-    const dx = peak - g.xPx;
-    const f0 = amplitude * Math.exp(-0.5 * (a11 * dx * dx + 2 * a12 * dx * dy + a22 * dy * dy));
-    if (f0 === 0) continue;
-    pixels[row + peak] += f0;
-    let f = f0;
-    let r = Math.exp(-(a11 * (dx + 0.5) + a12 * dy));
-    for (let x = peak + 1; x < size && f > 0; x++) {
-      f *= r;
-      r *= k;
-      pixels[row + x] += f;
-    }
-    f = f0;
-    r = Math.exp(a11 * (dx - 0.5) + a12 * dy);
-    for (let x = peak - 1; x >= 0 && f > 0; x--) {
-      f *= r;
-      r *= k;
-      pixels[row + x] += f;
-    }
-  }
+  const k = synthKernels();
+  const exports = k.exports;
+  k.inPlace(pixels, (at) => exports.addGalaxy(at, size, g.xPx, g.yPx, amplitude, a11, a12, a22, Math.exp(-a11)));
 }
 
 /**

@@ -1,8 +1,11 @@
 // Entry of the synth kernels' WebAssembly module (built by scripts/build-kernels.mjs). Memory is
 // managed by the host (instance.ts): it allocates above `heapBase()` and passes addresses.
 export { addNormalNoise } from './noise.as';
+export { addGalaxy } from './galaxy.as';
 export { addArcs } from './arcs.as';
-export { adler32, gray8Scanlines, packLiterals, pendingBits, pendingCount } from './png.as';
+export { gray8Scanlines } from './png.as';
+export { deflate } from './deflate.as';
+export { codeLengths } from './huffman.as';
 
 export function heapBase(): usize {
   return __heap_base;

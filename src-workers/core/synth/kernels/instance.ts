@@ -52,20 +52,20 @@ export interface KernelExports {
     n: number,
     expTable: number,
   ): void;
-  gray8Scanlines(pixels: number, raw: number, width: number, height: number, pedestal: number, freq: number): void;
-  packLiterals(
-    raw: number,
-    begin: number,
-    end: number,
-    table: number,
-    out: number,
-    at: number,
-    bits: number,
-    count: number,
-  ): number;
-  pendingBits(): number;
-  pendingCount(): number;
-  adler32(bytes: number, length: number): number;
+  addGalaxy(
+    pixels: number,
+    size: number,
+    cx: number,
+    cy: number,
+    amplitude: number,
+    a11: number,
+    a12: number,
+    a22: number,
+    k: number,
+  ): void;
+  gray8Scanlines(pixels: number, raw: number, width: number, height: number, pedestal: number): void;
+  deflate(raw: number, length: number, out: number, counted: number): number;
+  codeLengths(freq: number, n: number, limit: number, lengths: number): void;
 }
 
 /** The few WebAssembly constructors used, typed here: core's lib (ES2022) does not declare them. */

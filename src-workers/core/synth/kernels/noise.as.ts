@@ -84,18 +84,37 @@ export function addNormalNoise(
   wnTable: usize,
   fnTable: usize,
 ): void {
-  s0 = a;
-  s1 = b;
-  s2 = c;
-  s3 = d;
   kn = knTable;
   wn = wnTable;
   fn = fnTable;
-  for (let i = 0; i < n; i++) {
-    const hz = word();
+  // The fast path keeps the state in locals; the slow path works on the globals, synced around it.
+  let x0 = a;
+  let x1 = b;
+  let x2 = c;
+  let x3 = d;
+  const end = pixels + ((<usize>n) << 3);
+  for (let p = pixels; p < end; p += 8) {
+    const hz = rotl<i32>(x1 * 5, 7) * 9;
+    const t = x1 << 9;
+    x2 ^= x0;
+    x3 ^= x1;
+    x1 ^= x2;
+    x0 ^= x3;
+    x2 ^= t;
+    x3 = rotl<i32>(x3, 11);
     const iz = hz & 127;
-    const p = pixels + ((<usize>i) << 3);
-    if (below(hz, iz)) store<f64>(p, load<f64>(p) + sigma * <f64>hz * wnAt(iz));
-    else store<f64>(p, load<f64>(p) + sigma * tail(hz, iz));
+    if (<u32>abs<i32>(hz) < <u32>load<i32>(knTable + ((<usize>iz) << 2))) {
+      store<f64>(p, load<f64>(p) + sigma * <f64>hz * load<f64>(wnTable + ((<usize>iz) << 3)));
+    } else {
+      s0 = x0;
+      s1 = x1;
+      s2 = x2;
+      s3 = x3;
+      store<f64>(p, load<f64>(p) + sigma * tail(hz, iz));
+      x0 = s0;
+      x1 = s1;
+      x2 = s2;
+      x3 = s3;
+    }
   }
 }

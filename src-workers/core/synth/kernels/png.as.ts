@@ -1,91 +1,61 @@
-// The per-byte loops of the greyscale PNG encoder (png-encoder.ts builds the codes and the framing).
+// The pixel conversion of the greyscale PNG encoder (png-encoder.ts builds the framing; deflate.as.ts
+// the zlib stream).
+import { HISTOGRAM } from './deflate.as';
+
+/** Four histograms, summed at the end: consecutive equal bytes would otherwise wait on each other's count. */
+const PARTIAL = memory.data(4 * 256 * 4);
+
+function bump(at: usize): void {
+  store<i32>(at, load<i32>(at) + 1);
+}
+
+function gray8(value: f64, pedestal: f64): i32 {
+  const v = 255 * (value + pedestal) + 0.5;
+  return v > 0 ? (v >= 255 ? 255 : <i32>v) : 0;
+}
 
 /**
  * Converts the `width`×`height` float64 image at `pixels` to PNG scanlines at `raw` (a filter byte 0,
- * then `round(255·clip(value + pedestal, 0, 1))` per pixel, halves up, NaN → 0) and counts each byte
- * value into the int32 histogram at `freq` (which the caller zeroes), filter bytes included.
+ * then `round(255·clip(value + pedestal, 0, 1))` per pixel, halves up, NaN → 0) and leaves the histogram
+ * of those bytes, filter bytes included, in the deflate kernel's HISTOGRAM.
  */
-export function gray8Scanlines(pixels: usize, raw: usize, width: i32, height: i32, pedestal: f64, freq: usize): void {
-  let i: usize = 0;
-  let o: usize = 0;
+export function gray8Scanlines(pixels: usize, raw: usize, width: i32, height: i32, pedestal: f64): void {
+  memory.fill(PARTIAL, 0, 4 * 256 * 4);
+  let p = pixels;
+  let o = raw;
   for (let y = 0; y < height; y++) {
-    store<u8>(raw + o++, 0);
-    for (let x = 0; x < width; x++) {
-      const v = 255 * (load<f64>(pixels + (i++ << 3)) + pedestal) + 0.5;
-      const g: i32 = v > 0 ? (v >= 255 ? 255 : <i32>v) : 0;
-      store<u8>(raw + o++, <u8>g);
-      const f = freq + ((<usize>g) << 2);
-      store<i32>(f, load<i32>(f) + 1);
-    }
-  }
-  const f0 = load<i32>(freq) + height;
-  store<i32>(freq, f0);
-}
-
-let bitBuffer: u64 = 0;
-let bitCount: i32 = 0;
-
-/**
- * Huffman-codes the bytes `raw[begin, end)` with `table` (int32 per byte value: bit-reversed code |
- * length << 16) onto `out` at `at`, LSB first after the `count` < 8 pending bits in `bits`. Returns the
- * new `at`; fewer than 8 bits stay pending (`pendingBits`, `pendingCount`). Writes whole 32-bit words,
- * so up to 3 bytes past the returned end may be overwritten.
- */
-export function packLiterals(
-  raw: usize,
-  begin: i32,
-  end: i32,
-  table: usize,
-  out: usize,
-  at: i32,
-  bits: i32,
-  count: i32,
-): i32 {
-  let acc: u64 = <u64>(<u32>bits);
-  let n: i32 = count;
-  let o: usize = out + <usize>at;
-  for (let i = begin; i < end; i++) {
-    const e = load<u32>(table + ((<usize>load<u8>(raw + <usize>i)) << 2));
-    acc |= (<u64>(e & 0xffff)) << (<u64>n);
-    n += <i32>(e >>> 16);
-    if (n >= 32) {
-      store<u32>(o, <u32>acc);
+    store<u8>(o++, 0);
+    let x = 0;
+    for (; x + 4 <= width; x += 4) {
+      const g0 = gray8(load<f64>(p), pedestal);
+      const g1 = gray8(load<f64>(p, 8), pedestal);
+      const g2 = gray8(load<f64>(p, 16), pedestal);
+      const g3 = gray8(load<f64>(p, 24), pedestal);
+      store<u32>(o, (<u32>g0) | ((<u32>g1) << 8) | ((<u32>g2) << 16) | ((<u32>g3) << 24));
+      bump(PARTIAL + ((<usize>g0) << 2));
+      bump(PARTIAL + 1024 + ((<usize>g1) << 2));
+      bump(PARTIAL + 2048 + ((<usize>g2) << 2));
+      bump(PARTIAL + 3072 + ((<usize>g3) << 2));
+      p += 32;
       o += 4;
-      acc >>= 32;
-      n -= 32;
+    }
+    for (; x < width; x++) {
+      const g = gray8(load<f64>(p), pedestal);
+      store<u8>(o++, <u8>g);
+      bump(PARTIAL + ((<usize>g) << 2));
+      p += 8;
     }
   }
-  while (n >= 8) {
-    store<u8>(o++, <u8>acc);
-    acc >>= 8;
-    n -= 8;
+  for (let s = 0; s < 256; s++) {
+    const at = (<usize>s) << 2;
+    store<i32>(
+      HISTOGRAM + at,
+      load<i32>(PARTIAL + at) +
+        load<i32>(PARTIAL + 1024 + at) +
+        load<i32>(PARTIAL + 2048 + at) +
+        load<i32>(PARTIAL + 3072 + at),
+    );
   }
-  bitBuffer = acc;
-  bitCount = n;
-  return <i32>(o - out);
-}
-
-export function pendingBits(): i32 {
-  return <i32>bitBuffer;
-}
-
-export function pendingCount(): i32 {
-  return bitCount;
-}
-
-/** Adler-32 of `length` bytes at `bytes` (RFC 1950). */
-export function adler32(bytes: usize, length: i32): u32 {
-  let a: u32 = 1;
-  let b: u32 = 0;
-  let i = 0;
-  while (i < length) {
-    const end = min<i32>(length, i + 5552);
-    for (; i < end; i++) {
-      a += load<u8>(bytes + <usize>i);
-      b += a;
-    }
-    a %= 65521;
-    b %= 65521;
-  }
-  return (b << 16) | a;
+  store<i32>(HISTOGRAM, load<i32>(HISTOGRAM) + height);
+  store<i32>(HISTOGRAM + 1024, 0);
 }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import * as zlib from 'node:zlib';
-import { Gray8PngEncoder, HuffmanScratch } from '../../../../src-workers/core/synth/png-encoder.js';
+import { Gray8PngEncoder, huffmanCodeLengths } from '../../../../src-workers/core/synth/png-encoder.js';
 import { decodePngGray8, encodePngGray8, storedZlib } from '../../../../src-workers/core/synth/png.js';
 import { toGray8 } from '../../../../src-workers/core/synth/sample.js';
 
@@ -70,8 +70,7 @@ describe('Gray8PngEncoder (Huffman-only PNG for many images of one size)', () =>
       freq[s] = a;
       [a, b] = [b, a + b];
     }
-    const lengths = new Uint8Array(257);
-    new HuffmanScratch().lengths(freq, 257, 15, lengths);
+    const lengths = huffmanCodeLengths(freq, 15);
     assert.equal(Math.max(...lengths), 15);
     // Kraft's sum of a complete prefix code is exactly one.
     const kraft = [...lengths].reduce((sum, l) => sum + (l ? 2 ** -l : 0), 0);
