@@ -1,5 +1,4 @@
-import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { threadId } from 'node:worker_threads';
+import { writeFileSync } from 'node:fs';
 import * as zlib from 'node:zlib';
 import { encodeFits, imageHdu } from '../core/fits/encode.js';
 import type { SynthConfig } from '../core/synth/config.js';
@@ -104,22 +103,15 @@ function fitsCards(config: SynthConfig, s: GeneratedSample): Card[] {
 }
 
 /**
- * Writes `bytes` to `path` through a temporary file in the same folder and a rename, so a reader (or a
- * resumed run) never sees a half-written image. Synchronous: for files of a few KiB the kernel's work
- * costs less in the calling thread than a round trip through libuv's pool. No fsync per image: a resumed
- * run verifies every file it finds (format trailer and size), which catches what a power cut could leave.
+ * Writes an image straight to `path` in a run's staging folder, which no reader of the dataset looks in,
+ * so no temporary file and rename are needed (they cost a third of a small image's time). Synchronous:
+ * for files of a few KiB the kernel's work costs less in the calling thread than a round trip through
+ * libuv's pool. No fsync: a resumed run verifies every file it finds (format trailer and size).
  */
-export function writeImageAtomicSync(path: string, bytes: Uint8Array): void {
-  const tmp = `${path}.${process.pid}-${threadId}.tmp`;
+export function writeImageSync(path: string, bytes: Uint8Array): void {
   try {
-    writeFileSync(tmp, bytes);
-    renameSync(tmp, path);
+    writeFileSync(path, bytes);
   } catch (error) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // already gone
-    }
     throw new Error(`cannot write ${path}: ${(error as Error).message}`, { cause: error });
   }
 }

@@ -4,7 +4,7 @@ import type { TaskInput, TaskOutput } from '../../src-main/common/task-contract.
 import { planSample } from '../core/synth/plan.js';
 import { kernelFloat64Array } from '../core/synth/kernels/instance.js';
 import { generateFromPlan } from '../core/synth/sample.js';
-import { createSampleEncoder, writeImageAtomicSync } from './synth-encode.js';
+import { createSampleEncoder, writeImageSync } from './synth-encode.js';
 import { progressReporter } from './task-progress.js';
 
 /**
@@ -15,7 +15,8 @@ import { progressReporter } from './task-progress.js';
 const CLAIM = 16;
 
 /**
- * Renders, encodes and atomically writes the listed images of a synthetic dataset. With a shared
+ * Renders, encodes and writes the listed images of a synthetic dataset into `outDir` (the run's staging
+ * folder: the caller moves whole folders into the dataset when every image is written). With a shared
  * `cursor`, every thread running this task claims the next images itself (no round trip through the main
  * thread, which may be busy rendering too). Each image depends only on the configuration and its index,
  * so the files are the same whichever thread writes them.
@@ -41,7 +42,7 @@ export default async function synthGenerate(
     for (let k = start; k < end; k++) {
       const plan = planSample(config, indices[k]);
       const encoded = await encode(generateFromPlan(config, plan, scratch));
-      writeImageAtomicSync(join(outDir, plan.relPath), encoded);
+      writeImageSync(join(outDir, plan.relPath), encoded);
       bytes += encoded.length;
       written++;
       report(shared ? Atomics.add(shared, 1, 1) + 1 : written, indices.length);

@@ -4,7 +4,10 @@ import type { SynthConfig } from '../../../src-workers/core/synth/config.js';
 export interface SynthGenerateInput {
   /** The resolved (validated) configuration. */
   config: SynthConfig;
-  /** Absolute output folder; the layout folders already exist. */
+  /**
+   * Absolute folder the images are written into, in the dataset's layout (whose folders already exist):
+   * the run's staging folder, which the caller moves into the dataset when all images are written.
+   */
   outDir: string;
   /** Global image indices to (re)write. */
   indices: number[];

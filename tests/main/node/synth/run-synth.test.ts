@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import {
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   statSync,
   truncateSync,
@@ -15,7 +17,7 @@ import { join, relative } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { validateSynthConfig, type SynthConfig } from '../../../../src-workers/core/synth/config.js';
 import { parseCsv } from '../../../../src-main/node/synth/csv.js';
-import { runSynth } from '../../../../src-main/node/synth/run-synth.js';
+import { runSynth, STAGING_FOLDER } from '../../../../src-main/node/synth/run-synth.js';
 import { validateDataset } from '../../../../src-main/node/synth/validate.js';
 
 const root = mkdtempSync(join(tmpdir(), 'owb-synth-'));
@@ -175,24 +177,56 @@ describe('runSynth', () => {
     for (let i = 1; i < seen.length; i++) assert.ok(seen[i] >= seen[i - 1], `progress went back: ${seen.join(',')}`);
   });
 
-  it('fails naming the file that cannot be written, stops the other thread and leaves no temporary files', async () => {
+  it('resumes an interrupted run from its staging folder, rewriting the image it was cutting short', async () => {
+    const config = configOf({ Output: { image_format: 'FITS' } });
+    const out = join(root, 'interrupted');
+    await runSynth({ config, outDir: out, workers: 1, toolVersion: 'test' });
+    const before = tree(out);
+    // As a run stopped mid-way leaves it: some images still staged (one cut off after its header
+    // block, which a size test alone would pass), the rest not written, no CSVs.
+    const staged = join(out, STAGING_FOLDER, 'train', 'lens');
+    mkdirSync(staged, { recursive: true });
+    for (const name of ['train_000001.fits', 'train_000003.fits'])
+      renameSync(join(out, 'train/lens', name), join(staged, name));
+    truncateSync(join(staged, 'train_000003.fits'), 2880);
+    unlinkSync(join(out, 'test/nonlens/test_000002.fits'));
+    rmSync(join(out, 'train.csv'));
+    const summary = await runSynth({ config, outDir: out, workers: 2, toolVersion: 'test' });
+    assert.deepEqual([summary.written, summary.reused, summary.repaired], [2, 30, 0]);
+    const afterTree = tree(out);
+    assert.deepEqual([...afterTree.keys()], [...before.keys()]);
+    for (const [path, bytes] of before) assert.ok(bytes.equals(afterTree.get(path)!), `${path} changed on resume`);
+    assert.equal(existsSync(join(out, STAGING_FOLDER)), false, 'the staging folder is left behind');
+  });
+
+  it('fails naming the file that cannot be written, stops the other thread and shows no image in the dataset', async () => {
     const config = configOf({ General: { n_train: 60, n_test: 20 } });
     const out = join(root, 'unwritable');
-    // A folder where an image should go: the rename onto it fails.
-    mkdirSync(join(out, 'train', 'lens', 'train_000003.png'), { recursive: true });
+    // A folder where an image should be written: writing it fails.
+    mkdirSync(join(out, STAGING_FOLDER, 'train', 'lens', 'train_000003.png'), { recursive: true });
     await assert.rejects(runSynth({ config, outDir: out, workers: 2, toolVersion: 'test' }), /train_000003\.png/);
-    const left: string[] = [];
-    let images = 0;
+    let staged = 0;
     for (const folder of ['train/lens', 'train/nonlens', 'test/lens', 'test/nonlens']) {
-      for (const name of readdirSync(join(out, folder))) {
-        if (name.endsWith('.tmp')) left.push(name);
-        else if (name.endsWith('.png') && name !== 'train_000003.png') images++;
-      }
+      assert.deepEqual(readdirSync(join(out, folder)), [], `${folder} shows images of a failed run`);
+      staged += readdirSync(join(out, STAGING_FOLDER, folder)).filter((n) => n.endsWith('.png')).length;
     }
-    assert.deepEqual(left, []);
-    assert.ok(images < 79, `the other thread went on after the failure (${images} images written)`);
+    assert.ok(staged < 79, `the other thread went on after the failure (${staged} images written)`);
     const snapshot = JSON.parse(readFileSync(join(out, 'config_snapshot.json'), 'utf8'));
     assert.notEqual(snapshot.status, 'complete');
+  });
+
+  it('fails naming the image that cannot be moved into the dataset, and keeps the staged images', async () => {
+    const config = configOf();
+    const out = join(root, 'unpublishable');
+    await runSynth({ config, outDir: out, workers: 1, toolVersion: 'test' });
+    // A folder where a repaired image must go.
+    unlinkSync(join(out, 'train/lens/train_000003.png'));
+    mkdirSync(join(out, 'train/lens/train_000003.png', 'x'), { recursive: true });
+    await assert.rejects(
+      runSynth({ config, outDir: out, workers: 1, toolVersion: 'test' }),
+      /cannot move train\/lens\/train_000003\.png into/,
+    );
+    assert.ok(existsSync(join(out, STAGING_FOLDER, 'train/lens/train_000003.png')));
   });
 
   it('refuses to resume into a dataset made with another configuration', async () => {
