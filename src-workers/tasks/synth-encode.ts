@@ -1,10 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import * as zlib from 'node:zlib';
-import { encodeFits, imageHdu } from '../core/fits/encode.js';
 import type { SynthConfig } from '../core/synth/config.js';
 import { Gray8PngEncoder } from '../core/synth/png-encoder.js';
 import { crc32 } from '../core/synth/png.js';
 import { toGray8, type GeneratedSample } from '../core/synth/sample.js';
+import { SynthFitsEncoder, type ValueCard } from './synth-fits.js';
 
 /**
  * Encodes one generated sample in the configured `Output.image_format`. The bytes may live in the
@@ -37,10 +37,8 @@ export async function createSampleEncoder(config: SynthConfig): Promise<SampleEn
       return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     };
   }
-  return (s) =>
-    encodeFits([
-      imageHdu({ width: size, height: size, data: Float32Array.from(s.pixels) }, { header: fitsCards(config, s) }),
-    ]);
+  const fits = new SynthFitsEncoder();
+  return (s) => fits.encode(size, size, s.pixels, fitsCards(config, s));
 }
 
 function grayOf(config: SynthConfig, s: GeneratedSample): Uint8Array {
@@ -61,10 +59,8 @@ function physicalGray(pixels: Float64Array): Uint8Array {
   return new Uint8Array(out.buffer);
 }
 
-type Card = { key: string; value: string | number | boolean; comment?: string };
-
-function fitsCards(config: SynthConfig, s: GeneratedSample): Card[] {
-  const cards: Card[] = [
+export function fitsCards(config: SynthConfig, s: GeneratedSample): ValueCard[] {
+  const cards: ValueCard[] = [
     { key: 'ORIGIN', value: 'Observatory Workbench owb synth' },
     { key: 'SYNMODE', value: config.General.mode, comment: 'synthetic generator mode' },
     { key: 'LABEL', value: s.plan.label, comment: '1 = lens, 0 = non-lens' },
