@@ -25,7 +25,8 @@ of Injection.frames_dir: DIR/frames/, stamps/{real,bogus}/, truth.csv, stamps.cs
   --out DIR           output folder (created when missing)
   --validate          check the dataset already in DIR against the configuration (counts, balance,
                       files readable, CSV <-> files) and report; writes nothing; exit 1 when it fails
-  --workers N         generator threads (1 = this thread) [auto: 1 for parity images up to 128², else all cores up to 8]
+  --workers N         generator threads (1 = this thread) [auto: all cores up to 8 from 400 parity images
+                      (100 above 128², 8 physical), else 1]
   --log-level LEVEL   error | warn | info | debug [info]
   --log-file FILE     also append time-stamped log lines to FILE
 `,
