@@ -1,5 +1,8 @@
 import { closeSync, fstatSync, openSync, readSync, renameSync, writeFileSync } from 'node:fs';
+import { dataLayout, parseHeaderUnit } from '../../../src-workers/core/fits/index.js';
 import type { ImageFormat } from '../../../src-workers/core/synth/config.js';
+
+const BLOCK = 2880;
 
 const PNG_IEND = [0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82];
 
@@ -35,7 +38,7 @@ export function quickCheckImage(path: string, format: ImageFormat): string | und
       if (size % 2880 !== 0) return `FITS size ${size} is not a whole number of 2880-byte blocks`;
       // A file cut off after whole blocks (say, after its header) passes the size test: check that the
       // primary data unit the header announces is all there.
-      const needed = primaryHduBytes(fd, size);
+      const needed = primaryHduBytes(fd, path, size);
       if (typeof needed === 'string') return needed;
       if (size < needed) return `FITS is truncated (${size} bytes, its header announces ${needed})`;
     }
@@ -46,27 +49,18 @@ export function quickCheckImage(path: string, format: ImageFormat): string | und
 }
 
 /** Bytes of the primary HDU (header and data, in whole blocks) as its header announces them. */
-function primaryHduBytes(fd: number, size: number): number | string {
-  const block = Buffer.alloc(2880);
-  const cards = new Map<string, number>();
+function primaryHduBytes(fd: number, path: string, size: number): number | string {
   // Headers of a few hundred cards at most here; a file without END is not read to its end.
-  for (let at = 0; at < Math.min(size, 100 * 2880); at += 2880) {
-    readSync(fd, block, 0, 2880, at);
-    for (let c = 0; c < 2880; c += 80) {
-      const key = block.toString('latin1', c, c + 8).trimEnd();
-      if (key === 'END') {
-        const bitpix = cards.get('BITPIX');
-        const naxis = cards.get('NAXIS');
-        if (bitpix === undefined || naxis === undefined) return 'FITS header lacks BITPIX or NAXIS';
-        let data = naxis > 0 ? Math.abs(bitpix) / 8 : 0;
-        for (let k = 1; k <= naxis; k++) data *= cards.get(`NAXIS${k}`) ?? 0;
-        return at + 2880 + Math.ceil(data / 2880) * 2880;
-      }
-      if (/^(BITPIX|NAXIS\d*)$/.test(key) && block.toString('latin1', c + 8, c + 10) === '= ')
-        cards.set(key, Number.parseInt(block.toString('latin1', c + 10, c + 30), 10));
-    }
+  const head = Buffer.alloc(Math.min(size, 100 * BLOCK));
+  readSync(fd, head, 0, head.length, 0);
+  try {
+    const unit = parseHeaderUnit(head, 0, path, () => {});
+    if (!unit) return 'FITS header has no END card';
+    const { dataBytes } = dataLayout(unit.header, true, path);
+    return unit.headerBytes + Math.ceil(dataBytes / BLOCK) * BLOCK;
+  } catch (error) {
+    return (error as Error).message;
   }
-  return 'FITS header has no END card';
 }
 
 /**

@@ -127,7 +127,7 @@ export function storedZlib(raw: Uint8Array): Uint8Array {
  * Writes `raw` as stored deflate blocks of up to 65535 bytes (the last one final) at `out[at]`, which
  * must have room for `raw.length` + 5 bytes per block; returns the index after them.
  */
-export function writeStoredBlocks(raw: Uint8Array, out: Uint8Array, at: number): number {
+function writeStoredBlocks(raw: Uint8Array, out: Uint8Array, at: number): number {
   const blocks = Math.max(1, Math.ceil(raw.length / 65535));
   for (let b = 0; b < blocks; b++) {
     const start = b * 65535;
