@@ -37,7 +37,7 @@ export async function createSampleEncoder(config: SynthConfig): Promise<SampleEn
       return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     };
   }
-  const fits = new SynthFitsEncoder();
+  const fits = new SynthFitsEncoder({ width: size, height: size });
   return (s) => fits.encode(size, size, s.pixels, fitsCards(config, s));
 }
 

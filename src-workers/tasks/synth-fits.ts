@@ -1,6 +1,7 @@
-import { addSums, encodeChecksum, onesComplementSum } from '../core/fits/checksum.js';
+import { addSums, encodeChecksum } from '../core/fits/checksum.js';
 import { encodeFits, imageHdu } from '../core/fits/encode.js';
 import { formatCard, type FitsValue } from '../core/fits/header.js';
+import { synthKernels } from '../core/synth/kernels/instance.js';
 
 /** A keyword card with a value (what `imageHdu` takes as a header). */
 export interface ValueCard {
@@ -13,13 +14,16 @@ const BLOCK = 2880;
 const CARD = 80;
 
 interface Template {
-  /** The whole file of the first image: header, data and padding. */
-  file: Uint8Array;
+  /** Address of the whole file (header, data and padding) in the kernels' memory. */
+  at: number;
+  length: number;
   headerLength: number;
   /** Byte offset of each keyword's card. */
   slots: Map<string, number>;
   /** The keywords of the cards given, in order: later images must have the same. */
   keys: string;
+  /** What each given card holds now, so that a card whose value did not change is not formatted again. */
+  written: Array<{ value: FitsValue; comment?: string }>;
   width: number;
   height: number;
 }
@@ -27,34 +31,49 @@ interface Template {
 /**
  * Single-HDU float32 FITS files for many synthetic images of one size whose headers differ only in
  * their values. The first file comes from core's `encodeFits`; each later one reuses its header and
- * buffer, rewriting the cards given, DATASUM and CHECKSUM, and the data. Per image, building a header,
- * three checksum passes and their allocations cost several times what the pixels do; the bytes are
- * those `encodeFits` writes (tested). The returned bytes live in the encoder's buffer until the next call.
+ * buffer (in the synth kernels' memory), rewriting the cards whose values changed, DATASUM and CHECKSUM,
+ * and the data, which a kernel converts and sums in one pass. Per image, building a header, three
+ * checksum passes and their allocations cost several times what the pixels do; the bytes are those
+ * `encodeFits` writes (tested). The returned bytes live in the encoder's buffer until the next call.
  */
 export class SynthFitsEncoder {
   private template: Template | undefined;
+  private readonly kernels = synthKernels();
+
+  /**
+   * `expected`: the image size to come, whose file buffer is then taken now. Taking it later may grow
+   * the kernels' memory, which detaches views of it that the caller holds (such as its pixel buffer).
+   */
+  constructor(expected?: { width: number; height: number }) {
+    if (expected) this.kernels.scratchOf('fits file', fileBytesAtMost(expected.width, expected.height));
+  }
 
   encode(width: number, height: number, pixels: Float64Array, cards: ValueCard[]): Uint8Array {
     const t = this.template;
     if (!t || t.width !== width || t.height !== height || keysOf(cards) !== t.keys) {
       return this.first(width, height, pixels, cards);
     }
-    const { file, headerLength, slots } = t;
-    for (const card of cards) writeCard(file, slots.get(card.key)!, formatCard(card)[0]);
+    const k = this.kernels;
     const n = width * height;
-    const values = new Float32Array(file.buffer, file.byteOffset + headerLength, n);
-    values.set(pixels);
-    // Big-endian, as encodePixels writes them.
-    const words = new Uint32Array(file.buffer, file.byteOffset + headerLength, n);
-    for (let i = 0; i < n; i++) {
-      const v = words[i];
-      words[i] = (v >>> 24) | ((v >>> 8) & 0xff00) | ((v << 8) & 0xff0000) | (v << 24);
+    // Data first: taking a scratch copy of pixels outside the kernels' memory may grow (detach) it.
+    let from = pixels.byteOffset;
+    if (!k.owns(pixels)) {
+      from = k.scratchOf('fits pixels', 8 * n);
+      k.f64(from, n).set(pixels);
     }
-    const dataSum = onesComplementSum(file.subarray(headerLength, headerLength + 4 * n));
-    writeCard(file, slots.get('DATASUM')!, formatCard(dataSumCard(dataSum))[0]);
-    const checksumAt = slots.get('CHECKSUM')!;
-    writeCard(file, checksumAt, formatCard(checksumCard('0000000000000000'))[0]);
-    const headerSum = onesComplementSum(file.subarray(0, headerLength));
+    const dataSum = k.exports.float32BigEndian(from, t.at + t.headerLength, n) >>> 0;
+    const file = k.u8(t.at, t.length);
+    for (let c = 0; c < cards.length; c++) {
+      const card = cards[c];
+      const was = t.written[c];
+      if (was.value === card.value && was.comment === card.comment) continue;
+      writeCard(file, t.slots.get(card.key)!, formatCard(card)[0]);
+      t.written[c] = { value: card.value, comment: card.comment };
+    }
+    writeCard(file, t.slots.get('DATASUM')!, formatCard(dataSumCard(dataSum))[0]);
+    const checksumAt = t.slots.get('CHECKSUM')!;
+    writeCard(file, checksumAt, ZERO_CHECKSUM_CARD);
+    const headerSum = k.exports.onesComplementSum32(t.at, t.headerLength) >>> 0;
     writeCard(file, checksumAt, formatCard(checksumCard(encodeChecksum(addSums(headerSum, dataSum))))[0]);
     return file;
   }
@@ -62,7 +81,6 @@ export class SynthFitsEncoder {
   /** Encodes with `encodeFits` and keeps the result as the template when its cards can be rewritten in place. */
   private first(width: number, height: number, pixels: Float64Array, cards: ValueCard[]): Uint8Array {
     const file = encodeFits([imageHdu({ width, height, data: Float32Array.from(pixels) }, { header: cards })]);
-    this.template = undefined;
     const slots = new Map<string, number>();
     let headerLength = 0;
     for (let at = 0; at + CARD <= file.length; at += CARD) {
@@ -77,10 +95,18 @@ export class SynthFitsEncoder {
     const rewritable = [...cards.map((c) => c.key), 'DATASUM', 'CHECKSUM'].every((key) => (slots.get(key) ?? -1) >= 0);
     const singleCards = cards.every((c) => formatCard(c).length === 1);
     if (headerLength > 0 && rewritable && singleCards) {
-      this.template = { file: file.slice(), headerLength, slots, keys: keysOf(cards), width, height };
-    }
+      const at = this.kernels.scratchOf('fits file', Math.max(file.length, fileBytesAtMost(width, height)));
+      this.kernels.u8(at, file.length).set(file);
+      const written = cards.map((c) => ({ value: c.value, comment: c.comment }));
+      this.template = { at, length: file.length, headerLength, slots, keys: keysOf(cards), written, width, height };
+    } else this.template = undefined;
     return file;
   }
+}
+
+/** The size of a float32 image's file with a header of up to four blocks (what synthetic images have). */
+function fileBytesAtMost(width: number, height: number): number {
+  return (4 + Math.ceil((4 * width * height) / BLOCK)) * BLOCK;
 }
 
 function keysOf(cards: ValueCard[]): string {
@@ -89,6 +115,8 @@ function keysOf(cards: ValueCard[]): string {
 
 const dataSumCard = (sum: number): ValueCard => ({ key: 'DATASUM', value: String(sum), comment: 'data unit checksum' });
 const checksumCard = (value: string): ValueCard => ({ key: 'CHECKSUM', value, comment: 'HDU checksum' });
+/** CHECKSUM holds zeros while the header is summed (FITS checksum convention). */
+const ZERO_CHECKSUM_CARD = formatCard(checksumCard('0000000000000000'))[0];
 
 function writeCard(file: Uint8Array, at: number, text: string): void {
   for (let i = 0; i < CARD; i++) file[at + i] = text.charCodeAt(i);

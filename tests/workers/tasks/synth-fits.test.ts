@@ -6,7 +6,7 @@ import { parseFits } from '../../../src-workers/core/fits/index.js';
 import { validateSynthConfig } from '../../../src-workers/core/synth/config.js';
 import { generateSample } from '../../../src-workers/core/synth/sample.js';
 import { fitsCards } from '../../../src-workers/tasks/synth-encode.js';
-import { SynthFitsEncoder } from '../../../src-workers/tasks/synth-fits.js';
+import { SynthFitsEncoder, type ValueCard } from '../../../src-workers/tasks/synth-fits.js';
 
 describe('SynthFitsEncoder (header and buffer reused between images)', () => {
   for (const mode of ['parity', 'physical'] as const) {
@@ -24,6 +24,20 @@ describe('SynthFitsEncoder (header and buffer reused between images)', () => {
       }
     });
   }
+
+  it('matches encodeFits for pixel counts that are not a multiple of four, negatives and large sums', () => {
+    const encoder = new SynthFitsEncoder({ width: 7, height: 5 });
+    for (let i = 0; i < 4; i++) {
+      // Large negative values set the sign bit of most words, so the sums pass 2^31 (unsigned on the host).
+      const pixels = Float64Array.from({ length: 35 }, (_, p) => (p % 3 === 0 ? -1 : 1) * 1e30 * (i + 1) + p / 7);
+      const cards: ValueCard[] = [{ key: 'IMGINDEX', value: i }];
+      const expected = encodeFits([
+        imageHdu({ width: 7, height: 5, data: Float32Array.from(pixels) }, { header: cards }),
+      ]);
+      const got = encoder.encode(7, 5, pixels, cards);
+      assert.ok(Buffer.from(got).equals(Buffer.from(expected)), `image ${i} differs from encodeFits`);
+    }
+  });
 
   it('starts over when the size or the keywords change, and its files read back with valid checksums', () => {
     const encoder = new SynthFitsEncoder();

@@ -6,6 +6,7 @@ export { addArcs } from './arcs.as';
 export { gray8Scanlines } from './png.as';
 export { deflate } from './deflate.as';
 export { codeLengths } from './huffman.as';
+export { float32BigEndian, onesComplementSum32 } from './fits.as';
 
 export function heapBase(): usize {
   return __heap_base;

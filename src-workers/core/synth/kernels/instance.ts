@@ -66,6 +66,8 @@ export interface KernelExports {
   gray8Scanlines(pixels: number, raw: number, width: number, height: number, pedestal: number): void;
   deflate(raw: number, length: number, out: number, counted: number): number;
   codeLengths(freq: number, n: number, limit: number, lengths: number): void;
+  float32BigEndian(pixels: number, out: number, n: number): number;
+  onesComplementSum32(at: number, length: number): number;
 }
 
 /** The few WebAssembly constructors used, typed here: core's lib (ES2022) does not declare them. */
