@@ -15,6 +15,12 @@ export function taskFile(kind: TaskKind | string): string {
   return path;
 }
 
+/** The entry file of a dedicated task thread (`TaskThread`), from sources or from `dist` like `taskFile`. */
+export function taskThreadEntry(): string {
+  const ext = runningFromSource() ? 'ts' : 'js';
+  return fileURLToPath(new URL(`../../../src-workers/tasks/task-thread.worker.${ext}`, import.meta.url));
+}
+
 /** True when this module runs from TypeScript sources, so workers need the tsx loader too. */
 export function runningFromSource(): boolean {
   return fileURLToPath(import.meta.url).endsWith('.ts');
