@@ -1,5 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync, renameSync, writeFileSync } from 'node:fs';
-import { dataLayout, parseHeaderUnit } from '../../../src-workers/core/fits/index.js';
+// From parse.js itself, not the index: a generator run need not load the tables and compressions.
+import { dataLayout, parseHeaderUnit } from '../../../src-workers/core/fits/parse.js';
 import type { ImageFormat } from '../../../src-workers/core/synth/config.js';
 
 const BLOCK = 2880;
