@@ -11,8 +11,9 @@ const PARENT = memory.data(1024 * 4);
 const DEPTH = memory.data(1024 * 4);
 const COUNT = memory.data(64 * 4);
 const NEXT_CODE = memory.data(16 * 4);
-/** Ciura's gaps for the Shell sort of the leaves. */
-const GAPS = memory.data<i32>([701, 301, 132, 57, 23, 10, 4, 1]);
+/** The radix sort's counts per digit, and its second buffer. */
+const DIGITS = memory.data(256 * 4);
+const SORTED = memory.data(512 * 4);
 
 function geti(base: usize, i: i32): i32 {
   return load<i32>(base + ((<usize>i) << 2));
@@ -26,20 +27,39 @@ function getw(i: i32): i64 {
   return load<i64>(WEIGHT + ((<usize>i) << 3));
 }
 
-/** Sorts KEYS[0, m) ascending. The keys are distinct, so any correct sort gives the one order. */
-function sortKeys(m: i32): void {
-  for (let g = 0; g < 8; g++) {
-    const gap = geti(GAPS, g);
-    for (let i = gap; i < m; i++) {
-      const v = geti(KEYS, i);
-      let j = i;
-      while (j >= gap && geti(KEYS, j - gap) > v) {
-        seti(KEYS, j, geti(KEYS, j - gap));
-        j -= gap;
-      }
-      seti(KEYS, j, v);
+/**
+ * Sorts KEYS[0, m) ascending (non-negative keys up to `maxKey`): least significant digit first, a byte
+ * a pass, as many passes as `maxKey` has bytes. The keys are distinct, so any correct sort gives the one
+ * order; this one has no data-dependent branches, which the comparison sorts it replaced lost most
+ * of their time on.
+ */
+function sortKeys(m: i32, maxKey: i32): void {
+  let from = KEYS;
+  let to = SORTED;
+  for (let shift = 0; shift < 32 && maxKey >>> shift != 0; shift += 8) {
+    memory.fill(DIGITS, 0, 256 * 4);
+    for (let i = 0; i < m; i++) {
+      const d = (geti(from, i) >>> shift) & 255;
+      seti(DIGITS, d, geti(DIGITS, d) + 1);
     }
+    let total = 0;
+    for (let d = 0; d < 256; d++) {
+      const c = geti(DIGITS, d);
+      seti(DIGITS, d, total);
+      total += c;
+    }
+    for (let i = 0; i < m; i++) {
+      const v = geti(from, i);
+      const d = (v >>> shift) & 255;
+      const at = geti(DIGITS, d);
+      seti(to, at, v);
+      seti(DIGITS, d, at + 1);
+    }
+    const t = from;
+    from = to;
+    to = t;
   }
+  if (from != KEYS) memory.copy(KEYS, from, (<usize>m) << 2);
 }
 
 /**
@@ -50,13 +70,16 @@ export function codeLengths(freq: usize, n: i32, limit: i32, lengths: usize): vo
   memory.fill(lengths, 0, <usize>n);
   // Leaves sorted by weight, then symbol: one int32 key each.
   let m = 0;
+  let maxKey = 0;
   for (let s = 0; s < n; s++) {
     const f = geti(freq, s);
     if (f <= 0) continue;
-    seti(KEYS, m++, f * 512 + s);
+    const key = f * 512 + s;
+    seti(KEYS, m++, key);
+    if (key > maxKey) maxKey = key;
   }
   if (m == 0) return;
-  sortKeys(m);
+  sortKeys(m, maxKey);
   for (let k = 0; k < m; k++) seti(USED, k, geti(KEYS, k) & 511);
   if (m == 1) {
     const only = geti(USED, 0);
