@@ -6,7 +6,12 @@ import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:f
 import { join } from 'node:path';
 import type { BenchContext, Measured } from '../harness.js';
 
-const REPEATS = 3;
+/**
+ * Rounds per tool. A run's time drifts by ±20 % with the disk's state (write-back, trims of files
+ * deleted earlier), whatever the tool: five interleaved rounds give a median that holds from one bench
+ * to the next, three did not.
+ */
+const REPEATS = 5;
 
 /**
  * Flushes the file system (`sync`): each run writes thousands of small files, and the kernel would
