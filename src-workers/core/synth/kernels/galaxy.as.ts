@@ -34,21 +34,39 @@ export function addGalaxy(
     if (f0 == 0) continue;
     let q = row + ((<usize>peak) << 3);
     store<f64>(q, load<f64>(q) + f0);
-    let f = f0;
-    let r = exp(-(a11 * (dx + 0.5) + a12 * dy));
-    for (let x = peak + 1; x < size && f > 0; x++) {
-      f *= r;
-      r *= k;
-      q = row + ((<usize>x) << 3);
-      store<f64>(q, load<f64>(q) + f);
+    // The walks right and left of the peak are independent chains of products: stepping both in one
+    // loop lets the second fill the first's multiply latency. Each chain does exactly its own steps.
+    let xr = peak + 1;
+    let fr = f0;
+    let rr = exp(-(a11 * (dx + 0.5) + a12 * dy));
+    let xl = peak - 1;
+    let fl = f0;
+    let rl = exp(a11 * (dx - 0.5) + a12 * dy);
+    let right = xr < size && fr > 0;
+    let left = xl >= 0 && fl > 0;
+    while (right && left) {
+      fr *= rr;
+      rr *= k;
+      q = row + ((<usize>xr) << 3);
+      store<f64>(q, load<f64>(q) + fr);
+      fl *= rl;
+      rl *= k;
+      q = row + ((<usize>xl) << 3);
+      store<f64>(q, load<f64>(q) + fl);
+      right = ++xr < size && fr > 0;
+      left = --xl >= 0 && fl > 0;
     }
-    f = f0;
-    r = exp(a11 * (dx - 0.5) + a12 * dy);
-    for (let x = peak - 1; x >= 0 && f > 0; x--) {
-      f *= r;
-      r *= k;
-      q = row + ((<usize>x) << 3);
-      store<f64>(q, load<f64>(q) + f);
+    for (; right; right = ++xr < size && fr > 0) {
+      fr *= rr;
+      rr *= k;
+      q = row + ((<usize>xr) << 3);
+      store<f64>(q, load<f64>(q) + fr);
+    }
+    for (; left; left = --xl >= 0 && fl > 0) {
+      fl *= rl;
+      rl *= k;
+      q = row + ((<usize>xl) << 3);
+      store<f64>(q, load<f64>(q) + fl);
     }
   }
 }
