@@ -151,20 +151,16 @@ export default async function synthBench(ctx: BenchContext): Promise<void> {
   }
   // Node's own start, part of every owb figure: where NODE_EXTRA_CA_CERTS is set, Node 20 with OpenSSL 3
   // parses that bundle before running any script (nodejs/node#40524), a cost no script can avoid.
-  const nodeAlone = Array.from({ length: 5 }, () => ctx.measure(process.execPath, ['-e', '0']).wallSec);
+  const nodeStart = (env?: NodeJS.ProcessEnv): number =>
+    median(Array.from({ length: 5 }, () => ctx.measure(process.execPath, ['-e', '0'], { env }).wallSec));
   const extraCerts = process.env.NODE_EXTRA_CA_CERTS;
   ctx.row({
     suite: 'synth',
     task: 'Node start-up alone (node -e 0)',
     tool: 'node',
-    wallSec: median(nodeAlone),
+    wallSec: nodeStart(),
     note: extraCerts
-      ? `median of 5; includes loading NODE_EXTRA_CA_CERTS=${extraCerts} (${median(
-          Array.from(
-            { length: 5 },
-            () => ctx.measure(process.execPath, ['-e', '0'], { env: withoutExtraCerts() }).wallSec,
-          ),
-        ).toFixed(3)} s without it)`
+      ? `median of 5; includes loading NODE_EXTRA_CA_CERTS=${extraCerts} (${nodeStart(withoutExtraCerts()).toFixed(3)} s without it)`
       : 'median of 5',
   });
 

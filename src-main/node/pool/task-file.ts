@@ -21,6 +21,17 @@ export function taskThreadEntry(): string {
   return fileURLToPath(new URL(`../../../src-workers/tasks/task-thread.worker.${ext}`, import.meta.url));
 }
 
+/**
+ * Node options for a worker thread: the process's own, plus the tsx loader when running from sources.
+ * A bare 'tsx' would be resolved from the user's working folder; it is resolved from this package instead.
+ */
+export function workerExecArgv(): string[] {
+  const execArgv = [...process.execArgv];
+  if (runningFromSource() && !execArgv.some((a) => a.includes('tsx')))
+    execArgv.push('--import', import.meta.resolve('tsx'));
+  return execArgv;
+}
+
 /** True when this module runs from TypeScript sources, so workers need the tsx loader too. */
 export function runningFromSource(): boolean {
   return fileURLToPath(import.meta.url).endsWith('.ts');

@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { TaskInput, TaskKind, TaskOutput, TaskProgress } from '../../common/task-contract.js';
-import { runningFromSource, taskFile, taskThreadEntry } from './task-file.js';
+import { runningFromSource, taskFile, taskThreadEntry, workerExecArgv } from './task-file.js';
 
 type Reply =
   | { kind: 'progress'; progress: TaskProgress }
@@ -26,10 +26,8 @@ export class TaskThread<K extends TaskKind> {
   private failure: Error | undefined;
 
   constructor(readonly kind: K) {
-    const execArgv = [...process.execArgv];
-    const options = { workerData: { taskFile: taskFile(kind) }, execArgv };
+    const options = { workerData: { taskFile: taskFile(kind) }, execArgv: workerExecArgv() };
     if (runningFromSource()) {
-      if (!execArgv.some((a) => a.includes('tsx'))) execArgv.push('--import', import.meta.resolve('tsx'));
       // Node loads a worker's entry before `--import` hooks are in place: register tsx's, then load it.
       const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
       const entry = JSON.stringify(pathToFileURL(taskThreadEntry()).href);

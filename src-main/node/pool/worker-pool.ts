@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { MessageChannel, type Transferable } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { TaskInput, TaskKind, TaskOutput, TaskProgress } from '../../common/task-contract.js';
-import { runningFromSource, taskFile } from './task-file.js';
+import { taskFile, workerExecArgv } from './task-file.js';
 
 export interface RunOptions {
   /** Buffers moved (not copied) to the worker. */
@@ -35,16 +35,12 @@ export class WorkerPool {
 
   constructor(options: { threads?: number; maxQueue?: number } = {}) {
     const threads = Math.max(1, options.threads ?? defaultThreadCount());
-    const execArgv = [...process.execArgv];
-    // A bare 'tsx' would be resolved from the user's working folder; resolve it from this package instead.
-    if (runningFromSource() && !execArgv.some((a) => a.includes('tsx')))
-      execArgv.push('--import', import.meta.resolve('tsx'));
     this.piscina = new Piscina({
       minThreads: threads,
       maxThreads: threads,
       idleTimeout: 30_000,
       maxQueue: options.maxQueue ?? 'auto',
-      execArgv,
+      execArgv: workerExecArgv(),
       recordTiming: false,
     });
   }
