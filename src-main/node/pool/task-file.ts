@@ -22,15 +22,35 @@ export function taskThreadEntry(): string {
 }
 
 /**
- * Node options for a worker thread: the process's own, plus the tsx loader when running from sources.
+ * Node options for a worker thread. From `dist`, none: the worker inherits the process's own, which
+ * Node checks only when they are given explicitly (so `node --trace-gc bin/owb.js` still starts
+ * workers). From sources, the tsx loader must be added, and an explicit list may only hold options a
+ * worker accepts: the process's module-loading options are kept, V8 and process-wide ones dropped.
  * A bare 'tsx' would be resolved from the user's working folder; it is resolved from this package instead.
  */
-export function workerExecArgv(): string[] {
-  const execArgv = [...process.execArgv];
-  if (runningFromSource() && !execArgv.some((a) => a.includes('tsx')))
-    execArgv.push('--import', import.meta.resolve('tsx'));
-  return execArgv;
+export function workerExecArgv(): string[] | undefined {
+  if (!runningFromSource() || process.execArgv.some((a) => a.includes('tsx'))) return undefined;
+  const kept: string[] = [];
+  const args = process.execArgv;
+  for (let i = 0; i < args.length; i++) {
+    const name = args[i].split('=')[0];
+    if (!WORKER_LOADER_OPTIONS.has(name)) continue;
+    kept.push(args[i]);
+    if (!args[i].includes('=') && i + 1 < args.length) kept.push(args[++i]);
+  }
+  return [...kept, '--import', import.meta.resolve('tsx')];
 }
+
+/** Options that shape how a worker loads modules, and which Node accepts in a worker's `execArgv`. */
+const WORKER_LOADER_OPTIONS = new Set([
+  '--import',
+  '--require',
+  '-r',
+  '--loader',
+  '--experimental-loader',
+  '--conditions',
+  '-C',
+]);
 
 /** True when this module runs from TypeScript sources, so workers need the tsx loader too. */
 export function runningFromSource(): boolean {

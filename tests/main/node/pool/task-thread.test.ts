@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { TaskThread } from '../../../../src-main/node/pool/task-thread.js';
 
 describe('TaskThread (one task kind in a thread of its own)', () => {
@@ -40,5 +42,25 @@ describe('TaskThread (one task kind in a thread of its own)', () => {
     const waiting = thread.run({ mode: 'sleep', sleepMs: 60_000 });
     await thread.terminate();
     await assert.rejects(waiting, /terminated/);
+  });
+
+  it('starts when Node runs with options a worker may not be given (V8 flags such as --trace-gc)', () => {
+    // tsx registered from the script, not on the command line: the worker's options are built, not inherited.
+    const module = fileURLToPath(new URL('../../../../src-main/node/pool/task-thread.ts', import.meta.url));
+    const script = `
+      const { register } = await import('tsx/esm/api');
+      register();
+      const { TaskThread } = await import(${JSON.stringify(module)});
+      const thread = new TaskThread('pool-probe');
+      const out = await thread.run({ mode: 'echo', value: 7 });
+      console.log('echoed ' + out.value);
+      await thread.terminate();`;
+    const run = spawnSync(process.execPath, ['--trace-gc', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: '' },
+      timeout: 60_000,
+    });
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /^echoed 7$/m);
   });
 });
