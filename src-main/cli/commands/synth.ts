@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { UsageError } from '../cli-errors.js';
 import { numberOption, parseCommandArgs, type CliCommand } from '../command.js';
 import { createProgress } from '../progress.js';
+import type { SynthRunSummary } from '../../node/synth/run-synth.js';
 import { VERSION } from '../version.js';
 
 const LEVELS = ['error', 'warn', 'info', 'debug'] as const;
@@ -17,7 +18,8 @@ injection.yaml) into DIR:
 train/{lens,nonlens}/, test/{lens,nonlens}/, train.csv, test.csv (filepath,label; 1 = lens),
 metadata.csv (Output.include_metadata) and config_snapshot.json. Image i depends only on the
 configuration and i, so the files are identical whatever --workers is. Re-running into the same DIR
-keeps whole images, rewrites missing or broken ones and refuses a different configuration.
+keeps whole images, rewrites missing or broken ones and refuses a different configuration. Ctrl-C stops
+after the images being written (exit code 130); running again continues from there.
 General.mode: injection instead injects point sources and transients of known flux into the FITS frames
 of Injection.frames_dir: DIR/frames/, stamps/{real,bogus}/, truth.csv, stamps.csv.
 
@@ -84,29 +86,57 @@ of Injection.frames_dir: DIR/frames/, stamps/{real,bogus}/, truth.csv, stamps.cs
       return report.problems.length === 0 ? 0 : 1;
     }
 
-    const { runSynth } = injection
-      ? { runSynth: (await import('../../node/synth/run-injection.js')).runInjection }
-      : await import('../../node/synth/run-synth.js');
     const progress = createProgress(ctx.stderr, ctx.interactive && level !== 'error', 'synth');
-    {
-      logger.debug(`configuration ${resolve(values.config)} → ${resolve(values.out)}`);
-      const summary = await runSynth({
-        config,
-        outDir: values.out,
-        workers,
-        logger,
-        configFile: values.config,
-        toolVersion: VERSION,
-        onProgress: (done, total) => progress.update(done, total),
-      });
+    const unit = injection ? 'frames' : 'images';
+    const report = (summary: SynthRunSummary): number => {
       progress.finish();
       const rate = summary.written / Math.max(summary.seconds, 1e-9);
       logger.info(
-        `synth: ${summary.total} ${injection ? 'frames' : 'images'} in ${summary.outDir} (${summary.written} written` +
+        `synth: ${summary.total} ${unit} in ${summary.outDir} (${summary.written} written` +
           `${summary.reused ? `, ${summary.reused} kept` : ''}${summary.repaired ? `, ${summary.repaired} repaired` : ''}) ` +
-          `in ${summary.seconds.toFixed(2)} s, ${rate.toFixed(0)} ${injection ? 'frames' : 'images'}/s, ${summary.workers} thread(s)`,
+          `in ${summary.seconds.toFixed(2)} s, ${rate.toFixed(0)} ${unit}/s, ${summary.workers} thread(s)`,
       );
       return 0;
+    };
+    logger.debug(`configuration ${resolve(values.config)} → ${resolve(values.out)}`);
+    const options = {
+      config,
+      outDir: values.out,
+      logger,
+      configFile: values.config,
+      toolVersion: VERSION,
+      onProgress: (done: number, total: number) => progress.update(done, total),
+    };
+    if (injection) {
+      const { runInjection } = await import('../../node/synth/run-injection.js');
+      return report(await runInjection({ ...options, workers }));
+    }
+
+    // Helper threads start now, while this thread still loads the generator: their start-up overlaps.
+    const { autoWorkers, startSynthHelpers } = await import('../../node/synth/synth-threads.js');
+    const { sampleCount } = await import('../../../src-workers/core/synth/plan.js');
+    const helpers = startSynthHelpers((workers ?? autoWorkers(sampleCount(config), config)) - 1);
+    // Ctrl-C stops after the images being written; a re-run into the same folder continues from there.
+    const stop = new AbortController();
+    const onInterrupt = (): void => {
+      if (stop.signal.aborted) process.exit(130);
+      logger.warn('stopping after the images being written (Ctrl-C again to quit at once)');
+      stop.abort();
+    };
+    process.on('SIGINT', onInterrupt);
+    try {
+      const { runSynth, SynthCancelledError } = await import('../../node/synth/run-synth.js');
+      try {
+        return report(await runSynth({ ...options, helpers, signal: stop.signal }));
+      } catch (error) {
+        if (!(error instanceof SynthCancelledError)) throw error;
+        progress.finish();
+        logger.warn(`synth: ${error.message}`);
+        return 130;
+      }
+    } finally {
+      process.off('SIGINT', onInterrupt);
+      await Promise.all(helpers.map((thread) => thread.terminate()));
     }
   },
 };

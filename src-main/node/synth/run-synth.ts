@@ -1,5 +1,4 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, unlinkSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { SynthConfig } from '../../../src-workers/core/synth/config.js';
@@ -7,17 +6,32 @@ import { labelAt, layoutFolders, planSample, sampleCount } from '../../../src-wo
 import type { TaskProgress } from '../../common/task-contract.js';
 import type { SynthGenerateInput, SynthGenerateOutput } from '../../common/tasks/synth.js';
 import { taskFile } from '../pool/task-file.js';
-import { TaskThread } from '../pool/task-thread.js';
 import { metadataCsv, splitCsv } from './csv.js';
 import { quickCheckImage, writeTextAtomic } from './files.js';
 import { silentLogger, type Logger } from './log.js';
 import { resumableSnapshot, startSnapshot, writeSnapshot, type SynthSnapshot } from './snapshot.js';
+import { autoWorkers, startSynthHelpers, type SynthHelpers } from './synth-threads.js';
 
 export interface SynthRunOptions {
   config: SynthConfig;
   outDir: string;
-  /** Generator threads: this one plus N − 1 pool workers (1 = no pool start-up). [auto] */
+  /** Generator threads: this one and N − 1 helpers, or N helpers when not `renderHere`. [auto] */
   workers?: number;
+  /**
+   * Render on the calling thread too [true]. A server passes false: its event loop then stays free for
+   * requests, and `workers` threads of their own draw every image.
+   */
+  renderHere?: boolean;
+  /**
+   * Helper threads the caller started already (`startSynthHelpers`), so that their start-up overlapped
+   * its own; they replace the ones `workers` would start. The run uses and terminates them.
+   */
+  helpers?: SynthHelpers;
+  /**
+   * Stops the run once the images being drawn are written: those stay staged, the run rejects with a
+   * `SynthCancelledError`, and running again into the same folder continues from there.
+   */
+  signal?: AbortSignal;
   logger?: Logger;
   onProgress?: (done: number, total: number) => void;
   configFile?: string;
@@ -45,20 +59,17 @@ export interface SynthRunSummary {
  */
 export const STAGING_FOLDER = '.owb-partial';
 
-/**
- * Threads `--workers auto` uses: all cores (up to 8) once there are images enough to pay for a helper
- * thread's start-up (≈ 40 ms before it draws its first image, while this thread draws from the start:
- * about 400 small parity images, or 100 larger ones; physical images take ≈ 30 ms each, so 8 are
- * enough), else this thread alone. Each thread renders, encodes and writes its own images, claiming them
- * from a shared cursor. Measured on 2 cores, 2000 images of 64² end to end: PNG 0.29 s on two threads
- * against 0.34 s on one; FITS (files four times larger) 0.31 s on both, as the file system's work on
- * one core slows the drawing on the other.
- */
-export function autoWorkers(count: number, config?: SynthConfig): number {
-  const all = Math.max(1, Math.min(availableParallelism(), 8));
-  const mode = config?.General.mode ?? 'parity';
-  if (mode === 'physical') return count >= 8 ? all : 1;
-  return count >= ((config?.General.image_size ?? 64) > 128 ? 100 : 400) ? all : 1;
+/** What a run stopped by its `signal` rejects with. */
+export class SynthCancelledError extends Error {
+  readonly code = 'CANCELLED';
+  constructor(
+    readonly written: number,
+    readonly total: number,
+    outDir: string,
+  ) {
+    super(`cancelled with ${written} of ${total} images written; run again into ${outDir} to continue`);
+    this.name = 'SynthCancelledError';
+  }
 }
 
 /**
@@ -73,14 +84,22 @@ export async function runSynth(options: SynthRunOptions): Promise<SynthRunSummar
   const { config } = options;
   const outDir = resolve(options.outDir);
   const total = sampleCount(config);
-  const workers = Math.max(1, Math.floor(options.workers ?? autoWorkers(total, config)));
+  const renderHere = options.renderHere ?? true;
+  const wanted = Math.max(1, Math.floor(options.workers ?? autoWorkers(total, config)));
   const staging = join(outDir, STAGING_FOLDER);
-  // Threads take ≈ 40 ms to start and load the task: let that overlap this thread's set-up.
-  const helpers = workers > 1 ? startHelpers(config, staging, workers - 1) : undefined;
+  // Threads take ≈ 80 ms to start and load the task: let that overlap this thread's set-up.
+  const helpers = options.helpers ?? startSynthHelpers(renderHere ? wanted - 1 : wanted);
+  for (const thread of helpers) {
+    // Loads the kernels and encoders now. A failure here shows again in the real run; don't let it go
+    // unhandled meanwhile.
+    thread.run({ config, outDir: staging, indices: [] }).catch(() => undefined);
+  }
+  const workers = helpers.length + (renderHere ? 1 : 0);
   try {
-    return await generateDataset(options, outDir, staging, total, workers, helpers, started);
+    if (workers === 0) throw new Error('runSynth: no thread to render on (renderHere is false and no helpers)');
+    return await generateDataset(options, outDir, staging, total, workers, helpers, renderHere, started);
   } finally {
-    await Promise.all(helpers?.map((thread) => thread.terminate()) ?? []);
+    await Promise.all(helpers.map((thread) => thread.terminate()));
   }
 }
 
@@ -90,7 +109,8 @@ async function generateDataset(
   staging: string,
   total: number,
   workers: number,
-  helpers: Helpers | undefined,
+  helpers: SynthHelpers,
+  renderHere: boolean,
   started: number,
 ): Promise<SynthRunSummary> {
   const { config } = options;
@@ -119,7 +139,10 @@ async function generateDataset(
   const { missing, reused, repaired } = scanExisting(config, outDir, log);
   log.debug(`${total} images planned, ${reused} already whole, ${missing.length} to write, ${workers} thread(s)`);
   options.onProgress?.(reused, total);
-  await generate(config, staging, missing, helpers, (done) => options.onProgress?.(reused + done, total));
+  const written = await generate(config, staging, missing, helpers, renderHere, options.signal, (done) =>
+    options.onProgress?.(reused + done, total),
+  );
+  if (written < missing.length) throw new SynthCancelledError(reused + written, total, outDir);
   publish(config, staging, outDir);
 
   writeTextAtomic(join(outDir, 'train.csv'), splitCsv(config, outDir, 'train'));
@@ -173,10 +196,13 @@ function scanExisting(
       }
     }
   }
+  const total = sampleCount(config);
+  // A new dataset (nothing placed or staged yet) needs no per-image check.
+  if (placed.size === 0 && staged.size === 0)
+    return { missing: Array.from({ length: total }, (_, i) => i), reused: 0, repaired: 0 };
   const missing: number[] = [];
   let reused = 0;
   let repaired = 0;
-  const total = sampleCount(config);
   const format = config.Output.image_format;
   for (let i = 0; i < total; i++) {
     const { relPath } = planSample(config, i);
@@ -237,56 +263,60 @@ type TaskModule = { default: (input: SynthGenerateInput) => Promise<SynthGenerat
  * is what a second thread saves on 2000 small images. Each is given the task once on no images at
  * once, which loads the kernels and encoders while this thread sets the run up.
  */
-type Helpers = Array<TaskThread<'synth-generate'>>;
-
-function startHelpers(config: SynthConfig, staging: string, threads: number): Helpers {
-  return Array.from({ length: threads }, () => {
-    const thread = new TaskThread('synth-generate');
-    // A failure here shows again in the real run; don't let it go unhandled meanwhile.
-    thread.run({ config, outDir: staging, indices: [] }).catch(() => undefined);
-    return thread;
-  });
-}
-
 /**
- * Renders `indices` on this thread (running the task module in-process, loaded by file name) and on the
- * `helpers`' workers. All claim images from one shared cursor, so this thread starts at once and the
- * workers join as soon as they are free, without waiting on each other. Which thread renders which image
- * does not matter: every image depends only on the configuration and its index.
+ * Renders `indices` on this thread (running the task module in-process, loaded by file name) when
+ * `renderHere`, and on the `helpers`' threads. All claim images from one shared cursor, so this thread
+ * starts at once and the helpers join as soon as they are free, without waiting on each other. Which
+ * thread renders which image does not matter: every image depends only on the configuration and its
+ * index. Returns how many images were written: all of them, unless `signal` stopped the run.
  */
 async function generate(
   config: SynthConfig,
   outDir: string,
   indices: number[],
-  helpers: Helpers | undefined,
+  helpers: SynthHelpers,
+  renderHere: boolean,
+  signal: AbortSignal | undefined,
   onDone: (done: number) => void,
-): Promise<void> {
-  if (indices.length === 0) return;
+): Promise<number> {
+  if (indices.length === 0 || signal?.aborted) return 0;
   const cursor = new SharedArrayBuffer(8);
+  const shared = new Int32Array(cursor);
   let done = 0;
   // Progress comes from every thread through the shared count; reports may arrive out of order.
   const track = (p: TaskProgress): void => {
     if (p.done > done) onDone((done = p.done));
   };
   const input = { config, outDir, indices, cursor };
-  // A failing thread moves the cursor past the end, so the others stop after their current images.
+  // Moving the cursor past the end stops every thread after its current image: on a failure, so the
+  // others stop too, and on cancel.
+  const stopAll = (): void => void Atomics.store(shared, 0, indices.length);
   const stopOthers = (error: unknown): never => {
-    Atomics.store(new Int32Array(cursor), 0, indices.length);
+    stopAll();
     throw error;
   };
-  const runs: Array<Promise<unknown>> = (helpers ?? []).map((thread) =>
+  signal?.addEventListener('abort', stopAll, { once: true });
+  const runs: Array<Promise<unknown>> = helpers.map((thread) =>
     thread.run(input, { onProgress: track }).catch(stopOthers),
   );
-  // The task's progress reporter only needs something with postMessage.
-  const progressPort = { postMessage: track };
-  const own = async (): Promise<unknown> => {
-    const task = (await import(pathToFileURL(taskFile('synth-generate')).href)) as TaskModule;
-    return task.default({ ...input, progressPort } as SynthGenerateInput);
-  };
-  runs.push(own().catch(stopOthers));
-  const failed = (await Promise.allSettled(runs)).find((r) => r.status === 'rejected');
-  if (failed) throw failed.reason;
-  onDone(indices.length);
+  if (renderHere) {
+    // The task's progress reporter only needs something with postMessage.
+    const progressPort = { postMessage: track };
+    const own = async (): Promise<unknown> => {
+      const task = (await import(pathToFileURL(taskFile('synth-generate')).href)) as TaskModule;
+      return task.default({ ...input, progressPort } as SynthGenerateInput);
+    };
+    runs.push(own().catch(stopOthers));
+  }
+  try {
+    const failed = (await Promise.allSettled(runs)).find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  } finally {
+    signal?.removeEventListener('abort', stopAll);
+  }
+  const written = Atomics.load(shared, 1);
+  onDone(written);
+  return written;
 }
 
 /** True when `outDir` already holds a snapshot (a dataset or the start of one). */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -93,5 +93,37 @@ describe('owb synth', () => {
     assert.equal(a.size, 26 + 3);
     assert.deepEqual([...a.keys()], [...b.keys()]);
     for (const [path, bytes] of a) assert.ok(bytes.equals(b.get(path)!), `${path} differs`);
+  });
+
+  it('stops on Ctrl-C after the images being written (exit 130), and a re-run continues', async () => {
+    // Large enough to take seconds, so that the interrupt lands mid-run.
+    const cfg = writeConfig('interrupted.yaml', 'General: {n_train: 16000, n_test: 4000, image_size: 32, seed: 5}\n');
+    const out = join(dir, 'interrupted');
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src-main/cli/main.ts', 'synth', '--config', cfg, '--out', out, '--log-level', 'debug'],
+      { env: { ...process.env, CI: '1' } },
+    );
+    let stderr = '';
+    let interrupting = false;
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (text: string) => {
+      stderr += text;
+      // Logged just before the first image is drawn.
+      if (/images planned/.test(stderr) && !interrupting) {
+        interrupting = true;
+        setTimeout(() => child.kill('SIGINT'), 300);
+      }
+    });
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(status, 130, stderr);
+    assert.match(stderr, /stopping after the images being written/);
+    const cancelled = /cancelled with (\d+) of 20000 images written; run again into .* to continue/.exec(stderr);
+    assert.ok(cancelled, stderr);
+    const written = Number(cancelled[1]);
+    assert.ok(written > 0 && written < 20000, `${written} written before the interrupt`);
+    const again = owb('synth', '--config', cfg, '--out', out, '--workers', '2');
+    assert.equal(again.status, 0, again.stderr);
+    assert.match(again.stderr, new RegExp(`20000 images in .* \\(${20000 - written} written, ${written} kept\\)`));
   });
 });

@@ -17,7 +17,7 @@ import { join, relative } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { validateSynthConfig, type SynthConfig } from '../../../../src-workers/core/synth/config.js';
 import { parseCsv } from '../../../../src-main/node/synth/csv.js';
-import { runSynth, STAGING_FOLDER } from '../../../../src-main/node/synth/run-synth.js';
+import { runSynth, STAGING_FOLDER, SynthCancelledError } from '../../../../src-main/node/synth/run-synth.js';
 import { validateDataset } from '../../../../src-main/node/synth/validate.js';
 
 const root = mkdtempSync(join(tmpdir(), 'owb-synth-'));
@@ -175,6 +175,58 @@ describe('runSynth', () => {
     });
     assert.equal(seen.at(-1), 80);
     for (let i = 1; i < seen.length; i++) assert.ok(seen[i] >= seen[i - 1], `progress went back: ${seen.join(',')}`);
+  });
+
+  it('stops on its signal with what is written staged, and a re-run completes the same dataset', async () => {
+    const config = configOf({ General: { n_train: 120, n_test: 40 } });
+    const whole = join(root, 'cancel-whole');
+    const out = join(root, 'cancelled');
+    await runSynth({ config, outDir: whole, workers: 1, toolVersion: 'test' });
+    const stop = new AbortController();
+    let seenAtAbort = 0;
+    await assert.rejects(
+      runSynth({
+        config,
+        outDir: out,
+        workers: 2,
+        toolVersion: 'test',
+        signal: stop.signal,
+        onProgress: (done) => {
+          if (done >= 1 && !stop.signal.aborted) {
+            seenAtAbort = done;
+            stop.abort();
+          }
+        },
+      }),
+      (error: unknown) => {
+        assert.ok(error instanceof SynthCancelledError, String(error));
+        // Each thread finishes the images it had claimed (16 at a time), no more.
+        assert.ok(error.written >= seenAtAbort && error.written < 160, `${error.written} written`);
+        assert.match(error.message, /run again into .* to continue/);
+        return true;
+      },
+    );
+    assert.equal(existsSync(join(out, 'train.csv')), false, 'a cancelled run wrote the CSVs');
+    assert.ok(existsSync(join(out, STAGING_FOLDER)), 'the staged images are gone');
+    const summary = await runSynth({ config, outDir: out, workers: 2, toolVersion: 'test' });
+    assert.equal(summary.written + summary.reused, 160);
+    assert.ok(summary.reused >= seenAtAbort, `${summary.reused} kept of ${seenAtAbort} written before the cancel`);
+    const a = tree(whole);
+    const b = tree(out);
+    assert.deepEqual([...b.keys()], [...a.keys()]);
+    for (const [path, bytes] of a) assert.ok(bytes.equals(b.get(path)!), `${path} differs after cancel and resume`);
+  });
+
+  it('renders on helper threads alone when not renderHere (a server keeps its event loop free)', async () => {
+    const config = configOf();
+    const here = join(root, 'render-here');
+    const away = join(root, 'render-away');
+    await runSynth({ config, outDir: here, workers: 1, toolVersion: 'test' });
+    const summary = await runSynth({ config, outDir: away, workers: 1, renderHere: false, toolVersion: 'test' });
+    assert.equal(summary.workers, 1);
+    const a = tree(here);
+    const b = tree(away);
+    for (const [path, bytes] of a) assert.ok(bytes.equals(b.get(path)!), `${path} differs off the calling thread`);
   });
 
   it('resumes an interrupted run from its staging folder, rewriting the image it was cutting short', async () => {

@@ -1,0 +1,32 @@
+import { availableParallelism } from 'node:os';
+import type { SynthConfig } from '../../../src-workers/core/synth/config.js';
+import { TaskThread } from '../pool/task-thread.js';
+
+/** Threads that render, encode and write images of a run, besides (or instead of) the calling thread. */
+export type SynthHelpers = Array<TaskThread<'synth-generate'>>;
+
+/**
+ * Threads `--workers auto` uses: all cores (up to 8) once there are images enough to pay for a helper
+ * thread's start-up (≈ 40 ms before it draws its first image, while this thread draws from the start:
+ * about 400 small parity images, or 100 larger ones; physical images take ≈ 30 ms each, so 8 are
+ * enough), else this thread alone. Each thread renders, encodes and writes its own images, claiming them
+ * from a shared cursor. Measured on 2 cores, 2000 images of 64² end to end: PNG 0.29 s on two threads
+ * against 0.34 s on one; FITS (files four times larger) 0.31 s on both, as the file system's work on
+ * one core slows the drawing on the other.
+ */
+export function autoWorkers(count: number, config?: SynthConfig): number {
+  const all = Math.max(1, Math.min(availableParallelism(), 8));
+  const mode = config?.General.mode ?? 'parity';
+  if (mode === 'physical') return count >= 8 ? all : 1;
+  return count >= ((config?.General.image_size ?? 64) > 128 ? 100 : 400) ? all : 1;
+}
+
+/**
+ * Starts `count` helper threads, which begin loading the generator at once. Kept apart from run-synth.ts
+ * (and light to import) so that a caller can start them as soon as it knows the configuration: their
+ * ≈ 80 ms of start-up then overlaps its own loading of the rest. Hand them to `runSynth`, which uses
+ * and terminates them.
+ */
+export function startSynthHelpers(count: number): SynthHelpers {
+  return Array.from({ length: Math.max(0, count) }, () => new TaskThread('synth-generate'));
+}
