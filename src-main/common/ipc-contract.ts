@@ -78,6 +78,7 @@ export interface InvokeMap {
     response: PixelsDto[];
   };
   'owb:synth.run': { request: { config: Record<string, unknown>; outDir?: string }; response: SynthRunStatus };
+  'owb:synth.cancel': { request: { runId: string }; response: SynthRunStatus };
 }
 
 export interface EventMap {
@@ -125,6 +126,7 @@ export const INVOKE_CHANNELS = [
   'owb:synth.validate',
   'owb:synth.preview',
   'owb:synth.run',
+  'owb:synth.cancel',
 ] as const satisfies readonly InvokeChannel[];
 
 export const EVENT_CHANNELS = [

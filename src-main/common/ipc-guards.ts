@@ -125,4 +125,5 @@ export const PAYLOAD_GUARDS: Record<InvokeChannel, Guard> = {
   'owb:synth.validate': check({ config: { type: 'object' } }),
   'owb:synth.preview': check({ config: { type: 'object' }, count: int(1, 16), sizePx: optInt(16, 512) }),
   'owb:synth.run': check({ config: { type: 'object' }, outDir: optStr }),
+  'owb:synth.cancel': check({ runId: str }),
 };

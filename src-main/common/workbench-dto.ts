@@ -240,8 +240,14 @@ export interface SynthValidation {
 export interface SynthRunStatus {
   runId: string;
   outDir: string;
+  /** Images whole in `outDir`: kept from an earlier run or written by this one. */
   done: number;
   total: number;
-  state: 'running' | 'done' | 'failed';
+  /** `cancelled`: stopped on request; generating into the same `outDir` again continues it. */
+  state: 'running' | 'done' | 'failed' | 'cancelled';
   error: string | null;
+  /** Images written per second by this run so far (null before the first measurement). */
+  rate: number | null;
+  /** Seconds left at that rate (null while unknown). */
+  secondsLeft: number | null;
 }

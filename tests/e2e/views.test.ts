@@ -157,6 +157,28 @@ describe(
       await screenshot(page, 'datasets-run-done');
     });
 
+    it('datasets: a long run shows its rate and time left, cancels, and continues into the same folder', async () => {
+      await page.goto(`${served.url}#/datasets`);
+      await page.getByTestId('synth-previews').locator('canvas').nth(7).waitFor();
+      await page.getByTestId('synth-General-n_train').fill('30000');
+      await page.getByTestId('synth-General-n_test').fill('10000');
+      await page.getByTestId('synth-run').click();
+      const progress = page.getByTestId('synth-progress');
+      await progress
+        .getByText(/^running: \d+ of 40000 images · \d+ images\/s · \d+ s left/)
+        .waitFor({ timeout: 30_000 });
+      await screenshot(page, 'datasets-run-progress');
+      await page.getByTestId('synth-cancel').click();
+      await progress.getByText(/^cancelled: \d+ of 40000 images/).waitFor({ timeout: 30_000 });
+      assert.match(await progress.innerText(), /generate into .* again to continue/);
+      await page.waitForTimeout(400); // the buttons' colour transition, before the screenshot
+      await screenshot(page, 'datasets-run-cancelled');
+      const resume = page.getByTestId('synth-run');
+      assert.equal(await resume.innerText(), 'CONTINUE DATASET');
+      await resume.click();
+      await progress.getByText(/^done: 40000 of 40000 images/).waitFor({ timeout: 120_000 });
+    });
+
     it('refuses a wrong token and a foreign Host', async () => {
       const noToken = await fetch(`http://127.0.0.1:${served.port}/`);
       assert.equal(noToken.status, 401);

@@ -12,7 +12,7 @@ import { readFitsImage } from '../../../src-workers/io/fits-file.js';
 import { parseCsv } from './csv.js';
 import { quickCheckImage, writeBytesAtomic, writeTextAtomic } from './files.js';
 import { silentLogger } from './log.js';
-import type { SynthRunOptions, SynthRunSummary } from './run-synth.js';
+import { SynthCancelledError, type SynthRunOptions, type SynthRunSummary } from './run-synth.js';
 import { resumableSnapshot, startSnapshot, writeSnapshot } from './snapshot.js';
 
 const FRAME_PATTERN = /\.(fits|fit|fts|fz)(\.gz)?$/i;
@@ -86,6 +86,7 @@ export async function runInjection(options: SynthRunOptions): Promise<SynthRunSu
   let reused = 0;
   options.onProgress?.(0, frames.length);
   for (const [i, name] of frames.entries()) {
+    if (options.signal?.aborted) throw new SynthCancelledError(written + reused, frames.length, outDir);
     const seed = deriveSeed(config.General.seed, i);
     const { image, header } = await readFitsImage(join(config.Injection.frames_dir, name));
     const rng = createRng(seed);
@@ -138,6 +139,7 @@ export async function runInjection(options: SynthRunOptions): Promise<SynthRunSu
     outDir,
     total: frames.length,
     written,
+    writtenHere: written,
     reused,
     repaired: 0,
     workers: 1,

@@ -43,6 +43,8 @@ export interface SynthRunSummary {
   total: number;
   /** Images rendered by this run. */
   written: number;
+  /** Of those, the images drawn on the calling thread (none when not `renderHere`). */
+  writtenHere: number;
   /** Whole images found from an earlier run and kept. */
   reused: number;
   /** Images found broken (truncated, unreadable) and rewritten. */
@@ -139,8 +141,14 @@ async function generateDataset(
   const { missing, reused, repaired } = scanExisting(config, outDir, log);
   log.debug(`${total} images planned, ${reused} already whole, ${missing.length} to write, ${workers} thread(s)`);
   options.onProgress?.(reused, total);
-  const written = await generate(config, staging, missing, helpers, renderHere, options.signal, (done) =>
-    options.onProgress?.(reused + done, total),
+  const { written, writtenHere } = await generate(
+    config,
+    staging,
+    missing,
+    helpers,
+    renderHere,
+    options.signal,
+    (done) => options.onProgress?.(reused + done, total),
   );
   if (written < missing.length) throw new SynthCancelledError(reused + written, total, outDir);
   publish(config, staging, outDir);
@@ -152,7 +160,9 @@ async function generateDataset(
   snapshot.status = 'complete';
   snapshot.finishedAt = new Date().toISOString();
   writeSnapshot(outDir, snapshot);
-  return { outDir, total, written: missing.length, reused, repaired, workers, seconds: (Date.now() - started) / 1000 };
+  log.debug(`${writtenHere} images drawn on this thread, ${written - writtenHere} on ${helpers.length} helper(s)`);
+  const seconds = (Date.now() - started) / 1000;
+  return { outDir, total, written: missing.length, writtenHere, reused, repaired, workers, seconds };
 }
 
 function countsOf(config: SynthConfig): SynthSnapshot['counts'] {
@@ -278,8 +288,8 @@ async function generate(
   renderHere: boolean,
   signal: AbortSignal | undefined,
   onDone: (done: number) => void,
-): Promise<number> {
-  if (indices.length === 0 || signal?.aborted) return 0;
+): Promise<{ written: number; writtenHere: number }> {
+  if (indices.length === 0 || signal?.aborted) return { written: 0, writtenHere: 0 };
   const cursor = new SharedArrayBuffer(8);
   const shared = new Int32Array(cursor);
   let done = 0;
@@ -299,12 +309,13 @@ async function generate(
   const runs: Array<Promise<unknown>> = helpers.map((thread) =>
     thread.run(input, { onProgress: track }).catch(stopOthers),
   );
+  let writtenHere = 0;
   if (renderHere) {
     // The task's progress reporter only needs something with postMessage.
     const progressPort = { postMessage: track };
-    const own = async (): Promise<unknown> => {
+    const own = async (): Promise<void> => {
       const task = (await import(pathToFileURL(taskFile('synth-generate')).href)) as TaskModule;
-      return task.default({ ...input, progressPort } as SynthGenerateInput);
+      writtenHere = (await task.default({ ...input, progressPort } as SynthGenerateInput)).written;
     };
     runs.push(own().catch(stopOthers));
   }
@@ -316,7 +327,7 @@ async function generate(
   }
   const written = Atomics.load(shared, 1);
   onDone(written);
-  return written;
+  return { written, writtenHere };
 }
 
 /** True when `outDir` already holds a snapshot (a dataset or the start of one). */

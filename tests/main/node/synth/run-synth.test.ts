@@ -221,9 +221,10 @@ describe('runSynth', () => {
     const config = configOf();
     const here = join(root, 'render-here');
     const away = join(root, 'render-away');
-    await runSynth({ config, outDir: here, workers: 1, toolVersion: 'test' });
+    const mine = await runSynth({ config, outDir: here, workers: 1, toolVersion: 'test' });
+    assert.equal(mine.writtenHere, 32);
     const summary = await runSynth({ config, outDir: away, workers: 1, renderHere: false, toolVersion: 'test' });
-    assert.equal(summary.workers, 1);
+    assert.deepEqual([summary.workers, summary.written, summary.writtenHere], [1, 32, 0]);
     const a = tree(here);
     const b = tree(away);
     for (const [path, bytes] of a) assert.ok(bytes.equals(b.get(path)!), `${path} differs off the calling thread`);
