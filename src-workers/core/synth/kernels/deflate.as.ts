@@ -2,6 +2,7 @@
 // images gain next to nothing from string matching. Blocks of at most 2 MiB (so every weight stays
 // below 2^22); the whole stream falls back to stored blocks as soon as a Huffman block would not be
 // smaller. Host side: png-encoder.ts.
+import { adler32 } from './adler32.as';
 import { canonicalCodes, codeLengths } from './huffman.as';
 
 const MAX_BITS = 15;
@@ -175,23 +176,6 @@ function writeStoredBlocks(raw: usize, length: i32, at: usize): usize {
     at += 5 + <usize>len;
   }
   return at;
-}
-
-/** Adler-32 of `length` bytes at `bytes` (RFC 1950). */
-export function adler32(bytes: usize, length: i32): u32 {
-  let a: u32 = 1;
-  let b: u32 = 0;
-  let i = 0;
-  while (i < length) {
-    const end = min<i32>(length, i + 5552);
-    for (; i < end; i++) {
-      a += load<u8>(bytes + <usize>i);
-      b += a;
-    }
-    a %= 65521;
-    b %= 65521;
-  }
-  return (b << 16) | a;
 }
 
 /**
