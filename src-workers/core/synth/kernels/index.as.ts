@@ -4,7 +4,7 @@ export { addNormalNoise } from './noise.as';
 export { addGalaxy } from './galaxy.as';
 export { addArcs } from './arcs.as';
 export { gray8Scanlines } from './png.as';
-export { deflate } from './deflate.as';
+export { deflate, HISTOGRAM } from './deflate.as';
 export { adler32 } from './adler32.as';
 export { codeLengths } from './huffman.as';
 export { float32BigEndian, onesComplementSum32 } from './fits.as';

@@ -67,6 +67,8 @@ export interface KernelExports {
   deflate(raw: number, length: number, out: number, counted: number): number;
   /** Adler-32 of `length` bytes; returned as an i32, so `>>> 0` it for the unsigned value. */
   adler32(bytes: number, length: number): number;
+  /** Address of deflate's byte histogram (int32 × 257) that gray8Scanlines fills. */
+  readonly HISTOGRAM: { readonly value: number };
   codeLengths(freq: number, n: number, limit: number, lengths: number): void;
   float32BigEndian(pixels: number, out: number, n: number): number;
   onesComplementSum32(at: number, length: number): number;

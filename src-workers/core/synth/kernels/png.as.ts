@@ -15,29 +15,43 @@ function gray8(value: f64, pedestal: f64): i32 {
 }
 
 /**
+ * `gray8` of two pixels (f64x2, the same operations) in the low two i32 lanes: truncation saturates and
+ * sends NaN to 0, and the later saturating narrows clip to 0 … 255, which is what gray8's branches do.
+ */
+function gray8Pair(at: usize, pedestal: v128): v128 {
+  const v = f64x2.add(f64x2.mul(f64x2.splat(255), f64x2.add(v128.load(at), pedestal)), f64x2.splat(0.5));
+  return i32x4.trunc_sat_f64x2_s_zero(v);
+}
+
+/**
  * Converts the `width`×`height` float64 image at `pixels` to PNG scanlines at `raw` (a filter byte 0,
  * then `round(255·clip(value + pedestal, 0, 1))` per pixel, halves up, NaN → 0) and leaves the histogram
- * of those bytes, filter bytes included, in the deflate kernel's HISTOGRAM.
+ * of those bytes, filter bytes included, in the deflate kernel's HISTOGRAM. Eight pixels a step in SIMD.
  */
 export function gray8Scanlines(pixels: usize, raw: usize, width: i32, height: i32, pedestal: f64): void {
   memory.fill(PARTIAL, 0, 4 * 256 * 4);
+  const vPedestal = f64x2.splat(pedestal);
   let p = pixels;
   let o = raw;
   for (let y = 0; y < height; y++) {
     store<u8>(o++, 0);
     let x = 0;
-    for (; x + 4 <= width; x += 4) {
-      const g0 = gray8(load<f64>(p), pedestal);
-      const g1 = gray8(load<f64>(p, 8), pedestal);
-      const g2 = gray8(load<f64>(p, 16), pedestal);
-      const g3 = gray8(load<f64>(p, 24), pedestal);
-      store<u32>(o, (<u32>g0) | ((<u32>g1) << 8) | ((<u32>g2) << 16) | ((<u32>g3) << 24));
-      bump(PARTIAL + ((<usize>g0) << 2));
-      bump(PARTIAL + 1024 + ((<usize>g1) << 2));
-      bump(PARTIAL + 2048 + ((<usize>g2) << 2));
-      bump(PARTIAL + 3072 + ((<usize>g3) << 2));
-      p += 32;
-      o += 4;
+    for (; x + 8 <= width; x += 8) {
+      const low = i32x4.shuffle(gray8Pair(p, vPedestal), gray8Pair(p + 16, vPedestal), 0, 1, 4, 5);
+      const high = i32x4.shuffle(gray8Pair(p + 32, vPedestal), gray8Pair(p + 48, vPedestal), 0, 1, 4, 5);
+      const narrow = i16x8.narrow_i32x4_s(low, high);
+      const g = i8x16.narrow_i16x8_u(narrow, narrow);
+      v128.store64_lane(o, g, 0);
+      bump(PARTIAL + ((<usize>i8x16.extract_lane_u(g, 0)) << 2));
+      bump(PARTIAL + 1024 + ((<usize>i8x16.extract_lane_u(g, 1)) << 2));
+      bump(PARTIAL + 2048 + ((<usize>i8x16.extract_lane_u(g, 2)) << 2));
+      bump(PARTIAL + 3072 + ((<usize>i8x16.extract_lane_u(g, 3)) << 2));
+      bump(PARTIAL + ((<usize>i8x16.extract_lane_u(g, 4)) << 2));
+      bump(PARTIAL + 1024 + ((<usize>i8x16.extract_lane_u(g, 5)) << 2));
+      bump(PARTIAL + 2048 + ((<usize>i8x16.extract_lane_u(g, 6)) << 2));
+      bump(PARTIAL + 3072 + ((<usize>i8x16.extract_lane_u(g, 7)) << 2));
+      p += 64;
+      o += 8;
     }
     for (; x < width; x++) {
       const g = gray8(load<f64>(p), pedestal);
