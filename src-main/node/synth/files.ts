@@ -65,19 +65,12 @@ function primaryHduBytes(fd: number, path: string, size: number): number | strin
 }
 
 /**
- * Writes a small file through a temporary file and a rename (never half-written), without fsync: an
+ * Writes a small file (CSV, snapshot, injected frame or stamp) through a temporary file and a rename (never half-written), without fsync: an
  * fsync after thousands of fresh images would wait for the whole write-back (seconds) and a resumed run
  * re-verifies everything anyway.
  */
-export function writeTextAtomic(path: string, text: string): void {
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
-}
-
-/** `writeTextAtomic` for bytes (FITS frames and stamps of the injection mode). */
-export function writeBytesAtomic(path: string, bytes: Uint8Array): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, bytes);
+  writeFileSync(tmp, data);
   renameSync(tmp, path);
 }

@@ -10,7 +10,7 @@ import { drawInjections, injectSources, type InjectedSource } from '../../../src
 import { csvField } from '../../../src-workers/core/synth/metadata.js';
 import { readFitsImage } from '../../../src-workers/io/fits-file.js';
 import { parseCsv } from './csv.js';
-import { quickCheckImage, writeBytesAtomic, writeTextAtomic } from './files.js';
+import { quickCheckImage, writeFileAtomic } from './files.js';
 import { silentLogger } from './log.js';
 import { SynthCancelledError, type SynthRunOptions, type SynthRunSummary } from './run-synth.js';
 import { resumableSnapshot, startSnapshot, writeSnapshot } from './snapshot.js';
@@ -109,7 +109,7 @@ export async function runInjection(options: SynthRunOptions): Promise<SynthRunSu
         { key: 'INJSEED', value: seed, comment: 'deriveSeed(General.seed, frame index)' },
         { key: 'INJZP', value: config.Injection.zero_point_mag, comment: 'mag of 1 ADU total signal' },
       ];
-      writeBytesAtomic(
+      writeFileAtomic(
         join(outDir, frameFile),
         encodeFits([imageHdu(injected, { header: new FitsHeader([...header.cards, ...cards]), history })]),
       );
@@ -129,8 +129,8 @@ export async function runInjection(options: SynthRunOptions): Promise<SynthRunSu
     }
     options.onProgress?.(i + 1, frames.length);
   }
-  writeTextAtomic(join(outDir, 'truth.csv'), `${truth.join('\n')}\n`);
-  writeTextAtomic(join(outDir, 'stamps.csv'), `${stamps.join('\n')}\n`);
+  writeFileAtomic(join(outDir, 'truth.csv'), `${truth.join('\n')}\n`);
+  writeFileAtomic(join(outDir, 'stamps.csv'), `${stamps.join('\n')}\n`);
   snapshot.runs = [...snapshot.runs, { startedAt, workers: 1, written, reused, repaired: 0 }];
   snapshot.status = 'complete';
   snapshot.finishedAt = new Date().toISOString();
@@ -211,7 +211,7 @@ function writeStamps(
       { key: 'SRC_Y', value: Number((y - y0).toFixed(4)), comment: '0-based y of the centre in this stamp' },
       ...extra,
     ];
-    writeBytesAtomic(join(outDir, file), encodeFits([imageHdu(stamp, { header })]));
+    writeFileAtomic(join(outDir, file), encodeFits([imageHdu(stamp, { header })]));
   };
   for (const s of sources) {
     write(stampPath(frame, `s${s.id}`, 1), s.x, s.y, 1, [
