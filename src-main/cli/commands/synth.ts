@@ -113,9 +113,8 @@ of Injection.frames_dir: DIR/frames/, stamps/{real,bogus}/, truth.csv, stamps.cs
     }
 
     // Helper threads start now, while this thread still loads the generator: their start-up overlaps.
-    const { autoWorkers, startSynthHelpers } = await import('../../node/synth/synth-threads.js');
-    const { sampleCount } = await import('../../../src-workers/core/synth/plan.js');
-    const helpers = startSynthHelpers((workers ?? autoWorkers(sampleCount(config), config)) - 1);
+    const { startSynthHelpers } = await import('../../node/synth/synth-threads.js');
+    const helpers = startSynthHelpers(config, { workers });
     // Ctrl-C stops after the images being written; a re-run into the same folder continues from there.
     const stop = new AbortController();
     const onInterrupt = (): void => {

@@ -10,7 +10,7 @@ import { metadataCsv, splitCsv } from './csv.js';
 import { quickCheckImage, writeFileAtomic } from './files.js';
 import { silentLogger, type Logger } from './log.js';
 import { resumableSnapshot, startSnapshot, writeSnapshot, type SynthSnapshot } from './snapshot.js';
-import { autoWorkers, startSynthHelpers, type SynthHelpers } from './synth-threads.js';
+import { startSynthHelpers, type SynthHelpers } from './synth-threads.js';
 
 export interface SynthRunOptions {
   config: SynthConfig;
@@ -87,10 +87,9 @@ export async function runSynth(options: SynthRunOptions): Promise<SynthRunSummar
   const outDir = resolve(options.outDir);
   const total = sampleCount(config);
   const renderHere = options.renderHere ?? true;
-  const wanted = Math.max(1, Math.floor(options.workers ?? autoWorkers(total, config)));
   const staging = join(outDir, STAGING_FOLDER);
   // Threads take ≈ 80 ms to start and load the task: let that overlap this thread's set-up.
-  const helpers = options.helpers ?? startSynthHelpers(renderHere ? wanted - 1 : wanted);
+  const helpers = options.helpers ?? startSynthHelpers(config, options);
   for (const thread of helpers) {
     // Loads the kernels and encoders now. A failure here shows again in the real run; don't let it go
     // unhandled meanwhile.

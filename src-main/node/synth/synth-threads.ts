@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { SynthConfig } from '../../../src-workers/core/synth/config.js';
+import { sampleCount } from '../../../src-workers/core/synth/plan.js';
 import { TaskThread } from '../pool/task-thread.js';
 
 /** Threads that render, encode and write images of a run, besides (or instead of) the calling thread. */
@@ -22,11 +23,17 @@ export function autoWorkers(count: number, config?: SynthConfig): number {
 }
 
 /**
- * Starts `count` helper threads, which begin loading the generator at once. Kept apart from run-synth.ts
- * (and light to import) so that a caller can start them as soon as it knows the configuration: their
- * ≈ 80 ms of start-up then overlaps its own loading of the rest. Hand them to `runSynth`, which uses
- * and terminates them.
+ * Starts the helper threads a run of `config` uses: `workers` threads in all [auto], the calling thread
+ * among them when `renderHere` [true]. They begin loading the generator at once. Kept apart from
+ * run-synth.ts (and light to import) so that a caller can start them as soon as it knows the
+ * configuration: their ≈ 80 ms of start-up then overlaps its own loading of the rest. Hand them to
+ * `runSynth` with the same options; it uses and terminates them.
  */
-export function startSynthHelpers(count: number): SynthHelpers {
-  return Array.from({ length: Math.max(0, count) }, () => new TaskThread('synth-generate'));
+export function startSynthHelpers(
+  config: SynthConfig,
+  options: { workers?: number; renderHere?: boolean } = {},
+): SynthHelpers {
+  const workers = Math.max(1, Math.floor(options.workers ?? autoWorkers(sampleCount(config), config)));
+  const count = (options.renderHere ?? true) ? workers - 1 : workers;
+  return Array.from({ length: count }, () => new TaskThread('synth-generate'));
 }
