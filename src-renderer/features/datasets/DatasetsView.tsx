@@ -108,9 +108,10 @@ export function DatasetsView(): ReactNode {
     return map;
   }, [config]);
   useEvent('owb:synth.progress', (status) => {
-    if (!run || status.runId === run.runId) setRun(status);
+    if (run && status.runId !== run.runId) return;
+    setRun(status);
     // A cancelled run continues when generated into the same folder again.
-    if (status.state === 'cancelled' && (!run || status.runId === run.runId)) setOutDir(status.outDir);
+    if (status.state === 'cancelled') setOutDir(status.outDir);
   });
   const sections = useMemo(() => [...new Set(SYNTH_SCHEMA.map((f) => f.section))], []);
   const preview = (): void => {
