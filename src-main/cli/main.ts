@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { InputError } from '../../src-workers/core/errors.js';
 import { UsageError } from './cli-errors.js';
+import { describeFileError, isUserFileError } from './file-errors.js';
 import type { CliContext } from './command.js';
 import { commandLoaders } from './registry.js';
 import { VERSION } from './version.js';
@@ -45,17 +46,11 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 function reportError(error: unknown, ctx: CliContext): number {
-  const userMistake = error instanceof UsageError || error instanceof InputError || isNodeFileError(error);
-  const message = error instanceof Error ? error.message : String(error);
+  const userMistake = error instanceof UsageError || error instanceof InputError || isUserFileError(error);
+  const message = describeFileError(error) ?? (error instanceof Error ? error.message : String(error));
   ctx.stderr.write(`owb: ${message}\n`);
   if (ctx.verbose && error instanceof Error && error.stack) ctx.stderr.write(`${error.stack}\n`);
   return userMistake ? 2 : 1;
-}
-
-/** ENOENT/EACCES/EISDIR on a path the user gave are their mistakes, not ours. */
-function isNodeFileError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && ['ENOENT', 'EACCES', 'EISDIR', 'ENOTDIR', 'EEXIST', 'ENOSPC'].includes(code);
 }
 
 async function printHelp(ctx: CliContext): Promise<void> {
