@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { InputError } from '../../src-workers/core/errors.js';
 import { UsageError } from './cli-errors.js';
-import { describeFileError, isUserFileError } from './file-errors.js';
+import { describeFileError, isUserFileError } from '../common/file-errors.js';
 import type { CliContext } from './command.js';
 import { commandLoaders } from './registry.js';
 import { VERSION } from './version.js';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -83,6 +83,16 @@ describe('dataset runs started from the UI', () => {
       async () => handlers['owb:synth.cancel']({ runId: 'synth-nope' }),
       /no dataset run 'synth-nope'/,
     );
+  });
+
+  it('says in plain words when the output folder is a file, and leaves the file alone', async () => {
+    const outDir = join(dir, 'notes.txt');
+    writeFileSync(outDir, 'my notes');
+    const started = await handlers['owb:synth.run']({ config: { General: { n_train: 4, n_test: 4 } }, outDir });
+    const failed = await eventOf(started.runId, (s) => s.state !== 'running');
+    assert.equal(failed.state, 'failed');
+    assert.equal(failed.error, `${outDir}: exists and is not a folder`);
+    assert.equal(readFileSync(outDir, 'utf8'), 'my notes');
   });
 
   it('runs injection mode into real frames', async () => {

@@ -13,7 +13,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { describeFileError, isUserFileError } from '../../../src-main/cli/file-errors.js';
+import { describeFileError, isUserFileError } from '../../../src-main/common/file-errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'owb-file-errors-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
