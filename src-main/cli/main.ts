@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { InputError } from '../../src-workers/core/errors.js';
 import { UsageError } from './cli-errors.js';
-import { describeFileError, isUserFileError } from '../common/file-errors.js';
+import { errorMessage, isUserFileError } from '../common/file-errors.js';
 import type { CliContext } from './command.js';
 import { commandLoaders } from './registry.js';
 import { VERSION } from './version.js';
@@ -47,7 +47,7 @@ export async function main(argv: string[]): Promise<number> {
 
 function reportError(error: unknown, ctx: CliContext): number {
   const userMistake = error instanceof UsageError || error instanceof InputError || isUserFileError(error);
-  const message = describeFileError(error) ?? (error instanceof Error ? error.message : String(error));
+  const message = errorMessage(error);
   ctx.stderr.write(`owb: ${message}\n`);
   if (ctx.verbose && error instanceof Error && error.stack) ctx.stderr.write(`${error.stack}\n`);
   return userMistake ? 2 : 1;

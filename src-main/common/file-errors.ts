@@ -46,3 +46,8 @@ export function describeFileError(error: unknown): string | undefined {
   const where = typeof e.dest === 'string' && e.code === 'EEXIST' ? e.dest : e.path;
   return `${where}: ${problem}`;
 }
+
+/** What to tell the user of any error: a file-system error in plain words, else the error's own message. */
+export function errorMessage(error: unknown): string {
+  return describeFileError(error) ?? (error instanceof Error ? error.message : String(error));
+}

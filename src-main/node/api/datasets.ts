@@ -1,5 +1,5 @@
 import { InputError } from '../../../src-workers/core/errors.js';
-import { describeFileError } from '../../common/file-errors.js';
+import { errorMessage } from '../../common/file-errors.js';
 import type { PixelsDto, SynthRunStatus, SynthValidation } from '../../common/workbench-dto.js';
 import type { HandlerGroup } from './handler-types.js';
 import type { WorkbenchServices } from './services.js';
@@ -97,7 +97,7 @@ export const datasetHandlers: HandlerGroup<DatasetKeys> = (services) => ({
         },
         (error: unknown) => {
           status.state = 'failed';
-          status.error = describeFileError(error) ?? (error instanceof Error ? error.message : String(error));
+          status.error = errorMessage(error);
           publish();
         },
       )

@@ -1,5 +1,5 @@
 import { InputError } from '../../../src-workers/core/errors.js';
-import { describeFileError, isUserFileError } from '../../common/file-errors.js';
+import { errorMessage, isUserFileError } from '../../common/file-errors.js';
 import { isInvokeChannel, type InvokeChannel } from '../../common/ipc-contract.js';
 import { PAYLOAD_GUARDS } from '../../common/ipc-guards.js';
 import { fail, ok, type Result } from '../../common/result.js';
@@ -54,7 +54,7 @@ async function run(handlers: Handlers, channel: unknown, request: unknown): Prom
     return ok(await handler((request ?? {}) as never));
   } catch (error) {
     if (error instanceof InputError) return fail(error.code, error.message);
-    const message = describeFileError(error) ?? (error instanceof Error ? error.message : String(error));
+    const message = errorMessage(error);
     if (isUserFileError(error)) return fail(error.code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'FILE_ERROR', message);
     return fail('INTERNAL', message);
   }
