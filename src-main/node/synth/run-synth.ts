@@ -268,11 +268,6 @@ function publish(config: SynthConfig, staging: string, outDir: string): void {
 type TaskModule = { default: (input: SynthGenerateInput) => Promise<SynthGenerateOutput> };
 
 /**
- * Threads of their own rather than the worker pool: loading piscina costs this thread ≈ 20 ms, which
- * is what a second thread saves on 2000 small images. Each is given the task once on no images at
- * once, which loads the kernels and encoders while this thread sets the run up.
- */
-/**
  * Renders `indices` on this thread (running the task module in-process, loaded by file name) when
  * `renderHere`, and on the `helpers`' threads. All claim images from one shared cursor, so this thread
  * starts at once and the helpers join as soon as they are free, without waiting on each other. Which
