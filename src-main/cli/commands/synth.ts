@@ -135,6 +135,7 @@ of Injection.frames_dir: DIR/frames/, stamps/{real,bogus}/, truth.csv, stamps.cs
       }
     } finally {
       process.off('SIGINT', onInterrupt);
+      // runSynth terminates them too; this covers a failure before it ran (loading the generator).
       await Promise.all(helpers.map((thread) => thread.terminate()));
     }
   },

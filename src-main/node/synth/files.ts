@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 // From parse.js itself, not the index: a generator run need not load the tables and compressions.
 import { dataLayout, parseHeaderUnit } from '../../../src-workers/core/fits/parse.js';
 import type { ImageFormat } from '../../../src-workers/core/synth/config.js';
@@ -36,7 +36,7 @@ export function quickCheckImage(path: string, format: ImageFormat): string | und
       if (tail[10] !== 0xff || tail[11] !== 0xd9) return 'JPEG is truncated (no EOI marker)';
     } else {
       if (head.toString('latin1', 0, 9) !== 'SIMPLE  =') return 'not a FITS file';
-      if (size % 2880 !== 0) return `FITS size ${size} is not a whole number of 2880-byte blocks`;
+      if (size % BLOCK !== 0) return `FITS size ${size} is not a whole number of ${BLOCK}-byte blocks`;
       // A file cut off after whole blocks (say, after its header) passes the size test: check that the
       // primary data unit the header announces is all there.
       const needed = primaryHduBytes(fd, path, size);
@@ -62,15 +62,4 @@ function primaryHduBytes(fd: number, path: string, size: number): number | strin
   } catch (error) {
     return (error as Error).message;
   }
-}
-
-/**
- * Writes a small file (CSV, snapshot, injected frame or stamp) through a temporary file and a rename (never half-written), without fsync: an
- * fsync after thousands of fresh images would wait for the whole write-back (seconds) and a resumed run
- * re-verifies everything anyway.
- */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
 }

@@ -10,7 +10,8 @@ import { drawInjections, injectSources, type InjectedSource } from '../../../src
 import { csvField } from '../../../src-workers/core/synth/metadata.js';
 import { readFitsImage } from '../../../src-workers/io/fits-file.js';
 import { parseCsv } from './csv.js';
-import { quickCheckImage, writeFileAtomic } from './files.js';
+import { writeFileAtomicUnsynced } from '../../../src-workers/io/atomic-write.js';
+import { quickCheckImage } from './files.js';
 import { silentLogger } from './log.js';
 import { SynthCancelledError, type SynthRunOptions, type SynthRunSummary } from './run-synth.js';
 import { resumableSnapshot, startSnapshot, writeSnapshot } from './snapshot.js';
@@ -109,7 +110,7 @@ export async function runInjection(options: SynthRunOptions): Promise<SynthRunSu
         { key: 'INJSEED', value: seed, comment: 'deriveSeed(General.seed, frame index)' },
         { key: 'INJZP', value: config.Injection.zero_point_mag, comment: 'mag of 1 ADU total signal' },
       ];
-      writeFileAtomic(
+      writeFileAtomicUnsynced(
         join(outDir, frameFile),
         encodeFits([imageHdu(injected, { header: new FitsHeader([...header.cards, ...cards]), history })]),
       );
@@ -129,8 +130,8 @@ export async function runInjection(options: SynthRunOptions): Promise<SynthRunSu
     }
     options.onProgress?.(i + 1, frames.length);
   }
-  writeFileAtomic(join(outDir, 'truth.csv'), `${truth.join('\n')}\n`);
-  writeFileAtomic(join(outDir, 'stamps.csv'), `${stamps.join('\n')}\n`);
+  writeFileAtomicUnsynced(join(outDir, 'truth.csv'), `${truth.join('\n')}\n`);
+  writeFileAtomicUnsynced(join(outDir, 'stamps.csv'), `${stamps.join('\n')}\n`);
   snapshot.runs = [...snapshot.runs, { startedAt, workers: 1, written, reused, repaired: 0 }];
   snapshot.status = 'complete';
   snapshot.finishedAt = new Date().toISOString();
@@ -211,7 +212,7 @@ function writeStamps(
       { key: 'SRC_Y', value: Number((y - y0).toFixed(4)), comment: '0-based y of the centre in this stamp' },
       ...extra,
     ];
-    writeFileAtomic(join(outDir, file), encodeFits([imageHdu(stamp, { header })]));
+    writeFileAtomicUnsynced(join(outDir, file), encodeFits([imageHdu(stamp, { header })]));
   };
   for (const s of sources) {
     write(stampPath(frame, `s${s.id}`, 1), s.x, s.y, 1, [

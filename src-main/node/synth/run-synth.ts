@@ -7,7 +7,8 @@ import type { TaskProgress } from '../../common/task-contract.js';
 import type { SynthGenerateInput, SynthGenerateOutput } from '../../common/tasks/synth.js';
 import { taskFile } from '../pool/task-file.js';
 import { metadataCsv, splitCsv } from './csv.js';
-import { quickCheckImage, writeFileAtomic } from './files.js';
+import { writeFileAtomicUnsynced } from '../../../src-workers/io/atomic-write.js';
+import { quickCheckImage } from './files.js';
 import { silentLogger, type Logger } from './log.js';
 import { resumableSnapshot, startSnapshot, writeSnapshot, type SynthSnapshot } from './snapshot.js';
 import { startSynthHelpers, type SynthHelpers } from './synth-threads.js';
@@ -152,9 +153,10 @@ async function generateDataset(
   if (written < missing.length) throw new SynthCancelledError(reused + written, total, outDir);
   publish(config, staging, outDir);
 
-  writeFileAtomic(join(outDir, 'train.csv'), splitCsv(config, outDir, 'train'));
-  writeFileAtomic(join(outDir, 'test.csv'), splitCsv(config, outDir, 'test'));
-  if (config.Output.include_metadata) writeFileAtomic(join(outDir, 'metadata.csv'), metadataCsv(config, outDir));
+  writeFileAtomicUnsynced(join(outDir, 'train.csv'), splitCsv(config, outDir, 'train'));
+  writeFileAtomicUnsynced(join(outDir, 'test.csv'), splitCsv(config, outDir, 'test'));
+  if (config.Output.include_metadata)
+    writeFileAtomicUnsynced(join(outDir, 'metadata.csv'), metadataCsv(config, outDir));
   snapshot.runs = [...snapshot.runs, { startedAt, workers, written: missing.length, reused, repaired }];
   snapshot.status = 'complete';
   snapshot.finishedAt = new Date().toISOString();

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError } from '../../../src-workers/core/errors.js';
 import type { SynthConfig } from '../../../src-workers/core/synth/config.js';
-import { writeFileAtomic } from './files.js';
+import { writeFileAtomicUnsynced } from '../../../src-workers/io/atomic-write.js';
 
 export const SNAPSHOT_FILE = 'config_snapshot.json';
 
@@ -82,7 +82,7 @@ export function startSnapshot(fields: {
 
 /** Writes the snapshot atomically. */
 export function writeSnapshot(outDir: string, snapshot: SynthSnapshot): void {
-  writeFileAtomic(join(outDir, SNAPSHOT_FILE), `${JSON.stringify(snapshot, null, 2)}\n`);
+  writeFileAtomicUnsynced(join(outDir, SNAPSHOT_FILE), `${JSON.stringify(snapshot, null, 2)}\n`);
 }
 
 /** The first `Section.key` whose value differs between two configurations, or `undefined`. */
