@@ -1,8 +1,9 @@
 import type { Rng } from '../random/rng.js';
 import { blurInto } from './blur.js';
 import type { SynthConfig } from './config.js';
-import { synthKernels } from './kernels/instance.js';
+import { synthKernels, type SynthKernels } from './kernels/instance.js';
 import { addParityNoise } from './noise.js';
+import { zigguratTables } from './ziggurat.js';
 
 /** FWHM / σ of a Gaussian, 2√(2 ln 2). */
 export const FWHM_PER_SIGMA = 2 * Math.sqrt(2 * Math.LN2);
@@ -132,6 +133,95 @@ export function renderParity(config: SynthConfig, params: ParityParams, rng: Rng
   const pixels = renderParityNoiseless(config, params, out);
   addParityNoise(pixels, config.Noise.gaussian_sigma, config.Noise.poisson_strength, rng);
   return pixels;
+}
+
+/**
+ * `drawParityParams` and `renderParity` for the image of `seed` and `label` in one call into the kernels
+ * (kernels/parity-image.as.ts), which repeat their operations in the same order: the same parameters
+ * and the same pixel bits (tested). Returns undefined, having rendered nothing, where those kernels do not
+ * apply: Poisson noise on, or arcs whose blur needs the numerical convolution. `out` as in `renderParity`.
+ */
+export function renderParityFromSeed(
+  config: SynthConfig,
+  seed: number,
+  label: 0 | 1,
+  out?: Float64Array,
+): { params: ParityParams; pixels: Float64Array } | undefined {
+  if (config.Noise.poisson_strength > 0) return undefined;
+  const k = synthKernels();
+  const size = config.General.image_size;
+  // Buffers first: taking them may grow the memory, which would detach `out` if it lies there.
+  const settings = kernelSettings(k, config);
+  const drawnAt = k.scratchOf('parity parameters', DRAWN_VALUES * 8);
+  const pixels = out && out.length === size * size ? out : new Float64Array(size * size);
+  let status = 0;
+  k.inPlace(pixels, (at) => {
+    status = k.exports.parityImage(settings, seed >>> 0, label, at, drawnAt);
+  });
+  if (status !== 0) return undefined;
+  const d = k.f64(drawnAt, DRAWN_VALUES);
+  const galaxy: ParityGalaxy = {
+    xPx: d[0],
+    yPx: d[1],
+    sigmaPx: d[2],
+    ellipticity: d[3],
+    angleRad: d[4],
+    amplitude: d[5],
+  };
+  const arcs: ParityArc[] = [];
+  for (let i = 0; i < d[7]; i++) {
+    const at = 8 + 4 * i;
+    arcs.push({ widthPx: d[at], extentDeg: d[at + 1], angleRad: d[at + 2], amplitude: d[at + 3] });
+  }
+  return { params: { kind: 'parity', galaxy, einsteinRadiusPx: d[6], arcs }, pixels };
+}
+
+/** Most arcs per image the configuration allows (config.ts), and the float64 the kernel writes back. */
+const MAX_ARCS = 32;
+const DRAWN_VALUES = 8 + 4 * MAX_ARCS;
+
+/** The settings block of parity-image.as.ts, written once per configuration and thread. */
+let settingsOf: { config: SynthConfig; at: number } | undefined;
+
+function kernelSettings(k: SynthKernels, config: SynthConfig): number {
+  if (settingsOf?.config === config) return settingsOf.at;
+  const g = config.GalaxyBlob;
+  const a = config.LensArcs;
+  if (a.max_arcs > MAX_ARCS) throw new RangeError(`LensArcs.max_arcs must be at most ${MAX_ARCS}, got ${a.max_arcs}`);
+  const { kn, wn, fn } = zigguratTables(k);
+  const values = [
+    config.General.image_size,
+    g.center_jitter_px,
+    g.sigma_min,
+    g.sigma_max,
+    g.ellipticity_min,
+    g.ellipticity_max,
+    g.amplitude_min,
+    g.amplitude_max,
+    g.blur_sigma,
+    a.min_arcs,
+    a.max_arcs,
+    a.min_radius,
+    a.max_radius,
+    a.arc_width_min,
+    a.arc_width_max,
+    a.arc_extent_min_deg,
+    a.arc_extent_max_deg,
+    a.amplitude_min,
+    a.amplitude_max,
+    a.blur_sigma,
+    config.Noise.gaussian_sigma,
+    ANALYTIC_BLUR_LIMIT,
+    kn,
+    wn,
+    fn,
+    k.constant(EXP_TABLE),
+    k.scratchOf('arc parameters', MAX_ARCS * 32),
+  ];
+  const at = k.scratchOf('parity settings', values.length * 8);
+  k.f64(at, values.length).set(values);
+  settingsOf = { config, at };
+  return at;
 }
 
 /** Exponent beyond which a Gaussian term is below 2e-8 of its peak and is skipped (as in arcs.as.ts). */

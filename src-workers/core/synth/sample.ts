@@ -4,7 +4,7 @@ import { createRng } from '../random/rng.js';
 import type { SynthConfig } from './config.js';
 import { gray8 } from './gray8.js';
 import type { Rng } from '../random/rng.js';
-import { drawParityParams, renderParity, type ParityParams } from './parity.js';
+import { drawParityParams, renderParity, renderParityFromSeed, type ParityParams } from './parity.js';
 import { drawPhysicalParams, renderPhysical, type PhysicalParams } from './physical.js';
 import { planSample, type SamplePlan } from './plan.js';
 
@@ -53,10 +53,22 @@ export function generateSample(config: SynthConfig, index: number): GeneratedSam
  * (optional, `image_size`² long) may be overwritten and returned as `pixels`: a batch reuses one buffer.
  */
 export function generateFromPlan(config: SynthConfig, plan: SamplePlan, scratch?: Float64Array): GeneratedSample {
-  const rng = createRng(plan.seed);
-  const params = drawParams(config, plan.label, rng);
-  const pixels = render(config, params, rng, scratch);
+  const { params, pixels } = drawAndRender(config, plan.seed, plan.label, scratch);
   return { plan, params, pixels };
+}
+
+/** The parameters and pixels of one image: in one call into the kernels where they apply. */
+function drawAndRender(
+  config: SynthConfig,
+  seed: number,
+  label: 0 | 1,
+  scratch?: Float64Array,
+): { params: SampleParams; pixels: Float64Array } {
+  const inKernels = config.General.mode === 'parity' ? renderParityFromSeed(config, seed, label, scratch) : undefined;
+  if (inKernels) return inKernels;
+  const rng = createRng(seed);
+  const params = drawParams(config, label, rng);
+  return { params, pixels: render(config, params, rng, scratch) };
 }
 
 /**
@@ -68,9 +80,7 @@ export function generateFromSeed(
   seed: number,
   label: 0 | 1,
 ): { params: SampleParams; pixels: Float64Array } {
-  const rng = createRng(seed);
-  const params = drawParams(config, label, rng);
-  return { params, pixels: render(config, params, rng) };
+  return drawAndRender(config, seed, label);
 }
 
 /** Only the parameters of image `index` (cheap: nothing is rendered), e.g. to rebuild metadata on resume. */

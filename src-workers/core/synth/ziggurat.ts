@@ -1,5 +1,5 @@
 import type { Rng } from '../random/rng.js';
-import { synthKernels } from './kernels/instance.js';
+import { synthKernels, type SynthKernels } from './kernels/instance.js';
 
 /**
  * Standard-normal deviates in bulk by the ziggurat method (Marsaglia & Tsang 2000, J. Stat. Softw. 5(8),
@@ -38,14 +38,17 @@ const FN = new Float64Array(128);
  * words of `rng` (the seed of the bulk stream), so draws after it stay aligned whatever the noise needed.
  * Runs in the synth kernels' WebAssembly (noise.as.ts); in place when `out` lies in their memory.
  */
+/** The addresses of the ziggurat's tables in `k`'s memory (copied there on first use). */
+export function zigguratTables(k: SynthKernels): { kn: number; wn: number; fn: number } {
+  return { kn: k.constant(KN), wn: k.constant(WN), fn: k.constant(FN) };
+}
+
 export function addNormalNoise(out: Float64Array, sigma: number, rng: Rng): void {
   const state = new Int32Array(4);
   for (let i = 0; i < 4; i++) state[i] = (rng.next() * 4294967296) | 0;
   if ((state[0] | state[1] | state[2] | state[3]) === 0) state[0] = 1;
   const k = synthKernels();
-  const kn = k.constant(KN);
-  const wn = k.constant(WN);
-  const fn = k.constant(FN);
+  const { kn, wn, fn } = zigguratTables(k);
   k.inPlace(out, (at) =>
     k.exports.addNormalNoise(at, out.length, sigma, state[0], state[1], state[2], state[3], kn, wn, fn),
   );

@@ -7,6 +7,7 @@ export { gray8Scanlines } from './png.as';
 export { deflate, HISTOGRAM } from './deflate.as';
 export { adler32 } from './adler32.as';
 export { codeLengths } from './huffman.as';
+export { parityImage } from './parity-image.as';
 export { float32BigEndian, onesComplementSum32 } from './fits.as';
 
 export function heapBase(): usize {

@@ -63,6 +63,8 @@ export interface KernelExports {
     a22: number,
     k: number,
   ): void;
+  /** See parity-image.as.ts: returns 0, or 1 when the image needs the host's numerical blur. */
+  parityImage(config: number, seed: number, label: number, pixels: number, drawn: number): number;
   gray8Scanlines(pixels: number, raw: number, width: number, height: number, pedestal: number): void;
   deflate(raw: number, length: number, out: number, counted: number): number;
   /** Adler-32 of `length` bytes; returned as an i32, so `>>> 0` it for the unsigned value. */
@@ -97,7 +99,9 @@ export class SynthKernels {
   constructor() {
     const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
     const module = new wasm.Module(decodeBase64(KERNELS_WASM_BASE64));
-    const instance = new wasm.Instance(module, { 'js-math.as': { exp: Math.exp, log: Math.log } });
+    const instance = new wasm.Instance(module, {
+      'js-math.as': { exp: Math.exp, log: Math.log, cos: Math.cos, sin: Math.sin, pow: Math.pow },
+    });
     this.exports = instance.exports as KernelExports;
     this.constantsTop = align(this.exports.heapBase());
     this.constantsEnd = this.constantsTop + CONSTANT_BYTES;

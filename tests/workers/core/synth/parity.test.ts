@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createRng } from '../../../../src-workers/core/random/rng.js';
+import { createRng, deriveSeed } from '../../../../src-workers/core/random/rng.js';
 import { validateSynthConfig } from '../../../../src-workers/core/synth/config.js';
 import {
   blurredArcs,
   drawParityParams,
   FWHM_PER_SIGMA,
+  renderParity,
+  renderParityFromSeed,
   renderParityNoiseless,
   type ParityArc,
 } from '../../../../src-workers/core/synth/parity.js';
@@ -49,5 +51,40 @@ describe('parity-mode rendering', () => {
         worst = Math.max(worst, Math.abs(withArcs[i] - galaxyOnly[i] - reference[i]) / peak);
     }
     assert.ok(worst < 1e-9, `largest difference ${worst} of the arc peak`);
+  });
+
+  it('draws the same parameters and the same pixel bits in one kernel call as in drawParityParams + renderParity', () => {
+    // What makes a recorded seed regenerate its image whichever path drew it: every operation of the
+    // JavaScript repeated in order in parity-image.as.ts, with the host's Math functions.
+    const variants = [
+      {},
+      { GalaxyBlob: { blur_sigma: 0, center_jitter_px: 0, ellipticity_max: 0.95 } },
+      { LensArcs: { blur_sigma: 0, min_arcs: 1, max_arcs: 32 }, Noise: { gaussian_sigma: 0 } },
+      { General: { image_size: 37 }, LensArcs: { blur_sigma: 2.5, min_radius: 4, max_radius: 15 } },
+    ];
+    for (const variant of variants) {
+      const { config } = validateSynthConfig(variant);
+      let numerical = 0;
+      for (let i = 0; i < 400; i++) {
+        const seed = deriveSeed(11, i);
+        const label = (i % 2) as 0 | 1;
+        const rng = createRng(seed);
+        const params = drawParityParams(config, label, rng);
+        const pixels = renderParity(config, params, rng);
+        const inKernels = renderParityFromSeed(config, seed, label);
+        if (!inKernels) {
+          // Only arcs too blurred for the analytic form are left to the JavaScript.
+          assert.ok(config.LensArcs.blur_sigma > 0.25 * params.einsteinRadiusPx, `image ${i} refused`);
+          numerical++;
+          continue;
+        }
+        assert.deepEqual(inKernels.params, params, `parameters of image ${i}, ${JSON.stringify(variant)}`);
+        const differing = pixels.findIndex((v, j) => !Object.is(v, inKernels.pixels[j]));
+        assert.equal(differing, -1, `image ${i} differs at pixel ${differing}, ${JSON.stringify(variant)}`);
+      }
+      if (variant.General?.image_size === 37) assert.ok(numerical > 0, 'the numerical-blur case was reached');
+    }
+    const { config: poisson } = validateSynthConfig({ Noise: { poisson_strength: 100 } });
+    assert.equal(renderParityFromSeed(poisson, 1, 1), undefined, 'Poisson noise stays in the JavaScript');
   });
 });
