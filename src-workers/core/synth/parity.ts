@@ -150,16 +150,20 @@ export function renderParityFromSeed(
   if (config.Noise.poisson_strength > 0) return undefined;
   const k = synthKernels();
   const size = config.General.image_size;
-  // Buffers first: taking them may grow the memory, which would detach `out` if it lies there.
-  const settings = kernelSettings(k, config);
-  const drawnAt = k.scratchOf('parity parameters', DRAWN_VALUES * 8);
+  // Buffers first: taking them may grow the memory, which would detach `out` if it lies there. The
+  // common case stays small (no closure, settings written once), as the optimising compiler of every
+  // thread compiles this path again.
+  const held = settingsOf?.config === config && settingsOf.kernels === k ? settingsOf : kernelSettings(k, config);
   const pixels = out && out.length === size * size ? out : new Float64Array(size * size);
-  let status = 0;
-  k.inPlace(pixels, (at) => {
-    status = k.exports.parityImage(settings, seed >>> 0, label, at, drawnAt);
-  });
-  if (status !== 0) return undefined;
-  const d = k.f64(drawnAt, DRAWN_VALUES);
+  const owned = k.owns(pixels);
+  const at = owned ? pixels.byteOffset : k.scratchOf('pixels', pixels.byteLength);
+  if (k.exports.parityImage(held.at, seed >>> 0, label, at, held.drawnAt) !== 0) return undefined;
+  if (!owned) pixels.set(k.f64(at, pixels.length));
+  return { params: drawnParams(k.f64(held.drawnAt, DRAWN_VALUES)), pixels };
+}
+
+/** The parameters parity-image.as.ts drew, as `drawParityParams` returns them. */
+function drawnParams(d: Float64Array): ParityParams {
   const galaxy: ParityGalaxy = {
     xPx: d[0],
     yPx: d[1],
@@ -173,18 +177,27 @@ export function renderParityFromSeed(
     const at = 8 + 4 * i;
     arcs.push({ widthPx: d[at], extentDeg: d[at + 1], angleRad: d[at + 2], amplitude: d[at + 3] });
   }
-  return { params: { kind: 'parity', galaxy, einsteinRadiusPx: d[6], arcs }, pixels };
+  return { kind: 'parity', galaxy, einsteinRadiusPx: d[6], arcs };
 }
 
 /** Most arcs per image the configuration allows (config.ts), and the float64 the kernel writes back. */
 const MAX_ARCS = 32;
 const DRAWN_VALUES = 8 + 4 * MAX_ARCS;
 
-/** The settings block of parity-image.as.ts, written once per configuration and thread. */
-let settingsOf: { config: SynthConfig; at: number } | undefined;
+/**
+ * Where parity-image.as.ts finds its settings (written once per configuration and thread) and writes
+ * the parameters it drew.
+ */
+interface KernelSettings {
+  config: SynthConfig;
+  kernels: SynthKernels;
+  at: number;
+  drawnAt: number;
+}
 
-function kernelSettings(k: SynthKernels, config: SynthConfig): number {
-  if (settingsOf?.config === config) return settingsOf.at;
+let settingsOf: KernelSettings | undefined;
+
+function kernelSettings(k: SynthKernels, config: SynthConfig): KernelSettings {
   const g = config.GalaxyBlob;
   const a = config.LensArcs;
   if (a.max_arcs > MAX_ARCS) throw new RangeError(`LensArcs.max_arcs must be at most ${MAX_ARCS}, got ${a.max_arcs}`);
@@ -219,9 +232,10 @@ function kernelSettings(k: SynthKernels, config: SynthConfig): number {
     k.scratchOf('arc parameters', MAX_ARCS * 32),
   ];
   const at = k.scratchOf('parity settings', values.length * 8);
+  const drawnAt = k.scratchOf('parity parameters', DRAWN_VALUES * 8);
   k.f64(at, values.length).set(values);
-  settingsOf = { config, at };
-  return at;
+  settingsOf = { config, kernels: k, at, drawnAt };
+  return settingsOf;
 }
 
 /** Exponent beyond which a Gaussian term is below 2e-8 of its peak and is skipped (as in arcs.as.ts). */
