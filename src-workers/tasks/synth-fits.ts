@@ -24,6 +24,8 @@ interface Template {
   keys: string;
   /** What each given card holds now, so that a card whose value did not change is not formatted again. */
   written: Array<{ value: FitsValue; comment?: string }>;
+  /** Per given card, then DATASUM and CHECKSUM: how to write its new values without formatCard, if possible. */
+  quick: Array<QuickCard | undefined>;
   width: number;
   height: number;
 }
@@ -63,18 +65,23 @@ export class SynthFitsEncoder {
     }
     const dataSum = k.exports.float32BigEndian(from, t.at + t.headerLength, n) >>> 0;
     const file = k.u8(t.at, t.length);
-    for (let c = 0; c < cards.length; c++) {
+    const count = cards.length;
+    for (let c = 0; c < count; c++) {
       const card = cards[c];
       const was = t.written[c];
       if (was.value === card.value && was.comment === card.comment) continue;
-      writeCard(file, t.slots.get(card.key)!, formatCard(card)[0]);
+      writeCard(file, t.slots.get(card.key)!, cardText(t.quick[c], card));
       t.written[c] = { value: card.value, comment: card.comment };
     }
-    writeCard(file, t.slots.get('DATASUM')!, formatCard(dataSumCard(dataSum))[0]);
+    writeCard(file, t.slots.get('DATASUM')!, cardText(t.quick[count], dataSumCard(dataSum)));
     const checksumAt = t.slots.get('CHECKSUM')!;
     writeCard(file, checksumAt, ZERO_CHECKSUM_CARD);
     const headerSum = k.exports.onesComplementSum32(t.at, t.headerLength) >>> 0;
-    writeCard(file, checksumAt, formatCard(checksumCard(encodeChecksum(addSums(headerSum, dataSum))))[0]);
+    writeCard(
+      file,
+      checksumAt,
+      cardText(t.quick[count + 1], checksumCard(encodeChecksum(addSums(headerSum, dataSum)))),
+    );
     return file;
   }
 
@@ -98,7 +105,9 @@ export class SynthFitsEncoder {
       const at = this.kernels.scratchOf('fits file', Math.max(file.length, fileBytesAtMost(width, height)));
       this.kernels.u8(at, file.length).set(file);
       const written = cards.map((c) => ({ value: c.value, comment: c.comment }));
-      this.template = { at, length: file.length, headerLength, slots, keys: keysOf(cards), written, width, height };
+      const quick = [...cards, dataSumCard(0), checksumCard('0000000000000000')].map(quickCard);
+      const keys = keysOf(cards);
+      this.template = { at, length: file.length, headerLength, slots, keys, written, quick, width, height };
     } else this.template = undefined;
     return file;
   }
@@ -117,6 +126,57 @@ const dataSumCard = (sum: number): ValueCard => ({ key: 'DATASUM', value: String
 const checksumCard = (value: string): ValueCard => ({ key: 'CHECKSUM', value, comment: 'HDU checksum' });
 /** CHECKSUM holds zeros while the header is summed (FITS checksum convention). */
 const ZERO_CHECKSUM_CARD = formatCard(checksumCard('0000000000000000'))[0];
+
+/**
+ * A card whose new values can be written as key, value and comment pasted together: a standard keyword
+ * and the comment the template's card had. Checked against formatCard when the template is made.
+ */
+interface QuickCard {
+  prefix: string;
+  comment: string | undefined;
+  tail: string;
+}
+
+/**
+ * Per image, formatCard's general path (validation, HIERARCH, long strings) cost more than the pixels, and
+ * each thread's optimising compiler compiled it into the image loop again: integers, plain decimals and
+ * short plain strings, which is what synthetic images' headers hold, take this path.
+ */
+function quickCard(card: ValueCard): QuickCard | undefined {
+  if (!/^[A-Z0-9_-]{1,8}$/.test(card.key)) return undefined;
+  const quick = {
+    prefix: `${card.key.padEnd(8)}= `,
+    comment: card.comment,
+    tail: card.comment ? ` / ${card.comment}` : '',
+  };
+  const text = quickText(quick, card);
+  return text !== undefined && text === formatCard(card)[0] ? quick : undefined;
+}
+
+const PLAIN_DECIMAL = /^-?[0-9]+\.[0-9]+$/;
+const PLAIN_SHORT_STRING = /^[\x20-\x26\x28-\x7e]{0,68}$/;
+
+function quickText(quick: QuickCard, card: ValueCard): string | undefined {
+  if (card.comment !== quick.comment) return undefined;
+  const v = card.value;
+  let text: string;
+  if (typeof v === 'number') {
+    if (Number.isInteger(v) && Math.abs(v) < 1e18) text = v.toFixed(0).padStart(20);
+    else {
+      // A plain decimal (no exponent) is what formatNumber writes too.
+      text = String(v);
+      if (!PLAIN_DECIMAL.test(text)) return undefined;
+      text = text.padStart(20);
+    }
+  } else if (typeof v === 'string' && PLAIN_SHORT_STRING.test(v)) text = `'${v.padEnd(8)}'`.padEnd(20);
+  else return undefined;
+  const line = quick.prefix + text + quick.tail;
+  return line.length >= 80 ? line.slice(0, 80) : line.padEnd(80);
+}
+
+function cardText(quick: QuickCard | undefined, card: ValueCard): string {
+  return (quick && quickText(quick, card)) ?? formatCard(card)[0];
+}
 
 function writeCard(file: Uint8Array, at: number, text: string): void {
   for (let i = 0; i < CARD; i++) file[at + i] = text.charCodeAt(i);
