@@ -13,7 +13,16 @@ let kn: usize = 0;
 let wn: usize = 0;
 let fn: usize = 0;
 
-function word(): i32 {
+/** Sets the xoshiro128** state that `word` steps (not all zero). */
+export function setStream(a: i32, b: i32, c: i32, d: i32): void {
+  s0 = a;
+  s1 = b;
+  s2 = c;
+  s3 = d;
+}
+
+/** The next 32-bit output of the xoshiro128** stream. */
+export function word(): i32 {
   const result = rotl<i32>(s1 * 5, 7) * 9;
   const t = s1 << 9;
   s2 ^= s0;

@@ -6,7 +6,7 @@
 import { addArcs } from './arcs.as';
 import { addGalaxy } from './galaxy.as';
 import { cos, exp, pow, sin } from './js-math.as';
-import { addNormalNoise } from './noise.as';
+import { addNormalNoise, setStream, word } from './noise.as';
 
 /** Offsets (in float64) of the settings in the configuration block the host fills (parity.ts). */
 const SIZE = 0;
@@ -45,11 +45,8 @@ const MAX_EXPONENT: f64 = 18;
 /** Returned when the arcs' blur is too wide for the analytic form: the host renders that image itself. */
 const NEEDS_NUMERICAL_BLUR: i32 = 1;
 
-// The parameter stream: xoshiro128** seeded through SplitMix32, as rng.ts's createRng.
-let a: u32 = 0;
-let b: u32 = 0;
-let c: u32 = 0;
-let d: u32 = 0;
+// The parameter stream: xoshiro128** (noise.as.ts's generator, whose state the noise sets afresh from
+// this stream's words) seeded through SplitMix32, as rng.ts's createRng.
 let mix: u32 = 0;
 
 function splitmix32(): u32 {
@@ -62,23 +59,16 @@ function splitmix32(): u32 {
 
 function seedStream(seed: u32): void {
   mix = seed;
-  a = splitmix32();
-  b = splitmix32();
-  c = splitmix32();
-  d = splitmix32();
+  let a = splitmix32();
+  const b = splitmix32();
+  const c = splitmix32();
+  const d = splitmix32();
   if ((a | b | c | d) == 0) a = 1;
+  setStream(<i32>a, <i32>b, <i32>c, <i32>d);
 }
 
 function nextU32(): u32 {
-  const result = rotl<u32>(b * 5, 7) * 9;
-  const t = b << 9;
-  c ^= a;
-  d ^= b;
-  b ^= c;
-  a ^= d;
-  c ^= t;
-  d = rotl<u32>(d, 11);
-  return result;
+  return <u32>word();
 }
 
 function next(): f64 {
