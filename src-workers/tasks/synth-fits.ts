@@ -1,6 +1,6 @@
 import { addSums, encodeChecksum } from '../core/fits/checksum.js';
 import { encodeFits, imageHdu } from '../core/fits/encode.js';
-import { formatCard, type FitsValue } from '../core/fits/header.js';
+import { formatCard, formatNumber, isStandardKeyword, pad80, type FitsValue } from '../core/fits/header.js';
 import { synthKernels } from '../core/synth/kernels/instance.js';
 
 /** A keyword card with a value (what `imageHdu` takes as a header). */
@@ -139,11 +139,11 @@ interface QuickCard {
 
 /**
  * Per image, formatCard's general path (validation, HIERARCH, long strings) cost more than the pixels, and
- * each thread's optimising compiler compiled it into the image loop again: integers, plain decimals and
- * short plain strings, which is what synthetic images' headers hold, take this path.
+ * each thread's optimising compiler compiled it into the image loop again: numbers and short plain
+ * strings, which is what synthetic images' headers hold, take this path.
  */
 function quickCard(card: ValueCard): QuickCard | undefined {
-  if (!/^[A-Z0-9_-]{1,8}$/.test(card.key)) return undefined;
+  if (!isStandardKeyword(card.key)) return undefined;
   const quick = {
     prefix: `${card.key.padEnd(8)}= `,
     comment: card.comment,
@@ -153,25 +153,16 @@ function quickCard(card: ValueCard): QuickCard | undefined {
   return text !== undefined && text === formatCard(card)[0] ? quick : undefined;
 }
 
-const PLAIN_DECIMAL = /^-?[0-9]+\.[0-9]+$/;
 const PLAIN_SHORT_STRING = /^[\x20-\x26\x28-\x7e]{0,68}$/;
 
 function quickText(quick: QuickCard, card: ValueCard): string | undefined {
   if (card.comment !== quick.comment) return undefined;
   const v = card.value;
   let text: string;
-  if (typeof v === 'number') {
-    if (Number.isInteger(v) && Math.abs(v) < 1e18) text = v.toFixed(0).padStart(20);
-    else {
-      // A plain decimal (no exponent) is what formatNumber writes too.
-      text = String(v);
-      if (!PLAIN_DECIMAL.test(text)) return undefined;
-      text = text.padStart(20);
-    }
-  } else if (typeof v === 'string' && PLAIN_SHORT_STRING.test(v)) text = `'${v.padEnd(8)}'`.padEnd(20);
+  if (typeof v === 'number' && Number.isFinite(v)) text = formatNumber(v, card.key).padStart(20);
+  else if (typeof v === 'string' && PLAIN_SHORT_STRING.test(v)) text = `'${v.padEnd(8)}'`.padEnd(20);
   else return undefined;
-  const line = quick.prefix + text + quick.tail;
-  return line.length >= 80 ? line.slice(0, 80) : line.padEnd(80);
+  return pad80(quick.prefix + text + quick.tail);
 }
 
 function cardText(quick: QuickCard | undefined, card: ValueCard): string {

@@ -272,6 +272,11 @@ export function foldCards(raw: FitsCard[], warn: (message: string) => void): Fit
 
 const KEY_RE = /^[A-Z0-9_-]{1,8}$/;
 
+/** True for a keyword of a standard card (8 characters at most, no HIERARCH). */
+export function isStandardKeyword(key: string): boolean {
+  return KEY_RE.test(key);
+}
+
 /** Formats a number the way FITS fixed format wants it: integers plain, reals with '.' or 'E'. */
 export function formatNumber(value: number, key: string): string {
   if (!Number.isFinite(value)) {
@@ -351,7 +356,8 @@ function hierarchOrFixed(prefix: string): boolean {
   return prefix.startsWith('HIERARCH');
 }
 
-function pad80(s: string): string {
+/** A card image: `s` cut or padded with spaces to 80 characters. */
+export function pad80(s: string): string {
   return s.length >= 80 ? s.slice(0, 80) : s.padEnd(80);
 }
 
