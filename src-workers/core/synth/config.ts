@@ -140,6 +140,9 @@ const num = (d: number, min: number, max: number, description: string, extra: Pa
 const bool = (d: boolean, description: string): Spec => ({ kind: 'boolean', default: d, description });
 const ext = { extension: true } as const;
 
+/** Most arcs a lens may have (`LensArcs.min_arcs`/`max_arcs`): the kernels size their buffers by it. */
+export const MAX_ARCS_PER_LENS = 32;
+
 const SPEC: { [S in SectionName]: { [K in keyof SynthConfig[S]]: Spec } } = {
   General: {
     n_train: int(1800, 1, 10_000_000, 'number of training images', { unit: 'images' }),
@@ -165,8 +168,8 @@ const SPEC: { [S in SectionName]: { [K in keyof SynthConfig[S]]: Spec } } = {
     max_radius: num(20, 0, 4096, 'largest Einstein radius', { unit: 'px' }),
     arc_width_min: num(2, 0, 1024, 'smallest radial FWHM of an arc', { unit: 'px', min: 0, minExclusive: true }),
     arc_width_max: num(4, 0, 1024, 'largest radial FWHM of an arc', { unit: 'px', min: 0, minExclusive: true }),
-    min_arcs: int(1, 1, 32, 'fewest arcs per lens'),
-    max_arcs: int(3, 1, 32, 'most arcs per lens'),
+    min_arcs: int(1, 1, MAX_ARCS_PER_LENS, 'fewest arcs per lens'),
+    max_arcs: int(3, 1, MAX_ARCS_PER_LENS, 'most arcs per lens'),
     blur_sigma: num(1, 0, 64, 'Gaussian PSF sigma applied to the arcs (0 = none)', { unit: 'px' }),
     arc_extent_min_deg: num(40, 1, 360, 'smallest angular FWHM of an arc', { unit: 'deg', ...ext }),
     arc_extent_max_deg: num(200, 1, 360, 'largest angular FWHM of an arc', { unit: 'deg', ...ext }),

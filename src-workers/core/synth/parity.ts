@@ -1,6 +1,6 @@
 import type { Rng } from '../random/rng.js';
 import { blurInto } from './blur.js';
-import type { SynthConfig } from './config.js';
+import { MAX_ARCS_PER_LENS, type SynthConfig } from './config.js';
 import { synthKernels, type SynthKernels } from './kernels/instance.js';
 import { addParityNoise } from './noise.js';
 import { zigguratTables } from './ziggurat.js';
@@ -180,9 +180,8 @@ function drawnParams(d: Float64Array): ParityParams {
   return { kind: 'parity', galaxy, einsteinRadiusPx: d[6], arcs };
 }
 
-/** Most arcs per image the configuration allows (config.ts), and the float64 the kernel writes back. */
-const MAX_ARCS = 32;
-const DRAWN_VALUES = 8 + 4 * MAX_ARCS;
+/** The float64 parity-image.as.ts writes back: 8 for the galaxy and ring, 4 per arc. */
+const DRAWN_VALUES = 8 + 4 * MAX_ARCS_PER_LENS;
 
 /**
  * Where parity-image.as.ts finds its settings (written once per configuration and thread) and writes
@@ -200,7 +199,8 @@ let settingsOf: KernelSettings | undefined;
 function kernelSettings(k: SynthKernels, config: SynthConfig): KernelSettings {
   const g = config.GalaxyBlob;
   const a = config.LensArcs;
-  if (a.max_arcs > MAX_ARCS) throw new RangeError(`LensArcs.max_arcs must be at most ${MAX_ARCS}, got ${a.max_arcs}`);
+  if (a.max_arcs > MAX_ARCS_PER_LENS)
+    throw new RangeError(`LensArcs.max_arcs must be at most ${MAX_ARCS_PER_LENS}, got ${a.max_arcs}`);
   const { kn, wn, fn } = zigguratTables(k);
   const values = [
     config.General.image_size,
@@ -229,7 +229,7 @@ function kernelSettings(k: SynthKernels, config: SynthConfig): KernelSettings {
     wn,
     fn,
     k.constant(EXP_TABLE),
-    k.scratchOf('arc parameters', MAX_ARCS * 32),
+    k.scratchOf('arc parameters', MAX_ARCS_PER_LENS * 32),
   ];
   const at = k.scratchOf('parity settings', values.length * 8);
   const drawnAt = k.scratchOf('parity parameters', DRAWN_VALUES * 8);
@@ -280,7 +280,7 @@ function addArcs(
 ): void {
   const k = synthKernels();
   const n = arcs.length;
-  const paramsAt = k.scratchOf('arc parameters', Math.max(n, 32) * 32);
+  const paramsAt = k.scratchOf('arc parameters', Math.max(n, MAX_ARCS_PER_LENS) * 32);
   const params = k.f64(paramsAt, 4 * n);
   let maxSigmaRadial = 0;
   for (let i = 0; i < n; i++) {
