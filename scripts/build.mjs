@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run build` (also run by `npm install` through `prepare`): compile core's AssemblyScript kernels,
-// compile the TypeScript projects to dist/ and bundle the renderer with Vite into dist/renderer.
+// compile the TypeScript projects to dist/, bundle the CLI's start-up-critical modules in place
+// (build-bundles.mjs) and bundle the renderer with Vite into dist/renderer.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, utimesSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -18,6 +19,7 @@ run('kernels', ['scripts/build-kernels.mjs']);
 run('tsc', [require.resolve('typescript/bin/tsc'), '-b', 'tsconfig.build.json']);
 markCompiledCurrent('src-main');
 markCompiledCurrent('src-workers');
+run('bundles', ['scripts/build-bundles.mjs']);
 if (existsSync('src-renderer/index.html')) {
   // vite's exports map hides bin/, so find it beside its package.json.
   const viteBin = join(dirname(require.resolve('vite/package.json')), 'bin', 'vite.js');
