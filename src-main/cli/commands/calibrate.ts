@@ -1,9 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { calibrateFiles, loadMasters } from '../../node/calibrate/calibrate-lights.js';
 import { UsageError } from '../cli-errors.js';
 import { parseCommandArgs, type CliCommand } from '../command.js';
 import { createProgress } from '../progress.js';
 import { workersOption } from './masters.js';
+import { makeDirs } from '../../../src-workers/io/make-dirs.js';
 
 export const command: CliCommand = {
   name: 'calibrate',
@@ -28,7 +28,7 @@ code is 0 when at least one light was calibrated.
     if (!v.out) throw new UsageError('calibrate: --out DIR is required');
     if (args.positionals.length === 0) throw new UsageError('calibrate: give one or more light frames');
     const set = await loadMasters(v.masters);
-    mkdirSync(v.out, { recursive: true });
+    makeDirs(v.out);
     const progress = createProgress(ctx.stderr, ctx.interactive, 'calibrate');
     const results = await calibrateFiles(
       args.positionals,

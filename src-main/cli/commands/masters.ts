@@ -1,10 +1,10 @@
-import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { COMBINE_METHODS, type CombineMethod } from '../../../src-workers/core/calibrate/index.js';
 import { buildMasters } from '../../node/calibrate/masters.js';
 import { UsageError } from '../cli-errors.js';
 import { numberOption, parseCommandArgs, type CliCommand } from '../command.js';
 import { createProgress } from '../progress.js';
+import { makeDirs } from '../../../src-workers/io/make-dirs.js';
 
 /**
  * Rewrites `--flag a b c` into `--flag a --flag b --flag c` for the given multi-value flags, so users can
@@ -86,7 +86,7 @@ Options:
     const kappa = numberOption('kappa', v.kappa, 3);
     if (!(kappa > 0)) throw new UsageError(`--kappa must be positive, got ${kappa}`);
     const memoryMb = numberOption('memory-mb', v['memory-mb'], 256);
-    mkdirSync(v.out, { recursive: true });
+    makeDirs(v.out);
     const progress = createProgress(ctx.stderr, ctx.interactive, 'masters');
     const written = await buildMasters({
       bias,

@@ -1,10 +1,10 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { registerFiles, writeTransformsJson } from '../../node/calibrate/register-files.js';
 import { UsageError } from '../cli-errors.js';
 import { parseCommandArgs, type CliCommand } from '../command.js';
 import { createProgress } from '../progress.js';
 import { workersOption } from './masters.js';
+import { makeDirs } from '../../../src-workers/io/make-dirs.js';
 
 export const command: CliCommand = {
   name: 'register',
@@ -47,7 +47,7 @@ Frames that cannot be read or registered are skipped with the reason; exit code 
       onProgress: (d, t, name) => progress.update(d, t, name),
     });
     progress.finish();
-    mkdirSync(v.out, { recursive: true });
+    makeDirs(v.out);
     await writeTransformsJson(join(v.out, 'transforms.json'), result);
     let ok = 0;
     for (const e of result.entries) {

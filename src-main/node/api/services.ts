@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { openDatabase, type SqliteDatabase } from '../catalog/database.js';
 import { EventHub } from './event-hub.js';
@@ -6,6 +6,7 @@ import { FrameImageCache } from './frame-images.js';
 import { JobPoller } from './job-poller.js';
 import type { WatchPort } from './pipeline.js';
 import type { SynthPort } from './datasets.js';
+import { makeDirs } from '../../../src-workers/io/make-dirs.js';
 
 /**
  * Everything the API handlers reach: the workspace's catalog database (owned and migrated by
@@ -39,7 +40,7 @@ export interface OpenWorkspaceOptions {
 /** Opens `DIR/catalog.db` (creating an empty catalog when the folder has none). */
 export function openWorkspace(dir: string, options: OpenWorkspaceOptions = {}): WorkbenchServices {
   const root = resolve(dir);
-  if (!existsSync(root)) mkdirSync(root, { recursive: true });
+  if (!existsSync(root)) makeDirs(root);
   const catalogPath = join(root, 'catalog.db');
   const db = openDatabase(catalogPath);
   const events = new EventHub();

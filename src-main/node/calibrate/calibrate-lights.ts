@@ -4,7 +4,7 @@
  * task per light with the masters in shared memory. A light that cannot be calibrated is skipped with
  * a reason and the batch goes on.
  */
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { badPixelMap, frameInfo, type MasterLibrary } from '../../../src-workers/core/calibrate/index.js';
 import { InputError } from '../../../src-workers/core/errors.js';
@@ -12,6 +12,7 @@ import type { Image } from '../../../src-workers/core/image/index.js';
 import { readFitsImage } from '../../../src-workers/io/fits-file.js';
 import type { WorkerPool } from '../pool/worker-pool.js';
 import { sharedBytes, sharedImage, withPool } from './shared.js';
+import { makeDirs } from '../../../src-workers/io/make-dirs.js';
 
 /** Masters loaded from a folder, in shared memory for the worker tasks. */
 export interface MasterSet extends MasterLibrary {
@@ -100,7 +101,7 @@ export async function calibrateFiles(
   options: CalibrateOptions = {},
   onProgress?: (done: number, total: number, name: string) => void,
 ): Promise<CalibratedFrame[]> {
-  mkdirSync(outDir, { recursive: true });
+  makeDirs(outDir);
   const { dir, ...masters } = set;
   let done = 0;
   return withPool(options.pool, options.threads, (pool) =>

@@ -4,7 +4,6 @@
  * differ); flats bias/dark-corrected, each divided by its median, combined per FILTER and normalised to
  * median 1.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { medianOf, type CombineMethod } from '../../../src-workers/core/calibrate/index.js';
 import { InputError } from '../../../src-workers/core/errors.js';
@@ -14,6 +13,7 @@ import { combineFrameFiles } from './band-combine.js';
 import { geometryOf, openCompatibleFrames, type FrameFile } from './frames.js';
 import { requireCompatible } from '../../../src-workers/core/calibrate/index.js';
 import { derivedHeader, inputHistory } from './headers.js';
+import { makeDirs } from '../../../src-workers/io/make-dirs.js';
 
 export interface MastersRequest {
   bias: readonly string[];
@@ -40,7 +40,7 @@ export async function buildMasters(req: MastersRequest): Promise<MasterWritten[]
   const kappa = req.kappa ?? 3;
   const combine = { method, kappa, memoryBudgetBytes: req.memoryBudgetBytes };
   const written: MasterWritten[] = [];
-  mkdirSync(req.outDir, { recursive: true });
+  makeDirs(req.outDir);
   const all = [...req.bias, ...req.darks, ...req.flats];
   if (all.length === 0) throw new InputError('NO_FRAMES', 'no bias, dark or flat frames given');
   const biasFrames = req.bias.length ? await openCompatibleFrames(req.bias, 'bias') : [];

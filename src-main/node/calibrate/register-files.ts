@@ -4,7 +4,6 @@
  * writes the resampled frame; frames that cannot be read or registered are skipped with a reason.
  * Memory holds the reference and one frame per worker.
  */
-import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { InputError } from '../../../src-workers/core/errors.js';
 import type { FitsHeader } from '../../../src-workers/core/fits/index.js';
@@ -24,6 +23,7 @@ import { writeFileAtomic } from '../../../src-workers/io/atomic-write.js';
 import { derivedHeader } from './headers.js';
 import type { WorkerPool } from '../pool/worker-pool.js';
 import { sharedImage, withPool } from './shared.js';
+import { makeDirs } from '../../../src-workers/io/make-dirs.js';
 
 /** One entry of transforms.json. */
 export type TransformEntry =
@@ -106,7 +106,7 @@ export async function registerFiles(
   options: RegisterFilesOptions = {},
 ): Promise<RegisterFilesResult> {
   if (files.length === 0) throw new InputError('NO_FRAMES', 'no frames to register');
-  if (options.outDir) mkdirSync(options.outDir, { recursive: true });
+  if (options.outDir) makeDirs(options.outDir);
   const skipped = new Map<string, string>();
   let refPath = options.reference;
   let ref: Loaded | undefined;

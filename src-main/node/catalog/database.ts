@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrations, type Migration } from './migrations/index.js';
+import { makeDirs } from '../../../src-workers/io/make-dirs.js';
 
 export type SqliteDatabase = Database.Database;
 
@@ -18,7 +18,7 @@ export interface OpenOptions {
  * pending migration applied in one transaction, the version kept in `PRAGMA user_version`.
  */
 export function openDatabase(path: string, options: OpenOptions = {}): SqliteDatabase {
-  if (!options.readonly && path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (!options.readonly && path !== ':memory:') makeDirs(dirname(path));
   const db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
   db.pragma(`busy_timeout = ${Math.max(0, Math.round(options.busyTimeoutMs ?? 10_000))}`);
   db.pragma('foreign_keys = ON');

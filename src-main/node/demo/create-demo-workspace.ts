@@ -1,8 +1,9 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { simulateNight } from '../../../src-workers/core/simulate/index.js';
 import { writeFitsImage } from '../../../src-workers/io/fits-file.js';
 import { assetPath } from '../paths.js';
+import { makeDirs } from '../../../src-workers/io/make-dirs.js';
 
 export interface DemoWorkspace {
   dir: string;
@@ -30,7 +31,7 @@ export async function createDemoWorkspace(
   const realDir = join(framesDir, 'real');
   const nightDir = join(framesDir, DEMO_NIGHT_FOLDER);
   const truthDir = join(dir, 'truth');
-  for (const d of [realDir, nightDir, truthDir]) mkdirSync(d, { recursive: true });
+  for (const d of [realDir, nightDir, truthDir]) makeDirs(d);
 
   const realFrames: string[] = [];
   for (const name of readdirSync(assetPath('demo'))

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Catalog } from '../catalog/index.js';
 import { recordTransientCandidates } from '../diff/record-candidates.js';
@@ -7,6 +7,7 @@ import { WorkerPool } from '../pool/worker-pool.js';
 import { defaultProfile } from '../pipeline/profile.js';
 import { WatchService } from '../watch/index.js';
 import type { DemoWorkspace } from './create-demo-workspace.js';
+import { makeDirs } from '../../../src-workers/io/make-dirs.js';
 
 export interface DemoProcessOptions {
   interactive?: boolean;
@@ -69,7 +70,7 @@ async function findDemoTransients(catalog: Catalog, pool: WorkerPool, workspace:
   const lights = workspace.simulatedFrames.filter((p) => /light_V_\d+\.fits$/.test(p)).sort();
   if (lights.length < 2) return '';
   const diffDir = join(workspace.dir, 'diff');
-  mkdirSync(diffDir, { recursive: true });
+  makeDirs(diffDir);
   const lines = [
     `Transients: differences against ${basename(lights[0])} (owb diff), recorded as candidates for curation`,
   ];

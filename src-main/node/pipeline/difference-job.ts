@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Catalog } from '../catalog/index.js';
 import { insertTransientCandidates } from '../diff/record-candidates.js';
@@ -9,6 +9,7 @@ import { contentHash } from '../watch/content-hash.js';
 import { JobFailure } from './job-failure.js';
 import { mastersDir } from './master-job.js';
 import type { Profile } from './profile.js';
+import { makeDirs } from '../../../src-workers/io/make-dirs.js';
 
 /** Queues the difference step of a processed light (inside the light's commit, so exactly once per frame). */
 export function queueDifference(catalog: Catalog, frameId: number, profile: string): void {
@@ -68,7 +69,7 @@ export async function runDifferenceJob(
     referenceKey = first.contentHash;
   }
   const dir = join(dirname(mastersDir(catalog, profile)), 'diff');
-  mkdirSync(dir, { recursive: true });
+  makeDirs(dir);
   const stem = `${frame.id}_${basename(frame.path).replace(/\.(fits?|fts)(\.gz|\.fz)?$/i, '')}`;
   let run;
   try {

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Catalog } from '../catalog/index.js';
 import type { JobCommitSummary, LeasedJob } from '../jobs/index.js';
@@ -6,6 +5,7 @@ import type { WorkerPool } from '../pool/worker-pool.js';
 import { JobFailure } from './job-failure.js';
 import { mastersDir } from './master-job.js';
 import type { Profile } from './profile.js';
+import { makeDirs } from '../../../src-workers/io/make-dirs.js';
 
 /** One promise chain per stack: its frames are added one at a time, in lease order. */
 const stackLocks = new Map<number, Promise<void>>();
@@ -54,7 +54,7 @@ export async function runLiveStack(
   if (!frame) throw new JobFailure('JOB_INVALID', `job ${job.id}: frame ${job.frameId} is gone`, false);
   const key = `${job.profile}|${frame.filter ?? ''}|${frame.width}x${frame.height}`;
   const dir = join(mastersDir(catalog, profile), '..', 'stacks');
-  mkdirSync(dir, { recursive: true });
+  makeDirs(dir);
   db.prepare(
     `INSERT OR IGNORE INTO stacks (stack_key, profile, filter, width, height, reference_frame_id, path, created_at)
      VALUES (?, ?, ?, ?, ?, ?, '', ?)`,

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { InputError } from '../../../src-workers/core/errors.js';
 import { encodeFits, imageHdu } from '../../../src-workers/core/fits/encode.js';
@@ -15,6 +15,7 @@ import { quickCheckImage } from './files.js';
 import { silentLogger } from './log.js';
 import { SynthCancelledError, type SynthRunOptions, type SynthRunSummary } from './run-synth.js';
 import { resumableSnapshot, startSnapshot, writeSnapshot } from './snapshot.js';
+import { makeDirs } from '../../../src-workers/io/make-dirs.js';
 
 const FRAME_PATTERN = /\.(fits|fit|fts|fz)(\.gz)?$/i;
 export const TRUTH_COLUMNS = [
@@ -65,7 +66,7 @@ export async function runInjection(options: SynthRunOptions): Promise<SynthRunSu
   const log = options.logger ?? silentLogger;
   const outDir = resolve(options.outDir);
   const frames = listFrames(config);
-  for (const d of ['frames', 'stamps/real', 'stamps/bogus']) mkdirSync(join(outDir, d), { recursive: true });
+  for (const d of ['frames', 'stamps/real', 'stamps/bogus']) makeDirs(join(outDir, d));
   const previous = resumableSnapshot(outDir, config);
   if (previous) log.info(`resuming the injection set in ${outDir}`);
   const startedAt = new Date(started).toISOString();

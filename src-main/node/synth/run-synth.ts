@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { SynthConfig } from '../../../src-workers/core/synth/config.js';
@@ -12,6 +12,7 @@ import { quickCheckImage } from './files.js';
 import { silentLogger, type Logger } from './log.js';
 import { resumableSnapshot, startSnapshot, writeSnapshot, type SynthSnapshot } from './snapshot.js';
 import { startSynthHelpers, type SynthHelpers } from './synth-threads.js';
+import { makeDirs } from '../../../src-workers/io/make-dirs.js';
 
 export interface SynthRunOptions {
   config: SynthConfig;
@@ -117,10 +118,10 @@ async function generateDataset(
 ): Promise<SynthRunSummary> {
   const { config } = options;
   const log = options.logger ?? silentLogger;
-  mkdirSync(outDir, { recursive: true });
+  makeDirs(outDir);
   for (const folder of layoutFolders(config)) {
-    mkdirSync(join(outDir, folder), { recursive: true });
-    mkdirSync(join(staging, folder), { recursive: true });
+    makeDirs(join(outDir, folder));
+    makeDirs(join(staging, folder));
   }
 
   const previous = resumableSnapshot(outDir, config);

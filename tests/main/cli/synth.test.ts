@@ -40,6 +40,26 @@ describe('owb synth', () => {
     assert.match(r.stderr, /--workers must be an integer in \[1, 256\] or 'auto', got '0'/);
   });
 
+  it(
+    'refuses an --out folder that cannot be created, at once and with exit 2',
+    { skip: process.platform !== 'linux' && 'Linux only' },
+    () => {
+      // Node's own recursive mkdir never returns for this path (procfs answers ENOENT below /proc).
+      const cfg = writeConfig('tiny.yaml', 'General: {n_train: 2, n_test: 0, image_size: 16}\n');
+      const r = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', 'src-main/cli/main.ts', 'synth', '--config', cfg, '--out', '/proc/owb-out'],
+        {
+          encoding: 'utf8',
+          timeout: 30_000,
+        },
+      );
+      assert.equal(r.error, undefined, 'owb synth did not return');
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, /^owb: \/proc\/owb-out: cannot create this folder: \/proc cannot hold folders/);
+    },
+  );
+
   it('generates, logs to a file, validates, and reports a damaged dataset', () => {
     const cfg = writeConfig(
       'small.yaml',
