@@ -73,10 +73,10 @@ export default async function synthBench(ctx: BenchContext): Promise<void> {
   // Every run writes into a fresh folder. The tools take turns in each round so that drifting machine
   // load hits them alike. Each round writes once to disk (the bench's data folder) and, where the machine
   // has one, once to a RAM file system: on this VM the disk's cost of creating a file varies twentyfold
-  // (ext4 without a journal passes over every inode freed in the last 5 minutes when it allocates one, so
-  // for minutes after any large deletion, such as the previous bench's cleanup, each new file costs ≈ 0.5
-  // ms of kernel time), the same for every tool, which on its own moved the ratio between 2× and 5×. The
-  // RAM rows compare the generators; the disk rows show what the file system adds.
+  // (ext4 without a journal passes over every inode freed recently, up to 5 minutes ago, each time it
+  // allocates one, so after any large deletion, such as the previous bench's cleanup, each new file costs
+  // up to 0.5 ms of kernel time), the same for every tool, which on its own moved the ratio between 2× and
+  // 5×. The RAM rows compare the generators; the disk rows show what the file system adds.
   const places: Array<{ name: string; root: string; clearEachRun: boolean }> = [];
   const ram = ramFolder();
   if (ram) places.push({ name: 'RAM', root: join(ram, `owb-bench-synth-${process.pid}`), clearEachRun: true });
