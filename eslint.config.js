@@ -48,6 +48,20 @@ export default tseslint.config(
       'no-constant-condition': ['error', { checkLoops: false }],
     },
   },
+  {
+    // Node's recursive mkdir can spin forever on a path a user gave (src-workers/io/make-dirs.ts).
+    files: ['src-main/**/*.ts', 'src-workers/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "CallExpression:matches([callee.name=/^mkdir(Sync)?$/], [callee.property.name=/^mkdir(Sync)?$/]) > ObjectExpression > Property[key.name='recursive'][value.value=true]",
+          message: 'use makeDirs from src-workers/io/make-dirs.ts: a recursive mkdir can spin forever',
+        },
+      ],
+    },
+  },
   zone(
     ['src-workers/core/**/*.ts'],
     [
