@@ -68,7 +68,11 @@ export function writeFileAtomicUnsynced(path: string, data: Uint8Array | string)
   try {
     renameSync(tmp, path);
   } catch (error) {
-    unlinkSync(tmp);
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* the rename's error is the one to report */
+    }
     throw error;
   }
 }

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { openDatabase, type SqliteDatabase } from '../catalog/database.js';
 import { EventHub } from './event-hub.js';
@@ -40,7 +39,7 @@ export interface OpenWorkspaceOptions {
 /** Opens `DIR/catalog.db` (creating an empty catalog when the folder has none). */
 export function openWorkspace(dir: string, options: OpenWorkspaceOptions = {}): WorkbenchServices {
   const root = resolve(dir);
-  if (!existsSync(root)) makeDirs(root);
+  makeDirs(root);
   const catalogPath = join(root, 'catalog.db');
   const db = openDatabase(catalogPath);
   const events = new EventHub();

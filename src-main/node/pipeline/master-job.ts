@@ -7,7 +7,6 @@ import type { JobCommitSummary, LeasedJob } from '../jobs/index.js';
 import { JobFailure } from './job-failure.js';
 import { inputsHash, masterById, masterInputPaths } from './masters.js';
 import type { Profile } from './profile.js';
-import { makeDirs } from '../../../src-workers/io/make-dirs.js';
 
 /** Where masters are written: `outputs.dir/masters`, else `masters/` beside the catalog file. */
 export function mastersDir(catalog: Catalog, profile: Profile): string {
@@ -50,7 +49,6 @@ export async function runBuildMaster(
   const darks = master.kind === 'dark' ? own : master.kind === 'flat' ? inputs(sameSize('dark')) : [];
   const flats = master.kind === 'flat' ? own : [];
   const outDir = join(mastersDir(catalog, profile), `${master.kind}-${master.id}`);
-  makeDirs(outDir);
   const written = await buildMasters({ bias, darks, flats, outDir });
   const result = written.find((w) => w.kind === master.kind);
   if (!result)

@@ -33,16 +33,16 @@ const FN = new Float64Array(128);
   }
 })();
 
-/**
- * Adds `sigma` × a standard-normal deviate to every element of `out`, in index order. Consumes exactly four
- * words of `rng` (the seed of the bulk stream), so draws after it stay aligned whatever the noise needed.
- * Runs in the synth kernels' WebAssembly (noise.as.ts); in place when `out` lies in their memory.
- */
 /** The addresses of the ziggurat's tables in `k`'s memory (copied there on first use). */
 export function zigguratTables(k: SynthKernels): { kn: number; wn: number; fn: number } {
   return { kn: k.constant(KN), wn: k.constant(WN), fn: k.constant(FN) };
 }
 
+/**
+ * Adds `sigma` × a standard-normal deviate to every element of `out`, in index order. Consumes exactly four
+ * words of `rng` (the seed of the bulk stream), so draws after it stay aligned whatever the noise needed.
+ * Runs in the synth kernels' WebAssembly (noise.as.ts); in place when `out` lies in their memory.
+ */
 export function addNormalNoise(out: Float64Array, sigma: number, rng: Rng): void {
   const state = new Int32Array(4);
   for (let i = 0; i < 4; i++) state[i] = (rng.next() * 4294967296) | 0;
