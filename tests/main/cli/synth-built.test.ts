@@ -3,10 +3,11 @@
 // checks that a bundle writes the same dataset and still says a user's mistake with exit code 2.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { datasetFiles } from '../node/synth/dataset-files.js';
 
 const BUNDLES = ['dist/src-main/cli/commands/synth.js', 'dist/src-workers/tasks/synth-generate.task.js'];
 
@@ -33,20 +34,6 @@ function owb(fromSource: boolean, ...args: string[]): { status: number | null; s
   return { status: r.status, stderr: r.stderr };
 }
 
-/** Every file of a dataset but the snapshot (which holds the start time), by relative path. */
-function files(root: string): Map<string, Buffer> {
-  const found = new Map<string, Buffer>();
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d)) {
-      const path = join(d, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (name !== 'config_snapshot.json') found.set(relative(root, path), readFileSync(path));
-    }
-  };
-  walk(root);
-  return found;
-}
-
 describe('owb synth from dist/ (bundled)', { skip: whyNotBuilt() }, () => {
   it('writes byte for byte the dataset the sources write, on two threads, PNG and FITS', () => {
     for (const format of ['PNG', 'FITS']) {
@@ -59,8 +46,8 @@ describe('owb synth from dist/ (bundled)', { skip: whyNotBuilt() }, () => {
       assert.equal(built.status, 0, built.stderr);
       const source = owb(true, 'synth', '--config', config, '--out', join(dir, `source-${format}`), '--workers', '2');
       assert.equal(source.status, 0, source.stderr);
-      const a = files(join(dir, `built-${format}`));
-      const b = files(join(dir, `source-${format}`));
+      const a = datasetFiles(join(dir, `built-${format}`));
+      const b = datasetFiles(join(dir, `source-${format}`));
       assert.equal(a.size, 128 + 3, `${format}: images and CSVs`);
       assert.deepEqual([...a.keys()].sort(), [...b.keys()].sort());
       for (const [path, bytes] of a) assert.ok(bytes.equals(b.get(path)!), `${format}: ${path} differs`);

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { datasetFiles } from '../node/synth/dataset-files.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'owb-synth-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -90,26 +91,14 @@ describe('owb synth', () => {
       'twin.yaml',
       'General: {n_train: 20, n_test: 6, image_size: 48, seed: 21}\nOutput: {include_metadata: true}\n',
     );
-    const files = (root: string): Map<string, Buffer> => {
-      const out = new Map<string, Buffer>();
-      const walk = (d: string): void => {
-        for (const name of readdirSync(d).sort()) {
-          const p = join(d, name);
-          if (statSync(p).isDirectory()) walk(p);
-          else if (name !== 'config_snapshot.json') out.set(relative(root, p), readFileSync(p));
-        }
-      };
-      walk(root);
-      return out;
-    };
     const one = join(dir, 'twin-1');
     const two = join(dir, 'twin-2');
     assert.equal(owb('synth', '--config', cfg, '--out', one, '--workers', '1').status, 0);
     const r = owb('synth', '--config', cfg, '--out', two, '--workers', '2');
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stderr, /2 thread\(s\)/);
-    const a = files(one);
-    const b = files(two);
+    const a = datasetFiles(one);
+    const b = datasetFiles(two);
     assert.equal(a.size, 26 + 3);
     assert.deepEqual([...a.keys()], [...b.keys()]);
     for (const [path, bytes] of a) assert.ok(bytes.equals(b.get(path)!), `${path} differs`);

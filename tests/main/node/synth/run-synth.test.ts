@@ -13,8 +13,9 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { datasetFiles } from './dataset-files.js';
 import { validateSynthConfig, type SynthConfig } from '../../../../src-workers/core/synth/config.js';
 import { parseCsv } from '../../../../src-main/node/synth/csv.js';
 import { runSynth, STAGING_FOLDER, SynthCancelledError } from '../../../../src-main/node/synth/run-synth.js';
@@ -31,20 +32,6 @@ function configOf(overrides: Record<string, Record<string, unknown>> = {}): Synt
   });
   assert.deepEqual(errors, []);
   return config;
-}
-
-/** Every file under `dir` (relative path → bytes), except the snapshot whose times differ by design. */
-function tree(dir: string): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (name !== 'config_snapshot.json') out.set(relative(dir, p), readFileSync(p));
-    }
-  };
-  walk(dir);
-  return out;
 }
 
 describe('runSynth', () => {
@@ -100,8 +87,8 @@ describe('runSynth', () => {
       const two = join(root, `w2-${format}`);
       await runSynth({ config, outDir: one, workers: 1, toolVersion: 'test' });
       await runSynth({ config, outDir: two, workers: 2, toolVersion: 'test' });
-      const a = tree(one);
-      const b = tree(two);
+      const a = datasetFiles(one);
+      const b = datasetFiles(two);
       assert.equal(a.size, 32 + 3);
       assert.deepEqual([...a.keys()], [...b.keys()]);
       for (const [path, bytes] of a) assert.ok(bytes.equals(b.get(path)!), `${path} differs between 1 and 2 workers`);
@@ -117,8 +104,8 @@ describe('runSynth', () => {
     const two = join(root, 'phys-2');
     await runSynth({ config, outDir: one, workers: 1, toolVersion: 'test' });
     await runSynth({ config, outDir: two, workers: 2, toolVersion: 'test' });
-    const a = tree(one);
-    const b = tree(two);
+    const a = datasetFiles(one);
+    const b = datasetFiles(two);
     assert.equal(a.size, 6 + 2);
     for (const [path, bytes] of a) assert.ok(bytes.equals(b.get(path)!), `${path} differs between 1 and 2 workers`);
     const header = a
@@ -149,14 +136,14 @@ describe('runSynth', () => {
     const config = configOf();
     const out = join(root, 'resume');
     await runSynth({ config, outDir: out, workers: 1, toolVersion: 'test' });
-    const before = tree(out);
+    const before = datasetFiles(out);
     unlinkSync(join(out, 'train/lens/train_000003.png'));
     truncateSync(join(out, 'test/nonlens/test_000002.png'), 50);
     writeFileSync(join(out, 'train/lens/train_000005.png.123-0.tmp'), 'partial');
     rmSync(join(out, 'train.csv'));
     const summary = await runSynth({ config, outDir: out, workers: 1, toolVersion: 'test' });
     assert.deepEqual([summary.written, summary.reused, summary.repaired], [2, 30, 1]);
-    const afterTree = tree(out);
+    const afterTree = datasetFiles(out);
     assert.deepEqual([...afterTree.keys()], [...before.keys()]);
     for (const [path, bytes] of before) assert.ok(bytes.equals(afterTree.get(path)!), `${path} changed on resume`);
     const snapshot = JSON.parse(readFileSync(join(out, 'config_snapshot.json'), 'utf8'));
@@ -211,8 +198,8 @@ describe('runSynth', () => {
     const summary = await runSynth({ config, outDir: out, workers: 2, toolVersion: 'test' });
     assert.equal(summary.written + summary.reused, 160);
     assert.ok(summary.reused >= seenAtAbort, `${summary.reused} kept of ${seenAtAbort} written before the cancel`);
-    const a = tree(whole);
-    const b = tree(out);
+    const a = datasetFiles(whole);
+    const b = datasetFiles(out);
     assert.deepEqual([...b.keys()], [...a.keys()]);
     for (const [path, bytes] of a) assert.ok(bytes.equals(b.get(path)!), `${path} differs after cancel and resume`);
   });
@@ -225,8 +212,8 @@ describe('runSynth', () => {
     assert.equal(mine.writtenHere, 32);
     const summary = await runSynth({ config, outDir: away, workers: 1, renderHere: false, toolVersion: 'test' });
     assert.deepEqual([summary.workers, summary.written, summary.writtenHere], [1, 32, 0]);
-    const a = tree(here);
-    const b = tree(away);
+    const a = datasetFiles(here);
+    const b = datasetFiles(away);
     for (const [path, bytes] of a) assert.ok(bytes.equals(b.get(path)!), `${path} differs off the calling thread`);
   });
 
@@ -234,7 +221,7 @@ describe('runSynth', () => {
     const config = configOf({ Output: { image_format: 'FITS' } });
     const out = join(root, 'interrupted');
     await runSynth({ config, outDir: out, workers: 1, toolVersion: 'test' });
-    const before = tree(out);
+    const before = datasetFiles(out);
     // As a run stopped mid-way leaves it: some images still staged (one cut off after its header
     // block, which a size test alone would pass), the rest not written, no CSVs.
     const staged = join(out, STAGING_FOLDER, 'train', 'lens');
@@ -246,7 +233,7 @@ describe('runSynth', () => {
     rmSync(join(out, 'train.csv'));
     const summary = await runSynth({ config, outDir: out, workers: 2, toolVersion: 'test' });
     assert.deepEqual([summary.written, summary.reused, summary.repaired], [2, 30, 0]);
-    const afterTree = tree(out);
+    const afterTree = datasetFiles(out);
     assert.deepEqual([...afterTree.keys()], [...before.keys()]);
     for (const [path, bytes] of before) assert.ok(bytes.equals(afterTree.get(path)!), `${path} changed on resume`);
     assert.equal(existsSync(join(out, STAGING_FOLDER)), false, 'the staging folder is left behind');
