@@ -6,7 +6,7 @@ import { UsageError } from '../cli-errors.js';
 import { numberOption, parseCommandArgs, type CliCommand } from '../command.js';
 
 const usage = `
-Usage: owb catalog SUBCOMMAND --db FILE [options] [--format table|csv|json|fits] [--out FILE]
+Usage: owb catalog SUBCOMMAND --db FILE [options] [--format table|csv|json|fits|votable] [--out FILE]
 
   frames      [--sort id|date_obs|file_name|source_count|exposure_sec] [--desc] [--type light|bias|dark|flat] [--status S]
   sources     [--frame ID]                         sources of one frame (or all), detection order

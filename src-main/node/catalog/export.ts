@@ -1,9 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import type { TableColumnInput } from '../../../src-workers/core/fits/table.js';
 import { writeFitsTable } from '../../../src-workers/io/fits-file.js';
+import { writeVotable } from '../../../src-workers/io/tables/votable.js';
+import { resolveColumns } from '../../common/columns.js';
 
-export type RowFormat = 'table' | 'csv' | 'json' | 'fits';
-export const ROW_FORMATS: readonly RowFormat[] = ['table', 'csv', 'json', 'fits'];
+export type RowFormat = 'table' | 'csv' | 'json' | 'fits' | 'votable';
+export const ROW_FORMATS: readonly RowFormat[] = ['table', 'csv', 'json', 'fits', 'votable'];
 
 type Row = Record<string, unknown>;
 
@@ -84,6 +86,19 @@ export async function emitRows(
   if (format === 'fits') {
     if (!options.out) throw new RangeError('--format fits needs --out FILE');
     await writeRowsFits(options.out, rows, options.extname, options.columns);
+    return undefined;
+  }
+  if (format === 'votable') {
+    // Units, UCDs and descriptions come from the column registry (src-main/common/columns.ts).
+    let text = '';
+    await writeVotable(
+      (t) => void (text += t),
+      resolveColumns(columnsOf(rows, options.columns)),
+      rows,
+      options.extname,
+    );
+    if (!options.out) return text;
+    await writeFile(options.out, text);
     return undefined;
   }
   const text =
