@@ -84,12 +84,15 @@ export const SOURCE_COLUMNS: readonly ColumnMeta[] = [
 
 /**
  * Metadata for `names`, in that order. Flux columns get `fluxUnit` (the image's BUNIT, default 'adu'); names the
- * registry does not know get a dimensionless double with no UCD, so nothing is silently dropped.
+ * registry does not know (matched ignoring case and underscores) get a dimensionless double with no UCD, so nothing is silently dropped.
  */
 export function resolveColumns(names: readonly string[], fluxUnit = 'adu'): ColumnMeta[] {
-  const byName = new Map(SOURCE_COLUMNS.map((c) => [c.name, c]));
+  // The store speaks snake_case (flux_err), the catalog API camelCase (fluxErr): both find the same entry.
+  const key = (n: string) => n.replace(/_/g, '').toLowerCase();
+  const byName = new Map(SOURCE_COLUMNS.map((c) => [key(c.name), c]));
   return names.map((name) => {
-    const c = byName.get(name) ?? { name, type: 'double' as const, unit: '', ucd: '', description: '' };
+    const known = byName.get(key(name));
+    const c = known ? { ...known, name } : { name, type: 'double' as const, unit: '', ucd: '', description: '' };
     return c.unit === 'FLUX' ? { ...c, unit: fluxUnit } : c;
   });
 }

@@ -59,6 +59,39 @@ before(() => {
 });
 
 describe('owb catalog', () => {
+  it(
+    'exports sources as VOTable that astropy reads with units and UCDs',
+    {
+      skip: spawnSync('/usr/bin/python3', ['-c', 'import astropy.io.votable']).status === 0 ? false : 'needs astropy',
+    },
+    () => {
+      const out = join(root, 'src.vot');
+      const r = owb(['catalog', 'sources', '--db', db, '--frame', '2', '--format', 'votable', '--out', out]);
+      assert.equal(r.status, 0, r.stderr);
+      const py = spawnSync(
+        '/usr/bin/python3',
+        [
+          '-c',
+          [
+            'import sys, json',
+            'from astropy.io.votable import parse',
+            "t = parse(sys.argv[1], verify='exception').get_first_table()",
+            "print(json.dumps({f.name: [str(f.unit), f.ucd] for f in t.fields} | {'_n': len(t.array), '_flux': [float(v) for v in t.array['flux']]}))",
+          ].join('\n'),
+          out,
+        ],
+        { encoding: 'utf8' },
+      );
+      assert.equal(py.status, 0, py.stderr);
+      const got = JSON.parse(py.stdout);
+      assert.deepEqual(got.ra, ['deg', 'pos.eq.ra;meta.main']);
+      assert.deepEqual(got.dec, ['deg', 'pos.eq.dec;meta.main']);
+      assert.deepEqual(got.x, ['pix', 'pos.cartesian.x;instr.det']);
+      assert.equal(got._n, 3);
+      assert.deepEqual(got._flux, [101, 200, 300]);
+    },
+  );
+
   it("lists frames and one frame's sources as JSON and CSV", () => {
     const frames = owb(['catalog', 'frames', '--db', db, '--format', 'json', '--sort', 'file_name', '--desc']);
     assert.equal(frames.status, 0, frames.stderr);
