@@ -82,6 +82,35 @@ export const SOURCE_COLUMNS: readonly ColumnMeta[] = [
   { name: 'object_id', type: 'long', unit: '', ucd: 'meta.id.cross', description: 'Object the source was matched to' },
 ];
 
+/** Columns of the other exported tables (frames, objects, light-curve measurements, candidates, jobs). */
+export const OTHER_COLUMNS: readonly ColumnMeta[] = [
+  { name: 'mjd', type: 'double', unit: 'd', ucd: 'time.epoch', description: 'Mid-exposure MJD (UTC)' },
+  { name: 'bjd_tdb', type: 'double', unit: 'd', ucd: 'time.epoch', description: 'Mid-exposure BJD (TDB)' },
+  { name: 'first_mjd', type: 'double', unit: 'd', ucd: 'time.start', description: 'MJD of the first measurement' },
+  { name: 'last_mjd', type: 'double', unit: 'd', ucd: 'time.end', description: 'MJD of the last measurement' },
+  { name: 'n_obs', type: 'long', unit: '', ucd: 'meta.number', description: 'Number of measurements' },
+  { name: 'date_obs', type: 'char', unit: '', ucd: 'time.start;obs.exposure', description: 'DATE-OBS as written' },
+  { name: 'exposure_sec', type: 'double', unit: 's', ucd: 'time.duration;obs.exposure', description: 'Exposure time' },
+  { name: 'filter', type: 'char', unit: '', ucd: 'instr.filter', description: 'Filter name' },
+  { name: 'width', type: 'long', unit: 'pixel', ucd: 'instr.det;meta.number', description: 'Image width (NAXIS1)' },
+  { name: 'height', type: 'long', unit: 'pixel', ucd: 'instr.det;meta.number', description: 'Image height (NAXIS2)' },
+  { name: 'source_count', type: 'long', unit: '', ucd: 'meta.number', description: 'Sources detected on the frame' },
+  { name: 'size_bytes', type: 'long', unit: 'byte', ucd: 'phys.size;meta.file', description: 'File size' },
+  { name: 'path', type: 'char', unit: '', ucd: 'meta.file', description: 'File path' },
+  { name: 'file_name', type: 'char', unit: '', ucd: 'meta.id;meta.file', description: 'File name' },
+  { name: 'frame_type', type: 'char', unit: '', ucd: 'meta.code.class', description: 'light, bias, dark or flat' },
+  { name: 'status', type: 'char', unit: '', ucd: 'meta.code.status', description: 'Processing status' },
+  { name: 'median_adu', type: 'double', unit: 'FLUX', ucd: 'stat.median;phot.flux', description: 'Median pixel value' },
+  { name: 'fwhm_px', type: 'double', unit: 'pixel', ucd: 'phys.angSize', description: 'Median stellar FWHM' },
+  { name: 'source_id', type: 'long', unit: '', ucd: 'meta.id', description: 'Source of the measurement' },
+  { name: 'score', type: 'double', unit: '', ucd: 'stat.probability', description: 'Classifier or ranking score' },
+  { name: 'kind', type: 'char', unit: '', ucd: 'meta.code.class', description: 'Candidate kind' },
+  { name: 'label', type: 'char', unit: '', ucd: 'meta.code.class', description: 'Current curation label' },
+  { name: 'label_note', type: 'char', unit: '', ucd: 'meta.note', description: 'Note on the current label' },
+  { name: 'created_at', type: 'long', unit: 'ms', ucd: 'time.creation', description: 'Unix time of creation' },
+  { name: 'processed_at', type: 'long', unit: 'ms', ucd: 'time.processing', description: 'Unix time of processing' },
+];
+
 /**
  * Metadata for `names`, in that order. Flux columns get `fluxUnit` (the image's BUNIT, default 'adu'); names the
  * registry does not know (matched ignoring case and underscores) get a dimensionless double with no UCD, so nothing is silently dropped.
@@ -89,7 +118,7 @@ export const SOURCE_COLUMNS: readonly ColumnMeta[] = [
 export function resolveColumns(names: readonly string[], fluxUnit = 'adu'): ColumnMeta[] {
   // The store speaks snake_case (flux_err), the catalog API camelCase (fluxErr): both find the same entry.
   const key = (n: string) => n.replace(/_/g, '').toLowerCase();
-  const byName = new Map(SOURCE_COLUMNS.map((c) => [key(c.name), c]));
+  const byName = new Map([...OTHER_COLUMNS, ...SOURCE_COLUMNS].map((c) => [key(c.name), c]));
   return names.map((name) => {
     const known = byName.get(key(name));
     const c = known ? { ...known, name } : { name, type: 'double' as const, unit: '', ucd: '', description: '' };

@@ -1,12 +1,14 @@
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { Catalog, JOB_STATES, type FrameSort, type JobState } from '../../node/catalog/index.js';
-import { emitRows, ROW_FORMATS, type RowFormat } from '../../node/catalog/export.js';
+import { exportRows, ROW_FORMATS, type RowFormat } from '../../node/catalog/export.js';
+import { fluxUnitOf, paged } from '../../node/catalog/export-source.js';
+import { createProgress } from '../progress.js';
 import { UsageError } from '../cli-errors.js';
 import { numberOption, parseCommandArgs, type CliCommand } from '../command.js';
 
 const usage = `
-Usage: owb catalog SUBCOMMAND --db FILE [options] [--format table|csv|json|fits|votable] [--out FILE]
+Usage: owb catalog SUBCOMMAND --db FILE [options] [--format FORMAT] [--out FILE]
 
   frames      [--sort id|date_obs|file_name|source_count|exposure_sec] [--desc] [--type light|bias|dark|flat] [--status S]
   sources     [--frame ID]                         sources of one frame (or all), detection order
@@ -23,7 +25,11 @@ Usage: owb catalog SUBCOMMAND --db FILE [options] [--format table|csv|json|fits|
   labels                                           current labels of every labelled candidate (export)
 
   Negative numbers need '=': --dec=-12.5
-  --limit N [1000]  --offset N [0]  --out FILE (required for --format fits; FITS BINTABLE, x/y get X_IMAGE/Y_IMAGE)
+  --format  table (default) | csv (with a # header of units and UCDs; --plain-csv for none) | json | ecsv (ECSV 1.0) |
+            votable (VOTable 1.4 TABLEDATA) | votable-binary2 | fits (BINTABLE with TUNIT/TUCD/TCOMM; needs --out)
+            Units, UCDs and descriptions come from one column registry; fluxes carry the frames' BUNIT.
+  --limit N  at most N rows (default: every row; the count written is printed on stderr)  --offset N [0]
+  --out FILE  write to FILE instead of stdout (x/y get 1-based X_IMAGE/Y_IMAGE twins in FITS)
 `;
 
 const SUBCOMMANDS = [
@@ -61,6 +67,7 @@ export const command: CliCommand = {
       ra: { type: 'string' },
       dec: { type: 'string' },
       'radius-arcsec': { type: 'string' },
+      'plain-csv': { type: 'boolean' },
       object: { type: 'string' },
       state: { type: 'string' },
       unlabelled: { type: 'boolean' },
@@ -91,35 +98,39 @@ export const command: CliCommand = {
       if (raw === undefined) throw new UsageError(`catalog ${sub}: --${name} is required`);
       return numberOption(name, raw, 0);
     };
-    const page = { limit: int('limit', values.limit, 1000), offset: int('offset', values.offset, 0) };
+    const limit = values.limit === undefined ? Number.POSITIVE_INFINITY : int('limit', values.limit);
+    const offset = int('offset', values.offset, 0);
     const catalog = Catalog.open(values.db);
     try {
-      let rows: Array<Record<string, unknown>>;
+      let rows: Iterable<Record<string, unknown>>;
       let extname = sub.toUpperCase();
+      let fluxUnit: string | undefined;
       switch (sub) {
         case 'frames':
-          rows = catalog
-            .listFrames({
-              ...page,
-              sort: (values.sort ?? 'id') as FrameSort,
-              descending: values.desc,
-              frameType: values.type,
-              status: values.status,
-            })
-            .map(({ quality, ...f }) => ({
-              ...f,
-              medianAdu: quality?.medianAdu ?? null,
-              fwhmPx: quality?.fwhmPx ?? null,
-            }));
+          rows = paged(limit, offset, (p) =>
+            catalog
+              .listFrames({
+                ...p,
+                sort: (values.sort ?? 'id') as FrameSort,
+                descending: values.desc,
+                frameType: values.type,
+                status: values.status,
+              })
+              .map(({ quality, ...f }) => ({
+                ...f,
+                medianAdu: quality?.medianAdu ?? null,
+                fwhmPx: quality?.fwhmPx ?? null,
+              })),
+          );
           break;
-        case 'sources':
-          rows = catalog.listSources({
-            ...page,
-            frameId: values.frame === undefined ? undefined : int('frame', values.frame),
-          }) as never;
+        case 'sources': {
+          const frameId = values.frame === undefined ? undefined : int('frame', values.frame);
+          rows = paged(limit, offset, (p) => catalog.listSources({ ...p, frameId }) as never);
+          fluxUnit = fluxUnitOf(catalog, frameId, ctx.stderr);
           break;
+        }
         case 'objects':
-          rows = catalog.listObjects(page) as never;
+          rows = paged(limit, offset, (p) => catalog.listObjects(p) as never);
           break;
         case 'cone': {
           const radius = num('radius-arcsec', values['radius-arcsec']);
@@ -132,11 +143,16 @@ export const command: CliCommand = {
         case 'lightcurve':
           rows = catalog.lightCurve(int('object', values.object)) as never;
           extname = 'LIGHTCURVE';
+          fluxUnit = fluxUnitOf(catalog, undefined, ctx.stderr);
           break;
         case 'jobs':
           if (values.state && !JOB_STATES.includes(values.state as JobState))
             throw new UsageError(`--state must be one of ${JOB_STATES.join(', ')}`);
-          rows = catalog.listJobs({ ...page, state: values.state as JobState | undefined }) as never;
+          rows = paged(
+            limit,
+            offset,
+            (p) => catalog.listJobs({ ...p, state: values.state as JobState | undefined }) as never,
+          );
           break;
         case 'masters':
           rows = catalog.listMasters() as never;
@@ -145,7 +161,7 @@ export const command: CliCommand = {
           rows = catalog.listStacks() as never;
           break;
         case 'candidates':
-          rows = catalog.listCandidates({ ...page, unlabelled: values.unlabelled }) as never;
+          rows = paged(limit, offset, (p) => catalog.listCandidates({ ...p, unlabelled: values.unlabelled }) as never);
           break;
         case 'label': {
           if (!values.label) throw new UsageError('catalog label: --label TEXT is required');
@@ -169,8 +185,18 @@ export const command: CliCommand = {
           rows = catalog.exportLabels() as never;
           break;
       }
-      const text = await emitRows(rows, format, { out: values.out, extname });
-      if (text) ctx.stdout.write(text);
+      const progress = createProgress(ctx.stderr, ctx.interactive && values.out !== undefined, `export ${sub}`);
+      const n = await exportRows(rows, format, {
+        out: values.out,
+        extname,
+        fluxUnit,
+        csvHeader: !values['plain-csv'],
+        fitsHeader: fitsCardsFor(sub, values.frame === undefined ? undefined : catalog.frame(Number(values.frame))),
+        stdout: ctx.stdout,
+        onProgress: (done) => progress.update(done),
+      });
+      progress.finish();
+      ctx.stderr.write(`owb: ${n} ${n === 1 ? 'row' : 'rows'}${values.out ? ` written to ${values.out}` : ''}\n`);
       return 0;
     } catch (error) {
       if (error instanceof RangeError) throw new UsageError(`catalog ${sub}: ${error.message}`);
@@ -180,6 +206,17 @@ export const command: CliCommand = {
     }
   },
 };
+
+/** RADESYS/EQUINOX for tables with ICRS positions, MJD-OBS when the rows come from one frame. */
+function fitsCardsFor(sub: string, frame: { mjd: number | null } | undefined) {
+  const cards: Array<{ key: string; value: string | number; comment: string }> = [];
+  if (sub === 'sources' || sub === 'objects' || sub === 'cone') {
+    cards.push({ key: 'RADESYS', value: 'ICRS', comment: 'frame of RA and DEC columns' });
+    cards.push({ key: 'EQUINOX', value: 2000, comment: 'ICRS coordinates, J2000.0 equinox by convention' });
+  }
+  if (frame?.mjd != null) cards.push({ key: 'MJD-OBS', value: frame.mjd, comment: '[d] MJD (UTC) of the frame' });
+  return cards;
+}
 
 function safeUser(): string {
   try {

@@ -1,19 +1,41 @@
-import { writeFile } from 'node:fs/promises';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+import type { HeaderInput } from '../../../src-workers/core/fits/encode.js';
 import type { TableColumnInput } from '../../../src-workers/core/fits/table.js';
 import { writeFitsTable } from '../../../src-workers/io/fits-file.js';
+import { writeCsv } from '../../../src-workers/io/tables/csv.js';
+import { writeEcsv } from '../../../src-workers/io/tables/ecsv.js';
+import type { TableSink } from '../../../src-workers/io/tables/sink.js';
 import { writeVotable } from '../../../src-workers/io/tables/votable.js';
-import { resolveColumns } from '../../common/columns.js';
+import { resolveColumns, type ColumnMeta } from '../../common/columns.js';
 
-export type RowFormat = 'table' | 'csv' | 'json' | 'fits' | 'votable';
-export const ROW_FORMATS: readonly RowFormat[] = ['table', 'csv', 'json', 'fits', 'votable'];
+export type RowFormat = 'table' | 'csv' | 'json' | 'fits' | 'votable' | 'votable-binary2' | 'ecsv';
+export const ROW_FORMATS: readonly RowFormat[] = ['table', 'csv', 'json', 'fits', 'votable', 'votable-binary2', 'ecsv'];
 
 type Row = Record<string, unknown>;
 
-function columnsOf(rows: readonly Row[], columns?: readonly string[]): string[] {
+/** Rows inspected to find column names and the types of columns the registry does not know. */
+const SAMPLE = 100;
+
+function namesOf(rows: readonly Row[], columns?: readonly string[]): string[] {
   if (columns) return [...columns];
   const seen = new Set<string>();
-  for (const r of rows.slice(0, 100)) for (const k of Object.keys(r)) seen.add(k);
+  for (const r of rows) for (const k of Object.keys(r)) seen.add(k);
   return [...seen];
+}
+
+/** Registry metadata, with the type of unknown columns taken from the values (all integers → long, numbers → double). */
+export function columnMetaOf(sample: readonly Row[], names: readonly string[], fluxUnit?: string): ColumnMeta[] {
+  return resolveColumns(names, fluxUnit).map((c) => {
+    if (c.ucd || c.unit || c.description) return c;
+    const values = sample.map((r) => r[c.name]).filter((v) => v !== null && v !== undefined);
+    const type = values.every((v) => typeof v === 'number')
+      ? values.every((v) => Number.isInteger(v))
+        ? 'long'
+        : 'double'
+      : 'char';
+    return { ...c, type };
+  });
 }
 
 function cell(v: unknown): string {
@@ -25,7 +47,7 @@ function cell(v: unknown): string {
 
 /** Rows as an aligned text table (header line, then one line per row). */
 export function formatTable(rows: readonly Row[], columns?: readonly string[]): string {
-  const cols = columnsOf(rows, columns);
+  const cols = namesOf(rows.slice(0, SAMPLE), columns);
   if (cols.length === 0) return '(no rows)\n';
   const cells = rows.map((r) => cols.map((c) => cell(r[c])));
   const widths = cols.map((c, i) => Math.min(60, Math.max(c.length, ...cells.map((row) => row[i].length))));
@@ -37,79 +59,166 @@ export function formatTable(rows: readonly Row[], columns?: readonly string[]): 
   return `${[line(cols), ...cells.map(line)].join('\n')}\n`;
 }
 
-/** RFC 4180 CSV with a header row. */
-export function formatCsv(rows: readonly Row[], columns?: readonly string[]): string {
-  const cols = columnsOf(rows, columns);
-  const quote = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-  return `${[cols.map(quote).join(','), ...rows.map((r) => cols.map((c) => quote(cell(r[c]))).join(','))].join('\n')}\n`;
-}
-
 /**
  * Writes rows as a FITS BINTABLE: numbers as 64-bit floats (NULL → NaN) or 32-bit integers when every value
- * is an integer, text as strings. Pixel columns `x`/`y` get their 1-based FITS twins `X_IMAGE`/`Y_IMAGE`.
+ * is an integer, text as strings; TUNIT/TUCD/TCOMM from the column registry. Pixel columns `x`/`y` get their
+ * 1-based FITS twins `X_IMAGE`/`Y_IMAGE`.
  */
 export async function writeRowsFits(
   path: string,
   rows: readonly Row[],
   extname: string,
   columns?: readonly string[],
+  options: { fluxUnit?: string; header?: HeaderInput } = {},
 ): Promise<void> {
-  const cols = columnsOf(rows, columns);
+  const meta = columnMetaOf(rows.slice(0, SAMPLE), namesOf(rows.slice(0, SAMPLE), columns), options.fluxUnit);
   const out: TableColumnInput[] = [];
-  for (const name of cols) {
-    const values = rows.map((r) => r[name]);
+  for (const c of meta) {
+    const values = rows.map((r) => r[c.name]);
+    const described = { ...(c.unit ? { unit: c.unit } : {}), ucd: c.ucd, description: c.description };
     const numeric = values.every((v) => v === null || v === undefined || typeof v === 'number');
-    if (numeric) {
+    if (numeric && c.type !== 'char') {
       const integer = values.every(
         (v) => v !== null && v !== undefined && Number.isInteger(v) && Math.abs(v as number) < 2 ** 31,
       );
       const data = integer
         ? Int32Array.from(values as number[])
         : Float64Array.from(values, (v) => (typeof v === 'number' ? v : Number.NaN));
-      out.push({ name: name.toUpperCase(), data });
-      if ((name === 'x' || name === 'y') && !integer) {
-        out.push({ name: `${name.toUpperCase()}_IMAGE`, data: Float64Array.from(data, (v) => v + 1), unit: 'pix' });
+      out.push({ name: c.name.toUpperCase(), data, ...described });
+      if ((c.name === 'x' || c.name === 'y') && !integer) {
+        out.push({
+          name: `${c.name.toUpperCase()}_IMAGE`,
+          data: Float64Array.from(data, (v) => v + 1),
+          unit: 'pix',
+          ucd: described.ucd,
+          description: `${c.name} in FITS 1-based pixel coordinates`,
+        });
       }
     } else {
-      out.push({ name: name.toUpperCase(), data: values.map((v) => cell(v)) });
+      out.push({ name: c.name.toUpperCase(), data: values.map((v) => cell(v)), ...described });
     }
   }
-  await writeFitsTable(path, out, { extname });
+  await writeFitsTable(path, out, { extname, header: options.header });
 }
 
-/** Formats rows for stdout or writes them to `out` (required for FITS). Returns what to print, if anything. */
-export async function emitRows(
-  rows: readonly Row[],
-  format: RowFormat,
-  options: { out?: string; extname: string; columns?: readonly string[] },
-): Promise<string | undefined> {
+export interface ExportOptions {
+  /** File to write; without it text formats go to `stdout`. */
+  out?: string;
+  /** Table name (VOTable TABLE name, ECSV meta name, FITS EXTNAME). */
+  extname: string;
+  /** Columns in this order; default: every key of the first rows. */
+  columns?: readonly string[];
+  /** The image's BUNIT for flux columns ('' when the rows mix units, so none is claimed). */
+  fluxUnit?: string;
+  /** CSV only: write the `#` lines of units and descriptions [true]. */
+  csvHeader?: boolean;
+  /** Extra FITS header cards (RADESYS, EQUINOX, MJD-OBS, …). */
+  fitsHeader?: HeaderInput;
+  /** Where text goes without `out`. */
+  stdout?: { write(text: string): unknown };
+  /** Called every few thousand rows with the running count, for progress on long exports. */
+  onProgress?: (rows: number) => void;
+}
+
+/**
+ * A sink over a file stream that waits for 'drain', so a slow disk bounds memory instead of the write queue. The
+ * stream's error (no such folder, disk full) is kept and rethrown by the next write or at the end.
+ */
+function fileSink(stream: WriteStream, path: string): { write: TableSink; failure: () => Error | undefined } {
+  let failure: Error | undefined;
+  stream.on('error', (e) => (failure ??= new RangeError(`${path}: ${e.message}`)));
+  return {
+    failure: () => failure,
+    write: async (text) => {
+      if (failure) throw failure;
+      if (text && !stream.write(text))
+        await Promise.race([once(stream, 'drain'), once(stream, 'close')]).catch(() => undefined);
+      if (failure) throw failure;
+    },
+  };
+}
+
+function* counted(rows: Iterable<Row>, onProgress?: (n: number) => void): Generator<Row> {
+  let n = 0;
+  for (const r of rows) {
+    yield r;
+    if (onProgress && ++n % 10_000 === 0) onProgress(n);
+  }
+}
+
+/**
+ * Streams `rows` (an iterable, typically paging through the catalog) in `format` to `options.out` or stdout, and
+ * returns how many rows went out. FITS needs every row before the header (NAXIS2), so it alone collects them.
+ */
+export async function exportRows(rows: Iterable<Row>, format: RowFormat, options: ExportOptions): Promise<number> {
+  const it = rows[Symbol.iterator]();
+  const sample: Row[] = [];
+  let step = it.next();
+  while (!step.done && sample.length < SAMPLE) {
+    sample.push(step.value);
+    step = it.next();
+  }
+  const rest: Iterable<Row> = {
+    *[Symbol.iterator]() {
+      yield* sample;
+      while (!step.done) {
+        yield step.value;
+        step = it.next();
+      }
+    },
+  };
+  const all = counted(rest, options.onProgress);
   if (format === 'fits') {
     if (!options.out) throw new RangeError('--format fits needs --out FILE');
-    await writeRowsFits(options.out, rows, options.extname, options.columns);
-    return undefined;
+    const collected = [...all];
+    await writeRowsFits(options.out, collected, options.extname, options.columns, {
+      fluxUnit: options.fluxUnit,
+      header: options.fitsHeader,
+    });
+    return collected.length;
   }
-  if (format === 'votable') {
-    // Units, UCDs and descriptions come from the column registry (src-main/common/columns.ts).
-    let text = '';
-    await writeVotable(
-      (t) => void (text += t),
-      resolveColumns(columnsOf(rows, options.columns)),
-      rows,
-      options.extname,
-    );
-    if (!options.out) return text;
-    await writeFile(options.out, text);
-    return undefined;
+  const meta = columnMetaOf(sample, namesOf(sample, options.columns), options.fluxUnit);
+  const stream = options.out ? createWriteStream(options.out) : undefined;
+  const file = stream && fileSink(stream, options.out as string);
+  const write: TableSink = file ? file.write : (t) => void options.stdout?.write(t);
+  try {
+    let n: number;
+    switch (format) {
+      case 'votable':
+      case 'votable-binary2':
+        n = await writeVotable(write, meta, all, options.extname, {
+          serialization: format === 'votable' ? 'tabledata' : 'binary2',
+        });
+        break;
+      case 'ecsv':
+        n = await writeEcsv(write, meta, all, options.extname);
+        break;
+      case 'csv':
+        n = await writeCsv(write, meta, all, options.extname, { header: options.csvHeader });
+        break;
+      case 'json': {
+        n = 0;
+        await write('[');
+        for (const r of all) await write(`${n++ ? ',\n' : '\n'}${JSON.stringify(r)}`);
+        await write('\n]\n');
+        break;
+      }
+      default: {
+        const list = [...all];
+        await write(formatTable(list, options.columns));
+        n = list.length;
+      }
+    }
+    if (stream) {
+      if (!stream.closed) {
+        stream.end();
+        await once(stream, 'close');
+      }
+      const failure = file?.failure();
+      if (failure) throw failure;
+    }
+    return n;
+  } finally {
+    if (stream && !stream.closed) stream.destroy();
   }
-  const text =
-    format === 'json'
-      ? `${JSON.stringify(rows, null, 0)}\n`
-      : format === 'csv'
-        ? formatCsv(rows, options.columns)
-        : formatTable(rows, options.columns);
-  if (options.out) {
-    await writeFile(options.out, text);
-    return undefined;
-  }
-  return text;
 }

@@ -15,6 +15,10 @@ export interface TableColumnInput {
   name: string;
   data: ColumnData;
   unit?: string;
+  /** IVOA UCD, written as TUCDn (the HEASARC/IVOA column-UCD convention astropy and TOPCAT read). */
+  ucd?: string;
+  /** One-line description, written as TCOMMn (at most 68 characters; longer text is cut). */
+  description?: string;
 }
 
 /** One decoded column. Numeric columns with repeat > 1 are flat (row-major), `repeat` values per row. */
@@ -272,7 +276,9 @@ export interface TableHduOptions {
   extname?: string;
 }
 
-/** Builds a BINTABLE HDU from equal-length columns (TTYPE/TFORM/TUNIT written per column). */
+const printable = (s: string): string => s.replace(/[^\x20-\x7e]/g, '?');
+
+/** Builds a BINTABLE HDU from equal-length columns (TTYPE/TFORM/TUNIT/TUCD/TCOMM written per column). */
 export function tableHdu(columns: readonly TableColumnInput[], options: TableHduOptions = {}): EncodeHdu {
   const nrows = columns.length ? columns[0].data.length : 0;
   const layout = columns.map((c, k) => {
@@ -329,6 +335,8 @@ export function tableHdu(columns: readonly TableColumnInput[], options: TableHdu
     h.set(`TTYPE${k + 1}`, c.name);
     h.set(`TFORM${k + 1}`, layout[k].tform);
     if (c.unit) h.set(`TUNIT${k + 1}`, c.unit);
+    if (c.ucd) h.set(`TUCD${k + 1}`, c.ucd.slice(0, 68));
+    if (c.description) h.set(`TCOMM${k + 1}`, printable(c.description).slice(0, 68));
   });
   if (options.extname) h.set('EXTNAME', options.extname, 'extension name');
   for (const card of FitsHeader.from(options.header).cards) {

@@ -101,10 +101,65 @@ describe('owb catalog', () => {
     );
     const csv = owb(['catalog', 'sources', '--db', db, '--frame', '2', '--format', 'csv']);
     assert.equal(csv.status, 0, csv.stderr);
-    const lines = csv.stdout.trim().split('\n');
+    // The # lines say each column's unit and UCD; the rest is plain RFC 4180 CSV.
+    assert.match(csv.stdout, /^# flux \[adu\] \(phot\.flux\): /m);
+    const lines = csv.stdout
+      .trim()
+      .split('\n')
+      .filter((l) => !l.startsWith('#'));
     assert.equal(lines.length, 4);
     assert.match(lines[0], /^id,frameId,idx,x,y,/);
     assert.match(lines[1], /^4,2,0,1\.5,4,/);
+  });
+
+  it('exports every row unless --limit says otherwise, prints the count, and labels fluxes with BUNIT', () => {
+    const big = join(root, 'big.sqlite');
+    const catalog = Catalog.open(big);
+    const store = new FrameStore(catalog.db);
+    const writer = new FrameResultWriter(catalog.db);
+    const n = 2500;
+    const { frameId } = store.ingest({
+      contentHash: 'big',
+      path: '/night/glimpse.fits',
+      fileName: 'glimpse.fits',
+      sizeBytes: 1,
+      mtimeMs: 1,
+      meta: { frameType: 'light', mjd: 60200.5, header: { BUNIT: 'MJy/sr' } },
+      job: { kind: 'process-frame', profile: 'default', maxAttempts: 3 },
+    });
+    catalog.db.transaction(() =>
+      writer.write(frameId, {
+        width: 100,
+        height: 100,
+        quality: {},
+        ran: [],
+        skipped: [],
+        sources: {
+          count: n,
+          x: Float64Array.from({ length: n }, (_, i) => i % 100),
+          y: Float64Array.from({ length: n }, (_, i) => Math.floor(i / 100)),
+          flux: Float64Array.from({ length: n }, (_, i) => i + 0.5),
+        },
+      }),
+    )();
+    catalog.close();
+    // Before: a silent 1000-row default cut this export to 1000 of 2500 rows.
+    const all = owb(['catalog', 'sources', '--db', big, '--format', 'json']);
+    assert.equal(all.status, 0, all.stderr);
+    const rows = JSON.parse(all.stdout) as Array<{ flux: number }>;
+    assert.equal(rows.length, n);
+    assert.equal(rows[n - 1].flux, n - 0.5);
+    assert.match(all.stderr, /owb: 2500 rows/);
+    const some = owb(['catalog', 'sources', '--db', big, '--format', 'json', '--limit', '10', '--offset', '2495']);
+    assert.equal(some.status, 0, some.stderr);
+    assert.deepEqual(
+      (JSON.parse(some.stdout) as Array<{ flux: number }>).map((r) => r.flux),
+      [2495.5, 2496.5, 2497.5, 2498.5, 2499.5],
+    );
+    assert.match(some.stderr, /owb: 5 rows/);
+    const ecsv = owb(['catalog', 'sources', '--db', big, '--format', 'ecsv', '--limit', '3']);
+    assert.equal(ecsv.status, 0, ecsv.stderr);
+    assert.match(ecsv.stdout, /# - \{name: "flux", unit: "MJy\/sr", datatype: float64/);
   });
 
   it('finds objects in a cone across RA 0/360 and gives their light curve', () => {
