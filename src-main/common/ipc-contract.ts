@@ -49,7 +49,7 @@ export interface InvokeMap {
   'owb:objects.query': { request: ObjectQuery; response: ObjectPage };
   'owb:objects.lightCurve': { request: { objectId: number }; response: LightCurvePoint[] };
   'owb:catalog.export': {
-    request: { format: 'csv' | 'fits' | 'ds9'; frameId?: number; minSnr?: number };
+    request: { format: 'csv' | 'ecsv' | 'votable' | 'fits' | 'ds9' | 'ds9-icrs'; frameId?: number; minSnr?: number };
     response: ExportFile;
   };
   'owb:curation.queue': { request: CurationFilter; response: CurationItem[] };

@@ -93,7 +93,11 @@ export const PAYLOAD_GUARDS: Record<InvokeChannel, Guard> = {
     limit: int(1, 10_000),
   }),
   'owb:objects.lightCurve': check({ objectId: int() }),
-  'owb:catalog.export': check({ format: oneOf(['csv', 'fits', 'ds9']), frameId: optInt(), minSnr: optNum() }),
+  'owb:catalog.export': check({
+    format: oneOf(['csv', 'ecsv', 'votable', 'fits', 'ds9', 'ds9-icrs']),
+    frameId: optInt(),
+    minSnr: optNum(),
+  }),
   'owb:curation.queue': check({
     kind: oneOf(kinds),
     frameId: optInt(),

@@ -126,7 +126,7 @@ export const command: CliCommand = {
         case 'sources': {
           const frameId = values.frame === undefined ? undefined : int('frame', values.frame);
           rows = paged(limit, offset, (p) => catalog.listSources({ ...p, frameId }) as never);
-          fluxUnit = fluxUnitOf(catalog, frameId, ctx.stderr);
+          fluxUnit = fluxUnitOf(catalog.db, frameId, ctx.stderr);
           break;
         }
         case 'objects':
@@ -143,7 +143,7 @@ export const command: CliCommand = {
         case 'lightcurve':
           rows = catalog.lightCurve(int('object', values.object)) as never;
           extname = 'LIGHTCURVE';
-          fluxUnit = fluxUnitOf(catalog, undefined, ctx.stderr);
+          fluxUnit = fluxUnitOf(catalog.db, undefined, ctx.stderr);
           break;
         case 'jobs':
           if (values.state && !JOB_STATES.includes(values.state as JobState))

@@ -2,7 +2,10 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExportFile, ObjectRow, SourceQuery } from '../../common/workbench-dto.js';
-import { writeRowsFits } from '../catalog/export.js';
+import { ds9Regions } from '../../../src-workers/core/regions/index.js';
+import { parseTanWcs, recordSource } from '../../../src-workers/core/wcs/index.js';
+import { exportRows } from '../catalog/export.js';
+import { fluxUnitOf } from '../catalog/export-source.js';
 import { angularDistanceArcsec, chordForArcsec, unitVector } from '../catalog/sky.js';
 import type { HandlerGroup } from './handler-types.js';
 import { OBJECT_COLUMNS, objectFromRow, sourceFromRow, type ObjectDbRow, type SourceDbRow } from './rows.js';
@@ -55,9 +58,51 @@ function sourceWhere(q: { frameId?: number; minSnr?: number; search?: string }):
   return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', args };
 }
 
+/** Export formats of the sources table offered in the UI (the CLI offers the same through `owb catalog`). */
+export type SourceExportFormat = 'csv' | 'ecsv' | 'votable' | 'fits' | 'ds9' | 'ds9-icrs';
+
+const EXPORT_COLUMNS = [
+  'id',
+  'frame_id',
+  'x',
+  'y',
+  'ra',
+  'dec',
+  'flux',
+  'flux_err',
+  'mag',
+  'mag_err',
+  'a',
+  'b',
+  'theta',
+  'fwhm',
+  'snr',
+  'flags',
+  'object_id',
+];
+
+const TABLE_FILES = {
+  csv: { ext: 'csv', mime: 'text/csv', format: 'csv' },
+  ecsv: { ext: 'ecsv', mime: 'text/plain', format: 'ecsv' },
+  votable: { ext: 'vot', mime: 'application/x-votable+xml', format: 'votable' },
+  fits: { ext: 'fits', mime: 'application/fits', format: 'fits' },
+} as const;
+
+/** The frame's WCS as a pixel → sky function, or the reason there is none. */
+function frameWcs(services: WorkbenchServices, frameId: number): ((x: number, y: number) => [number, number]) | string {
+  const row = services.db.prepare('SELECT header_json FROM frames WHERE id = ?').get(frameId) as
+    { header_json: string | null } | undefined;
+  if (!row) return `frame ${frameId} does not exist`;
+  const parsed = parseTanWcs(
+    recordSource(row.header_json ? (JSON.parse(row.header_json) as Record<string, unknown>) : {}),
+  );
+  if ('reason' in parsed) return `frame ${frameId} has no usable WCS (${parsed.reason})`;
+  return (x, y) => parsed.wcs.pixelToSky(x, y);
+}
+
 export async function exportSources(
   services: WorkbenchServices,
-  format: 'csv' | 'fits' | 'ds9',
+  format: SourceExportFormat,
   frameId?: number,
   minSnr?: number,
 ): Promise<ExportFile> {
@@ -66,90 +111,35 @@ export async function exportSources(
     .prepare(`SELECT * FROM sources ${where.sql} ORDER BY frame_id, idx`)
     .all(...where.args) as Array<SourceDbRow & { a: number | null; b: number | null; theta: number | null }>;
   const stem = frameId !== undefined ? `frame-${frameId}-sources` : 'sources';
-  if (format === 'ds9') {
-    const lines = ['# Region file format: DS9 version 4.1', 'global color=green width=1', 'image'];
-    for (const r of rows) {
-      // DS9 image coordinates are 1-based pixel centres.
-      const a = r.a ?? 3;
-      const b = r.b ?? a;
-      lines.push(
-        `ellipse(${(r.x + 1).toFixed(3)},${(r.y + 1).toFixed(3)},${(3 * a).toFixed(2)},${(3 * b).toFixed(2)},${(((r.theta ?? 0) * 180) / Math.PI).toFixed(2)}) # text={${r.id}}`,
-      );
+  if (format === 'ds9' || format === 'ds9-icrs') {
+    let pixelToSky: ((x: number, y: number) => [number, number]) | undefined;
+    if (format === 'ds9-icrs') {
+      if (frameId === undefined) throw new RangeError('sky regions are made per frame: choose a frame first');
+      const wcs = frameWcs(services, frameId);
+      if (typeof wcs === 'string') throw new RangeError(wcs);
+      pixelToSky = wcs;
     }
-    return { fileName: `${stem}.reg`, mimeType: 'text/plain', text: `${lines.join('\n')}\n` };
+    const text = ds9Regions(rows, { system: format === 'ds9' ? 'image' : 'icrs', pixelToSky });
+    return { fileName: `${stem}${format === 'ds9' ? '' : '-icrs'}.reg`, mimeType: 'text/plain', text };
   }
-  if (format === 'fits') {
-    // The catalog's own BINTABLE writer (adds X_IMAGE/Y_IMAGE, the 1-based FITS twins of x/y).
-    const dir = await mkdtemp(join(tmpdir(), 'owb-export-'));
-    try {
-      const path = join(dir, `${stem}.fits`);
-      const columns = [
-        'id',
-        'frame_id',
-        'x',
-        'y',
-        'ra',
-        'dec',
-        'flux',
-        'flux_err',
-        'mag',
-        'mag_err',
-        'a',
-        'b',
-        'theta',
-        'fwhm',
-        'snr',
-        'flags',
-        'object_id',
-      ];
-      await writeRowsFits(path, rows as unknown as Array<Record<string, unknown>>, 'SOURCES', columns);
-      return { fileName: `${stem}.fits`, mimeType: 'application/fits', bytes: new Uint8Array(await readFile(path)) };
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+  const file = TABLE_FILES[format];
+  const dir = await mkdtemp(join(tmpdir(), 'owb-export-'));
+  try {
+    const path = join(dir, `${stem}.${file.ext}`);
+    await exportRows(rows as unknown as Array<Record<string, unknown>>, file.format, {
+      out: path,
+      extname: 'SOURCES',
+      columns: EXPORT_COLUMNS,
+      fluxUnit: fluxUnitOf(services.db, frameId),
+      fitsHeader: [{ key: 'RADESYS', value: 'ICRS' }],
+    });
+    const bytes = new Uint8Array(await readFile(path));
+    return format === 'fits'
+      ? { fileName: `${stem}.fits`, mimeType: file.mime, bytes }
+      : { fileName: `${stem}.${file.ext}`, mimeType: file.mime, text: Buffer.from(bytes).toString('utf8') };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
-  const header = [
-    'id',
-    'frame_id',
-    'x',
-    'y',
-    'X_IMAGE',
-    'Y_IMAGE',
-    'ra_deg',
-    'dec_deg',
-    'flux',
-    'flux_err',
-    'mag',
-    'snr',
-    'fwhm_px',
-    'flags',
-    'object_id',
-  ];
-  const lines = [header.join(',')];
-  for (const r of rows) {
-    lines.push(
-      [
-        r.id,
-        r.frame_id,
-        r.x,
-        r.y,
-        r.x + 1,
-        r.y + 1,
-        r.ra,
-        r.dec,
-        r.flux,
-        r.flux_err,
-        r.mag,
-        r.snr,
-        r.fwhm,
-        r.flags,
-        r.object_id,
-      ]
-        .map((v) => (v == null ? '' : String(v)))
-        .join(','),
-    );
-  }
-  return { fileName: `${stem}.csv`, mimeType: 'text/csv', text: `${lines.join('\n')}\n` };
 }
 
 export const catalogHandlers: HandlerGroup<CatalogKeys> = (services) => {

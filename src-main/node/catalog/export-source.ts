@@ -29,11 +29,11 @@ export function* paged<T>(
  * column has no single unit: say so on `warn` and return '' rather than label some rows wrongly.
  */
 export function fluxUnitOf(
-  catalog: Catalog,
+  db: Catalog['db'],
   frameId: number | undefined,
   warn?: { write(s: string): unknown },
 ): string {
-  const rows = catalog.db
+  const rows = db
     .prepare(
       `SELECT DISTINCT trim(coalesce(json_extract(header_json, '$.BUNIT'), '')) AS unit FROM frames
         WHERE ${frameId === undefined ? 'id IN (SELECT DISTINCT frame_id FROM sources)' : 'id = ?'}`,

@@ -73,7 +73,7 @@ export function CatalogView(): ReactNode {
       (e: unknown) => setConeError(e instanceof Error ? e.message : String(e)),
     );
   };
-  const exportAs = (format: 'csv' | 'fits' | 'ds9'): void =>
+  const exportAs = (format: 'csv' | 'ecsv' | 'votable' | 'fits' | 'ds9' | 'ds9-icrs'): void =>
     void call('owb:catalog.export', { format, frameId: filter.frameId, minSnr: filter.minSnr }).then(saveExport);
 
   const points = curve.data ?? [];
@@ -124,8 +124,22 @@ export function CatalogView(): ReactNode {
               <Button variant="outlined" onClick={() => exportAs('fits')}>
                 FITS
               </Button>
+              <Button variant="outlined" onClick={() => exportAs('votable')}>
+                VOTable
+              </Button>
+              <Button variant="outlined" onClick={() => exportAs('ecsv')}>
+                ECSV
+              </Button>
               <Button variant="outlined" onClick={() => exportAs('ds9')}>
                 DS9 regions
+              </Button>
+              <Button
+                variant="outlined"
+                disabled={filter.frameId === undefined}
+                title="Sky regions use one frame's WCS: choose a frame"
+                onClick={() => exportAs('ds9-icrs')}
+              >
+                DS9 sky regions
               </Button>
             </Box>
             {error && <Alert severity="error">{error}</Alert>}

@@ -141,6 +141,26 @@ describe('catalog export formats', () => {
       assert.match(text, /^SIMPLE {2}=\s+T/);
       assert.match(text, /XTENSION= 'BINTABLE'/);
       assert.match(text, /X_IMAGE/);
+      assert.match(text, /TUCD\d+ += 'pos.eq.ra;meta.main'/);
+    } finally {
+      services.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('DS9 image ellipses keep the catalog position angle (degrees, not radians taken for degrees)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'owb-api-export-'));
+    createFixtureWorkspace(dir, { frames: 1, sizePx: 64, starCount: 3 });
+    const services = openWorkspace(dir, { pollChanges: false });
+    try {
+      services.db.prepare('UPDATE sources SET a = 2, b = 1, theta = 30').run();
+      const file = await createHandlers(services)['owb:catalog.export']({ format: 'ds9' });
+      const ellipses = file.text!.split('\n').filter((l) => l.startsWith('ellipse('));
+      assert.ok(ellipses.length > 0);
+      for (const l of ellipses) assert.match(l, /^ellipse\([\d.]+,[\d.]+,6\.00,3\.00,30\.00\)/);
+      const votable = await createHandlers(services)['owb:catalog.export']({ format: 'votable' });
+      assert.match(votable.text!, /<FIELD name="theta" datatype="double" unit="deg" ucd="pos.posAng">/);
+      await assert.rejects(createHandlers(services)['owb:catalog.export']({ format: 'ds9-icrs' }), /choose a frame/);
     } finally {
       services.close();
       rmSync(dir, { recursive: true, force: true });

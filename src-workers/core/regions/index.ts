@@ -1,0 +1,1 @@
+export * from './ds9-write.js';
