@@ -21,4 +21,5 @@ export const commandLoaders: Record<string, () => Promise<{ command: CliCommand 
   synth: () => import('./commands/synth.js'),
   info: () => import('./commands/info.js'),
   convert: () => import('./commands/convert.js'),
+  samp: () => import('./commands/samp.js'),
 };

@@ -160,7 +160,9 @@ describe('catalog export formats', () => {
       for (const l of ellipses) assert.match(l, /^ellipse\([\d.]+,[\d.]+,6\.00,3\.00,30\.00\)/);
       const votable = await createHandlers(services)['owb:catalog.export']({ format: 'votable' });
       assert.match(votable.text!, /<FIELD name="theta" datatype="double" unit="deg" ucd="pos.posAng">/);
-      await assert.rejects(createHandlers(services)['owb:catalog.export']({ format: 'ds9-icrs' }), /choose a frame/);
+      await assert.rejects(async () => {
+        await createHandlers(services)['owb:catalog.export']({ format: 'ds9-icrs' });
+      }, /choose a frame/);
     } finally {
       services.close();
       rmSync(dir, { recursive: true, force: true });
