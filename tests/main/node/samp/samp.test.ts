@@ -165,6 +165,33 @@ describe('SAMP', { timeout: 120_000 }, () => {
     },
   );
 
+  const hasJsamp = existsSync('/usr/bin/jsamp');
+  it(
+    'our client and an astropy client exchange messages through JSAMP’s hub',
+    { skip: !hasSamp ? skip : hasJsamp ? false : 'needs Debian jsamp (/usr/bin/jsamp)' },
+    async () => {
+      const lockfile = join(dir, 'jsamp-hub.samp');
+      const env = { SAMP_HUB: `std-lockurl:${pathToFileURL(lockfile).href}` };
+      const hub = spawn('/usr/bin/jsamp', ['hub', '-mode', 'no-gui', '-profiles', 'std'], {
+        env: { ...process.env, ...env, HOME: dir },
+        stdio: 'ignore',
+      });
+      try {
+        for (let i = 0; i < 300 && !existsSync(lockfile); i++) await new Promise((r) => setTimeout(r, 100));
+        assert.ok(existsSync(lockfile), 'JSAMP hub wrote its lockfile');
+        const peer = await astropyPeer(lockfile, 'client');
+        try {
+          await exchange(env, peer);
+        } finally {
+          await peer.stop();
+        }
+      } finally {
+        hub.kill();
+        await new Promise((r) => hub.once('exit', r));
+      }
+    },
+  );
+
   it('the hub refuses a wrong secret', async () => {
     const env = { SAMP_HUB: `std-lockurl:${pathToFileURL(join(dir, 'secret.samp')).href}` };
     const hub = await SampHub.start({ env });
