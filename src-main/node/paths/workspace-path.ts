@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { InputError } from '../../../src-workers/core/errors.js';
 
@@ -130,7 +130,8 @@ export function isOurDataset(dir: string): boolean {
  * delete the user's `*.tmp` files and overwrite their `train.csv`. A missing or empty folder is fine.
  */
 export function assertDatasetFolderIsOurs(dir: string, what = 'outDir'): void {
-  if (!existsSync(dir)) return;
+  // A file there is left to the run, which fails on it with `exists and is not a folder`, untouched.
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return;
   let entries: string[];
   try {
     entries = readdirSync(dir);
