@@ -114,7 +114,7 @@ export class FolderWatcher {
     this.watcher.on('error', (error: unknown) => {
       const path = (error as { path?: string }).path;
       const root = path ? this.rootOf(path) : '';
-      const reason = errorMessage(error);
+      const reason = watcherReason(error, root);
       for (const r of root ? [root] : this.roots) this.fail(r, reason);
     });
     this.rootTimer = setInterval(() => void this.checkRoots(), ROOT_CHECK_MS);
@@ -173,6 +173,20 @@ async function rootProblem(root: string): Promise<string | undefined> {
       return goneReason(root);
     return errorMessage(error);
   }
+}
+
+/**
+ * A watcher error in a user's words. Chokidar follows a `loop -> .` link some forty levels before the
+ * system says ELOOP: the path is said once (`loop`), not forty times.
+ */
+function watcherReason(error: unknown, root: string): string {
+  const e = error as { code?: string; path?: string };
+  if (e.code === 'ELOOP' && e.path && root) {
+    const segments = relative(root, e.path).split(sep);
+    const collapsed = segments.filter((s, i) => i === 0 || s !== segments[i - 1]).join(sep);
+    return `${root}: a symbolic-link loop at ${collapsed} (too many symbolic links); the rest is watched`;
+  }
+  return errorMessage(error);
 }
 
 function goneReason(root: string): string {

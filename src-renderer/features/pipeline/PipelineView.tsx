@@ -155,23 +155,26 @@ export function PipelineView(): ReactNode {
               {f.outsideWorkspace && (
                 <Chip size="small" label="outside workspace · read-only" variant="outlined" color="warning" />
               )}
-              <Typography
-                sx={{ fontFamily: 'monospace', flex: 1, overflow: 'hidden', textOverflow: 'ellipsis' }}
-                title={f.path}
-              >
-                {f.path}
-              </Typography>
-              {f.state === 'failed' && f.reason && (
+              <Box sx={{ flex: 1, minWidth: 0 }}>
                 <Typography
-                  variant="caption"
-                  color="error"
-                  sx={{ maxWidth: 280, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}
-                  title={f.reason}
-                  data-testid="watched-folder-reason"
+                  sx={{ fontFamily: 'monospace', overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}
+                  title={f.path}
                 >
-                  {f.reason}
+                  {f.path}
                 </Typography>
-              )}
+                {f.state === 'failed' && f.reason && (
+                  <Typography
+                    variant="caption"
+                    color="error"
+                    component="div"
+                    sx={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}
+                    title={f.reason}
+                    data-testid="watched-folder-reason"
+                  >
+                    {f.reason}
+                  </Typography>
+                )}
+              </Box>
               <Typography variant="caption" color="text.secondary">
                 profile {f.profile}
               </Typography>
