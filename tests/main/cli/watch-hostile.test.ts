@@ -1,10 +1,11 @@
 // Issue 25: `owb watch --once` terminates on every file of a hostile folder (an empty file, a truncated
 // FITS, a symbolic-link loop, an unreadable file and folder), reports each and exits 3 as --help promises.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
 import { after, describe, it } from 'node:test';
 import { frameBytes, writeFrame } from '../node/watch/frames.js';
 
@@ -63,5 +64,53 @@ describe('owb watch --once on a hostile folder', () => {
     assert.match(r.stderr, new RegExp(`${join(dir, 'secret.fits')}: gave up: .*permission denied`));
     assert.match(r.stderr, new RegExp(`owb: watch: ${dir}: skipped locked: .*permission denied`));
     assert.match(r.stdout, /^done 1, failed 1, queued 0, running 0, files given up 2$/m);
+  });
+
+  it('watching (not --once), a looped folder is reported and the other folder keeps processing', async () => {
+    const looped = join(root, 'w-looped');
+    const good = join(root, 'w-good');
+    mkdirSync(looped);
+    mkdirSync(good);
+    symlinkSync('.', join(looped, 'loop'));
+    const db = join(root, 'w.db');
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src-main/cli/main.ts', 'watch', looped, good, '--db', db],
+      {
+        cwd: repo,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stderr = '';
+    let stdout = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+    try {
+      const until = async (what: string, predicate: () => boolean): Promise<void> => {
+        const start = Date.now();
+        while (!predicate()) {
+          if (child.exitCode !== null)
+            throw new Error(`owb watch exited (${child.exitCode}) before ${what}: ${stderr}`);
+          if (Date.now() - start > 60_000) throw new Error(`timed out waiting for ${what}: ${stderr}`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      };
+      await until('watching', () => stdout.includes('watching '));
+      await until('the loop reported', () => /folder failed: .*symbolic-link loop at loop/.test(stderr));
+      writeFrame(join(good, 'a.fits'), { seed: 8, size: 16 });
+      const done = (): number => {
+        const d = new Database(db, { readonly: true, fileMustExist: true });
+        try {
+          return (d.prepare("SELECT count(*) AS n FROM jobs WHERE state = 'done'").get() as { n: number }).n;
+        } finally {
+          d.close();
+        }
+      };
+      await until('the good folder processed a frame', () => done() === 1);
+    } finally {
+      child.kill('SIGINT');
+    }
+    assert.equal(await exited, 0, stderr);
   });
 });
