@@ -23,6 +23,18 @@ async function until(what: string, predicate: () => boolean, timeoutMs = 20_000)
   }
 }
 
+async function getText(port: number, path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, headers: { host: `127.0.0.1:${port}` } }, (res) => {
+      let text = '';
+      res.on('data', (d: Buffer) => (text += d.toString()));
+      res.on('end', () => resolve(text));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 function getJson(port: number, path: string): Promise<{ status: number; body: unknown }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path, headers: { host: `127.0.0.1:${port}` } }, (res) => {
@@ -87,6 +99,9 @@ describe('watched folders that fail at start', () => {
         list.map((f) => [f.path, f.state]),
       );
       assert.match(body.watchers[0].reason, /too many symbolic links/);
+      const metrics = await getText(server.port, '/metrics?token=t');
+      assert.match(metrics, /^owb_watched_folders\{state="failed"\} 3$/m);
+      assert.match(metrics, /^owb_watched_folders\{state="ok"\} 1$/m);
       // The same state over the typed API, for the UI.
       const viaApi = await dispatch(createHandlers(services), 'owb:watch.list', {});
       assert.ok(viaApi.ok);
