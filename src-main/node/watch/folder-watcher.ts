@@ -1,4 +1,4 @@
-import { readdir, stat } from 'node:fs/promises';
+import { opendir, readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { errorMessage } from '../../common/file-errors.js';
@@ -165,7 +165,8 @@ async function rootProblem(root: string): Promise<string | undefined> {
   try {
     const info = await stat(root);
     if (!info.isDirectory()) return `${root}: not a folder`;
-    await readdir(root);
+    // Opening the folder checks that it can be read without listing it (it may hold 100 000 files).
+    await (await opendir(root)).close();
     return undefined;
   } catch (error) {
     const code = (error as { code?: string }).code;

@@ -58,12 +58,17 @@ describe('owb watch --once on a hostile folder', () => {
     chmodSync(join(dir, 'locked'), 0o000);
     chmodSync(root, 0o777);
     chmodSync(dir, 0o777);
-    const r = owb(['watch', dir, '--db', join(root, 'h2.db'), '--once'], true);
+    // A watched folder that cannot be opened at all fails alone; the other one is still processed.
+    const lockedRoot = join(root, 'h2-locked-root');
+    mkdirSync(lockedRoot);
+    chmodSync(lockedRoot, 0o000);
+    const r = owb(['watch', dir, lockedRoot, '--db', join(root, 'h2.db'), '--once'], true);
     assert.equal(r.signal, null, `owb watch --once did not terminate (killed by ${r.signal}); stderr: ${r.stderr}`);
     assert.equal(r.status, 3, r.stderr);
     assert.match(r.stderr, new RegExp(`${join(dir, 'secret.fits')}: gave up: .*permission denied`));
     assert.match(r.stderr, new RegExp(`owb: watch: ${dir}: skipped locked: .*permission denied`));
-    assert.match(r.stdout, /^done 1, failed 1, queued 0, running 0, files given up 2$/m);
+    assert.match(r.stderr, new RegExp(`owb: watch: folder failed: ${lockedRoot}: permission denied`));
+    assert.match(r.stdout, /^done 1, failed 1, queued 0, running 0, files given up 2, folders failed 1$/m);
   });
 
   it('watching (not --once), a looped folder is reported and the other folder keeps processing', async () => {
