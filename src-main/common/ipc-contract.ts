@@ -66,7 +66,8 @@ export interface InvokeMap {
   'owb:jobs.retry': { request: { jobId: number }; response: JobRow };
   'owb:pipeline.stats': { request: Empty; response: PipelineStats };
   'owb:watch.list': { request: Empty; response: WatchedFolder[] };
-  'owb:watch.add': { request: { path: string; profile: string }; response: WatchedFolder };
+  /** `path` inside the workspace; a folder outside it only with `allowOutside` (the user confirmed it). */
+  'owb:watch.add': { request: { path: string; profile: string; allowOutside?: boolean }; response: WatchedFolder };
   'owb:watch.remove': { request: { id: number }; response: { removed: boolean } };
   'owb:watch.setPaused': { request: { id: number; paused: boolean }; response: WatchedFolder };
   'owb:watch.profiles': { request: Empty; response: string[] };

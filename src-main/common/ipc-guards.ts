@@ -120,7 +120,7 @@ export const PAYLOAD_GUARDS: Record<InvokeChannel, Guard> = {
   'owb:jobs.retry': check({ jobId: int() }),
   'owb:pipeline.stats': check({}),
   'owb:watch.list': check({}),
-  'owb:watch.add': check({ path: str, profile: str }),
+  'owb:watch.add': check({ path: str, profile: str, allowOutside: { type: 'boolean', optional: true } }),
   'owb:watch.remove': check({ id: int() }),
   'owb:watch.setPaused': check({ id: int(), paused: { type: 'boolean' } }),
   'owb:watch.profiles': check({}),

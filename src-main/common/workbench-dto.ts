@@ -210,6 +210,11 @@ export interface WatchedFolder {
   path: string;
   profile: string;
   paused: boolean;
+  /** Added by an explicit confirmation although outside the workspace; read-only (nothing is written there). */
+  outsideWorkspace?: boolean;
+  /** How its watcher is doing (not stored): `failed` with `reason` while the other folders keep running. */
+  state?: 'ok' | 'failed' | 'paused';
+  reason?: string | null;
 }
 
 export interface MasterRow {

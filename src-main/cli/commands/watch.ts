@@ -15,11 +15,16 @@ another name is one frame. Files that arrived while the workbench was not runnin
   --db FILE        catalog database (created when missing)
   --profile FILE   YAML profile: steps (calibrate, detect, photometry, liveStack), patterns, outputs
                    [default: ingest every FITS frame, file calibration frames, detect and measure lights]
-  --once           process what is there now, then exit (a half-copied FITS fails instead of waiting)
+  --once           process what is there now, then exit (a half-copied FITS fails and an empty file is
+                   reported instead of waiting; a file still changing is given up on after the profile's
+                   stability.giveUpMs)
   --threads N      worker threads [cores - 1, at least 1]
 
+A folder that fails while watched (deleted, permission denied, a symbolic-link loop) is reported on stderr
+and the other folders keep running. Files given up on (empty, never complete, unreadable) are reported too.
 Ctrl-C stops taking files and lets running jobs finish; a second Ctrl-C cancels them (they stay queued).
-Exit code: 0, or 3 when some jobs failed in --once mode (see 'owb db stats').
+Exit code: 0, or 3 in --once mode when some jobs failed, files were given up on or a folder failed
+(see 'owb db stats').
 `;
 
 export const command: CliCommand = {
@@ -45,6 +50,8 @@ export const command: CliCommand = {
     const profile = values.profile ? loadProfile(values.profile) : defaultProfile();
     const catalog = Catalog.open(values.db);
     const service = new WatchService({ catalog, dirs: positionals, profile, threads, once: values.once });
+    service.onDidFailFolder((f) => ctx.stderr.write(`owb: watch: folder failed: ${f.reason ?? f.path}\n`));
+    service.onDidGiveUp((e) => ctx.stderr.write(`owb: watch: ${e.path}: gave up: ${e.reason}\n`));
     service.onDidChangeJob((e) => {
       if (e.state === 'failed' && ctx.verbose) ctx.stderr.write(`owb: job ${e.jobId} failed: ${e.error ?? ''}\n`);
     });
@@ -60,8 +67,11 @@ export const command: CliCommand = {
         }
         await service.stop();
         line.clear();
+        for (const f of service.folders())
+          for (const sub of f.unreadable) ctx.stderr.write(`owb: watch: ${f.path}: skipped ${sub}\n`);
         ctx.stdout.write(`${summary(final)}\n`);
-        return final.failed > 0 ? 3 : 0;
+        const skipped = service.folders().some((f) => f.unreadable.length > 0);
+        return final.failed > 0 || final.gaveUpFiles > 0 || final.failedFolders > 0 || skipped ? 3 : 0;
       }
       await service.start();
       if (!ctx.interactive)
@@ -95,7 +105,10 @@ export const command: CliCommand = {
 };
 
 function summary(s: WatchStatus): string {
-  return `done ${s.done}, failed ${s.failed}, queued ${s.queued}, running ${s.running}`;
+  const extra =
+    (s.gaveUpFiles ? `, files given up ${s.gaveUpFiles}` : '') +
+    (s.failedFolders ? `, folders failed ${s.failedFolders}` : '');
+  return `done ${s.done}, failed ${s.failed}, queued ${s.queued}, running ${s.running}${extra}`;
 }
 
 function statusLine(ctx: CliContext): { draw(s: WatchStatus): void; clear(): void } {

@@ -1,5 +1,7 @@
 import { InputError } from '../../../src-workers/core/errors.js';
+import { join } from 'node:path';
 import { errorMessage } from '../../common/file-errors.js';
+import { assertDatasetFolderIsOurs, workspacePath } from '../paths/workspace-path.js';
 import type { PixelsDto, SynthRunStatus, SynthValidation } from '../../common/workbench-dto.js';
 import type { HandlerGroup } from './handler-types.js';
 import type { WorkbenchServices } from './services.js';
@@ -50,7 +52,17 @@ export const datasetHandlers: HandlerGroup<DatasetKeys> = (services) => ({
     const { errors, config: valid } = port.validate(config);
     if (errors.length) throw new InputError('BAD_CONFIG', errors.map((e) => `${e.key}: ${e.message}`).join('; '));
     const runId = `synth-${Date.now().toString(36)}`;
-    const dir = outDir && outDir.trim() ? outDir : `${services.root}/datasets/${runId}`;
+    // The path policy (issue 25): inside the workspace, resolved against it, and never a folder of the
+    // user's (a run deletes leftover *.tmp files and writes train.csv).
+    const dir = workspacePath(services.root, outDir && outDir.trim() ? outDir : join('datasets', runId), {
+      what: 'outDir',
+    });
+    assertDatasetFolderIsOurs(dir);
+    const injection = (valid as { Injection?: { frames_dir?: unknown } }).Injection;
+    if ((valid as { General?: { mode?: unknown } }).General?.mode === 'injection' && injection)
+      injection.frames_dir = workspacePath(services.root, String(injection.frames_dir ?? ''), {
+        what: 'Injection.frames_dir',
+      });
     const status: SynthRunStatus = {
       runId,
       outDir: dir,

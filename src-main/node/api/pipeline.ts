@@ -18,7 +18,8 @@ type PipelineKeys =
 /** Watched folders are owned by `node/watch`; the workbench reaches them through this port when present. */
 export interface WatchPort {
   list(): WatchedFolder[];
-  add(path: string, profile: string): WatchedFolder;
+  /** Adds a folder inside the workspace, or outside it when `allowOutside` (an explicit user action). */
+  add(path: string, profile: string, options?: { allowOutside?: boolean }): WatchedFolder;
   remove(id: number): boolean;
   setPaused(id: number, paused: boolean): WatchedFolder;
   profiles(): string[];
@@ -78,8 +79,8 @@ export const pipelineHandlers: HandlerGroup<PipelineKeys> = (services) => ({
   },
 
   'owb:watch.list': () => (services.watch ? services.watch.list() : []),
-  'owb:watch.add': ({ path, profile }) => {
-    const folder = watchPort(services).add(path, profile);
+  'owb:watch.add': ({ path, profile, allowOutside }) => {
+    const folder = watchPort(services).add(path, profile, { allowOutside });
     return folder;
   },
   'owb:watch.remove': ({ id }) => ({ removed: watchPort(services).remove(id) }),

@@ -8,11 +8,15 @@ import { JobFailure } from './job-failure.js';
 import { inputsHash, masterById, masterInputPaths } from './masters.js';
 import type { Profile } from './profile.js';
 
-/** Where masters are written: `outputs.dir/masters`, else `masters/` beside the catalog file. */
+/**
+ * Where masters are written: `outputs.dir/masters`, else `masters/` beside the catalog file. A relative
+ * `outputs.dir` is taken from the catalog's folder (the workspace), never the process's working directory.
+ */
 export function mastersDir(catalog: Catalog, profile: Profile): string {
-  if (profile.outputs.dir) return resolve(profile.outputs.dir, 'masters');
   const name = catalog.db.name;
-  return name && name !== ':memory:' ? join(dirname(resolve(name)), 'masters') : join(tmpdir(), 'owb-masters');
+  const home = name && name !== ':memory:' ? dirname(resolve(name)) : undefined;
+  if (profile.outputs.dir) return resolve(home ?? tmpdir(), profile.outputs.dir, 'masters');
+  return home ? join(home, 'masters') : join(tmpdir(), 'owb-masters');
 }
 
 /**

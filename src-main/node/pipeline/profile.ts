@@ -20,7 +20,7 @@ import { InputError } from '../../../src-workers/core/errors.js';
  * match: { radiusArcsec: 1.5 }                          # cross-match radius across frames
  * stability: { intervalMs: 500, giveUpMs: 600000 }      # size stable this long; give up waiting on a short FITS
  * jobs: { maxAttempts: 3, timeoutMs: 300000 }
- * outputs: { dir: owb-out }
+ * outputs: { dir: owb-out }                            # masters/, stacks/, diff/; relative to the catalog's folder
  * ```
  */
 export interface Profile {

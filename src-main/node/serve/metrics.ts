@@ -1,4 +1,5 @@
 import type { WorkbenchServices } from '../api/services.js';
+import { healthReport } from './health.js';
 
 /** Counters the server keeps about its own API traffic. */
 export class ApiMetrics {
@@ -73,6 +74,10 @@ export function renderMetrics(services: WorkbenchServices, api: ApiMetrics): str
   family('owb_api_request_duration_seconds_sum', 'counter', 'Total time spent answering API invocations.');
   for (const [channel, e] of api.calls)
     out.push(`owb_api_request_duration_seconds_sum{channel="${esc(channel)}"} ${(e.totalMs / 1000).toFixed(6)}`);
+  family('owb_watched_folders', 'gauge', 'Watched folders by state (a failed one says why in /health).');
+  const folderStates: Record<string, number> = { ok: 0, failed: 0, paused: 0 };
+  for (const f of healthReport(services).watchers) folderStates[f.state]++;
+  for (const [state, n] of Object.entries(folderStates)) out.push(`owb_watched_folders{state="${state}"} ${n}`);
   family('owb_ws_clients', 'gauge', 'Connected WebSocket clients.');
   out.push(`owb_ws_clients ${api.wsClients}`);
   family('owb_events_sent_total', 'counter', 'Events pushed to WebSocket clients.');

@@ -5,6 +5,7 @@ import { isEventChannel, type EventChannel } from '../../common/ipc-contract.js'
 import { containsTypedArray, encodeBinary } from '../../common/wire-codec.js';
 import { createHandlers, dispatch, type Handlers } from '../api/handlers.js';
 import type { WorkbenchServices } from '../api/services.js';
+import { healthReport } from './health.js';
 import { ApiMetrics, renderMetrics } from './metrics.js';
 import {
   contentSecurityPolicy,
@@ -64,7 +65,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     if (url.pathname === '/health') {
       res
         .writeHead(200, { ...base, 'content-type': 'application/json' })
-        .end(JSON.stringify({ status: 'ok', version: options.services.version }));
+        .end(JSON.stringify(healthReport(options.services)));
       return;
     }
     const invokeOverHttp = url.pathname === '/api/invoke' && req.method === 'POST';

@@ -1,7 +1,8 @@
 /** Watched folders: file filter, stability and completeness checks, content-hash ingest, the watch service. */
 export { FolderWatcher } from './folder-watcher.js';
+export type { FolderStatus } from './folder-watcher.js';
 export { Ingester } from './ingester.js';
-export type { IngestEvent, IngesterOptions } from './ingester.js';
+export type { GiveUpEvent, IngestEvent, IngesterOptions } from './ingester.js';
 export { isHiddenOrTemporary, wantsFile } from './file-filter.js';
 export { contentHash } from './content-hash.js';
 export { WatchService } from './watch-service.js';

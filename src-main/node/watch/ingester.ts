@@ -6,6 +6,7 @@ import { firstImageHdu, readFitsStructure } from '../../../src-workers/io/fits-f
 import type { FrameMeta, FrameStore, IngestResult } from '../catalog/index.js';
 import { frameMetaFromHeader } from '../pipeline/frame-meta.js';
 import type { Profile } from '../pipeline/profile.js';
+import { errorMessage } from '../../common/file-errors.js';
 import { contentHash } from './content-hash.js';
 
 interface Observation {
@@ -20,6 +21,13 @@ export interface IngestEvent extends IngestResult {
   path: string;
   /** Set when the file was taken although its FITS structure is incomplete or unreadable. */
   problem?: string;
+}
+
+/** A file the ingester stopped waiting for (it stays where it is, and is taken if it changes again). */
+export interface GiveUpEvent {
+  path: string;
+  /** Why, in a user's words: `empty file (0 bytes)`, `still changing after 600 s`, `permission denied`. */
+  reason: string;
 }
 
 export interface IngesterOptions {
@@ -53,7 +61,9 @@ export class Ingester {
   private stopped = false;
   private sweeping = false;
   private readonly concurrency: number;
-  readonly counters = { ingested: 0, duplicates: 0, skipped: 0 };
+  readonly counters = { ingested: 0, duplicates: 0, skipped: 0, gaveUp: 0 };
+  /** The most recent files given up on (at most 1000, oldest first). */
+  readonly gaveUp: GiveUpEvent[] = [];
 
   constructor(private readonly options: IngesterOptions) {
     this.concurrency = Math.max(1, options.concurrency ?? 4);
@@ -67,6 +77,15 @@ export class Ingester {
   onDidError(listener: (event: { path: string; error: Error }) => void): () => void {
     this.events.on('failure', listener);
     return () => this.events.off('failure', listener);
+  }
+
+  /**
+   * A file given up on: empty or still changing after `profile.stability.giveUpMs` (at once for an empty
+   * file in `--once` mode), or unreadable. The file is left alone.
+   */
+  onDidGiveUp(listener: (event: GiveUpEvent) => void): () => void {
+    this.events.on('giveup', listener);
+    return () => this.events.off('giveup', listener);
   }
 
   /** Files seen but not yet ingested. */
@@ -109,6 +128,8 @@ export class Ingester {
     try {
       const now = Date.now();
       const interval = this.options.profile.stability.intervalMs;
+      const giveUpMs = this.options.profile.stability.giveUpMs;
+      const waitForIncomplete = this.options.waitForIncomplete ?? true;
       const paths = [...this.pending.keys()];
       // Stat in slices so that 10 000 new files do not open 10 000 handles at once.
       for (let i = 0; i < paths.length; i += 256) {
@@ -133,10 +154,20 @@ export class Ingester {
             seen.sizeBytes = info.size;
             seen.mtimeMs = info.mtimeMs;
             const oldEnough = firstLook && now - info.mtimeMs >= 2 * interval;
-            if (info.size > 0 && (oldEnough || seen.stableSweeps >= 1)) {
+            const stable = oldEnough || seen.stableSweeps >= 1;
+            if (info.size > 0 && stable) {
               this.pending.delete(path);
               this.ready.push({ path, firstSeen: seen.firstSeen });
               this.readySet.add(path);
+            } else if (info.size === 0 && stable && !waitForIncomplete) {
+              // `--once` promises to fail rather than wait: an empty file is reported, not waited for.
+              this.giveUp(path, 'empty file (0 bytes)');
+            } else if (now - seen.firstSeen >= giveUpMs) {
+              const waited = `${Math.round((now - seen.firstSeen) / 1000)} s`;
+              this.giveUp(
+                path,
+                info.size === 0 ? `still empty (0 bytes) after ${waited}` : `still changing after ${waited}`,
+              );
             }
           }),
         );
@@ -158,13 +189,27 @@ export class Ingester {
       this.readySet.delete(path);
       this.active++;
       void this.take(path, firstSeen)
-        .catch((error: unknown) => this.events.emit('failure', { path, error: error as Error }))
+        .catch((error: unknown) => {
+          // A file that cannot be read (permission denied, a link to nothing) is reported, never retried
+          // in a loop; it is taken again when it changes.
+          this.giveUp(path, errorMessage(error), false);
+          this.events.emit('failure', { path, error: error as Error });
+        })
         .finally(() => {
           this.active--;
           this.pump();
           this.events.emit('progress');
         });
     }
+  }
+
+  private giveUp(path: string, reason: string, pending = true): void {
+    if (pending) this.pending.delete(path);
+    const event: GiveUpEvent = { path, reason };
+    this.counters.gaveUp++;
+    this.gaveUp.push(event);
+    if (this.gaveUp.length > 1000) this.gaveUp.shift();
+    this.events.emit('giveup', event);
   }
 
   private requeue(path: string, firstSeen: number): void {

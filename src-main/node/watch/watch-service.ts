@@ -4,8 +4,8 @@ import { JobQueue, JobRunner, type JobEvent } from '../jobs/index.js';
 import { createFrameJobHandler } from '../pipeline/frame-job.js';
 import { needsWorker, type Profile } from '../pipeline/profile.js';
 import { defaultThreadCount, WorkerPool } from '../pool/worker-pool.js';
-import { FolderWatcher } from './folder-watcher.js';
-import { Ingester, type IngestEvent } from './ingester.js';
+import { FolderWatcher, type FolderStatus } from './folder-watcher.js';
+import { Ingester, type GiveUpEvent, type IngestEvent } from './ingester.js';
 
 export interface WatchServiceOptions {
   catalog: Catalog;
@@ -35,6 +35,10 @@ export interface WatchStatus {
   waitingFiles: number;
   /** Jobs finished per second over the last ten seconds or so. */
   ratePerSec: number;
+  /** Files given up on (empty, never complete, unreadable): see `Ingester.gaveUp` for which and why. */
+  gaveUpFiles: number;
+  /** Watched folders that failed (see `folders()` for the reasons); the others keep running. */
+  failedFolders: number;
 }
 
 /**
@@ -78,7 +82,28 @@ export class WatchService {
       if (e.jobId !== undefined) this.runner.wake();
       this.events.emit('ingest', e);
     });
-    this.watcher = new FolderWatcher(options.dirs, profile.patterns, (path) => this.ingester.submit(path));
+    this.watcher = new FolderWatcher(
+      options.dirs,
+      profile.patterns,
+      (path) => this.ingester.submit(path),
+      (status) => this.events.emit('folder', status),
+    );
+  }
+
+  /** Per watched folder: ok or failed with the reason. */
+  folders(): FolderStatus[] {
+    return this.watcher.status();
+  }
+
+  /** After a watched folder failed (the service keeps running the others). */
+  onDidFailFolder(listener: (status: FolderStatus) => void): () => void {
+    this.events.on('folder', listener);
+    return () => this.events.off('folder', listener);
+  }
+
+  /** After a file was given up on (empty, never complete, unreadable). */
+  onDidGiveUp(listener: (event: GiveUpEvent) => void): () => void {
+    return this.ingester.onDidGiveUp(listener);
   }
 
   onDidIngest(listener: (event: IngestEvent) => void): () => void {
@@ -104,7 +129,7 @@ export class WatchService {
     return this.status();
   }
 
-  /** Scans, then watches until `stop()`. */
+  /** Scans, then watches until `stop()`. Never rejects for a folder: a failing one is marked failed. */
   async start(): Promise<void> {
     this.runner.start();
     await this.watcher.watch();
@@ -129,6 +154,12 @@ export class WatchService {
     while (this.rateSamples.length > 2 && now - this.rateSamples[1][0] >= 10_000) this.rateSamples.shift();
     const [t0, d0] = this.rateSamples[0] ?? [this.startedAt, 0];
     const ratePerSec = now - t0 >= 500 ? ((done - d0) * 1000) / (now - t0) : 0;
-    return { ...jobs, waitingFiles: this.ingester.backlog, ratePerSec };
+    return {
+      ...jobs,
+      waitingFiles: this.ingester.backlog,
+      ratePerSec,
+      gaveUpFiles: this.ingester.counters.gaveUp,
+      failedFolders: this.watcher.status().filter((f) => f.state === 'failed').length,
+    };
   }
 }

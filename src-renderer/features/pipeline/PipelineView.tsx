@@ -1,7 +1,7 @@
 import { Alert, Box, Button, Chip, LinearProgress, MenuItem, Paper, TextField, Typography } from '@mui/material';
 import { useMemo, useState, type ReactNode } from 'react';
 import type { JobRow, MasterRow } from '../../../src-main/common/workbench-dto.js';
-import { call } from '../../api/bridge.js';
+import { ApiError, call } from '../../api/bridge.js';
 import { useEvent, useInvoke } from '../../api/hooks.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
 import { VirtualTable, type Column } from '../../components/VirtualTable.js';
@@ -99,6 +99,23 @@ export function PipelineView(): ReactNode {
   const [path, setPath] = useState('');
   const [profile, setProfile] = useState('default');
   const [problem, setProblem] = useState<string | null>(null);
+  // A folder outside the workspace is added only after the user confirms it (then watched read-only).
+  const [outsidePrompt, setOutsidePrompt] = useState<string | null>(null);
+  const addFolder = (allowOutside: boolean): void => {
+    setOutsidePrompt(null);
+    call('owb:watch.add', { path, profile, ...(allowOutside ? { allowOutside } : {}) }).then(
+      () => {
+        setPath('');
+        setProblem(null);
+        folders.reload();
+        jobs.reload();
+      },
+      (e: unknown) => {
+        if (e instanceof ApiError && e.code === 'OUTSIDE_WORKSPACE' && !allowOutside) setOutsidePrompt(e.message);
+        else setProblem(e instanceof Error ? e.message : String(e));
+      },
+    );
+  };
   useEvent('owb:jobs.changed', () => {
     jobs.reload();
     stats.reload();
@@ -129,16 +146,35 @@ export function PipelineView(): ReactNode {
             >
               <Chip
                 size="small"
-                label={f.paused ? 'paused' : 'watching'}
-                color={f.paused ? 'default' : 'success'}
+                label={f.paused ? 'paused' : f.state === 'failed' ? 'failed' : 'watching'}
+                color={f.paused ? 'default' : f.state === 'failed' ? 'error' : 'success'}
                 variant="outlined"
+                title={f.reason ?? undefined}
+                data-testid="watched-folder-state"
               />
-              <Typography
-                sx={{ fontFamily: 'monospace', flex: 1, overflow: 'hidden', textOverflow: 'ellipsis' }}
-                title={f.path}
-              >
-                {f.path}
-              </Typography>
+              {f.outsideWorkspace && (
+                <Chip size="small" label="outside workspace · read-only" variant="outlined" color="warning" />
+              )}
+              <Box sx={{ flex: 1, minWidth: 0 }}>
+                <Typography
+                  sx={{ fontFamily: 'monospace', overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}
+                  title={f.path}
+                >
+                  {f.path}
+                </Typography>
+                {f.state === 'failed' && f.reason && (
+                  <Typography
+                    variant="caption"
+                    color="error"
+                    component="div"
+                    sx={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}
+                    title={f.reason}
+                    data-testid="watched-folder-reason"
+                  >
+                    {f.reason}
+                  </Typography>
+                )}
+              </Box>
               <Typography variant="caption" color="text.secondary">
                 profile {f.profile}
               </Typography>
@@ -154,10 +190,7 @@ export function PipelineView(): ReactNode {
           <Box
             component="form"
             sx={{ display: 'flex', gap: 1, mt: 1 }}
-            onSubmit={(e) => (
-              e.preventDefault(),
-              act(call('owb:watch.add', { path, profile }).then(() => setPath('')))
-            )}
+            onSubmit={(e) => (e.preventDefault(), addFolder(false))}
           >
             <TextField
               label="Folder to watch"
@@ -183,6 +216,25 @@ export function PipelineView(): ReactNode {
               Add
             </Button>
           </Box>
+          {outsidePrompt && (
+            <Alert
+              severity="warning"
+              sx={{ mt: 1 }}
+              data-testid="watch-outside-confirm"
+              action={
+                <>
+                  <Button color="inherit" size="small" onClick={() => addFolder(true)}>
+                    Watch read-only
+                  </Button>
+                  <Button color="inherit" size="small" onClick={() => setOutsidePrompt(null)}>
+                    Cancel
+                  </Button>
+                </>
+              }
+            >
+              {outsidePrompt}
+            </Alert>
+          )}
           {problem && (
             <Alert severity="error" sx={{ mt: 1 }}>
               {problem}

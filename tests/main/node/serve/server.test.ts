@@ -86,7 +86,7 @@ describe('owb serve', () => {
   it('answers /health without a token, and everything else only with it', async () => {
     const health = await get(server.port, '/health');
     assert.equal(health.status, 200);
-    assert.deepEqual(JSON.parse(health.body), { status: 'ok', version: '9.9.9' });
+    assert.deepEqual(JSON.parse(health.body), { status: 'ok', version: '9.9.9', watchers: [] });
     assert.equal((await get(server.port, '/')).status, 401);
     assert.equal((await get(server.port, '/metrics')).status, 401);
     assert.equal((await get(server.port, '/?token=wrong')).status, 401);
