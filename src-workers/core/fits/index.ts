@@ -62,3 +62,4 @@ export {
 } from './table.js';
 export { riceDecode } from './rice.js';
 export { plioDecode } from './plio.js';
+export { hcompressDecode, type HcompressTile } from './hcompress.js';
