@@ -11,6 +11,7 @@ import { addMagnitudes } from '../../../src-workers/core/photometry/index.js';
 import { UsageError } from '../cli-errors.js';
 import { numberOption, pairOption, parseCommandArgs, type CliCommand } from '../command.js';
 import { createProgress } from '../progress.js';
+import { brightest, describeDryRun, maxSourcesOption, rasterTransferOption } from './measure-options.js';
 
 export const command: CliCommand = {
   name: 'detect',
@@ -21,6 +22,9 @@ Usage: owb detect FILE --out CAT.(csv|json|fits) [options]
 Background mesh model, Gaussian matched filter, threshold in RMS units, 8-connected labelling,
 multi-threshold deblending; windowed centroids, moments, Kron/AUTO and aperture fluxes, flags.
 x, y are 0-based pixel centres (FITS output also has 1-based X_IMAGE, Y_IMAGE).
+FILE is FITS (plain, gzip, tile-compressed) or PNG/JPEG/TIFF: a raster is measured as its linear
+luminance (sRGB-decoded for 8-bit, taken as linear for 16-bit, see --raster-transfer; Rec. 709 weights
+for colour), row 0 at the bottom as in FITS.
 
 Options:
   --hdu N               HDU to read   [first image HDU]
@@ -44,6 +48,11 @@ Options:
   --exptime T           exposure, s   [EXPTIME keyword, else 1]
   --psf                 PSF photometry: ePSF from isolated bright stars, grouped fits;
                         adds flux_psf, flux_psf_err, psf_chi2
+  --max-sources N       keep the N sources of largest flux (in detection order)   [all]
+  --mag-system NAME     label of the magnitudes' system (MAGSYS / mag_system)
+                        [instrumental for a numeric --zeropoint, catalog:REF.csv for a fitted one]
+  --raster-transfer T   srgb | linear: how PNG/JPEG/TIFF values map to light   [srgb 8-bit, linear 16-bit]
+  --dry-run             check the input and options, say what would be done, write nothing
   --workers N           worker threads (strips of the frame; same catalog for any N; frames under
                         8 Mpx stay in one thread, where start-up would cost more)   [1]
 `,
@@ -69,6 +78,10 @@ Options:
       psf: { type: 'boolean' },
       workers: { type: 'string' },
       mask: { type: 'string' },
+      'max-sources': { type: 'string' },
+      'mag-system': { type: 'string' },
+      'raster-transfer': { type: 'string' },
+      'dry-run': { type: 'boolean' },
     });
     const v = args.values;
     if (args.positionals.length !== 1) throw new UsageError('detect: give exactly one input FILE');
@@ -79,7 +92,14 @@ Options:
     const workers = numberOption('workers', v.workers, 1);
     if (!Number.isInteger(workers) || workers < 1 || workers > 256)
       throw new UsageError(`--workers must be an integer in [1, 256], got '${v.workers}'`);
-    const { image, header } = await readFrame(file, hdu, workers > 1);
+    const maxSources = maxSourcesOption(v['max-sources']);
+    const transfer = rasterTransferOption(v['raster-transfer']);
+    if (v['dry-run']) {
+      ctx.stdout.write(await describeDryRun(file, hdu, `detect sources, write ${v.out}`));
+      return 0;
+    }
+    const { image, header, rasterNote } = await readFrame(file, hdu, workers > 1, transfer);
+    if (rasterNote) ctx.stderr.write(`owb: ${basename(file)}: measuring the ${rasterNote}\n`);
     const gain =
       v.gain !== undefined
         ? numberOption('gain', v.gain, 0)
@@ -141,10 +161,15 @@ Options:
           `(${fit.rejected} rejected, rms ${fit.rmsMag.toFixed(3)})\n`,
       );
     }
-    await writeCatalog(v.out, catalog, { SOURCE: basename(file).slice(0, 68) });
-    if (v.regions) await writeRegions(v.regions, catalog);
+    const kept = maxSources !== undefined ? brightest(catalog, maxSources) : catalog;
+    const meta: Record<string, string | number> = { SOURCE: basename(file).slice(0, 68) };
+    if (kept.mag)
+      meta.MAGSYS = v['mag-system'] ?? (zeroPointRef ? `catalog:${basename(zeroPointRef)}` : 'instrumental');
+    await writeCatalog(v.out, kept, meta);
+    if (v.regions) await writeRegions(v.regions, kept);
     const psfText = v.psf ? (psfNote ? ` (no PSF: ${psfNote})` : ` (PSF from ${psfStars} stars)`) : '';
-    ctx.stdout.write(`${catalog.count} sources in ${basename(file)} → ${v.out}${psfText}\n`);
+    const cut = kept.count < catalog.count ? ` (the ${kept.count} brightest of ${catalog.count})` : '';
+    ctx.stdout.write(`${kept.count} sources in ${basename(file)} → ${v.out}${psfText}${cut}\n`);
   },
 };
 
