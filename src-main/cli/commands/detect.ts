@@ -48,6 +48,10 @@ Options:
   --exptime T           exposure, s   [EXPTIME keyword, else 1]
   --psf                 PSF photometry: ePSF from isolated bright stars, grouped fits;
                         adds flux_psf, flux_psf_err, psf_chi2
+  --method M            sextractor | dao: DAOFIND (photutils DAOStarFinder's definitions) on the
+                        background-subtracted frame, threshold --thresh × global RMS [5 for dao],
+                        kernel FWHM --filter-fwhm; writes sharpness, roundness1, roundness2, peak,
+                        flux (in threshold units) and mag   [sextractor]
   --max-sources N       keep the N sources of largest flux (in detection order)   [all]
   --mag-system NAME     label of the magnitudes' system (MAGSYS / mag_system)
                         [instrumental for a numeric --zeropoint, catalog:REF.csv for a fitted one]
@@ -82,6 +86,7 @@ Options:
       'mag-system': { type: 'string' },
       'raster-transfer': { type: 'string' },
       'dry-run': { type: 'boolean' },
+      method: { type: 'string' },
     });
     const v = args.values;
     if (args.positionals.length !== 1) throw new UsageError('detect: give exactly one input FILE');
@@ -94,12 +99,30 @@ Options:
       throw new UsageError(`--workers must be an integer in [1, 256], got '${v.workers}'`);
     const maxSources = maxSourcesOption(v['max-sources']);
     const transfer = rasterTransferOption(v['raster-transfer']);
+    const method = (v.method ?? 'sextractor').toLowerCase();
+    if (method !== 'sextractor' && method !== 'dao')
+      throw new UsageError(`--method must be sextractor or dao, got '${v.method}'`);
     if (v['dry-run']) {
-      ctx.stdout.write(await describeDryRun(file, hdu, `detect sources, write ${v.out}`));
+      ctx.stdout.write(await describeDryRun(file, hdu, `detect sources (${method}), write ${v.out}`));
       return 0;
     }
     const { image, header, rasterNote } = await readFrame(file, hdu, workers > 1, transfer);
     if (rasterNote) ctx.stderr.write(`owb: ${basename(file)}: measuring the ${rasterNote}\n`);
+    if (method === 'dao') {
+      const { runDaoDetect } = await import('./detect-dao.js');
+      const { catalog, thresholdAdu } = await runDaoDetect(file, v.out, image, header, {
+        threshSigma: numberOption('thresh', v.thresh, 5),
+        fwhmPx: numberOption('filter-fwhm', v['filter-fwhm'], 3),
+        backSizePx: numberOption('back-size', v['back-size'], 64),
+        backFilter: numberOption('back-filter', v['back-filter'], 3),
+        maxSources,
+        magSystem: v['mag-system'],
+      });
+      ctx.stdout.write(
+        `${catalog.count} sources (DAOFIND, threshold ${thresholdAdu.toPrecision(4)} ADU) in ${basename(file)} → ${v.out}\n`,
+      );
+      return 0;
+    }
     const gain =
       v.gain !== undefined
         ? numberOption('gain', v.gain, 0)

@@ -111,6 +111,47 @@ describe('owb detect and photometry on rasters', () => {
   });
 });
 
+describe('owb detect --method dao', () => {
+  it('writes DAOStarFinder columns; every source is a true star within 0.2 px; --max-sources keeps the brightest', () => {
+    const out = join(dir, 'dao.csv');
+    const r = owb('detect', join(dir, 'field.fits'), '--method', 'dao', '--out', out);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /sources \(DAOFIND, threshold [\d.]+ ADU\) in field\.fits/);
+    const { header, rows } = readCsv(out);
+    for (const col of ['id', 'x', 'y', 'sharpness', 'roundness1', 'roundness2', 'npix', 'sky', 'peak', 'flux', 'mag'])
+      assert.ok(header.includes(col), `column ${col}`);
+    assert.equal(header.at(-1), 'mag_system');
+    const match = matchToTruth(
+      rows.map((row) => Number(row[header.indexOf('x')])),
+      rows.map((row) => Number(row[header.indexOf('y')])),
+      stars,
+      0.2,
+    );
+    assert.ok(rows.length >= stars.length - 1, `${rows.length} of ${stars.length}`);
+    assert.ok(
+      match.every((m) => m >= 0),
+      'every DAOFIND source within 0.2 px of a true star',
+    );
+    const top = join(dir, 'dao-top.csv');
+    assert.equal(
+      owb('detect', join(dir, 'field.fits'), '--method', 'dao', '--out', top, '--max-sources', '3').status,
+      0,
+    );
+    const f = header.indexOf('flux');
+    const want = rows
+      .map((row) => Number(row[f]))
+      .sort((a, b) => b - a)
+      .slice(0, 3);
+    assert.deepEqual(
+      readCsv(top).rows.map((row) => Number(row[f])),
+      want,
+    );
+    const bad = owb('detect', join(dir, 'field.fits'), '--method', 'psfex', '--out', top);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /^owb: --method must be sextractor or dao, got 'psfex'/);
+  });
+});
+
 describe('owb detect --max-sources, --dry-run, mag_system', () => {
   it('--max-sources N keeps the N largest flux_auto, in detection order', () => {
     const all = readCsv(join(dir, 'fits.csv'));
