@@ -132,7 +132,11 @@ export function daoFind(image: Image, options: DaoFindOptions): DaoCatalog {
   const { width, height } = image;
   if (!Number.isFinite(options.threshold)) throw new RangeError(`'threshold' must be finite, got ${options.threshold}`);
   const kernel = daoKernel(options.fwhmPx, options.ratio, options.thetaDeg, options.sigmaRadius);
-  const data = Float64Array.from(image.data, (v) => (Number.isNaN(v) ? 0 : v));
+  const data = new Float64Array(image.data.length);
+  for (let i = 0; i < data.length; i++) {
+    const v = image.data[i];
+    data[i] = v === v ? v : 0;
+  }
   const conv = convolve(data, width, height, kernel);
   const thresholdEff = options.threshold * kernel.relerr;
   const peaks = findPeaks(conv, width, height, kernel, thresholdEff, options.excludeBorder ?? false);
@@ -158,22 +162,56 @@ interface Row {
   ok: boolean;
 }
 
+/** The footprint's taps: offsets dx, dy, flat offset dy·width + dx, and kernel weight. */
+interface Taps {
+  dx: Int32Array;
+  dy: Int32Array;
+  flat: Int32Array;
+  w: Float64Array;
+}
+
+function footprintTaps(k: DaoKernel, width: number): Taps {
+  const dx: number[] = [];
+  const dy: number[] = [];
+  const w: number[] = [];
+  for (let j = 0; j < k.ny; j++) {
+    for (let i = 0; i < k.nx; i++) {
+      if (!k.mask[j * k.nx + i]) continue;
+      dx.push(i - k.xc);
+      dy.push(j - k.yc);
+      w.push(k.data[j * k.nx + i]);
+    }
+  }
+  return {
+    dx: Int32Array.from(dx),
+    dy: Int32Array.from(dy),
+    flat: Int32Array.from(dx, (x, t) => dy[t] * width + x),
+    w: Float64Array.from(w),
+  };
+}
+
 /** Convolution with zeros outside the image (scipy.ndimage.convolve, mode 'constant', cval 0). */
 function convolve(data: Float64Array, width: number, height: number, k: DaoKernel): Float64Array {
   // The kernel is symmetric under a half turn, so convolution and correlation agree.
-  const taps: Array<[number, number, number]> = [];
-  for (let j = 0; j < k.ny; j++)
-    for (let i = 0; i < k.nx; i++) if (k.mask[j * k.nx + i]) taps.push([i - k.xc, j - k.yc, k.data[j * k.nx + i]]);
+  const { dx, dy, flat, w } = footprintTaps(k, width);
+  const n = w.length;
   const out = new Float64Array(width * height);
   for (let y = 0; y < height; y++) {
+    const inside = y >= k.yc && y < height - k.yc;
     for (let x = 0; x < width; x++) {
+      const p = y * width + x;
       let s = 0;
-      for (const [dx, dy, w] of taps) {
-        const xx = x + dx;
-        const yy = y + dy;
-        if (xx >= 0 && xx < width && yy >= 0 && yy < height) s += w * data[yy * width + xx];
+      if (inside && x >= k.xc && x < width - k.xc) {
+        // Same taps in the same order as at the border, so the sums are bit-identical either way.
+        for (let t = 0; t < n; t++) s += w[t] * data[p + flat[t]];
+      } else {
+        for (let t = 0; t < n; t++) {
+          const xx = x + dx[t];
+          const yy = y + dy[t];
+          if (xx >= 0 && xx < width && yy >= 0 && yy < height) s += w[t] * data[p + flat[t]];
+        }
       }
-      out[y * width + x] = s;
+      out[p] = s;
     }
   }
   return out;
@@ -188,27 +226,24 @@ function findPeaks(
   threshold: number,
   excludeBorder: boolean,
 ): number[] {
-  const offsets: Array<[number, number]> = [];
-  for (let j = 0; j < k.ny; j++)
-    for (let i = 0; i < k.nx; i++) if (k.mask[j * k.nx + i]) offsets.push([i - k.xc, j - k.yc]);
+  const { dx, dy, flat } = footprintTaps(k, width);
+  const n = flat.length;
   const peaks: number[] = [];
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
-      const v = conv[y * width + x];
+      const p = y * width + x;
+      const v = conv[p];
       if (!(v > threshold)) continue;
       // As photutils: strictly inside by the kernel's half-size.
       if (excludeBorder && (x <= k.xc || y <= k.yc || x >= width - k.xc || y >= height - k.yc)) continue;
       let isMax = true;
-      for (const [dx, dy] of offsets) {
-        const xx = x + dx;
-        const yy = y + dy;
-        const w = xx >= 0 && xx < width && yy >= 0 && yy < height ? conv[yy * width + xx] : 0;
-        if (w > v) {
-          isMax = false;
-          break;
-        }
+      for (let t = 0; t < n && isMax; t++) {
+        const xx = x + dx[t];
+        const yy = y + dy[t];
+        const u = xx >= 0 && xx < width && yy >= 0 && yy < height ? conv[p + flat[t]] : 0;
+        if (u > v) isMax = false;
       }
-      if (isMax) peaks.push(y * width + x);
+      if (isMax) peaks.push(p);
     }
   }
   return peaks;
