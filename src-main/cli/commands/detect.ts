@@ -56,6 +56,9 @@ Options:
   --mag-system NAME     label of the magnitudes' system (MAGSYS / mag_system)
                         [instrumental for a numeric --zeropoint, catalog:REF.csv for a fitted one]
   --raster-transfer T   srgb | linear: how PNG/JPEG/TIFF values map to light   [srgb 8-bit, linear 16-bit]
+  --bundle ZIP          also write a ZIP: the catalog, an aperture preview per source, radial
+                        profile and curve-of-growth plots (PNG) and their numbers (CSV)
+  --bundle-sources N    sources in the bundle, the brightest   [10]
   --dry-run             check the input and options, say what would be done, write nothing
   --workers N           worker threads (strips of the frame; same catalog for any N; frames under
                         8 Mpx stay in one thread, where start-up would cost more)   [1]
@@ -87,6 +90,8 @@ Options:
       'raster-transfer': { type: 'string' },
       'dry-run': { type: 'boolean' },
       method: { type: 'string' },
+      bundle: { type: 'string' },
+      'bundle-sources': { type: 'string' },
     });
     const v = args.values;
     if (args.positionals.length !== 1) throw new UsageError('detect: give exactly one input FILE');
@@ -98,7 +103,11 @@ Options:
     if (!Number.isInteger(workers) || workers < 1 || workers > 256)
       throw new UsageError(`--workers must be an integer in [1, 256], got '${v.workers}'`);
     const maxSources = maxSourcesOption(v['max-sources']);
+    const annulus = pairOption('annulus', v.annulus);
     const transfer = rasterTransferOption(v['raster-transfer']);
+    const bundleSources = maxSourcesOption(v['bundle-sources'], 'bundle-sources') ?? 10;
+    if (v.bundle && !v.bundle.toLowerCase().endsWith('.zip'))
+      throw new UsageError(`--bundle must name a .zip file, got '${v.bundle}'`);
     const method = (v.method ?? 'sextractor').toLowerCase();
     if (method !== 'sextractor' && method !== 'dao')
       throw new UsageError(`--method must be sextractor or dao, got '${v.method}'`);
@@ -107,6 +116,27 @@ Options:
       return 0;
     }
     const { image, header, rasterNote } = await readFrame(file, hdu, workers > 1, transfer);
+    const bundle = async (
+      zip: string,
+      catalogPath: string,
+      sources: Array<{ id: number; x: number; y: number; flux: number }>,
+      fwhmPx: number | undefined,
+      apertureRadiusPx: number,
+    ): Promise<void> => {
+      const { writeBundle } = await import('../../node/export/bundle.js');
+      const r = await writeBundle(zip, {
+        image,
+        imageName: basename(file),
+        catalogPath,
+        sources,
+        maxSources: bundleSources,
+        apertureRadiusPx,
+        annulusPx: annulus,
+        fwhmPx,
+        manifest: { tool: 'owb detect', method },
+      });
+      ctx.stdout.write(`bundle → ${zip}: ${r.files.length} files, ${r.shown.length} sources\n`);
+    };
     if (rasterNote) ctx.stderr.write(`owb: ${basename(file)}: measuring the ${rasterNote}\n`);
     if (method === 'dao') {
       const { runDaoDetect } = await import('./detect-dao.js');
@@ -121,6 +151,11 @@ Options:
       ctx.stdout.write(
         `${catalog.count} sources (DAOFIND, threshold ${thresholdAdu.toPrecision(4)} ADU) in ${basename(file)} → ${v.out}\n`,
       );
+      if (v.bundle) {
+        const fwhm = numberOption('filter-fwhm', v['filter-fwhm'], 3);
+        const sources = Array.from(catalog.x, (x, i) => ({ id: i + 1, x, y: catalog.y[i], flux: catalog.flux[i] }));
+        await bundle(v.bundle, v.out, sources, fwhm, v['phot-r'] ? numberOption('phot-r', v['phot-r'], 0) : 2 * fwhm);
+      }
       return 0;
     }
     const gain =
@@ -137,7 +172,6 @@ Options:
       v.exptime !== undefined
         ? numberOption('exptime', v.exptime, 1)
         : positiveOrUndefined(header.getNumber('EXPTIME') ?? header.getNumber('EXPOSURE'));
-    const annulus = pairOption('annulus', v.annulus);
     let mask: Uint8Array | undefined;
     if (v.mask) {
       const bpm = (await readFitsImage(v.mask)).image;
@@ -191,6 +225,13 @@ Options:
     await writeCatalog(v.out, kept, meta);
     if (v.regions) await writeRegions(v.regions, kept);
     const psfText = v.psf ? (psfNote ? ` (no PSF: ${psfNote})` : ` (PSF from ${psfStars} stars)`) : '';
+    if (v.bundle) {
+      const fwhms = Array.from(kept.fwhm)
+        .filter(Number.isFinite)
+        .sort((a, b) => a - b);
+      const sources = Array.from(kept.x, (x, i) => ({ id: i + 1, x, y: kept.y[i], flux: kept.fluxAuto[i] }));
+      await bundle(v.bundle, v.out, sources, fwhms[fwhms.length >> 1], kept.apertureRadiusPx);
+    }
     const cut = kept.count < catalog.count ? ` (the ${kept.count} brightest of ${catalog.count})` : '';
     ctx.stdout.write(`${kept.count} sources in ${basename(file)} → ${v.out}${psfText}${cut}\n`);
   },

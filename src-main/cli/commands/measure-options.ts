@@ -7,11 +7,11 @@ import { firstImageHdu, readFitsStructure } from '../../../src-workers/io/fits-f
 import { sniffFile } from '../../../src-workers/io/sniff.js';
 import { UsageError } from '../cli-errors.js';
 
-/** `--max-sources N`: a positive integer, or undefined when not given. */
-export function maxSourcesOption(text: string | undefined): number | undefined {
+/** `--max-sources N` (or the option `name`): a positive integer, or undefined when not given. */
+export function maxSourcesOption(text: string | undefined, name = 'max-sources'): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--max-sources must be a positive integer, got '${text}'`);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer, got '${text}'`);
   return n;
 }
 
