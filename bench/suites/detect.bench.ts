@@ -185,11 +185,25 @@ export default async function detectBench(ctx: BenchContext): Promise<void> {
           note: '1 run',
         });
       }
-      // Our DAOFIND at the anchor's settings (4 × background RMS, FWHM 3); its flux is DAOFIND's, not an aperture's.
+      // Our DAOFIND at the anchor's settings (4 × background RMS, FWHM 3, r = 5 apertures, annulus 8–12).
       const owbDao = join(out, `owb_dao_${n}.csv`);
       const d = timed(
         process.execPath,
-        [join(ctx.root, 'bin', 'owb.js'), 'detect', image, '--method', 'dao', '--thresh', '4', '--out', owbDao],
+        [
+          join(ctx.root, 'bin', 'owb.js'),
+          'detect',
+          image,
+          '--method',
+          'dao',
+          '--thresh',
+          '4',
+          '--phot-r',
+          '5',
+          '--annulus',
+          '8,12',
+          '--out',
+          owbDao,
+        ],
         { env },
       );
       if (d.status !== 0) throw new Error(`owb detect --method dao failed: ${d.stderr.slice(-400)}`);
@@ -200,8 +214,8 @@ export default async function detectBench(ctx: BenchContext): Promise<void> {
         wallSec: d.wallSec,
         peakMB: d.peakMB,
         ratio: (d.wallSec / sex.wallSec).toFixed(2),
-        metrics: { 'cpu s': d.cpuSec, ...metrics(score(owbDao, truth)) },
-        note: '1 run; flux = DAOFIND flux',
+        metrics: { 'cpu s': d.cpuSec, ...metrics(score(owbDao, truth, 'flux_aper')) },
+        note: '1 run; flux = flux_aper',
       });
     }
   }

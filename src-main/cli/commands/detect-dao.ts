@@ -1,10 +1,11 @@
 /** `owb detect --method dao`: DAOFIND on the background-subtracted frame, written as DAOStarFinder's table. */
 import { basename } from 'node:path';
-import { estimateBackground } from '../../../src-workers/core/background/index.js';
+import { createBackgroundEvaluator, estimateBackground } from '../../../src-workers/core/background/index.js';
 import type { OutputColumn } from '../../../src-workers/core/catalog/index.js';
 import { daoFind, type DaoCatalog } from '../../../src-workers/core/detect/index.js';
 import type { FitsHeader } from '../../../src-workers/core/fits/index.js';
 import type { Image } from '../../../src-workers/core/image/index.js';
+import { forcedPhotometry } from '../../../src-workers/core/photometry/index.js';
 import { frameWcs } from '../../node/detect/calibration.js';
 import { writeColumns } from '../../node/detect/write-catalog.js';
 
@@ -17,12 +18,18 @@ export interface DaoRunSettings {
   backFilter: number;
   maxSources?: number;
   magSystem?: string;
+  /** Also measure flux_aper, flux_aper_err in circles of this radius (exact overlap), px [none]. */
+  apertureRadiusPx?: number;
+  /** Local background annulus for flux_aper, px [the background map]. */
+  annulusPx?: [number, number];
+  gainEPerAdu?: number;
 }
 
 /**
  * Subtracts the SExtractor-style background map, runs DAOFIND with threshold `threshSigma` × the global
  * RMS, and writes id, x, y, sharpness, roundness1, roundness2, npix, sky, peak, flux, mag (and ra, dec
- * with a WCS). Returns the catalog and the threshold used, in ADU.
+ * with a WCS), and with `apertureRadiusPx` the aperture flux_aper, flux_aper_err (ADU) as photutils'
+ * aperture_photometry after DAOStarFinder. Returns the catalog and the threshold used, in ADU.
  */
 export async function runDaoDetect(
   file: string,
@@ -58,6 +65,19 @@ export async function runDaoDetect(
     { name: 'flux', unit: '', data: catalog.flux },
     { name: 'mag', unit: 'mag', data: catalog.mag },
   );
+  if (s.apertureRadiusPx !== undefined) {
+    const phot = forcedPhotometry(image, catalog.x, catalog.y, {
+      radiusPx: s.apertureRadiusPx,
+      annulusPx: s.annulusPx,
+      background: createBackgroundEvaluator(bkg.model),
+      gainEPerAdu: s.gainEPerAdu,
+    });
+    cols.push(
+      { name: 'flux_aper', unit: 'adu', data: phot.flux },
+      { name: 'flux_aper_err', unit: 'adu', data: phot.fluxErr },
+      { name: 'flags', unit: '', data: phot.flags },
+    );
+  }
   await writeColumns(out, cols, catalog.count, {
     SOURCE: basename(file).slice(0, 68),
     DETECT: 'DAOFIND',

@@ -51,7 +51,8 @@ Options:
   --method M            sextractor | dao: DAOFIND (photutils DAOStarFinder's definitions) on the
                         background-subtracted frame, threshold --thresh × global RMS [5 for dao],
                         kernel FWHM --filter-fwhm; writes sharpness, roundness1, roundness2, peak,
-                        flux (in threshold units) and mag   [sextractor]
+                        flux (in threshold units) and mag; with --phot-r also flux_aper,
+                        flux_aper_err (--annulus or the background map)   [sextractor]
   --max-sources N       keep the N sources of largest flux (in detection order)   [all]
   --mag-system NAME     label of the magnitudes' system (MAGSYS / mag_system)
                         [instrumental for a numeric --zeropoint, catalog:REF.csv for a fitted one]
@@ -138,6 +139,10 @@ Options:
       ctx.stdout.write(`bundle → ${zip}: ${r.files.length} files, ${r.shown.length} sources\n`);
     };
     if (rasterNote) ctx.stderr.write(`owb: ${basename(file)}: measuring the ${rasterNote}\n`);
+    const gain =
+      v.gain !== undefined
+        ? numberOption('gain', v.gain, 0)
+        : positiveOrUndefined(header.getNumber('GAIN') ?? header.getNumber('EGAIN'));
     if (method === 'dao') {
       const { runDaoDetect } = await import('./detect-dao.js');
       const { catalog, thresholdAdu } = await runDaoDetect(file, v.out, image, header, {
@@ -147,6 +152,9 @@ Options:
         backFilter: numberOption('back-filter', v['back-filter'], 3),
         maxSources,
         magSystem: v['mag-system'],
+        apertureRadiusPx: v['phot-r'] === undefined ? undefined : numberOption('phot-r', v['phot-r'], 0),
+        annulusPx: annulus,
+        gainEPerAdu: gain,
       });
       ctx.stdout.write(
         `${catalog.count} sources (DAOFIND, threshold ${thresholdAdu.toPrecision(4)} ADU) in ${basename(file)} → ${v.out}\n`,
@@ -158,10 +166,6 @@ Options:
       }
       return 0;
     }
-    const gain =
-      v.gain !== undefined
-        ? numberOption('gain', v.gain, 0)
-        : positiveOrUndefined(header.getNumber('GAIN') ?? header.getNumber('EGAIN'));
     const saturation =
       v.saturation !== undefined
         ? numberOption('saturation', v.saturation, 0)

@@ -146,6 +146,17 @@ describe('owb detect --method dao', () => {
       readCsv(top).rows.map((row) => Number(row[f])),
       want,
     );
+    // With --phot-r, aperture fluxes beside DAOFIND's: r = 8 px holds all of a FWHM 3 star.
+    const aper = join(dir, 'dao-aper.csv');
+    const a = owb('detect', join(dir, 'field.fits'), '--method', 'dao', '--out', aper, '--phot-r', '8');
+    assert.equal(a.status, 0, a.stderr);
+    const withAper = readCsv(aper);
+    const fa = withAper.header.indexOf('flux_aper');
+    assert.ok(fa > 0 && withAper.header.includes('flux_aper_err'), 'flux_aper columns');
+    for (const [i, row] of withAper.rows.entries()) {
+      const t = stars[match[i]];
+      assert.ok(Math.abs(Number(row[fa]) / t.flux - 1) < 0.08, `flux_aper ${row[fa]} vs ${t.flux}`);
+    }
     const bad = owb('detect', join(dir, 'field.fits'), '--method', 'psfex', '--out', top);
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /^owb: --method must be sextractor or dao, got 'psfex'/);
