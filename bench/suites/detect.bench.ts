@@ -185,6 +185,38 @@ export default async function detectBench(ctx: BenchContext): Promise<void> {
           note: '1 run',
         });
       }
+      // Our DAOFIND at the anchor's settings (4 × background RMS, FWHM 3, r = 5 apertures, annulus 8–12).
+      const owbDao = join(out, `owb_dao_${n}.csv`);
+      const d = timed(
+        process.execPath,
+        [
+          join(ctx.root, 'bin', 'owb.js'),
+          'detect',
+          image,
+          '--method',
+          'dao',
+          '--thresh',
+          '4',
+          '--phot-r',
+          '5',
+          '--annulus',
+          '8,12',
+          '--out',
+          owbDao,
+        ],
+        { env },
+      );
+      if (d.status !== 0) throw new Error(`owb detect --method dao failed: ${d.stderr.slice(-400)}`);
+      ctx.row({
+        suite: 'detect',
+        task,
+        tool: 'owb detect --method dao',
+        wallSec: d.wallSec,
+        peakMB: d.peakMB,
+        ratio: (d.wallSec / sex.wallSec).toFixed(2),
+        metrics: { 'cpu s': d.cpuSec, ...metrics(score(owbDao, truth, 'flux_aper')) },
+        note: '1 run; flux = flux_aper',
+      });
     }
   }
 

@@ -11,6 +11,7 @@ import { addMagnitudes } from '../../../src-workers/core/photometry/index.js';
 import { UsageError } from '../cli-errors.js';
 import { numberOption, pairOption, parseCommandArgs, type CliCommand } from '../command.js';
 import { createProgress } from '../progress.js';
+import { brightest, describeDryRun, maxSourcesOption, rasterTransferOption } from './measure-options.js';
 
 export const command: CliCommand = {
   name: 'detect',
@@ -21,6 +22,9 @@ Usage: owb detect FILE --out CAT.(csv|json|fits) [options]
 Background mesh model, Gaussian matched filter, threshold in RMS units, 8-connected labelling,
 multi-threshold deblending; windowed centroids, moments, Kron/AUTO and aperture fluxes, flags.
 x, y are 0-based pixel centres (FITS output also has 1-based X_IMAGE, Y_IMAGE).
+FILE is FITS (plain, gzip, tile-compressed) or PNG/JPEG/TIFF: a raster is measured as its linear
+luminance (sRGB-decoded for 8-bit, taken as linear for 16-bit, see --raster-transfer; Rec. 709 weights
+for colour), row 0 at the bottom as in FITS.
 
 Options:
   --hdu N               HDU to read   [first image HDU]
@@ -44,6 +48,19 @@ Options:
   --exptime T           exposure, s   [EXPTIME keyword, else 1]
   --psf                 PSF photometry: ePSF from isolated bright stars, grouped fits;
                         adds flux_psf, flux_psf_err, psf_chi2
+  --method M            sextractor | dao: DAOFIND (photutils DAOStarFinder's definitions) on the
+                        background-subtracted frame, threshold --thresh × global RMS [5 for dao],
+                        kernel FWHM --filter-fwhm; writes sharpness, roundness1, roundness2, peak,
+                        flux (in threshold units) and mag; with --phot-r also flux_aper,
+                        flux_aper_err (--annulus or the background map)   [sextractor]
+  --max-sources N       keep the N sources of largest flux (in detection order)   [all]
+  --mag-system NAME     label of the magnitudes' system (MAGSYS / mag_system)
+                        [instrumental for a numeric --zeropoint, catalog:REF.csv for a fitted one]
+  --raster-transfer T   srgb | linear: how PNG/JPEG/TIFF values map to light   [srgb 8-bit, linear 16-bit]
+  --bundle ZIP          also write a ZIP: the catalog, an aperture preview per source, radial
+                        profile and curve-of-growth plots (PNG) and their numbers (CSV)
+  --bundle-sources N    sources in the bundle, the brightest   [10]
+  --dry-run             check the input and options, say what would be done, write nothing
   --workers N           worker threads (strips of the frame; same catalog for any N; frames under
                         8 Mpx stay in one thread, where start-up would cost more)   [1]
 `,
@@ -69,6 +86,13 @@ Options:
       psf: { type: 'boolean' },
       workers: { type: 'string' },
       mask: { type: 'string' },
+      'max-sources': { type: 'string' },
+      'mag-system': { type: 'string' },
+      'raster-transfer': { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      method: { type: 'string' },
+      bundle: { type: 'string' },
+      'bundle-sources': { type: 'string' },
     });
     const v = args.values;
     if (args.positionals.length !== 1) throw new UsageError('detect: give exactly one input FILE');
@@ -79,11 +103,69 @@ Options:
     const workers = numberOption('workers', v.workers, 1);
     if (!Number.isInteger(workers) || workers < 1 || workers > 256)
       throw new UsageError(`--workers must be an integer in [1, 256], got '${v.workers}'`);
-    const { image, header } = await readFrame(file, hdu, workers > 1);
+    const maxSources = maxSourcesOption(v['max-sources']);
+    const annulus = pairOption('annulus', v.annulus);
+    const transfer = rasterTransferOption(v['raster-transfer']);
+    const bundleSources = maxSourcesOption(v['bundle-sources'], 'bundle-sources') ?? 10;
+    if (v.bundle && !v.bundle.toLowerCase().endsWith('.zip'))
+      throw new UsageError(`--bundle must name a .zip file, got '${v.bundle}'`);
+    const method = (v.method ?? 'sextractor').toLowerCase();
+    if (method !== 'sextractor' && method !== 'dao')
+      throw new UsageError(`--method must be sextractor or dao, got '${v.method}'`);
+    if (v['dry-run']) {
+      ctx.stdout.write(await describeDryRun(file, hdu, `detect sources (${method}), write ${v.out}`));
+      return 0;
+    }
+    const { image, header, rasterNote } = await readFrame(file, hdu, workers > 1, transfer);
+    const bundle = async (
+      zip: string,
+      catalogPath: string,
+      sources: Array<{ id: number; x: number; y: number; flux: number }>,
+      fwhmPx: number | undefined,
+      apertureRadiusPx: number,
+    ): Promise<void> => {
+      const { writeBundle } = await import('../../node/export/bundle.js');
+      const r = await writeBundle(zip, {
+        image,
+        imageName: basename(file),
+        catalogPath,
+        sources,
+        maxSources: bundleSources,
+        apertureRadiusPx,
+        annulusPx: annulus,
+        fwhmPx,
+        manifest: { tool: 'owb detect', method },
+      });
+      ctx.stdout.write(`bundle → ${zip}: ${r.files.length} files, ${r.shown.length} sources\n`);
+    };
+    if (rasterNote) ctx.stderr.write(`owb: ${basename(file)}: measuring the ${rasterNote}\n`);
     const gain =
       v.gain !== undefined
         ? numberOption('gain', v.gain, 0)
         : positiveOrUndefined(header.getNumber('GAIN') ?? header.getNumber('EGAIN'));
+    if (method === 'dao') {
+      const { runDaoDetect } = await import('./detect-dao.js');
+      const { catalog, thresholdAdu } = await runDaoDetect(file, v.out, image, header, {
+        threshSigma: numberOption('thresh', v.thresh, 5),
+        fwhmPx: numberOption('filter-fwhm', v['filter-fwhm'], 3),
+        backSizePx: numberOption('back-size', v['back-size'], 64),
+        backFilter: numberOption('back-filter', v['back-filter'], 3),
+        maxSources,
+        magSystem: v['mag-system'],
+        apertureRadiusPx: v['phot-r'] === undefined ? undefined : numberOption('phot-r', v['phot-r'], 0),
+        annulusPx: annulus,
+        gainEPerAdu: gain,
+      });
+      ctx.stdout.write(
+        `${catalog.count} sources (DAOFIND, threshold ${thresholdAdu.toPrecision(4)} ADU) in ${basename(file)} → ${v.out}\n`,
+      );
+      if (v.bundle) {
+        const fwhm = numberOption('filter-fwhm', v['filter-fwhm'], 3);
+        const sources = Array.from(catalog.x, (x, i) => ({ id: i + 1, x, y: catalog.y[i], flux: catalog.flux[i] }));
+        await bundle(v.bundle, v.out, sources, fwhm, v['phot-r'] ? numberOption('phot-r', v['phot-r'], 0) : 2 * fwhm);
+      }
+      return 0;
+    }
     const saturation =
       v.saturation !== undefined
         ? numberOption('saturation', v.saturation, 0)
@@ -94,7 +176,6 @@ Options:
       v.exptime !== undefined
         ? numberOption('exptime', v.exptime, 1)
         : positiveOrUndefined(header.getNumber('EXPTIME') ?? header.getNumber('EXPOSURE'));
-    const annulus = pairOption('annulus', v.annulus);
     let mask: Uint8Array | undefined;
     if (v.mask) {
       const bpm = (await readFitsImage(v.mask)).image;
@@ -141,10 +222,22 @@ Options:
           `(${fit.rejected} rejected, rms ${fit.rmsMag.toFixed(3)})\n`,
       );
     }
-    await writeCatalog(v.out, catalog, { SOURCE: basename(file).slice(0, 68) });
-    if (v.regions) await writeRegions(v.regions, catalog);
+    const kept = maxSources !== undefined ? brightest(catalog, maxSources) : catalog;
+    const meta: Record<string, string | number> = { SOURCE: basename(file).slice(0, 68) };
+    if (kept.mag)
+      meta.MAGSYS = v['mag-system'] ?? (zeroPointRef ? `catalog:${basename(zeroPointRef)}` : 'instrumental');
+    await writeCatalog(v.out, kept, meta);
+    if (v.regions) await writeRegions(v.regions, kept);
     const psfText = v.psf ? (psfNote ? ` (no PSF: ${psfNote})` : ` (PSF from ${psfStars} stars)`) : '';
-    ctx.stdout.write(`${catalog.count} sources in ${basename(file)} → ${v.out}${psfText}\n`);
+    if (v.bundle) {
+      const fwhms = Array.from(kept.fwhm)
+        .filter(Number.isFinite)
+        .sort((a, b) => a - b);
+      const sources = Array.from(kept.x, (x, i) => ({ id: i + 1, x, y: kept.y[i], flux: kept.fluxAuto[i] }));
+      await bundle(v.bundle, v.out, sources, fwhms[fwhms.length >> 1], kept.apertureRadiusPx);
+    }
+    const cut = kept.count < catalog.count ? ` (the ${kept.count} brightest of ${catalog.count})` : '';
+    ctx.stdout.write(`${kept.count} sources in ${basename(file)} → ${v.out}${psfText}${cut}\n`);
   },
 };
 

@@ -9,11 +9,12 @@ import {
   fluxToMagnitude,
   forcedPhotometry,
 } from '../../../src-workers/core/photometry/index.js';
-import { readFitsImage } from '../../../src-workers/io/fits-file.js';
+import { readFrame } from '../../node/detect/read-frame.js';
 import { frameWcs, readNumericCsv } from '../../node/detect/calibration.js';
 import { catalogFormat, writeColumns } from '../../node/detect/write-catalog.js';
 import { UsageError } from '../cli-errors.js';
 import { numberOption, pairOption, parseCommandArgs, type CliCommand } from '../command.js';
+import { describeDryRun, rasterTransferOption } from './measure-options.js';
 
 export const command: CliCommand = {
   name: 'photometry',
@@ -24,6 +25,7 @@ Usage: owb photometry FILE (--xy X,Y ... | --positions POS.csv) --out CAT.(csv|j
 Circular apertures with exact pixel-overlap weights (as photutils' method='exact'), local background
 from a sigma-clipped annulus median (or the frame's background map), errors from background noise and
 Poisson noise (gain). Positions are 0-based pixel centres; POS.csv has columns x,y (or ra,dec with a WCS).
+FILE is FITS or PNG/JPEG/TIFF (measured as its linear luminance, as in owb detect; row 0 at the bottom).
 
 Options:
   --hdu N             HDU to read   [first image HDU]
@@ -34,6 +36,9 @@ Options:
   --gain G            e-/ADU   [GAIN keyword]
   --zeropoint Z       add mag, mag_err: Z − 2.5 log10(flux / exptime)
   --exptime T         exposure, s   [EXPTIME keyword, else 1]
+  --mag-system NAME   label of the magnitudes' system (MAGSYS / mag_system)   [instrumental]
+  --raster-transfer T srgb | linear: how PNG/JPEG/TIFF values map to light   [srgb 8-bit, linear 16-bit]
+  --dry-run           check the input, positions and options, say what would be done, write nothing
   --psf               also fit an ePSF built from the frame's isolated stars at each position
                       (adds flux_psf, flux_psf_err, psf_chi2)
 `,
@@ -49,6 +54,9 @@ Options:
       exptime: { type: 'string' },
       psf: { type: 'boolean' },
       out: { type: 'string' },
+      'mag-system': { type: 'string' },
+      'raster-transfer': { type: 'string' },
+      'dry-run': { type: 'boolean' },
     });
     const v = args.values;
     if (args.positionals.length !== 1) throw new UsageError('photometry: give exactly one input FILE');
@@ -58,9 +66,16 @@ Options:
     const file = args.positionals[0];
     const radius = numberOption('r', v.r, 5);
     const annulus = pairOption('annulus', v.annulus);
-    const { image, header } = await readFitsImage(file, {
-      hdu: v.hdu === undefined ? undefined : numberOption('hdu', v.hdu, 0),
-    });
+    const hdu = v.hdu === undefined ? undefined : numberOption('hdu', v.hdu, 0);
+    const transfer = rasterTransferOption(v['raster-transfer']);
+    if (v['dry-run']) {
+      for (const raw of v.xy ?? []) pairOption('xy', raw);
+      if (v.positions) await readNumericCsv(v.positions);
+      ctx.stdout.write(await describeDryRun(file, hdu, `measure ${radius} px apertures, write ${v.out}`));
+      return 0;
+    }
+    const { image, header, rasterNote } = await readFrame(file, hdu, false, transfer);
+    if (rasterNote) ctx.stderr.write(`owb: ${basename(file)}: measuring the ${rasterNote}\n`);
     const xs: number[] = [];
     const ys: number[] = [];
     for (const raw of v.xy ?? []) {
@@ -146,7 +161,9 @@ Options:
       for (let i = 0; i < res.count; i++) res.flags[i] |= fit.flags[i];
     }
     cols.push({ name: 'flags', unit: '', data: res.flags });
-    await writeColumns(v.out, cols, res.count, { APERRAD: radius, SOURCE: basename(file).slice(0, 68) });
+    const meta: Record<string, string | number> = { APERRAD: radius, SOURCE: basename(file).slice(0, 68) };
+    if (v.zeropoint !== undefined) meta.MAGSYS = v['mag-system'] ?? 'instrumental';
+    await writeColumns(v.out, cols, res.count, meta);
     ctx.stdout.write(`${res.count} positions measured in ${basename(file)} → ${v.out}\n`);
   },
 };

@@ -5,13 +5,12 @@ import { createProgress } from '../progress.js';
 import type { SynthRunSummary } from '../../node/synth/run-synth.js';
 import { VERSION } from '../version.js';
 
-const LEVELS = ['error', 'warn', 'info', 'debug'] as const;
-
 export const command: CliCommand = {
   name: 'synth',
   summary: 'generate a labelled synthetic image dataset (lens finder and more), reproducible to the byte',
   usage: `
-Usage: owb synth --config FILE --out DIR [--validate] [--workers N] [--log-level LEVEL] [--log-file FILE]
+Usage: owb synth [--config FILE] --out DIR [--validate] [--workers N] [--log-level LEVEL] [--log-file FILE]
+       owb synth --config configs/comprehensive.yaml --out data --validate --log-level INFO
 
 Generates the dataset described by a YAML configuration (configs/comprehensive.yaml, physical.yaml,
 injection.yaml) into DIR:
@@ -24,13 +23,16 @@ General.mode: injection instead injects point sources and transients of known fl
 of Injection.frames_dir: DIR/frames/, stamps/{real,bogus}/, truth.csv, stamps.csv.
 
   --config FILE       YAML configuration (sections General, Noise, LensArcs, GalaxyBlob, Physical, Output)
+                      [the documented defaults, as in configs/comprehensive.yaml]
   --out DIR           output folder (created when missing)
-  --validate          check the dataset already in DIR against the configuration (counts, balance,
-                      files readable, CSV <-> files) and report; writes nothing; exit 1 when it fails
+  --validate          after generating, check the dataset against the configuration (counts, balance,
+                      files readable, CSV <-> files) and report; exit 1 when it fails. Without --config,
+                      on a DIR that already holds a dataset: only check that dataset (against its
+                      config_snapshot.json), writing nothing
   --workers N         generator threads (1 = this thread) [auto: all cores up to 8 from 400 parity images
                       (100 above 128², 8 physical), else 1]
-  --log-level LEVEL   error | warn | info | debug [info]
-  --log-file FILE     also append time-stamped log lines to FILE
+  --log-level LEVEL   ERROR | WARNING | INFO | DEBUG, any case (warn and CRITICAL too) [INFO]
+  --log-file FILE     also append time-stamped log lines to FILE (its folder is created when missing)
 `,
   async run(argv, ctx) {
     const { values } = parseCommandArgs(
@@ -46,49 +48,52 @@ of Injection.frames_dir: DIR/frames/, stamps/{real,bogus}/, truth.csv, stamps.cs
       },
       false,
     );
-    if (!values.config) throw new UsageError('synth: --config FILE is required');
-    if (!values.out) throw new UsageError('synth: --out DIR is required');
-    const level = (values['log-level'] ?? 'info') as (typeof LEVELS)[number];
-    if (!LEVELS.includes(level))
-      throw new UsageError(`--log-level must be one of ${LEVELS.join(', ')}, got '${level}'`);
+    const outDir = values.out;
+    if (!outDir) throw new UsageError('synth: --out DIR is required');
+    const { createLogger, parseLogLevel } = await import('../../node/synth/log.js');
+    const level = parseLogLevel(values['log-level'] ?? 'info');
+    if (!level)
+      throw new UsageError(
+        `--log-level must be one of DEBUG, INFO, WARNING, ERROR (any case), got '${values['log-level']}'`,
+      );
     let workers: number | undefined;
     if (values.workers !== undefined && values.workers !== 'auto') {
       workers = numberOption('workers', values.workers, 1);
       if (!Number.isInteger(workers) || workers < 1 || workers > 256)
         throw new UsageError(`--workers must be an integer in [1, 256] or 'auto', got '${values.workers}'`);
     }
-    const { createLogger } = await import('../../node/synth/log.js');
     const logger = createLogger({
       level,
       stream: ctx.stderr,
       file: values['log-file'] ? resolve(values['log-file']) : undefined,
     });
-    const { loadSynthConfig } = await import('../../node/synth/load-config.js');
-    const config = await loadSynthConfig(values.config);
-
-    const injection = config.General.mode === 'injection';
-    if (values.validate && injection) {
-      const { validateInjection } = await import('../../node/synth/run-injection.js');
-      const r = validateInjection(config, values.out);
-      ctx.stdout.write(
-        `injection set ${resolve(values.out)}: ${r.frames} frames, ${r.sources} injected sources, ${r.stamps} stamps\n` +
-          (r.problems.length === 0
-            ? 'valid: frames, truth.csv and stamps agree\n'
-            : `INVALID: ${r.problems.length} problem(s)\n${r.problems.map((p) => `  - ${p}\n`).join('')}`),
-      );
-      return r.problems.length === 0 ? 0 : 1;
-    }
-    if (values.validate) {
+    const { resolveSynthConfig } = await import('../../node/synth/cli-config.js');
+    const { config, validateOnly, source } = await resolveSynthConfig(values.config, outDir, values.validate === true);
+    logger.debug(`configuration: ${source}`);
+    const validate = async (): Promise<number> => {
+      if (config.General.mode === 'injection') {
+        const { validateInjection } = await import('../../node/synth/run-injection.js');
+        const r = validateInjection(config, outDir);
+        ctx.stdout.write(
+          `injection set ${resolve(outDir)}: ${r.frames} frames, ${r.sources} injected sources, ${r.stamps} stamps\n` +
+            (r.problems.length === 0
+              ? 'valid: frames, truth.csv and stamps agree\n'
+              : `INVALID: ${r.problems.length} problem(s)\n${r.problems.map((p) => `  - ${p}\n`).join('')}`),
+        );
+        return r.problems.length === 0 ? 0 : 1;
+      }
       const { validateDataset, formatValidation } = await import('../../node/synth/validate.js');
-      const report = await validateDataset(config, values.out);
+      const report = await validateDataset(config, outDir);
       ctx.stdout.write(formatValidation(report));
       for (const p of report.problems) logger.debug(p);
       return report.problems.length === 0 ? 0 : 1;
-    }
+    };
+    if (validateOnly) return validate();
+    const injection = config.General.mode === 'injection';
 
     const progress = createProgress(ctx.stderr, ctx.interactive && level !== 'error', 'synth');
     const unit = injection ? 'frames' : 'images';
-    const report = (summary: SynthRunSummary): number => {
+    const report = async (summary: SynthRunSummary): Promise<number> => {
       progress.finish();
       const rate = summary.written / Math.max(summary.seconds, 1e-9);
       logger.info(
@@ -96,12 +101,12 @@ of Injection.frames_dir: DIR/frames/, stamps/{real,bogus}/, truth.csv, stamps.cs
           `${summary.reused ? `, ${summary.reused} kept` : ''}${summary.repaired ? `, ${summary.repaired} repaired` : ''}) ` +
           `in ${summary.seconds.toFixed(2)} s, ${rate.toFixed(0)} ${unit}/s, ${summary.workers} thread(s)`,
       );
-      return 0;
+      return values.validate ? validate() : 0;
     };
-    logger.debug(`configuration ${resolve(values.config)} → ${resolve(values.out)}`);
+    logger.debug(`generating into ${resolve(outDir)}`);
     const options = {
       config,
-      outDir: values.out,
+      outDir,
       logger,
       configFile: values.config,
       toolVersion: VERSION,
@@ -126,7 +131,7 @@ of Injection.frames_dir: DIR/frames/, stamps/{real,bogus}/, truth.csv, stamps.cs
     try {
       const { runSynth, SynthCancelledError } = await import('../../node/synth/run-synth.js');
       try {
-        return report(await runSynth({ ...options, helpers, signal: stop.signal }));
+        return await report(await runSynth({ ...options, helpers, signal: stop.signal }));
       } catch (error) {
         if (!(error instanceof SynthCancelledError)) throw error;
         progress.finish();

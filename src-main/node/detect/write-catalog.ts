@@ -36,6 +36,8 @@ export async function writeCatalog(
 /**
  * Writes equal-length columns as CSV, JSON or FITS BINTABLE by extension. For FITS, `x`/`y` columns also
  * appear as 1-based `X_IMAGE`/`Y_IMAGE`, and FITS-style keys of `meta` go into the table header.
+ * `meta.MAGSYS` (the magnitudes' system: `instrumental`, `AB`, …) labels every format: the FITS keyword
+ * MAGSYS, JSON `meta.mag_system`, and in CSV, which has no header block, a last column `mag_system`.
  */
 export async function writeColumns(
   path: string,
@@ -44,8 +46,12 @@ export async function writeColumns(
   meta: Record<string, string | number> = {},
 ): Promise<void> {
   const format = catalogFormat(path);
-  if (format === 'csv') return writeFileAtomic(path, columnsToCsv(cols, count));
-  if (format === 'json') return writeFileAtomic(path, columnsToJson(cols, count, meta));
+  const magSystem = meta.MAGSYS === undefined ? undefined : String(meta.MAGSYS);
+  if (format === 'csv') return writeFileAtomic(path, withConstantColumn(columnsToCsv(cols, count), magSystem));
+  if (format === 'json') {
+    const { MAGSYS: _, ...rest } = meta;
+    return writeFileAtomic(path, columnsToJson(cols, count, magSystem ? { ...rest, mag_system: magSystem } : rest));
+  }
   const columns = cols.map((c) => ({ name: c.name, data: c.data, unit: c.unit || undefined }));
   const x = cols.find((c) => c.name === 'x');
   const y = cols.find((c) => c.name === 'y');
@@ -56,6 +62,15 @@ export async function writeColumns(
   const header: Record<string, string | number> = {};
   for (const [k, v] of Object.entries(meta)) if (/^[A-Z0-9_-]{1,8}$/.test(k)) header[k] = v;
   await writeFitsTable(path, columns, { extname: 'CATALOG', header });
+}
+
+/** Appends a `mag_system` column holding `value` on every row of `csv` (quoted when needed). */
+function withConstantColumn(csv: string, value: string | undefined): string {
+  if (value === undefined) return csv;
+  const field = /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+  const lines = csv.split('\n');
+  const out = lines.map((line, i) => (i === 0 ? `${line},mag_system` : line === '' ? line : `${line},${field}`));
+  return out.join('\n');
 }
 
 /** Writes the DS9 region file of a catalog. */

@@ -1,6 +1,11 @@
 import { join } from 'node:path';
 import type { SynthConfig } from '../../../src-workers/core/synth/config.js';
-import { csvField, metadataColumns, sampleMetadataRow } from '../../../src-workers/core/synth/metadata.js';
+import {
+  csvField,
+  metadataColumns,
+  sampleMetadataRow,
+  TIME_VARYING_METADATA_COLUMNS,
+} from '../../../src-workers/core/synth/metadata.js';
 import { sampleCount, type SamplePlan, type Split } from '../../../src-workers/core/synth/plan.js';
 import { planSample } from '../../../src-workers/core/synth/plan.js';
 import { sampleParams } from '../../../src-workers/core/synth/sample.js';
@@ -22,19 +27,33 @@ export function splitCsv(config: SynthConfig, outDir: string, split: Split): str
   return `${lines.join('\n')}\n`;
 }
 
-/** `metadata.csv`: every parameter of every image (`METADATA_COLUMNS`), rebuilt from the seeds alone. */
-export function metadataCsv(config: SynthConfig, outDir: string): string {
+/**
+ * `metadata.csv`: every parameter of every image (`METADATA_COLUMNS`), rebuilt from the seeds alone, and
+ * `generationTime` (ISO 8601 UTC) in its `generation_time` column.
+ */
+export function metadataCsv(config: SynthConfig, outDir: string, generationTime: string): string {
   const lines = [metadataColumns(config).join(',')];
   const n = sampleCount(config);
   for (let i = 0; i < n; i++) {
     const { plan, params } = sampleParams(config, i);
     lines.push(
-      sampleMetadataRow(csvPath(config, outDir, plan), plan, params)
+      sampleMetadataRow(csvPath(config, outDir, plan), plan, params, generationTime)
         .map(csvField)
         .join(','),
     );
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * `metadata.csv` text with its time-varying columns (`TIME_VARYING_METADATA_COLUMNS`) emptied: the part
+ * that the byte-reproducibility contract covers. Two runs of one configuration give equal results.
+ */
+export function reproducibleMetadataCsv(text: string): string {
+  const rows = parseCsv(text);
+  const drop = (rows[0] ?? []).flatMap((name, i) => (TIME_VARYING_METADATA_COLUMNS.includes(name) ? [i] : []));
+  for (const row of rows.slice(1)) for (const i of drop) if (i < row.length) row[i] = '';
+  return `${rows.map((row) => row.map(csvField).join(',')).join('\n')}\n`;
 }
 
 /** Parses a CSV written by this module (RFC 4180 quoting) into rows of fields. */

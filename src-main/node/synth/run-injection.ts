@@ -14,7 +14,7 @@ import { writeFileAtomicUnsynced } from '../../../src-workers/io/atomic-write.js
 import { quickCheckImage } from './files.js';
 import { silentLogger } from './log.js';
 import { SynthCancelledError, type SynthRunOptions, type SynthRunSummary } from './run-synth.js';
-import { resumableSnapshot, startSnapshot, writeSnapshot } from './snapshot.js';
+import { completeSnapshot, resumableSnapshot, startSnapshot, writeSnapshot } from './snapshot.js';
 import { makeDirs } from '../../../src-workers/io/make-dirs.js';
 
 const FRAME_PATTERN = /\.(fits|fit|fts|fz)(\.gz)?$/i;
@@ -134,8 +134,7 @@ export async function runInjection(options: SynthRunOptions): Promise<SynthRunSu
   writeFileAtomicUnsynced(join(outDir, 'truth.csv'), `${truth.join('\n')}\n`);
   writeFileAtomicUnsynced(join(outDir, 'stamps.csv'), `${stamps.join('\n')}\n`);
   snapshot.runs = [...snapshot.runs, { startedAt, workers: 1, written, reused, repaired: 0 }];
-  snapshot.status = 'complete';
-  snapshot.finishedAt = new Date().toISOString();
+  completeSnapshot(snapshot, new Date().toISOString());
   writeSnapshot(outDir, snapshot);
   return {
     outDir,

@@ -10,7 +10,7 @@ import { metadataCsv, splitCsv } from './csv.js';
 import { writeFileAtomicUnsynced } from '../../../src-workers/io/atomic-write.js';
 import { quickCheckImage } from './files.js';
 import { silentLogger, type Logger } from './log.js';
-import { resumableSnapshot, startSnapshot, writeSnapshot, type SynthSnapshot } from './snapshot.js';
+import { completeSnapshot, resumableSnapshot, startSnapshot, writeSnapshot, type SynthSnapshot } from './snapshot.js';
 import { startSynthHelpers, type SynthHelpers } from './synth-threads.js';
 import { makeDirs } from '../../../src-workers/io/make-dirs.js';
 
@@ -153,14 +153,15 @@ async function generateDataset(
   );
   if (written < missing.length) throw new SynthCancelledError(reused + written, total, outDir);
   publish(config, staging, outDir);
+  // Every image is in place: the set's generation time, in metadata.csv and the snapshot alike.
+  const finishedAt = new Date().toISOString();
 
   writeFileAtomicUnsynced(join(outDir, 'train.csv'), splitCsv(config, outDir, 'train'));
   writeFileAtomicUnsynced(join(outDir, 'test.csv'), splitCsv(config, outDir, 'test'));
   if (config.Output.include_metadata)
-    writeFileAtomicUnsynced(join(outDir, 'metadata.csv'), metadataCsv(config, outDir));
+    writeFileAtomicUnsynced(join(outDir, 'metadata.csv'), metadataCsv(config, outDir, finishedAt));
   snapshot.runs = [...snapshot.runs, { startedAt, workers, written: missing.length, reused, repaired }];
-  snapshot.status = 'complete';
-  snapshot.finishedAt = new Date().toISOString();
+  completeSnapshot(snapshot, finishedAt);
   writeSnapshot(outDir, snapshot);
   log.debug(`${writtenHere} images drawn on this thread, ${written - writtenHere} on ${helpers.length} helper(s)`);
   const seconds = (Date.now() - started) / 1000;

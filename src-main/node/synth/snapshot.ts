@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { release } from 'node:os';
 import { join, resolve } from 'node:path';
 import { InputError } from '../../../src-workers/core/errors.js';
 import type { SynthConfig } from '../../../src-workers/core/synth/config.js';
@@ -22,6 +23,23 @@ export interface SynthSnapshot {
   seedDerivation: string;
   counts: { train: number; test: number; trainLens: number; testLens: number };
   config: SynthConfig;
+  /**
+   * The established generator's provenance block, in its snake_case spelling: when the set was made
+   * (ISO 8601 UTC; `end_time` null while running), by which tool and version, on which platform.
+   */
+  generation_metadata: GenerationMetadata;
+}
+
+/** `config_snapshot.json`'s `generation_metadata`. */
+export interface GenerationMetadata {
+  start_time: string;
+  end_time: string | null;
+  tool: string;
+  tool_version: string;
+  /** `os.platform()-os.arch()`, e.g. `linux-x64`. */
+  platform: string;
+  os_release: string;
+  node_version: string;
 }
 
 /** Reads the snapshot of `outDir`, or `undefined` when there is none. */
@@ -65,19 +83,36 @@ export function startSnapshot(fields: {
   config: SynthConfig;
 }): SynthSnapshot {
   const { previous } = fields;
+  const startedAt = previous?.startedAt ?? fields.startedAt;
   return {
     tool: 'owb synth',
     toolVersion: fields.toolVersion,
     nodeVersion: process.version,
     platform: `${process.platform}-${process.arch}`,
     status: 'running',
-    startedAt: previous?.startedAt ?? fields.startedAt,
+    startedAt,
     runs: previous?.runs ?? [],
     configFile: fields.configFile ? resolve(fields.configFile) : previous?.configFile,
     seedDerivation: fields.seedDerivation,
     counts: fields.counts,
     config: fields.config,
+    generation_metadata: {
+      start_time: startedAt,
+      end_time: null,
+      tool: 'owb synth',
+      tool_version: fields.toolVersion,
+      platform: `${process.platform}-${process.arch}`,
+      os_release: release(),
+      node_version: process.version,
+    },
   };
+}
+
+/** Marks `snapshot` complete at `finishedAt` (ISO 8601 UTC), in both its own and the established spelling. */
+export function completeSnapshot(snapshot: SynthSnapshot, finishedAt: string): void {
+  snapshot.status = 'complete';
+  snapshot.finishedAt = finishedAt;
+  snapshot.generation_metadata = { ...snapshot.generation_metadata, end_time: finishedAt };
 }
 
 /** Writes the snapshot atomically. */

@@ -13,3 +13,4 @@ export type { SourceCatalog } from '../catalog/catalog.js';
 export { SourceFlag } from '../catalog/flags.js';
 export { cleanCatalog, CLEAN_STRIDE } from './clean.js';
 export { measureApertures, apertureReachPx, type ApertureSettings } from './aperture-phot.js';
+export { daoFind, daoKernel, type DaoCatalog, type DaoFindOptions, type DaoKernel } from './dao-find.js';

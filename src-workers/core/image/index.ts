@@ -1,1 +1,2 @@
 export * from './image.js';
+export * from './luminance.js';

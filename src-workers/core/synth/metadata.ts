@@ -6,6 +6,21 @@ import type { SampleParams } from './sample.js';
 
 const COMMON = ['filepath', 'split', 'index', 'label', 'seed'] as const;
 
+/**
+ * Columns of the established lens-finder generator that every mode's `metadata.csv` also carries, last:
+ * `filename` (the image's file name, no folder), `random_seed` (the image's own seed, = `seed`) and
+ * `generation_time` (ISO 8601 UTC time at which the run that wrote the file finished generating the
+ * set; one value for every row). Parity sets add `arc_radii` and `galaxy_sigma` (see `METADATA_COLUMNS`).
+ */
+export const ESTABLISHED_COLUMNS = ['filename', 'random_seed', 'generation_time'] as const;
+
+/**
+ * Metadata columns whose values depend on when a set was made rather than on its configuration. The
+ * byte-reproducibility contract (same configuration → same bytes, whatever the thread count or resume
+ * history) covers every file but `config_snapshot.json` and these columns of `metadata.csv`.
+ */
+export const TIME_VARYING_METADATA_COLUMNS: readonly string[] = ['generation_time'];
+
 /** Columns of the physical mode's `metadata.csv` (angles in arcsec and degrees, fluxes in e⁻/s). */
 export const PHYSICAL_METADATA_COLUMNS = [
   ...COMMON,
@@ -27,6 +42,7 @@ export const PHYSICAL_METADATA_COLUMNS = [
   'source_q',
   'source_angle_deg',
   'sky_per_pixel_e',
+  ...ESTABLISHED_COLUMNS,
 ] as const;
 
 /** The metadata columns of a configuration's mode. */
@@ -34,12 +50,22 @@ export function metadataColumns(config: SynthConfig): readonly string[] {
   return config.General.mode === 'physical' ? PHYSICAL_METADATA_COLUMNS : METADATA_COLUMNS;
 }
 
-/** The metadata row of one image in its mode's column order. */
-export function sampleMetadataRow(filepath: string, plan: SamplePlan, params: SampleParams): string[] {
-  return params.kind === 'physical' ? physicalMetadataRow(filepath, plan, params) : metadataRow(filepath, plan, params);
+/**
+ * The metadata row of one image in its mode's column order; `generationTime` fills `generation_time`
+ * (ISO 8601 UTC).
+ */
+export function sampleMetadataRow(
+  filepath: string,
+  plan: SamplePlan,
+  params: SampleParams,
+  generationTime: string,
+): string[] {
+  return params.kind === 'physical'
+    ? physicalMetadataRow(filepath, plan, params, generationTime)
+    : metadataRow(filepath, plan, params, generationTime);
 }
 
-function physicalMetadataRow(filepath: string, plan: SamplePlan, p: PhysicalParams): string[] {
+function physicalMetadataRow(filepath: string, plan: SamplePlan, p: PhysicalParams, generationTime: string): string[] {
   const deg = (rad: number): string => fixed((rad * 180) / Math.PI);
   return [
     filepath,
@@ -65,6 +91,7 @@ function physicalMetadataRow(filepath: string, plan: SamplePlan, p: PhysicalPara
     fixed(p.source.q),
     deg(p.source.angle),
     fixed(p.skyPerPixelE),
+    ...establishedFields(plan, generationTime),
   ];
 }
 
@@ -87,10 +114,24 @@ export const METADATA_COLUMNS = [
   'arc_extents_deg',
   'arc_angles_deg',
   'arc_amplitudes',
+  ...ESTABLISHED_COLUMNS,
+  // The established generator's spellings: the ring radius of every arc (px, `;`-separated, one per
+  // arc; the arcs of one lens share its Einstein radius in this model, empty for a non-lens) and the
+  // galaxy's Gaussian sigma (px, = gal_sigma_px).
+  'arc_radii',
+  'galaxy_sigma',
 ] as const;
 
-/** The parity metadata row of one image (strings, in `METADATA_COLUMNS` order); `filepath` is the CSV path. */
-export function metadataRow(filepath: string, plan: SamplePlan, params: ParityParams): string[] {
+/**
+ * The parity metadata row of one image (strings, in `METADATA_COLUMNS` order); `filepath` is the CSV path,
+ * `generationTime` the set's generation time (ISO 8601 UTC).
+ */
+export function metadataRow(
+  filepath: string,
+  plan: SamplePlan,
+  params: ParityParams,
+  generationTime: string,
+): string[] {
   const g = params.galaxy;
   const deg = (rad: number): string => fixed((rad * 180) / Math.PI);
   return [
@@ -111,7 +152,14 @@ export function metadataRow(filepath: string, plan: SamplePlan, params: ParityPa
     params.arcs.map((a) => fixed(a.extentDeg)).join(';'),
     params.arcs.map((a) => deg(a.angleRad)).join(';'),
     params.arcs.map((a) => fixed(a.amplitude)).join(';'),
+    ...establishedFields(plan, generationTime),
+    params.arcs.map(() => fixed(params.einsteinRadiusPx)).join(';'),
+    fixed(g.sigmaPx),
   ];
+}
+
+function establishedFields(plan: SamplePlan, generationTime: string): string[] {
+  return [plan.relPath.slice(plan.relPath.lastIndexOf('/') + 1), String(plan.seed), generationTime];
 }
 
 /** Six decimals: enough to regenerate nothing (the seed does that) but to analyse distributions exactly. */

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { datasetFiles } from '../node/synth/dataset-files.js';
 
@@ -33,8 +34,10 @@ describe('owb synth', () => {
     assert.match(r.stderr, /General\.balance must be at most 1 \(allowed \[0, 1\]\), got 2/);
   });
 
-  it('requires --config and --out and checks --workers', () => {
-    assert.match(owb('synth', '--out', dir).stderr, /--config FILE is required/);
+  it('requires --out and checks --workers', () => {
+    const noOut = owb('synth', '--validate');
+    assert.equal(noOut.status, 2);
+    assert.match(noOut.stderr, /--out DIR is required/);
     const cfg = writeConfig('ok.yaml', 'General: {n_train: 4, n_test: 2, image_size: 32}\n');
     const r = owb('synth', '--config', cfg, '--out', dir, '--workers', '0');
     assert.equal(r.status, 2);
@@ -78,9 +81,11 @@ describe('owb synth', () => {
     assert.match(ok.stdout, /train: 12\/12 images, 6 lenses/);
     assert.match(ok.stdout, /valid: counts, balance, files and CSVs agree/);
     unlinkSync(join(out, 'test/lens/test_000001.png'));
-    const bad = owb('synth', '--config', cfg, '--out', out, '--validate');
+    // Given only the set (no --config), --validate checks it against its snapshot and writes nothing.
+    const bad = owb('synth', '--out', out, '--validate');
     assert.equal(bad.status, 1);
     assert.match(bad.stdout, /INVALID: 1 problem\(s\)\n {2}- test\/lens\/test_000001\.png: file is missing/);
+    assert.equal(existsSync(join(out, 'test/lens/test_000001.png')), false);
     const again = owb('synth', '--config', cfg, '--out', out);
     assert.equal(again.status, 0, again.stderr);
     assert.match(again.stderr, /\(1 written, 15 kept\)/);
@@ -134,5 +139,87 @@ describe('owb synth', () => {
     const again = owb('synth', '--config', cfg, '--out', out, '--workers', '2');
     assert.equal(again.status, 0, again.stderr);
     assert.match(again.stderr, new RegExp(`20000 images in .* \\(${20000 - written} written, ${written} kept\\)`));
+  });
+});
+
+describe('owb synth: the established command line', () => {
+  // Runs from a working folder of its own, as a user would, so that relative paths land there.
+  const cwd = join(dir, 'user');
+  mkdirSync(join(cwd, 'configs'), { recursive: true });
+  cpSync('configs/comprehensive.yaml', join(cwd, 'configs', 'comprehensive.yaml'));
+  const tsx = pathToFileURL(resolve('node_modules/tsx/dist/esm/index.mjs')).href;
+  const main = resolve('src-main/cli/main.ts');
+  const owbIn = (...args: string[]): { status: number | null; stdout: string; stderr: string } => {
+    const r = spawnSync(process.execPath, ['--import', tsx, main, ...args], {
+      cwd,
+      encoding: 'utf8',
+      env: { ...process.env, CI: '1' },
+    });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+
+  it('runs `--config configs/comprehensive.yaml --out data --validate --log-level INFO` as written', () => {
+    const r = owbIn(
+      'synth',
+      '--config',
+      'configs/comprehensive.yaml',
+      '--out',
+      'data',
+      '--validate',
+      '--log-level',
+      'INFO',
+    );
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    // Generated, then validated.
+    assert.match(r.stderr, /synth: 2000 images in .*data \(2000 written\)/);
+    assert.match(r.stdout, /train: 1800\/1800 images, 900 lenses/);
+    assert.match(r.stdout, /test: {2}200\/200 images, 100 lenses/);
+    assert.match(r.stdout, /valid: counts, balance, files and CSVs agree/);
+    const snapshot = JSON.parse(readFileSync(join(cwd, 'data', 'config_snapshot.json'), 'utf8'));
+    assert.equal(snapshot.configFile, join(cwd, 'configs', 'comprehensive.yaml'));
+    assert.equal(snapshot.generation_metadata.tool, 'owb synth');
+    assert.ok(Date.parse(snapshot.generation_metadata.end_time) >= Date.parse(snapshot.generation_metadata.start_time));
+  });
+
+  it('without --config uses the documented defaults: the same bytes as configs/comprehensive.yaml', () => {
+    const r = owbIn('synth', '--out', 'defaults', '--workers', '2');
+    assert.equal(r.status, 0, r.stderr);
+    const a = datasetFiles(join(cwd, 'data'));
+    const b = datasetFiles(join(cwd, 'defaults'));
+    assert.equal(a.size, 2000 + 2);
+    assert.deepEqual([...b.keys()], [...a.keys()]);
+    for (const [path, bytes] of a) assert.ok(bytes.equals(b.get(path)!), `${path} differs`);
+  });
+
+  it('takes --log-level in any case, Python spellings included, and refuses others with exit 2', () => {
+    const cfg = writeConfig('levels.yaml', 'General: {n_train: 4, n_test: 0, image_size: 16, seed: 2}\n');
+    const quiet = owbIn('synth', '--config', cfg, '--out', 'lv', '--log-level', 'WARNING');
+    assert.equal(quiet.status, 0, quiet.stderr);
+    assert.doesNotMatch(quiet.stderr, /synth: 4 images/);
+    const loud = owbIn('synth', '--config', cfg, '--out', 'lv', '--log-level', 'Debug');
+    assert.equal(loud.status, 0, loud.stderr);
+    assert.match(loud.stderr, /debug: configuration: /);
+    assert.match(loud.stderr, /synth: 4 images .*\(0 written, 4 kept\)/);
+    assert.equal(owbIn('synth', '--config', cfg, '--out', 'lv', '--log-level', 'error').status, 0);
+    const bad = owbIn('synth', '--config', cfg, '--out', 'lv', '--log-level', 'loud');
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /^owb: --log-level must be one of DEBUG, INFO, WARNING, ERROR \(any case\), got 'loud'/);
+  });
+
+  it('creates the folder of --log-file', () => {
+    const cfg = writeConfig('logged.yaml', 'General: {n_train: 2, n_test: 0, image_size: 16}\n');
+    const r = owbIn('synth', '--config', cfg, '--out', 'logged', '--log-file', 'logs/nested/run.log');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(readFileSync(join(cwd, 'logs/nested/run.log'), 'utf8'), / INFO synth: 2 images/);
+  });
+
+  it('--validate with a config completes a damaged set before checking it', () => {
+    const cfg = writeConfig('fix.yaml', 'General: {n_train: 6, n_test: 2, image_size: 16, seed: 8}\n');
+    assert.equal(owbIn('synth', '--config', cfg, '--out', 'fix').status, 0);
+    unlinkSync(join(cwd, 'fix/train/lens/train_000001.png'));
+    const r = owbIn('synth', '--config', cfg, '--out', 'fix', '--validate');
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stderr, /\(1 written, 7 kept\)/);
+    assert.match(r.stdout, /valid: counts, balance, files and CSVs agree/);
   });
 });

@@ -69,9 +69,28 @@ describe('runSynth', () => {
         const n = Number(row[col('n_arcs')]);
         assert.ok(n >= 1 && n <= 3);
         assert.equal(row[col('arc_widths_px')].split(';').length, n);
-      } else assert.equal(radius, 0);
+        // The established generator's columns: every arc's radius (here all on the Einstein ring).
+        assert.deepEqual(row[col('arc_radii')].split(';').map(Number), Array(n).fill(radius));
+      } else assert.equal(row[col('arc_radii')], '');
+      assert.equal(Number(row[col('galaxy_sigma')]), sigma);
+      assert.equal(row[col('random_seed')], row[col('seed')]);
+      const filename = row[col('filename')];
+      assert.equal(filename, row[col('filepath')].split('/').at(-1));
+      assert.ok(existsSync(join(out, row[col('filepath')])) && filename.endsWith('.png'));
     }
     const snapshot = JSON.parse(readFileSync(join(out, 'config_snapshot.json'), 'utf8'));
+    // One generation time for the set: the snapshot's end time, in both spellings.
+    const times = new Set(meta.slice(1).map((row) => row[col('generation_time')]));
+    assert.deepEqual([...times], [snapshot.generation_metadata.end_time]);
+    assert.equal(snapshot.finishedAt, snapshot.generation_metadata.end_time);
+    assert.match(snapshot.generation_metadata.start_time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    assert.ok(Date.parse(snapshot.generation_metadata.start_time) <= Date.parse(snapshot.generation_metadata.end_time));
+    assert.deepEqual(
+      [snapshot.generation_metadata.tool, snapshot.generation_metadata.tool_version],
+      ['owb synth', 'test'],
+    );
+    assert.equal(snapshot.generation_metadata.platform, `${process.platform}-${process.arch}`);
+    assert.equal(snapshot.generation_metadata.node_version, process.version);
     assert.equal(snapshot.status, 'complete');
     assert.deepEqual(snapshot.config, config);
     assert.equal(snapshot.nodeVersion, process.version);
