@@ -13,3 +13,4 @@ export type { SourceCatalog } from '../catalog/catalog.js';
 export { SourceFlag } from '../catalog/flags.js';
 export { cleanCatalog, CLEAN_STRIDE } from './clean.js';
 export { measureApertures, apertureReachPx, type ApertureSettings } from './aperture-phot.js';
+export { noiseForDetection, type ThreshRms } from './threshold-noise.js';
