@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { JobState, SqliteDatabase } from '../catalog/index.js';
+import { retryDelayMs } from './backoff.js';
 import { newOwnerId, ownerIsDead } from './owner.js';
 
 /** A job this process holds a lease on. */
@@ -19,8 +20,12 @@ export interface JobQueueOptions {
   /** Lease length; a lease not renewed within it lets another process take the job [60000]. */
   leaseMs?: number;
   owner?: string;
-  /** Delay before a failed attempt is retried, times the attempt number [500]. */
+  /** Delay before the first retry; it doubles with every further attempt, with jitter (`retryDelayMs`) [500]. */
   retryBackoffMs?: number;
+  /** Cap of the retry delay before jitter [300000]. */
+  retryMaxBackoffMs?: number;
+  /** Uniform [0, 1) source of the jitter [Math.random]. */
+  random?: () => number;
   /** Lease only jobs queued under these profile names [all] (several services with different profiles on one catalog). */
   profiles?: readonly string[];
 }
@@ -43,6 +48,8 @@ export class JobQueue {
   readonly owner: string;
   readonly leaseMs: number;
   private readonly retryBackoffMs: number;
+  private readonly retryMaxBackoffMs: number;
+  private readonly random: () => number;
   private readonly profilesJson: string | undefined;
   private readonly selectLeasable: Statement;
   private readonly markRunning: Statement;
@@ -67,6 +74,8 @@ export class JobQueue {
     this.owner = options.owner ?? newOwnerId();
     this.leaseMs = options.leaseMs ?? 60_000;
     this.retryBackoffMs = options.retryBackoffMs ?? 500;
+    this.retryMaxBackoffMs = options.retryMaxBackoffMs ?? 300_000;
+    this.random = options.random ?? Math.random;
     this.profilesJson = options.profiles ? JSON.stringify(options.profiles) : undefined;
     this.selectLeasable = db.prepare(
       `SELECT id, kind, frame_id AS frameId, master_id AS masterId, profile, attempts, max_attempts AS maxAttempts, state, error FROM jobs
@@ -181,7 +190,7 @@ export class JobQueue {
       .immediate();
   }
 
-  /** Records a failed attempt: back to the queue (with backoff) while attempts remain and it is worth it, else failed. */
+  /** Records a failed attempt: back to the queue (exponential backoff with jitter) while attempts remain and it is worth it, else failed. */
   fail(job: LeasedJob, error: JobError): FailOutcome {
     return this.db
       .transaction((): FailOutcome => {
@@ -190,7 +199,12 @@ export class JobQueue {
         if (!row) return 'lost';
         const now = Date.now();
         if (error.retryable && row.attempts < row.maxAttempts) {
-          this.requeue.run(error.message, error.code ?? null, now + this.retryBackoffMs * row.attempts, job.id);
+          const delay = retryDelayMs(row.attempts, {
+            baseMs: this.retryBackoffMs,
+            maxMs: this.retryMaxBackoffMs,
+            random: this.random,
+          });
+          this.requeue.run(error.message, error.code ?? null, now + delay, job.id);
           return 'requeued';
         }
         this.markFailed.run(error.message, error.code ?? null, now, job.id);
