@@ -12,7 +12,8 @@ Usage: owb serve --workspace DIR [--port P]
 
 Serves the workbench (the same UI and typed API as the desktop app) over HTTP and WebSocket on
 127.0.0.1 only. Prints http://127.0.0.1:PORT/?token=TOKEN on a line of its own: open it in a browser.
-Every request needs the token except /health; /metrics (Prometheus text) needs it too. Requests whose
+Every request needs the token except /health and /ready (200, or 503 naming the failing checks:
+database writable, workers alive, watcher running, disk space); /metrics needs it too. Requests whose
 Host or Origin is not this loopback address are refused (DNS-rebinding guard).
 
 Options:

@@ -5,6 +5,7 @@ import { isEventChannel, type EventChannel } from '../../common/ipc-contract.js'
 import { containsTypedArray, encodeBinary } from '../../common/wire-codec.js';
 import { createHandlers, dispatch, type Handlers } from '../api/handlers.js';
 import type { WorkbenchServices } from '../api/services.js';
+import { healthReport, readinessReport } from './health-checks.js';
 import { ApiMetrics, renderMetrics } from './metrics.js';
 import {
   contentSecurityPolicy,
@@ -25,6 +26,8 @@ export interface ServeOptions {
   staticDir: string;
   /** For tests; a random one otherwise. */
   token?: string;
+  /** `/health` fails below this much free disk space in the workspace, bytes [512 MiB]. */
+  minFreeBytes?: number;
 }
 
 export interface RunningServer {
@@ -39,7 +42,8 @@ const HOST = '127.0.0.1';
 
 /**
  * `owb serve`: the renderer and the typed API over HTTP + WebSocket on 127.0.0.1 only. Every request and
- * upgrade must name our own loopback Host (and Origin, when sent) and carry the token, except `/health`.
+ * upgrade must name our own loopback Host (and Origin, when sent) and carry the token, except `/health` and
+ * `/ready` (health-checks.ts: 200 when every check passes, 503 with the failing checks otherwise).
  */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const token = options.token ?? createToken();
@@ -61,10 +65,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     }
     const url = new URL(req.url ?? '/', `http://${HOST}:${port}`);
     const base = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
-    if (url.pathname === '/health') {
+    if (url.pathname === '/health' || url.pathname === '/ready') {
+      const sources = { ...options.services, minFreeBytes: options.minFreeBytes };
+      const report = url.pathname === '/health' ? healthReport(sources) : readinessReport(sources);
       res
-        .writeHead(200, { ...base, 'content-type': 'application/json' })
-        .end(JSON.stringify({ status: 'ok', version: options.services.version }));
+        .writeHead(report.ok ? 200 : 503, { ...base, 'content-type': 'application/json', 'cache-control': 'no-store' })
+        .end(JSON.stringify({ status: report.status, version: options.services.version, checks: report.checks }));
       return;
     }
     const invokeOverHttp = url.pathname === '/api/invoke' && req.method === 'POST';

@@ -86,7 +86,14 @@ describe('owb serve', () => {
   it('answers /health without a token, and everything else only with it', async () => {
     const health = await get(server.port, '/health');
     assert.equal(health.status, 200);
-    assert.deepEqual(JSON.parse(health.body), { status: 'ok', version: '9.9.9' });
+    const body = JSON.parse(health.body) as { status: string; version: string; checks: Array<{ name: string }> };
+    assert.equal(body.status, 'ok');
+    assert.equal(body.version, '9.9.9');
+    assert.deepEqual(
+      body.checks.map((c) => c.name),
+      ['database', 'workers', 'watcher', 'disk'],
+    );
+    assert.equal((await get(server.port, '/ready')).status, 200);
     assert.equal((await get(server.port, '/')).status, 401);
     assert.equal((await get(server.port, '/metrics')).status, 401);
     assert.equal((await get(server.port, '/?token=wrong')).status, 401);
