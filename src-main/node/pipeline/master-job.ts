@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { Catalog } from '../catalog/index.js';
 import { buildMasters } from '../calibrate/masters.js';
 import type { JobCommitSummary, LeasedJob } from '../jobs/index.js';
@@ -8,11 +8,19 @@ import { JobFailure } from './job-failure.js';
 import { inputsHash, masterById, masterInputPaths } from './masters.js';
 import type { Profile } from './profile.js';
 
-/** Where masters are written: `outputs.dir/masters`, else `masters/` beside the catalog file. */
+/**
+ * Where masters are written: `outputs.dir/masters`, else `masters/` beside the catalog file. A relative
+ * `outputs.dir` (a profile given as data rather than loaded from a file, which resolves its own) is taken
+ * relative to the workspace, the catalog's folder, never to the process's working directory.
+ */
 export function mastersDir(catalog: Catalog, profile: Profile): string {
-  if (profile.outputs.dir) return resolve(profile.outputs.dir, 'masters');
   const name = catalog.db.name;
-  return name && name !== ':memory:' ? join(dirname(resolve(name)), 'masters') : join(tmpdir(), 'owb-masters');
+  const workspace = name && name !== ':memory:' ? dirname(resolve(name)) : null;
+  if (profile.outputs.dir) {
+    if (isAbsolute(profile.outputs.dir)) return join(profile.outputs.dir, 'masters');
+    return join(workspace ?? join(tmpdir(), 'owb-outputs'), profile.outputs.dir, 'masters');
+  }
+  return workspace ? join(workspace, 'masters') : join(tmpdir(), 'owb-masters');
 }
 
 /**
