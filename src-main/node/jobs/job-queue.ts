@@ -65,6 +65,7 @@ export class JobQueue {
   private readonly expireOwner: Statement;
   private readonly waitingCount: Statement;
   private readonly nextDue: Statement;
+  private readonly elsewhere: Statement;
   private readonly deferStmt: Statement;
 
   constructor(
@@ -126,6 +127,10 @@ export class JobQueue {
          lease_expires_at = NULL, not_before = ? WHERE id = ? AND state = 'running' AND lease_owner = ?`,
     );
     this.nextDue = db.prepare(`SELECT min(not_before) AS t FROM jobs WHERE state = 'queued'`);
+    this.elsewhere = db.prepare(
+      `SELECT count(*) AS n FROM jobs WHERE state = 'running' AND lease_owner IS NOT @owner AND lease_expires_at >= @now
+         ${options.profiles ? `AND profile IN (SELECT value FROM json_each(@profiles))` : ''}`,
+    );
   }
 
   /**
@@ -253,6 +258,15 @@ export class JobQueue {
   outstanding(): number {
     const args = { owner: this.owner, now: Date.now(), ...(this.profilesJson ? { profiles: this.profilesJson } : {}) };
     return (this.waitingCount.get(args) as { n: number }).n;
+  }
+
+  /**
+   * Running jobs (of our profiles) under another owner's lease that has not expired yet: another live
+   * process's work, or a crashed one's that becomes ours when the lease runs out.
+   */
+  leasedElsewhere(): number {
+    const args = { owner: this.owner, now: Date.now(), ...(this.profilesJson ? { profiles: this.profilesJson } : {}) };
+    return (this.elsewhere.get(args) as { n: number }).n;
   }
 
   /** When the earliest queued job becomes due (ms since epoch), if any is queued. */
