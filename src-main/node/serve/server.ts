@@ -28,6 +28,8 @@ export interface ServeOptions {
   token?: string;
   /** `/health` fails below this much free disk space in the workspace, bytes [512 MiB]. */
   minFreeBytes?: number;
+  /** Windows of the `/metrics` job rate and latency, seconds [3600]. */
+  metricsWindowsSec?: readonly number[];
 }
 
 export interface RunningServer {
@@ -117,7 +119,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     if (url.pathname === '/metrics') {
       res
         .writeHead(200, { ...base, 'content-type': 'text/plain; version=0.0.4; charset=utf-8' })
-        .end(renderMetrics(options.services, metrics));
+        .end(renderMetrics(options.services, metrics, options.metricsWindowsSec));
       return;
     }
     serveStatic(options.staticDir, url.pathname, res, {

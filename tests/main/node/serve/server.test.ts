@@ -158,7 +158,7 @@ describe('owb serve', () => {
     assert.match(metrics.body, /^# TYPE owb_jobs gauge$/m);
     assert.match(metrics.body, /^owb_jobs\{state="done"\} 1$/m);
     assert.match(metrics.body, /^owb_catalog_rows\{table="sources"\} 4$/m);
-    assert.match(metrics.body, /^owb_job_duration_seconds\{quantile="0.5"\} /m);
+    assert.match(metrics.body, /^owb_job_duration_seconds\{window="1h",quantile="0.5"\} /m);
   });
 
   it('answers invokes over the WebSocket, pixels as binary, and streams subscribed events', async () => {
