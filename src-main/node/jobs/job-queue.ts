@@ -28,6 +28,12 @@ export interface JobQueueOptions {
   random?: () => number;
   /** Lease only jobs queued under these profile names [all] (several services with different profiles on one catalog). */
   profiles?: readonly string[];
+  /**
+   * Lease only frame jobs whose frame was observed in [since, until] (MJD, UTC, inclusive) [all]: batches by
+   * time window (`owb process --since --until`). Frames without an observation time are outside every window;
+   * jobs without a frame (masters, stacks) are always in.
+   */
+  mjdWindow?: readonly [number, number];
 }
 
 export interface JobError {
@@ -78,10 +84,14 @@ export class JobQueue {
     this.retryMaxBackoffMs = options.retryMaxBackoffMs ?? 300_000;
     this.random = options.random ?? Math.random;
     this.profilesJson = options.profiles ? JSON.stringify(options.profiles) : undefined;
+    const w = options.mjdWindow;
+    const inWindow = w
+      ? `AND (frame_id IS NULL OR frame_id IN (SELECT id FROM frames WHERE mjd BETWEEN ${Number(w[0])} AND ${Number(w[1])}))`
+      : '';
     this.selectLeasable = db.prepare(
       `SELECT id, kind, frame_id AS frameId, master_id AS masterId, profile, attempts, max_attempts AS maxAttempts, state, error FROM jobs
         WHERE ((state = 'queued' AND not_before <= @now) OR (state = 'running' AND lease_expires_at < @now))
-          ${options.profiles ? `AND profile IN (SELECT value FROM json_each(@profiles))` : ''}
+          ${options.profiles ? `AND profile IN (SELECT value FROM json_each(@profiles))` : ''} ${inWindow}
         ORDER BY id LIMIT @limit`,
     );
     this.markRunning = db.prepare(
@@ -120,7 +130,7 @@ export class JobQueue {
     this.expireOwner = db.prepare(`UPDATE jobs SET lease_expires_at = 0 WHERE state = 'running' AND lease_owner = ?`);
     this.waitingCount = db.prepare(
       `SELECT count(*) AS n FROM jobs WHERE (state = 'queued' OR (state = 'running' AND (lease_owner = @owner OR lease_expires_at < @now)))
-         ${options.profiles ? `AND profile IN (SELECT value FROM json_each(@profiles))` : ''}`,
+         ${options.profiles ? `AND profile IN (SELECT value FROM json_each(@profiles))` : ''} ${inWindow}`,
     );
     this.deferStmt = db.prepare(
       `UPDATE jobs SET state = 'queued', attempts = max(0, attempts - 1), error = ?, error_code = 'DEFERRED', lease_owner = NULL,
@@ -129,7 +139,7 @@ export class JobQueue {
     this.nextDue = db.prepare(`SELECT min(not_before) AS t FROM jobs WHERE state = 'queued'`);
     this.elsewhere = db.prepare(
       `SELECT count(*) AS n FROM jobs WHERE state = 'running' AND lease_owner IS NOT @owner AND lease_expires_at >= @now
-         ${options.profiles ? `AND profile IN (SELECT value FROM json_each(@profiles))` : ''}`,
+         ${options.profiles ? `AND profile IN (SELECT value FROM json_each(@profiles))` : ''} ${inWindow}`,
     );
   }
 

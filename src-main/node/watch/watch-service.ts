@@ -24,6 +24,8 @@ export interface WatchServiceOptions {
    * unknown profiles]. Set it when several services with different profiles share one catalog.
    */
   onlyOwnProfile?: boolean;
+  /** Run only the jobs of frames observed in [since, until], MJD (see `JobQueueOptions.mjdWindow`) [all]. */
+  mjdWindow?: readonly [number, number];
 }
 
 export interface WatchStatus {
@@ -64,6 +66,7 @@ export class WatchService {
     this.queue = new JobQueue(this.catalog.db, {
       leaseMs: options.leaseMs,
       profiles: options.onlyOwnProfile ? [profile.name] : undefined,
+      mjdWindow: options.mjdWindow,
     });
     const handler = createFrameJobHandler({
       catalog: this.catalog,
