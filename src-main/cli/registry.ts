@@ -17,6 +17,7 @@ export const commandLoaders: Record<string, () => Promise<{ command: CliCommand 
   db: () => import('./commands/db.js'),
   catalog: () => import('./commands/catalog.js'),
   watch: () => import('./commands/watch.js'),
+  process: () => import('./commands/process.js'),
   serve: () => import('./commands/serve.js'),
   synth: () => import('./commands/synth.js'),
   info: () => import('./commands/info.js'),

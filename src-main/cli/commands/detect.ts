@@ -31,6 +31,8 @@ Options:
   --out CAT             catalog: .csv, .json or .fits (BINTABLE)
   --regions REG         also write a DS9 region file
   --thresh S            detection threshold in sigma   [1.5]
+  --thresh-rms global|map  sigma of the threshold: the frame's global background RMS (SExtractor
+                        without a weight map) or the background mesh RMS map   [global]
   --minarea N           minimum pixels above threshold   [5]
   --filter-fwhm F       matched-filter Gaussian FWHM, px   [3]
   --filter-kernel FILE  matched-filter kernel from a SExtractor .conv file (CONV NORM|NONORM)
@@ -70,6 +72,7 @@ Options:
       out: { type: 'string' },
       regions: { type: 'string' },
       thresh: { type: 'string' },
+      'thresh-rms': { type: 'string' },
       minarea: { type: 'string' },
       'filter-fwhm': { type: 'string' },
       'filter-kernel': { type: 'string' },
@@ -191,6 +194,7 @@ Options:
     const progress = createProgress(ctx.stderr, ctx.interactive, `detect ${basename(file)}`);
     const { catalog, psfStars, psfNote } = await detectFrame(image, {
       threshSigma: numberOption('thresh', v.thresh, 1.5),
+      threshRms: threshRmsOption(v['thresh-rms']),
       minAreaPx: numberOption('minarea', v.minarea, 5),
       filterFwhmPx: numberOption('filter-fwhm', v['filter-fwhm'], 3),
       filterKernel: v['filter-kernel']
@@ -243,4 +247,9 @@ Options:
 
 function positiveOrUndefined(v: number | undefined): number | undefined {
   return v !== undefined && Number.isFinite(v) && v > 0 ? v : undefined;
+}
+
+function threshRmsOption(value: string | undefined): 'global' | 'map' {
+  if (value === undefined || value === 'global' || value === 'map') return value ?? 'global';
+  throw new UsageError(`--thresh-rms must be 'global' or 'map', got '${value}'`);
 }

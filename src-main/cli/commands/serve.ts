@@ -3,6 +3,7 @@ import { numberOption, parseCommandArgs, type CliCommand } from '../command.js';
 import { VERSION } from '../version.js';
 import { openWorkspace } from '../../node/api/services.js';
 import { ensureRendererBuilt, rendererDir, startServer } from '../../node/serve/index.js';
+import { parseMetricsWindows } from '../../node/serve/metrics.js';
 
 export const command: CliCommand = {
   name: 'serve',
@@ -12,18 +13,20 @@ Usage: owb serve --workspace DIR [--port P]
 
 Serves the workbench (the same UI and typed API as the desktop app) over HTTP and WebSocket on
 127.0.0.1 only. Prints http://127.0.0.1:PORT/?token=TOKEN on a line of its own: open it in a browser.
-Every request needs the token except /health; /metrics (Prometheus text) needs it too. Requests whose
+Every request needs the token except /health and /ready (200, or 503 naming the failing checks:
+database writable, workers alive, watcher running, disk space); /metrics needs it too. Requests whose
 Host or Origin is not this loopback address are refused (DNS-rebinding guard).
 
 Options:
   --workspace DIR   workspace folder holding catalog.db (created when missing) [.]
   --port P          TCP port; 0 picks a free one [0]
+  --metrics-windows W  windows of the /metrics job rate and latency, e.g. 5m,1h,24h [1h]
 `,
   async run(argv, ctx) {
     const { values } = parseCommandArgs(
       'serve',
       argv,
-      { workspace: { type: 'string' }, port: { type: 'string' } },
+      { workspace: { type: 'string' }, port: { type: 'string' }, 'metrics-windows': { type: 'string' } },
       false,
     );
     const port = numberOption('port', values.port, 0);
@@ -33,7 +36,9 @@ Options:
     if (built) ctx.stderr.write(`owb serve: ${built}\n`);
     const services = openWorkspace(values.workspace ?? '.', { version: VERSION });
     await attachOptionalServices(services, ctx.stderr);
-    const server = await startServer({ services, port, staticDir: rendererDir() });
+    const metricsWindowsSec =
+      values['metrics-windows'] === undefined ? undefined : parseMetricsWindows(values['metrics-windows']);
+    const server = await startServer({ services, port, staticDir: rendererDir(), metricsWindowsSec });
     ctx.stderr.write(`owb serve: workspace ${services.root}\n`);
     ctx.stdout.write(`${server.url}\n`);
     await new Promise<void>((resolve) => {

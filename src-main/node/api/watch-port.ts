@@ -97,6 +97,11 @@ export class WorkspaceWatchPort implements WatchPort {
     return { ...folder, ...this.liveState(folder) };
   }
 
+  /** Per folder: paused, and whether its service is running (for `/health`). */
+  status(): Array<{ path: string; paused: boolean; running: boolean }> {
+    return this.folders.map((f) => ({ path: f.path, paused: f.paused, running: this.running.has(f.id) }));
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.running.values()].map((s) => s.stop()));
     this.running.clear();

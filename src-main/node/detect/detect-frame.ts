@@ -9,6 +9,7 @@ import {
   CLEAN_STRIDE,
   cleanCatalog,
   detectRegion,
+  noiseForDetection,
   resolveDetectOptions,
   type DetectOptions,
   type PixelBox,
@@ -59,12 +60,15 @@ export async function detectFrame(
       gainEPerAdu: options.gainEPerAdu,
     };
   }
-  const model = buildBackgroundModel(image, {
-    meshSizePx: resolved.backSizePx,
-    filterSize: resolved.backFilter,
-    mask: options.mask,
-    saturationLevel: options.saturationLevel,
-  });
+  const model = noiseForDetection(
+    buildBackgroundModel(image, {
+      meshSizePx: resolved.backSizePx,
+      filterSize: resolved.backFilter,
+      mask: options.mask,
+      saturationLevel: options.saturationLevel,
+    }),
+    resolved.threshRms,
+  );
   const workers = options.pool?.threads ?? Math.max(1, Math.floor(options.workers ?? 1));
   const parts: RegionResult[] = [];
   const full: PixelBox = { x0: 0, y0: 0, x1: image.width - 1, y1: image.height - 1 };

@@ -4,3 +4,4 @@ export type { FailOutcome, JobError, JobQueueOptions, LeasedJob } from './job-qu
 export { JobDeferred, JobRunner, classifyError } from './job-runner.js';
 export type { JobCommitSummary, JobEvent, JobHandler, JobRunnerOptions, RunnerCounters } from './job-runner.js';
 export { newOwnerId, ownerIsDead } from './owner.js';
+export { retryDelayMs, type BackoffOptions } from './backoff.js';

@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { JobState, SqliteDatabase } from '../catalog/index.js';
+import { retryDelayMs } from './backoff.js';
 import { newOwnerId, ownerIsDead } from './owner.js';
 
 /** A job this process holds a lease on. */
@@ -19,10 +20,20 @@ export interface JobQueueOptions {
   /** Lease length; a lease not renewed within it lets another process take the job [60000]. */
   leaseMs?: number;
   owner?: string;
-  /** Delay before a failed attempt is retried, times the attempt number [500]. */
+  /** Delay before the first retry; it doubles with every further attempt, with jitter (`retryDelayMs`) [500]. */
   retryBackoffMs?: number;
+  /** Cap of the retry delay before jitter [300000]. */
+  retryMaxBackoffMs?: number;
+  /** Uniform [0, 1) source of the jitter [Math.random]. */
+  random?: () => number;
   /** Lease only jobs queued under these profile names [all] (several services with different profiles on one catalog). */
   profiles?: readonly string[];
+  /**
+   * Lease only frame jobs whose frame was observed in [since, until] (MJD, UTC, inclusive) [all]: batches by
+   * time window (`owb process --since --until`). Frames without an observation time are outside every window;
+   * jobs without a frame (masters, stacks) are always in.
+   */
+  mjdWindow?: readonly [number, number];
 }
 
 export interface JobError {
@@ -43,6 +54,8 @@ export class JobQueue {
   readonly owner: string;
   readonly leaseMs: number;
   private readonly retryBackoffMs: number;
+  private readonly retryMaxBackoffMs: number;
+  private readonly random: () => number;
   private readonly profilesJson: string | undefined;
   private readonly selectLeasable: Statement;
   private readonly markRunning: Statement;
@@ -58,6 +71,7 @@ export class JobQueue {
   private readonly expireOwner: Statement;
   private readonly waitingCount: Statement;
   private readonly nextDue: Statement;
+  private readonly elsewhere: Statement;
   private readonly deferStmt: Statement;
 
   constructor(
@@ -67,11 +81,17 @@ export class JobQueue {
     this.owner = options.owner ?? newOwnerId();
     this.leaseMs = options.leaseMs ?? 60_000;
     this.retryBackoffMs = options.retryBackoffMs ?? 500;
+    this.retryMaxBackoffMs = options.retryMaxBackoffMs ?? 300_000;
+    this.random = options.random ?? Math.random;
     this.profilesJson = options.profiles ? JSON.stringify(options.profiles) : undefined;
+    const w = options.mjdWindow;
+    const inWindow = w
+      ? `AND (frame_id IS NULL OR frame_id IN (SELECT id FROM frames WHERE mjd BETWEEN ${Number(w[0])} AND ${Number(w[1])}))`
+      : '';
     this.selectLeasable = db.prepare(
       `SELECT id, kind, frame_id AS frameId, master_id AS masterId, profile, attempts, max_attempts AS maxAttempts, state, error FROM jobs
         WHERE ((state = 'queued' AND not_before <= @now) OR (state = 'running' AND lease_expires_at < @now))
-          ${options.profiles ? `AND profile IN (SELECT value FROM json_each(@profiles))` : ''}
+          ${options.profiles ? `AND profile IN (SELECT value FROM json_each(@profiles))` : ''} ${inWindow}
         ORDER BY id LIMIT @limit`,
     );
     this.markRunning = db.prepare(
@@ -110,13 +130,17 @@ export class JobQueue {
     this.expireOwner = db.prepare(`UPDATE jobs SET lease_expires_at = 0 WHERE state = 'running' AND lease_owner = ?`);
     this.waitingCount = db.prepare(
       `SELECT count(*) AS n FROM jobs WHERE (state = 'queued' OR (state = 'running' AND (lease_owner = @owner OR lease_expires_at < @now)))
-         ${options.profiles ? `AND profile IN (SELECT value FROM json_each(@profiles))` : ''}`,
+         ${options.profiles ? `AND profile IN (SELECT value FROM json_each(@profiles))` : ''} ${inWindow}`,
     );
     this.deferStmt = db.prepare(
       `UPDATE jobs SET state = 'queued', attempts = max(0, attempts - 1), error = ?, error_code = 'DEFERRED', lease_owner = NULL,
          lease_expires_at = NULL, not_before = ? WHERE id = ? AND state = 'running' AND lease_owner = ?`,
     );
     this.nextDue = db.prepare(`SELECT min(not_before) AS t FROM jobs WHERE state = 'queued'`);
+    this.elsewhere = db.prepare(
+      `SELECT count(*) AS n FROM jobs WHERE state = 'running' AND lease_owner IS NOT @owner AND lease_expires_at >= @now
+         ${options.profiles ? `AND profile IN (SELECT value FROM json_each(@profiles))` : ''} ${inWindow}`,
+    );
   }
 
   /**
@@ -181,7 +205,7 @@ export class JobQueue {
       .immediate();
   }
 
-  /** Records a failed attempt: back to the queue (with backoff) while attempts remain and it is worth it, else failed. */
+  /** Records a failed attempt: back to the queue (exponential backoff with jitter) while attempts remain and it is worth it, else failed. */
   fail(job: LeasedJob, error: JobError): FailOutcome {
     return this.db
       .transaction((): FailOutcome => {
@@ -190,7 +214,12 @@ export class JobQueue {
         if (!row) return 'lost';
         const now = Date.now();
         if (error.retryable && row.attempts < row.maxAttempts) {
-          this.requeue.run(error.message, error.code ?? null, now + this.retryBackoffMs * row.attempts, job.id);
+          const delay = retryDelayMs(row.attempts, {
+            baseMs: this.retryBackoffMs,
+            maxMs: this.retryMaxBackoffMs,
+            random: this.random,
+          });
+          this.requeue.run(error.message, error.code ?? null, now + delay, job.id);
           return 'requeued';
         }
         this.markFailed.run(error.message, error.code ?? null, now, job.id);
@@ -239,6 +268,15 @@ export class JobQueue {
   outstanding(): number {
     const args = { owner: this.owner, now: Date.now(), ...(this.profilesJson ? { profiles: this.profilesJson } : {}) };
     return (this.waitingCount.get(args) as { n: number }).n;
+  }
+
+  /**
+   * Running jobs (of our profiles) under another owner's lease that has not expired yet: another live
+   * process's work, or a crashed one's that becomes ours when the lease runs out.
+   */
+  leasedElsewhere(): number {
+    const args = { owner: this.owner, now: Date.now(), ...(this.profilesJson ? { profiles: this.profilesJson } : {}) };
+    return (this.elsewhere.get(args) as { n: number }).n;
   }
 
   /** When the earliest queued job becomes due (ms since epoch), if any is queued. */

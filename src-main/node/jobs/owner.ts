@@ -6,8 +6,13 @@ import { hostname } from 'node:os';
  * same host takes it back at once instead of waiting for the lease to expire.
  */
 export function newOwnerId(): string {
-  return `${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}`;
+  const id = `${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}`;
+  ownersOfThisProcess.add(id);
+  return id;
 }
+
+/** Owner ids made in this process: with our own pid, any other id is a dead process whose pid we reuse. */
+const ownersOfThisProcess = new Set<string>();
 
 /** True when `owner` names a process on this host that no longer exists. */
 export function ownerIsDead(owner: string): boolean {
@@ -15,7 +20,8 @@ export function ownerIsDead(owner: string): boolean {
   if (host !== hostname()) return false;
   const pid = Number(pidText);
   if (!Number.isInteger(pid) || pid <= 0) return false;
-  if (pid === process.pid) return false;
+  // In a container every run tends to get the same small pid: a crashed run's owner then carries our pid.
+  if (pid === process.pid) return !ownersOfThisProcess.has(owner);
   try {
     process.kill(pid, 0);
     return false;

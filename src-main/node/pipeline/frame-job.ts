@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
+import { firstImageHdu, readFitsStructure } from '../../../src-workers/io/fits-file.js';
 import type { ProcessFrameOutput, ProcessFrameSteps } from '../../common/tasks/process-frame.js';
 import { FrameResultWriter, type Catalog } from '../catalog/index.js';
 import type { JobCommitSummary, JobHandler, LeasedJob } from '../jobs/index.js';
@@ -80,6 +82,8 @@ export function createFrameJobHandler(ctx: FrameJobContext): JobHandler {
     if (profile.steps.photometry)
       steps.photometry = { radiusPx: profile.steps.photometry.radiusPx, annulusPx: profile.steps.photometry.annulusPx };
     if (profile.steps.calibrate) {
+      // No dimensions means the ingester could not read the header: say that, not "no masters for null×null".
+      if (frame.width === null || frame.height === null) await requireReadable(path);
       const masters = mastersForLight(ctx.catalog.db, frame);
       const builds = (pendingBuilds.get() as { n: number }).n;
       const none = !masters.bias && !masters.dark && !masters.flat;
@@ -111,4 +115,22 @@ export function createFrameJobHandler(ctx: FrameJobContext): JobHandler {
       return { frameId: frame.id, ...summary, ran: output.ran, skipped: output.skipped };
     };
   };
+}
+
+/** Throws a non-retryable `JobFailure` naming the file and what is wrong when `path` has no readable image. */
+async function requireReadable(path: string): Promise<void> {
+  let problem: { code: string; message: string } | undefined;
+  try {
+    const { hdus } = await readFitsStructure(path);
+    const h = hdus[firstImageHdu(hdus)];
+    if (!h || h.kind !== 'image' || h.naxis.length < 2)
+      problem = { code: 'NO_IMAGE', message: `${basename(path)}: has no image HDU` };
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    problem = {
+      code: typeof code === 'string' && code ? code : 'CORRUPT_INPUT',
+      message: error instanceof Error ? error.message : String(error),
+    };
+  }
+  if (problem) throw new JobFailure(problem.code, `${path}: corrupt input, not processed: ${problem.message}`, false);
 }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { Catalog } from '../catalog/index.js';
 import { buildMasters } from '../calibrate/masters.js';
 import type { JobCommitSummary, LeasedJob } from '../jobs/index.js';
@@ -10,13 +10,17 @@ import type { Profile } from './profile.js';
 
 /**
  * Where masters are written: `outputs.dir/masters`, else `masters/` beside the catalog file. A relative
- * `outputs.dir` is taken from the catalog's folder (the workspace), never the process's working directory.
+ * `outputs.dir` (a profile given as data rather than loaded from a file, which resolves its own) is taken
+ * relative to the workspace, the catalog's folder, never to the process's working directory.
  */
 export function mastersDir(catalog: Catalog, profile: Profile): string {
   const name = catalog.db.name;
-  const home = name && name !== ':memory:' ? dirname(resolve(name)) : undefined;
-  if (profile.outputs.dir) return resolve(home ?? tmpdir(), profile.outputs.dir, 'masters');
-  return home ? join(home, 'masters') : join(tmpdir(), 'owb-masters');
+  const workspace = name && name !== ':memory:' ? dirname(resolve(name)) : null;
+  if (profile.outputs.dir) {
+    if (isAbsolute(profile.outputs.dir)) return join(profile.outputs.dir, 'masters');
+    return join(workspace ?? join(tmpdir(), 'owb-outputs'), profile.outputs.dir, 'masters');
+  }
+  return workspace ? join(workspace, 'masters') : join(tmpdir(), 'owb-masters');
 }
 
 /**

@@ -8,6 +8,7 @@ import { InputError } from '../../../src-workers/core/errors.js';
  * YAML; every field is optional and validated with a message naming the file and the field.
  *
  * ```yaml
+ * extends: base                                         # inherit base.yaml of this folder (see loadProfile)
  * name: nightly
  * patterns: ['*.fits', '*.fit', '*.fts', '*.fits.gz']   # file-name globs (case-insensitive)
  * steps:
@@ -20,7 +21,7 @@ import { InputError } from '../../../src-workers/core/errors.js';
  * match: { radiusArcsec: 1.5 }                          # cross-match radius across frames
  * stability: { intervalMs: 500, giveUpMs: 600000 }      # size stable this long; give up waiting on a short FITS
  * jobs: { maxAttempts: 3, timeoutMs: 300000 }
- * outputs: { dir: owb-out }                            # masters/, stacks/, diff/; relative to the catalog's folder
+ * outputs: { dir: owb-out }                            # relative to this file's folder [beside the catalog]
  * ```
  */
 export interface Profile {
@@ -75,26 +76,85 @@ export function needsWorker(profile: Profile): boolean {
 const TOP_KEYS = new Set(['name', 'patterns', 'steps', 'match', 'stability', 'jobs', 'outputs']);
 const STEP_KEYS = new Set(['stats', 'calibrate', 'detect', 'photometry', 'liveStack', 'difference']);
 
-/** Loads and validates a YAML profile; errors are `InputError('PROFILE_INVALID', 'FILE: field: problem')`. */
+/**
+ * Loads and validates a YAML profile; errors are `InputError('PROFILE_INVALID', 'FILE: field: problem')`.
+ *
+ * Named environments: `extends: NAME` (or a relative path) builds on another profile file of the same
+ * folder, so `dev.yaml`, `test.yaml` and `prod.yaml` can share a `base.yaml` and change only what differs.
+ * Mappings are merged key by key (the extending file wins), lists and values are replaced, and `false`
+ * switches an inherited step off. Paths in each file stay relative to that file's folder.
+ */
 export function loadProfile(path: string): Profile {
   const file = basename(path);
-  const text = readFileSync(path, 'utf8');
+  const raw = loadRawProfile(resolve(path), []);
+  if (raw.name === undefined) raw.name = file.replace(/\.(ya?ml|json)$/i, '');
+  const profile = parseProfile(raw, file);
+  const diff = profile.steps.difference;
+  if (diff && diff.reference && !existsSync(diff.reference)) {
+    throw new InputError('PROFILE_INVALID', `${file}: steps.difference.reference: ${diff.reference} does not exist`);
+  }
+  return profile;
+}
+
+/** The YAML mapping of `path` merged over the chain of profiles it extends, paths made absolute. */
+function loadRawProfile(path: string, chain: string[]): Record<string, unknown> {
+  const file = basename(path);
+  if (chain.includes(path)) {
+    throw new InputError(
+      'PROFILE_INVALID',
+      `${basename(chain[0])}: extends: a cycle (${[...chain, path].map((p) => basename(p)).join(' → ')})`,
+    );
+  }
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const from = chain.length ? `${basename(chain[chain.length - 1])}: extends: ` : '';
+    throw new InputError(
+      'PROFILE_INVALID',
+      `${from}${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
+  }
   let raw: unknown;
   try {
     raw = parseYaml(text);
   } catch (error) {
     throw new InputError('PROFILE_INVALID', `${file}: not valid YAML (${(error as Error).message.split('\n')[0]})`);
   }
-  const profile = parseProfile(raw ?? {}, file);
-  // A reference written in the profile is relative to the profile's folder, as users expect of config files.
-  const diff = profile.steps.difference;
-  if (diff && diff.reference) {
-    diff.reference = resolve(dirname(resolve(path)), diff.reference);
-    if (!existsSync(diff.reference)) {
-      throw new InputError('PROFILE_INVALID', `${file}: steps.difference.reference: ${diff.reference} does not exist`);
-    }
-  }
-  return profile;
+  raw ??= {};
+  if (typeof raw !== 'object' || Array.isArray(raw))
+    throw new InputError('PROFILE_INVALID', `${file}: profile: must be a mapping`);
+  const own = { ...(raw as Record<string, unknown>) };
+  // Paths written in a profile are relative to its folder, as users expect of config files, never to the
+  // working directory of whichever process loads it (two workspaces started from one folder would
+  // otherwise share one outputs folder and mix their stacks).
+  const folder = dirname(path);
+  const outputs = own.outputs as Record<string, unknown> | undefined;
+  if (outputs && typeof outputs === 'object' && typeof outputs.dir === 'string' && outputs.dir)
+    own.outputs = { ...outputs, dir: resolve(folder, outputs.dir) };
+  const steps = own.steps as Record<string, unknown> | undefined;
+  const diff =
+    steps && typeof steps === 'object' ? (steps.difference as Record<string, unknown> | undefined) : undefined;
+  if (diff && typeof diff === 'object' && typeof diff.reference === 'string' && diff.reference)
+    own.steps = { ...steps, difference: { ...diff, reference: resolve(folder, diff.reference) } };
+  const parent = own.extends;
+  delete own.extends;
+  if (parent === undefined) return own;
+  if (typeof parent !== 'string' || !parent.trim())
+    throw new InputError('PROFILE_INVALID', `${file}: extends: must name a profile (a file of the same folder)`);
+  const candidates = /\.ya?ml$/i.test(parent) ? [parent] : [`${parent}.yaml`, `${parent}.yml`];
+  const basePath = candidates.map((c) => resolve(folder, c)).find(existsSync) ?? resolve(folder, candidates[0]);
+  const base = loadRawProfile(basePath, [...chain, path]);
+  delete base.name;
+  return mergeProfiles(base, own);
+}
+
+/** Mappings merged key by key (`over` wins); anything else in `over` replaces. */
+function mergeProfiles(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  for (const [k, v] of Object.entries(over)) out[k] = isMap(v) && isMap(out[k]) ? mergeProfiles(out[k], v) : v;
+  return out;
 }
 
 /** Validates a profile object (from YAML or JSON), filling defaults. */

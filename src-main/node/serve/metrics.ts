@@ -1,3 +1,4 @@
+import { InputError } from '../../../src-workers/core/errors.js';
 import type { WorkbenchServices } from '../api/services.js';
 import { healthReport } from './health.js';
 
@@ -18,11 +19,43 @@ export class ApiMetrics {
 
 const esc = (v: string): string => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 
+/** Default reporting window of the job rate and latency metrics, seconds [one hour]. */
+export const DEFAULT_METRICS_WINDOWS_SEC: readonly number[] = [3600];
+
+/** `300` → `5m`, `3600` → `1h`, `86400` → `1d`, else seconds (`90s`): the `window` label. */
+export function windowLabel(seconds: number): string {
+  if (seconds % 86_400 === 0) return `${seconds / 86_400}d`;
+  if (seconds % 3600 === 0) return `${seconds / 3600}h`;
+  if (seconds % 60 === 0) return `${seconds / 60}m`;
+  return `${seconds}s`;
+}
+
+/** Parses `5m,1h,24h` (units s, m, h, d; a bare number is seconds) into window lengths in seconds. */
+export function parseMetricsWindows(text: string): number[] {
+  const unit: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+  const out = text.split(',').map((part) => {
+    const m = /^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$/i.exec(part);
+    const seconds = m ? Number(m[1]) * unit[(m[2] || 's').toLowerCase()] : Number.NaN;
+    if (!(seconds >= 1) || !Number.isFinite(seconds) || !Number.isInteger(seconds))
+      throw new InputError(
+        'BAD_PARAMETER',
+        `metrics window '${part.trim()}' must be a whole number of s, m, h or d (≥ 1 s)`,
+      );
+    return seconds;
+  });
+  return [...new Set(out)].sort((a, b) => a - b);
+}
+
 /**
  * Prometheus text exposition (format 0.0.4): jobs by state, processing rate and latency quantiles over
- * the last hour, catalog table sizes, and API call counts and durations.
+ * each window of `windowsSec` (label `window`, [1h]), catalog table sizes, and API call counts and durations.
  */
-export function renderMetrics(services: WorkbenchServices, api: ApiMetrics): string {
+export function renderMetrics(
+  services: WorkbenchServices,
+  api: ApiMetrics,
+  windowsSec: readonly number[] = DEFAULT_METRICS_WINDOWS_SEC,
+  now = Date.now(),
+): string {
   const out: string[] = [];
   const family = (name: string, type: string, help: string): void => {
     out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
@@ -38,27 +71,31 @@ export function renderMetrics(services: WorkbenchServices, api: ApiMetrics): str
     states[r.state] = r.n;
   for (const [state, n] of Object.entries(states)) out.push(`owb_jobs{state="${esc(state)}"} ${n}`);
 
-  const hourAgo = Date.now() - 3_600_000;
-  const durations = (
-    db
-      .prepare(
-        "SELECT (finished_at - started_at) / 1000.0 AS s FROM jobs WHERE state = 'done' AND finished_at >= ? AND started_at IS NOT NULL ORDER BY s",
-      )
-      .all(hourAgo) as Array<{ s: number }>
-  ).map((r) => r.s);
-  family('owb_jobs_finished_last_hour', 'gauge', 'Jobs that finished successfully in the last hour.');
-  out.push(`owb_jobs_finished_last_hour ${durations.length}`);
-  family('owb_frames_processed_per_minute', 'gauge', 'Processing rate over the last hour.');
-  out.push(`owb_frames_processed_per_minute ${(durations.length / 60).toFixed(4)}`);
-  family('owb_job_duration_seconds', 'summary', 'Job run time (start to finish) over the last hour.');
-  for (const q of [0.5, 0.9, 0.99]) {
-    const v = durations.length
-      ? durations[Math.min(durations.length - 1, Math.floor(q * durations.length))]
-      : Number.NaN;
-    out.push(`owb_job_duration_seconds{quantile="${q}"} ${Number.isNaN(v) ? 'NaN' : v.toFixed(4)}`);
+  const durationsSince = db.prepare(
+    "SELECT (finished_at - started_at) / 1000.0 AS s FROM jobs WHERE state = 'done' AND finished_at >= ? AND started_at IS NOT NULL ORDER BY s",
+  );
+  const windows = windowsSec.map((sec) => ({
+    label: windowLabel(sec),
+    minutes: sec / 60,
+    durations: (durationsSince.all(now - sec * 1000) as Array<{ s: number }>).map((r) => r.s),
+  }));
+  family('owb_jobs_finished', 'gauge', 'Jobs that finished successfully within the window.');
+  for (const w of windows) out.push(`owb_jobs_finished{window="${w.label}"} ${w.durations.length}`);
+  family('owb_frames_processed_per_minute', 'gauge', 'Processing rate over the window.');
+  for (const w of windows)
+    out.push(`owb_frames_processed_per_minute{window="${w.label}"} ${(w.durations.length / w.minutes).toFixed(4)}`);
+  family('owb_job_duration_seconds', 'summary', 'Job run time (start to finish) over the window.');
+  for (const w of windows) {
+    const d = w.durations;
+    for (const q of [0.5, 0.9, 0.99]) {
+      const v = d.length ? d[Math.min(d.length - 1, Math.floor(q * d.length))] : Number.NaN;
+      out.push(
+        `owb_job_duration_seconds{window="${w.label}",quantile="${q}"} ${Number.isNaN(v) ? 'NaN' : v.toFixed(4)}`,
+      );
+    }
+    out.push(`owb_job_duration_seconds_sum{window="${w.label}"} ${d.reduce((a, b) => a + b, 0).toFixed(4)}`);
+    out.push(`owb_job_duration_seconds_count{window="${w.label}"} ${d.length}`);
   }
-  out.push(`owb_job_duration_seconds_sum ${durations.reduce((a, b) => a + b, 0).toFixed(4)}`);
-  out.push(`owb_job_duration_seconds_count ${durations.length}`);
 
   family('owb_catalog_rows', 'gauge', 'Rows per catalog table.');
   for (const table of ['frames', 'sources', 'objects', 'measurements', 'candidates', 'labels', 'masters']) {

@@ -5,7 +5,8 @@ import { isEventChannel, type EventChannel } from '../../common/ipc-contract.js'
 import { containsTypedArray, encodeBinary } from '../../common/wire-codec.js';
 import { createHandlers, dispatch, type Handlers } from '../api/handlers.js';
 import type { WorkbenchServices } from '../api/services.js';
-import { healthReport } from './health.js';
+import { healthReport as watcherHealth } from './health.js';
+import { healthReport, readinessReport } from './health-checks.js';
 import { ApiMetrics, renderMetrics } from './metrics.js';
 import {
   contentSecurityPolicy,
@@ -26,6 +27,10 @@ export interface ServeOptions {
   staticDir: string;
   /** For tests; a random one otherwise. */
   token?: string;
+  /** `/health` fails below this much free disk space in the workspace, bytes [512 MiB]. */
+  minFreeBytes?: number;
+  /** Windows of the `/metrics` job rate and latency, seconds [3600]. */
+  metricsWindowsSec?: readonly number[];
 }
 
 export interface RunningServer {
@@ -40,7 +45,8 @@ const HOST = '127.0.0.1';
 
 /**
  * `owb serve`: the renderer and the typed API over HTTP + WebSocket on 127.0.0.1 only. Every request and
- * upgrade must name our own loopback Host (and Origin, when sent) and carry the token, except `/health`.
+ * upgrade must name our own loopback Host (and Origin, when sent) and carry the token, except `/health` and
+ * `/ready` (health-checks.ts: 200 when every check passes, 503 with the failing checks otherwise).
  */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const token = options.token ?? createToken();
@@ -62,10 +68,20 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     }
     const url = new URL(req.url ?? '/', `http://${HOST}:${port}`);
     const base = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
-    if (url.pathname === '/health') {
+    if (url.pathname === '/health' || url.pathname === '/ready') {
+      const sources = { ...options.services, minFreeBytes: options.minFreeBytes };
+      const report = url.pathname === '/health' ? healthReport(sources) : readinessReport(sources);
       res
-        .writeHead(200, { ...base, 'content-type': 'application/json' })
-        .end(JSON.stringify(healthReport(options.services)));
+        .writeHead(report.ok ? 200 : 503, { ...base, 'content-type': 'application/json', 'cache-control': 'no-store' })
+        .end(
+          JSON.stringify({
+            status: report.status,
+            version: options.services.version,
+            checks: report.checks,
+            // Each watched folder with its state and reason (a failed one also fails the watcher check).
+            watchers: watcherHealth(options.services).watchers,
+          }),
+        );
       return;
     }
     const invokeOverHttp = url.pathname === '/api/invoke' && req.method === 'POST';
@@ -112,7 +128,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     if (url.pathname === '/metrics') {
       res
         .writeHead(200, { ...base, 'content-type': 'text/plain; version=0.0.4; charset=utf-8' })
-        .end(renderMetrics(options.services, metrics));
+        .end(renderMetrics(options.services, metrics, options.metricsWindowsSec));
       return;
     }
     serveStatic(options.staticDir, url.pathname, res, {

@@ -24,6 +24,8 @@ export interface WatchServiceOptions {
    * unknown profiles]. Set it when several services with different profiles share one catalog.
    */
   onlyOwnProfile?: boolean;
+  /** Run only the jobs of frames observed in [since, until], MJD (see `JobQueueOptions.mjdWindow`) [all]. */
+  mjdWindow?: readonly [number, number];
 }
 
 export interface WatchStatus {
@@ -68,6 +70,7 @@ export class WatchService {
     this.queue = new JobQueue(this.catalog.db, {
       leaseMs: options.leaseMs,
       profiles: options.onlyOwnProfile ? [profile.name] : undefined,
+      mjdWindow: options.mjdWindow,
     });
     const handler = createFrameJobHandler({
       catalog: this.catalog,
@@ -120,12 +123,23 @@ export class WatchService {
     return this.runner.onDidAddSources(listener);
   }
 
-  /** Processes what is in the folders now (and jobs left from earlier runs), then resolves. */
+  /**
+   * Processes what is in the folders now and the jobs left from earlier runs, including those a crashed
+   * process still holds (taken over when their lease expires), then resolves.
+   */
   async runOnce(): Promise<WatchStatus> {
     this.runner.start();
     await this.watcher.scan();
     await this.ingester.flush();
     await this.runner.whenIdle();
+    // Jobs another process holds: a live one finishes them; a crashed one's lease runs out and the runner
+    // takes them over. Either way --once leaves no job orphaned in 'running' behind it.
+    while (this.queue.leasedElsewhere() > 0) {
+      this.queue.reclaimFromDeadOwners();
+      await new Promise((resolve) => setTimeout(resolve, Math.min(1000, Math.max(50, this.queue.leaseMs / 10))));
+      this.runner.wake();
+      await this.runner.whenIdle();
+    }
     return this.status();
   }
 

@@ -140,17 +140,24 @@ function fillBadMeshes(level: Float32Array, sigma: Float32Array, nx: number, ny:
   }
 }
 
-/** Median filter of a mesh grid with a `size`×`size` box (clipped at the borders). */
+/**
+ * Median filter of a mesh grid with a `size`×`size` box. Near the borders the box shrinks symmetrically
+ * (a corner mesh keeps its own value, an edge mesh is filtered along the edge only), as SExtractor's
+ * `filterback` does: a one-sided box would pull the edge meshes towards the interior, where a large galaxy
+ * raises the level, and hide faint sources near the frame's edges.
+ */
 function medianFilterGrid(grid: Float32Array, nx: number, ny: number, size: number): Float32Array {
   if (size <= 1) return new Float32Array(grid);
   const half = size >> 1;
   const out = new Float32Array(grid.length);
   const window: number[] = [];
   for (let j = 0; j < ny; j++) {
+    const hy = Math.min(half, j, ny - 1 - j);
     for (let i = 0; i < nx; i++) {
+      const hx = Math.min(half, i, nx - 1 - i);
       window.length = 0;
-      for (let jj = Math.max(0, j - half); jj <= Math.min(ny - 1, j + half); jj++) {
-        for (let ii = Math.max(0, i - half); ii <= Math.min(nx - 1, i + half); ii++) window.push(grid[jj * nx + ii]);
+      for (let jj = j - hy; jj <= j + hy; jj++) {
+        for (let ii = i - hx; ii <= i + hx; ii++) window.push(grid[jj * nx + ii]);
       }
       out[j * nx + i] = medianFinite(window);
     }

@@ -8,7 +8,7 @@ import { extractFootprints, type TileGeometry } from './extract.js';
 import { gaussianKernel1d, type FilterKernel } from './kernel.js';
 import { measureObject, type ObjectPixels } from './measure.js';
 import { apertureReachPx, measureApertures, type ApertureSettings } from './aperture-phot.js';
-import { CLEAN_STRIDE } from './clean.js';
+import { CLEAN_STRIDE, cleanInfoOf } from './clean-info.js';
 import { Scratch } from './scratch.js';
 
 /** Detection parameters after defaults (see `DetectOptions` in `detect.ts`). */
@@ -55,30 +55,6 @@ export interface RegionResult {
   incomplete: IncompleteParent[];
 }
 
-/** Σ conv, the threshold at the conv peak, and the parent's threshold, over pixels [s, e) with `label === c`. */
-function cleanInfoOf(
-  conv: Float32Array,
-  thresh: Float32Array,
-  s: number,
-  e: number,
-  label: Int32Array | null,
-  c: number,
-  base: number,
-): [number, number, number] {
-  let sum = 0;
-  let peak = -Infinity;
-  let mthresh = base;
-  for (let k = s; k < e; k++) {
-    if (label !== null && label[k - s] !== c) continue;
-    sum += conv[k];
-    if (conv[k] > peak) {
-      peak = conv[k];
-      mthresh = thresh[k];
-    }
-  }
-  return [sum, mthresh, base];
-}
-
 /**
  * Detects and measures the parents whose first pixel lies in `own`, on a tile placed at `geometry` in the
  * full frame. A parent is kept only when everything its measurements read lies inside the tile (or off the
@@ -114,6 +90,7 @@ export function detectRegion(
   const openT = ty0 > 0;
   const openR = tx1 < geometry.fullWidth - 1;
   const openB = ty1 < geometry.fullHeight - 1;
+  const cleanGeometry = { tileWidth: w, x0: tx0, y0: ty0, fullWidth: geometry.fullWidth };
 
   interface Child {
     key: number;
@@ -121,8 +98,8 @@ export function detectRegion(
     parent: number;
     pixels: ObjectPixels;
     blendFlags: number;
-    /** Σ filtered value, threshold at the filtered peak, parent's detection threshold (for CLEAN). */
-    clean: [number, number, number];
+    /** CLEAN_STRIDE values for CLEAN (`cleanInfoOf`). */
+    clean: Float64Array;
   }
   const children: Child[] = [];
   const parentBoxes: PixelBox[] = [];
@@ -176,7 +153,7 @@ export function detectRegion(
         parent: pid,
         pixels: { index: new Int32Array(0), sub: new Float32Array(0), label: 0 },
         blendFlags: 0,
-        clean: [0, 0, 0],
+        clean: new Float64Array(CLEAN_STRIDE),
       });
       continue;
     }
@@ -194,7 +171,7 @@ export function detectRegion(
         parent: pid,
         pixels: { index: fp.index.subarray(s, e), sub: fp.sub.subarray(s, e), label: 0 },
         blendFlags,
-        clean: cleanInfoOf(fp.conv, fp.thresh, s, e, null, 0, base),
+        clean: cleanInfoOf(fp, s, e, null, 0, base, options.minAreaPx, cleanGeometry),
       });
       continue;
     }
@@ -223,7 +200,7 @@ export function detectRegion(
         parent: pid,
         pixels: { index, sub, label: c, family },
         blendFlags,
-        clean: cleanInfoOf(fp.conv, fp.thresh, s, e, result.label, c, base),
+        clean: cleanInfoOf(fp, s, e, result.label, c, base, options.minAreaPx, cleanGeometry),
       });
     }
   }

@@ -7,16 +7,19 @@ import { medianFinite } from '../background/mesh-stats.js';
 import { selectRows, type SourceCatalog } from '../catalog/catalog.js';
 import { cleanCatalog } from './clean.js';
 import { SourceFlag } from '../catalog/flags.js';
-import { requireInRange, requirePositive, type CancelToken } from '../errors.js';
+import { InputError, requireInRange, requirePositive, type CancelToken } from '../errors.js';
 import type { Image } from '../image/image.js';
 import { measureApertures } from './aperture-phot.js';
 import { detectRegion, type RegionOptions } from './detect-region.js';
 import { validateFilterKernel, type FilterKernel } from './kernel.js';
+import { noiseForDetection, type ThreshRms } from './threshold-noise.js';
 
 /** Options of `detectSources`; defaults in brackets follow SExtractor's. */
 export interface DetectOptions {
-  /** Detection threshold in units of the local background RMS [1.5]. */
+  /** Detection threshold in units of the background RMS [1.5]. */
   threshSigma?: number;
+  /** The RMS of the threshold and of the background errors: one global value, or the mesh map ['global']. */
+  threshRms?: ThreshRms;
   /** Minimum number of connected pixels above threshold [5]. */
   minAreaPx?: number;
   /** FWHM of the Gaussian matched filter, px [3]. */
@@ -53,8 +56,12 @@ export interface DetectOptions {
 /** Validates `options` and fills defaults; throws `InputError` naming the bad parameter. */
 export function resolveDetectOptions(
   options: DetectOptions,
-): RegionOptions & { backSizePx: number; backFilter: number } {
+): RegionOptions & { backSizePx: number; backFilter: number; threshRms: ThreshRms } {
   const threshSigma = requirePositive('threshSigma', options.threshSigma ?? 1.5);
+  const threshRms = options.threshRms ?? 'global';
+  if (threshRms !== 'global' && threshRms !== 'map') {
+    throw new InputError('BAD_PARAMETER', `'threshRms' must be 'global' or 'map', not ${JSON.stringify(threshRms)}`);
+  }
   const minAreaPx = Math.round(requireInRange('minAreaPx', options.minAreaPx ?? 5, 1, 1e9));
   const filterFwhmPx = requirePositive('filterFwhmPx', options.filterFwhmPx ?? 3);
   const deblendNthresh = Math.round(requireInRange('deblendNthresh', options.deblendNthresh ?? 32, 1, 256));
@@ -73,6 +80,7 @@ export function resolveDetectOptions(
   }
   return {
     threshSigma,
+    threshRms,
     minAreaPx,
     filterFwhmPx,
     filterKernel: options.filterKernel ? validateFilterKernel(options.filterKernel) : undefined,
@@ -89,7 +97,7 @@ export function resolveDetectOptions(
 
 /**
  * Detects and measures sources (SExtractor/SEP class): background mesh model, Gaussian matched filter,
- * per-pixel threshold in RMS units, 8-connected labelling with minimum area, multi-threshold deblending,
+ * threshold in RMS units (global or per-pixel, `threshRms`), 8-connected labelling with minimum area, multi-threshold deblending,
  * then per-object measurements and a circular aperture flux. Returns a columnar catalog in 0-based
  * pixel-centre coordinates, ordered by the raster position of each blend's first pixel. An image with
  * nothing above threshold (or no valid pixel) gives an empty catalog.
@@ -99,14 +107,16 @@ export function detectSources(image: Image, options: DetectOptions = {}): Source
   if (options.mask !== undefined && options.mask.length !== image.data.length) {
     requireInRange('mask.length', options.mask.length, image.data.length, image.data.length);
   }
-  const model =
+  const model = noiseForDetection(
     options.background ??
-    buildBackgroundModel(image, {
-      meshSizePx: resolved.backSizePx,
-      filterSize: resolved.backFilter,
-      mask: options.mask,
-      saturationLevel: options.saturationLevel,
-    });
+      buildBackgroundModel(image, {
+        meshSizePx: resolved.backSizePx,
+        filterSize: resolved.backFilter,
+        mask: options.mask,
+        saturationLevel: options.saturationLevel,
+      }),
+    resolved.threshRms,
+  );
   const region = detectRegion(
     image,
     { x0: 0, y0: 0, fullWidth: image.width, fullHeight: image.height },

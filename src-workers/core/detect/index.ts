@@ -14,3 +14,4 @@ export { SourceFlag } from '../catalog/flags.js';
 export { cleanCatalog, CLEAN_STRIDE } from './clean.js';
 export { measureApertures, apertureReachPx, type ApertureSettings } from './aperture-phot.js';
 export { daoFind, daoKernel, type DaoCatalog, type DaoFindOptions, type DaoKernel } from './dao-find.js';
+export { noiseForDetection, type ThreshRms } from './threshold-noise.js';

@@ -91,9 +91,17 @@ describe('watched folders that fail at start', () => {
         services.db.prepare("SELECT count(*) AS n FROM jobs WHERE state = 'done'").get() as { n: number };
       await until('the good folder processed a frame', () => jobs().n === 1);
       const health = await getJson(server.port, '/health');
-      assert.equal(health.status, 200);
-      const body = health.body as { status: string; watchers: Array<{ path: string; state: string; reason: string }> };
-      assert.equal(body.status, 'ok');
+      // Failed folders fail the watcher check (503, so monitoring notices) while the service keeps running.
+      assert.equal(health.status, 503);
+      const body = health.body as {
+        status: string;
+        checks: Array<{ name: string; ok: boolean; detail: string }>;
+        watchers: Array<{ path: string; state: string; reason: string }>;
+      };
+      assert.notEqual(body.status, 'ok');
+      const watcher = body.checks.find((c) => c.name === 'watcher');
+      assert.equal(watcher?.ok, false);
+      assert.match(watcher?.detail ?? '', /too many symbolic links/);
       assert.deepEqual(
         body.watchers.map((w) => [w.path, w.state]),
         list.map((f) => [f.path, f.state]),

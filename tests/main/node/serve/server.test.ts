@@ -86,7 +86,15 @@ describe('owb serve', () => {
   it('answers /health without a token, and everything else only with it', async () => {
     const health = await get(server.port, '/health');
     assert.equal(health.status, 200);
-    assert.deepEqual(JSON.parse(health.body), { status: 'ok', version: '9.9.9', watchers: [] });
+    const body = JSON.parse(health.body) as { status: string; version: string; checks: Array<{ name: string }> };
+    assert.equal(body.status, 'ok');
+    assert.equal(body.version, '9.9.9');
+    assert.deepEqual(
+      body.checks.map((c) => c.name),
+      ['database', 'workers', 'watcher', 'disk'],
+    );
+    assert.equal((await get(server.port, '/ready')).status, 200);
+    assert.deepEqual((JSON.parse(health.body) as { watchers: unknown[] }).watchers, []);
     assert.equal((await get(server.port, '/')).status, 401);
     assert.equal((await get(server.port, '/metrics')).status, 401);
     assert.equal((await get(server.port, '/?token=wrong')).status, 401);
@@ -151,7 +159,7 @@ describe('owb serve', () => {
     assert.match(metrics.body, /^# TYPE owb_jobs gauge$/m);
     assert.match(metrics.body, /^owb_jobs\{state="done"\} 1$/m);
     assert.match(metrics.body, /^owb_catalog_rows\{table="sources"\} 4$/m);
-    assert.match(metrics.body, /^owb_job_duration_seconds\{quantile="0.5"\} /m);
+    assert.match(metrics.body, /^owb_job_duration_seconds\{window="1h",quantile="0.5"\} /m);
   });
 
   it('answers invokes over the WebSocket, pixels as binary, and streams subscribed events', async () => {

