@@ -6,6 +6,8 @@
  */
 import { InputError } from '../errors.js';
 import { wrap360 } from './angles.js';
+import { dssForward, dssInverse, type DssPlate } from './dss.js';
+import { frameConverter, type FrameConverter } from './frames.js';
 import { readWcsModel, type CelestialFrameSpec, type WcsModel } from './header.js';
 import type { KeywordSource } from './keywords.js';
 import { ProjectionError, makeProjection, type Projection } from './projections/index.js';
@@ -28,6 +30,8 @@ export class CelestialWcs {
   private readonly lonIndex: 0 | 1;
   private readonly sip?: SipDistortion;
   private readonly tpv?: TpvDistortion;
+  private readonly dss?: DssPlate;
+  private readonly converter: FrameConverter;
 
   /** Throws `ProjectionError` or `Error` with a reason when the model has no valid evaluation. */
   constructor(model: WcsModel) {
@@ -49,11 +53,25 @@ export class CelestialWcs {
     this.lonIndex = model.lonIndex;
     this.sip = model.sip;
     this.tpv = model.tpv;
-    this.distortion = model.sip ? 'SIP' : model.tpv ? 'TPV' : 'none';
+    this.dss = model.dss;
+    this.distortion = model.dss ? 'DSS' : model.sip ? 'SIP' : model.tpv ? 'TPV' : 'none';
+    if (model.frame.system === 'GAPPT')
+      throw new ProjectionError('RADESYS GAPPT (geocentric apparent) is not supported');
+    this.converter = frameConverter(model.frame);
   }
 
   /** World (longitude, latitude) in degrees of the 0-based pixel (x, y), in the header's frame; NaN outside the projection. */
   pixelToWorld(x: number, y: number): [number, number] {
+    const [ix, iy] = this.pixelToIntermediate(x, y);
+    const n = this.projection.toNative(ix, iy);
+    if (!n) return [Number.NaN, Number.NaN];
+    const [lon, lat] = nativeToCelestial(this.rotation, n[0], n[1]);
+    return [wrap360(lon), lat];
+  }
+
+  /** Intermediate world coordinates (deg, longitude axis first) of the 0-based pixel, distortions applied. */
+  pixelToIntermediate(x: number, y: number): [number, number] {
+    if (this.dss) return dssForward(this.dss, x, y);
     let u = x + 1 - this.model.crpix[0];
     let v = y + 1 - this.model.crpix[1];
     if (this.sip) [u, v] = sipForward(this.sip, u, v);
@@ -62,10 +80,7 @@ export class CelestialWcs {
     let ix = this.lonIndex === 0 ? w0 : w1;
     let iy = this.lonIndex === 0 ? w1 : w0;
     if (this.tpv) [ix, iy] = tpvForward(this.tpv, ix, iy);
-    const n = this.projection.toNative(ix, iy);
-    if (!n) return [Number.NaN, Number.NaN];
-    const [lon, lat] = nativeToCelestial(this.rotation, n[0], n[1]);
-    return [wrap360(lon), lat];
+    return [ix, iy];
   }
 
   /** 0-based pixel (x, y) of world (longitude, latitude) in degrees in the header's frame; NaN where not projected. */
@@ -74,6 +89,7 @@ export class CelestialWcs {
     const q = this.projection.fromNative(phi, theta);
     if (!q) return [Number.NaN, Number.NaN];
     let [ix, iy] = q;
+    if (this.dss) return dssInverse(this.dss, ix, iy);
     if (this.tpv) [ix, iy] = tpvInverse(this.tpv, ix, iy);
     const w0 = this.lonIndex === 0 ? ix : iy;
     const w1 = this.lonIndex === 0 ? iy : ix;
@@ -83,10 +99,79 @@ export class CelestialWcs {
     return [u + this.model.crpix[0] - 1, v + this.model.crpix[1] - 1];
   }
 
-  /** Mean pixel scale at the reference pixel in arcseconds per pixel (√|det M|). */
-  pixelScaleArcsec(): number {
-    const [[a, b], [c, d]] = this.m;
-    return Math.sqrt(Math.abs(a * d - b * c)) * 3600;
+  /** ICRS (ra, dec) in degrees of the 0-based pixel (x, y), converted from the header's frame; NaN outside. */
+  pixelToSky(x: number, y: number): [number, number] {
+    const [lon, lat] = this.pixelToWorld(x, y);
+    if (Number.isNaN(lon)) return [lon, lat];
+    return this.converter.toIcrs(lon, lat);
+  }
+
+  /** 0-based pixel (x, y) of ICRS (ra, dec) in degrees; NaN where not projected. */
+  skyToPixel(ra: number, dec: number): [number, number] {
+    const [lon, lat] = this.converter.fromIcrs(ra, dec);
+    return this.worldToPixel(lon, lat);
+  }
+
+  /** Header-frame (longitude, latitude) of ICRS (ra, dec), degrees. */
+  icrsToWorld(ra: number, dec: number): [number, number] {
+    return this.converter.fromIcrs(ra, dec);
+  }
+
+  /** ICRS (ra, dec) of header-frame (longitude, latitude), degrees. */
+  worldToIcrs(lon: number, lat: number): [number, number] {
+    return this.converter.toIcrs(lon, lat);
+  }
+
+  /** ICRS positions of many 0-based pixels (degrees). */
+  pixelsToSky(xs: ArrayLike<number>, ys: ArrayLike<number>): { ra: Float64Array; dec: Float64Array } {
+    const ra = new Float64Array(xs.length);
+    const dec = new Float64Array(xs.length);
+    for (let i = 0; i < xs.length; i++) [ra[i], dec[i]] = this.pixelToSky(xs[i], ys[i]);
+    return { ra, dec };
+  }
+
+  /** 0-based pixels of many ICRS positions (degrees). */
+  skyToPixels(ras: ArrayLike<number>, decs: ArrayLike<number>): { x: Float64Array; y: Float64Array } {
+    const x = new Float64Array(ras.length);
+    const y = new Float64Array(ras.length);
+    for (let i = 0; i < ras.length; i++) [x[i], y[i]] = this.skyToPixel(ras[i], decs[i]);
+    return { x, y };
+  }
+
+  /**
+   * Pixel scale in arcseconds per pixel at the 0-based pixel (x, y) [image centre, else the reference
+   * pixel]: the square root of the area of the pixel's sky footprint, so distortions and non-zenithal
+   * projections count.
+   */
+  pixelScaleArcsec(x?: number, y?: number): number {
+    const [cx, cy] = x !== undefined && y !== undefined ? [x, y] : this.centrePixel();
+    const h = 0.5;
+    const p = (dx: number, dy: number): [number, number] => this.pixelToWorld(cx + dx, cy + dy);
+    const [a0, d0] = p(-h, 0);
+    const [a1, d1] = p(h, 0);
+    const [b0, e0] = p(0, -h);
+    const [b1, e1] = p(0, h);
+    const c = Math.cos((((d0 + d1) / 2) * Math.PI) / 180);
+    const dra = (v: number): number => ((((v + 540) % 360) + 360) % 360) - 180;
+    const ux = dra(a1 - a0) * c;
+    const uy = d1 - d0;
+    const vx = dra(b1 - b0) * c;
+    const vy = e1 - e0;
+    return Math.sqrt(Math.abs(ux * vy - uy * vx)) * 3600;
+  }
+
+  /** 0-based pixel at the image centre ((NAXIS − 1)/2), or the reference pixel without NAXIS. */
+  centrePixel(): [number, number] {
+    const n = this.model.naxis;
+    if (n) return [(n[0] - 1) / 2, (n[1] - 1) / 2];
+    if (this.dss) return [0, 0];
+    return [this.model.crpix[0] - 1, this.model.crpix[1] - 1];
+  }
+
+  /** ICRS position (deg) of the image centre (not CRVAL, which may lie far outside the image). */
+  centreSky(): [number, number] {
+    const [x, y] = this.centrePixel();
+    return this.pixelToSky(x, y);
   }
 }
 

@@ -7,6 +7,7 @@
  */
 import { R2D, cosd, sind } from './angles.js';
 import { numberKey, stringKey, type KeywordSource } from './keywords.js';
+import { readDss, type DssPlate } from './dss.js';
 import { readSip, type SipDistortion } from './sip.js';
 import { readTpv, type TpvDistortion } from './tpv.js';
 
@@ -40,6 +41,10 @@ export interface WcsModel {
   ctype: [string, string];
   sip?: SipDistortion;
   tpv?: TpvDistortion;
+  /** A DSS plate solution replaces CRPIX, the matrix and SIP/TPV: pixel → (ξ, η) → TAN about the plate centre. */
+  dss?: DssPlate;
+  /** Image size NAXIS1, NAXIS2 when the header gives it. */
+  naxis?: [number, number];
 }
 
 const UNITS: Record<string, number> = {
@@ -72,7 +77,32 @@ export function readWcsModel(h: KeywordSource, alt = ''): WcsModel | string {
   const k = (key: string): string => `${key}${alt}`;
   const c1 = stringKey(h, k('CTYPE1'));
   const c2 = stringKey(h, k('CTYPE2'));
-  if (!c1 && !c2) return 'no CTYPE1/CTYPE2 keywords';
+  const n1 = numberKey(h, 'ZNAXIS1') ?? numberKey(h, 'NAXIS1');
+  const n2 = numberKey(h, 'ZNAXIS2') ?? numberKey(h, 'NAXIS2');
+  const naxis: [number, number] | undefined = n1 !== undefined && n2 !== undefined ? [n1, n2] : undefined;
+  // A DSS plate solution wins over any CTYPE/CD approximation beside it, as in astropy (WCSLIB).
+  const dss = alt === '' ? readDss(h) : undefined;
+  if (typeof dss === 'string') return dss;
+  if (!c1 && !c2 && !dss) return 'no CTYPE1/CTYPE2 keywords (and no DSS plate solution)';
+  if (dss) {
+    const frame = readFrame(h, 'RA');
+    if (typeof frame === 'string') return frame;
+    return {
+      projection: 'TAN',
+      pv: [],
+      lonIndex: 0,
+      crpix: [0, 0],
+      matrix: [
+        [1, 0],
+        [0, 1],
+      ],
+      crvalLonLat: dss.centre,
+      frame,
+      ctype: ['RA---TAN', 'DEC--TAN'],
+      dss,
+      naxis,
+    };
+  }
   const s1 = splitCtype(c1);
   const s2 = splitCtype(c2);
   if (!s1) return `CTYPE1 '${c1}': not a celestial axis type`;
@@ -195,6 +225,7 @@ export function readWcsModel(h: KeywordSource, alt = ''): WcsModel | string {
     ctype: [c1, c2],
     sip,
     tpv,
+    naxis,
   };
 }
 

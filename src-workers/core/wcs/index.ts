@@ -15,4 +15,6 @@ export {
 } from './projections/index.js';
 export { readSip, sipForward, sipInverse, sipPoly, type SipDistortion } from './sip.js';
 export { readTpv, tpvForward, tpvInverse, type TpvDistortion } from './tpv.js';
+export { readDss, dssForward, dssInverse, type DssPlate } from './dss.js';
+export { frameConverter, frameConvertible, type FrameConverter } from './frames.js';
 export { makeRotation, nativeToCelestial, celestialToNative, type SphericalRotation } from './sphere.js';

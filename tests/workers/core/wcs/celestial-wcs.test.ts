@@ -202,6 +202,16 @@ describe('CelestialWcs vs astropy.wcs', { skip }, () => {
       compare(file, r.wcs, big.xs, big.ys, out[cards.length + j]);
     }),
   );
+  // WCSLIB 7 refuses TAN with PV1_k (wcsset error 6); SCAMP's TAN+PV means TPV, so the oracle is the TPV header.
+  it('TAN with PV1_k/PV2_k is read as TPV (SCAMP headers), not dropped', () => {
+    const h = headerFromFile(files[1]);
+    h.set('CTYPE1', 'RA---TAN');
+    h.set('CTYPE2', 'DEC--TAN');
+    const r = parseCelestialWcs(h);
+    assert.ok('wcs' in r, 'reason' in r ? r.reason : '');
+    assert.equal(r.wcs.distortion, 'TPV');
+    compare('TAN+PV', r.wcs, big.xs, big.ys, out[cards.length + 1]);
+  });
 });
 
 describe('CelestialWcs refuses bad headers with a reason', () => {
