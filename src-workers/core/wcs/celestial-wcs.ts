@@ -15,6 +15,15 @@ import { sipForward, sipInverse, type SipDistortion } from './sip.js';
 import { celestialToNative, makeRotation, nativeToCelestial, type SphericalRotation } from './sphere.js';
 import { tpvForward, tpvInverse, type TpvDistortion } from './tpv.js';
 
+/** What callers need from any sky WCS (`CelestialWcs`, `TanWcs`): ICRS degrees ↔ 0-based pixels. */
+export interface SkyWcs {
+  pixelToSky(x: number, y: number): [number, number];
+  skyToPixel(ra: number, dec: number): [number, number];
+  pixelsToSky(xs: ArrayLike<number>, ys: ArrayLike<number>): { ra: Float64Array; dec: Float64Array };
+  skyToPixels(ras: ArrayLike<number>, decs: ArrayLike<number>): { x: Float64Array; y: Float64Array };
+  pixelScaleArcsec(): number;
+}
+
 /** The distortion a WCS applies besides its projection. */
 export type DistortionKind = 'none' | 'SIP' | 'TPV' | 'DSS';
 

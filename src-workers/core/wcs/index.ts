@@ -4,7 +4,13 @@
  * `TanWcs` (tan.ts) is the small TAN-SIP model the plate solver writes.
  */
 export * from './tan.js';
-export { CelestialWcs, celestialWcsFromHeader, parseCelestialWcs, type DistortionKind } from './celestial-wcs.js';
+export {
+  CelestialWcs,
+  celestialWcsFromHeader,
+  parseCelestialWcs,
+  type DistortionKind,
+  type SkyWcs,
+} from './celestial-wcs.js';
 export { readFrame, readWcsModel, type CelestialFrameSpec, type CelestialSystem, type WcsModel } from './header.js';
 export {
   PROJECTION_CODES,
