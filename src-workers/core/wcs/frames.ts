@@ -227,3 +227,14 @@ export function frameConverter(f: CelestialFrameSpec): FrameConverter {
     },
   };
 }
+
+/** IAU 2006 bias-precession matrix (GCRS → mean equator and equinox of date) at `t` Julian centuries TT from J2000. */
+export function biasPrecession06(t: number): Mat3 {
+  const [g, p, s, e] = pfw06(t);
+  return fw2m(g, p, s, e);
+}
+
+/** `m` applied to the 3-vector `v`. */
+export function applyMat3(m: Mat3, v: [number, number, number]): [number, number, number] {
+  return apply(m, v);
+}
