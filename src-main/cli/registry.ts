@@ -19,6 +19,7 @@ export const commandLoaders: Record<string, () => Promise<{ command: CliCommand 
   watch: () => import('./commands/watch.js'),
   serve: () => import('./commands/serve.js'),
   synth: () => import('./commands/synth.js'),
+  solve: () => import('./commands/solve.js'),
   info: () => import('./commands/info.js'),
   convert: () => import('./commands/convert.js'),
 };

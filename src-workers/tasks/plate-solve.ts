@@ -14,50 +14,13 @@ import { plateWcsCards } from '../core/astrometry/tan-sip.js';
 import { skyQuadIndex } from '../core/astrometry/sky-quads.js';
 import { radecToXyz } from '../core/astrometry/sphere.js';
 import type { FitsCard } from '../core/fits/index.js';
+import type { PlateSolveInput, PlateSolveOutput } from '../../src-main/common/tasks/plate-solve.js';
+
+export type { PlateSolveInput, PlateSolveOutput };
 import { readFitsFile, readFitsImage } from '../io/fits-file.js';
 import { editHeaderBytes } from '../io/fits-header-edit.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { DEFAULT_INDEX_DIRS, findStarIndexes, readStarIndex, type StarIndexInfo } from '../io/star-index-file.js';
-
-export interface PlateSolveInput {
-  path: string;
-  hdu?: number;
-  /** Pointing hint; overrides the header's. */
-  raDeg?: number;
-  decDeg?: number;
-  radiusDeg?: number;
-  /** Pixel-scale range, arcsec/px; overrides the header's estimate (±15 %) [0.5–30]. */
-  scaleLowArcsec?: number;
-  scaleHighArcsec?: number;
-  /** Folders of index files [Debian's /usr/share/astrometry]. */
-  indexDirs?: string[];
-  /** Solve without any pointing hint, even when the header has one. */
-  blind?: boolean;
-  /** Write the solved copy here (never over the input, nor over a file owb solve did not write). */
-  outPath?: string;
-}
-
-export interface PlateSolveOutput {
-  file: string;
-  solved: boolean;
-  reason?: string;
-  centreRa?: number;
-  centreDec?: number;
-  scaleArcsec?: number;
-  rotationDeg?: number;
-  flipped?: boolean;
-  matched?: number;
-  rmsArcsec?: number;
-  logOdds?: number;
-  sipOrder?: number;
-  indexId?: number;
-  detections: number;
-  hintSource: string[];
-  seconds: number;
-  written?: string;
-  /** The WCS cards written (or that would be), for callers that keep them. */
-  cards?: FitsCard[];
-}
 
 const PROVENANCE = 'owb solve';
 const loaded = new Map<string, Promise<SolveIndex>>();
@@ -78,6 +41,7 @@ const WCS_KEY =
 /** Solves one frame (see the module comment). Bad input throws `InputError`; "not solved" is a result. */
 export async function plateSolveFrame(input: PlateSolveInput): Promise<PlateSolveOutput> {
   const t0 = performance.now();
+  const deadline = t0 + 1000 * (input.maxSeconds ?? 30);
   const file = basename(input.path);
   const { image, header, hduIndex } = await readFitsImage(input.path, { hdu: input.hdu });
   const hints = headerHints(header);
@@ -152,10 +116,23 @@ export async function plateSolveFrame(input: PlateSolveInput): Promise<PlateSolv
   const sol = solveField(
     { x: catalog.x, y: catalog.y, flux: catalog.flux, fwhm: catalog.fwhm },
     indexes,
-    { width: image.width, height: image.height, hint, scaleLowArcsec: scaleLow, scaleHighArcsec: scaleHigh },
+    {
+      width: image.width,
+      height: image.height,
+      hint,
+      scaleLowArcsec: scaleLow,
+      scaleHighArcsec: scaleHigh,
+      shouldStop: () => performance.now() > deadline,
+    },
     reference,
   );
-  if (!sol.solved) return done({ reason: sol.reason });
+  if (!sol.solved)
+    return done({
+      reason:
+        sol.reason === 'cancelled'
+          ? `gave up after ${input.maxSeconds ?? 30} s (${sol.quadsTried} field quads)`
+          : sol.reason,
+    });
   const cards = solutionCards(sol, file, hintSource);
   let written: string | undefined;
   if (input.outPath) {

@@ -370,6 +370,10 @@ export function solveField(
 
   const tryFieldQuad = (a: number, b: number, c: number, d: number, abPx: number): boolean => {
     quadsTried++;
+    if ((quadsTried & 1023) === 0 && options.shouldStop?.()) {
+      stopReason = 'cancelled';
+      return true;
+    }
     const quad = [a, b, c, d];
     for (let k = 0; k < 4; k++) {
       pts[2 * k] = fx[quad[k]];
