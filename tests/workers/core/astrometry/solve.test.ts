@@ -131,4 +131,36 @@ describe('hinted plate solving of synthetic Tycho-2 fields', { skip }, () => {
     });
     assert.equal(sol.solved, false);
   });
+
+  it('solves blind (no pointing, scale 1–10″/px) within 0.5 px of the truth, and never on noise', () => {
+    for (const field of [FIELDS[1], FIELDS[2]]) {
+      const spec: SyntheticSpec = {
+        ...field,
+        scaleArcsec: 3,
+        width: 2048,
+        height: 1536,
+        distortion: 1e-6,
+        hotPixels: 30,
+      };
+      const f = syntheticField(indexes[0].index, indexes[0].lookup, spec);
+      const sol = solveField(f.stars, indexes, { width: 2048, height: 1536, scaleLowArcsec: 1, scaleHighArcsec: 10 });
+      assert.ok(sol.solved, sol.solved ? '' : sol.reason);
+      assert.ok(worstPx(sol.wcs, f.wcs, spec) < 0.5);
+    }
+    const rand = rng(21);
+    const n = 120;
+    const noise = {
+      x: Float64Array.from({ length: n }, () => rand() * 2047),
+      y: Float64Array.from({ length: n }, () => rand() * 1535),
+      flux: Float64Array.from({ length: n }, () => 10 ** (4 * rand())),
+    };
+    const sol = solveField(noise, indexes, {
+      width: 2048,
+      height: 1536,
+      scaleLowArcsec: 1,
+      scaleHighArcsec: 10,
+      maxCandidates: 5000,
+    });
+    assert.equal(sol.solved, false);
+  });
 });
