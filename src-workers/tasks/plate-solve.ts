@@ -6,7 +6,8 @@
  */
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { basename } from 'node:path';
-import { detectSources } from '../core/detect/index.js';
+import { detectSources, SourceFlag } from '../core/detect/index.js';
+import { fitZeroPoint } from '../core/astrometry/zero-point.js';
 import { InputError } from '../core/errors.js';
 import { headerHints } from '../core/astrometry/header-hints.js';
 import { prepareIndex, solveField, type PlateSolution, type SolveIndex } from '../core/astrometry/solve.js';
@@ -36,7 +37,7 @@ function loadIndex(info: StarIndexInfo, quads: boolean): Promise<SolveIndex> {
 }
 
 const WCS_KEY =
-  /^(WCSAXES|CTYPE\d|CUNIT\d|CRPIX\d|CRVAL\d|CDELT\d|CROTA\d|CD\d_\d|PC\d_\d|PV\d_\d+|LONPOLE|LATPOLE|RADESYS|EQUINOX|WCSNAME|(A|B|AP|BP)_(ORDER|\d_\d))$/;
+  /^(WCSAXES|CTYPE\d|CUNIT\d|CRPIX\d|CRVAL\d|CDELT\d|CROTA\d|CD\d_\d|PC\d_\d|PV\d_\d+|LONPOLE|LATPOLE|RADESYS|EQUINOX|WCSNAME|PHOTZP|PHOTZPER|(A|B|AP|BP)_(ORDER|\d_\d))$/;
 
 /** Solves one frame (see the module comment). Bad input throws `InputError`; "not solved" is a result. */
 export async function plateSolveFrame(input: PlateSolveInput): Promise<PlateSolveOutput> {
@@ -133,7 +134,27 @@ export async function plateSolveFrame(input: PlateSolveInput): Promise<PlateSolv
           ? `gave up after ${input.maxSeconds ?? 30} s (${sol.quadsTried} field quads)`
           : sol.reason,
     });
+  // Zero point from the matched stars' V_T and total (Kron) fluxes; saturated, blended and truncated
+  // stars are left out.
+  const bad = SourceFlag.SATURATED | SourceFlag.BLENDED | SourceFlag.TRUNCATED;
+  const zero = fitZeroPoint(
+    sol.matchedMag,
+    sol.matchedField.map((d) => catalog.fluxAuto[d]),
+    sol.matchedField.map((d) => (catalog.flags[d] & bad) !== 0),
+  );
   const cards = solutionCards(sol, file, hintSource);
+  if (zero) {
+    cards.splice(
+      cards.findIndex((c) => c.key === 'HISTORY'),
+      0,
+      { key: 'PHOTZP', value: Number(zero.zp.toFixed(4)), comment: 'mag = PHOTZP - 2.5 log10(total ADU), Tycho-2 V_T' },
+      { key: 'PHOTZPER', value: Number(zero.zpErr.toFixed(4)), comment: 'error of PHOTZP [mag]' },
+    );
+    cards.push({
+      key: 'HISTORY',
+      comment: `${PROVENANCE}: PHOTZP from ${zero.used} of ${zero.offered} stars, rms ${zero.rms.toFixed(3)} mag`,
+    });
+  }
   let written: string | undefined;
   if (input.outPath) {
     await writeSolvedCopy(input.path, input.outPath, hduIndex, cards);
@@ -151,6 +172,9 @@ export async function plateSolveFrame(input: PlateSolveInput): Promise<PlateSolv
     logOdds: sol.logOdds,
     sipOrder: sol.wcs.sipOrder,
     indexId: sol.indexId,
+    zeroPoint: zero?.zp,
+    zeroPointErr: zero?.zpErr,
+    zeroPointStars: zero?.used,
     cards,
     written,
   });

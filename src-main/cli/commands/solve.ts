@@ -21,7 +21,8 @@ Hints come from the header when not given: RA/DEC, OBJCTRA/OBJCTDEC, an existing
 cards, pixel size with FOCALLEN or PLTSCALE. Packaged Tycho-2 covers fields of about 20' and wider.
 
 Options:
-  --out DIR             write DIR/<name>: the frame with the WCS and HISTORY provenance
+  --out DIR             write DIR/<name>: the frame with the WCS, PHOTZP/PHOTZPER (zero point
+                        from the matched Tycho-2 V_T: mag = PHOTZP - 2.5 log10(total ADU)) and HISTORY provenance
                         (other cards and the data untouched; never over an input or a file
                         owb solve did not write)
   --ra DEG --dec DEG    pointing hint (degrees)
@@ -124,6 +125,8 @@ function print(out: NodeJS.WriteStream, r: PlateSolveOutput, json: boolean): voi
   out.write(
     `${r.file}: solved  centre ${r.centreRa!.toFixed(5)} ${r.centreDec!.toFixed(5)}  scale ${r.scaleArcsec!.toFixed(4)}"/px` +
       `  rotation ${r.rotationDeg!.toFixed(2)}°  parity ${r.flipped ? 'flipped' : 'normal'}  matched ${r.matched}` +
-      `  rms ${r.rmsArcsec!.toFixed(2)}"  SIP ${r.sipOrder}  ${r.seconds.toFixed(2)} s${r.written ? `  → ${r.written}` : ''}\n`,
+      `  rms ${r.rmsArcsec!.toFixed(2)}"  SIP ${r.sipOrder}` +
+      (r.zeroPoint !== undefined ? `  PHOTZP ${r.zeroPoint.toFixed(3)} ± ${r.zeroPointErr!.toFixed(3)}` : '') +
+      `  ${r.seconds.toFixed(2)} s${r.written ? `  → ${r.written}` : ''}\n`,
   );
 }

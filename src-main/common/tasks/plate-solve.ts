@@ -37,6 +37,10 @@ export interface PlateSolveOutput {
   logOdds?: number;
   sipOrder?: number;
   indexId?: number;
+  /** Photometric zero point (mag = PHOTZP − 2.5 log10(total ADU), Tycho-2 V_T), its error, stars used. */
+  zeroPoint?: number;
+  zeroPointErr?: number;
+  zeroPointStars?: number;
   detections: number;
   hintSource: string[];
   seconds: number;

@@ -69,6 +69,15 @@ print(json.dumps({'max': float(d.max()), 'rms': float(np.sqrt((d ** 2).mean())),
       .toString('latin1');
     assert.match(head, /HISTORY owb solve: plate solution of dss_poss1_m67_M6707HH\.fits/);
     assert.match(head, /CTYPE1 {2}= 'RA---TAN/);
+    // The zero point of the matched Tycho-2 stars (V_T on a photographic plate: only its presence and
+    // bookkeeping are checked here; its accuracy is tested on synthetic truth in zero-point.test.ts).
+    const zp = JSON.parse(
+      python(
+        `import json\nfrom astropy.io import fits\nh = fits.getheader(${JSON.stringify(out)})\nprint(json.dumps([h['PHOTZP'], h['PHOTZPER']]))`,
+      ),
+    ) as [number, number];
+    assert.equal(zp[0], Number(result.zeroPoint!.toFixed(4)));
+    assert.ok(zp[1] > 0 && zp[1] < 1 && result.zeroPointStars! >= 3);
   });
 
   it('never overwrites the input or a file owb solve did not write', async () => {
