@@ -103,7 +103,8 @@ export default async function solveBench(ctx: BenchContext): Promise<void> {
         metrics: { solved: `${solvedTheirs}/${fields.length}` },
       });
   }
-  const m67 = join(ctx.shared, 'data', 'real', 'dss_poss1_m67_M6707HH.fits');
+  // OWB_REAL_DIR: the real frames when the checkout is not beside shared/ (a worktree).
+  const m67 = join(process.env.OWB_REAL_DIR ?? join(ctx.shared, 'data', 'real'), 'dss_poss1_m67_M6707HH.fits');
   if (existsSync(m67) && existsSync(INDEX('07'))) {
     const m = ctx.owb(['solve', m67, '--json']);
     const r = JSON.parse(m.stdout.trim().split('\n').pop() ?? '{}') as {
