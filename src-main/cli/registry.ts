@@ -20,6 +20,7 @@ export const commandLoaders: Record<string, () => Promise<{ command: CliCommand 
   process: () => import('./commands/process.js'),
   serve: () => import('./commands/serve.js'),
   synth: () => import('./commands/synth.js'),
+  solve: () => import('./commands/solve.js'),
   info: () => import('./commands/info.js'),
   convert: () => import('./commands/convert.js'),
   samp: () => import('./commands/samp.js'),

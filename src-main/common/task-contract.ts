@@ -14,6 +14,7 @@ import type { DifferenceTaskInput, DifferenceTaskOutput } from './tasks/differen
 import type { LiveStackInput, LiveStackOutput } from './tasks/live-stack.js';
 import type { ProcessFrameInput, ProcessFrameOutput } from './tasks/process-frame.js';
 import type { SynthGenerateInput, SynthGenerateOutput } from './tasks/synth.js';
+import type { PlateSolveInput, PlateSolveOutput } from './tasks/plate-solve.js';
 
 /**
  * TaskMap: the contract between main-side services and piscina workers (ARCHITECTURE.md).
@@ -37,6 +38,8 @@ export interface TaskMap {
   difference: { input: DifferenceTaskInput; output: Result<DifferenceTaskOutput> };
   /** Renders, encodes and atomically writes a batch of synthetic-dataset images (`owb synth`). */
   'synth-generate': { input: SynthGenerateInput; output: SynthGenerateOutput };
+  /** Plate-solves one frame and optionally writes a copy with the WCS (`owb solve`). */
+  'plate-solve': { input: PlateSolveInput; output: PlateSolveOutput };
   /** Detects and measures the objects of one strip of a frame (`owb detect --workers N`). */
   'detect-tile': { input: DetectTileInput; output: DetectTileOutput };
   /** Calibrates one light with shared masters (optionally L.A.Cosmic) and writes it. */

@@ -1,0 +1,154 @@
+// Plate solving: our solver vs astrometry.net's solve-field with the same Debian Tycho-2 indexes, in one run.
+// 1. Synthetic detections of the real sky (the test suite's generator; known truth), hinted and blind: our
+//    solver timed in-process (index loading reported apart), solve-field as a process on the same x/y list.
+// 2. The DSS M67 plate from its header hints: `owb solve` and solve-field, whole processes.
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { readStarIndex } from '../../src-workers/io/star-index-file.js';
+import { writeFitsTable } from '../../src-workers/io/fits-file.js';
+import { prepareIndex, solveField } from '../../src-workers/core/astrometry/solve.js';
+import { plateToSky } from '../../src-workers/core/astrometry/tan-sip.js';
+import { angularSeparationDeg } from '../../src-workers/core/astrometry/sphere.js';
+import { syntheticField, type SyntheticSpec } from '../../tests/workers/core/astrometry/synthetic-field.js';
+import type { BenchContext } from '../harness.js';
+
+const SOLVE_FIELD = '/usr/bin/solve-field';
+const INDEX = (n: string) => `/usr/share/astrometry/index-tycho2-${n}.littleendian.fits`;
+
+export default async function solveBench(ctx: BenchContext): Promise<void> {
+  if (!existsSync(INDEX('08'))) {
+    ctx.row({ suite: 'solve', task: 'all', tool: 'skipped', note: 'Tycho-2 index packages absent' });
+    return;
+  }
+  const dir = join(ctx.dataDir, 'solve');
+  mkdirSync(dir, { recursive: true });
+  const t0 = performance.now();
+  const indexes = await Promise.all(['08', '09', '10'].map(async (n) => prepareIndex(await readStarIndex(INDEX(n)))));
+  ctx.row({ suite: 'solve', task: 'load index 08-10', tool: 'owb', wallSec: (performance.now() - t0) / 1000 });
+  const fields: SyntheticSpec[] = [
+    { raDeg: 83.8, decDeg: -5.4, rotationDeg: 200, flip: true, seed: 2 },
+    { raDeg: 10.7, decDeg: 41.3, rotationDeg: 300, flip: true, seed: 3 },
+    { raDeg: 250, decDeg: -60, rotationDeg: 90, flip: false, seed: 4 },
+  ].map((f) => ({ ...f, scaleArcsec: 3, width: 2048, height: 1536, distortion: 1e-6, hotPixels: 30 }));
+  for (const blind of [false, true]) {
+    let ours = 0;
+    let theirs = 0;
+    let solvedOurs = 0;
+    let solvedTheirs = 0;
+    let worst = 0;
+    for (const spec of fields) {
+      const f = syntheticField(indexes[0].index, indexes[0].lookup, spec);
+      const hint = blind ? undefined : { raDeg: spec.raDeg + 0.4, decDeg: spec.decDeg - 0.3, radiusDeg: 2 };
+      const scale = blind ? { scaleLowArcsec: 1, scaleHighArcsec: 10 } : { scaleLowArcsec: 2, scaleHighArcsec: 4 };
+      const t = performance.now();
+      const sol = solveField(f.stars, indexes, { width: 2048, height: 1536, hint, ...scale });
+      ours += (performance.now() - t) / 1000;
+      if (sol.solved) {
+        solvedOurs++;
+        for (let i = 0; i <= 10; i++)
+          for (let j = 0; j <= 10; j++) {
+            const [a, b] = plateToSky(sol.wcs, (i / 10) * 2047, (j / 10) * 1535);
+            const [c, d] = plateToSky(f.wcs, (i / 10) * 2047, (j / 10) * 1535);
+            worst = Math.max(worst, (angularSeparationDeg(a, b, c, d) * 3600) / 3);
+          }
+      }
+      if (!existsSync(SOLVE_FIELD)) continue;
+      const order = Array.from(f.stars.flux.keys()).sort((a, b) => f.stars.flux[b] - f.stars.flux[a]);
+      const xyls = join(dir, `field-${spec.seed}.xyls`);
+      await writeFitsTable(xyls, [
+        { name: 'X', data: Float64Array.from(order, (i) => f.stars.x[i] + 1) },
+        { name: 'Y', data: Float64Array.from(order, (i) => f.stars.y[i] + 1) },
+        { name: 'FLUX', data: Float64Array.from(order, (i) => f.stars.flux[i]) },
+      ]);
+      const args = [
+        '--overwrite',
+        '--no-plots',
+        '--dir',
+        dir,
+        '--width',
+        '2048',
+        '--height',
+        '1536',
+        '--cpulimit',
+        '120',
+      ];
+      args.push(
+        '--scale-units',
+        'arcsecperpix',
+        '--scale-low',
+        String(scale.scaleLowArcsec),
+        '--scale-high',
+        String(scale.scaleHighArcsec),
+      );
+      if (hint) args.push('--ra', String(hint.raDeg), '--dec', String(hint.decDeg), '--radius', String(hint.radiusDeg));
+      const m = ctx.measure(SOLVE_FIELD, [...args, xyls]);
+      theirs += m.wallSec;
+      if (existsSync(join(dir, `field-${spec.seed}.solved`))) solvedTheirs++;
+    }
+    const task = `synthetic 2048x1536 ${blind ? 'blind' : 'hinted'} (${fields.length})`;
+    ctx.row({
+      suite: 'solve',
+      task,
+      tool: 'owb (solver only)',
+      wallSec: ours / fields.length,
+      metrics: { solved: `${solvedOurs}/${fields.length}`, 'worst px vs truth': worst.toFixed(3) },
+      ratio: theirs ? (ours / theirs).toFixed(3) : undefined,
+    });
+    if (theirs)
+      ctx.row({
+        suite: 'solve',
+        task,
+        tool: 'solve-field',
+        wallSec: theirs / fields.length,
+        metrics: { solved: `${solvedTheirs}/${fields.length}` },
+      });
+  }
+  // OWB_REAL_DIR: the real frames when the checkout is not beside shared/ (a worktree).
+  const m67 = join(process.env.OWB_REAL_DIR ?? join(ctx.shared, 'data', 'real'), 'dss_poss1_m67_M6707HH.fits');
+  if (existsSync(m67) && existsSync(INDEX('07'))) {
+    const m = ctx.owb(['solve', m67, '--json']);
+    const r = JSON.parse(m.stdout.trim().split('\n').pop() ?? '{}') as {
+      solved?: boolean;
+      rmsArcsec?: number;
+      matched?: number;
+    };
+    ctx.row({
+      suite: 'solve',
+      task: 'DSS M67 (header hints)',
+      tool: 'owb solve',
+      wallSec: m.wallSec,
+      peakMB: m.peakMB,
+      metrics: { solved: String(r.solved), matched: r.matched ?? 0 },
+    });
+    if (existsSync(SOLVE_FIELD)) {
+      const sf = ctx.measure(SOLVE_FIELD, [
+        '--overwrite',
+        '--no-plots',
+        '--dir',
+        dir,
+        '--cpulimit',
+        '60',
+        '--scale-units',
+        'arcsecperpix',
+        '--scale-low',
+        '1.5',
+        '--scale-high',
+        '1.9',
+        '--ra',
+        '132.83',
+        '--dec',
+        '11.8',
+        '--radius',
+        '2',
+        m67,
+      ]);
+      ctx.row({
+        suite: 'solve',
+        task: 'DSS M67 (header hints)',
+        tool: 'solve-field (60 s limit)',
+        wallSec: sf.wallSec,
+        metrics: { solved: String(existsSync(join(dir, 'dss_poss1_m67_M6707HH.solved'))) },
+      });
+    }
+  }
+}
