@@ -13,3 +13,23 @@ export {
   type LombScargleSearchResult,
   type PeriodRange,
 } from './period-search.js';
+export {
+  ccdNoiseE,
+  scintillationRelative,
+  MAG_PER_RELATIVE_FLUX,
+  type CcdNoiseTerms,
+  type ScintillationTerms,
+} from './noise.js';
+export {
+  chooseComparisons,
+  ensemblePhotometry,
+  LC_FLAG,
+  MEASUREMENT_SATURATED,
+  type DetrendKey,
+  type EnsembleFrame,
+  type EnsembleInput,
+  type EnsembleOptions,
+  type EnsembleResult,
+  type EnsembleStar,
+  type RejectedComp,
+} from './ensemble.js';
