@@ -6,20 +6,8 @@
  * variable ones are rejected iteratively by their leave-one-out χ² against the others' ensemble.
  */
 import { InputError } from '../errors.js';
-import { flagOutliers, linearFit } from './detrend.js';
+import { differentialCurve, type CurveOptions, type LightCurvePoints, type StarColumns } from './light-curve.js';
 import { MAG_PER_RELATIVE_FLUX, scintillationRelative } from './noise.js';
-
-/** Flag bits of a light-curve point (one producer: this module). */
-export const LC_FLAG = {
-  /** Rejected as an outlier (kept in the output, excluded from statistics). */
-  OUTLIER: 1,
-  /** The target measurement was flagged saturated. */
-  SATURATED: 2,
-  /** No target measurement in this frame (flux not finite or ≤ 0). */
-  MISSING: 4,
-  /** Fewer than `minComps` comparison stars measured in this frame: no zero point. */
-  NO_ZERO_POINT: 8,
-} as const;
 
 /** Measurement flag bit meaning "saturated" in {@link EnsembleInput.flags}. */
 export const MEASUREMENT_SATURATED = 1;
@@ -55,11 +43,8 @@ export interface EnsembleInput {
   flags?: ArrayLike<number>;
 }
 
-/** Covariates a light curve can be detrended against. */
-export type DetrendKey = 'airmass' | 'fwhm' | 'x' | 'y' | 'sky';
-
 /** Options of {@link ensemblePhotometry}. */
-export interface EnsembleOptions {
+export interface EnsembleOptions extends CurveOptions {
   /** Comparison stars chosen by the user (star indices); skips the automatic choice, not the rejection. */
   comps?: number[];
   /** Most comparison stars kept [10]. */
@@ -78,10 +63,6 @@ export interface EnsembleOptions {
   rejectChi2?: number;
   /** Telescope for scintillation noise (Young's formula); omitted: no scintillation term. */
   telescope?: { apertureM: number; altitudeM: number; scintillationScale?: number };
-  /** Covariates to remove by a weighted linear fit (with intercept) [none]. */
-  detrend?: DetrendKey[];
-  /** Points deviating more than this many σ from the running median of 7 are flagged OUTLIER [5; 0 = off]. */
-  outlierSigma?: number;
 }
 
 /** A rejected comparison star and why. */
@@ -90,27 +71,8 @@ export interface RejectedComp {
   reducedChi2: number;
 }
 
-/** The differential light curve of one target. */
-export interface EnsembleResult {
-  comps: number[];
-  rejectedComps: RejectedComp[];
-  /** Per-frame ensemble zero point (mag, instrumental minus ensemble mean); NaN where none. */
-  zeroPoint: Float64Array;
-  zeroPointErr: Float64Array;
-  /** Target instrumental magnitude −2.5·log10(F/t). */
-  magInst: Float64Array;
-  /** Differential magnitude magInst − zeroPoint, detrended if asked. */
-  mag: Float64Array;
-  /** Differential magnitude before detrending. */
-  magRaw: Float64Array;
-  /** Total error: target CCD noise, target scintillation and the zero point's error, in quadrature (mag). */
-  magErr: Float64Array;
-  /** Flux relative to the target's weighted mean, from `mag`. */
-  relativeFlux: Float64Array;
-  flags: Uint8Array;
-  /** Detrending coefficients (mag per unit of each covariate), in the order asked. */
-  trend: number[];
-}
+/** The differential light curve of one target, with the ensemble it was measured against. */
+export type EnsembleResult = LightCurvePoints & ZeroPointSolution;
 
 interface Matrix {
   mag: Float64Array;
@@ -149,6 +111,21 @@ function magnitudes(input: EnsembleInput, options: EnsembleOptions): Matrix {
     }
   }
   return { mag, err };
+}
+
+/** One star's column of the magnitude matrix. */
+function starColumns(input: EnsembleInput, m: Matrix, star: number): StarColumns {
+  const nF = input.frames.length;
+  const nS = input.stars.length;
+  const mag = new Float64Array(nF);
+  const err = new Float64Array(nF);
+  const saturated = new Uint8Array(nF);
+  for (let f = 0; f < nF; f++) {
+    mag[f] = m.mag[f * nS + star];
+    err[f] = m.err[f * nS + star];
+    saturated[f] = (input.flags?.[f * nS + star] ?? 0) & MEASUREMENT_SATURATED ? 1 : 0;
+  }
+  return { mag, err, saturated };
 }
 
 function usable(input: EnsembleInput, m: Matrix, k: number): boolean {
@@ -279,36 +256,22 @@ export function chooseComparisons(input: EnsembleInput, target: number, options:
     }
     if (isolated) candidates.push(s);
   }
-  const ref = target >= 0 ? median[target] : -Infinity;
-  candidates.sort((a, b) => Math.abs(median[a] - ref) - Math.abs(median[b] - ref) || a - b);
+  // Closest in magnitude to the target; for a field-wide ensemble the brightest (least noisy) first.
+  const key = (s: number): number => (target >= 0 ? Math.abs(median[s] - median[target]) : median[s]);
+  candidates.sort((a, b) => key(a) - key(b) || a - b);
   return candidates.slice(0, options.maxComps ?? 10);
 }
 
-function covariate(frame: EnsembleFrame, key: DetrendKey): number | undefined {
-  switch (key) {
-    case 'airmass':
-      return frame.airmass;
-    case 'fwhm':
-      return frame.fwhmPx;
-    case 'x':
-      return frame.dxPx;
-    case 'y':
-      return frame.dyPx;
-    case 'sky':
-      return frame.skyE;
-  }
+/** The ensemble of one solution: its comparison stars and per-frame zero points. */
+export interface ZeroPointSolution {
+  comps: number[];
+  rejectedComps: RejectedComp[];
+  /** Per-frame ensemble zero point (mag, instrumental minus ensemble mean); NaN where none. */
+  zeroPoint: Float64Array;
+  zeroPointErr: Float64Array;
 }
 
-/**
- * Differential light curve of star `target` against an ensemble of comparison stars.
- *
- * @throws InputError on inconsistent matrix sizes, a bad target index, or fewer usable comparisons than `minComps`
- */
-export function ensemblePhotometry(
-  input: EnsembleInput,
-  target: number,
-  options: EnsembleOptions = {},
-): EnsembleResult {
+function checkInput(input: EnsembleInput, target: number, options: EnsembleOptions): void {
   const nF = input.frames.length;
   const nS = input.stars.length;
   if (
@@ -318,7 +281,7 @@ export function ensemblePhotometry(
   ) {
     throw new InputError('ENSEMBLE_SHAPE', `fluxE, fluxErrE and flags must hold nFrames × nStars = ${nF * nS} values`);
   }
-  if (!(Number.isInteger(target) && target >= 0 && target < nS)) {
+  if (!(Number.isInteger(target) && target >= -1 && target < nS)) {
     throw new InputError('ENSEMBLE_TARGET', `target must be a star index in [0, ${nS - 1}], got ${target}`);
   }
   for (const c of options.comps ?? []) {
@@ -329,9 +292,11 @@ export function ensemblePhotometry(
       );
     }
   }
+}
+
+function solve(input: EnsembleInput, m: Matrix, target: number, options: EnsembleOptions): ZeroPointSolution {
   const minComps = options.minComps ?? 2;
   const rejectChi2 = options.rejectChi2 ?? 3;
-  const m = magnitudes(input, options);
   const comps = options.comps ? [...options.comps] : chooseComparisons(input, target, options);
   if (comps.length < minComps) {
     throw new InputError(
@@ -349,73 +314,74 @@ export function ensemblePhotometry(
     comps.splice(worst, 1);
   }
   const { zp, zpErr } = zeroPoints(input, m, comps, minComps);
-  const magInst = new Float64Array(nF);
-  const magRaw = new Float64Array(nF);
-  const magErr = new Float64Array(nF);
-  const flags = new Uint8Array(nF);
-  for (let f = 0; f < nF; f++) {
-    const k = f * nS + target;
-    magInst[f] = m.mag[k];
-    magRaw[f] = m.mag[k] - zp[f];
-    magErr[f] = Math.hypot(m.err[k], zpErr[f]);
-    if (m.mag[k] !== m.mag[k]) flags[f] |= LC_FLAG.MISSING;
-    if ((input.flags?.[k] ?? 0) & MEASUREMENT_SATURATED) flags[f] |= LC_FLAG.SATURATED;
-    if (zp[f] !== zp[f]) flags[f] |= LC_FLAG.NO_ZERO_POINT;
-  }
-  const mag = Float64Array.from(magRaw);
-  const outlierSigma = options.outlierSigma ?? 5;
-  if (outlierSigma > 0) flagOutliers(magRaw, magErr, flags, outlierSigma, LC_FLAG.OUTLIER);
-  let trend: number[] = [];
-  const keys = options.detrend ?? [];
-  if (keys.length) {
-    const rows: number[][] = [];
-    const y: number[] = [];
-    const w: number[] = [];
-    const means = keys.map((key) => {
-      let s = 0;
-      for (const fr of input.frames) s += covariate(fr, key) ?? Number.NaN;
-      return s / nF;
-    });
-    keys.forEach((key, j) => {
-      if (!Number.isFinite(means[j]))
-        throw new InputError('DETREND_MISSING', `detrending by '${key}' needs it for every frame`);
-    });
-    for (let f = 0; f < nF; f++) {
-      if (flags[f]) continue;
-      rows.push([1, ...keys.map((key, j) => (covariate(input.frames[f], key) as number) - means[j])]);
-      y.push(magRaw[f]);
-      w.push(1 / magErr[f] ** 2);
+  return { comps, rejectedComps: rejected, zeroPoint: zp, zeroPointErr: zpErr };
+}
+
+/**
+ * Chooses the comparison stars for `target` (−1: a field-wide ensemble of the brightest good stars),
+ * rejects variable ones and solves the per-frame zero points.
+ */
+export function ensembleZeroPoints(
+  input: EnsembleInput,
+  target: number,
+  options: EnsembleOptions = {},
+): ZeroPointSolution {
+  checkInput(input, target, options);
+  return solve(input, magnitudes(input, options), target, options);
+}
+
+/**
+ * Differential light curves of every star against one field-wide ensemble (target −1), for variability
+ * statistics of a whole catalog. A comparison star's own curve uses the zero points of the other
+ * comparisons, so it is not measured against itself. `visit` receives each star's curve in turn.
+ */
+export function forEachLightCurve(
+  input: EnsembleInput,
+  options: EnsembleOptions,
+  visit: (star: number, curve: LightCurvePoints) => void,
+): ZeroPointSolution {
+  checkInput(input, -1, options);
+  const m = magnitudes(input, options);
+  const solution = solve(input, m, -1, options);
+  const minComps = Math.max(1, (options.minComps ?? 2) - 1);
+  for (let s = 0; s < input.stars.length; s++) {
+    const c = solution.comps.indexOf(s);
+    let { zeroPoint, zeroPointErr } = solution;
+    if (c >= 0) {
+      const own = zeroPoints(
+        input,
+        m,
+        solution.comps.filter((_, i) => i !== c),
+        minComps,
+      );
+      zeroPoint = own.zp;
+      zeroPointErr = own.zpErr;
     }
-    if (y.length <= keys.length + 1) throw new InputError('DETREND_DEGENERATE', 'too few good points to detrend');
-    const coef = linearFit(rows, y, w);
-    trend = coef.slice(1);
-    for (let f = 0; f < nF; f++) {
-      let t = 0;
-      keys.forEach((key, j) => (t += trend[j] * ((covariate(input.frames[f], key) as number) - means[j])));
-      mag[f] = magRaw[f] - t;
-    }
+    visit(s, differentialCurve(input.frames, starColumns(input, m, s), zeroPoint, zeroPointErr, options));
   }
-  let sw = 0;
-  let swm = 0;
-  for (let f = 0; f < nF; f++) {
-    if (flags[f]) continue;
-    sw += 1 / magErr[f] ** 2;
-    swm += mag[f] / magErr[f] ** 2;
-  }
-  const meanMag = swm / sw;
-  const relativeFlux = new Float64Array(nF);
-  for (let f = 0; f < nF; f++) relativeFlux[f] = 10 ** (-0.4 * (mag[f] - meanMag));
-  return {
-    comps,
-    rejectedComps: rejected,
-    zeroPoint: zp,
-    zeroPointErr: zpErr,
-    magInst,
-    mag,
-    magRaw,
-    magErr,
-    relativeFlux,
-    flags,
-    trend,
-  };
+  return solution;
+}
+
+/**
+ * Differential light curve of star `target` against an automatically chosen (or given) ensemble.
+ *
+ * @throws InputError on inconsistent matrix sizes, a bad target index, or fewer usable comparisons than `minComps`
+ */
+export function ensemblePhotometry(
+  input: EnsembleInput,
+  target: number,
+  options: EnsembleOptions = {},
+): EnsembleResult {
+  if (target < 0) throw new InputError('ENSEMBLE_TARGET', `target must be a star index ≥ 0, got ${target}`);
+  checkInput(input, target, options);
+  const m = magnitudes(input, options);
+  const solution = solve(input, m, target, options);
+  const curve = differentialCurve(
+    input.frames,
+    starColumns(input, m, target),
+    solution.zeroPoint,
+    solution.zeroPointErr,
+    options,
+  );
+  return { ...solution, ...curve };
 }

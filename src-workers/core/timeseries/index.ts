@@ -21,11 +21,21 @@ export {
   type ScintillationTerms,
 } from './noise.js';
 export {
+  differentialCurve,
+  LC_FLAG,
+  type CurveFrame,
+  type CurveOptions,
+  type DetrendKey,
+  type LightCurvePoints,
+  type StarColumns,
+} from './light-curve.js';
+export {
   chooseComparisons,
   ensemblePhotometry,
-  LC_FLAG,
+  ensembleZeroPoints,
+  forEachLightCurve,
   MEASUREMENT_SATURATED,
-  type DetrendKey,
+  type ZeroPointSolution,
   type EnsembleFrame,
   type EnsembleInput,
   type EnsembleOptions,

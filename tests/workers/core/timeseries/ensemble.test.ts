@@ -11,9 +11,11 @@ import { createRng } from '../../../../src-workers/core/random/rng.js';
 import {
   ccdNoiseE,
   ensemblePhotometry,
+  forEachLightCurve,
   LC_FLAG,
   MEASUREMENT_SATURATED,
   scintillationRelative,
+  variabilityStats,
   type EnsembleInput,
   type EnsembleOptions,
 } from '../../../../src-workers/core/timeseries/index.js';
@@ -128,6 +130,27 @@ describe('ensemble differential photometry on a synthetic field', () => {
       r.rejectedComps.map((c) => c.star),
       [1],
     );
+  });
+});
+
+describe('field-wide light curves', () => {
+  it('every star against one ensemble: the two variables stand out, constants have χ² ≈ 1', () => {
+    const field = makeField(5);
+    const chi2: number[] = [];
+    const solution = forEachLightCurve(field.input, { telescope: TELESCOPE }, (s, curve) => {
+      const good = [...curve.flags.keys()].filter((f) => !curve.flags[f]);
+      const t = good.map((f) => field.times[f]);
+      chi2[s] = variabilityStats(
+        t,
+        good.map((f) => curve.mag[f]),
+        good.map((f) => curve.magErr[f]),
+      ).reducedChi2;
+    });
+    assert.ok(!solution.comps.includes(0) && !solution.comps.includes(1) && !solution.comps.includes(2));
+    assert.ok(chi2[0] > 10 && chi2[1] > 10, `variables χ² ${chi2[0]}, ${chi2[1]}`);
+    for (const s of [5, 6, 7, 8, 9, 10, 11, 12, 13, 14]) {
+      assert.ok(chi2[s] > 0.7 && chi2[s] < 1.3, `constant star ${s} χ² ${chi2[s]}`);
+    }
   });
 });
 
