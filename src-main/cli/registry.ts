@@ -21,4 +21,7 @@ export const commandLoaders: Record<string, () => Promise<{ command: CliCommand 
   synth: () => import('./commands/synth.js'),
   info: () => import('./commands/info.js'),
   convert: () => import('./commands/convert.js'),
+  lightcurve: () => import('./commands/lightcurve.js'),
+  variability: () => import('./commands/variability.js'),
+  period: () => import('./commands/period.js'),
 };

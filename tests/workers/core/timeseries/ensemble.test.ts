@@ -7,70 +7,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InputError } from '../../../../src-workers/core/errors.js';
-import { createRng } from '../../../../src-workers/core/random/rng.js';
+import { makeField, TELESCOPE, type Field } from '../../../fixtures/synthetic-field.js';
 import {
   ccdNoiseE,
   ensemblePhotometry,
   forEachLightCurve,
   LC_FLAG,
-  MEASUREMENT_SATURATED,
   scintillationRelative,
   variabilityStats,
-  type EnsembleInput,
   type EnsembleOptions,
 } from '../../../../src-workers/core/timeseries/index.js';
-
-const TELESCOPE = { apertureM: 0.4, altitudeM: 1000 };
-const EXPOSURE = 60;
-
-interface Field {
-  input: EnsembleInput;
-  times: number[];
-  airmass: number[];
-  /** True magnitude of each star in each frame, without extinction and clouds. */
-  truth: (star: number, frame: number) => number;
-}
-
-/** Builds the field; `extra(star, airmass)` adds a star-specific term (e.g. a colour-dependent extinction). */
-function makeField(seed: number, extra: (star: number, airmass: number) => number = () => 0): Field {
-  const rng = createRng(seed);
-  const mags = [13.5, 13.6, 13.4, 13.3, 13.9, 12.8, 13.0, 13.2, 13.7, 14.0, 14.3, 12.6, 13.8, 14.6, 12.9];
-  const stars = mags.map((_, s) => ({ xPx: 50 + 97 * s, yPx: 40 + 61 * ((s * 7) % 11) }));
-  stars[4] = { xPx: stars[3].xPx + 4, yPx: stars[3].yPx }; // blended with star 3
-  const signal = (s: number, t: number): number =>
-    s === 0 ? 0.03 * Math.sin((2 * Math.PI * t) / 0.31) : s === 1 ? 0.05 * Math.sin((2 * Math.PI * t) / 0.47 + 1) : 0;
-  const truth = (s: number, f: number): number => mags[s] + signal(s, times[f]);
-  const times: number[] = [];
-  const airmass: number[] = [];
-  const clouds: number[] = [];
-  for (let night = 0; night < 3; night++) {
-    for (let i = 0; i < 100; i++) {
-      const h = (i - 30) / 100; // hours angle proxy: airmass 1.0 … 2.0
-      times.push(60000 + night + 0.1 + 0.004 * i);
-      airmass.push(1 + 2 * h * h);
-      clouds.push(night === 1 ? 0.8 * rng.next() ** 3 : 0);
-    }
-  }
-  const nF = times.length;
-  const nS = mags.length;
-  const fluxE = new Float64Array(nF * nS);
-  const fluxErrE = new Float64Array(nF * nS);
-  const flags = new Uint8Array(nF * nS);
-  const frames = times.map((_, f) => ({ exposureSec: EXPOSURE, airmass: airmass[f], fwhmPx: 3 + rng.next() }));
-  for (let f = 0; f < nF; f++) {
-    const scint = scintillationRelative({ ...TELESCOPE, airmass: airmass[f], exposureSec: EXPOSURE });
-    for (let s = 0; s < nS; s++) {
-      const m = truth(s, f) + 0.2 * airmass[f] + clouds[f] + extra(s, airmass[f]);
-      const flux = 10 ** (-0.4 * (m - 25)) * EXPOSURE;
-      const ccd = ccdNoiseE({ sourceE: flux, apertureAreaPx: 50, skyPerPxE: 200, readNoiseE: 10 });
-      const observed = flux + ccd * rng.normal() + flux * scint * rng.normal();
-      fluxE[f * nS + s] = observed;
-      fluxErrE[f * nS + s] = ccdNoiseE({ sourceE: observed, apertureAreaPx: 50, skyPerPxE: 200, readNoiseE: 10 });
-      if (s === 2 && f % 2 === 0) flags[f * nS + s] = MEASUREMENT_SATURATED;
-    }
-  }
-  return { input: { frames, stars, fluxE, fluxErrE, flags }, times, airmass, truth };
-}
 
 /** Reduced χ² and scatter/theory of the corrected light curve of `target` about its truth (offset removed). */
 function residuals(field: Field, target: number, options: EnsembleOptions) {
