@@ -58,6 +58,27 @@ describe('catalog schema', () => {
     db.close();
     assert.throws(() => openDatabase(path), /schema version 999 is newer/);
   });
+
+  it('applies numbered migrations with gaps in order, only once, and refuses a list out of order', () => {
+    const path = join(dir, 'gaps.sqlite');
+    const step = (version: number) => ({ version, name: `m${version}`, up: `CREATE TABLE t${version} (x);` });
+    const db = openDatabase(path, { migrations: [step(1), step(2), step(7)] });
+    assert.equal(db.pragma('user_version', { simple: true }), 7);
+    db.close();
+    // A later list with the gap filled applies only what is newer than the stored version.
+    const again = openDatabase(path, { migrations: [step(1), step(2), step(7), step(8)] });
+    const tables = (
+      again.prepare("SELECT name FROM sqlite_master WHERE name LIKE 't%'").all() as Array<{ name: string }>
+    )
+      .map((r) => r.name)
+      .sort();
+    assert.deepEqual(tables, ['t1', 't2', 't7', 't8']);
+    again.close();
+    assert.throws(
+      () => openDatabase(join(dir, 'bad.sqlite'), { migrations: [step(1), step(3), step(2)] }),
+      /out of order/,
+    );
+  });
 });
 
 describe('frames, sources and objects', () => {
