@@ -4,18 +4,21 @@ import type { DetrendKey } from '../../../src-workers/core/timeseries/index.js';
 import { Catalog } from '../../node/catalog/index.js';
 import { formatCsv } from '../../node/catalog/export.js';
 import { formatAavso, writeLightCurveFits } from '../../node/catalog/light-curve-export.js';
-import { lightCurveRows, objectLightCurve, TIME_SYSTEM } from '../../node/catalog/light-curves.js';
+import { lightCurveRows, objectLightCurve, pixelLightCurve, TIME_SYSTEM } from '../../node/catalog/light-curves.js';
 import { UsageError } from '../cli-errors.js';
 import { numberOption, parseCommandArgs, type CliCommand } from '../command.js';
 
 const usage = `
-Usage: owb lightcurve --db DB (--object ID | --ra DEG --dec DEG [--radius-arcsec R]) --out FILE [options]
+Usage: owb lightcurve --db DB (--object ID | --ra DEG --dec DEG [--radius-arcsec R] | --x PX --y PY [--filter F])
+                      --out FILE [options]
 
 Ensemble differential light curve of one catalog object: comparison stars near its brightness, unsaturated
 and isolated, variable ones rejected; one row per frame (outliers kept, flagged 1 and rejected=1).
+--x/--y: frames without a WCS, stars matched by pixel position within one pointing (matching=pixel; the
+comparison ids are then source ids of the reference frame, the one with most sources).
 
   --comps auto|ID,...        comparison objects [auto]
-  --detrend KEY,...          linear detrending by airmass, fwhm, sky [none]
+  --detrend KEY,...          linear detrending by airmass, fwhm, sky, and x, y (pixel drift; --x/--y mode) [none]
   --aperture-m D --altitude-m H   telescope aperture and site altitude: adds Young scintillation noise
   --outlier-sigma N          running-median outlier threshold [5; 0 = off]
   --format csv|json|fits|aavso [csv]   fits: table with units; aavso: AAVSO Extended Format
@@ -23,10 +26,10 @@ and isolated, variable ones rejected; one row per frame (outliers kept, flagged 
 
 Columns: bjdTdb (empty until frames carry BJD_TDB), mjd (UTC), mag (differential), magErr, magInst, flux
 (relative), flags (1 outlier, 2 saturated, 4 missing, 8 no zero point), frame, rejected, magRaw, zeroPoint,
-airmass, filter, timeSystem. Negative numbers need '=': --dec=-12.5
+airmass, filter, timeSystem, matching. Negative numbers need '=': --dec=-12.5
 `;
 
-const DETREND_KEYS: readonly DetrendKey[] = ['airmass', 'fwhm', 'sky'];
+const DETREND_KEYS: readonly DetrendKey[] = ['airmass', 'fwhm', 'sky', 'x', 'y'];
 
 export const command: CliCommand = {
   name: 'lightcurve',
@@ -42,6 +45,9 @@ export const command: CliCommand = {
         ra: { type: 'string' },
         dec: { type: 'string' },
         'radius-arcsec': { type: 'string' },
+        x: { type: 'string' },
+        y: { type: 'string' },
+        filter: { type: 'string' },
         comps: { type: 'string' },
         detrend: { type: 'string' },
         'aperture-m': { type: 'string' },
@@ -84,8 +90,23 @@ export const command: CliCommand = {
         : { apertureM: numberOption('aperture-m', aperture, 0), altitudeM: numberOption('altitude-m', altitude, 0) };
     const catalog = Catalog.open(values.db);
     try {
-      let objectId: number;
-      if (values.object !== undefined) {
+      let objectId = 0;
+      const ensembleOptions = {
+        detrend: detrend as DetrendKey[],
+        telescope,
+        outlierSigma: numberOption('outlier-sigma', values['outlier-sigma'], 5),
+      };
+      let lc;
+      if (values.x !== undefined || values.y !== undefined) {
+        if (values.x === undefined || values.y === undefined)
+          throw new UsageError('lightcurve: --x and --y go together');
+        lc = pixelLightCurve(catalog.db, numberOption('x', values.x, 0), numberOption('y', values.y, 0), {
+          ...ensembleOptions,
+          filter: values.filter,
+          comps: undefined,
+        });
+        objectId = lc.field.objectIds[lc.target];
+      } else if (values.object !== undefined) {
         objectId = Number(values.object);
         if (!Number.isInteger(objectId) || objectId <= 0)
           throw new UsageError(`lightcurve: --object must be a positive integer, got '${values.object}'`);
@@ -103,12 +124,7 @@ export const command: CliCommand = {
         if (!hits.length) throw new UsageError(`lightcurve: no catalog object within ${radius}″ of that position`);
         objectId = hits[0].id;
       }
-      const lc = objectLightCurve(catalog.db, objectId, {
-        compObjects,
-        detrend: detrend as DetrendKey[],
-        telescope,
-        outlierSigma: numberOption('outlier-sigma', values['outlier-sigma'], 5),
-      });
+      lc ??= objectLightCurve(catalog.db, objectId, { ...ensembleOptions, compObjects });
       const rows = lightCurveRows(lc);
       if (format === 'fits') {
         await writeLightCurveFits(values.out, rows, { objectId, compObjects: lc.compObjects, timeSystem: TIME_SYSTEM });
@@ -126,7 +142,7 @@ export const command: CliCommand = {
       }
       const rejected = lc.rejectedObjects.map((r) => `${r.objectId} (χ²ν ${r.reducedChi2.toFixed(1)})`).join(', ');
       ctx.stderr.write(
-        `owb lightcurve: object ${objectId}, ${rows.length} frames, filter '${lc.field.filter}', comparisons ${lc.compObjects.join(',')}` +
+        `owb lightcurve: ${lc.field.matching === 'pixel' ? `reference source ${objectId} (pixel matching within one pointing)` : `object ${objectId}`}, ${rows.length} frames, filter '${lc.field.filter}', comparisons ${lc.compObjects.join(',')}` +
           `${rejected ? `; rejected as variable ${rejected}` : ''}; times ${TIME_SYSTEM} (no BJD_TDB in the catalog yet)` +
           `${telescope ? '' : '; no scintillation term (give --aperture-m and --altitude-m)'}\n`,
       );

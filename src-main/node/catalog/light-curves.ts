@@ -20,6 +20,7 @@ import {
   type VariabilityStats,
 } from '../../../src-workers/core/timeseries/index.js';
 import type { SqliteDatabase } from './database.js';
+import { loadPixelField } from './pixel-match.js';
 
 /** The time scale of light curves built from the catalog (until frames carry BJD_TDB). */
 export const TIME_SYSTEM = 'MJD_UTC';
@@ -27,6 +28,8 @@ export const TIME_SYSTEM = 'MJD_UTC';
 /** One filter's measurement matrix with the ids behind its rows and columns. */
 export interface Field {
   filter: string;
+  /** How measurements were grouped into stars: sky cross-matching [sky] or pixel matching within one pointing. */
+  matching?: 'sky' | 'pixel';
   input: EnsembleInput;
   frameIds: number[];
   mjd: number[];
@@ -204,6 +207,56 @@ export function objectLightCurve(
   };
 }
 
+/**
+ * Ensemble light curve of the star nearest pixel (xPx, yPx) (within 3 px) of the reference frame, for frames
+ * without a WCS: stars matched by pixel position within one pointing (see `pixel-match.ts`). The ids in
+ * `compObjects` are then the reference frame's source ids. `filter` defaults to the filter with most frames.
+ */
+export function pixelLightCurve(
+  db: SqliteDatabase,
+  xPx: number,
+  yPx: number,
+  options: EnsembleOptions & { filter?: string } = {},
+): ObjectLightCurve {
+  const filter =
+    options.filter ??
+    (
+      db
+        .prepare(
+          "SELECT coalesce(filter, '') AS filter FROM frames WHERE source_count > 0 GROUP BY 1 ORDER BY count(*) DESC LIMIT 1",
+        )
+        .get() as { filter: string } | undefined
+    )?.filter;
+  if (filter === undefined) throw new InputError('LC_FEW_FRAMES', 'no frames with sources in the catalog');
+  const field = loadPixelField(db, filter);
+  let target = -1;
+  let best = 9;
+  field.input.stars.forEach((s, i) => {
+    const d = (s.xPx - xPx) ** 2 + (s.yPx - yPx) ** 2;
+    if (d < best) {
+      best = d;
+      target = i;
+    }
+  });
+  if (target < 0) {
+    throw new InputError(
+      'LC_NO_STAR',
+      `no star measured in most frames within 3 px of (${xPx}, ${yPx}) in filter '${filter}'`,
+    );
+  }
+  const result = ensemblePhotometry(field.input, target, options);
+  return {
+    field,
+    target,
+    result,
+    compObjects: result.comps.map((s) => field.objectIds[s]),
+    rejectedObjects: result.rejectedComps.map((r) => ({
+      objectId: field.objectIds[r.star],
+      reducedChi2: r.reducedChi2,
+    })),
+  };
+}
+
 /** Light-curve rows for export, one per frame (rejected and flagged points kept, with their flags). */
 export function lightCurveRows(lc: ObjectLightCurve): Array<Record<string, number | string | null>> {
   const { field, result } = lc;
@@ -222,6 +275,7 @@ export function lightCurveRows(lc: ObjectLightCurve): Array<Record<string, numbe
     airmass: field.input.frames[f].airmass ?? null,
     filter: field.filter,
     timeSystem: TIME_SYSTEM,
+    matching: field.matching ?? 'sky',
   }));
 }
 

@@ -213,6 +213,102 @@ print(json.dumps({'units': {c.name: c.unit for c in h.columns}, 'timesys': h.hea
   });
 });
 
+describe('owb lightcurve without a WCS: pixel matching within one pointing', () => {
+  const pixDb = join(root, 'pixel.sqlite');
+  before(() => {
+    const pix = makeField(12);
+    const nS = pix.input.stars.length;
+    const catalog = Catalog.open(pixDb);
+    const store = new FrameStore(catalog.db);
+    const writer = new FrameResultWriter(catalog.db);
+    const rng = createRng(3);
+    for (let f = 0; f < pix.times.length; f++) {
+      const { frameId } = store.ingest({
+        contentHash: `px${f}`,
+        path: `/campaign/p${f}.fits`,
+        fileName: `p${f}.fits`,
+        sizeBytes: 1,
+        mtimeMs: 1,
+        meta: {
+          frameType: 'light',
+          filter: 'V',
+          mjd: pix.times[f],
+          exposureSec: 60,
+          header: { AIRMASS: pix.airmass[f] },
+        },
+      });
+      // Guiding drift of a few pixels and one spurious detection per frame (a cosmic ray, say).
+      const [dx, dy] = [3 * Math.sin(f / 40), -2 * Math.cos(f / 55)];
+      const x = [...pix.input.stars.map((s) => s.xPx + dx + 0.1 * rng.normal()), 1500 * rng.next()];
+      const y = [...pix.input.stars.map((s) => s.yPx + dy + 0.1 * rng.normal()), 900 * rng.next()];
+      catalog.db.transaction(() =>
+        writer.write(frameId, {
+          width: 2000,
+          height: 1000,
+          quality: {},
+          ran: [],
+          skipped: [],
+          sources: {
+            count: nS + 1,
+            x: Float64Array.from(x),
+            y: Float64Array.from(y),
+            flux: Float64Array.from({ length: nS + 1 }, (_, s) => (s < nS ? pix.input.fluxE[f * nS + s] : 5000)),
+            fluxErr: Float64Array.from({ length: nS + 1 }, (_, s) => (s < nS ? pix.input.fluxErrE[f * nS + s] : 100)),
+            flags: Int32Array.from({ length: nS + 1 }, (_, s) => ((pix.input.flags?.[f * nS + s] ?? 0) ? 4 : 0)),
+          },
+        }),
+      )();
+    }
+    catalog.close();
+  });
+
+  it('--x/--y: the target matches truth, the variable comparison is rejected, rows say matching=pixel', () => {
+    const pix = makeField(12);
+    const out = join(root, 'pixel-lc.csv');
+    const star = pix.input.stars[0];
+    const r = owb([
+      'lightcurve',
+      '--db',
+      pixDb,
+      '--x',
+      String(star.xPx),
+      '--y',
+      String(star.yPx),
+      '--aperture-m',
+      '0.4',
+      '--altitude-m',
+      '1000',
+      '--out',
+      out,
+    ]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /pixel matching within one pointing/);
+    // Reference frame = the first (all have as many sources); its source ids follow the star order.
+    assert.match(r.stderr, /rejected as variable 2 /);
+    const rows = parseCsv(readFileSync(out, 'utf8'));
+    assert.equal(rows.length, pix.times.length);
+    assert.equal(rows[0].matching, 'pixel');
+    const d: number[] = [];
+    const e: number[] = [];
+    rows.forEach((row, f) => {
+      if (row.flags !== '0') return;
+      d.push(Number(row.mag) - pix.truth(0, f));
+      e.push(Number(row.magErr));
+    });
+    assert.ok(d.length >= pix.times.length - 3);
+    const w = e.map((x) => 1 / x ** 2);
+    const mean = d.reduce((a, x, i) => a + w[i] * x, 0) / w.reduce((a, b) => a + b);
+    const chi2 = d.reduce((a, x, i) => a + ((x - mean) / e[i]) ** 2, 0) / (d.length - 1);
+    assert.ok(chi2 > 0.7 && chi2 < 1.3, `reduced χ² against truth ${chi2}`);
+  });
+
+  it('no star near the position: one owb: line and exit 2', () => {
+    const r = owb(['lightcurve', '--db', pixDb, '--x', '5', '--y', '995', '--out', join(root, 'none.csv')]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /^owb: no star measured in most frames within 3 px/);
+  });
+});
+
 describe('owb variability', () => {
   it('ranks the two injected variables first, stores the statistics and queues them for curation', () => {
     const out = join(root, 'var.csv');
