@@ -24,4 +24,7 @@ export const commandLoaders: Record<string, () => Promise<{ command: CliCommand 
   info: () => import('./commands/info.js'),
   convert: () => import('./commands/convert.js'),
   samp: () => import('./commands/samp.js'),
+  lightcurve: () => import('./commands/lightcurve.js'),
+  variability: () => import('./commands/variability.js'),
+  period: () => import('./commands/period.js'),
 };

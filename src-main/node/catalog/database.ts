@@ -37,15 +37,17 @@ export function openDatabase(path: string, options: OpenOptions = {}): SqliteDat
 /** Applies migrations newer than `user_version`, all in one transaction. Returns the new version. */
 export function migrate(db: SqliteDatabase, list: readonly Migration[] = migrations): number {
   const current = db.pragma('user_version', { simple: true }) as number;
-  const latest = list.length;
+  // Versions increase strictly; a branch may hold a later number before the ones between are merged.
+  const latest = list.length ? list[list.length - 1].version : 0;
   if (current > latest) {
     throw new Error(`${db.name}: catalog schema version ${current} is newer than this workbench knows (${latest})`);
   }
   if (current === latest) return current;
   db.transaction(() => {
-    for (const m of list.slice(current)) {
-      if (m.version !== list.indexOf(m) + 1)
+    for (const [i, m] of list.entries()) {
+      if (!(Number.isInteger(m.version) && m.version > (i ? list[i - 1].version : 0)))
         throw new Error(`migration '${m.name}' is numbered ${m.version} out of order`);
+      if (m.version <= current) continue;
       if (typeof m.up === 'string') db.exec(m.up);
       else m.up(db);
     }

@@ -1,6 +1,7 @@
 import { migration001 } from './001-initial.js';
 import { migration002 } from './002-master-jobs.js';
 import { migration003 } from './003-live-stacks.js';
+import { migration007 } from './007-variability.js';
 
 /** One schema step: `up` runs inside the migration transaction; `version` equals its position (1-based). */
 export interface Migration {
@@ -11,4 +12,4 @@ export interface Migration {
 }
 
 /** Append-only list: the schema version of a database is `PRAGMA user_version`. */
-export const migrations: readonly Migration[] = [migration001, migration002, migration003];
+export const migrations: readonly Migration[] = [migration001, migration002, migration003, migration007];

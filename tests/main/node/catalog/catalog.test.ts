@@ -25,7 +25,7 @@ describe('catalog schema', () => {
   it('creates every table with WAL and foreign keys, version in user_version, and reopens without re-running', () => {
     const path = join(dir, 'a.sqlite');
     const db = openDatabase(path);
-    assert.equal(db.pragma('user_version', { simple: true }), migrations.length);
+    assert.equal(db.pragma('user_version', { simple: true }), migrations[migrations.length - 1].version);
     assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
     assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
     const tables = (
@@ -47,7 +47,7 @@ describe('catalog schema', () => {
     }
     db.close();
     const again = openDatabase(path);
-    assert.equal(again.pragma('user_version', { simple: true }), migrations.length);
+    assert.equal(again.pragma('user_version', { simple: true }), migrations[migrations.length - 1].version);
     again.close();
   });
 
@@ -57,6 +57,27 @@ describe('catalog schema', () => {
     db.pragma('user_version = 999');
     db.close();
     assert.throws(() => openDatabase(path), /schema version 999 is newer/);
+  });
+
+  it('applies numbered migrations with gaps in order, only once, and refuses a list out of order', () => {
+    const path = join(dir, 'gaps.sqlite');
+    const step = (version: number) => ({ version, name: `m${version}`, up: `CREATE TABLE t${version} (x);` });
+    const db = openDatabase(path, { migrations: [step(1), step(2), step(7)] });
+    assert.equal(db.pragma('user_version', { simple: true }), 7);
+    db.close();
+    // A later list with the gap filled applies only what is newer than the stored version.
+    const again = openDatabase(path, { migrations: [step(1), step(2), step(7), step(8)] });
+    const tables = (
+      again.prepare("SELECT name FROM sqlite_master WHERE name LIKE 't%'").all() as Array<{ name: string }>
+    )
+      .map((r) => r.name)
+      .sort();
+    assert.deepEqual(tables, ['t1', 't2', 't7', 't8']);
+    again.close();
+    assert.throws(
+      () => openDatabase(join(dir, 'bad.sqlite'), { migrations: [step(1), step(3), step(2)] }),
+      /out of order/,
+    );
   });
 });
 
