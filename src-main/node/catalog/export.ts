@@ -222,3 +222,21 @@ export async function exportRows(rows: Iterable<Row>, format: RowFormat, options
     if (stream && !stream.closed) stream.destroy();
   }
 }
+
+/** Plain RFC 4180 CSV with a header row (no `#` lines), for small in-memory tables. */
+export function formatCsv(rows: readonly Row[], columns?: readonly string[]): string {
+  const cols = namesOf(rows.slice(0, SAMPLE), columns);
+  const quote = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  return `${[cols.map(quote).join(','), ...rows.map((r) => cols.map((c) => quote(cell(r[c]))).join(','))].join('\n')}\n`;
+}
+
+/** `exportRows` for callers that hold their rows: returns the text when there is no `out` file. */
+export async function emitRows(
+  rows: readonly Row[],
+  format: RowFormat,
+  options: Omit<ExportOptions, 'stdout'>,
+): Promise<string | undefined> {
+  let text = '';
+  await exportRows(rows, format, { ...options, stdout: { write: (t: string) => (text += t) } });
+  return options.out ? undefined : text;
+}
