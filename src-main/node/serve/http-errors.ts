@@ -18,18 +18,14 @@ export type ServerLog = (line: string) => void;
 /** Headers every answer carries. */
 export const BASE_HEADERS = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' } as const;
 
-/** Answers a client error with its status and message; closes the connection when asked (unread bodies). */
-export function sendHttpError(res: ServerResponse, error: HttpError, close = false): void {
+/** Answers a client error with its status and message. */
+export function sendHttpError(res: ServerResponse, error: HttpError): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
   res
-    .writeHead(error.status, {
-      ...BASE_HEADERS,
-      'content-type': 'text/plain; charset=utf-8',
-      ...(close ? { connection: 'close' } : {}),
-    })
+    .writeHead(error.status, { ...BASE_HEADERS, 'content-type': 'text/plain; charset=utf-8' })
     .end(`${error.message}\n`);
 }
 

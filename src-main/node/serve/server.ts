@@ -68,9 +68,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     const handled = problem ? Promise.reject(problem) : handleHttp(req, res);
     handled.catch((error: unknown) => {
       if (!(error instanceof HttpError)) return void sendInternalError(res, error, log);
-      const unread = !req.complete;
-      sendHttpError(res, error, unread);
-      if (unread) discardBody(req);
+      // The connection stays open (a `Connection: close` answer while the client is still sending makes
+      // its kernel see a reset before our answer); Node drops an unread body, a refused one we drain.
+      sendHttpError(res, error);
+      if (error.status === 413 && !req.complete) discardBody(req);
     });
   });
   // Malformed HTTP (bad request line, header overflow) never reaches the handler: answer it, never throw.
