@@ -109,6 +109,32 @@ export function clientFrame(firstByte: number, payload: Buffer, declaredLength =
   return Buffer.concat([header, mask, masked]);
 }
 
+/**
+ * The status code of the first close frame among server frames (unmasked) at the start of `buffer`:
+ * a number, `null` for a close frame without a code, or `undefined` when no whole close frame is there.
+ */
+export function closeCodeIn(buffer: Buffer): number | null | undefined {
+  let at = 0;
+  while (at + 2 <= buffer.length) {
+    const opcode = buffer[at] & 0x0f;
+    let length = buffer[at + 1] & 0x7f;
+    let start = at + 2;
+    if (length === 126) {
+      if (start + 2 > buffer.length) return undefined;
+      length = buffer.readUInt16BE(start);
+      start += 2;
+    } else if (length === 127) {
+      if (start + 8 > buffer.length) return undefined;
+      length = Number(buffer.readBigUInt64BE(start));
+      start += 8;
+    }
+    if (start + length > buffer.length) return undefined;
+    if (opcode === 8) return length >= 2 ? buffer.readUInt16BE(start) : null;
+    at = start + length;
+  }
+  return undefined;
+}
+
 /** Waits for the server's close frame on a raw socket and returns its status code (or null if the socket just ended). */
 export function closeCodeOf(socket: Socket, timeoutMs = 3000): Promise<number | null> {
   return new Promise((resolve) => {
@@ -121,25 +147,8 @@ export function closeCodeOf(socket: Socket, timeoutMs = 3000): Promise<number | 
     const timer = setTimeout(() => finish(null), timeoutMs);
     socket.on('data', (d: Buffer) => {
       buffer = Buffer.concat([buffer, d]);
-      // Server frames are unmasked; walk them until the close frame (opcode 8).
-      let at = 0;
-      while (at + 2 <= buffer.length) {
-        const opcode = buffer[at] & 0x0f;
-        let length = buffer[at + 1] & 0x7f;
-        let start = at + 2;
-        if (length === 126) {
-          if (start + 2 > buffer.length) return;
-          length = buffer.readUInt16BE(start);
-          start += 2;
-        } else if (length === 127) {
-          if (start + 8 > buffer.length) return;
-          length = Number(buffer.readBigUInt64BE(start));
-          start += 8;
-        }
-        if (start + length > buffer.length) return;
-        if (opcode === 8) return finish(length >= 2 ? buffer.readUInt16BE(start) : null);
-        at = start + length;
-      }
+      const code = closeCodeIn(buffer);
+      if (code !== undefined) finish(code);
     });
     socket.on('close', () => finish(null));
     socket.on('error', () => undefined);
