@@ -92,7 +92,8 @@ describe('image size limit', () => {
     ];
     cards.push('NAXIS1  =                65536', 'NAXIS2  =                65537', 'END');
     cards.forEach((c, i) => header.write(c.padEnd(80), i * 80, 'latin1'));
-    const unit = parseHeaderUnit(new Uint8Array(header), 0, 'big.fits');
+    const unit = parseHeaderUnit(new Uint8Array(header), 0, 'big.fits', () => undefined);
+    assert.ok(unit);
     const hdu = {
       index: 0,
       kind: 'image',
