@@ -1,34 +1,46 @@
 /**
- * The Electron composition root: one window on one workspace, the renderer loaded from disk under a
- * strict CSP, `contextIsolation` + `sandbox` + no Node in the page, navigation and new windows denied,
- * the typed contract served over IPC by the same handlers as `owb serve`.
+ * The Electron composition root: one window on one workspace, the renderer served by the `app://` scheme
+ * (app-protocol.ts) under its own strict CSP, `contextIsolation` + `sandbox` + no Node in the page,
+ * navigation and new windows denied (documentation links open in the browser after the user confirms),
+ * every permission refused, the typed contract served over IPC by the same handlers as `owb serve`.
  *
  * Workspace: `--workspace DIR`, else $OWB_WORKSPACE, else `userData/workspace`.
  */
-import { app, BrowserWindow, dialog, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, protocol, session, shell } from 'electron';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { APP_CSP, APP_ENTRY_URL, APP_SCHEME, isAppPageUrl, resolveAppRequest } from './app-protocol.js';
+import { confirmExternalMessage, isDocumentationUrl } from './external-links.js';
 import { buildMenu } from './menu.js';
 import { electronSqliteBinding, useElectronSqlite } from './native-sqlite.js';
 import { loadWindowState, trackWindowState } from './window-state.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const rendererFile = join(root, 'dist', 'renderer', 'index.html');
-const rendererUrl = pathToFileURL(rendererFile).href;
+const rendererDir = join(root, 'dist', 'renderer');
+const rendererFile = join(rendererDir, 'index.html');
 const preload = join(root, 'dist', 'preload', 'preload.cjs');
 
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "connect-src 'none'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-].join('; ');
+// Before `ready`: `app://` is a standard, secure origin (ES modules, fetch of its own files), not `file://`.
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+
+/** Serves the built renderer under `app://workbench/`, every answer with our CSP. */
+function registerAppProtocol(): void {
+  protocol.handle(APP_SCHEME, async (request) => {
+    const target = resolveAppRequest(request.url, rendererDir);
+    const headers = { 'content-security-policy': APP_CSP, 'x-content-type-options': 'nosniff' };
+    if ('status' in target) return new Response(target.reason, { status: target.status, headers });
+    try {
+      const body = await readFile(target.file);
+      return new Response(body, { status: 200, headers: { ...headers, 'content-type': target.contentType } });
+    } catch {
+      return new Response('not found', { status: 404, headers });
+    }
+  });
+}
 
 function workspaceArg(): string {
   const at = process.argv.indexOf('--workspace');
@@ -42,15 +54,29 @@ useElectronSqlite(electronSqliteBinding(root));
 // Refuse anything that would turn the renderer into a browser: navigation, new windows, webviews, permissions.
 app.on('web-contents-created', (_event, contents) => {
   contents.on('will-navigate', (event, url) => {
-    if (url.split('#')[0] !== rendererUrl) event.preventDefault();
+    if (!isAppPageUrl(url)) event.preventDefault();
   });
   contents.on('will-redirect', (event) => event.preventDefault());
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
+    if (isDocumentationUrl(url)) void confirmThenOpen(url);
     return { action: 'deny' };
   });
 });
+
+/** Opens a documentation link in the system browser once the user said yes. */
+async function confirmThenOpen(url: string): Promise<void> {
+  const window = BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0];
+  const question = {
+    type: 'question' as const,
+    defaultId: 0,
+    cancelId: 0,
+    noLink: true,
+    ...confirmExternalMessage(url),
+  };
+  const { response } = window ? await dialog.showMessageBox(window, question) : await dialog.showMessageBox(question);
+  if (response === 1) await shell.openExternal(url);
+}
 
 async function openWindow(workspace: string): Promise<void> {
   if (!existsSync(preload)) {
@@ -88,7 +114,7 @@ async function openWindow(workspace: string): Promise<void> {
   });
   if (state.maximized) win.maximize();
   trackWindowState(win, app.getPath('userData'));
-  const unregister = registerIpc(createHandlers(services), win, rendererUrl, services.events);
+  const unregister = registerIpc(createHandlers(services), win, APP_ENTRY_URL, services.events);
   const menu = buildMenu(win, () => {
     void dialog
       .showOpenDialog(win, { properties: ['openDirectory', 'createDirectory'], title: 'Open workspace' })
@@ -110,15 +136,16 @@ async function openWindow(workspace: string): Promise<void> {
     unregister();
     void (services.watch as { close?: () => Promise<void> } | null)?.close?.().finally(() => services.close());
   });
-  await win.loadFile(rendererFile);
+  await win.loadURL(APP_ENTRY_URL);
 }
 
 app.whenReady().then(
   async () => {
+    // Camera, notifications, clipboard, HID, …: the workbench needs none, so every request and check says no.
     session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-    session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-      callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
-    });
+    session.defaultSession.setPermissionCheckHandler(() => false);
+    session.defaultSession.setDevicePermissionHandler(() => false);
+    registerAppProtocol();
     try {
       await openWindow(workspaceArg());
     } catch (error) {

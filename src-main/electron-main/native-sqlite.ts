@@ -12,10 +12,9 @@ import { join } from 'node:path';
  * At start the main process redirects the addon load to the Electron build when it exists.
  */
 export function electronSqliteBinding(root: string, abi = process.versions.modules): string {
-  return (
-    process.env.OWB_ELECTRON_SQLITE ??
-    join(root, 'node_modules', '.cache', 'owb-electron-native', `better_sqlite3-abi${abi}.node`)
-  );
+  // Fixed by the install, never by the environment: a variable naming the addon would let whoever sets it
+  // load any native code into the main process.
+  return join(root, 'node_modules', '.cache', 'owb-electron-native', `better_sqlite3-abi${abi}.node`);
 }
 
 /** Redirects `better_sqlite3.node` loads to `binding` (when it exists). Returns whether it did. */

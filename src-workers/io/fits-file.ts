@@ -29,6 +29,7 @@ import {
   type HeaderInput,
   type ImageHduOptions,
 } from '../core/fits/index.js';
+import { checkImageReadSize } from '../core/fits/pixels.js';
 import { decodeCompressedImage } from '../core/fits/tiles.js';
 import { decodeTable, tableHdu, type DecodedTable, type TableColumnInput } from '../core/fits/table.js';
 import type { Image } from '../core/image/image.js';
@@ -305,6 +306,7 @@ async function readImageBand(src: Source, hdu: FitsHdu, options: FitsReadOptions
   const { rowStart, rowCount } = rowRange(height, options, src.name);
   const bytesPer = Math.abs(hdu.bitpix) / 8;
   const count = rowCount * width;
+  if (!options.into) checkImageReadSize(width, rowCount, src.name);
   const start = hdu.dataOffset + (plane * height + rowStart) * width * bytesPer;
   const scaling = scalingFromHeader(hdu.header);
   const { bscale, bzero, blank } = scaling;

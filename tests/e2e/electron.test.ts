@@ -28,8 +28,10 @@ const skip = !binary
       ? 'SKIPPED: the app is not built (run npm run build)'
       : false;
 
-describe('desktop app (Electron)', { skip }, () => {
-  it('opens one secure window on a workspace and serves the contract over IPC', async () => {
+// The skip sits on the test, not the suite: node:test counts a skipped suite's tests as neither run nor
+// skipped, so the summary said "skipped 0" while the desktop spec never ran.
+describe('desktop app (Electron)', () => {
+  it('opens one secure window on a workspace and serves the contract over IPC', { skip }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'owb-e2e-electron-'));
     createFixtureWorkspace(dir, { frames: 2, sizePx: 128, starCount: 10 });
     const { bundlePreload } = (await import(join(ROOT, 'bin', 'bundle-preload.js'))) as {
@@ -40,6 +42,15 @@ describe('desktop app (Electron)', { skip }, () => {
     try {
       const page = await app.firstWindow();
       await page.getByTestId('workspace-counts').waitFor();
+      assert.match(page.url(), /^app:\/\/workbench\/index\.html/, 'served by the app:// scheme, not file://');
+      // The app:// CSP refuses network connections from the page (connect-src 'none').
+      const connected = await page.evaluate(() =>
+        fetch('http://127.0.0.1:9/').then(
+          () => 'connected',
+          () => 'refused',
+        ),
+      );
+      assert.equal(connected, 'refused');
       assert.match(await page.getByTestId('workspace-counts').innerText(), /2 frames/);
       // No Node in the page, and only the bridge on window.
       assert.equal(await page.evaluate(() => typeof (globalThis as { require?: unknown }).require), 'undefined');

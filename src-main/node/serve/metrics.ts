@@ -7,6 +7,12 @@ export class ApiMetrics {
   readonly calls = new Map<string, { ok: number; failed: number; totalMs: number }>();
   wsClients = 0;
   eventsSent = 0;
+  /** Events not sent because their client was not reading (its send queue was over the high-water mark). */
+  eventsDropped = 0;
+  /** WebSocket connections ended by a protocol error of the client (bad frame, message over maxPayload). */
+  wsErrors = 0;
+  /** WebSocket connections closed because the client stopped reading. */
+  wsSlowClosed = 0;
 
   observe = (channel: string, ok: boolean, elapsedMs: number): void => {
     let entry = this.calls.get(channel);
@@ -119,5 +125,11 @@ export function renderMetrics(
   out.push(`owb_ws_clients ${api.wsClients}`);
   family('owb_events_sent_total', 'counter', 'Events pushed to WebSocket clients.');
   out.push(`owb_events_sent_total ${api.eventsSent}`);
+  family('owb_events_dropped_total', 'counter', 'Events dropped because their client was not reading.');
+  out.push(`owb_events_dropped_total ${api.eventsDropped}`);
+  family('owb_ws_errors_total', 'counter', 'WebSocket connections ended by a protocol error of the client.');
+  out.push(`owb_ws_errors_total ${api.wsErrors}`);
+  family('owb_ws_slow_closed_total', 'counter', 'WebSocket connections closed because the client stopped reading.');
+  out.push(`owb_ws_slow_closed_total ${api.wsSlowClosed}`);
   return `${out.join('\n')}\n`;
 }

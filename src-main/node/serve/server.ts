@@ -1,22 +1,25 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { isEventChannel, type EventChannel } from '../../common/ipc-contract.js';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
 import { containsTypedArray, encodeBinary } from '../../common/wire-codec.js';
 import { createHandlers, dispatch, type Handlers } from '../api/handlers.js';
 import type { WorkbenchServices } from '../api/services.js';
 import { healthReport as watcherHealth } from './health.js';
 import { healthReport, readinessReport } from './health-checks.js';
+import { HttpError, logInternalError, sendHttpError, sendInternalError, type ServerLog } from './http-errors.js';
 import { ApiMetrics, renderMetrics } from './metrics.js';
+import { parseInvokeBody, readBody } from './request-body.js';
 import {
+  authorise,
   contentSecurityPolicy,
   cookieName,
   createToken,
+  credentialsOf,
   isAllowedHost,
   isAllowedOrigin,
-  tokenOf,
-  tokensEqual,
 } from './security.js';
+import { attachSocketClient, DEFAULT_SOCKET_LIMITS, type SocketLimits } from './socket-client.js';
 import { serveStatic } from './static-files.js';
 
 export interface ServeOptions {
@@ -31,7 +34,16 @@ export interface ServeOptions {
   minFreeBytes?: number;
   /** Windows of the `/metrics` job rate and latency, seconds [3600]. */
   metricsWindowsSec?: readonly number[];
+  /** Lines about the server's own failures (internal errors with their id, dropped clients) [stderr]. */
+  log?: ServerLog;
+  /** Per-WebSocket limits [{@link DEFAULT_SOCKET_LIMITS}]. */
+  socketLimits?: Partial<SocketLimits>;
+  /** Largest WebSocket message a client may send; larger ones are closed with 1009 [16 MiB]. */
+  maxPayloadBytes?: number;
 }
+
+/** Longest request target (path and query) accepted; longer ones get 414 [8 KiB]. */
+export const MAX_URL_BYTES = 8192;
 
 export interface RunningServer {
   url: string;
@@ -54,11 +66,28 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const metrics = new ApiMetrics();
   let port = 0;
 
+  const log: ServerLog = options.log ?? ((line) => process.stderr.write(`${line}\n`));
+
   const server = createServer((req, res) => {
-    handleHttp(req, res).catch((error: unknown) => {
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-      res.end(`internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    req.on('error', () => res.destroy());
+    res.on('error', () => res.destroy());
+    const problem = checkTarget(req.url);
+    const handled = problem ? Promise.reject(problem) : handleHttp(req, res);
+    handled.catch((error: unknown) => {
+      if (!(error instanceof HttpError)) return void sendInternalError(res, error, log);
+      // The connection stays open (a `Connection: close` answer while the client is still sending makes
+      // its kernel see a reset before our answer); Node drops an unread body, a refused one we drain.
+      sendHttpError(res, error);
+      if (error.status === 413 && !req.complete) discardBody(req);
     });
+  });
+  // Malformed HTTP (bad request line, header overflow) never reaches the handler: answer it, never throw.
+  server.on('clientError', (error: Error & { code?: string }, socket: Duplex) => {
+    if (socket.writable && !(socket as Duplex & { _httpMessage?: unknown })._httpMessage) {
+      const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    }
+    socket.destroy();
   });
 
   async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -86,32 +115,21 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     }
     const invokeOverHttp = url.pathname === '/api/invoke' && req.method === 'POST';
     if (req.method !== 'GET' && req.method !== 'HEAD' && !invokeOverHttp) {
-      res.writeHead(405, base).end();
+      res.writeHead(405, { ...base, allow: 'GET, HEAD, POST' }).end();
       return;
     }
-    const given = tokenOf(req, url, port);
-    if (!tokensEqual(given, token)) {
-      res
-        .writeHead(401, { ...base, 'content-type': 'text/plain' })
-        .end('unauthorised: open the URL with ?token= that owb serve printed\n');
-      return;
+    const refused = authorise(invokeOverHttp ? 'invoke' : 'page', credentialsOf(req, url, port), token);
+    if (refused) {
+      const hint = invokeOverHttp
+        ? '/api/invoke needs Authorization: Bearer TOKEN'
+        : 'open the URL with ?token= that owb serve printed';
+      throw new HttpError(401, `unauthorised: ${refused}; ${hint}`);
     }
     if (invokeOverHttp) {
       // The contract over plain HTTP, for results too big for one WebSocket message (a 4096² frame is
       // 64 MiB: browsers stream a fetch body far faster). Same dispatch, guards and Result as the socket.
       // The token must come in the Authorization header (never the cookie), so a cross-site form cannot post.
-      if (!req.headers.authorization) {
-        res.writeHead(401, base).end('unauthorised: /api/invoke needs Authorization: Bearer TOKEN\n');
-        return;
-      }
-      const body = await readBody(req, 1 << 20);
-      let message: { channel?: unknown; request?: unknown };
-      try {
-        message = JSON.parse(body) as typeof message;
-      } catch {
-        res.writeHead(400, base).end('bad JSON\n');
-        return;
-      }
+      const message = parseInvokeBody(await readBody(req));
       const result = await dispatch(handlers, message.channel, message.request, metrics.observe);
       if (containsTypedArray(result)) {
         res
@@ -126,9 +144,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     }
     const cookie = `${cookieName(port)}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`;
     if (url.pathname === '/metrics') {
-      res
-        .writeHead(200, { ...base, 'content-type': 'text/plain; version=0.0.4; charset=utf-8' })
-        .end(renderMetrics(options.services, metrics, options.metricsWindowsSec));
+      // Rendered before writeHead, so a failure can still be a 500.
+      const text = renderMetrics(options.services, metrics, options.metricsWindowsSec);
+      res.writeHead(200, { ...base, 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(text);
       return;
     }
     serveStatic(options.staticDir, url.pathname, res, {
@@ -139,51 +157,39 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     });
   }
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
-  server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', `http://${HOST}:${port}`);
-    const allowed =
-      url.pathname === '/ws' &&
-      isAllowedHost(req.headers.host, port) &&
-      isAllowedOrigin(req.headers.origin, port) &&
-      tokensEqual(tokenOf(req, url, port), token);
-    if (!allowed) {
-      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => attachClient(ws));
+  const socketLimits: SocketLimits = { ...DEFAULT_SOCKET_LIMITS, ...options.socketLimits };
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: options.maxPayloadBytes ?? 16 * 1024 * 1024,
+    perMessageDeflate: false,
   });
-
-  function attachClient(ws: WebSocket): void {
-    metrics.wsClients++;
-    const subscribed = new Set<EventChannel>();
-    const unsubscribe = options.services.events.onAny((channel, payload) => {
-      if (!subscribed.has(channel) || ws.readyState !== ws.OPEN) return;
-      metrics.eventsSent++;
-      send(ws, { type: 'event', channel, payload });
-    });
-    ws.on('message', (data: RawData, isBinary: boolean) => {
-      if (isBinary) return;
-      let message: { type?: unknown; id?: unknown; channel?: unknown; request?: unknown; channels?: unknown };
-      try {
-        message = JSON.parse(data.toString()) as typeof message;
-      } catch {
-        return;
-      }
-      if (message.type === 'subscribe' && Array.isArray(message.channels)) {
-        for (const c of message.channels) if (isEventChannel(c)) subscribed.add(c);
-      } else if (message.type === 'invoke' && typeof message.id === 'number') {
-        const id = message.id;
-        void dispatch(handlers, message.channel, message.request, metrics.observe).then((result) => {
-          if (ws.readyState === ws.OPEN) send(ws, { type: 'result', id, result });
-        });
-      }
-    });
-    ws.on('close', () => {
-      metrics.wsClients--;
-      unsubscribe();
-    });
-  }
+  wss.on('error', (error) => log(`owb serve: WebSocket server error: ${error.message}`));
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const refuse = (status: string, reason: string): void => {
+      socket.end(
+        `HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(reason) + 1}\r\n\r\n${reason}\n`,
+      );
+      socket.destroy();
+    };
+    try {
+      const problem = checkTarget(req.url);
+      if (problem)
+        return refuse(`${problem.status} ${problem.status === 414 ? 'URI Too Long' : 'Bad Request'}`, problem.message);
+      const url = new URL(req.url ?? '/', `http://${HOST}:${port}`);
+      if (!isAllowedHost(req.headers.host, port) || !isAllowedOrigin(req.headers.origin, port))
+        return refuse('403 Forbidden', 'forbidden: Host or Origin is not this server');
+      if (url.pathname !== '/ws') return refuse('404 Not Found', 'the WebSocket is at /ws');
+      const refused = authorise('socket', credentialsOf(req, url, port), token);
+      if (refused) return refuse('401 Unauthorized', `unauthorised: ${refused}`);
+      wss.handleUpgrade(req, socket, head, (ws) =>
+        attachSocketClient(ws, { handlers, services: options.services, metrics, limits: socketLimits, log }),
+      );
+    } catch (error) {
+      const id = logInternalError(error, log);
+      refuse('500 Internal Server Error', `internal error ${id}: see the owb serve log`);
+    }
+  });
 
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
@@ -205,23 +211,28 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   };
 }
 
-function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBytes) {
-        reject(new Error('request body too large'));
-        req.destroy();
-      } else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
+/** A request target we refuse before parsing it: too long (414) or not a URL (400). */
+function checkTarget(target: string | undefined): HttpError | null {
+  if (target === undefined) return new HttpError(400, 'bad request: no request target');
+  if (Buffer.byteLength(target) > MAX_URL_BYTES) return new HttpError(414, `URI over ${MAX_URL_BYTES} bytes`);
+  if (!target.startsWith('/')) return new HttpError(400, 'bad request: the request target must be a path');
+  if (!URL.canParse(target, `http://${HOST}`)) return new HttpError(400, 'bad request: malformed request target');
+  return null;
 }
 
-function send(ws: WebSocket, message: unknown): void {
-  if (containsTypedArray(message)) ws.send(encodeBinary(message), { binary: true });
-  else ws.send(JSON.stringify(message));
+/**
+ * Reads and drops the rest of a body we refused (413) so the client, still sending, receives the answer
+ * instead of a connection reset; gives up (closing the socket) after 64 MiB or 10 s.
+ */
+function discardBody(req: IncomingMessage): void {
+  let left = 64 * 1024 * 1024;
+  const timer = setTimeout(() => req.socket.destroy(), 10_000);
+  timer.unref();
+  req.on('data', (chunk: Buffer) => {
+    left -= chunk.length;
+    if (left < 0) req.socket.destroy();
+  });
+  req.on('end', () => clearTimeout(timer));
+  req.on('close', () => clearTimeout(timer));
+  req.resume();
 }

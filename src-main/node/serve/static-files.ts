@@ -1,6 +1,7 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { HttpError } from './http-errors.js';
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -15,7 +16,7 @@ const MIME: Record<string, string> = {
   '.map': 'application/json',
 };
 
-/** Serves `root`'s files (the built renderer); unknown paths fall back to index.html. */
+/** Serves `root`'s files (the built renderer); unknown paths fall back to index.html; a malformed path throws a 400 `HttpError`. */
 export function serveStatic(
   root: string,
   pathname: string,
@@ -23,7 +24,14 @@ export function serveStatic(
   headers: Record<string, string>,
 ): void {
   const base = resolve(root);
-  let file = resolve(join(base, normalize(decodeURIComponent(pathname))));
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    throw new HttpError(400, 'bad request: malformed %-escape in the path');
+  }
+  if (decoded.includes('\0')) throw new HttpError(400, 'bad request: NUL in the path');
+  let file = resolve(join(base, normalize(decoded)));
   if (file !== base && !file.startsWith(base + sep)) {
     res.writeHead(403).end('forbidden');
     return;
@@ -41,5 +49,8 @@ export function serveStatic(
     'content-type': MIME[extname(file)] ?? 'application/octet-stream',
     'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
   });
-  createReadStream(file).pipe(res);
+  // A file removed or unreadable between the check and the read ends this answer, not the server.
+  createReadStream(file)
+    .on('error', () => res.destroy())
+    .pipe(res);
 }

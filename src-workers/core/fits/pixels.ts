@@ -109,6 +109,27 @@ export interface ImageReadOptions {
   fileName?: string;
 }
 
+/**
+ * The most pixels one image read decodes into memory [2²⁹ = 536 870 912, 2 GiB as float32], the same bound
+ * tile-compressed images have. A larger frame (or a band of rows larger than this) is refused with
+ * `FITS_TOO_LARGE` before anything is allocated, instead of failing inside the JavaScript engine (whose
+ * typed arrays stop at 2³² elements) or exhausting memory.
+ */
+export const MAX_IMAGE_PIXELS = 2 ** 29;
+
+/**
+ * Throws `FITS_TOO_LARGE` naming the file, the size and {@link MAX_IMAGE_PIXELS} when a read of `rows` rows
+ * of `width` pixels is over the limit.
+ */
+export function checkImageReadSize(width: number, rows: number, fileName: string, maxPixels = MAX_IMAGE_PIXELS): void {
+  const count = width * rows;
+  if (count <= maxPixels) return;
+  throw new InputError(
+    'FITS_TOO_LARGE',
+    `${fileName}: image of ${width} × ${rows} = ${count} pixels is beyond the limit of ${maxPixels} pixels (2^${Math.log2(maxPixels)}) per image`,
+  );
+}
+
 /** Checks that `hdu` is a non-compressed image with at least two axes and returns its width and height. */
 export function imageShape(hdu: FitsHdu, fileName = 'input'): { width: number; height: number; planes: number } {
   if (hdu.kind !== 'image' || hdu.naxis.length < 1) {
@@ -141,6 +162,7 @@ export function decodeImageHdu(hdu: FitsHdu, options: ImageReadOptions = {}): Im
   const bytesPer = Math.abs(hdu.bitpix) / 8;
   const start = (plane * height + rowStart) * width * bytesPer;
   const count = rowCount * width;
+  checkImageReadSize(width, rowCount, fileName);
   const out = new Float32Array(count);
   decodePixels(
     hdu.data.subarray(start, start + count * bytesPer),

@@ -114,7 +114,7 @@ describe('owb serve', () => {
     assert.equal((await get(server.port, `/?token=${server.token}`, { host: `localhost:${server.port}` })).status, 503);
     await assert.rejects(connect(server, { origin: 'http://evil.example' }), /403/);
     await assert.rejects(connect(server, { host: `evil.example:${server.port}` }), /403/);
-    await assert.rejects(connect(server, { token: 'nope' }), /403/);
+    await assert.rejects(connect(server, { token: 'nope' }), /401/, 'a wrong token is 401, a foreign Host 403');
   });
 
   it('answers the contract over POST /api/invoke with a Bearer token only', async () => {
