@@ -1,6 +1,6 @@
 import { statfsSync } from 'node:fs';
 import type { SqliteDatabase } from '../catalog/database.js';
-import { migrations } from '../catalog/migrations/index.js';
+import { latestSchemaVersion } from '../catalog/migrations/index.js';
 
 /** One check of `/health`. */
 export interface HealthCheck {
@@ -150,9 +150,9 @@ export function readinessReport(sources: HealthSources): HealthReport {
   try {
     const v = sources.db.pragma('user_version', { simple: true }) as number;
     schema =
-      v === migrations.length
+      v === latestSchemaVersion
         ? { name: 'database', ok: true, detail: `schema version ${v}` }
-        : { name: 'database', ok: false, detail: `schema version ${v}, this build needs ${migrations.length}` };
+        : { name: 'database', ok: false, detail: `schema version ${v}, this build needs ${latestSchemaVersion}` };
   } catch (error) {
     schema = { name: 'database', ok: false, detail: `catalog not open: ${messageOf(error)}` };
   }

@@ -3,7 +3,10 @@ import { migration002 } from './002-master-jobs.js';
 import { migration003 } from './003-live-stacks.js';
 import { migration007 } from './007-variability.js';
 
-/** One schema step: `up` runs inside the migration transaction; `version` equals its position (1-based). */
+/**
+ * One schema step: `up` runs inside the migration transaction. Versions increase but may skip numbers
+ * (each branch of work reserves its own), so the schema version is the last step's, not the list's length.
+ */
 export interface Migration {
   version: number;
   name: string;
@@ -13,3 +16,6 @@ export interface Migration {
 
 /** Append-only list: the schema version of a database is `PRAGMA user_version`. */
 export const migrations: readonly Migration[] = [migration001, migration002, migration003, migration007];
+
+/** The schema version this build migrates a catalog to. */
+export const latestSchemaVersion: number = migrations.length ? migrations[migrations.length - 1].version : 0;
