@@ -132,7 +132,7 @@ export class WorkspaceWatchPort implements WatchPort {
     const path = profileFile(this.root, name);
     if (!path) throw new InputError('UNKNOWN_PROFILE', `profile '${name}' not found in ${join(this.root, 'profiles')}`);
     const profile = loadProfile(path);
-    // A profile's outputs go inside the workspace, resolved against it (not the working directory).
+    // A profile's outputs go inside the workspace (loadProfile resolved them against the profile's folder).
     if (profile.outputs.dir !== null)
       profile.outputs.dir = workspacePath(this.root, profile.outputs.dir, { what: `profile '${name}' outputs.dir` });
     const diff = profile.steps.difference;
