@@ -6,14 +6,15 @@ import { UsageError } from '../cli-errors.js';
 import { numberOption, parseCommandArgs, type CliCommand } from '../command.js';
 
 const usage = `
-Usage: owb variability --db DB --out FILE [--format csv|json|fits] [--min-obs N] [--candidate-fap P]
+Usage: owb variability --db DB --out FILE [--format csv|ecsv|votable|json|fits] [--min-obs N] [--candidate-fap P]
                        [--aperture-m D --altitude-m H]
 
 Variability statistics of every catalog object, per filter, from its light curve against one field-wide
 ensemble: reduced χ² against a constant with its false-alarm probability (chi2Fap), weighted mean and σ,
 MAD, IQR, von Neumann η, Stetson J and K, amplitude. One row per object, most variable first. The rows are
 stored in the catalog (object_variability) and objects with chi2Fap < P [1e-3] enter the curation queue as
-'variable' candidates. Times are MJD (UTC) until frames carry BJD_TDB.
+'variable' candidates. Times are MJD (UTC) until frames carry BJD_TDB. CSV starts with '#' lines giving
+each column's unit and description.
 `;
 
 export const command: CliCommand = {
@@ -39,8 +40,8 @@ export const command: CliCommand = {
     if (!existsSync(values.db)) throw new UsageError(`variability: ${values.db}: no such catalog database`);
     if (!values.out) throw new UsageError('variability: --out FILE is required');
     const format = (values.format ?? 'csv') as RowFormat;
-    if (!['csv', 'json', 'fits'].includes(format))
-      throw new UsageError(`variability: --format must be csv, json or fits, got '${format}'`);
+    if (!['csv', 'ecsv', 'votable', 'json', 'fits'].includes(format))
+      throw new UsageError(`variability: --format must be csv, ecsv, votable, json or fits, got '${format}'`);
     const minObs = numberOption('min-obs', values['min-obs'], 5);
     if (!Number.isInteger(minObs) || minObs < 2) throw new UsageError('variability: --min-obs must be an integer ≥ 2');
     const candidateFap = numberOption('candidate-fap', values['candidate-fap'], 1e-3);

@@ -84,8 +84,12 @@ before(() => {
   catalog.close();
 });
 
+/** CSV rows by column name; the `#` lines (units and descriptions) are skipped. */
 function parseCsv(text: string): Array<Record<string, string>> {
-  const [head, ...lines] = text.trim().split('\n');
+  const [head, ...lines] = text
+    .trim()
+    .split('\n')
+    .filter((l) => !l.startsWith('#'));
   const cols = head.split(',');
   return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i], v])));
 }
