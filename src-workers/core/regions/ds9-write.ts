@@ -4,6 +4,8 @@
  * that DS9, Aladin and astropy-regions place them where the pixel ellipses are.
  */
 
+import { frameConverter } from '../wcs/frames.js';
+
 /** One source to draw. Pixel coordinates are 0-based centres; `theta` in degrees from +x towards +y. */
 export interface RegionSource {
   readonly id: number;
@@ -29,39 +31,11 @@ export interface RegionOptions {
 
 const D2R = Math.PI / 180;
 
-/**
- * ICRS → FK5 (J2000) rotation: the Hipparcos frame tie of Feissel & Mignard (1998), η0 = −19.9 mas,
- * ξ0 = 9.1 mas, dα0 = −22.9 mas, composed as R1(−η0)·R2(ξ0)·R3(dα0) (passive rotations), as astropy does.
- */
-const FK5_FROM_ICRS = (() => {
-  const mas = D2R / 3.6e6;
-  const rx = (t: number) => [
-    [1, 0, 0],
-    [0, Math.cos(t), Math.sin(t)],
-    [0, -Math.sin(t), Math.cos(t)],
-  ];
-  const ry = (t: number) => [
-    [Math.cos(t), 0, -Math.sin(t)],
-    [0, 1, 0],
-    [Math.sin(t), 0, Math.cos(t)],
-  ];
-  const rz = (t: number) => [
-    [Math.cos(t), Math.sin(t), 0],
-    [-Math.sin(t), Math.cos(t), 0],
-    [0, 0, 1],
-  ];
-  const mul = (p: number[][], q: number[][]) =>
-    p.map((row) => [0, 1, 2].map((j) => row[0] * q[0][j] + row[1] * q[1][j] + row[2] * q[2][j]));
-  return mul(mul(rx(19.9 * mas), ry(9.1 * mas)), rz(-22.9 * mas));
-})();
+const FK5_J2000 = frameConverter({ system: 'FK5', equinox: 2000 });
 
-/** ICRS (ra, dec) degrees → FK5 J2000 (ra, dec) degrees; the two differ by a few tens of milliarcseconds. */
+/** ICRS (ra, dec) degrees → FK5 J2000 (ra, dec) degrees (core/wcs/frames: the Hipparcos frame tie). */
 export function icrsToFk5(ra: number, dec: number): [number, number] {
-  const cd = Math.cos(dec * D2R);
-  const v = [cd * Math.cos(ra * D2R), cd * Math.sin(ra * D2R), Math.sin(dec * D2R)];
-  const [x, y, z] = FK5_FROM_ICRS.map((r) => r[0] * v[0] + r[1] * v[1] + r[2] * v[2]);
-  const lon = Math.atan2(y, x) / D2R;
-  return [lon < 0 ? lon + 360 : lon, Math.atan2(z, Math.hypot(x, y)) / D2R];
+  return FK5_J2000.fromIcrs(ra, dec);
 }
 
 /**
