@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { Catalog, JOB_STATES, type FrameSort, type JobState } from '../../node/catalog/index.js';
 import { exportRows, ROW_FORMATS, type RowFormat } from '../../node/catalog/export.js';
 import { fluxUnitOf, paged } from '../../node/catalog/export-source.js';
+import { isRegionFormat, REGION_FORMATS, sourceRegions } from '../../node/catalog/export-regions.js';
 import { createProgress } from '../progress.js';
 import { UsageError } from '../cli-errors.js';
 import { numberOption, parseCommandArgs, type CliCommand } from '../command.js';
@@ -28,6 +30,8 @@ Usage: owb catalog SUBCOMMAND --db FILE [options] [--format FORMAT] [--out FILE]
   --format  table (default) | csv (with a # header of units and UCDs; --plain-csv for none) | json | ecsv (ECSV 1.0) |
             votable (VOTable 1.4 TABLEDATA) | votable-binary2 | fits (BINTABLE with TUNIT/TUCD/TCOMM; needs --out)
             Units, UCDs and descriptions come from one column registry; fluxes carry the frames' BUNIT.
+            sources only: ds9 (DS9 regions, image coordinates) | ds9-icrs | ds9-fk5 (sky coordinates through
+            the frame's WCS, sizes in arcsec; need --frame ID)
   --limit N  at most N rows (default: every row; the count written is printed on stderr)  --offset N [0]
   --out FILE  write to FILE instead of stdout (x/y get 1-based X_IMAGE/Y_IMAGE twins in FITS)
 `;
@@ -81,9 +85,14 @@ export const command: CliCommand = {
       throw new UsageError(`catalog: expected one of ${SUBCOMMANDS.join(', ')}, got '${sub ?? ''}'`);
     if (!values.db) throw new UsageError(`catalog ${sub}: --db FILE is required`);
     if (!existsSync(values.db)) throw new UsageError(`catalog ${sub}: ${values.db}: no such catalog database`);
-    const format = (values.format ?? 'table') as RowFormat;
-    if (!ROW_FORMATS.includes(format))
-      throw new UsageError(`--format must be one of ${ROW_FORMATS.join(', ')}, got '${values.format}'`);
+    const format: string = values.format ?? 'table';
+    const regions = isRegionFormat(format);
+    if (regions && sub !== 'sources')
+      throw new UsageError(`--format ${format}: regions are written for 'catalog sources' only`);
+    if (!ROW_FORMATS.includes(format as RowFormat) && !regions)
+      throw new UsageError(
+        `--format must be one of ${[...ROW_FORMATS, ...Object.keys(REGION_FORMATS)].join(', ')}, got '${values.format}'`,
+      );
     if (format === 'fits' && !values.out) throw new UsageError('--format fits needs --out FILE');
     const int = (name: string, raw: string | undefined, fallback?: number): number => {
       if (raw === undefined) {
@@ -185,8 +194,20 @@ export const command: CliCommand = {
           rows = catalog.exportLabels() as never;
           break;
       }
+      if (regions) {
+        const frameId = values.frame === undefined ? undefined : int('frame', values.frame);
+        const sources = [...rows] as never[];
+        const text = sourceRegions(catalog.db, sources, format, frameId);
+        if (values.out) await writeFile(values.out, text);
+        else ctx.stdout.write(text);
+        const n = sources.length;
+        ctx.stderr.write(
+          `owb: ${n} ${n === 1 ? 'region' : 'regions'}${values.out ? ` written to ${values.out}` : ''}\n`,
+        );
+        return 0;
+      }
       const progress = createProgress(ctx.stderr, ctx.interactive && values.out !== undefined, `export ${sub}`);
-      const n = await exportRows(rows, format, {
+      const n = await exportRows(rows, format as RowFormat, {
         out: values.out,
         extname,
         fluxUnit,

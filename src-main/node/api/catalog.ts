@@ -2,10 +2,10 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExportFile, ObjectRow, SourceQuery } from '../../common/workbench-dto.js';
-import { ds9Regions } from '../../../src-workers/core/regions/index.js';
-import { parseTanWcs, recordSource } from '../../../src-workers/core/wcs/index.js';
+import { SOURCE_COLUMNS } from '../../common/columns.js';
 import { exportRows } from '../catalog/export.js';
 import { fluxUnitOf } from '../catalog/export-source.js';
+import { sourceRegions } from '../catalog/export-regions.js';
 import { angularDistanceArcsec, chordForArcsec, unitVector } from '../catalog/sky.js';
 import type { HandlerGroup } from './handler-types.js';
 import { OBJECT_COLUMNS, objectFromRow, sourceFromRow, type ObjectDbRow, type SourceDbRow } from './rows.js';
@@ -61,25 +61,8 @@ function sourceWhere(q: { frameId?: number; minSnr?: number; search?: string }):
 /** Export formats of the sources table offered in the UI (the CLI offers the same through `owb catalog`). */
 export type SourceExportFormat = 'csv' | 'ecsv' | 'votable' | 'fits' | 'ds9' | 'ds9-icrs';
 
-const EXPORT_COLUMNS = [
-  'id',
-  'frame_id',
-  'x',
-  'y',
-  'ra',
-  'dec',
-  'flux',
-  'flux_err',
-  'mag',
-  'mag_err',
-  'a',
-  'b',
-  'theta',
-  'fwhm',
-  'snr',
-  'flags',
-  'object_id',
-];
+/** The registry's source columns (units, UCDs), as `owb catalog sources` writes them. */
+const EXPORT_COLUMNS = SOURCE_COLUMNS.map((c) => c.name);
 
 const TABLE_FILES = {
   csv: { ext: 'csv', mime: 'text/csv', format: 'csv' },
@@ -87,18 +70,6 @@ const TABLE_FILES = {
   votable: { ext: 'vot', mime: 'application/x-votable+xml', format: 'votable' },
   fits: { ext: 'fits', mime: 'application/fits', format: 'fits' },
 } as const;
-
-/** The frame's WCS as a pixel → sky function, or the reason there is none. */
-function frameWcs(services: WorkbenchServices, frameId: number): ((x: number, y: number) => [number, number]) | string {
-  const row = services.db.prepare('SELECT header_json FROM frames WHERE id = ?').get(frameId) as
-    { header_json: string | null } | undefined;
-  if (!row) return `frame ${frameId} does not exist`;
-  const parsed = parseTanWcs(
-    recordSource(row.header_json ? (JSON.parse(row.header_json) as Record<string, unknown>) : {}),
-  );
-  if ('reason' in parsed) return `frame ${frameId} has no usable WCS (${parsed.reason})`;
-  return (x, y) => parsed.wcs.pixelToSky(x, y);
-}
 
 export async function exportSources(
   services: WorkbenchServices,
@@ -112,14 +83,7 @@ export async function exportSources(
     .all(...where.args) as Array<SourceDbRow & { a: number | null; b: number | null; theta: number | null }>;
   const stem = frameId !== undefined ? `frame-${frameId}-sources` : 'sources';
   if (format === 'ds9' || format === 'ds9-icrs') {
-    let pixelToSky: ((x: number, y: number) => [number, number]) | undefined;
-    if (format === 'ds9-icrs') {
-      if (frameId === undefined) throw new RangeError('sky regions are made per frame: choose a frame first');
-      const wcs = frameWcs(services, frameId);
-      if (typeof wcs === 'string') throw new RangeError(wcs);
-      pixelToSky = wcs;
-    }
-    const text = ds9Regions(rows, { system: format === 'ds9' ? 'image' : 'icrs', pixelToSky });
+    const text = sourceRegions(services.db, rows, format, frameId);
     return { fileName: `${stem}${format === 'ds9' ? '' : '-icrs'}.reg`, mimeType: 'text/plain', text };
   }
   const file = TABLE_FILES[format];
