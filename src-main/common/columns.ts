@@ -108,6 +108,13 @@ export const OTHER_COLUMNS: readonly ColumnMeta[] = [
   { name: 'label', type: 'char', unit: '', ucd: 'meta.code.class', description: 'Current curation label' },
   { name: 'label_note', type: 'char', unit: '', ucd: 'meta.note', description: 'Note on the current label' },
   { name: 'created_at', type: 'long', unit: 'ms', ucd: 'time.creation', description: 'Unix time of creation' },
+  { name: 'ref_row', type: 'long', unit: '', ucd: 'meta.number', description: 'Row of the reference list (1-based)' },
+  { name: 'ref_id', type: 'char', unit: '', ucd: 'meta.id;meta.main', description: 'Reference star id' },
+  { name: 'ref_ra', type: 'double', unit: 'deg', ucd: 'pos.eq.ra', description: 'Reference RA, ICRS' },
+  { name: 'ref_dec', type: 'double', unit: 'deg', ucd: 'pos.eq.dec', description: 'Reference Dec, ICRS' },
+  { name: 'ref_mag', type: 'double', unit: 'mag', ucd: 'phot.mag', description: 'Reference magnitude' },
+  { name: 'ref_mag_err', type: 'double', unit: 'mag', ucd: 'stat.error;phot.mag', description: 'Its error' },
+  { name: 'sep_arcsec', type: 'double', unit: 'arcsec', ucd: 'pos.angDistance', description: 'Reference to object' },
   { name: 'processed_at', type: 'long', unit: 'ms', ucd: 'time.processing', description: 'Unix time of processing' },
 ];
 

@@ -4,6 +4,7 @@ import { userInfo } from 'node:os';
 import { Catalog, JOB_STATES, type FrameSort, type JobState } from '../../node/catalog/index.js';
 import { exportRows, ROW_FORMATS, type RowFormat } from '../../node/catalog/export.js';
 import { fluxUnitOf, paged } from '../../node/catalog/export-source.js';
+import { crossMatchReference, readReferenceTable, referenceList } from '../../node/catalog/reference/index.js';
 import { isRegionFormat, REGION_FORMATS, sourceRegions } from '../../node/catalog/export-regions.js';
 import { createProgress } from '../progress.js';
 import { UsageError } from '../cli-errors.js';
@@ -16,6 +17,10 @@ Usage: owb catalog SUBCOMMAND --db FILE [options] [--format FORMAT] [--out FILE]
   sources     [--frame ID]                         sources of one frame (or all), detection order
   objects                                          objects cross-matched across frames
   cone        --ra DEG --dec DEG --radius-arcsec R  objects in a cone, nearest first
+  xmatch      --ref FILE [--radius-arcsec R] [--unmatched]
+              a reference list (VOTable, ECSV, FITS table or CSV) against the catalog's objects [R 1″];
+              RA/Dec/id/magnitude columns are found by UCD, then by name, or named with --ra-col --dec-col
+              --id-col --mag-col --mag-err-col; positions in deg, h or sexagesimal, FK4/FK5 COOSYS → ICRS
   lightcurve  --object ID                          measurements of one object in time order
   jobs        [--state queued|running|done|failed]
   masters                                          master frames built from filed calibration frames
@@ -41,6 +46,7 @@ const SUBCOMMANDS = [
   'sources',
   'objects',
   'cone',
+  'xmatch',
   'lightcurve',
   'jobs',
   'masters',
@@ -71,6 +77,13 @@ export const command: CliCommand = {
       ra: { type: 'string' },
       dec: { type: 'string' },
       'radius-arcsec': { type: 'string' },
+      ref: { type: 'string' },
+      unmatched: { type: 'boolean' },
+      'ra-col': { type: 'string' },
+      'dec-col': { type: 'string' },
+      'id-col': { type: 'string' },
+      'mag-col': { type: 'string' },
+      'mag-err-col': { type: 'string' },
       'plain-csv': { type: 'boolean' },
       object: { type: 'string' },
       state: { type: 'string' },
@@ -147,6 +160,25 @@ export const command: CliCommand = {
           const dec = num('dec', values.dec);
           if (dec < -90 || dec > 90) throw new UsageError(`--dec must be in [-90, 90], got '${values.dec}'`);
           rows = catalog.cone(num('ra', values.ra), dec, radius) as never;
+          break;
+        }
+        case 'xmatch': {
+          if (!values.ref) throw new UsageError('catalog xmatch: --ref FILE is required');
+          const radius = values['radius-arcsec'] === undefined ? 1 : num('radius-arcsec', values['radius-arcsec']);
+          if (!(radius > 0)) throw new UsageError(`--radius-arcsec must be positive, got '${values['radius-arcsec']}'`);
+          const ref = referenceList(await readReferenceTable(values.ref), {
+            ra: values['ra-col'],
+            dec: values['dec-col'],
+            id: values['id-col'],
+            mag: values['mag-col'],
+            magErr: values['mag-err-col'],
+          });
+          const matches = crossMatchReference(catalog, ref, radius, { unmatched: values.unmatched });
+          const matched = matches.filter((m) => m.object_id !== null).length;
+          ctx.stderr.write(`owb: ${ref.file}: ${ref.found.join('; ')}\n`);
+          ctx.stderr.write(`owb: ${matched} of ${ref.rows} reference rows matched an object within ${radius}″\n`);
+          rows = matches as never;
+          extname = 'XMATCH';
           break;
         }
         case 'lightcurve':
