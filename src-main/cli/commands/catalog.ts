@@ -147,7 +147,7 @@ export const command: CliCommand = {
           break;
         case 'sources': {
           const frameId = values.frame === undefined ? undefined : int('frame', values.frame);
-          rows = paged(limit, offset, (p) => catalog.listSources({ ...p, frameId }) as never);
+          rows = catalog.iterateSources({ frameId, limit, offset }) as never;
           fluxUnit = fluxUnitOf(catalog.db, frameId, ctx.stderr);
           break;
         }

@@ -300,6 +300,24 @@ export class Catalog {
       .all(frameId, limit, offset) as SourceRow[];
   }
 
+  /**
+   * Every source (or one frame's) from `offset` on, at most `limit` [all], by frame then detection order, read
+   * as the consumer iterates: one statement walking the (frame_id, idx) index, so a 10⁷-row export neither
+   * holds the rows nor re-skips an OFFSET per page. The connection is busy until the iteration ends.
+   */
+  iterateSources(options: { frameId?: number; limit?: number; offset?: number } = {}): IterableIterator<SourceRow> {
+    const limit =
+      options.limit === undefined || !Number.isFinite(options.limit) ? -1 : Math.max(0, Math.floor(options.limit));
+    const offset = Math.max(0, Math.floor(options.offset ?? 0));
+    return options.frameId === undefined
+      ? (this.db
+          .prepare(`${SOURCE_SELECT} ORDER BY frame_id, idx LIMIT ? OFFSET ?`)
+          .iterate(limit, offset) as IterableIterator<SourceRow>)
+      : (this.db
+          .prepare(`${SOURCE_SELECT} WHERE frame_id = ? ORDER BY idx LIMIT ? OFFSET ?`)
+          .iterate(options.frameId, limit, offset) as IterableIterator<SourceRow>);
+  }
+
   /** Sources of every frame (or one), by frame then detection order. */
   listSources(options: Page & { frameId?: number } = {}): SourceRow[] {
     if (options.frameId !== undefined) return this.sourcesOfFrame(options.frameId, options);

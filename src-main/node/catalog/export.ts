@@ -124,15 +124,24 @@ export interface ExportOptions {
  * A sink over a file stream that waits for 'drain', so a slow disk bounds memory instead of the write queue. The
  * stream's error (no such folder, disk full) is kept and rethrown by the next write or at the end.
  */
-function fileSink(stream: WriteStream, path: string): { write: TableSink; failure: () => Error | undefined } {
+/** A sink writing to `stream` with backpressure; a write error becomes a RangeError naming `path`. */
+export function fileSink(stream: WriteStream, path: string): { write: TableSink; failure: () => Error | undefined } {
   let failure: Error | undefined;
   stream.on('error', (e) => (failure ??= new RangeError(`${path}: ${e.message}`)));
   return {
     failure: () => failure,
     write: async (text) => {
       if (failure) throw failure;
-      if (text && !stream.write(text))
-        await Promise.race([once(stream, 'drain'), once(stream, 'close')]).catch(() => undefined);
+      if (text && !stream.write(text)) {
+        // The listener that loses the race is removed, or every drain would leave one behind (a 10⁷-row
+        // export piled up thousands and Node warned of a leak).
+        const done = new AbortController();
+        await Promise.race([
+          once(stream, 'drain', { signal: done.signal }),
+          once(stream, 'close', { signal: done.signal }),
+        ]).catch(() => undefined);
+        done.abort();
+      }
       if (failure) throw failure;
     },
   };
