@@ -26,7 +26,17 @@ if (files.length === 0) {
 }
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...extra, ...files],
+  // --test-force-exit: a handle a failed test left open (a watcher, a server) must not keep the run alive for ever.
+  [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-concurrency=2',
+    '--test-force-exit',
+    '--test-reporter=spec',
+    ...extra,
+    ...files,
+  ],
   { stdio: 'inherit', env: { ...process.env, OWB_TEST: '1' } },
 );
 process.exit(result.status ?? 1);

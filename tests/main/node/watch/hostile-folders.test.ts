@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { after, afterEach, describe, it } from 'node:test';
 import { Catalog } from '../../../../src-main/node/catalog/index.js';
 import { parseProfile } from '../../../../src-main/node/pipeline/profile.js';
 import { WatchService, type GiveUpEvent } from '../../../../src-main/node/watch/index.js';
@@ -25,6 +25,20 @@ async function until(what: string, predicate: () => boolean, timeoutMs = 20_000)
   }
 }
 
+/** Services and catalogs still open when a test ends (an assertion failed): stopped in afterEach, so a
+ * failure is reported instead of a watcher keeping the test process alive for ever. */
+const open: Array<{ service: WatchService; catalog: Catalog }> = [];
+function track<T extends WatchService>(service: T, catalog: Catalog): T {
+  open.push({ service, catalog });
+  return service;
+}
+afterEach(async () => {
+  for (const { service, catalog } of open.splice(0)) {
+    await service.stop().catch(() => undefined);
+    catalog.close();
+  }
+});
+
 function folder(name: string): string {
   const dir = join(root, name);
   mkdirSync(dir, { recursive: true });
@@ -37,7 +51,7 @@ describe('watched folders that fail', () => {
     symlinkSync('.', join(looped, 'loop'));
     const healthy = folder('healthy');
     const catalog = Catalog.open(join(root, 'loop.sqlite'));
-    const service = new WatchService({ catalog, dirs: [looped, healthy], profile: profile() });
+    const service = track(new WatchService({ catalog, dirs: [looped, healthy], profile: profile() }), catalog);
     await service.start(); // rejected or threw an uncaught ELOOP before the fix
     await until('the looped folder marked failed', () => service.folders()[0].state === 'failed');
     const [bad, good] = service.folders();
@@ -47,15 +61,13 @@ describe('watched folders that fail', () => {
     writeFrame(join(healthy, 'a.fits'), { seed: 1, size: 8 });
     await until('the healthy folder ingests', () => catalog.jobCounts().done === 1);
     assert.equal(service.status().failedFolders, 1);
-    await service.stop();
-    catalog.close();
   });
 
   it('a folder deleted while watched is marked failed, and watched again when it comes back', async () => {
     const doomed = folder('doomed');
     const other = folder('other');
     const catalog = Catalog.open(join(root, 'deleted.sqlite'));
-    const service = new WatchService({ catalog, dirs: [doomed, other], profile: profile() });
+    const service = track(new WatchService({ catalog, dirs: [doomed, other], profile: profile() }), catalog);
     const failures: string[] = [];
     service.onDidFailFolder((f) => failures.push(f.path));
     await service.start();
@@ -69,19 +81,15 @@ describe('watched folders that fail', () => {
     writeFrame(join(doomed, 'c.fits'), { seed: 3, size: 8 });
     await until('the folder back and its file ingested', () => catalog.jobCounts().done === 2, 10_000);
     assert.equal(service.folders()[0].state, 'ok');
-    await service.stop();
-    catalog.close();
   });
 
   it('a folder missing at start does not stop the service from starting', async () => {
     const missing = join(root, 'never-made');
     const catalog = Catalog.open(join(root, 'missing.sqlite'));
-    const service = new WatchService({ catalog, dirs: [missing], profile: profile() });
+    const service = track(new WatchService({ catalog, dirs: [missing], profile: profile() }), catalog);
     await service.start();
     assert.equal(service.folders()[0].state, 'failed');
     assert.match(service.folders()[0].reason ?? '', /never-made: the folder was deleted or is no longer reachable/);
-    await service.stop();
-    catalog.close();
   });
 });
 
@@ -92,12 +100,15 @@ describe('files that never complete', () => {
     writeFrame(join(dir, 'good.fits'), { seed: 4, size: 8 });
     const catalog = Catalog.open(join(root, 'once-empty.sqlite'));
     // giveUpMs far beyond the test's timeout: --once must not wait for it on an empty file.
-    const service = new WatchService({
+    const service = track(
+      new WatchService({
+        catalog,
+        dirs: [dir],
+        profile: profile({ giveUpMs: 3_600_000 }),
+        once: true,
+      }),
       catalog,
-      dirs: [dir],
-      profile: profile({ giveUpMs: 3_600_000 }),
-      once: true,
-    });
+    );
     const given: GiveUpEvent[] = [];
     service.onDidGiveUp((e) => given.push(e));
     const status = await service.runOnce(); // never resolved before the fix
@@ -105,15 +116,13 @@ describe('files that never complete', () => {
     assert.equal(status.gaveUpFiles, 1);
     assert.equal(status.done, 1);
     assert.equal(status.waitingFiles, 0);
-    await service.stop();
-    catalog.close();
   });
 
   it('watching, an empty file is given up on after stability.giveUpMs, and a file that keeps growing too', async () => {
     const dir = folder('watch-empty');
     const catalog = Catalog.open(join(root, 'watch-empty.sqlite'));
     const giveUpMs = 600;
-    const service = new WatchService({ catalog, dirs: [dir], profile: profile({ giveUpMs }) });
+    const service = track(new WatchService({ catalog, dirs: [dir], profile: profile({ giveUpMs }) }), catalog);
     const given: Array<GiveUpEvent & { afterMs: number }> = [];
     const started = Date.now();
     service.onDidGiveUp((e) => given.push({ ...e, afterMs: Date.now() - started }));
@@ -134,7 +143,5 @@ describe('files that never complete', () => {
     for (const g of given) assert.ok(g.afterMs >= giveUpMs, `${g.path} given up after ${g.afterMs} ms`);
     assert.equal(service.status().waitingFiles, 0);
     assert.equal(catalog.stats().tables.frames, 0);
-    await service.stop();
-    catalog.close();
   });
 });
