@@ -7,6 +7,7 @@
  */
 import { InputError } from '../core/errors.js';
 import { scalingFromHeader } from '../core/fits/index.js';
+import { checkImageReadSize } from '../core/fits/pixels.js';
 import { decodePixels64 } from '../core/fits/pixels64.js';
 import { StreamingStats, type StreamedStats } from '../core/stats/streaming.js';
 import { openSource, readFitsImage, scan } from './fits-file.js';
@@ -24,6 +25,9 @@ export async function readImageStats(path: string, hdu: number): Promise<Streame
     if (!h) throw new InputError('FITS_NO_HDU', `${src.name}: has no HDU ${hdu} (it has ${hdus.length})`);
     if (h.kind !== 'image')
       throw new InputError('FITS_NOT_IMAGE', `${src.name}: HDU ${hdu} is a ${h.kind}, not an image`);
+    // Statistics stream in bounded memory, but a plane over the pixel limit is one no other command can read,
+    // and streaming 2³² pixels takes minutes: refuse it the same way, naming the limit (exit 2).
+    if (h.naxis.length) checkImageReadSize(h.naxis[0], h.naxis[1] ?? 1, src.name);
     if (h.compressed) {
       const { image } = await readFitsImage(path, { hdu });
       const values = Float64Array.from(image.data);
