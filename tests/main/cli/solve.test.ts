@@ -40,7 +40,8 @@ describe('owb solve', () => {
       const noise = join(dir, 'noise.fits');
       await noiseFrame(noise);
       const out = join(dir, 'out');
-      const r = owb(M67, noise, '--out', out, '--scale-low', '1.5', '--scale-high', '2', '--max-seconds', '20');
+      // A generous wall-clock budget: the test checks the answer, not the speed (a loaded CI machine gave up at 20 s).
+      const r = owb(M67, noise, '--out', out, '--scale-low', '1.5', '--scale-high', '2', '--max-seconds', '600');
       assert.equal(r.status, 0, r.stderr);
       assert.match(
         r.stdout,
