@@ -2,61 +2,20 @@
 // messages with an astropy client both ways; then astropy clients use our hub the same way. Lockfiles live in
 // a temporary folder (SAMP_HUB=std-lockurl:…), never in the user's home.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { after, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { SampClient, type SampMessage } from '../../../../src-main/node/samp/client.js';
 import { SampHub } from '../../../../src-main/node/samp/hub.js';
+import { astropyPeer, PY } from './astropy-peer.js';
 
-const PY = '/usr/bin/python3';
 const hasSamp = existsSync(PY) && spawnSync(PY, ['-c', 'import astropy.samp'], { stdio: 'ignore' }).status === 0;
 const skip = hasSamp ? false : 'needs /usr/bin/python3 with astropy.samp';
 const dir = mkdtempSync(join(tmpdir(), 'owb-samp-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Starts the astropy peer and resolves with a reader of its JSON lines once it is registered. */
-async function astropyPeer(lockfile: string, mode: 'hub' | 'client') {
-  const proc: ChildProcessWithoutNullStreams = spawn(
-    PY,
-    [resolve(import.meta.dirname, 'astropy-peer.py'), lockfile, mode],
-    { env: { ...process.env, HOME: dir } },
-  );
-  let stderr = '';
-  proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const lines: Array<Record<string, unknown>> = [];
-  const waiters: Array<() => void> = [];
-  createInterface({ input: proc.stdout }).on('line', (l) => {
-    // astropy's hub logs INFO lines on stdout too; the peer's own lines are JSON objects.
-    if (!l.startsWith('{')) return;
-    lines.push(JSON.parse(l) as Record<string, unknown>);
-    for (const w of waiters.splice(0)) w();
-  });
-  const next = async (pred: (o: Record<string, unknown>) => boolean, what: string) => {
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      const hit = lines.find(pred);
-      if (hit) return hit;
-      if (Date.now() > deadline || proc.exitCode !== null) throw new Error(`astropy peer: no ${what}\n${stderr}`);
-      await new Promise<void>((r) => {
-        waiters.push(r);
-        setTimeout(r, 200);
-      });
-    }
-  };
-  await next((o) => o.ready === true, 'registration');
-  return {
-    next,
-    send: (cmd: string) => proc.stdin.write(`${cmd}\n`),
-    stop: async () => {
-      proc.stdin.end('quit\n');
-      await new Promise((r) => proc.once('exit', r));
-    },
-  };
-}
 
 async function exchange(env: NodeJS.ProcessEnv, peer: Awaited<ReturnType<typeof astropyPeer>>) {
   const received: SampMessage[] = [];
@@ -94,7 +53,7 @@ async function exchange(env: NodeJS.ProcessEnv, peer: Awaited<ReturnType<typeof 
 describe('SAMP', { timeout: 120_000 }, () => {
   it('our client and an astropy client exchange messages both ways through astropy’s hub', { skip }, async () => {
     const lockfile = join(dir, 'astropy-hub.samp');
-    const peer = await astropyPeer(lockfile, 'hub');
+    const peer = await astropyPeer(lockfile, 'hub', dir);
     try {
       await exchange({ SAMP_HUB: `std-lockurl:${pathToFileURL(lockfile).href}` }, peer);
     } finally {
@@ -107,7 +66,7 @@ describe('SAMP', { timeout: 120_000 }, () => {
     const env = { SAMP_HUB: `std-lockurl:${pathToFileURL(lockfile).href}` };
     const hub = await SampHub.start({ env });
     try {
-      const peer = await astropyPeer(lockfile, 'client');
+      const peer = await astropyPeer(lockfile, 'client', dir);
       try {
         await exchange(env, peer);
         peer.send('clients');
@@ -127,7 +86,7 @@ describe('SAMP', { timeout: 120_000 }, () => {
     { skip },
     async () => {
       const lockfile = join(dir, 'cli-hub.samp');
-      const peer = await astropyPeer(lockfile, 'hub');
+      const peer = await astropyPeer(lockfile, 'hub', dir);
       const env = { ...process.env, HOME: dir, SAMP_HUB: `std-lockurl:${pathToFileURL(lockfile).href}` };
       const owb = (args: string[]) =>
         new Promise<{ status: number | null; stdout: string; stderr: string }>((done) => {
@@ -179,7 +138,7 @@ describe('SAMP', { timeout: 120_000 }, () => {
       try {
         for (let i = 0; i < 300 && !existsSync(lockfile); i++) await new Promise((r) => setTimeout(r, 100));
         assert.ok(existsSync(lockfile), 'JSAMP hub wrote its lockfile');
-        const peer = await astropyPeer(lockfile, 'client');
+        const peer = await astropyPeer(lockfile, 'client', dir);
         try {
           await exchange(env, peer);
         } finally {
