@@ -23,6 +23,8 @@ import type {
   ObjectRow,
   PipelineStats,
   PixelsDto,
+  SampSelection,
+  SampStatus,
   SourceColumns,
   SourcePage,
   SourceQuery,
@@ -80,6 +82,14 @@ export interface InvokeMap {
   };
   'owb:synth.run': { request: { config: Record<string, unknown>; outDir?: string }; response: SynthRunStatus };
   'owb:synth.cancel': { request: { runId: string }; response: SynthRunStatus };
+  'owb:samp.status': { request: Empty; response: SampStatus };
+  /** Registers with the running SAMP hub, or starts the workbench's own when none runs. */
+  'owb:samp.connect': { request: Empty; response: SampStatus };
+  /** Sends a frame's sources (or all), a frame's image, or a sky position to `to` (a client name) or everyone. */
+  'owb:samp.send': {
+    request: { what: 'sources' | 'image' | 'sky'; frameId?: number; raDeg?: number; decDeg?: number; to?: string };
+    response: { to: string[] };
+  };
 }
 
 export interface EventMap {
@@ -88,6 +98,7 @@ export interface EventMap {
   'owb:frames.added': FrameRow;
   'owb:labels.changed': LabelRecord;
   'owb:synth.progress': SynthRunStatus;
+  'owb:samp.selected': SampSelection;
 }
 
 export type InvokeChannel = keyof InvokeMap;
@@ -128,6 +139,9 @@ export const INVOKE_CHANNELS = [
   'owb:synth.preview',
   'owb:synth.run',
   'owb:synth.cancel',
+  'owb:samp.status',
+  'owb:samp.connect',
+  'owb:samp.send',
 ] as const satisfies readonly InvokeChannel[];
 
 export const EVENT_CHANNELS = [
@@ -136,6 +150,7 @@ export const EVENT_CHANNELS = [
   'owb:frames.added',
   'owb:labels.changed',
   'owb:synth.progress',
+  'owb:samp.selected',
 ] as const satisfies readonly EventChannel[];
 
 // Compile-time check that the lists above name every key of the maps.

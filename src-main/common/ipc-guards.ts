@@ -130,4 +130,13 @@ export const PAYLOAD_GUARDS: Record<InvokeChannel, Guard> = {
   'owb:synth.preview': check({ config: { type: 'object' }, count: int(1, 16), sizePx: optInt(16, 512) }),
   'owb:synth.run': check({ config: { type: 'object' }, outDir: optStr }),
   'owb:synth.cancel': check({ runId: str }),
+  'owb:samp.status': check({}),
+  'owb:samp.connect': check({}),
+  'owb:samp.send': check({
+    what: oneOf(['sources', 'image', 'sky']),
+    frameId: optInt(),
+    raDeg: optNum(0, 360),
+    decDeg: optNum(-90, 90),
+    to: optStr,
+  }),
 };

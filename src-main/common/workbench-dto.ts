@@ -256,3 +256,25 @@ export interface SynthRunStatus {
   /** Seconds left at that rate (null while unknown). */
   secondsLeft: number | null;
 }
+
+/** The workbench's place on the SAMP bus, and the other tools there. */
+export interface SampStatus {
+  connected: boolean;
+  /** True when the hub is the workbench's own (started because none ran). */
+  ownHub: boolean;
+  clients: Array<{ id: string; name: string }>;
+  /** Why it is not connected, when it tried. */
+  reason?: string;
+}
+
+/** What another tool on the SAMP bus asked the workbench to show. */
+export type SampSelection =
+  | {
+      kind: 'sky';
+      raDeg: number;
+      decDeg: number;
+      objectId: number | null;
+      separationArcsec: number | null;
+      from: string;
+    }
+  | { kind: 'sources'; sourceIds: number[]; frameId: number | null; from: string };

@@ -1,3 +1,4 @@
+import { sampHandlers } from './samp.js';
 import { InputError } from '../../../src-workers/core/errors.js';
 import { errorMessage, isUserFileError } from '../../common/file-errors.js';
 import { isInvokeChannel, type InvokeChannel } from '../../common/ipc-contract.js';
@@ -21,6 +22,7 @@ export function createHandlers(services: WorkbenchServices): Handlers {
     ...curationHandlers(services),
     ...pipelineHandlers(services),
     ...datasetHandlers(services),
+    ...sampHandlers(services),
   };
 }
 

@@ -26,6 +26,8 @@ export interface WorkbenchServices {
   watch: WatchPort | null;
   /** The synthetic-dataset generator, when available. */
   synth: SynthPort | null;
+  /** Clean-ups of services started on demand (the SAMP link and hub), run by `close` before the catalog closes. */
+  atClose?: Array<() => unknown>;
   close(): void;
 }
 
@@ -45,7 +47,7 @@ export function openWorkspace(dir: string, options: OpenWorkspaceOptions = {}): 
   const events = new EventHub();
   const poller = options.pollChanges === false ? null : new JobPoller(db, events, options.pollIntervalMs ?? 500);
   poller?.start();
-  return {
+  const services: WorkbenchServices = {
     root,
     version: options.version ?? '0.0.0',
     catalogPath,
@@ -56,8 +58,16 @@ export function openWorkspace(dir: string, options: OpenWorkspaceOptions = {}): 
     watch: null,
     synth: null,
     close() {
+      for (const cleanUp of services.atClose?.splice(0) ?? []) {
+        try {
+          void Promise.resolve(cleanUp()).catch(() => undefined);
+        } catch {
+          // A failing clean-up must not keep the catalog open.
+        }
+      }
       poller?.stop();
       db.close();
     },
   };
+  return services;
 }

@@ -11,21 +11,12 @@ import type { SqliteDatabase } from '../catalog/database.js';
 import { exportRows } from '../catalog/export.js';
 import { fluxUnitOf } from '../catalog/export-source.js';
 import { SOURCE_COLUMNS } from '../../common/columns.js';
+import type { SampSelection } from '../../common/workbench-dto.js';
 import { SpatialIndex } from '../catalog/spatial-index.js';
 import { SampClient, type SampMap, type SampMessage, type SampPeer } from './client.js';
 import type { HubInfo } from './lockfile.js';
 
-/** What the bus asked the workbench to show. */
-export type SampSelection =
-  | {
-      kind: 'sky';
-      raDeg: number;
-      decDeg: number;
-      objectId: number | null;
-      separationArcsec: number | null;
-      from: string;
-    }
-  | { kind: 'sources'; sourceIds: number[]; frameId: number | null; from: string };
+export type { SampSelection };
 
 export interface SampLinkOptions {
   db: SqliteDatabase;
