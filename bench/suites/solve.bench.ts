@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { readStarIndex } from '../../src-workers/io/star-index-file.js';
 import { writeFitsTable } from '../../src-workers/io/fits-file.js';
 import { prepareIndex, solveField } from '../../src-workers/core/astrometry/solve.js';
-import { plateToSky } from '../../src-workers/core/astrometry/tan-sip.js';
 import { angularSeparationDeg } from '../../src-workers/core/astrometry/sphere.js';
 import { syntheticField, type SyntheticSpec } from '../../tests/workers/core/astrometry/synthetic-field.js';
 import type { BenchContext } from '../harness.js';
@@ -47,8 +46,8 @@ export default async function solveBench(ctx: BenchContext): Promise<void> {
         solvedOurs++;
         for (let i = 0; i <= 10; i++)
           for (let j = 0; j <= 10; j++) {
-            const [a, b] = plateToSky(sol.wcs, (i / 10) * 2047, (j / 10) * 1535);
-            const [c, d] = plateToSky(f.wcs, (i / 10) * 2047, (j / 10) * 1535);
+            const [a, b] = sol.wcs.pixelToSky((i / 10) * 2047, (j / 10) * 1535);
+            const [c, d] = f.wcs.pixelToSky((i / 10) * 2047, (j / 10) * 1535);
             worst = Math.max(worst, (angularSeparationDeg(a, b, c, d) * 3600) / 3);
           }
       }

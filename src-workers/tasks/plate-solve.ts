@@ -11,7 +11,7 @@ import { fitZeroPoint } from '../core/astrometry/zero-point.js';
 import { InputError } from '../core/errors.js';
 import { headerHints } from '../core/astrometry/header-hints.js';
 import { prepareIndex, solveField, type PlateSolution, type SolveIndex } from '../core/astrometry/solve.js';
-import { plateWcsCards } from '../core/astrometry/tan-sip.js';
+import { plateWcsCards, sipOrderOf } from '../core/astrometry/tan-sip.js';
 import { skyQuadIndex } from '../core/astrometry/sky-quads.js';
 import { radecToXyz } from '../core/astrometry/sphere.js';
 import type { FitsCard } from '../core/fits/index.js';
@@ -170,7 +170,7 @@ export async function plateSolveFrame(input: PlateSolveInput): Promise<PlateSolv
     matched: sol.matchedField.length,
     rmsArcsec: sol.rmsArcsec,
     logOdds: sol.logOdds,
-    sipOrder: sol.wcs.sipOrder,
+    sipOrder: sipOrderOf(sol.wcs),
     indexId: sol.indexId,
     zeroPoint: zero?.zp,
     zeroPointErr: zero?.zpErr,
@@ -191,7 +191,7 @@ export function solutionCards(sol: PlateSolution, file: string, hintSource: stri
     },
     {
       key: 'HISTORY',
-      comment: `${PROVENANCE}: log-odds ${sol.logOdds.toFixed(1)}, rms ${sol.rmsArcsec.toFixed(3)} arcsec, SIP order ${sol.wcs.sipOrder}`,
+      comment: `${PROVENANCE}: log-odds ${sol.logOdds.toFixed(1)}, rms ${sol.rmsArcsec.toFixed(3)} arcsec, SIP order ${sipOrderOf(sol.wcs)}`,
     },
     { key: 'COMMENT', comment: `WCS hints: ${hintSource.length ? hintSource.join(', ') : 'none (blind)'}` },
   );
