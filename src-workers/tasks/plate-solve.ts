@@ -121,10 +121,17 @@ export async function solveDetections(
   if (minScale.arcsec > scaleHigh)
     return failed(`scale ≤ ${scaleHigh.toFixed(2)}″/px is too fine for this catalog: ${tooNarrow}`);
   if (hint) {
-    // Quads of the frame's own size from the catalog stars around the hint (see sky-quads.ts).
+    // Quads of the frame's own size from the catalog stars around the hint (see sky-quads.ts), from the
+    // sparsest star list that still puts ~300 stars in the frame: in a wide field the densest list's
+    // quads would be built from stars far too faint and too many to be the frame's brightest.
     const minDim = Math.min(width, height);
+    const frameDeg2 = (width * height * scaleLow * scaleHigh) / 3600 ** 2;
+    const sparse = infos
+      .filter((i) => (i.starCount / 41253) * frameDeg2 >= 300)
+      .reduce<StarIndexInfo | undefined>((a, b) => (!a || b.starCount < a.starCount ? b : a), undefined);
+    const quadStars = !sparse || sparse === densest ? reference : await loadIndex(sparse, usable.includes(sparse));
     indexes.push(
-      skyQuadIndex(reference, {
+      skyQuadIndex(quadStars, {
         centre: radecToXyz(hint.raDeg, hint.decDeg),
         radiusDeg: Math.min(180, hint.radiusDeg + (diagArcsec * scaleHigh) / 7200),
         abLowRad: ((0.3 * minDim * scaleLow) / 3600) * (Math.PI / 180),

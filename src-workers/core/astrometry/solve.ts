@@ -220,7 +220,14 @@ export function solveField(
 
   // Which indexes can hold quads of this frame, and their code hashes.
   const prepared: Prepared[] = [];
+  let triangles = 0;
   for (const si of indexes) {
+    // Indexes 4111–4119 hold triangles (dimquads 3, 2-D codes): matching them needs field triangles,
+    // which this solver does not build; read as quads they would pair wrong stars.
+    if (si.index.dimQuads !== 4) {
+      triangles++;
+      continue;
+    }
     const abMinPx = (si.index.scaleLowRad * ARCSEC_PER_RAD) / scaleHigh;
     const abMaxPx = Math.min(diagPx, (si.index.scaleHighRad * ARCSEC_PER_RAD) / scaleLow);
     if (abMinPx > diagPx || abMaxPx < 0.05 * Math.min(width, height) || si.index.quads.length === 0) continue;
@@ -244,7 +251,12 @@ export function solveField(
     }
     prepared.push({ si, hash, abMinPx, abMaxPx });
   }
-  if (prepared.length === 0) return failure('no index quads fit this scale range' + (hint ? ' and pointing' : ''));
+  if (prepared.length === 0)
+    return failure(
+      triangles
+        ? `the index files for this scale hold triangles (dimquads 3: astrometry.net 4111–4119, fields ≳ 4°), which this solver does not match blind; give a pointing hint (quads are then built from the catalog)`
+        : 'no index quads fit this scale range' + (hint ? ' and pointing' : ''),
+    );
   const abMin = Math.min(...prepared.map((p) => p.abMinPx));
   const abMax = Math.max(...prepared.map((p) => p.abMaxPx));
 
