@@ -15,7 +15,10 @@ import { parseProfile } from '../../../../src-main/node/pipeline/profile.js';
 import { WatchService } from '../../../../src-main/node/watch/index.js';
 import { readFitsFile, readFitsImage } from '../../../../src-workers/io/fits-file.js';
 import { editHeaderBytes } from '../../../../src-workers/io/fits-header-edit.js';
-import { parseCelestialWcs } from '../../../../src-workers/core/wcs/index.js';
+import { parseCelestialWcs, recordSource } from '../../../../src-workers/core/wcs/index.js';
+import { createHandlers, dispatch } from '../../../../src-main/node/api/handlers.js';
+import { openWorkspace } from '../../../../src-main/node/api/services.js';
+import type { FrameDetail, FrameRow } from '../../../../src-main/common/workbench-dto.js';
 import { angularSeparationDeg } from '../../../../src-workers/core/astrometry/sphere.js';
 import { REAL_DIR } from '../../../workers/fits-oracles.js';
 
@@ -42,7 +45,7 @@ describe('the solve step of a watched folder', { skip }, () => {
     const noWcs = await readFitsImage(join(dir, 'm67-nowcs.fits'));
     assert.ok('reason' in parseCelestialWcs(noWcs.header), 'the stripped copy must have no usable WCS');
 
-    const catalog = Catalog.open(join(root, 'catalog.sqlite'));
+    const catalog = Catalog.open(join(root, 'ws', 'catalog.db'));
     const profile = parseProfile({
       name: 'solve',
       steps: { stats: true, detect: { threshSigma: 5 }, photometry: { radiusPx: 4 }, solve: { maxSeconds: 15 } },
@@ -105,6 +108,33 @@ describe('the solve step of a watched folder', { skip }, () => {
       `# M67 without WCS: ${sources.length} sources, ${rms.toFixed(2)}″ rms from DSS, zp ${Number(m67.zp).toFixed(3)} ± ${Number(m67.zpErr).toFixed(3)}`,
     );
     catalog.close();
+
+    // What the UI sees: the Frames view's solve status and reason, and the viewer's header (whose WCS
+    // drives the RA/Dec readout) carrying the solution instead of no WCS.
+    const services = openWorkspace(join(root, 'ws'), { pollChanges: false });
+    try {
+      const handlers = createHandlers(services);
+      const list = await dispatch(handlers, 'owb:frames.list', {});
+      assert.ok(list.ok);
+      const rows = list.value as FrameRow[];
+      const m51Row = rows.find((r) => r.fileName === 'm51.fits')!;
+      assert.equal(m51Row.solveStatus, 'unsolved');
+      assert.match(String(m51Row.solveReason), /4200\/5200/);
+      const m67Row = rows.find((r) => r.fileName === 'm67-nowcs.fits')!;
+      assert.equal(m67Row.solveStatus, 'solved');
+      assert.equal(m67Row.photZp, m67.zp);
+      const detail = await dispatch(handlers, 'owb:frames.get', { frameId: m67Row.id });
+      assert.ok(detail.ok);
+      const record: Record<string, unknown> = {};
+      for (const c of (detail.value as FrameDetail).header) record[c.key] = c.value;
+      const shown = parseCelestialWcs(recordSource(record));
+      assert.ok('wcs' in shown, 'the header shown has the solution');
+      const s0 = sources[0];
+      const [ra, dec] = shown.wcs.pixelToSky(s0.x, s0.y);
+      assert.ok(angularSeparationDeg(ra, dec, s0.ra, s0.dec) * 3600 < 1e-3);
+    } finally {
+      services.close();
+    }
   });
 });
 
