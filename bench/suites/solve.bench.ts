@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { readStarIndex } from '../../src-workers/io/star-index-file.js';
 import { writeFitsTable } from '../../src-workers/io/fits-file.js';
 import { prepareIndex, solveField } from '../../src-workers/core/astrometry/solve.js';
-import { plateToSky } from '../../src-workers/core/astrometry/tan-sip.js';
 import { angularSeparationDeg } from '../../src-workers/core/astrometry/sphere.js';
+import { fitZeroPoint } from '../../src-workers/core/astrometry/zero-point.js';
 import { syntheticField, type SyntheticSpec } from '../../tests/workers/core/astrometry/synthetic-field.js';
 import type { BenchContext } from '../harness.js';
 
@@ -36,6 +36,7 @@ export default async function solveBench(ctx: BenchContext): Promise<void> {
     let solvedOurs = 0;
     let solvedTheirs = 0;
     let worst = 0;
+    let worstZp = 0;
     for (const spec of fields) {
       const f = syntheticField(indexes[0].index, indexes[0].lookup, spec);
       const hint = blind ? undefined : { raDeg: spec.raDeg + 0.4, decDeg: spec.decDeg - 0.3, radiusDeg: 2 };
@@ -45,10 +46,16 @@ export default async function solveBench(ctx: BenchContext): Promise<void> {
       ours += (performance.now() - t) / 1000;
       if (sol.solved) {
         solvedOurs++;
+        // The generator's fluxes are 10^(−0.4 (V_T − 25)) with 5 % scatter: the zero point's truth is 25.
+        const zero = fitZeroPoint(
+          sol.matchedMag,
+          sol.matchedField.map((d) => f.stars.flux[d]),
+        );
+        if (zero) worstZp = Math.max(worstZp, Math.abs(zero.zp - 25));
         for (let i = 0; i <= 10; i++)
           for (let j = 0; j <= 10; j++) {
-            const [a, b] = plateToSky(sol.wcs, (i / 10) * 2047, (j / 10) * 1535);
-            const [c, d] = plateToSky(f.wcs, (i / 10) * 2047, (j / 10) * 1535);
+            const [a, b] = sol.wcs.pixelToSky((i / 10) * 2047, (j / 10) * 1535);
+            const [c, d] = f.wcs.pixelToSky((i / 10) * 2047, (j / 10) * 1535);
             worst = Math.max(worst, (angularSeparationDeg(a, b, c, d) * 3600) / 3);
           }
       }
@@ -91,7 +98,11 @@ export default async function solveBench(ctx: BenchContext): Promise<void> {
       task,
       tool: 'owb (solver only)',
       wallSec: ours / fields.length,
-      metrics: { solved: `${solvedOurs}/${fields.length}`, 'worst px vs truth': worst.toFixed(3) },
+      metrics: {
+        solved: `${solvedOurs}/${fields.length}`,
+        'worst px vs truth': worst.toFixed(3),
+        'worst zero point vs truth (mag)': worstZp.toFixed(4),
+      },
       ratio: theirs ? (ours / theirs).toFixed(3) : undefined,
     });
     if (theirs)

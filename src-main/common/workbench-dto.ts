@@ -30,6 +30,11 @@ export interface FrameRow {
   backgroundAdu: number | null;
   starCount: number | null;
   status: FrameStatus | string;
+  /** Plate solving by the `solve` step: 'solved', 'unsolved' (see `solveReason`), absent when it did not run. */
+  solveStatus?: 'solved' | 'unsolved' | null;
+  solveReason?: string | null;
+  /** Tycho-2 V_T zero point of the frame's magnitudes (mag = mag_inst + photZp), when solved. */
+  photZp?: number | null;
 }
 
 export type HeaderValue = string | number | boolean | null;

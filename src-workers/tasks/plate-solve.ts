@@ -9,11 +9,12 @@ import { basename } from 'node:path';
 import { detectSources, SourceFlag } from '../core/detect/index.js';
 import { fitZeroPoint } from '../core/astrometry/zero-point.js';
 import { InputError } from '../core/errors.js';
-import { headerHints } from '../core/astrometry/header-hints.js';
+import { headerHints, type HintSource } from '../core/astrometry/header-hints.js';
 import { prepareIndex, solveField, type PlateSolution, type SolveIndex } from '../core/astrometry/solve.js';
-import { plateWcsCards } from '../core/astrometry/tan-sip.js';
+import { plateWcsCards, sipOrderOf } from '../core/astrometry/tan-sip.js';
 import { skyQuadIndex } from '../core/astrometry/sky-quads.js';
 import { radecToXyz } from '../core/astrometry/sphere.js';
+import { coneStars } from '../core/astrometry/star-index.js';
 import type { FitsCard } from '../core/fits/index.js';
 import type { PlateSolveInput, PlateSolveOutput } from '../../src-main/common/tasks/plate-solve.js';
 
@@ -39,22 +40,44 @@ function loadIndex(info: StarIndexInfo, quads: boolean): Promise<SolveIndex> {
 const WCS_KEY =
   /^(WCSAXES|CTYPE\d|CUNIT\d|CRPIX\d|CRVAL\d|CDELT\d|CROTA\d|CD\d_\d|PC\d_\d|PV\d_\d+|LONPOLE|LATPOLE|RADESYS|EQUINOX|WCSNAME|PHOTZP|PHOTZPER|(A|B|AP|BP)_(ORDER|\d_\d))$/;
 
-/** Solves one frame (see the module comment). Bad input throws `InputError`; "not solved" is a result. */
-export async function plateSolveFrame(input: PlateSolveInput): Promise<PlateSolveOutput> {
-  const t0 = performance.now();
-  const deadline = t0 + 1000 * (input.maxSeconds ?? 30);
-  const file = basename(input.path);
-  const { image, header, hduIndex } = await readFitsImage(input.path, { hdu: input.hdu });
+/** Stars detected in a frame, as the solver takes them (0-based pixel centres; total flux, FWHM in px). */
+export interface DetectedStars {
+  x: ArrayLike<number>;
+  y: ArrayLike<number>;
+  flux: ArrayLike<number>;
+  fwhm: ArrayLike<number>;
+}
+
+/** Solver options of one frame (the task input without the file and output fields). */
+export type SolveSettings = Omit<PlateSolveInput, 'path' | 'hdu' | 'outPath'>;
+
+/** A solution, or the reason there is none, with where the hints came from. */
+export type DetectionsSolved = { hintSource: string[] } & ({ solution: PlateSolution } | { reason: string });
+
+/**
+ * Solves a frame from its detections: hints from `header` and `settings`, the astrometry.net indexes
+ * that suit the frame (loaded once per thread), then `solveField`. Used by `owb solve` and by the
+ * watched-folder `process-frame` task (which has detected the stars already). A bad scale range throws
+ * `InputError`; "not solved" is a reason.
+ */
+export async function solveDetections(
+  stars: DetectedStars,
+  width: number,
+  height: number,
+  header: HintSource,
+  settings: SolveSettings,
+): Promise<DetectionsSolved> {
+  const deadline = performance.now() + 1000 * (settings.maxSeconds ?? 30);
   const hints = headerHints(header);
   const hintSource = [...hints.source];
   let hint: { raDeg: number; decDeg: number; radiusDeg: number } | undefined;
-  if (input.raDeg !== undefined && input.decDeg !== undefined) {
-    hint = { raDeg: input.raDeg, decDeg: input.decDeg, radiusDeg: input.radiusDeg ?? 2 };
+  if (settings.raDeg !== undefined && settings.decDeg !== undefined) {
+    hint = { raDeg: settings.raDeg, decDeg: settings.decDeg, radiusDeg: settings.radiusDeg ?? 2 };
     hintSource.unshift('--ra/--dec');
-  } else if (!input.blind && hints.raDeg !== undefined && hints.decDeg !== undefined)
-    hint = { raDeg: hints.raDeg, decDeg: hints.decDeg, radiusDeg: input.radiusDeg ?? hints.radiusDeg ?? 2 };
-  let scaleLow = input.scaleLowArcsec;
-  let scaleHigh = input.scaleHighArcsec;
+  } else if (!settings.blind && hints.raDeg !== undefined && hints.decDeg !== undefined)
+    hint = { raDeg: hints.raDeg, decDeg: hints.decDeg, radiusDeg: settings.radiusDeg ?? hints.radiusDeg ?? 2 };
+  let scaleLow = settings.scaleLowArcsec;
+  let scaleHigh = settings.scaleHighArcsec;
   if (scaleLow === undefined && scaleHigh === undefined && hints.scaleArcsec) {
     scaleLow = hints.scaleArcsec * 0.85;
     scaleHigh = hints.scaleArcsec * 1.15;
@@ -63,24 +86,14 @@ export async function plateSolveFrame(input: PlateSolveInput): Promise<PlateSolv
   scaleHigh ??= 30;
   if (!(scaleLow > 0) || !(scaleHigh >= scaleLow))
     throw new InputError('BAD_SCALE', `scale range ${scaleLow}–${scaleHigh} arcsec/px is not a positive range`);
-
-  const catalog = detectSources(image, { threshSigma: 5, minAreaPx: 5 });
-  const done = (o: Partial<PlateSolveOutput>): PlateSolveOutput => ({
-    file,
-    solved: false,
-    detections: catalog.count,
-    hintSource,
-    seconds: (performance.now() - t0) / 1000,
-    ...o,
-  });
+  const failed = (reason: string): DetectionsSolved => ({ hintSource, reason });
 
   // Indexes whose quads are 10 %–100 % of the field: at most the three nearest to 35 % of it.
-  const diagArcsec = Math.hypot(image.width, image.height);
-  const fieldLow = Math.min(image.width, image.height) * scaleLow;
+  const diagArcsec = Math.hypot(width, height);
+  const fieldLow = Math.min(width, height) * scaleLow;
   const fieldHigh = diagArcsec * scaleHigh;
-  const infos = await findStarIndexes(input.indexDirs ?? DEFAULT_INDEX_DIRS);
-  if (infos.length === 0)
-    return done({ reason: 'no astrometry.net index files found (install astrometry-data-tycho2-*)' });
+  const infos = await findStarIndexes(settings.indexDirs ?? DEFAULT_INDEX_DIRS);
+  if (infos.length === 0) return failed('no astrometry.net index files found (install astrometry-data-tycho2-*)');
   const asec = (rad: number) => (rad * 180 * 3600) / Math.PI;
   const target = 0.35 * Math.sqrt(fieldLow * fieldHigh);
   const usable = infos
@@ -93,20 +106,32 @@ export async function plateSolveFrame(input: PlateSolveInput): Promise<PlateSolv
     .slice(0, 3);
   if (usable.length === 0) {
     const smallest = Math.min(...infos.map((i) => asec(i.scaleLowRad)));
-    return done({
-      reason: `no index has quads for a ${(fieldHigh / 60).toFixed(1)}′ field (smallest quads: ${(smallest / 60).toFixed(0)}′; install 4200/5200-series indexes for narrow fields)`,
-    });
+    return failed(
+      `no index has quads for a ${(fieldHigh / 60).toFixed(1)}′ field (smallest quads: ${(smallest / 60).toFixed(0)}′; install 4200/5200-series indexes for narrow fields)`,
+    );
   }
   const indexes = await Promise.all(usable.map((i) => loadIndex(i, true)));
   // Verification uses the densest star list available (Tycho-2 index 07 has 1.9 million stars).
   const densest = infos.reduce((a, b) => (b.starCount > a.starCount ? b : a));
   const reference = usable.includes(densest) ? indexes[usable.indexOf(densest)] : await loadIndex(densest, false);
 
+  // Fewer than 10 catalog stars in the frame can never verify: say at which scale that happens here.
+  const minScale = minUsefulScaleArcsec(reference, width, height, hint);
+  const tooNarrow = `the catalog has ~${minScale.density.toFixed(0)} stars/deg² ${hint ? 'around the hint' : 'on average'}, so a ${width}×${height} frame holds 10 of them only at ≥ ${minScale.arcsec.toFixed(2)}″/px (fields ≥ ${minScale.fieldArcmin.toFixed(0)}′); narrower fields need 4200/5200-series indexes (--index DIR)`;
+  if (minScale.arcsec > scaleHigh)
+    return failed(`scale ≤ ${scaleHigh.toFixed(2)}″/px is too fine for this catalog: ${tooNarrow}`);
   if (hint) {
-    // Quads of the frame's own size from the catalog stars around the hint (see sky-quads.ts).
-    const minDim = Math.min(image.width, image.height);
+    // Quads of the frame's own size from the catalog stars around the hint (see sky-quads.ts), from the
+    // sparsest star list that still puts ~300 stars in the frame: in a wide field the densest list's
+    // quads would be built from stars far too faint and too many to be the frame's brightest.
+    const minDim = Math.min(width, height);
+    const frameDeg2 = (width * height * scaleLow * scaleHigh) / 3600 ** 2;
+    const sparse = infos
+      .filter((i) => (i.starCount / 41253) * frameDeg2 >= 300)
+      .reduce<StarIndexInfo | undefined>((a, b) => (!a || b.starCount < a.starCount ? b : a), undefined);
+    const quadStars = !sparse || sparse === densest ? reference : await loadIndex(sparse, usable.includes(sparse));
     indexes.push(
-      skyQuadIndex(reference, {
+      skyQuadIndex(quadStars, {
         centre: radecToXyz(hint.raDeg, hint.decDeg),
         radiusDeg: Math.min(180, hint.radiusDeg + (diagArcsec * scaleHigh) / 7200),
         abLowRad: ((0.3 * minDim * scaleLow) / 3600) * (Math.PI / 180),
@@ -115,11 +140,11 @@ export async function plateSolveFrame(input: PlateSolveInput): Promise<PlateSolv
     );
   }
   const sol = solveField(
-    { x: catalog.x, y: catalog.y, flux: catalog.flux, fwhm: catalog.fwhm },
+    { x: stars.x, y: stars.y, flux: stars.flux, fwhm: stars.fwhm },
     indexes,
     {
-      width: image.width,
-      height: image.height,
+      width,
+      height,
       hint,
       scaleLowArcsec: scaleLow,
       scaleHighArcsec: scaleHigh,
@@ -127,13 +152,57 @@ export async function plateSolveFrame(input: PlateSolveInput): Promise<PlateSolv
     },
     reference,
   );
-  if (!sol.solved)
-    return done({
-      reason:
-        sol.reason === 'cancelled'
-          ? `gave up after ${input.maxSeconds ?? 30} s (${sol.quadsTried} field quads)`
-          : sol.reason,
-    });
+  if (!sol.solved) {
+    const why =
+      sol.reason === 'cancelled'
+        ? `gave up after ${settings.maxSeconds ?? 30} s (${sol.quadsTried} field quads)`
+        : sol.reason;
+    return failed(scaleLow < minScale.arcsec ? `${why}; ${tooNarrow}` : why);
+  }
+  return { hintSource, solution: sol };
+}
+
+/**
+ * The pixel scale (″/px) below which a `width` × `height` frame holds fewer than 10 stars of `reference`
+ * (Lang et al.'s verification needs at least 10 matches): from the catalog's star density in the hint's
+ * cone (at least 1° radius), or over the whole sky when blind.
+ */
+function minUsefulScaleArcsec(
+  reference: SolveIndex,
+  width: number,
+  height: number,
+  hint: { raDeg: number; decDeg: number; radiusDeg: number } | undefined,
+): { arcsec: number; density: number; fieldArcmin: number } {
+  const sqDegPerSr = (180 / Math.PI) ** 2;
+  let density = reference.index.starCount / (4 * Math.PI * sqDegPerSr);
+  if (hint) {
+    const r = Math.min(90, Math.max(1, hint.radiusDeg));
+    const n = coneStars(reference.index.xyz, reference.lookup, radecToXyz(hint.raDeg, hint.decDeg), r).length;
+    density = n / (2 * Math.PI * (1 - Math.cos((r * Math.PI) / 180)) * sqDegPerSr);
+  }
+  const areaDeg2 = 10 / Math.max(density, 1e-6);
+  const arcsec = Math.sqrt(areaDeg2 / (width * height)) * 3600;
+  return { arcsec, density, fieldArcmin: Math.sqrt(areaDeg2) * 60 };
+}
+
+/** Solves one frame (see the module comment). Bad input throws `InputError`; "not solved" is a result. */
+export async function plateSolveFrame(input: PlateSolveInput): Promise<PlateSolveOutput> {
+  const t0 = performance.now();
+  const file = basename(input.path);
+  const { image, header, hduIndex } = await readFitsImage(input.path, { hdu: input.hdu });
+  const catalog = detectSources(image, { threshSigma: 5, minAreaPx: 5 });
+  const solved = await solveDetections(catalog, image.width, image.height, header, input);
+  const hintSource = solved.hintSource;
+  const done = (o: Partial<PlateSolveOutput>): PlateSolveOutput => ({
+    file,
+    solved: false,
+    detections: catalog.count,
+    hintSource,
+    seconds: (performance.now() - t0) / 1000,
+    ...o,
+  });
+  if ('reason' in solved) return done({ reason: solved.reason });
+  const sol = solved.solution;
   // Zero point from the matched stars' V_T and total (Kron) fluxes; saturated, blended and truncated
   // stars are left out.
   const bad = SourceFlag.SATURATED | SourceFlag.BLENDED | SourceFlag.TRUNCATED;
@@ -170,7 +239,7 @@ export async function plateSolveFrame(input: PlateSolveInput): Promise<PlateSolv
     matched: sol.matchedField.length,
     rmsArcsec: sol.rmsArcsec,
     logOdds: sol.logOdds,
-    sipOrder: sol.wcs.sipOrder,
+    sipOrder: sipOrderOf(sol.wcs),
     indexId: sol.indexId,
     zeroPoint: zero?.zp,
     zeroPointErr: zero?.zpErr,
@@ -191,7 +260,7 @@ export function solutionCards(sol: PlateSolution, file: string, hintSource: stri
     },
     {
       key: 'HISTORY',
-      comment: `${PROVENANCE}: log-odds ${sol.logOdds.toFixed(1)}, rms ${sol.rmsArcsec.toFixed(3)} arcsec, SIP order ${sol.wcs.sipOrder}`,
+      comment: `${PROVENANCE}: log-odds ${sol.logOdds.toFixed(1)}, rms ${sol.rmsArcsec.toFixed(3)} arcsec, SIP order ${sipOrderOf(sol.wcs)}`,
     },
     { key: 'COMMENT', comment: `WCS hints: ${hintSource.length ? hintSource.join(', ') : 'none (blind)'}` },
   );

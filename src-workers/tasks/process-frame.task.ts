@@ -12,10 +12,12 @@ import type { Image } from '../core/image/image.js';
 import { mad, median } from '../core/stats/index.js';
 import { readFitsImage } from '../io/fits-file.js';
 import { parseCelestialWcs } from '../core/wcs/index.js';
+import { solveFrameSources } from './frame-solve.js';
 
 /**
  * One watched-folder frame: reads the image, measures median/MAD, and detects and measures sources as the
- * profile asks. Sky positions come from the header's TAN WCS when there is one. Errors come back as a
+ * profile asks. Sky positions come from the header's WCS when there is one, else (with the `solve` step)
+ * from a plate solution, which also calibrates the magnitudes (frame-solve.ts). Errors come back as a
  * `Result` with the reader's code (`FITS_TRUNCATED`, …) so the job keeps them.
  */
 export default async function processFrame(input: ProcessFrameInput): Promise<Result<ProcessFrameOutput>> {
@@ -26,6 +28,7 @@ export default async function processFrame(input: ProcessFrameInput): Promise<Re
     const ran: string[] = [];
     const skipped: string[] = [];
     let noSkyReason: string | undefined;
+    let solve: ProcessFrameOutput['solve'];
     if (input.steps.calibrate) {
       image = applyMasters(image, await loadMasters(input.steps.calibrate), { exposureSec: exposureOf(header) });
       ran.push('calibrate');
@@ -83,8 +86,17 @@ export default async function processFrame(input: ProcessFrameInput): Promise<Re
         ran.push('photometry');
       }
       const parsed = parseCelestialWcs(header);
-      if ('reason' in parsed) noSkyReason = `${input.path}: no sky coordinates: ${parsed.reason}`;
-      else if (sources.count > 0 && !sources.ra) {
+      const solveStep = input.steps.solve;
+      if (solveStep && sources.count > 0 && ('reason' in parsed || solveStep.always)) {
+        // Frames without a usable WCS (or every frame, with `always`) are solved from their detections.
+        solve = await solveFrameSources(found, sources, image.width, image.height, header, solveStep);
+        ran.push('solve');
+      }
+      if (solve?.solved) {
+        // Sky positions and calibrated magnitudes come from the solution (frame-solve.ts).
+      } else if ('reason' in parsed) {
+        noSkyReason = `${input.path}: no sky coordinates: ${parsed.reason}${solve ? `; not solved: ${solve.reason}` : ''}`;
+      } else if (sources.count > 0 && !sources.ra) {
         const ra = new Float64Array(sources.count);
         const dec = new Float64Array(sources.count);
         for (let i = 0; i < sources.count; i++) [ra[i], dec[i]] = parsed.wcs.pixelToSky(sources.x[i], sources.y[i]);
@@ -103,6 +115,7 @@ export default async function processFrame(input: ProcessFrameInput): Promise<Re
         skipped,
         sources,
         ...(noSkyReason ? { noSkyReason } : {}),
+        ...(solve ? { solve } : {}),
       },
     };
   } catch (error) {

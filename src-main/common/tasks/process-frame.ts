@@ -18,6 +18,8 @@ export interface SourceColumns {
   fluxAuto?: Float64Array | Float32Array;
   mag?: Float64Array | Float32Array;
   magErr?: Float64Array | Float32Array;
+  /** Instrumental magnitude (−2.5 log10 flux) when `mag` is calibrated by the frame's zero point. */
+  magInst?: Float64Array | Float32Array;
   a?: Float64Array | Float32Array;
   b?: Float64Array | Float32Array;
   theta?: Float64Array | Float32Array;
@@ -33,6 +35,47 @@ export interface ProcessFrameSteps {
   photometry?: { radiusPx?: number; annulusPx?: [number, number] };
   /** Master frames to apply before detection (paths), when calibration is asked for. */
   calibrate?: { bias?: string; dark?: string; flat?: string };
+  /** Plate-solve the detections when the header has no usable WCS (or `always`); absent = never. */
+  solve?: FrameSolveStep;
+}
+
+/** The `solve` step: hints and limits as `owb solve` takes them (header hints are used too). */
+export interface FrameSolveStep {
+  /** Solve even when the header has a WCS, and use the solution [false]. */
+  always?: boolean;
+  raDeg?: number;
+  decDeg?: number;
+  radiusDeg?: number;
+  scaleLowArcsec?: number;
+  scaleHighArcsec?: number;
+  /** Folders of astrometry.net index files [Debian's /usr/share/astrometry]. */
+  indexDirs?: string[];
+  /** Give up after this many seconds [30]. */
+  maxSeconds?: number;
+}
+
+/** What the `solve` step found for a frame. */
+export interface FrameSolveResult {
+  solved: boolean;
+  /** Why not, when not solved. */
+  reason?: string;
+  /** The solution as header cards {KEY: value} (TAN-SIP, PHOTZP), as `owb solve` writes them. */
+  wcs?: Record<string, string | number>;
+  centreRa?: number;
+  centreDec?: number;
+  scaleArcsec?: number;
+  rotationDeg?: number;
+  flipped?: boolean;
+  matched?: number;
+  rmsArcsec?: number;
+  logOdds?: number;
+  indexId?: number;
+  /** V_T zero point of the catalog's magnitudes: mag = magInst + zeroPoint (Tycho-2 V_T), its error, stars. */
+  zeroPoint?: number;
+  zeroPointErr?: number;
+  zeroPointStars?: number;
+  hintSource: string[];
+  seconds: number;
 }
 
 export interface ProcessFrameInput {
@@ -61,4 +104,6 @@ export interface ProcessFrameOutput {
   sources?: SourceColumns;
   /** Set when sources were found but the header gives no sky coordinates: the file and the reason. */
   noSkyReason?: string;
+  /** Set when the `solve` step ran. */
+  solve?: FrameSolveResult;
 }

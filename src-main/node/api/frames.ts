@@ -23,6 +23,20 @@ function count(services: WorkbenchServices, table: string): number {
   return (services.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
 }
 
+/** WCS keywords a plate solution replaces in the header shown (and used by the viewer's RA/Dec readout). */
+const WCS_KEY =
+  /^(WCSAXES|CTYPE\d|CUNIT\d|CRPIX\d|CRVAL\d|CDELT\d|CROTA\d|CD\d_\d|PC\d_\d|PV\d_\d+|LONPOLE|LATPOLE|RADESYS|EQUINOX|(A|B|AP|BP)_(ORDER|\d_\d))$/;
+
+/** The header with the `solve` step's solution in place of any WCS cards it had (the file is untouched). */
+function withSolution(header: FrameDetail['header'], row: FrameDbRow): FrameDetail['header'] {
+  if (row.solve_status !== 'solved' || !row.wcs_json) return header;
+  const cards = JSON.parse(row.wcs_json) as Record<string, HeaderValue>;
+  return [
+    ...header.filter((c) => !WCS_KEY.test(c.key)),
+    ...Object.entries(cards).map(([key, value]) => ({ key, value, comment: 'plate solution (owb solve step)' })),
+  ];
+}
+
 export const frameHandlers: HandlerGroup<FrameKeys> = (services) => ({
   'owb:workspace.info': () => ({
     root: services.root,
@@ -57,7 +71,7 @@ export const frameHandlers: HandlerGroup<FrameKeys> = (services) => ({
       const stored = row.header_json ? (JSON.parse(row.header_json) as Record<string, HeaderValue>) : {};
       header = Object.entries(stored).map(([key, value]) => ({ key, value }));
     }
-    return { frame: frameFromRow(row), header };
+    return { frame: frameFromRow(row), header: withSolution(header, row) };
   },
 
   'owb:frames.pixels': async ({ frameId, binning }) => {

@@ -20,6 +20,10 @@ export interface FrameDbRow {
   quality_json: string | null;
   source_count: number | null;
   status: string;
+  /** Migration 006. */
+  solve_status?: string | null;
+  solve_reason?: string | null;
+  phot_zp?: number | null;
 }
 
 export interface JobDbRow {
@@ -109,6 +113,9 @@ export function frameFromRow(row: FrameDbRow): FrameRow {
     backgroundAdu: pickNumber(quality, 'backgroundAdu', 'background', 'medianAdu', 'skyAdu'),
     starCount: row.source_count ?? pickNumber(quality, 'starCount', 'sources'),
     status: row.status,
+    ...(row.solve_status === 'solved' || row.solve_status === 'unsolved'
+      ? { solveStatus: row.solve_status, solveReason: row.solve_reason ?? null, photZp: row.phot_zp ?? null }
+      : {}),
   };
 }
 

@@ -18,11 +18,13 @@ export function frameSkyTransform(
   db: SqliteDatabase,
   frameId: number,
 ): ((x: number, y: number) => [number, number]) | string {
-  const row = db.prepare('SELECT header_json FROM frames WHERE id = ?').get(frameId) as
-    { header_json: string | null } | undefined;
+  const row = db.prepare('SELECT header_json, wcs_json, solve_status FROM frames WHERE id = ?').get(frameId) as
+    { header_json: string | null; wcs_json: string | null; solve_status: string | null } | undefined;
   if (!row) return `frame ${frameId} does not exist`;
+  // A plate solution of the `solve` step (migration 006) takes the place of the header's WCS.
+  const solved = row.solve_status === 'solved' && row.wcs_json;
   const parsed = parseCelestialWcs(
-    recordSource(row.header_json ? (JSON.parse(row.header_json) as Record<string, unknown>) : {}),
+    recordSource(JSON.parse((solved ? row.wcs_json : row.header_json) ?? '{}') as Record<string, unknown>),
   );
   if ('reason' in parsed) return `frame ${frameId} has no usable WCS (${parsed.reason})`;
   return (x, y) => parsed.wcs.pixelToSky(x, y);

@@ -16,7 +16,7 @@ export interface CommitSummary {
 
 /**
  * Writes one processed frame's results: frame metadata, sources, cross-matched objects and light-curve
- * points. Runs inside the job's completing transaction (never on its own), so results and the job's
+ * points, and the plate solution and zero point when the `solve` step ran (migration 006). Runs inside the job's completing transaction (never on its own), so results and the job's
  * state change land together.
  */
 export class FrameResultWriter {
@@ -27,6 +27,7 @@ export class FrameResultWriter {
   private readonly deleteSources;
   private readonly bumpObject;
   private readonly insertMeasurement;
+  private readonly updateSolve;
 
   constructor(db: SqliteDatabase) {
     this.sources = new SourceWriter(db);
@@ -42,7 +43,12 @@ export class FrameResultWriter {
         WHERE id = @id`,
     );
     this.insertMeasurement = db.prepare(
-      'INSERT INTO measurements (object_id, frame_id, source_id, mjd, filter, flux, flux_err, mag, mag_err) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO measurements (object_id, frame_id, source_id, mjd, filter, flux, flux_err, mag, mag_err, mag_inst) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.updateSolve = db.prepare(
+      `UPDATE frames SET solve_status = @status, solve_reason = @reason, solve_json = @json, phot_zp = @zp, phot_zp_err = @zpErr,
+         wcs_json = coalesce(@wcs, wcs_json), ra_center = coalesce(@ra, ra_center), dec_center = coalesce(@dec, dec_center)
+       WHERE id = @id`,
     );
   }
 
@@ -72,11 +78,29 @@ export class FrameResultWriter {
           num(s.fluxErr, i),
           num(s.mag, i),
           num(s.magErr, i),
+          num(s.magInst, i),
         );
         measurements++;
       }
     }
     this.updateFrame.run(output.width, output.height, JSON.stringify(output.quality ?? {}), count, Date.now(), frameId);
+    const solve = output.solve;
+    if (solve) {
+      // The solution replaces the frame's WCS in the catalog (the file is never rewritten); its centre
+      // becomes the frame's sky position.
+      const { wcs, ...summary } = solve;
+      this.updateSolve.run({
+        id: frameId,
+        status: solve.solved ? 'solved' : 'unsolved',
+        reason: solve.reason ?? null,
+        json: JSON.stringify(summary),
+        zp: solve.zeroPoint ?? null,
+        zpErr: solve.zeroPointErr ?? null,
+        wcs: wcs ? JSON.stringify(wcs) : null,
+        ra: solve.centreRa ?? null,
+        dec: solve.centreDec ?? null,
+      });
+    }
     return { sources: count, newObjects, measurements };
   }
 

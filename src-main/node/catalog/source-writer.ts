@@ -23,6 +23,7 @@ const COLUMNS = [
   'fwhm',
   'snr',
   'flags',
+  'mag_inst',
   'object_id',
 ] as const;
 /** Rows per multi-row INSERT: binding many rows per call removes most of the per-statement overhead. */
@@ -77,6 +78,7 @@ export class SourceWriter {
       sources.fwhm,
       sources.snr,
       sources.flags,
+      sources.magInst,
       undefined,
     ];
     const width = COLUMNS.length;

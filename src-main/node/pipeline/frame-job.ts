@@ -81,6 +81,7 @@ export function createFrameJobHandler(ctx: FrameJobContext): JobHandler {
     if (profile.steps.detect) steps.detect = { ...profile.steps.detect };
     if (profile.steps.photometry)
       steps.photometry = { radiusPx: profile.steps.photometry.radiusPx, annulusPx: profile.steps.photometry.annulusPx };
+    if (profile.steps.solve && profile.steps.detect) steps.solve = { ...profile.steps.solve };
     if (profile.steps.calibrate) {
       // No dimensions means the ingester could not read the header: say that, not "no masters for null×null".
       if (frame.width === null || frame.height === null) await requireReadable(path);

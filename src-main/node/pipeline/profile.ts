@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { InputError } from '../../../src-workers/core/errors.js';
+import type { FrameSolveStep } from '../../common/tasks/process-frame.js';
 
 /**
  * A watched folder's profile: which files to take, what to do with them, where outputs go. Written in
@@ -18,6 +19,7 @@ import { InputError } from '../../../src-workers/core/errors.js';
  *   photometry: { radiusPx: 4, annulusPx: [8, 12] }
  *   liveStack: false
  *   difference: { reference: ref.fits, threshSigma: 5 }  # transients vs a reference [first light of the same filter and size]
+ *   solve: { raDeg: 132.8, decDeg: 11.8, scaleLowArcsec: 1, scaleHighArcsec: 3 }  # plate-solve frames without a WCS
  * match: { radiusArcsec: 1.5 }                          # cross-match radius across frames
  * stability: { intervalMs: 500, giveUpMs: 600000 }      # size stable this long; give up waiting on a short FITS
  * jobs: { maxAttempts: 3, timeoutMs: 300000 }
@@ -36,6 +38,9 @@ export interface Profile {
     /** Image differencing of each light against `reference` (a path) or, when null, the first processed
      * light of the same filter and size; residuals become `transient` candidates for curation. */
     difference: { reference: string | null; threshSigma: number; minAreaPx: number } | false;
+    /** Plate solving of the detections of frames without a usable WCS (every frame with `always`), before
+     * the cross-match; also calibrates magnitudes with a Tycho-2 V_T zero point. Needs `detect`. [off] */
+    solve?: FrameSolveStep | false;
   };
   match: { radiusArcsec: number };
   stability: { intervalMs: number; giveUpMs: number };
@@ -74,7 +79,7 @@ export function needsWorker(profile: Profile): boolean {
 }
 
 const TOP_KEYS = new Set(['name', 'patterns', 'steps', 'match', 'stability', 'jobs', 'outputs']);
-const STEP_KEYS = new Set(['stats', 'calibrate', 'detect', 'photometry', 'liveStack', 'difference']);
+const STEP_KEYS = new Set(['stats', 'calibrate', 'detect', 'photometry', 'liveStack', 'difference', 'solve']);
 
 /**
  * Loads and validates a YAML profile; errors are `InputError('PROFILE_INVALID', 'FILE: field: problem')`.
@@ -137,6 +142,12 @@ function loadRawProfile(path: string, chain: string[]): Record<string, unknown> 
     steps && typeof steps === 'object' ? (steps.difference as Record<string, unknown> | undefined) : undefined;
   if (diff && typeof diff === 'object' && typeof diff.reference === 'string' && diff.reference)
     own.steps = { ...steps, difference: { ...diff, reference: resolve(folder, diff.reference) } };
+  const solve = steps && typeof steps === 'object' ? (steps.solve as Record<string, unknown> | undefined) : undefined;
+  if (solve && typeof solve === 'object' && Array.isArray(solve.indexDirs))
+    own.steps = {
+      ...(own.steps as Record<string, unknown>),
+      solve: { ...solve, indexDirs: solve.indexDirs.map((d) => (typeof d === 'string' && d ? resolve(folder, d) : d)) },
+    };
   const parent = own.extends;
   delete own.extends;
   if (parent === undefined) return own;
@@ -261,6 +272,48 @@ export function parseProfile(raw: unknown, file = 'profile'): Profile {
         threshSigma: positive(o.threshSigma, 'steps.difference.threshSigma', 5),
         minAreaPx: positive(o.minAreaPx, 'steps.difference.minAreaPx', 5, true),
       };
+    }
+  }
+  if (top.steps !== undefined) {
+    const v = (top.steps as Record<string, unknown>).solve;
+    if (v !== undefined && v !== false && v !== null) {
+      const o = v === true ? {} : obj(v, 'steps.solve');
+      const keys = [
+        'always',
+        'raDeg',
+        'decDeg',
+        'radiusDeg',
+        'scaleLowArcsec',
+        'scaleHighArcsec',
+        'indexDirs',
+        'maxSeconds',
+      ];
+      unknownKeys(o, new Set(keys), 'steps.solve');
+      const step: FrameSolveStep = { always: bool(o.always, 'steps.solve.always', false) };
+      for (const k of ['radiusDeg', 'scaleLowArcsec', 'scaleHighArcsec', 'maxSeconds'] as const)
+        if (o[k] !== undefined) step[k] = positive(o[k], `steps.solve.${k}`, 0);
+      if ((o.raDeg === undefined) !== (o.decDeg === undefined)) bad('steps.solve', 'raDeg and decDeg go together');
+      if (o.raDeg !== undefined) {
+        if (typeof o.raDeg !== 'number' || !(o.raDeg >= 0 && o.raDeg < 360))
+          bad('steps.solve.raDeg', `must be a number in [0, 360), got ${JSON.stringify(o.raDeg)}`);
+        if (typeof o.decDeg !== 'number' || !(o.decDeg >= -90 && o.decDeg <= 90))
+          bad('steps.solve.decDeg', `must be a number in [-90, 90], got ${JSON.stringify(o.decDeg)}`);
+        step.raDeg = o.raDeg as number;
+        step.decDeg = o.decDeg as number;
+      }
+      if (
+        step.scaleLowArcsec !== undefined &&
+        step.scaleHighArcsec !== undefined &&
+        step.scaleLowArcsec > step.scaleHighArcsec
+      )
+        bad('steps.solve.scaleLowArcsec', 'must not exceed scaleHighArcsec');
+      if (o.indexDirs !== undefined) {
+        if (!Array.isArray(o.indexDirs) || o.indexDirs.some((d) => typeof d !== 'string' || !d))
+          bad('steps.solve.indexDirs', 'must be a list of folders of astrometry.net index files');
+        step.indexDirs = o.indexDirs as string[];
+      }
+      if (!p.steps.detect) bad('steps.solve', 'needs steps.detect (the solver matches the detected stars)');
+      p.steps.solve = step;
     }
   }
   if (top.match !== undefined) {

@@ -1,4 +1,4 @@
-import { Chip } from '@mui/material';
+import { Chip, Tooltip } from '@mui/material';
 import type { FrameRow } from '../../../src-main/common/workbench-dto.js';
 import type { Column } from '../../components/VirtualTable.js';
 import { Thumbnail } from './Thumbnail.js';
@@ -68,6 +68,25 @@ export const FRAME_COLUMNS: Column<FrameRow>[] = [
     render: (r) => (r.starCount == null ? '—' : String(r.starCount)),
   },
   {
+    key: 'solveStatus',
+    header: 'WCS',
+    width: 96,
+    value: (r) => r.solveStatus ?? '',
+    render: (r) =>
+      r.solveStatus ? (
+        <Tooltip title={r.solveReason ?? (r.photZp != null ? `zero point ${r.photZp.toFixed(3)} (V_T)` : '')}>
+          <Chip
+            size="small"
+            variant="outlined"
+            label={r.solveStatus}
+            color={r.solveStatus === 'solved' ? 'success' : 'warning'}
+          />
+        </Tooltip>
+      ) : (
+        '—'
+      ),
+  },
+  {
     key: 'status',
     header: 'Status',
     width: 100,
@@ -79,4 +98,4 @@ export const FRAME_COLUMNS: Column<FrameRow>[] = [
 ];
 
 export const frameSearchText = (r: FrameRow): string =>
-  `${r.fileName} ${r.imageType} ${r.filter ?? ''} ${r.status} ${r.dateObs ?? ''}`;
+  `${r.fileName} ${r.imageType} ${r.filter ?? ''} ${r.status} ${r.dateObs ?? ''} ${r.solveStatus ?? ''}`;

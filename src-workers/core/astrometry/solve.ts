@@ -10,15 +10,8 @@ import { orderFieldStars, type FieldStars } from './field-stars.js';
 import { canonicalCode, planeCode } from './quad-code.js';
 import { radecToXyz, angularSeparationDeg, xyzToRadec } from './sphere.js';
 import { buildConeLookup, coneStars, type ConeLookup, type StarIndex } from './star-index.js';
-import {
-  fitPlateWcs,
-  plateGeometry,
-  plateToSky,
-  skyToPlate,
-  withInverseSip,
-  polyTerms,
-  type PlateWcs,
-} from './tan-sip.js';
+import type { TanWcs } from '../wcs/tan.js';
+import { fitPlateWcs, plateGeometry, withInverseSip, polyTerms, sipOrderOf } from './tan-sip.js';
 import { buildFieldGrid, verifyPrediction, type FieldGrid, type StarMatch } from './verify.js';
 
 /** An index prepared for solving; `blindHash` is filled on first blind use and reused afterwards. */
@@ -73,7 +66,7 @@ export interface SolveOptions {
 /** A verified solution. */
 export interface PlateSolution {
   solved: true;
-  wcs: PlateWcs;
+  wcs: TanWcs;
   /** INDEXID whose quad matched. */
   indexId: number;
   /** Catalog stars matched to detections (detection numbers as given, catalog RA/Dec/mag). */
@@ -124,16 +117,17 @@ interface Prediction {
   count: number;
 }
 
-function predict(ref: SolveIndex, wcs: PlateWcs, width: number, height: number, limit: number): Prediction {
-  const [cra, cdec] = plateToSky(wcs, (width - 1) / 2, (height - 1) / 2);
+function predict(ref: SolveIndex, wcs: TanWcs, width: number, height: number, limit: number): Prediction {
+  const [cra, cdec] = wcs.pixelToSky((width - 1) / 2, (height - 1) / 2);
   const g = plateGeometry(wcs);
   const radiusDeg = (Math.hypot(width, height) / 2) * (g.scaleArcsec / 3600) * 1.05 + 1e-4;
   const stars = coneStars(ref.index.xyz, ref.lookup, radecToXyz(cra, cdec), radiusDeg);
   const rows: Array<[number, number, number, number, number]> = [];
   for (const s of stars) {
     const [ra, dec] = xyzToRadec(ref.index.xyz[3 * s], ref.index.xyz[3 * s + 1], ref.index.xyz[3 * s + 2]);
-    const p = skyToPlate(wcs, ra, dec);
-    if (!p || p[0] < -0.5 || p[1] < -0.5 || p[0] > width - 0.5 || p[1] > height - 0.5) continue;
+    const p = wcs.skyToPixel(ra, dec);
+    // Written so that NaN (behind the tangent plane) fails the test.
+    if (!(p[0] >= -0.5 && p[1] >= -0.5 && p[0] <= width - 0.5 && p[1] <= height - 0.5)) continue;
     const m = ref.index.mag ? ref.index.mag[s] : NaN;
     rows.push([p[0], p[1], ra, dec, Number.isFinite(m) ? m : 99]);
   }
@@ -159,7 +153,7 @@ function fitMatches(
   crpix: [number, number],
   crval: [number, number],
   order: number,
-): PlateWcs | null {
+): TanWcs | null {
   return fitPlateWcs(
     matches.map((m) => fx[m.field]),
     matches.map((m) => fy[m.field]),
@@ -171,17 +165,11 @@ function fitMatches(
   );
 }
 
-function residualSsr(
-  wcs: PlateWcs,
-  pred: Prediction,
-  matches: StarMatch[],
-  fx: Float64Array,
-  fy: Float64Array,
-): number {
+function residualSsr(wcs: TanWcs, pred: Prediction, matches: StarMatch[], fx: Float64Array, fy: Float64Array): number {
   let ssr = 0;
   for (const m of matches) {
-    const p = skyToPlate(wcs, pred.ra[m.ref], pred.dec[m.ref]);
-    if (!p) return Infinity;
+    const p = wcs.skyToPixel(pred.ra[m.ref], pred.dec[m.ref]);
+    if (!Number.isFinite(p[0]) || !Number.isFinite(p[1])) return Infinity;
     ssr += (p[0] - fx[m.field]) ** 2 + (p[1] - fy[m.field]) ** 2;
   }
   return ssr;
@@ -232,7 +220,14 @@ export function solveField(
 
   // Which indexes can hold quads of this frame, and their code hashes.
   const prepared: Prepared[] = [];
+  let triangles = 0;
   for (const si of indexes) {
+    // Indexes 4111–4119 hold triangles (dimquads 3, 2-D codes): matching them needs field triangles,
+    // which this solver does not build; read as quads they would pair wrong stars.
+    if (si.index.dimQuads !== 4) {
+      triangles++;
+      continue;
+    }
     const abMinPx = (si.index.scaleLowRad * ARCSEC_PER_RAD) / scaleHigh;
     const abMaxPx = Math.min(diagPx, (si.index.scaleHighRad * ARCSEC_PER_RAD) / scaleLow);
     if (abMinPx > diagPx || abMaxPx < 0.05 * Math.min(width, height) || si.index.quads.length === 0) continue;
@@ -256,7 +251,12 @@ export function solveField(
     }
     prepared.push({ si, hash, abMinPx, abMaxPx });
   }
-  if (prepared.length === 0) return failure('no index quads fit this scale range' + (hint ? ' and pointing' : ''));
+  if (prepared.length === 0)
+    return failure(
+      triangles
+        ? `the index files for this scale hold triangles (dimquads 3: astrometry.net 4111–4119, fields ≳ 4°), which this solver does not match blind; give a pointing hint (quads are then built from the catalog)`
+        : 'no index quads fit this scale range' + (hint ? ' and pointing' : ''),
+    );
   const abMin = Math.min(...prepared.map((p) => p.abMinPx));
   const abMax = Math.max(...prepared.map((p) => p.abMaxPx));
 
@@ -289,7 +289,7 @@ export function solveField(
     const geo = plateGeometry(wcs);
     if (geo.scaleArcsec < scaleLow || geo.scaleArcsec > scaleHigh) return null;
     if (hint) {
-      const [cra, cdec] = plateToSky(wcs, crpix[0], crpix[1]);
+      const [cra, cdec] = wcs.pixelToSky(crpix[0], crpix[1]);
       if (angularSeparationDeg(cra, cdec, hint.raDeg, hint.decDeg) > hint.radiusDeg) return null;
     }
     // The quad's own catalog stars match by construction: they do not count as evidence.
@@ -329,7 +329,7 @@ export function solveField(
     // Re-match with the distortion-corrected solution, refit at its order, and score the final solution.
     pred = predict(ref, best, width, height, nVerify);
     v = verifyPrediction(pred.x, pred.y, pred.count, gridFor(sigma), nField, width, height, sigma, skipOf(pred));
-    const refit = fitMatches(pred, v.matches, fx, fy, crpix, best.crval, Math.max(1, best.sipOrder));
+    const refit = fitMatches(pred, v.matches, fx, fy, crpix, best.crval, Math.max(1, sipOrderOf(best)));
     if (refit) {
       const p2 = predict(ref, refit, width, height, nVerify);
       const v2 = verifyPrediction(p2.x, p2.y, p2.count, gridFor(sigma), nField, width, height, sigma, skipOf(p2));
@@ -346,7 +346,7 @@ export function solveField(
     const ssr = residualSsr(final, pred, v.matches, fx, fy);
     const g = plateGeometry(final);
     const rmsPx = Math.sqrt(ssr / v.matches.length);
-    const [centreRa, centreDec] = plateToSky(final, crpix[0], crpix[1]);
+    const [centreRa, centreDec] = final.pixelToSky(crpix[0], crpix[1]);
     return {
       solved: true,
       wcs: final,

@@ -6,31 +6,23 @@
  * projections), Shupe et al. 2005 (SIP convention: A_p_q/B_p_q forward, AP_p_q/BP_p_q inverse).
  *
  * Pixel coordinates are 0-based pixel centres (ARCHITECTURE.md): FITS pixel p = x + 1. Sky coordinates
- * are degrees; right ascension in [0, 360). Pixel ← sky inverts the SIP polynomial by Newton iteration
- * (AP/BP, when present, only give the starting point), so the round trip is exact to ~1e-12 pixel.
+ * are degrees; right ascension in [0, 360). Pixel ← sky inverts the SIP polynomial with sip.ts's
+ * `sipInverse` (Newton iteration from AP/BP), the one SIP inverse of core, so the round trip is exact to
+ * ~1e-12 pixel. The plate solver (core/astrometry) fits and returns these objects.
  */
 import { InputError } from '../errors.js';
+import type { KeywordSource } from './keywords.js';
+import { sipForward, sipInverse, type SipDistortion } from './sip.js';
 
-/** A header-like source of keyword values (`FitsHeader` satisfies it; so does a plain record via `recordSource`). */
-export interface KeywordSource {
-  get(key: string): string | number | boolean | null | undefined;
-}
+export type { KeywordSource } from './keywords.js';
 
 /** Wraps a `{KEY: value}` record as a keyword source. */
 export function recordSource(record: Record<string, unknown>): KeywordSource {
   return { get: (k) => record[k.toUpperCase()] as string | number | boolean | null | undefined };
 }
 
-/** SIP polynomial coefficients: `a[p][q]` multiplies u^p v^q. */
-export interface SipPolynomials {
-  order: number;
-  a: number[][];
-  b: number[][];
-  /** Inverse polynomials (AP/BP), used only as the Newton starting guess. */
-  inverseOrder?: number;
-  ap?: number[][];
-  bp?: number[][];
-}
+/** SIP polynomial coefficients: `a[p][q]` multiplies u^p v^q (the same shape as sip.ts's `SipDistortion`). */
+export type SipPolynomials = SipDistortion;
 
 export interface TanWcsParams {
   /** FITS reference pixel (1-based, as in the header). */
@@ -80,41 +72,47 @@ export class TanWcs {
   pixelToSky(x: number, y: number): [number, number] {
     let u = x + 1 - this.crpix[0];
     let v = y + 1 - this.crpix[1];
-    if (this.sip) {
-      const du = poly(this.sip.a, this.sip.order, u, v);
-      const dv = poly(this.sip.b, this.sip.order, u, v);
-      u += du;
-      v += dv;
-    }
-    const xi = (this.cd[0][0] * u + this.cd[0][1] * v) * D2R;
-    const eta = (this.cd[1][0] * u + this.cd[1][1] * v) * D2R;
-    // Inverse gnomonic projection about (CRVAL1, CRVAL2) with LONPOLE = 180°.
+    if (this.sip) [u, v] = sipForward(this.sip, u, v);
+    return this.standardToSky(this.cd[0][0] * u + this.cd[0][1] * v, this.cd[1][0] * u + this.cd[1][1] * v);
+  }
+
+  /** 0-based pixel position of the sky position (deg); NaN for points 90° or more from CRVAL. */
+  skyToPixel(ra: number, dec: number): [number, number] {
+    const t = this.skyToStandard(ra, dec);
+    if (!t) return [Number.NaN, Number.NaN];
+    const U = this.inv[0][0] * t[0] + this.inv[0][1] * t[1];
+    const V = this.inv[1][0] * t[0] + this.inv[1][1] * t[1];
+    let u = U;
+    let v = V;
+    if (this.sip) [u, v] = sipInverse(this.sip, U, V);
+    return [u + this.crpix[0] - 1, v + this.crpix[1] - 1];
+  }
+
+  /**
+   * Intermediate world (standard) coordinates (ξ, η) in degrees of a sky position (deg), gnomonic about
+   * CRVAL with LONPOLE = 180° (Paper II §5.1.3); null at 90° or more from CRVAL.
+   */
+  skyToStandard(ra: number, dec: number): [number, number] | null {
+    const d = dec * D2R;
+    const da = (ra - this.crval[0]) * D2R;
+    const cosD = Math.cos(d);
+    const sinD = Math.sin(d);
+    const cosDa = Math.cos(da);
+    const den = sinD * this.sinD0 + cosD * this.cosD0 * cosDa;
+    if (!(den > 0)) return null;
+    return [((cosD * Math.sin(da)) / den) * R2D, ((sinD * this.cosD0 - cosD * this.sinD0 * cosDa) / den) * R2D];
+  }
+
+  /** Sky position (deg, RA in [0, 360)) of standard coordinates (ξ, η) in degrees: the inverse of `skyToStandard`. */
+  standardToSky(xiDeg: number, etaDeg: number): [number, number] {
+    const xi = xiDeg * D2R;
+    const eta = etaDeg * D2R;
     const den = this.cosD0 - eta * this.sinD0;
     let ra = this.crval[0] + Math.atan2(xi, den) * R2D;
     const dec = Math.atan2(this.sinD0 + eta * this.cosD0, Math.hypot(xi, den)) * R2D;
     ra %= 360;
     if (ra < 0) ra += 360;
     return [ra, dec];
-  }
-
-  /** 0-based pixel position of the sky position (deg); NaN for points 90° or more from CRVAL. */
-  skyToPixel(ra: number, dec: number): [number, number] {
-    const a = ra * D2R;
-    const d = dec * D2R;
-    const da = a - this.crval[0] * D2R;
-    const cosD = Math.cos(d);
-    const sinD = Math.sin(d);
-    const cosDa = Math.cos(da);
-    const den = sinD * this.sinD0 + cosD * this.cosD0 * cosDa;
-    if (!(den > 0)) return [Number.NaN, Number.NaN];
-    const xi = ((cosD * Math.sin(da)) / den) * R2D;
-    const eta = ((sinD * this.cosD0 - cosD * this.sinD0 * cosDa) / den) * R2D;
-    const U = this.inv[0][0] * xi + this.inv[0][1] * eta;
-    const V = this.inv[1][0] * xi + this.inv[1][1] * eta;
-    let u = U;
-    let v = V;
-    if (this.sip) [u, v] = this.invertSip(U, V);
-    return [u + this.crpix[0] - 1, v + this.crpix[1] - 1];
   }
 
   /** Converts many pixels at once (0-based); returns RA and Dec arrays in degrees. */
@@ -170,66 +168,6 @@ export class TanWcs {
     }
     return out;
   }
-
-  private invertSip(U: number, V: number): [number, number] {
-    const sip = this.sip as SipPolynomials;
-    let u = U;
-    let v = V;
-    if (sip.ap && sip.bp && sip.inverseOrder) {
-      u = U + poly(sip.ap, sip.inverseOrder, U, V);
-      v = V + poly(sip.bp, sip.inverseOrder, U, V);
-    }
-    for (let iter = 0; iter < 50; iter++) {
-      const fu = u + poly(sip.a, sip.order, u, v) - U;
-      const fv = v + poly(sip.b, sip.order, u, v) - V;
-      const [au, av] = polyGrad(sip.a, sip.order, u, v);
-      const [bu, bv] = polyGrad(sip.b, sip.order, u, v);
-      const j11 = 1 + au;
-      const j12 = av;
-      const j21 = bu;
-      const j22 = 1 + bv;
-      const det = j11 * j22 - j12 * j21;
-      if (det === 0 || !Number.isFinite(det)) break;
-      const du = (j22 * fu - j12 * fv) / det;
-      const dv = (-j21 * fu + j11 * fv) / det;
-      u -= du;
-      v -= dv;
-      if (Math.abs(du) < 1e-13 && Math.abs(dv) < 1e-13) break;
-    }
-    return [u, v];
-  }
-}
-
-/** Σ c[p][q] u^p v^q for p + q ≤ order. */
-function poly(c: number[][], order: number, u: number, v: number): number {
-  let sum = 0;
-  let up = 1;
-  for (let p = 0; p <= order; p++) {
-    let vq = 1;
-    const row = c[p];
-    for (let q = 0; q <= order - p; q++) {
-      const k = row?.[q];
-      if (k) sum += k * up * vq;
-      vq *= v;
-    }
-    up *= u;
-  }
-  return sum;
-}
-
-/** Gradient (∂/∂u, ∂/∂v) of `poly`. */
-function polyGrad(c: number[][], order: number, u: number, v: number): [number, number] {
-  let gu = 0;
-  let gv = 0;
-  for (let p = 0; p <= order; p++) {
-    for (let q = 0; q <= order - p; q++) {
-      const k = c[p]?.[q];
-      if (!k) continue;
-      if (p > 0) gu += k * p * u ** (p - 1) * v ** q;
-      if (q > 0) gv += k * q * u ** p * v ** (q - 1);
-    }
-  }
-  return [gu, gv];
 }
 
 function writePoly(out: Record<string, string | number>, prefix: string, c: number[][], order: number): void {

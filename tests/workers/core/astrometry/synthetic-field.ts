@@ -7,7 +7,7 @@ import {
   type ConeLookup,
 } from '../../../../src-workers/core/astrometry/star-index.js';
 import { radecToXyz } from '../../../../src-workers/core/astrometry/sphere.js';
-import { skyToPlate, type PlateWcs } from '../../../../src-workers/core/astrometry/tan-sip.js';
+import { TanWcs } from '../../../../src-workers/core/wcs/tan.js';
 
 export interface SyntheticSpec {
   raDeg: number;
@@ -39,26 +39,25 @@ export function rng(seed: number): () => number {
   };
 }
 
-export function truthWcs(spec: SyntheticSpec): PlateWcs {
+/** Order-2 SIP triangle c[p][q] from (A_2_0, A_1_1, A_0_2). */
+const quadratic = (c20: number, c11: number, c02: number): number[][] => [[0, 0, c02], [0, c11], [c20]];
+
+export function truthWcs(spec: SyntheticSpec): TanWcs {
   const s = spec.scaleArcsec / 3600;
   const th = (spec.rotationDeg * Math.PI) / 180;
   // Normal parity: east left, north up (CD1_1 < 0); the flip mirrors x.
   const fx = spec.flip ? 1 : -1;
   const k = spec.distortion ?? 0;
-  return {
-    crpix: [(spec.width - 1) / 2, (spec.height - 1) / 2],
+  return new TanWcs({
+    // 1-based CRPIX of the frame centre.
+    crpix: [(spec.width + 1) / 2, (spec.height + 1) / 2],
     crval: [spec.raDeg, spec.decDeg],
     cd: [
       [fx * s * Math.cos(th), s * Math.sin(th)],
       [-fx * s * Math.sin(th), s * Math.cos(th)],
     ],
-    sipOrder: k ? 2 : 0,
-    a: k ? { '2_0': k, '1_1': -k / 2, '0_2': k / 3 } : {},
-    b: k ? { '2_0': -k / 4, '1_1': k, '0_2': k / 2 } : {},
-    apOrder: 0,
-    ap: {},
-    bp: {},
-  };
+    sip: k ? { order: 2, a: quadratic(k, -k / 2, k / 3), b: quadratic(-k / 4, k, k / 2) } : undefined,
+  });
 }
 
 export function syntheticField(index: StarIndex, lookup: ConeLookup, spec: SyntheticSpec) {
@@ -74,8 +73,8 @@ export function syntheticField(index: StarIndex, lookup: ConeLookup, spec: Synth
   const noise = spec.noisePx ?? 0.2;
   for (const s of coneStars(index.xyz, lookup, radecToXyz(spec.raDeg, spec.decDeg), radius)) {
     const [ra, dec] = starRadec(index, s);
-    const p = skyToPlate(wcs, ra, dec);
-    if (!p || p[0] < 0 || p[1] < 0 || p[0] > spec.width - 1 || p[1] > spec.height - 1) continue;
+    const p = wcs.skyToPixel(ra, dec);
+    if (!(p[0] >= 0 && p[1] >= 0 && p[0] <= spec.width - 1 && p[1] <= spec.height - 1)) continue;
     if (rand() < (spec.missing ?? 0.2)) continue;
     x.push(p[0] + noise * gauss());
     y.push(p[1] + noise * gauss());

@@ -2,32 +2,26 @@
 // pixels (astropy's inverse), and the least-squares fit recovers a known distortion from exact points.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  fitPlateWcs,
-  plateToSky,
-  plateWcsCards,
-  skyToPlate,
-  withInverseSip,
-  type PlateWcs,
-} from '../../../../src-workers/core/astrometry/tan-sip.js';
+import { fitPlateWcs, plateWcsCards, withInverseSip } from '../../../../src-workers/core/astrometry/tan-sip.js';
+import { TanWcs, recordSource, wcsFromHeader } from '../../../../src-workers/core/wcs/tan.js';
 import { angularSeparationDeg } from '../../../../src-workers/core/astrometry/sphere.js';
 import { python } from '../../fits-oracles.js';
 
 const s = 1.7 / 3600;
-const truth: PlateWcs = {
-  crpix: [511.5, 400.25],
+// a[p][q] multiplies u^p v^q; 1-based CRPIX (0-based 511.5, 400.25).
+const truth = new TanWcs({
+  crpix: [512.5, 401.25],
   crval: [132.8, 11.75],
   cd: [
     [-s * Math.cos(0.3), s * Math.sin(0.3)],
     [s * Math.sin(0.3), s * Math.cos(0.3)],
   ],
-  sipOrder: 3,
-  a: { '2_0': 2e-6, '1_1': -1e-6, '0_2': 5e-7, '3_0': 1e-9, '1_2': -2e-9 },
-  b: { '2_0': -7e-7, '1_1': 1.5e-6, '0_2': 1e-6, '2_1': 3e-9, '0_3': 1e-9 },
-  apOrder: 0,
-  ap: {},
-  bp: {},
-};
+  sip: {
+    order: 3,
+    a: [[0, 0, 5e-7, 0], [0, -1e-6, -2e-9], [2e-6, 0], [1e-9]],
+    b: [[0, 0, 1e-6, 1e-9], [0, 1.5e-6, 0], [-7e-7, 3e-9], [0]],
+  },
+});
 const points: Array<[number, number]> = [
   [0, 0],
   [1023, 0],
@@ -54,9 +48,9 @@ back = w.all_world2pix(sky, 0, tolerance=1e-10)
 print(json.dumps({'sky': sky.tolist(), 'back': back.tolist()}))`);
     const ref = JSON.parse(out) as { sky: number[][]; back: number[][] };
     points.forEach(([x, y], k) => {
-      const [ra, dec] = plateToSky(wcs, x, y);
+      const [ra, dec] = wcs.pixelToSky(x, y);
       assert.ok(angularSeparationDeg(ra, dec, ref.sky[k][0], ref.sky[k][1]) * 3600 < 1e-6, `point ${k}`);
-      const p = skyToPlate(wcs, ref.sky[k][0], ref.sky[k][1])!;
+      const p = wcs.skyToPixel(ref.sky[k][0], ref.sky[k][1]);
       assert.ok(Math.hypot(p[0] - x, p[1] - y) < 1e-4);
       assert.ok(Math.hypot(ref.back[k][0] - x, ref.back[k][1] - y) < 1e-4);
     });
@@ -71,7 +65,7 @@ print(json.dumps({'sky': sky.tolist(), 'back': back.tolist()}))`);
       for (let j = 0; j < 10; j++) {
         const x = i * 93 + 3;
         const y = j * 88 + 5;
-        const [ra, dec] = plateToSky(truth, x, y);
+        const [ra, dec] = truth.pixelToSky(x, y);
         xs.push(x);
         ys.push(y);
         ras.push(ra);
@@ -80,11 +74,24 @@ print(json.dumps({'sky': sky.tolist(), 'back': back.tolist()}))`);
     const fit = fitPlateWcs(xs, ys, ras, decs, [511.5, 400.25], [132.9, 11.7], 3)!;
     let worst = 0;
     for (const [x, y] of points) {
-      const [a, b] = plateToSky(fit, x, y);
-      const [c, d] = plateToSky(truth, x, y);
+      const [a, b] = fit.pixelToSky(x, y);
+      const [c, d] = truth.pixelToSky(x, y);
       worst = Math.max(worst, (angularSeparationDeg(a, b, c, d) * 3600) / 1.7);
     }
     assert.ok(worst < 1e-6, `worst ${worst} px`);
+    assert.equal(fit.sip?.order, 3);
     assert.ok(Math.abs(fit.crval[0] - 132.8) < 1e-9 && Math.abs(fit.crval[1] - 11.75) < 1e-9);
+  });
+
+  it('is a core/wcs TanWcs whose cards core/wcs reads back to the same mapping (1e-9 px)', () => {
+    const wcs = withInverseSip(truth, 1024, 800);
+    assert.ok(wcs instanceof TanWcs);
+    const cards = Object.fromEntries(plateWcsCards(wcs).map((c) => [c.key, c.value]));
+    const back = wcsFromHeader(recordSource(cards), 'cards');
+    for (const [x, y] of points) {
+      const [ra, dec] = wcs.pixelToSky(x, y);
+      const [x2, y2] = back.skyToPixel(ra, dec);
+      assert.ok(Math.hypot(x2 - x, y2 - y) < 1e-9, `(${x}, ${y}) → (${x2}, ${y2})`);
+    }
   });
 });
