@@ -2,6 +2,7 @@ import { Box, Button, FormControlLabel, MenuItem, Switch, TextField } from '@mui
 import type { ReactNode } from 'react';
 import type { FrameRow } from '../../../src-main/common/workbench-dto.js';
 import { COLORMAPS, STRETCHES, type Limits } from '../../components/display/index.js';
+import { blinkCandidates } from './blink-candidates.js';
 import type { DisplayControls, LimitsMode } from './useDisplay.js';
 
 export interface ToolbarProps {
@@ -126,13 +127,14 @@ export function Toolbar(p: ToolbarProps): ReactNode {
         sx={{ width: 160 }}
       >
         <MenuItem value="">none</MenuItem>
-        {p.frames
-          .filter((f) => f.id !== p.frameId)
-          .map((f) => (
-            <MenuItem key={f.id} value={f.id}>
-              {f.id}: {f.fileName}
-            </MenuItem>
-          ))}
+        {blinkCandidates(
+          p.frames,
+          p.frames.find((f) => f.id === p.frameId),
+        ).map((f) => (
+          <MenuItem key={f.id} value={f.id}>
+            {f.id}: {f.fileName}
+          </MenuItem>
+        ))}
       </TextField>
       <FormControlLabel
         control={
