@@ -19,6 +19,7 @@ export interface ToolbarProps {
   overlays: boolean;
   onOverlays: (on: boolean) => void;
   onFit: () => void;
+  onOneToOne: () => void;
   onRegions: (text: string) => void;
   night: boolean;
 }
@@ -149,6 +150,9 @@ export function Toolbar(p: ToolbarProps): ReactNode {
       />
       <Button onClick={p.onFit} variant="outlined">
         Fit (F)
+      </Button>
+      <Button onClick={p.onOneToOne} variant="outlined" title="One image pixel per screen pixel (1)">
+        1:1
       </Button>
       <Button component="label" variant="outlined">
         DS9 regions…

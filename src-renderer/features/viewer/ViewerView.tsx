@@ -9,7 +9,9 @@ import { useViewState } from '../../app/view-state.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
 import { COLORMAPS, STRETCHES } from '../../components/display/index.js';
 import { Plot } from '../../components/Plot.js';
+import { compassAt } from './compass.js';
 import { HeaderPanel } from './HeaderPanel.js';
+import { LevelsHistogram } from './LevelsHistogram.js';
 import { ImageStage, type Aperture } from './ImageStage.js';
 import { profileKind, starProfile, type StarProfile } from './profile.js';
 import { Readout, type ReadoutValue } from './Readout.js';
@@ -79,6 +81,7 @@ export function ViewerView({
   }, [autoBlink, blinkId]);
   const [overlays, setOverlays] = useViewState('viewer.overlays', true);
   const [fitNonce, setFitNonce] = useState(0);
+  const [oneToOneNonce, setOneToOneNonce] = useState(0);
   const [regions, setRegions] = useState<{ regions: Region[]; skipped: number }>({ regions: [], skipped: 0 });
   const [readout, setReadout] = useState<ReadoutValue | null>(null);
   const [profile, setProfile] = useState<StarProfile | null>(null);
@@ -97,6 +100,13 @@ export function ViewerView({
   }, [detail.data]);
 
   useEffect(() => setProfile(null), [currentId]);
+  const compass = useMemo(
+    () =>
+      wcs && frameRow?.width && frameRow.height
+        ? compassAt(wcs, (frameRow.width - 1) / 2, (frameRow.height - 1) / 2)
+        : null,
+    [wcs, frameRow?.width, frameRow?.height],
+  );
 
   const onHover = useCallback(
     (x: number, y: number) => {
@@ -137,6 +147,7 @@ export function ViewerView({
     if (e.ctrlKey || e.metaKey || e.altKey) return false;
     const k = e.key.toLowerCase();
     if (k === 'f') setFitNonce((n) => n + 1);
+    else if (k === '1') setOneToOneNonce((n) => n + 1);
     else if (k === 'b' && blinkId !== null) setBlinking((b) => !b);
     else if (k === 'o') setOverlays((o) => !o);
     else if (k === 'i') setControls({ invert: !controls.invert });
@@ -173,6 +184,7 @@ export function ViewerView({
         overlays={overlays}
         onOverlays={setOverlays}
         onFit={() => setFitNonce((n) => n + 1)}
+        onOneToOne={() => setOneToOneNonce((n) => n + 1)}
         onRegions={(text) => setRegions(parseDs9Regions(text))}
         night={night}
       />
@@ -197,6 +209,8 @@ export function ViewerView({
               aperture={aperture}
               showOverlays={overlays}
               fitNonce={fitNonce}
+              oneToOneNonce={oneToOneNonce}
+              compass={compass}
               focus={focus}
               onHover={onHover}
               onPick={onPick}
@@ -218,6 +232,13 @@ export function ViewerView({
         </Box>
         <Box sx={{ width: 340, flex: 'none', display: 'flex', flexDirection: 'column', minHeight: 0 }}>
           <Readout value={readout} />
+          {sample.length > 0 && (
+            <LevelsHistogram
+              sample={sample}
+              limits={auto}
+              onLimits={(manual) => setControls({ limitsMode: 'manual', manual })}
+            />
+          )}
           <Divider sx={{ my: 1 }} />
           {profile ? (
             <Box data-testid="profile-panel">
