@@ -140,6 +140,51 @@ describe(
       await readout.getByText('zoom 1:1').waitFor();
     });
 
+    it('Shift+drag zooms to the selected box, centred on it', async () => {
+      await openFrame(page, served.url, 1);
+      await page.keyboard.press('f');
+      const box = (await page.getByTestId('viewer-canvas').boundingBox())!;
+      const readout = page.getByTestId('zoom-readout');
+      const fit = Math.min(box.width / SIZE, box.height / SIZE) * 0.98;
+      await page.waitForFunction(
+        (z) =>
+          Math.abs(Number(document.querySelector('[data-testid="zoom-readout"]')?.getAttribute('data-zoom')) - z) <
+          1e-6,
+        fit,
+      );
+      const [ax, ay, bx, by] = [
+        box.x + box.width / 2 - 30,
+        box.y + box.height / 2 - 80,
+        box.x + box.width / 2 + 90,
+        box.y + box.height / 2 + 10,
+      ];
+      // The image position under the box centre, read from the readout before zooming.
+      await page.mouse.move((ax + bx) / 2, (ay + by) / 2);
+      const [cx, cy] = await readoutXY(page);
+      await page.keyboard.down('Shift');
+      await page.mouse.move(ax, ay);
+      await page.mouse.down();
+      await page.mouse.move((ax + bx) / 2, (ay + by) / 2);
+      await page.mouse.move(bx, by);
+      await page.getByTestId('zoom-selection').waitFor();
+      await screenshot(page, 'viewer-tools-zoom-selection');
+      await page.mouse.up();
+      await page.keyboard.up('Shift');
+      const expected = fit * Math.min(box.width / (bx - ax), box.height / (by - ay));
+      await page.waitForFunction(
+        (z) =>
+          Math.abs(Number(document.querySelector('[data-testid="zoom-readout"]')?.getAttribute('data-zoom')) / z - 1) <
+          1e-6,
+        expected,
+      );
+      assert.match(await readout.innerText(), new RegExp(`zoom ${Number(expected.toPrecision(3))}×`));
+      await page.mouse.move(box.x + box.width / 2 + 1, box.y + box.height / 2);
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      const [x1, y1] = await readoutXY(page);
+      assert.ok(Math.abs(x1 - cx) < 0.6 && Math.abs(y1 - cy) < 0.6, `box centre ${cx},${cy} → view centre ${x1},${y1}`);
+      await page.getByTestId('zoom-selection').waitFor({ state: 'detached' });
+    });
+
     it(
       'draws N and E as astropy finds them on a frame rotated by 30°',
       { skip: astropy ? false : 'astropy not importable by /usr/bin/python3' },

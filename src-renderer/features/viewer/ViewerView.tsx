@@ -227,7 +227,7 @@ export function ViewerView({
               : ''}{' '}
             · {sources.data?.count ?? 0} detections
             {blinking ? ' · BLINK' : ''} {renderMs !== null ? `· stretch ${renderMs.toFixed(0)} ms` : ''} · scroll to
-            zoom, drag to pan, click a star for its profile
+            zoom, drag to pan, Shift+drag to zoom to a box, click a star for its profile
           </Typography>
         </Box>
         <Box sx={{ width: 340, flex: 'none', display: 'flex', flexDirection: 'column', minHeight: 0 }}>
