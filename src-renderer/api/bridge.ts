@@ -1,5 +1,7 @@
 import type { InvokeChannel, InvokeRequest, InvokeResponse, OwbBridge } from '../../src-main/common/ipc-contract.js';
-import { createWebSocketBridge } from './ws-client.js';
+import { createWebSocketBridge, type ConnectionState } from './ws-client.js';
+
+export type { ConnectionState } from './ws-client.js';
 
 declare global {
   interface Window {
@@ -8,9 +10,9 @@ declare global {
   }
 }
 
-type StatusListener = (connected: boolean) => void;
+type StatusListener = (state: ConnectionState) => void;
 const statusListeners = new Set<StatusListener>();
-let connected = false;
+let connection: ConnectionState = 'connecting';
 
 function tokenFromLocation(): string {
   const fromUrl = new URLSearchParams(window.location.search).get('token');
@@ -20,14 +22,14 @@ function tokenFromLocation(): string {
 
 function createBridge(): OwbBridge {
   if (window.owb) {
-    connected = true;
+    connection = 'connected';
     return window.owb;
   }
   const wsUrl = `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}/ws?token=${encodeURIComponent(tokenFromLocation())}`;
   return createWebSocketBridge(
     wsUrl,
     (value) => {
-      connected = value;
+      connection = value;
       for (const l of statusListeners) l(value);
     },
     { channels: new Set(['owb:frames.pixels']), token: tokenFromLocation() },
@@ -39,7 +41,7 @@ export const bridge: OwbBridge = createBridge();
 
 export function onConnectionChange(listener: StatusListener): () => void {
   statusListeners.add(listener);
-  listener(connected);
+  listener(connection);
   return () => statusListeners.delete(listener);
 }
 

@@ -12,9 +12,20 @@ import { decodeBinary } from '../../src-main/common/wire-codec.js';
 type Pending = (result: Result<unknown>) => void;
 
 /**
+ * Where the link to `owb serve` stands: `connecting` before the first connection, `connected`,
+ * `offline` after a drop (retrying every second), `restarted` when the server answers again but
+ * refuses this page's token: it was restarted with a new one, and only its new URL can connect.
+ */
+export type ConnectionState = 'connecting' | 'connected' | 'offline' | 'restarted';
+
+/** The error of an invoke made while the connection is down: the request was not sent (nothing saved). */
+export const DISCONNECTED_MESSAGE = 'not connected to owb serve: nothing was sent or saved';
+
+/**
  * The browser transport of the contract: one WebSocket to `owb serve` carrying invokes, results
  * (binary frames when they hold pixels) and subscribed events. Reconnects after a drop and
- * re-subscribes; invokes made while disconnected wait for the connection.
+ * re-subscribes; invokes made before the first connection wait for it, invokes made after a drop fail
+ * at once with `DISCONNECTED`.
  */
 export interface HttpInvoke {
   /** Channels whose results are large binary (frame pixels): invoked with a POST to /api/invoke instead. */
@@ -24,9 +35,15 @@ export interface HttpInvoke {
 
 export function createWebSocketBridge(
   url: string,
-  onStatus?: (connected: boolean) => void,
+  onStatus?: (state: ConnectionState) => void,
   http?: HttpInvoke,
 ): OwbBridge {
+  let state: ConnectionState = 'connecting';
+  const setState = (next: ConnectionState): void => {
+    if (next === state) return;
+    state = next;
+    onStatus?.(next);
+  };
   let socket: WebSocket | null = null;
   let nextId = 1;
   let opened: Promise<WebSocket> | null = null;
@@ -40,7 +57,7 @@ export function createWebSocketBridge(
       ws.binaryType = 'arraybuffer';
       ws.onopen = () => {
         socket = ws;
-        onStatus?.(true);
+        setState('connected');
         if (listeners.size) ws.send(JSON.stringify({ type: 'subscribe', channels: [...listeners.keys()] }));
         resolve(ws);
       };
@@ -64,23 +81,46 @@ export function createWebSocketBridge(
         }
       };
       ws.onclose = () => {
+        const wasOpen = socket === ws;
         socket = null;
         opened = null;
-        onStatus?.(false);
+        if (state !== 'connecting' || wasOpen) setState('offline');
         for (const [id, settle] of pending) {
           settle({ ok: false, error: { code: 'DISCONNECTED', message: 'the connection to owb serve was lost' } });
           pending.delete(id);
         }
-        setTimeout(() => void connect(), 1000);
+        // A browser cannot see why a WebSocket upgrade failed: ask the page route whether the server is
+        // up and still takes this token. A 401 means it restarted with a new token; retrying is futile.
+        void tokenRefused().then((refused) => {
+          if (refused) setState('restarted');
+          else setTimeout(() => void connect(), 1000);
+        });
       };
     });
     return opened;
   }
 
+  async function tokenRefused(): Promise<boolean> {
+    if (!http) return false;
+    try {
+      const probe = await fetch(`${window.location.pathname}?token=${encodeURIComponent(http.token)}`, {
+        cache: 'no-store',
+      });
+      return probe.status === 401;
+    } catch {
+      return false; // the server is down: keep retrying
+    }
+  }
+
+  const notConnected = { ok: false as const, error: { code: 'DISCONNECTED', message: DISCONNECTED_MESSAGE } };
+
   void connect();
 
   return {
     async invoke<K extends InvokeChannel>(channel: K, request: InvokeRequest<K>): Promise<Result<InvokeResponse<K>>> {
+      // Once connected, a drop fails invokes at once (a curation key says "not saved") instead of
+      // queueing them silently; only the very first connection is waited for.
+      if (state === 'offline' || state === 'restarted') return notConnected;
       if (http?.channels.has(channel)) {
         try {
           const response = await fetch('api/invoke', {

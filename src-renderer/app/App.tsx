@@ -1,7 +1,6 @@
 import {
   AppBar,
   Box,
-  Chip,
   CssBaseline,
   Dialog,
   DialogContent,
@@ -15,14 +14,16 @@ import {
 } from '@mui/material';
 import { ThemeProvider } from '@mui/material/styles';
 import { useEffect, useState, type ReactNode } from 'react';
-import { onConnectionChange } from '../api/bridge.js';
+import { onConnectionChange, type ConnectionState } from '../api/bridge.js';
 import { useEvent, useInvoke } from '../api/hooks.js';
+import { KeyTable } from '../components/KeyTable.js';
 import { CatalogView } from '../features/catalog/CatalogView.js';
 import { CurationView } from '../features/curation/CurationView.js';
 import { DatasetsView } from '../features/datasets/DatasetsView.js';
 import { FramesView } from '../features/frames/FramesView.js';
 import { PipelineView } from '../features/pipeline/PipelineView.js';
 import { ViewerView } from '../features/viewer/ViewerView.js';
+import { ConnectionBanner, ConnectionChip } from './ConnectionBanner.js';
 import { navigate, useRoute, VIEW_LABELS, VIEWS, type ViewName } from './route.js';
 import { useKeyboard } from './shortcuts.js';
 import { themes, type ThemeMode } from './theme.js';
@@ -33,9 +34,9 @@ const GLOBAL_SHORTCUTS: Array<[string, string]> = [
   ['F1', 'this help'],
   [
     'Viewer',
-    'scroll = zoom, drag = pan, F = fit, B = blink, S = cycle stretch, C = cycle colour map, I = invert, O = overlays',
+    'scroll = zoom, drag = pan, Shift+drag = zoom to selection, F = fit, 1 = 1:1, B = blink, S = cycle stretch, C = cycle colour map, I = invert, O = overlays',
   ],
-  ['Curation', 'A accept, R reject, 1–9 class, U undo, ←/→ move, V view in frame, ? help'],
+  ['Curation', 'A accept, R reject, 1–9 class, U or Ctrl+Z undo, ←/→ move, V view in frame, ? help'],
 ];
 
 function useThemeMode(): [ThemeMode, () => void] {
@@ -76,8 +77,8 @@ export function App(): ReactNode {
   const route = useRoute();
   const [mode, toggleMode] = useThemeMode();
   const [help, setHelp] = useState(false);
-  const [connected, setConnected] = useState(false);
-  useEffect(() => onConnectionChange(setConnected), []);
+  const [connection, setConnection] = useState<ConnectionState>('connecting');
+  useEffect(() => onConnectionChange(setConnection), []);
   const info = useInvoke('owb:workspace.info', {});
   // Keep the counts in the top bar current as the pipeline and curators change the catalog.
   useEvent('owb:frames.added', info.reload);
@@ -145,14 +146,7 @@ export function App(): ReactNode {
                 {counts.labels} labels
               </Typography>
             )}
-            <Tooltip title={info.data?.root ?? ''}>
-              <Chip
-                size="small"
-                variant="outlined"
-                color={connected ? 'success' : 'error'}
-                label={connected ? 'connected' : 'offline'}
-              />
-            </Tooltip>
+            <ConnectionChip state={connection} root={info.data?.root ?? ''} />
             <Tooltip title="Night mode: red on black (Alt+N)">
               <IconButton
                 onClick={toggleMode}
@@ -168,6 +162,7 @@ export function App(): ReactNode {
             </IconButton>
           </Toolbar>
         </AppBar>
+        <ConnectionBanner state={connection} />
         <Box
           component="main"
           sx={{ flex: 1, minHeight: 0, p: 1.5, display: 'flex', flexDirection: 'column' }}
@@ -178,12 +173,7 @@ export function App(): ReactNode {
         <Dialog open={help} onClose={() => setHelp(false)} maxWidth="sm" fullWidth>
           <DialogTitle>Keyboard shortcuts</DialogTitle>
           <DialogContent>
-            {GLOBAL_SHORTCUTS.map(([k, v]) => (
-              <Box key={k} sx={{ display: 'flex', gap: 2, py: 0.5 }}>
-                <Typography sx={{ width: 140, fontFamily: 'monospace' }}>{k}</Typography>
-                <Typography color="text.secondary">{v}</Typography>
-              </Box>
-            ))}
+            <KeyTable rows={GLOBAL_SHORTCUTS} testId="global-help" />
           </DialogContent>
         </Dialog>
       </Box>

@@ -19,6 +19,12 @@ export interface PlotProps {
   /** Magnitudes grow downwards on a light curve. */
   invertY?: boolean;
   title?: string;
+  /**
+   * Smallest axis spans in data units. A single point (or equal values) would otherwise get an
+   * arbitrary ±0.5 around it: one day on an MJD axis, around a 60 s exposure. A light curve asks for
+   * about half an hour and a tenth of a magnitude instead.
+   */
+  minSpan?: { x?: number; y?: number };
 }
 
 function niceTicks(lo: number, hi: number, count = 5): number[] {
@@ -31,21 +37,23 @@ function niceTicks(lo: number, hi: number, count = 5): number[] {
   return ticks;
 }
 
-function extent(values: number[]): [number, number] {
+function extent(values: number[], minSpan?: number): [number, number] {
   const finite = values.filter(Number.isFinite);
   if (!finite.length) return [0, 1];
   let lo = Math.min(...finite);
   let hi = Math.max(...finite);
-  if (lo === hi) {
-    lo -= 0.5;
-    hi += 0.5;
+  const least = minSpan ?? (lo === hi ? 1 : 0);
+  if (hi - lo < least) {
+    const mid = (lo + hi) / 2;
+    lo = mid - least / 2;
+    hi = mid + least / 2;
   }
   const pad = (hi - lo) * 0.05;
   return [lo - pad, hi + pad];
 }
 
 /** A small SVG plot with axes, error bars and a legend, themed (red in night mode). */
-export function Plot({ series, width, height, xLabel, yLabel, invertY, title }: PlotProps): ReactNode {
+export function Plot({ series, width, height, xLabel, yLabel, invertY, title, minSpan }: PlotProps): ReactNode {
   const theme = useTheme();
   const ink = theme.palette.text.secondary;
   const palette = [
@@ -64,8 +72,8 @@ export function Plot({ series, width, height, xLabel, yLabel, invertY, title }: 
       ys.push(s.y[i] - (e ?? 0), s.y[i] + (e ?? 0));
     }
   }
-  const [x0, x1] = extent(xs);
-  const [y0, y1] = extent(ys);
+  const [x0, x1] = extent(xs, minSpan?.x);
+  const [y0, y1] = extent(ys, minSpan?.y);
   const pw = width - m.left - m.right;
   const ph = height - m.top - m.bottom;
   const sx = (x: number): number => m.left + ((x - x0) / (x1 - x0)) * pw;

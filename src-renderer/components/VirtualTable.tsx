@@ -1,5 +1,6 @@
 import { Box, TextField, Typography } from '@mui/material';
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useKeptScroll, useViewState } from '../app/view-state.js';
 
 export interface Column<Row> {
   key: string;
@@ -56,9 +57,9 @@ export function VirtualTable<Row>(props: VirtualTableProps<Row>): ReactNode {
   const { columns, source, rowHeight = 28, onOpen, onSelect, selectedIndex, rowKey } = props;
   const [localSort, setLocalSort] = useState<SortState | null>(null);
   const sort = props.sort !== undefined ? props.sort : localSort;
-  const [query, setQuery] = useState('');
   const viewport = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
+  const [query, setQuery] = useViewState(`table.${props.testId ?? ''}.query`, '');
   const [height, setHeight] = useState(400);
 
   useEffect(() => {
@@ -92,6 +93,8 @@ export function VirtualTable<Row>(props: VirtualTableProps<Row>): ReactNode {
   }, [source, query, sort, columns, props.searchText]);
 
   const total = arrayRows ? arrayRows.length : source.kind === 'paged' ? source.total : 0;
+  // Leaving a view and coming back finds the table where it was scrolled to (issue 26).
+  useKeptScroll(props.testId && `table.${props.testId}`, viewport, total > 0);
   const rowAt = useCallback(
     (i: number): Row | undefined => (arrayRows ? arrayRows[i] : source.kind === 'paged' ? source.rowAt(i) : undefined),
     [arrayRows, source],
@@ -196,7 +199,12 @@ export function VirtualTable<Row>(props: VirtualTableProps<Row>): ReactNode {
                 cursor: 'pointer',
                 userSelect: 'none',
                 whiteSpace: 'nowrap',
+                // A header never spills into its neighbour: too long a header is cut with an ellipsis.
+                overflow: 'hidden',
+                textOverflow: 'ellipsis',
+                boxSizing: 'border-box',
               }}
+              title={c.header}
             >
               {c.header}
               {sort?.key === c.key ? (sort.descending ? ' ▾' : ' ▴') : ''}

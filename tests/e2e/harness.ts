@@ -20,12 +20,12 @@ export interface Served {
   stop(): Promise<void>;
 }
 
-/** Starts `owb serve --workspace DIR --port 0` from the sources and waits for its URL line. */
-export async function startServe(workspace: string): Promise<Served> {
+/** Starts `owb serve --workspace DIR --port PORT` (0: any free port) from the sources and waits for its URL line. */
+export async function startServe(workspace: string, port = 0): Promise<Served> {
   ensureRendererBuilt(ROOT);
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src-main/cli/main.ts', 'serve', '--workspace', workspace, '--port', '0'],
+    ['--import', 'tsx', 'src-main/cli/main.ts', 'serve', '--workspace', workspace, '--port', String(port)],
     {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,9 +1,11 @@
 import { Alert, Box, Button, Chip, Paper, Tab, Tabs, TextField, Typography } from '@mui/material';
 import { useMemo, useState, type ReactNode } from 'react';
 import type { ObjectRow, SourceRow } from '../../../src-main/common/workbench-dto.js';
+import { flagNames, SourceFlag } from '../../../src-workers/core/catalog/flags.js';
 import { call } from '../../api/bridge.js';
 import { useEvent, useInvoke } from '../../api/hooks.js';
 import { navigate } from '../../app/route.js';
+import { useViewState } from '../../app/view-state.js';
 import { saveExport } from '../../components/Downloads.js';
 import { FrameSelect } from '../../components/FrameSelect.js';
 import { Plot } from '../../components/Plot.js';
@@ -12,6 +14,20 @@ import { ObjectsTable } from './ObjectsTable.js';
 import { usePagedSources, type SourceFilter } from './usePagedSources.js';
 
 const f = (v: number | null | undefined, d: number): string => (v == null || !Number.isFinite(v) ? '—' : v.toFixed(d));
+
+const flagTitle = (flags: number): string => (flags ? flagNames(flags).join(' + ') : 'no flags');
+
+/** What each bit of the Flags column means (`core/catalog/flags`), shown under the table. */
+function FlagLegend(): ReactNode {
+  return (
+    <Typography variant="caption" color="text.secondary" sx={{ mt: 0.5 }} data-testid="flag-legend">
+      Flags (sum of bits):{' '}
+      {(Object.entries(SourceFlag) as Array<[string, number]>)
+        .map(([name, bit]) => `${bit} ${name.toLowerCase().replace(/_/g, ' ')}`)
+        .join(' · ')}
+    </Typography>
+  );
+}
 
 const SOURCE_COLUMNS: Column<SourceRow>[] = [
   { key: 'id', header: 'Source', width: 80, align: 'right', render: (r) => String(r.id) },
@@ -24,7 +40,13 @@ const SOURCE_COLUMNS: Column<SourceRow>[] = [
   { key: 'mag', header: 'Mag', width: 84, align: 'right', render: (r) => f(r.mag, 3) },
   { key: 'snr', header: 'SNR', width: 70, align: 'right', render: (r) => f(r.snr, 1) },
   { key: 'fwhmPx', header: 'FWHM', width: 70, align: 'right', render: (r) => f(r.fwhmPx, 2) },
-  { key: 'flags', header: 'Flags', width: 60, align: 'right', render: (r) => String(r.flags) },
+  {
+    key: 'flags',
+    header: 'Flags',
+    width: 60,
+    align: 'right',
+    render: (r) => <span title={flagTitle(r.flags)}>{r.flags}</span>,
+  },
   {
     key: 'objectId',
     header: 'Object',
@@ -36,8 +58,8 @@ const SOURCE_COLUMNS: Column<SourceRow>[] = [
 
 /** Catalog: every source (paged, server-sorted), a cone search over objects, light curves and exports. */
 export function CatalogView(): ReactNode {
-  const [filter, setFilter] = useState<SourceFilter>({ sortBy: 'id' });
-  const [search, setSearch] = useState('');
+  const [filter, setFilter] = useViewState<SourceFilter>('catalog.filter', { sortBy: 'id' });
+  const [search, setSearch] = useViewState('catalog.search', '');
   const effective = useMemo(() => ({ ...filter, search: search.trim() || undefined }), [filter, search]);
   // Detections stream in as the pipeline commits frames: count them and re-read the table.
   const [live, setLive] = useState<{ count: number; frames: number; revision: number }>({
@@ -49,13 +71,13 @@ export function CatalogView(): ReactNode {
     setLive((l) => ({ count: l.count + e.count, frames: l.frames + 1, revision: l.revision + 1 })),
   );
   const { source, total, error } = usePagedSources(effective, live.revision);
-  const [table, setTable] = useState<'sources' | 'objects'>('sources');
-  const [selected, setSelected] = useState<SourceRow | null>(null);
-  const [selectedIndex, setSelectedIndex] = useState<number | undefined>(undefined);
-  const [cone, setCone] = useState({ ra: '', dec: '', radius: '10' });
-  const [coneHits, setConeHits] = useState<ObjectRow[] | null>(null);
+  const [table, setTable] = useViewState<'sources' | 'objects'>('catalog.table', 'sources');
+  const [selected, setSelected] = useViewState<SourceRow | null>('catalog.selected', null);
+  const [selectedIndex, setSelectedIndex] = useViewState<number | undefined>('catalog.selectedIndex', undefined);
+  const [cone, setCone] = useViewState('catalog.cone', { ra: '', dec: '', radius: '10' });
+  const [coneHits, setConeHits] = useViewState<ObjectRow[] | null>('catalog.coneHits', null);
   const [coneError, setConeError] = useState<string | null>(null);
-  const [objectId, setObjectId] = useState<number | null>(null);
+  const [objectId, setObjectId] = useViewState<number | null>('catalog.objectId', null);
   const curve = useInvoke('owb:objects.lightCurve', objectId === null ? null : { objectId });
   const sort: SortState = { key: filter.sortBy ?? 'id', descending: Boolean(filter.descending) };
 
@@ -162,6 +184,7 @@ export function CatalogView(): ReactNode {
                 selectedIndex={selectedIndex}
               />
             </Box>
+            <FlagLegend />
           </>
         )}
       </Box>
@@ -237,6 +260,7 @@ export function CatalogView(): ReactNode {
               xLabel="MJD"
               yLabel="magnitude"
               invertY
+              minSpan={{ x: 0.02, y: 0.1 }}
               series={filters.map((flt) => {
                 const ps = points.filter((p) => (p.filter ?? '?') === flt && p.mag != null);
                 return {
@@ -249,7 +273,7 @@ export function CatalogView(): ReactNode {
               })}
             />
             <Typography variant="caption" color="text.secondary">
-              {points.length} measurements; error bars are 1σ.
+              {points.length} measurement{points.length === 1 ? '' : 's'}; error bars are 1σ.
             </Typography>
           </Box>
         )}

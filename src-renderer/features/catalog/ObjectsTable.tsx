@@ -1,5 +1,6 @@
 import { Alert, Box, TextField, Typography } from '@mui/material';
-import { useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
+import { useViewState } from '../../app/view-state.js';
 import type { ObjectRow } from '../../../src-main/common/workbench-dto.js';
 import { VirtualTable, type Column } from '../../components/VirtualTable.js';
 import { usePagedObjects, type ObjectFilter } from './usePagedSources.js';
@@ -10,14 +11,15 @@ const COLUMNS: Column<ObjectRow>[] = [
   { key: 'id', header: 'Object', width: 90, align: 'right', render: (o) => String(o.id) },
   { key: 'raDeg', header: 'RA (°)', width: 120, align: 'right', render: (o) => f(o.raDeg, 6) },
   { key: 'decDeg', header: 'Dec (°)', width: 120, align: 'right', render: (o) => f(o.decDeg, 6) },
-  { key: 'nMeasurements', header: 'Measurements', width: 120, align: 'right', render: (o) => String(o.nMeasurements) },
-  { key: 'meanMag', header: 'Mean mag', width: 100, align: 'right', render: (o) => f(o.meanMag, 3) },
+  // Wide enough for the bold header and its sort arrow (at 120 px "Measurements ▴" ran into "Mean mag").
+  { key: 'nMeasurements', header: 'Measurements', width: 150, align: 'right', render: (o) => String(o.nMeasurements) },
+  { key: 'meanMag', header: 'Mean mag', width: 110, align: 'right', render: (o) => f(o.meanMag, 3) },
 ];
 
 /** Objects (sources cross-matched across frames), paged and server-sorted; selecting one shows its light curve. */
 export function ObjectsTable({ onObject }: { onObject: (id: number) => void }): ReactNode {
-  const [filter, setFilter] = useState<ObjectFilter>({ sortBy: 'id' });
-  const [selectedIndex, setSelectedIndex] = useState<number | undefined>();
+  const [filter, setFilter] = useViewState<ObjectFilter>('objects.filter', { sortBy: 'id' });
+  const [selectedIndex, setSelectedIndex] = useViewState<number | undefined>('objects.selectedIndex', undefined);
   const { source, total, error } = usePagedObjects(filter);
   return (
     <Box sx={{ display: 'flex', flexDirection: 'column', height: '100%', minHeight: 0 }}>

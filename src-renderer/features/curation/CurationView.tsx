@@ -17,20 +17,31 @@ import type { CurationFilter } from '../../../src-main/common/workbench-dto.js';
 import { call } from '../../api/bridge.js';
 import { navigate } from '../../app/route.js';
 import { useKeyboard } from '../../app/shortcuts.js';
+import { useViewState } from '../../app/view-state.js';
 import { saveExport } from '../../components/Downloads.js';
 import { FrameSelect } from '../../components/FrameSelect.js';
+import { KeyTable } from '../../components/KeyTable.js';
 import { CURATION_HELP, labelForKey } from './labels.js';
 import { StampPanel } from './StampPanel.js';
 import { useCurationQueue } from './useCurationQueue.js';
 
 /** Curation: a filtered queue of detections or candidates, decided one by one from the keyboard. */
 export function CurationView(): ReactNode {
-  const [filter, setFilter] = useState<CurationFilter>({ kind: 'detection', unlabelledOnly: false, limit: 5000 });
+  const [filter, setFilter] = useViewState<CurationFilter>('curation.filter', {
+    kind: 'detection',
+    unlabelledOnly: false,
+    limit: 5000,
+  });
   const queue = useCurationQueue(filter);
   const [help, setHelp] = useState(false);
   const item = queue.items[queue.index];
 
   useKeyboard((e) => {
+    // Ctrl+Z (⌘Z) undoes, as everywhere else; U stays the one-key shortcut.
+    if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'z') {
+      void queue.undo();
+      return true;
+    }
     if (e.ctrlKey || e.metaKey || e.altKey) return false;
     if (e.key === '?') {
       setHelp((h) => !h);
@@ -121,7 +132,11 @@ export function CurationView(): ReactNode {
           {queue.labelled} of {total} labelled
         </Typography>
       </Box>
-      {queue.error && <Alert severity="error">{queue.error}</Alert>}
+      {queue.error && (
+        <Alert severity="error" data-testid="curation-error">
+          {queue.error}
+        </Alert>
+      )}
       {queue.loading && <LinearProgress />}
       {!queue.loading && total === 0 && (
         <Typography color="text.secondary">Nothing to curate for this filter.</Typography>
@@ -156,18 +171,13 @@ export function CurationView(): ReactNode {
         })}
       </Box>
       <Typography variant="caption" color="text.secondary">
-        A accept · R reject · 1–9 class · U undo · ←/→ move · V view in frame · ? help. Every decision is saved at once
-        with its history.
+        A accept · R reject · 1–9 class · U or Ctrl+Z undo · ←/→ move · V view in frame · ? help. Every decision is
+        saved at once with its history.
       </Typography>
       <Dialog open={help} onClose={() => setHelp(false)}>
         <DialogTitle>Curation keys</DialogTitle>
         <DialogContent>
-          {CURATION_HELP.map(([k, v]) => (
-            <Box key={k} sx={{ display: 'flex', gap: 2, py: 0.5 }}>
-              <Typography sx={{ width: 60, fontFamily: 'monospace' }}>{k}</Typography>
-              <Typography color="text.secondary">{v}</Typography>
-            </Box>
-          ))}
+          <KeyTable rows={CURATION_HELP} testId="curation-help" />
         </DialogContent>
       </Dialog>
     </Box>

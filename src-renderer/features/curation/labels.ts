@@ -33,7 +33,7 @@ export const CURATION_HELP: Array<[string, string]> = [
       .map(([k, v]) => `${k.slice(6)} ${v}`)
       .join(', ')})`,
   ],
-  ['U', 'undo the last decision'],
+  ['U, Ctrl+Z', 'undo the last decision'],
   ['V', 'open the frame in the viewer, centred on this item'],
   ['→ / ↓', 'next item'],
   ['← / ↑', 'previous item'],

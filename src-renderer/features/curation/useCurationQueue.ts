@@ -2,8 +2,10 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CurationFilter, CurationItem, StampSet } from '../../../src-main/common/workbench-dto.js';
 import { call } from '../../api/bridge.js';
 import { useInvoke } from '../../api/hooks.js';
+import { readViewState, writeViewState } from '../../app/view-state.js';
 
 export const STAMP_PX = 48;
+const CURRENT_KEY = 'curation.current';
 
 const stampCache = new Map<string, Promise<StampSet | null>>();
 
@@ -46,16 +48,25 @@ export function useCurationQueue(filter: CurationFilter): CurationQueue {
   const itemsRef = useRef<CurationItem[]>([]);
   itemsRef.current = items;
 
+  // The item on screen is kept across view switches: coming back to Curation shows the same item.
   useEffect(() => {
-    setItems(queue.data ?? []);
-    setIndexState(0);
-    indexRef.current = 0;
+    const list = queue.data ?? [];
+    const kept = readViewState<string>(CURRENT_KEY);
+    const at = Math.max(
+      0,
+      list.findIndex((it) => `${it.kind}:${it.id}` === kept),
+    );
+    setItems(list);
+    setIndexState(at);
+    indexRef.current = at;
   }, [queue.data]);
 
   const setIndex = useCallback((i: number) => {
     const clamped = Math.max(0, Math.min(itemsRef.current.length - 1, i));
     indexRef.current = clamped;
     setIndexState(clamped);
+    const item = itemsRef.current[clamped];
+    if (item) writeViewState(CURRENT_KEY, `${item.kind}:${item.id}`);
   }, []);
 
   useEffect(() => {
@@ -73,10 +84,13 @@ export function useCurationQueue(filter: CurationFilter): CurationQueue {
         await call('owb:labels.set', { targetKind: item.kind, targetId: item.id, label });
         setError(null);
       } catch (e) {
-        setError(`label not saved: ${e instanceof Error ? e.message : String(e)}`);
+        // Not saved: say so, restore the old label and go back to the item, so the key can be pressed again.
+        setError(`“${label}” not saved: ${e instanceof Error ? e.message : String(e)}`);
         setItems((list) =>
           list.map((it) => (it.id === item.id && it.kind === item.kind ? { ...it, label: item.label } : it)),
         );
+        const at = itemsRef.current.findIndex((it) => it.id === item.id && it.kind === item.kind);
+        if (at >= 0) setIndex(at);
       }
     },
     [setIndex],

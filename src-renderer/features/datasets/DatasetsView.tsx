@@ -10,10 +10,11 @@ import {
   TextField,
   Typography,
 } from '@mui/material';
-import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { PixelsDto, SynthRunStatus } from '../../../src-main/common/workbench-dto.js';
 import { SYNTH_SCHEMA, validateSynthConfig, type SynthField } from '../../../src-workers/core/synth/config.js';
-import { call } from '../../api/bridge.js';
+import { bridge, call } from '../../api/bridge.js';
+import { readViewState, useKeptScroll, useViewState, writeViewState } from '../../app/view-state.js';
 import { useEvent, useInvoke } from '../../api/hooks.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
 import { PixelImage } from '../../components/PixelImage.js';
@@ -90,14 +91,23 @@ function rateText(run: SynthRunStatus): string {
   return `${rate} · ${time} left`;
 }
 
+// A run goes on while another view is shown: its progress is kept so the view shows it on return.
+bridge.on('owb:synth.progress', (status) => {
+  const run = readViewState<SynthRunStatus | null>('datasets.run');
+  if (run && run.runId === status.runId) writeViewState('datasets.run', status);
+});
+
 /** Datasets: the synthetic-dataset configuration as a form with inline validation, a preview grid, and a run with progress. */
 export function DatasetsView(): ReactNode {
   const defaults = useInvoke('owb:synth.defaults', {});
-  const [config, setConfig] = useState<Config | null>(null);
-  const [outDir, setOutDir] = useState('');
-  const [previews, setPreviews] = useState<PixelsDto[]>([]);
+  // Leaving the view keeps the form, the preview, the run and the scroll position (issue 26).
+  const [config, setConfig] = useViewState<Config | null>('datasets.config', null);
+  const [outDir, setOutDir] = useViewState('datasets.outDir', '');
+  const [previews, setPreviews] = useViewState<PixelsDto[]>('datasets.previews', []);
   const [previewError, setPreviewError] = useState<string | null>(null);
-  const [run, setRun] = useState<SynthRunStatus | null>(null);
+  const [run, setRun] = useViewState<SynthRunStatus | null>('datasets.run', null);
+  const formBox = useRef<HTMLDivElement>(null);
+  useKeptScroll('datasets.form', formBox, config !== null);
   useEffect(() => {
     if (defaults.data && !config) setConfig(defaults.data as Config);
   }, [defaults.data, config]);
@@ -135,7 +145,7 @@ export function DatasetsView(): ReactNode {
   const running = run?.state === 'running';
   return (
     <Box sx={{ display: 'flex', gap: 1.5, height: '100%', minHeight: 0 }}>
-      <Box sx={{ flex: 1, overflow: 'auto', minWidth: 0 }}>
+      <Box ref={formBox} sx={{ flex: 1, overflow: 'auto', minWidth: 0 }} data-testid="synth-form">
         <Typography variant="h6">Synthetic dataset</Typography>
         <ErrorNote error={defaults.error} />
         {config &&

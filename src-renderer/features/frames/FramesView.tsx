@@ -1,9 +1,10 @@
 import { Box, Button, Typography } from '@mui/material';
-import { useMemo, useState, type ReactNode } from 'react';
+import { useMemo, type ReactNode } from 'react';
 import type { FrameRow } from '../../../src-main/common/workbench-dto.js';
 import { useEvent, useInvoke } from '../../api/hooks.js';
 import { navigate } from '../../app/route.js';
 import { useKeyboard } from '../../app/shortcuts.js';
+import { useViewState } from '../../app/view-state.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
 import { VirtualTable } from '../../components/VirtualTable.js';
 import { FRAME_COLUMNS, frameSearchText } from './columns.js';
@@ -11,7 +12,7 @@ import { FRAME_COLUMNS, frameSearchText } from './columns.js';
 /** Every frame of the workspace: sortable, filterable; Enter or double click opens it in the viewer. */
 export function FramesView(): ReactNode {
   const frames = useInvoke('owb:frames.list', {});
-  const [selected, setSelected] = useState(-1);
+  const [selected, setSelected] = useViewState('frames.selected', -1);
   const rows = useMemo(() => frames.data ?? [], [frames.data]);
   const source = useMemo(() => ({ kind: 'array' as const, rows }), [rows]);
   useEvent('owb:frames.added', frames.reload);

@@ -3,8 +3,17 @@ import { useTheme } from '@mui/material/styles';
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { PixelsDto, SourceColumns } from '../../../src-main/common/workbench-dto.js';
 import { renderRgba, type DisplaySettings } from '../../components/display/index.js';
+import type { CompassDirections } from './compass.js';
+import { Compass, ZoomBadge } from './StageBadges.js';
 import type { Region } from './regions.js';
-import { fitTransform, imageToScreen, screenToImage, zoomAt, type ViewTransform } from './view-transform.js';
+import {
+  fitTransform,
+  imageToScreen,
+  screenToImage,
+  zoomAt,
+  zoomToRect,
+  type ViewTransform,
+} from './view-transform.js';
 
 export interface Aperture {
   x: number;
@@ -24,6 +33,10 @@ export interface ImageStageProps {
   aperture: Aperture | null;
   showOverlays: boolean;
   fitNonce: number;
+  /** Bumped to show the frame at 1:1 (one image pixel per screen pixel) around the current view centre. */
+  oneToOneNonce?: number;
+  /** North and east at the frame centre, drawn as a compass; null without a WCS. */
+  compass?: CompassDirections | null;
   /** Image position (0-based pixel centres) to centre at 4× zoom instead of fitting the frame. */
   focus?: { x: number; y: number } | null;
   onHover: (x: number, y: number) => void;
@@ -46,6 +59,8 @@ export function ImageStage(props: ImageStageProps): ReactNode {
   const [transform, setTransform] = useState<ViewTransform | null>(null);
   const [rendered, setRendered] = useState(0);
   const drag = useRef<{ x: number; y: number; t: ViewTransform; moved: boolean } | null>(null);
+  // Shift+drag: a rectangle to zoom to (screen coordinates within the canvas).
+  const [selection, setSelection] = useState<{ x0: number; y0: number; x1: number; y1: number } | null>(null);
   const frame = useRef(0);
 
   // Raster → RGBA → an offscreen canvas per frame, when pixels or display settings change. Rendered
@@ -114,6 +129,14 @@ export function ImageStage(props: ImageStageProps): ReactNode {
       fitTransform(pixels.width * pixels.binning, pixels.height * pixels.binning, el.clientWidth, el.clientHeight),
     );
   }, [pixels.width, pixels.height, pixels.binning, props.fitNonce, focusX, focusY]);
+
+  // 1:1 keeps the image point at the centre of the view where it is.
+  const oneToOne = props.oneToOneNonce ?? 0;
+  useEffect(() => {
+    const el = host.current;
+    if (!el || oneToOne === 0) return;
+    setTransform((t) => (t ? zoomAt(t, 1 / t.zoom, el.clientWidth / 2, el.clientHeight / 2) : t));
+  }, [oneToOne]);
 
   const draw = useCallback(() => {
     const el = canvas.current;
@@ -242,9 +265,19 @@ export function ImageStage(props: ImageStageProps): ReactNode {
           setTransform(zoomAt(transform, e.deltaY < 0 ? 1.25 : 0.8, sx, sy));
         }}
         onMouseDown={(e) => {
-          if (transform) drag.current = { x: e.clientX, y: e.clientY, t: transform, moved: false };
+          if (!transform) return;
+          if (e.shiftKey) {
+            const [x, y] = local(e);
+            setSelection({ x0: x, y0: y, x1: x, y1: y });
+            return;
+          }
+          drag.current = { x: e.clientX, y: e.clientY, t: transform, moved: false };
         }}
         onMouseMove={(e) => {
+          if (selection) {
+            const [x, y] = local(e);
+            setSelection({ ...selection, x1: x, y1: y });
+          }
           const d = drag.current;
           if (d) {
             const dx = e.clientX - d.x;
@@ -258,12 +291,41 @@ export function ImageStage(props: ImageStageProps): ReactNode {
           }
         }}
         onMouseUp={(e) => {
+          if (selection) {
+            const el = host.current;
+            if (transform && el) {
+              const [x, y] = local(e);
+              setTransform(zoomToRect(transform, selection.x0, selection.y0, x, y, el.clientWidth, el.clientHeight));
+            }
+            setSelection(null);
+            return;
+          }
           const d = drag.current;
           drag.current = null;
           if (d && !d.moved && transform) onPick(...screenToImage(transform, ...local(e)));
         }}
-        onMouseLeave={() => (drag.current = null)}
+        onMouseLeave={() => {
+          drag.current = null;
+          setSelection(null);
+        }}
       />
+      {selection && (
+        <Box
+          data-testid="zoom-selection"
+          sx={{
+            position: 'absolute',
+            left: Math.min(selection.x0, selection.x1),
+            top: Math.min(selection.y0, selection.y1),
+            width: Math.abs(selection.x1 - selection.x0),
+            height: Math.abs(selection.y1 - selection.y0),
+            border: '1px dashed',
+            borderColor: 'secondary.main',
+            pointerEvents: 'none',
+          }}
+        />
+      )}
+      {transform && <ZoomBadge zoom={transform.zoom} />}
+      {props.compass && <Compass directions={props.compass} />}
       {rendered > 0 && <span data-testid="viewer-ready" style={{ display: 'none' }} />}
       {fullReady && pixels.binning === 1 && <span data-testid="viewer-full-ready" style={{ display: 'none' }} />}
     </Box>

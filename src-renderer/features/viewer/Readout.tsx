@@ -4,6 +4,10 @@ import type { ReactNode } from 'react';
 export interface ReadoutValue {
   x: number;
   y: number;
+  /** The cursor is over the frame (else the value is not defined there). */
+  inside: boolean;
+  /** The frame has a celestial WCS (else RA/Dec cannot be given anywhere). */
+  hasWcs: boolean;
   value: number | null;
   raDeg: number | null;
   decDeg: number | null;
@@ -34,12 +38,19 @@ export function Readout({ value }: { value: ReadoutValue | null }): ReactNode {
   return (
     <Box data-testid="pixel-readout" sx={{ mb: 1 }}>
       {row('x, y', value ? `${value.x.toFixed(1)}, ${value.y.toFixed(1)}` : '—')}
-      {row('value', value?.value != null && Number.isFinite(value.value) ? value.value.toPrecision(6) : '—')}
+      {row(
+        'value',
+        value?.value != null && Number.isFinite(value.value)
+          ? value.value.toPrecision(6)
+          : value && !value.inside
+            ? 'outside the image'
+            : '—',
+      )}
       {row(
         'RA',
         value?.raDeg != null
           ? `${sexagesimal(value.raDeg, true)}  (${value.raDeg.toFixed(5)}°)`
-          : value
+          : value && !value.hasWcs
             ? 'no WCS'
             : '—',
       )}

@@ -2,6 +2,7 @@ import { Box, Button, FormControlLabel, MenuItem, Switch, TextField } from '@mui
 import type { ReactNode } from 'react';
 import type { FrameRow } from '../../../src-main/common/workbench-dto.js';
 import { COLORMAPS, STRETCHES, type Limits } from '../../components/display/index.js';
+import { blinkCandidates } from './blink-candidates.js';
 import type { DisplayControls, LimitsMode } from './useDisplay.js';
 
 export interface ToolbarProps {
@@ -18,6 +19,7 @@ export interface ToolbarProps {
   overlays: boolean;
   onOverlays: (on: boolean) => void;
   onFit: () => void;
+  onOneToOne: () => void;
   onRegions: (text: string) => void;
   night: boolean;
 }
@@ -126,13 +128,14 @@ export function Toolbar(p: ToolbarProps): ReactNode {
         sx={{ width: 160 }}
       >
         <MenuItem value="">none</MenuItem>
-        {p.frames
-          .filter((f) => f.id !== p.frameId)
-          .map((f) => (
-            <MenuItem key={f.id} value={f.id}>
-              {f.id}: {f.fileName}
-            </MenuItem>
-          ))}
+        {blinkCandidates(
+          p.frames,
+          p.frames.find((f) => f.id === p.frameId),
+        ).map((f) => (
+          <MenuItem key={f.id} value={f.id}>
+            {f.id}: {f.fileName}
+          </MenuItem>
+        ))}
       </TextField>
       <FormControlLabel
         control={
@@ -147,6 +150,9 @@ export function Toolbar(p: ToolbarProps): ReactNode {
       />
       <Button onClick={p.onFit} variant="outlined">
         Fit (F)
+      </Button>
+      <Button onClick={p.onOneToOne} variant="outlined" title="One image pixel per screen pixel (1)">
+        1:1
       </Button>
       <Button component="label" variant="outlined">
         DS9 regions…

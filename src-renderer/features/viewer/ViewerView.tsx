@@ -5,16 +5,34 @@ import { parseCelestialWcs, recordSource } from '../../../src-workers/core/wcs/i
 import { useInvoke } from '../../api/hooks.js';
 import { navigate } from '../../app/route.js';
 import { useKeyboard } from '../../app/shortcuts.js';
+import { useViewState } from '../../app/view-state.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
 import { COLORMAPS, STRETCHES } from '../../components/display/index.js';
 import { Plot } from '../../components/Plot.js';
+import { compassAt } from './compass.js';
 import { HeaderPanel } from './HeaderPanel.js';
+import { LevelsHistogram } from './LevelsHistogram.js';
 import { ImageStage, type Aperture } from './ImageStage.js';
-import { starProfile, type StarProfile } from './profile.js';
+import { profileKind, starProfile, type StarProfile } from './profile.js';
 import { Readout, type ReadoutValue } from './Readout.js';
 import { parseDs9Regions, type Region } from './regions.js';
 import { Toolbar } from './Toolbar.js';
 import { useDisplay } from './useDisplay.js';
+
+/** What the clicked object is: a star with its FWHM, or a saturated or extended object, which is not "a star". */
+function ProfileCaption({ profile, frameFwhmPx }: { profile: StarProfile; frameFwhmPx?: number | null }): ReactNode {
+  const kind = profileKind(profile, frameFwhmPx);
+  const at = `at ${profile.x.toFixed(2)}, ${profile.y.toFixed(2)} · bkg ${profile.background.toFixed(1)}`;
+  return (
+    <Typography variant="caption" color="text.secondary" data-profile-kind={kind}>
+      {kind === 'saturated'
+        ? `Saturated object ${at} · peak ${profile.peak.toPrecision(6)} ADU, flat-topped: FWHM not measured`
+        : kind === 'extended'
+          ? `Extended object ${at} · profile FWHM ${profile.fwhmPx?.toFixed(2)} px, wider than the frame's stars (${frameFwhmPx?.toFixed(2)} px)`
+          : `Star ${at} · FWHM ${profile.fwhmPx?.toFixed(2) ?? '—'} px`}
+    </Typography>
+  );
+}
 
 /** The frame viewer: stretch and colour controls, overlays, pixel readout with RA/Dec, header, blink, star profiles. */
 export function ViewerView({
@@ -28,7 +46,7 @@ export function ViewerView({
   const night = theme.palette.background.default === '#000000';
   const frames = useInvoke('owb:frames.list', {});
   const currentId = frameId ?? frames.data?.[0]?.id ?? null;
-  const [blinkId, setBlinkId] = useState<number | null>(null);
+  const [blinkId, setBlinkId] = useViewState<number | null>('viewer.blinkId', null);
   const [blinking, setBlinking] = useState(false);
   const shownId = blinking && blinkId !== null ? blinkId : currentId;
   const detail = useInvoke('owb:frames.get', shownId === null ? null : { frameId: shownId });
@@ -61,8 +79,9 @@ export function ViewerView({
     const timer = setInterval(() => setBlinking((b) => !b), 700);
     return () => clearInterval(timer);
   }, [autoBlink, blinkId]);
-  const [overlays, setOverlays] = useState(true);
+  const [overlays, setOverlays] = useViewState('viewer.overlays', true);
   const [fitNonce, setFitNonce] = useState(0);
+  const [oneToOneNonce, setOneToOneNonce] = useState(0);
   const [regions, setRegions] = useState<{ regions: Region[]; skipped: number }>({ regions: [], skipped: 0 });
   const [readout, setReadout] = useState<ReadoutValue | null>(null);
   const [profile, setProfile] = useState<StarProfile | null>(null);
@@ -81,6 +100,13 @@ export function ViewerView({
   }, [detail.data]);
 
   useEffect(() => setProfile(null), [currentId]);
+  const compass = useMemo(
+    () =>
+      wcs && frameRow?.width && frameRow.height
+        ? compassAt(wcs, (frameRow.width - 1) / 2, (frameRow.height - 1) / 2)
+        : null,
+    [wcs, frameRow?.width, frameRow?.height],
+  );
 
   const onHover = useCallback(
     (x: number, y: number) => {
@@ -90,20 +116,30 @@ export function ViewerView({
       const ix = Math.floor((x + 0.5) / p.binning);
       const iy = Math.floor((y + 0.5) / p.binning);
       const inside = ix >= 0 && iy >= 0 && ix < p.width && iy < p.height;
-      const sky = wcs && inside ? wcs.pixelToSky(x, y) : null;
+      // The WCS is defined beyond the frame's edge too: the sky position is shown wherever the cursor is.
+      const sky = wcs ? wcs.pixelToSky(x, y) : null;
+      const finite = sky !== null && Number.isFinite(sky[0]) && Number.isFinite(sky[1]);
       setReadout({
         x,
         y,
+        inside,
+        hasWcs: wcs !== null,
         value: inside ? p.data[iy * p.width + ix] : null,
-        raDeg: sky?.[0] ?? null,
-        decDeg: sky?.[1] ?? null,
+        raDeg: finite ? sky[0] : null,
+        decDeg: finite ? sky[1] : null,
       });
     },
     [pixels.data, wcs],
   );
+  const saturationAdu = useMemo(() => {
+    const card = detail.data?.header.find((c) => c.key === 'SATURATE');
+    const level = typeof card?.value === 'number' ? card.value : Number(card?.value);
+    return Number.isFinite(level) && level > 0 ? level : null;
+  }, [detail.data]);
   const onPick = useCallback(
-    (x: number, y: number) => pixels.data?.binning === 1 && setProfile(starProfile(pixels.data, x, y)),
-    [pixels.data],
+    (x: number, y: number) =>
+      pixels.data?.binning === 1 && setProfile(starProfile(pixels.data, x, y, 12, saturationAdu)),
+    [pixels.data, saturationAdu],
   );
   const onRendered = useCallback((ms: number) => setRenderMs(ms), []);
 
@@ -111,6 +147,7 @@ export function ViewerView({
     if (e.ctrlKey || e.metaKey || e.altKey) return false;
     const k = e.key.toLowerCase();
     if (k === 'f') setFitNonce((n) => n + 1);
+    else if (k === '1') setOneToOneNonce((n) => n + 1);
     else if (k === 'b' && blinkId !== null) setBlinking((b) => !b);
     else if (k === 'o') setOverlays((o) => !o);
     else if (k === 'i') setControls({ invert: !controls.invert });
@@ -147,6 +184,7 @@ export function ViewerView({
         overlays={overlays}
         onOverlays={setOverlays}
         onFit={() => setFitNonce((n) => n + 1)}
+        onOneToOne={() => setOneToOneNonce((n) => n + 1)}
         onRegions={(text) => setRegions(parseDs9Regions(text))}
         night={night}
       />
@@ -171,6 +209,8 @@ export function ViewerView({
               aperture={aperture}
               showOverlays={overlays}
               fitNonce={fitNonce}
+              oneToOneNonce={oneToOneNonce}
+              compass={compass}
               focus={focus}
               onHover={onHover}
               onPick={onPick}
@@ -187,18 +227,22 @@ export function ViewerView({
               : ''}{' '}
             · {sources.data?.count ?? 0} detections
             {blinking ? ' · BLINK' : ''} {renderMs !== null ? `· stretch ${renderMs.toFixed(0)} ms` : ''} · scroll to
-            zoom, drag to pan, click a star for its profile
+            zoom, drag to pan, Shift+drag to zoom to a box, click a star for its profile
           </Typography>
         </Box>
         <Box sx={{ width: 340, flex: 'none', display: 'flex', flexDirection: 'column', minHeight: 0 }}>
           <Readout value={readout} />
+          {sample.length > 0 && (
+            <LevelsHistogram
+              sample={sample}
+              limits={auto}
+              onLimits={(manual) => setControls({ limitsMode: 'manual', manual })}
+            />
+          )}
           <Divider sx={{ my: 1 }} />
           {profile ? (
             <Box data-testid="profile-panel">
-              <Typography variant="caption" color="text.secondary">
-                Star at {profile.x.toFixed(2)}, {profile.y.toFixed(2)} · bkg {profile.background.toFixed(1)} · FWHM{' '}
-                {profile.fwhmPx?.toFixed(2) ?? '—'} px
-              </Typography>
+              <ProfileCaption profile={profile} frameFwhmPx={frameRow?.fwhmPx} />
               <Plot
                 width={340}
                 height={150}

@@ -11,6 +11,27 @@ export interface StarProfile {
   cogRadiusPx: Float64Array;
   cogFlux: Float64Array;
   fwhmPx: number | null;
+  /** Peak value of the object (ADU, background included). */
+  peak: number;
+  /**
+   * The core is clipped: at least 3 pixels within 2 px of the centroid sit at the peak value (within
+   * 0.1 % of peak − background), or the peak reaches the header's SATURATE level. The profile of such
+   * an object is flat-topped and its FWHM means nothing.
+   */
+  saturated: boolean;
+}
+
+/** How a clicked object is described: a star, a saturated object, or something wider than the seeing. */
+export type ProfileKind = 'star' | 'saturated' | 'extended';
+
+/**
+ * A profile wider than twice the frame's typical star FWHM is an extended object (a galaxy, a nebula
+ * knot, a blend), not a star; saturated wins over both, since its FWHM is not measured.
+ */
+export function profileKind(profile: StarProfile, frameFwhmPx: number | null | undefined): ProfileKind {
+  if (profile.saturated) return 'saturated';
+  if (frameFwhmPx && profile.fwhmPx !== null && profile.fwhmPx > 2 * frameFwhmPx) return 'extended';
+  return 'star';
 }
 
 /**
@@ -18,7 +39,13 @@ export interface StarProfile {
  * subtracted first moment in a 5 px box, background = median of the 12–18 px annulus. View logic only;
  * the pipeline's photometry lives in `core/photometry`.
  */
-export function starProfile(pixels: PixelsDto, x0: number, y0: number, maxRadiusPx = 12): StarProfile | null {
+export function starProfile(
+  pixels: PixelsDto,
+  x0: number,
+  y0: number,
+  maxRadiusPx = 12,
+  saturationAdu: number | null = null,
+): StarProfile | null {
   const { width, height, data } = pixels;
   const at = (x: number, y: number): number =>
     x >= 0 && y >= 0 && x < width && y < height ? data[y * width + x] : Number.NaN;
@@ -93,5 +120,26 @@ export function starProfile(pixels: PixelsDto, x0: number, y0: number, maxRadius
       }
     }
   }
-  return { x: cx, y: cy, background, radiusPx, value, cogRadiusPx, cogFlux, fwhmPx };
+  // Saturation: a clipped core is a plateau of (nearly) equal values at the top.
+  let top = -Infinity;
+  const core: number[] = [];
+  for (let i = 0; i < radiusPx.length && radiusPx[i] <= 2; i++) {
+    core.push(value[i]);
+    top = Math.max(top, value[i]);
+  }
+  const atTop = core.filter((v) => v >= top - 1e-3 * Math.abs(top)).length;
+  const peakAdu = top + background;
+  const saturated = (top > 0 && atTop >= 3) || (saturationAdu !== null && peakAdu >= saturationAdu);
+  return {
+    x: cx,
+    y: cy,
+    background,
+    radiusPx,
+    value,
+    cogRadiusPx,
+    cogFlux,
+    fwhmPx: saturated ? null : fwhmPx,
+    peak: peakAdu,
+    saturated,
+  };
 }

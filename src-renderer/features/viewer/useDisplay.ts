@@ -1,4 +1,5 @@
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
+import { useViewState } from '../../app/view-state.js';
 import type { PixelsDto } from '../../../src-main/common/workbench-dto.js';
 import {
   minMaxLimits,
@@ -42,7 +43,7 @@ export function useDisplay(
   sample: Float32Array;
   auto: Limits;
 } {
-  const [controls, set] = useState<DisplayControls>(DEFAULT_CONTROLS);
+  const [controls, set] = useViewState<DisplayControls>('viewer.controls', DEFAULT_CONTROLS);
   const sample = useMemo(() => (pixels ? samplePixels(pixels.data, 50_000) : new Float32Array()), [pixels]);
   const auto = useMemo(() => {
     switch (controls.limitsMode) {

@@ -29,3 +29,27 @@ export function zoomAt(t: ViewTransform, factor: number, sx: number, sy: number)
   const f = zoom / t.zoom;
   return { zoom, panX: sx - (sx - t.panX) * f, panY: sy - (sy - t.panY) * f };
 }
+
+/**
+ * The transform that shows the screen rectangle (sx0, sy0)–(sx1, sy1) of the view `t` as large as it
+ * fits in a `cw`×`ch` viewport, centred (zoom to selection). Tiny rectangles (under 4 screen px)
+ * leave the view as it is; the zoom is capped as in `zoomAt`.
+ */
+export function zoomToRect(
+  t: ViewTransform,
+  sx0: number,
+  sy0: number,
+  sx1: number,
+  sy1: number,
+  cw: number,
+  ch: number,
+): ViewTransform {
+  const w = Math.abs(sx1 - sx0);
+  const h = Math.abs(sy1 - sy0);
+  if (w < 4 || h < 4) return t;
+  const zoom = Math.min(64, t.zoom * Math.min(cw / w, ch / h));
+  // Canvas-unit centre of the rectangle (image pixel x covers [x, x+1) in canvas units).
+  const cx = ((sx0 + sx1) / 2 - t.panX) / t.zoom;
+  const cy = (t.panY - (sy0 + sy1) / 2) / t.zoom;
+  return { zoom, panX: cw / 2 - zoom * cx, panY: ch / 2 + zoom * cy };
+}
