@@ -50,10 +50,15 @@ export function migrate(db: SqliteDatabase, list: readonly Migration[] = migrati
   }
   if (current === latest) return current;
   db.transaction(() => {
+    // Read again under the write lock: another process (a batch shard opening the same new file) may
+    // have migrated between the read above and this transaction ('table frames already exists').
+    const locked = db.pragma('user_version', { simple: true }) as number;
+    if (locked > latest)
+      throw new Error(`${db.name}: catalog schema version ${locked} is newer than this workbench knows (${latest})`);
     for (const [i, m] of list.entries()) {
       if (!(Number.isInteger(m.version) && m.version > (i ? list[i - 1].version : 0)))
         throw new Error(`migration '${m.name}' is numbered ${m.version} out of order`);
-      if (m.version <= current) continue;
+      if (m.version <= locked) continue;
       if (typeof m.up === 'string') db.exec(m.up);
       else m.up(db);
     }

@@ -4,6 +4,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
 import { writeFrame } from '../node/watch/frames.js';
 import { catalogSnapshot } from './batch-snapshot.js';
 
@@ -228,5 +229,69 @@ describe('owb batch run: 4 concurrent shards into one SQLite catalog', () => {
     assert.ok(text.includes(`--output=${join(root, 'dir with space')}/owb-batch-%A_%a.log`));
     assert.match(text, /scontrol requeue "\$\{SLURM_ARRAY_JOB_ID\}_\$\{SLURM_ARRAY_TASK_ID\}"/);
     assert.equal(spawnSync('bash', ['-n', job]).status, 0, 'bash -n');
+  });
+});
+
+describe('owb batch run: a shard SIGKILLed mid-run and run again', () => {
+  it('loses nothing and duplicates nothing: the catalog still equals one watch --once', async () => {
+    const plan = join(root, 'plan.json'); // written by the tests above
+    const single = join(root, 'single.db');
+    const db = join(root, 'killed.db');
+    const files = (JSON.parse(readFileSync(plan, 'utf8')) as Plan).files;
+    const sizes = [0, 1, 2, 3].map((i) => files.filter((f) => f.shard === i).length);
+    const victim = sizes.indexOf(Math.max(...sizes));
+    const paths = files.filter((f) => f.shard === victim).map((f) => join(night, ...f.path.split('/')));
+    const others = [0, 1, 2, 3]
+      .filter((i) => i !== victim)
+      .map((i) => owbAsync(['batch', 'run', '--plan', plan, '--shard', String(i), '--db', db, '--threads', '1']));
+    const child = spawn(
+      process.execPath,
+      [...owbArgs, 'batch', 'run', '--plan', plan, '--shard', String(victim), '--db', db, '--threads', '1'],
+      { cwd: repo, stdio: 'ignore' },
+    );
+    const exited = new Promise((done) => child.on('exit', done));
+    // Kill it as soon as it has committed a frame of its own: later frames are then queued or running.
+    let doneAtKill = -1;
+    for (let i = 0; i < 2000 && doneAtKill < 0; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      let n: number;
+      try {
+        const c = new Database(db, { readonly: true, fileMustExist: true });
+        try {
+          n = (
+            c
+              .prepare(
+                `SELECT count(*) AS n FROM jobs j JOIN frame_paths p ON p.frame_id = j.frame_id
+                  WHERE j.state = 'done' AND p.path IN (SELECT value FROM json_each(?))`,
+              )
+              .get(JSON.stringify(paths)) as { n: number }
+          ).n;
+        } finally {
+          c.close();
+        }
+      } catch {
+        continue; // not created or not migrated yet
+      }
+      if (n > 0) {
+        child.kill('SIGKILL');
+        doneAtKill = n;
+      }
+    }
+    await exited;
+    assert.ok(doneAtKill > 0 && doneAtKill < paths.length, `killed after ${doneAtKill} of ${paths.length} frames`);
+    for (const r of await Promise.all(others)) assert.equal(r.status, 0, r.stderr);
+    const rerun = owb(['batch', 'run', '--plan', plan, '--shard', String(victim), '--db', db, '--threads', '1']);
+    assert.equal(rerun.status, 0, rerun.stderr);
+    assert.match(rerun.stdout, new RegExp(`done ${paths.length}, failed 0, queued 0, running 0, not in catalog 0`));
+    const a = catalogSnapshot(db);
+    const b = catalogSnapshot(single);
+    assert.deepEqual(a.frames, b.frames);
+    assert.deepEqual(a.sources, b.sources);
+    assert.deepEqual(a.measurements, b.measurements);
+    assert.deepEqual(a.objects, b.objects);
+    assert.ok(
+      a.jobs.every((j) => /^done\/[12]$/.test(String((j as unknown[])[1]))),
+      JSON.stringify(a.jobs),
+    );
   });
 });
