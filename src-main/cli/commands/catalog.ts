@@ -8,6 +8,7 @@ import { crossMatchReference, readReferenceTable, referenceList } from '../../no
 import { isRegionFormat, REGION_FORMATS, sourceRegions } from '../../node/catalog/export-regions.js';
 import { createProgress } from '../progress.js';
 import { UsageError } from '../cli-errors.js';
+import { sqliteOption } from '../db-option.js';
 import { numberOption, parseCommandArgs, type CliCommand } from '../command.js';
 
 const usage = `
@@ -96,8 +97,9 @@ export const command: CliCommand = {
     const [sub] = positionals;
     if (!sub || !SUBCOMMANDS.includes(sub))
       throw new UsageError(`catalog: expected one of ${SUBCOMMANDS.join(', ')}, got '${sub ?? ''}'`);
-    if (!values.db) throw new UsageError(`catalog ${sub}: --db FILE is required`);
-    if (!existsSync(values.db)) throw new UsageError(`catalog ${sub}: ${values.db}: no such catalog database`);
+    const db = sqliteOption(`catalog ${sub}`, values.db);
+    if (!db) throw new UsageError(`catalog ${sub}: --db FILE is required`);
+    if (!existsSync(db)) throw new UsageError(`catalog ${sub}: ${db}: no such catalog database`);
     const format: string = values.format ?? 'table';
     const regions = isRegionFormat(format);
     if (regions && sub !== 'sources')
@@ -122,7 +124,7 @@ export const command: CliCommand = {
     };
     const limit = values.limit === undefined ? Number.POSITIVE_INFINITY : int('limit', values.limit);
     const offset = int('offset', values.offset, 0);
-    const catalog = Catalog.open(values.db);
+    const catalog = Catalog.open(db);
     try {
       let rows: Iterable<Record<string, unknown>>;
       let extname = sub.toUpperCase();

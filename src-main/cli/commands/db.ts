@@ -1,34 +1,41 @@
 import { existsSync } from 'node:fs';
 import { Catalog } from '../../node/catalog/index.js';
 import { UsageError } from '../cli-errors.js';
+import { catalogOption, sqliteOption } from '../db-option.js';
 import { parseCommandArgs, type CliCommand } from '../command.js';
 
 const usage = `
 Usage: owb db stats --db FILE [--json]
+       owb db migrate --db FILE
 
-Prints the catalog's row counts per table, jobs per state and the newest failed jobs with their errors.
-  --db FILE   catalog database (SQLite)
+stats    prints the catalog's row counts per table, jobs per state and the newest failed jobs with their errors
+migrate  creates the catalog when missing and applies every pending schema migration; prints the version
+
+  --db FILE   catalog database: a SQLite file or file:PATH [OWB_DB]; db migrate also takes
+              postgres://USER@HOST:PORT/DATABASE (PostgreSQL ≥ 15 with Q3C); other URL schemes exit 2
   --json      one JSON object: {"tables": {...}, "jobs": {"queued", "running", "done", "failed"}, "failures": [...]}
 `;
 
 export const command: CliCommand = {
   name: 'db',
-  summary: 'catalog database: row counts, jobs per state, failures (db stats)',
+  summary: 'catalog database: row counts, jobs per state, failures (db stats); schema (db migrate)',
   usage,
   async run(argv, ctx) {
     const { values, positionals } = parseCommandArgs('db', argv, { db: { type: 'string' }, json: { type: 'boolean' } });
     const [sub] = positionals;
-    if (sub !== 'stats') throw new UsageError(`db: unknown subcommand '${sub ?? ''}' (expected 'stats')`);
-    if (!values.db) throw new UsageError('db stats: --db FILE is required');
-    if (!existsSync(values.db)) throw new UsageError(`db stats: ${values.db}: no such catalog database`);
-    const catalog = Catalog.open(values.db);
+    if (sub === 'migrate') return await migrateCatalog(values.db, ctx.stdout);
+    if (sub !== 'stats') throw new UsageError(`db: unknown subcommand '${sub ?? ''}' (expected 'stats' or 'migrate')`);
+    const db = sqliteOption('db stats', values.db);
+    if (!db) throw new UsageError('db stats: --db FILE is required');
+    if (!existsSync(db)) throw new UsageError(`db stats: ${db}: no such catalog database`);
+    const catalog = Catalog.open(db);
     try {
       const stats = catalog.stats();
       if (values.json) {
         ctx.stdout.write(`${JSON.stringify(stats)}\n`);
         return 0;
       }
-      const lines = [`catalog ${values.db} (schema v${stats.schemaVersion})`, ''];
+      const lines = [`catalog ${db} (schema v${stats.schemaVersion})`, ''];
       for (const [table, n] of Object.entries(stats.tables))
         lines.push(`  ${table.padEnd(14)} ${String(n).padStart(10)}`);
       lines.push(
@@ -44,3 +51,37 @@ export const command: CliCommand = {
     }
   },
 };
+
+/** Connection problems a user fixes (server down, wrong host, password or database name): exit 2. */
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', '28P01', '28000', '3D000']);
+
+/**
+ * `owb db migrate`: opening a SQLite catalog applies its pending migrations in one transaction; a
+ * PostgreSQL catalog gets the same migrations translated (`postgres/schema.ts`) with Q3C indexes.
+ */
+async function migrateCatalog(raw: string | undefined, out: NodeJS.WritableStream): Promise<number> {
+  const location = catalogOption('db migrate', raw);
+  if (!location) throw new UsageError('db migrate: --db FILE (or postgres://…) is required');
+  if (location.kind === 'postgres') {
+    const { migratePostgres, redacted } = await import('../../node/catalog/postgres/migrate.js');
+    let version: number;
+    try {
+      version = await migratePostgres(location.url);
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code && CONNECTION_CODES.has(code))
+        throw new UsageError(`db migrate: ${redacted(location.url)}: ${(error as Error).message || code}`);
+      throw error;
+    }
+    out.write(`catalog ${redacted(location.url)}: schema v${version}\n`);
+    return 0;
+  }
+  const db = location.path;
+  const catalog = Catalog.open(db);
+  try {
+    out.write(`catalog ${db}: schema v${catalog.stats().schemaVersion}\n`);
+    return 0;
+  } finally {
+    catalog.close();
+  }
+}

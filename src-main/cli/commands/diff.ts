@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import { writeFileAtomic } from '../../../src-workers/io/atomic-write.js';
 import { UsageError } from '../cli-errors.js';
+import { sqliteOption } from '../db-option.js';
 import { numberOption, parseCommandArgs, type CliCommand } from '../command.js';
 import type { DifferenceRun } from '../../node/diff/run-difference.js';
 
@@ -51,6 +52,8 @@ export const command: CliCommand = {
     }
     for (const file of [positionals[0], values.ref])
       if (!existsSync(file)) throw new UsageError(`diff: ${file}: no such file`);
+    // Only an explicit --db records candidates (OWB_DB alone must not add rows to a catalog as a side effect).
+    const db = values.db === undefined ? undefined : sqliteOption('diff', values.db);
     const { runDifference } = await import('../../node/diff/run-difference.js');
     const { WorkerPool } = await import('../../node/pool/worker-pool.js');
     const pool = new WorkerPool({ threads: 1 });
@@ -74,10 +77,10 @@ export const command: CliCommand = {
       await writeFileAtomic(values.candidates, formatCandidates(run, extname(values.candidates).toLowerCase()));
     if (values.regions) await writeFileAtomic(values.regions, formatRegions(run));
     let recorded = '';
-    if (values.db) {
+    if (db) {
       const { Catalog } = await import('../../node/catalog/index.js');
       const { recordTransientCandidates } = await import('../../node/diff/record-candidates.js');
-      const catalog = Catalog.open(values.db);
+      const catalog = Catalog.open(db);
       try {
         const { added, frameId } = await recordTransientCandidates(catalog, run);
         recorded = added

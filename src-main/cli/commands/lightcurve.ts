@@ -6,6 +6,7 @@ import { formatCsv } from '../../node/catalog/export.js';
 import { formatAavso, writeLightCurveFits } from '../../node/catalog/light-curve-export.js';
 import { lightCurveRows, objectLightCurve, pixelLightCurve, TIME_SYSTEM } from '../../node/catalog/light-curves.js';
 import { UsageError } from '../cli-errors.js';
+import { sqliteOption } from '../db-option.js';
 import { numberOption, parseCommandArgs, type CliCommand } from '../command.js';
 
 const usage = `
@@ -61,8 +62,9 @@ export const command: CliCommand = {
       },
       false,
     );
-    if (!values.db) throw new UsageError('lightcurve: --db DB is required');
-    if (!existsSync(values.db)) throw new UsageError(`lightcurve: ${values.db}: no such catalog database`);
+    const db = sqliteOption('lightcurve', values.db);
+    if (!db) throw new UsageError('lightcurve: --db DB is required');
+    if (!existsSync(db)) throw new UsageError(`lightcurve: ${db}: no such catalog database`);
     if (!values.out) throw new UsageError('lightcurve: --out FILE is required');
     const format = values.format ?? 'csv';
     if (!['csv', 'json', 'fits', 'aavso'].includes(format))
@@ -88,7 +90,7 @@ export const command: CliCommand = {
       aperture === undefined
         ? undefined
         : { apertureM: numberOption('aperture-m', aperture, 0), altitudeM: numberOption('altitude-m', altitude, 0) };
-    const catalog = Catalog.open(values.db);
+    const catalog = Catalog.open(db);
     try {
       let objectId = 0;
       const ensembleOptions = {

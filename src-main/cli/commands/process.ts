@@ -4,6 +4,7 @@ import { mjdFromDateObs } from '../../node/pipeline/frame-meta.js';
 import { defaultProfile, loadProfile } from '../../node/pipeline/profile.js';
 import { WatchService } from '../../node/watch/index.js';
 import { UsageError } from '../cli-errors.js';
+import { sqliteOption } from '../db-option.js';
 import { numberOption, parseCommandArgs, type CliCommand } from '../command.js';
 
 const usage = `
@@ -35,7 +36,8 @@ export const command: CliCommand = {
       profile: { type: 'string' },
       threads: { type: 'string' },
     });
-    if (!values.db) throw new UsageError('process: --db FILE is required');
+    const db = sqliteOption('process', values.db);
+    if (!db) throw new UsageError('process: --db FILE is required');
     if (values.since === undefined || values.until === undefined)
       throw new UsageError('process: --since T and --until T are required');
     const since = parseTime('since', values.since, false);
@@ -46,10 +48,10 @@ export const command: CliCommand = {
     const threads = values.threads === undefined ? undefined : numberOption('threads', values.threads, 1);
     if (threads !== undefined && (!Number.isInteger(threads) || threads < 1))
       throw new UsageError(`--threads must be a positive integer, got '${values.threads}'`);
-    if (positionals.length === 0 && !existsSync(values.db))
-      throw new UsageError(`process: ${values.db}: no such catalog (give folders to ingest from)`);
+    if (positionals.length === 0 && !existsSync(db))
+      throw new UsageError(`process: ${db}: no such catalog (give folders to ingest from)`);
     const profile = values.profile ? loadProfile(values.profile) : defaultProfile();
-    const catalog = Catalog.open(values.db);
+    const catalog = Catalog.open(db);
     const service = new WatchService({
       catalog,
       dirs: positionals,

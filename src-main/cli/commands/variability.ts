@@ -3,6 +3,7 @@ import { Catalog } from '../../node/catalog/index.js';
 import { emitRows, type RowFormat } from '../../node/catalog/export.js';
 import { computeVariability } from '../../node/catalog/light-curves.js';
 import { UsageError } from '../cli-errors.js';
+import { sqliteOption } from '../db-option.js';
 import { numberOption, parseCommandArgs, type CliCommand } from '../command.js';
 
 const usage = `
@@ -36,8 +37,9 @@ export const command: CliCommand = {
       },
       false,
     );
-    if (!values.db) throw new UsageError('variability: --db DB is required');
-    if (!existsSync(values.db)) throw new UsageError(`variability: ${values.db}: no such catalog database`);
+    const db = sqliteOption('variability', values.db);
+    if (!db) throw new UsageError('variability: --db DB is required');
+    if (!existsSync(db)) throw new UsageError(`variability: ${db}: no such catalog database`);
     if (!values.out) throw new UsageError('variability: --out FILE is required');
     const format = (values.format ?? 'csv') as RowFormat;
     if (!['csv', 'ecsv', 'votable', 'json', 'fits'].includes(format))
@@ -55,7 +57,7 @@ export const command: CliCommand = {
       aperture === undefined
         ? undefined
         : { apertureM: numberOption('aperture-m', aperture, 0), altitudeM: numberOption('altitude-m', altitude, 0) };
-    const catalog = Catalog.open(values.db);
+    const catalog = Catalog.open(db);
     try {
       const rows = computeVariability(catalog.db, { minObs, candidateFap, telescope });
       await emitRows(rows as never, format, { out: values.out, extname: 'VARIABILITY' });

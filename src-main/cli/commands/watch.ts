@@ -3,6 +3,7 @@ import { Catalog } from '../../node/catalog/index.js';
 import { defaultProfile, loadProfile } from '../../node/pipeline/profile.js';
 import { WatchService, type WatchStatus } from '../../node/watch/index.js';
 import { UsageError } from '../cli-errors.js';
+import { sqliteOption } from '../db-option.js';
 import { numberOption, parseCommandArgs, type CliCommand, type CliContext } from '../command.js';
 
 const usage = `
@@ -39,7 +40,8 @@ export const command: CliCommand = {
       threads: { type: 'string' },
     });
     if (positionals.length === 0) throw new UsageError('watch: give at least one folder to watch');
-    if (!values.db) throw new UsageError('watch: --db FILE is required');
+    const db = sqliteOption('watch', values.db);
+    if (!db) throw new UsageError('watch: --db FILE is required');
     for (const dir of positionals) {
       if (!existsSync(dir)) throw new UsageError(`watch: ${dir}: no such folder`);
       if (!statSync(dir).isDirectory()) throw new UsageError(`watch: ${dir}: not a folder`);
@@ -48,7 +50,7 @@ export const command: CliCommand = {
     if (threads !== undefined && (!Number.isInteger(threads) || threads < 1))
       throw new UsageError(`--threads must be a positive integer, got '${values.threads}'`);
     const profile = values.profile ? loadProfile(values.profile) : defaultProfile();
-    const catalog = Catalog.open(values.db);
+    const catalog = Catalog.open(db);
     const service = new WatchService({ catalog, dirs: positionals, profile, threads, once: values.once });
     service.onDidFailFolder((f) => ctx.stderr.write(`owb: watch: folder failed: ${f.reason ?? f.path}\n`));
     service.onDidGiveUp((e) => ctx.stderr.write(`owb: watch: ${e.path}: gave up: ${e.reason}\n`));

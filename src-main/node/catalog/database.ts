@@ -1,5 +1,6 @@
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { CatalogLocationError, parseCatalogLocation } from './catalog-location.js';
 import { migrations, type Migration } from './migrations/index.js';
 import { makeDirs } from '../../../src-workers/io/make-dirs.js';
 
@@ -17,7 +18,12 @@ export interface OpenOptions {
  * Opens (creating when needed) a catalog database: WAL journal, busy timeout, foreign keys on, and every
  * pending migration applied in one transaction, the version kept in `PRAGMA user_version`.
  */
-export function openDatabase(path: string, options: OpenOptions = {}): SqliteDatabase {
+export function openDatabase(location: string, options: OpenOptions = {}): SqliteDatabase {
+  // A URL must never become a file name (`postgres://h/db` used to create a folder 'postgres:').
+  const parsed = parseCatalogLocation(location);
+  if (parsed.kind !== 'sqlite')
+    throw new CatalogLocationError(`${location}: a PostgreSQL URL, which the SQLite catalog backend cannot open`);
+  const path = parsed.path;
   if (!options.readonly && path !== ':memory:') makeDirs(dirname(path));
   const db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
   db.pragma(`busy_timeout = ${Math.max(0, Math.round(options.busyTimeoutMs ?? 10_000))}`);
@@ -44,10 +50,15 @@ export function migrate(db: SqliteDatabase, list: readonly Migration[] = migrati
   }
   if (current === latest) return current;
   db.transaction(() => {
+    // Read again under the write lock: another process (a batch shard opening the same new file) may
+    // have migrated between the read above and this transaction ('table frames already exists').
+    const locked = db.pragma('user_version', { simple: true }) as number;
+    if (locked > latest)
+      throw new Error(`${db.name}: catalog schema version ${locked} is newer than this workbench knows (${latest})`);
     for (const [i, m] of list.entries()) {
       if (!(Number.isInteger(m.version) && m.version > (i ? list[i - 1].version : 0)))
         throw new Error(`migration '${m.name}' is numbered ${m.version} out of order`);
-      if (m.version <= current) continue;
+      if (m.version <= locked) continue;
       if (typeof m.up === 'string') db.exec(m.up);
       else m.up(db);
     }

@@ -22,6 +22,8 @@ export type {
   SourceRow,
 } from './catalog.js';
 export { openDatabase, migrate, schemaVersion } from './database.js';
+export { CatalogLocationError, parseCatalogLocation, sqlitePathOf } from './catalog-location.js';
+export type { CatalogLocation } from './catalog-location.js';
 export type { OpenOptions, SqliteDatabase } from './database.js';
 export { FrameStore } from './frame-store.js';
 export type { FrameMeta, IngestRequest, IngestResult } from './frame-store.js';

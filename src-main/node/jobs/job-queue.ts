@@ -34,6 +34,11 @@ export interface JobQueueOptions {
    * jobs without a frame (masters, stacks) are always in.
    */
   mjdWindow?: readonly [number, number];
+  /**
+   * Lease only frame jobs of frames seen at one of these absolute paths (`frame_paths`) [all]: one shard
+   * of a batch plan (`owb batch run`). Jobs without a frame are always in, as with `mjdWindow`.
+   */
+  framePaths?: readonly string[];
 }
 
 export interface JobError {
@@ -57,6 +62,8 @@ export class JobQueue {
   private readonly retryMaxBackoffMs: number;
   private readonly random: () => number;
   private readonly profilesJson: string | undefined;
+  /** Named parameters of the filters (profiles, frame paths) every filtered statement takes. */
+  private readonly filterArgs: Record<string, string>;
   private readonly selectLeasable: Statement;
   private readonly markRunning: Statement;
   private readonly failExhausted: Statement;
@@ -85,9 +92,17 @@ export class JobQueue {
     this.random = options.random ?? Math.random;
     this.profilesJson = options.profiles ? JSON.stringify(options.profiles) : undefined;
     const w = options.mjdWindow;
-    const inWindow = w
-      ? `AND (frame_id IS NULL OR frame_id IN (SELECT id FROM frames WHERE mjd BETWEEN ${Number(w[0])} AND ${Number(w[1])}))`
-      : '';
+    const inWindow =
+      (w
+        ? `AND (frame_id IS NULL OR frame_id IN (SELECT id FROM frames WHERE mjd BETWEEN ${Number(w[0])} AND ${Number(w[1])}))`
+        : '') +
+      (options.framePaths
+        ? ` AND (frame_id IS NULL OR frame_id IN (SELECT frame_id FROM frame_paths WHERE path IN (SELECT value FROM json_each(@paths))))`
+        : '');
+    this.filterArgs = {
+      ...(this.profilesJson ? { profiles: this.profilesJson } : {}),
+      ...(options.framePaths ? { paths: JSON.stringify(options.framePaths) } : {}),
+    };
     this.selectLeasable = db.prepare(
       `SELECT id, kind, frame_id AS frameId, master_id AS masterId, profile, attempts, max_attempts AS maxAttempts, state, error FROM jobs
         WHERE ((state = 'queued' AND not_before <= @now) OR (state = 'running' AND lease_expires_at < @now))
@@ -152,9 +167,7 @@ export class JobQueue {
     return this.db
       .transaction(() => {
         const now = Date.now();
-        const rows = this.selectLeasable.all(
-          this.profilesJson ? { now, limit, profiles: this.profilesJson } : { now, limit },
-        ) as Array<{
+        const rows = this.selectLeasable.all({ now, limit, ...this.filterArgs }) as Array<{
           id: number;
           kind: string;
           frameId: number | null;
@@ -266,7 +279,7 @@ export class JobQueue {
 
   /** Jobs this process could still have to run: queued, or running under our lease or an expired one. */
   outstanding(): number {
-    const args = { owner: this.owner, now: Date.now(), ...(this.profilesJson ? { profiles: this.profilesJson } : {}) };
+    const args = { owner: this.owner, now: Date.now(), ...this.filterArgs };
     return (this.waitingCount.get(args) as { n: number }).n;
   }
 
@@ -275,7 +288,7 @@ export class JobQueue {
    * process's work, or a crashed one's that becomes ours when the lease runs out.
    */
   leasedElsewhere(): number {
-    const args = { owner: this.owner, now: Date.now(), ...(this.profilesJson ? { profiles: this.profilesJson } : {}) };
+    const args = { owner: this.owner, now: Date.now(), ...this.filterArgs };
     return (this.elsewhere.get(args) as { n: number }).n;
   }
 

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { resolve } from 'node:path';
 import { Catalog, FrameStore } from '../catalog/index.js';
 import { JobQueue, JobRunner, type JobEvent } from '../jobs/index.js';
 import { createFrameJobHandler } from '../pipeline/frame-job.js';
@@ -26,6 +27,11 @@ export interface WatchServiceOptions {
   onlyOwnProfile?: boolean;
   /** Run only the jobs of frames observed in [since, until], MJD (see `JobQueueOptions.mjdWindow`) [all]. */
   mjdWindow?: readonly [number, number];
+  /**
+   * Files to ingest and process instead of scanning folders, and the only frames whose jobs this service
+   * runs (one shard of a batch plan, `owb batch run`) [none: the folders' files, every job].
+   */
+  files?: readonly string[];
 }
 
 export interface WatchStatus {
@@ -71,6 +77,7 @@ export class WatchService {
       leaseMs: options.leaseMs,
       profiles: options.onlyOwnProfile ? [profile.name] : undefined,
       mjdWindow: options.mjdWindow,
+      framePaths: options.files?.map((f) => resolve(f)),
     });
     const handler = createFrameJobHandler({
       catalog: this.catalog,
@@ -130,6 +137,7 @@ export class WatchService {
   async runOnce(): Promise<WatchStatus> {
     this.runner.start();
     await this.watcher.scan();
+    for (const file of this.options.files ?? []) this.ingester.submit(resolve(file));
     await this.ingester.flush();
     await this.runner.whenIdle();
     // Jobs another process holds: a live one finishes them; a crashed one's lease runs out and the runner

@@ -1,0 +1,205 @@
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { writeFileAtomic } from '../../../src-workers/io/atomic-write.js';
+import { makeDirs } from '../../../src-workers/io/make-dirs.js';
+import {
+  BatchPlanError,
+  buildPlan,
+  formatPlan,
+  readPlan,
+  shardFiles,
+  SlurmOptionError,
+} from '../../node/batch/index.js';
+import type { BatchPlan, ShardProgress } from '../../node/batch/index.js';
+import { defaultProfile, loadProfile } from '../../node/pipeline/profile.js';
+import { UsageError } from '../cli-errors.js';
+import { sqliteOption } from '../db-option.js';
+import { numberOption, parseCommandArgs, type CliCommand, type CliContext } from '../command.js';
+
+const usage = `
+Usage: owb batch plan DIR... --shards N --out plan.json [--profile FILE]
+       owb batch run --plan plan.json [--shard I] --db FILE [--profile FILE] [--threads N]
+       owb batch slurm --plan plan.json --db FILE --out job.sbatch [--partition P] [--time T] [--mem M]
+                       [--cpus N] [--requeues N] [--log-dir DIR] [--owb COMMAND] [--profile FILE]
+       owb batch status --plan plan.json --db FILE [--json]
+
+plan    lists the folders' frames (as 'owb watch' would take them) and assigns each to one of N shards by a
+        hash of its path relative to the plan root: the same folders always give the same plan
+run     ingests and processes one shard's frames on the catalog's exactly-once job queue; I defaults to
+        $SLURM_ARRAY_TASK_ID. Shards may run at once on one catalog: on SQLite they wait for its lock.
+        A rerun of a shard skips what is done. Exit code 0, or 3 when frames failed or could not be read.
+slurm   writes an sbatch array script, one task per shard, that requeues crashed tasks (up to --requeues [3])
+status  reads the plan's progress per shard from the catalog
+
+  --db FILE      catalog database: a SQLite file (on one node or a shared disk) [OWB_DB]
+  --owb COMMAND  the owb executable the tasks run [this owb: node and its entry point]
+  --log-dir DIR  folder of the tasks' logs [the folder of --out]
+`;
+
+const SUBCOMMANDS = ['plan', 'run', 'slurm', 'status'];
+
+export const command: CliCommand = {
+  name: 'batch',
+  summary: 'batch processing by shards: plan, run a shard, write a Slurm array script, status',
+  usage,
+  async run(argv, ctx) {
+    const { values, positionals } = parseCommandArgs('batch', argv, {
+      shards: { type: 'string' },
+      out: { type: 'string' },
+      plan: { type: 'string' },
+      shard: { type: 'string' },
+      db: { type: 'string' },
+      profile: { type: 'string' },
+      threads: { type: 'string' },
+      partition: { type: 'string' },
+      time: { type: 'string' },
+      mem: { type: 'string' },
+      cpus: { type: 'string' },
+      requeues: { type: 'string' },
+      'log-dir': { type: 'string' },
+      owb: { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    const [sub, ...rest] = positionals;
+    if (!sub || !SUBCOMMANDS.includes(sub))
+      throw new UsageError(`batch: expected one of ${SUBCOMMANDS.join(', ')}, got '${sub ?? ''}'`);
+    if (sub !== 'plan' && rest.length > 0) throw new UsageError(`batch ${sub}: unexpected argument '${rest[0]}'`);
+    try {
+      if (sub === 'plan') return await plan(rest, values, ctx);
+      const planPath = values.plan;
+      if (!planPath) throw new UsageError(`batch ${sub}: --plan FILE is required`);
+      const thePlan = await readPlan(planPath);
+      const db = sqliteOption(`batch ${sub}`, values.db);
+      if (!db) throw new UsageError(`batch ${sub}: --db FILE is required`);
+      if (sub === 'run') return await runShard(thePlan, db, values, ctx);
+      if (sub === 'slurm') return await writeSlurm(thePlan, resolve(planPath), db, values, ctx);
+      return await status(thePlan, db, values.json === true, ctx);
+    } catch (error) {
+      if (error instanceof BatchPlanError || error instanceof SlurmOptionError)
+        throw new UsageError(`batch ${sub}: ${error.message}`);
+      throw error;
+    }
+  },
+};
+
+type Values = Partial<Record<string, string | boolean>>;
+
+function integer(name: string, raw: string, min: number): number {
+  const n = numberOption(name, raw, min);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer ≥ ${min}, got '${raw}'`);
+  return n;
+}
+
+async function plan(dirs: string[], values: Values, ctx: CliContext): Promise<number> {
+  if (dirs.length === 0) throw new UsageError('batch plan: give at least one folder');
+  if (typeof values.shards !== 'string') throw new UsageError('batch plan: --shards N is required');
+  if (typeof values.out !== 'string') throw new UsageError('batch plan: --out plan.json is required');
+  const shards = integer('shards', values.shards, 1);
+  for (const dir of dirs)
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`batch plan: ${dir}: not a folder`);
+  const profile = typeof values.profile === 'string' ? loadProfile(values.profile) : defaultProfile();
+  const result = await buildPlan(dirs, shards, profile.patterns);
+  makeDirs(dirname(resolve(values.out)));
+  await writeFileAtomic(values.out, formatPlan(result));
+  const sizes = Array.from({ length: shards }, (_, i) => result.files.filter((f) => f.shard === i).length);
+  ctx.stdout.write(
+    `${result.files.length} files in ${shards} shards (${Math.min(...sizes)}–${Math.max(...sizes)} per shard) → ${values.out}\n`,
+  );
+  return 0;
+}
+
+function shardIndex(values: Values, thePlan: BatchPlan): number {
+  const raw = typeof values.shard === 'string' ? values.shard : process.env.SLURM_ARRAY_TASK_ID;
+  if (raw === undefined || raw === '')
+    throw new UsageError('batch run: --shard I is required (or run it as a Slurm array task: $SLURM_ARRAY_TASK_ID)');
+  const shard = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || shard >= thePlan.shards)
+    throw new UsageError(`batch run: shard '${raw}' is not one of the plan's shards 0…${thePlan.shards - 1}`);
+  return shard;
+}
+
+async function runShard(thePlan: BatchPlan, db: string, values: Values, ctx: CliContext): Promise<number> {
+  const shard = shardIndex(values, thePlan);
+  const threads = typeof values.threads === 'string' ? integer('threads', values.threads, 1) : undefined;
+  const profile = typeof values.profile === 'string' ? loadProfile(values.profile) : defaultProfile();
+  const files = shardFiles(thePlan, shard);
+  const { Catalog } = await import('../../node/catalog/index.js');
+  const { WatchService } = await import('../../node/watch/index.js');
+  const { planProgress } = await import('../../node/batch/index.js');
+  const catalog = Catalog.open(db);
+  const service = new WatchService({ catalog, dirs: [], files, profile, threads, once: true });
+  service.onDidGiveUp((e) => ctx.stderr.write(`owb: batch run: ${e.path}: gave up: ${e.reason}\n`));
+  try {
+    await service.runOnce();
+    await service.stop();
+    const p = planProgress(catalog.db, thePlan)[shard];
+    ctx.stdout.write(`shard ${shard} of ${thePlan.shards}: ${progressLine(p)}\n`);
+    return p.failed > 0 || p.missing > 0 || service.status().gaveUpFiles > 0 ? 3 : 0;
+  } finally {
+    await service.stop();
+    catalog.close();
+  }
+}
+
+async function writeSlurm(thePlan: BatchPlan, planPath: string, db: string, values: Values, ctx: CliContext) {
+  const { slurmScript } = await import('../../node/batch/index.js');
+  if (typeof values.out !== 'string') throw new UsageError('batch slurm: --out job.sbatch is required');
+  const out = resolve(values.out);
+  const text = slurmScript({
+    planPath,
+    db: resolve(db),
+    shards: thePlan.shards,
+    owbCommand:
+      typeof values.owb === 'string'
+        ? [values.owb]
+        : [process.execPath, ...process.execArgv, resolve(process.argv[1] ?? 'owb')],
+    workDir: process.cwd(),
+    logDir: resolve(typeof values['log-dir'] === 'string' ? values['log-dir'] : dirname(out)),
+    partition: typeof values.partition === 'string' ? values.partition : undefined,
+    time: typeof values.time === 'string' ? values.time : undefined,
+    mem: typeof values.mem === 'string' ? values.mem : undefined,
+    cpus: typeof values.cpus === 'string' ? integer('cpus', values.cpus, 1) : undefined,
+    maxRequeues: typeof values.requeues === 'string' ? integer('requeues', values.requeues, 0) : undefined,
+    profilePath: typeof values.profile === 'string' ? resolve(values.profile) : undefined,
+  });
+  makeDirs(dirname(out));
+  await writeFileAtomic(out, text);
+  ctx.stdout.write(`sbatch array of ${thePlan.shards} tasks → ${values.out} (submit: sbatch ${values.out})\n`);
+  return 0;
+}
+
+function progressLine(p: ShardProgress): string {
+  return (
+    `${p.files} files: done ${p.done}, failed ${p.failed}, queued ${p.queued}, running ${p.running}, ` +
+    `not in catalog ${p.missing}, without job ${p.noJob}`
+  );
+}
+
+async function status(thePlan: BatchPlan, db: string, json: boolean, ctx: CliContext): Promise<number> {
+  if (!existsSync(db)) throw new UsageError(`batch status: ${db}: no such catalog database`);
+  const { openDatabase } = await import('../../node/catalog/index.js');
+  const { planProgress } = await import('../../node/batch/index.js');
+  const handle = openDatabase(db, { readonly: true });
+  try {
+    const shards = planProgress(handle, thePlan);
+    if (json) {
+      ctx.stdout.write(`${JSON.stringify({ shards })}\n`);
+      return 0;
+    }
+    const lines = shards.map((p) => `  shard ${String(p.shard).padStart(4)}  ${progressLine(p)}`);
+    const total = shards.reduce((t, p) => ({
+      ...t,
+      files: t.files + p.files,
+      done: t.done + p.done,
+      failed: t.failed + p.failed,
+      queued: t.queued + p.queued,
+      running: t.running + p.running,
+      missing: t.missing + p.missing,
+      noJob: t.noJob + p.noJob,
+    }));
+    ctx.stdout.write(`${lines.join('\n')}\n  all         ${progressLine({ ...total, shard: -1 })}\n`);
+    return 0;
+  } finally {
+    handle.close();
+  }
+}
