@@ -5,6 +5,7 @@ import { UsageError } from '../cli-errors.js';
 import { numberOption, parseCommandArgs, type CliCommand } from '../command.js';
 import { createProgress } from '../progress.js';
 import { makeDirs } from '../../../src-workers/io/make-dirs.js';
+import { StageProfiler } from '../../node/profile.js';
 
 /**
  * Rewrites `--flag a b c` into `--flag a --flag b --flag c` for the given multi-value flags, so users can
@@ -88,7 +89,9 @@ Options:
     const memoryMb = numberOption('memory-mb', v['memory-mb'], 256);
     makeDirs(v.out);
     const progress = createProgress(ctx.stderr, ctx.interactive, 'masters');
+    const profile = new StageProfiler();
     const written = await buildMasters({
+      profile,
       bias,
       darks,
       flats,
@@ -99,6 +102,7 @@ Options:
       onProgress: (label, done, total) => progress.update(done, total, label),
     });
     progress.finish();
+    ctx.stderr.write(profile.format('masters'));
     for (const w of written) {
       const extra = w.filter ? ` filter ${w.filter}` : w.exposureSec !== undefined ? ` EXPTIME ${w.exposureSec} s` : '';
       ctx.stdout.write(`${w.kind.padEnd(5)} ${w.frames} frames → ${w.path}${extra}\n`);
