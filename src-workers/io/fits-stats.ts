@@ -7,6 +7,7 @@
  */
 import { InputError } from '../core/errors.js';
 import { scalingFromHeader } from '../core/fits/index.js';
+import { checkImageReadSize } from '../core/fits/pixels.js';
 import { decodePixels64 } from '../core/fits/pixels64.js';
 import { RawPixelStats, rawStatsSupported } from '../core/stats/raw-pixel-stats.js';
 import { StreamingStats, type StreamedStats } from '../core/stats/streaming.js';
@@ -42,6 +43,8 @@ export async function readImageStats(path: string, hdu: number, timings?: StatsT
       while (stats.endPass());
       return stats.result();
     }
+    // The per-image pixel limit every reader applies (a plane of a cube counts as one image).
+    checkImageReadSize(h.naxis[0], h.naxis.length > 1 ? h.naxis[1] : 1, src.name);
     const total = h.naxis.reduce((a, b) => a * b, 1);
     const bytesPer = Math.abs(h.bitpix) / 8;
     const scaling = scalingFromHeader(h.header);
