@@ -137,12 +137,13 @@ export async function buildMasters(req: MastersRequest): Promise<MasterWritten[]
     );
     const correct = (k: number, band: Float32Array, off: number): void => {
       const ds = darkScales[k];
-      for (let i = 0; i < band.length; i++) {
-        let v = band[i];
-        if (bias) v -= bias.data[off + i];
-        if (dark && ds) v -= dark.data[off + i] * ds;
-        band[i] = v;
-      }
+      // Arrays and branches hoisted out of the pixel loop (same arithmetic, in the same order).
+      const b = bias?.data;
+      const d = dark && ds ? dark.data : undefined;
+      const n = band.length;
+      if (b && d) for (let i = 0; i < n; i++) band[i] = band[i] - b[off + i] - d[off + i] * ds;
+      else if (b) for (let i = 0; i < n; i++) band[i] = band[i] - b[off + i];
+      else if (d) for (let i = 0; i < n; i++) band[i] = band[i] - d[off + i] * ds;
     };
     // Each flat's median, read into one reused buffer (no per-frame allocation) and found by selection.
     const scratch = new Float32Array(frames[0].width * frames[0].height);
