@@ -61,6 +61,7 @@ Options:
   --combine METHOD   median | mean | sigma | winsor | minmax   [median]
   --kappa K          rejection threshold in sigmas for sigma/winsor   [3]
   --memory-mb MB     upper bound on pixel bands held at once   [256]
+  --workers N        threads for the per-pixel combine (same result for any N)   [all cores]
 `,
   async run(argv, ctx) {
     const args = parseCommandArgs(
@@ -74,6 +75,7 @@ Options:
         combine: { type: 'string' },
         kappa: { type: 'string' },
         'memory-mb': { type: 'string' },
+        workers: { type: 'string' },
       },
       false,
     );
@@ -92,6 +94,7 @@ Options:
     const profile = new StageProfiler();
     const written = await buildMasters({
       profile,
+      workers: workersOption(v.workers),
       bias,
       darks,
       flats,

@@ -15,6 +15,7 @@ import { requireCompatible } from '../../../src-workers/core/calibrate/index.js'
 import { derivedHeader, inputHistory } from './headers.js';
 import { makeDirs } from '../../../src-workers/io/make-dirs.js';
 import { StageProfiler } from '../profile.js';
+import { WorkerPool } from '../pool/worker-pool.js';
 
 export interface MastersRequest {
   bias: readonly string[];
@@ -27,6 +28,8 @@ export interface MastersRequest {
   onProgress?: (label: string, done: number, total: number) => void;
   /** Stage timings for `--profile` (see node/profile.ts). */
   profile?: StageProfiler;
+  /** Worker threads for the per-pixel combine [1: this thread only]. */
+  workers?: number;
 }
 
 export interface MasterWritten {
@@ -39,9 +42,19 @@ export interface MasterWritten {
 
 /** Builds every master it has frames for and writes them under `outDir`; returns what was written. */
 export async function buildMasters(req: MastersRequest): Promise<MasterWritten[]> {
+  const workers = Math.max(1, Math.floor(req.workers ?? 1));
+  const pool = workers > 1 ? new WorkerPool({ threads: workers }) : undefined;
+  try {
+    return await buildWith(req, pool);
+  } finally {
+    await pool?.destroy();
+  }
+}
+
+async function buildWith(req: MastersRequest, pool: WorkerPool | undefined): Promise<MasterWritten[]> {
   const method = req.method ?? 'median';
   const kappa = req.kappa ?? 3;
-  const combine = { method, kappa, memoryBudgetBytes: req.memoryBudgetBytes };
+  const combine = { method, kappa, memoryBudgetBytes: req.memoryBudgetBytes, pool };
   const profile = req.profile ?? new StageProfiler(false);
   /** Bytes of one frame as float32, for the profile's bandwidth floor. */
   const frameBytes = (frames: readonly FrameFile[]): number => frames[0].width * frames[0].height * 4;
