@@ -12,7 +12,9 @@ import { VERSION } from './version.js';
  */
 export async function main(argv: string[]): Promise<number> {
   const verbose = argv.includes('--verbose');
-  const args = argv.filter((a) => a !== '--verbose');
+  // `--profile` anywhere: stage timings on stderr (issue 24), the same switch as OWB_PROFILE=1.
+  if (argv.includes('--profile')) process.env.OWB_PROFILE = '1';
+  const args = argv.filter((a) => a !== '--verbose' && a !== '--profile');
   const ctx: CliContext = {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -63,7 +65,10 @@ async function printHelp(ctx: CliContext): Promise<void> {
       lines.push(`  ${name}`);
     }
   }
-  lines.push('', "Run 'owb COMMAND --help' for a command's options. Add --verbose for stack traces.");
+  lines.push(
+    '',
+    "Run 'owb COMMAND --help' for a command's options. Add --verbose for stack traces, --profile (or\nOWB_PROFILE=1) for stage timings on stderr.",
+  );
   ctx.stdout.write(`${lines.join('\n')}\n`);
 }
 

@@ -9,6 +9,7 @@ import type {
   RegisterFrameInput,
   RegisterFrameOutput,
 } from './tasks/calibrate.js';
+import type { CombineBandInput, CombineBandOutput } from './tasks/combine.js';
 import type { DetectTileInput, DetectTileOutput } from './tasks/detect.js';
 import type { DifferenceTaskInput, DifferenceTaskOutput } from './tasks/difference.js';
 import type { LiveStackInput, LiveStackOutput } from './tasks/live-stack.js';
@@ -50,6 +51,8 @@ export interface TaskMap {
   'frame-quality': { input: FrameQualityInput; output: FrameQualityOutput };
   /** L.A.Cosmic on one horizontal strip (with halo rows) of a frame (`owb cosmic`). */
   'cosmic-strip': { input: CosmicStripInput; output: CosmicStripOutput };
+  /** Combines a pixel slice of one row band of N frames (`owb masters`, shared buffers). */
+  'combine-band': { input: CombineBandInput; output: CombineBandOutput };
 }
 
 export type TaskKind = keyof TaskMap;

@@ -1,8 +1,10 @@
+import { availableParallelism } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseConvKernel } from '../../../src-workers/core/detect/index.js';
 import { InputError } from '../../../src-workers/core/errors.js';
 import { readFitsImage } from '../../../src-workers/io/fits-file.js';
+import { StageProfiler } from '../../node/profile.js';
 import { detectFrame } from '../../node/detect/detect-frame.js';
 import { readFrame } from '../../node/detect/read-frame.js';
 import { addSkyPositions, frameWcs, zeroPointFromReference } from '../../node/detect/calibration.js';
@@ -64,7 +66,7 @@ Options:
   --bundle-sources N    sources in the bundle, the brightest   [10]
   --dry-run             check the input and options, say what would be done, write nothing
   --workers N           worker threads (strips of the frame; same catalog for any N; frames under
-                        8 Mpx stay in one thread, where start-up would cost more)   [1]
+                        8 Mpx stay in one thread, where start-up would cost more)   [all cores]
 `,
   async run(argv, ctx) {
     const args = parseCommandArgs('detect', argv, {
@@ -103,7 +105,7 @@ Options:
     catalogFormat(v.out);
     const file = args.positionals[0];
     const hdu = v.hdu === undefined ? undefined : numberOption('hdu', v.hdu, 0);
-    const workers = numberOption('workers', v.workers, 1);
+    const workers = numberOption('workers', v.workers, availableParallelism());
     if (!Number.isInteger(workers) || workers < 1 || workers > 256)
       throw new UsageError(`--workers must be an integer in [1, 256], got '${v.workers}'`);
     const maxSources = maxSourcesOption(v['max-sources']);
@@ -119,7 +121,8 @@ Options:
       ctx.stdout.write(await describeDryRun(file, hdu, `detect sources (${method}), write ${v.out}`));
       return 0;
     }
-    const { image, header, rasterNote } = await readFrame(file, hdu, workers > 1, transfer);
+    const profile = new StageProfiler();
+    const { image, header, rasterNote } = await profile.time('read', () => readFrame(file, hdu, workers > 1, transfer));
     const bundle = async (
       zip: string,
       catalogPath: string,
@@ -214,6 +217,7 @@ Options:
       workers,
       psf: v.psf,
       onProgress: (done, total) => progress.update(done, total),
+      profile,
     });
     progress.finish();
     const wcs = frameWcs(header, basename(file), (m) => ctx.stderr.write(`owb: warning: ${m}\n`));
@@ -230,7 +234,7 @@ Options:
     const meta: Record<string, string | number> = { SOURCE: basename(file).slice(0, 68) };
     if (kept.mag)
       meta.MAGSYS = v['mag-system'] ?? (zeroPointRef ? `catalog:${basename(zeroPointRef)}` : 'instrumental');
-    await writeCatalog(v.out, kept, meta);
+    await profile.time('write catalog', () => writeCatalog(v.out!, kept, meta));
     if (v.regions) await writeRegions(v.regions, kept);
     const psfText = v.psf ? (psfNote ? ` (no PSF: ${psfNote})` : ` (PSF from ${psfStars} stars)`) : '';
     if (v.bundle) {
@@ -242,6 +246,7 @@ Options:
     }
     const cut = kept.count < catalog.count ? ` (the ${kept.count} brightest of ${catalog.count})` : '';
     ctx.stdout.write(`${kept.count} sources in ${basename(file)} → ${v.out}${psfText}${cut}\n`);
+    ctx.stderr.write(profile.format(`detect ${basename(file)} (${workers} workers)`));
   },
 };
 

@@ -3,11 +3,12 @@ import { InputError } from '../../../src-workers/core/errors.js';
 import { imageHeaderOfCompressed, type FitsValue } from '../../../src-workers/core/fits/index.js';
 import { StreamingStats, type StreamedStats } from '../../../src-workers/core/stats/streaming.js';
 import { readFitsStructure } from '../../../src-workers/io/fits-file.js';
-import { readImageStats } from '../../../src-workers/io/fits-stats.js';
+import { readImageStats, type StatsTimings } from '../../../src-workers/io/fits-stats.js';
 import { sniffFile } from '../../../src-workers/io/sniff.js';
 import { parseCommandArgs, type CliCommand } from '../command.js';
 import { UsageError } from '../cli-errors.js';
 import { createProgress } from '../progress.js';
+import { StageProfiler } from '../../node/profile.js';
 
 /**
  * Statistics of an image HDU's finite physical values (`median` numpy-style, `stdev` population), with
@@ -80,6 +81,7 @@ function arrayStats(data: Float32Array): StreamedStats {
 export async function describeFile(
   path: string,
   onProgress?: (done: number, total: number) => void,
+  profile?: StageProfiler,
 ): Promise<InfoReport> {
   const format = await sniffFile(path);
   const file = basename(path);
@@ -112,7 +114,9 @@ export async function describeFile(
   if (format !== 'fits' && format !== 'gzip') {
     throw new InputError('UNKNOWN_FORMAT', `${file}: not a FITS, PNG, JPEG or TIFF file`);
   }
+  const t0 = performance.now();
   const structure = await readFitsStructure(path);
+  profile?.add('open + header scan', performance.now() - t0);
   const hdus: InfoHdu[] = [];
   const total = structure.hdus.length;
   for (const hdu of structure.hdus) {
@@ -121,7 +125,11 @@ export async function describeFile(
     if (hdu.kind === 'image' && hdu.naxis.length > 0 && hdu.naxis.every((n) => n > 0)) {
       // Streamed over a few passes in bounded memory (cubes: every plane), so a large or gzip file
       // costs a few MiB rather than its whole data as float32.
-      stats = toStats(await readImageStats(path, hdu.index));
+      const timings: StatsTimings = { readMs: 0, statsMs: 0, passes: 0, bytes: 0 };
+      stats = toStats(await readImageStats(path, hdu.index, timings));
+      const per = timings.passes > 0 ? timings.bytes / timings.passes : 0;
+      profile?.add(`HDU ${hdu.index} read (${timings.passes} passes)`, timings.readMs, timings.bytes);
+      profile?.add(`HDU ${hdu.index} statistics`, timings.statsMs, per);
     }
     hdus.push({
       index: hdu.index,
@@ -189,9 +197,13 @@ export const command: CliCommand = {
     if (positionals.length !== 1)
       throw new UsageError(`info: expected one FILE, got ${positionals.length} (see 'owb info --help')`);
     const progress = createProgress(ctx.stderr, ctx.interactive, 'info');
-    const report = await describeFile(positionals[0], (done, total) => progress.update(done, total));
+    const profile = new StageProfiler();
+    const report = await describeFile(positionals[0], (done, total) => progress.update(done, total), profile);
     progress.finish();
-    ctx.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+    profile.timeSync('format + write', () =>
+      ctx.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report)),
+    );
+    ctx.stderr.write(profile.format(`info ${basename(positionals[0])}`));
     return 0;
   },
 };

@@ -5,6 +5,7 @@ import { UsageError } from '../cli-errors.js';
 import { numberOption, parseCommandArgs, type CliCommand } from '../command.js';
 import { createProgress } from '../progress.js';
 import { makeDirs } from '../../../src-workers/io/make-dirs.js';
+import { StageProfiler } from '../../node/profile.js';
 
 /**
  * Rewrites `--flag a b c` into `--flag a --flag b --flag c` for the given multi-value flags, so users can
@@ -60,6 +61,7 @@ Options:
   --combine METHOD   median | mean | sigma | winsor | minmax   [median]
   --kappa K          rejection threshold in sigmas for sigma/winsor   [3]
   --memory-mb MB     upper bound on pixel bands held at once   [256]
+  --workers N        threads for the per-pixel combine (same result for any N)   [all cores]
 `,
   async run(argv, ctx) {
     const args = parseCommandArgs(
@@ -73,6 +75,7 @@ Options:
         combine: { type: 'string' },
         kappa: { type: 'string' },
         'memory-mb': { type: 'string' },
+        workers: { type: 'string' },
       },
       false,
     );
@@ -88,7 +91,10 @@ Options:
     const memoryMb = numberOption('memory-mb', v['memory-mb'], 256);
     makeDirs(v.out);
     const progress = createProgress(ctx.stderr, ctx.interactive, 'masters');
+    const profile = new StageProfiler();
     const written = await buildMasters({
+      profile,
+      workers: workersOption(v.workers),
       bias,
       darks,
       flats,
@@ -99,6 +105,7 @@ Options:
       onProgress: (label, done, total) => progress.update(done, total, label),
     });
     progress.finish();
+    ctx.stderr.write(profile.format('masters'));
     for (const w of written) {
       const extra = w.filter ? ` filter ${w.filter}` : w.exposureSec !== undefined ? ` EXPTIME ${w.exposureSec} s` : '';
       ctx.stdout.write(`${w.kind.padEnd(5)} ${w.frames} frames → ${w.path}${extra}\n`);

@@ -7,6 +7,7 @@ import { combineBand, resolveCombine, type CombineOptions } from '../../../src-w
 import type { Image } from '../../../src-workers/core/image/index.js';
 import { readFitsImage } from '../../../src-workers/io/fits-file.js';
 import type { FrameFile } from './frames.js';
+import type { WorkerPool } from '../pool/worker-pool.js';
 
 export interface StreamCombineOptions extends CombineOptions {
   /** Per-frame in-place correction of a band before combining (bias subtraction, normalisation, …). */
@@ -18,7 +19,15 @@ export interface StreamCombineOptions extends CombineOptions {
   /** Also return a per-pixel count of rejected values. */
   withRejectionMap?: boolean;
   onProgress?: (rowsDone: number, rowsTotal: number) => void;
+  /**
+   * Combine each band's pixels in slices on this pool (bands and output in shared memory, nothing
+   * copied); used only without weights or rejection maps. The result is the same as in one thread.
+   */
+  pool?: WorkerPool;
 }
+
+/** Bands smaller than this many pixels are combined in this thread: a task round trip costs more. */
+const MIN_POOL_PIXELS = 1 << 18;
 
 export interface StreamCombineResult {
   image: Image;
@@ -38,7 +47,10 @@ export async function combineFrameFiles(
   const budget = options.memoryBudgetBytes ?? 256 * 1024 * 1024;
   const bandRows = Math.max(1, Math.min(height, Math.floor(budget / (n * width * 4))));
   const resolved = resolveCombine(options);
-  const out = new Float32Array(width * height);
+  const pool = options.pool && !options.weights && !options.withRejectionMap ? options.pool : undefined;
+  const out = pool ? new Float32Array(new SharedArrayBuffer(width * height * 4)) : new Float32Array(width * height);
+  // With a pool, every frame's band is read into a reused shared buffer the workers see directly.
+  const shared = pool ? frames.map(() => new Float32Array(new SharedArrayBuffer(bandRows * width * 4))) : undefined;
   const rejected = options.withRejectionMap ? new Float32Array(width * height) : undefined;
   const coverage = options.withRejectionMap ? new Float32Array(width * height) : undefined;
   for (let row = 0; row < height; row += bandRows) {
@@ -46,13 +58,27 @@ export async function combineFrameFiles(
     // Read the N bands concurrently so the disk is busy while earlier ones are decoded.
     const bands = await Promise.all(
       frames.map(async (frame, k) => {
-        const { image } = await readFitsImage(frame.path, { hdu: frame.hdu, rowStart: row, rowCount: rows });
+        const into = shared?.[k].subarray(0, rows * width);
+        const { image } = await readFitsImage(frame.path, { hdu: frame.hdu, rowStart: row, rowCount: rows, into });
         options.prepare?.(k, image.data, row, rows);
         return image.data;
       }),
     );
     const start = row * width;
     const end = start + rows * width;
+    if (pool && end - start >= MIN_POOL_PIXELS) {
+      const slices = pool.threads;
+      const per = Math.ceil((end - start) / slices);
+      const jobs: Promise<unknown>[] = [];
+      for (let a = start; a < end; a += per) {
+        const b = Math.min(end, a + per);
+        const bandsSlice = bands.map((band) => band.subarray(a - start, b - start));
+        jobs.push(pool.run('combine-band', { bands: bandsSlice, options: resolved, out: out.subarray(a, b) }));
+      }
+      await Promise.all(jobs);
+      options.onProgress?.(row + rows, height);
+      continue;
+    }
     combineBand(bands, resolved, out.subarray(start, end), {
       weights: options.weights,
       rejected: rejected?.subarray(start, end),

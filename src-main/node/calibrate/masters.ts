@@ -14,6 +14,8 @@ import { geometryOf, openCompatibleFrames, type FrameFile } from './frames.js';
 import { requireCompatible } from '../../../src-workers/core/calibrate/index.js';
 import { derivedHeader, inputHistory } from './headers.js';
 import { makeDirs } from '../../../src-workers/io/make-dirs.js';
+import { StageProfiler } from '../profile.js';
+import { WorkerPool } from '../pool/worker-pool.js';
 
 export interface MastersRequest {
   bias: readonly string[];
@@ -24,6 +26,10 @@ export interface MastersRequest {
   kappa?: number;
   memoryBudgetBytes?: number;
   onProgress?: (label: string, done: number, total: number) => void;
+  /** Stage timings for `--profile` (see node/profile.ts). */
+  profile?: StageProfiler;
+  /** Worker threads for the per-pixel combine [1: this thread only]. */
+  workers?: number;
 }
 
 export interface MasterWritten {
@@ -36,9 +42,22 @@ export interface MasterWritten {
 
 /** Builds every master it has frames for and writes them under `outDir`; returns what was written. */
 export async function buildMasters(req: MastersRequest): Promise<MasterWritten[]> {
+  const workers = Math.max(1, Math.floor(req.workers ?? 1));
+  const pool = workers > 1 ? new WorkerPool({ threads: workers }) : undefined;
+  try {
+    return await buildWith(req, pool);
+  } finally {
+    await pool?.destroy();
+  }
+}
+
+async function buildWith(req: MastersRequest, pool: WorkerPool | undefined): Promise<MasterWritten[]> {
   const method = req.method ?? 'median';
   const kappa = req.kappa ?? 3;
-  const combine = { method, kappa, memoryBudgetBytes: req.memoryBudgetBytes };
+  const combine = { method, kappa, memoryBudgetBytes: req.memoryBudgetBytes, pool };
+  const profile = req.profile ?? new StageProfiler(false);
+  /** Bytes of one frame as float32, for the profile's bandwidth floor. */
+  const frameBytes = (frames: readonly FrameFile[]): number => frames[0].width * frames[0].height * 4;
   const written: MasterWritten[] = [];
   makeDirs(req.outDir);
   const all = [...req.bias, ...req.darks, ...req.flats];
@@ -52,7 +71,11 @@ export async function buildMasters(req: MastersRequest): Promise<MasterWritten[]
 
   let bias: Image | undefined;
   if (biasFrames.length) {
-    const { image } = await combineFrameFiles(biasFrames, { ...combine, onProgress: progress('bias') });
+    const { image } = await profile.time(
+      `bias: combine ${biasFrames.length}`,
+      () => combineFrameFiles(biasFrames, { ...combine, onProgress: progress('bias') }),
+      frameBytes(biasFrames) * (biasFrames.length + 1),
+    );
     bias = image;
     const path = join(req.outDir, 'master_bias.fits');
     const header = derivedHeader(biasFrames[0].header);
@@ -60,7 +83,9 @@ export async function buildMasters(req: MastersRequest): Promise<MasterWritten[]
     header.set('EXPTIME', 0, '[s] exposure time');
     header.set('NCOMBINE', biasFrames.length, 'frames combined');
     header.set('COMBMETH', method, 'combine method');
-    await writeFitsImage(path, image, { header, history: inputHistory('bias: combined', req.bias) });
+    await profile.time('bias: write', () =>
+      writeFitsImage(path, image, { header, history: inputHistory('bias: combined', req.bias) }),
+    );
     written.push({ kind: 'bias', path, frames: biasFrames.length });
   }
 
@@ -79,16 +104,21 @@ export async function buildMasters(req: MastersRequest): Promise<MasterWritten[]
     darkExposureSec = same ? exposures[0] : 1;
     const scales = darkFrames.map((f) => (same ? 1 : 1 / (f.info.exposureSec as number)));
     const width = darkFrames[0].width;
-    const { image } = await combineFrameFiles(darkFrames, {
-      ...combine,
-      onProgress: progress('dark'),
-      prepare: (k, band, row) => {
-        const off = row * width;
-        const s = scales[k];
-        if (bias) for (let i = 0; i < band.length; i++) band[i] = (band[i] - bias.data[off + i]) * s;
-        else if (s !== 1) for (let i = 0; i < band.length; i++) band[i] *= s;
-      },
-    });
+    const { image } = await profile.time(
+      `dark: combine ${darkFrames.length}`,
+      () =>
+        combineFrameFiles(darkFrames, {
+          ...combine,
+          onProgress: progress('dark'),
+          prepare: (k, band, row) => {
+            const off = row * width;
+            const s = scales[k];
+            if (bias) for (let i = 0; i < band.length; i++) band[i] = (band[i] - bias.data[off + i]) * s;
+            else if (s !== 1) for (let i = 0; i < band.length; i++) band[i] *= s;
+          },
+        }),
+      frameBytes(darkFrames) * (darkFrames.length + 2),
+    );
     dark = image;
     if (!same) written.push(...(await matchedDarkMasters(darkFrames, bias, req, combine)));
     const path = join(req.outDir, 'master_dark.fits');
@@ -99,10 +129,12 @@ export async function buildMasters(req: MastersRequest): Promise<MasterWritten[]
     header.set('BIASSUB', Boolean(bias), 'master bias subtracted');
     header.set('NCOMBINE', darkFrames.length, 'frames combined');
     header.set('COMBMETH', method, 'combine method');
-    await writeFitsImage(path, image, {
-      header,
-      history: inputHistory('dark: bias-subtracted and combined', req.darks),
-    });
+    await profile.time('dark: write', () =>
+      writeFitsImage(path, image, {
+        header,
+        history: inputHistory('dark: bias-subtracted and combined', req.darks),
+      }),
+    );
     written.push({ kind: 'dark', path, frames: darkFrames.length, exposureSec: darkExposureSec });
   }
 
@@ -118,32 +150,47 @@ export async function buildMasters(req: MastersRequest): Promise<MasterWritten[]
     );
     const correct = (k: number, band: Float32Array, off: number): void => {
       const ds = darkScales[k];
-      for (let i = 0; i < band.length; i++) {
-        let v = band[i];
-        if (bias) v -= bias.data[off + i];
-        if (dark && ds) v -= dark.data[off + i] * ds;
-        band[i] = v;
-      }
+      // Arrays and branches hoisted out of the pixel loop (same arithmetic, in the same order).
+      const b = bias?.data;
+      const d = dark && ds ? dark.data : undefined;
+      const n = band.length;
+      if (b && d) for (let i = 0; i < n; i++) band[i] = band[i] - b[off + i] - d[off + i] * ds;
+      else if (b) for (let i = 0; i < n; i++) band[i] = band[i] - b[off + i];
+      else if (d) for (let i = 0; i < n; i++) band[i] = band[i] - d[off + i] * ds;
     };
-    for (let k = 0; k < frames.length; k++) {
-      const { image } = await readFitsImage(frames[k].path, { hdu: frames[k].hdu });
-      correct(k, image.data, 0);
-      const m = medianOf(image.data);
-      if (!(m > 0))
-        throw new InputError('BAD_FLAT', `${frames[k].name}: flat has median ${m} after bias/dark correction`);
-      scales.push(1 / m);
-    }
-    const width = frames[0].width;
-    const { image } = await combineFrameFiles(frames, {
-      ...combine,
-      onProgress: progress(filter ? `flat ${filter}` : 'flat'),
-      prepare: (k, band, row) => {
-        correct(k, band, row * width);
-        const s = scales[k];
-        for (let i = 0; i < band.length; i++) band[i] *= s;
+    // Each flat's median, read into one reused buffer (no per-frame allocation) and found by selection.
+    const scratch = new Float32Array(frames[0].width * frames[0].height);
+    const label = filter ? `flat ${filter}` : 'flat';
+    await profile.time(
+      `${label}: read + median ×${frames.length}`,
+      async () => {
+        for (let k = 0; k < frames.length; k++) {
+          const { image } = await readFitsImage(frames[k].path, { hdu: frames[k].hdu, into: scratch });
+          correct(k, image.data, 0);
+          const m = medianOf(image.data);
+          if (!(m > 0))
+            throw new InputError('BAD_FLAT', `${frames[k].name}: flat has median ${m} after bias/dark correction`);
+          scales.push(1 / m);
+        }
       },
-    });
-    const m = medianOf(image.data);
+      frameBytes(frames) * frames.length * 3,
+    );
+    const width = frames[0].width;
+    const { image } = await profile.time(
+      `${label}: combine ${frames.length}`,
+      () =>
+        combineFrameFiles(frames, {
+          ...combine,
+          onProgress: progress(label),
+          prepare: (k, band, row) => {
+            correct(k, band, row * width);
+            const s = scales[k];
+            for (let i = 0; i < band.length; i++) band[i] *= s;
+          },
+        }),
+      frameBytes(frames) * (frames.length + 3),
+    );
+    const m = profile.timeSync(`${label}: normalise`, () => medianOf(image.data), frameBytes(frames) * 2);
     for (let i = 0; i < image.data.length; i++) image.data[i] /= m;
     const safe = filter.replace(/[^A-Za-z0-9_.+-]+/g, '_');
     const path = join(req.outDir, filter ? `master_flat_${safe}.fits` : 'master_flat.fits');

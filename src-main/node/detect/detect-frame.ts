@@ -18,6 +18,7 @@ import {
 import { cropImage, type Image } from '../../../src-workers/core/image/image.js';
 import { addMagnitudes, addPsfPhotometry } from '../../../src-workers/core/photometry/index.js';
 import { WorkerPool } from '../pool/worker-pool.js';
+import { StageProfiler } from '../profile.js';
 
 /** What `owb detect` (and other services) ask of a whole frame. */
 export interface DetectFrameOptions extends Omit<DetectOptions, 'background' | 'cancel'> {
@@ -34,6 +35,8 @@ export interface DetectFrameOptions extends Omit<DetectOptions, 'background' | '
   stripRows?: number;
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
+  /** Stage timings for `--profile` (node/profile.ts). */
+  profile?: StageProfiler;
 }
 
 /** Frames smaller than this run in this thread even with `workers > 1` (unless a pool is given). */
@@ -60,14 +63,21 @@ export async function detectFrame(
       gainEPerAdu: options.gainEPerAdu,
     };
   }
-  const model = noiseForDetection(
-    buildBackgroundModel(image, {
-      meshSizePx: resolved.backSizePx,
-      filterSize: resolved.backFilter,
-      mask: options.mask,
-      saturationLevel: options.saturationLevel,
-    }),
-    resolved.threshRms,
+  const profile = options.profile ?? new StageProfiler(false);
+  const frameBytes = image.data.length * 4;
+  const model = profile.timeSync(
+    'background meshes',
+    () =>
+      noiseForDetection(
+        buildBackgroundModel(image, {
+          meshSizePx: resolved.backSizePx,
+          filterSize: resolved.backFilter,
+          mask: options.mask,
+          saturationLevel: options.saturationLevel,
+        }),
+        resolved.threshRms,
+      ),
+    frameBytes,
   );
   const workers = options.pool?.threads ?? Math.max(1, Math.floor(options.workers ?? 1));
   const parts: RegionResult[] = [];
@@ -75,9 +85,18 @@ export async function detectFrame(
   const geometryOf = (x0: number, y0: number) => ({ x0, y0, fullWidth: image.width, fullHeight: image.height });
   // Worker start-up and per-isolate JIT warm-up cost more than they save on small frames.
   const tooSmall = !options.pool && image.width * image.height < MIN_PIXELS_FOR_WORKERS;
+  let tFinish = 0;
   if (workers <= 1 || tooSmall || image.height < 4 * STRIP_MARGIN_ROWS) {
     options.onProgress?.(0, 1);
-    parts.push(detectRegion(image, geometryOf(0, 0), model, resolved, full));
+    // Filter, threshold, label, deblend and measure in this thread (background map, convolved copy,
+    // labels: a few passes over the frame).
+    parts.push(
+      profile.timeSync(
+        'detect region (1 thread)',
+        () => detectRegion(image, geometryOf(0, 0), model, resolved, full),
+        frameBytes * 4,
+      ),
+    );
     options.onProgress?.(1, 1);
   } else {
     // Strips are views on one shared buffer (read straight into it by `readFrame` when possible).
@@ -88,6 +107,7 @@ export async function detectFrame(
     }
     const sharedMask = options.mask ? new Uint8Array(new SharedArrayBuffer(options.mask.length)) : undefined;
     if (sharedMask && options.mask) sharedMask.set(options.mask);
+    const tStrips = performance.now();
     const stripRows = Math.max(2 * STRIP_MARGIN_ROWS, options.stripRows ?? Math.ceil(image.height / workers));
     const pool = options.pool ?? new WorkerPool({ threads: workers });
     const { mask: _mask, cancel: _cancel, ...taskOptions } = resolved;
@@ -126,6 +146,8 @@ export async function detectFrame(
     } finally {
       if (!options.pool) await pool.destroy();
     }
+    profile.add(`detect strips (${workers} workers, start-up included)`, performance.now() - tStrips, frameBytes * 4);
+    tFinish = performance.now();
     // Parents larger than a strip's margin: finish each on a crop that grows until it sees them whole.
     const pending = parts.flatMap((p) => p.incomplete);
     for (const parent of pending) {
@@ -147,17 +169,22 @@ export async function detectFrame(
       }
     }
   }
-  const merged = mergeParts(parts);
+  if (tFinish > 0) profile.add('finish objects across strips', performance.now() - tFinish);
+  const merged = profile.timeSync('merge + clean', () => mergeParts(parts));
   let catalog = merged.catalog;
   if (options.clean !== false)
     catalog = selectRows(catalog, cleanCatalog(catalog, merged.cleanInfo, options.cleanParam ?? 1));
   if (!resolved.aperture) {
-    catalog = addApertureFluxes(image, model, catalog, undefined, options.gainEPerAdu, options.mask, options.annulusPx);
+    catalog = profile.timeSync('aperture fluxes', () =>
+      addApertureFluxes(image, model, catalog, undefined, options.gainEPerAdu, options.mask, options.annulusPx),
+    );
   }
   let psfStars: number | undefined;
   let psfNote: string | undefined;
   if (options.psf) {
-    const r = addPsfPhotometry(image, catalog, createBackgroundEvaluator(model), options.gainEPerAdu);
+    const r = profile.timeSync('PSF photometry', () =>
+      addPsfPhotometry(image, catalog, createBackgroundEvaluator(model), options.gainEPerAdu),
+    );
     psfStars = r.psfStars;
     psfNote = r.reason;
   }

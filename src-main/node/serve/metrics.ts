@@ -1,6 +1,7 @@
 import { InputError } from '../../../src-workers/core/errors.js';
 import type { WorkbenchServices } from '../api/services.js';
 import { healthReport } from './health.js';
+import { profilingEnabled } from '../profile.js';
 
 /** Counters the server keeps about its own API traffic. */
 export class ApiMetrics {
@@ -14,7 +15,12 @@ export class ApiMetrics {
   /** WebSocket connections closed because the client stopped reading. */
   wsSlowClosed = 0;
 
+  /** With `--profile` / OWB_PROFILE=1, one stderr line per API call with its time (issue 24). */
+  private readonly profile = profilingEnabled();
+
   observe = (channel: string, ok: boolean, elapsedMs: number): void => {
+    if (this.profile)
+      process.stderr.write(`owb profile: serve ${channel} ${ok ? 'ok' : 'failed'} ${elapsedMs.toFixed(1)} ms\n`);
     let entry = this.calls.get(channel);
     if (!entry) this.calls.set(channel, (entry = { ok: 0, failed: 0, totalMs: 0 }));
     if (ok) entry.ok++;
