@@ -36,8 +36,8 @@ export async function readImageStats(path: string, hdu: number, timings?: StatsT
     if (!h) throw new InputError('FITS_NO_HDU', `${src.name}: has no HDU ${hdu} (it has ${hdus.length})`);
     if (h.kind !== 'image')
       throw new InputError('FITS_NOT_IMAGE', `${src.name}: HDU ${hdu} is a ${h.kind}, not an image`);
-    // Statistics stream in bounded memory, but a plane over the pixel limit is one no other command can read,
-    // and streaming 2³² pixels takes minutes: refuse it the same way, naming the limit (exit 2).
+    // The per-image pixel limit every reader applies (a plane of a cube counts as one image): statistics
+    // stream in bounded memory, but streaming 2³² pixels takes minutes and no other command reads it.
     if (h.naxis.length) checkImageReadSize(h.naxis[0], h.naxis[1] ?? 1, src.name);
     if (h.compressed) {
       const { image } = await readFitsImage(path, { hdu });
@@ -46,8 +46,6 @@ export async function readImageStats(path: string, hdu: number, timings?: StatsT
       while (stats.endPass());
       return stats.result();
     }
-    // The per-image pixel limit every reader applies (a plane of a cube counts as one image).
-    checkImageReadSize(h.naxis[0], h.naxis.length > 1 ? h.naxis[1] : 1, src.name);
     const total = h.naxis.reduce((a, b) => a * b, 1);
     const bytesPer = Math.abs(h.bitpix) / 8;
     const scaling = scalingFromHeader(h.header);
