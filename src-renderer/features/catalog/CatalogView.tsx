@@ -7,6 +7,7 @@ import { useEvent, useInvoke } from '../../api/hooks.js';
 import { navigate } from '../../app/route.js';
 import { useViewState } from '../../app/view-state.js';
 import { saveExport } from '../../components/Downloads.js';
+import { SendToMenu } from '../../components/SendToMenu.js';
 import { FrameSelect } from '../../components/FrameSelect.js';
 import { Plot } from '../../components/Plot.js';
 import { VirtualTable, type Column, type SortState } from '../../components/VirtualTable.js';
@@ -79,6 +80,24 @@ export function CatalogView(): ReactNode {
   const [coneError, setConeError] = useState<string | null>(null);
   const [objectId, setObjectId] = useViewState<number | null>('catalog.objectId', null);
   const curve = useInvoke('owb:objects.lightCurve', objectId === null ? null : { objectId });
+  // What another SAMP tool pointed at or selected: shown, and the matching object's light curve opened.
+  const [pointed, setPointed] = useState<string | null>(null);
+  useEvent('owb:samp.selected', (s) => {
+    if (s.kind === 'sky') {
+      setCone({ ...cone, ra: s.raDeg.toFixed(6), dec: s.decDeg.toFixed(6) });
+      if (s.objectId !== null) setObjectId(s.objectId);
+      setPointed(
+        `${s.from} pointed at RA ${s.raDeg.toFixed(5)}°, Dec ${s.decDeg.toFixed(5)}°: ${
+          s.objectId === null
+            ? 'no catalog object within 5″'
+            : `object ${s.objectId}, ${f(s.separationArcsec, 2)}″ away`
+        }`,
+      );
+    } else {
+      if (s.sourceIds.length) setSearch(`#${s.sourceIds[0]}`);
+      setPointed(`${s.from} selected source${s.sourceIds.length === 1 ? '' : 's'} ${s.sourceIds.join(', ')}`);
+    }
+  });
   const sort: SortState = { key: filter.sortBy ?? 'id', descending: Boolean(filter.descending) };
 
   const runCone = (): void => {
@@ -163,7 +182,13 @@ export function CatalogView(): ReactNode {
               >
                 DS9 sky regions
               </Button>
+              <SendToMenu request={{ what: 'sources', frameId: filter.frameId }} testId="send-sources" />
             </Box>
+            {pointed && (
+              <Alert severity="info" data-testid="samp-selected" onClose={() => setPointed(null)}>
+                {pointed}
+              </Alert>
+            )}
             {error && <Alert severity="error">{error}</Alert>}
             <Box sx={{ flex: 1, minHeight: 0 }}>
               <VirtualTable
