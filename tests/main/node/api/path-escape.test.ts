@@ -92,7 +92,8 @@ describe('paths from the UI and API stay inside the workspace', () => {
     mkdirSync(join(ws, 'profiles'));
     symlinkSync(join(sentinel, 'x.yaml'), join(ws, 'profiles', 'evil.yaml'));
     writeFileSync(join(ws, 'profiles', 'leaky.yaml'), `name: leaky\noutputs: { dir: ${sentinel} }\n`);
-    writeFileSync(join(ws, 'profiles', 'climb.yaml'), 'name: climb\noutputs: { dir: ../sentinel }\n');
+    // outputs.dir is relative to the profile's own folder (ws/profiles), so this climbs out of ws.
+    writeFileSync(join(ws, 'profiles', 'climb.yaml'), 'name: climb\noutputs: { dir: ../../sentinel }\n');
     writeFileSync(
       join(ws, 'profiles', 'refout.yaml'),
       `name: refout\nsteps: { difference: { reference: ${join(sentinel, 'frame.fits')} } }\n`,
