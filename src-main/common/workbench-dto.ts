@@ -30,6 +30,13 @@ export interface FrameRow {
   backgroundAdu: number | null;
   starCount: number | null;
   status: FrameStatus | string;
+  /**
+   * FITS CHECKSUM/DATASUM verdict at ingest: `ok`, `bad` (see `checksumNote`), `absent` (the file has none),
+   * null when unknown (ingested before verification existed, or not FITS).
+   */
+  checksumState?: 'ok' | 'bad' | 'absent' | null;
+  /** Which HDU and keyword did not match when `checksumState` is `bad`. */
+  checksumNote?: string | null;
 }
 
 export type HeaderValue = string | number | boolean | null;

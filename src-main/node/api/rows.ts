@@ -20,6 +20,9 @@ export interface FrameDbRow {
   quality_json: string | null;
   source_count: number | null;
   status: string;
+  /** Migration 005; NULL for frames ingested before it. */
+  checksum_state?: string | null;
+  checksum_note?: string | null;
 }
 
 export interface JobDbRow {
@@ -109,7 +112,13 @@ export function frameFromRow(row: FrameDbRow): FrameRow {
     backgroundAdu: pickNumber(quality, 'backgroundAdu', 'background', 'medianAdu', 'skyAdu'),
     starCount: row.source_count ?? pickNumber(quality, 'starCount', 'sources'),
     status: row.status,
+    checksumState: checksumStateOf(row.checksum_state),
+    checksumNote: row.checksum_note ?? null,
   };
+}
+
+function checksumStateOf(value: string | null | undefined): FrameRow['checksumState'] {
+  return value === 'ok' || value === 'bad' || value === 'absent' ? value : null;
 }
 
 export function jobFromRow(row: JobDbRow): JobRow {
