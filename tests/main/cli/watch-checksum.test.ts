@@ -1,6 +1,6 @@
 // Issue 23 (integrity): CHECKSUM/DATASUM verified at ingest. A frame astropy wrote with checksum=True is
 // `ok`, the same frame with one byte flipped is `bad` (ingested with a warning naming the file and HDU,
-// or refused with --strict: exit 2), a frame without the keywords is `absent`.
+// or refused with --strict: exit 2), a frame without the keywords is `absent`; `owb info` says the same.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -81,6 +81,22 @@ fits.PrimaryHDU(img + 2, header=h).writeto(${JSON.stringify(join(root, 'tmp.fits
       assert.equal(run.status, 2, run.stderr);
       assert.match(run.stderr, /^owb: watch: \S*bad\.fits: refused: bad checksum: HDU 0: DATASUM does not match/m);
       assert.deepEqual(Object.keys(states(db)).sort(), ['good.fits', 'plain.fits']);
+    });
+
+    it('owb info warns about the bad file, and with --strict exits 2 with one line naming file and HDU', () => {
+      const lenient = owb(['info', join(frames, 'bad.fits')]);
+      assert.equal(lenient.status, 0, lenient.stderr);
+      assert.match(lenient.stderr, /^owb: warning: bad\.fits: HDU 0: DATASUM does not match the data/m);
+      const strict = owb(['info', '--strict', join(frames, 'bad.fits')]);
+      assert.equal(strict.status, 2, strict.stderr);
+      assert.deepEqual(strict.stderr.trim().split('\n'), [
+        'owb: bad.fits: HDU 0: DATASUM does not match the data; HDU 0: CHECKSUM does not match',
+      ]);
+      for (const name of ['good.fits', 'plain.fits']) {
+        const run = owb(['info', '--strict', join(frames, name)]);
+        assert.equal(run.status, 0, run.stderr);
+        assert.equal(run.stderr, '');
+      }
     });
   },
 );
