@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
+import { openWorkspace } from '../../../src-main/node/api/services.js';
+import { frameHandlers } from '../../../src-main/node/api/frames.js';
 import { PYTHON, python } from '../../workers/fits-oracles.js';
 
 const repo = resolve(import.meta.dirname, '../../..');
@@ -73,6 +75,25 @@ fits.PrimaryHDU(img + 2, header=h).writeto(${JSON.stringify(join(root, 'tmp.fits
         'plain.fits': { state: 'absent', note: null },
         'bad.fits': { state: 'bad', note: 'HDU 0: DATASUM does not match the data; HDU 0: CHECKSUM does not match' },
       });
+    });
+
+    it('the UI API (owb:frames.list, the Frames view) carries the verdict and the mismatch', async () => {
+      const ws = join(root, 'ws');
+      mkdirSync(ws);
+      const run = owb(['watch', frames, '--db', join(ws, 'catalog.db'), '--once', '--threads', '1']);
+      assert.equal(run.status, 0, run.stderr);
+      const services = openWorkspace(ws, { pollChanges: false });
+      try {
+        const rows = await frameHandlers(services)['owb:frames.list']({} as never);
+        const byName = Object.fromEntries(rows.map((r) => [r.fileName, [r.checksumState, r.checksumNote]]));
+        assert.deepEqual(byName, {
+          'good.fits': ['ok', null],
+          'plain.fits': ['absent', null],
+          'bad.fits': ['bad', 'HDU 0: DATASUM does not match the data; HDU 0: CHECKSUM does not match'],
+        });
+      } finally {
+        services.close();
+      }
     });
 
     it('--strict refuses the bad frame with exit 2 and takes the others', () => {
