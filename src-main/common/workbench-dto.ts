@@ -35,6 +35,13 @@ export interface FrameRow {
   solveReason?: string | null;
   /** Tycho-2 V_T zero point of the frame's magnitudes (mag = mag_inst + photZp), when solved. */
   photZp?: number | null;
+  /**
+   * FITS CHECKSUM/DATASUM verdict at ingest: `ok`, `bad` (see `checksumNote`), `absent` (the file has none),
+   * null when unknown (ingested before verification existed, or not FITS).
+   */
+  checksumState?: 'ok' | 'bad' | 'absent' | null;
+  /** Which HDU and keyword did not match when `checksumState` is `bad`. */
+  checksumNote?: string | null;
 }
 
 export type HeaderValue = string | number | boolean | null;

@@ -4,7 +4,8 @@
  * navigation and new windows denied (documentation links open in the browser after the user confirms),
  * every permission refused, the typed contract served over IPC by the same handlers as `owb serve`.
  *
- * Workspace: `--workspace DIR`, else $OWB_WORKSPACE, else `userData/workspace`.
+ * Workspace: `--workspace DIR`, else $OWB_WORKSPACE, else the per-user default that `owb serve` opens too
+ * (node/paths/default-workspace.ts).
  */
 import { app, BrowserWindow, dialog, protocol, session, shell } from 'electron';
 import { existsSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { APP_CSP, APP_ENTRY_URL, APP_SCHEME, isAppPageUrl, resolveAppRequest } from './app-protocol.js';
 import { confirmExternalMessage, isDocumentationUrl } from './external-links.js';
+import { defaultWorkspaceDir } from '../node/paths/default-workspace.js';
 import { buildMenu } from './menu.js';
 import { electronSqliteBinding, useElectronSqlite } from './native-sqlite.js';
 import { loadWindowState, trackWindowState } from './window-state.js';
@@ -45,7 +47,7 @@ function registerAppProtocol(): void {
 function workspaceArg(): string {
   const at = process.argv.indexOf('--workspace');
   if (at >= 0 && process.argv[at + 1]) return resolve(process.argv[at + 1]);
-  return process.env.OWB_WORKSPACE ? resolve(process.env.OWB_WORKSPACE) : join(app.getPath('userData'), 'workspace');
+  return resolve(defaultWorkspaceDir());
 }
 
 app.enableSandbox();

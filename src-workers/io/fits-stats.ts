@@ -3,7 +3,8 @@
  * `CHUNK_PIXELS`, decoded to float64 physical values and fed to `core/stats/streaming` over its few
  * passes, so a 1 GiB image (plain or gzip-compressed) costs a few MiB, not 4 GiB of float32 pixels.
  * Cubes count every plane. Tile-compressed images are decoded whole (their size is bounded by the tile
- * reader) and fed as one chunk.
+ * reader) and fed as one chunk. An image plane past MAX_IMAGE_PIXELS is refused (FITS_TOO_LARGE) as every
+ * image read refuses it: streaming would not run out of memory, but its passes over 2³² pixels take minutes.
  */
 import { InputError } from '../core/errors.js';
 import { scalingFromHeader } from '../core/fits/index.js';
@@ -46,6 +47,7 @@ export async function readImageStats(path: string, hdu: number, timings?: StatsT
       while (stats.endPass());
       return stats.result();
     }
+    checkImageReadSize(h.naxis[0], h.naxis.length > 1 ? h.naxis[1] : 1, src.name);
     const total = h.naxis.reduce((a, b) => a * b, 1);
     const bytesPer = Math.abs(h.bitpix) / 8;
     const scaling = scalingFromHeader(h.header);

@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import { InputError } from '../../../src-workers/core/errors.js';
 import { imageHeaderOfCompressed, type FitsValue } from '../../../src-workers/core/fits/index.js';
 import { StreamingStats, type StreamedStats } from '../../../src-workers/core/stats/streaming.js';
+import { verifyFileChecksums } from '../../../src-workers/io/fits-checksum.js';
 import { readFitsStructure } from '../../../src-workers/io/fits-file.js';
 import { readImageStats, type StatsTimings } from '../../../src-workers/io/fits-stats.js';
 import { sniffFile } from '../../../src-workers/io/sniff.js';
@@ -41,7 +42,7 @@ export interface InfoReport {
 }
 
 const USAGE = `
-Usage: owb info FILE [--json]
+Usage: owb info FILE [--json] [--strict]
 
 Describes a FITS file (plain, gzip-compressed or tile-compressed) or a PNG, JPEG or TIFF image,
 recognised by content. One entry per HDU (a raster is one image entry) with its kind, BITPIX, axis
@@ -50,8 +51,12 @@ defines it, population standard deviation) with NaN and ±Inf pixels counted apa
 streamed in bounded memory. A gzip file is inflated as a stream, never whole, and refused (exit 2)
 when it inflates past OWB_MAX_INFLATE_BYTES bytes [1 GiB].
 
+CHECKSUM and DATASUM are verified where present (FITS Standard 4.0, Appendix J): a mismatch is a warning
+on stderr naming the HDU and keyword, or with --strict an error (exit 2).
+
 Options:
   --json     print {"file", "hdus": [{"index", "kind", "bitpix", "naxis", "header", "stats"}]}
+  --strict   refuse a file whose CHECKSUM or DATASUM does not match (exit 2)
   --verbose  show stack traces for errors
 `;
 
@@ -193,9 +198,20 @@ export const command: CliCommand = {
   summary: 'Describe a FITS, PNG, JPEG or TIFF file: HDUs, headers, pixel statistics',
   usage: USAGE,
   async run(argv, ctx) {
-    const { values, positionals } = parseCommandArgs('info', argv, { json: { type: 'boolean' } });
+    const { values, positionals } = parseCommandArgs('info', argv, {
+      json: { type: 'boolean' },
+      strict: { type: 'boolean' },
+    });
     if (positionals.length !== 1)
       throw new UsageError(`info: expected one FILE, got ${positionals.length} (see 'owb info --help')`);
+    const format = await sniffFile(positionals[0]);
+    if (format === 'fits' || format === 'gzip') {
+      // Before the statistics: a refused file should not cost their passes first.
+      const sums = await verifyFileChecksums(positionals[0]);
+      const what = `${basename(positionals[0])}: ${sums.problems.join('; ')}`;
+      if (sums.state === 'bad' && values.strict) throw new InputError('FITS_BAD_CHECKSUM', what);
+      if (sums.state === 'bad') ctx.stderr.write(`owb: warning: ${what}\n`);
+    }
     const progress = createProgress(ctx.stderr, ctx.interactive, 'info');
     const profile = new StageProfiler();
     const report = await describeFile(positionals[0], (done, total) => progress.update(done, total), profile);

@@ -2,6 +2,7 @@ import { UsageError } from '../cli-errors.js';
 import { numberOption, parseCommandArgs, type CliCommand } from '../command.js';
 import { VERSION } from '../version.js';
 import { openWorkspace } from '../../node/api/services.js';
+import { defaultWorkspaceDir } from '../../node/paths/default-workspace.js';
 import { ensureRendererBuilt, rendererDir, startServer } from '../../node/serve/index.js';
 import { parseMetricsWindows } from '../../node/serve/metrics.js';
 
@@ -9,7 +10,7 @@ export const command: CliCommand = {
   name: 'serve',
   summary: 'Serve the workbench UI and API to a browser on 127.0.0.1 (token-protected)',
   usage: `
-Usage: owb serve --workspace DIR [--port P]
+Usage: owb serve [--workspace DIR] [--port P]
 
 Serves the workbench (the same UI and typed API as the desktop app) over HTTP and WebSocket on
 127.0.0.1 only. Prints http://127.0.0.1:PORT/?token=TOKEN on a line of its own: open it in a browser.
@@ -18,7 +19,10 @@ database writable, workers alive, watcher running, disk space); /metrics needs i
 Host or Origin is not this loopback address are refused (DNS-rebinding guard).
 
 Options:
-  --workspace DIR   workspace folder holding catalog.db (created when missing) [.]
+  --workspace DIR   workspace folder holding catalog.db (created when missing) [$OWB_WORKSPACE, else
+                    the per-user default, printed at start: $XDG_DATA_HOME/observatory-workbench/workspace
+                    (~/.local/share/… without XDG_DATA_HOME); macOS ~/Library/Application Support/…;
+                    Windows %LOCALAPPDATA%\\observatory-workbench\\workspace]
   --port P          TCP port; 0 picks a free one [0]
   --metrics-windows W  windows of the /metrics job rate and latency, e.g. 5m,1h,24h [1h]
 `,
@@ -34,14 +38,19 @@ Options:
       throw new UsageError(`--port must be an integer in [0, 65535], got ${values.port}`);
     const built = ensureRendererBuilt();
     if (built) ctx.stderr.write(`owb serve: ${built}\n`);
-    const services = openWorkspace(values.workspace ?? '.', { version: VERSION });
+    // Never the working directory: a catalog.db would be left wherever the command happened to run.
+    const workspace = values.workspace ?? defaultWorkspaceDir();
+    if (values.workspace === undefined)
+      ctx.stderr.write(`owb serve: no --workspace given; using the default workspace ${workspace}\n`);
+    const services = openWorkspace(workspace, { version: VERSION });
     await attachOptionalServices(services, ctx.stderr);
     const metricsWindowsSec =
       values['metrics-windows'] === undefined ? undefined : parseMetricsWindows(values['metrics-windows']);
     const server = await startServer({ services, port, staticDir: rendererDir(), metricsWindowsSec });
     ctx.stderr.write(`owb serve: workspace ${services.root}\n`);
-    ctx.stdout.write(`${server.url}\n`);
-    await new Promise<void>((resolve) => {
+    // The handlers go in before the URL is printed: the URL line says "ready", and a supervisor (or a
+    // test) that stops us as soon as it reads it must get the clean shutdown, not the default SIGTERM.
+    const stopped = new Promise<void>((resolve) => {
       const stop = (): void => {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
@@ -54,6 +63,8 @@ Options:
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
     });
+    ctx.stdout.write(`${server.url}\n`);
+    await stopped;
     return 0;
   },
 };

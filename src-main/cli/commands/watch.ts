@@ -7,7 +7,7 @@ import { sqliteOption } from '../db-option.js';
 import { numberOption, parseCommandArgs, type CliCommand, type CliContext } from '../command.js';
 
 const usage = `
-Usage: owb watch DIR... --db FILE [--profile FILE] [--once] [--threads N]
+Usage: owb watch DIR... --db FILE [--profile FILE] [--once] [--strict] [--threads N]
 
 Watches folders for new frames and processes each one exactly once into the catalog. Files are taken when
 complete (size stable, FITS data all there); hidden and temporary files are ignored; the same content under
@@ -19,13 +19,16 @@ another name is one frame. Files that arrived while the workbench was not runnin
   --once           process what is there now, then exit (a half-copied FITS fails and an empty file is
                    reported instead of waiting; a file still changing is given up on after the profile's
                    stability.giveUpMs)
+  --strict         refuse FITS files whose CHECKSUM or DATASUM does not match (not ingested; with --once
+                   the exit code is 2). Without it such a frame is ingested, flagged bad in the catalog
+                   (frames.checksum_state, the Frames view) and warned about
   --threads N      worker threads [cores - 1, at least 1]
 
 A folder that fails while watched (deleted, permission denied, a symbolic-link loop) is reported on stderr
 and the other folders keep running. Files given up on (empty, never complete, unreadable) are reported too.
 Ctrl-C stops taking files and lets running jobs finish; a second Ctrl-C cancels them (they stay queued).
-Exit code: 0, or 3 in --once mode when some jobs failed, files were given up on or a folder failed
-(see 'owb db stats').
+Exit code: 0; with --once, 2 when --strict refused a file, else 3 when some jobs failed, files were given
+up on or a folder failed (see 'owb db stats').
 `;
 
 export const command: CliCommand = {
@@ -37,6 +40,7 @@ export const command: CliCommand = {
       db: { type: 'string' },
       profile: { type: 'string' },
       once: { type: 'boolean' },
+      strict: { type: 'boolean' },
       threads: { type: 'string' },
     });
     if (positionals.length === 0) throw new UsageError('watch: give at least one folder to watch');
@@ -51,9 +55,26 @@ export const command: CliCommand = {
       throw new UsageError(`--threads must be a positive integer, got '${values.threads}'`);
     const profile = values.profile ? loadProfile(values.profile) : defaultProfile();
     const catalog = Catalog.open(db);
-    const service = new WatchService({ catalog, dirs: positionals, profile, threads, once: values.once });
+    const service = new WatchService({
+      catalog,
+      dirs: positionals,
+      profile,
+      threads,
+      once: values.once,
+      strictChecksums: values.strict,
+    });
+    let refused = 0;
     service.onDidFailFolder((f) => ctx.stderr.write(`owb: watch: folder failed: ${f.reason ?? f.path}\n`));
-    service.onDidGiveUp((e) => ctx.stderr.write(`owb: watch: ${e.path}: gave up: ${e.reason}\n`));
+    service.onDidGiveUp((e) => {
+      if (e.badChecksum) refused++;
+      ctx.stderr.write(`owb: watch: ${e.path}: ${e.badChecksum ? 'refused' : 'gave up'}: ${e.reason}\n`);
+    });
+    service.onDidIngest((e) => {
+      if (e.checksumProblems)
+        ctx.stderr.write(
+          `owb: watch: warning: ${e.path}: ${e.checksumProblems.join('; ')} (frame flagged; --strict refuses it)\n`,
+        );
+    });
     service.onDidChangeJob((e) => {
       if (e.state === 'failed' && ctx.verbose) ctx.stderr.write(`owb: job ${e.jobId} failed: ${e.error ?? ''}\n`);
     });
@@ -73,6 +94,7 @@ export const command: CliCommand = {
           for (const sub of f.unreadable) ctx.stderr.write(`owb: watch: ${f.path}: skipped ${sub}\n`);
         ctx.stdout.write(`${summary(final)}\n`);
         const skipped = service.folders().some((f) => f.unreadable.length > 0);
+        if (refused > 0) return 2; // --strict: bad input, named on the lines above
         return final.failed > 0 || final.gaveUpFiles > 0 || final.failedFolders > 0 || skipped ? 3 : 0;
       }
       await service.start();

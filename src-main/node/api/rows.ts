@@ -24,6 +24,9 @@ export interface FrameDbRow {
   solve_status?: string | null;
   solve_reason?: string | null;
   phot_zp?: number | null;
+  /** Migration 005; NULL for frames ingested before it. */
+  checksum_state?: string | null;
+  checksum_note?: string | null;
 }
 
 export interface JobDbRow {
@@ -116,7 +119,13 @@ export function frameFromRow(row: FrameDbRow): FrameRow {
     ...(row.solve_status === 'solved' || row.solve_status === 'unsolved'
       ? { solveStatus: row.solve_status, solveReason: row.solve_reason ?? null, photZp: row.phot_zp ?? null }
       : {}),
+    checksumState: checksumStateOf(row.checksum_state),
+    checksumNote: row.checksum_note ?? null,
   };
+}
+
+function checksumStateOf(value: string | null | undefined): FrameRow['checksumState'] {
+  return value === 'ok' || value === 'bad' || value === 'absent' ? value : null;
 }
 
 export function jobFromRow(row: JobDbRow): JobRow {

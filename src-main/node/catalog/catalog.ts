@@ -61,6 +61,10 @@ export interface FrameRow {
   createdAt: number;
   processedAt: number | null;
   quality: Record<string, number> | null;
+  /** CHECKSUM/DATASUM verdict at ingest (`ok`, `bad`, `absent`), null when not verified (migration 005). */
+  checksumState: 'ok' | 'bad' | 'absent' | null;
+  /** The mismatch (HDU and keyword) when `checksumState` is `bad`. */
+  checksumNote: string | null;
 }
 
 export type FrameSort = 'id' | 'date_obs' | 'file_name' | 'source_count' | 'exposure_sec' | 'created_at';
@@ -147,7 +151,8 @@ const SOURCE_SELECT = `SELECT id, frame_id AS frameId, idx, x, y, x_err AS xErr,
   FROM sources`;
 const FRAME_SELECT = `SELECT id, content_hash AS contentHash, path, file_name AS fileName, size_bytes AS sizeBytes,
   frame_type AS frameType, filter, exposure_sec AS exposureSec, date_obs AS dateObs, mjd, width, height,
-  source_count AS sourceCount, status, error, created_at AS createdAt, processed_at AS processedAt, quality_json
+  source_count AS sourceCount, status, error, created_at AS createdAt, processed_at AS processedAt, quality_json,
+  checksum_state AS checksumState, checksum_note AS checksumNote
   FROM frames`;
 const JOB_SELECT = `SELECT j.id, j.kind, j.frame_id AS frameId, j.master_id AS masterId, f.path, j.profile, j.state, j.attempts, j.max_attempts AS maxAttempts,
   j.error, j.error_code AS errorCode, j.lease_owner AS leaseOwner, j.lease_expires_at AS leaseExpiresAt,

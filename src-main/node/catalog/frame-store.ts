@@ -12,6 +12,10 @@ export interface FrameMeta {
   height?: number;
   raCenter?: number;
   decCenter?: number;
+  /** CHECKSUM/DATASUM verdict (FITS only; see migration 005). */
+  checksumState?: 'ok' | 'bad' | 'absent';
+  /** Which HDU and keyword did not match, when `checksumState` is `bad`. */
+  checksumNote?: string;
 }
 
 export interface IngestRequest {
@@ -51,8 +55,8 @@ export class FrameStore {
     this.byHash = db.prepare('SELECT id FROM frames WHERE content_hash = ?');
     this.insertFrame = db.prepare(
       `INSERT INTO frames (content_hash, path, file_name, size_bytes, header_json, frame_type, filter, exposure_sec,
-         date_obs, mjd, width, height, ra_center, dec_center, status, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         date_obs, mjd, width, height, ra_center, dec_center, status, created_at, checksum_state, checksum_note)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.upsertPath = db.prepare(
       `INSERT INTO frame_paths (path, frame_id, size_bytes, mtime_ms, seen_at) VALUES (?, ?, ?, ?, ?)
@@ -88,6 +92,8 @@ export class FrameStore {
           m.decCenter ?? null,
           r.job ? 'queued' : 'filed',
           now,
+          m.checksumState ?? null,
+          m.checksumNote ?? null,
         ).lastInsertRowid,
       );
       this.upsertPath.run(r.path, frameId, r.sizeBytes, r.mtimeMs, now);

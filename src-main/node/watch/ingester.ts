@@ -2,6 +2,8 @@ import { EventEmitter } from 'node:events';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { FitsHeader } from '../../../src-workers/core/fits/index.js';
+import { hasChecksumKeys } from '../../../src-workers/core/fits/index.js';
+import { verifyFileChecksums } from '../../../src-workers/io/fits-checksum.js';
 import { firstImageHdu, readFitsStructure } from '../../../src-workers/io/fits-file.js';
 import type { FrameMeta, FrameStore, IngestResult } from '../catalog/index.js';
 import { frameMetaFromHeader } from '../pipeline/frame-meta.js';
@@ -21,6 +23,8 @@ export interface IngestEvent extends IngestResult {
   path: string;
   /** Set when the file was taken although its FITS structure is incomplete or unreadable. */
   problem?: string;
+  /** CHECKSUM/DATASUM mismatches (`HDU 1: DATASUM does not match the data`); the frame is flagged `bad`. */
+  checksumProblems?: string[];
 }
 
 /** A file the ingester stopped waiting for (it stays where it is, and is taken if it changes again). */
@@ -28,6 +32,8 @@ export interface GiveUpEvent {
   path: string;
   /** Why, in a user's words: `empty file (0 bytes)`, `still changing after 600 s`, `permission denied`. */
   reason: string;
+  /** Refused for a CHECKSUM/DATASUM mismatch under `strictChecksums`. */
+  badChecksum?: boolean;
 }
 
 export interface IngesterOptions {
@@ -40,6 +46,11 @@ export interface IngesterOptions {
    * `profile.stability.giveUpMs` [true]. `owb watch --once` takes such a file at once, and its job fails.
    */
   waitForIncomplete?: boolean;
+  /**
+   * Refuse a FITS file whose CHECKSUM or DATASUM does not match (`--strict`): it is given up on, naming the
+   * HDU, and not ingested [false: ingested, flagged `bad` in the catalog, with a warning].
+   */
+  strictChecksums?: boolean;
 }
 
 /** Reader codes that a copy still in progress produces (a gzip stream cut short reads as bad compression). */
@@ -203,9 +214,9 @@ export class Ingester {
     }
   }
 
-  private giveUp(path: string, reason: string, pending = true): void {
+  private giveUp(path: string, reason: string, pending = true, badChecksum = false): void {
     if (pending) this.pending.delete(path);
-    const event: GiveUpEvent = { path, reason };
+    const event: GiveUpEvent = badChecksum ? { path, reason, badChecksum } : { path, reason };
     this.counters.gaveUp++;
     this.gaveUp.push(event);
     if (this.gaveUp.length > 1000) this.gaveUp.shift();
@@ -235,11 +246,27 @@ export class Ingester {
     }
     let meta: FrameMeta = {};
     let problem: string | undefined;
+    let checksumProblems: string[] | undefined;
     try {
       const structure = await readFitsStructure(path);
       const imageIndex = firstImageHdu(structure.hdus);
       const primary: FitsHeader = structure.hdus[0].header;
       meta = frameMetaFromHeader(primary, imageIndex > 0 ? structure.hdus[imageIndex].header : primary);
+      // Integrity (issue 23): verified before hashing, so a file changing meanwhile is requeued below.
+      // Files without CHECKSUM/DATASUM cost nothing more than their headers.
+      meta.checksumState = 'absent';
+      if (structure.hdus.some((h) => hasChecksumKeys(h.header))) {
+        const sums = await verifyFileChecksums(path, structure.hdus);
+        meta.checksumState = sums.state;
+        if (sums.problems.length) {
+          if (this.options.strictChecksums) {
+            this.giveUp(path, `bad checksum: ${sums.problems.join('; ')}`, false, true);
+            return;
+          }
+          checksumProblems = sums.problems;
+          meta.checksumNote = sums.problems.join('; ');
+        }
+      }
     } catch (error) {
       const code = (error as { code?: string }).code ?? '';
       const waited = Date.now() - firstSeen;
@@ -273,6 +300,6 @@ export class Ingester {
     });
     if (result.isNew) this.counters.ingested++;
     else this.counters.duplicates++;
-    this.events.emit('ingest', { ...result, path, problem } satisfies IngestEvent);
+    this.events.emit('ingest', { ...result, path, problem, checksumProblems } satisfies IngestEvent);
   }
 }

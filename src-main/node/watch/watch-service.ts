@@ -18,6 +18,8 @@ export interface WatchServiceOptions {
   leaseMs?: number;
   /** `--once`: take an incomplete FITS at once (its job fails) instead of waiting for the copy to finish. */
   once?: boolean;
+  /** `--strict`: refuse FITS files whose CHECKSUM/DATASUM does not match (see `IngesterOptions`) [false]. */
+  strictChecksums?: boolean;
   /** A pool shared with other services (not destroyed by `stop()`); default: one of its own when needed. */
   pool?: WorkerPool;
   /**
@@ -87,7 +89,12 @@ export class WatchService {
     });
     // Pool threads + 1 in flight keeps every worker busy while one result commits; the rest wait in the DB.
     this.runner = new JobRunner(this.queue, handler, { concurrency: this.pool ? this.pool.threads + 1 : 4 });
-    this.ingester = new Ingester({ store: new FrameStore(this.catalog.db), profile, waitForIncomplete: !options.once });
+    this.ingester = new Ingester({
+      store: new FrameStore(this.catalog.db),
+      profile,
+      waitForIncomplete: !options.once,
+      strictChecksums: options.strictChecksums,
+    });
     this.ingester.onDidIngest((e) => {
       if (e.jobId !== undefined) this.runner.wake();
       this.events.emit('ingest', e);

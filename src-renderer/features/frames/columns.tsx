@@ -87,6 +87,13 @@ export const FRAME_COLUMNS: Column<FrameRow>[] = [
       ),
   },
   {
+    key: 'checksumState',
+    header: 'Integrity',
+    width: 90,
+    value: (r) => r.checksumState ?? null,
+    render: (r) => <IntegrityChip state={r.checksumState ?? null} note={r.checksumNote ?? null} />,
+  },
+  {
     key: 'status',
     header: 'Status',
     width: 100,
@@ -97,5 +104,22 @@ export const FRAME_COLUMNS: Column<FrameRow>[] = [
   },
 ];
 
+/** CHECKSUM/DATASUM verdict: a red chip (the mismatch in its tooltip) for `bad`, a quiet one for `ok`. */
+function IntegrityChip({ state, note }: { state: FrameRow['checksumState']; note: string | null }) {
+  if (state === 'bad')
+    return (
+      <Tooltip title={note ?? 'CHECKSUM/DATASUM does not match'}>
+        <Chip size="small" color="error" label="bad sum" aria-label={`checksum bad: ${note ?? ''}`} />
+      </Tooltip>
+    );
+  if (state === 'ok')
+    return (
+      <Tooltip title="CHECKSUM/DATASUM verified">
+        <Chip size="small" variant="outlined" color="success" label="sum ok" />
+      </Tooltip>
+    );
+  return <span title={state === 'absent' ? 'no CHECKSUM/DATASUM in the file' : 'not verified'}>—</span>;
+}
+
 export const frameSearchText = (r: FrameRow): string =>
-  `${r.fileName} ${r.imageType} ${r.filter ?? ''} ${r.status} ${r.dateObs ?? ''} ${r.solveStatus ?? ''}`;
+  `${r.fileName} ${r.imageType} ${r.filter ?? ''} ${r.status} ${r.dateObs ?? ''} ${r.solveStatus ?? ''}${r.checksumState === 'bad' ? ' bad-checksum' : ''}`;

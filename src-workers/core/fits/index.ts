@@ -48,7 +48,14 @@ export {
   type HeaderInput,
 } from './encode.js';
 export { onesComplementSum, encodeChecksum, addSums } from './checksum.js';
-export { verifyChecksums, type ChecksumReport } from './verify.js';
+export {
+  verifyChecksums,
+  checkHduSums,
+  hasChecksumKeys,
+  summarizeChecksums,
+  type ChecksumReport,
+  type ChecksumState,
+} from './verify.js';
 export {
   decodeCompressedImage,
   imageHeaderOfCompressed,
