@@ -7,7 +7,16 @@ export interface FrameMeta {
   filter?: string;
   exposureSec?: number;
   dateObs?: string;
+  /** Mid-exposure MJD (UTC). */
   mjd?: number;
+  /** Start of the exposure, MJD (UTC) (migration 004). */
+  mjdStart?: number;
+  /** Mid-exposure BJD_TDB, Julian date (migration 004); absent without a sky position and a site. */
+  bjdTdb?: number;
+  /** Keywords the times came from (migration 004). */
+  timeSource?: string;
+  /** Why a time or BJD_TDB is missing (migration 004). */
+  timeNote?: string;
   width?: number;
   height?: number;
   raCenter?: number;
@@ -51,8 +60,9 @@ export class FrameStore {
     this.byHash = db.prepare('SELECT id FROM frames WHERE content_hash = ?');
     this.insertFrame = db.prepare(
       `INSERT INTO frames (content_hash, path, file_name, size_bytes, header_json, frame_type, filter, exposure_sec,
-         date_obs, mjd, width, height, ra_center, dec_center, status, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         date_obs, mjd, width, height, ra_center, dec_center, status, created_at,
+         mjd_start, bjd_tdb, time_source, time_note)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.upsertPath = db.prepare(
       `INSERT INTO frame_paths (path, frame_id, size_bytes, mtime_ms, seen_at) VALUES (?, ?, ?, ?, ?)
@@ -88,6 +98,10 @@ export class FrameStore {
           m.decCenter ?? null,
           r.job ? 'queued' : 'filed',
           now,
+          m.mjdStart ?? null,
+          m.bjdTdb ?? null,
+          m.timeSource ?? null,
+          m.timeNote ?? null,
         ).lastInsertRowid,
       );
       this.upsertPath.run(r.path, frameId, r.sizeBytes, r.mtimeMs, now);

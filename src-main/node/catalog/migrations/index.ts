@@ -1,6 +1,7 @@
 import { migration001 } from './001-initial.js';
 import { migration002 } from './002-master-jobs.js';
 import { migration003 } from './003-live-stacks.js';
+import { migration004 } from './004-frame-times.js';
 import { migration007 } from './007-variability.js';
 
 /**
@@ -15,7 +16,7 @@ export interface Migration {
 }
 
 /** Append-only list: the schema version of a database is `PRAGMA user_version`. */
-export const migrations: readonly Migration[] = [migration001, migration002, migration003, migration007];
+export const migrations: readonly Migration[] = [migration001, migration002, migration003, migration004, migration007];
 
 /** The schema version this build migrates a catalog to. */
 export const latestSchemaVersion: number = migrations.length ? migrations[migrations.length - 1].version : 0;
