@@ -85,7 +85,11 @@ before(() => {
 });
 
 function parseCsv(text: string): Array<Record<string, string>> {
-  const [head, ...lines] = text.trim().split('\n');
+  // emitRows' CSV opens with '#' lines of units and UCDs.
+  const [head, ...lines] = text
+    .trim()
+    .split('\n')
+    .filter((l) => !l.startsWith('#'));
   const cols = head.split(',');
   return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i], v])));
 }
