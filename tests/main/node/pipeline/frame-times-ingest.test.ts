@@ -275,4 +275,30 @@ print(json.dumps({'fields': fields, 'bjd': bjd}))`,
     assert.equal(got.bjd['iso-time-obs-wcs.fits'], rows.get('iso-time-obs-wcs')!.bjd_tdb);
     assert.equal(got.bjd['bad-date.fits'], null);
   });
+
+  it('owb db retime recomputes cleared times from the files, or from the stored header when a file is gone', () => {
+    const before = new Database(db);
+    before.exec('UPDATE frames SET mjd = NULL, mjd_start = NULL, bjd_tdb = NULL, time_source = NULL, time_note = NULL');
+    before.close();
+    rmSync(join(dir, 'old-1987-fk4.fits'));
+    const r = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'src-main/cli/main.ts', 'db', 'retime', '--db', db, '--json'],
+      {
+        cwd: repo,
+        encoding: 'utf8',
+      },
+    );
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), { frames: 6, fromFile: 5, withTime: 5, withBjdTdb: 3, changed: 5 });
+    const conn = new Database(db, { readonly: true });
+    for (const row of conn.prepare('SELECT file_name, mjd, mjd_start, bjd_tdb, time_note FROM frames').all() as Array<
+      Record<string, number | string | null>
+    >) {
+      const was = rows.get(String(row.file_name).replace('.fits', ''))!;
+      for (const k of ['mjd', 'mjd_start', 'bjd_tdb']) assert.equal(row[k], was[k], `${String(row.file_name)} ${k}`);
+      if (row.file_name === 'old-1987-fk4.fits') assert.match(String(row.time_note), /header stored at ingest/);
+    }
+    conn.close();
+  });
 });
