@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { InputError } from '../../../src-workers/core/errors.js';
-import { imageHeaderOfCompressed, type FitsValue } from '../../../src-workers/core/fits/index.js';
+import { imageHeaderOfCompressed, type FitsHeader, type FitsValue } from '../../../src-workers/core/fits/index.js';
 import { StreamingStats, type StreamedStats } from '../../../src-workers/core/stats/streaming.js';
 import { readFitsStructure } from '../../../src-workers/io/fits-file.js';
 import { readImageStats } from '../../../src-workers/io/fits-stats.js';
@@ -24,6 +24,20 @@ export interface InfoStats {
   negInfCount: number;
 }
 
+/**
+ * Observation time of an image HDU (its header over the primary's), from core/time as ingest reads it:
+ * MJD (UTC) at start and mid-exposure, the exposure in seconds, BJD_TDB (JD) at mid-exposure when a sky
+ * position and a site are known, the keywords used and, when something is missing, why.
+ */
+export interface InfoTime {
+  mjdStartUtc: number;
+  mjdMidUtc: number;
+  exposureS: number | null;
+  bjdTdbMid: number | null;
+  source: string;
+  note?: string;
+}
+
 export interface InfoHdu {
   index: number;
   kind: 'image' | 'bintable' | 'table' | 'empty';
@@ -32,6 +46,8 @@ export interface InfoHdu {
   header: Record<string, FitsValue>;
   /** Null for HDUs without image data. */
   stats: InfoStats | null;
+  /** Image HDUs only: null when the header gives no usable time (the warnings say why). */
+  time?: InfoTime | null;
 }
 
 export interface InfoReport {
@@ -49,8 +65,13 @@ defines it, population standard deviation) with NaN and ±Inf pixels counted apa
 streamed in bounded memory. A gzip file is inflated as a stream, never whole, and refused (exit 2)
 when it inflates past OWB_MAX_INFLATE_BYTES bytes [1 GiB].
 
+Image HDUs also get their observation time (DATE-OBS/TIME-OBS/UT, MJD-OBS, JD, DATE-BEG/END, TIMESYS,
+EXPTIME/EXPOSURE/ITIME/TELAPSE) as ingest reads it, with BJD_TDB where a sky position and a site are known;
+a date that cannot be parsed is a warning on stderr and no time.
+
 Options:
-  --json     print {"file", "hdus": [{"index", "kind", "bitpix", "naxis", "header", "stats"}]}
+  --json     print {"file", "hdus": [{"index", "kind", "bitpix", "naxis", "header", "stats", "time"}]}
+             time: {"mjdStartUtc", "mjdMidUtc", "exposureS", "bjdTdbMid", "source", "note"?} or null
   --verbose  show stack traces for errors
 `;
 
@@ -77,9 +98,31 @@ function arrayStats(data: Float32Array): StreamedStats {
 }
 
 /** Builds the `owb info` report for `path` (FITS or raster, by content). */
+/** The time of an image HDU, and the header problems met (one line each) through `warn`. */
+async function hduTime(primary: FitsHeader, image: FitsHeader, warn: (m: string) => void): Promise<InfoTime | null> {
+  // Loaded only for FITS images: the Earth ephemeris is not needed to describe a raster.
+  const [{ frameMetaFromHeader }, { layeredSource }, { readObservationTime }] = await Promise.all([
+    import('../../node/pipeline/frame-meta.js'),
+    import('../../node/pipeline/frame-time.js'),
+    import('../../../src-workers/core/time/index.js'),
+  ]);
+  readObservationTime(layeredSource(image, primary), warn);
+  const m = frameMetaFromHeader(primary, image);
+  if (m.mjd === undefined || m.mjdStart === undefined) return null;
+  return {
+    mjdStartUtc: m.mjdStart,
+    mjdMidUtc: m.mjd,
+    exposureS: m.exposureSec ?? null,
+    bjdTdbMid: m.bjdTdb ?? null,
+    source: m.timeSource ?? '',
+    ...(m.timeNote ? { note: m.timeNote } : {}),
+  };
+}
+
 export async function describeFile(
   path: string,
   onProgress?: (done: number, total: number) => void,
+  warn: (message: string) => void = () => {},
 ): Promise<InfoReport> {
   const format = await sniffFile(path);
   const file = basename(path);
@@ -123,6 +166,10 @@ export async function describeFile(
       // costs a few MiB rather than its whole data as float32.
       stats = toStats(await readImageStats(path, hdu.index));
     }
+    const time =
+      hdu.kind === 'image' && hdu.naxis.length >= 2
+        ? await hduTime(structure.hdus[0].header, header, (m) => warn(`${file}: HDU ${hdu.index}: ${m}`))
+        : undefined;
     hdus.push({
       index: hdu.index,
       kind: hdu.kind,
@@ -130,6 +177,7 @@ export async function describeFile(
       naxis: hdu.naxis,
       header: header.toRecord(),
       stats,
+      ...(time === undefined ? {} : { time }),
     });
     onProgress?.(hdu.index + 1, total);
   }
@@ -172,6 +220,13 @@ export function formatReport(report: InfoReport): string {
       .trimEnd();
   lines.push(fmt(cols), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(fmt));
   for (const h of report.hdus) {
+    if (h.time)
+      lines.push(
+        '',
+        `HDU ${h.index} time: MJD ${h.time.mjdMidUtc.toFixed(8)} UTC mid-exposure` +
+          `${h.time.bjdTdbMid === null ? '' : `, BJD_TDB ${h.time.bjdTdbMid.toFixed(8)}`} (${h.time.source})` +
+          `${h.time.note ? `; ${h.time.note}` : ''}`,
+      );
     lines.push('', `HDU ${h.index} header:`);
     const keys = Object.keys(h.header);
     const kw = Math.max(8, ...keys.map((k) => k.length));
@@ -189,8 +244,14 @@ export const command: CliCommand = {
     if (positionals.length !== 1)
       throw new UsageError(`info: expected one FILE, got ${positionals.length} (see 'owb info --help')`);
     const progress = createProgress(ctx.stderr, ctx.interactive, 'info');
-    const report = await describeFile(positionals[0], (done, total) => progress.update(done, total));
+    const warnings: string[] = [];
+    const report = await describeFile(
+      positionals[0],
+      (done, total) => progress.update(done, total),
+      (m) => warnings.push(m),
+    );
     progress.finish();
+    for (const w of warnings) ctx.stderr.write(`owb info: warning: ${w}\n`);
     ctx.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
     return 0;
   },

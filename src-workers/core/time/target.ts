@@ -3,7 +3,8 @@
  * OBJCTRA/OBJCTDEC or RA_OBJ/DEC_OBJ. A number is degrees; a string is sexagesimal, hours for right
  * ascension ('12:34:56.7', '12 34 56.7') and degrees for declination. The frame follows FITS WCS
  * Paper II §3.1: RADESYS (or RADECSYS) when given, else FK4 for EQUINOX (or EPOCH) < 1984, FK5 for a
- * later equinox, ICRS without one; the position is returned in ICRS degrees.
+ * later equinox, ICRS without one (an EQUINOX/EPOCH outside 1800–2200, such as IRAF's EPOCH = 0, counts
+ * as none); the position is returned in ICRS degrees.
  */
 import { frameConverter } from '../wcs/frames.js';
 import type { CelestialSystem } from '../wcs/header.js';
@@ -38,7 +39,8 @@ export function readTargetPosition(h: TimeKeywordSource): TargetPosition | undef
     const dec = parseDegrees(h.get(kd));
     if (ra === undefined || dec === undefined || Math.abs(dec) > 90) continue;
     const eqRaw = h.get('EQUINOX') ?? h.get('EPOCH');
-    const equinox = typeof eqRaw === 'number' && Number.isFinite(eqRaw) ? eqRaw : undefined;
+    // EPOCH = 0 (IRAF's "unknown") and other nonsense are no equinox.
+    const equinox = typeof eqRaw === 'number' && eqRaw >= 1800 && eqRaw <= 2200 ? eqRaw : undefined;
     const sysRaw = h.get('RADESYS') ?? h.get('RADECSYS');
     let system = (typeof sysRaw === 'string' ? sysRaw.trim().toUpperCase() : '') as CelestialSystem | '';
     if (!['ICRS', 'FK5', 'FK4', 'FK4-NO-E'].includes(system))
