@@ -27,4 +27,5 @@ export const commandLoaders: Record<string, () => Promise<{ command: CliCommand 
   lightcurve: () => import('./commands/lightcurve.js'),
   variability: () => import('./commands/variability.js'),
   period: () => import('./commands/period.js'),
+  wcs: () => import('./commands/wcs.js'),
 };
