@@ -21,6 +21,8 @@ export interface FrameMeta {
   height?: number;
   raCenter?: number;
   decCenter?: number;
+  /** WCS summary: projection, frame, distortion, footprint [[ra, dec] × 4] (ICRS), pixelScaleArcsec, rotationDeg, parity. */
+  wcs?: Record<string, unknown>;
 }
 
 export interface IngestRequest {
@@ -61,8 +63,8 @@ export class FrameStore {
     this.insertFrame = db.prepare(
       `INSERT INTO frames (content_hash, path, file_name, size_bytes, header_json, frame_type, filter, exposure_sec,
          date_obs, mjd, width, height, ra_center, dec_center, status, created_at,
-         mjd_start, bjd_tdb, time_source, time_note)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         mjd_start, bjd_tdb, time_source, time_note, wcs_json)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.upsertPath = db.prepare(
       `INSERT INTO frame_paths (path, frame_id, size_bytes, mtime_ms, seen_at) VALUES (?, ?, ?, ?, ?)
@@ -102,6 +104,7 @@ export class FrameStore {
           m.bjdTdb ?? null,
           m.timeSource ?? null,
           m.timeNote ?? null,
+          m.wcs ? JSON.stringify(m.wcs) : null,
         ).lastInsertRowid,
       );
       this.upsertPath.run(r.path, frameId, r.sizeBytes, r.mtimeMs, now);

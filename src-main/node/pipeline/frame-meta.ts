@@ -1,7 +1,7 @@
 import { classifyFrameType as classifyCore, type FrameType } from '../../../src-workers/core/calibrate/index.js';
 import type { FitsHeader } from '../../../src-workers/core/fits/index.js';
 import { parseFitsDate, readTargetPosition } from '../../../src-workers/core/time/index.js';
-import { parseCelestialWcs, recordSource } from '../../../src-workers/core/wcs/index.js';
+import { parseCelestialWcs, recordSource, summarizeWcs } from '../../../src-workers/core/wcs/index.js';
 import type { FrameMeta } from '../catalog/index.js';
 import { frameTimes, layeredSource, recordTimeSource } from './frame-time.js';
 
@@ -44,11 +44,27 @@ function firstNumber(h: FitsHeader, keys: string[]): number | undefined {
  * ICRS position of the image centre from the WCS (CRVAL can lie far outside the image and may be galactic
  * or FK4), else the pointing keywords (RA/DEC, OBJCTRA/OBJCTDEC: degrees or sexagesimal hours, to ICRS); the reason when there are no sky coordinates.
  */
-function skyCentre(header: Record<string, unknown>): { raCenter?: number; decCenter?: number; fromWcs: boolean } {
+function skyCentre(header: Record<string, unknown>): {
+  raCenter?: number;
+  decCenter?: number;
+  wcs?: Record<string, unknown>;
+  fromWcs: boolean;
+} {
   const parsed = parseCelestialWcs(recordSource(header));
   if ('wcs' in parsed) {
-    const [ra, dec] = parsed.wcs.centreSky();
-    if (Number.isFinite(ra) && Number.isFinite(dec)) return { raCenter: ra, decCenter: dec, fromWcs: true };
+    const s = summarizeWcs(parsed.wcs);
+    const { ra, dec } = s.centre;
+    // The footprint polygon (outer pixel edges, ICRS), scale, rotation and parity go to frames.wcs_json.
+    const wcs = {
+      projection: s.projection,
+      frame: s.frame,
+      distortion: s.distortion,
+      footprint: s.corners.map((c) => [c.ra, c.dec]),
+      pixelScaleArcsec: s.pixelScaleArcsec,
+      rotationDeg: s.rotationDeg,
+      parity: s.parity,
+    };
+    if (Number.isFinite(ra) && Number.isFinite(dec)) return { raCenter: ra, decCenter: dec, wcs, fromWcs: true };
   }
   const pointing = readTargetPosition(recordTimeSource(header));
   return { raCenter: pointing?.raDeg, decCenter: pointing?.decDeg, fromWcs: false };

@@ -161,6 +161,9 @@ for c in d['cases']:
             w = WCS(h)
             ra, dec = w.all_pix2world((d['size'] - 1) / 2, (d['size'] - 1) / 2, 0)
             target = SkyCoord(float(ra) * u.deg, float(dec) * u.deg, frame='icrs')
+            e = d['size'] - 0.5
+            cra, cdec = w.all_pix2world([-0.5, e, e, -0.5], [-0.5, -0.5, e, e], 0)
+            r['footprint'] = [[float(a), float(b)] for a, b in zip(cra, cdec)]
         else:
             target = eval(c['target'])
         t = Time(mid.utc.mjd, format='mjd', scale='utc', location=eval(c['site']))
@@ -200,14 +203,17 @@ describe('frame times through owb process (ingest) vs astropy', { skip }, () => 
     ],
     { cwd: repo, encoding: 'utf8' },
   );
-  const oracle = python<Array<{ mjd: number; bjd: [number, number] | null } | null>>(PY, {
-    size: SIZE,
-    cases: cases.map((c) => ({ ...c, note: undefined })),
-  });
+  const oracle = python<Array<{ mjd: number; bjd: [number, number] | null; footprint?: [number, number][] } | null>>(
+    PY,
+    {
+      size: SIZE,
+      cases: cases.map((c) => ({ ...c, note: undefined })),
+    },
+  );
   const rows = new Map<string, Record<string, number | string | null>>();
   const conn = new Database(db, { readonly: true });
   for (const r of conn
-    .prepare('SELECT file_name, mjd, mjd_start, exposure_sec, bjd_tdb, time_source, time_note FROM frames')
+    .prepare('SELECT file_name, mjd, mjd_start, exposure_sec, bjd_tdb, time_source, time_note, wcs_json FROM frames')
     .all() as Array<Record<string, number | string | null>>)
     rows.set(String(r.file_name).replace('.fits', ''), r);
   conn.close();
@@ -240,6 +246,23 @@ describe('frame times through owb process (ingest) vs astropy', { skip }, () => 
       if (c.note) assert.match(String(row.time_note), c.note);
     }),
   );
+
+  it('stores the footprint polygon (outer pixel edges, ICRS) and pixel scale in wcs_json, within 1 mas of astropy', () => {
+    const wcs = JSON.parse(String(rows.get('iso-time-obs-wcs')!.wcs_json)) as {
+      footprint: [number, number][];
+      pixelScaleArcsec: number;
+      projection: string;
+    };
+    const want = oracle[cases.findIndex((c) => c.name === 'iso-time-obs-wcs')]!.footprint!;
+    assert.equal(wcs.projection, 'TAN');
+    wcs.footprint.forEach(([ra, dec], i) => {
+      const mas = Math.hypot((ra - want[i][0]) * Math.cos((dec * Math.PI) / 180), dec - want[i][1]) * 3.6e6;
+      assert.ok(mas < 1, `corner ${i}: ${mas} mas`);
+    });
+    // |det CD| = 0.0008² + 0.0001² deg² per pixel; TAN's scale at 25 px from CRPIX differs by < 1e-6.
+    assert.ok(Math.abs(wcs.pixelScaleArcsec / (Math.sqrt(0.0008 ** 2 + 0.0001 ** 2) * 3600) - 1) < 1e-5);
+    assert.equal(rows.get('mjd-obs-no-position')!.wcs_json, null);
+  });
 
   it('names the keywords the times came from', () => {
     assert.match(
