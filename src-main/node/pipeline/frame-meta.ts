@@ -1,8 +1,14 @@
 import { classifyFrameType as classifyCore, type FrameType } from '../../../src-workers/core/calibrate/index.js';
 import type { FitsHeader } from '../../../src-workers/core/fits/index.js';
-import { parseFitsDate, readTargetPosition } from '../../../src-workers/core/time/index.js';
+import {
+  geodeticToItrs,
+  parseFitsDate,
+  readTargetPosition,
+  type ObservatorySite,
+} from '../../../src-workers/core/time/index.js';
 import { parseCelestialWcs, recordSource, summarizeWcs } from '../../../src-workers/core/wcs/index.js';
 import type { FrameMeta } from '../catalog/index.js';
+import type { Profile } from './profile.js';
 import { frameTimes, layeredSource, recordTimeSource } from './frame-time.js';
 
 export type { FrameType } from '../../../src-workers/core/calibrate/index.js';
@@ -70,18 +76,29 @@ function skyCentre(header: Record<string, unknown>): {
   return { raCenter: pointing?.raDeg, decCenter: pointing?.decDeg, fromWcs: false };
 }
 
+/** The observatory a profile's `site` describes, for frames whose headers name none. */
+export function profileSite(site: Profile['site']): ObservatorySite | undefined {
+  return site
+    ? { itrsM: geodeticToItrs(site.longitudeDeg, site.latitudeDeg, site.heightM), source: 'profile site' }
+    : undefined;
+}
+
 /**
  * What the catalog keeps from a frame's header. `image` is the HDU holding the pixels (may differ from
  * primary). Times come from core/time: `mjd` is mid-exposure UTC, `bjdTdb` needs a sky position and a site.
  */
-export function frameMetaFromHeader(primary: FitsHeader, image: FitsHeader = primary): FrameMeta {
+export function frameMetaFromHeader(
+  primary: FitsHeader,
+  image: FitsHeader = primary,
+  options: { site?: ObservatorySite } = {},
+): FrameMeta {
   const get = (keys: string[]): string | undefined => firstString(image, keys) ?? firstString(primary, keys);
   const getNum = (keys: string[]): number | undefined => firstNumber(image, keys) ?? firstNumber(primary, keys);
   const dateObs = get(['DATE-OBS', 'DATE_OBS']);
   const header: Record<string, unknown> = { ...primary.toRecord(), ...(image === primary ? {} : image.toRecord()) };
   const { fromWcs, ...centre } = skyCentre(header);
   const sky = fromWcs ? { raDeg: centre.raCenter as number, decDeg: centre.decCenter as number } : undefined;
-  const times = frameTimes(layeredSource(image, primary), sky);
+  const times = frameTimes(layeredSource(image, primary), sky, options.site);
   return {
     header,
     frameType: classifyFrameType(get(['IMAGETYP', 'FRAME', 'FRAMETYP', 'OBSTYPE', 'IMGTYPE'])),

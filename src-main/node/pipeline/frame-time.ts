@@ -10,6 +10,7 @@ import {
   readObservationTime,
   readSite,
   readTargetPosition,
+  type ObservatorySite,
   type TimeKeywordSource,
 } from '../../../src-workers/core/time/index.js';
 import { earthBarycentricAu } from '../time/earth-ephemeris.js';
@@ -31,9 +32,14 @@ export interface FrameTimes {
 
 /**
  * Reads the times of a header. `sky` is the ICRS image centre from the WCS when there is one; without it the
- * pointing keywords (RA/DEC, OBJCTRA/OBJCTDEC) are used.
+ * pointing keywords (RA/DEC, OBJCTRA/OBJCTDEC) are used. `fallbackSite` (a profile's) serves headers that
+ * name no observatory.
  */
-export function frameTimes(h: TimeKeywordSource, sky?: { raDeg: number; decDeg: number }): FrameTimes {
+export function frameTimes(
+  h: TimeKeywordSource,
+  sky?: { raDeg: number; decDeg: number },
+  fallbackSite?: ObservatorySite,
+): FrameTimes {
   const notes: string[] = [];
   const time = readObservationTime(h, (m) => notes.push(m));
   if (!time) {
@@ -49,7 +55,7 @@ export function frameTimes(h: TimeKeywordSource, sky?: { raDeg: number; decDeg: 
   if (time.exposureS === undefined && time.mjdMidUtc === time.mjdStartUtc)
     notes.push('no exposure time (EXPTIME, EXPOSURE, ITIME, TELAPSE, DATE-END): mid-exposure taken as the start');
   const target = sky ? { raDeg: sky.raDeg, decDeg: sky.decDeg, source: 'WCS image centre' } : readTargetPosition(h);
-  const site = readSite(h);
+  const site = readSite(h) ?? fallbackSite;
   if (!target) notes.push('no BJD_TDB: no sky position (no celestial WCS, RA/DEC or OBJCTRA/OBJCTDEC)');
   if (!site)
     notes.push('no BJD_TDB: no observatory position (OBSGEO-X/Y/Z, OBSGEO-L/B/H, LAT-OBS/LONG-OBS, SITELAT/SITELONG)');

@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import type { FitsHeader } from '../../../src-workers/core/fits/index.js';
 import { firstImageHdu, readFitsStructure } from '../../../src-workers/io/fits-file.js';
 import type { FrameMeta, FrameStore, IngestResult } from '../catalog/index.js';
-import { frameMetaFromHeader } from '../pipeline/frame-meta.js';
+import { frameMetaFromHeader, profileSite } from '../pipeline/frame-meta.js';
 import type { Profile } from '../pipeline/profile.js';
 import { errorMessage } from '../../common/file-errors.js';
 import { contentHash } from './content-hash.js';
@@ -239,7 +239,9 @@ export class Ingester {
       const structure = await readFitsStructure(path);
       const imageIndex = firstImageHdu(structure.hdus);
       const primary: FitsHeader = structure.hdus[0].header;
-      meta = frameMetaFromHeader(primary, imageIndex > 0 ? structure.hdus[imageIndex].header : primary);
+      meta = frameMetaFromHeader(primary, imageIndex > 0 ? structure.hdus[imageIndex].header : primary, {
+        site: profileSite(profile.site),
+      });
     } catch (error) {
       const code = (error as { code?: string }).code ?? '';
       const waited = Date.now() - firstSeen;

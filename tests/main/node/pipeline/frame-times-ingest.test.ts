@@ -325,3 +325,104 @@ print(json.dumps({'fields': fields, 'bjd': bjd}))`,
     conn.close();
   });
 });
+
+describe('a profile site serves frames whose headers name no observatory', { skip }, () => {
+  it('BJD_TDB from the WCS centre and the profile site, within 10 ms of astropy; header sites still win', () => {
+    const dir2 = join(root, 'profile-frames');
+    mkdirSync(dir2, { recursive: true });
+    const noSite = cases.find((c) => c.name === 'timesys-tt-no-site')!;
+    const withSite = cases.find((c) => c.name === 'iso-time-obs-wcs')!;
+    for (const c of [noSite, withSite]) {
+      const h = new FitsHeader();
+      for (const [k, v, comment] of c.cards) h.set(k, v, comment);
+      const data = new Float32Array(SIZE * SIZE).map((_, p) => 50 + (p % 7));
+      writeFileSync(
+        join(dir2, `${c.name}.fits`),
+        encodeFits([imageHdu({ width: SIZE, height: SIZE, data }, { header: h })]),
+      );
+    }
+    const profile = join(root, 'site.yaml');
+    writeFileSync(profile, 'site:\n  longitudeDeg: -17.88\n  latitudeDeg: 28.76\n  heightM: 2396\n');
+    const db2 = join(root, 'profile.db');
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src-main/cli/main.ts',
+        'process',
+        dir2,
+        '--db',
+        db2,
+        '--profile',
+        profile,
+        '--since',
+        '1900-01-01',
+        '--until',
+        '2100-01-01',
+      ],
+      { cwd: repo, encoding: 'utf8' },
+    );
+    assert.ok(r.status === 0 || r.status === 3, r.stderr);
+    const conn = new Database(db2, { readonly: true });
+    const got = new Map(
+      (
+        conn.prepare('SELECT file_name, bjd_tdb, time_source FROM frames').all() as Array<{
+          file_name: string;
+          bjd_tdb: number | null;
+          time_source: string;
+        }>
+      ).map((row) => [row.file_name.replace('.fits', ''), row]),
+    );
+    conn.close();
+    const want = python<Array<{ bjd: [number, number] }>>(PY, {
+      size: SIZE,
+      cases: [
+        {
+          ...noSite,
+          note: undefined,
+          target: 'WCS',
+          site: 'EarthLocation.from_geodetic(-17.88 * u.deg, 28.76 * u.deg, 2396 * u.m)',
+        },
+        { ...withSite, note: undefined },
+      ],
+    });
+    [noSite, withSite].forEach((c, i) => {
+      const row = got.get(c.name)!;
+      assert.equal(typeof row.bjd_tdb, 'number', `${c.name}: no BJD_TDB`);
+      const ms = Math.abs(row.bjd_tdb! - 2400000.5 - (want[i].bjd[0] - 2400000.5 + want[i].bjd[1])) * 86400e3;
+      assert.ok(ms < 10, `${c.name}: BJD_TDB ${ms.toFixed(3)} ms from astropy`);
+    });
+    assert.match(got.get(noSite.name)!.time_source, /WCS image centre; profile site$/);
+    assert.match(got.get(withSite.name)!.time_source, /OBSGEO-X\/Y\/Z$/);
+  });
+
+  it('a bad site in a profile is refused, naming the field', () => {
+    const profile = join(root, 'bad-site.yaml');
+    writeFileSync(profile, 'site:\n  longitudeDeg: 200\n  latitudeDeg: 28.76\n');
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src-main/cli/main.ts',
+        'process',
+        join(root, 'profile-frames'),
+        '--db',
+        join(root, 'x.db'),
+        '--profile',
+        profile,
+        '--since',
+        '60000',
+        '--until',
+        '60001',
+      ],
+      { cwd: repo, encoding: 'utf8' },
+    );
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /^owb: bad-site\.yaml: site\.longitudeDeg: must be a number of degrees within ±180, got 200\n$/,
+    );
+  });
+});
