@@ -100,6 +100,7 @@ export const OTHER_COLUMNS: readonly ColumnMeta[] = [
     description: 'Exposure start MJD (UTC)',
   },
   { name: 'time_source', type: 'char', unit: '', ucd: 'meta.ref', description: 'Header keywords the times came from' },
+  { name: 'airmass', type: 'double', unit: '', ucd: 'obs.airMass', description: 'Airmass (sec z) at mid-exposure' },
   { name: 'time_note', type: 'char', unit: '', ucd: 'meta.note', description: 'Why a time or BJD_TDB is missing' },
   { name: 'time_system', type: 'char', unit: '', ucd: 'time.scale', description: 'Time scale of the time column' },
   { name: 'first_mjd', type: 'double', unit: 'd', ucd: 'time.start', description: 'MJD of the first measurement' },

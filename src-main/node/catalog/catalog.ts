@@ -62,6 +62,8 @@ export interface FrameRow {
   timeSource: string | null;
   /** Why a time or BJD_TDB is missing. */
   timeNote: string | null;
+  /** sec z at mid-exposure, computed at ingest from the site and the target. */
+  airmass: number | null;
   width: number | null;
   height: number | null;
   sourceCount: number | null;
@@ -156,7 +158,7 @@ const SOURCE_SELECT = `SELECT id, frame_id AS frameId, idx, x, y, x_err AS xErr,
   FROM sources`;
 const FRAME_SELECT = `SELECT id, content_hash AS contentHash, path, file_name AS fileName, size_bytes AS sizeBytes,
   frame_type AS frameType, filter, exposure_sec AS exposureSec, date_obs AS dateObs, mjd, mjd_start AS mjdStart,
-  bjd_tdb AS bjdTdb, time_source AS timeSource, time_note AS timeNote, width, height, source_count AS sourceCount, status, error, created_at AS createdAt, processed_at AS processedAt, quality_json
+  bjd_tdb AS bjdTdb, time_source AS timeSource, time_note AS timeNote, airmass, width, height, source_count AS sourceCount, status, error, created_at AS createdAt, processed_at AS processedAt, quality_json
   FROM frames`;
 const JOB_SELECT = `SELECT j.id, j.kind, j.frame_id AS frameId, j.master_id AS masterId, f.path, j.profile, j.state, j.attempts, j.max_attempts AS maxAttempts,
   j.error, j.error_code AS errorCode, j.lease_owner AS leaseOwner, j.lease_expires_at AS leaseExpiresAt,

@@ -17,6 +17,8 @@ export interface FrameMeta {
   timeSource?: string;
   /** Why a time or BJD_TDB is missing (migration 004). */
   timeNote?: string;
+  /** sec z at mid-exposure from the site and the target (migration 004). */
+  airmass?: number;
   width?: number;
   height?: number;
   raCenter?: number;
@@ -63,8 +65,8 @@ export class FrameStore {
     this.insertFrame = db.prepare(
       `INSERT INTO frames (content_hash, path, file_name, size_bytes, header_json, frame_type, filter, exposure_sec,
          date_obs, mjd, width, height, ra_center, dec_center, status, created_at,
-         mjd_start, bjd_tdb, time_source, time_note, wcs_json)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         mjd_start, bjd_tdb, time_source, time_note, wcs_json, airmass)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.upsertPath = db.prepare(
       `INSERT INTO frame_paths (path, frame_id, size_bytes, mtime_ms, seen_at) VALUES (?, ?, ?, ?, ?)
@@ -105,6 +107,7 @@ export class FrameStore {
           m.timeSource ?? null,
           m.timeNote ?? null,
           m.wcs ? JSON.stringify(m.wcs) : null,
+          m.airmass ?? null,
         ).lastInsertRowid,
       );
       this.upsertPath.run(r.path, frameId, r.sizeBytes, r.mtimeMs, now);

@@ -49,6 +49,7 @@ interface FrameRecord {
   id: number;
   mjd: number | null;
   bjd_tdb: number | null;
+  airmass: number | null;
   exposure_sec: number | null;
   header_json: string | null;
   quality_json: string | null;
@@ -77,7 +78,7 @@ export function loadField(
 ): Field {
   const frames = db
     .prepare(
-      `SELECT id, mjd, bjd_tdb, exposure_sec, header_json, quality_json FROM frames WHERE id IN
+      `SELECT id, mjd, bjd_tdb, airmass, exposure_sec, header_json, quality_json FROM frames WHERE id IN
          (SELECT DISTINCT frame_id FROM measurements WHERE coalesce(filter, '') = ?) ORDER BY mjd, id`,
     )
     .all(filter) as FrameRecord[];
@@ -132,7 +133,8 @@ export function loadField(
     const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
     return {
       exposureSec: num(f.exposure_sec) && (f.exposure_sec as number) > 0 ? (f.exposure_sec as number) : 1,
-      airmass: num(header.AIRMASS),
+      // The header's AIRMASS, else the one computed at ingest from the site and the target.
+      airmass: num(header.AIRMASS) ?? num(f.airmass),
       fwhmPx: num(quality.fwhmPx),
       skyE: num(quality.medianAdu),
     };

@@ -110,6 +110,7 @@ export function frameMetaFromHeader(
     bjdTdb: times.bjdTdb,
     timeSource: times.timeSource,
     timeNote: times.timeNote,
+    airmass: times.airmass,
     width: getNum(['ZNAXIS1']) ?? getNum(['NAXIS1']),
     height: getNum(['ZNAXIS2']) ?? getNum(['NAXIS2']),
     ...centre,

@@ -6,6 +6,7 @@
  * catalog never holds a silently wrong time.
  */
 import {
+  airmassSecZ,
   barycentricTime,
   readObservationTime,
   readSite,
@@ -24,6 +25,8 @@ export interface FrameTimes {
   exposureSec?: number;
   /** Mid-exposure BJD_TDB as a Julian date (e.g. 2456869.70137). */
   bjdTdb?: number;
+  /** sec z at mid-exposure (core/time/airmass.ts); absent below the horizon or without site and target. */
+  airmass?: number;
   /** Keywords used: time, exposure, position and site, e.g. 'DATE-OBS+UT, EXPOSURE (minutes); WCS centre; OBSGEO-X/Y/Z'. */
   timeSource?: string;
   /** Why a time or BJD_TDB is missing, and header problems met on the way ('; '-separated). */
@@ -60,6 +63,7 @@ export function frameTimes(
   if (!site)
     notes.push('no BJD_TDB: no observatory position (OBSGEO-X/Y/Z, OBSGEO-L/B/H, LAT-OBS/LONG-OBS, SITELAT/SITELONG)');
   if (target && site) {
+    out.airmass = airmassSecZ(time.mjdMidUtc, target.raDeg, target.decDeg, site.itrsM);
     out.bjdTdb = barycentricTime(time.mjdMidUtc, target.raDeg, target.decDeg, earthBarycentricAu, site.itrsM).bjdTdb;
     sources.push(target.source, site.source);
   }

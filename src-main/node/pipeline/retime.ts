@@ -62,7 +62,7 @@ export async function retimeFrames(db: SqliteDatabase): Promise<RetimeSummary> {
   }
   const setFrame = db.prepare(
     `UPDATE frames SET mjd = ?, mjd_start = ?, exposure_sec = coalesce(?, exposure_sec), bjd_tdb = ?,
-       time_source = ?, time_note = ? WHERE id = ?`,
+       time_source = ?, time_note = ?, airmass = ? WHERE id = ?`,
   );
   db.transaction(() => {
     for (const { id, meta: m } of updates)
@@ -73,6 +73,7 @@ export async function retimeFrames(db: SqliteDatabase): Promise<RetimeSummary> {
         m.bjdTdb ?? null,
         m.timeSource ?? null,
         m.timeNote ?? null,
+        m.airmass ?? null,
         id,
       );
     db.exec(`

@@ -10,3 +10,4 @@ export {
 export * from './site.js';
 export * from './barycentric.js';
 export { readTargetPosition, type TargetPosition } from './target.js';
+export { airmassSecZ } from './airmass.js';

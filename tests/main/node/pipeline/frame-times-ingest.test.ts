@@ -140,7 +140,7 @@ const PY = `import json, sys, warnings
 import numpy as np
 import astropy.units as u
 from astropy.time import Time
-from astropy.coordinates import SkyCoord, EarthLocation
+from astropy.coordinates import SkyCoord, EarthLocation, AltAz
 from astropy.io import fits
 from astropy.wcs import WCS
 warnings.simplefilter('ignore')
@@ -169,6 +169,9 @@ for c in d['cases']:
         t = Time(mid.utc.mjd, format='mjd', scale='utc', location=eval(c['site']))
         b = t.tdb + t.light_travel_time(target, kind='barycentric')
         r['bjd'] = [float(b.jd1), float(b.jd2)]
+        aa = target.transform_to(AltAz(obstime=t, location=eval(c['site'])))
+        r['alt'] = float(aa.alt.deg)
+        r['secz'] = float(aa.secz)
     out.append(r)
 print(json.dumps(out))`;
 
@@ -203,17 +206,24 @@ describe('frame times through owb process (ingest) vs astropy', { skip }, () => 
     ],
     { cwd: repo, encoding: 'utf8' },
   );
-  const oracle = python<Array<{ mjd: number; bjd: [number, number] | null; footprint?: [number, number][] } | null>>(
-    PY,
-    {
-      size: SIZE,
-      cases: cases.map((c) => ({ ...c, note: undefined })),
-    },
-  );
+  const oracle = python<
+    Array<{
+      mjd: number;
+      bjd: [number, number] | null;
+      footprint?: [number, number][];
+      alt?: number;
+      secz?: number;
+    } | null>
+  >(PY, {
+    size: SIZE,
+    cases: cases.map((c) => ({ ...c, note: undefined })),
+  });
   const rows = new Map<string, Record<string, number | string | null>>();
   const conn = new Database(db, { readonly: true });
   for (const r of conn
-    .prepare('SELECT file_name, mjd, mjd_start, exposure_sec, bjd_tdb, time_source, time_note, wcs_json FROM frames')
+    .prepare(
+      'SELECT file_name, mjd, mjd_start, exposure_sec, bjd_tdb, time_source, time_note, wcs_json, airmass FROM frames',
+    )
     .all() as Array<Record<string, number | string | null>>)
     rows.set(String(r.file_name).replace('.fits', ''), r);
   conn.close();
@@ -241,6 +251,16 @@ describe('frame times through owb process (ingest) vs astropy', { skip }, () => 
           const bms = Math.abs((row.bjd_tdb as number) - 2400000.5 - (want.bjd[0] - 2400000.5 + want.bjd[1])) * 86400e3;
           process.stdout.write(`# ${c.name}: BJD_TDB ${bms.toFixed(3)} ms from astropy (${String(row.time_source)})\n`);
           assert.ok(bms < 10, `${c.name}: BJD_TDB ${bms.toFixed(3)} ms from astropy`);
+          // Airmass: sec z against astropy's AltAz (no refraction) within 0.1 % above 10°; none below the horizon.
+          process.stdout.write(
+            `# ${c.name}: altitude ${want.alt!.toFixed(1)}°, airmass ${String(row.airmass)} vs astropy ${want.secz!.toFixed(5)}\n`,
+          );
+          if (want.alt! > 10)
+            assert.ok(
+              Math.abs((row.airmass as number) / want.secz! - 1) < 1e-3,
+              `${c.name}: airmass ${row.airmass} vs ${want.secz}`,
+            );
+          else if (want.alt! < 0) assert.equal(row.airmass, null);
         } else assert.equal(row.bjd_tdb, null);
       }
       if (c.note) assert.match(String(row.time_note), c.note);
