@@ -28,4 +28,5 @@ export const commandLoaders: Record<string, () => Promise<{ command: CliCommand 
   variability: () => import('./commands/variability.js'),
   period: () => import('./commands/period.js'),
   batch: () => import('./commands/batch.js'),
+  wcs: () => import('./commands/wcs.js'),
 };

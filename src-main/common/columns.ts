@@ -85,7 +85,24 @@ export const SOURCE_COLUMNS: readonly ColumnMeta[] = [
 /** Columns of the other exported tables (frames, objects, light-curve measurements, candidates, jobs). */
 export const OTHER_COLUMNS: readonly ColumnMeta[] = [
   { name: 'mjd', type: 'double', unit: 'd', ucd: 'time.epoch', description: 'Mid-exposure MJD (UTC)' },
-  { name: 'bjd_tdb', type: 'double', unit: 'd', ucd: 'time.epoch', description: 'Mid-exposure BJD (TDB)' },
+  {
+    name: 'bjd_tdb',
+    type: 'double',
+    unit: 'd',
+    ucd: 'time.epoch;obs',
+    description: 'Mid-exposure BJD (TDB), Julian date; empty without a sky position and a site',
+  },
+  {
+    name: 'mjd_start',
+    type: 'double',
+    unit: 'd',
+    ucd: 'time.start;obs.exposure',
+    description: 'Exposure start MJD (UTC)',
+  },
+  { name: 'time_source', type: 'char', unit: '', ucd: 'meta.ref', description: 'Header keywords the times came from' },
+  { name: 'airmass', type: 'double', unit: '', ucd: 'obs.airMass', description: 'Airmass (sec z) at mid-exposure' },
+  { name: 'time_note', type: 'char', unit: '', ucd: 'meta.note', description: 'Why a time or BJD_TDB is missing' },
+  { name: 'time_system', type: 'char', unit: '', ucd: 'time.scale', description: 'Time scale of the time column' },
   { name: 'first_mjd', type: 'double', unit: 'd', ucd: 'time.start', description: 'MJD of the first measurement' },
   { name: 'last_mjd', type: 'double', unit: 'd', ucd: 'time.end', description: 'MJD of the last measurement' },
   { name: 'n_obs', type: 'long', unit: '', ucd: 'meta.number', description: 'Number of measurements' },

@@ -262,14 +262,23 @@ export const command: CliCommand = {
   },
 };
 
-/** RADESYS/EQUINOX for tables with ICRS positions, MJD-OBS when the rows come from one frame. */
-function fitsCardsFor(sub: string, frame: { mjd: number | null } | undefined) {
+/**
+ * RADESYS/EQUINOX for tables with ICRS positions; when the rows come from one frame its times as the FITS
+ * time paper names them: MJD-OBS (start), MJD-AVG (mid-exposure, UTC) and, when known, BJD_TDB (mid-exposure).
+ */
+function fitsCardsFor(
+  sub: string,
+  frame: { mjd: number | null; mjdStart?: number | null; bjdTdb?: number | null } | undefined,
+) {
   const cards: Array<{ key: string; value: string | number; comment: string }> = [];
   if (sub === 'sources' || sub === 'objects' || sub === 'cone') {
     cards.push({ key: 'RADESYS', value: 'ICRS', comment: 'frame of RA and DEC columns' });
     cards.push({ key: 'EQUINOX', value: 2000, comment: 'ICRS coordinates, J2000.0 equinox by convention' });
   }
-  if (frame?.mjd != null) cards.push({ key: 'MJD-OBS', value: frame.mjd, comment: '[d] MJD (UTC) of the frame' });
+  if (frame?.mjdStart != null)
+    cards.push({ key: 'MJD-OBS', value: frame.mjdStart, comment: '[d] MJD (UTC) at the start of the frame' });
+  if (frame?.mjd != null) cards.push({ key: 'MJD-AVG', value: frame.mjd, comment: '[d] MJD (UTC) mid-exposure' });
+  if (frame?.bjdTdb != null) cards.push({ key: 'BJD_TDB', value: frame.bjdTdb, comment: '[d] BJD (TDB) mid-exposure' });
   return cards;
 }
 

@@ -7,29 +7,46 @@ import { parseCommandArgs, type CliCommand } from '../command.js';
 const usage = `
 Usage: owb db stats --db FILE [--json]
        owb db migrate --db FILE
+       owb db retime --db FILE [--json]
 
 stats    prints the catalog's row counts per table, jobs per state and the newest failed jobs with their errors
 migrate  creates the catalog when missing and applies every pending schema migration; prints the version
+retime   recomputes every frame's times from its header (the file when still there, else the header stored at
+         ingest): mid-exposure MJD (UTC), start, exposure, BJD_TDB, the keywords used and why a time is missing;
+         measurements and objects take the new times. For catalogs ingested before times came from core/time.
 
   --db FILE   catalog database: a SQLite file or file:PATH [OWB_DB]; db migrate also takes
               postgres://USER@HOST:PORT/DATABASE (PostgreSQL ≥ 15 with Q3C); other URL schemes exit 2
   --json      one JSON object: {"tables": {...}, "jobs": {"queued", "running", "done", "failed"}, "failures": [...]}
+              (retime: {"frames", "fromFile", "withTime", "withBjdTdb", "changed"})
 `;
 
 export const command: CliCommand = {
   name: 'db',
-  summary: 'catalog database: row counts, jobs per state, failures (db stats); schema (db migrate)',
+  summary: 'catalog database: row counts, jobs, failures (db stats); schema (db migrate); frame times (db retime)',
   usage,
   async run(argv, ctx) {
     const { values, positionals } = parseCommandArgs('db', argv, { db: { type: 'string' }, json: { type: 'boolean' } });
     const [sub] = positionals;
     if (sub === 'migrate') return await migrateCatalog(values.db, ctx.stdout);
-    if (sub !== 'stats') throw new UsageError(`db: unknown subcommand '${sub ?? ''}' (expected 'stats' or 'migrate')`);
-    const db = sqliteOption('db stats', values.db);
-    if (!db) throw new UsageError('db stats: --db FILE is required');
-    if (!existsSync(db)) throw new UsageError(`db stats: ${db}: no such catalog database`);
+    if (sub !== 'stats' && sub !== 'retime')
+      throw new UsageError(`db: unknown subcommand '${sub ?? ''}' (expected 'stats', 'migrate' or 'retime')`);
+    const db = sqliteOption(`db ${sub}`, values.db);
+    if (!db) throw new UsageError(`db ${sub}: --db FILE is required`);
+    if (!existsSync(db)) throw new UsageError(`db ${sub}: ${db}: no such catalog database`);
     const catalog = Catalog.open(db);
     try {
+      if (sub === 'retime') {
+        const { retimeFrames } = await import('../../node/pipeline/retime.js');
+        const s = await retimeFrames(catalog.db);
+        ctx.stdout.write(
+          values.json
+            ? `${JSON.stringify(s)}\n`
+            : `retimed ${s.frames} frames (${s.fromFile} from their files): ${s.withTime} with a time, ` +
+                `${s.withBjdTdb} with BJD_TDB, ${s.changed} moved by more than 1 ms\n`,
+        );
+        return 0;
+      }
       const stats = catalog.stats();
       if (values.json) {
         ctx.stdout.write(`${JSON.stringify(stats)}\n`);

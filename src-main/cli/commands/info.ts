@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { InputError } from '../../../src-workers/core/errors.js';
-import { imageHeaderOfCompressed, type FitsValue } from '../../../src-workers/core/fits/index.js';
+import { imageHeaderOfCompressed, type FitsHeader, type FitsValue } from '../../../src-workers/core/fits/index.js';
 import { StreamingStats, type StreamedStats } from '../../../src-workers/core/stats/streaming.js';
 import { verifyFileChecksums } from '../../../src-workers/io/fits-checksum.js';
 import { readFitsStructure } from '../../../src-workers/io/fits-file.js';
@@ -26,6 +26,20 @@ export interface InfoStats {
   negInfCount: number;
 }
 
+/**
+ * Observation time of an image HDU (its header over the primary's), from core/time as ingest reads it:
+ * MJD (UTC) at start and mid-exposure, the exposure in seconds, BJD_TDB (JD) at mid-exposure when a sky
+ * position and a site are known, the keywords used and, when something is missing, why.
+ */
+export interface InfoTime {
+  mjdStartUtc: number;
+  mjdMidUtc: number;
+  exposureS: number | null;
+  bjdTdbMid: number | null;
+  source: string;
+  note?: string;
+}
+
 export interface InfoHdu {
   index: number;
   kind: 'image' | 'bintable' | 'table' | 'empty';
@@ -34,6 +48,8 @@ export interface InfoHdu {
   header: Record<string, FitsValue>;
   /** Null for HDUs without image data. */
   stats: InfoStats | null;
+  /** Image HDUs only: null when the header gives no usable time (the warnings say why). */
+  time?: InfoTime | null;
 }
 
 export interface InfoReport {
@@ -51,11 +67,16 @@ defines it, population standard deviation) with NaN and ±Inf pixels counted apa
 streamed in bounded memory. A gzip file is inflated as a stream, never whole, and refused (exit 2)
 when it inflates past OWB_MAX_INFLATE_BYTES bytes [1 GiB].
 
+Image HDUs also get their observation time (DATE-OBS/TIME-OBS/UT, MJD-OBS, JD, DATE-BEG/END, TIMESYS,
+EXPTIME/EXPOSURE/ITIME/TELAPSE) as ingest reads it, with BJD_TDB where a sky position and a site are known;
+a date that cannot be parsed is a warning on stderr and no time.
+
 CHECKSUM and DATASUM are verified where present (FITS Standard 4.0, Appendix J): a mismatch is a warning
 on stderr naming the HDU and keyword, or with --strict an error (exit 2).
 
 Options:
-  --json     print {"file", "hdus": [{"index", "kind", "bitpix", "naxis", "header", "stats"}]}
+  --json     print {"file", "hdus": [{"index", "kind", "bitpix", "naxis", "header", "stats", "time"}]}
+             time: {"mjdStartUtc", "mjdMidUtc", "exposureS", "bjdTdbMid", "source", "note"?} or null
   --strict   refuse a file whose CHECKSUM or DATASUM does not match (exit 2)
   --verbose  show stack traces for errors
 `;
@@ -83,9 +104,31 @@ function arrayStats(data: Float32Array): StreamedStats {
 }
 
 /** Builds the `owb info` report for `path` (FITS or raster, by content). */
+/** The time of an image HDU, and the header problems met (one line each) through `warn`. */
+async function hduTime(primary: FitsHeader, image: FitsHeader, warn: (m: string) => void): Promise<InfoTime | null> {
+  // Loaded only for FITS images: the Earth ephemeris is not needed to describe a raster.
+  const [{ frameMetaFromHeader }, { layeredSource }, { readObservationTime }] = await Promise.all([
+    import('../../node/pipeline/frame-meta.js'),
+    import('../../node/pipeline/frame-time.js'),
+    import('../../../src-workers/core/time/index.js'),
+  ]);
+  readObservationTime(layeredSource(image, primary), warn);
+  const m = frameMetaFromHeader(primary, image);
+  if (m.mjd === undefined || m.mjdStart === undefined) return null;
+  return {
+    mjdStartUtc: m.mjdStart,
+    mjdMidUtc: m.mjd,
+    exposureS: m.exposureSec ?? null,
+    bjdTdbMid: m.bjdTdb ?? null,
+    source: m.timeSource ?? '',
+    ...(m.timeNote ? { note: m.timeNote } : {}),
+  };
+}
+
 export async function describeFile(
   path: string,
   onProgress?: (done: number, total: number) => void,
+  warn: (message: string) => void = () => {},
   profile?: StageProfiler,
 ): Promise<InfoReport> {
   const format = await sniffFile(path);
@@ -136,6 +179,10 @@ export async function describeFile(
       profile?.add(`HDU ${hdu.index} read (${timings.passes} passes)`, timings.readMs, timings.bytes);
       profile?.add(`HDU ${hdu.index} statistics`, timings.statsMs, per);
     }
+    const time =
+      hdu.kind === 'image' && hdu.naxis.length >= 2
+        ? await hduTime(structure.hdus[0].header, header, (m) => warn(`${file}: HDU ${hdu.index}: ${m}`))
+        : undefined;
     hdus.push({
       index: hdu.index,
       kind: hdu.kind,
@@ -143,6 +190,7 @@ export async function describeFile(
       naxis: hdu.naxis,
       header: header.toRecord(),
       stats,
+      ...(time === undefined ? {} : { time }),
     });
     onProgress?.(hdu.index + 1, total);
   }
@@ -185,6 +233,13 @@ export function formatReport(report: InfoReport): string {
       .trimEnd();
   lines.push(fmt(cols), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(fmt));
   for (const h of report.hdus) {
+    if (h.time)
+      lines.push(
+        '',
+        `HDU ${h.index} time: MJD ${h.time.mjdMidUtc.toFixed(8)} UTC mid-exposure` +
+          `${h.time.bjdTdbMid === null ? '' : `, BJD_TDB ${h.time.bjdTdbMid.toFixed(8)}`} (${h.time.source})` +
+          `${h.time.note ? `; ${h.time.note}` : ''}`,
+      );
     lines.push('', `HDU ${h.index} header:`);
     const keys = Object.keys(h.header);
     const kw = Math.max(8, ...keys.map((k) => k.length));
@@ -214,8 +269,15 @@ export const command: CliCommand = {
     }
     const progress = createProgress(ctx.stderr, ctx.interactive, 'info');
     const profile = new StageProfiler();
-    const report = await describeFile(positionals[0], (done, total) => progress.update(done, total), profile);
+    const warnings: string[] = [];
+    const report = await describeFile(
+      positionals[0],
+      (done, total) => progress.update(done, total),
+      (m) => warnings.push(m),
+      profile,
+    );
     progress.finish();
+    for (const w of warnings) ctx.stderr.write(`owb info: warning: ${w}\n`);
     profile.timeSync('format + write', () =>
       ctx.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report)),
     );

@@ -4,7 +4,7 @@ import type { DetrendKey } from '../../../src-workers/core/timeseries/index.js';
 import { Catalog } from '../../node/catalog/index.js';
 import { formatCsv } from '../../node/catalog/export.js';
 import { formatAavso, writeLightCurveFits } from '../../node/catalog/light-curve-export.js';
-import { lightCurveRows, objectLightCurve, pixelLightCurve, TIME_SYSTEM } from '../../node/catalog/light-curves.js';
+import { lightCurveRows, objectLightCurve, pixelLightCurve } from '../../node/catalog/light-curves.js';
 import { UsageError } from '../cli-errors.js';
 import { sqliteOption } from '../db-option.js';
 import { numberOption, parseCommandArgs, type CliCommand } from '../command.js';
@@ -25,9 +25,11 @@ comparison ids are then source ids of the reference frame, the one with most sou
   --format csv|json|fits|aavso [csv]   fits: table with units; aavso: AAVSO Extended Format
   --aavso-obscode CODE --aavso-starid NAME [--aavso-filter F]   required for --format aavso
 
-Columns: bjdTdb (empty until frames carry BJD_TDB), mjd (UTC), mag (differential), magErr, magInst, flux
-(relative), flags (1 outlier, 2 saturated, 4 missing, 8 no zero point), frame, rejected, magRaw, zeroPoint,
-airmass, filter, timeSystem, matching. Negative numbers need '=': --dec=-12.5
+Columns: bjdTdb (mid-exposure BJD_TDB, JD; empty for frames ingested without a sky position or site), mjd
+(mid-exposure UTC), mag (differential), magErr, magInst, flux (relative), flags (1 outlier, 2 saturated,
+4 missing, 8 no zero point), frame, rejected, magRaw, zeroPoint, airmass, filter, timeSystem (BJD_TDB when
+every frame has it, else MJD_UTC: the time the curve was analysed in), matching. AAVSO files give the JD (UTC).
+Negative numbers need '=': --dec=-12.5
 `;
 
 const DETREND_KEYS: readonly DetrendKey[] = ['airmass', 'fwhm', 'sky', 'x', 'y'];
@@ -129,7 +131,11 @@ export const command: CliCommand = {
       lc ??= objectLightCurve(catalog.db, objectId, { ...ensembleOptions, compObjects });
       const rows = lightCurveRows(lc);
       if (format === 'fits') {
-        await writeLightCurveFits(values.out, rows, { objectId, compObjects: lc.compObjects, timeSystem: TIME_SYSTEM });
+        await writeLightCurveFits(values.out, rows, {
+          objectId,
+          compObjects: lc.compObjects,
+          timeSystem: lc.field.timeSystem,
+        });
       } else if (format === 'aavso') {
         await writeFile(
           values.out,
@@ -145,7 +151,7 @@ export const command: CliCommand = {
       const rejected = lc.rejectedObjects.map((r) => `${r.objectId} (χ²ν ${r.reducedChi2.toFixed(1)})`).join(', ');
       ctx.stderr.write(
         `owb lightcurve: ${lc.field.matching === 'pixel' ? `reference source ${objectId} (pixel matching within one pointing)` : `object ${objectId}`}, ${rows.length} frames, filter '${lc.field.filter}', comparisons ${lc.compObjects.join(',')}` +
-          `${rejected ? `; rejected as variable ${rejected}` : ''}; times ${TIME_SYSTEM} (no BJD_TDB in the catalog yet)` +
+          `${rejected ? `; rejected as variable ${rejected}` : ''}; times ${lc.field.timeSystem}${lc.field.timeSystem === 'BJD_TDB' ? '' : ` (${lc.field.bjdTdb.filter((b) => b === null).length} of ${rows.length} frames without BJD_TDB)`}` +
           `${telescope ? '' : '; no scintillation term (give --aperture-m and --altitude-m)'}\n`,
       );
       return 0;

@@ -82,14 +82,18 @@ export const command: CliCommand = {
   },
 };
 
-/** MJD (UTC) of `--since`/`--until`: a number is an MJD; a bare date is its start (or, for `--until`, its end). */
+/**
+ * MJD (UTC) of `--since`/`--until`: a number is an MJD; a bare date is its start (or, for `--until`, its end);
+ * a date-time may end in Z or a UTC offset (+hh:mm). Dates go through core/time's FITS date parser.
+ */
 function parseTime(option: string, text: string, endOfDay: boolean): number {
   const t = text.trim();
   if (/^\d+(\.\d+)?$/.test(t)) return Number(t);
   const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(t);
-  const mjd = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/.test(t)
-    ? mjdFromDateObs(t.replace(' ', 'T'))
-    : undefined;
+  const m = /^(\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?)(Z|([+-])(\d{2}):?(\d{2}))?$/.exec(t);
+  const local = m ? mjdFromDateObs(m[1].replace(' ', 'T')) : undefined;
+  const offsetDays = m?.[3] ? ((m[3] === '-' ? -1 : 1) * (Number(m[4]) * 60 + Number(m[5]))) / 1440 : 0;
+  const mjd = local === undefined ? undefined : local - offsetDays;
   if (mjd === undefined || !Number.isFinite(mjd))
     throw new UsageError(`--${option} must be an ISO date or date-time (UTC) or an MJD, got '${text}'`);
   return dateOnly && endOfDay ? mjd + 1 - 1e-9 : mjd;

@@ -14,8 +14,8 @@ Variability statistics of every catalog object, per filter, from its light curve
 ensemble: reduced χ² against a constant with its false-alarm probability (chi2Fap), weighted mean and σ,
 MAD, IQR, von Neumann η, Stetson J and K, amplitude. One row per object, most variable first. The rows are
 stored in the catalog (object_variability) and objects with chi2Fap < P [1e-3] enter the curation queue as
-'variable' candidates. Times are MJD (UTC) until frames carry BJD_TDB. CSV starts with '#' lines giving
-each column's unit and description.
+'variable' candidates. Times are BJD_TDB where every frame of the filter has it, else MJD (UTC); the
+timeSystem column says which. CSV starts with '#' lines giving each column's unit and description.
 `;
 
 export const command: CliCommand = {

@@ -52,7 +52,18 @@ export interface FrameRow {
   filter: string | null;
   exposureSec: number | null;
   dateObs: string | null;
+  /** Mid-exposure MJD (UTC). */
   mjd: number | null;
+  /** Start of the exposure, MJD (UTC). */
+  mjdStart: number | null;
+  /** Mid-exposure BJD_TDB (Julian date); null without a sky position and an observatory position. */
+  bjdTdb: number | null;
+  /** Keywords the times came from. */
+  timeSource: string | null;
+  /** Why a time or BJD_TDB is missing. */
+  timeNote: string | null;
+  /** sec z at mid-exposure, computed at ingest from the site and the target. */
+  airmass: number | null;
   width: number | null;
   height: number | null;
   sourceCount: number | null;
@@ -150,8 +161,8 @@ const SOURCE_SELECT = `SELECT id, frame_id AS frameId, idx, x, y, x_err AS xErr,
   flux_err AS fluxErr, flux_auto AS fluxAuto, mag, mag_err AS magErr, a, b, theta, fwhm, snr, flags, object_id AS objectId
   FROM sources`;
 const FRAME_SELECT = `SELECT id, content_hash AS contentHash, path, file_name AS fileName, size_bytes AS sizeBytes,
-  frame_type AS frameType, filter, exposure_sec AS exposureSec, date_obs AS dateObs, mjd, width, height,
-  source_count AS sourceCount, status, error, created_at AS createdAt, processed_at AS processedAt, quality_json,
+  frame_type AS frameType, filter, exposure_sec AS exposureSec, date_obs AS dateObs, mjd, mjd_start AS mjdStart,
+  bjd_tdb AS bjdTdb, time_source AS timeSource, time_note AS timeNote, airmass, width, height, source_count AS sourceCount, status, error, created_at AS createdAt, processed_at AS processedAt, quality_json,
   checksum_state AS checksumState, checksum_note AS checksumNote
   FROM frames`;
 const JOB_SELECT = `SELECT j.id, j.kind, j.frame_id AS frameId, j.master_id AS masterId, f.path, j.profile, j.state, j.attempts, j.max_attempts AS maxAttempts,

@@ -40,7 +40,12 @@ export function columnMetaOf(sample: readonly Row[], names: readonly string[], f
 
 function cell(v: unknown): string {
   if (v === null || v === undefined) return '';
-  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(10)));
+  if (typeof v === 'number') {
+    // Ten significant digits keep a JD to 86 s and an MJD to 0.9 s: values from 10⁴ up (times, mostly) are
+    // written in full (shortest round-trip form), so a BJD_TDB keeps its milliseconds.
+    if (Number.isInteger(v) || Math.abs(v) >= 1e4) return String(v);
+    return String(Number(v.toPrecision(10)));
+  }
   if (typeof v === 'object') return JSON.stringify(v);
   return String(v);
 }

@@ -7,7 +7,18 @@ export interface FrameMeta {
   filter?: string;
   exposureSec?: number;
   dateObs?: string;
+  /** Mid-exposure MJD (UTC). */
   mjd?: number;
+  /** Start of the exposure, MJD (UTC) (migration 004). */
+  mjdStart?: number;
+  /** Mid-exposure BJD_TDB, Julian date (migration 004); absent without a sky position and a site. */
+  bjdTdb?: number;
+  /** Keywords the times came from (migration 004). */
+  timeSource?: string;
+  /** Why a time or BJD_TDB is missing (migration 004). */
+  timeNote?: string;
+  /** sec z at mid-exposure from the site and the target (migration 004). */
+  airmass?: number;
   width?: number;
   height?: number;
   raCenter?: number;
@@ -16,6 +27,8 @@ export interface FrameMeta {
   checksumState?: 'ok' | 'bad' | 'absent';
   /** Which HDU and keyword did not match, when `checksumState` is `bad`. */
   checksumNote?: string;
+  /** WCS summary: projection, frame, distortion, footprint [[ra, dec] × 4] (ICRS), pixelScaleArcsec, rotationDeg, parity. */
+  wcs?: Record<string, unknown>;
 }
 
 export interface IngestRequest {
@@ -55,8 +68,9 @@ export class FrameStore {
     this.byHash = db.prepare('SELECT id FROM frames WHERE content_hash = ?');
     this.insertFrame = db.prepare(
       `INSERT INTO frames (content_hash, path, file_name, size_bytes, header_json, frame_type, filter, exposure_sec,
-         date_obs, mjd, width, height, ra_center, dec_center, status, created_at, checksum_state, checksum_note)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         date_obs, mjd, width, height, ra_center, dec_center, status, created_at, checksum_state, checksum_note,
+         mjd_start, bjd_tdb, time_source, time_note, wcs_json, airmass)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.upsertPath = db.prepare(
       `INSERT INTO frame_paths (path, frame_id, size_bytes, mtime_ms, seen_at) VALUES (?, ?, ?, ?, ?)
@@ -94,6 +108,12 @@ export class FrameStore {
           now,
           m.checksumState ?? null,
           m.checksumNote ?? null,
+          m.mjdStart ?? null,
+          m.bjdTdb ?? null,
+          m.timeSource ?? null,
+          m.timeNote ?? null,
+          m.wcs ? JSON.stringify(m.wcs) : null,
+          m.airmass ?? null,
         ).lastInsertRowid,
       );
       this.upsertPath.run(r.path, frameId, r.sizeBytes, r.mtimeMs, now);

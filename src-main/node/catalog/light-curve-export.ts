@@ -41,7 +41,9 @@ export async function writeLightCurveFits(
     extname: 'LIGHTCURVE',
     header: [
       { key: 'OBJECT', value: `owb object ${meta.objectId}`, comment: 'catalog object id' },
-      { key: 'TIMESYS', value: meta.timeSystem === 'MJD_UTC' ? 'UTC' : 'TDB', comment: 'time scale of MJD' },
+      // The MJD column is UTC whatever the curve was analysed in; BJDTDB is TDB at the barycentre.
+      { key: 'TIMESYS', value: 'UTC', comment: 'time scale of the MJD column (BJDTDB is TDB)' },
+      { key: 'TIMEUSED', value: meta.timeSystem, comment: 'time the light curve was analysed in' },
       { key: 'MJDREF', value: 0, comment: 'MJD column is absolute' },
       { key: 'TIMEUNIT', value: 'd' },
       { key: 'COMPS', value: meta.compObjects.join(',').slice(0, 68), comment: 'ensemble comparison objects' },

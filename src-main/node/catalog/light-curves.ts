@@ -3,8 +3,9 @@
  * differential photometry for one target or for every object, and stores per-object variability statistics
  * (migration 007) with the most significant ones queued as `variable` candidates for curation.
  *
- * Times: frames carry MJD (UTC) mid-exposure; BJD_TDB is not yet in the catalog, so every output says
- * `timeSystem: 'MJD_UTC'` and leaves `bjdTdb` empty. Objects come from sky cross-matching (frames with a WCS).
+ * Times: frames carry MJD (UTC) and, where the frame had a sky position and a site, BJD_TDB at mid-exposure
+ * (migration 004). A field whose frames all have BJD_TDB is analysed in BJD_TDB (`timeSystem: 'BJD_TDB'`),
+ * otherwise in MJD (UTC) — never a mix of the two. Objects come from sky cross-matching (frames with a WCS).
  */
 import { SourceFlag } from '../../../src-workers/core/catalog/flags.js';
 import { InputError } from '../../../src-workers/core/errors.js';
@@ -20,10 +21,10 @@ import {
   type VariabilityStats,
 } from '../../../src-workers/core/timeseries/index.js';
 import type { SqliteDatabase } from './database.js';
+import { fieldTimes, type TimeSystem } from './field-times.js';
 import { loadPixelField } from './pixel-match.js';
 
-/** The time scale of light curves built from the catalog (until frames carry BJD_TDB). */
-export const TIME_SYSTEM = 'MJD_UTC';
+export { fieldTimes, TIME_SYSTEM, type TimeSystem } from './field-times.js';
 
 /** One filter's measurement matrix with the ids behind its rows and columns. */
 export interface Field {
@@ -32,7 +33,13 @@ export interface Field {
   matching?: 'sky' | 'pixel';
   input: EnsembleInput;
   frameIds: number[];
+  /** Mid-exposure MJD (UTC) per frame. */
   mjd: number[];
+  /** Mid-exposure BJD_TDB (Julian date) per frame, null where the frame has none. */
+  bjdTdb: (number | null)[];
+  /** Analysis time per frame in days: BJD_TDB − 2400000.5 or MJD (UTC), as `timeSystem` says. */
+  time: number[];
+  timeSystem: TimeSystem;
   objectIds: number[];
   ra: number[];
   dec: number[];
@@ -41,6 +48,8 @@ export interface Field {
 interface FrameRecord {
   id: number;
   mjd: number | null;
+  bjd_tdb: number | null;
+  airmass: number | null;
   exposure_sec: number | null;
   header_json: string | null;
   quality_json: string | null;
@@ -69,7 +78,7 @@ export function loadField(
 ): Field {
   const frames = db
     .prepare(
-      `SELECT id, mjd, exposure_sec, header_json, quality_json FROM frames WHERE id IN
+      `SELECT id, mjd, bjd_tdb, airmass, exposure_sec, header_json, quality_json FROM frames WHERE id IN
          (SELECT DISTINCT frame_id FROM measurements WHERE coalesce(filter, '') = ?) ORDER BY mjd, id`,
     )
     .all(filter) as FrameRecord[];
@@ -124,11 +133,14 @@ export function loadField(
     const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
     return {
       exposureSec: num(f.exposure_sec) && (f.exposure_sec as number) > 0 ? (f.exposure_sec as number) : 1,
-      airmass: num(header.AIRMASS),
+      // The header's AIRMASS, else the one computed at ingest from the site and the target.
+      airmass: num(header.AIRMASS) ?? num(f.airmass),
       fwhmPx: num(quality.fwhmPx),
       skyE: num(quality.medianAdu),
     };
   });
+  const mjd = frames.map((f) => f.mjd ?? Number.NaN);
+  const bjdTdb = frames.map((f) => f.bjd_tdb);
   return {
     filter,
     input: {
@@ -143,7 +155,9 @@ export function loadField(
       flags,
     },
     frameIds: frames.map((f) => f.id),
-    mjd: frames.map((f) => f.mjd ?? Number.NaN),
+    mjd,
+    bjdTdb,
+    ...fieldTimes(mjd, bjdTdb),
     objectIds: objects.map((o) => o.id),
     ra: objects.map((o) => o.ra),
     dec: objects.map((o) => o.dec),
@@ -261,7 +275,7 @@ export function pixelLightCurve(
 export function lightCurveRows(lc: ObjectLightCurve): Array<Record<string, number | string | null>> {
   const { field, result } = lc;
   return field.frameIds.map((frame, f) => ({
-    bjdTdb: null,
+    bjdTdb: field.bjdTdb[f],
     mjd: field.mjd[f],
     mag: finite(result.mag[f]),
     magErr: finite(result.magErr[f]),
@@ -274,7 +288,7 @@ export function lightCurveRows(lc: ObjectLightCurve): Array<Record<string, numbe
     zeroPoint: finite(result.zeroPoint[f]),
     airmass: field.input.frames[f].airmass ?? null,
     filter: field.filter,
-    timeSystem: TIME_SYSTEM,
+    timeSystem: field.timeSystem,
     matching: field.matching ?? 'sky',
   }));
 }
@@ -322,7 +336,7 @@ export function computeVariability(
           }
           if (good.length < minObs) return;
           const stats = variabilityStats(
-            good.map((f) => field.mjd[f]),
+            good.map((f) => field.time[f]),
             good.map((f) => curve.mag[f]),
             good.map((f) => curve.magErr[f]),
           );
@@ -332,7 +346,7 @@ export function computeVariability(
             dec: field.dec[s],
             filter,
             nRejected: rejected,
-            timeSystem: TIME_SYSTEM,
+            timeSystem: field.timeSystem,
             ...stats,
           });
         },

@@ -8,6 +8,7 @@ import { SourceFlag } from '../../../src-workers/core/catalog/flags.js';
 import { InputError } from '../../../src-workers/core/errors.js';
 import { MEASUREMENT_SATURATED } from '../../../src-workers/core/timeseries/index.js';
 import type { SqliteDatabase } from './database.js';
+import { fieldTimes } from './field-times.js';
 import type { Field } from './light-curves.js';
 
 interface SourceRecord {
@@ -74,12 +75,13 @@ export function loadPixelField(
   const search = options.searchPx ?? 20;
   const frames = db
     .prepare(
-      `SELECT id, mjd, exposure_sec, header_json, quality_json FROM frames
+      `SELECT id, mjd, bjd_tdb, exposure_sec, header_json, quality_json FROM frames
         WHERE coalesce(filter, '') = ? AND source_count > 0 AND frame_type IN ('light', 'unknown') ORDER BY mjd, id`,
     )
     .all(filter) as Array<{
     id: number;
     mjd: number | null;
+    bjd_tdb: number | null;
     exposure_sec: number | null;
     header_json: string | null;
     quality_json: string | null;
@@ -166,6 +168,11 @@ export function loadPixelField(
     },
     frameIds: frames.map((f) => f.id),
     mjd: frames.map((f) => f.mjd ?? Number.NaN),
+    bjdTdb: frames.map((f) => f.bjd_tdb),
+    ...fieldTimes(
+      frames.map((f) => f.mjd ?? Number.NaN),
+      frames.map((f) => f.bjd_tdb),
+    ),
     objectIds: keep.map((k) => refSources[k].id),
     ra: keep.map(() => Number.NaN),
     dec: keep.map(() => Number.NaN),

@@ -46,6 +46,11 @@ export interface Profile {
   stability: { intervalMs: number; giveUpMs: number };
   jobs: { maxAttempts: number; timeoutMs: number };
   outputs: { dir: string | null };
+  /**
+   * The observatory for frames whose headers name none (OBSGEO-*, LAT-OBS/LONG-OBS, SITELAT/SITELONG win):
+   * geodetic WGS84, longitude east-positive. Without it such frames get no BJD_TDB.
+   */
+  site?: { longitudeDeg: number; latitudeDeg: number; heightM: number };
 }
 
 export const DEFAULT_PATTERNS = ['*.fits', '*.fit', '*.fts', '*.fits.gz', '*.fit.gz', '*.fits.fz', '*.fz'];
@@ -78,7 +83,7 @@ export function needsWorker(profile: Profile): boolean {
   return s.stats || s.detect !== false || s.photometry !== false || s.difference !== false;
 }
 
-const TOP_KEYS = new Set(['name', 'patterns', 'steps', 'match', 'stability', 'jobs', 'outputs']);
+const TOP_KEYS = new Set(['name', 'patterns', 'steps', 'match', 'stability', 'jobs', 'outputs', 'site']);
 const STEP_KEYS = new Set(['stats', 'calibrate', 'detect', 'photometry', 'liveStack', 'difference', 'solve']);
 
 /**
@@ -338,6 +343,23 @@ export function parseProfile(raw: unknown, file = 'profile'): Profile {
     unknownKeys(m, new Set(['dir']), 'outputs');
     if (m.dir !== undefined && (typeof m.dir !== 'string' || !m.dir)) bad('outputs.dir', 'must be a path');
     p.outputs.dir = (m.dir as string | undefined) ?? null;
+  }
+  if (top.site !== undefined && top.site !== null) {
+    const m = obj(top.site, 'site');
+    unknownKeys(m, new Set(['longitudeDeg', 'latitudeDeg', 'heightM']), 'site');
+    const angle = (v: unknown, field: string, limit: number): number => {
+      if (typeof v !== 'number' || !Number.isFinite(v) || Math.abs(v) > limit)
+        bad(field, `must be a number of degrees within ±${limit}, got ${JSON.stringify(v)}`);
+      return v as number;
+    };
+    const heightM = m.heightM ?? 0;
+    if (typeof heightM !== 'number' || !Number.isFinite(heightM) || heightM < -500 || heightM > 10000)
+      bad('site.heightM', `must be metres in [-500, 10000], got ${JSON.stringify(m.heightM)}`);
+    p.site = {
+      longitudeDeg: angle(m.longitudeDeg, 'site.longitudeDeg', 180),
+      latitudeDeg: angle(m.latitudeDeg, 'site.latitudeDeg', 90),
+      heightM: heightM as number,
+    };
   }
   return p;
 }

@@ -6,7 +6,7 @@ import { hasChecksumKeys } from '../../../src-workers/core/fits/index.js';
 import { verifyFileChecksums } from '../../../src-workers/io/fits-checksum.js';
 import { firstImageHdu, readFitsStructure } from '../../../src-workers/io/fits-file.js';
 import type { FrameMeta, FrameStore, IngestResult } from '../catalog/index.js';
-import { frameMetaFromHeader } from '../pipeline/frame-meta.js';
+import { frameMetaFromHeader, profileSite } from '../pipeline/frame-meta.js';
 import type { Profile } from '../pipeline/profile.js';
 import { errorMessage } from '../../common/file-errors.js';
 import { contentHash } from './content-hash.js';
@@ -251,7 +251,9 @@ export class Ingester {
       const structure = await readFitsStructure(path);
       const imageIndex = firstImageHdu(structure.hdus);
       const primary: FitsHeader = structure.hdus[0].header;
-      meta = frameMetaFromHeader(primary, imageIndex > 0 ? structure.hdus[imageIndex].header : primary);
+      meta = frameMetaFromHeader(primary, imageIndex > 0 ? structure.hdus[imageIndex].header : primary, {
+        site: profileSite(profile.site),
+      });
       // Integrity (issue 23): verified before hashing, so a file changing meanwhile is requeued below.
       // Files without CHECKSUM/DATASUM cost nothing more than their headers.
       meta.checksumState = 'absent';

@@ -9,3 +9,5 @@ export {
 } from './fits-time.js';
 export * from './site.js';
 export * from './barycentric.js';
+export { readTargetPosition, type TargetPosition } from './target.js';
+export { airmassSecZ } from './airmass.js';

@@ -5,6 +5,7 @@
  * (`frame`), longitude in [0, 360).
  */
 import { InputError } from '../errors.js';
+import { makeTanBatch, type BatchPixelsToSky } from './batch-tan.js';
 import { wrap360 } from './angles.js';
 import { dssForward, dssInverse, type DssPlate } from './dss.js';
 import { frameConverter, type FrameConverter } from './frames.js';
@@ -41,6 +42,8 @@ export class CelestialWcs {
   private readonly tpv?: TpvDistortion;
   private readonly dss?: DssPlate;
   private readonly converter: FrameConverter;
+  /** The TAN(-SIP) batch evaluator, built on first use (null: the model needs the general path). */
+  private batch?: BatchPixelsToSky | null;
 
   /** Throws `ProjectionError` or `Error` with a reason when the model has no valid evaluation. */
   constructor(model: WcsModel) {
@@ -131,11 +134,13 @@ export class CelestialWcs {
     return this.converter.toIcrs(lon, lat);
   }
 
-  /** ICRS positions of many 0-based pixels (degrees). */
+  /** ICRS positions of many 0-based pixels (degrees); TAN(-SIP) in one allocation-free loop (batch-tan.ts). */
   pixelsToSky(xs: ArrayLike<number>, ys: ArrayLike<number>): { ra: Float64Array; dec: Float64Array } {
     const ra = new Float64Array(xs.length);
     const dec = new Float64Array(xs.length);
-    for (let i = 0; i < xs.length; i++) [ra[i], dec[i]] = this.pixelToSky(xs[i], ys[i]);
+    if (this.batch === undefined) this.batch = makeTanBatch(this.model, this.rotation, this.converter) ?? null;
+    if (this.batch) this.batch(xs, ys, ra, dec);
+    else for (let i = 0; i < xs.length; i++) [ra[i], dec[i]] = this.pixelToSky(xs[i], ys[i]);
     return { ra, dec };
   }
 

@@ -24,3 +24,4 @@ export { readTpv, tpvForward, tpvInverse, type TpvDistortion } from './tpv.js';
 export { readDss, dssForward, dssInverse, type DssPlate } from './dss.js';
 export { frameConverter, frameConvertible, type FrameConverter } from './frames.js';
 export { makeRotation, nativeToCelestial, celestialToNative, type SphericalRotation } from './sphere.js';
+export { summarizeWcs, type PixelSky, type WcsSummary } from './summary.js';

@@ -86,6 +86,7 @@ before(() => {
 
 /** CSV rows by column name; the `#` lines (units and descriptions) are skipped. */
 function parseCsv(text: string): Array<Record<string, string>> {
+  // emitRows' CSV opens with '#' lines of units and UCDs.
   const [head, ...lines] = text
     .trim()
     .split('\n')

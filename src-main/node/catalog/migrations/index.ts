@@ -1,6 +1,7 @@
 import { migration001 } from './001-initial.js';
 import { migration002 } from './002-master-jobs.js';
 import { migration003 } from './003-live-stacks.js';
+import { migration004 } from './004-frame-times.js';
 import { migration005 } from './005-frame-checksums.js';
 import { migration006 } from './006-plate-solutions.js';
 import { migration007 } from './007-variability.js';
@@ -21,6 +22,7 @@ export const migrations: readonly Migration[] = [
   migration001,
   migration002,
   migration003,
+  migration004,
   migration005,
   migration006,
   migration007,

@@ -1,0 +1,150 @@
+// WCS and time throughput (issue 18): pixel → sky on 10⁶ points with TAN-SIP (astropy's irac_sip.hdr test
+// header, SIP order 2 with its inverse) — our CelestialWcs.pixelsToSky against astropy's all_pix2world, both
+// timing themselves in process on the same pseudo-random points; sky → pixel likewise (our Newton inverse vs
+// all_world2pix); BJD_TDB of 10⁴ times (astronomy-engine ephemeris) against astropy Time + light_travel_time.
+// Median of 3 runs after a warm-up. Ratio = astropy's time ÷ ours (> 1: we are faster; the goal is ≥ 10 for
+// pixel → sky). The largest difference from astropy is reported beside the rate.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { barycentricTime, geodeticToItrs } from '../../src-workers/core/time/index.js';
+import { parseCelestialWcs } from '../../src-workers/core/wcs/index.js';
+import { earthBarycentricAu } from '../../src-main/node/time/earth-ephemeris.js';
+import { headerFromFile, ASTROPY_WCS_DATA } from '../../tests/workers/core/wcs/wcs-oracle.js';
+import type { BenchContext } from '../harness.js';
+
+const REPEATS = 3;
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function time<T>(fn: () => T): { sec: number; value: T } {
+  fn();
+  const runs: number[] = [];
+  let value = fn();
+  for (let r = 0; r < REPEATS; r++) {
+    const t0 = performance.now();
+    value = fn();
+    runs.push((performance.now() - t0) / 1000);
+  }
+  return { sec: median(runs), value };
+}
+
+const ASTROPY = `
+import json, sys, time
+import numpy as np
+from astropy.io import fits
+from astropy.wcs import WCS
+from astropy.time import Time
+from astropy.coordinates import SkyCoord, EarthLocation
+import astropy.units as u
+import warnings
+warnings.simplefilter('ignore')
+hdr, n, nt, reps = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+h = fits.Header.fromtextfile(hdr) if hdr.endswith('.txt') else fits.Header.fromfile(hdr, sep='', endcard=False, padding=False)
+w = WCS(h)
+i = np.arange(n, dtype=float)
+x = (i * 0.6180339887) % 1 * 256
+y = (i * 0.7548776662) % 1 * 256
+def best(f):
+    f()
+    ts = []
+    for _ in range(reps):
+        t0 = time.perf_counter(); r = f(); ts.append(time.perf_counter() - t0)
+    return sorted(ts)[len(ts) // 2], r
+tp, (ra, dec) = best(lambda: w.all_pix2world(x, y, 0))
+ts, (px, py) = best(lambda: w.all_world2pix(ra, dec, 0, tolerance=1e-8))
+k = np.arange(nt, dtype=float)
+mjd = 50000 + k * 1.37
+loc = EarthLocation.from_geodetic(-70.73 * u.deg, -30.17 * u.deg, 2200 * u.m)
+c = SkyCoord(83.6 * u.deg, 22.0 * u.deg)
+def bjd():
+    t = Time(mjd, format='mjd', scale='utc', location=loc)
+    return (t.tdb + t.light_travel_time(c, kind='barycentric')).mjd
+tb, b = best(bjd)
+sel = np.arange(0, n, max(1, n // 1000))
+print(json.dumps({'pix2world': tp, 'world2pix': ts, 'bjd': tb, 'ra': ra[sel].tolist(), 'dec': dec[sel].tolist(),
+  'px': px[sel].tolist(), 'py': py[sel].tolist(), 'bmjd': b[::max(1, nt // 100)].tolist(), 'step': int(max(1, n // 1000))}))
+`;
+
+export default async function wcsBench(ctx: BenchContext): Promise<void> {
+  const hdr = join(ASTROPY_WCS_DATA, 'irac_sip.hdr');
+  if (!existsSync(hdr)) throw new Error(`${hdr} is absent (Debian python3-astropy)`);
+  const n = ctx.quick ? 100_000 : 1_000_000;
+  const nt = ctx.quick ? 1000 : 10_000;
+  const parsed = parseCelestialWcs(headerFromFile(hdr));
+  if (!('wcs' in parsed)) throw new Error(`irac_sip.hdr: ${parsed.reason}`);
+  const wcs = parsed.wcs;
+  const xs = new Float64Array(n);
+  const ys = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    xs[i] = ((i * 0.6180339887) % 1) * 256;
+    ys[i] = ((i * 0.7548776662) % 1) * 256;
+  }
+  const py = ctx.measure(ctx.python, ['-c', ASTROPY, hdr, String(n), String(nt), String(REPEATS)]);
+  if (py.status !== 0) throw new Error(`astropy timing failed: ${py.stderr.slice(-400)}`);
+  const ref = JSON.parse(py.stdout) as {
+    pix2world: number;
+    world2pix: number;
+    bjd: number;
+    ra: number[];
+    dec: number[];
+    px: number[];
+    py: number[];
+    bmjd: number[];
+    step: number;
+  };
+  const fwd = time(() => wcs.pixelsToSky(xs, ys));
+  const sky = fwd.value;
+  const inv = time(() => wcs.skyToPixels(sky.ra, sky.dec));
+  let worstMas = 0;
+  let worstPx = 0;
+  ref.ra.forEach((ra, k) => {
+    const i = k * ref.step;
+    const dra = (sky.ra[i] - ra) * Math.cos((ref.dec[k] * Math.PI) / 180);
+    worstMas = Math.max(worstMas, Math.hypot(dra, sky.dec[i] - ref.dec[k]) * 3.6e6);
+    worstPx = Math.max(worstPx, Math.hypot(inv.value.x[i] - ref.px[k], inv.value.y[i] - ref.py[k]));
+  });
+  const site = geodeticToItrs(-70.73, -30.17, 2200);
+  const bjd = time(() => {
+    const out = new Float64Array(nt);
+    for (let k = 0; k < nt; k++)
+      out[k] = barycentricTime(50000 + k * 1.37, 83.6, 22.0, earthBarycentricAu, site).bmjdTdb;
+    return out;
+  });
+  const stepT = Math.max(1, Math.floor(nt / 100));
+  const worstMs = Math.max(...ref.bmjd.map((b, k) => Math.abs(bjd.value[k * stepT] - b) * 86400e3));
+  const mp = n / 1e6;
+  for (const [task, theirs, ours, metrics] of [
+    ['pixel → sky, TAN-SIP, 10⁶ points', ref.pix2world, fwd.sec, { 'max Δ mas': worstMas.toFixed(4) }],
+    ['sky → pixel, TAN-SIP, 10⁶ points', ref.world2pix, inv.sec, { 'max Δ px': worstPx.toExponential(2) }],
+  ] as const) {
+    ctx.row({
+      suite: 'wcs',
+      task,
+      tool: 'astropy all_pix2world/all_world2pix',
+      wallSec: theirs,
+      metrics: { 'Mpt/s': mp / theirs },
+    });
+    ctx.row({
+      suite: 'wcs',
+      task,
+      tool: 'owb CelestialWcs',
+      wallSec: ours,
+      metrics: { 'Mpt/s': mp / ours, ...metrics },
+      ratio: (theirs / ours).toFixed(1),
+      note: `${n} points, in process; ratio = astropy time / ours`,
+    });
+  }
+  ctx.row({ suite: 'wcs', task: `BJD_TDB of ${nt} times`, tool: 'astropy Time + light_travel_time', wallSec: ref.bjd });
+  ctx.row({
+    suite: 'wcs',
+    task: `BJD_TDB of ${nt} times`,
+    tool: 'owb barycentricTime (astronomy-engine)',
+    wallSec: bjd.sec,
+    metrics: { 'max Δ ms': worstMs.toFixed(3) },
+    ratio: (ref.bjd / bjd.sec).toFixed(1),
+    note: 'ratio = astropy time / ours',
+  });
+}
