@@ -62,8 +62,9 @@ export class SampLink {
     return holder.link;
   }
 
-  clients(): Promise<SampPeer[]> {
-    return this.client.clients();
+  /** The other tools on the bus; the hub (a registered client too, in SAMP) is not one to send tables to. */
+  async clients(): Promise<SampPeer[]> {
+    return (await this.client.clients()).filter((c) => c.id !== this.client.hubId);
   }
 
   /**
@@ -127,7 +128,18 @@ export class SampLink {
   }
 
   /** A received message becomes a selection; anything malformed is refused with a SAMP error, never thrown on. */
-  private receive(message: SampMessage, sender: string): SampMap {
+  /** Received messages are handled one after another, so selections reach the UI in the order sent. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private receive(message: SampMessage, senderId: string): Promise<SampMap> {
+    const run = this.queue.then(() => this.handle(message, senderId));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async handle(message: SampMessage, senderId: string): Promise<SampMap> {
+    // Shown to the user: the tool's samp.name ("TOPCAT"), not its hub id ("c2").
+    const sender = (await this.client.clients().catch(() => [])).find((c) => c.id === senderId)?.name ?? senderId;
     const params = message['samp.params'] ?? {};
     const mtype = message['samp.mtype'];
     if (mtype === 'coord.pointAt.sky') {

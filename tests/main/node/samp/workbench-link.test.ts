@@ -67,8 +67,13 @@ describe('SAMP link of the workbench', { skip }, () => {
     catalog?.close();
   });
 
-  it('lists the other tools on the hub', async () => {
-    assert.ok((await link.clients()).some((c) => c.name === 'astropy-peer'));
+  it('lists the other tools on the hub, not the hub', async () => {
+    const clients = await link.clients();
+    assert.deepEqual(
+      clients.map((c) => c.name),
+      ['astropy-peer'],
+      'the hub itself is not offered as a tool',
+    );
   });
 
   it("sends a frame's sources as a VOTable astropy reads, in the workspace, and maps the peer's answers", async () => {
@@ -96,6 +101,7 @@ describe('SAMP link of the workbench', { skip }, () => {
     const sky = selections.find((s) => s.kind === 'sky');
     assert.ok(sky && sky.kind === 'sky');
     assert.equal(sky.objectId, 1, 'the object 1.2″ away, not the one 30″ away');
+    assert.equal(sky.from, 'astropy-peer', 'the sender by its samp.name');
     assert.ok(
       Math.abs((sky.separationArcsec ?? 0) - 1.2 * Math.cos((20.25 * Math.PI) / 180)) < 1e-3,
       `${sky.separationArcsec}`,
