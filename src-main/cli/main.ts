@@ -12,9 +12,10 @@ import { VERSION } from './version.js';
  */
 export async function main(argv: string[]): Promise<number> {
   const verbose = argv.includes('--verbose');
-  // `--profile` anywhere: stage timings on stderr (issue 24), the same switch as OWB_PROFILE=1.
-  if (argv.includes('--profile')) process.env.OWB_PROFILE = '1';
-  const args = argv.filter((a) => a !== '--verbose' && a !== '--profile');
+  // `--timings` anywhere: stage timings on stderr (issue 24), the same switch as OWB_PROFILE=1. Not
+  // `--profile`, which watch, process and batch take for their YAML processing profile.
+  if (argv.includes('--timings')) process.env.OWB_PROFILE = '1';
+  const args = argv.filter((a) => a !== '--verbose' && a !== '--timings');
   const ctx: CliContext = {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -67,7 +68,7 @@ async function printHelp(ctx: CliContext): Promise<void> {
   }
   lines.push(
     '',
-    "Run 'owb COMMAND --help' for a command's options. Add --verbose for stack traces, --profile (or\nOWB_PROFILE=1) for stage timings on stderr.",
+    "Run 'owb COMMAND --help' for a command's options. Add --verbose for stack traces, --timings (or\nOWB_PROFILE=1) for stage timings on stderr.",
   );
   ctx.stdout.write(`${lines.join('\n')}\n`);
 }

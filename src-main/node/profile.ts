@@ -1,5 +1,5 @@
 /**
- * Stage timings for `--profile` / `OWB_PROFILE=1` (issue 24): each stage's wall time, the bytes it has to
+ * Stage timings for `--timings` / `OWB_PROFILE=1` (issue 24): each stage's wall time, the bytes it has to
  * touch, and the time a single streaming pass over those bytes would take at this machine's measured
  * memory bandwidth (its floor), so a report shows both where the time goes and how far each stage is
  * from being memory-bound. Printed to stderr; stdout and the command's results do not change.
@@ -13,7 +13,7 @@ export interface StageTiming {
   bytes: number;
 }
 
-/** True when profiling was asked for (`owb --profile` sets OWB_PROFILE=1 for the command). */
+/** True when profiling was asked for (`owb --timings` sets OWB_PROFILE=1 for the command). */
 export function profilingEnabled(): boolean {
   return process.env.OWB_PROFILE === '1';
 }

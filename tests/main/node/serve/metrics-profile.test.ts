@@ -1,4 +1,4 @@
-// `--profile` / OWB_PROFILE=1 under `owb serve`: each API call's time is printed on stderr, and nothing
+// `--timings` / OWB_PROFILE=1 under `owb serve`: each API call's time is printed on stderr, and nothing
 // is printed without it.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
