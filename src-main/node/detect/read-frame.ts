@@ -1,3 +1,4 @@
+import { checkImageReadSize } from '../../../src-workers/core/fits/pixels.js';
 import { basename } from 'node:path';
 import { FitsHeader } from '../../../src-workers/core/fits/index.js';
 import { rasterToLinearLuminance, type RasterTransfer } from '../../../src-workers/core/image/index.js';
@@ -58,6 +59,8 @@ export async function readFrame(
   if (!h || h.compressed || h.kind !== 'image' || h.naxis.length < 2 || !(h.naxis[0] > 0) || !(h.naxis[1] > 0)) {
     return readFitsImage(path, { hdu });
   }
+  // The pixel limit before allocating: a SharedArrayBuffer of 2³² floats fails inside the engine.
+  checkImageReadSize(h.naxis[0], h.naxis[1], basename(path));
   const into = new Float32Array(new SharedArrayBuffer(h.naxis[0] * h.naxis[1] * 4));
   return readFitsImage(path, { hdu: index, into });
 }
