@@ -1,7 +1,8 @@
 /**
  * FITS file access for tasks, services and the CLI. Plain files are read by seeking: headers block by
  * block, and only the data bytes that were asked for, after checking the file really holds them.
- * Gzip files (`.fits.gz`, gzip `.fz`) are inflated in memory up to `maxInflatedBytes`.
+ * Gzip files (`.fits.gz`, gzip `.fz`) are read through a streaming inflate (`gzip-source.ts`), never
+ * inflated as a whole, and refused past `maxInflatedBytes()` inflated bytes.
  * Tile-compressed images (ZIMAGE) are decoded by `core/fits/tiles`, with zlib injected from here.
  */
 import { open, stat, type FileHandle } from 'node:fs/promises';
@@ -32,13 +33,13 @@ import { decodeCompressedImage } from '../core/fits/tiles.js';
 import { decodeTable, tableHdu, type DecodedTable, type TableColumnInput } from '../core/fits/table.js';
 import type { Image } from '../core/image/image.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { GzipCursor, inflatedSize, maxInflatedBytes } from './gzip-source.js';
 
-/** Largest inflated size accepted for gzip files and compressed tiles [2 GiB, `OWB_MAX_INFLATE_BYTES`]. */
-export const maxInflatedBytes = Number(process.env.OWB_MAX_INFLATE_BYTES) || 2 * 1024 ** 3;
+export { maxInflatedBytes };
 
-/** zlib inflate for tile decoders: accepts gzip or zlib streams, bounded by `limit` bytes. */
-export function inflateBytes(bytes: Uint8Array, limit = maxInflatedBytes): Uint8Array {
-  const opts = { maxOutputLength: Math.max(1, Math.min(limit, maxInflatedBytes)) };
+/** zlib inflate for tile decoders: accepts gzip or zlib streams, bounded by `limit` bytes [`maxInflatedBytes()`]. */
+export function inflateBytes(bytes: Uint8Array, limit = maxInflatedBytes()): Uint8Array {
+  const opts = { maxOutputLength: Math.max(1, Math.min(limit, maxInflatedBytes())) };
   try {
     const out = bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes, opts) : inflateSync(bytes, opts);
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
@@ -81,8 +82,8 @@ export interface FitsStructure {
   gzip: boolean;
 }
 
-/** A FITS file opened for reading: plain files by handle, gzip files inflated in memory. */
-interface Source {
+/** A FITS file opened for reading: plain files by handle, gzip files through a streaming inflate. */
+export interface Source {
   name: string;
   size: number;
   read(offset: number, length: number, into?: Uint8Array): Promise<Uint8Array>;
@@ -90,7 +91,8 @@ interface Source {
   gzip: boolean;
 }
 
-async function openSource(path: string): Promise<Source> {
+/** Opens `path` for reading (gzip detected by content); the caller closes it. */
+export async function openSource(path: string): Promise<Source> {
   const name = basename(path);
   const info = await stat(path);
   if (info.isDirectory()) throw new InputError('FITS_NOT_FITS', `${name}: is a directory, not a FITS file`);
@@ -99,32 +101,8 @@ async function openSource(path: string): Promise<Source> {
   const head = new Uint8Array(Math.min(BLOCK, info.size));
   await readFully(fh, head, 0);
   if (head[0] === 0x1f && head[1] === 0x8b) {
-    const all = new Uint8Array(info.size);
-    await readFully(fh, all, 0);
     await fh.close();
-    let bytes: Uint8Array;
-    try {
-      bytes = inflateBytes(all);
-    } catch (error) {
-      if (error instanceof InputError) throw new InputError(error.code, `${name}: ${error.message}`);
-      throw error;
-    }
-    if (bytes.length === 0) throw new InputError('FITS_EMPTY', `${name}: gzip stream is empty`);
-    checkMagic(bytes, name);
-    return {
-      name,
-      size: bytes.length,
-      gzip: true,
-      read: async (offset, length, into) => {
-        const view = bytes.subarray(offset, offset + length);
-        if (into) {
-          into.set(view);
-          return into;
-        }
-        return view;
-      },
-      close: async () => undefined,
-    };
+    return openGzipSource(path, name, info.size);
   }
   try {
     checkMagic(head, name);
@@ -154,6 +132,29 @@ async function openSource(path: string): Promise<Source> {
   };
 }
 
+/**
+ * A gzip file read through a streaming inflate: its inflated size is measured first (refused past
+ * `maxInflatedBytes()`), then reads go through a forward cursor that holds a few MiB at most.
+ */
+async function openGzipSource(path: string, name: string, fileBytes: number): Promise<Source> {
+  const size = await inflatedSize(path, name, fileBytes, maxInflatedBytes());
+  if (size === 0) throw new InputError('FITS_EMPTY', `${name}: gzip stream is empty`);
+  const cursor = new GzipCursor(path, name);
+  try {
+    checkMagic(await cursor.read(0, Math.min(BLOCK, size)), name);
+  } catch (error) {
+    cursor.close();
+    throw error;
+  }
+  return {
+    name,
+    size,
+    gzip: true,
+    read: (offset, length, into) => cursor.read(offset, length, into),
+    close: async () => cursor.close(),
+  };
+}
+
 async function readFully(fh: FileHandle, into: Uint8Array, position: number): Promise<void> {
   let done = 0;
   while (done < into.length) {
@@ -164,7 +165,7 @@ async function readFully(fh: FileHandle, into: Uint8Array, position: number): Pr
 }
 
 /** Walks the headers of `src`, checking that each HDU's data fits in the file. */
-async function scan(src: Source, stopAfter = Infinity): Promise<{ hdus: FitsHdu[]; warnings: string[] }> {
+export async function scan(src: Source, stopAfter = Infinity): Promise<{ hdus: FitsHdu[]; warnings: string[] }> {
   const warnings: string[] = [];
   const warn = (m: string): void => {
     warnings.push(m);

@@ -8,7 +8,15 @@ import {
   type Limits,
   type StretchName,
 } from '../../../src-workers/core/display/index.js';
-import { cubeHdu, encodeFits, FitsHeader, imageHdu, isStructuralKey } from '../../../src-workers/core/fits/index.js';
+import {
+  cubeHdu,
+  encodeFits,
+  FitsHeader,
+  imageHdu,
+  isStructuralKey,
+  type EncodeScaling,
+} from '../../../src-workers/core/fits/index.js';
+import { integerScaling } from '../../../src-workers/core/fits/integer-scaling.js';
 import { writeFileAtomic } from '../../../src-workers/io/atomic-write.js';
 import { readFitsImage } from '../../../src-workers/io/fits-file.js';
 import { sniffFile } from '../../../src-workers/io/sniff.js';
@@ -32,8 +40,38 @@ Options:
   --colormap NAME  grey | grey-inverted | heat | viridis | red   [grey]
   --hdu N          FITS HDU to read (0 = primary)   [first HDU with a 2-D image]
   --planes         raster → FITS: a cube with one plane per channel instead of the luminance
-  --bitpix B       FITS output type: -32, -64, 16 (BZERO 32768), 8   [-32]
+  --bitpix B       FITS output type: -32, -64, 16, 8   [-32]. 16 and 8 store integer data that fit
+                   exactly (16-bit unsigned with BZERO 32768); other data are scaled with BSCALE/BZERO
+                   over the full range, never clipped, and a note on stderr gives the rounding step
 `;
+
+/**
+ * BSCALE/BZERO for an 8- or 16-bit output (undefined for float output): integer data that fit are
+ * stored exactly; anything else is scaled over the full range and rounded, which a HISTORY card and a
+ * note on stderr say, with the step. Nothing is clipped but ±Inf, which is said too.
+ */
+function storageScaling(
+  data: Float32Array,
+  bitpix: number,
+  out: string,
+  header: FitsHeader,
+  stderr: NodeJS.WritableStream,
+): EncodeScaling | undefined {
+  if (bitpix !== 8 && bitpix !== 16) return undefined;
+  const chosen = integerScaling(data, bitpix);
+  if (!chosen.exact) {
+    const { bscale, bzero } = chosen.scaling;
+    header.addHistory(`owb convert: BITPIX ${bitpix} rounds values to steps of BSCALE = ${bscale.toPrecision(6)}`);
+    stderr.write(
+      `owb convert: ${out}: BITPIX ${bitpix} stores BSCALE = ${bscale.toPrecision(9)}, BZERO = ${bzero.toPrecision(9)}; values are rounded (max error ${chosen.maxErrorPhysical.toPrecision(3)}); use --bitpix -32 to keep them exactly\n`,
+    );
+  }
+  if (chosen.infiniteCount > 0)
+    stderr.write(
+      `owb convert: ${out}: ${chosen.infiniteCount} infinite pixel${chosen.infiniteCount === 1 ? '' : 's'} clipped to the largest or smallest storable value\n`,
+    );
+  return chosen.scaling;
+}
 
 const STRETCHES = ['linear', 'log', 'sqrt', 'asinh', 'histeq', 'zscale'];
 
@@ -64,7 +102,7 @@ export const command: CliCommand = {
   name: 'convert',
   summary: 'Convert FITS ↔ PNG/JPEG/TIFF (display stretch one way, float32 FITS the other)',
   usage: USAGE,
-  async run(argv) {
+  async run(argv, ctx) {
     const { values, positionals } = parseCommandArgs('convert', argv, {
       stretch: { type: 'string' },
       limits: { type: 'string' },
@@ -101,7 +139,11 @@ export const command: CliCommand = {
           header.cards.filter((c) => !isStructuralKey(c.key) && c.key !== 'XTENSION' && c.key !== 'EXTNAME'),
         );
         keep.addHistory(`owb convert from ${inName} HDU ${hduIndex}`);
-        await writeFileAtomic(output, encodeFits([imageHdu(image, { header: keep, bitpix: bitpix as -32 })]));
+        const scaling = storageScaling(image.data, bitpix, basename(output), keep, ctx.stderr);
+        await writeFileAtomic(
+          output,
+          encodeFits([imageHdu(image, { header: keep, bitpix: bitpix as -32, ...(scaling ? { scaling } : {}) })]),
+        );
         return 0;
       }
       const stretch: StretchName = stretchArg === 'zscale' ? 'linear' : (stretchArg as StretchName);
@@ -152,9 +194,11 @@ export const command: CliCommand = {
           raster.channels >= 3 ? 'LUMINANCE' : 'GREY',
           raster.channels >= 3 ? 'Rec. 709 luminance of R,G,B' : undefined,
         );
+        const data = rasterLuminance(raster);
+        const scaling = storageScaling(data, bitpix, basename(output), header, ctx.stderr);
         hduOut = imageHdu(
-          { width: raster.width, height: raster.height, data: rasterLuminance(raster) },
-          { header, bitpix: bitpix as -32 },
+          { width: raster.width, height: raster.height, data },
+          { header, bitpix: bitpix as -32, ...(scaling ? { scaling } : {}) },
         );
       }
       await writeFileAtomic(output, encodeFits([hduOut]));

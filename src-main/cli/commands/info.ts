@@ -1,14 +1,18 @@
 import { basename } from 'node:path';
 import { InputError } from '../../../src-workers/core/errors.js';
 import { imageHeaderOfCompressed, type FitsValue } from '../../../src-workers/core/fits/index.js';
-import { basicStats } from '../../../src-workers/core/stats/index.js';
-import { readFitsImage, readFitsStructure } from '../../../src-workers/io/fits-file.js';
+import { StreamingStats, type StreamedStats } from '../../../src-workers/core/stats/streaming.js';
+import { readFitsStructure } from '../../../src-workers/io/fits-file.js';
+import { readImageStats } from '../../../src-workers/io/fits-stats.js';
 import { sniffFile } from '../../../src-workers/io/sniff.js';
 import { parseCommandArgs, type CliCommand } from '../command.js';
 import { UsageError } from '../cli-errors.js';
 import { createProgress } from '../progress.js';
 
-/** Statistics of an image HDU's physical values, NaN excluded (`median` numpy-style, `stdev` population). */
+/**
+ * Statistics of an image HDU's finite physical values (`median` numpy-style, `stdev` population), with
+ * NaN and ±Inf pixels counted apart. Null when no value is finite.
+ */
 export interface InfoStats {
   min: number | null;
   max: number | null;
@@ -16,6 +20,8 @@ export interface InfoStats {
   median: number | null;
   stdev: number | null;
   nanCount: number;
+  posInfCount: number;
+  negInfCount: number;
 }
 
 export interface InfoHdu {
@@ -38,16 +44,17 @@ Usage: owb info FILE [--json]
 
 Describes a FITS file (plain, gzip-compressed or tile-compressed) or a PNG, JPEG or TIFF image,
 recognised by content. One entry per HDU (a raster is one image entry) with its kind, BITPIX, axis
-lengths, header and, for images, statistics of the physical pixel values with NaN excluded
-(median as numpy defines it, population standard deviation).
+lengths, header and, for images, statistics of the finite physical pixel values (median as numpy
+defines it, population standard deviation) with NaN and ±Inf pixels counted apart. Statistics are
+streamed in bounded memory. A gzip file is inflated as a stream, never whole, and refused (exit 2)
+when it inflates past OWB_MAX_INFLATE_BYTES bytes [1 GiB].
 
 Options:
   --json     print {"file", "hdus": [{"index", "kind", "bitpix", "naxis", "header", "stats"}]}
   --verbose  show stack traces for errors
 `;
 
-function toStats(data: Float32Array): InfoStats {
-  const s = basicStats(data);
+function toStats(s: StreamedStats): InfoStats {
   const n = (v: number): number | null => (Number.isFinite(v) ? v : null);
   return {
     min: n(s.min),
@@ -56,7 +63,17 @@ function toStats(data: Float32Array): InfoStats {
     median: n(s.median),
     stdev: n(s.stdev),
     nanCount: s.nanCount,
+    posInfCount: s.posInfCount,
+    negInfCount: s.negInfCount,
   };
+}
+
+function arrayStats(data: Float32Array): StreamedStats {
+  const stats = new StreamingStats();
+  const values = Float64Array.from(data);
+  do stats.add(values);
+  while (stats.endPass());
+  return stats.result();
 }
 
 /** Builds the `owb info` report for `path` (FITS or raster, by content). */
@@ -80,7 +97,14 @@ export async function describeFile(
     return {
       file,
       hdus: [
-        { index: 0, kind: 'image', bitpix: raster.bitDepth, naxis, header, stats: toStats(rasterLuminance(raster)) },
+        {
+          index: 0,
+          kind: 'image',
+          bitpix: raster.bitDepth,
+          naxis,
+          header,
+          stats: toStats(arrayStats(rasterLuminance(raster))),
+        },
       ],
     };
   }
@@ -95,17 +119,9 @@ export async function describeFile(
     const header = hdu.compressed ? imageHeaderOfCompressed(hdu.header) : hdu.header;
     let stats: InfoStats | null = null;
     if (hdu.kind === 'image' && hdu.naxis.length > 0 && hdu.naxis.every((n) => n > 0)) {
-      const planes = hdu.naxis.slice(2).reduce((a, b) => a * b, 1);
-      if (planes === 1) {
-        stats = toStats((await readFitsImage(path, { hdu: hdu.index })).image.data);
-      } else {
-        // Cubes: statistics over every plane.
-        const all = new Float32Array(hdu.naxis.reduce((a, b) => a * b, 1));
-        const per = hdu.naxis[0] * hdu.naxis[1];
-        for (let p = 0; p < planes; p++)
-          all.set((await readFitsImage(path, { hdu: hdu.index, plane: p })).image.data, p * per);
-        stats = toStats(all);
-      }
+      // Streamed over a few passes in bounded memory (cubes: every plane), so a large or gzip file
+      // costs a few MiB rather than its whole data as float32.
+      stats = toStats(await readImageStats(path, hdu.index));
     }
     hdus.push({
       index: hdu.index,
@@ -136,7 +152,7 @@ function formatValue(v: FitsValue): string {
 /** The text-mode rendering: a summary table, then each HDU's header. */
 export function formatReport(report: InfoReport): string {
   const lines = [`${report.file}: ${report.hdus.length} HDU${report.hdus.length === 1 ? '' : 's'}`, ''];
-  const cols = ['HDU', 'KIND', 'BITPIX', 'SIZE', 'MIN', 'MAX', 'MEAN', 'MEDIAN', 'STDEV', 'NaN'];
+  const cols = ['HDU', 'KIND', 'BITPIX', 'SIZE', 'MIN', 'MAX', 'MEAN', 'MEDIAN', 'STDEV', 'NaN', 'Inf'];
   const rows = report.hdus.map((h) => [
     String(h.index),
     h.kind,
@@ -145,8 +161,8 @@ export function formatReport(report: InfoReport): string {
     ...(h.stats
       ? [h.stats.min, h.stats.max, h.stats.mean, h.stats.median, h.stats.stdev]
           .map(formatNumber)
-          .concat(String(h.stats.nanCount))
-      : ['-', '-', '-', '-', '-', '-']),
+          .concat(String(h.stats.nanCount), String(h.stats.posInfCount + h.stats.negInfCount))
+      : ['-', '-', '-', '-', '-', '-', '-']),
   ]);
   const widths = cols.map((c, i) => Math.max(c.length, ...rows.map((r) => r[i].length)));
   const fmt = (r: string[]): string =>

@@ -289,14 +289,40 @@ export function formatNumber(value: number, key: string): string {
   return s;
 }
 
+/**
+ * Splits commentary text into lines of at most 72 characters at blanks (after a comma, semicolon or
+ * slash when a line has no blank), so that a number or a file name is never cut in two across HISTORY
+ * cards; only a word longer than a whole card is split. The blank at a break is dropped (a reader joins
+ * HISTORY lines with one).
+ */
+export function wrapCommentary(text: string, width = 72): string[] {
+  const out: string[] = [];
+  let rest = text;
+  while (rest.length > width) {
+    let cut = rest.lastIndexOf(' ', width);
+    let skip = 1;
+    if (cut <= 0) {
+      const soft = Math.max(
+        rest.lastIndexOf(',', width - 1),
+        rest.lastIndexOf(';', width - 1),
+        rest.lastIndexOf('/', width - 1),
+      );
+      cut = soft > 0 ? soft + 1 : width;
+      skip = 0;
+    }
+    out.push(rest.slice(0, cut));
+    rest = rest.slice(cut + skip);
+  }
+  out.push(rest);
+  return out;
+}
+
 /** Formats one logical card as one or more 80-character card images (CONTINUE for long strings). */
 export function formatCard(card: FitsCard): string[] {
   const key = card.key.toUpperCase();
   if (card.value === undefined || COMMENTARY_KEYS.has(key)) {
     const text = asciiOnly(card.comment ?? '', key);
-    const out: string[] = [];
-    for (let i = 0; i === 0 || i < text.length; i += 72) out.push(pad80(`${key.padEnd(8)}${text.slice(i, i + 72)}`));
-    return out;
+    return wrapCommentary(text).map((line) => pad80(`${key.padEnd(8)}${line}`));
   }
   const hierarch = !KEY_RE.test(key);
   const prefix = hierarch ? `HIERARCH ${key} = ` : `${key.padEnd(8)}= `;

@@ -2,7 +2,15 @@
  * Public surface of the FITS core: parse and encode FITS bytes (no file access; see `src-workers/io`).
  * Card → header → HDU → data, as astropy.io.fits layers it.
  */
-export { FitsHeader, COMMENTARY_KEYS, formatCard, parseCard, type FitsCard, type FitsValue } from './header.js';
+export {
+  FitsHeader,
+  COMMENTARY_KEYS,
+  formatCard,
+  parseCard,
+  wrapCommentary,
+  type FitsCard,
+  type FitsValue,
+} from './header.js';
 export {
   parseFits,
   parseHeaderUnit,
@@ -62,3 +70,4 @@ export {
 } from './table.js';
 export { riceDecode } from './rice.js';
 export { plioDecode } from './plio.js';
+export { hcompressDecode, type HcompressTile } from './hcompress.js';

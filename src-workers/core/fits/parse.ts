@@ -4,7 +4,7 @@
  * (FITS Standard 4.0, §3–§7).
  */
 import { InputError } from '../errors.js';
-import { FitsHeader, foldCards, parseCard, type FitsCard } from './header.js';
+import { FitsHeader, foldCards, parseCard, type FitsCard, type FitsValue } from './header.js';
 
 export const BLOCK = 2880;
 const CARD = 80;
@@ -55,7 +55,8 @@ export interface HeaderUnit {
 
 /**
  * Parses the header that starts at `offset`. Returns `null` when `bytes` ends before the END card
- * (the caller may read more); throws `InputError` for non-ASCII bytes or an absurdly long header.
+ * (the caller may read more); throws `InputError` for an absurdly long header. Bytes outside printable
+ * ASCII are read as '?' (NUL as a blank) with one warning, as astropy.io.fits reads them.
  */
 export function parseHeaderUnit(
   bytes: Uint8Array,
@@ -65,6 +66,10 @@ export function parseHeaderUnit(
 ): HeaderUnit | null {
   const raw: FitsCard[] = [];
   let pos = offset;
+  // Bytes outside printable ASCII are read as astropy reads them ('?', with one warning per header);
+  // NUL, which some writers pad with, is read as a blank so that a NUL-filled card is a blank card.
+  let badBytes = 0;
+  let firstBad = -1;
   for (;;) {
     if (pos + BLOCK > bytes.length) {
       if (pos - offset > MAX_HEADER_BYTES) break;
@@ -72,22 +77,29 @@ export function parseHeaderUnit(
     }
     for (let c = 0; c < BLOCK; c += CARD) {
       const start = pos + c;
-      for (let i = start; i < start + CARD; i++) {
-        const b = bytes[i];
+      let card = bytes.subarray(start, start + CARD);
+      for (let i = 0; i < CARD; i++) {
+        const b = card[i];
         if (b < 0x20 || b > 0x7e) {
-          throw new InputError(
-            'FITS_BAD_HEADER',
-            `${fileName}: header contains a non-ASCII byte 0x${b.toString(16).padStart(2, '0')} at byte ${i}`,
-          );
+          if (badBytes === 0) firstBad = start + i;
+          badBytes++;
+          if (card.buffer === bytes.buffer) card = card.slice();
+          card[i] = b === 0 ? 0x20 : 0x3f;
         }
       }
-      const text = String.fromCharCode.apply(null, bytes.subarray(start, start + CARD) as unknown as number[]);
-      const card = parseCard(text);
-      if (card === 'END') {
+      const text = String.fromCharCode.apply(null, card as unknown as number[]);
+      const parsed = parseCard(text);
+      if (parsed === 'END') {
+        if (badBytes > 0) {
+          const first = bytes[firstBad].toString(16).padStart(2, '0');
+          warn(
+            `${fileName}: header at byte ${offset} has ${badBytes} byte${badBytes === 1 ? '' : 's'} outside printable ASCII (first 0x${first} at byte ${firstBad}); read as '?' (NUL as a blank), as astropy does`,
+          );
+        }
         const header = new FitsHeader(foldCards(raw, (m) => warn(`${fileName}: ${m}`)));
         return { header, headerBytes: pos + BLOCK - offset };
       }
-      raw.push(card);
+      raw.push(parsed);
     }
     pos += BLOCK;
     if (pos - offset > MAX_HEADER_BYTES) break;
@@ -114,6 +126,11 @@ export function dataLayout(header: FitsHeader, primary: boolean, fileName: strin
   if (primary) {
     if (first !== 'SIMPLE')
       throw new InputError('FITS_NOT_FITS', `${fileName}: not a FITS file (first card is not SIMPLE)`);
+    if (header.get('SIMPLE') !== true)
+      throw new InputError(
+        'FITS_NOT_FITS',
+        `${fileName}: SIMPLE = ${formatSimple(header.get('SIMPLE'))}: the file declares that it does not conform to the FITS standard`,
+      );
   } else {
     if (first !== 'XTENSION')
       throw new InputError('FITS_BAD_HEADER', `${fileName}: extension header does not start with XTENSION`);
@@ -125,6 +142,7 @@ export function dataLayout(header: FitsHeader, primary: boolean, fileName: strin
     else if (x === 'IMAGE' || x === 'IUEIMAGE') kind = 'image';
     else kind = 'image'; // unknown extension: skipped by size, reported as image with its raw shape
   }
+  refuseConflictingDuplicates(header, fileName);
   const bitpix = header.get('BITPIX');
   if (typeof bitpix !== 'number' || !VALID_BITPIX.has(bitpix)) {
     throw new InputError(
@@ -191,6 +209,35 @@ export function dataLayout(header: FitsHeader, primary: boolean, fileName: strin
   }
   if (!compressed && kind === 'image' && (n === 0 || count === 0 || groups)) kind = 'empty';
   return { kind, compressed, bitpix: outBitpix, naxis: outNaxis, dataBytes };
+}
+
+const STRUCTURAL = /^(BITPIX|NAXIS\d*|PCOUNT|GCOUNT|ZIMAGE|ZBITPIX|ZNAXIS\d*|GROUPS)$/;
+
+/**
+ * Refuses a header where a keyword that sizes the data (BITPIX, NAXIS, NAXISn, PCOUNT, GCOUNT, and the
+ * Z… ones of a compressed image) appears twice with different values: which one a reader believes
+ * decides how many bytes it reads, so no choice is safe (FITS 4.0 §4.4.1 forbids such duplicates).
+ * Duplicates with one value are harmless and read.
+ */
+function refuseConflictingDuplicates(header: FitsHeader, fileName: string): void {
+  const seen = new Map<string, FitsValue>();
+  for (const card of header.cards) {
+    if (!STRUCTURAL.test(card.key)) continue;
+    const value = card.value ?? null;
+    if (!seen.has(card.key)) {
+      seen.set(card.key, value);
+    } else if (seen.get(card.key) !== value) {
+      throw new InputError(
+        'FITS_BAD_HEADER',
+        `${fileName}: conflicting duplicate ${card.key} cards (${JSON.stringify(seen.get(card.key))} and ${JSON.stringify(value)})`,
+      );
+    }
+  }
+}
+
+function formatSimple(v: FitsValue | undefined): string {
+  if (v === false) return 'F';
+  return v === undefined || v === null ? '(no value)' : JSON.stringify(v);
 }
 
 /**

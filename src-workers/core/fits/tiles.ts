@@ -1,9 +1,9 @@
 /**
  * Tile-compressed images (FITS Standard 4.0 §10; Pence, White & Seaman, "Tiled image convention for
  * storing compressed images in FITS binary tables"). Supported: RICE_1 (= RICE_ONE), GZIP_1, GZIP_2,
- * PLIO_1 and NOCOMPRESS, with quantised floats (ZSCALE/ZZERO, NO_DITHER, SUBTRACTIVE_DITHER_1 and _2)
- * and lossless GZIP_COMPRESSED_DATA / UNCOMPRESSED_DATA tiles. HCOMPRESS_1 is not supported and is
- * reported as such. zlib inflation is injected (`inflate`) so that core stays free of Node.
+ * PLIO_1, HCOMPRESS_1 (without decompression smoothing) and NOCOMPRESS, with quantised floats
+ * (ZSCALE/ZZERO, NO_DITHER, SUBTRACTIVE_DITHER_1 and _2) and lossless GZIP_COMPRESSED_DATA /
+ * UNCOMPRESSED_DATA tiles. zlib inflation is injected (`inflate`) so that core stays free of Node.
  */
 import { InputError } from '../errors.js';
 import type { Image } from '../image/image.js';
@@ -12,6 +12,7 @@ import type { FitsHdu } from './parse.js';
 import { FitsHeader } from './header.js';
 import { riceDecode } from './rice.js';
 import { plioDecode } from './plio.js';
+import { hcompressDecode } from './hcompress.js';
 
 export interface CompressedReadOptions {
   /** Inflates a zlib or gzip stream into at most `limit` bytes. Injected so that core stays pure. */
@@ -87,11 +88,11 @@ export function decodeCompressedImage(hdu: FitsHdu, options: CompressedReadOptio
   const data = hdu.data;
   if (!data) throw new InputError('FITS_NO_DATA', `${where} was read header-only`);
   const cmp = (h.getString('ZCMPTYPE') ?? '').trim().toUpperCase();
-  const algorithms = ['RICE_1', 'RICE_ONE', 'GZIP_1', 'GZIP_2', 'PLIO_1', 'NOCOMPRESS'];
+  const algorithms = ['RICE_1', 'RICE_ONE', 'GZIP_1', 'GZIP_2', 'PLIO_1', 'HCOMPRESS_1', 'NOCOMPRESS'];
   if (!algorithms.includes(cmp)) {
     throw new InputError(
       'FITS_UNSUPPORTED',
-      `${where}: compression '${cmp}' is not supported (supported: RICE_1, GZIP_1, GZIP_2, PLIO_1, NOCOMPRESS)`,
+      `${where}: compression '${cmp}' is not supported (supported: RICE_1, GZIP_1, GZIP_2, PLIO_1, HCOMPRESS_1, NOCOMPRESS)`,
     );
   }
   const zbitpix = hdu.bitpix;
@@ -116,6 +117,11 @@ export function decodeCompressedImage(hdu: FitsHdu, options: CompressedReadOptio
       throw new InputError('FITS_UNSUPPORTED', `${where}: tiles spanning axis ${i} are not supported`);
   }
   const params = compressionParams(h);
+  if (cmp === 'HCOMPRESS_1' && params.smooth)
+    throw new InputError(
+      'FITS_UNSUPPORTED',
+      `${where}: HCOMPRESS_1 with smoothing (SMOOTH = ${params.smooth}) is not supported`,
+    );
   const quantize = (h.getString('ZQUANTIZ') ?? '').trim().toUpperCase();
   const dither0 = h.getNumber('ZDITHER0') ?? 0;
   const tilesX = Math.ceil(width / tileW);
@@ -228,6 +234,8 @@ export function decodeCompressedImage(hdu: FitsHdu, options: CompressedReadOptio
 interface TileParams {
   blockSize: number;
   bytePix?: number;
+  /** HCOMPRESS_1 smoothing during decompression [0]. */
+  smooth?: number;
 }
 
 function compressionParams(h: FitsHdu['header']): TileParams {
@@ -238,6 +246,7 @@ function compressionParams(h: FitsHdu['header']): TileParams {
     const value = h.getNumber(`ZVAL${i}`);
     if (name === 'BLOCKSIZE' && value) p.blockSize = value;
     if (name === 'BYTEPIX' && value) p.bytePix = value;
+    if (name === 'SMOOTH' && value) p.smooth = value;
   }
   return p;
 }
@@ -261,6 +270,8 @@ function decodeTileInts(
     }
     case 'PLIO_1':
       return plioDecode(compressed, n, where);
+    case 'HCOMPRESS_1':
+      return Int32Array.from(hcompressDecode(compressed, n, where).values);
     case 'GZIP_1':
     case 'GZIP_2': {
       let bytes = safeInflate(options, compressed, n * elem, where);

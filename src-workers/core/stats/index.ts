@@ -3,3 +3,4 @@ export * from './basic.js';
 export * from './clip.js';
 export * from './zscale.js';
 export * from './histogram.js';
+export * from './streaming.js';

@@ -25,7 +25,7 @@ function owb(...args: string[]): { status: number; stdout: string; stderr: strin
 function numpyStats(path: string): Array<Record<string, number> | null> {
   return JSON.parse(
     python(
-      `import json, numpy as np\nfrom astropy.io import fits\nout = []\nwith fits.open(${JSON.stringify(path)}) as f:\n  for h in f:\n    if h.is_image and h.data is not None and h.data.size:\n      x = np.asarray(h.data, dtype=np.float32).astype(np.float64).ravel(); g = x[~np.isnan(x)]\n      out.append(dict(min=g.min(), max=g.max(), mean=g.mean(), median=np.median(g), stdev=g.std(), nanCount=int(np.isnan(x).sum())))\n    else:\n      out.append(None)\nprint(json.dumps(out))`,
+      `import json, numpy as np\nfrom astropy.io import fits\nout = []\nwith fits.open(${JSON.stringify(path)}) as f:\n  for h in f:\n    if h.is_image and h.data is not None and h.data.size:\n      x = np.asarray(h.data).astype(np.float64).ravel(); g = x[np.isfinite(x)]\n      out.append(dict(min=g.min(), max=g.max(), mean=g.mean(), median=np.median(g), stdev=g.std(), nanCount=int(np.isnan(x).sum()), posInfCount=int((x == np.inf).sum()), negInfCount=int((x == -np.inf).sum())))\n    else:\n      out.append(None)\nprint(json.dumps(out))`,
     ),
   );
 }
@@ -54,7 +54,16 @@ describe('owb info', () => {
           return;
         }
         const s = h.stats as Record<string, number>;
-        assert.deepEqual(Object.keys(s), ['min', 'max', 'mean', 'median', 'stdev', 'nanCount']);
+        assert.deepEqual(Object.keys(s), [
+          'min',
+          'max',
+          'mean',
+          'median',
+          'stdev',
+          'nanCount',
+          'posInfCount',
+          'negInfCount',
+        ]);
         assert.equal(s.min, want.min);
         assert.equal(s.max, want.max);
         assert.equal(s.median, want.median);
