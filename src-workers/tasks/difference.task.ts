@@ -5,7 +5,7 @@ import { differenceImages } from '../core/diff/index.js';
 import { InputError } from '../core/errors.js';
 import type { FitsHeader } from '../core/fits/index.js';
 import { findStars, registerFrame, resampleAffine, summariseAffine, type Affine } from '../core/register/index.js';
-import { parseTanWcs } from '../core/wcs/index.js';
+import { parseCelestialWcs } from '../core/wcs/index.js';
 import { readFitsImage, writeFitsImage } from '../io/fits-file.js';
 
 /**
@@ -61,7 +61,7 @@ async function run(input: DifferenceTaskInput): Promise<DifferenceTaskOutput> {
     minAreaPx: input.minAreaPx,
     gainEPerAdu: input.gainEPerAdu,
   });
-  const wcs = parseTanWcs(science.header);
+  const wcs = parseCelestialWcs(science.header);
   const candidates = result.candidates.map((c) => {
     if (!('wcs' in wcs)) return { ...c };
     const [ra, dec] = wcs.wcs.pixelToSky(c.x, c.y);
@@ -126,7 +126,12 @@ const WCS_KEYS = [
   'PC2_1',
   'PC2_2',
   'RADESYS',
+  'RADECSYS',
   'EQUINOX',
+  'CUNIT1',
+  'CUNIT2',
+  'LONPOLE',
+  'LATPOLE',
   'DATE-OBS',
   'EXPTIME',
   'FILTER',
@@ -138,6 +143,16 @@ function wcsCards(header: FitsHeader): Record<string, string | number | boolean>
     const value = header.get(key);
     if (value !== undefined && value !== null) out[key] = value;
   }
+  // Projection parameters, SIP/TPV distortion and DSS plate-solution cards travel too, or the copy would
+  // silently describe a different sky.
+  for (const [key, value] of Object.entries(header.toRecord()))
+    if (
+      /^(PV\d_\d+|A_ORDER|B_ORDER|AP_ORDER|BP_ORDER|AP?_\d_\d|BP?_\d_\d|AMD[XY]\d+|PLT(RA[HMS]|DEC(SN|[DMS]))|PPO\d|[XY]PIXELSZ|CNPIX[12])$/.test(
+        key,
+      ) &&
+      (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+    )
+      out[key] = value;
   return out;
 }
 

@@ -11,7 +11,7 @@ import { addMagnitudes } from '../core/photometry/magnitudes.js';
 import type { Image } from '../core/image/image.js';
 import { mad, median } from '../core/stats/index.js';
 import { readFitsImage } from '../io/fits-file.js';
-import { parseTanWcs } from '../core/wcs/index.js';
+import { parseCelestialWcs } from '../core/wcs/index.js';
 
 /**
  * One watched-folder frame: reads the image, measures median/MAD, and detects and measures sources as the
@@ -25,6 +25,7 @@ export default async function processFrame(input: ProcessFrameInput): Promise<Re
     let image = read.image;
     const ran: string[] = [];
     const skipped: string[] = [];
+    let noSkyReason: string | undefined;
     if (input.steps.calibrate) {
       image = applyMasters(image, await loadMasters(input.steps.calibrate), { exposureSec: exposureOf(header) });
       ran.push('calibrate');
@@ -81,8 +82,9 @@ export default async function processFrame(input: ProcessFrameInput): Promise<Re
       } else if (input.steps.photometry) {
         ran.push('photometry');
       }
-      const parsed = parseTanWcs(header);
-      if ('wcs' in parsed && sources.count > 0 && !sources.ra) {
+      const parsed = parseCelestialWcs(header);
+      if ('reason' in parsed) noSkyReason = `${input.path}: no sky coordinates: ${parsed.reason}`;
+      else if (sources.count > 0 && !sources.ra) {
         const ra = new Float64Array(sources.count);
         const dec = new Float64Array(sources.count);
         for (let i = 0; i < sources.count; i++) [ra[i], dec[i]] = parsed.wcs.pixelToSky(sources.x[i], sources.y[i]);
@@ -91,7 +93,18 @@ export default async function processFrame(input: ProcessFrameInput): Promise<Re
       }
       if (sources.fwhm && sources.count > 0) quality.fwhmPx = median(sources.fwhm);
     }
-    return { ok: true, value: { width: image.width, height: image.height, quality, ran, skipped, sources } };
+    return {
+      ok: true,
+      value: {
+        width: image.width,
+        height: image.height,
+        quality,
+        ran,
+        skipped,
+        sources,
+        ...(noSkyReason ? { noSkyReason } : {}),
+      },
+    };
   } catch (error) {
     const e = error as { code?: unknown; message?: unknown };
     return {

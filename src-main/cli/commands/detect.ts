@@ -131,7 +131,7 @@ Options:
       onProgress: (done, total) => progress.update(done, total),
     });
     progress.finish();
-    const wcs = frameWcs(header);
+    const wcs = frameWcs(header, basename(file), (m) => ctx.stderr.write(`owb: warning: ${m}\n`));
     if (wcs) addSkyPositions(catalog, wcs);
     if (zeroPointRef) {
       const fit = await zeroPointFromReference(catalog, wcs, zeroPointRef, exptime ?? 1);

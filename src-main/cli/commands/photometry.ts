@@ -10,7 +10,7 @@ import {
   forcedPhotometry,
 } from '../../../src-workers/core/photometry/index.js';
 import { readFitsImage } from '../../../src-workers/io/fits-file.js';
-import { frameWcs, readNumericCsv } from '../../node/detect/calibration.js';
+import { frameWcs, noSkyReason, readNumericCsv } from '../../node/detect/calibration.js';
 import { catalogFormat, writeColumns } from '../../node/detect/write-catalog.js';
 import { UsageError } from '../cli-errors.js';
 import { numberOption, pairOption, parseCommandArgs, type CliCommand } from '../command.js';
@@ -76,11 +76,11 @@ Options:
         xs.push(...cx);
         ys.push(...cy);
       } else if (csv.columns.has('ra') && csv.columns.has('dec')) {
-        const wcs = frameWcs(header);
+        const wcs = frameWcs(header, basename(file));
         if (!wcs)
           throw new InputError(
             'WCS_UNSUPPORTED',
-            `${v.positions}: ra/dec positions but ${basename(file)} has no usable WCS`,
+            `${v.positions}: ra/dec positions but ${basename(file)} has no usable WCS (${noSkyReason(header)})`,
           );
         const p = wcs.skyToPixels(csv.columns.get('ra')!, csv.columns.get('dec')!);
         xs.push(...p.x);
@@ -105,7 +105,7 @@ Options:
       { name: 'x', unit: 'pix', data: res.x },
       { name: 'y', unit: 'pix', data: res.y },
     ];
-    const wcs = frameWcs(header);
+    const wcs = frameWcs(header, basename(file), (m) => ctx.stderr.write(`owb: warning: ${m}\n`));
     if (wcs) {
       const sky = wcs.pixelsToSky(res.x, res.y);
       cols.push({ name: 'ra', unit: 'deg', data: sky.ra }, { name: 'dec', unit: 'deg', data: sky.dec });

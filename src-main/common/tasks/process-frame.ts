@@ -59,4 +59,6 @@ export interface ProcessFrameOutput {
   ran: string[];
   skipped: string[];
   sources?: SourceColumns;
+  /** Set when sources were found but the header gives no sky coordinates: the file and the reason. */
+  noSkyReason?: string;
 }

@@ -1,12 +1,13 @@
 import type { Image } from '../../../src-workers/core/image/image.js';
-import { parseTanWcs, recordSource, type TanWcs } from '../../../src-workers/core/wcs/index.js';
+import { parseCelestialWcs, recordSource, type SkyWcs } from '../../../src-workers/core/wcs/index.js';
 import type { FitsHeader } from '../../../src-workers/core/fits/index.js';
 import type { PixelsDto } from '../../common/workbench-dto.js';
 import type { WorkbenchServices } from './services.js';
 
-export function wcsOf(header: FitsHeader): TanWcs | null {
+/** The header's celestial WCS (ICRS sky positions), or null when it has none usable. */
+export function wcsOf(header: FitsHeader): SkyWcs | null {
   try {
-    const parsed = parseTanWcs(recordSource(header.toRecord()));
+    const parsed = parseCelestialWcs(recordSource(header.toRecord()));
     return 'wcs' in parsed ? parsed.wcs : null;
   } catch {
     return null;

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { matchPositions, type SourceCatalog } from '../../../src-workers/core/catalog/index.js';
 import { InputError } from '../../../src-workers/core/errors.js';
 import { fitZeroPoint, type ZeroPointFit } from '../../../src-workers/core/photometry/index.js';
-import { parseTanWcs, type KeywordSource, type TanWcs } from '../../../src-workers/core/wcs/index.js';
+import { parseCelestialWcs, type KeywordSource, type SkyWcs } from '../../../src-workers/core/wcs/index.js';
 
 /** Numeric columns of a CSV file with a header row (names lower-cased and trimmed). */
 export async function readNumericCsv(path: string): Promise<{ count: number; columns: Map<string, Float64Array> }> {
@@ -26,14 +26,29 @@ export async function readNumericCsv(path: string): Promise<{ count: number; col
   return { count, columns };
 }
 
-/** The frame's TAN WCS, or undefined when the header has none usable. */
-export function frameWcs(header: KeywordSource): TanWcs | undefined {
-  const r = parseTanWcs(header);
-  return 'wcs' in r ? r.wcs : undefined;
+/**
+ * The frame's celestial WCS (any FITS projection, SIP/TPV/DSS, any frame; sky positions in ICRS), or
+ * undefined when the header has none usable; then `warn` [none] gets one line naming `source` and why.
+ */
+export function frameWcs(
+  header: KeywordSource,
+  source = 'header',
+  warn?: (message: string) => void,
+): SkyWcs | undefined {
+  const r = parseCelestialWcs(header);
+  if ('wcs' in r) return r.wcs;
+  warn?.(`${source}: no sky coordinates: ${r.reason}`);
+  return undefined;
+}
+
+/** Why `header` gives no sky coordinates, or '' when it does. */
+export function noSkyReason(header: KeywordSource): string {
+  const r = parseCelestialWcs(header);
+  return 'reason' in r ? r.reason : '';
 }
 
 /** Adds `ra`/`dec` (deg) columns from the WCS. */
-export function addSkyPositions(cat: SourceCatalog, wcs: TanWcs): void {
+export function addSkyPositions(cat: SourceCatalog, wcs: SkyWcs): void {
   const { ra, dec } = wcs.pixelsToSky(cat.x, cat.y);
   cat.ra = ra;
   cat.dec = dec;
@@ -46,7 +61,7 @@ export function addSkyPositions(cat: SourceCatalog, wcs: TanWcs): void {
  */
 export async function zeroPointFromReference(
   cat: SourceCatalog,
-  wcs: TanWcs | undefined,
+  wcs: SkyWcs | undefined,
   refPath: string,
   exposureSec: number,
   matchRadiusPx = 2,

@@ -108,7 +108,13 @@ export function createFrameJobHandler(ctx: FrameJobContext): JobHandler {
       const summary = writer.write(frame.id, output, { matchRadiusArcsec: profile.match.radiusArcsec });
       if (profile.steps.liveStack) queueLiveStack(ctx.catalog, frame.id, job.profile);
       if (profile.steps.difference && frame.frameType === 'light') queueDifference(ctx.catalog, frame.id, job.profile);
-      return { frameId: frame.id, ...summary, ran: output.ran, skipped: output.skipped };
+      return {
+        frameId: frame.id,
+        ...summary,
+        ran: output.ran,
+        skipped: output.skipped,
+        ...(output.noSkyReason ? { noSkyReason: output.noSkyReason } : {}),
+      };
     };
   };
 }

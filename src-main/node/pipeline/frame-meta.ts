@@ -1,5 +1,6 @@
 import { classifyFrameType as classifyCore, type FrameType } from '../../../src-workers/core/calibrate/index.js';
 import type { FitsHeader } from '../../../src-workers/core/fits/index.js';
+import { parseCelestialWcs, recordSource } from '../../../src-workers/core/wcs/index.js';
 import type { FrameMeta } from '../catalog/index.js';
 
 export type { FrameType } from '../../../src-workers/core/calibrate/index.js';
@@ -36,6 +37,22 @@ function firstNumber(h: FitsHeader, keys: string[]): number | undefined {
   return undefined;
 }
 
+/**
+ * ICRS position of the image centre from the WCS (CRVAL can lie far outside the image and may be galactic
+ * or FK4), else the header's RA/DEC in degrees; the reason when there are no sky coordinates.
+ */
+function skyCentre(
+  header: Record<string, unknown>,
+  getNum: (keys: string[]) => number | undefined,
+): { raCenter?: number; decCenter?: number } {
+  const parsed = parseCelestialWcs(recordSource(header));
+  if ('wcs' in parsed) {
+    const [ra, dec] = parsed.wcs.centreSky();
+    if (Number.isFinite(ra) && Number.isFinite(dec)) return { raCenter: ra, decCenter: dec };
+  }
+  return { raCenter: getNum(['RA']), decCenter: getNum(['DEC']) };
+}
+
 /** What the catalog keeps from a frame's header. `image` is the HDU holding the pixels (may differ from primary). */
 export function frameMetaFromHeader(primary: FitsHeader, image: FitsHeader = primary): FrameMeta {
   const get = (keys: string[]): string | undefined => firstString(image, keys) ?? firstString(primary, keys);
@@ -51,7 +68,6 @@ export function frameMetaFromHeader(primary: FitsHeader, image: FitsHeader = pri
     mjd: getNum(['MJD-OBS', 'MJD_OBS']) ?? mjdFromDateObs(dateObs),
     width: getNum(['ZNAXIS1']) ?? getNum(['NAXIS1']),
     height: getNum(['ZNAXIS2']) ?? getNum(['NAXIS2']),
-    raCenter: getNum(['CRVAL1']) ?? getNum(['RA']),
-    decCenter: getNum(['CRVAL2']) ?? getNum(['DEC']),
+    ...skyCentre(header, getNum),
   };
 }

@@ -1,7 +1,7 @@
 import { Alert, Box, Divider, LinearProgress, Typography } from '@mui/material';
 import { useTheme } from '@mui/material/styles';
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { parseTanWcs, recordSource } from '../../../src-workers/core/wcs/index.js';
+import { parseCelestialWcs, recordSource } from '../../../src-workers/core/wcs/index.js';
 import { useInvoke } from '../../api/hooks.js';
 import { navigate } from '../../app/route.js';
 import { useKeyboard } from '../../app/shortcuts.js';
@@ -73,7 +73,7 @@ export function ViewerView({
     const record: Record<string, unknown> = {};
     for (const c of detail.data.header) record[c.key] = c.value;
     try {
-      const parsed = parseTanWcs(recordSource(record));
+      const parsed = parseCelestialWcs(recordSource(record));
       return 'wcs' in parsed ? parsed.wcs : null;
     } catch {
       return null;
