@@ -6,6 +6,7 @@ import { formatCsv } from '../../node/catalog/export.js';
 import { formatAavso, writeLightCurveFits } from '../../node/catalog/light-curve-export.js';
 import { lightCurveRows, objectLightCurve, pixelLightCurve } from '../../node/catalog/light-curves.js';
 import { UsageError } from '../cli-errors.js';
+import { telescopeOption } from '../telescope-option.js';
 import { sqliteOption } from '../db-option.js';
 import { numberOption, parseCommandArgs, type CliCommand } from '../command.js';
 
@@ -84,14 +85,7 @@ export const command: CliCommand = {
         return v;
       });
     }
-    const aperture = values['aperture-m'];
-    const altitude = values['altitude-m'];
-    if ((aperture === undefined) !== (altitude === undefined))
-      throw new UsageError('lightcurve: --aperture-m and --altitude-m go together');
-    const telescope =
-      aperture === undefined
-        ? undefined
-        : { apertureM: numberOption('aperture-m', aperture, 0), altitudeM: numberOption('altitude-m', altitude, 0) };
+    const telescope = telescopeOption('lightcurve', values);
     const catalog = Catalog.open(db);
     try {
       let objectId = 0;

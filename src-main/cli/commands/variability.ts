@@ -3,6 +3,7 @@ import { Catalog } from '../../node/catalog/index.js';
 import { emitRows, type RowFormat } from '../../node/catalog/export.js';
 import { computeVariability } from '../../node/catalog/light-curves.js';
 import { UsageError } from '../cli-errors.js';
+import { telescopeOption } from '../telescope-option.js';
 import { sqliteOption } from '../db-option.js';
 import { numberOption, parseCommandArgs, type CliCommand } from '../command.js';
 
@@ -49,14 +50,7 @@ export const command: CliCommand = {
     const candidateFap = numberOption('candidate-fap', values['candidate-fap'], 1e-3);
     if (!(candidateFap >= 0 && candidateFap <= 1))
       throw new UsageError('variability: --candidate-fap must be in [0, 1]');
-    const aperture = values['aperture-m'];
-    const altitude = values['altitude-m'];
-    if ((aperture === undefined) !== (altitude === undefined))
-      throw new UsageError('variability: --aperture-m and --altitude-m go together');
-    const telescope =
-      aperture === undefined
-        ? undefined
-        : { apertureM: numberOption('aperture-m', aperture, 0), altitudeM: numberOption('altitude-m', altitude, 0) };
+    const telescope = telescopeOption('variability', values);
     const catalog = Catalog.open(db);
     try {
       const rows = computeVariability(catalog.db, { minObs, candidateFap, telescope });
