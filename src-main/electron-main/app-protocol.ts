@@ -5,7 +5,7 @@
  * `file://` means the page has no file-system origin, and our CSP header applies (Electron cannot add
  * headers to `file://` loads, so only the page's looser `<meta>` policy applied there).
  */
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { rendererContentType, rendererPath } from '../node/serve/renderer-path.js';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'workbench';
@@ -33,19 +33,6 @@ export const APP_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.wasm': 'application/wasm',
-};
-
 export type AppRequest = { file: string; contentType: string } | { status: 400 | 403 | 404; reason: string };
 
 /**
@@ -62,19 +49,9 @@ export function resolveAppRequest(url: string, rendererDir: string): AppRequest 
   }
   if (parsed.protocol !== `${APP_SCHEME}:` || parsed.host !== APP_HOST)
     return { status: 404, reason: `not under ${APP_ORIGIN}` };
-  let path: string;
-  try {
-    path = decodeURIComponent(parsed.pathname);
-  } catch {
-    return { status: 400, reason: 'malformed %-escape in the path' };
-  }
-  if (path.includes('\0')) return { status: 400, reason: 'NUL in the path' };
-  // The URL parser already resolved literal dot segments; any left now came %-encoded: an attempt, refused.
-  if (path.split(/[\\/]/).includes('..')) return { status: 403, reason: 'dot segment in the path' };
-  const base = resolve(rendererDir);
-  const file = resolve(join(base, normalize(path === '/' || path === '' ? '/index.html' : path)));
-  if (!file.startsWith(base + sep)) return { status: 403, reason: 'outside the renderer folder' };
-  return { file, contentType: MIME[extname(file).toLowerCase()] ?? 'application/octet-stream' };
+  const mapped = rendererPath(rendererDir, parsed.pathname);
+  if ('status' in mapped) return mapped;
+  return { file: mapped.file, contentType: rendererContentType(mapped.file) };
 }
 
 /** Whether a navigation target is our own page (any hash route of it); everything else is refused. */
