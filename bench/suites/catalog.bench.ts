@@ -8,17 +8,7 @@ import { encodeFits, imageHdu } from '../../src-workers/core/fits/index.js';
 import { Catalog, FrameStore, SourceWriter, openDatabase } from '../../src-main/node/catalog/index.js';
 import { unitVector } from '../../src-main/node/catalog/sky.js';
 import type { BenchContext } from '../harness.js';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from '../../tests/seeded-uniform.js';
 
 function watchFiles(ctx: BenchContext, count: number): string {
   const dir = join(ctx.dataDir, 'catalog', `watch-${count}`);

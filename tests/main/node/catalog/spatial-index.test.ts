@@ -2,18 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { Catalog } from '../../../../src-main/node/catalog/index.js';
 import { angularDistanceArcsec } from '../../../../src-main/node/catalog/sky.js';
-
-/** Deterministic generator so a failure can be replayed. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from '../../../seeded-uniform.js';
 
 describe('cone search over the R*Tree of unit vectors', () => {
   const catalog = Catalog.open(':memory:');

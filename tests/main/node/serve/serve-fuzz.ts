@@ -12,6 +12,7 @@ import { request } from 'node:http';
 import { connect } from 'node:net';
 import { INVOKE_CHANNELS } from '../../../../src-main/common/ipc-contract.js';
 import { clientFrame, closeCodeIn, rawWebSocket } from './raw-client.js';
+import { mulberry32 as generator } from '../../../seeded-uniform.js';
 
 /** Channels that only read (their answers are checked for nothing but a sane status). */
 const READ_ONLY = new Set<string>([
@@ -54,18 +55,6 @@ export interface FuzzReport {
   statuses: Record<string, number>;
   /** What went wrong, at most 50 lines: a 5xx, a reset on a well-formed request, a guard let through. */
   failures: string[];
-}
-
-/** mulberry32: small, fast, seeded. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Runs the fuzz and returns what it saw; never throws for anything the server does. */

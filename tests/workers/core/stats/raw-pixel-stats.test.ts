@@ -11,20 +11,9 @@ import type { PixelScaling } from '../../../../src-workers/core/fits/pixels.js';
 import { RawPixelStats, rawStatsSupported } from '../../../../src-workers/core/stats/raw-pixel-stats.js';
 import type { StreamedStats } from '../../../../src-workers/core/stats/streaming.js';
 import { python } from '../../fits-oracles.js';
+import { mulberry32 as rng } from '../../../seeded-uniform.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'owb-raw-stats-'));
-
-/** Deterministic uniform [0, 1) (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function run(bytes: Uint8Array, bitpix: number, scaling: PixelScaling, chunkPixels: number): StreamedStats {
   const s = new RawPixelStats(bitpix, scaling);

@@ -9,19 +9,9 @@ import { describe, it } from 'node:test';
 import { medianOf, robustStats } from '../../../../src-workers/core/calibrate/robust.js';
 import { medianFloat32 } from '../../../../src-workers/core/stats/select.js';
 import { python } from '../../fits-oracles.js';
+import { mulberry32 as rng } from '../../../seeded-uniform.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'owb-select-'));
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** numpy's median and 1.4826 × MAD (in float32 deviations) of each array's non-NaN values. */
 function numpy(arrays: Float32Array[]): Array<{ median: number | null; sigma: number | null }> {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { StreamingStats, type StreamedStats } from '../../../../src-workers/core/stats/streaming.js';
 import { python } from '../../fits-oracles.js';
+import { mulberry32 as rng } from '../../../seeded-uniform.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'owb-streaming-stats-'));
 
@@ -34,18 +35,6 @@ function numpy(data: Float64Array): Record<string, number | null> {
         `print(json.dumps(dict(count=int(g.size), nanCount=int(np.isnan(x).sum()), posInfCount=int((x == np.inf).sum()), negInfCount=int((x == -np.inf).sum()), min=f(g.min()), max=f(g.max()), mean=f(np.ldexp(s.mean(), e)), median=f(np.median(g)) if np.isfinite(np.median(g)) else f(m[0] / 2 + m[1] / 2), stdev=f(np.ldexp(s.std(), e)))))`,
     ),
   );
-}
-
-/** Seeded uniform generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function check(name: string, data: Float64Array, chunk: number): void {
