@@ -1,12 +1,11 @@
 /** `owb detect --method dao`: DAOFIND on the background-subtracted frame, written as DAOStarFinder's table. */
 import { basename } from 'node:path';
 import { createBackgroundEvaluator, estimateBackground } from '../../../src-workers/core/background/index.js';
-import type { OutputColumn } from '../../../src-workers/core/catalog/index.js';
 import { daoFind, type DaoCatalog } from '../../../src-workers/core/detect/index.js';
 import type { FitsHeader } from '../../../src-workers/core/fits/index.js';
 import type { Image } from '../../../src-workers/core/image/index.js';
 import { forcedPhotometry } from '../../../src-workers/core/photometry/index.js';
-import { frameWcs } from '../../node/detect/calibration.js';
+import { positionColumns } from '../../node/detect/calibration.js';
 import { writeColumns } from '../../node/detect/write-catalog.js';
 
 /** Settings of a DAOFIND run from the command line. */
@@ -23,6 +22,8 @@ export interface DaoRunSettings {
   /** Local background annulus for flux_aper, px [the background map]. */
   annulusPx?: [number, number];
   gainEPerAdu?: number;
+  /** Hears why the table has no ra/dec (the header has no usable WCS) [silent]. */
+  warn?: (message: string) => void;
 }
 
 /**
@@ -45,16 +46,7 @@ export async function runDaoDetect(
     { width: image.width, height: image.height, data },
     { threshold: thresholdAdu, fwhmPx: s.fwhmPx, brightest: s.maxSources },
   );
-  const cols: OutputColumn[] = [
-    { name: 'id', unit: '', data: Int32Array.from({ length: catalog.count }, (_, i) => i + 1) },
-    { name: 'x', unit: 'pix', data: catalog.x },
-    { name: 'y', unit: 'pix', data: catalog.y },
-  ];
-  const wcs = frameWcs(header);
-  if (wcs) {
-    const sky = wcs.pixelsToSky(catalog.x, catalog.y);
-    cols.push({ name: 'ra', unit: 'deg', data: sky.ra }, { name: 'dec', unit: 'deg', data: sky.dec });
-  }
+  const cols = positionColumns(header, catalog.x, catalog.y, basename(file), s.warn);
   cols.push(
     { name: 'sharpness', unit: '', data: catalog.sharpness },
     { name: 'roundness1', unit: '', data: catalog.roundness1 },

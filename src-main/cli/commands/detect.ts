@@ -161,6 +161,7 @@ Options:
         apertureRadiusPx: v['phot-r'] === undefined ? undefined : numberOption('phot-r', v['phot-r'], 0),
         annulusPx: annulus,
         gainEPerAdu: gain,
+        warn: (m) => ctx.stderr.write(`owb: warning: ${m}\n`),
       });
       ctx.stdout.write(
         `${catalog.count} sources (DAOFIND, threshold ${thresholdAdu.toPrecision(4)} ADU) in ${basename(file)} → ${v.out}\n`,

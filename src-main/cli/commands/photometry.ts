@@ -1,6 +1,5 @@
 import { basename } from 'node:path';
 import { buildBackgroundModel, createBackgroundEvaluator } from '../../../src-workers/core/background/index.js';
-import type { OutputColumn } from '../../../src-workers/core/catalog/index.js';
 import { InputError } from '../../../src-workers/core/errors.js';
 import { detectSources } from '../../../src-workers/core/detect/index.js';
 import {
@@ -10,7 +9,7 @@ import {
   forcedPhotometry,
 } from '../../../src-workers/core/photometry/index.js';
 import { readFrame } from '../../node/detect/read-frame.js';
-import { frameWcs, noSkyReason, readNumericCsv } from '../../node/detect/calibration.js';
+import { frameWcs, noSkyReason, positionColumns, readNumericCsv } from '../../node/detect/calibration.js';
 import { catalogFormat, writeColumns } from '../../node/detect/write-catalog.js';
 import { UsageError } from '../cli-errors.js';
 import { numberOption, pairOption, parseCommandArgs, type CliCommand } from '../command.js';
@@ -114,17 +113,7 @@ Options:
       background,
       gainEPerAdu: gain,
     });
-    const id = Int32Array.from(xs, (_, i) => i + 1);
-    const cols: OutputColumn[] = [
-      { name: 'id', unit: '', data: id },
-      { name: 'x', unit: 'pix', data: res.x },
-      { name: 'y', unit: 'pix', data: res.y },
-    ];
-    const wcs = frameWcs(header, basename(file), (m) => ctx.stderr.write(`owb: warning: ${m}\n`));
-    if (wcs) {
-      const sky = wcs.pixelsToSky(res.x, res.y);
-      cols.push({ name: 'ra', unit: 'deg', data: sky.ra }, { name: 'dec', unit: 'deg', data: sky.dec });
-    }
+    const cols = positionColumns(header, res.x, res.y, basename(file), (m) => ctx.stderr.write(`owb: warning: ${m}\n`));
     cols.push(
       { name: 'flux', unit: 'adu', data: res.flux },
       { name: 'flux_err', unit: 'adu', data: res.fluxErr },

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { matchPositions, type SourceCatalog } from '../../../src-workers/core/catalog/index.js';
+import { matchPositions, type OutputColumn, type SourceCatalog } from '../../../src-workers/core/catalog/index.js';
 import { InputError } from '../../../src-workers/core/errors.js';
 import { fitZeroPoint, type ZeroPointFit } from '../../../src-workers/core/photometry/index.js';
 import { parseCelestialWcs, type KeywordSource, type SkyWcs } from '../../../src-workers/core/wcs/index.js';
@@ -45,6 +45,30 @@ export function frameWcs(
 export function noSkyReason(header: KeywordSource): string {
   const r = parseCelestialWcs(header);
   return 'reason' in r ? r.reason : '';
+}
+
+/**
+ * The leading columns of a measured table: `id` (1-based), `x`, `y` (pix, 0-based centres) and, when the
+ * header has a usable WCS, `ra`, `dec` (deg, ICRS); without one, `warn` hears why (see `frameWcs`).
+ */
+export function positionColumns(
+  header: KeywordSource,
+  x: Float64Array,
+  y: Float64Array,
+  source: string,
+  warn?: (message: string) => void,
+): OutputColumn[] {
+  const cols: OutputColumn[] = [
+    { name: 'id', unit: '', data: Int32Array.from({ length: x.length }, (_, i) => i + 1) },
+    { name: 'x', unit: 'pix', data: x },
+    { name: 'y', unit: 'pix', data: y },
+  ];
+  const wcs = frameWcs(header, source, warn);
+  if (wcs) {
+    const sky = wcs.pixelsToSky(x, y);
+    cols.push({ name: 'ra', unit: 'deg', data: sky.ra }, { name: 'dec', unit: 'deg', data: sky.dec });
+  }
+  return cols;
 }
 
 /** Adds `ra`/`dec` (deg) columns from the WCS. */

@@ -117,6 +117,8 @@ describe('owb detect --method dao', () => {
     const r = owb('detect', join(dir, 'field.fits'), '--method', 'dao', '--out', out);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /sources \(DAOFIND, threshold [\d.]+ ADU\) in field\.fits/);
+    // No WCS in this frame: the table has no ra/dec, and the user is told why (as the other methods do).
+    assert.match(r.stderr, /^owb: warning: field\.fits: no sky coordinates: /m);
     const { header, rows } = readCsv(out);
     for (const col of ['id', 'x', 'y', 'sharpness', 'roundness1', 'roundness2', 'npix', 'sky', 'peak', 'flux', 'mag'])
       assert.ok(header.includes(col), `column ${col}`);
