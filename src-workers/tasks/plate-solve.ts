@@ -67,7 +67,6 @@ export async function solveDetections(
   header: HintSource,
   settings: SolveSettings,
 ): Promise<DetectionsSolved> {
-  const deadline = performance.now() + 1000 * (settings.maxSeconds ?? 30);
   const hints = headerHints(header);
   const hintSource = [...hints.source];
   let hint: { raDeg: number; decDeg: number; radiusDeg: number } | undefined;
@@ -139,6 +138,9 @@ export async function solveDetections(
       }),
     );
   }
+  // The time limit is the search's: reading and building the indexes (once per thread) does not count, so a
+  // busy machine's slow first read does not cost a frame its solution.
+  const deadline = performance.now() + 1000 * (settings.maxSeconds ?? 30);
   const sol = solveField(
     { x: stars.x, y: stars.y, flux: stars.flux, fwhm: stars.fwhm },
     indexes,

@@ -31,7 +31,7 @@ Options:
   --scale-high S                                       [header estimate ±15 %, else 30]
   --blind               ignore the header's pointing
   --index DIR           folder of astrometry.net index files (repeatable)   [/usr/share/astrometry]
-  --max-seconds T       give up on a frame after T seconds   [30]
+  --max-seconds T       give up on a frame after T seconds of search   [30]
   --workers N           frames solved in parallel threads (each keeps its own indexes)   [1]
   --json                one JSON object per file instead of text
 Exit status: 0 when every file was read (solved or not), 2 for bad input or options.

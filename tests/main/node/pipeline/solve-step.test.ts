@@ -48,7 +48,7 @@ describe('the solve step of a watched folder', { skip }, () => {
     const catalog = Catalog.open(join(root, 'ws', 'catalog.db'));
     const profile = parseProfile({
       name: 'solve',
-      steps: { stats: true, detect: { threshSigma: 5 }, photometry: { radiusPx: 4 }, solve: { maxSeconds: 15 } },
+      steps: { stats: true, detect: { threshSigma: 5 }, photometry: { radiusPx: 4 }, solve: { maxSeconds: 600 } },
       stability: { intervalMs: 50 },
     });
     const service = new WatchService({ catalog, dirs: [dir], profile, threads: 1, once: true });
