@@ -1,3 +1,4 @@
+import { InputError } from '../core/errors.js';
 import { cnnLayout, type CnnSpec } from './cnn.js';
 import type { TrainState } from './trainer.js';
 
@@ -52,13 +53,17 @@ export function decodeModel(text: string, name: string): { model: ModelFile; par
   try {
     model = JSON.parse(text) as ModelFile;
   } catch {
-    throw new Error(`${name}: not a model file (invalid JSON)`);
+    throw new InputError('MODEL_BAD', `${name}: not a model file (invalid JSON)`);
   }
-  if (model?.format !== 'owb-cnn' || model.version !== 1) throw new Error(`${name}: not an owb-cnn version 1 model`);
+  if (model?.format !== 'owb-cnn' || model.version !== 1)
+    throw new InputError('MODEL_BAD', `${name}: not an owb-cnn version 1 model`);
   const params = base64ToFloat32(model.params);
   const layout = cnnLayout(model.spec);
   if (params.length !== layout.paramCount)
-    throw new Error(`${name}: holds ${params.length} weights, the network needs ${layout.paramCount}`);
+    throw new InputError(
+      'MODEL_BAD',
+      `${name}: holds ${params.length} weights, the network needs ${layout.paramCount}`,
+    );
   return { model, params };
 }
 
