@@ -71,12 +71,13 @@ export function makeTriplet(frame: Image, sigma: number, size: number, seed: num
     }
   const science = Float32Array.from(base, (v) => v + sigma * rng.normal());
   const reference = Float32Array.from(base, (v) => v + 0.5 * sigma * rng.normal());
-  const cx = half + rng.uniform(-1, 1);
-  const cy = half + rng.uniform(-1, 1);
+  // Up to 3 px off centre, as a candidate's position from a detection on the difference is.
+  const cx = half + rng.uniform(-3, 3);
+  const cy = half + rng.uniform(-3, 3);
   let kind: Triplet['kind'];
   if (label === 1) {
     kind = 'injected';
-    addPsf(science, size, cx, cy, fluxForSnr(rng.uniform(5, 80), sigma), rng);
+    addPsf(science, size, cx, cy, fluxForSnr(rng.uniform(4, 60), sigma), rng);
   } else {
     kind = (['cosmic', 'hot-pixel', 'dipole', 'empty'] as const)[rng.int(4)];
     const c = Math.round(cy) * size + Math.round(cx);
