@@ -125,45 +125,108 @@ export class CnnWorkspace {
 }
 
 function convForward(l: ConvLayer, p: Float32Array, input: Float32Array, out: Float32Array): void {
-  const { inC, inW, outC, convH, convW } = l;
+  const { outC, convH, convW } = l;
   const plane = convH * convW;
-  for (let o = 0; o < outC; o++) {
-    const ob = o * plane;
-    out.fill(p[l.bOff + o], ob, ob + plane);
-    for (let c = 0; c < inC; c++) {
-      const ib = c * l.inH * inW;
-      const wb = l.wOff + (o * inC + c) * 9;
-      // All nine taps per output pixel at once: one load and store of the output instead of nine.
-      const w0 = p[wb],
-        w1 = p[wb + 1],
-        w2 = p[wb + 2];
-      const w3 = p[wb + 3],
-        w4 = p[wb + 4],
-        w5 = p[wb + 5];
-      const w6 = p[wb + 6],
-        w7 = p[wb + 7],
-        w8 = p[wb + 8];
-      for (let y = 0; y < convH; y++) {
-        const oRow = ob + y * convW;
-        const r0 = ib + y * inW;
-        const r1 = r0 + inW;
-        const r2 = r1 + inW;
-        for (let x = 0; x < convW; x++) {
-          out[oRow + x] +=
-            w0 * input[r0 + x] +
-            w1 * input[r0 + x + 1] +
-            w2 * input[r0 + x + 2] +
-            w3 * input[r1 + x] +
-            w4 * input[r1 + x + 1] +
-            w5 * input[r1 + x + 2] +
-            w6 * input[r2 + x] +
-            w7 * input[r2 + x + 1] +
-            w8 * input[r2 + x + 2];
-        }
+  for (let o = 0; o < outC; o++) out.fill(p[l.bOff + o], o * plane, (o + 1) * plane);
+  // Two output channels per pass over the input: each input pixel loaded once serves 18 products.
+  for (let o = 0; o + 1 < outC; o += 2) convPair(l, p, input, out, o);
+  if (outC % 2) convOne(l, p, input, out, outC - 1);
+  for (let i = 0; i < outC * plane; i++) if (out[i] < 0) out[i] = 0;
+}
+
+function convPair(l: ConvLayer, p: Float32Array, input: Float32Array, out: Float32Array, o: number): void {
+  const { inC, inW, convH, convW } = l;
+  const plane = convH * convW;
+  const ob = o * plane;
+  const ob2 = ob + plane;
+  for (let c = 0; c < inC; c++) {
+    const ib = c * l.inH * inW;
+    const wa = l.wOff + (o * inC + c) * 9;
+    const wb = wa + inC * 9;
+    const a0 = p[wa],
+      a1 = p[wa + 1],
+      a2 = p[wa + 2],
+      a3 = p[wa + 3],
+      a4 = p[wa + 4];
+    const a5 = p[wa + 5],
+      a6 = p[wa + 6],
+      a7 = p[wa + 7],
+      a8 = p[wa + 8];
+    const b0 = p[wb],
+      b1 = p[wb + 1],
+      b2 = p[wb + 2],
+      b3 = p[wb + 3],
+      b4 = p[wb + 4];
+    const b5 = p[wb + 5],
+      b6 = p[wb + 6],
+      b7 = p[wb + 7],
+      b8 = p[wb + 8];
+    for (let y = 0; y < convH; y++) {
+      const oRow = ob + y * convW;
+      const oRow2 = ob2 + y * convW;
+      const r0 = ib + y * inW;
+      const r1 = r0 + inW;
+      const r2 = r1 + inW;
+      // A sliding window: the three columns x, x+1, x+2 of the three rows, shifted left each step.
+      let p00 = input[r0],
+        p01 = input[r0 + 1];
+      let p10 = input[r1],
+        p11 = input[r1 + 1];
+      let p20 = input[r2],
+        p21 = input[r2 + 1];
+      for (let x = 0; x < convW; x++) {
+        const p02 = input[r0 + x + 2];
+        const p12 = input[r1 + x + 2];
+        const p22 = input[r2 + x + 2];
+        out[oRow + x] +=
+          a0 * p00 + a1 * p01 + a2 * p02 + a3 * p10 + a4 * p11 + a5 * p12 + a6 * p20 + a7 * p21 + a8 * p22;
+        out[oRow2 + x] +=
+          b0 * p00 + b1 * p01 + b2 * p02 + b3 * p10 + b4 * p11 + b5 * p12 + b6 * p20 + b7 * p21 + b8 * p22;
+        p00 = p01;
+        p01 = p02;
+        p10 = p11;
+        p11 = p12;
+        p20 = p21;
+        p21 = p22;
       }
     }
   }
-  for (let i = 0; i < outC * plane; i++) if (out[i] < 0) out[i] = 0;
+}
+
+function convOne(l: ConvLayer, p: Float32Array, input: Float32Array, out: Float32Array, o: number): void {
+  const { inC, inW, convH, convW } = l;
+  const ob = o * convH * convW;
+  for (let c = 0; c < inC; c++) {
+    const ib = c * l.inH * inW;
+    const wb = l.wOff + (o * inC + c) * 9;
+    const w0 = p[wb],
+      w1 = p[wb + 1],
+      w2 = p[wb + 2],
+      w3 = p[wb + 3],
+      w4 = p[wb + 4];
+    const w5 = p[wb + 5],
+      w6 = p[wb + 6],
+      w7 = p[wb + 7],
+      w8 = p[wb + 8];
+    for (let y = 0; y < convH; y++) {
+      const oRow = ob + y * convW;
+      const r0 = ib + y * inW;
+      const r1 = r0 + inW;
+      const r2 = r1 + inW;
+      for (let x = 0; x < convW; x++) {
+        out[oRow + x] +=
+          w0 * input[r0 + x] +
+          w1 * input[r0 + x + 1] +
+          w2 * input[r0 + x + 2] +
+          w3 * input[r1 + x] +
+          w4 * input[r1 + x + 1] +
+          w5 * input[r1 + x + 2] +
+          w6 * input[r2 + x] +
+          w7 * input[r2 + x + 1] +
+          w8 * input[r2 + x + 2];
+      }
+    }
+  }
 }
 
 function poolForward(l: ConvLayer, conv: Float32Array, out: Float32Array, argmax: Int32Array): void {
