@@ -93,6 +93,16 @@ export default tseslint.config(
     ],
   ),
   zone(
+    ['src-workers/ml/**/*.ts'],
+    [
+      electron,
+      {
+        group: ['**/src-main/**', '**/src-renderer/**', '**/tasks/**'],
+        message: 'ml imports only core, common, node:* and its ML code',
+      },
+    ],
+  ),
+  zone(
     ['src-main/node/**/*.ts'],
     [
       electron,

@@ -29,4 +29,7 @@ export const commandLoaders: Record<string, () => Promise<{ command: CliCommand 
   period: () => import('./commands/period.js'),
   batch: () => import('./commands/batch.js'),
   wcs: () => import('./commands/wcs.js'),
+  train: () => import('./commands/train.js'),
+  runs: () => import('./commands/runs.js'),
+  score: () => import('./commands/score.js'),
 };
