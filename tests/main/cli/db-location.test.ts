@@ -36,7 +36,11 @@ describe('--db URL schemes', () => {
   writeFrame(join(frames, 'a.fits'), { seed: 1, size: 24 });
 
   for (const [args, pattern] of [
-    [['db', 'stats', '--db', 'postgres://localhost/owb'], /PostgreSQL catalogs are not supported by 'owb db stats'/],
+    [
+      ['db', 'stats', '--db', 'postgres://127.0.0.1:1/owb'],
+      /db stats: --db postgres:\/\/127\.0\.0\.1:1\/owb: .*ECONNREFUSED/,
+    ],
+    [['db', 'retime', '--db', 'postgres://localhost/owb'], /PostgreSQL catalogs are not supported by 'owb db retime'/],
     // watch and process take PostgreSQL catalogs: one that cannot be reached is one owb: line naming it.
     [
       ['watch', frames, '--once', '--db', 'postgresql://u@127.0.0.1:1/owb'],
