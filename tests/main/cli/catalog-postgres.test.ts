@@ -4,7 +4,7 @@
 // (q3c_join) and `owb db stats` give byte-identical output on the two backends.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -17,11 +17,11 @@ import { postgresSnapshot } from './postgres-snapshot.js';
 
 const repo = resolve(import.meta.dirname, '../../..');
 const { OWB_DB: _unset, ...baseEnv } = process.env;
-function owb(args: string[]) {
+function owb(args: string[], env: Record<string, string> = {}) {
   return spawnSync(process.execPath, ['--import', 'tsx', 'src-main/cli/main.ts', ...args], {
     cwd: repo,
     encoding: 'utf8',
-    env: baseEnv,
+    env: { ...baseEnv, ...env },
   });
 }
 
@@ -151,6 +151,23 @@ describe(
       const statsA = JSON.parse(owb(['db', 'stats', '--db', sqlite, '--json']).stdout) as Record<string, unknown>;
       const statsB = JSON.parse(owb(['db', 'stats', '--db', pgUrl, '--json']).stdout) as Record<string, unknown>;
       assert.deepEqual(statsB, statsA);
+    });
+
+    it('a workspace whose workspace.json names the PostgreSQL catalog needs no --db; OWB_DB and --db still win', () => {
+      const ws = join(root, 'workspace');
+      mkdirSync(ws);
+      writeFileSync(
+        join(ws, 'workspace.json'),
+        JSON.stringify({ format: 'owb-workspace', version: 1, catalog: urlOf('copy1') }),
+      );
+      const viaWorkspace = owb(['catalog', 'objects', '--format', 'json'], { OWB_WORKSPACE: ws });
+      assert.equal(viaWorkspace.status, 0, viaWorkspace.stderr);
+      assert.equal(viaWorkspace.stdout, owb(['catalog', 'objects', '--format', 'json', '--db', sqlite]).stdout);
+      const viaEnv = owb(['db', 'stats', '--json'], { OWB_WORKSPACE: ws, OWB_DB: sqlite });
+      assert.equal(viaEnv.status, 0, viaEnv.stderr);
+      assert.equal((JSON.parse(viaEnv.stdout) as { tables: { frames: number } }).tables.frames, 12);
+      const empty = owb(['db', 'stats', '--json', '--db', urlOf('copy2')], { OWB_WORKSPACE: ws });
+      assert.equal((JSON.parse(empty.stdout) as { tables: { frames: number } }).tables.frames, 0);
     });
   },
 );
