@@ -1,17 +1,24 @@
-import { CatalogLocationError, parseCatalogLocation, type CatalogLocation } from '../node/catalog/catalog-location.js';
+import {
+  CatalogLocationError,
+  parseCatalogLocation,
+  workspaceCatalog,
+  type CatalogLocation,
+} from '../node/catalog/catalog-location.js';
 import { UsageError } from './cli-errors.js';
 
 /**
- * The catalog a command was pointed at: `--db`, else the `OWB_DB` environment variable; `undefined` when
- * neither is given. A value that is neither a SQLite path, `file:` nor `postgres://` is a `UsageError` (exit 2).
+ * The catalog a command was pointed at: `--db`, else the `OWB_DB` environment variable, else the `catalog`
+ * of the workspace's `workspace.json` (the folder `$OWB_WORKSPACE`, else the working directory); `undefined`
+ * when none is given. A value that is neither a SQLite path, `file:` nor `postgres://` is a `UsageError` (exit 2).
  */
 export function catalogOption(command: string, raw: string | undefined): CatalogLocation | undefined {
   const text = raw ?? (process.env.OWB_DB || undefined);
-  if (text === undefined) return undefined;
   try {
+    if (text === undefined) return workspaceCatalog(process.env.OWB_WORKSPACE || process.cwd());
     return parseCatalogLocation(text);
   } catch (error) {
-    if (error instanceof CatalogLocationError) throw new UsageError(`${command}: --db ${error.message}`);
+    if (error instanceof CatalogLocationError)
+      throw new UsageError(`${command}: ${text === undefined ? '' : '--db '}${error.message}`);
     throw error;
   }
 }

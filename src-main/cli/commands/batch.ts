@@ -13,7 +13,7 @@ import {
 import type { BatchPlan, ShardProgress } from '../../node/batch/index.js';
 import { defaultProfile, loadProfile } from '../../node/pipeline/profile.js';
 import { UsageError } from '../cli-errors.js';
-import { sqliteOption } from '../db-option.js';
+import { catalogOption } from '../db-option.js';
 import { numberOption, parseCommandArgs, type CliCommand, type CliContext } from '../command.js';
 
 const usage = `
@@ -31,7 +31,8 @@ run     ingests and processes one shard's frames on the catalog's exactly-once j
 slurm   writes an sbatch array script, one task per shard, that requeues crashed tasks (up to --requeues [3])
 status  reads the plan's progress per shard from the catalog
 
-  --db FILE      catalog database: a SQLite file (on one node or a shared disk) [OWB_DB]
+  --db FILE      catalog database: a SQLite file (on one node or a shared disk), or postgres://… (migrated
+                 by 'owb db migrate'; shards on any hosts share it) [OWB_DB]
   --owb COMMAND  the owb executable the tasks run [this owb: node and its entry point]
   --log-dir DIR  folder of the tasks' logs [the folder of --out]
 `;
@@ -69,10 +70,21 @@ export const command: CliCommand = {
       const planPath = values.plan;
       if (!planPath) throw new UsageError(`batch ${sub}: --plan FILE is required`);
       const thePlan = await readPlan(planPath);
-      const db = sqliteOption(`batch ${sub}`, values.db);
-      if (!db) throw new UsageError(`batch ${sub}: --db FILE is required`);
+      const location = catalogOption(`batch ${sub}`, values.db);
+      if (!location) throw new UsageError(`batch ${sub}: --db FILE is required`);
+      if (location.kind === 'postgres') {
+        if (sub === 'run') return await runShardOnPostgres(thePlan, location.url, values, ctx);
+        if (sub === 'slurm') return await writeSlurm(thePlan, resolve(planPath), location.url, values, ctx);
+        const { planProgressOnPostgres } = await import('../postgres-runs.js');
+        return printStatus(
+          await planProgressOnPostgres('batch status', location.url, thePlan),
+          values.json === true,
+          ctx,
+        );
+      }
+      const db = location.path;
       if (sub === 'run') return await runShard(thePlan, db, values, ctx);
-      if (sub === 'slurm') return await writeSlurm(thePlan, resolve(planPath), db, values, ctx);
+      if (sub === 'slurm') return await writeSlurm(thePlan, resolve(planPath), resolve(db), values, ctx);
       return await status(thePlan, db, values.json === true, ctx);
     } catch (error) {
       if (error instanceof BatchPlanError || error instanceof SlurmOptionError)
@@ -141,13 +153,34 @@ async function runShard(thePlan: BatchPlan, db: string, values: Values, ctx: Cli
   }
 }
 
+/** `batch run` on a PostgreSQL catalog: shards on any number of hosts share it, each frame processed once. */
+async function runShardOnPostgres(thePlan: BatchPlan, url: string, values: Values, ctx: CliContext): Promise<number> {
+  const shard = shardIndex(values, thePlan);
+  const threads = typeof values.threads === 'string' ? integer('threads', values.threads, 1) : undefined;
+  const profile = typeof values.profile === 'string' ? loadProfile(values.profile) : defaultProfile();
+  const files = shardFiles(thePlan, shard);
+  const { runOnceOnPostgres } = await import('../postgres-runs.js');
+  const { planProgressPg } = await import('../../node/batch/pg-shard-status.js');
+  return runOnceOnPostgres(
+    'batch run',
+    url,
+    { dirs: [], files, profile, threads, once: true },
+    ctx,
+    async (pool, final) => {
+      const p = (await planProgressPg(pool, thePlan))[shard];
+      ctx.stdout.write(`shard ${shard} of ${thePlan.shards}: ${progressLine(p)}\n`);
+      return p.failed > 0 || p.missing > 0 || final.gaveUpFiles > 0 ? 3 : 0;
+    },
+  );
+}
+
 async function writeSlurm(thePlan: BatchPlan, planPath: string, db: string, values: Values, ctx: CliContext) {
   const { slurmScript } = await import('../../node/batch/index.js');
   if (typeof values.out !== 'string') throw new UsageError('batch slurm: --out job.sbatch is required');
   const out = resolve(values.out);
   const text = slurmScript({
     planPath,
-    db: resolve(db),
+    db,
     shards: thePlan.shards,
     owbCommand:
       typeof values.owb === 'string'
@@ -181,25 +214,28 @@ async function status(thePlan: BatchPlan, db: string, json: boolean, ctx: CliCon
   const { planProgress } = await import('../../node/batch/index.js');
   const handle = openDatabase(db, { readonly: true });
   try {
-    const shards = planProgress(handle, thePlan);
-    if (json) {
-      ctx.stdout.write(`${JSON.stringify({ shards })}\n`);
-      return 0;
-    }
-    const lines = shards.map((p) => `  shard ${String(p.shard).padStart(4)}  ${progressLine(p)}`);
-    const total = shards.reduce((t, p) => ({
-      ...t,
-      files: t.files + p.files,
-      done: t.done + p.done,
-      failed: t.failed + p.failed,
-      queued: t.queued + p.queued,
-      running: t.running + p.running,
-      missing: t.missing + p.missing,
-      noJob: t.noJob + p.noJob,
-    }));
-    ctx.stdout.write(`${lines.join('\n')}\n  all         ${progressLine({ ...total, shard: -1 })}\n`);
-    return 0;
+    return printStatus(planProgress(handle, thePlan), json, ctx);
   } finally {
     handle.close();
   }
+}
+
+function printStatus(shards: ShardProgress[], json: boolean, ctx: CliContext): number {
+  if (json) {
+    ctx.stdout.write(`${JSON.stringify({ shards })}\n`);
+    return 0;
+  }
+  const lines = shards.map((p) => `  shard ${String(p.shard).padStart(4)}  ${progressLine(p)}`);
+  const total = shards.reduce((t, p) => ({
+    ...t,
+    files: t.files + p.files,
+    done: t.done + p.done,
+    failed: t.failed + p.failed,
+    queued: t.queued + p.queued,
+    running: t.running + p.running,
+    missing: t.missing + p.missing,
+    noJob: t.noJob + p.noJob,
+  }));
+  ctx.stdout.write(`${lines.join('\n')}\n  all         ${progressLine({ ...total, shard: -1 })}\n`);
+  return 0;
 }

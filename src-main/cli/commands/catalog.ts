@@ -8,7 +8,7 @@ import { crossMatchReference, readReferenceTable, referenceList } from '../../no
 import { isRegionFormat, REGION_FORMATS, sourceRegions } from '../../node/catalog/export-regions.js';
 import { createProgress } from '../progress.js';
 import { UsageError } from '../cli-errors.js';
-import { sqliteOption } from '../db-option.js';
+import { catalogOption } from '../db-option.js';
 import { numberOption, parseCommandArgs, type CliCommand } from '../command.js';
 
 const usage = `
@@ -97,9 +97,11 @@ export const command: CliCommand = {
     const [sub] = positionals;
     if (!sub || !SUBCOMMANDS.includes(sub))
       throw new UsageError(`catalog: expected one of ${SUBCOMMANDS.join(', ')}, got '${sub ?? ''}'`);
-    const db = sqliteOption(`catalog ${sub}`, values.db);
-    if (!db) throw new UsageError(`catalog ${sub}: --db FILE is required`);
-    if (!existsSync(db)) throw new UsageError(`catalog ${sub}: ${db}: no such catalog database`);
+    const location = catalogOption(`catalog ${sub}`, values.db);
+    if (!location) throw new UsageError(`catalog ${sub}: --db FILE is required`);
+    const db = location.kind === 'sqlite' ? location.path : '';
+    if (location.kind === 'sqlite' && !existsSync(db))
+      throw new UsageError(`catalog ${sub}: ${db}: no such catalog database`);
     const format: string = values.format ?? 'table';
     const regions = isRegionFormat(format);
     if (regions && sub !== 'sources')
@@ -124,6 +126,14 @@ export const command: CliCommand = {
     };
     const limit = values.limit === undefined ? Number.POSITIVE_INFINITY : int('limit', values.limit);
     const offset = int('offset', values.offset, 0);
+    if (location.kind === 'postgres') {
+      if (regions) throw new UsageError(`--format ${format}: regions are written from a SQLite catalog only so far`);
+      const { catalogOnPostgres } = await import('../catalog-postgres.js');
+      return catalogOnPostgres(
+        { sub, url: location.url, format: format as RowFormat, limit, offset, values, int, num },
+        ctx,
+      );
+    }
     const catalog = Catalog.open(db);
     try {
       let rows: Iterable<Record<string, unknown>>;

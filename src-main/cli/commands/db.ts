@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { Catalog } from '../../node/catalog/index.js';
+import { Catalog, type CatalogStats } from '../../node/catalog/index.js';
 import { UsageError } from '../cli-errors.js';
 import { catalogOption, sqliteOption } from '../db-option.js';
 import { parseCommandArgs, type CliCommand } from '../command.js';
@@ -8,14 +8,18 @@ const usage = `
 Usage: owb db stats --db FILE [--json]
        owb db migrate --db FILE
        owb db retime --db FILE [--json]
+       owb db copy --from catalog.db --to postgres://USER@HOST:PORT/DATABASE
 
 stats    prints the catalog's row counts per table, jobs per state and the newest failed jobs with their errors
 migrate  creates the catalog when missing and applies every pending schema migration; prints the version
 retime   recomputes every frame's times from its header (the file when still there, else the header stored at
          ingest): mid-exposure MJD (UTC), start, exposure, BJD_TDB, the keywords used and why a time is missing;
          measurements and objects take the new times. For catalogs ingested before times came from core/time.
+copy     moves a SQLite catalog into an empty PostgreSQL database (migrated first when it is new): every table
+         by COPY in one transaction, then each table's row count compared with the source's. Exit 2, with
+         nothing left in the target, when the target already holds rows or a count does not match.
 
-  --db FILE   catalog database: a SQLite file or file:PATH [OWB_DB]; db migrate also takes
+  --db FILE   catalog database: a SQLite file or file:PATH [OWB_DB]; db migrate and db stats also take
               postgres://USER@HOST:PORT/DATABASE (PostgreSQL ≥ 15 with Q3C); other URL schemes exit 2
   --json      one JSON object: {"tables": {...}, "jobs": {"queued", "running", "done", "failed"}, "failures": [...]}
               (retime: {"frames", "fromFile", "withTime", "withBjdTdb", "changed"})
@@ -26,11 +30,25 @@ export const command: CliCommand = {
   summary: 'catalog database: row counts, jobs, failures (db stats); schema (db migrate); frame times (db retime)',
   usage,
   async run(argv, ctx) {
-    const { values, positionals } = parseCommandArgs('db', argv, { db: { type: 'string' }, json: { type: 'boolean' } });
+    const { values, positionals } = parseCommandArgs('db', argv, {
+      db: { type: 'string' },
+      json: { type: 'boolean' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+    });
     const [sub] = positionals;
     if (sub === 'migrate') return await migrateCatalog(values.db, ctx.stdout);
+    if (sub === 'copy') {
+      const { copyCatalog } = await import('../db-copy.js');
+      return await copyCatalog(values.from, values.to, values.json === true, ctx.stdout);
+    }
     if (sub !== 'stats' && sub !== 'retime')
-      throw new UsageError(`db: unknown subcommand '${sub ?? ''}' (expected 'stats', 'migrate' or 'retime')`);
+      throw new UsageError(`db: unknown subcommand '${sub ?? ''}' (expected 'stats', 'migrate', 'retime' or 'copy')`);
+    const location = sub === 'stats' ? catalogOption('db stats', values.db) : undefined;
+    if (location?.kind === 'postgres') {
+      const { postgresStats } = await import('../db-copy.js');
+      return printStats(await postgresStats(location.url), location.url, values.json === true, ctx.stdout);
+    }
     const db = sqliteOption(`db ${sub}`, values.db);
     if (!db) throw new UsageError(`db ${sub}: --db FILE is required`);
     if (!existsSync(db)) throw new UsageError(`db ${sub}: ${db}: no such catalog database`);
@@ -47,27 +65,29 @@ export const command: CliCommand = {
         );
         return 0;
       }
-      const stats = catalog.stats();
-      if (values.json) {
-        ctx.stdout.write(`${JSON.stringify(stats)}\n`);
-        return 0;
-      }
-      const lines = [`catalog ${db} (schema v${stats.schemaVersion})`, ''];
-      for (const [table, n] of Object.entries(stats.tables))
-        lines.push(`  ${table.padEnd(14)} ${String(n).padStart(10)}`);
-      lines.push(
-        '',
-        `  jobs: ${stats.jobs.queued} queued, ${stats.jobs.running} running, ${stats.jobs.done} done, ${stats.jobs.failed} failed`,
-      );
-      for (const f of stats.failures)
-        lines.push(`  failed job ${f.jobId} (${f.path ?? 'no file'}, ${f.attempts} attempt(s)): ${f.error ?? ''}`);
-      ctx.stdout.write(`${lines.join('\n')}\n`);
-      return 0;
+      return printStats(catalog.stats(), db, values.json === true, ctx.stdout);
     } finally {
       catalog.close();
     }
   },
 };
+
+function printStats(stats: CatalogStats, db: string, json: boolean, out: NodeJS.WritableStream): number {
+  if (json) {
+    out.write(`${JSON.stringify(stats)}\n`);
+    return 0;
+  }
+  const lines = [`catalog ${db} (schema v${stats.schemaVersion})`, ''];
+  for (const [table, n] of Object.entries(stats.tables)) lines.push(`  ${table.padEnd(14)} ${String(n).padStart(10)}`);
+  lines.push(
+    '',
+    `  jobs: ${stats.jobs.queued} queued, ${stats.jobs.running} running, ${stats.jobs.done} done, ${stats.jobs.failed} failed`,
+  );
+  for (const f of stats.failures)
+    lines.push(`  failed job ${f.jobId} (${f.path ?? 'no file'}, ${f.attempts} attempt(s)): ${f.error ?? ''}`);
+  out.write(`${lines.join('\n')}\n`);
+  return 0;
+}
 
 /** Connection problems a user fixes (server down, wrong host, password or database name): exit 2. */
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', '28P01', '28000', '3D000']);

@@ -4,7 +4,7 @@ import { mjdFromDateObs } from '../../node/pipeline/frame-meta.js';
 import { defaultProfile, loadProfile } from '../../node/pipeline/profile.js';
 import { WatchService } from '../../node/watch/index.js';
 import { UsageError } from '../cli-errors.js';
-import { sqliteOption } from '../db-option.js';
+import { catalogOption } from '../db-option.js';
 import { numberOption, parseCommandArgs, type CliCommand } from '../command.js';
 
 const usage = `
@@ -15,7 +15,8 @@ UTC; DATE-OBS or MJD-OBS of the frame). With folders, their files are first inge
 (as 'owb watch --once' does); frames outside the window stay queued for another batch. Without folders,
 the frames already in the catalog are processed. Frames without an observation time belong to no window.
 
-  --db FILE        catalog database (created when missing)
+  --db FILE        catalog database (created when missing), or postgres://… (migrated; shared by any number
+                   of processes at once) [OWB_DB]
   --since T        start: an ISO date or date-time in UTC (2024-03-15, 2024-03-15T20:00:00) or an MJD
   --until T        end, the same forms; a bare date means the end of that day
   --profile FILE   YAML profile [default]
@@ -36,8 +37,8 @@ export const command: CliCommand = {
       profile: { type: 'string' },
       threads: { type: 'string' },
     });
-    const db = sqliteOption('process', values.db);
-    if (!db) throw new UsageError('process: --db FILE is required');
+    const location = catalogOption('process', values.db);
+    if (!location) throw new UsageError('process: --db FILE is required');
     if (values.since === undefined || values.until === undefined)
       throw new UsageError('process: --since T and --until T are required');
     const since = parseTime('since', values.since, false);
@@ -48,9 +49,27 @@ export const command: CliCommand = {
     const threads = values.threads === undefined ? undefined : numberOption('threads', values.threads, 1);
     if (threads !== undefined && (!Number.isInteger(threads) || threads < 1))
       throw new UsageError(`--threads must be a positive integer, got '${values.threads}'`);
+    const profile = values.profile ? loadProfile(values.profile) : defaultProfile();
+    if (location.kind === 'postgres') {
+      const { runOnceOnPostgres } = await import('../postgres-runs.js');
+      return runOnceOnPostgres(
+        'process',
+        location.url,
+        { dirs: positionals, profile, threads, once: true, mjdWindow: [since, until] },
+        ctx,
+        async (pool) => {
+          const { rows } = await pool.query<{ state: string; n: number }>(
+            `SELECT j.state AS state, count(*) AS n FROM jobs j JOIN frames f ON f.id = j.frame_id
+              WHERE j.kind = 'process-frame' AND f.mjd BETWEEN $1 AND $2 GROUP BY j.state`,
+            [since, until],
+          );
+          return windowReport(rows, since, until, ctx.stdout);
+        },
+      );
+    }
+    const db = location.path;
     if (positionals.length === 0 && !existsSync(db))
       throw new UsageError(`process: ${db}: no such catalog (give folders to ingest from)`);
-    const profile = values.profile ? loadProfile(values.profile) : defaultProfile();
     const catalog = Catalog.open(db);
     const service = new WatchService({
       catalog,
@@ -69,18 +88,28 @@ export const command: CliCommand = {
             WHERE j.kind = 'process-frame' AND f.mjd BETWEEN ? AND ? GROUP BY j.state`,
         )
         .all(since, until) as Array<{ state: string; n: number }>;
-      const n = (state: string): number => rows.find((r) => r.state === state)?.n ?? 0;
-      ctx.stdout.write(
-        `window MJD ${since.toFixed(5)}–${until.toFixed(5)}: done ${n('done')}, failed ${n('failed')}, ` +
-          `queued ${n('queued')}, running ${n('running')}\n`,
-      );
-      return n('failed') > 0 ? 3 : 0;
+      return windowReport(rows, since, until, ctx.stdout);
     } finally {
       await service.stop();
       catalog.close();
     }
   },
 };
+
+/** Prints the window's jobs by state; exit code 3 when some failed. */
+function windowReport(
+  rows: Array<{ state: string; n: number }>,
+  since: number,
+  until: number,
+  out: NodeJS.WritableStream,
+): number {
+  const n = (state: string): number => rows.find((r) => r.state === state)?.n ?? 0;
+  out.write(
+    `window MJD ${since.toFixed(5)}–${until.toFixed(5)}: done ${n('done')}, failed ${n('failed')}, ` +
+      `queued ${n('queued')}, running ${n('running')}\n`,
+  );
+  return n('failed') > 0 ? 3 : 0;
+}
 
 /**
  * MJD (UTC) of `--since`/`--until`: a number is an MJD; a bare date is its start (or, for `--until`, its end);

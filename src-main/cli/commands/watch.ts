@@ -3,7 +3,7 @@ import { Catalog } from '../../node/catalog/index.js';
 import { defaultProfile, loadProfile } from '../../node/pipeline/profile.js';
 import { WatchService, type WatchStatus } from '../../node/watch/index.js';
 import { UsageError } from '../cli-errors.js';
-import { sqliteOption } from '../db-option.js';
+import { catalogOption } from '../db-option.js';
 import { numberOption, parseCommandArgs, type CliCommand, type CliContext } from '../command.js';
 
 const usage = `
@@ -13,7 +13,8 @@ Watches folders for new frames and processes each one exactly once into the cata
 complete (size stable, FITS data all there); hidden and temporary files are ignored; the same content under
 another name is one frame. Files that arrived while the workbench was not running are found at start.
 
-  --db FILE        catalog database (created when missing)
+  --db FILE        catalog database (created when missing), or postgres://USER@HOST:PORT/DATABASE (migrated
+                   by 'owb db migrate'; with --once, any number of watchers on any hosts may share it) [OWB_DB]
   --profile FILE   YAML profile: steps (calibrate, detect, photometry, liveStack), patterns, outputs
                    [default: ingest every FITS frame, file calibration frames, detect and measure lights]
   --once           process what is there now, then exit (a half-copied FITS fails and an empty file is
@@ -44,8 +45,8 @@ export const command: CliCommand = {
       threads: { type: 'string' },
     });
     if (positionals.length === 0) throw new UsageError('watch: give at least one folder to watch');
-    const db = sqliteOption('watch', values.db);
-    if (!db) throw new UsageError('watch: --db FILE is required');
+    const location = catalogOption('watch', values.db);
+    if (!location) throw new UsageError('watch: --db FILE is required');
     for (const dir of positionals) {
       if (!existsSync(dir)) throw new UsageError(`watch: ${dir}: no such folder`);
       if (!statSync(dir).isDirectory()) throw new UsageError(`watch: ${dir}: not a folder`);
@@ -54,6 +55,23 @@ export const command: CliCommand = {
     if (threads !== undefined && (!Number.isInteger(threads) || threads < 1))
       throw new UsageError(`--threads must be a positive integer, got '${values.threads}'`);
     const profile = values.profile ? loadProfile(values.profile) : defaultProfile();
+    if (location.kind === 'postgres') {
+      if (!values.once)
+        throw new UsageError('watch: a PostgreSQL catalog is watched with --once for now (run it as often as needed)');
+      const { runOnceOnPostgres } = await import('../postgres-runs.js');
+      return runOnceOnPostgres(
+        'watch',
+        location.url,
+        { dirs: positionals, profile, threads, once: true, strictChecksums: values.strict },
+        ctx,
+        async (_pool, final, service) => {
+          ctx.stdout.write(`${summary(final)}\n`);
+          const skipped = service.folders().some((f) => f.unreadable.length > 0);
+          return final.failed > 0 || final.gaveUpFiles > 0 || final.failedFolders > 0 || skipped ? 3 : 0;
+        },
+      );
+    }
+    const db = location.path;
     const catalog = Catalog.open(db);
     const service = new WatchService({
       catalog,

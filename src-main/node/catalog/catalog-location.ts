@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Where a catalog lives: an embedded SQLite file, or a PostgreSQL server (with Q3C). */
@@ -70,4 +72,39 @@ export function sqlitePathOf(text: string, what = 'this command'): string {
   throw new CatalogLocationError(
     `${text}: ${what} works on a SQLite catalog only so far; PostgreSQL catalogs are reached by 'owb db migrate'`,
   );
+}
+
+/** The settings file of a workspace folder (`owb demo` writes one). */
+export const WORKSPACE_FILE = 'workspace.json';
+
+/**
+ * The catalog a workspace folder names in its `workspace.json` (`"catalog": "catalog.db"` or
+ * `"catalog": "postgres://…"`), undefined when the folder has no such file or it names no catalog. A
+ * relative SQLite path is relative to the workspace folder. An unreadable file or a bad value is a
+ * `CatalogLocationError` naming the file.
+ */
+export function workspaceCatalog(dir: string): CatalogLocation | undefined {
+  const file = join(dir, WORKSPACE_FILE);
+  if (!existsSync(file)) return undefined;
+  let settings: unknown;
+  try {
+    settings = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new CatalogLocationError(`${file}: not a readable JSON workspace file (${(error as Error).message})`);
+  }
+  const catalog = (settings as { catalog?: unknown } | null)?.catalog;
+  if (catalog === undefined) return undefined;
+  if (typeof catalog !== 'string')
+    throw new CatalogLocationError(
+      `${file}: 'catalog' must be a SQLite file or a postgres:// URL, got ${JSON.stringify(catalog)}`,
+    );
+  let location: CatalogLocation;
+  try {
+    location = parseCatalogLocation(catalog);
+  } catch (error) {
+    throw new CatalogLocationError(`${file}: catalog: ${(error as Error).message}`);
+  }
+  return location.kind === 'sqlite' && location.path !== ':memory:' && !isAbsolute(location.path)
+    ? { kind: 'sqlite', path: join(dir, location.path) }
+    : location;
 }

@@ -5,7 +5,7 @@ import type { FitsHeader } from '../../../src-workers/core/fits/index.js';
 import { hasChecksumKeys } from '../../../src-workers/core/fits/index.js';
 import { verifyFileChecksums } from '../../../src-workers/io/fits-checksum.js';
 import { firstImageHdu, readFitsStructure } from '../../../src-workers/io/fits-file.js';
-import type { FrameMeta, FrameStore, IngestResult } from '../catalog/index.js';
+import type { FrameMeta, IngestRequest, IngestResult } from '../catalog/index.js';
 import { frameMetaFromHeader, profileSite } from '../pipeline/frame-meta.js';
 import type { Profile } from '../pipeline/profile.js';
 import { errorMessage } from '../../common/file-errors.js';
@@ -36,8 +36,14 @@ export interface GiveUpEvent {
   badChecksum?: boolean;
 }
 
+/** Where frames are ingested: the SQLite `FrameStore` (synchronous) or the PostgreSQL `PgFrameStore`. */
+export interface IngestStore {
+  knownUnchanged(path: string, sizeBytes: number, mtimeMs: number): number | undefined | Promise<number | undefined>;
+  ingest(request: IngestRequest): IngestResult | Promise<IngestResult>;
+}
+
 export interface IngesterOptions {
-  store: FrameStore;
+  store: IngestStore;
   profile: Profile;
   /** Files checked, hashed and ingested at once [4]. */
   concurrency?: number;
@@ -240,7 +246,7 @@ export class Ingester {
     } catch {
       return;
     }
-    if (store.knownUnchanged(path, before.size, before.mtimeMs) !== undefined) {
+    if ((await store.knownUnchanged(path, before.size, before.mtimeMs)) !== undefined) {
       this.counters.skipped++;
       return;
     }
@@ -291,7 +297,7 @@ export class Ingester {
       return;
     }
     if (this.stopped) return;
-    const result = store.ingest({
+    const result = await store.ingest({
       contentHash: hash,
       path,
       fileName: basename(path),

@@ -168,7 +168,10 @@ describe('owb batch run: 4 concurrent shards into one SQLite catalog', () => {
       ],
       [['batch', 'run', '--plan', plan, '--db', sharded, '--shard=-1'], /shard '-1' is not one/],
       [['batch', 'run', '--plan', plan, '--shard', '0'], /--db FILE is required/],
-      [['batch', 'run', '--plan', plan, '--shard', '0', '--db', 'postgres://h/db'], /not supported by 'owb batch run'/],
+      [
+        ['batch', 'run', '--plan', plan, '--shard', '0', '--db', 'postgres://h.invalid/db'],
+        /batch run: --db postgres:\/\/h\.invalid\/db: /,
+      ],
       [
         ['batch', 'run', '--plan', broken, '--shard', '0', '--db', sharded],
         /broken\.json: files\[0\]: path '\.\.\/a\.fits' must stay inside/,

@@ -36,9 +36,20 @@ describe('--db URL schemes', () => {
   writeFrame(join(frames, 'a.fits'), { seed: 1, size: 24 });
 
   for (const [args, pattern] of [
-    [['db', 'stats', '--db', 'postgres://localhost/owb'], /PostgreSQL catalogs are not supported by 'owb db stats'/],
-    [['watch', frames, '--once', '--db', 'postgresql://u@127.0.0.1:5432/owb'], /not supported by 'owb watch'/],
-    [['process', frames, '--db', 'postgres://h/db', '--since', '60000', '--until', '70000'], /'owb process'/],
+    [
+      ['db', 'stats', '--db', 'postgres://127.0.0.1:1/owb'],
+      /db stats: --db postgres:\/\/127\.0\.0\.1:1\/owb: .*ECONNREFUSED/,
+    ],
+    [['db', 'retime', '--db', 'postgres://localhost/owb'], /PostgreSQL catalogs are not supported by 'owb db retime'/],
+    // watch and process take PostgreSQL catalogs: one that cannot be reached is one owb: line naming it.
+    [
+      ['watch', frames, '--once', '--db', 'postgresql://u@127.0.0.1:1/owb'],
+      /watch: --db postgresql:\/\/u@127\.0\.0\.1:1\/owb: .*ECONNREFUSED/,
+    ],
+    [
+      ['process', frames, '--db', 'postgres://h.invalid/db', '--since', '60000', '--until', '70000'],
+      /process: --db postgres:\/\/h\.invalid\/db: /,
+    ],
     [['watch', frames, '--once', '--db', 'mysql://host/db'], /unsupported catalog URL scheme 'mysql:'/],
     [['catalog', 'sources', '--db', 'sqlite:///x.db'], /unsupported catalog URL scheme 'sqlite:'/],
     [['lightcurve', '--db', 'https://example.org/c.db', '--object', '1'], /unsupported catalog URL scheme 'https:'/],

@@ -1,4 +1,5 @@
 import type { Migration } from '../migrations/index.js';
+import { postgresVersions } from './versions/index.js';
 
 /** A SQLite migration that has no PostgreSQL form: the message names the migration and the construct. */
 export class PostgresSchemaError extends Error {
@@ -26,9 +27,12 @@ const POSTGRES_EXTRA: Record<number, string> = {
  * `INTEGER PRIMARY KEY` becomes a 64-bit identity key, `INTEGER` 64-bit (times are milliseconds since
  * 1970), `REAL` double precision, and the R*Tree virtual table gives way to the Q3C index. Anything else
  * SQLite-specific (function migrations, other virtual tables, `WITHOUT ROWID`, `STRICT`, triggers, pragmas)
- * throws a `PostgresSchemaError` rather than producing a schema that differs from SQLite's.
+ * throws a `PostgresSchemaError` rather than producing a schema that differs from SQLite's; such a migration
+ * gets its PostgreSQL script in `versions/` (`overrides`), which is then used as it is.
  */
-export function postgresScript(m: Migration): string {
+export function postgresScript(m: Migration, overrides: Readonly<Record<number, string>> = postgresVersions): string {
+  const own = overrides[m.version];
+  if (own !== undefined) return own;
   if (typeof m.up !== 'string')
     throw new PostgresSchemaError(`migration ${m.version} '${m.name}' is code, not SQL: it has no PostgreSQL form yet`);
   const sql = m.up.replace(/--[^\n]*/g, '');

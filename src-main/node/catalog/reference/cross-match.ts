@@ -1,4 +1,5 @@
 import type { Catalog } from '../catalog.js';
+import type { ConeHit } from '../spatial-index.js';
 import type { ReferenceList } from './columns.js';
 
 /** One reference row with the nearest catalog object within the radius (object fields null when none). */
@@ -22,21 +23,33 @@ export interface ReferenceMatch {
  * share one object; the farther one is left unmatched.
  */
 export function crossMatchReference(
-  catalog: Catalog,
+  catalog: Pick<Catalog, 'cone'>,
   ref: ReferenceList,
   radiusArcsec: number,
+  options: { unmatched?: boolean } = {},
+): ReferenceMatch[] {
+  const nearest: Array<ConeHit | undefined> = [];
+  for (let i = 0; i < ref.rows; i++) nearest.push(catalog.cone(ref.ra[i], ref.dec[i], radiusArcsec)[0]);
+  return assignReferenceMatches(ref, nearest, options);
+}
+
+/**
+ * The matches from each reference row's nearest object within the radius (`nearest[i]`, from any backend's
+ * cone search): each object goes to the closest reference row only.
+ */
+export function assignReferenceMatches(
+  ref: ReferenceList,
+  nearest: ReadonlyArray<ConeHit | undefined>,
   options: { unmatched?: boolean } = {},
 ): ReferenceMatch[] {
   const best = new Map<number, { row: number; sep: number }>();
   const hits: Array<{ id: number; ra: number; dec: number; sep: number; nObs: number } | undefined> = [];
   for (let i = 0; i < ref.rows; i++) {
-    const nearest = catalog.cone(ref.ra[i], ref.dec[i], radiusArcsec)[0];
-    hits.push(
-      nearest && { id: nearest.id, ra: nearest.ra, dec: nearest.dec, sep: nearest.distanceArcsec, nObs: nearest.nObs },
-    );
-    if (nearest) {
-      const held = best.get(nearest.id);
-      if (!held || nearest.distanceArcsec < held.sep) best.set(nearest.id, { row: i, sep: nearest.distanceArcsec });
+    const n = nearest[i];
+    hits.push(n && { id: n.id, ra: n.ra, dec: n.dec, sep: n.distanceArcsec, nObs: n.nObs });
+    if (n) {
+      const held = best.get(n.id);
+      if (!held || n.distanceArcsec < held.sep) best.set(n.id, { row: i, sep: n.distanceArcsec });
     }
   }
   const out: ReferenceMatch[] = [];

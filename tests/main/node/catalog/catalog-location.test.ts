@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Catalog, CatalogLocationError, parseCatalogLocation } from '../../../../src-main/node/catalog/index.js';
+import { workspaceCatalog } from '../../../../src-main/node/catalog/catalog-location.js';
 
 describe('parseCatalogLocation', () => {
   it('reads SQLite paths, file: URLs and PostgreSQL URLs', () => {
@@ -59,4 +60,36 @@ describe('Catalog.open with a URL', () => {
       process.chdir(cwd);
     }
   });
+});
+
+describe('workspaceCatalog (workspace.json "catalog")', () => {
+  const ws = mkdtempSync(join(tmpdir(), 'owb-ws-'));
+  after(() => rmSync(ws, { recursive: true, force: true }));
+  const write = (text: string) => writeFileSync(join(ws, 'workspace.json'), text);
+
+  it('a relative SQLite file is in the workspace; absolute paths and URLs stay as written; none without the file', () => {
+    assert.equal(workspaceCatalog(join(ws, 'nowhere')), undefined);
+    write('{"format":"owb-workspace","version":1,"catalog":"catalog.db"}');
+    assert.deepEqual(workspaceCatalog(ws), { kind: 'sqlite', path: join(ws, 'catalog.db') });
+    write('{"catalog":"/data/c.db"}');
+    assert.deepEqual(workspaceCatalog(ws), { kind: 'sqlite', path: '/data/c.db' });
+    write('{"catalog":"postgres://owb@db.example.org/owb"}');
+    assert.deepEqual(workspaceCatalog(ws), { kind: 'postgres', url: 'postgres://owb@db.example.org/owb' });
+    write('{"watch":["frames"]}');
+    assert.equal(workspaceCatalog(ws), undefined);
+  });
+
+  for (const [text, message] of [
+    ['{"catalog": 3}', /workspace\.json: 'catalog' must be a SQLite file or a postgres:\/\/ URL, got 3/],
+    ['{"catalog": "mysql://h/db"}', /workspace\.json: catalog: mysql:\/\/h\/db: unsupported catalog URL scheme/],
+    ['{catalog', /workspace\.json: not a readable JSON workspace file/],
+  ] as const) {
+    it(`refuses ${text}, naming the file`, () => {
+      write(text);
+      assert.throws(
+        () => workspaceCatalog(ws),
+        (e: Error) => e instanceof CatalogLocationError && message.test(e.message),
+      );
+    });
+  }
 });
