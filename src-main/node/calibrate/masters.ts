@@ -9,7 +9,7 @@ import { medianOf, type CombineMethod } from '../../../src-workers/core/calibrat
 import { InputError } from '../../../src-workers/core/errors.js';
 import type { Image } from '../../../src-workers/core/image/index.js';
 import { readFitsImage, writeFitsImage } from '../../../src-workers/io/fits-file.js';
-import { bandRowsFor, combineFrameFiles } from './band-combine.js';
+import { BandBuffers, bandRowsFor, combineFrameFiles } from './band-combine.js';
 import { geometryOf, openCompatibleFrames, type FrameFile } from './frames.js';
 import { requireCompatible } from '../../../src-workers/core/calibrate/index.js';
 import { derivedHeader, inputHistory } from './headers.js';
@@ -54,7 +54,8 @@ export async function buildMasters(req: MastersRequest): Promise<MasterWritten[]
 async function buildWith(req: MastersRequest, pool: WorkerPool | undefined): Promise<MasterWritten[]> {
   const method = req.method ?? 'median';
   const kappa = req.kappa ?? 3;
-  const combine = { method, kappa, memoryBudgetBytes: req.memoryBudgetBytes, pool };
+  // One set of band buffers for every combine: the bias, dark and flat frames share one size.
+  const combine = { method, kappa, memoryBudgetBytes: req.memoryBudgetBytes, pool, buffers: new BandBuffers() };
   const profile = req.profile ?? new StageProfiler(false);
   /** Bytes of one frame as float32, for the profile's bandwidth floor. */
   const frameBytes = (frames: readonly FrameFile[]): number => frames[0].width * frames[0].height * 4;
