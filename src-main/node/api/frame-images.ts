@@ -26,6 +26,8 @@ export async function readFrameImage(path: string): Promise<LoadedFrame> {
  */
 export class FrameImageCache {
   private readonly entries = new Map<string, Promise<LoadedFrame>>();
+  /** Block-averaged copies per cached path and binning, dropped with their frame. */
+  private readonly binnings = new Map<string, Map<number, Promise<PixelsDto>>>();
 
   constructor(private readonly capacity = 4) {}
 
@@ -37,10 +39,32 @@ export class FrameImageCache {
       return hit;
     }
     const loading = readFrameImage(path);
-    loading.catch(() => this.entries.delete(path));
+    loading.catch(() => this.forget(path));
     this.entries.set(path, loading);
-    while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string);
+    while (this.entries.size > this.capacity) this.forget(this.entries.keys().next().value as string);
     return loading;
+  }
+
+  /**
+   * `binImage` of the frame at `path`, computed once per binning while the frame stays cached: 200
+   * viewers asking for the same preview at once share one block average (each used to cost the event
+   * loop tens of milliseconds, and under load every request waited for all the others').
+   */
+  binned(path: string, binning: number): Promise<PixelsDto> {
+    const loading = this.get(path);
+    let byBinning = this.binnings.get(path);
+    if (!byBinning) this.binnings.set(path, (byBinning = new Map()));
+    const hit = byBinning.get(binning);
+    if (hit) return hit;
+    const made = loading.then(({ image }) => binImage(image, binning));
+    made.catch(() => byBinning.delete(binning));
+    byBinning.set(binning, made);
+    return made;
+  }
+
+  private forget(path: string): void {
+    this.entries.delete(path);
+    this.binnings.delete(path);
   }
 }
 
