@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { decodeBinary, encodeBinary, encodeBinaryParts } from '../../../../src-main/common/wire-codec.js';
-import { binImage, FrameImageCache } from '../../../../src-main/node/api/frame-images.js';
+import { binImage, binImageYielding, FrameImageCache } from '../../../../src-main/node/api/frame-images.js';
 import { writeFitsImage } from '../../../../src-workers/io/fits-file.js';
 import { python } from '../../../workers/fits-oracles.js';
 
@@ -45,6 +45,37 @@ describe('binned pixels for many clients', () => {
         `print(int((np.abs(got - ref) > 1e-5 * np.abs(ref) + 1e-6).sum()))`,
     );
     assert.equal(Number(differ), 0);
+  });
+
+  it('binImage and binImageYielding equal a plain raster walk into a float32 accumulator, any binning', async () => {
+    // The block average as first written: walk the pixels in raster order, add into float32 sums.
+    const reference = (w: number, h: number, src: Float32Array, b: number): Float32Array => {
+      const ow = Math.max(1, Math.floor(w / b));
+      const oh = Math.max(1, Math.floor(h / b));
+      const sums = new Float32Array(ow * oh);
+      const counts = new Uint16Array(ow * oh);
+      for (let y = 0; y < oh * b; y++) {
+        for (let x = 0; x < ow * b; x++) {
+          const v = src[y * w + x];
+          if (v === v) {
+            sums[Math.floor(y / b) * ow + Math.floor(x / b)] += v;
+            counts[Math.floor(y / b) * ow + Math.floor(x / b)]++;
+          }
+        }
+      }
+      return sums.map((s, i) => (counts[i] ? s / counts[i] : NaN));
+    };
+    // 3000 × 700: several yielding slices for small binnings.
+    const w = 3000;
+    const h = 700;
+    const src = new Float32Array(w * h);
+    for (let i = 0; i < src.length; i++) src[i] = i % 997 === 0 ? NaN : 1000 + ((i * 2654435761) % 65536) / 3.7;
+    const image = { width: w, height: h, data: src };
+    for (const b of [2, 3, 4, 7, 64]) {
+      const want = reference(w, h, src, b);
+      assert.deepEqual(binImage(image, b).data, want, `binning ${b}`);
+      assert.deepEqual((await binImageYielding(image, b)).data, want, `binning ${b}, yielding`);
+    }
   });
 
   it('drops the binned copies with their frame', async () => {
