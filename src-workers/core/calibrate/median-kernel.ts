@@ -8,11 +8,16 @@
  * −0 and +0 being equal values.) Pixels with a NaN among their values are left to the caller's
  * NaN-ignoring scalar path.
  *
+ * Two kernels: up to 32 frames, a module emitted for that N (median-wasm-gen.ts) holds each group of
+ * four pixels' N values in SIMD registers through the network (one load and one store per value); above,
+ * and wherever that module cannot be built, the generic kernel sweeps the network over the columns.
+ *
  * Why: the scalar insertion sort costs ≈ 200 ns per pixel for N = 10 on this project's 2-core machine
  * (mispredicted branches); the network is ≈ 10–20× faster, which is most of `owb masters`' time.
  */
 import { decodeBase64 } from '../synth/kernels/base64.js';
 import { KERNELS_WASM_BASE64 } from './kernels/binary.generated.js';
+import { medianModuleBytes } from './median-wasm-gen.js';
 
 interface WasmMemory {
   readonly buffer: ArrayBuffer;
@@ -44,7 +49,7 @@ interface WasmApi {
 
 /** Largest N the SIMD path takes (Batcher's network for 64 has 543 comparators before pruning). */
 export const MEDIAN_KERNEL_MAX_FRAMES = 64;
-/** Pixels per chunk: N columns of 16 KiB stay in L2 while the network sweeps them. */
+/** Pixels per chunk: N columns of 16 KiB stay in L2 while the column kernel sweeps them. */
 const CHUNK = 4096;
 const PAGE = 65536;
 
@@ -170,6 +175,78 @@ class MedianKernel {
   }
 }
 
+interface GeneratedExports {
+  readonly memory: WasmMemory;
+  run(cols: number, bytes: number, out: number, list: number): number;
+}
+
+/** The network for one N emitted as its own module (median-wasm-gen.ts): values held in registers. */
+class GeneratedMedian {
+  private readonly exports: GeneratedExports;
+  private readonly n: number;
+
+  constructor(n: number) {
+    const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+    const module = new wasm.Module(medianModuleBytes(n, medianNetwork(n), CHUNK * 4));
+    this.exports = new wasm.Instance(module, {}).exports as GeneratedExports;
+    this.n = n;
+  }
+
+  medianBand(bands: readonly Float32Array[], out: Float32Array, scalar: (start: number, end: number) => void): void {
+    const n = this.n;
+    const stride = CHUNK * 4;
+    const memory = this.exports.memory.buffer;
+    const cols = new Float32Array(memory, 0, n * CHUNK);
+    const outAt = n * stride;
+    const listAt = outAt + stride;
+    const result = new Float32Array(memory, outAt, CHUNK);
+    const list = new Int32Array(memory, listAt, CHUNK / 4);
+    const length = out.length;
+    for (let start = 0; start < length; start += CHUNK) {
+      const end = Math.min(length, start + CHUNK);
+      const len = end - start;
+      const padded = (len + 3) & ~3;
+      for (let k = 0; k < n; k++) {
+        const at = k * CHUNK;
+        cols.set(bands[k].subarray(start, end), at);
+        for (let i = len; i < padded; i++) cols[at + i] = 0;
+      }
+      const groups = this.exports.run(0, padded * 4, outAt, listAt);
+      out.set(len === CHUNK ? result : result.subarray(0, len), start);
+      for (let j = 0; j < groups; j++) {
+        const px = start + (list[j] >> 2);
+        scalar(px, Math.min(end, px + 4));
+      }
+    }
+  }
+}
+
+const generated = new Map<number, GeneratedMedian | null>();
+
+/** This thread's register kernel for N frames, or null when it cannot be built here. */
+function generatedMedian(n: number): GeneratedMedian | null {
+  let g = generated.get(n);
+  if (g === undefined) {
+    try {
+      g = new GeneratedMedian(n);
+    } catch {
+      g = null;
+    }
+    generated.set(n, g);
+  }
+  return g;
+}
+
+/** Which implementation `medianBandSimd` uses for N frames here (for tests and profiles). */
+export function medianKernelKind(n: number): 'registers' | 'columns' | 'none' {
+  if (n < 1 || n > MEDIAN_KERNEL_MAX_FRAMES) return 'none';
+  if (n <= MEDIAN_REGISTER_MAX_FRAMES && generatedMedian(n)) return 'registers';
+  return medianKernel() ? 'columns' : 'none';
+}
+
+/** Largest N the register kernel takes; above, the values would spill from the 16 vector registers anyway. */
+const MEDIAN_REGISTER_MAX_FRAMES = 32;
+
 let kernel: MedianKernel | null | undefined;
 
 /**
@@ -199,6 +276,11 @@ export function medianBandSimd(
   scalar: (start: number, end: number) => void,
 ): boolean {
   if (bands.length < 1 || bands.length > MEDIAN_KERNEL_MAX_FRAMES) return false;
+  const g = bands.length <= MEDIAN_REGISTER_MAX_FRAMES ? generatedMedian(bands.length) : null;
+  if (g) {
+    g.medianBand(bands, out, scalar);
+    return true;
+  }
   const k = medianKernel();
   if (!k) return false;
   k.medianBand(bands, out, scalar);

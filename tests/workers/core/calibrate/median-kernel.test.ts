@@ -1,4 +1,5 @@
-// The SIMD median of N bands (core/calibrate/median-kernel.ts) against (1) the 0–1 principle, which
+// The SIMD median of N bands (core/calibrate/median-kernel.ts: the per-N emitted register kernel of
+// median-wasm-gen.ts up to N = 32, the generic column kernel above) against (1) the 0–1 principle, which
 // proves a comparator network selects the median of every input when it does so for every 0/1 input,
 // checked exhaustively for N ≤ 16; (2) a per-pixel sort written in the test, value for value, for N =
 // 1..40 and 64 with ties, ±∞, NaN (scattered and in whole rows) and a length that is not a multiple of
@@ -12,6 +13,7 @@ import { combineBand, resolveCombine } from '../../../../src-workers/core/calibr
 import {
   MEDIAN_KERNEL_MAX_FRAMES,
   medianBandSimd,
+  medianKernelKind,
   medianNetwork,
 } from '../../../../src-workers/core/calibrate/median-kernel.js';
 import { createRng } from '../../../../src-workers/core/random/index.js';
@@ -74,6 +76,8 @@ describe('SIMD median of bands', () => {
         for (let i = start; i < end; i++) out[i] = sortedMedian(bands, i);
       });
       assert.ok(ran, `n=${n}: the SIMD path did not run`);
+      // Both kernels are exercised: the emitted register kernel up to 32 frames, the column kernel above.
+      assert.equal(medianKernelKind(n), n <= 32 ? 'registers' : 'columns', `n=${n}`);
       assert.ok(
         scalarPixels >= 1 && scalarPixels < LENGTH / 2,
         `n=${n}: ${scalarPixels} pixels left to the scalar path`,
