@@ -1,7 +1,6 @@
 import { InputError } from '../../../src-workers/core/errors.js';
 import type { FrameDetail, HeaderValue, SourceColumns } from '../../common/workbench-dto.js';
 import type { HandlerGroup } from './handler-types.js';
-import { binImage } from './frame-images.js';
 import { frameFromRow, type FrameDbRow } from './rows.js';
 import type { WorkbenchServices } from './services.js';
 
@@ -74,15 +73,13 @@ export const frameHandlers: HandlerGroup<FrameKeys> = (services) => ({
     return { frame: frameFromRow(row), header: withSolution(header, row) };
   },
 
-  'owb:frames.pixels': async ({ frameId, binning }) => {
-    const { image } = await services.images.get(frameRow(services, frameId).path);
-    return binImage(image, binning ?? 1);
-  },
+  'owb:frames.pixels': ({ frameId, binning }) => services.images.binned(frameRow(services, frameId).path, binning ?? 1),
 
   'owb:frames.thumbnail': async ({ frameId, sizePx }) => {
-    const { image } = await services.images.get(frameRow(services, frameId).path);
+    const path = frameRow(services, frameId).path;
+    const { image } = await services.images.get(path);
     const binning = Math.max(1, Math.ceil(Math.max(image.width, image.height) / sizePx));
-    return binImage(image, binning);
+    return services.images.binned(path, binning);
   },
 
   'owb:frames.sources': ({ frameId }) => {

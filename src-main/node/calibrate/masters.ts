@@ -9,7 +9,7 @@ import { medianOf, type CombineMethod } from '../../../src-workers/core/calibrat
 import { InputError } from '../../../src-workers/core/errors.js';
 import type { Image } from '../../../src-workers/core/image/index.js';
 import { readFitsImage, writeFitsImage } from '../../../src-workers/io/fits-file.js';
-import { combineFrameFiles } from './band-combine.js';
+import { BandBuffers, bandRowsFor, combineFrameFiles } from './band-combine.js';
 import { geometryOf, openCompatibleFrames, type FrameFile } from './frames.js';
 import { requireCompatible } from '../../../src-workers/core/calibrate/index.js';
 import { derivedHeader, inputHistory } from './headers.js';
@@ -54,7 +54,8 @@ export async function buildMasters(req: MastersRequest): Promise<MasterWritten[]
 async function buildWith(req: MastersRequest, pool: WorkerPool | undefined): Promise<MasterWritten[]> {
   const method = req.method ?? 'median';
   const kappa = req.kappa ?? 3;
-  const combine = { method, kappa, memoryBudgetBytes: req.memoryBudgetBytes, pool };
+  // One set of band buffers for every combine: the bias, dark and flat frames share one size.
+  const combine = { method, kappa, memoryBudgetBytes: req.memoryBudgetBytes, pool, buffers: new BandBuffers() };
   const profile = req.profile ?? new StageProfiler(false);
   /** Bytes of one frame as float32, for the profile's bandwidth floor. */
   const frameBytes = (frames: readonly FrameFile[]): number => frames[0].width * frames[0].height * 4;
@@ -113,8 +114,11 @@ async function buildWith(req: MastersRequest, pool: WorkerPool | undefined): Pro
           prepare: (k, band, row) => {
             const off = row * width;
             const s = scales[k];
-            if (bias) for (let i = 0; i < band.length; i++) band[i] = (band[i] - bias.data[off + i]) * s;
-            else if (s !== 1) for (let i = 0; i < band.length; i++) band[i] *= s;
+            // The bias array hoisted out of the pixel loop (a captured `let` is re-read every pixel).
+            const b = bias?.data;
+            const n = band.length;
+            if (b) for (let i = 0; i < n; i++) band[i] = (band[i] - b[off + i]) * s;
+            else if (s !== 1) for (let i = 0; i < n; i++) band[i] *= s;
           },
         }),
       frameBytes(darkFrames) * (darkFrames.length + 2),
@@ -144,7 +148,7 @@ async function buildWith(req: MastersRequest, pool: WorkerPool | undefined): Pro
     groups.set(key, [...(groups.get(key) ?? []), f]);
   }
   for (const [filter, frames] of groups) {
-    const scales: number[] = [];
+    const scales = new Float64Array(frames.length);
     const darkScales = frames.map((f) =>
       dark && bias && darkExposureSec && f.info.exposureSec !== undefined ? f.info.exposureSec / darkExposureSec : 0,
     );
@@ -158,34 +162,44 @@ async function buildWith(req: MastersRequest, pool: WorkerPool | undefined): Pro
       else if (b) for (let i = 0; i < n; i++) band[i] = band[i] - b[off + i];
       else if (d) for (let i = 0; i < n; i++) band[i] = band[i] - d[off + i] * ds;
     };
-    // Each flat's median, read into one reused buffer (no per-frame allocation) and found by selection.
-    const scratch = new Float32Array(frames[0].width * frames[0].height);
-    const label = filter ? `flat ${filter}` : 'flat';
-    await profile.time(
-      `${label}: read + median ×${frames.length}`,
-      async () => {
-        for (let k = 0; k < frames.length; k++) {
-          const { image } = await readFitsImage(frames[k].path, { hdu: frames[k].hdu, into: scratch });
-          correct(k, image.data, 0);
-          const m = medianOf(image.data);
-          if (!(m > 0))
-            throw new InputError('BAD_FLAT', `${frames[k].name}: flat has median ${m} after bias/dark correction`);
-          scales.push(1 / m);
-        }
-      },
-      frameBytes(frames) * frames.length * 3,
-    );
     const width = frames[0].width;
+    const label = filter ? `flat ${filter}` : 'flat';
+    const scaleBy = (k: number, band: Float32Array): void => {
+      const m = medianOf(band);
+      if (!(m > 0))
+        throw new InputError('BAD_FLAT', `${frames[k].name}: flat has median ${m} after bias/dark correction`);
+      scales[k] = 1 / m;
+    };
+    // When every flat's whole frame fits in one combine band (the usual case), each flat is read once:
+    // its median is taken on the corrected band inside the combine. Otherwise a first pass reads each
+    // flat into one reused buffer for its median.
+    const oneBand = bandRowsFor(frames, combine.memoryBudgetBytes) >= frames[0].height;
+    if (!oneBand) {
+      const scratch = new Float32Array(frames[0].width * frames[0].height);
+      await profile.time(
+        `${label}: read + median ×${frames.length}`,
+        async () => {
+          for (let k = 0; k < frames.length; k++) {
+            const { image } = await readFitsImage(frames[k].path, { hdu: frames[k].hdu, into: scratch });
+            correct(k, image.data, 0);
+            scaleBy(k, image.data);
+          }
+        },
+        frameBytes(frames) * frames.length * 3,
+      );
+    }
     const { image } = await profile.time(
-      `${label}: combine ${frames.length}`,
+      `${label}: ${oneBand ? 'median + ' : ''}combine ${frames.length}`,
       () =>
         combineFrameFiles(frames, {
           ...combine,
           onProgress: progress(label),
           prepare: (k, band, row) => {
             correct(k, band, row * width);
+            if (oneBand) scaleBy(k, band);
             const s = scales[k];
-            for (let i = 0; i < band.length; i++) band[i] *= s;
+            const n = band.length;
+            for (let i = 0; i < n; i++) band[i] *= s;
           },
         }),
       frameBytes(frames) * (frames.length + 3),

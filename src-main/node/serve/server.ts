@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { containsTypedArray, encodeBinary } from '../../common/wire-codec.js';
+import { containsTypedArray, encodeBinaryParts } from '../../common/wire-codec.js';
 import { createHandlers, dispatch, type Handlers } from '../api/handlers.js';
 import type { WorkbenchServices } from '../api/services.js';
 import { healthReport as watcherHealth } from './health.js';
@@ -132,9 +132,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       const message = parseInvokeBody(await readBody(req));
       const result = await dispatch(handlers, message.channel, message.request, metrics.observe);
       if (containsTypedArray(result)) {
-        res
-          .writeHead(200, { ...base, 'content-type': 'application/octet-stream', 'cache-control': 'no-store' })
-          .end(encodeBinary(result));
+        await writeBinary(res, base, result);
       } else {
         res
           .writeHead(200, { ...base, 'content-type': 'application/json', 'cache-control': 'no-store' })
@@ -235,4 +233,35 @@ function discardBody(req: IncomingMessage): void {
   req.on('end', () => clearTimeout(timer));
   req.on('close', () => clearTimeout(timer));
   req.resume();
+}
+
+/**
+ * Sends a binary result (wire-codec layout) as its parts: the pixels go out as views of the cached
+ * frame, never copied into one message per request, and each part waits for the socket to drain
+ * (backpressure), so 200 clients of a 16 MiB frame do not hold 200 copies (3 GB) in memory.
+ */
+async function writeBinary(res: ServerResponse, base: Record<string, string>, result: unknown): Promise<void> {
+  const parts = encodeBinaryParts(result);
+  const length = parts.reduce((n, p) => n + p.byteLength, 0);
+  res.writeHead(200, {
+    ...base,
+    'content-type': 'application/octet-stream',
+    'content-length': String(length),
+    'cache-control': 'no-store',
+  });
+  for (const part of parts) {
+    if (res.destroyed) return;
+    if (!res.write(part)) {
+      await new Promise<void>((resume) => {
+        const done = (): void => {
+          res.off('drain', done);
+          res.off('close', done);
+          resume();
+        };
+        res.on('drain', done);
+        res.on('close', done);
+      });
+    }
+  }
+  res.end();
 }

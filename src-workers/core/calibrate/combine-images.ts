@@ -11,8 +11,10 @@ import {
   createCombineScratch,
   resolveCombine,
   type CombineOptions,
+  type CombineScratch,
   type ResolvedCombine,
 } from './combine.js';
+import { medianBandSimd } from './median-kernel.js';
 
 /** Optional per-pixel outputs and per-frame weights of a band combine. */
 export interface BandExtras {
@@ -65,9 +67,27 @@ export function combineBand(
     }
     return;
   }
-  // Unweighted: insert each finite value in order while gathering (one pass, no second copy).
+  // Plain medians: the SIMD comparator network (same values), NaN-holding chunks by the gather below.
+  if (options.method === 'median' && !rejected && !coverage) {
+    const scalar = (start: number, end: number): void => gatherSorted(bands, options, out, start, end, scratch, extras);
+    if (medianBandSimd(bands, out, scalar)) return;
+  }
+  gatherSorted(bands, options, out, 0, length, scratch, extras);
+}
+
+/** Unweighted: inserts each finite value in order while gathering (one pass, no second copy). */
+function gatherSorted(
+  bands: readonly Float32Array[],
+  options: ResolvedCombine,
+  out: Float32Array,
+  start: number,
+  end: number,
+  scratch: CombineScratch,
+  { rejected, coverage }: BandExtras,
+): void {
+  const n = bands.length;
   const s = scratch.sorted;
-  for (let i = 0; i < length; i++) {
+  for (let i = start; i < end; i++) {
     let m = 0;
     for (let k = 0; k < n; k++) {
       const v = bands[k][i];
