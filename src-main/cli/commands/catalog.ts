@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { Catalog, JOB_STATES, type FrameSort, type JobState, type SourceRow } from '../../node/catalog/index.js';
-import { exportRows, ROW_FORMATS, type RowFormat } from '../../node/catalog/export.js';
-import { fluxUnitOf, paged } from '../../node/catalog/export-source.js';
+import { exportArrayRows, exportRows, ROW_FORMATS, type RowFormat } from '../../node/catalog/export.js';
+import { fluxUnitOf, paged, sourceArrays } from '../../node/catalog/export-source.js';
 import { crossMatchReference, readReferenceTable, referenceList } from '../../node/catalog/reference/index.js';
 import { isRegionFormat, REGION_FORMATS, sourceRegions } from '../../node/catalog/export-regions.js';
 import { readRegionFile, RegionSelection } from '../../node/catalog/regions/index.js';
@@ -133,6 +133,8 @@ export const command: CliCommand = {
     const catalog = Catalog.open(db);
     try {
       let rows: Iterable<Record<string, unknown>>;
+      /** Sources as arrays (the fast path of a whole-table export), when no selection needs them as objects. */
+      let arrays: ReturnType<typeof sourceArrays> | undefined;
       let extname = sub.toUpperCase();
       let fluxUnit: string | undefined;
       switch (sub) {
@@ -155,9 +157,12 @@ export const command: CliCommand = {
           break;
         case 'sources': {
           const frameId = values.frame === undefined ? undefined : int('frame', values.frame);
-          rows = selection
-            ? selectedRows(catalog.iterateSources({ frameId }), selection, limit, offset)
-            : (catalog.iterateSources({ frameId, limit, offset }) as never);
+          if (selection) rows = selectedRows(catalog.iterateSources({ frameId }), selection, limit, offset);
+          else if (regions) rows = catalog.iterateSources({ frameId, limit, offset }) as never;
+          else {
+            arrays = sourceArrays(catalog.db, { frameId, limit, offset });
+            rows = [];
+          }
           fluxUnit = fluxUnitOf(catalog.db, frameId, ctx.stderr);
           break;
         }
@@ -249,15 +254,18 @@ export const command: CliCommand = {
         return 0;
       }
       const progress = createProgress(ctx.stderr, ctx.interactive && values.out !== undefined, `export ${sub}`);
-      const n = await exportRows(rows, format as RowFormat, {
+      const exportOptions = {
         out: values.out,
         extname,
         fluxUnit,
         csvHeader: !values['plain-csv'],
         fitsHeader: fitsCardsFor(sub, values.frame === undefined ? undefined : catalog.frame(Number(values.frame))),
         stdout: ctx.stdout,
-        onProgress: (done) => progress.update(done),
-      });
+        onProgress: (done: number) => progress.update(done),
+      };
+      const n = arrays
+        ? await exportArrayRows(arrays.names, arrays.rows, format as RowFormat, exportOptions)
+        : await exportRows(rows, format as RowFormat, exportOptions);
       progress.finish();
       if (selection)
         ctx.stderr.write(`owb: ${selection.seen} sources read, ${selection.kept} inside ${values.region}\n`);
