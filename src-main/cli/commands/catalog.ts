@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
-import { Catalog, JOB_STATES, type FrameSort, type JobState } from '../../node/catalog/index.js';
-import { exportRows, ROW_FORMATS, type RowFormat } from '../../node/catalog/export.js';
-import { fluxUnitOf, paged } from '../../node/catalog/export-source.js';
+import { Catalog, JOB_STATES, type FrameSort, type JobState, type SourceRow } from '../../node/catalog/index.js';
+import { exportArrayRows, exportRows, ROW_FORMATS, type RowFormat } from '../../node/catalog/export.js';
+import { fluxUnitOf, paged, sourceArrays } from '../../node/catalog/export-source.js';
 import { crossMatchReference, readReferenceTable, referenceList } from '../../node/catalog/reference/index.js';
 import { isRegionFormat, REGION_FORMATS, sourceRegions } from '../../node/catalog/export-regions.js';
+import { readRegionFile, RegionSelection } from '../../node/catalog/regions/index.js';
 import { createProgress } from '../progress.js';
 import { UsageError } from '../cli-errors.js';
 import { catalogOption } from '../db-option.js';
@@ -15,7 +16,8 @@ const usage = `
 Usage: owb catalog SUBCOMMAND --db FILE [options] [--format FORMAT] [--out FILE]
 
   frames      [--sort id|date_obs|file_name|source_count|exposure_sec] [--desc] [--type light|bias|dark|flat] [--status S]
-  sources     [--frame ID]                         sources of one frame (or all), detection order
+  sources     [--frame ID] [--region REG]          sources of one frame (or all), detection order; --region keeps
+              those inside a DS9 or CRTF region file (image regions on x/y, sky regions on ra/dec; '-' excludes)
   objects                                          objects cross-matched across frames
   cone        --ra DEG --dec DEG --radius-arcsec R  objects in a cone, nearest first
   xmatch      --ref FILE [--radius-arcsec R] [--unmatched]
@@ -86,6 +88,7 @@ export const command: CliCommand = {
       'mag-col': { type: 'string' },
       'mag-err-col': { type: 'string' },
       'plain-csv': { type: 'boolean' },
+      region: { type: 'string' },
       object: { type: 'string' },
       state: { type: 'string' },
       unlabelled: { type: 'boolean' },
@@ -126,17 +129,24 @@ export const command: CliCommand = {
     };
     const limit = values.limit === undefined ? Number.POSITIVE_INFINITY : int('limit', values.limit);
     const offset = int('offset', values.offset, 0);
+    if (values.region !== undefined && sub !== 'sources')
+      throw new UsageError(`--region selects sources: use it with 'catalog sources', not '${sub}'`);
     if (location.kind === 'postgres') {
       if (regions) throw new UsageError(`--format ${format}: regions are written from a SQLite catalog only so far`);
+      if (values.region !== undefined)
+        throw new UsageError('--region: sources are selected by region from a SQLite catalog only so far');
       const { catalogOnPostgres } = await import('../catalog-postgres.js');
       return catalogOnPostgres(
         { sub, url: location.url, format: format as RowFormat, limit, offset, values, int, num },
         ctx,
       );
     }
+    const selection = values.region === undefined ? undefined : await regionSelection(values.region);
     const catalog = Catalog.open(db);
     try {
       let rows: Iterable<Record<string, unknown>>;
+      /** Sources as arrays (the fast path of a whole-table export), when no selection needs them as objects. */
+      let arrays: ReturnType<typeof sourceArrays> | undefined;
       let extname = sub.toUpperCase();
       let fluxUnit: string | undefined;
       switch (sub) {
@@ -159,7 +169,12 @@ export const command: CliCommand = {
           break;
         case 'sources': {
           const frameId = values.frame === undefined ? undefined : int('frame', values.frame);
-          rows = catalog.iterateSources({ frameId, limit, offset }) as never;
+          if (selection) rows = selectedRows(catalog.iterateSources({ frameId }), selection, limit, offset);
+          else if (regions) rows = catalog.iterateSources({ frameId, limit, offset }) as never;
+          else {
+            arrays = sourceArrays(catalog.db, { frameId, limit, offset });
+            rows = [];
+          }
           fluxUnit = fluxUnitOf(catalog.db, frameId, ctx.stderr);
           break;
         }
@@ -251,16 +266,21 @@ export const command: CliCommand = {
         return 0;
       }
       const progress = createProgress(ctx.stderr, ctx.interactive && values.out !== undefined, `export ${sub}`);
-      const n = await exportRows(rows, format as RowFormat, {
+      const exportOptions = {
         out: values.out,
         extname,
         fluxUnit,
         csvHeader: !values['plain-csv'],
         fitsHeader: fitsCardsFor(sub, values.frame === undefined ? undefined : catalog.frame(Number(values.frame))),
         stdout: ctx.stdout,
-        onProgress: (done) => progress.update(done),
-      });
+        onProgress: (done: number) => progress.update(done),
+      };
+      const n = arrays
+        ? await exportArrayRows(arrays.names, arrays.rows, format as RowFormat, exportOptions)
+        : await exportRows(rows, format as RowFormat, exportOptions);
       progress.finish();
+      if (selection)
+        ctx.stderr.write(`owb: ${selection.seen} sources read, ${selection.kept} inside ${values.region}\n`);
       ctx.stderr.write(`owb: ${n} ${n === 1 ? 'row' : 'rows'}${values.out ? ` written to ${values.out}` : ''}\n`);
       return 0;
     } catch (error) {
@@ -290,6 +310,37 @@ function fitsCardsFor(
   if (frame?.mjd != null) cards.push({ key: 'MJD-AVG', value: frame.mjd, comment: '[d] MJD (UTC) mid-exposure' });
   if (frame?.bjdTdb != null) cards.push({ key: 'BJD_TDB', value: frame.bjdTdb, comment: '[d] BJD (TDB) mid-exposure' });
   return cards;
+}
+
+/** A region file as a source selection that counts what it saw and kept (for the stderr summary). */
+async function regionSelection(path: string): Promise<{ select: RegionSelection; seen: number; kept: number }> {
+  try {
+    return { select: new RegionSelection((await readRegionFile(path)).regions), seen: 0, kept: 0 };
+  } catch (e) {
+    if (e instanceof RangeError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+/** The rows inside the selection, then `offset` and `limit` applied to those (not to the rows read). */
+function* selectedRows(
+  rows: Iterable<SourceRow>,
+  selection: { select: RegionSelection; seen: number; kept: number },
+  limit: number,
+  offset: number,
+): Generator<Record<string, unknown>> {
+  let skip = offset;
+  for (const r of rows) {
+    selection.seen++;
+    if (!selection.select.contains(r)) continue;
+    selection.kept++;
+    if (skip > 0) {
+      skip--;
+      continue;
+    }
+    if (selection.kept - offset > limit) return;
+    yield r as unknown as Record<string, unknown>;
+  }
 }
 
 function safeUser(): string {

@@ -46,6 +46,8 @@ Options:
   --annulus RIN,ROUT    local background annulus for flux, px   [background map]
   --saturation S        saturation level, ADU   [SATURATE keyword]
   --mask BPM.fits       bad-pixel map (non-zero or NaN = bad), same size as the frame
+  --mask-region REG     DS9 or CRTF region file: pixels inside its regions (less its '-' regions) are
+                        masked; sky regions go through the frame's WCS
   --gain G              e-/ADU for Poisson errors   [GAIN keyword]
   --zeropoint Z|REF.csv add mag, mag_err: Z − 2.5 log10(flux / exptime); a CSV of ra,dec,mag
                         fits Z from reference stars matched through the WCS (3σ clipping)
@@ -91,6 +93,7 @@ Options:
       psf: { type: 'boolean' },
       workers: { type: 'string' },
       mask: { type: 'string' },
+      'mask-region': { type: 'string' },
       'max-sources': { type: 'string' },
       'mag-system': { type: 'string' },
       'raster-transfer': { type: 'string' },
@@ -149,6 +152,7 @@ Options:
       v.gain !== undefined
         ? numberOption('gain', v.gain, 0)
         : positiveOrUndefined(header.getNumber('GAIN') ?? header.getNumber('EGAIN'));
+    if (method === 'dao' && v['mask-region']) throw new UsageError('--mask-region works with --method sextractor');
     if (method === 'dao') {
       const { runDaoDetect } = await import('./detect-dao.js');
       const { catalog, thresholdAdu } = await runDaoDetect(file, v.out, image, header, {
@@ -194,6 +198,12 @@ Options:
       }
       mask = new Uint8Array(bpm.data.length);
       for (let i = 0; i < mask.length; i++) mask[i] = bpm.data[i] !== 0 || Number.isNaN(bpm.data[i]) ? 1 : 0;
+    }
+    if (v['mask-region']) {
+      const { regionMask } = await import('../../node/catalog/regions/mask.js');
+      const masked = await regionMask(v['mask-region'], image.width, image.height, header, mask);
+      mask = masked.mask;
+      ctx.stderr.write(`owb: ${v['mask-region']}: ${masked.maskedPx} pixels masked\n`);
     }
     const progress = createProgress(ctx.stderr, ctx.interactive, `detect ${basename(file)}`);
     const { catalog, psfStars, psfNote } = await detectFrame(image, {

@@ -109,6 +109,11 @@ export class SampClient {
     return xmlrpcCall(this.hub.url, `samp.hub.${method}`, [this.privateKey, ...params]);
   }
 
+  /** A hub call that may take `seconds` (callAndWait): the HTTP request waits that long, plus a margin. */
+  private slowHubCall(seconds: number, method: string, ...params: SampValue[]): Promise<SampValue> {
+    return xmlrpcCall(this.hub.url, `samp.hub.${method}`, [this.privateKey, ...params], (seconds + 5) * 1000);
+  }
+
   /** Every other registered client with its `samp.name`. */
   async clients(): Promise<SampPeer[]> {
     const ids = (await this.hubCall('getRegisteredClients')) as string[];
@@ -141,7 +146,10 @@ export class SampClient {
   /** Calls `to` and waits for its response (SAMP callAndWait). */
   async callAndWait(message: SampMessage, to: string, timeoutSec = 10): Promise<SampMap> {
     const id = await this.idOf(to);
-    return asMap(await this.hubCall('callAndWait', id, message as unknown as SampValue, String(timeoutSec)));
+    // The HTTP request must outlive the hub's wait (it timed out after 10 s whatever `timeoutSec` said).
+    return asMap(
+      await this.slowHubCall(timeoutSec, 'callAndWait', id, message as unknown as SampValue, String(timeoutSec)),
+    );
   }
 
   async close(): Promise<void> {

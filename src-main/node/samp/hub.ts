@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { hostname } from 'node:os';
 import { formatLockfile, lockfilePath, parseLockfile } from './lockfile.js';
 import { serveXmlRpc, xmlrpcCall, type XmlRpcHandler } from './transport.js';
 import { XmlRpcError, type SampValue } from './xmlrpc.js';
@@ -28,6 +29,13 @@ export function mtypeMatches(pattern: string, mtype: string): boolean {
   if (pattern === '*') return true;
   if (pattern.endsWith('.*')) return mtype.startsWith(pattern.slice(0, -1));
   return pattern === mtype;
+}
+
+/** Whether `name` is this machine's host name, in full or its first label (`vm` for `vm.example.org`). */
+function isOwnHostName(name: string): boolean {
+  const own = hostname().toLowerCase();
+  const n = name.toLowerCase();
+  return n !== '' && (n === own || n === own.split('.')[0] || n.split('.')[0] === own);
 }
 
 const str = (v: SampValue | undefined, what: string): string => {
@@ -102,6 +110,16 @@ export class SampHub {
     );
   }
 
+  /**
+   * Hub events (SAMP 1.3 §6.4.1: samp.hub.event.register, metadata, subscriptions, unregister, shutdown) from the
+   * hub to every other client subscribed, so tools such as DS9 and TOPCAT keep their client lists current.
+   */
+  private broadcast(mtype: string, params: SampMap, about?: HubClient): void {
+    const msg: SampMap = { 'samp.mtype': mtype, 'samp.params': params };
+    for (const c of this.clients.values())
+      if (c !== about && this.subscribed(c, mtype)) this.deliver(c, 'samp.client.receiveNotification', [HUB_ID, msg]);
+  }
+
   private send(from: HubClient, to: HubClient, msg: SampMap, tag?: string, waiter?: (r: SampMap) => void): string {
     const mtype = str(msg['samp.mtype'], 'samp.mtype');
     if (!this.subscribed(to, mtype)) throw new XmlRpcError(`SAMP: ${to.id} is not subscribed to ${mtype}`);
@@ -129,23 +147,33 @@ export class SampHub {
           subscriptions: {},
         };
         this.clients.set(c.key, c);
+        this.broadcast('samp.hub.event.register', { id: c.id }, c);
         return { 'samp.hub-id': HUB_ID, 'samp.self-id': c.id, 'samp.private-key': c.key };
       },
       unregister: ([key]) => {
-        this.clients.delete(this.byKey(key).key);
+        const c = this.byKey(key);
+        this.clients.delete(c.key);
+        this.broadcast('samp.hub.event.unregister', { id: c.id }, c);
         return '';
       },
       declareMetadata: ([key, md]) => {
-        this.byKey(key).metadata = map(md, 'metadata');
+        const c = this.byKey(key);
+        c.metadata = map(md, 'metadata');
+        this.broadcast('samp.hub.event.metadata', { id: c.id, metadata: c.metadata }, c);
         return '';
       },
       declareSubscriptions: ([key, subs]) => {
-        this.byKey(key).subscriptions = map(subs, 'subscriptions');
+        const c = this.byKey(key);
+        c.subscriptions = map(subs, 'subscriptions');
+        this.broadcast('samp.hub.event.subscriptions', { id: c.id, subscriptions: c.subscriptions }, c);
         return '';
       },
       setXmlrpcCallback: ([key, url]) => {
         const c = this.byKey(key);
         const u = new URL(str(url, 'callback URL'));
+        // DS9 names its callback by this machine's host name (Tcl's `info hostname`); we call it on 127.0.0.1
+        // instead, so the hub still only ever connects to loopback whatever that name resolves to.
+        if (u.protocol === 'http:' && isOwnHostName(u.hostname)) u.hostname = '127.0.0.1';
         if (u.protocol !== 'http:' || !LOOPBACK.has(u.hostname))
           throw new XmlRpcError('SAMP: this hub only calls back loopback http URLs');
         c.callback = u.href;
@@ -228,6 +256,7 @@ export class SampHub {
 
   /** Stops serving and removes the lockfile if it is still ours. */
   async stop(): Promise<void> {
+    this.broadcast('samp.hub.event.shutdown', {});
     try {
       if (existsSync(this.lockfile) && readFileSync(this.lockfile, 'utf8').includes(`samp.secret=${this.secret}`))
         rmSync(this.lockfile);

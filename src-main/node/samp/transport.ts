@@ -23,6 +23,8 @@ export function xmlrpcCall(url: string, method: string, params: SampValue[], tim
         method: 'POST',
         headers: { 'Content-Type': 'text/xml', 'Content-Length': Buffer.byteLength(body) },
         timeout: timeoutMs,
+        // DS9's replies end their lines in a bare LF too (see serveXmlRpc).
+        insecureHTTPParser: true,
       },
       (res) => {
         readBody(res)
@@ -62,7 +64,10 @@ export async function serveXmlRpc(
   handlers: (method: string) => XmlRpcHandler | undefined,
   port = 0,
 ): Promise<{ server: Server; url: string }> {
-  const server = createServer((req, res) => {
+  // DS9 ends its request lines in a bare LF, which Node's strict parser refuses (the socket closed, DS9 said
+  // "Premature eof" and never registered). The lenient parser accepts it; the server only listens on loopback
+  // and answers one POST per connection, so the request smuggling it guards against has nothing to reach.
+  const server = createServer({ insecureHTTPParser: true }, (req, res) => {
     req.on('error', () => undefined);
     res.on('error', () => undefined);
     if (req.method !== 'POST') {
@@ -77,7 +82,10 @@ export async function serveXmlRpc(
         return encodeResponse(await h(params));
       })
       .catch((e: unknown) => encodeFault(e instanceof XmlRpcError ? e.faultCode : 1, (e as Error).message))
-      .then((xml) => res.writeHead(200, { 'Content-Type': 'text/xml' }).end(xml));
+      // DS9's XML-RPC (Tcl) reads exactly Content-Length bytes and fails on a chunked body without one.
+      .then((xml) =>
+        res.writeHead(200, { 'Content-Type': 'text/xml', 'Content-Length': Buffer.byteLength(xml) }).end(xml),
+      );
   });
   server.on('clientError', (_e, socket) => socket.destroy());
   await new Promise<void>((resolve, reject) => {

@@ -4,7 +4,8 @@
  * count.
  */
 import type { ColumnMeta } from '../../../src-main/common/columns.js';
-import type { TableSink } from './sink.js';
+import { Base64Lines, Binary2Encoder } from './binary2.js';
+import type { ByteSink } from './sink.js';
 
 export type VotableSerialization = 'tabledata' | 'binary2';
 
@@ -56,69 +57,9 @@ export function votableRows(columns: readonly ColumnMeta[], rows: readonly Recor
   return out;
 }
 
-/**
- * BINARY2 bytes for a chunk of rows (VOTable 1.4 §5.5): per row a null-flag bit mask (most significant bit first),
- * then each cell big-endian: double and long 8 bytes, char arraysize="*" a 4-byte length and UTF-8 bytes.
- */
+/** BINARY2 bytes for a chunk of rows given as objects keyed by column name (see `Binary2Encoder`). */
 export function binary2Rows(columns: readonly ColumnMeta[], rows: readonly Record<string, unknown>[]): Uint8Array {
-  const maskBytes = Math.ceil(columns.length / 8);
-  const text = new TextEncoder();
-  const strings: Uint8Array[][] = rows.map((r) =>
-    columns.map((c) => (c.type === 'char' && r[c.name] != null ? text.encode(charValue(r[c.name])) : EMPTY)),
-  );
-  let size = 0;
-  for (let i = 0; i < rows.length; i++) {
-    size += maskBytes;
-    columns.forEach((c, k) => (size += c.type === 'char' ? 4 + strings[i][k].length : 8));
-  }
-  const out = new Uint8Array(size);
-  const view = new DataView(out.buffer);
-  let at = 0;
-  rows.forEach((r, i) => {
-    const mask = at;
-    at += maskBytes;
-    columns.forEach((c, k) => {
-      const v = r[c.name];
-      const isNull =
-        v === null ||
-        v === undefined ||
-        (c.type === 'double' && typeof v !== 'number') ||
-        (c.type === 'long' && !(typeof v === 'number' && Number.isInteger(v)));
-      if (isNull) out[mask + (k >> 3)] |= 0x80 >> (k & 7);
-      if (c.type === 'double') {
-        view.setFloat64(at, isNull ? Number.NaN : (v as number));
-        at += 8;
-      } else if (c.type === 'long') {
-        view.setBigInt64(at, isNull ? 0n : BigInt(v as number));
-        at += 8;
-      } else {
-        const bytes = strings[i][k];
-        view.setUint32(at, bytes.length);
-        out.set(bytes, at + 4);
-        at += 4 + bytes.length;
-      }
-    });
-  });
-  return out;
-}
-
-const EMPTY = new Uint8Array(0);
-const charValue = (v: unknown): string => (typeof v === 'object' ? JSON.stringify(v) : String(v));
-
-/** Base64 in 76-character lines, carrying the 0–2 bytes that do not fill a 3-byte group over to the next chunk. */
-class Base64Lines {
-  private carry = new Uint8Array(0);
-  push(bytes: Uint8Array, last = false): string {
-    const all = new Uint8Array(this.carry.length + bytes.length);
-    all.set(this.carry);
-    all.set(bytes, this.carry.length);
-    const whole = last ? all.length : all.length - (all.length % 57);
-    this.carry = all.slice(whole);
-    let out = '';
-    for (let i = 0; i < whole; i += 57)
-      out += `${Buffer.from(all.subarray(i, Math.min(whole, i + 57))).toString('base64')}\n`;
-    return out;
-  }
+  return new Binary2Encoder(columns).encode(rows.map((r) => columns.map((c) => r[c.name])));
 }
 
 /** Closing tags after the last row. */
@@ -129,32 +70,67 @@ export function votableFooter(serialization: VotableSerialization = 'tabledata')
 
 /** Writes a whole VOTable through `write` (e.g. a file stream), `chunk` rows at a time; returns the row count. */
 export async function writeVotable(
-  write: TableSink,
+  write: ByteSink,
   columns: readonly ColumnMeta[],
   rows: Iterable<Record<string, unknown>>,
   tableName: string,
   options: { serialization?: VotableSerialization; chunk?: number } = {},
 ): Promise<number> {
   const serialization = options.serialization ?? 'tabledata';
+  if (serialization === 'binary2') {
+    const names = columns.map((c) => c.name);
+    return writeVotableArrays(write, columns, mapRows(rows, names), tableName, options);
+  }
   const chunk = options.chunk ?? 4096;
-  const b64 = new Base64Lines();
-  const emit = async (buf: Record<string, unknown>[], last: boolean) => {
-    if (serialization === 'tabledata') await write(votableRows(columns, buf));
-    else await write(b64.push(binary2Rows(columns, buf), last));
-  };
   await write(votableHeader(columns, tableName, serialization));
   let buf: Record<string, unknown>[] = [];
   let n = 0;
   for (const r of rows) {
     buf.push(r);
     if (buf.length >= chunk) {
-      await emit(buf, false);
+      await write(votableRows(columns, buf));
       n += buf.length;
       buf = [];
     }
   }
-  await emit(buf, true);
+  await write(votableRows(columns, buf));
   n += buf.length;
   await write(votableFooter(serialization));
+  return n;
+}
+
+function* mapRows(rows: Iterable<Record<string, unknown>>, names: readonly string[]): Generator<unknown[]> {
+  for (const r of rows) yield names.map((k) => r[k]);
+}
+
+/**
+ * Writes a BINARY2 VOTable of rows given as arrays in column order (better-sqlite3 `raw()` rows), `chunk` rows
+ * per Buffer [8192]; returns the row count. The row arrays are not kept, so memory is one chunk.
+ */
+export async function writeVotableArrays(
+  write: ByteSink,
+  columns: readonly ColumnMeta[],
+  rows: Iterable<ArrayLike<unknown>>,
+  tableName: string,
+  options: { chunk?: number } = {},
+): Promise<number> {
+  const chunk = options.chunk ?? 8192;
+  const encoder = new Binary2Encoder(columns);
+  const b64 = new Base64Lines();
+  await write(votableHeader(columns, tableName, 'binary2'));
+  const buf: ArrayLike<unknown>[] = new Array(chunk);
+  let fill = 0;
+  let n = 0;
+  for (const r of rows) {
+    buf[fill++] = r;
+    if (fill === chunk) {
+      await write(b64.push(encoder.encode(buf, fill)));
+      n += fill;
+      fill = 0;
+    }
+  }
+  await write(b64.push(encoder.encode(buf, fill), true));
+  n += fill;
+  await write(votableFooter('binary2'));
   return n;
 }
