@@ -138,10 +138,21 @@ export class CelestialWcs {
   pixelsToSky(xs: ArrayLike<number>, ys: ArrayLike<number>): { ra: Float64Array; dec: Float64Array } {
     const ra = new Float64Array(xs.length);
     const dec = new Float64Array(xs.length);
+    this.pixelsToSkyInto(xs, ys, ra, dec);
+    return { ra, dec };
+  }
+
+  /**
+   * Like `pixelsToSky` but writes into caller-owned arrays (at least `xs.length` long), so repeated calls on
+   * large catalogs allocate nothing. Throws RangeError when an output is too short.
+   */
+  pixelsToSkyInto(xs: ArrayLike<number>, ys: ArrayLike<number>, ra: Float64Array, dec: Float64Array): void {
+    const n = xs.length;
+    if (ys.length < n || ra.length < n || dec.length < n)
+      throw new RangeError(`pixelsToSkyInto: arrays shorter than the ${n} input points`);
     if (this.batch === undefined) this.batch = makeTanBatch(this.model, this.rotation, this.converter) ?? null;
     if (this.batch) this.batch(xs, ys, ra, dec);
-    else for (let i = 0; i < xs.length; i++) [ra[i], dec[i]] = this.pixelToSky(xs[i], ys[i]);
-    return { ra, dec };
+    else for (let i = 0; i < n; i++) [ra[i], dec[i]] = this.pixelToSky(xs[i], ys[i]);
   }
 
   /** 0-based pixels of many ICRS positions (degrees). */
