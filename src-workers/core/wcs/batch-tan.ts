@@ -15,7 +15,7 @@
  *   accurate to rounding, so the batch equals the per-point path to ≈ 1e-13°.
  * - SIP polynomials of order 2–4 use unrolled code (the common orders); higher orders a Horner loop.
  *
- * Frames whose change to ICRS is not a rotation (FK4 with E-terms), TPV, DSS and other projections take the
+ * Frames whose change to ICRS is not a rotation (FK4 with E-terms), TPV, TNX, DSS and other projections take the
  * general path (`CelestialWcs.pixelToSky` per point).
  */
 import type { FrameConverter } from './frames.js';
@@ -97,7 +97,8 @@ export function makeTanBatch(
   rotation: SphericalRotation,
   converter: FrameConverter,
 ): BatchPixelsToSky | undefined {
-  if (model.projection !== 'TAN' || model.tpv || model.dss || model.frame.system === 'FK4') return undefined;
+  if (model.projection !== 'TAN' || model.tpv || model.iraf || model.dss || model.frame.system === 'FK4')
+    return undefined;
   if (model.pv.some((v) => v !== undefined && v !== 0)) return undefined;
   // Columns: the ICRS directions of the native x, y and z axes.
   const cols = [
