@@ -36,6 +36,8 @@ export interface InfoTime {
   mjdMidUtc: number;
   exposureS: number | null;
   bjdTdbMid: number | null;
+  /** Mid-exposure HJD (UTC, JD), beside BJD_TDB (same position and site). */
+  hjdUtcMid: number | null;
   source: string;
   note?: string;
 }
@@ -68,7 +70,7 @@ streamed in bounded memory. A gzip file is inflated as a stream, never whole, an
 when it inflates past OWB_MAX_INFLATE_BYTES bytes [1 GiB].
 
 Image HDUs also get their observation time (DATE-OBS/TIME-OBS/UT, MJD-OBS, JD, DATE-BEG/END, TIMESYS,
-EXPTIME/EXPOSURE/ITIME/TELAPSE) as ingest reads it, with BJD_TDB where a sky position and a site are known;
+EXPTIME/EXPOSURE/ITIME/TELAPSE) as ingest reads it, with BJD_TDB and HJD (UTC) where a sky position and a site are known;
 a date that cannot be parsed is a warning on stderr and no time.
 
 CHECKSUM and DATASUM are verified where present (FITS Standard 4.0, Appendix J): a mismatch is a warning
@@ -76,7 +78,8 @@ on stderr naming the HDU and keyword, or with --strict an error (exit 2).
 
 Options:
   --json     print {"file", "hdus": [{"index", "kind", "bitpix", "naxis", "header", "stats", "time"}]}
-             time: {"mjdStartUtc", "mjdMidUtc", "exposureS", "bjdTdbMid", "source", "note"?} or null
+             time: {"mjdStartUtc", "mjdMidUtc", "exposureS", "bjdTdbMid", "hjdUtcMid", "source", "note"?}
+             or null
   --strict   refuse a file whose CHECKSUM or DATASUM does not match (exit 2)
   --verbose  show stack traces for errors
 `;
@@ -120,6 +123,7 @@ async function hduTime(primary: FitsHeader, image: FitsHeader, warn: (m: string)
     mjdMidUtc: m.mjd,
     exposureS: m.exposureSec ?? null,
     bjdTdbMid: m.bjdTdb ?? null,
+    hjdUtcMid: m.hjdUtc ?? null,
     source: m.timeSource ?? '',
     ...(m.timeNote ? { note: m.timeNote } : {}),
   };
@@ -237,7 +241,8 @@ export function formatReport(report: InfoReport): string {
       lines.push(
         '',
         `HDU ${h.index} time: MJD ${h.time.mjdMidUtc.toFixed(8)} UTC mid-exposure` +
-          `${h.time.bjdTdbMid === null ? '' : `, BJD_TDB ${h.time.bjdTdbMid.toFixed(8)}`} (${h.time.source})` +
+          `${h.time.bjdTdbMid === null ? '' : `, BJD_TDB ${h.time.bjdTdbMid.toFixed(8)}`}` +
+          `${h.time.hjdUtcMid === null ? '' : `, HJD ${h.time.hjdUtcMid.toFixed(8)} UTC`} (${h.time.source})` +
           `${h.time.note ? `; ${h.time.note}` : ''}`,
       );
     lines.push('', `HDU ${h.index} header:`);

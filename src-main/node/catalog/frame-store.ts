@@ -13,6 +13,8 @@ export interface FrameMeta {
   mjdStart?: number;
   /** Mid-exposure BJD_TDB, Julian date (migration 004); absent without a sky position and a site. */
   bjdTdb?: number;
+  /** Mid-exposure HJD (UTC), Julian date, beside BJD_TDB; reported (`owb info`), not stored. */
+  hjdUtc?: number;
   /** Keywords the times came from (migration 004). */
   timeSource?: string;
   /** Why a time or BJD_TDB is missing (migration 004). */

@@ -108,6 +108,7 @@ export function frameMetaFromHeader(
     mjd: times.mjd,
     mjdStart: times.mjdStart,
     bjdTdb: times.bjdTdb,
+    hjdUtc: times.hjdUtc,
     timeSource: times.timeSource,
     timeNote: times.timeNote,
     airmass: times.airmass,

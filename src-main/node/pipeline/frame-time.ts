@@ -8,13 +8,14 @@
 import {
   airmassSecZ,
   barycentricTime,
+  heliocentricTime,
   readObservationTime,
   readSite,
   readTargetPosition,
   type ObservatorySite,
   type TimeKeywordSource,
 } from '../../../src-workers/core/time/index.js';
-import { earthBarycentricAu } from '../time/earth-ephemeris.js';
+import { earthBarycentricAu, earthHeliocentricAu } from '../time/earth-ephemeris.js';
 
 /** Times of one frame (all optional: a header without a usable time leaves them empty with a note). */
 export interface FrameTimes {
@@ -25,6 +26,8 @@ export interface FrameTimes {
   exposureSec?: number;
   /** Mid-exposure BJD_TDB as a Julian date (e.g. 2456869.70137). */
   bjdTdb?: number;
+  /** Mid-exposure HJD (UTC) as a Julian date, beside BJD_TDB (same position and site); not stored in the catalog. */
+  hjdUtc?: number;
   /** sec z at mid-exposure (core/time/airmass.ts); absent below the horizon or without site and target. */
   airmass?: number;
   /** Keywords used: time, exposure, position and site, e.g. 'DATE-OBS+UT, EXPOSURE (minutes); WCS centre; OBSGEO-X/Y/Z'. */
@@ -65,6 +68,7 @@ export function frameTimes(
   if (target && site) {
     out.airmass = airmassSecZ(time.mjdMidUtc, target.raDeg, target.decDeg, site.itrsM);
     out.bjdTdb = barycentricTime(time.mjdMidUtc, target.raDeg, target.decDeg, earthBarycentricAu, site.itrsM).bjdTdb;
+    out.hjdUtc = heliocentricTime(time.mjdMidUtc, target.raDeg, target.decDeg, earthHeliocentricAu, site.itrsM).hjdUtc;
     sources.push(target.source, site.source);
   }
   out.timeSource = sources.join('; ');

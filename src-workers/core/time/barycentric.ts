@@ -72,3 +72,41 @@ export function barycentricTime(
   const bmjdTdb = mjdTdb + lightTimeS / 86400;
   return { mjdTdb, bjdTdb: bmjdTdb + 2400000.5, bmjdTdb, lightTimeS };
 }
+
+/** Result of `heliocentricTime`: HJD (UTC) as JD and MJD, and the heliocentric light-time applied. */
+export interface HeliocentricTime {
+  /** Heliocentric Julian Date in UTC (the traditional HJD), e.g. 2456869.70137. */
+  hjdUtc: number;
+  /** HJD (UTC) as an MJD (JD − 2400000.5). */
+  hmjdUtc: number;
+  lightTimeS: number;
+}
+
+/**
+ * HJD of a UTC MJD for a target at ICRS (raDeg, decDeg): JD(UTC) + (r_obs · n̂)/c with r_obs the observer's
+ * position relative to the Sun's centre (`earthHelio` gives the Earth's, ICRS axes, AU, at a TDB MJD; plus the
+ * site's GCRS offset). As astropy's `t.utc + t.light_travel_time(c, kind='heliocentric')`: HJD stays in UTC,
+ * the traditional convention (Eastman et al. 2010 §2 explain why BJD_TDB is preferred).
+ */
+export function heliocentricTime(
+  mjdUtc: number,
+  raDeg: number,
+  decDeg: number,
+  earthHelio: EarthEphemeris,
+  siteItrsM?: [number, number, number],
+): HeliocentricTime {
+  const e = earthHelio(utcToTdb(mjdUtc));
+  const pos: [number, number, number] = [e[0] * AU, e[1] * AU, e[2] * AU];
+  if (siteItrsM) {
+    const g = siteGcrsM(siteItrsM, mjdUtc);
+    pos[0] += g[0];
+    pos[1] += g[1];
+    pos[2] += g[2];
+  }
+  const a = (raDeg * Math.PI) / 180;
+  const d = (decDeg * Math.PI) / 180;
+  const lightTimeS =
+    (pos[0] * Math.cos(d) * Math.cos(a) + pos[1] * Math.cos(d) * Math.sin(a) + pos[2] * Math.sin(d)) / C;
+  const hmjdUtc = mjdUtc + lightTimeS / 86400;
+  return { hjdUtc: hmjdUtc + 2400000.5, hmjdUtc, lightTimeS };
+}

@@ -1,6 +1,6 @@
 /**
- * A general two-dimensional celestial WCS (FITS WCS Papers I–II plus SIP/TPV distortions):
- * pixel → SIP → linear (PC/CD) → TPV → projection → spherical rotation → world, and back. Pixels are
+ * A general two-dimensional celestial WCS (FITS WCS Papers I–II plus SIP/TPV/TNX/ZPX distortions):
+ * pixel → SIP → linear (PC/CD) → TPV or TNX/ZPX → projection → spherical rotation → world, and back. Pixels are
  * 0-based pixel centres (FITS pixel = x + 1); world coordinates are degrees in the header's own frame
  * (`frame`), longitude in [0, 360).
  */
@@ -9,6 +9,7 @@ import { makeTanBatch, type BatchPixelsToSky } from './batch-tan.js';
 import { wrap360 } from './angles.js';
 import { dssForward, dssInverse, type DssPlate } from './dss.js';
 import { frameConverter, type FrameConverter } from './frames.js';
+import { irafForward, irafInverse, type IrafDistortion } from './iraf.js';
 import { readWcsModel, type CelestialFrameSpec, type WcsModel } from './header.js';
 import type { KeywordSource } from './keywords.js';
 import { ProjectionError, makeProjection, type Projection } from './projections/index.js';
@@ -26,7 +27,7 @@ export interface SkyWcs {
 }
 
 /** The distortion a WCS applies besides its projection. */
-export type DistortionKind = 'none' | 'SIP' | 'TPV' | 'DSS';
+export type DistortionKind = 'none' | 'SIP' | 'TPV' | 'TNX' | 'ZPX' | 'DSS';
 
 /** An evaluated celestial WCS. Build it with `parseCelestialWcs` (never throws) or `celestialWcsFromHeader`. */
 export class CelestialWcs {
@@ -40,6 +41,7 @@ export class CelestialWcs {
   private readonly lonIndex: 0 | 1;
   private readonly sip?: SipDistortion;
   private readonly tpv?: TpvDistortion;
+  private readonly iraf?: IrafDistortion;
   private readonly dss?: DssPlate;
   private readonly converter: FrameConverter;
   /** The TAN(-SIP) batch evaluator, built on first use (null: the model needs the general path). */
@@ -65,8 +67,9 @@ export class CelestialWcs {
     this.lonIndex = model.lonIndex;
     this.sip = model.sip;
     this.tpv = model.tpv;
+    this.iraf = model.iraf;
     this.dss = model.dss;
-    this.distortion = model.dss ? 'DSS' : model.sip ? 'SIP' : model.tpv ? 'TPV' : 'none';
+    this.distortion = model.dss ? 'DSS' : model.sip ? 'SIP' : model.tpv ? 'TPV' : model.iraf ? model.iraf.kind : 'none';
     if (model.frame.system === 'GAPPT')
       throw new ProjectionError('RADESYS GAPPT (geocentric apparent) is not supported');
     this.converter = frameConverter(model.frame);
@@ -92,6 +95,7 @@ export class CelestialWcs {
     let ix = this.lonIndex === 0 ? w0 : w1;
     let iy = this.lonIndex === 0 ? w1 : w0;
     if (this.tpv) [ix, iy] = tpvForward(this.tpv, ix, iy);
+    if (this.iraf) [ix, iy] = irafForward(this.iraf, ix, iy);
     return [ix, iy];
   }
 
@@ -103,6 +107,7 @@ export class CelestialWcs {
     let [ix, iy] = q;
     if (this.dss) return dssInverse(this.dss, ix, iy);
     if (this.tpv) [ix, iy] = tpvInverse(this.tpv, ix, iy);
+    if (this.iraf) [ix, iy] = irafInverse(this.iraf, ix, iy);
     const w0 = this.lonIndex === 0 ? ix : iy;
     const w1 = this.lonIndex === 0 ? iy : ix;
     let u = this.inv[0][0] * w0 + this.inv[0][1] * w1;
@@ -138,10 +143,21 @@ export class CelestialWcs {
   pixelsToSky(xs: ArrayLike<number>, ys: ArrayLike<number>): { ra: Float64Array; dec: Float64Array } {
     const ra = new Float64Array(xs.length);
     const dec = new Float64Array(xs.length);
+    this.pixelsToSkyInto(xs, ys, ra, dec);
+    return { ra, dec };
+  }
+
+  /**
+   * Like `pixelsToSky` but writes into caller-owned arrays (at least `xs.length` long), so repeated calls on
+   * large catalogs allocate nothing. Throws RangeError when an output is too short.
+   */
+  pixelsToSkyInto(xs: ArrayLike<number>, ys: ArrayLike<number>, ra: Float64Array, dec: Float64Array): void {
+    const n = xs.length;
+    if (ys.length < n || ra.length < n || dec.length < n)
+      throw new RangeError(`pixelsToSkyInto: arrays shorter than the ${n} input points`);
     if (this.batch === undefined) this.batch = makeTanBatch(this.model, this.rotation, this.converter) ?? null;
     if (this.batch) this.batch(xs, ys, ra, dec);
-    else for (let i = 0; i < xs.length; i++) [ra[i], dec[i]] = this.pixelToSky(xs[i], ys[i]);
-    return { ra, dec };
+    else for (let i = 0; i < n; i++) [ra[i], dec[i]] = this.pixelToSky(xs[i], ys[i]);
   }
 
   /** 0-based pixels of many ICRS positions (degrees). */

@@ -3,11 +3,13 @@
  * Greisen 2002, Paper II) into `WcsModel`: axis order (longitude or latitude first), CRPIX, the linear
  * part from PCi_j + CDELTi, CDi_j or CDELTi + CROTAi (PC wins over CD, CD over CROTA, as WCSLIB), CUNIT
  * (deg, arcmin, arcsec, mas, rad), CRVAL, LONPOLE/LATPOLE (or PVi_3/PVi_4 of the longitude axis), the
- * latitude axis' PVi_m, RADESYS/EQUINOX, alternate WCS letters, and the SIP or TPV distortion.
+ * latitude axis' PVi_m, RADESYS/EQUINOX, alternate WCS letters, and the SIP, TPV or IRAF TNX/ZPX
+ * distortion.
  */
 import { R2D, cosd, sind } from './angles.js';
 import { numberKey, stringKey, type KeywordSource } from './keywords.js';
 import { readDss, type DssPlate } from './dss.js';
+import { readIrafDistortion, readProjp, type IrafDistortion } from './iraf.js';
 import { readSip, type SipDistortion } from './sip.js';
 import { readTpv, type TpvDistortion } from './tpv.js';
 
@@ -41,6 +43,8 @@ export interface WcsModel {
   ctype: [string, string];
   sip?: SipDistortion;
   tpv?: TpvDistortion;
+  /** IRAF TNX (TAN) or ZPX (ZPN) correction surfaces from the WAT strings. */
+  iraf?: IrafDistortion;
   /** A DSS plate solution replaces CRPIX, the matrix and SIP/TPV: pixel → (ξ, η) → TAN about the plate centre. */
   dss?: DssPlate;
   /** Image size NAXIS1, NAXIS2 when the header gives it. */
@@ -191,6 +195,17 @@ export function readWcsModel(h: KeywordSource, alt = ''): WcsModel | string {
     if ((phi0 !== undefined && phi0 !== 0) || theta0 !== undefined)
       return `PV${lonAxis}_1/PV${lonAxis}_2: a non-default fiducial point is not supported`;
   }
+  let iraf: IrafDistortion | undefined;
+  if ((projection === 'TNX' || projection === 'ZPX') && alt === '') {
+    const d = readIrafDistortion(h, projection, lonAxis, latAxis);
+    if (typeof d === 'string') return d;
+    if (d.lngcor || d.latcor) iraf = d;
+    if (projection === 'ZPX' && !pvLat.some((v) => v !== undefined)) {
+      const projp = readProjp(h, lonAxis, latAxis);
+      for (let mm = 0; mm <= 9; mm++) pvLat[mm] = projp[mm];
+    }
+    projection = projection === 'TNX' ? 'TAN' : 'ZPN';
+  }
   if (distortion === 'SIP' || (distortion === '' && h.get(k('A_ORDER')) !== undefined)) {
     const s = readSip(h, alt);
     if (typeof s === 'string') return s;
@@ -225,6 +240,7 @@ export function readWcsModel(h: KeywordSource, alt = ''): WcsModel | string {
     ctype: [c1, c2],
     sip,
     tpv,
+    iraf,
     naxis,
   };
 }

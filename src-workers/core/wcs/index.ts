@@ -21,6 +21,15 @@ export {
 } from './projections/index.js';
 export { readSip, sipForward, sipInverse, sipPoly, type SipDistortion } from './sip.js';
 export { readTpv, tpvForward, tpvInverse, type TpvDistortion } from './tpv.js';
+export {
+  readIrafDistortion,
+  irafForward,
+  irafInverse,
+  parseSurface,
+  evalSurface,
+  type IrafDistortion,
+  type IrafSurface,
+} from './iraf.js';
 export { readDss, dssForward, dssInverse, type DssPlate } from './dss.js';
 export { frameConverter, frameConvertible, type FrameConverter } from './frames.js';
 export { makeRotation, nativeToCelestial, celestialToNative, type SphericalRotation } from './sphere.js';

@@ -30,6 +30,7 @@ interface HduTime {
   mjdMidUtc: number;
   exposureS: number | null;
   bjdTdbMid: number | null;
+  hjdUtcMid: number | null;
   source: string;
 }
 
@@ -56,12 +57,13 @@ ra, dec = w.all_pix2world((h['NAXIS1'] - 1) / 2, (h['NAXIS2'] - 1) / 2, 0)
 loc = EarthLocation.from_geodetic(-(116 + 51/60 + 48/3600) * u.deg, (33 + 24/60 + 24/3600) * u.deg, 0 * u.m)
 t = Time(mids[-1], format='mjd', scale='utc', location=loc)
 b = t.tdb + t.light_travel_time(SkyCoord(float(ra) * u.deg, float(dec) * u.deg), kind='barycentric')
-print(json.dumps({'mids': mids, 'bjd': [float(b.jd1), float(b.jd2)]}))`;
+hl = t.utc + t.light_travel_time(SkyCoord(float(ra) * u.deg, float(dec) * u.deg), kind='heliocentric')
+print(json.dumps({'mids': mids, 'bjd': [float(b.jd1), float(b.jd2)], 'hjd': [float(hl.jd1), float(hl.jd2)]}))`;
 
 describe('owb info --json: observation times', { skip }, () => {
   const oracle = skip
     ? undefined
-    : python<{ mids: number[]; bjd: [number, number] }>(PY, {
+    : python<{ mids: number[]; bjd: [number, number]; hjd: [number, number] }>(PY, {
         starts: FRAMES.map((f) => [f[2], f[3]]),
         dss: join(REAL, 'dss_poss1_m67_M6707HH.fits'),
       });
@@ -79,8 +81,15 @@ describe('owb info --json: observation times', { skip }, () => {
         const bms = Math.abs(time.bjdTdbMid - 2400000.5 - (oracle!.bjd[0] - 2400000.5 + oracle!.bjd[1])) * 86400e3;
         process.stdout.write(`# DSS M67 BJD_TDB ${bms.toFixed(3)} ms from astropy\n`);
         assert.ok(bms < 10, `BJD_TDB ${bms} ms from astropy`);
+        assert.ok(time.hjdUtcMid !== null, 'DSS plate: no HJD');
+        const hms = Math.abs(time.hjdUtcMid - 2400000.5 - (oracle!.hjd[0] - 2400000.5 + oracle!.hjd[1])) * 86400e3;
+        process.stdout.write(`# DSS M67 HJD ${hms.toFixed(3)} ms from astropy\n`);
+        assert.ok(hms < 10, `HJD ${hms} ms from astropy`);
         assert.match(time.source, /DATE-OBS\+UT, EXPOSURE \(minutes\); WCS image centre; SITELONG\/SITELAT/);
-      } else assert.equal(time.bjdTdbMid, null);
+      } else {
+        assert.equal(time.bjdTdbMid, null);
+        assert.equal(time.hjdUtcMid, null);
+      }
     }),
   );
 

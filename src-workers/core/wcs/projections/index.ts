@@ -7,6 +7,7 @@ import { ait, car, cea, cyp, mer, mol, par, sfl } from './cylindrical.js';
 import { hpx } from './healpix.js';
 import type { Projection, ProjectionParams } from './projection.js';
 import { csc, qsc, tsc } from './quadcube.js';
+import { xph } from './xph.js';
 import { air, arc, azp, sin, stg, szp, tan, zea, zpn } from './zenithal.js';
 
 export { ProjectionError, type Projection, type ProjectionParams } from './projection.js';
@@ -39,6 +40,7 @@ const FACTORIES: Record<string, (params: ProjectionParams) => Projection> = {
   QSC: qsc,
   CSC: csc,
   HPX: hpx,
+  XPH: xph,
 };
 
 /** Projection codes `makeProjection` accepts. */

@@ -9,12 +9,13 @@ import { FitsHeader } from '../../../../src-workers/core/fits/index.js';
 import {
   barycentricTime,
   geodeticToItrs,
+  heliocentricTime,
   readObservationTime,
   readSite,
   utcToTt,
   type TimeKeywordSource,
 } from '../../../../src-workers/core/time/index.js';
-import { earthBarycentricAu } from '../../../../src-main/node/time/earth-ephemeris.js';
+import { earthBarycentricAu, earthHeliocentricAu } from '../../../../src-main/node/time/earth-ephemeris.js';
 import { astropyMissing, python } from '../../../workers/core/wcs/wcs-oracle.js';
 
 const skip = astropyMissing();
@@ -96,13 +97,16 @@ d = json.load(sys.stdin)
 starts = [float(eval(e).mjd) for e in d['forms']]
 tt = [float(Time(m, format='mjd', scale='utc').tt.mjd) for m in d['ttmjd']]
 bjd = []
+hjd = []
 for c in d['bjd']:
     loc = EarthLocation.from_geodetic(c['lon'] * u.deg, c['lat'] * u.deg, c['h'] * u.m)
     t = Time(c['mjd'], format='mjd', scale='utc', location=loc)
     ltt = t.light_travel_time(SkyCoord(c['ra'] * u.deg, c['dec'] * u.deg), kind='barycentric')
     b = t.tdb + ltt
     bjd.append([float(b.jd1), float(b.jd2)])
-print(json.dumps({'starts': starts, 'tt': tt, 'bjd': bjd}))`;
+    hl = t.utc + t.light_travel_time(SkyCoord(c['ra'] * u.deg, c['dec'] * u.deg), kind='heliocentric')
+    hjd.append([float(hl.jd1), float(hl.jd2)])
+print(json.dumps({'starts': starts, 'tt': tt, 'bjd': bjd, 'hjd': hjd}))`;
 
 const ttMjds = [36934.5, 38000.25, 41316.9, 41317.1, 45000, 50630.5, 57753.99, 57754.01, 61000];
 const bjdCases: { mjd: number; ra: number; dec: number; lon: number; lat: number; h: number }[] = [];
@@ -118,7 +122,7 @@ for (let i = 0; i < 24; i++)
 
 const oracle = skip
   ? undefined
-  : python<{ starts: number[]; tt: number[]; bjd: [number, number][] }>(PY, {
+  : python<{ starts: number[]; tt: number[]; bjd: [number, number][]; hjd: [number, number][] }>(PY, {
       forms: forms.map((f) => f[2]),
       ttmjd: ttMjds,
       bjd: bjdCases,
@@ -177,6 +181,21 @@ describe('observation times vs astropy.time', { skip }, () => {
     process.stdout.write(`# BJD_TDB vs astropy: worst ${worst.toFixed(3)} ms, rms ${rms.toFixed(3)} ms\n`);
     assert.ok(worst < 12, `worst ${worst} ms`);
     assert.ok(rms < 5, `rms ${rms} ms`);
+  });
+
+  it('HJD (UTC) with the site, 1951-2026, all-sky targets', () => {
+    let worst = 0;
+    bjdCases.forEach((c, i) => {
+      const r = heliocentricTime(c.mjd, c.ra, c.dec, earthHeliocentricAu, geodeticToItrs(c.lon, c.lat, c.h));
+      const [j1, j2] = oracle!.hjd[i];
+      worst = Math.max(worst, Math.abs(r.hjdUtc - 2400000.5 - (j1 - 2400000.5 + j2)) * 86400e3);
+      // HJD and BJD_TDB differ by TDB − UTC (32.184 s + leap seconds) and the Sun's barycentric motion (≤ 8 s).
+      const b = barycentricTime(c.mjd, c.ra, c.dec, earthBarycentricAu, geodeticToItrs(c.lon, c.lat, c.h));
+      const d = (b.bjdTdb - r.hjdUtc) * 86400;
+      assert.ok(d > 32 - 9 && d < 32.2 + 37 + 9, `BJD − HJD = ${d} s`);
+    });
+    process.stdout.write(`# HJD vs astropy: worst ${worst.toFixed(3)} ms\n`);
+    assert.ok(worst < 10, `worst ${worst} ms`);
   });
 
   it('reads the DSS site (SITELAT/SITELONG sexagesimal, east-positive longitude)', () => {
