@@ -13,8 +13,10 @@ import { headerHints, type HintSource } from '../core/astrometry/header-hints.js
 import { prepareIndex, solveField, type PlateSolution, type SolveIndex } from '../core/astrometry/solve.js';
 import { plateWcsCards, sipOrderOf } from '../core/astrometry/tan-sip.js';
 import { skyQuadIndex } from '../core/astrometry/sky-quads.js';
+import { quadsFromTriangles, withBuiltQuads } from '../core/astrometry/triangle-quads.js';
 import { radecToXyz } from '../core/astrometry/sphere.js';
-import { coneStars } from '../core/astrometry/star-index.js';
+import { buildConeLookup, coneLookupFromOrder, coneStars } from '../core/astrometry/star-index.js';
+import { cachedSolveArrays } from '../io/solve-cache.js';
 import type { FitsCard } from '../core/fits/index.js';
 import type { PlateSolveInput, PlateSolveOutput } from '../../src-main/common/tasks/plate-solve.js';
 
@@ -27,12 +29,44 @@ import { DEFAULT_INDEX_DIRS, findStarIndexes, readStarIndex, type StarIndexInfo 
 const PROVENANCE = 'owb solve';
 const loaded = new Map<string, Promise<SolveIndex>>();
 
-function loadIndex(info: StarIndexInfo, quads: boolean): Promise<SolveIndex> {
+/**
+ * An index prepared for solving, once per thread: read, its triangles turned into quads when it is a
+ * 3-star index (indexes 4111–4119, see triangle-quads.ts), and its cone lookup; the derived structures
+ * come from the on-disk cache in `cacheDir` when there.
+ */
+function loadIndex(info: StarIndexInfo, quads: boolean, cacheDir?: string): Promise<SolveIndex> {
   const key = `${info.path}|${quads}`;
   let p = loaded.get(key);
   if (!p) {
-    p = readStarIndex(info.path, { quads }).then(prepareIndex);
+    p = (async () => {
+      let index = await readStarIndex(info.path, { quads });
+      if (quads && index.dimQuads === 3) {
+        const starCount = index.starCount;
+        const triangles = index;
+        const { arrays } = await cachedSolveArrays(
+          cacheDir,
+          info.path,
+          'triangle-quads',
+          ['quads', 'codes'],
+          () => quadsFromTriangles(triangles),
+          (a) => a.codes.length === a.quads.length && a.quads.every((s) => s < starCount),
+        );
+        index = withBuiltQuads(index, arrays);
+      }
+      const xyz = index.xyz;
+      const { arrays } = await cachedSolveArrays(
+        cacheDir,
+        info.path,
+        'cone-order',
+        ['order'],
+        () => ({ order: buildConeLookup(xyz).order }),
+        (a) => coneLookupFromOrder(xyz, a.order) !== null,
+      );
+      return prepareIndex(index, coneLookupFromOrder(xyz, arrays.order) ?? buildConeLookup(xyz));
+    })();
     loaded.set(key, p);
+    // A failed read is not remembered: the next frame tries again (and reports the error again).
+    p.catch(() => loaded.delete(key));
   }
   return p;
 }
@@ -67,7 +101,6 @@ export async function solveDetections(
   header: HintSource,
   settings: SolveSettings,
 ): Promise<DetectionsSolved> {
-  const deadline = performance.now() + 1000 * (settings.maxSeconds ?? 30);
   const hints = headerHints(header);
   const hintSource = [...hints.source];
   let hint: { raDeg: number; decDeg: number; radiusDeg: number } | undefined;
@@ -110,10 +143,12 @@ export async function solveDetections(
       `no index has quads for a ${(fieldHigh / 60).toFixed(1)}′ field (smallest quads: ${(smallest / 60).toFixed(0)}′; install 4200/5200-series indexes for narrow fields)`,
     );
   }
-  const indexes = await Promise.all(usable.map((i) => loadIndex(i, true)));
+  const indexes = await Promise.all(usable.map((i) => loadIndex(i, true, settings.cacheDir)));
   // Verification uses the densest star list available (Tycho-2 index 07 has 1.9 million stars).
   const densest = infos.reduce((a, b) => (b.starCount > a.starCount ? b : a));
-  const reference = usable.includes(densest) ? indexes[usable.indexOf(densest)] : await loadIndex(densest, false);
+  const reference = usable.includes(densest)
+    ? indexes[usable.indexOf(densest)]
+    : await loadIndex(densest, false, settings.cacheDir);
 
   // Fewer than 10 catalog stars in the frame can never verify: say at which scale that happens here.
   const minScale = minUsefulScaleArcsec(reference, width, height, hint);
@@ -129,7 +164,8 @@ export async function solveDetections(
     const sparse = infos
       .filter((i) => (i.starCount / 41253) * frameDeg2 >= 300)
       .reduce<StarIndexInfo | undefined>((a, b) => (!a || b.starCount < a.starCount ? b : a), undefined);
-    const quadStars = !sparse || sparse === densest ? reference : await loadIndex(sparse, usable.includes(sparse));
+    const quadStars =
+      !sparse || sparse === densest ? reference : await loadIndex(sparse, usable.includes(sparse), settings.cacheDir);
     indexes.push(
       skyQuadIndex(quadStars, {
         centre: radecToXyz(hint.raDeg, hint.decDeg),
@@ -139,6 +175,9 @@ export async function solveDetections(
       }),
     );
   }
+  // The time limit is of the search: reading and preparing the indexes (once per thread) is not counted,
+  // so a slow disk or a first solve cannot turn a solvable frame into "gave up".
+  const deadline = performance.now() + 1000 * (settings.maxSeconds ?? 30);
   const sol = solveField(
     { x: stars.x, y: stars.y, flux: stars.flux, fwhm: stars.fwhm },
     indexes,

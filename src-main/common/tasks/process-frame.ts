@@ -52,6 +52,8 @@ export interface FrameSolveStep {
   indexDirs?: string[];
   /** Give up after this many seconds [30]. */
   maxSeconds?: number;
+  /** The workspace's plate-solve cache folder (set by the job, not by profiles) [none]. */
+  cacheDir?: string;
 }
 
 /** What the `solve` step found for a frame. */

@@ -21,9 +21,9 @@ export interface SolveIndex {
   blindHash?: CodeHash;
 }
 
-/** Builds the cone lookup of an index (once per loaded index). */
-export function prepareIndex(index: StarIndex): SolveIndex {
-  return { index, lookup: buildConeLookup(index.xyz) };
+/** Builds the cone lookup of an index (once per loaded index) [or takes `lookup`, e.g. from a cache]. */
+export function prepareIndex(index: StarIndex, lookup?: ConeLookup): SolveIndex {
+  return { index, lookup: lookup ?? buildConeLookup(index.xyz) };
 }
 
 /** Approximate pointing: field centre within `radiusDeg` of (raDeg, decDeg). */

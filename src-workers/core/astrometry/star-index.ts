@@ -59,6 +59,22 @@ export function buildConeLookup(xyz: Float64Array): ConeLookup {
   return { order, z };
 }
 
+/** The lookup of `buildConeLookup` from its star order (as cached on disk), or null if `order` is not a z-sorted permutation. */
+export function coneLookupFromOrder(xyz: Float64Array, order: Uint32Array): ConeLookup | null {
+  const n = xyz.length / 3;
+  if (order.length !== n) return null;
+  const seen = new Uint8Array(n);
+  const z = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    const i = order[k];
+    if (i >= n || seen[i]) return null;
+    seen[i] = 1;
+    z[k] = xyz[3 * i + 2];
+    if (k > 0 && z[k] < z[k - 1]) return null;
+  }
+  return { order, z };
+}
+
 function lowerBound(a: Float64Array, v: number): number {
   let lo = 0;
   let hi = a.length;
