@@ -7,7 +7,6 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { basename } from 'node:path';
 import { detectSources, SourceFlag } from '../core/detect/index.js';
-import { fitZeroPoint } from '../core/astrometry/zero-point.js';
 import { InputError } from '../core/errors.js';
 import { headerHints, type HintSource } from '../core/astrometry/header-hints.js';
 import { prepareIndex, solveField, type PlateSolution, type SolveIndex } from '../core/astrometry/solve.js';
@@ -17,6 +16,7 @@ import { quadsFromTriangles, withBuiltQuads } from '../core/astrometry/triangle-
 import { radecToXyz } from '../core/astrometry/sphere.js';
 import { buildConeLookup, coneLookupFromOrder, coneStars } from '../core/astrometry/star-index.js';
 import { cachedSolveArrays } from '../io/solve-cache.js';
+import { calibrateSolution } from './solve-photometry.js';
 import type { FitsCard } from '../core/fits/index.js';
 import type { PlateSolveInput, PlateSolveOutput } from '../../src-main/common/tasks/plate-solve.js';
 
@@ -71,8 +71,13 @@ function loadIndex(info: StarIndexInfo, quads: boolean, cacheDir?: string): Prom
   return p;
 }
 
+/** Drops this thread's loaded indexes, so the next solve reads them again (benchmarks of the disk cache). */
+export function forgetLoadedIndexes(): void {
+  loaded.clear();
+}
+
 const WCS_KEY =
-  /^(WCSAXES|CTYPE\d|CUNIT\d|CRPIX\d|CRVAL\d|CDELT\d|CROTA\d|CD\d_\d|PC\d_\d|PV\d_\d+|LONPOLE|LATPOLE|RADESYS|EQUINOX|WCSNAME|PHOTZP|PHOTZPER|(A|B|AP|BP)_(ORDER|\d_\d))$/;
+  /^(WCSAXES|CTYPE\d|CUNIT\d|CRPIX\d|CRVAL\d|CDELT\d|CROTA\d|CD\d_\d|PC\d_\d|PV\d_\d+|LONPOLE|LATPOLE|RADESYS|EQUINOX|WCSNAME|PHOTZP|PHOTZPER|PHOTCZP|PHOTCT|PHOTCTER|PHOTCOL|(A|B|AP|BP)_(ORDER|\d_\d))$/;
 
 /** Stars detected in a frame, as the solver takes them (0-based pixel centres; total flux, FWHM in px). */
 export interface DetectedStars {
@@ -242,26 +247,43 @@ export async function plateSolveFrame(input: PlateSolveInput): Promise<PlateSolv
   });
   if ('reason' in solved) return done({ reason: solved.reason });
   const sol = solved.solution;
-  // Zero point from the matched stars' V_T and total (Kron) fluxes; saturated, blended and truncated
-  // stars are left out.
+  // Zero point (and colour term, where the catalog has a colour) from the matched stars' catalog
+  // magnitudes and total (Kron) fluxes; saturated, blended and truncated stars are left out.
   const bad = SourceFlag.SATURATED | SourceFlag.BLENDED | SourceFlag.TRUNCATED;
-  const zero = fitZeroPoint(
-    sol.matchedMag,
-    sol.matchedField.map((d) => catalog.fluxAuto[d]),
-    sol.matchedField.map((d) => (catalog.flags[d] & bad) !== 0),
+  const zero = calibrateSolution(
+    sol,
+    (d) => catalog.fluxAuto[d],
+    (d) => (catalog.flags[d] & bad) !== 0,
   );
   const cards = solutionCards(sol, file, hintSource);
   if (zero) {
+    const band = zero.band === 'MAG_VT' ? 'Tycho-2 V_T' : zero.band;
+    const photCards: FitsCard[] = [
+      { key: 'PHOTZP', value: Number(zero.zp.toFixed(4)), comment: `mag = PHOTZP - 2.5 log10(total ADU), ${band}` },
+      { key: 'PHOTZPER', value: Number(zero.zpErr.toFixed(4)), comment: 'error of PHOTZP [mag]' },
+    ];
+    if (zero.colourTerm !== null && zero.colourZp !== null)
+      photCards.push(
+        { key: 'PHOTCZP', value: Number(zero.colourZp.toFixed(4)), comment: `zero point at ${zero.colourName} = 0` },
+        {
+          key: 'PHOTCT',
+          value: Number(zero.colourTerm.toFixed(4)),
+          comment: `colour term [mag/mag of ${zero.colourName}]`,
+        },
+        { key: 'PHOTCTER', value: Number(zero.colourTermErr!.toFixed(4)), comment: 'error of PHOTCT' },
+        { key: 'PHOTCOL', value: zero.colourName ?? '', comment: 'mag = PHOTCZP + PHOTCT*colour - 2.5 log10(ADU)' },
+      );
     cards.splice(
       cards.findIndex((c) => c.key === 'HISTORY'),
       0,
-      { key: 'PHOTZP', value: Number(zero.zp.toFixed(4)), comment: 'mag = PHOTZP - 2.5 log10(total ADU), Tycho-2 V_T' },
-      { key: 'PHOTZPER', value: Number(zero.zpErr.toFixed(4)), comment: 'error of PHOTZP [mag]' },
+      ...photCards,
     );
     cards.push({
       key: 'HISTORY',
       comment: `${PROVENANCE}: PHOTZP from ${zero.used} of ${zero.offered} stars, rms ${zero.rms.toFixed(3)} mag`,
     });
+    if (zero.colourNote)
+      cards.push({ key: 'HISTORY', comment: `${PROVENANCE}: no colour term: ${zero.colourNote}`.slice(0, 72) });
   }
   let written: string | undefined;
   if (input.outPath) {
@@ -283,6 +305,9 @@ export async function plateSolveFrame(input: PlateSolveInput): Promise<PlateSolv
     zeroPoint: zero?.zp,
     zeroPointErr: zero?.zpErr,
     zeroPointStars: zero?.used,
+    colourTerm: zero?.colourTerm ?? undefined,
+    colourTermErr: zero?.colourTermErr ?? undefined,
+    colourName: zero?.colourName ?? undefined,
     cards,
     written,
   });

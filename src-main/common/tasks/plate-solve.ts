@@ -47,6 +47,10 @@ export interface PlateSolveOutput {
   zeroPoint?: number;
   zeroPointErr?: number;
   zeroPointStars?: number;
+  /** Colour term of the calibration (mag per mag of `colourName`), where the catalog has a colour. */
+  colourTerm?: number;
+  colourTermErr?: number;
+  colourName?: string;
   detections: number;
   hintSource: string[];
   seconds: number;

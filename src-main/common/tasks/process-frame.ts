@@ -76,6 +76,11 @@ export interface FrameSolveResult {
   zeroPoint?: number;
   zeroPointErr?: number;
   zeroPointStars?: number;
+  /** Catalog magnitude of the zero point (`MAG_VT`), and the colour term where the catalog has a colour. */
+  zeroPointBand?: string;
+  colourName?: string;
+  colourTerm?: number;
+  colourTermErr?: number;
   hintSource: string[];
   seconds: number;
 }

@@ -25,6 +25,14 @@ export interface StarIndex {
   mag: Float32Array | null;
   /** Name of the magnitude column (`MAG_VT`), or null. */
   magName: string | null;
+  /**
+   * A colour per star for the photometric colour term (B_T − V_T when the file has MAG_BT and MAG_VT,
+   * BP − RP from Gaia-based files), NaN where absent; null when the file has none (Debian's Tycho-2
+   * packages carry V_T only). Optional so that hand-made indexes need not give it.
+   */
+  colour?: Float32Array | null;
+  /** Name of the colour (`B_T-V_T`, `BP-RP`), or null. */
+  colourName?: string | null;
   /** Star indices of each quad, `dimQuads` per quad, ordered A, B, C, D as in the code. */
   quads: Uint32Array;
   /** Stars per quad (4 for the Tycho-2 packages). */
