@@ -55,6 +55,28 @@ export const SOURCE_COLUMNS: readonly ColumnMeta[] = [
   },
   { name: 'mag', type: 'double', unit: 'mag', ucd: 'phot.mag', description: 'Magnitude' },
   { name: 'mag_err', type: 'double', unit: 'mag', ucd: 'stat.error;phot.mag', description: 'Uncertainty of mag' },
+  { name: 'mag_inst', type: 'double', unit: 'mag', ucd: 'phot.mag', description: 'Instrumental magnitude' },
+  {
+    name: 'mag_cal',
+    type: 'double',
+    unit: 'mag',
+    ucd: 'phot.mag;phot.calib',
+    description: 'Calibrated magnitude: mag_inst + plate-solve zero point',
+  },
+  {
+    name: 'mag_cal_err',
+    type: 'double',
+    unit: 'mag',
+    ucd: 'stat.error;phot.mag',
+    description: 'Uncertainty of mag_cal, zero point included',
+  },
+  {
+    name: 'zp_source',
+    type: 'char',
+    unit: '',
+    ucd: 'meta.note',
+    description: 'Where the zero point of mag_cal came from',
+  },
   {
     name: 'a',
     type: 'double',

@@ -132,7 +132,8 @@ export async function readStarIndexInfo(path: string): Promise<StarIndexInfo> {
 
 /**
  * Reads an index file into a `StarIndex`: star unit vectors, magnitudes (`MAG_VT`, else the first tag-along
- * column whose name starts with MAG), and unless `quads: false` the quads and codes.
+ * column whose name starts with MAG), a colour where the tag-along tables allow one (MAG_BT − MAG_VT, else
+ * a BP − RP magnitude pair), and unless `quads: false` the quads and codes.
  */
 export async function readStarIndex(path: string, options: StarIndexReadOptions = {}): Promise<StarIndex> {
   const name = basename(path);
@@ -170,23 +171,38 @@ export async function readStarIndex(path: string, options: StarIndexReadOptions 
     xyz[3 * i + 2] /= n;
   }
 
-  let mag: Float32Array | null = null;
-  let magName: string | null = null;
+  // Tag-along columns of every table with one row per star (the Tycho-2 packages: MAG_VT only; other
+  // index builds may add MAG_BT, or Gaia's BP and RP magnitudes, which give a colour).
+  const tags = new Map<string, ArrayLike<number>>();
   for (const hdu of hdus) {
     if (hdu.kind !== 'bintable' || String(hdu.header.get('AN_FILE') ?? '').trim() !== 'TAGALONG') continue;
     if (hdu.naxis[1] !== nStars) continue;
     hdu.data = await readBytes(path, hdu);
     const table = decodeTable(hdu, { fileName: name });
     hdu.data = undefined;
-    const col =
-      table.columns.find((c) => c.name.toUpperCase() === 'MAG_VT') ??
-      table.columns.find((c) => c.name.toUpperCase().startsWith('MAG') && c.repeat === 1);
-    if (col && !Array.isArray(col.data)) {
-      mag = Float32Array.from(col.data as ArrayLike<number>);
-      magName = col.name;
-      break;
-    }
+    for (const c of table.columns)
+      if (c.repeat === 1 && !Array.isArray(c.data) && !tags.has(c.name.toUpperCase()))
+        tags.set(c.name.toUpperCase(), c.data as ArrayLike<number>);
   }
+  const magKey = tags.has('MAG_VT') ? 'MAG_VT' : [...tags.keys()].find((k) => k.startsWith('MAG'));
+  const mag = magKey ? Float32Array.from(tags.get(magKey)!) : null;
+  const magName = magKey ?? null;
+  let colour: Float32Array | null = null;
+  let colourName: string | null = null;
+  const pair = (blue: string | undefined, red: string | undefined, label: string) => {
+    if (colour || !blue || !red) return;
+    const b = tags.get(blue)!;
+    const r = tags.get(red)!;
+    colour = Float32Array.from({ length: nStars }, (_, i) => b[i] - r[i]);
+    colourName = label;
+  };
+  pair(tags.has('MAG_BT') ? 'MAG_BT' : undefined, tags.has('MAG_VT') ? 'MAG_VT' : undefined, 'B_T-V_T');
+  const keys = [...tags.keys()];
+  pair(
+    keys.find((k) => /BP/.test(k) && /MAG/.test(k)),
+    keys.find((k) => /RP/.test(k) && /MAG/.test(k)),
+    'BP-RP',
+  );
 
   let quads = new Uint32Array(0);
   let codes = new Float32Array(0);
@@ -234,6 +250,8 @@ export async function readStarIndex(path: string, options: StarIndexReadOptions 
     xyz,
     mag,
     magName,
+    colour,
+    colourName,
     quads,
     dimQuads,
     codes,

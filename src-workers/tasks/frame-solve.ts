@@ -8,7 +8,7 @@
 import type { SourceCatalog } from '../core/catalog/catalog.js';
 import { SourceFlag } from '../core/catalog/flags.js';
 import { InputError } from '../core/errors.js';
-import { fitZeroPoint } from '../core/astrometry/zero-point.js';
+import { calibrateSolution } from './solve-photometry.js';
 import { plateWcsCards } from '../core/astrometry/tan-sip.js';
 import type { HintSource } from '../core/astrometry/header-hints.js';
 import type { FrameSolveResult, FrameSolveStep, SourceColumns } from '../../src-main/common/tasks/process-frame.js';
@@ -56,10 +56,10 @@ export async function solveFrameSources(
   const magInst = new Float64Array(n);
   for (let i = 0; i < n; i++) magInst[i] = flux[i] > 0 ? -2.5 * Math.log10(flux[i]) : Number.NaN;
   const flags = sources.flags;
-  const zero = fitZeroPoint(
-    sol.matchedMag,
-    sol.matchedField.map((d) => flux[d]),
-    sol.matchedField.map((d) => ((flags?.[d] ?? 0) & BAD_FOR_ZP) !== 0),
+  const zero = calibrateSolution(
+    sol,
+    (d) => flux[d],
+    (d) => ((flags?.[d] ?? 0) & BAD_FOR_ZP) !== 0,
   );
   const wcs: Record<string, string | number> = {};
   for (const c of plateWcsCards(sol.wcs)) wcs[c.key] = c.value;
@@ -79,7 +79,18 @@ export async function solveFrameSources(
     rmsArcsec: sol.rmsArcsec,
     logOdds: sol.logOdds,
     indexId: sol.indexId,
-    ...(zero ? { zeroPoint: zero.zp, zeroPointErr: zero.zpErr, zeroPointStars: zero.used } : {}),
+    ...(zero
+      ? {
+          zeroPoint: zero.zp,
+          zeroPointErr: zero.zpErr,
+          zeroPointStars: zero.used,
+          zeroPointBand: zero.band,
+          ...(zero.colourName ? { colourName: zero.colourName } : {}),
+          ...(zero.colourTerm !== null
+            ? { colourTerm: zero.colourTerm, colourTermErr: zero.colourTermErr ?? undefined }
+            : {}),
+        }
+      : {}),
     hintSource: solved.hintSource,
     seconds: seconds(),
   };

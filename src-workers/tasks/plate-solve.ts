@@ -7,14 +7,16 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { basename } from 'node:path';
 import { detectSources, SourceFlag } from '../core/detect/index.js';
-import { fitZeroPoint } from '../core/astrometry/zero-point.js';
 import { InputError } from '../core/errors.js';
 import { headerHints, type HintSource } from '../core/astrometry/header-hints.js';
 import { prepareIndex, solveField, type PlateSolution, type SolveIndex } from '../core/astrometry/solve.js';
 import { plateWcsCards, sipOrderOf } from '../core/astrometry/tan-sip.js';
 import { skyQuadIndex } from '../core/astrometry/sky-quads.js';
+import { quadsFromTriangles, withBuiltQuads } from '../core/astrometry/triangle-quads.js';
 import { radecToXyz } from '../core/astrometry/sphere.js';
-import { coneStars } from '../core/astrometry/star-index.js';
+import { buildConeLookup, coneLookupFromOrder, coneStars } from '../core/astrometry/star-index.js';
+import { cachedSolveArrays } from '../io/solve-cache.js';
+import { calibrateSolution } from './solve-photometry.js';
 import type { FitsCard } from '../core/fits/index.js';
 import type { PlateSolveInput, PlateSolveOutput } from '../../src-main/common/tasks/plate-solve.js';
 
@@ -27,18 +29,55 @@ import { DEFAULT_INDEX_DIRS, findStarIndexes, readStarIndex, type StarIndexInfo 
 const PROVENANCE = 'owb solve';
 const loaded = new Map<string, Promise<SolveIndex>>();
 
-function loadIndex(info: StarIndexInfo, quads: boolean): Promise<SolveIndex> {
+/**
+ * An index prepared for solving, once per thread: read, its triangles turned into quads when it is a
+ * 3-star index (indexes 4111–4119, see triangle-quads.ts), and its cone lookup; the derived structures
+ * come from the on-disk cache in `cacheDir` when there.
+ */
+function loadIndex(info: StarIndexInfo, quads: boolean, cacheDir?: string): Promise<SolveIndex> {
   const key = `${info.path}|${quads}`;
   let p = loaded.get(key);
   if (!p) {
-    p = readStarIndex(info.path, { quads }).then(prepareIndex);
+    p = (async () => {
+      let index = await readStarIndex(info.path, { quads });
+      if (quads && index.dimQuads === 3) {
+        const starCount = index.starCount;
+        const triangles = index;
+        const { arrays } = await cachedSolveArrays(
+          cacheDir,
+          info.path,
+          'triangle-quads',
+          ['quads', 'codes'],
+          () => quadsFromTriangles(triangles),
+          (a) => a.codes.length === a.quads.length && a.quads.every((s) => s < starCount),
+        );
+        index = withBuiltQuads(index, arrays);
+      }
+      const xyz = index.xyz;
+      const { arrays } = await cachedSolveArrays(
+        cacheDir,
+        info.path,
+        'cone-order',
+        ['order'],
+        () => ({ order: buildConeLookup(xyz).order }),
+        (a) => coneLookupFromOrder(xyz, a.order) !== null,
+      );
+      return prepareIndex(index, coneLookupFromOrder(xyz, arrays.order) ?? buildConeLookup(xyz));
+    })();
     loaded.set(key, p);
+    // A failed read is not remembered: the next frame tries again (and reports the error again).
+    p.catch(() => loaded.delete(key));
   }
   return p;
 }
 
+/** Drops this thread's loaded indexes, so the next solve reads them again (benchmarks of the disk cache). */
+export function forgetLoadedIndexes(): void {
+  loaded.clear();
+}
+
 const WCS_KEY =
-  /^(WCSAXES|CTYPE\d|CUNIT\d|CRPIX\d|CRVAL\d|CDELT\d|CROTA\d|CD\d_\d|PC\d_\d|PV\d_\d+|LONPOLE|LATPOLE|RADESYS|EQUINOX|WCSNAME|PHOTZP|PHOTZPER|(A|B|AP|BP)_(ORDER|\d_\d))$/;
+  /^(WCSAXES|CTYPE\d|CUNIT\d|CRPIX\d|CRVAL\d|CDELT\d|CROTA\d|CD\d_\d|PC\d_\d|PV\d_\d+|LONPOLE|LATPOLE|RADESYS|EQUINOX|WCSNAME|PHOTZP|PHOTZPER|PHOTCZP|PHOTCT|PHOTCTER|PHOTCOL|(A|B|AP|BP)_(ORDER|\d_\d))$/;
 
 /** Stars detected in a frame, as the solver takes them (0-based pixel centres; total flux, FWHM in px). */
 export interface DetectedStars {
@@ -109,10 +148,12 @@ export async function solveDetections(
       `no index has quads for a ${(fieldHigh / 60).toFixed(1)}′ field (smallest quads: ${(smallest / 60).toFixed(0)}′; install 4200/5200-series indexes for narrow fields)`,
     );
   }
-  const indexes = await Promise.all(usable.map((i) => loadIndex(i, true)));
+  const indexes = await Promise.all(usable.map((i) => loadIndex(i, true, settings.cacheDir)));
   // Verification uses the densest star list available (Tycho-2 index 07 has 1.9 million stars).
   const densest = infos.reduce((a, b) => (b.starCount > a.starCount ? b : a));
-  const reference = usable.includes(densest) ? indexes[usable.indexOf(densest)] : await loadIndex(densest, false);
+  const reference = usable.includes(densest)
+    ? indexes[usable.indexOf(densest)]
+    : await loadIndex(densest, false, settings.cacheDir);
 
   // Fewer than 10 catalog stars in the frame can never verify: say at which scale that happens here.
   const minScale = minUsefulScaleArcsec(reference, width, height, hint);
@@ -128,7 +169,8 @@ export async function solveDetections(
     const sparse = infos
       .filter((i) => (i.starCount / 41253) * frameDeg2 >= 300)
       .reduce<StarIndexInfo | undefined>((a, b) => (!a || b.starCount < a.starCount ? b : a), undefined);
-    const quadStars = !sparse || sparse === densest ? reference : await loadIndex(sparse, usable.includes(sparse));
+    const quadStars =
+      !sparse || sparse === densest ? reference : await loadIndex(sparse, usable.includes(sparse), settings.cacheDir);
     indexes.push(
       skyQuadIndex(quadStars, {
         centre: radecToXyz(hint.raDeg, hint.decDeg),
@@ -138,8 +180,8 @@ export async function solveDetections(
       }),
     );
   }
-  // The time limit is the search's: reading and building the indexes (once per thread) does not count, so a
-  // busy machine's slow first read does not cost a frame its solution.
+  // The time limit is of the search: reading and preparing the indexes (once per thread) is not counted,
+  // so a slow disk or a first solve cannot turn a solvable frame into "gave up".
   const deadline = performance.now() + 1000 * (settings.maxSeconds ?? 30);
   const sol = solveField(
     { x: stars.x, y: stars.y, flux: stars.flux, fwhm: stars.fwhm },
@@ -205,26 +247,43 @@ export async function plateSolveFrame(input: PlateSolveInput): Promise<PlateSolv
   });
   if ('reason' in solved) return done({ reason: solved.reason });
   const sol = solved.solution;
-  // Zero point from the matched stars' V_T and total (Kron) fluxes; saturated, blended and truncated
-  // stars are left out.
+  // Zero point (and colour term, where the catalog has a colour) from the matched stars' catalog
+  // magnitudes and total (Kron) fluxes; saturated, blended and truncated stars are left out.
   const bad = SourceFlag.SATURATED | SourceFlag.BLENDED | SourceFlag.TRUNCATED;
-  const zero = fitZeroPoint(
-    sol.matchedMag,
-    sol.matchedField.map((d) => catalog.fluxAuto[d]),
-    sol.matchedField.map((d) => (catalog.flags[d] & bad) !== 0),
+  const zero = calibrateSolution(
+    sol,
+    (d) => catalog.fluxAuto[d],
+    (d) => (catalog.flags[d] & bad) !== 0,
   );
   const cards = solutionCards(sol, file, hintSource);
   if (zero) {
+    const band = zero.band === 'MAG_VT' ? 'Tycho-2 V_T' : zero.band;
+    const photCards: FitsCard[] = [
+      { key: 'PHOTZP', value: Number(zero.zp.toFixed(4)), comment: `mag = PHOTZP - 2.5 log10(total ADU), ${band}` },
+      { key: 'PHOTZPER', value: Number(zero.zpErr.toFixed(4)), comment: 'error of PHOTZP [mag]' },
+    ];
+    if (zero.colourTerm !== null && zero.colourZp !== null)
+      photCards.push(
+        { key: 'PHOTCZP', value: Number(zero.colourZp.toFixed(4)), comment: `zero point at ${zero.colourName} = 0` },
+        {
+          key: 'PHOTCT',
+          value: Number(zero.colourTerm.toFixed(4)),
+          comment: `colour term [mag/mag of ${zero.colourName}]`,
+        },
+        { key: 'PHOTCTER', value: Number(zero.colourTermErr!.toFixed(4)), comment: 'error of PHOTCT' },
+        { key: 'PHOTCOL', value: zero.colourName ?? '', comment: 'mag = PHOTCZP + PHOTCT*colour - 2.5 log10(ADU)' },
+      );
     cards.splice(
       cards.findIndex((c) => c.key === 'HISTORY'),
       0,
-      { key: 'PHOTZP', value: Number(zero.zp.toFixed(4)), comment: 'mag = PHOTZP - 2.5 log10(total ADU), Tycho-2 V_T' },
-      { key: 'PHOTZPER', value: Number(zero.zpErr.toFixed(4)), comment: 'error of PHOTZP [mag]' },
+      ...photCards,
     );
     cards.push({
       key: 'HISTORY',
       comment: `${PROVENANCE}: PHOTZP from ${zero.used} of ${zero.offered} stars, rms ${zero.rms.toFixed(3)} mag`,
     });
+    if (zero.colourNote)
+      cards.push({ key: 'HISTORY', comment: `${PROVENANCE}: no colour term: ${zero.colourNote}`.slice(0, 72) });
   }
   let written: string | undefined;
   if (input.outPath) {
@@ -246,6 +305,9 @@ export async function plateSolveFrame(input: PlateSolveInput): Promise<PlateSolv
     zeroPoint: zero?.zp,
     zeroPointErr: zero?.zpErr,
     zeroPointStars: zero?.used,
+    colourTerm: zero?.colourTerm ?? undefined,
+    colourTermErr: zero?.colourTermErr ?? undefined,
+    colourName: zero?.colourName ?? undefined,
     cards,
     written,
   });

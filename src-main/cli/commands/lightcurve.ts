@@ -5,6 +5,7 @@ import { Catalog } from '../../node/catalog/index.js';
 import { formatCsv } from '../../node/catalog/export.js';
 import { formatAavso, writeLightCurveFits } from '../../node/catalog/light-curve-export.js';
 import { lightCurveRows, objectLightCurve, pixelLightCurve } from '../../node/catalog/light-curves.js';
+import { withCalibratedLightCurve } from '../../node/solve/calibrated-rows.js';
 import { UsageError } from '../cli-errors.js';
 import { telescopeOption } from '../telescope-option.js';
 import { sqliteOption } from '../db-option.js';
@@ -29,7 +30,9 @@ comparison ids are then source ids of the reference frame, the one with most sou
 Columns: bjdTdb (mid-exposure BJD_TDB, JD; empty for frames ingested without a sky position or site), mjd
 (mid-exposure UTC), mag (differential), magErr, magInst, flux (relative), flags (1 outlier, 2 saturated,
 4 missing, 8 no zero point), frame, rejected, magRaw, zeroPoint, airmass, filter, timeSystem (BJD_TDB when
-every frame has it, else MJD_UTC: the time the curve was analysed in), matching. AAVSO files give the JD (UTC).
+every frame has it, else MJD_UTC: the time the curve was analysed in), matching, magCal and magCalErr (the
+target's flux under its frame's plate-solve zero point, Tycho-2 V_T; empty for unsolved frames), zpSource.
+AAVSO files give the JD (UTC).
 Negative numbers need '=': --dec=-12.5
 `;
 
@@ -123,7 +126,7 @@ export const command: CliCommand = {
         objectId = hits[0].id;
       }
       lc ??= objectLightCurve(catalog.db, objectId, { ...ensembleOptions, compObjects });
-      const rows = lightCurveRows(lc);
+      const rows = withCalibratedLightCurve(catalog.db, lc, lightCurveRows(lc));
       if (format === 'fits') {
         await writeLightCurveFits(values.out, rows, {
           objectId,

@@ -4,6 +4,7 @@ import { InputError } from '../../../src-workers/core/errors.js';
 import { makeDirs } from '../../../src-workers/io/make-dirs.js';
 import type { PlateSolveInput, PlateSolveOutput } from '../../common/tasks/plate-solve.js';
 import { TaskThread } from '../../node/pool/task-thread.js';
+import { solveCacheDir } from '../../node/solve/cache-dir.js';
 import { UsageError } from '../cli-errors.js';
 import { numberOption, parseCommandArgs, type CliCommand } from '../command.js';
 
@@ -33,6 +34,9 @@ Options:
   --index DIR           folder of astrometry.net index files (repeatable)   [/usr/share/astrometry]
   --max-seconds T       give up on a frame after T seconds of search   [30]
   --workers N           frames solved in parallel threads (each keeps its own indexes)   [1]
+Structures built from the index files (star order; quads from the triangles of indexes 4111-4119,
+which blind-solve fields wider than ~4 deg) are cached in the workspace's cache/plate-solve
+(OWB_WORKSPACE, else the per-user default workspace), so later runs do not rebuild them.
   --json                one JSON object per file instead of text
 Exit status: 0 when every file was read (solved or not), 2 for bad input or options.
 `,
@@ -90,6 +94,7 @@ Exit status: 0 when every file was read (solved or not), 2 for bad input or opti
       blind: v.blind,
       indexDirs: v.index,
       maxSeconds,
+      cacheDir: solveCacheDir(),
       outPath: outDir ? join(outDir, basename(path).replace(/\.(gz|fz)$/i, '')) : undefined,
     }));
     const threads = Array.from({ length: Math.min(workers, files.length) }, () => new TaskThread('plate-solve'));

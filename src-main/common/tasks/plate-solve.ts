@@ -17,6 +17,12 @@ export interface PlateSolveInput {
   blind?: boolean;
   /** Write the solved copy here (never over the input, nor over a file owb solve did not write). */
   outPath?: string;
+  /**
+   * Folder for structures derived from the index files (star order, quads built from triangles), reused by
+   * later solves [none: built in memory, once per worker thread]; `owb solve` uses the workspace's
+   * `cache/plate-solve`.
+   */
+  cacheDir?: string;
   /** Give up after this many seconds of searching [30]. */
   maxSeconds?: number;
 }
@@ -41,6 +47,10 @@ export interface PlateSolveOutput {
   zeroPoint?: number;
   zeroPointErr?: number;
   zeroPointStars?: number;
+  /** Colour term of the calibration (mag per mag of `colourName`), where the catalog has a colour. */
+  colourTerm?: number;
+  colourTermErr?: number;
+  colourName?: string;
   detections: number;
   hintSource: string[];
   seconds: number;

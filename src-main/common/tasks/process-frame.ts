@@ -52,6 +52,8 @@ export interface FrameSolveStep {
   indexDirs?: string[];
   /** Give up after this many seconds [30]. */
   maxSeconds?: number;
+  /** The workspace's plate-solve cache folder (set by the job, not by profiles) [none]. */
+  cacheDir?: string;
 }
 
 /** What the `solve` step found for a frame. */
@@ -74,6 +76,11 @@ export interface FrameSolveResult {
   zeroPoint?: number;
   zeroPointErr?: number;
   zeroPointStars?: number;
+  /** Catalog magnitude of the zero point (`MAG_VT`), and the colour term where the catalog has a colour. */
+  zeroPointBand?: string;
+  colourName?: string;
+  colourTerm?: number;
+  colourTermErr?: number;
   hintSource: string[];
   seconds: number;
 }

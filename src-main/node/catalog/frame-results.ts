@@ -47,6 +47,7 @@ export class FrameResultWriter {
     );
     this.updateSolve = db.prepare(
       `UPDATE frames SET solve_status = @status, solve_reason = @reason, solve_json = @json, phot_zp = @zp, phot_zp_err = @zpErr,
+         phot_zp_band = @band, phot_colour = @colour, phot_colour_term = @ct, phot_colour_term_err = @ctErr,
          wcs_json = coalesce(@wcs, wcs_json), ra_center = coalesce(@ra, ra_center), dec_center = coalesce(@dec, dec_center)
        WHERE id = @id`,
     );
@@ -96,6 +97,10 @@ export class FrameResultWriter {
         json: JSON.stringify(summary),
         zp: solve.zeroPoint ?? null,
         zpErr: solve.zeroPointErr ?? null,
+        band: solve.zeroPointBand ?? null,
+        colour: solve.colourName ?? null,
+        ct: solve.colourTerm ?? null,
+        ctErr: solve.colourTermErr ?? null,
         wcs: wcs ? JSON.stringify(wcs) : null,
         ra: solve.centreRa ?? null,
         dec: solve.centreDec ?? null,

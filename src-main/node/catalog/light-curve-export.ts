@@ -18,6 +18,8 @@ export const LIGHT_CURVE_UNITS: Record<string, string> = {
   magInst: 'mag',
   magRaw: 'mag',
   zeroPoint: 'mag',
+  magCal: 'mag',
+  magCalErr: 'mag',
 };
 
 /** Writes light-curve rows as a FITS BINTABLE `LIGHTCURVE` with units, TIMESYS and the comparison stars. */

@@ -21,9 +21,9 @@ export interface SolveIndex {
   blindHash?: CodeHash;
 }
 
-/** Builds the cone lookup of an index (once per loaded index). */
-export function prepareIndex(index: StarIndex): SolveIndex {
-  return { index, lookup: buildConeLookup(index.xyz) };
+/** Builds the cone lookup of an index (once per loaded index) [or takes `lookup`, e.g. from a cache]. */
+export function prepareIndex(index: StarIndex, lookup?: ConeLookup): SolveIndex {
+  return { index, lookup: lookup ?? buildConeLookup(index.xyz) };
 }
 
 /** Approximate pointing: field centre within `radiusDeg` of (raDeg, decDeg). */
@@ -74,6 +74,11 @@ export interface PlateSolution {
   matchedRa: number[];
   matchedDec: number[];
   matchedMag: number[];
+  /** The matched stars' catalog colour (`index.colour`), NaN where the reference has none. */
+  matchedColour: number[];
+  /** The reference index's magnitude and colour names (`MAG_VT`, `B_T-V_T`), null when it has none. */
+  magName: string | null;
+  colourName: string | null;
   /** Final log-odds (natural log). */
   logOdds: number;
   /** RMS of the matched stars' residuals. */
@@ -114,6 +119,7 @@ interface Prediction {
   ra: Float64Array;
   dec: Float64Array;
   mag: Float64Array;
+  colour: Float64Array;
   count: number;
 }
 
@@ -122,14 +128,15 @@ function predict(ref: SolveIndex, wcs: TanWcs, width: number, height: number, li
   const g = plateGeometry(wcs);
   const radiusDeg = (Math.hypot(width, height) / 2) * (g.scaleArcsec / 3600) * 1.05 + 1e-4;
   const stars = coneStars(ref.index.xyz, ref.lookup, radecToXyz(cra, cdec), radiusDeg);
-  const rows: Array<[number, number, number, number, number]> = [];
+  const rows: Array<[number, number, number, number, number, number]> = [];
+  const colour = ref.index.colour;
   for (const s of stars) {
     const [ra, dec] = xyzToRadec(ref.index.xyz[3 * s], ref.index.xyz[3 * s + 1], ref.index.xyz[3 * s + 2]);
     const p = wcs.skyToPixel(ra, dec);
     // Written so that NaN (behind the tangent plane) fails the test.
     if (!(p[0] >= -0.5 && p[1] >= -0.5 && p[0] <= width - 0.5 && p[1] <= height - 0.5)) continue;
     const m = ref.index.mag ? ref.index.mag[s] : NaN;
-    rows.push([p[0], p[1], ra, dec, Number.isFinite(m) ? m : 99]);
+    rows.push([p[0], p[1], ra, dec, Number.isFinite(m) ? m : 99, colour ? colour[s] : NaN]);
   }
   rows.sort((a, b) => a[4] - b[4]);
   const count = Math.min(limit, rows.length);
@@ -139,9 +146,10 @@ function predict(ref: SolveIndex, wcs: TanWcs, width: number, height: number, li
     ra: new Float64Array(count),
     dec: new Float64Array(count),
     mag: new Float64Array(count),
+    colour: new Float64Array(count),
     count,
   };
-  for (let k = 0; k < count; k++) [out.x[k], out.y[k], out.ra[k], out.dec[k], out.mag[k]] = rows[k];
+  for (let k = 0; k < count; k++) [out.x[k], out.y[k], out.ra[k], out.dec[k], out.mag[k], out.colour[k]] = rows[k];
   return out;
 }
 
@@ -355,6 +363,9 @@ export function solveField(
       matchedRa: v.matches.map((m) => pred.ra[m.ref]),
       matchedDec: v.matches.map((m) => pred.dec[m.ref]),
       matchedMag: v.matches.map((m) => pred.mag[m.ref]),
+      matchedColour: v.matches.map((m) => pred.colour[m.ref]),
+      magName: ref.index.magName,
+      colourName: ref.index.colourName ?? null,
       logOdds: v.logOdds,
       rmsPx,
       rmsArcsec: rmsPx * g.scaleArcsec,

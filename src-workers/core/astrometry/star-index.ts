@@ -25,6 +25,14 @@ export interface StarIndex {
   mag: Float32Array | null;
   /** Name of the magnitude column (`MAG_VT`), or null. */
   magName: string | null;
+  /**
+   * A colour per star for the photometric colour term (B_T − V_T when the file has MAG_BT and MAG_VT,
+   * BP − RP from Gaia-based files), NaN where absent; null when the file has none (Debian's Tycho-2
+   * packages carry V_T only). Optional so that hand-made indexes need not give it.
+   */
+  colour?: Float32Array | null;
+  /** Name of the colour (`B_T-V_T`, `BP-RP`), or null. */
+  colourName?: string | null;
   /** Star indices of each quad, `dimQuads` per quad, ordered A, B, C, D as in the code. */
   quads: Uint32Array;
   /** Stars per quad (4 for the Tycho-2 packages). */
@@ -56,6 +64,22 @@ export function buildConeLookup(xyz: Float64Array): ConeLookup {
   order.sort((a, b) => zs[a] - zs[b]);
   const z = new Float64Array(n);
   for (let k = 0; k < n; k++) z[k] = zs[order[k]];
+  return { order, z };
+}
+
+/** The lookup of `buildConeLookup` from its star order (as cached on disk), or null if `order` is not a z-sorted permutation. */
+export function coneLookupFromOrder(xyz: Float64Array, order: Uint32Array): ConeLookup | null {
+  const n = xyz.length / 3;
+  if (order.length !== n) return null;
+  const seen = new Uint8Array(n);
+  const z = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    const i = order[k];
+    if (i >= n || seen[i]) return null;
+    seen[i] = 1;
+    z[k] = xyz[3 * i + 2];
+    if (k > 0 && z[k] < z[k - 1]) return null;
+  }
   return { order, z };
 }
 

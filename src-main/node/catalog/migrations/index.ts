@@ -6,6 +6,7 @@ import { migration005 } from './005-frame-checksums.js';
 import { migration006 } from './006-plate-solutions.js';
 import { migration007 } from './007-variability.js';
 import { migration008 } from './008-model-scores.js';
+import { migration011 } from './011-photometric-colour.js';
 
 /**
  * One schema step: `up` runs inside the migration transaction. Versions increase but may skip numbers
@@ -28,6 +29,7 @@ export const migrations: readonly Migration[] = [
   migration006,
   migration007,
   migration008,
+  migration011,
 ];
 
 /** The schema version this build migrates a catalog to. */
