@@ -12,6 +12,7 @@ import { Plot } from '../../components/Plot.js';
 import { compassAt } from './compass.js';
 import { HeaderPanel } from './HeaderPanel.js';
 import { LevelsHistogram } from './LevelsHistogram.js';
+import { useViewerTools } from './overlays/useViewerTools.js';
 import { ImageStage, type Aperture } from './ImageStage.js';
 import { profileKind, starProfile, type StarProfile } from './profile.js';
 import { Readout, type ReadoutValue } from './Readout.js';
@@ -108,6 +109,8 @@ export function ViewerView({
     [wcs, frameRow?.width, frameRow?.height],
   );
 
+  const tools = useViewerTools({ wcs, widthPx: frameRow?.width ?? 0, heightPx: frameRow?.height ?? 0 });
+
   const onHover = useCallback(
     (x: number, y: number) => {
       const p = pixels.data;
@@ -188,6 +191,7 @@ export function ViewerView({
         onRegions={(text) => setRegions(parseDs9Regions(text))}
         night={night}
       />
+      {tools.bar}
       <ErrorNote error={frames.error ?? pixels.error ?? detail.error} />
       {regions.skipped > 0 && (
         <Alert severity="info">
@@ -215,6 +219,7 @@ export function ViewerView({
               onHover={onHover}
               onPick={onPick}
               onRendered={onRendered}
+              painters={tools.painters}
             />
           )}
           <Typography variant="caption" color="text.secondary" sx={{ mt: 0.5 }}>

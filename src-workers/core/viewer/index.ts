@@ -1,0 +1,2 @@
+/** Pure computations behind the frame viewer's overlays: WCS grid, contours, interactive apertures. */
+export * from './wcs-grid.js';
