@@ -109,7 +109,12 @@ export function ViewerView({
     [wcs, frameRow?.width, frameRow?.height],
   );
 
-  const tools = useViewerTools({ wcs, widthPx: frameRow?.width ?? 0, heightPx: frameRow?.height ?? 0 });
+  const tools = useViewerTools({
+    frameId: currentId,
+    wcs,
+    widthPx: frameRow?.width ?? 0,
+    heightPx: frameRow?.height ?? 0,
+  });
 
   const onHover = useCallback(
     (x: number, y: number) => {
@@ -217,7 +222,7 @@ export function ViewerView({
               compass={compass}
               focus={focus}
               onHover={onHover}
-              onPick={onPick}
+              onPick={(x, y) => tools.onPick(x, y) || onPick(x, y)}
               onRendered={onRendered}
               painters={tools.painters}
             />
@@ -244,6 +249,7 @@ export function ViewerView({
               onLimits={(manual) => setControls({ limitsMode: 'manual', manual })}
             />
           )}
+          {tools.panel}
           <Divider sx={{ my: 1 }} />
           {profile ? (
             <Box data-testid="profile-panel">

@@ -5,6 +5,7 @@ import { migration004 } from './004-frame-times.js';
 import { migration005 } from './005-frame-checksums.js';
 import { migration006 } from './006-plate-solutions.js';
 import { migration007 } from './007-variability.js';
+import { migration009 } from './009-comparison-stars.js';
 
 /**
  * One schema step: `up` runs inside the migration transaction. Versions increase but may skip numbers
@@ -26,6 +27,7 @@ export const migrations: readonly Migration[] = [
   migration005,
   migration006,
   migration007,
+  migration009,
 ];
 
 /** The schema version this build migrates a catalog to. */

@@ -6,6 +6,7 @@ import type { SkyWcs } from '../../../../src-workers/core/wcs/index.js';
 import { useKeyboard } from '../../../app/shortcuts.js';
 import { useViewState } from '../../../app/view-state.js';
 import { gridPainter, type OverlayPainter } from './painters.js';
+import { useComparisonPicking } from './useComparisonPicking.js';
 
 /** A vertex half way along a line's first segment (for checks: away from labels and frame edges). */
 function middleVertex(l: WcsGrid['lines'][number]): Record<string, number | string> {
@@ -26,17 +27,24 @@ export interface ViewerTools {
   /** The tools' switches, for a row under the viewer's toolbar. */
   bar: ReactNode;
   grid: WcsGrid | null;
+  /** The side panel of the tools that have one (ensemble photometry). */
+  panel: ReactNode;
+  /** Clicks on the image go here first; true when a tool took the click. */
+  onPick: (x: number, y: number) => boolean;
 }
 
 /**
- * The viewer's analysis overlays beyond detections and regions: the RA/Dec grid (G). Each tool is a
+ * The viewer's analysis overlays beyond detections and regions: the RA/Dec grid (G) and target/comparison
+ * picking (P). Each tool is a
  * switch with a key; its computation is a pure core/viewer function, its drawing a painter.
  */
 export function useViewerTools({
+  frameId,
   wcs,
   widthPx,
   heightPx,
 }: {
+  frameId: number | null;
   wcs: SkyWcs | null;
   widthPx: number;
   heightPx: number;
@@ -54,9 +62,10 @@ export function useViewerTools({
     return true;
   });
   const gridColour = theme.palette.info.main;
+  const comparison = useComparisonPicking(frameId);
   const painters = useMemo(
-    () => (grid ? [gridPainter(grid, widthPx, heightPx, gridColour)] : []),
-    [grid, widthPx, heightPx, gridColour],
+    () => [...(grid ? [gridPainter(grid, widthPx, heightPx, gridColour)] : []), ...comparison.painters],
+    [grid, widthPx, heightPx, gridColour, comparison.painters],
   );
   const bar = (
     <Box sx={{ display: 'flex', gap: 1, alignItems: 'center', mb: 0.5 }}>
@@ -72,6 +81,7 @@ export function useViewerTools({
         label="Grid (G)"
         title={wcs ? 'RA/Dec grid from the frame’s WCS' : 'This frame has no celestial WCS'}
       />
+      {comparison.toggle}
       {grid && (
         <span
           data-testid="wcs-grid"
@@ -84,5 +94,5 @@ export function useViewerTools({
       )}
     </Box>
   );
-  return { painters, bar, grid };
+  return { painters, bar, grid, panel: comparison.panel, onPick: comparison.onPick };
 }
