@@ -114,6 +114,8 @@ export function ViewerView({
     wcs,
     widthPx: frameRow?.width ?? 0,
     heightPx: frameRow?.height ?? 0,
+    contourPixels: preview.data ?? mainPixels.data,
+    limits: auto,
   });
 
   const onHover = useCallback(

@@ -2,7 +2,7 @@
  * Overlay painters of the viewer: each draws one overlay in screen space on the stage's canvas, given the
  * view transform. ImageStage calls them after its own overlays, so new overlays need no edit there.
  */
-import type { WcsGrid } from '../../../../src-workers/core/viewer/index.js';
+import type { ContourLevel, WcsGrid } from '../../../../src-workers/core/viewer/index.js';
 import { imageToScreen, type ViewTransform } from '../view-transform.js';
 
 export type OverlayPainter = (ctx: CanvasRenderingContext2D, t: ViewTransform) => void;
@@ -61,6 +61,30 @@ export function gridPainter(grid: WcsGrid, widthPx: number, heightPx: number, co
       ctx.fillStyle = colour;
       ctx.fillText(line.label, x, y);
     }
+    ctx.restore();
+  };
+}
+
+/**
+ * Contours: segments in image pixels of a raster binned by `binning` (a binned pixel i has its centre at
+ * full-resolution (i + 0.5)·binning − 0.5), each level a little brighter than the one below.
+ */
+export function contourPainter(levels: readonly ContourLevel[], binning: number, colour: string): OverlayPainter {
+  return (ctx, t) => {
+    ctx.save();
+    ctx.strokeStyle = colour;
+    ctx.lineWidth = 1;
+    levels.forEach((lv, k) => {
+      ctx.globalAlpha = 0.55 + (0.45 * (k + 1)) / levels.length;
+      ctx.beginPath();
+      const s = lv.segments;
+      const full = (v: number): number => (v + 0.5) * binning - 0.5;
+      for (let i = 0; i + 3 < s.length; i += 4) {
+        ctx.moveTo(...imageToScreen(t, full(s[i]), full(s[i + 1])));
+        ctx.lineTo(...imageToScreen(t, full(s[i + 2]), full(s[i + 3])));
+      }
+      ctx.stroke();
+    });
     ctx.restore();
   };
 }

@@ -7,6 +7,9 @@ import { useKeyboard } from '../../../app/shortcuts.js';
 import { useViewState } from '../../../app/view-state.js';
 import { gridPainter, type OverlayPainter } from './painters.js';
 import { useComparisonPicking } from './useComparisonPicking.js';
+import { useContours } from './useContours.js';
+import type { PixelsDto } from '../../../../src-main/common/workbench-dto.js';
+import type { Limits } from '../../../components/display/index.js';
 
 /** A vertex half way along a line's first segment (for checks: away from labels and frame edges). */
 function middleVertex(l: WcsGrid['lines'][number]): Record<string, number | string> {
@@ -34,8 +37,8 @@ export interface ViewerTools {
 }
 
 /**
- * The viewer's analysis overlays beyond detections and regions: the RA/Dec grid (G) and target/comparison
- * picking (P). Each tool is a
+ * The viewer's analysis overlays beyond detections and regions: the RA/Dec grid (G), contours (K) and
+ * target/comparison picking (P). Each tool is a
  * switch with a key; its computation is a pure core/viewer function, its drawing a painter.
  */
 export function useViewerTools({
@@ -43,11 +46,17 @@ export function useViewerTools({
   wcs,
   widthPx,
   heightPx,
+  contourPixels,
+  limits,
 }: {
   frameId: number | null;
   wcs: SkyWcs | null;
   widthPx: number;
   heightPx: number;
+  /** The raster to contour (the preview of a large frame). */
+  contourPixels: PixelsDto | undefined;
+  /** The display limits: contour levels start at the high one. */
+  limits: Limits;
 }): ViewerTools {
   const theme = useTheme();
   const [showGrid, setShowGrid] = useViewState('viewer.grid', false);
@@ -63,9 +72,14 @@ export function useViewerTools({
   });
   const gridColour = theme.palette.info.main;
   const comparison = useComparisonPicking(frameId);
+  const contours = useContours(contourPixels, limits);
   const painters = useMemo(
-    () => [...(grid ? [gridPainter(grid, widthPx, heightPx, gridColour)] : []), ...comparison.painters],
-    [grid, widthPx, heightPx, gridColour, comparison.painters],
+    () => [
+      ...(contours.painter ? [contours.painter] : []),
+      ...(grid ? [gridPainter(grid, widthPx, heightPx, gridColour)] : []),
+      ...comparison.painters,
+    ],
+    [grid, widthPx, heightPx, gridColour, comparison.painters, contours.painter],
   );
   const bar = (
     <Box sx={{ display: 'flex', gap: 1, alignItems: 'center', mb: 0.5 }}>
@@ -81,6 +95,7 @@ export function useViewerTools({
         label="Grid (G)"
         title={wcs ? 'RA/Dec grid from the frame’s WCS' : 'This frame has no celestial WCS'}
       />
+      {contours.controls}
       {comparison.toggle}
       {grid && (
         <span
