@@ -5,6 +5,7 @@
  * Both transports (Electron IPC through the preload bridge, and `owb serve`'s WebSocket) carry these maps.
  * Channel names are prefixed `owb:`. Main registers exactly one handler per key (tests check it).
  */
+import type { ComparisonStars, EnsembleCurve, FrameObjectHit } from './light-curve-dto.js';
 import type { Result } from './result.js';
 import type {
   ConeQuery,
@@ -90,6 +91,17 @@ export interface InvokeMap {
     request: { what: 'sources' | 'image' | 'sky'; frameId?: number; raDeg?: number; decDeg?: number; to?: string };
     response: { to: string[] };
   };
+  /** The comparison stars picked for a target (empty: automatic). */
+  'owb:lightcurve.comps': { request: { objectId: number }; response: ComparisonStars };
+  /** Replaces the picked comparison stars of a target; an empty list returns it to the automatic choice. */
+  'owb:lightcurve.setComps': { request: { objectId: number; compObjects: number[] }; response: ComparisonStars };
+  /** The ensemble light curve of a target, with its stars' positions on `frameId` when given. */
+  'owb:lightcurve.ensemble': { request: { objectId: number; frameId?: number }; response: EnsembleCurve };
+  /** The catalog object detected nearest (x, y) of a frame, within `radiusPx` [5]; null when none. */
+  'owb:frames.objectAt': {
+    request: { frameId: number; x: number; y: number; radiusPx?: number };
+    response: FrameObjectHit | null;
+  };
 }
 
 export interface EventMap {
@@ -142,6 +154,10 @@ export const INVOKE_CHANNELS = [
   'owb:samp.status',
   'owb:samp.connect',
   'owb:samp.send',
+  'owb:lightcurve.comps',
+  'owb:lightcurve.setComps',
+  'owb:lightcurve.ensemble',
+  'owb:frames.objectAt',
 ] as const satisfies readonly InvokeChannel[];
 
 export const EVENT_CHANNELS = [

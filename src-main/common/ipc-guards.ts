@@ -139,4 +139,17 @@ export const PAYLOAD_GUARDS: Record<InvokeChannel, Guard> = {
     decDeg: optNum(-90, 90),
     to: optStr,
   }),
+  'owb:lightcurve.comps': check({ objectId: int(1) }),
+  'owb:lightcurve.setComps': (request) => {
+    if (request === null || typeof request !== 'object' || Array.isArray(request)) return 'request must be an object';
+    const { compObjects: ids, ...rest } = request as { compObjects?: unknown };
+    const base = check({ objectId: int(1) })(rest);
+    if (base) return base;
+    if (!Array.isArray(ids)) return "'compObjects' must be an array of object ids";
+    if (ids.length > 1000) return "'compObjects' holds at most 1000 ids";
+    const bad = ids.find((v) => !Number.isSafeInteger(v) || (v as number) < 1);
+    return bad === undefined ? null : `'compObjects' must hold positive integer object ids, got ${JSON.stringify(bad)}`;
+  },
+  'owb:lightcurve.ensemble': check({ objectId: int(1), frameId: optInt() }),
+  'owb:frames.objectAt': check({ frameId: int(), x: num(-1e6, 1e6), y: num(-1e6, 1e6), radiusPx: optNum(0, 100) }),
 };

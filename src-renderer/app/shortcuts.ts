@@ -5,6 +5,8 @@ export function isTyping(event: KeyboardEvent): boolean {
   const target = event.target as HTMLElement | null;
   if (!target) return false;
   const tag = target.tagName;
+  // A focused switch or checkbox (after a click on it) takes no text: the view's keys must keep working.
+  if (tag === 'INPUT' && /^(checkbox|radio|button|range)$/.test((target as HTMLInputElement).type)) return false;
   return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || target.isContentEditable;
 }
 

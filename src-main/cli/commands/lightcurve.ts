@@ -20,7 +20,7 @@ and isolated, variable ones rejected; one row per frame (outliers kept, flagged 
 --x/--y: frames without a WCS, stars matched by pixel position within one pointing (matching=pixel; the
 comparison ids are then source ids of the reference frame, the one with most sources).
 
-  --comps auto|ID,...        comparison objects [auto]
+  --comps auto|ID,...        comparison objects [the ones picked in the viewer for this object, else auto]
   --detrend KEY,...          linear detrending by airmass, fwhm, sky, and x, y (pixel drift; --x/--y mode) [none]
   --aperture-m D --altitude-m H   telescope aperture and site altitude: adds Young scintillation noise
   --outlier-sigma N          running-median outlier threshold [5; 0 = off]
@@ -125,7 +125,11 @@ export const command: CliCommand = {
         if (!hits.length) throw new UsageError(`lightcurve: no catalog object within ${radius}″ of that position`);
         objectId = hits[0].id;
       }
-      lc ??= objectLightCurve(catalog.db, objectId, { ...ensembleOptions, compObjects });
+      lc ??= objectLightCurve(catalog.db, objectId, {
+        ...ensembleOptions,
+        compObjects,
+        storedComps: values.comps !== 'auto',
+      });
       const rows = withCalibratedLightCurve(catalog.db, lc, lightCurveRows(lc));
       if (format === 'fits') {
         await writeLightCurveFits(values.out, rows, {

@@ -8,6 +8,7 @@ import { catalogHandlers } from './catalog.js';
 import { curationHandlers } from './curation.js';
 import { datasetHandlers } from './datasets.js';
 import { frameHandlers } from './frames.js';
+import { lightCurveHandlers } from './light-curve.js';
 import type { Handler, Handlers } from './handler-types.js';
 import { pipelineHandlers } from './pipeline.js';
 import type { WorkbenchServices } from './services.js';
@@ -23,6 +24,7 @@ export function createHandlers(services: WorkbenchServices): Handlers {
     ...pipelineHandlers(services),
     ...datasetHandlers(services),
     ...sampHandlers(services),
+    ...lightCurveHandlers(services),
   };
 }
 

@@ -20,6 +20,7 @@ import {
   type EnsembleResult,
   type VariabilityStats,
 } from '../../../src-workers/core/timeseries/index.js';
+import { storedComparisonStars } from './comparison-stars.js';
 import type { SqliteDatabase } from './database.js';
 import { fieldTimes, type TimeSystem } from './field-times.js';
 import { loadPixelField } from './pixel-match.js';
@@ -187,18 +188,21 @@ export interface ObjectLightCurve {
 
 /**
  * Ensemble light curve of `objectId` in its main filter. `compObjects` (object ids) overrides the
- * automatic comparison choice.
+ * automatic comparison choice; without it the comparison stars the user chose for this target
+ * (`comparison_stars`, migration 009) are used, unless `storedComps` is false (an explicit "auto").
  */
 export function objectLightCurve(
   db: SqliteDatabase,
   objectId: number,
-  options: EnsembleOptions & { compObjects?: number[] } = {},
+  options: EnsembleOptions & { compObjects?: number[]; storedComps?: boolean } = {},
 ): ObjectLightCurve {
   const field = loadField(db, mainFilter(db, objectId), { mustInclude: objectId });
   const target = field.objectIds.indexOf(objectId);
   let comps: number[] | undefined;
-  if (options.compObjects) {
-    comps = options.compObjects.map((id) => {
+  const chosen =
+    options.compObjects ?? (options.storedComps === false ? undefined : storedComparisonStars(db, objectId));
+  if (chosen?.length) {
+    comps = chosen.map((id) => {
       const s = field.objectIds.indexOf(id);
       if (s < 0)
         throw new InputError(

@@ -44,6 +44,9 @@ export function ensureRendererBuilt(root = packageRoot()): string | null {
     newestMtime(sources),
     newestMtime(join(root, 'src-main', 'common')),
     newestMtime(join(root, 'src-workers', 'core', 'display')),
+    // The viewer's overlays (grid, contours, apertures) and its WCS are bundled too.
+    newestMtime(join(root, 'src-workers', 'core', 'viewer')),
+    newestMtime(join(root, 'src-workers', 'core', 'wcs')),
   );
   if (builtAt >= sourcesAt) return null;
   const require = createRequire(join(root, 'package.json'));

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react'
 import type { PixelsDto, SourceColumns } from '../../../src-main/common/workbench-dto.js';
 import { renderRgba, type DisplaySettings } from '../../components/display/index.js';
 import type { CompassDirections } from './compass.js';
+import type { OverlayPainter } from './overlays/painters.js';
 import { Compass, ZoomBadge } from './StageBadges.js';
 import type { Region } from './regions.js';
 import {
@@ -42,6 +43,8 @@ export interface ImageStageProps {
   onHover: (x: number, y: number) => void;
   onPick: (x: number, y: number) => void;
   onRendered?: (ms: number) => void;
+  /** Further overlays (grid, contours, apertures, comparison stars), drawn in order on top of the frame. */
+  painters?: readonly OverlayPainter[];
 }
 
 /**
@@ -162,6 +165,7 @@ export function ImageStage(props: ImageStageProps): ReactNode {
     ctx.setTransform(transform.zoom, 0, 0, -transform.zoom, transform.panX, transform.panY);
     ctx.drawImage(source, 0, 0, source.width * b, source.height * b);
     ctx.setTransform(1, 0, 0, 1, 0, 0);
+    for (const paint of props.painters ?? []) paint(ctx, transform);
     if (!showOverlays) return;
     const z = transform.zoom;
     // success is green by day and red in night mode.
@@ -228,7 +232,19 @@ export function ImageStage(props: ImageStageProps): ReactNode {
       }
       ctx.setLineDash([]);
     }
-  }, [transform, sources, regions, aperture, showOverlays, theme, pixels.binning, preview, focusX, focusY]);
+  }, [
+    transform,
+    sources,
+    regions,
+    aperture,
+    showOverlays,
+    theme,
+    pixels.binning,
+    preview,
+    focusX,
+    focusY,
+    props.painters,
+  ]);
 
   useEffect(() => {
     cancelAnimationFrame(frame.current);
@@ -258,6 +274,8 @@ export function ImageStage(props: ImageStageProps): ReactNode {
         data-testid="viewer-canvas"
         data-stretch={settings.stretch}
         data-colormap={settings.colormap}
+        data-pan-x={transform?.panX}
+        data-pan-y={transform?.panY}
         style={{ position: 'absolute', inset: 0 }}
         onWheel={(e) => {
           if (!transform) return;

@@ -12,6 +12,7 @@ import { Plot } from '../../components/Plot.js';
 import { compassAt } from './compass.js';
 import { HeaderPanel } from './HeaderPanel.js';
 import { LevelsHistogram } from './LevelsHistogram.js';
+import { useViewerTools } from './overlays/useViewerTools.js';
 import { ImageStage, type Aperture } from './ImageStage.js';
 import { profileKind, starProfile, type StarProfile } from './profile.js';
 import { Readout, type ReadoutValue } from './Readout.js';
@@ -108,6 +109,15 @@ export function ViewerView({
     [wcs, frameRow?.width, frameRow?.height],
   );
 
+  const tools = useViewerTools({
+    frameId: currentId,
+    wcs,
+    widthPx: frameRow?.width ?? 0,
+    heightPx: frameRow?.height ?? 0,
+    contourPixels: preview.data ?? mainPixels.data,
+    limits: auto,
+  });
+
   const onHover = useCallback(
     (x: number, y: number) => {
       const p = pixels.data;
@@ -188,6 +198,7 @@ export function ViewerView({
         onRegions={(text) => setRegions(parseDs9Regions(text))}
         night={night}
       />
+      {tools.bar}
       <ErrorNote error={frames.error ?? pixels.error ?? detail.error} />
       {regions.skipped > 0 && (
         <Alert severity="info">
@@ -213,8 +224,9 @@ export function ViewerView({
               compass={compass}
               focus={focus}
               onHover={onHover}
-              onPick={onPick}
+              onPick={(x, y) => tools.onPick(x, y) || onPick(x, y)}
               onRendered={onRendered}
+              painters={tools.painters}
             />
           )}
           <Typography variant="caption" color="text.secondary" sx={{ mt: 0.5 }}>
@@ -239,6 +251,7 @@ export function ViewerView({
               onLimits={(manual) => setControls({ limitsMode: 'manual', manual })}
             />
           )}
+          {tools.panel}
           <Divider sx={{ my: 1 }} />
           {profile ? (
             <Box data-testid="profile-panel">

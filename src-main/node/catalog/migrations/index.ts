@@ -6,6 +6,7 @@ import { migration005 } from './005-frame-checksums.js';
 import { migration006 } from './006-plate-solutions.js';
 import { migration007 } from './007-variability.js';
 import { migration008 } from './008-model-scores.js';
+import { migration009 } from './009-comparison-stars.js';
 import { migration011 } from './011-photometric-colour.js';
 
 /**
@@ -29,6 +30,7 @@ export const migrations: readonly Migration[] = [
   migration006,
   migration007,
   migration008,
+  migration009,
   migration011,
 ];
 

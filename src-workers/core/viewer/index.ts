@@ -1,0 +1,3 @@
+/** Pure computations behind the frame viewer's overlays: WCS grid, contours, interactive apertures. */
+export * from './wcs-grid.js';
+export * from './contours.js';
