@@ -52,7 +52,31 @@ describe('SAMP "Send to…" in Chromium', { skip }, () => {
     // The peer answers a table with coord.pointAt.sky at (10.5, −20.25).
     const shown = page.getByTestId('samp-selected');
     await shown.waitFor();
-    assert.match(await shown.innerText(), /^astropy-peer pointed at RA 10\.50000°, Dec -20\.25000°: no catalog object within 5″/);
+    assert.match(
+      await shown.innerText(),
+      /^astropy-peer pointed at RA 10\.50000°, Dec -20\.25000°: no catalog object within 5″/,
+    );
     await screenshot(page, 'samp-send-to');
+  });
+
+  it("sends a frame's FITS file from the frames list and from the viewer (image.load.fits)", async () => {
+    const { page, served } = bench;
+    assert.ok(peer, 'the first case registered the astropy peer');
+    await page.goto(`${served.url}#/frames`);
+    assert.equal(await page.getByTestId('send-frame').isDisabled(), true, 'no frame selected yet');
+    // Row 0 of the table is its header.
+    await page.getByTestId('frames-table').getByRole('row').nth(1).click();
+    await page.getByTestId('send-frame').click();
+    await page.getByRole('menuitem', { name: 'astropy-peer' }).click();
+    const fromList = await peer.next((o) => o.got === 'image.load.fits', 'the frame from the frames list');
+    const params = fromList.params as Record<string, string>;
+    assert.match(params.url, /^file:\/\/.*\.fits$/);
+    assert.equal(params['image-id'], 'owb-frame-1');
+    await page.goto(`${served.url}#/viewer?frame=1`);
+    await page.getByTestId('viewer-send-frame').click();
+    await page.getByRole('menuitem', { name: 'astropy-peer' }).click();
+    const fromViewer = await peer.next((o) => o.got === 'image.load.fits', 'the frame from the viewer');
+    assert.equal((fromViewer.params as Record<string, string>).url, params.url);
+    await screenshot(page, 'samp-send-frame');
   });
 });

@@ -6,6 +6,7 @@ import { navigate } from '../../app/route.js';
 import { useKeyboard } from '../../app/shortcuts.js';
 import { useViewState } from '../../app/view-state.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
+import { SendFrameTo } from '../../components/SendFrameTo.js';
 import { VirtualTable } from '../../components/VirtualTable.js';
 import { FRAME_COLUMNS, frameSearchText } from './columns.js';
 
@@ -34,6 +35,7 @@ export function FramesView(): ReactNode {
           Double-click or Enter opens a frame in the viewer.
         </Typography>
         <Box sx={{ flex: 1 }} />
+        <SendFrameTo frameId={rows[selected]?.id} />
         <Button onClick={frames.reload}>Refresh</Button>
       </Box>
       <ErrorNote error={frames.error} />

@@ -18,6 +18,7 @@ import { profileKind, starProfile, type StarProfile } from './profile.js';
 import { Readout, type ReadoutValue } from './Readout.js';
 import { parseDs9Regions, type Region } from './regions.js';
 import { Toolbar } from './Toolbar.js';
+import { SendFrameTo } from '../../components/SendFrameTo.js';
 import { useDisplay } from './useDisplay.js';
 
 /** What the clicked object is: a star with its FWHM, or a saturated or extended object, which is not "a star". */
@@ -199,6 +200,9 @@ export function ViewerView({
         night={night}
       />
       {tools.bar}
+      <Box sx={{ display: 'flex', justifyContent: 'flex-end', gap: 1 }}>
+        <SendFrameTo frameId={currentId} testId="viewer-send-frame" />
+      </Box>
       <ErrorNote error={frames.error ?? pixels.error ?? detail.error} />
       {regions.skipped > 0 && (
         <Alert severity="info">

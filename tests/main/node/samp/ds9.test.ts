@@ -41,7 +41,7 @@ const STARS: Array<[number, number]> = [
   [50.5, 60],
 ];
 
-describe('DS9 over SAMP', { skip, timeout: 240_000 }, () => {
+describe('DS9 over SAMP', { skip, timeout: 420_000 }, () => {
   const home = mkdtempSync(join(tmpdir(), 'owb-ds9-'));
   const fits = join(home, 'frame.fits');
   let hub: SampHub;
@@ -93,7 +93,9 @@ describe('DS9 over SAMP', { skip, timeout: 240_000 }, () => {
     // DS9 registers, declares metadata, sets its callback and then subscribes: its subscriptions event means ready.
     let ready: (id: string) => void = () => undefined;
     const ds9Ready = new Promise<string>((resolve) => (ready = resolve));
+    // Each event is its own HTTP call from the hub, so metadata and subscriptions may arrive in either order.
     const names = new Map<string, string>();
+    const subscribed = new Set<string>();
     watcher = await SampClient.connect({
       name: 'ds9-test-watcher',
       env,
@@ -103,7 +105,8 @@ describe('DS9 over SAMP', { skip, timeout: 240_000 }, () => {
         const id = String(p.id);
         if (m['samp.mtype'] === 'samp.hub.event.metadata')
           names.set(id, String((p.metadata as Record<string, unknown>)['samp.name']));
-        else if (names.get(id) === 'SAOImageDS9' && 'image.load.fits' in (p.subscriptions as object)) ready(id);
+        else if ('image.load.fits' in (p.subscriptions as object)) subscribed.add(id);
+        if (names.get(id) === 'SAOImageDS9' && subscribed.has(id)) ready(id);
       },
     });
     ds9 = spawn('xvfb-run', ['-a', 'ds9', '-samp', 'connect'], {
@@ -117,7 +120,13 @@ describe('DS9 over SAMP', { skip, timeout: 240_000 }, () => {
     const exited = ds9Exit.then(() => {
       throw new Error(`DS9 exited before registering: ${ds9Log}`);
     });
-    await Promise.race([ds9Ready, exited]);
+    // A bound for a DS9 that starts but never registers (the message says why rather than the suite's timeout).
+    let timer: NodeJS.Timeout | undefined;
+    const tooLong = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`DS9 did not register within 180 s: ${ds9Log}`)), 180_000);
+    });
+    await Promise.race([ds9Ready, exited, tooLong]).finally(() => clearTimeout(timer));
+    exited.catch(() => undefined); // DS9 ends in `after`: no longer an error then
     link = await SampLink.connect({ db: catalog.db, root: home, env, onSelect: () => undefined });
   });
 

@@ -12,8 +12,10 @@ import {
   parseDs9Regions,
   readRegionFile,
   RegionSelection,
+  regionToPixel,
   type Region,
 } from '../../../../../src-main/node/catalog/regions/index.js';
+import { ds9Regions } from '../../../../../src-workers/core/regions/index.js';
 import { frameConverter } from '../../../../../src-workers/core/wcs/frames.js';
 import { parseCelestialWcs, recordSource } from '../../../../../src-workers/core/wcs/index.js';
 
@@ -306,5 +308,48 @@ describe('region files that cannot be read', () => {
     assert.equal(sel.contains({ x: 50, y: 10, ra: null, dec: null }), true);
     const sky = new RegionSelection(parseDs9Regions('fk5;circle(10,20,3")', 'x.reg').regions);
     assert.equal(sky.contains({ x: 0, y: 0, ra: null, dec: null }), false, 'no sky position: not in a sky region');
+  });
+});
+
+describe('our own DS9 exports read back', () => {
+  it('fk5 ellipses of sources on a rotated WCS come back at their pixel position, size and angle', () => {
+    const s = 0.8 / 3600;
+    const t = (-35 * Math.PI) / 180;
+    const parsed = parseCelestialWcs(
+      recordSource({
+        CTYPE1: 'RA---TAN',
+        CTYPE2: 'DEC--TAN',
+        CRVAL1: 83.8,
+        CRVAL2: -5.4,
+        CRPIX1: 500,
+        CRPIX2: 400,
+        CD1_1: -s * Math.cos(t),
+        CD1_2: s * Math.sin(t),
+        CD2_1: s * Math.sin(t),
+        CD2_2: s * Math.cos(t),
+        RADESYS: 'ICRS',
+      }),
+    );
+    assert.ok('wcs' in parsed);
+    const wcs = parsed.wcs;
+    const sources = [
+      { id: 1, x: 100.5, y: 200.25, a: 2, b: 1, theta: 30 },
+      { id: 2, x: 900, y: 50, a: 4.5, b: 4, theta: -80 },
+      { id: 3, x: 480, y: 720, a: 1.5, b: 0.5, theta: 170 },
+    ];
+    const text = ds9Regions(sources, { system: 'fk5', pixelToSky: (x, y) => wcs.pixelToSky(x, y) });
+    const regions = parseDs9Regions(text, 'export.reg').regions;
+    assert.equal(regions.length, 3);
+    regions.forEach((r, i) => {
+      const p = regionToPixel(r, wcs);
+      assert.equal(p.kind, 'ellipse');
+      if (p.kind !== 'ellipse') return;
+      const src = sources[i];
+      assert.ok(Math.hypot(p.cx - src.x, p.cy - src.y) < 1e-3, `centre (${p.cx}, ${p.cy})`);
+      // The writer draws 3 × a and 3 × b as semi-axes.
+      assert.ok(Math.abs(p.w - 6 * src.a) < 2e-3 && Math.abs(p.h - 6 * src.b) < 2e-3, `size ${p.w} × ${p.h}`);
+      const dAngle = ((((p.angleDeg - src.theta) % 180) + 270) % 180) - 90;
+      assert.ok(Math.abs(dAngle) < 0.01, `angle ${p.angleDeg} vs ${src.theta}`);
+    });
   });
 });
