@@ -7,16 +7,18 @@ import { parseCommandArgs, type CliCommand } from '../command.js';
 const usage = `
 Usage: owb db stats --db FILE [--json]
        owb db migrate --db FILE
-       owb db retime --db FILE [--json]
+       owb db retime --db FILE [--profile FILE] [--json]
 
 stats    prints the catalog's row counts per table, jobs per state and the newest failed jobs with their errors
 migrate  creates the catalog when missing and applies every pending schema migration; prints the version
 retime   recomputes every frame's times from its header (the file when still there, else the header stored at
          ingest): mid-exposure MJD (UTC), start, exposure, BJD_TDB, the keywords used and why a time is missing;
          measurements and objects take the new times. For catalogs ingested before times came from core/time.
+         The observatory is the header's (coordinates, else a known OBSERVAT), else the profile's site.
 
   --db FILE   catalog database: a SQLite file or file:PATH [OWB_DB]; db migrate also takes
               postgres://USER@HOST:PORT/DATABASE (PostgreSQL ≥ 15 with Q3C); other URL schemes exit 2
+  --profile FILE  retime: the YAML/JSON profile whose 'site' serves frames whose headers name no observatory
   --json      one JSON object: {"tables": {...}, "jobs": {"queued", "running", "done", "failed"}, "failures": [...]}
               (retime: {"frames", "fromFile", "withTime", "withBjdTdb", "changed"})
 `;
@@ -26,11 +28,17 @@ export const command: CliCommand = {
   summary: 'catalog database: row counts, jobs, failures (db stats); schema (db migrate); frame times (db retime)',
   usage,
   async run(argv, ctx) {
-    const { values, positionals } = parseCommandArgs('db', argv, { db: { type: 'string' }, json: { type: 'boolean' } });
+    const { values, positionals } = parseCommandArgs('db', argv, {
+      db: { type: 'string' },
+      json: { type: 'boolean' },
+      profile: { type: 'string' },
+    });
     const [sub] = positionals;
     if (sub === 'migrate') return await migrateCatalog(values.db, ctx.stdout);
     if (sub !== 'stats' && sub !== 'retime')
       throw new UsageError(`db: unknown subcommand '${sub ?? ''}' (expected 'stats', 'migrate' or 'retime')`);
+    if (values.profile !== undefined && sub !== 'retime')
+      throw new UsageError(`db ${sub}: --profile is for db retime only`);
     const db = sqliteOption(`db ${sub}`, values.db);
     if (!db) throw new UsageError(`db ${sub}: --db FILE is required`);
     if (!existsSync(db)) throw new UsageError(`db ${sub}: ${db}: no such catalog database`);
@@ -38,7 +46,10 @@ export const command: CliCommand = {
     try {
       if (sub === 'retime') {
         const { retimeFrames } = await import('../../node/pipeline/retime.js');
-        const s = await retimeFrames(catalog.db);
+        const { loadProfile } = await import('../../node/pipeline/profile.js');
+        const { profileSite } = await import('../../node/pipeline/frame-meta.js');
+        const site = values.profile === undefined ? undefined : profileSite(loadProfile(values.profile).site);
+        const s = await retimeFrames(catalog.db, { site });
         ctx.stdout.write(
           values.json
             ? `${JSON.stringify(s)}\n`
