@@ -50,6 +50,13 @@ export interface FrameDetail {
   frame: FrameRow;
   /** Header cards in file order (comments dropped); keywords keep their FITS spelling. */
   header: Array<{ key: string; value: HeaderValue; comment?: string }>;
+  /**
+   * Why the frame has no sky coordinates or no (complete) times, for the frame info panel: `skyReason` is the
+   * WCS reader's reason (e.g. "CTYPE1 'RA---XYZ': projection 'XYZ' is unknown or not implemented"), null when
+   * the header (or its plate solution) gives sky coordinates; `timeNote` is the catalog's note on the times
+   * (e.g. "no BJD_TDB: no observatory position (…)"), null when nothing is missing.
+   */
+  coordinates?: { skyReason: string | null; timeNote: string | null };
 }
 
 /** A raster ready for client-side stretching; `binning` > 1 when the server block-averaged it. */

@@ -20,6 +20,8 @@ Usage: owb catalog SUBCOMMAND --db FILE [options] [--format FORMAT] [--out FILE]
               those inside a DS9 or CRTF region file (image regions on x/y, sky regions on ra/dec; '-' excludes)
   objects                                          objects cross-matched across frames
   cone        --ra DEG --dec DEG --radius-arcsec R  objects in a cone, nearest first
+  frames-at   --ra DEG --dec DEG                   frames whose footprint (WCS or plate solution) contains the
+              position, nearest centre first, with its 0-based pixel x, y in each
   xmatch      --ref FILE [--radius-arcsec R] [--unmatched]
               a reference list (VOTable, ECSV, FITS table or CSV) against the catalog's objects [R 1″];
               RA/Dec/id/magnitude columns are found by UCD, then by name, or named with --ra-col --dec-col
@@ -49,6 +51,7 @@ const SUBCOMMANDS = [
   'sources',
   'objects',
   'cone',
+  'frames-at',
   'xmatch',
   'lightcurve',
   'jobs',
@@ -187,6 +190,13 @@ export const command: CliCommand = {
           const dec = num('dec', values.dec);
           if (dec < -90 || dec > 90) throw new UsageError(`--dec must be in [-90, 90], got '${values.dec}'`);
           rows = catalog.cone(num('ra', values.ra), dec, radius) as never;
+          break;
+        }
+        case 'frames-at': {
+          const dec = num('dec', values.dec);
+          if (dec < -90 || dec > 90) throw new UsageError(`--dec must be in [-90, 90], got '${values.dec}'`);
+          const { framesContaining } = await import('../../node/catalog/footprints.js');
+          rows = framesContaining(catalog.db, num('ra', values.ra), dec) as never;
           break;
         }
         case 'xmatch': {

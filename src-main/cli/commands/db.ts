@@ -7,7 +7,7 @@ import { parseCommandArgs, type CliCommand } from '../command.js';
 const usage = `
 Usage: owb db stats --db FILE [--json]
        owb db migrate --db FILE
-       owb db retime --db FILE [--json]
+       owb db retime --db FILE [--profile FILE] [--json]
        owb db copy --from catalog.db --to postgres://USER@HOST:PORT/DATABASE
 
 stats    prints the catalog's row counts per table, jobs per state and the newest failed jobs with their errors
@@ -15,12 +15,14 @@ migrate  creates the catalog when missing and applies every pending schema migra
 retime   recomputes every frame's times from its header (the file when still there, else the header stored at
          ingest): mid-exposure MJD (UTC), start, exposure, BJD_TDB, the keywords used and why a time is missing;
          measurements and objects take the new times. For catalogs ingested before times came from core/time.
+         The observatory is the header's (coordinates, else a known OBSERVAT), else the profile's site.
 copy     moves a SQLite catalog into an empty PostgreSQL database (migrated first when it is new): every table
          by COPY in one transaction, then each table's row count compared with the source's. Exit 2, with
          nothing left in the target, when the target already holds rows or a count does not match.
 
   --db FILE   catalog database: a SQLite file or file:PATH [OWB_DB]; db migrate and db stats also take
               postgres://USER@HOST:PORT/DATABASE (PostgreSQL ≥ 15 with Q3C); other URL schemes exit 2
+  --profile FILE  retime: the YAML/JSON profile whose 'site' serves frames whose headers name no observatory
   --json      one JSON object: {"tables": {...}, "jobs": {"queued", "running", "done", "failed"}, "failures": [...]}
               (retime: {"frames", "fromFile", "withTime", "withBjdTdb", "changed"})
 `;
@@ -35,8 +37,11 @@ export const command: CliCommand = {
       json: { type: 'boolean' },
       from: { type: 'string' },
       to: { type: 'string' },
+      profile: { type: 'string' },
     });
     const [sub] = positionals;
+    if (values.profile !== undefined && sub !== 'retime')
+      throw new UsageError(`db ${sub ?? ''}: --profile is for db retime only`);
     if (sub === 'migrate') return await migrateCatalog(values.db, ctx.stdout);
     if (sub === 'copy') {
       const { copyCatalog } = await import('../db-copy.js');
@@ -56,7 +61,10 @@ export const command: CliCommand = {
     try {
       if (sub === 'retime') {
         const { retimeFrames } = await import('../../node/pipeline/retime.js');
-        const s = await retimeFrames(catalog.db);
+        const { loadProfile } = await import('../../node/pipeline/profile.js');
+        const { profileSite } = await import('../../node/pipeline/frame-meta.js');
+        const site = values.profile === undefined ? undefined : profileSite(loadProfile(values.profile).site);
+        const s = await retimeFrames(catalog.db, { site });
         ctx.stdout.write(
           values.json
             ? `${JSON.stringify(s)}\n`

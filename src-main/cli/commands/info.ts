@@ -42,6 +42,14 @@ export interface InfoTime {
   note?: string;
 }
 
+/**
+ * Sky coordinates of an image HDU (its header over the primary's): the ICRS image centre and how the WCS
+ * is built, or the reason there are none (the WCS reader's, naming the keyword).
+ */
+export type InfoSky =
+  | { raCenterDeg: number; decCenterDeg: number; projection: string; frame: string; distortion: string }
+  | { reason: string };
+
 export interface InfoHdu {
   index: number;
   kind: 'image' | 'bintable' | 'table' | 'empty';
@@ -52,6 +60,10 @@ export interface InfoHdu {
   stats: InfoStats | null;
   /** Image HDUs only: null when the header gives no usable time (the warnings say why). */
   time?: InfoTime | null;
+  /** Image HDUs only, when `time` is null: why (e.g. no DATE-OBS, or one that cannot be parsed). */
+  timeNote?: string;
+  /** Image HDUs only. */
+  sky?: InfoSky;
 }
 
 export interface InfoReport {
@@ -79,7 +91,8 @@ on stderr naming the HDU and keyword, or with --strict an error (exit 2).
 Options:
   --json     print {"file", "hdus": [{"index", "kind", "bitpix", "naxis", "header", "stats", "time"}]}
              time: {"mjdStartUtc", "mjdMidUtc", "exposureS", "bjdTdbMid", "hjdUtcMid", "source", "note"?}
-             or null
+             or null with "timeNote" saying why; sky: {"raCenterDeg", "decCenterDeg", "projection",
+             "frame", "distortion"} or {"reason"} when there are no sky coordinates
   --strict   refuse a file whose CHECKSUM or DATASUM does not match (exit 2)
   --verbose  show stack traces for errors
 `;
@@ -107,8 +120,8 @@ function arrayStats(data: Float32Array): StreamedStats {
 }
 
 /** Builds the `owb info` report for `path` (FITS or raster, by content). */
-/** The time of an image HDU, and the header problems met (one line each) through `warn`. */
-async function hduTime(primary: FitsHeader, image: FitsHeader, warn: (m: string) => void): Promise<InfoTime | null> {
+/** The time of an image HDU (or why there is none), and the header problems met (one line each) through `warn`. */
+async function hduTime(primary: FitsHeader, image: FitsHeader, warn: (m: string) => void): Promise<InfoTime | string> {
   // Loaded only for FITS images: the Earth ephemeris is not needed to describe a raster.
   const [{ frameMetaFromHeader }, { layeredSource }, { readObservationTime }] = await Promise.all([
     import('../../node/pipeline/frame-meta.js'),
@@ -117,7 +130,7 @@ async function hduTime(primary: FitsHeader, image: FitsHeader, warn: (m: string)
   ]);
   readObservationTime(layeredSource(image, primary), warn);
   const m = frameMetaFromHeader(primary, image);
-  if (m.mjd === undefined || m.mjdStart === undefined) return null;
+  if (m.mjd === undefined || m.mjdStart === undefined) return m.timeNote ?? 'no observation time';
   return {
     mjdStartUtc: m.mjdStart,
     mjdMidUtc: m.mjd,
@@ -126,6 +139,24 @@ async function hduTime(primary: FitsHeader, image: FitsHeader, warn: (m: string)
     hjdUtcMid: m.hjdUtc ?? null,
     source: m.timeSource ?? '',
     ...(m.timeNote ? { note: m.timeNote } : {}),
+  };
+}
+
+/** The image HDU's sky coordinates (its header over the primary's) or the reason there are none. */
+async function hduSky(primary: FitsHeader, image: FitsHeader): Promise<InfoSky> {
+  const { parseCelestialWcs, recordSource, summarizeWcs } = await import('../../../src-workers/core/wcs/index.js');
+  const record = image === primary ? primary.toRecord() : { ...primary.toRecord(), ...image.toRecord() };
+  const parsed = parseCelestialWcs(recordSource(record));
+  if ('reason' in parsed) return { reason: parsed.reason };
+  const s = summarizeWcs(parsed.wcs);
+  if (!Number.isFinite(s.centre.ra) || !Number.isFinite(s.centre.dec))
+    return { reason: 'the image centre lies outside the projection' };
+  return {
+    raCenterDeg: s.centre.ra,
+    decCenterDeg: s.centre.dec,
+    projection: s.projection,
+    frame: s.frame.equinox === undefined ? s.frame.system : `${s.frame.system} ${s.frame.equinox}`,
+    distortion: s.distortion,
   };
 }
 
@@ -183,10 +214,11 @@ export async function describeFile(
       profile?.add(`HDU ${hdu.index} read (${timings.passes} passes)`, timings.readMs, timings.bytes);
       profile?.add(`HDU ${hdu.index} statistics`, timings.statsMs, per);
     }
-    const time =
-      hdu.kind === 'image' && hdu.naxis.length >= 2
-        ? await hduTime(structure.hdus[0].header, header, (m) => warn(`${file}: HDU ${hdu.index}: ${m}`))
-        : undefined;
+    const isImage = hdu.kind === 'image' && hdu.naxis.length >= 2;
+    const timeOrNote = isImage
+      ? await hduTime(structure.hdus[0].header, header, (m) => warn(`${file}: HDU ${hdu.index}: ${m}`))
+      : undefined;
+    const time = typeof timeOrNote === 'string' ? null : timeOrNote;
     hdus.push({
       index: hdu.index,
       kind: hdu.kind,
@@ -195,6 +227,8 @@ export async function describeFile(
       header: header.toRecord(),
       stats,
       ...(time === undefined ? {} : { time }),
+      ...(typeof timeOrNote === 'string' ? { timeNote: timeOrNote } : {}),
+      ...(isImage ? { sky: await hduSky(structure.hdus[0].header, header) } : {}),
     });
     onProgress?.(hdu.index + 1, total);
   }
@@ -237,6 +271,15 @@ export function formatReport(report: InfoReport): string {
       .trimEnd();
   lines.push(fmt(cols), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(fmt));
   for (const h of report.hdus) {
+    if (h.sky)
+      lines.push(
+        '',
+        'reason' in h.sky
+          ? `HDU ${h.index} sky: no sky coordinates: ${h.sky.reason}`
+          : `HDU ${h.index} sky: centre RA ${h.sky.raCenterDeg.toFixed(6)}, Dec ${h.sky.decCenterDeg.toFixed(6)} ICRS` +
+              ` (${h.sky.projection}, ${h.sky.frame}${h.sky.distortion === 'none' ? '' : `, ${h.sky.distortion}`})`,
+      );
+    if (h.timeNote) lines.push('', `HDU ${h.index} time: none: ${h.timeNote}`);
     if (h.time)
       lines.push(
         '',

@@ -1,4 +1,5 @@
 import { InputError } from '../../../src-workers/core/errors.js';
+import { parseCelestialWcs } from '../../../src-workers/core/wcs/index.js';
 import type { FrameDetail, HeaderValue, SourceColumns } from '../../common/workbench-dto.js';
 import type { HandlerGroup } from './handler-types.js';
 import { frameFromRow, type FrameDbRow } from './rows.js';
@@ -36,6 +37,13 @@ function withSolution(header: FrameDetail['header'], row: FrameDbRow): FrameDeta
   ];
 }
 
+/** Why the header shown has no sky coordinates (the WCS reader's reason), and the catalog's note on the times. */
+function coordinatesNote(header: FrameDetail['header'], row: FrameDbRow): NonNullable<FrameDetail['coordinates']> {
+  const cards = new Map(header.map((c) => [c.key, c.value]));
+  const parsed = parseCelestialWcs({ get: (key) => cards.get(key) });
+  return { skyReason: 'reason' in parsed ? parsed.reason : null, timeNote: row.time_note ?? null };
+}
+
 export const frameHandlers: HandlerGroup<FrameKeys> = (services) => ({
   'owb:workspace.info': () => ({
     root: services.root,
@@ -70,7 +78,8 @@ export const frameHandlers: HandlerGroup<FrameKeys> = (services) => ({
       const stored = row.header_json ? (JSON.parse(row.header_json) as Record<string, HeaderValue>) : {};
       header = Object.entries(stored).map(([key, value]) => ({ key, value }));
     }
-    return { frame: frameFromRow(row), header: withSolution(header, row) };
+    const shown = withSolution(header, row);
+    return { frame: frameFromRow(row), header: shown, coordinates: coordinatesNote(shown, row) };
   },
 
   'owb:frames.pixels': ({ frameId, binning }) => services.images.binned(frameRow(services, frameId).path, binning ?? 1),

@@ -27,6 +27,8 @@ export interface FrameDbRow {
   /** Migration 005; NULL for frames ingested before it. */
   checksum_state?: string | null;
   checksum_note?: string | null;
+  /** Migration 004: why a time or BJD_TDB is missing. */
+  time_note?: string | null;
 }
 
 export interface JobDbRow {

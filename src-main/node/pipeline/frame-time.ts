@@ -1,7 +1,8 @@
 /**
  * A frame's times as the catalog stores them, from core/time (the one FITS time parser): MJD (UTC) at
  * start and mid-exposure, the exposure, and BJD_TDB at mid-exposure for the frame's sky position (the WCS
- * image centre, else the pointing keywords) seen from the observatory in the header. Without a position or
+ * image centre, else the pointing keywords) seen from the observatory in the header (coordinates, else a
+ * known OBSERVAT name, else the profile's site). Without a position or
  * a site there is no BJD_TDB and `timeNote` says why: a geocentric value would be up to 21 ms off, and the
  * catalog never holds a silently wrong time.
  */
@@ -12,6 +13,7 @@ import {
   readObservationTime,
   readSite,
   readTargetPosition,
+  siteFromObservatoryName,
   type ObservatorySite,
   type TimeKeywordSource,
 } from '../../../src-workers/core/time/index.js';
@@ -61,10 +63,13 @@ export function frameTimes(
   if (time.exposureS === undefined && time.mjdMidUtc === time.mjdStartUtc)
     notes.push('no exposure time (EXPTIME, EXPOSURE, ITIME, TELAPSE, DATE-END): mid-exposure taken as the start');
   const target = sky ? { raDeg: sky.raDeg, decDeg: sky.decDeg, source: 'WCS image centre' } : readTargetPosition(h);
-  const site = readSite(h) ?? fallbackSite;
+  // Coordinates in the header, else a site it names (OBSERVAT), else the profile's.
+  const site = readSite(h) ?? siteFromObservatoryName(h) ?? fallbackSite;
   if (!target) notes.push('no BJD_TDB: no sky position (no celestial WCS, RA/DEC or OBJCTRA/OBJCTDEC)');
   if (!site)
-    notes.push('no BJD_TDB: no observatory position (OBSGEO-X/Y/Z, OBSGEO-L/B/H, LAT-OBS/LONG-OBS, SITELAT/SITELONG)');
+    notes.push(
+      'no BJD_TDB: no observatory position (OBSGEO-X/Y/Z, OBSGEO-L/B/H, LAT-OBS/LONG-OBS, SITELAT/SITELONG, a known OBSERVAT, or a profile site)',
+    );
   if (target && site) {
     out.airmass = airmassSecZ(time.mjdMidUtc, target.raDeg, target.decDeg, site.itrsM);
     out.bjdTdb = barycentricTime(time.mjdMidUtc, target.raDeg, target.decDeg, earthBarycentricAu, site.itrsM).bjdTdb;

@@ -10,6 +10,7 @@ import { FitsHeader, type FitsValue } from '../../../src-workers/core/fits/index
 import { firstImageHdu, readFitsStructure } from '../../../src-workers/io/fits-file.js';
 import type { SqliteDatabase } from '../catalog/database.js';
 import type { FrameMeta } from '../catalog/index.js';
+import type { ObservatorySite } from '../../../src-workers/core/time/index.js';
 import { frameMetaFromHeader } from './frame-meta.js';
 
 /** What a retime run did. */
@@ -23,25 +24,36 @@ export interface RetimeSummary {
   changed: number;
 }
 
-async function headerMeta(path: string, stored: string | null): Promise<{ meta: FrameMeta; fromFile: boolean }> {
+async function headerMeta(
+  path: string,
+  stored: string | null,
+  site: ObservatorySite | undefined,
+): Promise<{ meta: FrameMeta; fromFile: boolean }> {
   if (existsSync(path)) {
     try {
       const structure = await readFitsStructure(path);
       const i = firstImageHdu(structure.hdus);
       const primary = structure.hdus[0].header;
-      return { meta: frameMetaFromHeader(primary, i > 0 ? structure.hdus[i].header : primary), fromFile: true };
+      const image = i > 0 ? structure.hdus[i].header : primary;
+      return { meta: frameMetaFromHeader(primary, image, { site }), fromFile: true };
     } catch {
       // An unreadable or changed file: the stored header is what ingest saw.
     }
   }
   const record = stored ? (JSON.parse(stored) as Record<string, FitsValue>) : {};
-  const meta = frameMetaFromHeader(FitsHeader.from(record));
+  const meta = frameMetaFromHeader(FitsHeader.from(record), undefined, { site });
   const note = 'recomputed from the header stored at ingest (no card comments: an exposure in minutes is not seen)';
   return { meta: { ...meta, timeNote: meta.timeNote ? `${meta.timeNote}; ${note}` : note }, fromFile: false };
 }
 
-/** Recomputes the times of every frame of the catalog `db`. */
-export async function retimeFrames(db: SqliteDatabase): Promise<RetimeSummary> {
+/**
+ * Recomputes the times of every frame of the catalog `db`. `site` (a profile's, see `profileSite`) serves
+ * frames whose headers give no observatory, as at ingest by `owb watch`/`owb process --profile`.
+ */
+export async function retimeFrames(
+  db: SqliteDatabase,
+  options: { site?: ObservatorySite } = {},
+): Promise<RetimeSummary> {
   const frames = db.prepare('SELECT id, path, header_json, mjd FROM frames ORDER BY id').all() as Array<{
     id: number;
     path: string;
@@ -51,7 +63,7 @@ export async function retimeFrames(db: SqliteDatabase): Promise<RetimeSummary> {
   const updates: Array<{ id: number; meta: FrameMeta }> = [];
   const summary: RetimeSummary = { frames: frames.length, fromFile: 0, withTime: 0, withBjdTdb: 0, changed: 0 };
   for (const f of frames) {
-    const { meta, fromFile } = await headerMeta(f.path, f.header_json);
+    const { meta, fromFile } = await headerMeta(f.path, f.header_json, options.site);
     updates.push({ id: f.id, meta });
     if (fromFile) summary.fromFile++;
     if (meta.mjd !== undefined) summary.withTime++;

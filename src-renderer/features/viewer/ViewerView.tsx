@@ -10,6 +10,7 @@ import { ErrorNote } from '../../components/ErrorNote.js';
 import { COLORMAPS, STRETCHES } from '../../components/display/index.js';
 import { Plot } from '../../components/Plot.js';
 import { compassAt } from './compass.js';
+import { CoordinatesNote } from './CoordinatesNote.js';
 import { HeaderPanel } from './HeaderPanel.js';
 import { LevelsHistogram } from './LevelsHistogram.js';
 import { useViewerTools } from './overlays/useViewerTools.js';
@@ -283,6 +284,7 @@ export function ViewerView({
             </Typography>
           )}
           <Divider sx={{ my: 1 }} />
+          <CoordinatesNote coordinates={detail.data?.coordinates} />
           <Typography variant="subtitle2">Header</Typography>
           <HeaderPanel header={detail.data?.header ?? []} />
         </Box>

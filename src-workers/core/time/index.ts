@@ -8,6 +8,12 @@ export {
   type TimeKeywordSource,
 } from './fits-time.js';
 export * from './site.js';
+export {
+  KNOWN_OBSERVATORIES,
+  knownObservatory,
+  siteFromObservatoryName,
+  type KnownObservatory,
+} from './observatories.js';
 export * from './barycentric.js';
 export { readTargetPosition, type TargetPosition } from './target.js';
 export { airmassSecZ } from './airmass.js';

@@ -42,11 +42,12 @@ function unit(lonDeg: number, latDeg: number): [number, number, number] {
 }
 
 /**
- * atan(t) for |t| ≤ SMALL: t·(1 − t²/3 + t⁴/5 − … − t¹⁴/15), the Maclaurin series truncated where the next
- * term is below double precision.
+ * atan(t) for |t| ≤ SMALL: t·(1 − t²/3 + t⁴/5 − …), the Maclaurin series truncated where the next term is
+ * below double precision: to t⁷ for |t| ≤ 0.01 (t⁸/9 < 1.2e-17, the whole field of most images), else to t¹⁵.
  */
 function atanSmall(t: number): number {
   const z = t * t;
+  if (z <= 1e-4) return t * (1 + z * (-1 / 3 + z * (1 / 5 + z * (-1 / 7))));
   return (
     t * (1 + z * (-1 / 3 + z * (1 / 5 + z * (-1 / 7 + z * (1 / 9 + z * (-1 / 11 + z * (1 / 13 + z * (-1 / 15))))))))
   );

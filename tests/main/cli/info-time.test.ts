@@ -58,12 +58,30 @@ loc = EarthLocation.from_geodetic(-(116 + 51/60 + 48/3600) * u.deg, (33 + 24/60 
 t = Time(mids[-1], format='mjd', scale='utc', location=loc)
 b = t.tdb + t.light_travel_time(SkyCoord(float(ra) * u.deg, float(dec) * u.deg), kind='barycentric')
 hl = t.utc + t.light_travel_time(SkyCoord(float(ra) * u.deg, float(dec) * u.deg), kind='heliocentric')
-print(json.dumps({'mids': mids, 'bjd': [float(b.jd1), float(b.jd2)], 'hjd': [float(hl.jd1), float(hl.jd2)]}))`;
+# Frames that name their observatory (OBSERVAT) and point with RA/DEC (FK5 J2000): BJD_TDB for the site's
+# position as in our table (SAAO Sutherland 20°48.7′ E, 32°22.7′ S, 1798 m; Gemini-South 70°44′12.1″ W,
+# 30°14′26.7″ S, 2722 m) and the pointing converted by astropy.
+named = []
+for (i, lon, lat, hm, rs, ds) in [(0, 20 + 48.7 / 60, -(32 + 22.7 / 60), 1798, '22:04:08 hours', '-00:55:31 deg'),
+                                    (1, -(70 + 44 / 60 + 12.1 / 3600), -(30 + 14 / 60 + 26.7 / 3600), 2722, '279.108125 deg', '-44.31025 deg')]:
+    loc = EarthLocation.from_geodetic(lon * u.deg, lat * u.deg, hm * u.m)
+    c = SkyCoord(rs, ds, frame='fk5', equinox='J2000').icrs
+    tn = Time(mids[1 + i], format='mjd', scale='utc', location=loc)
+    bn = tn.tdb + tn.light_travel_time(c, kind='barycentric')
+    named.append([float(bn.jd1), float(bn.jd2)])
+print(json.dumps({'mids': mids, 'bjd': [float(b.jd1), float(b.jd2)], 'hjd': [float(hl.jd1), float(hl.jd2)],
+  'centre': [float(ra), float(dec)], 'named': named}))`;
 
 describe('owb info --json: observation times', { skip }, () => {
   const oracle = skip
     ? undefined
-    : python<{ mids: number[]; bjd: [number, number]; hjd: [number, number] }>(PY, {
+    : python<{
+        mids: number[];
+        bjd: [number, number];
+        hjd: [number, number];
+        centre: [number, number];
+        named: [number, number][];
+      }>(PY, {
         starts: FRAMES.map((f) => [f[2], f[3]]),
         dss: join(REAL, 'dss_poss1_m67_M6707HH.fits'),
       });
@@ -86,6 +104,24 @@ describe('owb info --json: observation times', { skip }, () => {
         process.stdout.write(`# DSS M67 HJD ${hms.toFixed(3)} ms from astropy\n`);
         assert.ok(hms < 10, `HJD ${hms} ms from astropy`);
         assert.match(time.source, /DATE-OBS\+UT, EXPOSURE \(minutes\); WCS image centre; SITELONG\/SITELAT/);
+        // The sky summary: the DSS plate's image centre. astropy gives it in the header's FK5 J2000, ours is
+        // ICRS: the two differ by the frame bias (~20 mas), hence 0.1″.
+        const sky = (JSON.parse(r.stdout) as { hdus: Array<{ sky?: Record<string, unknown> }> }).hdus[0].sky!;
+        assert.equal(sky.distortion, 'DSS');
+        const [ra, dec] = oracle!.centre;
+        const sep = Math.hypot(
+          ((sky.raCenterDeg as number) - ra) * Math.cos((dec * Math.PI) / 180),
+          (sky.decCenterDeg as number) - dec,
+        );
+        assert.ok(sep * 3600 < 0.1, `DSS centre ${sep * 3600}″ from astropy`);
+      } else if (file.startsWith('saao') || file.startsWith('gemini')) {
+        // No site coordinates in the header, but OBSERVAT names a known observatory.
+        assert.ok(time.bjdTdbMid !== null, `${file}: no BJD_TDB`);
+        const [j1, j2] = oracle!.named[file.startsWith('saao') ? 0 : 1];
+        const bms = Math.abs(time.bjdTdbMid - 2400000.5 - (j1 - 2400000.5 + j2)) * 86400e3;
+        process.stdout.write(`# ${file} BJD_TDB ${bms.toFixed(3)} ms from astropy\n`);
+        assert.ok(bms < 10, `${file}: BJD_TDB ${bms} ms from astropy`);
+        assert.match(time.source, /RA\/DEC \(FK5 J2000\); OBSERVAT '(SAAO|Gemini-South)' \(known observatory\)$/);
       } else {
         assert.equal(time.bjdTdbMid, null);
         assert.equal(time.hjdUtcMid, null);
@@ -102,7 +138,10 @@ describe('owb info --json: observation times', { skip }, () => {
     );
     const r = owb(path, '--json');
     assert.equal(r.status, 0, r.stderr);
-    assert.equal((JSON.parse(r.stdout) as { hdus: Array<{ time: unknown }> }).hdus[0].time, null);
+    const hdu0 = (JSON.parse(r.stdout) as { hdus: Array<{ time: unknown; timeNote?: string; sky?: unknown }> }).hdus[0];
+    assert.equal(hdu0.time, null);
+    assert.match(hdu0.timeNote ?? '', /DATE-OBS '31\/02\/2021' is not a FITS date/);
+    assert.deepEqual(hdu0.sky, { reason: 'no CTYPE1/CTYPE2 keywords (and no DSS plate solution)' });
     assert.match(r.stderr, /owb info: warning: bad-date\.fits: HDU 0: DATE-OBS '31\/02\/2021' is not a FITS date/);
   });
 });

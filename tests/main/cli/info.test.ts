@@ -48,7 +48,8 @@ describe('owb info', () => {
       report.hdus.forEach((h: Record<string, unknown>, i: number) => {
         const keys = ['index', 'kind', 'bitpix', 'naxis', 'header', 'stats'];
         const isImage = h.kind === 'image' && (h.naxis as number[]).length >= 2;
-        assert.deepEqual(Object.keys(h), isImage ? [...keys, 'time'] : keys);
+        const imageKeys = [...keys, 'time', ...(h.time === null ? ['timeNote'] : []), 'sky'];
+        assert.deepEqual(Object.keys(h), isImage ? imageKeys : keys);
         assert.equal(h.index, i);
         const want = ref[i];
         if (!want) {

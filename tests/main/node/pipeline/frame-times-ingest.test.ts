@@ -415,6 +415,32 @@ describe('a profile site serves frames whose headers name no observatory', { ski
     });
     assert.match(got.get(noSite.name)!.time_source, /WCS image centre; profile site$/);
     assert.match(got.get(withSite.name)!.time_source, /OBSGEO-X\/Y\/Z$/);
+
+    // owb db retime honours the profile's site too: without --profile the site-less frame loses its BJD_TDB
+    // (and says why); with it the ingest values come back.
+    const retime = (...extra: string[]): Map<string, { bjd_tdb: number | null; time_note: string | null }> => {
+      const rr = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', 'src-main/cli/main.ts', 'db', 'retime', '--db', db2, '--json', ...extra],
+        { cwd: repo, encoding: 'utf8' },
+      );
+      assert.equal(rr.status, 0, rr.stderr);
+      const c2 = new Database(db2, { readonly: true });
+      const rows = c2.prepare('SELECT file_name, bjd_tdb, time_note FROM frames').all() as Array<{
+        file_name: string;
+        bjd_tdb: number | null;
+        time_note: string | null;
+      }>;
+      c2.close();
+      return new Map(rows.map((row) => [row.file_name.replace('.fits', ''), row]));
+    };
+    const bare = retime();
+    assert.equal(bare.get(noSite.name)!.bjd_tdb, null);
+    assert.match(bare.get(noSite.name)!.time_note ?? '', /no BJD_TDB: no observatory position/);
+    assert.equal(bare.get(withSite.name)!.bjd_tdb, got.get(withSite.name)!.bjd_tdb);
+    const sited = retime('--profile', profile);
+    assert.equal(sited.get(noSite.name)!.bjd_tdb, got.get(noSite.name)!.bjd_tdb);
+    assert.equal(sited.get(withSite.name)!.bjd_tdb, got.get(withSite.name)!.bjd_tdb);
   });
 
   it('a bad site in a profile is refused, naming the field', () => {
