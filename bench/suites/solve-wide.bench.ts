@@ -49,7 +49,7 @@ export default async function solveWideBench(ctx: BenchContext): Promise<void> {
       task: `first blind 30"/px solve in a new process state (${state})`,
       tool: 'owb',
       wallSec: (performance.now() - t) / 1000,
-      note: 'reads index 07 + the 3 indexes chosen; builds their star order and quads when not cached',
+      note: 'reads the verification star list (index 09 here) and the 3 indexes chosen; builds star orders and quads when not cached',
     });
   }
 

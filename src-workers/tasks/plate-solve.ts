@@ -125,6 +125,16 @@ export async function solveDetections(
   if (!(scaleLow > 0) || !(scaleHigh >= scaleLow))
     throw new InputError('BAD_SCALE', `scale range ${scaleLow}–${scaleHigh} arcsec/px is not a positive range`);
   const failed = (reason: string): DetectionsSolved => ({ hintSource, reason });
+  // Cheap refusals first, before any index is read: a frame that can never verify, and (the default
+  // profile) a frame without a pointing when blind solving was not asked for.
+  let usableDetections = 0;
+  for (let i = 0; i < stars.x.length; i++)
+    if (Number.isFinite(stars.x[i]) && Number.isFinite(stars.y[i]) && stars.flux[i] > 0) usableDetections++;
+  if (usableDetections < 10) return failed(`only ${usableDetections} usable detections (need 10)`);
+  if (settings.requireHint && !hint)
+    return failed(
+      'no pointing in the header (RA/DEC, OBJCTRA/OBJCTDEC, TELRA/TELDEC or a WCS CRVAL) and the profile solves only frames with one; set steps.solve (blind) or its raDeg/decDeg in a profile',
+    );
 
   // Indexes whose quads are 10 %–100 % of the field: at most the three nearest to 35 % of it.
   const diagArcsec = Math.hypot(width, height);
@@ -149,11 +159,19 @@ export async function solveDetections(
     );
   }
   const indexes = await Promise.all(usable.map((i) => loadIndex(i, true, settings.cacheDir)));
-  // Verification uses the densest star list available (Tycho-2 index 07 has 1.9 million stars).
+  // Verification uses the densest star list available (Tycho-2 index 07 has 1.9 million stars), or for
+  // wide fields the sparsest list that still puts ≥ 2000 stars in the frame: verification scores only the
+  // 150 brightest predicted stars, and projecting index 07's ~20 000 stars of a 17° field for every
+  // candidate was most of a wide solve's time.
   const densest = infos.reduce((a, b) => (b.starCount > a.starCount ? b : a));
-  const reference = usable.includes(densest)
-    ? indexes[usable.indexOf(densest)]
-    : await loadIndex(densest, false, settings.cacheDir);
+  const frameDeg2Low = (width * height * scaleLow * scaleLow) / 3600 ** 2;
+  const verifyInfo =
+    infos
+      .filter((i) => (i.starCount / 41253) * frameDeg2Low >= 2000)
+      .reduce<StarIndexInfo | undefined>((a, b) => (!a || b.starCount < a.starCount ? b : a), undefined) ?? densest;
+  const reference = usable.includes(verifyInfo)
+    ? indexes[usable.indexOf(verifyInfo)]
+    : await loadIndex(verifyInfo, false, settings.cacheDir);
 
   // Fewer than 10 catalog stars in the frame can never verify: say at which scale that happens here.
   const minScale = minUsefulScaleArcsec(reference, width, height, hint);
@@ -170,7 +188,9 @@ export async function solveDetections(
       .filter((i) => (i.starCount / 41253) * frameDeg2 >= 300)
       .reduce<StarIndexInfo | undefined>((a, b) => (!a || b.starCount < a.starCount ? b : a), undefined);
     const quadStars =
-      !sparse || sparse === densest ? reference : await loadIndex(sparse, usable.includes(sparse), settings.cacheDir);
+      !sparse || sparse === verifyInfo
+        ? reference
+        : await loadIndex(sparse, usable.includes(sparse), settings.cacheDir);
     indexes.push(
       skyQuadIndex(quadStars, {
         centre: radecToXyz(hint.raDeg, hint.decDeg),

@@ -15,6 +15,8 @@ export interface PlateSolveInput {
   indexDirs?: string[];
   /** Solve without any pointing hint, even when the header has one. */
   blind?: boolean;
+  /** Do not solve frames without a pointing hint (header or raDeg/decDeg): say so instead [false]. */
+  requireHint?: boolean;
   /** Write the solved copy here (never over the input, nor over a file owb solve did not write). */
   outPath?: string;
   /**

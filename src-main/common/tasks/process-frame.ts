@@ -52,6 +52,11 @@ export interface FrameSolveStep {
   indexDirs?: string[];
   /** Give up after this many seconds [30]. */
   maxSeconds?: number;
+  /**
+   * Solve only frames whose header (or raDeg/decDeg) gives a pointing; others are 'unsolved' with that
+   * reason [false; true in the default profile, which keeps blind solving's cost to profiles that ask].
+   */
+  requireHint?: boolean;
   /** The workspace's plate-solve cache folder (set by the job, not by profiles) [none]. */
   cacheDir?: string;
 }

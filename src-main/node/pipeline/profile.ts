@@ -20,6 +20,7 @@ import type { FrameSolveStep } from '../../common/tasks/process-frame.js';
  *   liveStack: false
  *   difference: { reference: ref.fits, threshSigma: 5 }  # transients vs a reference [first light of the same filter and size]
  *   solve: { raDeg: 132.8, decDeg: 11.8, scaleLowArcsec: 1, scaleHighArcsec: 3 }  # plate-solve frames without a WCS
+ *                                                     # (requireHint: true = only frames with a pointing)
  * match: { radiusArcsec: 1.5 }                          # cross-match radius across frames
  * stability: { intervalMs: 500, giveUpMs: 600000 }      # size stable this long; give up waiting on a short FITS
  * jobs: { maxAttempts: 3, timeoutMs: 300000 }
@@ -39,7 +40,8 @@ export interface Profile {
      * light of the same filter and size; residuals become `transient` candidates for curation. */
     difference: { reference: string | null; threshSigma: number; minAreaPx: number } | false;
     /** Plate solving of the detections of frames without a usable WCS (every frame with `always`), before
-     * the cross-match; also calibrates magnitudes with a Tycho-2 V_T zero point. Needs `detect`. [off] */
+     * the cross-match; also calibrates magnitudes with a Tycho-2 V_T zero point. Needs `detect`. [default
+     * profile: frames whose header gives a pointing (`requireHint`); a profile listing steps: off] */
     solve?: FrameSolveStep | false;
   };
   match: { radiusArcsec: number };
@@ -69,6 +71,9 @@ export function defaultProfile(): Profile {
       photometry: { radiusPx: 4, annulusPx: [8, 12] },
       liveStack: false,
       difference: false,
+      // Frames without a WCS are plate-solved when their header gives a pointing (hinted solving costs a
+      // fraction of a second once the indexes are loaded); blind solving is for profiles that ask for it.
+      solve: { always: false, requireHint: true, maxSeconds: 10 },
     },
     match: { radiusArcsec: 1.5 },
     stability: { intervalMs: 500, giveUpMs: 600_000 },
@@ -292,9 +297,11 @@ export function parseProfile(raw: unknown, file = 'profile'): Profile {
         'scaleHighArcsec',
         'indexDirs',
         'maxSeconds',
+        'requireHint',
       ];
       unknownKeys(o, new Set(keys), 'steps.solve');
       const step: FrameSolveStep = { always: bool(o.always, 'steps.solve.always', false) };
+      if (o.requireHint !== undefined) step.requireHint = bool(o.requireHint, 'steps.solve.requireHint', false);
       for (const k of ['radiusDeg', 'scaleLowArcsec', 'scaleHighArcsec', 'maxSeconds'] as const)
         if (o[k] !== undefined) step[k] = positive(o[k], `steps.solve.${k}`, 0);
       if ((o.raDeg === undefined) !== (o.decDeg === undefined)) bad('steps.solve', 'raDeg and decDeg go together');
