@@ -30,7 +30,8 @@ export async function astropyPeer(
     for (const w of waiters.splice(0)) w();
   });
   const next = async (pred: (o: Record<string, unknown>) => boolean, what: string) => {
-    const deadline = Date.now() + 20_000;
+    // Generous: a loaded machine exports and sends slowly; a peer that never hears fails the test all the same.
+    const deadline = Date.now() + 90_000;
     for (;;) {
       const hit = lines.find(pred);
       if (hit) return hit;
