@@ -17,7 +17,8 @@ const haveIndex = existsSync('/usr/share/astrometry/index-tycho2-07.littleendian
 function owb(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'src-main/cli/main.ts', 'solve', ...args], {
     encoding: 'utf8',
-    env: { ...process.env, CI: '1' },
+    // The index cache goes to the workspace: this test's own, not the per-user one in $HOME.
+    env: { ...process.env, CI: '1', OWB_WORKSPACE: join(dir, 'workspace') },
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
