@@ -9,6 +9,7 @@ import {
   readPlan,
   shardFiles,
   SlurmOptionError,
+  KubernetesOptionError,
 } from '../../node/batch/index.js';
 import type { BatchPlan, ShardProgress } from '../../node/batch/index.js';
 import { defaultProfile, loadProfile } from '../../node/pipeline/profile.js';
@@ -22,14 +23,22 @@ Usage: owb batch plan DIR... --shards N --out plan.json [--profile FILE]
        owb batch slurm --plan plan.json --db FILE --out job.sbatch [--partition P] [--time T] [--mem M]
                        [--cpus N] [--requeues N] [--log-dir DIR] [--owb COMMAND] [--profile FILE]
        owb batch status --plan plan.json --db FILE [--json]
+       owb batch k8s --plan plan.json (--db postgres://… | --db-secret NAME[:KEY]) --image IMAGE --data-claim PVC
+                     --out job.yaml [--parallelism N] [--cpus N] [--mem M] [--retries N] [--namespace NS]
+                     [--name NAME] [--owb COMMAND]
 
 plan    lists the folders' frames (as 'owb watch' would take them) and assigns each to one of N shards by a
         hash of its path relative to the plan root: the same folders always give the same plan
 run     ingests and processes one shard's frames on the catalog's exactly-once job queue; I defaults to
-        $SLURM_ARRAY_TASK_ID. Shards may run at once on one catalog: on SQLite they wait for its lock.
+        $SLURM_ARRAY_TASK_ID, else $JOB_COMPLETION_INDEX (Kubernetes). Shards may run at once on one catalog: on SQLite they wait for its lock.
         A rerun of a shard skips what is done. Exit code 0, or 3 when frames failed or could not be read.
 slurm   writes an sbatch array script, one task per shard, that requeues crashed tasks (up to --requeues [3])
 status  reads the plan's progress per shard from the catalog
+k8s     writes a Kubernetes manifest: the plan in a ConfigMap and an Indexed Job (batch/v1, Kubernetes ≥ 1.29),
+        one completion per shard, pod I running shard I ($JOB_COMPLETION_INDEX); a crashed pod is retried for
+        its index alone up to --retries [3] times, exit codes 2 and 3 fail the index at once. The frames come
+        from the PersistentVolumeClaim --data-claim, mounted read-only at the plan's root; the catalog must be
+        PostgreSQL (--db, or better --db-secret: a Secret whose key [url] holds the URL)
 
   --db FILE      catalog database: a SQLite file (on one node or a shared disk), or postgres://… (migrated
                  by 'owb db migrate'; shards on any hosts share it) [OWB_DB]
@@ -37,7 +46,7 @@ status  reads the plan's progress per shard from the catalog
   --log-dir DIR  folder of the tasks' logs [the folder of --out]
 `;
 
-const SUBCOMMANDS = ['plan', 'run', 'slurm', 'status'];
+const SUBCOMMANDS = ['plan', 'run', 'slurm', 'status', 'k8s'];
 
 export const command: CliCommand = {
   name: 'batch',
@@ -60,6 +69,13 @@ export const command: CliCommand = {
       'log-dir': { type: 'string' },
       owb: { type: 'string' },
       json: { type: 'boolean' },
+      image: { type: 'string' },
+      'data-claim': { type: 'string' },
+      'db-secret': { type: 'string' },
+      parallelism: { type: 'string' },
+      retries: { type: 'string' },
+      namespace: { type: 'string' },
+      name: { type: 'string' },
     });
     const [sub, ...rest] = positionals;
     if (!sub || !SUBCOMMANDS.includes(sub))
@@ -70,6 +86,7 @@ export const command: CliCommand = {
       const planPath = values.plan;
       if (!planPath) throw new UsageError(`batch ${sub}: --plan FILE is required`);
       const thePlan = await readPlan(planPath);
+      if (sub === 'k8s') return await writeKubernetes(thePlan, planPath, values, ctx);
       const location = catalogOption(`batch ${sub}`, values.db);
       if (!location) throw new UsageError(`batch ${sub}: --db FILE is required`);
       if (location.kind === 'postgres') {
@@ -87,7 +104,11 @@ export const command: CliCommand = {
       if (sub === 'slurm') return await writeSlurm(thePlan, resolve(planPath), resolve(db), values, ctx);
       return await status(thePlan, db, values.json === true, ctx);
     } catch (error) {
-      if (error instanceof BatchPlanError || error instanceof SlurmOptionError)
+      if (
+        error instanceof BatchPlanError ||
+        error instanceof SlurmOptionError ||
+        error instanceof KubernetesOptionError
+      )
         throw new UsageError(`batch ${sub}: ${error.message}`);
       throw error;
     }
@@ -121,9 +142,14 @@ async function plan(dirs: string[], values: Values, ctx: CliContext): Promise<nu
 }
 
 function shardIndex(values: Values, thePlan: BatchPlan): number {
-  const raw = typeof values.shard === 'string' ? values.shard : process.env.SLURM_ARRAY_TASK_ID;
+  const raw =
+    typeof values.shard === 'string'
+      ? values.shard
+      : process.env.SLURM_ARRAY_TASK_ID || process.env.JOB_COMPLETION_INDEX || undefined;
   if (raw === undefined || raw === '')
-    throw new UsageError('batch run: --shard I is required (or run it as a Slurm array task: $SLURM_ARRAY_TASK_ID)');
+    throw new UsageError(
+      'batch run: --shard I is required (or run it as a Slurm array task or a Kubernetes Indexed Job pod: $SLURM_ARRAY_TASK_ID, $JOB_COMPLETION_INDEX)',
+    );
   const shard = Number(raw);
   if (!/^\d+$/.test(raw.trim()) || shard >= thePlan.shards)
     throw new UsageError(`batch run: shard '${raw}' is not one of the plan's shards 0…${thePlan.shards - 1}`);
@@ -198,6 +224,41 @@ async function writeSlurm(thePlan: BatchPlan, planPath: string, db: string, valu
   makeDirs(dirname(out));
   await writeFileAtomic(out, text);
   ctx.stdout.write(`sbatch array of ${thePlan.shards} tasks → ${values.out} (submit: sbatch ${values.out})\n`);
+  return 0;
+}
+
+/** `batch k8s`: the plan's Kubernetes manifest (ConfigMap + Indexed Job). */
+async function writeKubernetes(thePlan: BatchPlan, planPath: string, values: Values, ctx: CliContext) {
+  const { readFile } = await import('node:fs/promises');
+  const { kubernetesJob } = await import('../../node/batch/index.js');
+  const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
+  if (!str('out')) throw new UsageError('batch k8s: --out job.yaml is required');
+  if (!str('image')) throw new UsageError('batch k8s: --image IMAGE is required');
+  if (!str('data-claim'))
+    throw new UsageError('batch k8s: --data-claim PVC (the volume holding the frames) is required');
+  const db = str('db') ?? (str('db-secret') ? undefined : process.env.OWB_DB || undefined);
+  const text = kubernetesJob({
+    planJson: await readFile(planPath, 'utf8'),
+    planRoot: thePlan.root,
+    shards: thePlan.shards,
+    image: str('image') as string,
+    dataClaim: str('data-claim') as string,
+    db,
+    dbSecret: str('db-secret'),
+    parallelism: str('parallelism') ? integer('parallelism', str('parallelism') as string, 1) : undefined,
+    cpus: str('cpus') ? integer('cpus', str('cpus') as string, 1) : undefined,
+    mem: str('mem'),
+    maxRetries: str('retries') ? integer('retries', str('retries') as string, 0) : undefined,
+    namespace: str('namespace'),
+    name: str('name'),
+    command: str('owb') ? [str('owb') as string] : undefined,
+  });
+  const out = resolve(str('out') as string);
+  makeDirs(dirname(out));
+  await writeFileAtomic(out, text);
+  ctx.stdout.write(
+    `Indexed Job of ${thePlan.shards} completions → ${str('out')} (apply: kubectl apply -f ${str('out')})\n`,
+  );
   return 0;
 }
 

@@ -9,3 +9,5 @@ export { planProgress } from './shard-status.js';
 export type { ShardProgress } from './shard-status.js';
 export { shellQuote, slurmScript, SlurmOptionError } from './slurm-script.js';
 export type { SlurmScriptOptions } from './slurm-script.js';
+export { FINAL_EXIT_CODES, kubernetesJob, KubernetesOptionError } from './kubernetes.js';
+export type { KubernetesJobOptions } from './kubernetes.js';

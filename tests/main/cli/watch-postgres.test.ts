@@ -145,8 +145,8 @@ describe(
       const actual = await postgresSnapshot(url);
       assert.equal(actual.frames.length, FRAMES);
       assert.ok(expected.sources.length >= FRAMES * 4, `${expected.sources.length} sources in the reference`);
-    // Cross-matched: the same stars in every frame are one object each, not one per detection.
-    assert.ok(expected.objects.length > 0 && expected.objects.length * 4 < expected.sources.length);
+      // Cross-matched: the same stars in every frame are one object each, not one per detection.
+      assert.ok(expected.objects.length > 0 && expected.objects.length * 4 < expected.sources.length);
       assert.deepEqual(withoutAttempts(actual), withoutAttempts(expected));
     });
   },

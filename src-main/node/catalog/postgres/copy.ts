@@ -6,7 +6,8 @@ import { from as copyFrom } from 'pg-copy-streams';
 /** One value in COPY's text format: `\N` for null, numbers in JavaScript's round-trip form, text escaped. */
 export function copyValue(v: unknown): string {
   if (v === null || v === undefined) return '\\N';
-  if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : String(v);
+  // String(-0) is '0': the sign of a negative zero would be lost.
+  if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : Object.is(v, -0) ? '-0' : String(v);
   if (typeof v === 'bigint' || typeof v === 'boolean') return String(v);
   return String(v).replace(/[\\\n\r\t]/g, (c) => ({ '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c] ?? c);
 }
@@ -34,6 +35,85 @@ export async function copyRows(
       }
     }
     if (buffer) yield buffer;
+  }
+  await pipeline(Readable.from(chunks()), stream);
+  return Number(stream.rowCount);
+}
+
+/** Column types of a binary COPY, as the target columns are declared (binary COPY does not convert). */
+export type CopyType = 'int8' | 'float8' | 'text';
+
+const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+
+/**
+ * Bulk load through `COPY … FROM STDIN WITH (FORMAT binary)`: numbers travel as their 8 bytes, so nothing is
+ * formatted or parsed on either side (several times faster than text for float columns). `types[i]` must be
+ * the declared type of `columns[i]`; a value that does not fit its type (a fraction for int8, text for a
+ * number) is a `TypeError` naming the table and column, and the COPY is aborted. Returns the rows loaded.
+ */
+export async function copyRowsBinary(
+  client: pg.PoolClient | pg.Client,
+  table: string,
+  columns: readonly string[],
+  types: readonly CopyType[],
+  rows: Iterable<readonly unknown[]>,
+): Promise<number> {
+  if (types.length !== columns.length)
+    throw new TypeError(`${table}: ${columns.length} columns, ${types.length} types`);
+  const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT binary)`));
+  const CHUNK = 1 << 18;
+  function* chunks(): Generator<Buffer> {
+    let buf = Buffer.allocUnsafe(CHUNK * 2);
+    let at = 0;
+    const room = (n: number) => {
+      if (at + n <= buf.length) return;
+      const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, at + n));
+      buf.copy(bigger, 0, 0, at);
+      buf = bigger;
+    };
+    SIGNATURE.copy(buf, 0);
+    buf.writeInt32BE(0, 11); // flags
+    buf.writeInt32BE(0, 15); // header extension length
+    at = 19;
+    for (const row of rows) {
+      room(2 + row.length * 12);
+      buf.writeInt16BE(row.length, at);
+      at += 2;
+      for (let c = 0; c < row.length; c++) {
+        const v = row[c];
+        if (v === null || v === undefined) {
+          buf.writeInt32BE(-1, at);
+          at += 4;
+          continue;
+        }
+        const type = types[c];
+        if (type === 'text') {
+          const text = String(v);
+          const n = Buffer.byteLength(text);
+          room(4 + n);
+          buf.writeInt32BE(n, at);
+          buf.write(text, at + 4);
+          at += 4 + n;
+          continue;
+        }
+        if (typeof v !== 'number' || (type === 'int8' && !Number.isSafeInteger(v)))
+          throw new TypeError(
+            `${table}.${columns[c]}: ${JSON.stringify(v)} is not a ${type === 'int8' ? '64-bit integer' : 'number'}`,
+          );
+        buf.writeInt32BE(8, at);
+        if (type === 'int8') buf.writeBigInt64BE(BigInt(v), at + 4);
+        else buf.writeDoubleBE(v, at + 4);
+        at += 12;
+      }
+      if (at >= CHUNK) {
+        yield Buffer.from(buf.subarray(0, at));
+        at = 0;
+      }
+    }
+    room(2);
+    buf.writeInt16BE(-1, at); // trailer
+    at += 2;
+    yield Buffer.from(buf.subarray(0, at));
   }
   await pipeline(Readable.from(chunks()), stream);
   return Number(stream.rowCount);

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { ProcessFrameOutput, SourceColumns } from '../../../common/tasks/process-frame.js';
 import type { CommitOptions, CommitSummary } from '../frame-results.js';
 import { angularDistanceArcsec, normaliseRa, unitVector } from '../sky.js';
-import { copyRows } from './copy.js';
+import { copyRowsBinary, type CopyType } from './copy.js';
 
 /** Advisory lock key serialising cross-matches: two frames of one star must not both create its object. */
 const OBJECTS_LOCK = 0x6f77626f; // 'owbo'
@@ -32,6 +32,11 @@ const SOURCE_COLUMNS = [
   'object_id',
 ] as const;
 
+/** Declared types of SOURCE_COLUMNS: ids, idx and flags BIGINT, measurements DOUBLE PRECISION. */
+const SOURCE_TYPES: CopyType[] = SOURCE_COLUMNS.map((c) =>
+  ['id', 'frame_id', 'idx', 'flags', 'object_id'].includes(c) ? 'int8' : 'float8',
+);
+
 const MEASUREMENT_COLUMNS = [
   'object_id',
   'frame_id',
@@ -46,6 +51,31 @@ const MEASUREMENT_COLUMNS = [
 ] as const;
 
 /** `count` fresh ids of `table`'s identity column, ascending. */
+const MEASUREMENT_TYPES: CopyType[] = [
+  'int8',
+  'int8',
+  'int8',
+  'float8',
+  'text',
+  'float8',
+  'float8',
+  'float8',
+  'float8',
+  'float8',
+];
+const OBJECT_TYPES: CopyType[] = [
+  'int8',
+  'float8',
+  'float8',
+  'float8',
+  'float8',
+  'float8',
+  'int8',
+  'float8',
+  'float8',
+  'int8',
+];
+
 async function nextIds(c: pg.PoolClient, table: string, count: number): Promise<number[]> {
   if (count === 0) return [];
   const { rows } = await c.query<{ id: number }>(
@@ -63,7 +93,7 @@ function num(col: ArrayLike<number> | undefined, i: number): number | null {
 
 /**
  * One processed frame's results on PostgreSQL, the same rows as the SQLite `FrameResultWriter`: the frame's
- * sources replaced (loaded by COPY), each source with sky coordinates matched to the nearest object within
+ * sources replaced (loaded by binary COPY), each source with sky coordinates matched to the nearest object within
  * the radius that no other source of the frame took (candidates from `q3c_join`, the distance and the order
  * as on SQLite), else a new object; one measurement per matched source; plate solution and zero point.
  * Runs on the job's completing transaction; cross-matches of concurrent commits are serialised by an
@@ -125,7 +155,7 @@ export class PgFrameResultWriter {
           yield row;
         }
       };
-      await copyRows(c, 'sources', SOURCE_COLUMNS, rows());
+      await copyRowsBinary(c, 'sources', SOURCE_COLUMNS, SOURCE_TYPES, rows());
       const measurementRows = function* (): Generator<unknown[]> {
         for (let i = 0; i < count; i++) {
           const objectId = matched.ids[i];
@@ -145,7 +175,7 @@ export class PgFrameResultWriter {
           ];
         }
       };
-      await copyRows(c, 'measurements', MEASUREMENT_COLUMNS, measurementRows());
+      await copyRowsBinary(c, 'measurements', MEASUREMENT_COLUMNS, MEASUREMENT_TYPES, measurementRows());
     }
     await c.query(
       `UPDATE frames SET width = $1, height = $2, quality_json = $3, source_count = $4, status = 'processed', error = NULL,
@@ -239,10 +269,11 @@ export class PgFrameResultWriter {
       return [newIds[k], ra, dec, x, y, z, 1, mjd, mjd, now];
     });
     if (objectRows.length)
-      await copyRows(
+      await copyRowsBinary(
         c,
         'objects',
         ['id', 'ra', 'dec', 'cx', 'cy', 'cz', 'n_obs', 'first_mjd', 'last_mjd', 'created_at'],
+        OBJECT_TYPES,
         objectRows,
       );
     return { ids, created: fresh.length };
