@@ -12,6 +12,7 @@ import { Plot } from '../../components/Plot.js';
 import { compassAt } from './compass.js';
 import { HeaderPanel } from './HeaderPanel.js';
 import { LevelsHistogram } from './LevelsHistogram.js';
+import { useInteractiveAperture } from './overlays/useInteractiveAperture.js';
 import { useViewerTools } from './overlays/useViewerTools.js';
 import { ImageStage, type Aperture } from './ImageStage.js';
 import { profileKind, starProfile, type StarProfile } from './profile.js';
@@ -169,9 +170,13 @@ export function ViewerView({
     return true;
   });
 
-  const aperture: Aperture | null = profile
-    ? { x: profile.x, y: profile.y, radiusPx: Math.max(3, 1.5 * (profile.fwhmPx ?? 4)), annulusPx: [12, 18] }
-    : null;
+  const gain = detail.data?.header.find((c) => c.key === 'GAIN')?.value;
+  const interactive = useInteractiveAperture(
+    profile ? { x: profile.x, y: profile.y, fwhmPx: profile.fwhmPx } : null,
+    mainPixels.data,
+    typeof gain === 'number' && gain > 0 ? gain : null,
+  );
+  const aperture: Aperture | null = interactive.aperture;
   const shownName = frames.data?.find((f) => f.id === shownId)?.fileName;
 
   return (
@@ -256,6 +261,7 @@ export function ViewerView({
           {profile ? (
             <Box data-testid="profile-panel">
               <ProfileCaption profile={profile} frameFwhmPx={frameRow?.fwhmPx} />
+              {interactive.panel}
               <Plot
                 width={340}
                 height={150}
