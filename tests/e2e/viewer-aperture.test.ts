@@ -2,7 +2,8 @@
  * Interactive aperture photometry (issue 26 §3) in Chromium: clicking a star places an aperture with a sky
  * annulus; the panel's sum, sky and net flux equal photutils' (exact-overlap CircularAperture, sigma-clipped
  * CircularAnnulus median) on the served FITS file to 1e-6, and stay equal as the radius ([ ]) and the
- * annulus (slider, arrow keys) change.
+ * annulus (slider, arrow keys) change. The magnifier and pixel table follow the cursor, with the FITS values
+ * (astropy) of the 5×5 pixels around it.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -130,6 +131,61 @@ describe(
       await page.waitForTimeout(100);
       await screenshot(page, 'viewer-aperture');
       assert.deepEqual(errors, []);
+    });
+
+    it('the pixel table holds the FITS values around the cursor; the magnifier shows them', async () => {
+      const db = new Database(join(bench.dir, 'catalog.db'), { readonly: true });
+      const { path } = db.prepare('SELECT path FROM frames WHERE id = 1').get() as { path: string };
+      db.close();
+      await page.goto(`${bench.served.url}#/viewer?frame=1`);
+      await page.getByTestId('viewer-full-ready').waitFor({ state: 'attached' });
+      const canvas = page.getByTestId('viewer-canvas');
+      const zoom = Number(await page.getByTestId('zoom-readout').getAttribute('data-zoom'));
+      const panX = Number(await canvas.getAttribute('data-pan-x'));
+      const panY = Number(await canvas.getAttribute('data-pan-y'));
+      const box = (await canvas.boundingBox())!;
+      const [px, py] = [123, 321];
+      await page.mouse.move(box.x + panX + zoom * (px + 0.5), box.y + panY - zoom * (py + 0.5));
+      // Mouse events carry whole CSS pixels: the pixel under the cursor is the one the readout names.
+      const text = await page.getByTestId('pixel-readout').innerText();
+      const m = /x, y\s+(-?[\d.]+), (-?[\d.]+)/.exec(text);
+      assert.ok(m && Math.abs(Number(m[1]) - px) < 1 && Math.abs(Number(m[2]) - py) < 1, text);
+      const [cx, cy] = [Math.round(Number(m[1])), Math.round(Number(m[2]))];
+      const table = page.locator(`[data-testid="pixel-table"][data-x="${cx}"][data-y="${cy}"]`);
+      await table.waitFor();
+      const cells = await table.locator('td').evaluateAll((tds) =>
+        tds.map((td) => ({
+          x: Number(td.getAttribute('data-x')),
+          y: Number(td.getAttribute('data-y')),
+          v: Number(td.getAttribute('data-value')),
+        })),
+      );
+      assert.equal(cells.length, 25);
+      // The top row is the highest y, as on screen.
+      assert.equal(cells[0].y, cy + 2);
+      assert.equal(cells[24].y, cy - 2);
+      assert.equal(cells[12].x, cx);
+      const r = spawnSync(
+        PYTHON,
+        [
+          '-c',
+          'import sys, json\nfrom astropy.io import fits\nd = json.load(sys.stdin)\nz = fits.getdata(d["f"])\nprint(json.dumps([float(z[c["y"], c["x"]]) for c in d["c"]]))',
+        ],
+        { input: JSON.stringify({ f: path, c: cells }), encoding: 'utf8' },
+      );
+      assert.equal(r.status, 0, r.stderr);
+      const want = JSON.parse(r.stdout) as number[];
+      cells.forEach((c, k) =>
+        assert.ok(Math.abs(c.v - want[k]) <= 1e-6 * Math.abs(want[k]), `(${c.x}, ${c.y}): ${c.v} vs ${want[k]}`),
+      );
+      const lit = await page.getByTestId('magnifier').evaluate((c) => {
+        const d = (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, 126, 126).data;
+        let n = 0;
+        for (let i = 0; i < d.length; i += 4) if (d[i] + d[i + 1] + d[i + 2] > 30) n++;
+        return n / (d.length / 4);
+      });
+      assert.ok(lit > 0.3, `the magnifier is drawn (${lit} of it lit)`);
+      await screenshot(page, 'viewer-pixel-table');
     });
   },
 );

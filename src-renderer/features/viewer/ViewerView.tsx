@@ -10,6 +10,7 @@ import { ErrorNote } from '../../components/ErrorNote.js';
 import { COLORMAPS, STRETCHES } from '../../components/display/index.js';
 import { Plot } from '../../components/Plot.js';
 import { compassAt } from './compass.js';
+import { CursorInspector } from './CursorInspector.js';
 import { HeaderPanel } from './HeaderPanel.js';
 import { LevelsHistogram } from './LevelsHistogram.js';
 import { useInteractiveAperture } from './overlays/useInteractiveAperture.js';
@@ -249,6 +250,12 @@ export function ViewerView({
         </Box>
         <Box sx={{ width: 340, flex: 'none', display: 'flex', flexDirection: 'column', minHeight: 0 }}>
           <Readout value={readout} />
+          <CursorInspector
+            pixels={pixels.data}
+            settings={settings}
+            sample={sample}
+            at={readout?.inside ? readout : null}
+          />
           {sample.length > 0 && (
             <LevelsHistogram
               sample={sample}
