@@ -2,3 +2,4 @@
 export * from './wcs-grid.js';
 export * from './contours.js';
 export * from './aperture-readout.js';
+export * from './drawn-regions.js';
