@@ -187,5 +187,17 @@ describe(
       assert.ok(lit > 0.3, `the magnifier is drawn (${lit} of it lit)`);
       await screenshot(page, 'viewer-pixel-table');
     });
+
+    it("the help lists the viewer tools' keys", async () => {
+      await page.goto(`${bench.served.url}#/viewer?frame=1`);
+      await page.getByTestId('viewer-ready').waitFor({ state: 'attached' });
+      await page.keyboard.press('F1');
+      const help = page.getByTestId('global-help');
+      await help.waitFor();
+      const text = await help.innerText();
+      for (const key of ['G = RA/Dec grid', 'K = contours', 'R = draw', 'P = pick target', '[ ] = aperture radius'])
+        assert.ok(text.includes(key), `help lacks '${key}'`);
+      await page.keyboard.press('Escape');
+    });
   },
 );
