@@ -60,7 +60,7 @@ describe(
     let errors: string[];
 
     before(async () => {
-      bench = await openWorkbench('viewer-aperture', { frames: 1, sizePx: 512, starCount: 30 });
+      bench = await openWorkbench('viewer-aperture', { frames: 2, sizePx: 512, starCount: 30 });
       page = bench.page;
       errors = watchPageErrors(page);
     });
@@ -186,6 +186,11 @@ describe(
       });
       assert.ok(lit > 0.3, `the magnifier is drawn (${lit} of it lit)`);
       await screenshot(page, 'viewer-pixel-table');
+      // Another frame does not keep this frame's cursor values (the readout showed them until the mouse moved).
+      await page.goto(`${bench.served.url}#/viewer?frame=2`);
+      await page.getByTestId('viewer-ready').waitFor({ state: 'attached' });
+      await page.getByTestId('pixel-table').waitFor({ state: 'detached' });
+      assert.match(await page.getByTestId('pixel-readout').innerText(), /x, y\s+—/);
     });
 
     it("the help lists the viewer tools' keys", async () => {

@@ -102,7 +102,11 @@ export function ViewerView({
     }
   }, [detail.data]);
 
-  useEffect(() => setProfile(null), [currentId]);
+  // A new frame starts without the last frame's star and cursor values (they described other pixels).
+  useEffect(() => {
+    setProfile(null);
+    setReadout(null);
+  }, [currentId]);
   const compass = useMemo(
     () =>
       wcs && frameRow?.width && frameRow.height
