@@ -198,5 +198,78 @@ print(json.dumps(out))`;
       const off = await canvasPatch(page, sx, sy);
       assert.ok(Math.max(...on.map((c, i) => Math.abs(c - off[i]))) > 40, 'the contour is drawn where it was traced');
     });
+
+    it('frame 1: draws a circle and a box, edits them, and saves DS9 regions that astropy-regions reads back', async () => {
+      await page.goto(`${bench.served.url}#/viewer?frame=1`);
+      await page.getByTestId('viewer-full-ready').waitFor({ state: 'attached' });
+      await page.waitForLoadState('networkidle');
+      const canvas = page.getByTestId('viewer-canvas');
+      const box = (await canvas.boundingBox())!;
+      await page.keyboard.press('r');
+      await page.mouse.click(box.x + box.width * 0.4, box.y + box.height * 0.4);
+      await page.keyboard.press('r');
+      await page.mouse.click(box.x + box.width * 0.6, box.y + box.height * 0.65);
+      await page.keyboard.press('r');
+      await page.keyboard.press('r');
+      await page.locator('[data-testid="drawn-regions"][data-count="2"]').waitFor();
+      await page.getByTestId('region-0-r').fill('7.5');
+      await page.getByTestId('region-1-angle').fill('20');
+      await page.getByTestId('region-1-w').fill('30');
+      const at = async (i: number): Promise<[number, number]> => [
+        Number(await page.getByTestId(`region-${i}`).getAttribute('data-x')),
+        Number(await page.getByTestId(`region-${i}`).getAttribute('data-y')),
+      ];
+      const drawn = [await at(0), await at(1)];
+      await page.waitForTimeout(100);
+      await screenshot(page, 'viewer-regions');
+      const downloaded = page.waitForEvent('download');
+      await page.getByRole('button', { name: 'Save .reg' }).click();
+      const file = join(bench.dir, 'drawn.reg');
+      await (await downloaded).saveAs(file);
+      const text = readFileSync(file, 'utf8');
+      assert.match(text, /^icrs$/m);
+      const script = `
+import sys, json, warnings
+warnings.simplefilter('ignore')
+from regions import Regions
+from astropy.io import fits
+from astropy.wcs import WCS
+d = json.load(sys.stdin)
+w = WCS(fits.getheader(d['fits']))
+out = []
+for r in Regions.read(d['reg'], format='ds9'):
+    p = r.to_pixel(w)
+    out.append(dict(kind=type(p).__name__, x=float(p.center.x), y=float(p.center.y), r=float(getattr(p, 'radius', 0)), w=float(getattr(p, 'width', 0)), a=float(p.angle.to('deg').value) if hasattr(p, 'angle') else 0))
+print(json.dumps(out))`;
+      const r = spawnSync('/usr/bin/python3', ['-c', script], {
+        input: JSON.stringify({ fits: frameFile(bench.dir, 1), reg: file }),
+        encoding: 'utf8',
+      });
+      assert.equal(r.status, 0, r.stderr);
+      const back = JSON.parse(r.stdout) as Array<{
+        kind: string;
+        x: number;
+        y: number;
+        r: number;
+        w: number;
+        a: number;
+      }>;
+      assert.deepEqual(
+        back.map((b) => b.kind),
+        ['CirclePixelRegion', 'RectanglePixelRegion'],
+      );
+      back.forEach((b, i) =>
+        assert.ok(Math.hypot(b.x - drawn[i][0], b.y - drawn[i][1]) < 0.01, `region ${i}: ${b.x},${b.y} vs ${drawn[i]}`),
+      );
+      assert.ok(Math.abs(back[0].r - 7.5) < 1e-3, `radius ${back[0].r}`);
+      assert.ok(
+        Math.abs(back[1].w - 30) < 1e-3 && Math.abs(back[1].a - 20) < 0.01,
+        `box ${back[1].w} at ${back[1].a}°`,
+      );
+      await page.getByRole('button', { name: 'Delete region 1' }).click();
+      await page.locator('[data-testid="drawn-regions"][data-count="1"]').waitFor();
+      await page.keyboard.press('Delete');
+      await page.getByTestId('drawn-regions').waitFor({ state: 'detached' });
+    });
   },
 );

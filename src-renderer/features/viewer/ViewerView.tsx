@@ -11,8 +11,10 @@ import { COLORMAPS, STRETCHES } from '../../components/display/index.js';
 import { Plot } from '../../components/Plot.js';
 import { compassAt } from './compass.js';
 import { CoordinatesNote } from './CoordinatesNote.js';
+import { CursorInspector } from './CursorInspector.js';
 import { HeaderPanel } from './HeaderPanel.js';
 import { LevelsHistogram } from './LevelsHistogram.js';
+import { useInteractiveAperture } from './overlays/useInteractiveAperture.js';
 import { useViewerTools } from './overlays/useViewerTools.js';
 import { ImageStage, type Aperture } from './ImageStage.js';
 import { profileKind, starProfile, type StarProfile } from './profile.js';
@@ -102,7 +104,11 @@ export function ViewerView({
     }
   }, [detail.data]);
 
-  useEffect(() => setProfile(null), [currentId]);
+  // A new frame starts without the last frame's star and cursor values (they described other pixels).
+  useEffect(() => {
+    setProfile(null);
+    setReadout(null);
+  }, [currentId]);
   const compass = useMemo(
     () =>
       wcs && frameRow?.width && frameRow.height
@@ -171,9 +177,13 @@ export function ViewerView({
     return true;
   });
 
-  const aperture: Aperture | null = profile
-    ? { x: profile.x, y: profile.y, radiusPx: Math.max(3, 1.5 * (profile.fwhmPx ?? 4)), annulusPx: [12, 18] }
-    : null;
+  const gain = detail.data?.header.find((c) => c.key === 'GAIN')?.value;
+  const interactive = useInteractiveAperture(
+    profile ? { x: profile.x, y: profile.y, fwhmPx: profile.fwhmPx } : null,
+    mainPixels.data,
+    typeof gain === 'number' && gain > 0 ? gain : null,
+  );
+  const aperture: Aperture | null = interactive.aperture;
   const shownName = frames.data?.find((f) => f.id === shownId)?.fileName;
 
   return (
@@ -249,6 +259,12 @@ export function ViewerView({
         </Box>
         <Box sx={{ width: 340, flex: 'none', display: 'flex', flexDirection: 'column', minHeight: 0 }}>
           <Readout value={readout} />
+          <CursorInspector
+            pixels={pixels.data}
+            settings={settings}
+            sample={sample}
+            at={readout?.inside ? readout : null}
+          />
           {sample.length > 0 && (
             <LevelsHistogram
               sample={sample}
@@ -261,6 +277,7 @@ export function ViewerView({
           {profile ? (
             <Box data-testid="profile-panel">
               <ProfileCaption profile={profile} frameFwhmPx={frameRow?.fwhmPx} />
+              {interactive.panel}
               <Plot
                 width={340}
                 height={150}

@@ -8,6 +8,7 @@ import { useViewState } from '../../../app/view-state.js';
 import { gridPainter, type OverlayPainter } from './painters.js';
 import { useComparisonPicking } from './useComparisonPicking.js';
 import { useContours } from './useContours.js';
+import { useRegionDrawing } from './useRegionDrawing.js';
 import type { PixelsDto } from '../../../../src-main/common/workbench-dto.js';
 import type { Limits } from '../../../components/display/index.js';
 
@@ -37,8 +38,8 @@ export interface ViewerTools {
 }
 
 /**
- * The viewer's analysis overlays beyond detections and regions: the RA/Dec grid (G), contours (K) and
- * target/comparison picking (P). Each tool is a
+ * The viewer's analysis overlays beyond detections and regions: the RA/Dec grid (G), contours (K), region
+ * drawing (R) and target/comparison picking (P). Each tool is a
  * switch with a key; its computation is a pure core/viewer function, its drawing a painter.
  */
 export function useViewerTools({
@@ -73,13 +74,15 @@ export function useViewerTools({
   const gridColour = theme.palette.info.main;
   const comparison = useComparisonPicking(frameId);
   const contours = useContours(contourPixels, limits);
+  const drawing = useRegionDrawing(wcs);
   const painters = useMemo(
     () => [
       ...(contours.painter ? [contours.painter] : []),
       ...(grid ? [gridPainter(grid, widthPx, heightPx, gridColour)] : []),
+      ...(drawing.painter ? [drawing.painter] : []),
       ...comparison.painters,
     ],
-    [grid, widthPx, heightPx, gridColour, comparison.painters, contours.painter],
+    [grid, widthPx, heightPx, gridColour, comparison.painters, contours.painter, drawing.painter],
   );
   const bar = (
     <Box sx={{ display: 'flex', gap: 1, alignItems: 'center', mb: 0.5 }}>
@@ -96,6 +99,7 @@ export function useViewerTools({
         title={wcs ? 'RA/Dec grid from the frame’s WCS' : 'This frame has no celestial WCS'}
       />
       {contours.controls}
+      {drawing.control}
       {comparison.toggle}
       {grid && (
         <span
@@ -109,5 +113,12 @@ export function useViewerTools({
       )}
     </Box>
   );
-  return { painters, bar, grid, panel: comparison.panel, onPick: comparison.onPick };
+  const panel = (
+    <>
+      {drawing.panel}
+      {comparison.panel}
+    </>
+  );
+  const onPick = (x: number, y: number): boolean => drawing.onPick(x, y) || comparison.onPick(x, y);
+  return { painters, bar, grid, panel, onPick };
 }
