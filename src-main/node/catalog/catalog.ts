@@ -172,7 +172,8 @@ const CALIBRATED_COLUMNS = `mag_inst AS magInst,
     FROM frames WHERE frames.id = sources.frame_id) END AS magCalErr,
   CASE WHEN mag_inst IS NULL THEN NULL ELSE (SELECT CASE WHEN phot_zp IS NULL THEN NULL
     ELSE 'owb plate solve, ' || coalesce(phot_zp_band, 'MAG_VT') END FROM frames WHERE frames.id = sources.frame_id) END AS zpSource`;
-const SOURCE_SELECT = `SELECT id, frame_id AS frameId, idx, x, y, x_err AS xErr, y_err AS yErr, ra, dec, flux,
+/** The sources query behind `iterateSources` and the exports' array path (export-source.ts), one text for both. */
+export const SOURCE_SELECT = `SELECT id, frame_id AS frameId, idx, x, y, x_err AS xErr, y_err AS yErr, ra, dec, flux,
   flux_err AS fluxErr, flux_auto AS fluxAuto, mag, mag_err AS magErr, a, b, theta, fwhm, snr, flags, object_id AS objectId,
   ${CALIBRATED_COLUMNS}
   FROM sources`;

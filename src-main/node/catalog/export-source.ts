@@ -1,13 +1,5 @@
 /** Row sources for exports: paging through the catalog lazily, and the flux unit the rows are in. */
-import type { Catalog } from './catalog.js';
-
-/**
- * The sources table's columns as `Catalog.iterateSources` names them (a test keeps the two in step), so the fast
- * array path writes the same file as the object path.
- */
-const SOURCE_ARRAY_SELECT = `SELECT id, frame_id AS frameId, idx, x, y, x_err AS xErr, y_err AS yErr, ra, dec, flux,
-  flux_err AS fluxErr, flux_auto AS fluxAuto, mag, mag_err AS magErr, a, b, theta, fwhm, snr, flags, object_id AS objectId
-  FROM sources`;
+import { SOURCE_SELECT, type Catalog } from './catalog.js';
 
 /**
  * Every source (or one frame's) by frame then detection order, as arrays in column order (better-sqlite3
@@ -21,7 +13,7 @@ export function sourceArrays(
     options.limit === undefined || !Number.isFinite(options.limit) ? -1 : Math.max(0, Math.floor(options.limit));
   const offset = Math.max(0, Math.floor(options.offset ?? 0));
   const where = options.frameId === undefined ? '' : 'WHERE frame_id = ?';
-  const statement = db.prepare(`${SOURCE_ARRAY_SELECT} ${where} ORDER BY frame_id, idx LIMIT ? OFFSET ?`).raw(true);
+  const statement = db.prepare(`${SOURCE_SELECT} ${where} ORDER BY frame_id, idx LIMIT ? OFFSET ?`).raw(true);
   const names = statement.columns().map((c) => c.name);
   const args = options.frameId === undefined ? [limit, offset] : [options.frameId, limit, offset];
   return { names, rows: statement.iterate(...args) as IterableIterator<unknown[]> };
