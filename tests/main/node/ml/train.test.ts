@@ -5,7 +5,7 @@
 // MLflow's file-store layout.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -62,6 +62,10 @@ describe('owb train (realbogus, 480 generated 33×33 triplets, 6 epochs)', () =>
     assert.equal(first.epochs.length, 6);
     const h = first.heldOut!;
     assert.equal(h.confusion.tp + h.confusion.fp + h.confusion.tn + h.confusion.fn, 96);
+    // The artefact is the network and its weights only (a spread StampSet once put every stamp in it).
+    const model = JSON.parse(readFileSync(join(first.dir, 'model.json'), 'utf8')) as { spec: object; params: string };
+    assert.deepEqual(model.spec, { channels: 3, height: 33, width: 33, filters: [8, 16, 16], hidden: 32 });
+    assert.ok(statSync(join(first.dir, 'model.json')).size < 200_000);
   });
 
   it(
