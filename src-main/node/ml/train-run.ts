@@ -39,7 +39,8 @@ export interface TrainRunOptions {
 
 /** The network used for every task: small enough to train in minutes on two cores. */
 export function defaultSpec(input: { channels: number; height: number; width: number }): CnnSpec {
-  return { ...input, filters: [8, 16, 16], hidden: 32 };
+  // Named fields only: spreading a StampSet here once copied every stamp into model.json.
+  return { channels: input.channels, height: input.height, width: input.width, filters: [8, 16, 16], hidden: 32 };
 }
 
 /**

@@ -5,7 +5,7 @@
 // MLflow's file-store layout.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -62,6 +62,10 @@ describe('owb train (realbogus, 480 generated 33×33 triplets, 6 epochs)', () =>
     assert.equal(first.epochs.length, 6);
     const h = first.heldOut!;
     assert.equal(h.confusion.tp + h.confusion.fp + h.confusion.tn + h.confusion.fn, 96);
+    // The artefact is the network and its weights only (a spread StampSet once put every stamp in it).
+    const model = JSON.parse(readFileSync(join(first.dir, 'model.json'), 'utf8')) as { spec: object; params: string };
+    assert.deepEqual(model.spec, { channels: 3, height: 33, width: 33, filters: [8, 16, 16], hidden: 32 });
+    assert.ok(statSync(join(first.dir, 'model.json')).size < 200_000);
   });
 
   it(
@@ -190,4 +194,39 @@ print(json.dumps({'exp': e.experiment_id, 'status': r.info.status, 'seed': r.dat
       assert.deepEqual(got.steps, [1, 2, 3, 4, 5, 6]);
     },
   );
+});
+
+describe('owb train (lens, owb synth physical layout as it is)', () => {
+  it("takes train/ and test/ class folders, synth's test/ as the held-out set", async () => {
+    const config = join(dir, 'phys.yaml');
+    const yaml = readFileSync(new URL('../../../../configs/physical.yaml', import.meta.url), 'utf8')
+      .replace(/n_train: \d+/, 'n_train: 120')
+      .replace(/n_test: \d+/, 'n_test: 40');
+    writeFileSync(config, yaml);
+    const lenses = join(dir, 'lenses');
+    const synth = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'src-main/cli/main.ts', 'synth', '--config', config, '--out', lenses, '--log-level', 'error'],
+      { cwd: new URL('../../../..', import.meta.url), encoding: 'utf8' },
+    );
+    assert.equal(synth.status, 0, synth.stderr);
+    const run = await runTraining({
+      ...options('lens'),
+      task: 'lens',
+      dataDir: lenses,
+      settings: { ...settings, epochs: 2 },
+    });
+    assert.equal(run.dataset.layout, 'train-test');
+    assert.equal(run.dataset.split.test, 40);
+    assert.equal(run.dataset.split.train + run.dataset.split.val, 120);
+    assert.deepEqual(run.input, { channels: 1, height: 64, width: 64 });
+    const held = JSON.parse(readFileSync(join(run.dir, 'heldout.json'), 'utf8')) as {
+      files: string[];
+      labels: number[];
+    };
+    assert.ok(
+      held.files.every((f, i) => f.startsWith(held.labels[i] ? 'test/lens/' : 'test/nonlens/')),
+      held.files.join(' '),
+    );
+  });
 });
