@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExportFile, ObjectRow, SourceQuery } from '../../common/workbench-dto.js';
-import { SOURCE_COLUMNS } from '../../common/columns.js';
+import { SOURCE_SELECT } from '../catalog/catalog.js';
 import { exportRows } from '../catalog/export.js';
 import { fluxUnitOf } from '../catalog/export-source.js';
 import { sourceRegions } from '../catalog/export-regions.js';
@@ -61,9 +61,6 @@ function sourceWhere(q: { frameId?: number; minSnr?: number; search?: string }):
 /** Export formats of the sources table offered in the UI (the CLI offers the same through `owb catalog`). */
 export type SourceExportFormat = 'csv' | 'ecsv' | 'votable' | 'fits' | 'ds9' | 'ds9-icrs';
 
-/** The registry's source columns (units, UCDs), as `owb catalog sources` writes them. */
-const EXPORT_COLUMNS = SOURCE_COLUMNS.map((c) => c.name);
-
 const TABLE_FILES = {
   csv: { ext: 'csv', mime: 'text/csv', format: 'csv' },
   ecsv: { ext: 'ecsv', mime: 'text/plain', format: 'ecsv' },
@@ -78,11 +75,11 @@ export async function exportSources(
   minSnr?: number,
 ): Promise<ExportFile> {
   const where = sourceWhere({ frameId, minSnr });
-  const rows = services.db
-    .prepare(`SELECT * FROM sources ${where.sql} ORDER BY frame_id, idx`)
-    .all(...where.args) as Array<SourceDbRow & { a: number | null; b: number | null; theta: number | null }>;
   const stem = frameId !== undefined ? `frame-${frameId}-sources` : 'sources';
   if (format === 'ds9' || format === 'ds9-icrs') {
+    const rows = services.db
+      .prepare(`SELECT * FROM sources ${where.sql} ORDER BY frame_id, idx`)
+      .all(...where.args) as Array<SourceDbRow & { a: number | null; b: number | null; theta: number | null }>;
     const text = sourceRegions(services.db, rows, format, frameId);
     return { fileName: `${stem}${format === 'ds9' ? '' : '-icrs'}.reg`, mimeType: 'text/plain', text };
   }
@@ -90,10 +87,13 @@ export async function exportSources(
   const dir = await mkdtemp(join(tmpdir(), 'owb-export-'));
   try {
     const path = join(dir, `${stem}.${file.ext}`);
-    await exportRows(rows as unknown as Array<Record<string, unknown>>, file.format, {
+    // The rows `owb catalog sources` writes (calibrated magnitudes included), not the bare table's.
+    const tableRows = services.db
+      .prepare(`${SOURCE_SELECT} ${where.sql} ORDER BY frame_id, idx`)
+      .all(...where.args) as Array<Record<string, unknown>>;
+    await exportRows(tableRows, file.format, {
       out: path,
       extname: 'SOURCES',
-      columns: EXPORT_COLUMNS,
       fluxUnit: fluxUnitOf(services.db, frameId),
       fitsHeader: [{ key: 'RADESYS', value: 'ICRS' }],
     });

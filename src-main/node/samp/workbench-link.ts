@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { makeDirs } from '../../../src-workers/io/make-dirs.js';
 import type { SqliteDatabase } from '../catalog/database.js';
+import { SOURCE_SELECT } from '../catalog/catalog.js';
 import { exportRows } from '../catalog/export.js';
 import { fluxUnitOf } from '../catalog/export-source.js';
-import { SOURCE_COLUMNS } from '../../common/columns.js';
 import type { SampSelection } from '../../common/workbench-dto.js';
 import { SpatialIndex } from '../catalog/spatial-index.js';
 import { SampClient, type SampMap, type SampMessage, type SampPeer } from './client.js';
@@ -81,12 +81,11 @@ export class SampLink {
     const path = join(dir, `${tableId}.vot`);
     const where = frameId === undefined ? '' : 'WHERE frame_id = ?';
     const rows = this.options.db
-      .prepare(`SELECT ${SOURCE_COLUMNS.map((c) => c.name).join(', ')} FROM sources ${where} ORDER BY frame_id, idx`)
+      .prepare(`${SOURCE_SELECT} ${where} ORDER BY frame_id, idx`)
       .all(...(frameId === undefined ? [] : [frameId])) as Array<Record<string, unknown>>;
     await exportRows(rows, 'votable', {
       out: path,
       extname: frameId === undefined ? 'sources' : `frame ${frameId} sources`,
-      columns: SOURCE_COLUMNS.map((c) => c.name),
       fluxUnit: fluxUnitOf(this.options.db, frameId),
     });
     this.sent.set(tableId, { sourceIds: Float64Array.from(rows, (r) => Number(r.id)), frameId: frameId ?? null });

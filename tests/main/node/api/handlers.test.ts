@@ -148,6 +148,28 @@ describe('catalog export formats', () => {
     }
   });
 
+  it('exports the calibrated magnitudes of solved frames, as owb catalog sources does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'owb-api-export-'));
+    createFixtureWorkspace(dir, { frames: 1, sizePx: 64, starCount: 3 });
+    const services = openWorkspace(dir, { pollChanges: false });
+    try {
+      services.db.prepare('UPDATE sources SET mag_inst = -8.5, mag_err = 0.03').run();
+      services.db.prepare('UPDATE frames SET phot_zp = 24.25, phot_zp_err = 0.04').run();
+      const file = await createHandlers(services)['owb:catalog.export']({ format: 'csv' });
+      const lines = file.text!.split('\n').filter((l) => l && !l.startsWith('#'));
+      const header = lines[0].split(',');
+      const rows = lines.slice(1).map((l) => l.split(','));
+      assert.ok(rows.length >= 3, `${rows.length} rows`);
+      for (const r of rows) {
+        assert.equal(Number(r[header.indexOf('magCal')]), 15.75);
+        assert.ok(Math.abs(Number(r[header.indexOf('magCalErr')]) - 0.05) < 1e-12);
+      }
+    } finally {
+      services.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('DS9 image ellipses keep the catalog position angle (degrees, not radians taken for degrees)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'owb-api-export-'));
     createFixtureWorkspace(dir, { frames: 1, sizePx: 64, starCount: 3 });

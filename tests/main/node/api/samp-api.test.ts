@@ -50,7 +50,8 @@ describe('owb:samp.* channels', { skip: hasSamp ? false : 'needs /usr/bin/python
         const got = await peer.next((o) => o.got === 'coord.pointAt.sky', 'the position');
         assert.deepEqual(got.params, { ra: '83.6331', dec: '22.0145' });
         // An empty catalog: the table goes out with no rows, and the peer's pointAt still becomes a selection.
-        assert.ok((await invoke('owb:samp.send', { what: 'sources', to: 'astropy-peer' })).ok);
+        const table = await invoke('owb:samp.send', { what: 'sources', to: 'astropy-peer' });
+        assert.ok(table.ok, JSON.stringify(table));
         const deadline = Date.now() + 20_000;
         while (!selected.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
         const { from, ...pointed } = selected[0] as SampSelection & { kind: 'sky' };
