@@ -7,7 +7,7 @@ import { migration006 } from './006-plate-solutions.js';
 import { migration007 } from './007-variability.js';
 import { migration008 } from './008-model-scores.js';
 import { migration009 } from './009-comparison-stars.js';
-import { migration011 } from './011-photometric-colour.js';
+import { migration010 } from './010-photometric-colour.js';
 
 /**
  * One schema step: `up` runs inside the migration transaction. Versions increase but may skip numbers
@@ -31,7 +31,7 @@ export const migrations: readonly Migration[] = [
   migration007,
   migration008,
   migration009,
-  migration011,
+  migration010,
 ];
 
 /** The schema version this build migrates a catalog to. */

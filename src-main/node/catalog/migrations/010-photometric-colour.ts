@@ -6,8 +6,8 @@ import type { Migration } from './index.js';
  * colour (B_T − V_T, BP − RP) the colour term of the fit m_cat = m_inst + zp + c · colour with its error and
  * the colour's name. NULL colour term: none fitted (Tycho-2 packages carry V_T only).
  */
-export const migration011: Migration = {
-  version: 11,
+export const migration010: Migration = {
+  version: 10,
   name: 'photometric colour term',
   up: `
     ALTER TABLE frames ADD COLUMN phot_zp_band TEXT;
