@@ -2,8 +2,11 @@ import type { Statement } from 'better-sqlite3';
 import type { SourceColumns } from '../../common/tasks/process-frame.js';
 import type { SqliteDatabase } from './database.js';
 
-/** Column order of `sources` after `id` (kept in one place so the batch statement and the binder agree). */
-const COLUMNS = [
+/**
+ * Column order of `sources` after `id`, as every writer binds them (this INSERT, PostgreSQL's COPY in
+ * postgres/result-writer.ts): kept in one place so statements and binders agree.
+ */
+export const SOURCE_TABLE_COLUMNS = [
   'frame_id',
   'idx',
   'x',
@@ -26,6 +29,7 @@ const COLUMNS = [
   'mag_inst',
   'object_id',
 ] as const;
+const COLUMNS = SOURCE_TABLE_COLUMNS;
 /** Rows per multi-row INSERT: binding many rows per call removes most of the per-statement overhead. */
 const BATCH_ROWS = 256;
 /** A smaller batch for the remainder, so frames with a few dozen sources do not fall back to single rows. */

@@ -3,34 +3,12 @@ import type { ProcessFrameOutput, SourceColumns } from '../../../common/tasks/pr
 import type { CommitOptions, CommitSummary } from '../frame-results.js';
 import { angularDistanceArcsec, normaliseRa, unitVector } from '../sky.js';
 import { copyRowsBinary, type CopyType } from './copy.js';
+import { SOURCE_TABLE_COLUMNS } from '../source-writer.js';
 
 /** Advisory lock key serialising cross-matches: two frames of one star must not both create its object. */
 const OBJECTS_LOCK = 0x6f77626f; // 'owbo'
 
-const SOURCE_COLUMNS = [
-  'id',
-  'frame_id',
-  'idx',
-  'x',
-  'y',
-  'x_err',
-  'y_err',
-  'ra',
-  'dec',
-  'flux',
-  'flux_err',
-  'flux_auto',
-  'mag',
-  'mag_err',
-  'a',
-  'b',
-  'theta',
-  'fwhm',
-  'snr',
-  'flags',
-  'mag_inst',
-  'object_id',
-] as const;
+const SOURCE_COLUMNS = ['id', ...SOURCE_TABLE_COLUMNS] as const;
 
 /** Declared types of SOURCE_COLUMNS: ids, idx and flags BIGINT, measurements DOUBLE PRECISION. */
 const SOURCE_TYPES: CopyType[] = SOURCE_COLUMNS.map((c) =>

@@ -8,6 +8,7 @@ import {
 } from '../../../../src-workers/core/astrometry/star-index.js';
 import { radecToXyz } from '../../../../src-workers/core/astrometry/sphere.js';
 import { TanWcs } from '../../../../src-workers/core/wcs/tan.js';
+import { mulberry32 } from '../../../seeded-uniform.js';
 
 export interface SyntheticSpec {
   raDeg: number;
@@ -28,16 +29,7 @@ export interface SyntheticSpec {
 }
 
 /** Deterministic generator (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
 
 /** Order-2 SIP triangle c[p][q] from (A_2_0, A_1_1, A_0_2). */
 const quadratic = (c20: number, c11: number, c02: number): number[][] => [[0, 0, c02], [0, c11], [c20]];
