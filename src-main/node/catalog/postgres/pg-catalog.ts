@@ -14,8 +14,17 @@ import type { CatalogReader, ObjectRow } from '../catalog-reader.js';
 import { angularDistanceArcsec, validRaDec } from '../sky.js';
 import type { ConeHit } from '../spatial-index.js';
 
+// SQLite's CALIBRATED_COLUMNS (catalog.ts) in PostgreSQL's spelling: the two backends give the same rows.
+const CALIBRATED_COLUMNS = `mag_inst AS "magInst",
+  mag_inst + (SELECT phot_zp FROM frames WHERE frames.id = sources.frame_id) AS "magCal",
+  CASE WHEN mag_inst IS NULL THEN NULL ELSE (SELECT CASE WHEN phot_zp IS NULL THEN NULL
+    ELSE sqrt(coalesce(sources.mag_err * sources.mag_err, 0) + coalesce(phot_zp_err * phot_zp_err, 0)) END
+    FROM frames WHERE frames.id = sources.frame_id) END AS "magCalErr",
+  CASE WHEN mag_inst IS NULL THEN NULL ELSE (SELECT CASE WHEN phot_zp IS NULL THEN NULL
+    ELSE 'owb plate solve, ' || coalesce(phot_zp_band, 'MAG_VT') END FROM frames WHERE frames.id = sources.frame_id) END AS "zpSource"`;
 const SOURCE_SELECT = `SELECT id, frame_id AS "frameId", idx, x, y, x_err AS "xErr", y_err AS "yErr", ra, dec, flux,
-  flux_err AS "fluxErr", flux_auto AS "fluxAuto", mag, mag_err AS "magErr", a, b, theta, fwhm, snr, flags, object_id AS "objectId"
+  flux_err AS "fluxErr", flux_auto AS "fluxAuto", mag, mag_err AS "magErr", a, b, theta, fwhm, snr, flags, object_id AS "objectId",
+  ${CALIBRATED_COLUMNS}
   FROM sources`;
 const FRAME_SELECT = `SELECT id, content_hash AS "contentHash", path, file_name AS "fileName", size_bytes AS "sizeBytes",
   frame_type AS "frameType", filter, exposure_sec AS "exposureSec", date_obs AS "dateObs", mjd, mjd_start AS "mjdStart",
