@@ -127,6 +127,16 @@ describe('DS9 over SAMP', { skip, timeout: 420_000 }, () => {
     });
     await Promise.race([ds9Ready, exited, tooLong]).finally(() => clearTimeout(timer));
     exited.catch(() => undefined); // DS9 ends in `after`: no longer an error then
+    // Subscribed is not yet answering: a loaded DS9 can drop a request that comes while its window is still
+    // being built. Ask for its version until it answers (each try bounded), then start.
+    const answering = Date.now() + 180_000;
+    for (;;) {
+      const r = await watcher
+        .callAndWait({ 'samp.mtype': 'ds9.get', 'samp.params': { cmd: 'version' } }, 'SAOImageDS9', 10)
+        .catch((e: unknown) => ({ 'samp.status': 'samp.error', error: String(e) }));
+      if (r['samp.status'] === 'samp.ok') break;
+      if (Date.now() > answering) throw new Error(`DS9 registered but never answered: ${JSON.stringify(r)}\n${ds9Log}`);
+    }
     link = await SampLink.connect({ db: catalog.db, root: home, env, onSelect: () => undefined });
   });
 
