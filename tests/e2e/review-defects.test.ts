@@ -201,10 +201,11 @@ describe(
       await page.getByRole('button', { name: 'Find' }).click();
       // The panel shows the previous object's curve until the cone search answers: wait for this one's.
       await page.getByText(`Light curve of object ${SINGLE.id}`, { exact: true }).waitFor();
+      // The title can change a moment before the new object's points arrive: wait for its own count.
       await page
         .getByTestId('light-curve')
-        .getByText(/measurements?;/)
-        .waitFor({ timeout: 5000 });
+        .getByText(/\b1 measurement;/)
+        .waitFor({ timeout: 30_000 });
       const text = await page.getByTestId('light-curve').innerText();
       assert.match(text, /\b1 measurement;/);
       const ticks = await page
