@@ -21,7 +21,10 @@ export function xmlrpcCall(url: string, method: string, params: SampValue[], tim
       u,
       {
         method: 'POST',
-        headers: { 'Content-Type': 'text/xml', 'Content-Length': Buffer.byteLength(body) },
+        headers: { 'Content-Type': 'text/xml', 'Content-Length': Buffer.byteLength(body), Connection: 'close' },
+        // One connection per call: Node 20's default agent keeps sockets alive, and a later call on a socket
+        // DS9's Tcl XML-RPC server has finished with is never answered.
+        agent: false,
         timeout: timeoutMs,
         // DS9's replies end their lines in a bare LF too (see serveXmlRpc).
         insecureHTTPParser: true,

@@ -18,14 +18,7 @@ import { parseCelestialWcs, recordSource } from '../../../../src-workers/core/wc
 import { writeFitsImage } from '../../../../src-workers/io/fits-file.js';
 
 const has = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;
-// Opt-in for now: from a fresh clone, about one run in two ends with a DS9 reply that never reaches our hub
-// (a 60 s "no reply" on image.load.fits or regions load, DS9 itself silent). Until that is found, the spec
-// runs with OWB_DS9_SPEC=1 and does not decide CI; the hub's DS9 fixes keep their own tests (hub-interop).
-const skip = !(has('ds9') && has('xvfb-run'))
-  ? 'needs SAOImage DS9 and xvfb-run (Debian saods9, xvfb and xauth)'
-  : process.env.OWB_DS9_SPEC !== '1'
-    ? 'set OWB_DS9_SPEC=1 to run (DS9 replies are lost intermittently; see the comment above)'
-    : false;
+const skip = has('ds9') && has('xvfb-run') ? false : 'needs SAOImage DS9 and xvfb-run (Debian saods9, xvfb and xauth)';
 
 const W = 96;
 const H = 80;
