@@ -44,6 +44,65 @@ export interface IngestRequest {
   job?: { kind: string; profile: string; maxAttempts: number };
 }
 
+/** The `frames` columns a new frame is inserted with, in the order of `frameInsertValues` (both backends). */
+export const FRAME_INSERT_COLUMNS = [
+  'content_hash',
+  'path',
+  'file_name',
+  'size_bytes',
+  'header_json',
+  'frame_type',
+  'filter',
+  'exposure_sec',
+  'date_obs',
+  'mjd',
+  'width',
+  'height',
+  'ra_center',
+  'dec_center',
+  'status',
+  'created_at',
+  'checksum_state',
+  'checksum_note',
+  'mjd_start',
+  'bjd_tdb',
+  'time_source',
+  'time_note',
+  'wcs_json',
+  'airmass',
+] as const;
+
+/** The values of `FRAME_INSERT_COLUMNS` for an ingest request at time `now` (ms). */
+export function frameInsertValues(r: IngestRequest, now: number): Array<string | number | null> {
+  const m = r.meta;
+  return [
+    r.contentHash,
+    r.path,
+    r.fileName,
+    r.sizeBytes,
+    m.header ? JSON.stringify(m.header) : null,
+    m.frameType ?? 'unknown',
+    m.filter ?? null,
+    m.exposureSec ?? null,
+    m.dateObs ?? null,
+    m.mjd ?? null,
+    m.width ?? null,
+    m.height ?? null,
+    m.raCenter ?? null,
+    m.decCenter ?? null,
+    r.job ? 'queued' : 'filed',
+    now,
+    m.checksumState ?? null,
+    m.checksumNote ?? null,
+    m.mjdStart ?? null,
+    m.bjdTdb ?? null,
+    m.timeSource ?? null,
+    m.timeNote ?? null,
+    m.wcs ? JSON.stringify(m.wcs) : null,
+    m.airmass ?? null,
+  ];
+}
+
 export interface IngestResult {
   frameId: number;
   /** False when the content was already known (a copy, rename or rescan). */
@@ -69,10 +128,7 @@ export class FrameStore {
     );
     this.byHash = db.prepare('SELECT id FROM frames WHERE content_hash = ?');
     this.insertFrame = db.prepare(
-      `INSERT INTO frames (content_hash, path, file_name, size_bytes, header_json, frame_type, filter, exposure_sec,
-         date_obs, mjd, width, height, ra_center, dec_center, status, created_at, checksum_state, checksum_note,
-         mjd_start, bjd_tdb, time_source, time_note, wcs_json, airmass)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO frames (${FRAME_INSERT_COLUMNS.join(', ')}) VALUES (${FRAME_INSERT_COLUMNS.map(() => '?').join(', ')})`,
     );
     this.upsertPath = db.prepare(
       `INSERT INTO frame_paths (path, frame_id, size_bytes, mtime_ms, seen_at) VALUES (?, ?, ?, ?, ?)
@@ -89,35 +145,7 @@ export class FrameStore {
         this.upsertPath.run(r.path, known.id, r.sizeBytes, r.mtimeMs, now);
         return { frameId: known.id, isNew: false };
       }
-      const m = r.meta;
-      const frameId = Number(
-        this.insertFrame.run(
-          r.contentHash,
-          r.path,
-          r.fileName,
-          r.sizeBytes,
-          m.header ? JSON.stringify(m.header) : null,
-          m.frameType ?? 'unknown',
-          m.filter ?? null,
-          m.exposureSec ?? null,
-          m.dateObs ?? null,
-          m.mjd ?? null,
-          m.width ?? null,
-          m.height ?? null,
-          m.raCenter ?? null,
-          m.decCenter ?? null,
-          r.job ? 'queued' : 'filed',
-          now,
-          m.checksumState ?? null,
-          m.checksumNote ?? null,
-          m.mjdStart ?? null,
-          m.bjdTdb ?? null,
-          m.timeSource ?? null,
-          m.timeNote ?? null,
-          m.wcs ? JSON.stringify(m.wcs) : null,
-          m.airmass ?? null,
-        ).lastInsertRowid,
-      );
+      const frameId = Number(this.insertFrame.run(...frameInsertValues(r, now)).lastInsertRowid);
       this.upsertPath.run(r.path, frameId, r.sizeBytes, r.mtimeMs, now);
       const jobId = r.job
         ? Number(this.insertJob.run(r.job.kind, frameId, r.job.profile, r.job.maxAttempts, now).lastInsertRowid)

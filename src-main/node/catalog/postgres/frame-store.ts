@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { IngestRequest, IngestResult } from '../frame-store.js';
+import { FRAME_INSERT_COLUMNS, frameInsertValues, type IngestRequest, type IngestResult } from '../frame-store.js';
 import { inTransaction } from './connection.js';
 
 /**
@@ -24,39 +24,11 @@ export class PgFrameStore {
   async ingest(r: IngestRequest): Promise<IngestResult> {
     return inTransaction(this.pool, async (c) => {
       const now = Date.now();
-      const m = r.meta;
       const inserted = await c.query<{ id: number }>(
-        `INSERT INTO frames (content_hash, path, file_name, size_bytes, header_json, frame_type, filter, exposure_sec,
-           date_obs, mjd, width, height, ra_center, dec_center, status, created_at, checksum_state, checksum_note,
-           mjd_start, bjd_tdb, time_source, time_note, wcs_json, airmass)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)
+        `INSERT INTO frames (${FRAME_INSERT_COLUMNS.join(', ')})
+         VALUES (${FRAME_INSERT_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
          ON CONFLICT (content_hash) DO NOTHING RETURNING id`,
-        [
-          r.contentHash,
-          r.path,
-          r.fileName,
-          r.sizeBytes,
-          m.header ? JSON.stringify(m.header) : null,
-          m.frameType ?? 'unknown',
-          m.filter ?? null,
-          m.exposureSec ?? null,
-          m.dateObs ?? null,
-          m.mjd ?? null,
-          m.width ?? null,
-          m.height ?? null,
-          m.raCenter ?? null,
-          m.decCenter ?? null,
-          r.job ? 'queued' : 'filed',
-          now,
-          m.checksumState ?? null,
-          m.checksumNote ?? null,
-          m.mjdStart ?? null,
-          m.bjdTdb ?? null,
-          m.timeSource ?? null,
-          m.timeNote ?? null,
-          m.wcs ? JSON.stringify(m.wcs) : null,
-          m.airmass ?? null,
-        ],
+        frameInsertValues(r, now),
       );
       const isNew = inserted.rows.length === 1;
       const frameId = isNew
