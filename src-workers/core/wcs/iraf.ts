@@ -18,6 +18,7 @@
  * included (FITS drops trailing blanks from strings, so they are put back).
  */
 import type { KeywordSource } from './keywords.js';
+import { newtonInverse2d } from './newton-inverse.js';
 
 /** One IRAF correction surface (gsurfit). */
 export interface IrafSurface {
@@ -162,26 +163,5 @@ export function irafForward(d: IrafDistortion, x: number, y: number): [number, n
 
 /** (ξ, η) whose corrected coordinates are (X, Y): Newton iteration with a numerical Jacobian. */
 export function irafInverse(d: IrafDistortion, X: number, Y: number): [number, number] {
-  let x = X;
-  let y = Y;
-  for (let iter = 0; iter < 50; iter++) {
-    const [fx, fy] = irafForward(d, x, y);
-    const ex = fx - X;
-    const ey = fy - Y;
-    const h = 1e-7 * Math.max(1e-3, Math.abs(x) + Math.abs(y));
-    const [ax, ay] = irafForward(d, x + h, y);
-    const [cx, cy] = irafForward(d, x, y + h);
-    const j11 = (ax - fx) / h;
-    const j21 = (ay - fy) / h;
-    const j12 = (cx - fx) / h;
-    const j22 = (cy - fy) / h;
-    const det = j11 * j22 - j12 * j21;
-    if (det === 0 || !Number.isFinite(det)) break;
-    const dx = (j22 * ex - j12 * ey) / det;
-    const dy = (-j21 * ex + j11 * ey) / det;
-    x -= dx;
-    y -= dy;
-    if (Math.abs(dx) < 1e-15 && Math.abs(dy) < 1e-15) break;
-  }
-  return [x, y];
+  return newtonInverse2d((x, y) => irafForward(d, x, y), X, Y, 50);
 }

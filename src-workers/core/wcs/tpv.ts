@@ -6,6 +6,7 @@
  * at k = 3, 11, 23, 39. Missing PV keywords are 0 except PVi_1 = 1, so no PV means no distortion.
  */
 import type { KeywordSource } from './keywords.js';
+import { newtonInverse2d } from './newton-inverse.js';
 
 /** TPV coefficients: `c1[k]` for the first (longitude) axis, `c2[k]` for the second. */
 export interface TpvDistortion {
@@ -62,26 +63,5 @@ export function tpvForward(t: TpvDistortion, x: number, y: number): [number, num
 
 /** (ξ, η) whose distorted coordinates are (X, Y): Newton iteration with a numerical Jacobian. */
 export function tpvInverse(t: TpvDistortion, X: number, Y: number): [number, number] {
-  let x = X;
-  let y = Y;
-  for (let iter = 0; iter < 60; iter++) {
-    const [fx, fy] = tpvForward(t, x, y);
-    const ex = fx - X;
-    const ey = fy - Y;
-    const h = 1e-7 * Math.max(1e-3, Math.abs(x) + Math.abs(y));
-    const [ax, ay] = tpvForward(t, x + h, y);
-    const [bx, by] = tpvForward(t, x, y + h);
-    const j11 = (ax - fx) / h;
-    const j21 = (ay - fy) / h;
-    const j12 = (bx - fx) / h;
-    const j22 = (by - fy) / h;
-    const det = j11 * j22 - j12 * j21;
-    if (det === 0 || !Number.isFinite(det)) break;
-    const dx = (j22 * ex - j12 * ey) / det;
-    const dy = (-j21 * ex + j11 * ey) / det;
-    x -= dx;
-    y -= dy;
-    if (Math.abs(dx) < 1e-15 && Math.abs(dy) < 1e-15) break;
-  }
-  return [x, y];
+  return newtonInverse2d((x, y) => tpvForward(t, x, y), X, Y, 60);
 }
