@@ -23,6 +23,7 @@ export default tseslint.config(
       'test-results/**',
       'demo-workspace/**',
       '**/*.generated.ts',
+      'src-workers/core/wcs/kernels/*.as.ts', // AssemblyScript @inline decorators: not TypeScript syntax
     ],
   },
   {

@@ -15,18 +15,55 @@
  *   accurate to rounding, so the batch equals the per-point path to ≈ 1e-13°.
  * - SIP polynomials of order 2–4 use unrolled code (the common orders); higher orders a Horner loop.
  *
+ * - Where WebAssembly SIMD is available the loop runs two points per instruction (batch-tan-simd.ts, the
+ *   same operations in the same order); the points outside its small-angle range come back to this loop.
+ *
  * Frames whose change to ICRS is not a rotation (FK4 with E-terms), TPV, TNX, DSS and other projections take the
  * general path (`CelestialWcs.pixelToSky` per point).
  */
 import type { FrameConverter } from './frames.js';
 import type { WcsModel } from './header.js';
 import { nativeToCelestial, type SphericalRotation } from './sphere.js';
+import { tanSimdBatch } from './batch-tan-simd.js';
 
 const D2R = Math.PI / 180;
 const R2D = 180 / Math.PI;
 const TWO_PI = 2 * Math.PI;
 /** Largest |t| for the series below: t¹⁶/17 < 2e-18 there. */
 const SMALL = 0.1;
+
+/** The folded constants of one TAN(-SIP) model (see the file comment): shared by the JS and SIMD loops. */
+export interface TanBatchPlan {
+  /** CRPIX − 1: the 0-based reference pixel. */
+  c1: number;
+  c2: number;
+  /** Rows of the folded matrix: v_x' = xU·u + xV·v + xW, likewise v_y', v_z. */
+  xU: number;
+  xV: number;
+  xW: number;
+  yU: number;
+  yV: number;
+  yW: number;
+  zU: number;
+  zV: number;
+  zW: number;
+  /** The tangent point's ICRS longitude and latitude (rad) and cos/sin of the latitude. */
+  alphaC: number;
+  deltaC: number;
+  cd: number;
+  sd: number;
+  sip?: { order: number; a: number[][]; b: number[][] };
+}
+
+/** The JS loop over points [start, end) of a plan. */
+export type BatchRange = (
+  xs: ArrayLike<number>,
+  ys: ArrayLike<number>,
+  ra: Float64Array,
+  dec: Float64Array,
+  start: number,
+  end: number,
+) => void;
 
 /** A batch evaluator: writes ICRS degrees of the 0-based pixels into `ra`, `dec`. */
 export type BatchPixelsToSky = (
@@ -145,14 +182,36 @@ export function makeTanBatch(
   const [xU, xV, xW] = fold(rx);
   const [yU, yV, yW] = fold(ry);
   const [zU, zV, zW] = fold(rz);
-  const c1 = model.crpix[0] - 1;
-  const c2 = model.crpix[1] - 1;
-  const sip = model.sip;
+  const plan: TanBatchPlan = {
+    c1: model.crpix[0] - 1,
+    c2: model.crpix[1] - 1,
+    xU,
+    xV,
+    xW,
+    yU,
+    yV,
+    yW,
+    zU,
+    zV,
+    zW,
+    alphaC,
+    deltaC,
+    cd,
+    sd,
+    sip: model.sip,
+  };
+  const js = tanBatchRange(plan);
+  const simd = tanSimdBatch(plan, js);
+  return simd ?? ((xs, ys, ra, dec) => js(xs, ys, ra, dec, 0, xs.length));
+}
+
+/** The scalar loop of a plan (also the SIMD path's fallback for the points outside its range). */
+export function tanBatchRange(plan: TanBatchPlan): BatchRange {
+  const { c1, c2, xU, xV, xW, yU, yV, yW, zU, zV, zW, alphaC, deltaC, cd, sd, sip } = plan;
   const sipA = sip ? makePoly(sip.a, sip.order) : undefined;
   const sipB = sip ? makePoly(sip.b, sip.order) : undefined;
-  return (xs, ys, ra, dec) => {
-    const n = xs.length;
-    for (let i = 0; i < n; i++) {
+  return (xs, ys, ra, dec, start, end) => {
+    for (let i = start; i < end; i++) {
       let u = xs[i] - c1;
       let v = ys[i] - c2;
       if (sipA && sipB) {

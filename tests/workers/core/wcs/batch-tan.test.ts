@@ -1,11 +1,14 @@
 // The TAN(-SIP) batch path of CelestialWcs.pixelsToSky (batch-tan.ts) against the per-point path, which the
 // astropy tests of this folder hold to 1e-8°: equal within 1e-11° (0.04 µas) on astropy's irac_sip and
 // siponly headers, the TAN projection map, a latitude-first header and TAN in galactic, FK5 J1980 and
-// ecliptic frames, across RA 0, a wide field (the Math.atan2 branch) and SIP orders 2–5; FK4 (E-terms, not a rotation) keeps the general path and gives the same numbers.
+// ecliptic frames, across RA 0 (either side), a wide field (the Math.atan2 branch) and SIP orders 2–5; FK4 (E-terms, not a rotation) keeps the general path and gives the same numbers.
+// The batch runs in the WebAssembly SIMD kernel (batch-tan-simd.ts) in chunks of 4096 points: 9001 points
+// (three chunks, an odd tail) as plain arrays and as Float64Arrays, with NaN pixels among them.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FitsHeader } from '../../../../src-workers/core/fits/index.js';
 import { parseCelestialWcs } from '../../../../src-workers/core/wcs/index.js';
+import { tanSimdBatch } from '../../../../src-workers/core/wcs/batch-tan-simd.js';
 import { ASTROPY_WCS_DATA, astropyMissing, headerFromFile } from './wcs-oracle.js';
 
 const skip = astropyMissing();
@@ -52,6 +55,8 @@ describe('pixelsToSky batch TAN path = per-point path', { skip }, () => {
     ['FK4 B1950 (general path)', () => tan({ RADESYS: 'FK4', EQUINOX: 1950 })],
     ['near the pole', () => tan({ CRVAL2: 89.99 })],
     ['across RA 0', () => tan({ CRVAL1: 0.005 })],
+    ['across RA 0 from below', () => tan({ CRVAL1: 359.995 })],
+    ['RA 3° (tangent point near α = 0)', () => tan({ CRVAL1: 3 })],
     ['wide field (large angles: Math.atan2 path)', () => tan({ CD1_1: -0.05, CD2_2: 0.05, CD1_2: 0.01, CD2_1: 0.004 })],
     ['SIP order 3', () => tan({ ...sip(3), CTYPE1: 'RA---TAN-SIP', CTYPE2: 'DEC--TAN-SIP' })],
     ['SIP order 4', () => tan({ ...sip(4), CTYPE1: 'RA---TAN-SIP', CTYPE2: 'DEC--TAN-SIP' })],
@@ -64,13 +69,23 @@ describe('pixelsToSky batch TAN path = per-point path', { skip }, () => {
       const wcs = parsed.wcs;
       const xs: number[] = [];
       const ys: number[] = [];
-      for (let i = 0; i < 400; i++) {
+      for (let i = 0; i < 9001; i++) {
         xs.push(((i * 0.618034) % 1) * 320 - 10);
         ys.push(((i * 0.754878) % 1) * 220 - 10);
       }
+      xs[5000] = Number.NaN;
+      ys[7001] = Number.NaN;
       const batch = wcs.pixelsToSky(xs, ys);
+      const typed = wcs.pixelsToSky(Float64Array.from(xs), Float64Array.from(ys));
+      assert.deepEqual([...typed.ra], [...batch.ra]);
+      assert.deepEqual([...typed.dec], [...batch.dec]);
       xs.forEach((x, i) => {
         const [ra, dec] = wcs.pixelToSky(x, ys[i]);
+        if (!Number.isFinite(x) || !Number.isFinite(ys[i])) {
+          assert.ok(Number.isNaN(batch.ra[i]) && Number.isNaN(batch.dec[i]), `${name} (${x}, ${ys[i]}): not NaN`);
+          assert.ok(Number.isNaN(ra) || Number.isNaN(dec) || name.includes('FK4'), `${name}: per-point not NaN`);
+          return;
+        }
         const dra = Math.abs(((((batch.ra[i] - ra + 540) % 360) + 360) % 360) - 180) * Math.cos((dec * Math.PI) / 180);
         assert.ok(
           dra < 1e-11 && Math.abs(batch.dec[i] - dec) < 1e-11,
@@ -78,6 +93,14 @@ describe('pixelsToSky batch TAN path = per-point path', { skip }, () => {
         );
       });
     });
+});
+
+describe('TAN(-SIP) SIMD kernel', () => {
+  it('is available in Node 20 (WebAssembly SIMD), so the batch above ran in it', () => {
+    const plan = { c1: 0, c2: 0, xU: 0, xV: 0, xW: 1, yU: 0, yV: 0, yW: 0, zU: 0, zV: 0, zW: 0 };
+    const batch = tanSimdBatch({ ...plan, alphaC: 0, deltaC: 0, cd: 1, sd: 0 }, () => undefined);
+    assert.ok(batch);
+  });
 });
 
 describe('pixelsToSkyInto', { skip }, () => {
