@@ -73,7 +73,10 @@ export type BatchPixelsToSky = (
   dec: Float64Array,
 ) => void;
 
-function unit(lonDeg: number, latDeg: number): [number, number, number] {
+/** A 3-vector. */
+export type Vec3 = [number, number, number];
+
+function unit(lonDeg: number, latDeg: number): Vec3 {
   const c = Math.cos(latDeg * D2R);
   return [c * Math.cos(lonDeg * D2R), c * Math.sin(lonDeg * D2R), Math.sin(latDeg * D2R)];
 }
@@ -98,10 +101,10 @@ function flat(c: number[][], order: number): Float64Array {
 }
 
 /** A SIP polynomial Σ c[p][q] u^p v^q as a function of (u, v). */
-type Poly = (u: number, v: number) => number;
+export type Poly = (u: number, v: number) => number;
 
 /** Σ c[p][q] u^p v^q, unrolled for total orders 2, 3 and 4 (the common ones), else a Horner loop. */
-function makePoly(c: number[][], order: number): Poly {
+export function makePoly(c: number[][], order: number): Poly {
   const k = (p: number, q: number): number => c[p]?.[q] ?? 0;
   const [c00, c01, c02, c10, c11, c20] = [k(0, 0), k(0, 1), k(0, 2), k(1, 0), k(1, 1), k(2, 0)];
   if (order <= 2) return (u, v) => c00 + v * (c01 + v * c02) + u * (c10 + v * c11 + u * c20);
@@ -129,25 +132,36 @@ function makePoly(c: number[][], order: number): Poly {
   };
 }
 
+/**
+ * The ICRS unit vectors of the native x, y and z axes of a TAN(-SIP) model (the columns of its native →
+ * ICRS rotation), or undefined when the model needs the general path (another projection, PV terms, TPV,
+ * TNX, DSS, or FK4, whose change to ICRS is not a rotation).
+ */
+export function tanIcrsAxes(
+  model: WcsModel,
+  rotation: SphericalRotation,
+  converter: FrameConverter,
+): [Vec3, Vec3, Vec3] | undefined {
+  if (model.projection !== 'TAN' || model.tpv || model.iraf || model.dss || model.frame.system === 'FK4')
+    return undefined;
+  if (model.pv.some((v) => v !== undefined && v !== 0)) return undefined;
+  const axis = (phi: number, theta: number): Vec3 => {
+    const [a, d] = nativeToCelestial(rotation, phi, theta);
+    const [ra, dec] = converter.toIcrs(a, d);
+    return unit(ra, dec);
+  };
+  return [axis(0, 0), axis(90, 0), axis(0, 90)];
+}
+
 /** The batch evaluator for a TAN(-SIP) model, or undefined when the model needs the general path. */
 export function makeTanBatch(
   model: WcsModel,
   rotation: SphericalRotation,
   converter: FrameConverter,
 ): BatchPixelsToSky | undefined {
-  if (model.projection !== 'TAN' || model.tpv || model.iraf || model.dss || model.frame.system === 'FK4')
-    return undefined;
-  if (model.pv.some((v) => v !== undefined && v !== 0)) return undefined;
   // Columns: the ICRS directions of the native x, y and z axes.
-  const cols = [
-    [0, 0],
-    [90, 0],
-    [0, 90],
-  ].map(([phi, theta]) => {
-    const [a, d] = nativeToCelestial(rotation, phi, theta);
-    const [ra, dec] = converter.toIcrs(a, d);
-    return unit(ra, dec);
-  });
+  const cols = tanIcrsAxes(model, rotation, converter);
+  if (!cols) return undefined;
   // The tangent point (native pole) in ICRS, and the turn that brings it to +x.
   const [tx, ty, tz] = cols[2];
   const alphaC = Math.atan2(ty, tx);

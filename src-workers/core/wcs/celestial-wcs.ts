@@ -6,6 +6,7 @@
  */
 import { InputError } from '../errors.js';
 import { makeTanBatch, type BatchPixelsToSky } from './batch-tan.js';
+import { makeTanInverseBatch, type BatchSkyToPixels } from './batch-tan-inverse.js';
 import { wrap360 } from './angles.js';
 import { dssForward, dssInverse, type DssPlate } from './dss.js';
 import { frameConverter, type FrameConverter } from './frames.js';
@@ -46,6 +47,8 @@ export class CelestialWcs {
   private readonly converter: FrameConverter;
   /** The TAN(-SIP) batch evaluator, built on first use (null: the model needs the general path). */
   private batch?: BatchPixelsToSky | null;
+  /** The TAN(-SIP) batch inverse, built on first use (null: the general path). */
+  private inverseBatch?: BatchSkyToPixels | null;
 
   /** Throws `ProjectionError` or `Error` with a reason when the model has no valid evaluation. */
   constructor(model: WcsModel) {
@@ -160,11 +163,16 @@ export class CelestialWcs {
     else for (let i = 0; i < n; i++) [ra[i], dec[i]] = this.pixelToSky(xs[i], ys[i]);
   }
 
-  /** 0-based pixels of many ICRS positions (degrees). */
+  /** 0-based pixels of many ICRS positions (degrees); TAN(-SIP) in one allocation-free loop (batch-tan-inverse.ts). */
   skyToPixels(ras: ArrayLike<number>, decs: ArrayLike<number>): { x: Float64Array; y: Float64Array } {
-    const x = new Float64Array(ras.length);
-    const y = new Float64Array(ras.length);
-    for (let i = 0; i < ras.length; i++) [x[i], y[i]] = this.skyToPixel(ras[i], decs[i]);
+    const n = ras.length;
+    if (decs.length < n) throw new RangeError(`skyToPixels: ${decs.length} declinations for ${n} right ascensions`);
+    const x = new Float64Array(n);
+    const y = new Float64Array(n);
+    if (this.inverseBatch === undefined)
+      this.inverseBatch = makeTanInverseBatch(this.model, this.rotation, this.converter) ?? null;
+    if (this.inverseBatch) this.inverseBatch(ras, decs, x, y);
+    else for (let i = 0; i < n; i++) [x[i], y[i]] = this.skyToPixel(ras[i], decs[i]);
     return { x, y };
   }
 

@@ -4,14 +4,19 @@
 // ecliptic frames, across RA 0 (either side), a wide field (the Math.atan2 branch) and SIP orders 2–5; FK4 (E-terms, not a rotation) keeps the general path and gives the same numbers.
 // The batch runs in the WebAssembly SIMD kernel (batch-tan-simd.ts) in chunks of 4096 points: 9001 points
 // (three chunks, an odd tail) as plain arrays and as Float64Arrays, with NaN pixels among them.
+// The inverse batch (skyToPixels, batch-tan-inverse.ts) against the per-point skyToPixel (1e-9 px; NaN on the
+// far side of the sphere) on the same headers, and against astropy's all_world2pix (1e-6 px; the issue asks
+// 1e-3) on irac_sip (with AP/BP), siponly (without) and a SIP order 4 header.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FitsHeader } from '../../../../src-workers/core/fits/index.js';
 import { parseCelestialWcs } from '../../../../src-workers/core/wcs/index.js';
 import { tanSimdBatch } from '../../../../src-workers/core/wcs/batch-tan-simd.js';
-import { ASTROPY_WCS_DATA, astropyMissing, headerFromFile } from './wcs-oracle.js';
+import { ASTROPY_WCS_DATA, astropyMissing, headerFromFile, python } from './wcs-oracle.js';
 
 const skip = astropyMissing();
+
+const CASES: [string, () => FitsHeader][] = [];
 
 const tan = (cards: Record<string, string | number>): FitsHeader =>
   FitsHeader.from({
@@ -44,7 +49,8 @@ function sip(order: number): Record<string, number> {
 }
 
 describe('pixelsToSky batch TAN path = per-point path', { skip }, () => {
-  const cases: [string, () => FitsHeader][] = [
+  const cases = CASES;
+  CASES.push(
     ['irac_sip.hdr', () => headerFromFile(`${ASTROPY_WCS_DATA}/irac_sip.hdr`)],
     ['siponly.hdr', () => headerFromFile(`${ASTROPY_WCS_DATA}/siponly.hdr`)],
     ['1904-66_TAN.hdr', () => headerFromFile(`${ASTROPY_WCS_DATA}/maps/1904-66_TAN.hdr`)],
@@ -61,7 +67,7 @@ describe('pixelsToSky batch TAN path = per-point path', { skip }, () => {
     ['SIP order 3', () => tan({ ...sip(3), CTYPE1: 'RA---TAN-SIP', CTYPE2: 'DEC--TAN-SIP' })],
     ['SIP order 4', () => tan({ ...sip(4), CTYPE1: 'RA---TAN-SIP', CTYPE2: 'DEC--TAN-SIP' })],
     ['SIP order 5 (Horner loop)', () => tan({ ...sip(5), CTYPE1: 'RA---TAN-SIP', CTYPE2: 'DEC--TAN-SIP' })],
-  ];
+  );
   for (const [name, make] of cases)
     it(name, () => {
       const parsed = parseCelestialWcs(make());
@@ -92,6 +98,97 @@ describe('pixelsToSky batch TAN path = per-point path', { skip }, () => {
           `${name} (${x}, ${ys[i]}): ${dra}, ${batch.dec[i] - dec}`,
         );
       });
+    });
+});
+
+describe('skyToPixels batch TAN path = per-point skyToPixel', { skip }, () => {
+  for (const [name, make] of CASES)
+    it(name, () => {
+      const parsed = parseCelestialWcs(make());
+      assert.ok('wcs' in parsed, JSON.stringify(parsed));
+      const wcs = parsed.wcs;
+      const xs: number[] = [];
+      const ys: number[] = [];
+      for (let i = 0; i < 500; i++) {
+        xs.push(((i * 0.618034) % 1) * 320 - 10);
+        ys.push(((i * 0.754878) % 1) * 220 - 10);
+      }
+      const sky = wcs.pixelsToSky(xs, ys);
+      const ras = [...sky.ra];
+      const decs = [...sky.dec];
+      // The antipode of the tangent point and a NaN: no pixel.
+      const [cra, cdec] = wcs.pixelToSky(xs[0], ys[0]);
+      ras.push((cra + 180) % 360, Number.NaN);
+      decs.push(-cdec, 10);
+      const batch = wcs.skyToPixels(ras, decs);
+      ras.forEach((ra, i) => {
+        const [x, y] = wcs.skyToPixel(ra, decs[i]);
+        if (Number.isNaN(x)) {
+          assert.ok(Number.isNaN(batch.x[i]) && Number.isNaN(batch.y[i]), `${name} #${i}: batch not NaN`);
+          return;
+        }
+        const d = Math.hypot(batch.x[i] - x, batch.y[i] - y);
+        assert.ok(d < 1e-9, `${name} (${ra}, ${decs[i]}): ${d} px from the per-point inverse`);
+      });
+      assert.ok(Number.isNaN(batch.x[500]) && Number.isNaN(batch.x[501]), `${name}: far side / NaN not NaN`);
+    });
+});
+
+const WORLD2PIX = `
+import json, sys
+import numpy as np
+from astropy.io import fits
+from astropy.wcs import WCS
+c = json.load(sys.stdin)
+h = fits.Header.fromfile(c['file'], sep='', endcard=False, padding=False) if 'file' in c else fits.Header(c['cards'])
+x, y = WCS(h).all_world2pix(np.array(c['lon']), np.array(c['lat']), 0, tolerance=1e-12, maxiter=200)
+print(json.dumps({'x': list(map(float, x)), 'y': list(map(float, y))}))`;
+
+describe('skyToPixels batch TAN-SIP vs astropy all_world2pix', { skip }, () => {
+  const cards = {
+    NAXIS: 2,
+    NAXIS1: 300,
+    NAXIS2: 200,
+    CTYPE1: 'RA---TAN-SIP',
+    CTYPE2: 'DEC--TAN-SIP',
+    CRVAL1: 201.3,
+    CRVAL2: -43.1,
+    CRPIX1: 120.5,
+    CRPIX2: 80.25,
+    CD1_1: -2.1e-4,
+    CD1_2: 3.0e-5,
+    CD2_1: 2.5e-5,
+    CD2_2: 2.0e-4,
+    ...sip(4),
+  };
+  const cases: [string, { file: string } | { cards: Record<string, string | number> }][] = [
+    ['irac_sip.hdr (AP/BP start)', { file: `${ASTROPY_WCS_DATA}/irac_sip.hdr` }],
+    ['siponly.hdr (no AP/BP)', { file: `${ASTROPY_WCS_DATA}/siponly.hdr` }],
+    ['SIP order 4', { cards }],
+  ];
+  for (const [name, source] of cases)
+    it(name, () => {
+      const parsed = parseCelestialWcs('file' in source ? headerFromFile(source.file) : FitsHeader.from(source.cards));
+      assert.ok('wcs' in parsed, JSON.stringify(parsed));
+      const wcs = parsed.wcs;
+      const [w, h] = wcs.model.naxis ?? [300, 200];
+      const xs: number[] = [];
+      const ys: number[] = [];
+      for (let i = 0; i < 400; i++) {
+        xs.push(((i * 0.618034) % 1) * w - 0.5);
+        ys.push(((i * 0.754878) % 1) * h - 0.5);
+      }
+      const sky = wcs.pixelsToSky(xs, ys);
+      const world = [...sky.ra].map((ra, i) => wcs.icrsToWorld(ra, sky.dec[i]));
+      const ref = python<{ x: number[]; y: number[] }>(WORLD2PIX, {
+        ...source,
+        lon: world.map((p) => p[0]),
+        lat: world.map((p) => p[1]),
+      });
+      const batch = wcs.skyToPixels(sky.ra, sky.dec);
+      let worst = 0;
+      ref.x.forEach((x, i) => (worst = Math.max(worst, Math.hypot(batch.x[i] - x, batch.y[i] - ref.y[i]))));
+      assert.ok(worst < 1e-6, `${name}: ${worst} px from astropy`);
     });
 });
 
