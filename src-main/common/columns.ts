@@ -115,6 +115,13 @@ export const OTHER_COLUMNS: readonly ColumnMeta[] = [
     description: 'Mid-exposure BJD (TDB), Julian date; empty without a sky position and a site',
   },
   {
+    name: 'hjd_utc',
+    type: 'double',
+    unit: 'd',
+    ucd: 'time.epoch;obs',
+    description: 'Mid-exposure HJD (UTC): JD(UTC) + heliocentric light time, Julian date; empty where bjd_tdb is',
+  },
+  {
     name: 'mjd_start',
     type: 'double',
     unit: 'd',

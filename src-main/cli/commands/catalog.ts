@@ -304,11 +304,12 @@ export const command: CliCommand = {
 
 /**
  * RADESYS/EQUINOX for tables with ICRS positions; when the rows come from one frame its times as the FITS
- * time paper names them: MJD-OBS (start), MJD-AVG (mid-exposure, UTC) and, when known, BJD_TDB (mid-exposure).
+ * time paper names them: MJD-OBS (start), MJD-AVG (mid-exposure, UTC) and, when known, BJD_TDB and HJD (UTC)
+ * (mid-exposure).
  */
 function fitsCardsFor(
   sub: string,
-  frame: { mjd: number | null; mjdStart?: number | null; bjdTdb?: number | null } | undefined,
+  frame: { mjd: number | null; mjdStart?: number | null; bjdTdb?: number | null; hjdUtc?: number | null } | undefined,
 ) {
   const cards: Array<{ key: string; value: string | number; comment: string }> = [];
   if (sub === 'sources' || sub === 'objects' || sub === 'cone') {
@@ -319,6 +320,7 @@ function fitsCardsFor(
     cards.push({ key: 'MJD-OBS', value: frame.mjdStart, comment: '[d] MJD (UTC) at the start of the frame' });
   if (frame?.mjd != null) cards.push({ key: 'MJD-AVG', value: frame.mjd, comment: '[d] MJD (UTC) mid-exposure' });
   if (frame?.bjdTdb != null) cards.push({ key: 'BJD_TDB', value: frame.bjdTdb, comment: '[d] BJD (TDB) mid-exposure' });
+  if (frame?.hjdUtc != null) cards.push({ key: 'HJD', value: frame.hjdUtc, comment: '[d] HJD (UTC) mid-exposure' });
   return cards;
 }
 

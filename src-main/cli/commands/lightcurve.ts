@@ -30,7 +30,8 @@ comparison ids are then source ids of the reference frame, the one with most sou
 Columns: bjdTdb (mid-exposure BJD_TDB, JD; empty for frames ingested without a sky position or site), mjd
 (mid-exposure UTC), mag (differential), magErr, magInst, flux (relative), flags (1 outlier, 2 saturated,
 4 missing, 8 no zero point), frame, rejected, magRaw, zeroPoint, airmass, filter, timeSystem (BJD_TDB when
-every frame has it, else MJD_UTC: the time the curve was analysed in), matching, magCal and magCalErr (the
+every frame has it, else MJD_UTC: the time the curve was analysed in), matching, hjdUtc (mid-exposure HJD,
+UTC-based, JD; empty where bjdTdb is), magCal and magCalErr (the
 target's flux under its frame's plate-solve zero point, Tycho-2 V_T; empty for unsolved frames), zpSource.
 AAVSO files give the JD (UTC).
 Negative numbers need '=': --dec=-12.5

@@ -58,6 +58,8 @@ export interface FrameRow {
   mjdStart: number | null;
   /** Mid-exposure BJD_TDB (Julian date); null without a sky position and an observatory position. */
   bjdTdb: number | null;
+  /** Mid-exposure HJD (UTC), Julian date (migration 011); null where `bjdTdb` is. */
+  hjdUtc: number | null;
   /** Keywords the times came from. */
   timeSource: string | null;
   /** Why a time or BJD_TDB is missing. */
@@ -179,7 +181,7 @@ export const SOURCE_SELECT = `SELECT id, frame_id AS frameId, idx, x, y, x_err A
   FROM sources`;
 const FRAME_SELECT = `SELECT id, content_hash AS contentHash, path, file_name AS fileName, size_bytes AS sizeBytes,
   frame_type AS frameType, filter, exposure_sec AS exposureSec, date_obs AS dateObs, mjd, mjd_start AS mjdStart,
-  bjd_tdb AS bjdTdb, time_source AS timeSource, time_note AS timeNote, airmass, width, height, source_count AS sourceCount, status, error, created_at AS createdAt, processed_at AS processedAt, quality_json,
+  bjd_tdb AS bjdTdb, hjd_utc AS hjdUtc, time_source AS timeSource, time_note AS timeNote, airmass, width, height, source_count AS sourceCount, status, error, created_at AS createdAt, processed_at AS processedAt, quality_json,
   checksum_state AS checksumState, checksum_note AS checksumNote
   FROM frames`;
 const JOB_SELECT = `SELECT j.id, j.kind, j.frame_id AS frameId, j.master_id AS masterId, f.path, j.profile, j.state, j.attempts, j.max_attempts AS maxAttempts,

@@ -13,7 +13,7 @@ export interface FrameMeta {
   mjdStart?: number;
   /** Mid-exposure BJD_TDB, Julian date (migration 004); absent without a sky position and a site. */
   bjdTdb?: number;
-  /** Mid-exposure HJD (UTC), Julian date, beside BJD_TDB; reported (`owb info`), not stored. */
+  /** Mid-exposure HJD (UTC), Julian date, beside BJD_TDB (migration 011); absent where BJD_TDB is. */
   hjdUtc?: number;
   /** Keywords the times came from (migration 004). */
   timeSource?: string;
@@ -70,6 +70,7 @@ export const FRAME_INSERT_COLUMNS = [
   'time_note',
   'wcs_json',
   'airmass',
+  'hjd_utc',
 ] as const;
 
 /** The values of `FRAME_INSERT_COLUMNS` for an ingest request at time `now` (ms). */
@@ -100,6 +101,7 @@ export function frameInsertValues(r: IngestRequest, now: number): Array<string |
     m.timeNote ?? null,
     m.wcs ? JSON.stringify(m.wcs) : null,
     m.airmass ?? null,
+    m.hjdUtc ?? null,
   ];
 }
 

@@ -12,6 +12,7 @@ type Row = Record<string, number | string | null>;
 /** Column units of light-curve rows (FITS TUNITn; dimensionless columns have none). */
 export const LIGHT_CURVE_UNITS: Record<string, string> = {
   bjdTdb: 'd',
+  hjdUtc: 'd',
   mjd: 'd',
   mag: 'mag',
   magErr: 'mag',
@@ -43,8 +44,8 @@ export async function writeLightCurveFits(
     extname: 'LIGHTCURVE',
     header: [
       { key: 'OBJECT', value: `owb object ${meta.objectId}`, comment: 'catalog object id' },
-      // The MJD column is UTC whatever the curve was analysed in; BJDTDB is TDB at the barycentre.
-      { key: 'TIMESYS', value: 'UTC', comment: 'time scale of the MJD column (BJDTDB is TDB)' },
+      // The MJD and HJDUTC columns are UTC whatever the curve was analysed in; BJDTDB is TDB at the barycentre.
+      { key: 'TIMESYS', value: 'UTC', comment: 'time scale of MJD and HJDUTC (BJDTDB is TDB)' },
       { key: 'TIMEUSED', value: meta.timeSystem, comment: 'time the light curve was analysed in' },
       { key: 'MJDREF', value: 0, comment: 'MJD column is absolute' },
       { key: 'TIMEUNIT', value: 'd' },

@@ -38,6 +38,8 @@ export interface Field {
   mjd: number[];
   /** Mid-exposure BJD_TDB (Julian date) per frame, null where the frame has none. */
   bjdTdb: (number | null)[];
+  /** Mid-exposure HJD (UTC, Julian date) per frame, null where the frame has none (migration 011). */
+  hjdUtc: (number | null)[];
   /** Analysis time per frame in days: BJD_TDB − 2400000.5 or MJD (UTC), as `timeSystem` says. */
   time: number[];
   timeSystem: TimeSystem;
@@ -50,6 +52,7 @@ interface FrameRecord {
   id: number;
   mjd: number | null;
   bjd_tdb: number | null;
+  hjd_utc: number | null;
   airmass: number | null;
   exposure_sec: number | null;
   header_json: string | null;
@@ -79,7 +82,7 @@ export function loadField(
 ): Field {
   const frames = db
     .prepare(
-      `SELECT id, mjd, bjd_tdb, airmass, exposure_sec, header_json, quality_json FROM frames WHERE id IN
+      `SELECT id, mjd, bjd_tdb, hjd_utc, airmass, exposure_sec, header_json, quality_json FROM frames WHERE id IN
          (SELECT DISTINCT frame_id FROM measurements WHERE coalesce(filter, '') = ?) ORDER BY mjd, id`,
     )
     .all(filter) as FrameRecord[];
@@ -158,6 +161,7 @@ export function loadField(
     frameIds: frames.map((f) => f.id),
     mjd,
     bjdTdb,
+    hjdUtc: frames.map((f) => f.hjd_utc),
     ...fieldTimes(mjd, bjdTdb),
     objectIds: objects.map((o) => o.id),
     ra: objects.map((o) => o.ra),
@@ -294,6 +298,7 @@ export function lightCurveRows(lc: ObjectLightCurve): Array<Record<string, numbe
     filter: field.filter,
     timeSystem: field.timeSystem,
     matching: field.matching ?? 'sky',
+    hjdUtc: field.hjdUtc[f] ?? null,
   }));
 }
 

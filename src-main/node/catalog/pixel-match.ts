@@ -75,13 +75,14 @@ export function loadPixelField(
   const search = options.searchPx ?? 20;
   const frames = db
     .prepare(
-      `SELECT id, mjd, bjd_tdb, exposure_sec, header_json, quality_json FROM frames
+      `SELECT id, mjd, bjd_tdb, hjd_utc, exposure_sec, header_json, quality_json FROM frames
         WHERE coalesce(filter, '') = ? AND source_count > 0 AND frame_type IN ('light', 'unknown') ORDER BY mjd, id`,
     )
     .all(filter) as Array<{
     id: number;
     mjd: number | null;
     bjd_tdb: number | null;
+    hjd_utc: number | null;
     exposure_sec: number | null;
     header_json: string | null;
     quality_json: string | null;
@@ -169,6 +170,7 @@ export function loadPixelField(
     frameIds: frames.map((f) => f.id),
     mjd: frames.map((f) => f.mjd ?? Number.NaN),
     bjdTdb: frames.map((f) => f.bjd_tdb),
+    hjdUtc: frames.map((f) => f.hjd_utc),
     ...fieldTimes(
       frames.map((f) => f.mjd ?? Number.NaN),
       frames.map((f) => f.bjd_tdb),

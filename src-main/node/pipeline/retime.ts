@@ -74,7 +74,7 @@ export async function retimeFrames(
   }
   const setFrame = db.prepare(
     `UPDATE frames SET mjd = ?, mjd_start = ?, exposure_sec = coalesce(?, exposure_sec), bjd_tdb = ?,
-       time_source = ?, time_note = ?, airmass = ? WHERE id = ?`,
+       hjd_utc = ?, time_source = ?, time_note = ?, airmass = ? WHERE id = ?`,
   );
   db.transaction(() => {
     for (const { id, meta: m } of updates)
@@ -83,6 +83,7 @@ export async function retimeFrames(
         m.mjdStart ?? null,
         m.exposureSec ?? null,
         m.bjdTdb ?? null,
+        m.hjdUtc ?? null,
         m.timeSource ?? null,
         m.timeNote ?? null,
         m.airmass ?? null,

@@ -1,5 +1,5 @@
 // Light curves in BJD_TDB (issue 18): when every frame of a field carries BJD_TDB, owb lightcurve writes it
-// in the bjdTdb column and says timeSystem BJD_TDB, owb variability stores time_system BJD_TDB, and owb period
+// in the bjdTdb column (and each frame's stored HJD (UTC) in hjdUtc) and says timeSystem BJD_TDB, owb variability stores time_system BJD_TDB, and owb period
 // reads an owb lightcurve CSV in BJD_TDB (and finds the variable's 0.31 d period there). The frames' UTC
 // times sit 475 s before their BJD_TDB, as light time does for a target near the ecliptic. A field with one
 // frame lacking BJD_TDB falls back to MJD (UTC) for the whole curve and says how many frames lack it.
@@ -46,6 +46,8 @@ function buildCatalog(path: string, field: Field, withoutBjd: number[] = []): nu
         filter: 'V',
         mjd: field.times[f] - 475 / 86400,
         bjdTdb: withoutBjd.includes(f) ? undefined : bjd[f],
+        // A stored HJD (UTC) 3 min before BJD_TDB: the rows carry each frame's own value (migration 011).
+        hjdUtc: withoutBjd.includes(f) ? undefined : bjd[f] - 180 / 86400,
         exposureSec: field.input.frames[f].exposureSec,
         header: { AIRMASS: field.airmass[f] },
       },
@@ -94,7 +96,7 @@ describe('light curves in BJD_TDB', () => {
     buildCatalog(mixed, field, [17]);
   });
 
-  it('owb lightcurve: bjdTdb column, timeSystem BJD_TDB, and stderr says so', () => {
+  it('owb lightcurve: bjdTdb and hjdUtc columns, timeSystem BJD_TDB, and stderr says so', () => {
     const out = join(root, 'lc.csv');
     const r = owb(['lightcurve', '--db', db, '--object', '1', '--out', out]);
     assert.equal(r.status, 0, r.stderr);
@@ -103,6 +105,7 @@ describe('light curves in BJD_TDB', () => {
     assert.equal(rows.length, bjd.length);
     rows.forEach((row, i) => {
       assert.ok(Math.abs(Number(row.bjdTdb) - bjd[i]) < 1e-9, `row ${i}: ${row.bjdTdb} vs ${bjd[i]}`);
+      assert.ok(Math.abs(Number(row.hjdUtc) - (bjd[i] - 180 / 86400)) < 1e-9, `row ${i}: hjdUtc ${row.hjdUtc}`);
       assert.ok(Math.abs(Number(row.mjd) + 2400000.5 + 475 / 86400 - bjd[i]) < 1e-9, `row ${i}: mjd ${row.mjd}`);
     });
     assert.ok(rows.every((row) => row.timeSystem === 'BJD_TDB'));

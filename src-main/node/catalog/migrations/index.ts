@@ -8,6 +8,7 @@ import { migration007 } from './007-variability.js';
 import { migration008 } from './008-model-scores.js';
 import { migration009 } from './009-comparison-stars.js';
 import { migration010 } from './010-photometric-colour.js';
+import { migration011 } from './011-frame-hjd.js';
 
 /**
  * One schema step: `up` runs inside the migration transaction. Versions increase but may skip numbers
@@ -32,6 +33,7 @@ export const migrations: readonly Migration[] = [
   migration008,
   migration009,
   migration010,
+  migration011,
 ];
 
 /** The schema version this build migrates a catalog to. */

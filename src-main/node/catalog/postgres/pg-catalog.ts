@@ -28,7 +28,7 @@ const SOURCE_SELECT = `SELECT id, frame_id AS "frameId", idx, x, y, x_err AS "xE
   FROM sources`;
 const FRAME_SELECT = `SELECT id, content_hash AS "contentHash", path, file_name AS "fileName", size_bytes AS "sizeBytes",
   frame_type AS "frameType", filter, exposure_sec AS "exposureSec", date_obs AS "dateObs", mjd, mjd_start AS "mjdStart",
-  bjd_tdb AS "bjdTdb", time_source AS "timeSource", time_note AS "timeNote", airmass, width, height,
+  bjd_tdb AS "bjdTdb", hjd_utc AS "hjdUtc", time_source AS "timeSource", time_note AS "timeNote", airmass, width, height,
   source_count AS "sourceCount", status, error, created_at AS "createdAt", processed_at AS "processedAt", quality_json,
   checksum_state AS "checksumState", checksum_note AS "checksumNote"
   FROM frames`;

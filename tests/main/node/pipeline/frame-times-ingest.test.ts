@@ -1,8 +1,9 @@
 // Frame times through the real ingest path (`owb process DIR`, the watch ingester and the catalog writer):
 // FITS files with the header forms of issue 18 are ingested and the catalog's mjd (mid-exposure UTC),
-// mjd_start, exposure_sec and bjd_tdb are checked against astropy.time / astropy.coordinates / astropy.wcs
+// mjd_start, exposure_sec, bjd_tdb and hjd_utc are checked against astropy.time / astropy.coordinates / astropy.wcs
 // (under /usr/bin/python3) given the same header facts: MJD within 1 ms, BJD_TDB within 10 ms (astropy's
-// builtin ephemeris against our astronomy-engine one; the issue's bar). Frames without a time, a sky
+// builtin ephemeris against our astronomy-engine one; the issue's bar), HJD (UTC) within 10 ms of astropy's
+// t.utc + t.light_travel_time(target, kind='heliocentric'). Frames without a time, a sky
 // position or a site get NULL and a note saying why, never a guessed value.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -169,6 +170,8 @@ for c in d['cases']:
         t = Time(mid.utc.mjd, format='mjd', scale='utc', location=eval(c['site']))
         b = t.tdb + t.light_travel_time(target, kind='barycentric')
         r['bjd'] = [float(b.jd1), float(b.jd2)]
+        hj = t.utc + t.light_travel_time(target, kind='heliocentric')
+        r['hjd'] = [float(hj.utc.jd1), float(hj.utc.jd2)]
         aa = target.transform_to(AltAz(obstime=t, location=eval(c['site'])))
         r['alt'] = float(aa.alt.deg)
         r['secz'] = float(aa.secz)
@@ -210,6 +213,7 @@ describe('frame times through owb process (ingest) vs astropy', { skip }, () => 
     Array<{
       mjd: number;
       bjd: [number, number] | null;
+      hjd?: [number, number];
       footprint?: [number, number][];
       alt?: number;
       secz?: number;
@@ -222,7 +226,7 @@ describe('frame times through owb process (ingest) vs astropy', { skip }, () => 
   const conn = new Database(db, { readonly: true });
   for (const r of conn
     .prepare(
-      'SELECT file_name, mjd, mjd_start, exposure_sec, bjd_tdb, time_source, time_note, wcs_json, airmass FROM frames',
+      'SELECT file_name, mjd, mjd_start, exposure_sec, bjd_tdb, hjd_utc, time_source, time_note, wcs_json, airmass FROM frames',
     )
     .all() as Array<Record<string, number | string | null>>)
     rows.set(String(r.file_name).replace('.fits', ''), r);
@@ -251,6 +255,11 @@ describe('frame times through owb process (ingest) vs astropy', { skip }, () => 
           const bms = Math.abs((row.bjd_tdb as number) - 2400000.5 - (want.bjd[0] - 2400000.5 + want.bjd[1])) * 86400e3;
           process.stdout.write(`# ${c.name}: BJD_TDB ${bms.toFixed(3)} ms from astropy (${String(row.time_source)})\n`);
           assert.ok(bms < 10, `${c.name}: BJD_TDB ${bms.toFixed(3)} ms from astropy`);
+          assert.equal(typeof row.hjd_utc, 'number', `${c.name}: no HJD`);
+          const hms =
+            Math.abs((row.hjd_utc as number) - 2400000.5 - (want.hjd![0] - 2400000.5 + want.hjd![1])) * 86400e3;
+          process.stdout.write(`# ${c.name}: HJD (UTC) ${hms.toFixed(3)} ms from astropy\n`);
+          assert.ok(hms < 10, `${c.name}: HJD (UTC) ${hms.toFixed(3)} ms from astropy`);
           // Airmass: sec z against astropy's AltAz (no refraction) within 0.1 % above 10°; none below the horizon.
           process.stdout.write(
             `# ${c.name}: altitude ${want.alt!.toFixed(1)}°, airmass ${String(row.airmass)} vs astropy ${want.secz!.toFixed(5)}\n`,
@@ -261,7 +270,10 @@ describe('frame times through owb process (ingest) vs astropy', { skip }, () => 
               `${c.name}: airmass ${row.airmass} vs ${want.secz}`,
             );
           else if (want.alt! < 0) assert.equal(row.airmass, null);
-        } else assert.equal(row.bjd_tdb, null);
+        } else {
+          assert.equal(row.bjd_tdb, null);
+          assert.equal(row.hjd_utc, null);
+        }
       }
       if (c.note) assert.match(String(row.time_note), c.note);
     }),
@@ -295,7 +307,7 @@ describe('frame times through owb process (ingest) vs astropy', { skip }, () => 
     );
   });
 
-  it('exports bjd_tdb with unit d and UCD time.epoch;obs (owb catalog frames, VOTable read by astropy)', () => {
+  it('exports bjd_tdb and hjd_utc with unit d and UCD time.epoch;obs (owb catalog frames, VOTable read by astropy)', () => {
     const out = join(root, 'frames.vot');
     const r = spawnSync(
       process.execPath,
@@ -303,25 +315,34 @@ describe('frame times through owb process (ingest) vs astropy', { skip }, () => 
       { cwd: repo, encoding: 'utf8' },
     );
     assert.equal(r.status, 0, r.stderr);
-    const got = python<{ fields: Record<string, [string, string]>; bjd: Record<string, number | null> }>(
+    const got = python<{
+      fields: Record<string, [string, string]>;
+      bjd: Record<string, number | null>;
+      hjd: Record<string, number | null>;
+    }>(
       `import json, sys, math
 from astropy.io.votable import parse
 t = parse(json.load(sys.stdin)).get_first_table()
 fields = {f.name: [str(f.unit) if f.unit is not None else '', f.ucd or ''] for f in t.fields}
 a = t.array
-bjd = {str(n): (None if (m or math.isnan(float(v))) else float(v)) for n, v, m in zip(a['fileName'], a['bjdTdb'].data, a['bjdTdb'].mask)}
-print(json.dumps({'fields': fields, 'bjd': bjd}))`,
+col = lambda k: {str(n): (None if (m or math.isnan(float(v))) else float(v)) for n, v, m in zip(a['fileName'], a[k].data, a[k].mask)}
+print(json.dumps({'fields': fields, 'bjd': col('bjdTdb'), 'hjd': col('hjdUtc')}))`,
       out,
     );
     assert.deepEqual(got.fields.bjdTdb, ['d', 'time.epoch;obs']);
     assert.deepEqual(got.fields.mjdStart, ['d', 'time.start;obs.exposure']);
     assert.equal(got.bjd['iso-time-obs-wcs.fits'], rows.get('iso-time-obs-wcs')!.bjd_tdb);
     assert.equal(got.bjd['bad-date.fits'], null);
+    assert.deepEqual(got.fields.hjdUtc, ['d', 'time.epoch;obs']);
+    assert.equal(got.hjd['iso-time-obs-wcs.fits'], rows.get('iso-time-obs-wcs')!.hjd_utc);
+    assert.equal(got.hjd['bad-date.fits'], null);
   });
 
   it('owb db retime recomputes cleared times from the files, or from the stored header when a file is gone', () => {
     const before = new Database(db);
-    before.exec('UPDATE frames SET mjd = NULL, mjd_start = NULL, bjd_tdb = NULL, time_source = NULL, time_note = NULL');
+    before.exec(
+      'UPDATE frames SET mjd = NULL, mjd_start = NULL, bjd_tdb = NULL, hjd_utc = NULL, time_source = NULL, time_note = NULL',
+    );
     before.close();
     rmSync(join(dir, 'old-1987-fk4.fits'));
     const r = spawnSync(
@@ -335,11 +356,12 @@ print(json.dumps({'fields': fields, 'bjd': bjd}))`,
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout), { frames: 6, fromFile: 5, withTime: 5, withBjdTdb: 3, changed: 5 });
     const conn = new Database(db, { readonly: true });
-    for (const row of conn.prepare('SELECT file_name, mjd, mjd_start, bjd_tdb, time_note FROM frames').all() as Array<
-      Record<string, number | string | null>
-    >) {
+    for (const row of conn
+      .prepare('SELECT file_name, mjd, mjd_start, bjd_tdb, hjd_utc, time_note FROM frames')
+      .all() as Array<Record<string, number | string | null>>) {
       const was = rows.get(String(row.file_name).replace('.fits', ''))!;
-      for (const k of ['mjd', 'mjd_start', 'bjd_tdb']) assert.equal(row[k], was[k], `${String(row.file_name)} ${k}`);
+      for (const k of ['mjd', 'mjd_start', 'bjd_tdb', 'hjd_utc'])
+        assert.equal(row[k], was[k], `${String(row.file_name)} ${k}`);
       if (row.file_name === 'old-1987-fk4.fits') assert.match(String(row.time_note), /header stored at ingest/);
     }
     conn.close();
