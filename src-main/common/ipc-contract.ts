@@ -6,6 +6,7 @@
  * Channel names are prefixed `owb:`. Main registers exactly one handler per key (tests check it).
  */
 import type { ComparisonStars, EnsembleCurve, FrameObjectHit } from './light-curve-dto.js';
+import type { ModelRun, ModelRunDetail, ModelTask, RetrainHint } from './models-dto.js';
 import type { Result } from './result.js';
 import type {
   ConeQuery,
@@ -102,6 +103,14 @@ export interface InvokeMap {
     request: { frameId: number; x: number; y: number; radiusPx?: number };
     response: FrameObjectHit | null;
   };
+  /** Training runs of the workspace (owb train), oldest first, with the active one of each task marked. */
+  'owb:models.runs': { request: Empty; response: ModelRun[] };
+  /** One run with its held-out ROC curve. */
+  'owb:models.run': { request: { runId: string }; response: ModelRunDetail };
+  /** Makes a finished run the active model of its task (what the pipeline and curation score with). */
+  'owb:models.activate': { request: { runId: string }; response: ModelRun };
+  /** New curated labels since the active model was trained, and whether retraining is suggested. */
+  'owb:models.retrainHint': { request: { task: ModelTask }; response: RetrainHint };
 }
 
 export interface EventMap {
@@ -158,6 +167,10 @@ export const INVOKE_CHANNELS = [
   'owb:lightcurve.setComps',
   'owb:lightcurve.ensemble',
   'owb:frames.objectAt',
+  'owb:models.runs',
+  'owb:models.run',
+  'owb:models.activate',
+  'owb:models.retrainHint',
 ] as const satisfies readonly InvokeChannel[];
 
 export const EVENT_CHANNELS = [

@@ -105,6 +105,9 @@ export const PAYLOAD_GUARDS: Record<InvokeChannel, Guard> = {
     excludeFlags: optInt(),
     unlabelledOnly: { type: 'boolean', optional: true },
     limit: optInt(1, 100_000),
+    order: oneOf(['id', 'score', 'scoreAscending', 'uncertainty'], true),
+    minScore: optNum(0, 1),
+    maxScore: optNum(0, 1),
   }),
   'owb:curation.stamps': check({ kind: oneOf(kinds), id: int(), sizePx: int(8, 256) }),
   'owb:labels.set': (request) => {
@@ -152,4 +155,8 @@ export const PAYLOAD_GUARDS: Record<InvokeChannel, Guard> = {
   },
   'owb:lightcurve.ensemble': check({ objectId: int(1), frameId: optInt() }),
   'owb:frames.objectAt': check({ frameId: int(), x: num(-1e6, 1e6), y: num(-1e6, 1e6), radiusPx: optNum(0, 100) }),
+  'owb:models.runs': check({}),
+  'owb:models.run': check({ runId: str }),
+  'owb:models.activate': check({ runId: str }),
+  'owb:models.retrainHint': check({ task: oneOf(['realbogus', 'lens']) }),
 };

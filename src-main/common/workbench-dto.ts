@@ -162,6 +162,14 @@ export interface CurationFilter {
   excludeFlags?: number;
   unlabelledOnly?: boolean;
   limit?: number;
+  /**
+   * Candidates only, by the active realbogus model's score: `score` highest first, `scoreAscending` lowest
+   * first, `uncertainty` closest to 0.5 first (active learning); unscored candidates come last [id].
+   */
+  order?: 'id' | 'score' | 'scoreAscending' | 'uncertainty';
+  /** Candidates only: keep those the active model scored within [minScore, maxScore] (probability of real). */
+  minScore?: number;
+  maxScore?: number;
 }
 
 export interface CurationItem {
@@ -174,6 +182,8 @@ export interface CurationItem {
   decDeg: number | null;
   measurements: Record<string, number | string | null>;
   label: string | null;
+  /** Probability of real by the active realbogus model (candidates it scored), else null. */
+  modelScore?: number | null;
 }
 
 export interface StampSet {

@@ -21,6 +21,7 @@ import { CatalogView } from '../features/catalog/CatalogView.js';
 import { CurationView } from '../features/curation/CurationView.js';
 import { DatasetsView } from '../features/datasets/DatasetsView.js';
 import { FramesView } from '../features/frames/FramesView.js';
+import { ModelsView } from '../features/models/ModelsView.js';
 import { PipelineView } from '../features/pipeline/PipelineView.js';
 import { ViewerView } from '../features/viewer/ViewerView.js';
 import { ConnectionBanner, ConnectionChip } from './ConnectionBanner.js';
@@ -29,7 +30,7 @@ import { useKeyboard } from './shortcuts.js';
 import { themes, type ThemeMode } from './theme.js';
 
 const GLOBAL_SHORTCUTS: Array<[string, string]> = [
-  ['Alt+1 … Alt+6', 'switch view (Frames, Viewer, Curation, Catalog, Pipeline, Datasets)'],
+  ['Alt+1 … Alt+7', 'switch view (Frames, Viewer, Curation, Catalog, Pipeline, Datasets, Models)'],
   ['Alt+N', 'toggle night mode (red on black)'],
   ['F1', 'this help'],
   [
@@ -69,10 +70,12 @@ function ViewBody({ view, params }: { view: ViewName; params: URLSearchParams })
       return <PipelineView />;
     case 'datasets':
       return <DatasetsView />;
+    case 'models':
+      return <ModelsView />;
   }
 }
 
-/** The application shell: top bar with the six views, workspace status, night-mode switch and help. */
+/** The application shell: top bar with the views, workspace status, night-mode switch and help. */
 export function App(): ReactNode {
   const route = useRoute();
   const [mode, toggleMode] = useThemeMode();
@@ -85,7 +88,7 @@ export function App(): ReactNode {
   useEvent('owb:sources.added', info.reload);
   useEvent('owb:labels.changed', info.reload);
   useKeyboard((e) => {
-    if (e.altKey && e.key >= '1' && e.key <= '6') {
+    if (e.altKey && e.key >= '1' && e.key <= String(VIEWS.length)) {
       navigate(VIEWS[Number(e.key) - 1]);
       return true;
     }

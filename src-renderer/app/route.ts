@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 
-export const VIEWS = ['frames', 'viewer', 'curation', 'catalog', 'pipeline', 'datasets'] as const;
+export const VIEWS = ['frames', 'viewer', 'curation', 'catalog', 'pipeline', 'datasets', 'models'] as const;
 export type ViewName = (typeof VIEWS)[number];
 
 export const VIEW_LABELS: Record<ViewName, string> = {
@@ -10,6 +10,7 @@ export const VIEW_LABELS: Record<ViewName, string> = {
   catalog: 'Catalog',
   pipeline: 'Pipeline',
   datasets: 'Datasets',
+  models: 'Models',
 };
 
 export interface Route {

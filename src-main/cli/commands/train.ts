@@ -1,4 +1,5 @@
 import { UsageError } from '../cli-errors.js';
+import { sqliteOption } from '../db-option.js';
 import { numberOption, parseCommandArgs, type CliCommand } from '../command.js';
 import { createProgress } from '../progress.js';
 
@@ -7,6 +8,7 @@ export const command: CliCommand = {
   summary: 'train a real/bogus or lens classifier (small CNN, CPU threads) with experiment tracking',
   usage: `
 Usage: owb train --task realbogus|lens --data DIR --out RUN [options]
+       owb train --task realbogus --db CATALOG --out RUN [--stamp N] [options]
 
 DIR holds one folder per class: real/ and bogus/ (FITS cubes of 3 planes: science, reference,
 difference, all the same size, at least 22×22, e.g. 63×63), or lens/ and nonlens/ (PNG or FITS);
@@ -16,6 +18,9 @@ its injection layout (stamps/real, stamps/bogus) are read as they are. Splits ar
 RUN gets run.json, model.json, checkpoint.json (after every epoch) and heldout.json; the run is also
 written to WORKSPACE/mlruns (MLflow file store) and listed by 'owb runs'. Ctrl-C saves a checkpoint
 (exit 130); --resume continues it to the result an uninterrupted run would have given.
+--db trains on the catalog's curated transient candidates: accept is real, reject is bogus (class
+labels are not used); their science, reference and difference stamps are cut from the frames
+recorded with them, as the curation view shows them. The dataset hash covers the labels and pixels.
 
 Options:
   --epochs N        epochs   [10]
@@ -23,6 +28,7 @@ Options:
   --batch N         samples per step   [32]
   --lr X            Adam learning rate   [0.001]
   --no-augment      no flips or rotations
+  --stamp N         with --db: stamp side in pixels, odd, at least 23   [63]
   --threads N       training threads (the result does not depend on it)   [cores, at most 8]
   --resume          continue the run in RUN from its checkpoint (--epochs may raise the total)
   --workspace DIR   workspace for the run index and mlruns/   [OWB_WORKSPACE, else the per-user workspace]
@@ -36,6 +42,7 @@ Options:
         task: { type: 'string' },
         data: { type: 'string' },
         db: { type: 'string' },
+        stamp: { type: 'string' },
         out: { type: 'string' },
         epochs: { type: 'string' },
         seed: { type: 'string' },
@@ -52,8 +59,14 @@ Options:
     const { isTask } = await import('../../node/ml/dataset.js');
     if (!v.task || !isTask(v.task))
       throw new UsageError(`train: --task must be realbogus or lens, got '${v.task ?? ''}'`);
-    if (v.db) throw new UsageError('train: --db (training on catalog labels) is not supported yet; give --data DIR');
-    if (!v.data) throw new UsageError('train: --data DIR is required');
+    if (v.data !== undefined && v.db !== undefined)
+      throw new UsageError('train: give either --data DIR or --db CATALOG');
+    const dbPath = v.data === undefined ? sqliteOption('train', v.db) : undefined;
+    if (v.data === undefined && dbPath === undefined)
+      throw new UsageError('train: --data DIR or --db CATALOG is required');
+    if (dbPath !== undefined && v.task !== 'realbogus')
+      throw new UsageError('train: --db trains on curated transient candidates: give --task realbogus');
+    if (v.stamp !== undefined && dbPath === undefined) throw new UsageError('train: --stamp applies to --db only');
     if (!v.out) throw new UsageError('train: --out RUN is required');
     const int = (name: string, raw: string | undefined, fallback: number, min: number, max: number): number => {
       const n = numberOption(name, raw, fallback);
@@ -72,6 +85,9 @@ Options:
       seed: int('seed', v.seed, 1, 0, 2 ** 32 - 1),
       augment: v['no-augment'] !== true,
     };
+    const stampPx = int('stamp', v.stamp, 63, 23, 255);
+    if (stampPx % 2 === 0)
+      throw new UsageError(`--stamp must be odd (the candidate at the centre pixel), got '${v.stamp}'`);
     const threads = int('threads', v.threads, defaultThreads(), 1, 64);
     const { workspaceDir } = await import('../../node/ml/run-store.js');
     const { runTraining } = await import('../../node/ml/train-run.js');
@@ -87,7 +103,9 @@ Options:
     try {
       const record = await runTraining({
         task: v.task,
-        dataDir: v.data,
+        dataDir: v.data ?? dbPath!,
+        dbPath,
+        stampPx,
         outDir: v.out,
         workspace: workspaceDir(v.workspace),
         settings,

@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import { InputError } from '../../../src-workers/core/errors.js';
-import type { CurationItem, LabelRecord, PixelsDto } from '../../common/workbench-dto.js';
+import type { CurationFilter, CurationItem, LabelRecord, PixelsDto } from '../../common/workbench-dto.js';
+import { activeRun } from '../ml/run-store.js';
 import type { HandlerGroup } from './handler-types.js';
 import { stamp } from './frame-images.js';
 import { referenceStamps } from './reference-stamps.js';
@@ -21,6 +22,14 @@ type CurationKeys =
  * detections and transient candidates share one history and one export.
  */
 const CURRENT_LABEL = `(SELECT l.label FROM labels l WHERE l.candidate_id = c.id AND l.undone_at IS NULL ORDER BY l.id DESC LIMIT 1)`;
+
+/** ORDER BY of the candidate queue; unscored candidates come after scored ones, ties by id. */
+const CANDIDATE_ORDER: Record<NonNullable<CurationFilter['order']>, string> = {
+  id: 'c.id',
+  score: '(ms.score IS NULL), ms.score DESC, c.id',
+  scoreAscending: '(ms.score IS NULL), ms.score ASC, c.id',
+  uncertainty: '(ms.score IS NULL), abs(ms.score - 0.5), c.id',
+};
 
 interface CandidateDbRow {
   id: number;
@@ -185,13 +194,25 @@ export const curationHandlers: HandlerGroup<CurationKeys> = (services) => ({
       args.push(filter.minSnr);
     }
     if (filter.unlabelledOnly) where.push(`${CURRENT_LABEL} IS NULL`);
+    // Scores of the workspace's active realbogus model (none: every candidate is unscored).
+    const version = activeRun(services.root, 'realbogus')?.modelVersion ?? '';
+    if (filter.minScore !== undefined) {
+      where.push('ms.score >= ?');
+      args.push(filter.minScore);
+    }
+    if (filter.maxScore !== undefined) {
+      where.push('ms.score <= ?');
+      args.push(filter.maxScore);
+    }
     const rows = services.db
       .prepare(
-        `SELECT c.*, s.x AS sx, s.y AS sy, s.ra AS sra, s.dec AS sdec, s.snr AS ssnr, s.flux AS sflux, ${CURRENT_LABEL} AS label
+        `SELECT c.*, s.x AS sx, s.y AS sy, s.ra AS sra, s.dec AS sdec, s.snr AS ssnr, s.flux AS sflux, ${CURRENT_LABEL} AS label,
+                ms.score AS model_score
            FROM candidates c LEFT JOIN sources s ON s.id = c.source_id
-          WHERE ${where.join(' AND ')} ORDER BY c.id LIMIT ?`,
+           LEFT JOIN model_scores ms ON ms.candidate_id = c.id AND ms.model_version = ?
+          WHERE ${where.join(' AND ')} ORDER BY ${CANDIDATE_ORDER[filter.order ?? 'id']} LIMIT ?`,
       )
-      .all(...args, limit) as Array<
+      .all(version, ...args, limit) as Array<
       CandidateDbRow & {
         sx: number | null;
         sy: number | null;
@@ -200,6 +221,7 @@ export const curationHandlers: HandlerGroup<CurationKeys> = (services) => ({
         ssnr: number | null;
         sflux: number | null;
         label: string | null;
+        model_score: number | null;
       }
     >;
     return rows.map((r) => {
@@ -225,6 +247,7 @@ export const curationHandlers: HandlerGroup<CurationKeys> = (services) => ({
           dipole: typeof d.dipole === 'boolean' ? String(d.dipole) : null,
         },
         label: r.label,
+        modelScore: r.model_score,
       };
     });
   },

@@ -9,6 +9,7 @@ import { curationHandlers } from './curation.js';
 import { datasetHandlers } from './datasets.js';
 import { frameHandlers } from './frames.js';
 import { lightCurveHandlers } from './light-curve.js';
+import { modelHandlers } from './models.js';
 import type { Handler, Handlers } from './handler-types.js';
 import { pipelineHandlers } from './pipeline.js';
 import type { WorkbenchServices } from './services.js';
@@ -25,6 +26,7 @@ export function createHandlers(services: WorkbenchServices): Handlers {
     ...datasetHandlers(services),
     ...sampHandlers(services),
     ...lightCurveHandlers(services),
+    ...modelHandlers(services),
   };
 }
 

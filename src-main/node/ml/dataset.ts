@@ -26,7 +26,7 @@ export interface LoadedDataset {
   /** SHA-256 over (relative path, label, file bytes) of every sample in order. */
   hash: string;
   counts: { [label: string]: number };
-  layout: 'classes' | 'train-test' | 'stamps';
+  layout: 'classes' | 'train-test' | 'stamps' | 'catalog';
 }
 
 const stampExtensions = /\.(fits?|fts|fz|png)(\.gz)?$/i;

@@ -126,3 +126,14 @@ export function codeVersion(): string {
     return version;
   }
 }
+
+/** The active run of `task`, or null when none is set or its folder is gone. */
+export function activeRun(workspace: string, task: MlTask): RunRecord | null {
+  const id = activeRuns(workspace)[task];
+  if (!id) return null;
+  try {
+    return findRun(workspace, id);
+  } catch {
+    return null;
+  }
+}

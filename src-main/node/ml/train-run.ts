@@ -17,7 +17,9 @@ import {
   type TrainSettings,
   type TrainState,
 } from '../../../src-workers/ml/index.js';
-import { loadDataset, taskClasses, type MlTask } from './dataset.js';
+import { openDatabase } from '../catalog/index.js';
+import { loadCatalogDataset } from './catalog-dataset.js';
+import { loadDataset, taskClasses, type LoadedDataset, type MlTask } from './dataset.js';
 import { mlflowRecord } from './mlflow-run.js';
 import { writeMlflowRun } from './mlflow-store.js';
 import { createEngine } from './ml-threads.js';
@@ -25,7 +27,12 @@ import { codeVersion, registerRun, writeRun, type RunRecord } from './run-store.
 
 export interface TrainRunOptions {
   task: MlTask;
+  /** A labelled folder (`--data`), or with `dbPath` only a name for messages. */
   dataDir: string;
+  /** Train on the catalog's curated transient candidates instead of a folder (`--db`; realbogus only). */
+  dbPath?: string;
+  /** Side of the stamps cut from the catalog's frames [63]. */
+  stampPx?: number;
   outDir: string;
   workspace: string;
   settings: TrainSettings;
@@ -65,17 +72,21 @@ export async function runTraining(o: TrainRunOptions): Promise<RunRecord> {
     throw new InputError('RUN_EXISTS', `${o.outDir}: exists and is not empty; give a new folder`);
   }
   const settings: TrainSettings = previous ? { ...previous.settings, epochs: o.settings.epochs } : o.settings;
-  const data = await loadDataset(o.dataDir, o.task, (d, t) => o.onProgress?.(d, t, 'reading stamps'));
+  const onRead = (d: number, t: number): void => o.onProgress?.(d, t, 'reading stamps');
+  const data = o.dbPath
+    ? await loadFromCatalog(o.dbPath, o.task, previous?.input.width ?? o.stampPx ?? 63, onRead, o.onLog)
+    : await loadDataset(o.dataDir, o.task, onRead);
+  const dataName = o.dbPath ?? o.dataDir;
   if (previous && previous.dataset.hash !== data.hash)
     throw new InputError(
       'RUN_DATA_CHANGED',
-      `${o.dataDir}: differs from the data run ${previous.name} was trained on (dataset hash)`,
+      `${dataName}: differs from the data run ${previous.name} was trained on (dataset hash)`,
     );
   const { set } = data;
   if (set.width < 22 || set.height < 22)
     throw new InputError(
       'STAMP_SHAPE',
-      `${o.dataDir}: stamps are ${set.width}×${set.height}; the network needs at least 22×22`,
+      `${dataName}: stamps are ${set.width}×${set.height}; the network needs at least 22×22`,
     );
   const split = splitFor(data.set.labels, data.presetTest, settings.seed);
   const spec = defaultSpec(set);
@@ -92,7 +103,7 @@ export async function runTraining(o: TrainRunOptions): Promise<RunRecord> {
     codeVersion: codeVersion(),
     settings: { ...settings, threads: o.threads },
     dataset: {
-      dir: resolve(o.dataDir),
+      dir: resolve(dataName),
       hash: data.hash,
       layout: data.layout,
       counts: data.counts,
@@ -161,6 +172,36 @@ export async function runTraining(o: TrainRunOptions): Promise<RunRecord> {
     throw error;
   } finally {
     await engine.close();
+  }
+}
+
+async function loadFromCatalog(
+  dbPath: string,
+  task: MlTask,
+  sizePx: number,
+  onProgress: (done: number, total: number) => void,
+  onLog: ((line: string) => void) | undefined,
+): Promise<LoadedDataset> {
+  if (task !== 'realbogus')
+    throw new InputError(
+      'DATA_TASK',
+      `${dbPath}: the catalog's labels are on transient candidates: --db trains realbogus only`,
+    );
+  if (!Number.isInteger(sizePx) || sizePx < 22 || sizePx % 2 === 0)
+    throw new InputError('STAMP_SHAPE', `'stampPx' must be an odd integer of at least 22, got ${sizePx}`);
+  if (!existsSync(dbPath)) throw new InputError('DATA_NOT_FOUND', `${dbPath}: no such catalog`);
+  const db = openDatabase(dbPath);
+  try {
+    const data = await loadCatalogDataset(db, sizePx, onProgress);
+    if (data.skipped || data.ignoredLabels)
+      onLog?.(
+        `${dbPath}: ${data.set.count} labelled candidates` +
+          (data.skipped ? `; ${data.skipped} left out (frames unreadable)` : '') +
+          (data.ignoredLabels ? `; ${data.ignoredLabels} with class labels, not accept/reject, not used` : ''),
+      );
+    return data;
+  } finally {
+    db.close();
   }
 }
 

@@ -8,6 +8,7 @@ import type { WorkerPool } from '../pool/worker-pool.js';
 import { contentHash } from '../watch/content-hash.js';
 import { JobFailure } from './job-failure.js';
 import { mastersDir } from './master-job.js';
+import { queueScore } from './score-job.js';
 import type { Profile } from './profile.js';
 import { makeDirs } from '../../../src-workers/io/make-dirs.js';
 
@@ -96,6 +97,7 @@ export async function runDifferenceJob(
   }
   return () => {
     const added = insertTransientCandidates(db, frame.id, referenceKey, run);
+    if (added > 0 && profile.steps.score) queueScore(catalog, frame.id, job.profile);
     return { frameId: frame.id, candidates: added };
   };
 }

@@ -10,6 +10,8 @@ import { JobFailure } from './job-failure.js';
 import { solveCacheDir } from '../solve/cache-dir.js';
 import { queueDifference, runDifferenceJob } from './difference-job.js';
 import { queueLiveStack, runLiveStack } from './live-stack-job.js';
+import { workspaceDir } from '../ml/run-store.js';
+import { ActiveModelCache, runScoreJob } from './score-job.js';
 import { runBuildMaster } from './master-job.js';
 import { fileCalibrationFrame, mastersForLight } from './masters.js';
 import { needsWorker, type Profile } from './profile.js';
@@ -23,6 +25,8 @@ export interface FrameJobContext {
   /** Profiles by name (jobs remember the name of the profile that queued them). */
   profiles: ReadonlyMap<string, Profile>;
   fallbackProfile: Profile;
+  /** Workspace whose active realbogus model the `score` step uses [OWB_WORKSPACE, else the per-user one]. */
+  workspace?: string;
 }
 
 /**
@@ -42,8 +46,11 @@ export function createFrameJobHandler(ctx: FrameJobContext): JobHandler {
   const otherPaths = ctx.catalog.db.prepare('SELECT path FROM frame_paths WHERE frame_id = ? ORDER BY seen_at DESC');
   const markFiled = ctx.catalog.db.prepare(`UPDATE frames SET status = 'filed', processed_at = ? WHERE id = ?`);
 
+  const models = new ActiveModelCache(workspaceDir(ctx.workspace));
+
   return async (job: LeasedJob, { signal }) => {
     const profile = ctx.profiles.get(job.profile) ?? ctx.fallbackProfile;
+    if (job.kind === 'score') return runScoreJob(models, ctx.catalog, job);
     if (job.kind === 'build-master') return runBuildMaster(ctx.catalog, profile, job);
     if (job.kind === 'live-stack') return runLiveStack(ctx.catalog, ctx.pool, profile, job, signal);
     if (job.kind === 'difference') return runDifferenceJob(ctx.catalog, ctx.pool, profile, job, signal);

@@ -19,6 +19,7 @@ import type { FrameSolveStep } from '../../common/tasks/process-frame.js';
  *   photometry: { radiusPx: 4, annulusPx: [8, 12] }
  *   liveStack: false
  *   difference: { reference: ref.fits, threshSigma: 5 }  # transients vs a reference [first light of the same filter and size]
+ *   score: true                                         # the active realbogus model scores new transient candidates
  *   solve: { raDeg: 132.8, decDeg: 11.8, scaleLowArcsec: 1, scaleHighArcsec: 3 }  # plate-solve frames without a WCS
  *                                                     # (requireHint: true = only frames with a pointing)
  * match: { radiusArcsec: 1.5 }                          # cross-match radius across frames
@@ -39,6 +40,9 @@ export interface Profile {
     /** Image differencing of each light against `reference` (a path) or, when null, the first processed
      * light of the same filter and size; residuals become `transient` candidates for curation. */
     difference: { reference: string | null; threshSigma: number; minAreaPx: number } | false;
+    /** Scoring of each frame's new transient candidates by the workspace's active realbogus model (a `score`
+     * job after `difference`; scores go to model_scores with the model version). Needs `difference`. [off] */
+    score?: boolean;
     /** Plate solving of the detections of frames without a usable WCS (every frame with `always`), before
      * the cross-match; also calibrates magnitudes with a Tycho-2 V_T zero point. Needs `detect`. [default
      * profile: frames whose header gives a pointing (`requireHint`); a profile listing steps: off] */
@@ -89,7 +93,7 @@ export function needsWorker(profile: Profile): boolean {
 }
 
 const TOP_KEYS = new Set(['name', 'patterns', 'steps', 'match', 'stability', 'jobs', 'outputs', 'site']);
-const STEP_KEYS = new Set(['stats', 'calibrate', 'detect', 'photometry', 'liveStack', 'difference', 'solve']);
+const STEP_KEYS = new Set(['stats', 'calibrate', 'detect', 'photometry', 'liveStack', 'difference', 'score', 'solve']);
 
 /**
  * Loads and validates a YAML profile; errors are `InputError('PROFILE_INVALID', 'FILE: field: problem')`.
@@ -283,6 +287,9 @@ export function parseProfile(raw: unknown, file = 'profile'): Profile {
         minAreaPx: positive(o.minAreaPx, 'steps.difference.minAreaPx', 5, true),
       };
     }
+    p.steps.score = bool((top.steps as Record<string, unknown>).score, 'steps.score', false);
+    if (p.steps.score && !p.steps.difference)
+      bad('steps.score', 'needs steps.difference (it scores the transient candidates differencing finds)');
   }
   if (top.steps !== undefined) {
     const v = (top.steps as Record<string, unknown>).solve;

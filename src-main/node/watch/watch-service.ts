@@ -34,6 +34,8 @@ export interface WatchServiceOptions {
    * runs (one shard of a batch plan, `owb batch run`) [none: the folders' files, every job].
    */
   files?: readonly string[];
+  /** Workspace whose active realbogus model the profile's `score` step uses [OWB_WORKSPACE, else per-user]. */
+  workspace?: string;
 }
 
 export interface WatchStatus {
@@ -86,6 +88,7 @@ export class WatchService {
       pool: this.pool,
       profiles: new Map([[profile.name, profile]]),
       fallbackProfile: profile,
+      workspace: options.workspace,
     });
     // Pool threads + 1 in flight keeps every worker busy while one result commits; the rest wait in the DB.
     this.runner = new JobRunner(this.queue, handler, { concurrency: this.pool ? this.pool.threads + 1 : 4 });

@@ -22,8 +22,23 @@ import { saveExport } from '../../components/Downloads.js';
 import { FrameSelect } from '../../components/FrameSelect.js';
 import { KeyTable } from '../../components/KeyTable.js';
 import { CURATION_HELP, labelForKey } from './labels.js';
+import { RetrainHint } from './RetrainHint.js';
 import { StampPanel } from './StampPanel.js';
 import { useCurationQueue } from './useCurationQueue.js';
+
+const ORDERS: Array<[NonNullable<CurationFilter['order']>, string]> = [
+  ['id', 'as found'],
+  ['uncertainty', 'most uncertain first'],
+  ['score', 'score, highest first'],
+  ['scoreAscending', 'score, lowest first'],
+];
+
+/** A score bound from a text field: empty is none; kept within [0, 1]. */
+function scoreBound(text: string): number | undefined {
+  if (text.trim() === '') return undefined;
+  const v = Number(text);
+  return Number.isFinite(v) ? Math.min(1, Math.max(0, v)) : undefined;
+}
 
 /** Curation: a filtered queue of detections or candidates, decided one by one from the keyboard. */
 export function CurationView(): ReactNode {
@@ -32,7 +47,10 @@ export function CurationView(): ReactNode {
     unlabelledOnly: false,
     limit: 5000,
   });
-  const queue = useCurationQueue(filter);
+  // Score order and bounds apply to candidates (the active model scores transient candidates only).
+  const queue = useCurationQueue(
+    filter.kind === 'candidate' ? filter : { ...filter, order: undefined, minScore: undefined, maxScore: undefined },
+  );
   const [help, setHelp] = useState(false);
   const item = queue.items[queue.index];
 
@@ -107,6 +125,39 @@ export function CurationView(): ReactNode {
           }
           label="Unflagged only"
         />
+        <TextField
+          select
+          label="Order"
+          value={filter.order ?? 'id'}
+          disabled={filter.kind !== 'candidate'}
+          onChange={(e) => setFilter({ ...filter, order: e.target.value as CurationFilter['order'] })}
+          sx={{ width: 215 }}
+          slotProps={{ select: { SelectDisplayProps: { 'data-testid': 'curation-order' } as object } }}
+        >
+          {ORDERS.map(([value, text]) => (
+            <MenuItem key={value} value={value}>
+              {text}
+            </MenuItem>
+          ))}
+        </TextField>
+        <TextField
+          label="Score ≥"
+          type="number"
+          value={filter.minScore ?? ''}
+          disabled={filter.kind !== 'candidate'}
+          onChange={(e) => setFilter({ ...filter, minScore: scoreBound(e.target.value) })}
+          slotProps={{ htmlInput: { min: 0, max: 1, step: 0.05 } }}
+          sx={{ width: 95 }}
+        />
+        <TextField
+          label="Score ≤"
+          type="number"
+          value={filter.maxScore ?? ''}
+          disabled={filter.kind !== 'candidate'}
+          onChange={(e) => setFilter({ ...filter, maxScore: scoreBound(e.target.value) })}
+          slotProps={{ htmlInput: { min: 0, max: 1, step: 0.05 } }}
+          sx={{ width: 95 }}
+        />
         <FormControlLabel
           control={
             <Switch
@@ -132,6 +183,7 @@ export function CurationView(): ReactNode {
           {queue.labelled} of {total} labelled
         </Typography>
       </Box>
+      {filter.kind === 'candidate' && <RetrainHint />}
       {queue.error && (
         <Alert severity="error" data-testid="curation-error">
           {queue.error}
@@ -149,7 +201,7 @@ export function CurationView(): ReactNode {
             <Box
               key={`${it.kind}-${it.id}`}
               onClick={() => queue.setIndex(i)}
-              title={`${it.kind} ${it.id}: ${it.label ?? 'unlabelled'}`}
+              title={`${it.kind} ${it.id}: ${it.label ?? 'unlabelled'}${it.modelScore != null ? `, score ${it.modelScore.toFixed(3)}` : ''}`}
               sx={{
                 width: 14,
                 height: 14,

@@ -111,6 +111,16 @@ export function StampPanel({
           variant={item.label ? 'filled' : 'outlined'}
           sx={{ my: 1 }}
         />
+        {item.kind === 'candidate' && (
+          <Chip
+            data-testid="curation-score"
+            label={item.modelScore != null ? `P(real) ${item.modelScore.toFixed(3)}` : 'not scored'}
+            color={item.modelScore == null ? 'default' : item.modelScore >= 0.5 ? 'success' : 'error'}
+            variant="outlined"
+            title="probability of real by the active real/bogus model"
+            sx={{ my: 1, ml: 1 }}
+          />
+        )}
         <Box
           component="table"
           sx={{ fontSize: 13, '& td': { pr: 2, py: 0.25 }, '& td:first-of-type': { color: 'text.secondary' } }}
