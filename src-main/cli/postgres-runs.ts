@@ -3,8 +3,9 @@ import type { BatchPlan, ShardProgress } from '../node/batch/index.js';
 import { openCatalogPool, PostgresCatalogError } from '../node/catalog/postgres/connection.js';
 import { unsupportedOnPostgres } from '../node/pipeline/pg-frame-job.js';
 import type { Profile } from '../node/pipeline/profile.js';
-import { PgWatchService, type PgWatchServiceOptions } from '../node/watch/pg-watch-service.js';
-import type { WatchStatus } from '../node/watch/index.js';
+import type { PgJobCommit } from '../node/catalog/postgres/job-queue.js';
+import { postgresWatchBackend } from '../node/watch/pg-watch-service.js';
+import { WatchService, type WatchServiceOptions, type WatchStatus } from '../node/watch/index.js';
 import { UsageError } from './cli-errors.js';
 import type { CliContext } from './command.js';
 
@@ -18,7 +19,19 @@ export async function connectCatalog(command: string, url: string, max = 4): Pro
   }
 }
 
-function refuseUnsupported(command: string, profile: Profile): void {
+/** The watch service on a PostgreSQL catalog. */
+export type PgWatchService = WatchService<PgJobCommit>;
+
+/** Options of a watch service on PostgreSQL: those of `WatchService` but the catalog, which is the pool's. */
+export type PgWatchOptions = Omit<WatchServiceOptions<PgJobCommit>, 'catalog'>;
+
+/** A watch service on the catalog of `pool`; a profile step that cannot run on PostgreSQL exits 2 first. */
+export function pgWatchService(command: string, pool: pg.Pool, options: PgWatchOptions): PgWatchService {
+  refuseUnsupported(command, options.profile);
+  return new WatchService({ ...options, catalog: postgresWatchBackend(pool) });
+}
+
+export function refuseUnsupported(command: string, profile: Profile): void {
   const step = unsupportedOnPostgres(profile);
   if (step)
     throw new UsageError(
@@ -33,13 +46,19 @@ function refuseUnsupported(command: string, profile: Profile): void {
 export async function runOnceOnPostgres(
   command: string,
   url: string,
-  options: Omit<PgWatchServiceOptions, 'pool'>,
+  options: PgWatchOptions,
   ctx: CliContext,
   report: (pool: pg.Pool, final: WatchStatus, service: PgWatchService) => Promise<number>,
 ): Promise<number> {
   refuseUnsupported(command, options.profile);
   const pool = await connectCatalog(command, url, 8);
-  const service = new PgWatchService({ ...options, pool });
+  let service: PgWatchService;
+  try {
+    service = pgWatchService(command, pool, options);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
   let refused = 0;
   service.onDidGiveUp((e) => {
     if (e.badChecksum) refused++;

@@ -14,7 +14,7 @@ complete (size stable, FITS data all there); hidden and temporary files are igno
 another name is one frame. Files that arrived while the workbench was not running are found at start.
 
   --db FILE        catalog database (created when missing), or postgres://USER@HOST:PORT/DATABASE (migrated
-                   by 'owb db migrate'; with --once, any number of watchers on any hosts may share it) [OWB_DB]
+                   by 'owb db migrate'; any number of watchers on any hosts may share it) [OWB_DB]
   --profile FILE   YAML profile: steps (calibrate, detect, photometry, liveStack), patterns, outputs
                    [default: ingest every FITS frame, file calibration frames, detect and measure lights]
   --once           process what is there now, then exit (a half-copied FITS fails and an empty file is
@@ -56,20 +56,27 @@ export const command: CliCommand = {
       throw new UsageError(`--threads must be a positive integer, got '${values.threads}'`);
     const profile = values.profile ? loadProfile(values.profile) : defaultProfile();
     if (location.kind === 'postgres') {
-      if (!values.once)
-        throw new UsageError('watch: a PostgreSQL catalog is watched with --once for now (run it as often as needed)');
-      const { runOnceOnPostgres } = await import('../postgres-runs.js');
-      return runOnceOnPostgres(
-        'watch',
-        location.url,
-        { dirs: positionals, profile, threads, once: true, strictChecksums: values.strict },
-        ctx,
-        async (_pool, final, service) => {
+      const pgRuns = await import('../postgres-runs.js');
+      const options = { dirs: positionals, profile, threads, once: values.once, strictChecksums: values.strict };
+      if (values.once)
+        return pgRuns.runOnceOnPostgres('watch', location.url, options, ctx, async (_pool, final, service) => {
           ctx.stdout.write(`${summary(final)}\n`);
           const skipped = service.folders().some((f) => f.unreadable.length > 0);
           return final.failed > 0 || final.gaveUpFiles > 0 || final.failedFolders > 0 || skipped ? 3 : 0;
-        },
-      );
+        });
+      pgRuns.refuseUnsupported('watch', profile);
+      const pool = await pgRuns.connectCatalog('watch', location.url, 8);
+      try {
+        const service = pgRuns.pgWatchService('watch', pool, options);
+        reportEvents(service, ctx);
+        try {
+          return await watchUntilStopped(service, ctx, positionals, profile.name);
+        } finally {
+          await service.stop({ cancel: true });
+        }
+      } finally {
+        await pool.end();
+      }
     }
     const db = location.path;
     const catalog = Catalog.open(db);
@@ -81,21 +88,7 @@ export const command: CliCommand = {
       once: values.once,
       strictChecksums: values.strict,
     });
-    let refused = 0;
-    service.onDidFailFolder((f) => ctx.stderr.write(`owb: watch: folder failed: ${f.reason ?? f.path}\n`));
-    service.onDidGiveUp((e) => {
-      if (e.badChecksum) refused++;
-      ctx.stderr.write(`owb: watch: ${e.path}: ${e.badChecksum ? 'refused' : 'gave up'}: ${e.reason}\n`);
-    });
-    service.onDidIngest((e) => {
-      if (e.checksumProblems)
-        ctx.stderr.write(
-          `owb: watch: warning: ${e.path}: ${e.checksumProblems.join('; ')} (frame flagged; --strict refuses it)\n`,
-        );
-    });
-    service.onDidChangeJob((e) => {
-      if (e.state === 'failed' && ctx.verbose) ctx.stderr.write(`owb: job ${e.jobId} failed: ${e.error ?? ''}\n`);
-    });
+    const messages = reportEvents(service, ctx);
     const line = statusLine(ctx);
     try {
       if (values.once) {
@@ -112,39 +105,81 @@ export const command: CliCommand = {
           for (const sub of f.unreadable) ctx.stderr.write(`owb: watch: ${f.path}: skipped ${sub}\n`);
         ctx.stdout.write(`${summary(final)}\n`);
         const skipped = service.folders().some((f) => f.unreadable.length > 0);
-        if (refused > 0) return 2; // --strict: bad input, named on the lines above
+        if (messages.refused > 0) return 2; // --strict: bad input, named on the lines above
         return final.failed > 0 || final.gaveUpFiles > 0 || final.failedFolders > 0 || skipped ? 3 : 0;
       }
-      await service.start();
-      if (!ctx.interactive)
-        ctx.stdout.write(`watching ${positionals.join(', ')} (profile ${profile.name}); Ctrl-C to stop\n`);
-      const timer = setInterval(() => line.draw(service.status()), 250);
-      await new Promise<void>((resolve) => {
-        let signals = 0;
-        const onSignal = (): void => {
-          signals++;
-          if (signals === 1) {
-            line.clear();
-            ctx.stderr.write('owb: draining: letting running jobs finish (Ctrl-C again to cancel them)\n');
-            void service.stop().then(resolve);
-          } else {
-            void service.stop({ cancel: true }).then(resolve);
-            void service.runner.drain({ cancel: true });
-          }
-        };
-        process.on('SIGINT', onSignal);
-        process.on('SIGTERM', onSignal);
-      });
-      clearInterval(timer);
-      line.clear();
-      ctx.stdout.write(`${summary(service.status())}\n`);
-      return 0;
+      return await watchUntilStopped(service, ctx, positionals, profile.name);
     } finally {
       await service.stop();
       catalog.close();
     }
   },
 };
+
+/** Writes what the service reports to stderr; `refused` counts the files --strict refused. */
+function reportEvents<C>(service: WatchService<C>, ctx: CliContext): { refused: number } {
+  const counts = { refused: 0 };
+  service.onDidFailFolder((f) => ctx.stderr.write(`owb: watch: folder failed: ${f.reason ?? f.path}\n`));
+  service.onDidGiveUp((e) => {
+    if (e.badChecksum) counts.refused++;
+    ctx.stderr.write(`owb: watch: ${e.path}: ${e.badChecksum ? 'refused' : 'gave up'}: ${e.reason}\n`);
+  });
+  service.onDidIngest((e) => {
+    if (e.checksumProblems)
+      ctx.stderr.write(
+        `owb: watch: warning: ${e.path}: ${e.checksumProblems.join('; ')} (frame flagged; --strict refuses it)\n`,
+      );
+  });
+  service.onDidChangeJob((e) => {
+    if (e.state === 'failed' && ctx.verbose) ctx.stderr.write(`owb: job ${e.jobId} failed: ${e.error ?? ''}\n`);
+  });
+  return counts;
+}
+
+/**
+ * Watches until SIGINT or SIGTERM: the first drains (running jobs finish), a second cancels them (they stay
+ * queued). A catalog lost while watching (the PostgreSQL server went away) stops the watch with exit 1.
+ */
+async function watchUntilStopped<C>(
+  service: WatchService<C>,
+  ctx: CliContext,
+  dirs: readonly string[],
+  profileName: string,
+): Promise<number> {
+  const line = statusLine(ctx);
+  let lost: Error | undefined;
+  await service.start();
+  if (!ctx.interactive) ctx.stdout.write(`watching ${dirs.join(', ')} (profile ${profileName}); Ctrl-C to stop\n`);
+  const timer = setInterval(() => line.draw(service.status()), 250);
+  await new Promise<void>((resolve) => {
+    let signals = 0;
+    const onSignal = (): void => {
+      signals++;
+      if (signals === 1) {
+        line.clear();
+        ctx.stderr.write('owb: draining: letting running jobs finish (Ctrl-C again to cancel them)\n');
+        void service.stop().then(resolve);
+      } else {
+        void service.stop({ cancel: true }).then(resolve);
+        void service.runner.drain({ cancel: true });
+      }
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    service.runner.onDidFail((error) => {
+      lost = error;
+      void service.stop({ cancel: true }).then(resolve, resolve);
+    });
+  });
+  clearInterval(timer);
+  line.clear();
+  if (lost) {
+    ctx.stderr.write(`owb: watch: the catalog failed, stopped watching: ${lost.message}\n`);
+    return 1;
+  }
+  ctx.stdout.write(`${summary(await service.currentStatus())}\n`);
+  return 0;
+}
 
 function summary(s: WatchStatus): string {
   const extra =

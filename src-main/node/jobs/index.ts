@@ -2,6 +2,16 @@
 export { JobQueue } from './job-queue.js';
 export type { FailOutcome, JobError, JobQueueOptions, LeasedJob } from './job-queue.js';
 export { JobDeferred, JobRunner, classifyError } from './job-runner.js';
-export type { JobCommitSummary, JobEvent, JobHandler, JobRunnerOptions, RunnerCounters } from './job-runner.js';
+export type {
+  JobCommitSummary,
+  JobEvent,
+  JobHandler,
+  JobHandlerOf,
+  JobRunnerOptions,
+  MaybePromise,
+  RunnerCounters,
+  RunnerQueue,
+  SqliteJobCommit,
+} from './job-runner.js';
 export { newOwnerId, ownerIsDead } from './owner.js';
 export { retryDelayMs, type BackoffOptions } from './backoff.js';

@@ -1,6 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { JobState, SqliteDatabase } from '../catalog/index.js';
 import { retryDelayMs } from './backoff.js';
+import type { RunnerQueue, SqliteJobCommit } from './job-runner.js';
 import { newOwnerId, ownerIsDead } from './owner.js';
 
 /** A job this process holds a lease on. */
@@ -55,7 +56,7 @@ export type FailOutcome = 'requeued' | 'failed' | 'lost';
  * runs the caller's result writes and the state change in one immediate transaction, and only while this
  * process still holds the lease, so a job is committed at most once whatever is killed when.
  */
-export class JobQueue {
+export class JobQueue implements RunnerQueue<SqliteJobCommit> {
   readonly owner: string;
   readonly leaseMs: number;
   private readonly retryBackoffMs: number;

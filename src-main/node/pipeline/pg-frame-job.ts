@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import type pg from 'pg';
 import type { ProcessFrameOutput, ProcessFrameSteps } from '../../common/tasks/process-frame.js';
+import type { PgJobHandler } from '../catalog/postgres/job-queue.js';
 import { PgFrameResultWriter } from '../catalog/postgres/result-writer.js';
 import type { JobCommitSummary, LeasedJob } from '../jobs/index.js';
-import type { PgJobHandler } from '../jobs/pg-job-runner.js';
 import type { WorkerPool } from '../pool/worker-pool.js';
 import { JobFailure } from './job-failure.js';
 import { needsWorker, type Profile } from './profile.js';

@@ -5,5 +5,5 @@ export { Ingester } from './ingester.js';
 export type { GiveUpEvent, IngestEvent, IngesterOptions } from './ingester.js';
 export { isHiddenOrTemporary, wantsFile } from './file-filter.js';
 export { contentHash } from './content-hash.js';
-export { WatchService } from './watch-service.js';
-export type { WatchServiceOptions, WatchStatus } from './watch-service.js';
+export { sqliteWatchBackend, WatchService } from './watch-service.js';
+export type { WatchBackend, WatchBackendFactory, WatchServiceOptions, WatchStatus } from './watch-service.js';

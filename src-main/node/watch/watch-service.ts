@@ -1,15 +1,61 @@
 import { EventEmitter } from 'node:events';
 import { resolve } from 'node:path';
-import { Catalog, FrameStore } from '../catalog/index.js';
-import { JobQueue, JobRunner, type JobEvent } from '../jobs/index.js';
+import { Catalog, FrameStore, type JobState } from '../catalog/index.js';
+import {
+  JobQueue,
+  JobRunner,
+  type JobEvent,
+  type JobHandlerOf,
+  type JobQueueOptions,
+  type MaybePromise,
+  type RunnerQueue,
+  type SqliteJobCommit,
+} from '../jobs/index.js';
 import { createFrameJobHandler } from '../pipeline/frame-job.js';
 import { needsWorker, type Profile } from '../pipeline/profile.js';
 import { defaultThreadCount, WorkerPool } from '../pool/worker-pool.js';
 import { FolderWatcher, type FolderStatus } from './folder-watcher.js';
-import { Ingester, type GiveUpEvent, type IngestEvent } from './ingester.js';
+import { Ingester, type GiveUpEvent, type IngestEvent, type IngestStore } from './ingester.js';
 
-export interface WatchServiceOptions {
-  catalog: Catalog;
+/** A catalog as the watch service uses it: where frames are ingested, its job queue, and how a job runs. */
+export interface WatchBackend<Commit> {
+  store: IngestStore;
+  queue: RunnerQueue<Commit> & {
+    /** Running jobs (of this queue's filters) under another live process's lease. */
+    leasedElsewhere(): MaybePromise<number>;
+  };
+  handler: JobHandlerOf<Commit>;
+  jobCounts(): MaybePromise<Record<JobState, number>>;
+}
+
+/** Makes a backend once the service knows its worker pool, profile and queue filters. */
+export type WatchBackendFactory<Commit> = (ctx: {
+  workers: WorkerPool | undefined;
+  profile: Profile;
+  queue: JobQueueOptions;
+  /** Workspace whose active models and caches the pipeline's steps use [OWB_WORKSPACE, else per-user]. */
+  workspace: string | undefined;
+}) => WatchBackend<Commit>;
+
+/** The SQLite catalog's backend: `FrameStore`, `JobQueue` and every pipeline step (`createFrameJobHandler`). */
+export function sqliteWatchBackend(catalog: Catalog): WatchBackendFactory<SqliteJobCommit> {
+  return ({ workers, profile, queue, workspace }) => ({
+    store: new FrameStore(catalog.db),
+    queue: new JobQueue(catalog.db, queue),
+    handler: createFrameJobHandler({
+      catalog,
+      pool: workers,
+      profiles: new Map([[profile.name, profile]]),
+      fallbackProfile: profile,
+      workspace,
+    }),
+    jobCounts: () => catalog.jobCounts(),
+  });
+}
+
+export interface WatchServiceOptions<Commit = SqliteJobCommit> {
+  /** A SQLite catalog, or another catalog's backend (`postgresWatchBackend`). */
+  catalog: Catalog | WatchBackendFactory<Commit>;
   dirs: readonly string[];
   profile: Profile;
   /** Worker threads [cores − 1, at least 1]. */
@@ -55,12 +101,16 @@ export interface WatchStatus {
 
 /**
  * The watched-folder automation: folder watcher → ingester (stable, complete, hashed) → catalog frames +
- * jobs → runner on the worker pool → results committed with the job. `owb watch` and `owb serve` drive it.
+ * jobs → runner on the worker pool → results committed with the job, on a SQLite or PostgreSQL catalog.
+ * `owb watch`, `owb process`, `owb batch run` and `owb serve` drive it.
  */
-export class WatchService {
-  readonly catalog: Catalog;
-  readonly queue: JobQueue;
-  readonly runner: JobRunner;
+export class WatchService<Commit = SqliteJobCommit> {
+  readonly queue: WatchBackend<Commit>['queue'];
+  readonly runner: JobRunner<Commit>;
+  private readonly backend: WatchBackend<Commit>;
+  /** The last job counts an asynchronous backend gave (`status()` between two `currentStatus()`). */
+  private lastCounts: Record<JobState, number> = { queued: 0, running: 0, done: 0, failed: 0 };
+  private countsPending = false;
   readonly ingester: Ingester;
   readonly watcher: FolderWatcher;
   private readonly pool: WorkerPool | undefined;
@@ -71,29 +121,33 @@ export class WatchService {
   private readonly rateSamples: Array<[number, number]> = [];
   private stopped = false;
 
-  constructor(private readonly options: WatchServiceOptions) {
-    this.catalog = options.catalog;
+  constructor(private readonly options: WatchServiceOptions<Commit>) {
     const profile = options.profile;
     const threads = Math.max(1, options.threads ?? defaultThreadCount());
     this.ownsPool = !options.pool && needsWorker(profile);
     this.pool = options.pool ?? (this.ownsPool ? new WorkerPool({ threads }) : undefined);
-    this.queue = new JobQueue(this.catalog.db, {
-      leaseMs: options.leaseMs,
-      profiles: options.onlyOwnProfile ? [profile.name] : undefined,
-      mjdWindow: options.mjdWindow,
-      framePaths: options.files?.map((f) => resolve(f)),
-    });
-    const handler = createFrameJobHandler({
-      catalog: this.catalog,
-      pool: this.pool,
-      profiles: new Map([[profile.name, profile]]),
-      fallbackProfile: profile,
+    const factory =
+      options.catalog instanceof Catalog
+        ? (sqliteWatchBackend(options.catalog) as unknown as WatchBackendFactory<Commit>)
+        : options.catalog;
+    this.backend = factory({
+      workers: this.pool,
+      profile,
       workspace: options.workspace,
+      queue: {
+        leaseMs: options.leaseMs,
+        profiles: options.onlyOwnProfile ? [profile.name] : undefined,
+        mjdWindow: options.mjdWindow,
+        framePaths: options.files?.map((f) => resolve(f)),
+      },
     });
+    this.queue = this.backend.queue;
     // Pool threads + 1 in flight keeps every worker busy while one result commits; the rest wait in the DB.
-    this.runner = new JobRunner(this.queue, handler, { concurrency: this.pool ? this.pool.threads + 1 : 4 });
+    this.runner = new JobRunner(this.queue, this.backend.handler, {
+      concurrency: this.pool ? this.pool.threads + 1 : 4,
+    });
     this.ingester = new Ingester({
-      store: new FrameStore(this.catalog.db),
+      store: this.backend.store,
       profile,
       waitForIncomplete: !options.once,
       strictChecksums: options.strictChecksums,
@@ -145,25 +199,29 @@ export class WatchService {
    * process still holds (taken over when their lease expires), then resolves.
    */
   async runOnce(): Promise<WatchStatus> {
-    this.runner.start();
+    await this.runner.start();
     await this.watcher.scan();
     for (const file of this.options.files ?? []) this.ingester.submit(resolve(file));
     await this.ingester.flush();
+    this.runner.wake();
     await this.runner.whenIdle();
     // Jobs another process holds: a live one finishes them; a crashed one's lease runs out and the runner
     // takes them over. Either way --once leaves no job orphaned in 'running' behind it.
-    while (this.queue.leasedElsewhere() > 0) {
-      this.queue.reclaimFromDeadOwners();
+    while ((await this.queue.leasedElsewhere()) > 0) {
+      await this.queue.reclaimFromDeadOwners();
       await new Promise((resolve) => setTimeout(resolve, Math.min(1000, Math.max(50, this.queue.leaseMs / 10))));
       this.runner.wake();
       await this.runner.whenIdle();
     }
-    return this.status();
+    return this.currentStatus();
   }
 
-  /** Scans, then watches until `stop()`. Never rejects for a folder: a failing one is marked failed. */
+  /**
+   * Scans, then watches until `stop()`. Never rejects for a folder: a failing one is marked failed. Rejects
+   * when the catalog cannot be reached; a catalog lost later is reported by `runner.onDidFail`.
+   */
   async start(): Promise<void> {
-    this.runner.start();
+    await this.runner.start();
     await this.watcher.watch();
     await this.watcher.scan();
   }
@@ -178,8 +236,30 @@ export class WatchService {
     if (this.ownsPool) await this.pool?.destroy();
   }
 
+  /** The status with the catalog's job counts as they are now. */
+  async currentStatus(): Promise<WatchStatus> {
+    this.lastCounts = await this.backend.jobCounts();
+    return this.status();
+  }
+
+  /**
+   * The status now; on a catalog that answers asynchronously (PostgreSQL) the job counts are those of the
+   * last `currentStatus()`, and a fresh count is asked for in the background.
+   */
   status(): WatchStatus {
-    const jobs = this.catalog.jobCounts();
+    if (!this.countsPending) {
+      const counts = this.backend.jobCounts();
+      if (counts instanceof Promise) {
+        this.countsPending = true;
+        counts
+          .then(
+            (c) => (this.lastCounts = c),
+            () => undefined,
+          )
+          .finally(() => (this.countsPending = false));
+      } else this.lastCounts = counts;
+    }
+    const jobs = this.lastCounts;
     const now = Date.now();
     const done = this.runner.counters.done;
     this.rateSamples.push([now, done]);

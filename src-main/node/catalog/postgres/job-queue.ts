@@ -1,11 +1,18 @@
 import type pg from 'pg';
 import { retryDelayMs } from '../../jobs/backoff.js';
 import type { FailOutcome, JobError, JobQueueOptions, LeasedJob } from '../../jobs/job-queue.js';
+import type { JobCommitSummary, JobHandlerOf, RunnerQueue } from '../../jobs/job-runner.js';
 import { newOwnerId, ownerIsDead } from '../../jobs/owner.js';
 import { inTransaction } from './connection.js';
 
 const LEASED_COLUMNS = `id, kind, frame_id AS "frameId", master_id AS "masterId", profile, attempts,
   max_attempts AS "maxAttempts", state, error`;
+
+/** A job's result writes on a PostgreSQL catalog, run on the client of the transaction that marks it done. */
+export type PgJobCommit = (client: pg.PoolClient) => Promise<JobCommitSummary | void>;
+
+/** A job handler on a PostgreSQL catalog (the runner is the one `JobRunner`). */
+export type PgJobHandler = JobHandlerOf<PgJobCommit>;
 
 /**
  * The job queue of a PostgreSQL catalog, with the SQLite `JobQueue`'s states and semantics (queued → running
@@ -15,7 +22,7 @@ const LEASED_COLUMNS = `id, kind, frame_id AS "frameId", master_id AS "masterId"
  * the lease is still ours, and commits the results with the `done` state in one transaction: a job is
  * committed at most once whatever is killed when, and a job whose process died is leased again.
  */
-export class PgJobQueue {
+export class PgJobQueue implements RunnerQueue<PgJobCommit> {
   readonly owner: string;
   readonly leaseMs: number;
   private readonly retryBackoffMs: number;
