@@ -165,6 +165,7 @@ export class WorkspaceWatchPort implements WatchPort {
         dirs: [folder.path],
         profile: this.profile(folder.profile),
         threads: this.threads,
+        workspaceDir: this.root,
       });
     } catch (error) {
       this.startProblems.set(folder.id, errorMessage(error));

@@ -7,7 +7,6 @@ import type { JobCommitSummary, JobHandler, LeasedJob } from '../jobs/index.js';
 import type { WorkerPool } from '../pool/worker-pool.js';
 import { JobDeferred } from '../jobs/index.js';
 import { JobFailure } from './job-failure.js';
-import { solveCacheDir } from '../solve/cache-dir.js';
 import { queueDifference, runDifferenceJob } from './difference-job.js';
 import { queueLiveStack, runLiveStack } from './live-stack-job.js';
 import { runBuildMaster } from './master-job.js';
@@ -23,6 +22,8 @@ export interface FrameJobContext {
   /** Profiles by name (jobs remember the name of the profile that queued them). */
   profiles: ReadonlyMap<string, Profile>;
   fallbackProfile: Profile;
+  /** The plate solver's cache folder (`solveCacheDir(workspace)`), in the workspace. */
+  solveCacheDir: string;
 }
 
 /**
@@ -83,7 +84,7 @@ export function createFrameJobHandler(ctx: FrameJobContext): JobHandler {
     if (profile.steps.photometry)
       steps.photometry = { radiusPx: profile.steps.photometry.radiusPx, annulusPx: profile.steps.photometry.annulusPx };
     if (profile.steps.solve && profile.steps.detect)
-      steps.solve = { ...profile.steps.solve, cacheDir: solveCacheDir(ctx.catalog.db.name) };
+      steps.solve = { ...profile.steps.solve, cacheDir: ctx.solveCacheDir };
     if (profile.steps.calibrate) {
       // No dimensions means the ingester could not read the header: say that, not "no masters for null×null".
       if (frame.width === null || frame.height === null) await requireReadable(path);

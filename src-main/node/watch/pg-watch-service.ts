@@ -5,6 +5,7 @@ import { PgJobQueue } from '../catalog/postgres/job-queue.js';
 import { PgJobRunner } from '../jobs/pg-job-runner.js';
 import type { JobEvent } from '../jobs/index.js';
 import { createPgFrameJobHandler } from '../pipeline/pg-frame-job.js';
+import { solveCacheDir } from '../solve/cache-dir.js';
 import { needsWorker, type Profile } from '../pipeline/profile.js';
 import { defaultThreadCount, WorkerPool } from '../pool/worker-pool.js';
 import { FolderWatcher, type FolderStatus } from './folder-watcher.js';
@@ -22,6 +23,8 @@ export interface PgWatchServiceOptions {
   strictChecksums?: boolean;
   mjdWindow?: readonly [number, number];
   files?: readonly string[];
+  /** The workspace whose `cache/plate-solve` the plate solver uses [the per-user default workspace]. */
+  workspaceDir?: string;
 }
 
 /**
@@ -47,7 +50,12 @@ export class PgWatchService {
       mjdWindow: options.mjdWindow,
       framePaths: options.files?.map((f) => resolve(f)),
     });
-    const handler = createPgFrameJobHandler({ pool: options.pool, workers: this.workers, profile });
+    const handler = createPgFrameJobHandler({
+      pool: options.pool,
+      workers: this.workers,
+      profile,
+      solveCacheDir: solveCacheDir(options.workspaceDir),
+    });
     this.runner = new PgJobRunner(this.queue, handler, {
       concurrency: this.workers ? this.workers.threads + 1 : 4,
     });

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { Catalog, FrameStore } from '../catalog/index.js';
 import { JobQueue, JobRunner, type JobEvent } from '../jobs/index.js';
 import { createFrameJobHandler } from '../pipeline/frame-job.js';
+import { solveCacheDir } from '../solve/cache-dir.js';
 import { needsWorker, type Profile } from '../pipeline/profile.js';
 import { defaultThreadCount, WorkerPool } from '../pool/worker-pool.js';
 import { FolderWatcher, type FolderStatus } from './folder-watcher.js';
@@ -34,6 +35,11 @@ export interface WatchServiceOptions {
    * runs (one shard of a batch plan, `owb batch run`) [none: the folders' files, every job].
    */
   files?: readonly string[];
+  /**
+   * The workspace whose `cache/plate-solve` holds the plate solver's derived index structures [the per-user
+   * default workspace, `OWB_WORKSPACE` when set]; never the catalog's folder, which may be anywhere.
+   */
+  workspaceDir?: string;
 }
 
 export interface WatchStatus {
@@ -86,6 +92,7 @@ export class WatchService {
       pool: this.pool,
       profiles: new Map([[profile.name, profile]]),
       fallbackProfile: profile,
+      solveCacheDir: solveCacheDir(options.workspaceDir),
     });
     // Pool threads + 1 in flight keeps every worker busy while one result commits; the rest wait in the DB.
     this.runner = new JobRunner(this.queue, handler, { concurrency: this.pool ? this.pool.threads + 1 : 4 });
