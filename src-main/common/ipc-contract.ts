@@ -5,6 +5,7 @@
  * Both transports (Electron IPC through the preload bridge, and `owb serve`'s WebSocket) carry these maps.
  * Channel names are prefixed `owb:`. Main registers exactly one handler per key (tests check it).
  */
+import type { CatalogStars } from './catalog-stars-dto.js';
 import type { ComparisonStars, EnsembleCurve, FrameObjectHit } from './light-curve-dto.js';
 import type { Result } from './result.js';
 import type {
@@ -102,6 +103,11 @@ export interface InvokeMap {
     request: { frameId: number; x: number; y: number; radiusPx?: number };
     response: FrameObjectHit | null;
   };
+  /**
+   * The star catalog's stars (the densest astrometry.net index installed) on a frame, through the frame's
+   * WCS or its plate solution, brightest first, at most `limit` [2000].
+   */
+  'owb:frames.catalogStars': { request: { frameId: number; limit?: number }; response: CatalogStars };
 }
 
 export interface EventMap {
@@ -158,6 +164,7 @@ export const INVOKE_CHANNELS = [
   'owb:lightcurve.setComps',
   'owb:lightcurve.ensemble',
   'owb:frames.objectAt',
+  'owb:frames.catalogStars',
 ] as const satisfies readonly InvokeChannel[];
 
 export const EVENT_CHANNELS = [

@@ -152,4 +152,5 @@ export const PAYLOAD_GUARDS: Record<InvokeChannel, Guard> = {
   },
   'owb:lightcurve.ensemble': check({ objectId: int(1), frameId: optInt() }),
   'owb:frames.objectAt': check({ frameId: int(), x: num(-1e6, 1e6), y: num(-1e6, 1e6), radiusPx: optNum(0, 100) }),
+  'owb:frames.catalogStars': check({ frameId: int(), limit: optInt(1, 20_000) }),
 };
