@@ -5,6 +5,7 @@
  * Both transports (Electron IPC through the preload bridge, and `owb serve`'s WebSocket) carry these maps.
  * Channel names are prefixed `owb:`. Main registers exactly one handler per key (tests check it).
  */
+import type { CatalogStars } from './catalog-stars-dto.js';
 import type { ComparisonStars, EnsembleCurve, FrameObjectHit } from './light-curve-dto.js';
 import type { ModelRun, ModelRunDetail, ModelTask, RetrainHint } from './models-dto.js';
 import type { Result } from './result.js';
@@ -111,6 +112,11 @@ export interface InvokeMap {
   'owb:models.activate': { request: { runId: string }; response: ModelRun };
   /** New curated labels since the active model was trained, and whether retraining is suggested. */
   'owb:models.retrainHint': { request: { task: ModelTask }; response: RetrainHint };
+  /**
+   * The star catalog's stars (the densest astrometry.net index installed) on a frame, through the frame's
+   * WCS or its plate solution, brightest first, at most `limit` [2000].
+   */
+  'owb:frames.catalogStars': { request: { frameId: number; limit?: number }; response: CatalogStars };
 }
 
 export interface EventMap {
@@ -171,6 +177,7 @@ export const INVOKE_CHANNELS = [
   'owb:models.run',
   'owb:models.activate',
   'owb:models.retrainHint',
+  'owb:frames.catalogStars',
 ] as const satisfies readonly InvokeChannel[];
 
 export const EVENT_CHANNELS = [

@@ -37,6 +37,25 @@ function withSolution(header: FrameDetail['header'], row: FrameDbRow): FrameDeta
   ];
 }
 
+/**
+ * The header the UI shows for a frame: the file's cards (without COMMENT/HISTORY), or the header stored at
+ * ingest when the file has moved, with the `solve` step's solution in place of its WCS cards.
+ */
+export async function shownHeader(services: WorkbenchServices, row: FrameDbRow): Promise<FrameDetail['header']> {
+  let header: FrameDetail['header'];
+  try {
+    const loaded = await services.images.get(row.path);
+    header = loaded.header.cards
+      .filter((c) => c.key !== 'COMMENT' && c.key !== 'HISTORY' && c.key !== '')
+      .map((c) => ({ key: c.key, value: (c.value ?? null) as HeaderValue, comment: c.comment }));
+  } catch {
+    // The file may have moved; fall back to the header the catalog stored at ingest.
+    const stored = row.header_json ? (JSON.parse(row.header_json) as Record<string, HeaderValue>) : {};
+    header = Object.entries(stored).map(([key, value]) => ({ key, value }));
+  }
+  return withSolution(header, row);
+}
+
 /** Why the header shown has no sky coordinates (the WCS reader's reason), and the catalog's note on the times. */
 function coordinatesNote(header: FrameDetail['header'], row: FrameDbRow): NonNullable<FrameDetail['coordinates']> {
   const cards = new Map(header.map((c) => [c.key, c.value]));
@@ -67,18 +86,7 @@ export const frameHandlers: HandlerGroup<FrameKeys> = (services) => ({
 
   'owb:frames.get': async ({ frameId }) => {
     const row = frameRow(services, frameId);
-    let header: FrameDetail['header'];
-    try {
-      const loaded = await services.images.get(row.path);
-      header = loaded.header.cards
-        .filter((c) => c.key !== 'COMMENT' && c.key !== 'HISTORY' && c.key !== '')
-        .map((c) => ({ key: c.key, value: (c.value ?? null) as HeaderValue, comment: c.comment }));
-    } catch {
-      // The file may have moved; fall back to the header the catalog stored at ingest.
-      const stored = row.header_json ? (JSON.parse(row.header_json) as Record<string, HeaderValue>) : {};
-      header = Object.entries(stored).map(([key, value]) => ({ key, value }));
-    }
-    const shown = withSolution(header, row);
+    const shown = await shownHeader(services, row);
     return { frame: frameFromRow(row), header: shown, coordinates: coordinatesNote(shown, row) };
   },
 

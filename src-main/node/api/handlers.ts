@@ -5,6 +5,7 @@ import { isInvokeChannel, type InvokeChannel } from '../../common/ipc-contract.j
 import { PAYLOAD_GUARDS } from '../../common/ipc-guards.js';
 import { fail, ok, type Result } from '../../common/result.js';
 import { catalogHandlers } from './catalog.js';
+import { catalogStarHandlers } from './catalog-stars.js';
 import { curationHandlers } from './curation.js';
 import { datasetHandlers } from './datasets.js';
 import { frameHandlers } from './frames.js';
@@ -27,6 +28,7 @@ export function createHandlers(services: WorkbenchServices): Handlers {
     ...sampHandlers(services),
     ...lightCurveHandlers(services),
     ...modelHandlers(services),
+    ...catalogStarHandlers(services),
   };
 }
 

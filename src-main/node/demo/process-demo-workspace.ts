@@ -32,6 +32,7 @@ export async function processDemoWorkspace(
       profile: defaultProfile(),
       threads: options.threads,
       once: true,
+      workspace: workspace.dir,
     });
     const timer = setInterval(() => {
       const s = service.status();

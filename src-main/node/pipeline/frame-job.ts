@@ -7,7 +7,6 @@ import type { JobCommitSummary, JobHandler, LeasedJob } from '../jobs/index.js';
 import type { WorkerPool } from '../pool/worker-pool.js';
 import { JobDeferred } from '../jobs/index.js';
 import { JobFailure } from './job-failure.js';
-import { solveCacheDir } from '../solve/cache-dir.js';
 import { queueDifference, runDifferenceJob } from './difference-job.js';
 import { queueLiveStack, runLiveStack } from './live-stack-job.js';
 import { workspaceDir } from '../ml/run-store.js';
@@ -27,6 +26,8 @@ export interface FrameJobContext {
   fallbackProfile: Profile;
   /** Workspace whose active realbogus model the `score` step uses [OWB_WORKSPACE, else the per-user one]. */
   workspace?: string;
+  /** The plate solver's cache folder (`solveCacheDir(workspace)`), in the workspace. */
+  solveCacheDir: string;
 }
 
 /**
@@ -90,7 +91,7 @@ export function createFrameJobHandler(ctx: FrameJobContext): JobHandler {
     if (profile.steps.photometry)
       steps.photometry = { radiusPx: profile.steps.photometry.radiusPx, annulusPx: profile.steps.photometry.annulusPx };
     if (profile.steps.solve && profile.steps.detect)
-      steps.solve = { ...profile.steps.solve, cacheDir: solveCacheDir(ctx.catalog.db.name) };
+      steps.solve = { ...profile.steps.solve, cacheDir: ctx.solveCacheDir };
     if (profile.steps.calibrate) {
       // No dimensions means the ingester could not read the header: say that, not "no masters for null×null".
       if (frame.width === null || frame.height === null) await requireReadable(path);

@@ -33,6 +33,8 @@ export function createPgFrameJobHandler(ctx: {
   pool: pg.Pool;
   workers: WorkerPool | undefined;
   profile: Profile;
+  /** The plate solver's cache folder, in the workspace. */
+  solveCacheDir: string;
 }): PgJobHandler {
   const writer = new PgFrameResultWriter();
   const markFiled = (frameId: number) => async (c: pg.PoolClient) => {
@@ -73,7 +75,8 @@ export function createPgFrameJobHandler(ctx: {
     if (profile.steps.detect) steps.detect = { ...profile.steps.detect };
     if (profile.steps.photometry)
       steps.photometry = { radiusPx: profile.steps.photometry.radiusPx, annulusPx: profile.steps.photometry.annulusPx };
-    if (profile.steps.solve && profile.steps.detect) steps.solve = { ...profile.steps.solve };
+    if (profile.steps.solve && profile.steps.detect)
+      steps.solve = { ...profile.steps.solve, cacheDir: ctx.solveCacheDir };
     const result = await ctx.workers.run(
       'process-frame',
       { path, contentHash: frame.contentHash, steps },

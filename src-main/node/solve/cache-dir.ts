@@ -1,13 +1,12 @@
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { defaultWorkspaceDir } from '../paths/default-workspace.js';
 
 /**
  * The plate solver's cache folder (structures derived from the index files, see
- * src-workers/io/solve-cache.ts): `cache/plate-solve` in the workspace, the folder of the catalog file
- * `dbName`; for an in-memory catalog, or with none (`owb solve`), in the per-user default workspace
- * (`OWB_WORKSPACE` when set).
+ * src-workers/io/solve-cache.ts): `cache/plate-solve` in the workspace `workspaceDir` [the per-user default
+ * workspace, `OWB_WORKSPACE` when set]. Never beside the catalog file: a catalog given with `--db` may
+ * live anywhere, and nothing is written outside the workspace that the user did not name.
  */
-export function solveCacheDir(dbName?: string): string {
-  const workspace = dbName && dbName !== ':memory:' ? dirname(resolve(dbName)) : defaultWorkspaceDir();
-  return join(workspace, 'cache', 'plate-solve');
+export function solveCacheDir(workspaceDir?: string): string {
+  return join(workspaceDir ?? defaultWorkspaceDir(), 'cache', 'plate-solve');
 }

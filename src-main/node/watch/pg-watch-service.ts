@@ -4,6 +4,7 @@ import { PgJobQueue, type PgJobCommit } from '../catalog/postgres/job-queue.js';
 import type { JobState } from '../catalog/index.js';
 import { createPgFrameJobHandler } from '../pipeline/pg-frame-job.js';
 import type { WatchBackendFactory } from './watch-service.js';
+import { solveCacheDir } from '../solve/cache-dir.js';
 
 /**
  * The watch service's backend on a PostgreSQL catalog (`new WatchService({ catalog: postgresWatchBackend(pool), … })`)
@@ -13,10 +14,10 @@ import type { WatchBackendFactory } from './watch-service.js';
  * catalog (`openCatalogPool`); the caller ends it.
  */
 export function postgresWatchBackend(pool: pg.Pool): WatchBackendFactory<PgJobCommit> {
-  return ({ workers, profile, queue }) => ({
+  return ({ workers, profile, queue, workspace }) => ({
     store: new PgFrameStore(pool),
     queue: new PgJobQueue(pool, queue),
-    handler: createPgFrameJobHandler({ pool, workers, profile }),
+    handler: createPgFrameJobHandler({ pool, workers, profile, solveCacheDir: solveCacheDir(workspace) }),
     async jobCounts() {
       const { rows } = await pool.query<{ state: JobState; n: number }>(
         'SELECT state, count(*) AS n FROM jobs GROUP BY state',

@@ -12,6 +12,7 @@ import {
   type SqliteJobCommit,
 } from '../jobs/index.js';
 import { createFrameJobHandler } from '../pipeline/frame-job.js';
+import { solveCacheDir } from '../solve/cache-dir.js';
 import { needsWorker, type Profile } from '../pipeline/profile.js';
 import { defaultThreadCount, WorkerPool } from '../pool/worker-pool.js';
 import { FolderWatcher, type FolderStatus } from './folder-watcher.js';
@@ -48,6 +49,7 @@ export function sqliteWatchBackend(catalog: Catalog): WatchBackendFactory<Sqlite
       profiles: new Map([[profile.name, profile]]),
       fallbackProfile: profile,
       workspace,
+      solveCacheDir: solveCacheDir(workspace),
     }),
     jobCounts: () => catalog.jobCounts(),
   });
@@ -80,7 +82,11 @@ export interface WatchServiceOptions<Commit = SqliteJobCommit> {
    * runs (one shard of a batch plan, `owb batch run`) [none: the folders' files, every job].
    */
   files?: readonly string[];
-  /** Workspace whose active realbogus model the profile's `score` step uses [OWB_WORKSPACE, else per-user]. */
+  /**
+   * The workspace whose active realbogus model the profile's `score` step uses and whose `cache/plate-solve`
+   * holds the plate solver's derived index structures [OWB_WORKSPACE, else the per-user default workspace];
+   * never the catalog's folder, which may be anywhere.
+   */
   workspace?: string;
 }
 

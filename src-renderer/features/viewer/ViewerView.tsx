@@ -14,6 +14,7 @@ import { CoordinatesNote } from './CoordinatesNote.js';
 import { CursorInspector } from './CursorInspector.js';
 import { HeaderPanel } from './HeaderPanel.js';
 import { LevelsHistogram } from './LevelsHistogram.js';
+import { useCatalogStars } from './overlays/useCatalogStars.js';
 import { useInteractiveAperture } from './overlays/useInteractiveAperture.js';
 import { useViewerTools } from './overlays/useViewerTools.js';
 import { ImageStage, type Aperture } from './ImageStage.js';
@@ -125,6 +126,7 @@ export function ViewerView({
     contourPixels: preview.data ?? mainPixels.data,
     limits: auto,
   });
+  const catalogStars = useCatalogStars({ frameId: shownId, wcs, painters: tools.painters });
 
   const onHover = useCallback(
     (x: number, y: number) => {
@@ -211,6 +213,7 @@ export function ViewerView({
         night={night}
       />
       {tools.bar}
+      <Box sx={{ display: 'flex', gap: 1, alignItems: 'center' }}>{catalogStars.control}</Box>
       <Box sx={{ display: 'flex', justifyContent: 'flex-end', gap: 1 }}>
         <SendFrameTo frameId={currentId} testId="viewer-send-frame" />
       </Box>
@@ -238,10 +241,13 @@ export function ViewerView({
               oneToOneNonce={oneToOneNonce}
               compass={compass}
               focus={focus}
-              onHover={onHover}
+              onHover={(x, y) => {
+                onHover(x, y);
+                catalogStars.onHover(x, y);
+              }}
               onPick={(x, y) => tools.onPick(x, y) || onPick(x, y)}
               onRendered={onRendered}
-              painters={tools.painters}
+              painters={catalogStars.painters}
             />
           )}
           <Typography variant="caption" color="text.secondary" sx={{ mt: 0.5 }}>

@@ -12,3 +12,4 @@ export { fitPlateWcs, withInverseSip, plateWcsCards, plateGeometry, sipOrderOf, 
 export { verifyPrediction, buildFieldGrid, type Verification, type StarMatch } from './verify.js';
 export { buildCodeHash, lookupCodes, type CodeHash } from './code-hash.js';
 export { planeCode, canonicalCode, skyCode } from './quad-code.js';
+export { footprintStars, type FootprintStars } from './footprint-stars.js';

@@ -3,7 +3,7 @@
 // PLTSCALE × XPIXELSZ), and one without a pointing is not searched blind but marked 'unsolved' with the
 // reason, its job done. The early refusals need no index files at all.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -72,10 +72,13 @@ describe('solving in the default profile', () => {
       join(dir, 'm51-nopointing.fits'),
       editHeaderBytes(m51.bytes, m51.hdus[0], (key) => !/^(RA|DEC|OBJCTRA|OBJCTDEC|TELRA|TELDEC|EPOCH)$/.test(key), []),
     );
-    const catalog = Catalog.open(join(root, 'ws', 'catalog.db'));
+    // The catalog lives outside the workspace (as with `owb watch --db FILE`): the solver's cache must go to
+    // the workspace all the same, never beside the catalog.
+    const catalog = Catalog.open(join(root, 'elsewhere', 'catalog.db'));
     const profile = defaultProfile();
     profile.stability.intervalMs = 50;
-    const service = new WatchService({ catalog, dirs: [dir], profile, threads: 1, once: true });
+    const workspaceDir = join(root, 'ws');
+    const service = new WatchService({ catalog, dirs: [dir], profile, threads: 1, once: true, workspace: workspaceDir });
     try {
       await service.runOnce();
     } finally {
@@ -98,7 +101,13 @@ describe('solving in the default profile', () => {
     assert.equal(unsolved.state, 'done');
     assert.equal(unsolved.status, 'unsolved');
     assert.match(String(unsolved.reason), /no pointing in the header/);
-    // The index files were prepared in the workspace's cache for the next process.
-    assert.ok(existsSync(join(root, 'ws', 'cache', 'plate-solve')), 'workspace solve cache');
+    // The index files were prepared in the workspace's cache for the next process, and nothing was
+    // written beside the catalog.
+    const cached = readdirSync(join(workspaceDir, 'cache', 'plate-solve'));
+    assert.ok(
+      cached.some((f) => /^index-tycho2-07\..*\.cone-order\.v\d+\.bin$/.test(f)),
+      cached.join(', '),
+    );
+    assert.ok(!existsSync(join(root, 'elsewhere', 'cache')), 'no cache beside the catalog');
   });
 });

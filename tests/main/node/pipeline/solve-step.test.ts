@@ -51,7 +51,14 @@ describe('the solve step of a watched folder', { skip }, () => {
       steps: { stats: true, detect: { threshSigma: 5 }, photometry: { radiusPx: 4 }, solve: { maxSeconds: 600 } },
       stability: { intervalMs: 50 },
     });
-    const service = new WatchService({ catalog, dirs: [dir], profile, threads: 1, once: true });
+    const service = new WatchService({
+      catalog,
+      dirs: [dir],
+      profile,
+      threads: 1,
+      once: true,
+      workspace: join(root, 'ws'),
+    });
     try {
       await service.runOnce();
     } finally {
