@@ -49,7 +49,8 @@ export function measureApertures(
     const fx = gx - ix;
     const fy = gy - iy;
     let bkg = cat.background[i];
-    let rms = evaluator.at(gx, gy).rms;
+    // The model RMS is the noise only when no annulus gives one (evaluating it costs a spline solve).
+    let rms = Number.NaN;
     let annulusN = 0;
     if (settings.annulusPx) {
       const a = annulusBackground(
@@ -73,6 +74,7 @@ export function measureApertures(
         cat.flags[i] |= SourceFlag.APERTURE_INCOMPLETE;
       }
     }
+    if (annulusN === 0) rms = evaluator.at(gx, gy).rms;
     const s = circularApertureSum(image, fx, fy, settings.radiusPx, bkg, valueAt, ix - x0, iy - y0);
     cat.flux[i] = s.sum;
     let err = apertureSumError(s, rms, settings.gainEPerAdu);
