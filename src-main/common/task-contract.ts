@@ -10,7 +10,12 @@ import type {
   RegisterFrameOutput,
 } from './tasks/calibrate.js';
 import type { CombineBandInput, CombineBandOutput } from './tasks/combine.js';
-import type { DetectTileInput, DetectTileOutput } from './tasks/detect.js';
+import type {
+  BackgroundMeshesInput,
+  BackgroundMeshesOutput,
+  DetectTileInput,
+  DetectTileOutput,
+} from './tasks/detect.js';
 import type { DifferenceTaskInput, DifferenceTaskOutput } from './tasks/difference.js';
 import type { LiveStackInput, LiveStackOutput } from './tasks/live-stack.js';
 import type { ProcessFrameInput, ProcessFrameOutput } from './tasks/process-frame.js';
@@ -43,6 +48,8 @@ export interface TaskMap {
   'plate-solve': { input: PlateSolveInput; output: PlateSolveOutput };
   /** Detects and measures the objects of one strip of a frame (`owb detect --workers N`). */
   'detect-tile': { input: DetectTileInput; output: DetectTileOutput };
+  /** Estimates some mesh rows of a frame's background model (`owb detect --workers N`). */
+  'background-meshes': { input: BackgroundMeshesInput; output: BackgroundMeshesOutput };
   /** Calibrates one light with shared masters (optionally L.A.Cosmic) and writes it. */
   'calibrate-frame': { input: CalibrateFrameInput; output: CalibrateFrameOutput };
   /** Registers one frame onto a shared reference and writes the resampled frame. */

@@ -36,3 +36,23 @@ export interface DetectTileOutput {
   cleanInfo: Float64Array;
   incomplete: IncompleteParent[];
 }
+
+/** Mesh rows [j0, j1) of a frame's background model (`meshEstimates`), estimated in a worker. */
+export interface BackgroundMeshesInput {
+  /** The whole frame, row-major `width × height` (a view on a SharedArrayBuffer). */
+  pixels: Float32Array;
+  width: number;
+  height: number;
+  meshSizePx: number;
+  saturationLevel?: number;
+  /** Non-zero = bad pixel, same layout as `pixels`. */
+  mask?: Uint8Array;
+  j0: number;
+  j1: number;
+}
+
+/** Raw level and noise of the meshes asked for, row-major (j1 − j0) × nx. */
+export interface BackgroundMeshesOutput {
+  level: Float32Array;
+  sigma: Float32Array;
+}

@@ -1,6 +1,8 @@
 import {
   buildBackgroundModel,
   createBackgroundEvaluator,
+  meshGrid,
+  modelFromMeshes,
   type BackgroundModel,
 } from '../../../src-workers/core/background/index.js';
 import { concatCatalogs, selectRows, type SourceCatalog } from '../../../src-workers/core/catalog/index.js';
@@ -65,31 +67,27 @@ export async function detectFrame(
   }
   const profile = options.profile ?? new StageProfiler(false);
   const frameBytes = image.data.length * 4;
-  const model = profile.timeSync(
-    'background meshes',
-    () =>
-      noiseForDetection(
-        buildBackgroundModel(image, {
-          meshSizePx: resolved.backSizePx,
-          filterSize: resolved.backFilter,
-          mask: options.mask,
-          saturationLevel: options.saturationLevel,
-        }),
-        resolved.threshRms,
-      ),
-    frameBytes,
-  );
   const workers = options.pool?.threads ?? Math.max(1, Math.floor(options.workers ?? 1));
   const parts: RegionResult[] = [];
   const full: PixelBox = { x0: 0, y0: 0, x1: image.width - 1, y1: image.height - 1 };
   const geometryOf = (x0: number, y0: number) => ({ x0, y0, fullWidth: image.width, fullHeight: image.height });
   // Worker start-up and per-isolate JIT warm-up cost more than they save on small frames.
   const tooSmall = !options.pool && image.width * image.height < MIN_PIXELS_FOR_WORKERS;
-  let tFinish = 0;
-  if (workers <= 1 || tooSmall || image.height < 4 * STRIP_MARGIN_ROWS) {
+  const inThisThread = workers <= 1 || tooSmall || image.height < 4 * STRIP_MARGIN_ROWS;
+  const backgroundOptions = {
+    meshSizePx: resolved.backSizePx,
+    filterSize: resolved.backFilter,
+    mask: options.mask,
+    saturationLevel: options.saturationLevel,
+  };
+  if (inThisThread) {
+    const model = profile.timeSync(
+      'background meshes',
+      () => noiseForDetection(buildBackgroundModel(image, backgroundOptions), resolved.threshRms),
+      frameBytes,
+    );
     options.onProgress?.(0, 1);
-    // Filter, threshold, label, deblend and measure in this thread (background map, convolved copy,
-    // labels: a few passes over the frame).
+    // Filter, threshold, label, deblend and measure in this thread (one streaming pass over the rows).
     parts.push(
       profile.timeSync(
         'detect region (1 thread)',
@@ -98,8 +96,13 @@ export async function detectFrame(
       ),
     );
     options.onProgress?.(1, 1);
-  } else {
-    // Strips are views on one shared buffer (read straight into it by `readFrame` when possible).
+    return finish(image, options, resolved, model, parts, profile);
+  }
+  // The pool starts first: its threads load while the frame is copied, then estimate the background meshes
+  // (rows split between them), then detect the strips. Strips are views on one shared buffer (read straight
+  // into it by `readFrame` when possible).
+  const pool = options.pool ?? new WorkerPool({ threads: workers });
+  try {
     let shared = image.data;
     if (!(shared.buffer instanceof SharedArrayBuffer)) {
       shared = new Float32Array(new SharedArrayBuffer(image.data.length * 4));
@@ -107,47 +110,75 @@ export async function detectFrame(
     }
     const sharedMask = options.mask ? new Uint8Array(new SharedArrayBuffer(options.mask.length)) : undefined;
     if (sharedMask && options.mask) sharedMask.set(options.mask);
+    const model = await profile.time(
+      `background meshes (${workers} workers)`,
+      async () => {
+        const { nx, ny } = meshGrid(image.width, image.height, backgroundOptions);
+        const level = new Float32Array(nx * ny);
+        const sigma = new Float32Array(nx * ny);
+        const rows = Math.ceil(ny / workers);
+        const jobs: Promise<void>[] = [];
+        for (let j0 = 0; j0 < ny; j0 += rows) {
+          const j1 = Math.min(ny, j0 + rows);
+          const input = {
+            pixels: shared,
+            width: image.width,
+            height: image.height,
+            meshSizePx: resolved.backSizePx,
+            saturationLevel: options.saturationLevel,
+            mask: sharedMask,
+            j0,
+            j1,
+          };
+          jobs.push(
+            pool.run('background-meshes', input, { signal: options.signal }).then((r) => {
+              level.set(r.level, j0 * nx);
+              sigma.set(r.sigma, j0 * nx);
+            }),
+          );
+        }
+        await Promise.all(jobs);
+        const built = modelFromMeshes(image.width, image.height, backgroundOptions, level, sigma);
+        return noiseForDetection(built, resolved.threshRms);
+      },
+      frameBytes,
+    );
     const tStrips = performance.now();
     const stripRows = Math.max(2 * STRIP_MARGIN_ROWS, options.stripRows ?? Math.ceil(image.height / workers));
-    const pool = options.pool ?? new WorkerPool({ threads: workers });
     const { mask: _mask, cancel: _cancel, ...taskOptions } = resolved;
-    try {
-      const jobs: Promise<RegionResult>[] = [];
-      let done = 0;
-      const total = Math.ceil(image.height / stripRows);
-      for (let oy0 = 0; oy0 < image.height; oy0 += stripRows) {
-        const oy1 = Math.min(image.height, oy0 + stripRows) - 1;
-        const ty0 = Math.max(0, oy0 - STRIP_MARGIN_ROWS);
-        const ty1 = Math.min(image.height - 1, oy1 + STRIP_MARGIN_ROWS);
-        const w = image.width;
-        jobs.push(
-          pool
-            .run(
-              'detect-tile',
-              {
-                pixels: shared.subarray(ty0 * w, (ty1 + 1) * w),
-                width: w,
-                height: ty1 - ty0 + 1,
-                geometry: geometryOf(0, ty0),
-                own: { x0: 0, y0: oy0, x1: w - 1, y1: oy1 },
-                model,
-                options: taskOptions,
-                mask: sharedMask?.subarray(ty0 * w, (ty1 + 1) * w),
-              },
-              { signal: options.signal },
-            )
-            .then((r) => {
-              options.onProgress?.(++done, total);
-              return r;
-            }),
-        );
-      }
-      parts.push(...(await Promise.all(jobs)));
-    } finally {
-      if (!options.pool) await pool.destroy();
+    const jobs: Promise<RegionResult>[] = [];
+    let done = 0;
+    const total = Math.ceil(image.height / stripRows);
+    for (let oy0 = 0; oy0 < image.height; oy0 += stripRows) {
+      const oy1 = Math.min(image.height, oy0 + stripRows) - 1;
+      const ty0 = Math.max(0, oy0 - STRIP_MARGIN_ROWS);
+      const ty1 = Math.min(image.height - 1, oy1 + STRIP_MARGIN_ROWS);
+      const w = image.width;
+      jobs.push(
+        pool
+          .run(
+            'detect-tile',
+            {
+              pixels: shared.subarray(ty0 * w, (ty1 + 1) * w),
+              width: w,
+              height: ty1 - ty0 + 1,
+              geometry: geometryOf(0, ty0),
+              own: { x0: 0, y0: oy0, x1: w - 1, y1: oy1 },
+              model,
+              options: taskOptions,
+              mask: sharedMask?.subarray(ty0 * w, (ty1 + 1) * w),
+            },
+            { signal: options.signal },
+          )
+          .then((r) => {
+            options.onProgress?.(++done, total);
+            return r;
+          }),
+      );
     }
-    profile.add(`detect strips (${workers} workers, start-up included)`, performance.now() - tStrips, frameBytes * 4);
-    tFinish = performance.now();
+    parts.push(...(await Promise.all(jobs)));
+    profile.add(`detect strips (${workers} workers)`, performance.now() - tStrips, frameBytes * 4);
+    const tFinish = performance.now();
     // Parents larger than a strip's margin: finish each on a crop that grows until it sees them whole.
     const pending = parts.flatMap((p) => p.incomplete);
     for (const parent of pending) {
@@ -168,8 +199,22 @@ export async function detectFrame(
         pad *= 2;
       }
     }
+    profile.add('finish objects across strips', performance.now() - tFinish);
+    return finish(image, options, resolved, model, parts, profile);
+  } finally {
+    if (!options.pool) await pool.destroy();
   }
-  if (tFinish > 0) profile.add('finish objects across strips', performance.now() - tFinish);
+}
+
+/** Merge, CLEAN, the photometry left to do on the whole catalog, and magnitudes. */
+function finish(
+  image: Image,
+  options: DetectFrameOptions,
+  resolved: ReturnType<typeof resolveDetectOptions>,
+  model: BackgroundModel,
+  parts: RegionResult[],
+  profile: StageProfiler,
+): { catalog: SourceCatalog; model: BackgroundModel; psfStars?: number; psfNote?: string } {
   const merged = profile.timeSync('merge + clean', () => mergeParts(parts));
   let catalog = merged.catalog;
   if (options.clean !== false)

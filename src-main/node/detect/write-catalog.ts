@@ -1,8 +1,9 @@
 import { InputError } from '../../../src-workers/core/errors.js';
 import {
   catalogToDs9Regions,
-  columnsToCsv,
   columnsToJson,
+  csvBodyBytes,
+  csvHeader,
   outputColumns,
   type OutputColumn,
   type SourceCatalog,
@@ -47,7 +48,7 @@ export async function writeColumns(
 ): Promise<void> {
   const format = catalogFormat(path);
   const magSystem = meta.MAGSYS === undefined ? undefined : String(meta.MAGSYS);
-  if (format === 'csv') return writeFileAtomic(path, withConstantColumn(columnsToCsv(cols, count), magSystem));
+  if (format === 'csv') return writeFileAtomic(path, csvBytes(cols, count, magSystem));
   if (format === 'json') {
     const { MAGSYS: _, ...rest } = meta;
     return writeFileAtomic(path, columnsToJson(cols, count, magSystem ? { ...rest, mag_system: magSystem } : rest));
@@ -64,13 +65,19 @@ export async function writeColumns(
   await writeFitsTable(path, columns, { extname: 'CATALOG', header });
 }
 
-/** Appends a `mag_system` column holding `value` on every row of `csv` (quoted when needed). */
-function withConstantColumn(csv: string, value: string | undefined): string {
-  if (value === undefined) return csv;
-  const field = /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-  const lines = csv.split('\n');
-  const out = lines.map((line, i) => (i === 0 ? `${line},mag_system` : line === '' ? line : `${line},${field}`));
-  return out.join('\n');
+/**
+ * CSV bytes of the columns; with `constant`, a last column `mag_system` holding it on every row (quoted as
+ * RFC 4180 asks when it holds a comma, quote or line break).
+ */
+function csvBytes(cols: readonly OutputColumn[], count: number, constant: string | undefined): Uint8Array {
+  let header = csvHeader(cols);
+  let suffix: Uint8Array | undefined;
+  if (constant !== undefined) {
+    const field = /[",\n\r]/.test(constant) ? `"${constant.replace(/"/g, '""')}"` : constant;
+    header += ',mag_system';
+    suffix = Buffer.from(`,${field}`, 'utf8');
+  }
+  return Buffer.concat([Buffer.from(`${header}\n`, 'utf8'), csvBodyBytes(cols, count, suffix)]);
 }
 
 /** Writes the DS9 region file of a catalog. */

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { containsTypedArray, encodeBinaryParts } from '../../common/wire-codec.js';
+import { ReplyGate } from './reply-gate.js';
 import { createHandlers, dispatch, type Handlers } from '../api/handlers.js';
 import type { WorkbenchServices } from '../api/services.js';
 import { healthReport as watcherHealth } from './health.js';
@@ -40,7 +41,17 @@ export interface ServeOptions {
   socketLimits?: Partial<SocketLimits>;
   /** Largest WebSocket message a client may send; larger ones are closed with 1009 [16 MiB]. */
   maxPayloadBytes?: number;
+  /**
+   * Binary HTTP replies over {@link LARGE_REPLY_BYTES} written at once; later ones wait their turn in
+   * arrival order, so a burst of full-resolution frames cannot starve light requests [4].
+   */
+  maxLargeReplies?: number;
 }
+
+/** A binary reply from this size on waits for a turn of `maxLargeReplies` [1 MiB]. */
+export const LARGE_REPLY_BYTES = 1 << 20;
+/** A binary reply whose socket accepts nothing for this long is dropped (its client stopped reading). */
+const REPLY_STALL_MS = 60_000;
 
 /** Longest request target (path and query) accepted; longer ones get 414 [8 KiB]. */
 export const MAX_URL_BYTES = 8192;
@@ -64,6 +75,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const token = options.token ?? createToken();
   const handlers: Handlers = createHandlers(options.services);
   const metrics = new ApiMetrics();
+  const largeReplies = new ReplyGate(options.maxLargeReplies ?? 4);
   let port = 0;
 
   const log: ServerLog = options.log ?? ((line) => process.stderr.write(`${line}\n`));
@@ -132,7 +144,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       const message = parseInvokeBody(await readBody(req));
       const result = await dispatch(handlers, message.channel, message.request, metrics.observe);
       if (containsTypedArray(result)) {
-        await writeBinary(res, base, result);
+        await writeBinary(res, base, result, largeReplies);
       } else {
         res
           .writeHead(200, { ...base, 'content-type': 'application/json', 'cache-control': 'no-store' })
@@ -240,9 +252,30 @@ function discardBody(req: IncomingMessage): void {
  * frame, never copied into one message per request, and each part waits for the socket to drain
  * (backpressure), so 200 clients of a 16 MiB frame do not hold 200 copies (3 GB) in memory.
  */
-async function writeBinary(res: ServerResponse, base: Record<string, string>, result: unknown): Promise<void> {
+async function writeBinary(
+  res: ServerResponse,
+  base: Record<string, string>,
+  result: unknown,
+  gate: ReplyGate,
+): Promise<void> {
   const parts = encodeBinaryParts(result);
   const length = parts.reduce((n, p) => n + p.byteLength, 0);
+  if (length < LARGE_REPLY_BYTES) return writeParts(res, base, parts, length);
+  const release = await gate.acquire();
+  try {
+    // A client that left while waiting for its turn gets nothing written.
+    if (!res.destroyed) await writeParts(res, base, parts, length);
+  } finally {
+    release();
+  }
+}
+
+async function writeParts(
+  res: ServerResponse,
+  base: Record<string, string>,
+  parts: Uint8Array[],
+  length: number,
+): Promise<void> {
   res.writeHead(200, {
     ...base,
     'content-type': 'application/octet-stream',
@@ -253,7 +286,10 @@ async function writeBinary(res: ServerResponse, base: Record<string, string>, re
     if (res.destroyed) return;
     if (!res.write(part)) {
       await new Promise<void>((resume) => {
+        // A client that stops reading would keep its turn (and every later large reply) for ever.
+        const stalled = setTimeout(() => res.destroy(), REPLY_STALL_MS);
         const done = (): void => {
+          clearTimeout(stalled);
           res.off('drain', done);
           res.off('close', done);
           resume();

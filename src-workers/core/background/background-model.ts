@@ -41,20 +41,44 @@ export interface BackgroundModelOptions {
  * of `filterSize` meshes. NaN pixels, masked pixels and saturated pixels are ignored.
  */
 export function buildBackgroundModel(image: Image, options: BackgroundModelOptions = {}): BackgroundModel {
-  const { width, height, data } = image;
+  const grid = meshGrid(image.width, image.height, options);
+  const raw = meshEstimates(image, options, 0, grid.ny);
+  return modelFromMeshes(image.width, image.height, options, raw.level, raw.sigma);
+}
+
+/** Mesh size and the number of meshes along x and y of a `width × height` frame. */
+export function meshGrid(
+  width: number,
+  height: number,
+  options: BackgroundModelOptions = {},
+): { mesh: number; nx: number; ny: number } {
   const mesh = Math.max(1, Math.floor(options.meshSizePx ?? 64));
-  const filterSize = Math.max(1, Math.floor(options.filterSize ?? 3));
+  return { mesh, nx: Math.max(1, Math.ceil(width / mesh)), ny: Math.max(1, Math.ceil(height / mesh)) };
+}
+
+/**
+ * The raw (unfilled, unfiltered) level and noise of mesh rows [j0, j1) of the full frame `image`, row-major
+ * (j1 − j0) × nx; NaN for meshes with fewer than half their pixels valid. Each mesh depends on its own pixels
+ * only, so rows may be estimated in separate threads and concatenated (`buildBackgroundModel` does all).
+ */
+export function meshEstimates(
+  image: Image,
+  options: BackgroundModelOptions,
+  j0: number,
+  j1: number,
+): { level: Float32Array; sigma: Float32Array } {
+  const { width, height, data } = image;
+  const { mesh, nx } = meshGrid(width, height, options);
   const mask = options.mask;
   const satur = options.saturationLevel ?? Number.POSITIVE_INFINITY;
-  const nx = Math.max(1, Math.ceil(width / mesh));
-  const ny = Math.max(1, Math.ceil(height / mesh));
-  const level = new Float32Array(nx * ny);
-  const sigma = new Float32Array(nx * ny);
+  const level = new Float32Array(nx * (j1 - j0));
+  const sigma = new Float32Array(nx * (j1 - j0));
   const scratch = new Float32Array(mesh * mesh);
   const hist = createHistogramScratch();
-  for (let j = 0; j < ny; j++) {
+  for (let j = j0; j < j1; j++) {
     const y0 = j * mesh;
     const y1 = Math.min(height, y0 + mesh);
+    const o = (j - j0) * nx;
     for (let i = 0; i < nx; i++) {
       const x0 = i * mesh;
       const x1 = Math.min(width, x0 + mesh);
@@ -68,15 +92,31 @@ export function buildBackgroundModel(image: Image, options: BackgroundModelOptio
       }
       const area = (y1 - y0) * (x1 - x0);
       if (n < Math.max(3, area / 2)) {
-        level[j * nx + i] = Number.NaN;
-        sigma[j * nx + i] = Number.NaN;
+        level[o + i] = Number.NaN;
+        sigma[o + i] = Number.NaN;
         continue;
       }
       const est = histogramMode(scratch, n, hist);
-      level[j * nx + i] = est.level;
-      sigma[j * nx + i] = est.sigma;
+      level[o + i] = est.level;
+      sigma[o + i] = est.sigma;
     }
   }
+  return { level, sigma };
+}
+
+/**
+ * The model from the raw estimates of every mesh (`meshEstimates`, ny × nx, modified in place): bad meshes
+ * filled from their neighbours, then the median filter and the global medians.
+ */
+export function modelFromMeshes(
+  width: number,
+  height: number,
+  options: BackgroundModelOptions,
+  level: Float32Array,
+  sigma: Float32Array,
+): BackgroundModel {
+  const { mesh, nx, ny } = meshGrid(width, height, options);
+  const filterSize = Math.max(1, Math.floor(options.filterSize ?? 3));
   fillBadMeshes(level, sigma, nx, ny);
   const fLevel = medianFilterGrid(level, nx, ny, filterSize);
   const fSigma = medianFilterGrid(sigma, nx, ny, filterSize);

@@ -4,7 +4,13 @@
 import { createImage, type Image } from '../image/image.js';
 import { buildBackgroundModel, createBackgroundEvaluator, type BackgroundModel } from './background-model.js';
 
-export { buildBackgroundModel, createBackgroundEvaluator } from './background-model.js';
+export {
+  buildBackgroundModel,
+  createBackgroundEvaluator,
+  meshEstimates,
+  meshGrid,
+  modelFromMeshes,
+} from './background-model.js';
 export type { BackgroundModel, BackgroundModelOptions, BackgroundEvaluator } from './background-model.js';
 export { clippedMode, histogramMode, createHistogramScratch, medianFinite } from './mesh-stats.js';
 

@@ -1,29 +1,23 @@
 import type { SourceCatalog } from './catalog.js';
 import { outputColumns, type OutputColumn } from './columns.js';
-
-/** Shortest decimal that keeps 10 significant digits; NaN as `nan` (Python's float() reads it). */
-function formatNumber(v: number, isInt: boolean): string {
-  if (isInt) return String(v);
-  if (Number.isNaN(v)) return 'nan';
-  if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
-  return String(Number(v.toPrecision(10)));
-}
+import { asciiToString, csvBodyBytes } from './csv-bytes.js';
 
 /** The catalog as CSV with a header row of snake_case column names. */
 export function catalogToCsv(cat: SourceCatalog): string {
   return columnsToCsv(outputColumns(cat), cat.count);
 }
 
-/** Any set of equal-length columns as CSV (header row of names; NaN as `nan`). */
+/**
+ * Any set of equal-length columns as CSV (header row of names; numbers as the shortest decimal that keeps 10
+ * significant digits, integers as they are, NaN as `nan`, which Python's float() reads).
+ */
 export function columnsToCsv(cols: readonly OutputColumn[], count: number): string {
-  const lines = [cols.map((c) => c.name).join(',')];
-  const ints = cols.map((c) => c.data instanceof Int32Array);
-  for (let i = 0; i < count; i++) {
-    const parts = new Array<string>(cols.length);
-    for (let k = 0; k < cols.length; k++) parts[k] = formatNumber(cols[k].data[i], ints[k]);
-    lines.push(parts.join(','));
-  }
-  return `${lines.join('\n')}\n`;
+  return `${csvHeader(cols)}\n${asciiToString(csvBodyBytes(cols, count))}`;
+}
+
+/** The CSV header row (column names joined by commas, no line end). */
+export function csvHeader(cols: readonly OutputColumn[]): string {
+  return cols.map((c) => c.name).join(',');
 }
 
 /**

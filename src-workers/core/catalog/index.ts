@@ -6,5 +6,6 @@ export { createCatalog, selectRows, concatCatalogs, CATALOG_COLUMNS } from './ca
 export type { SourceCatalog } from './catalog.js';
 export { SourceFlag, flagNames, type SourceFlagName } from './flags.js';
 export { outputColumns, type OutputColumn } from './columns.js';
-export { catalogToCsv, catalogToJson, catalogToDs9Regions, columnsToCsv, columnsToJson } from './format.js';
+export { catalogToCsv, catalogToJson, catalogToDs9Regions, columnsToCsv, columnsToJson, csvHeader } from './format.js';
+export { csvBodyBytes } from './csv-bytes.js';
 export { matchPositions } from './match.js';

@@ -2,7 +2,7 @@ import type { BackgroundEvaluator } from '../background/background-model.js';
 import type { SourceCatalog } from '../catalog/catalog.js';
 import { SourceFlag } from '../catalog/flags.js';
 import type { Image } from '../image/image.js';
-import { annulusBackground } from '../photometry/annulus.js';
+import { annulusBackground, createAnnulusScratch } from '../photometry/annulus.js';
 import { apertureSumError, circularApertureSum } from '../photometry/aperture.js';
 
 /** Aperture photometry settings of a detection run. */
@@ -39,7 +39,7 @@ export function measureApertures(
   const valueAt = mask ? (i: number): number => (mask[i] !== 0 ? Number.NaN : image.data[i]) : undefined;
   const exclude = mask ? (i: number): boolean => mask[i] !== 0 : undefined;
   cat.apertureRadiusPx = settings.radiusPx;
-  const scratch = { buffer: new Float64Array(256) };
+  const scratch = createAnnulusScratch();
   for (let i = from; i < to; i++) {
     const gx = cat.x[i];
     const gy = cat.y[i];
@@ -49,7 +49,8 @@ export function measureApertures(
     const fx = gx - ix;
     const fy = gy - iy;
     let bkg = cat.background[i];
-    let rms = evaluator.at(gx, gy).rms;
+    // The model RMS is the noise only when no annulus gives one (evaluating it costs a spline solve).
+    let rms = Number.NaN;
     let annulusN = 0;
     if (settings.annulusPx) {
       const a = annulusBackground(
@@ -73,6 +74,7 @@ export function measureApertures(
         cat.flags[i] |= SourceFlag.APERTURE_INCOMPLETE;
       }
     }
+    if (annulusN === 0) rms = evaluator.at(gx, gy).rms;
     const s = circularApertureSum(image, fx, fy, settings.radiusPx, bkg, valueAt, ix - x0, iy - y0);
     cat.flux[i] = s.sum;
     let err = apertureSumError(s, rms, settings.gainEPerAdu);

