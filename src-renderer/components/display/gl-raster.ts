@@ -1,0 +1,285 @@
+/**
+ * The WebGL2 path of `FrameRaster`. Each level of a frame is uploaded once as R32F textures, in tiles
+ * no larger than MAX_TEXTURE_SIZE (rows handed to the GPU straight from the frame's Float32Array through
+ * UNPACK_ROW_LENGTH / SKIP_*, no copy); limits, stretch and colour map are uniforms of the fragment
+ * shader (`gl-shaders.ts`), so a display change costs one draw. Histogram equalisation reads a
+ * 4096-entry table texture, rewritten when its settings change.
+ */
+import type { PixelsDto } from '../../../src-main/common/workbench-dto.js';
+import { COLORMAPS, colormapLut } from '../../../src-workers/core/display/index.js';
+import type { FrameRaster, FrameRasterOptions, RasterFrame } from './frame-raster.js';
+import { FRAGMENT_SHADER, STRETCH_CODES, VERTEX_SHADER } from './gl-shaders.js';
+import { pickLevel } from './levels.js';
+import { LEVELS, levelIndexParams, stretchTable, type DisplaySettings } from './stretch.js';
+
+interface Tile {
+  x0: number;
+  y0: number;
+  width: number;
+  height: number;
+  texture: WebGLTexture;
+}
+
+interface Uploaded {
+  tiles: Tile[];
+  bytes: number;
+  lastUsed: number;
+}
+
+const UNIFORMS = [
+  'u_tile',
+  'u_binning',
+  'u_view',
+  'u_viewport',
+  'u_data',
+  'u_table',
+  'u_colormaps',
+  'u_tileSize',
+  'u_lo',
+  'u_scale',
+  'u_stretch',
+  'u_logA',
+  'u_asinhA',
+  'u_invert',
+  'u_colormap',
+] as const;
+type UniformName = (typeof UNIFORMS)[number];
+
+export class GlRaster implements FrameRaster {
+  readonly kind = 'webgl2' as const;
+  private readonly program: WebGLProgram;
+  private readonly uniforms: Record<UniformName, WebGLUniformLocation | null>;
+  private readonly quad: WebGLVertexArrayObject;
+  private readonly table: WebGLTexture;
+  private readonly colormaps: WebGLTexture;
+  private readonly tileSize: number;
+  private readonly cacheBytes: number;
+  private uploaded = new Map<PixelsDto, Uploaded>();
+  private tableFor: { sample: Float32Array; lo: number; hi: number } | null = null;
+  private clock = 0;
+  private lost = false;
+
+  /** A raster on `canvas`, or null when the browser gives no WebGL2 context or the shaders fail. */
+  static create(canvas: HTMLCanvasElement, options: FrameRasterOptions = {}): GlRaster | null {
+    let gl: WebGL2RenderingContext | null;
+    try {
+      // preserveDrawingBuffer: the picture stays readable (screenshots, tests) after compositing.
+      gl = canvas.getContext('webgl2', { antialias: false, alpha: false, preserveDrawingBuffer: true });
+    } catch {
+      return null;
+    }
+    if (!gl) return null;
+    try {
+      return new GlRaster(canvas, gl, options);
+    } catch {
+      return null;
+    }
+  }
+
+  private constructor(
+    readonly canvas: HTMLCanvasElement,
+    private readonly gl: WebGL2RenderingContext,
+    options: FrameRasterOptions,
+  ) {
+    const max = gl.getParameter(gl.MAX_TEXTURE_SIZE) as number;
+    this.tileSize = Math.max(1, Math.min(max, options.maxTileSizePx ?? 8192));
+    this.cacheBytes = options.cacheBytes ?? 512 * 1024 * 1024;
+    this.program = linkProgram(gl);
+    this.uniforms = Object.fromEntries(UNIFORMS.map((n) => [n, gl.getUniformLocation(this.program, n)])) as Record<
+      UniformName,
+      WebGLUniformLocation | null
+    >;
+    const vao = gl.createVertexArray();
+    const buffer = gl.createBuffer();
+    if (!vao || !buffer) throw new Error('WebGL2: no vertex array');
+    gl.bindVertexArray(vao);
+    gl.bindBuffer(gl.ARRAY_BUFFER, buffer);
+    gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([0, 0, 1, 0, 0, 1, 1, 1]), gl.STATIC_DRAW);
+    const at = gl.getAttribLocation(this.program, 'a_unit');
+    gl.enableVertexAttribArray(at);
+    gl.vertexAttribPointer(at, 2, gl.FLOAT, false, 0, 0);
+    gl.bindVertexArray(null);
+    this.quad = vao;
+    this.table = makeTexture(gl);
+    gl.texImage2D(gl.TEXTURE_2D, 0, gl.R32F, LEVELS, 1, 0, gl.RED, gl.FLOAT, new Float32Array(LEVELS));
+    this.colormaps = makeTexture(gl);
+    const rgba = new Uint8Array(256 * 4 * COLORMAPS.length);
+    COLORMAPS.forEach((name, row) => {
+      const lut = colormapLut(name);
+      for (let i = 0; i < 256; i++) {
+        const o = (row * 256 + i) * 4;
+        rgba[o] = lut[3 * i];
+        rgba[o + 1] = lut[3 * i + 1];
+        rgba[o + 2] = lut[3 * i + 2];
+        rgba[o + 3] = 255;
+      }
+    });
+    gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, 256, COLORMAPS.length, 0, gl.RGBA, gl.UNSIGNED_BYTE, rgba);
+    canvas.addEventListener('webglcontextlost', this.onLost);
+  }
+
+  prepare(level: PixelsDto): void {
+    if (!this.lost) this.upload(level);
+  }
+
+  draw(frame: RasterFrame, widthPx: number, heightPx: number): void {
+    const gl = this.gl;
+    if (this.lost || gl.isContextLost()) return;
+    if (this.canvas.width !== widthPx || this.canvas.height !== heightPx) {
+      this.canvas.width = widthPx;
+      this.canvas.height = heightPx;
+    }
+    gl.viewport(0, 0, widthPx, heightPx);
+    gl.clearColor(0, 0, 0, 1);
+    gl.clear(gl.COLOR_BUFFER_BIT);
+    const level = pickLevel(frame.levels, frame.view.zoom);
+    if (!level) return;
+    const uploaded = this.upload(level);
+    gl.useProgram(this.program);
+    this.setDisplay(frame.settings, frame.sample);
+    const u = this.uniforms;
+    gl.uniform1f(u.u_binning, level.binning);
+    gl.uniform3f(u.u_view, frame.view.zoom, frame.view.panX, frame.view.panY);
+    gl.uniform2f(u.u_viewport, widthPx, heightPx);
+    gl.uniform1i(u.u_data, 0);
+    gl.uniform1i(u.u_table, 1);
+    gl.uniform1i(u.u_colormaps, 2);
+    gl.activeTexture(gl.TEXTURE1);
+    gl.bindTexture(gl.TEXTURE_2D, this.table);
+    gl.activeTexture(gl.TEXTURE2);
+    gl.bindTexture(gl.TEXTURE_2D, this.colormaps);
+    gl.activeTexture(gl.TEXTURE0);
+    gl.bindVertexArray(this.quad);
+    for (const t of uploaded.tiles) {
+      gl.bindTexture(gl.TEXTURE_2D, t.texture);
+      gl.uniform4f(u.u_tile, t.x0, t.y0, t.width, t.height);
+      gl.uniform2f(u.u_tileSize, t.width, t.height);
+      gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
+    }
+    gl.bindVertexArray(null);
+  }
+
+  dispose(): void {
+    this.canvas.removeEventListener('webglcontextlost', this.onLost);
+    for (const u of this.uploaded.values()) for (const t of u.tiles) this.gl.deleteTexture(t.texture);
+    this.uploaded.clear();
+    this.lost = true;
+  }
+
+  /** The tiles holding `level`, uploading them on first use and freeing the least recently drawn past the budget. */
+  private upload(level: PixelsDto): Uploaded {
+    const hit = this.uploaded.get(level);
+    if (hit) {
+      hit.lastUsed = ++this.clock;
+      return hit;
+    }
+    const gl = this.gl;
+    const tiles: Tile[] = [];
+    gl.activeTexture(gl.TEXTURE0);
+    gl.pixelStorei(gl.UNPACK_ALIGNMENT, 4);
+    gl.pixelStorei(gl.UNPACK_ROW_LENGTH, level.width);
+    for (let y0 = 0; y0 < level.height; y0 += this.tileSize) {
+      for (let x0 = 0; x0 < level.width; x0 += this.tileSize) {
+        const width = Math.min(this.tileSize, level.width - x0);
+        const height = Math.min(this.tileSize, level.height - y0);
+        const texture = makeTexture(gl);
+        gl.pixelStorei(gl.UNPACK_SKIP_PIXELS, x0);
+        gl.pixelStorei(gl.UNPACK_SKIP_ROWS, y0);
+        gl.texImage2D(gl.TEXTURE_2D, 0, gl.R32F, width, height, 0, gl.RED, gl.FLOAT, level.data);
+        tiles.push({ x0, y0, width, height, texture });
+      }
+    }
+    gl.pixelStorei(gl.UNPACK_ROW_LENGTH, 0);
+    gl.pixelStorei(gl.UNPACK_SKIP_PIXELS, 0);
+    gl.pixelStorei(gl.UNPACK_SKIP_ROWS, 0);
+    const entry = { tiles, bytes: level.width * level.height * 4, lastUsed: ++this.clock };
+    this.uploaded.set(level, entry);
+    this.evict(level);
+    return entry;
+  }
+
+  private evict(keep: PixelsDto): void {
+    let total = 0;
+    for (const u of this.uploaded.values()) total += u.bytes;
+    const byAge = [...this.uploaded.entries()].sort((a, b) => a[1].lastUsed - b[1].lastUsed);
+    for (const [level, u] of byAge) {
+      if (total <= this.cacheBytes) break;
+      if (level === keep) continue;
+      for (const t of u.tiles) this.gl.deleteTexture(t.texture);
+      this.uploaded.delete(level);
+      total -= u.bytes;
+    }
+  }
+
+  private setDisplay(settings: DisplaySettings, sample: Float32Array): void {
+    const gl = this.gl;
+    const u = this.uniforms;
+    const { lo, scale } = levelIndexParams(settings.limits);
+    gl.uniform1f(u.u_lo, lo);
+    gl.uniform1f(u.u_scale, scale);
+    gl.uniform1i(u.u_stretch, STRETCH_CODES[settings.stretch]);
+    gl.uniform1f(u.u_logA, 1000);
+    gl.uniform1f(u.u_asinhA, 0.1);
+    gl.uniform1i(u.u_invert, settings.invert ? 1 : 0);
+    gl.uniform1i(u.u_colormap, Math.max(0, COLORMAPS.indexOf(settings.colormap)));
+    if (settings.stretch !== 'histeq') return;
+    // The equalisation table depends on the sample and the limits only; rewritten when they change.
+    const made = this.tableFor;
+    if (made && made.sample === sample && made.lo === settings.limits.lo && made.hi === settings.limits.hi) return;
+    this.tableFor = { sample, lo: settings.limits.lo, hi: settings.limits.hi };
+    gl.activeTexture(gl.TEXTURE1);
+    gl.bindTexture(gl.TEXTURE_2D, this.table);
+    gl.texSubImage2D(
+      gl.TEXTURE_2D,
+      0,
+      0,
+      0,
+      LEVELS,
+      1,
+      gl.RED,
+      gl.FLOAT,
+      stretchTable('histeq', settings.limits, sample),
+    );
+    gl.activeTexture(gl.TEXTURE0);
+  }
+
+  private readonly onLost = (e: Event): void => {
+    // Textures are gone with the context; this raster stops drawing and its owner makes a new one.
+    e.preventDefault();
+    this.lost = true;
+    this.uploaded.clear();
+  };
+}
+
+function makeTexture(gl: WebGL2RenderingContext): WebGLTexture {
+  const texture = gl.createTexture();
+  if (!texture) throw new Error('WebGL2: no texture');
+  gl.bindTexture(gl.TEXTURE_2D, texture);
+  // Float textures are not filterable everywhere; the shader fetches texels itself.
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
+  return texture;
+}
+
+function linkProgram(gl: WebGL2RenderingContext): WebGLProgram {
+  const program = gl.createProgram();
+  if (!program) throw new Error('WebGL2: no program');
+  for (const [type, source] of [
+    [gl.VERTEX_SHADER, VERTEX_SHADER],
+    [gl.FRAGMENT_SHADER, FRAGMENT_SHADER],
+  ] as const) {
+    const shader = gl.createShader(type);
+    if (!shader) throw new Error('WebGL2: no shader');
+    gl.shaderSource(shader, source);
+    gl.compileShader(shader);
+    if (!gl.getShaderParameter(shader, gl.COMPILE_STATUS))
+      throw new Error(`WebGL2 shader: ${gl.getShaderInfoLog(shader) ?? 'does not compile'}`);
+    gl.attachShader(program, shader);
+  }
+  gl.linkProgram(program);
+  if (!gl.getProgramParameter(program, gl.LINK_STATUS))
+    throw new Error(`WebGL2 program: ${gl.getProgramInfoLog(program) ?? 'does not link'}`);
+  return program;
+}
