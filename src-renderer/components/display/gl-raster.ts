@@ -1,16 +1,15 @@
 /**
  * The WebGL2 path of `FrameRaster`. Each level of a frame is uploaded once as R32F textures, in tiles
  * no larger than MAX_TEXTURE_SIZE (rows handed to the GPU straight from the frame's Float32Array through
- * UNPACK_ROW_LENGTH / SKIP_*, no copy); limits, stretch and colour map are uniforms of the fragment
- * shader (`gl-shaders.ts`), so a display change costs one draw. Histogram equalisation reads a
- * 4096-entry table texture, rewritten when its settings change.
+ * UNPACK_ROW_LENGTH / SKIP_*, no copy). The fragment shader (`gl-shaders.ts`) applies the limits
+ * (uniforms) and the display table (stretch, inversion, colour map: a 16 KiB texture rewritten when they
+ * change), so a display change costs one draw and never touches the frame's pixels.
  */
 import type { PixelsDto } from '../../../src-main/common/workbench-dto.js';
-import { COLORMAPS, colormapLut } from '../../../src-workers/core/display/index.js';
 import type { FrameRaster, FrameRasterOptions, RasterFrame } from './frame-raster.js';
-import { FRAGMENT_SHADER, STRETCH_CODES, VERTEX_SHADER } from './gl-shaders.js';
+import { FRAGMENT_SHADER, VERTEX_SHADER } from './gl-shaders.js';
 import { pickLevel } from './levels.js';
-import { LEVELS, levelIndexParams, stretchTable, type DisplaySettings } from './stretch.js';
+import { displayTable, LEVELS, levelIndexParams, type DisplaySettings } from './stretch.js';
 
 interface Tile {
   x0: number;
@@ -33,15 +32,9 @@ const UNIFORMS = [
   'u_viewport',
   'u_data',
   'u_table',
-  'u_colormaps',
-  'u_tileSize',
+  'u_tileMax',
   'u_lo',
   'u_scale',
-  'u_stretch',
-  'u_logA',
-  'u_asinhA',
-  'u_invert',
-  'u_colormap',
 ] as const;
 type UniformName = (typeof UNIFORMS)[number];
 
@@ -51,11 +44,10 @@ export class GlRaster implements FrameRaster {
   private readonly uniforms: Record<UniformName, WebGLUniformLocation | null>;
   private readonly quad: WebGLVertexArrayObject;
   private readonly table: WebGLTexture;
-  private readonly colormaps: WebGLTexture;
   private readonly tileSize: number;
   private readonly cacheBytes: number;
   private uploaded = new Map<PixelsDto, Uploaded>();
-  private tableFor: { sample: Float32Array; lo: number; hi: number } | null = null;
+  private tableFor: { settings: DisplaySettings; sample: Float32Array } | null = null;
   private clock = 0;
   private lost = false;
 
@@ -63,8 +55,8 @@ export class GlRaster implements FrameRaster {
   static create(canvas: HTMLCanvasElement, options: FrameRasterOptions = {}): GlRaster | null {
     let gl: WebGL2RenderingContext | null;
     try {
-      // preserveDrawingBuffer: the picture stays readable (screenshots, tests) after compositing.
-      gl = canvas.getContext('webgl2', { antialias: false, alpha: false, preserveDrawingBuffer: true });
+      // No preserveDrawingBuffer: the compositor may swap instead of copying; read-backs happen right after a draw.
+      gl = canvas.getContext('webgl2', { antialias: false, alpha: false, preserveDrawingBuffer: false });
     } catch {
       return null;
     }
@@ -101,20 +93,7 @@ export class GlRaster implements FrameRaster {
     gl.bindVertexArray(null);
     this.quad = vao;
     this.table = makeTexture(gl);
-    gl.texImage2D(gl.TEXTURE_2D, 0, gl.R32F, LEVELS, 1, 0, gl.RED, gl.FLOAT, new Float32Array(LEVELS));
-    this.colormaps = makeTexture(gl);
-    const rgba = new Uint8Array(256 * 4 * COLORMAPS.length);
-    COLORMAPS.forEach((name, row) => {
-      const lut = colormapLut(name);
-      for (let i = 0; i < 256; i++) {
-        const o = (row * 256 + i) * 4;
-        rgba[o] = lut[3 * i];
-        rgba[o + 1] = lut[3 * i + 1];
-        rgba[o + 2] = lut[3 * i + 2];
-        rgba[o + 3] = 255;
-      }
-    });
-    gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, 256, COLORMAPS.length, 0, gl.RGBA, gl.UNSIGNED_BYTE, rgba);
+    gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, LEVELS + 1, 1, 0, gl.RGBA, gl.UNSIGNED_BYTE, null);
     canvas.addEventListener('webglcontextlost', this.onLost);
   }
 
@@ -130,9 +109,12 @@ export class GlRaster implements FrameRaster {
       this.canvas.height = heightPx;
     }
     gl.viewport(0, 0, widthPx, heightPx);
-    gl.clearColor(0, 0, 0, 1);
-    gl.clear(gl.COLOR_BUFFER_BIT);
     const level = pickLevel(frame.levels, frame.view.zoom);
+    // Black around the frame; skipped when the frame covers the canvas (a clear is a pass over it).
+    if (!level || !covers(level, frame.view, widthPx, heightPx)) {
+      gl.clearColor(0, 0, 0, 1);
+      gl.clear(gl.COLOR_BUFFER_BIT);
+    }
     if (!level) return;
     const uploaded = this.upload(level);
     gl.useProgram(this.program);
@@ -143,17 +125,14 @@ export class GlRaster implements FrameRaster {
     gl.uniform2f(u.u_viewport, widthPx, heightPx);
     gl.uniform1i(u.u_data, 0);
     gl.uniform1i(u.u_table, 1);
-    gl.uniform1i(u.u_colormaps, 2);
     gl.activeTexture(gl.TEXTURE1);
     gl.bindTexture(gl.TEXTURE_2D, this.table);
-    gl.activeTexture(gl.TEXTURE2);
-    gl.bindTexture(gl.TEXTURE_2D, this.colormaps);
     gl.activeTexture(gl.TEXTURE0);
     gl.bindVertexArray(this.quad);
     for (const t of uploaded.tiles) {
       gl.bindTexture(gl.TEXTURE_2D, t.texture);
       gl.uniform4f(u.u_tile, t.x0, t.y0, t.width, t.height);
-      gl.uniform2f(u.u_tileSize, t.width, t.height);
+      gl.uniform2i(u.u_tileMax, t.width - 1, t.height - 1);
       gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
     }
     gl.bindVertexArray(null);
@@ -213,32 +192,29 @@ export class GlRaster implements FrameRaster {
 
   private setDisplay(settings: DisplaySettings, sample: Float32Array): void {
     const gl = this.gl;
-    const u = this.uniforms;
     const { lo, scale } = levelIndexParams(settings.limits);
-    gl.uniform1f(u.u_lo, lo);
-    gl.uniform1f(u.u_scale, scale);
-    gl.uniform1i(u.u_stretch, STRETCH_CODES[settings.stretch]);
-    gl.uniform1f(u.u_logA, 1000);
-    gl.uniform1f(u.u_asinhA, 0.1);
-    gl.uniform1i(u.u_invert, settings.invert ? 1 : 0);
-    gl.uniform1i(u.u_colormap, Math.max(0, COLORMAPS.indexOf(settings.colormap)));
-    if (settings.stretch !== 'histeq') return;
-    // The equalisation table depends on the sample and the limits only; rewritten when they change.
+    gl.uniform1f(this.uniforms.u_lo, lo);
+    gl.uniform1f(this.uniforms.u_scale, scale);
+    // The table depends on the stretch, colour map and inversion (histeq: on the limits and sample too).
     const made = this.tableFor;
-    if (made && made.sample === sample && made.lo === settings.limits.lo && made.hi === settings.limits.hi) return;
-    this.tableFor = { sample, lo: settings.limits.lo, hi: settings.limits.hi };
+    if (made && made.sample === sample && sameTable(made.settings, settings)) return;
+    this.tableFor = { settings, sample };
+    const words = new Uint32Array(LEVELS + 1);
+    words.set(displayTable(settings, sample));
+    words[LEVELS] = 0xff000000; // NaN: opaque black, as renderRgba draws it
     gl.activeTexture(gl.TEXTURE1);
     gl.bindTexture(gl.TEXTURE_2D, this.table);
+    gl.pixelStorei(gl.UNPACK_ALIGNMENT, 4);
     gl.texSubImage2D(
       gl.TEXTURE_2D,
       0,
       0,
       0,
-      LEVELS,
+      LEVELS + 1,
       1,
-      gl.RED,
-      gl.FLOAT,
-      stretchTable('histeq', settings.limits, sample),
+      gl.RGBA,
+      gl.UNSIGNED_BYTE,
+      new Uint8Array(words.buffer, words.byteOffset, words.byteLength),
     );
     gl.activeTexture(gl.TEXTURE0);
   }
@@ -249,6 +225,23 @@ export class GlRaster implements FrameRaster {
     this.lost = true;
     this.uploaded.clear();
   };
+}
+
+/** Whether `level` drawn at `view` covers the whole canvas. */
+function covers(level: PixelsDto, view: RasterFrame['view'], widthPx: number, heightPx: number): boolean {
+  const right = view.zoom * level.width * level.binning + view.panX;
+  const bottom = view.panY;
+  const top = view.panY - view.zoom * level.height * level.binning;
+  return view.panX <= 0 && top <= 0 && right >= widthPx && bottom >= heightPx;
+}
+
+function sameTable(a: DisplaySettings, b: DisplaySettings): boolean {
+  return (
+    a.stretch === b.stretch &&
+    a.colormap === b.colormap &&
+    a.invert === b.invert &&
+    (a.stretch !== 'histeq' || (a.limits.lo === b.limits.lo && a.limits.hi === b.limits.hi))
+  );
 }
 
 function makeTexture(gl: WebGL2RenderingContext): WebGLTexture {

@@ -2,6 +2,7 @@ export { samplePixels, percentileLimits, minMaxLimits, zscaleLimits, type Limits
 export {
   renderRgba,
   stretchTable,
+  displayTable,
   levelIndexParams,
   LEVELS,
   STRETCHES,

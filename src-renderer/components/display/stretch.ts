@@ -55,6 +55,25 @@ export function stretchTable(stretch: StretchName, limits: Limits, sample?: Floa
 }
 
 /**
+ * The display as one table: input level (0 … LEVELS − 1) → packed RGBA (little-endian ABGR word, so
+ * its bytes are R, G, B, A): stretch, 8-bit rounding, inversion and colour map. `renderRgba` reads it
+ * per pixel and the WebGL2 shader fetches it as a 4096 × 1 texture, so both paths give the same colour
+ * for the same level.
+ */
+export function displayTable(settings: DisplaySettings, sample?: Float32Array): Uint32Array {
+  const table = stretchTable(settings.stretch, settings.limits, sample);
+  const lut = colormapLut(settings.colormap);
+  const packed = new Uint32Array(LEVELS);
+  for (let i = 0; i < LEVELS; i++) {
+    let c = Math.round(table[i] * 255);
+    if (settings.invert) c = 255 - c;
+    c = c < 0 ? 0 : c > 255 ? 255 : c;
+    packed[i] = ((255 << 24) | (lut[c * 3 + 2] << 16) | (lut[c * 3 + 1] << 8) | lut[c * 3]) >>> 0;
+  }
+  return packed;
+}
+
+/**
  * Renders `data` into RGBA `out` through limits → stretch → colour map in one pass with lookup tables.
  * NaN pixels are drawn opaque black; values at or beyond the limits take the end levels (±Infinity too).
  */
@@ -64,16 +83,7 @@ export function renderRgba(
   settings: DisplaySettings,
   sample?: Float32Array,
 ): void {
-  const table = stretchTable(settings.stretch, settings.limits, sample);
-  const lut = colormapLut(settings.colormap);
-  // Combined table: input level → packed RGBA (little-endian ABGR word).
-  const packed = new Uint32Array(LEVELS);
-  for (let i = 0; i < LEVELS; i++) {
-    let c = Math.round(table[i] * 255);
-    if (settings.invert) c = 255 - c;
-    c = c < 0 ? 0 : c > 255 ? 255 : c;
-    packed[i] = (255 << 24) | (lut[c * 3 + 2] << 16) | (lut[c * 3 + 1] << 8) | lut[c * 3];
-  }
+  const packed = displayTable(settings, sample);
   const words = new Uint32Array(out.buffer, out.byteOffset, out.byteLength >> 2);
   const { lo, scale } = levelIndexParams(settings.limits);
   const top = LEVELS - 1;

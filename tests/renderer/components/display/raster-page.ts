@@ -26,13 +26,20 @@ async function bundle(entry: string, globalName?: string): Promise<string> {
   return out.outputFiles[0].text;
 }
 
-/** Adds `window.owbDisplay` (see raster-entry.ts) to `page`, at whatever URL it shows. */
-export async function loadDisplayModules(page: Page): Promise<void> {
+const ENTRY = 'tests/renderer/components/display/raster-entry.ts';
+
+/**
+ * Adds `window.owbDisplay` to `page`, at whatever URL it shows: raster-entry.ts, or another entry
+ * (relative to the repository root) that re-exports it.
+ */
+export async function loadDisplayModules(page: Page, entry = ENTRY): Promise<void> {
+  if (entry !== ENTRY) bundles = null;
   bundles ??= Promise.all([
-    bundle('tests/renderer/components/display/raster-entry.ts', 'owbDisplay'),
+    bundle(entry, 'owbDisplay'),
     bundle('src-renderer/components/display/display.worker.ts'),
   ]).then(([pageCode, worker]) => ({ page: pageCode, worker }));
   const { page: code, worker } = await bundles;
+  if (entry !== ENTRY) bundles = null;
   await page.addScriptTag({ content: code });
   await page.evaluate(`window.owbDisplay.setWorkerSource(${JSON.stringify(worker)})`);
 }
