@@ -81,7 +81,7 @@ export async function runViewer(o: {
   const limitsMs = performance.now() - l0;
   settings = { ...settings, limits: limits.limits[0] };
   const p0 = performance.now();
-  raster.prepare(full, settings, limits.sorted);
+  await raster.prepare(full, settings, limits.sorted);
   sync(raster);
   const prepareMs = performance.now() - p0;
   raster.draw({ levels: [preview, full], settings, sample: limits.sorted, view }, o.widthPx, o.heightPx);

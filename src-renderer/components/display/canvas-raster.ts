@@ -14,8 +14,9 @@ export class CanvasRaster implements FrameRaster {
 
   constructor(readonly canvas: HTMLCanvasElement) {}
 
-  prepare(level: PixelsDto, settings: DisplaySettings, sample: Float32Array): void {
+  prepare(level: PixelsDto, settings: DisplaySettings, sample: Float32Array): Promise<void> {
     this.rasterOf(level, settings, sample);
+    return Promise.resolve();
   }
 
   draw(frame: RasterFrame, widthPx: number, heightPx: number): void {

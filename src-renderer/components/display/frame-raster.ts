@@ -35,8 +35,11 @@ export interface FrameRaster {
    * Each level's pixels are uploaded (WebGL2) or rendered (2-D) once and kept while it is drawn again.
    */
   draw(frame: RasterFrame, widthPx: number, heightPx: number): void;
-  /** Uploads or renders a level ahead of drawing it (a full frame while its preview is on screen). */
-  prepare(level: PixelsDto, settings: DisplaySettings, sample: Float32Array): void;
+  /**
+   * Uploads (WebGL2, in strips with the main thread free between them) or renders (2-D) a level ahead
+   * of drawing it: a full frame while its preview is on screen. Resolves when it can be drawn at once.
+   */
+  prepare(level: PixelsDto, settings: DisplaySettings, sample: Float32Array): Promise<void>;
   /** Frees textures and canvases; the raster draws nothing afterwards. */
   dispose(): void;
 }

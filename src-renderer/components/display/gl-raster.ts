@@ -23,7 +23,12 @@ interface Uploaded {
   tiles: Tile[];
   bytes: number;
   lastUsed: number;
+  /** Level rows uploaded so far; a level is drawable once all are. */
+  rowsDone: number;
 }
+
+/** Pixels per upload strip of `prepare`: 2^21 (8 MiB), a few ms of main thread each. */
+const STRIP_PIXELS = 1 << 21;
 
 const UNIFORMS = [
   'u_tile',
@@ -97,8 +102,19 @@ export class GlRaster implements FrameRaster {
     canvas.addEventListener('webglcontextlost', this.onLost);
   }
 
-  prepare(level: PixelsDto): void {
-    if (!this.lost) this.upload(level);
+  /**
+   * Uploads `level` in strips of rows with the main thread free between them (a 4096² frame is 64 MiB:
+   * ≈ 0.2 s in one piece under SwiftShader, which would hold up a display change). Until it is done,
+   * `draw` picks among the other levels.
+   */
+  async prepare(level: PixelsDto): Promise<void> {
+    if (this.lost) return;
+    const entry = this.uploaded.get(level) ?? this.allocate(level);
+    const strip = Math.max(1, Math.floor(STRIP_PIXELS / level.width));
+    while (!this.lost && entry.rowsDone < level.height && this.uploaded.get(level) === entry) {
+      this.uploadRows(level, entry, Math.min(level.height, entry.rowsDone + strip));
+      if (entry.rowsDone < level.height) await new Promise<void>((resume) => setTimeout(resume, 0));
+    }
   }
 
   draw(frame: RasterFrame, widthPx: number, heightPx: number): void {
@@ -109,7 +125,12 @@ export class GlRaster implements FrameRaster {
       this.canvas.height = heightPx;
     }
     gl.viewport(0, 0, widthPx, heightPx);
-    const level = pickLevel(frame.levels, frame.view.zoom);
+    // Levels still uploading in strips are left out, unless there is nothing else to draw.
+    const ready = frame.levels.filter((l) => {
+      const u = this.uploaded.get(l);
+      return !u || u.rowsDone === l.height;
+    });
+    const level = pickLevel(ready.length ? ready : frame.levels, frame.view.zoom);
     // Black around the frame; skipped when the frame covers the canvas (a clear is a pass over it).
     if (!level || !covers(level, frame.view, widthPx, heightPx)) {
       gl.clearColor(0, 0, 0, 1);
@@ -145,36 +166,54 @@ export class GlRaster implements FrameRaster {
     this.lost = true;
   }
 
-  /** The tiles holding `level`, uploading them on first use and freeing the least recently drawn past the budget. */
+  /** The tiles holding `level`, uploading what is missing now, and freeing the least recently drawn past the budget. */
   private upload(level: PixelsDto): Uploaded {
-    const hit = this.uploaded.get(level);
-    if (hit) {
-      hit.lastUsed = ++this.clock;
-      return hit;
-    }
+    const entry = this.uploaded.get(level) ?? this.allocate(level);
+    entry.lastUsed = ++this.clock;
+    if (entry.rowsDone < level.height) this.uploadRows(level, entry, level.height);
+    return entry;
+  }
+
+  /** Immutable R32F storage for each tile of `level`, nothing uploaded yet. */
+  private allocate(level: PixelsDto): Uploaded {
     const gl = this.gl;
     const tiles: Tile[] = [];
     gl.activeTexture(gl.TEXTURE0);
-    gl.pixelStorei(gl.UNPACK_ALIGNMENT, 4);
-    gl.pixelStorei(gl.UNPACK_ROW_LENGTH, level.width);
     for (let y0 = 0; y0 < level.height; y0 += this.tileSize) {
       for (let x0 = 0; x0 < level.width; x0 += this.tileSize) {
         const width = Math.min(this.tileSize, level.width - x0);
         const height = Math.min(this.tileSize, level.height - y0);
         const texture = makeTexture(gl);
-        gl.pixelStorei(gl.UNPACK_SKIP_PIXELS, x0);
-        gl.pixelStorei(gl.UNPACK_SKIP_ROWS, y0);
-        gl.texImage2D(gl.TEXTURE_2D, 0, gl.R32F, width, height, 0, gl.RED, gl.FLOAT, level.data);
+        gl.texStorage2D(gl.TEXTURE_2D, 1, gl.R32F, width, height);
         tiles.push({ x0, y0, width, height, texture });
       }
+    }
+    const entry = { tiles, bytes: level.width * level.height * 4, lastUsed: ++this.clock, rowsDone: 0 };
+    this.uploaded.set(level, entry);
+    this.evict(level);
+    return entry;
+  }
+
+  /** Uploads level rows [entry.rowsDone, until) into the tiles they cross, straight from the frame's array. */
+  private uploadRows(level: PixelsDto, entry: Uploaded, until: number): void {
+    const gl = this.gl;
+    const from = entry.rowsDone;
+    gl.activeTexture(gl.TEXTURE0);
+    gl.pixelStorei(gl.UNPACK_ALIGNMENT, 4);
+    gl.pixelStorei(gl.UNPACK_ROW_LENGTH, level.width);
+    for (const t of entry.tiles) {
+      const y0 = Math.max(from, t.y0);
+      const y1 = Math.min(until, t.y0 + t.height);
+      if (y1 <= y0) continue;
+      gl.bindTexture(gl.TEXTURE_2D, t.texture);
+      gl.pixelStorei(gl.UNPACK_SKIP_PIXELS, t.x0);
+      gl.pixelStorei(gl.UNPACK_SKIP_ROWS, y0);
+      gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, y0 - t.y0, t.width, y1 - y0, gl.RED, gl.FLOAT, level.data);
     }
     gl.pixelStorei(gl.UNPACK_ROW_LENGTH, 0);
     gl.pixelStorei(gl.UNPACK_SKIP_PIXELS, 0);
     gl.pixelStorei(gl.UNPACK_SKIP_ROWS, 0);
-    const entry = { tiles, bytes: level.width * level.height * 4, lastUsed: ++this.clock };
-    this.uploaded.set(level, entry);
-    this.evict(level);
-    return entry;
+    entry.rowsDone = until;
   }
 
   private evict(keep: PixelsDto): void {

@@ -16,6 +16,7 @@ import { fromBase64, loadDisplayModules, toBase64 } from './raster-page.js';
 /** What raster-entry.ts puts on the page (typed loosely: the page's objects never reach Node). */
 interface PageDisplay {
   drawCase(c: unknown): { kind: string; rgba: string };
+  drawDuringPrepare(c: unknown, index: number): Promise<{ during: string; after: string }>;
   startWorker(): {
     levels(
       level: unknown,
@@ -28,6 +29,9 @@ interface PageDisplay {
   decode(text: string): Float32Array;
   encode(bytes: Uint8Array): string;
 }
+
+/** The page's window, in functions that page.evaluate runs there (they cannot call this file's functions). */
+type PageWindow = { owbDisplay: PageDisplay };
 
 const W = 613;
 const H = 411;
@@ -92,10 +96,10 @@ async function draw(
   },
 ): Promise<{ kind: string; rgba: Uint8Array }> {
   const arg = { ...c, sample: toBase64(sample), levels: c.levels.map((l) => ({ ...l, data: toBase64(l.data) })) };
-  const r = (await page.evaluate(
-    (a) => (window as unknown as { owbDisplay: PageDisplay }).owbDisplay.drawCase(a),
-    arg,
-  )) as { kind: string; rgba: string };
+  const r = (await page.evaluate((a) => (window as unknown as PageWindow).owbDisplay.drawCase(a), arg)) as {
+    kind: string;
+    rgba: string;
+  };
   return { kind: r.kind, rgba: fromBase64(r.rgba) };
 }
 
@@ -209,10 +213,53 @@ describe('frame raster in Chromium', { skip: !chromiumAvailable() && `no Chromiu
     assert.ok(compare(inside.rgba, expected(frame, settings)).max <= 1);
   });
 
+  it('uploads a large level in strips and draws the preview until the upload is complete', async () => {
+    // 1024 × 2100 = 2.15 Mpx: two strips of 2^21 pixels.
+    const [w, h] = [1024, 2100];
+    const rand = mulberry32(7);
+    const big = Float32Array.from({ length: w * h }, (_, i) => (i % w) + 100 * rand());
+    const binned = binImage({ width: w, height: h, data: big }, 4);
+    const settings: DisplaySettings = {
+      stretch: 'linear',
+      colormap: 'grey',
+      invert: false,
+      limits: { lo: 0, hi: 1100 },
+    };
+    const view = { zoom: 1, panX: 0, panY: 300 };
+    const levels = [{ width: w, height: h, binning: 1, data: big }, binned];
+    const arg = {
+      key: 'gl-strips',
+      options: {},
+      settings,
+      view,
+      widthPx: 400,
+      heightPx: 300,
+      sample: toBase64(sample),
+      levels: levels.map((l) => ({ ...l, data: toBase64(l.data) })),
+    };
+    const got = await page.evaluate(([a, i]) => (window as unknown as PageWindow).owbDisplay.drawDuringPrepare(a, i), [
+      arg,
+      0,
+    ] as const);
+    // Expected: the bottom-left 400 × 300 image pixels of a level (read-back row r = image row r).
+    const crop = (level: { width: number; binning: number; data: Float32Array }): Uint8Array => {
+      const rgba = expected(level.data, settings);
+      const out = new Uint8Array(400 * 300 * 4);
+      for (let y = 0; y < 300; y++)
+        for (let x = 0; x < 400; x++) {
+          const s0 = (Math.floor(y / level.binning) * level.width + Math.floor(x / level.binning)) * 4;
+          out.set(rgba.subarray(s0, s0 + 4), (y * 400 + x) * 4);
+        }
+      return out;
+    };
+    assert.ok(compare(fromBase64(got.during), crop(binned)).max <= 1, 'while uploading: the binned level');
+    assert.ok(compare(fromBase64(got.after), crop(levels[0])).max <= 1, 'uploaded: full resolution');
+  });
+
   it('computes block averages in a worker equal to the server binned level, and zscale equal to core on the same sample', async () => {
     const got = (await page.evaluate(
       async ([data, w, h]) => {
-        const d = (window as unknown as { owbDisplay: PageDisplay }).owbDisplay;
+        const d = (window as unknown as PageWindow).owbDisplay;
         const worker = d.startWorker();
         const level = { width: w, height: h, binning: 1, data: d.decode(data) };
         const [b2, b4] = await worker.levels(level, [2, 4]);

@@ -78,15 +78,35 @@ export interface DrawCase {
 
 const decoded = new Map<string, PixelsDto>();
 
-/** Draws `c` and returns the kind of raster and the picture (base64 RGBA, image row 0 first). */
-export function drawCase(c: DrawCase): { kind: string; rgba: string } {
-  const levels = c.levels.map((l) => {
-    // The same PixelsDto object for the same bytes, so textures are uploaded once per level.
+function levelsOf(c: DrawCase): PixelsDto[] {
+  return c.levels.map((l) => {
     const id = `${l.width}x${l.height}/${l.binning}/${l.data.length}/${l.data.slice(0, 64)}`;
     let p = decoded.get(id);
     if (!p) decoded.set(id, (p = { width: l.width, height: l.height, binning: l.binning, data: decode(l.data) }));
     return p;
   });
+}
+
+/**
+ * Starts `prepare` of level `index`, draws `c` before it has finished and again after: the pictures
+ * (base64 RGBA) while the level uploads in strips and once it is there.
+ */
+export async function drawDuringPrepare(c: DrawCase, index: number): Promise<{ during: string; after: string }> {
+  const levels = levelsOf(c);
+  const r = raster(c.key, c.options);
+  const frame = { levels, settings: c.settings, sample: decode(c.sample), view: c.view };
+  const prepared = r.prepare(levels[index], c.settings, frame.sample);
+  r.draw(frame, c.widthPx, c.heightPx);
+  const during = encode(readBack(r, c.widthPx, c.heightPx));
+  await prepared;
+  r.draw(frame, c.widthPx, c.heightPx);
+  return { during, after: encode(readBack(r, c.widthPx, c.heightPx)) };
+}
+
+/** Draws `c` and returns the kind of raster and the picture (base64 RGBA, image row 0 first). */
+export function drawCase(c: DrawCase): { kind: string; rgba: string } {
+  // The same PixelsDto object for the same bytes, so textures are uploaded once per level.
+  const levels = levelsOf(c);
   const r = raster(c.key, c.options);
   r.draw({ levels, settings: c.settings, sample: decode(c.sample), view: c.view }, c.widthPx, c.heightPx);
   return { kind: r.kind, rgba: encode(readBack(r, c.widthPx, c.heightPx)) };
