@@ -80,7 +80,8 @@ function formatSummary(file: string, hdu: number, s: WcsSummary): string {
   const frame = s.frame.equinox === undefined ? s.frame.system : `${s.frame.system} (equinox ${s.frame.equinox})`;
   return [
     `${file} HDU ${hdu}: ${s.projection} projection, frame ${frame}, distortion ${s.distortion}`,
-    `  centre     x ${s.centre.x} y ${s.centre.y}  →  RA ${deg(s.centre.ra)}  Dec ${deg(s.centre.dec)} (ICRS)`,
+    `  centre     x ${s.centre.x} y ${s.centre.y}  →  RA ${deg(s.centre.ra)}  Dec ${deg(s.centre.dec)} (ICRS)` +
+      (s.centreNative ? `; ${deg(s.centreNative.lon)} ${deg(s.centreNative.lat)} (${s.frame.system})` : ''),
     ...s.corners.map((c, i) => `  corner ${i + 1}   x ${c.x} y ${c.y}  →  RA ${deg(c.ra)}  Dec ${deg(c.dec)}`),
     `  scale      ${s.pixelScaleArcsec.toFixed(4)} arcsec/px, rotation ${s.rotationDeg.toFixed(3)}° (PA of +y), parity ${s.parity}`,
     '',

@@ -65,6 +65,8 @@ function skyCentre(header: Record<string, unknown>): {
       projection: s.projection,
       frame: s.frame,
       distortion: s.distortion,
+      // The centre in the header's own frame (e.g. galactic l, b) beside the ICRS raCenter/decCenter.
+      ...(s.centreNative ? { centreNative: [s.centreNative.lon, s.centreNative.lat] } : {}),
       footprint: s.corners.map((c) => [c.ra, c.dec]),
       pixelScaleArcsec: s.pixelScaleArcsec,
       rotationDeg: s.rotationDeg,

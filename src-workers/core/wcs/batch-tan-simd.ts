@@ -44,6 +44,8 @@ interface WasmApi {
 /** Points per chunk (even): four f64 columns of 32 KiB and the list of points left over. */
 const CHUNK = 4096;
 const PAGE = 65536;
+/** Below this many points the JavaScript loop serves. */
+const SIMD_MIN_POINTS = 32;
 /** Parameter slots before the SIP coefficients (tan-sip.as.ts), each one f64 splatted to 16 bytes. */
 const FIXED_SLOTS = 15;
 /** Largest SIP order (readSip's limit). */
@@ -134,6 +136,11 @@ export function tanSimdBatch(plan: TanBatchPlan, js: BatchRange): BatchPixelsToS
   const wrap = alphaC < 0.11 || alphaC > 2 * Math.PI - 0.11;
   return (xs, ys, ra, dec) => {
     const n = xs.length;
+    // A few points (a viewer readout, a footprint) are quicker in JavaScript than through the kernel's set-up.
+    if (n < SIMD_MIN_POINTS) {
+      js(xs, ys, ra, dec, 0, n);
+      return;
+    }
     const buffer = k.exports.memory.buffer;
     new Float64Array(buffer, k.params, values.length).set(values);
     const inX = new Float64Array(buffer, k.xs, CHUNK);

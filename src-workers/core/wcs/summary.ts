@@ -22,6 +22,11 @@ export interface WcsSummary {
   /** Image size (NAXIS1, NAXIS2), when the header gives it. */
   naxis?: [number, number];
   centre: PixelSky;
+  /**
+   * The image centre in the header's own frame (degrees: galactic l, b; FK4/FK5 at their equinox; ecliptic;
+   * supergalactic), when that frame is not ICRS: kept beside the ICRS position, as the header states it.
+   */
+  centreNative?: { lon: number; lat: number };
   /** Corners of the image's outer edges in the order (−½, −½), (N₁−½, −½), (N₁−½, N₂−½), (−½, N₂−½). */
   corners: PixelSky[];
   /** √(area) of the centre pixel's sky footprint, arcsec. */
@@ -40,6 +45,11 @@ const D2R = Math.PI / 180;
 function at(wcs: CelestialWcs, x: number, y: number): PixelSky {
   const [ra, dec] = wcs.pixelToSky(x, y);
   return { x, y, ra, dec };
+}
+
+function native(wcs: CelestialWcs, x: number, y: number): { lon: number; lat: number } {
+  const [lon, lat] = wcs.pixelToWorld(x, y);
+  return { lon, lat };
 }
 
 /** The summary of `wcs` (see {@link WcsSummary}). */
@@ -66,6 +76,7 @@ export function summarizeWcs(wcs: CelestialWcs): WcsSummary {
     distortion: wcs.distortion,
     ...(n ? { naxis: n } : {}),
     centre,
+    ...(wcs.frame.system === 'ICRS' ? {} : { centreNative: native(wcs, cx, cy) }),
     corners,
     pixelScaleArcsec: wcs.pixelScaleArcsec(),
     rotationDeg,

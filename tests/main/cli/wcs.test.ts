@@ -1,7 +1,7 @@
 // owb wcs on the real frames (DSS M67 plate solution in FK5, GLIMPSE GLON-CAR) against astropy.wcs
 // (WCSLIB) + astropy.coordinates as the oracle: summary centre and footprint corners and --pix within 10 mas
 // (distortions and frame changes, the issue's bar), --sky within 1e-3 px of astropy's all_world2pix, pixel
-// scale within 0.1 %; rotation and parity against the orientation astropy's own positions give. Bad headers
+// scale within 0.1 %, the centre in the header's own frame (centreNative) within 10 mas; rotation and parity against the orientation astropy's own positions give. Bad headers
 // exit 2 with one owb: line naming the file, the HDU and the keyword.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -53,7 +53,8 @@ cosd = np.cos(np.radians(edec[0]))
 east = lambda a, b: ((era[b] - era[a] + 540) % 360 - 180) * cosd
 eX, nX = east(0, 1), edec[1] - edec[0]
 eY, nY = east(2, 3), edec[3] - edec[2]
-print(json.dumps({'ra': ra, 'dec': dec, 'px': px.tolist(), 'py': py.tolist(),
+nlon, nlat = w.all_pix2world(cx, cy, 0)
+print(json.dumps({'native': [float(nlon), float(nlat)], 'ra': ra, 'dec': dec, 'px': px.tolist(), 'py': py.tolist(),
   'rotation': float(np.degrees(np.arctan2(eY, nY)) % 360), 'parity': 'normal' if eX * nY - eY * nX < 0 else 'flipped',
   'scale': float(np.sqrt(abs(eX * nY - eY * nX)) * 3600), 'n': [n1, n2]}))`;
 
@@ -70,6 +71,7 @@ interface Summary {
   frame: { system: string };
   distortion: string;
   centre: { x: number; y: number; ra: number; dec: number };
+  centreNative?: { lon: number; lat: number };
   corners: Array<{ x: number; y: number; ra: number; dec: number }>;
   pixelScaleArcsec: number;
   rotationDeg: number;
@@ -101,6 +103,7 @@ for (const [name, projection, system, distortion] of [
           parity: string;
           scale: number;
           n: [number, number];
+          native: [number, number];
         }>(PY, { path, x: xs, y: ys, ra: skyIn.map((p) => p[0]), dec: skyIn.map((p) => p[1]) });
 
     it('--json: projection, frame, distortion, centre and corners within 10 mas, scale, rotation, parity', () => {
@@ -116,6 +119,10 @@ for (const [name, projection, system, distortion] of [
       assert.ok(Math.abs(summary.pixelScaleArcsec / oracle!.scale - 1) < 1e-3, `scale ${summary.pixelScaleArcsec}`);
       assert.ok(Math.abs(summary.rotationDeg - oracle!.rotation) < 0.01, `rotation ${summary.rotationDeg}`);
       assert.equal(summary.parity, oracle!.parity);
+      // Not ICRS: the centre in the header's own frame too (galactic l, b; FK5 J2000), as astropy's all_pix2world.
+      assert.ok(summary.centreNative, 'no centreNative');
+      const e = mas(summary.centreNative.lon, summary.centreNative.lat, oracle!.native[0], oracle!.native[1]);
+      assert.ok(e < 10, `native centre ${e.toFixed(3)} mas from astropy`);
     });
 
     it('--pix-file: pixel → ICRS within 10 mas; --sky: ICRS → pixel within 1e-3 px of all_world2pix', () => {

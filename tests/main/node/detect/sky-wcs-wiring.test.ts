@@ -53,6 +53,10 @@ describe('sky WCS wiring', { skip }, () => {
     const meta = frameMetaFromHeader(await readFitsHeader(GLIMPSE));
     assert.ok(Math.abs((meta.raCenter ?? 0) - 275.8) < 0.1, `raCenter ${meta.raCenter}`);
     assert.ok(Math.abs((meta.decCenter ?? 0) + 13.0) < 0.1, `decCenter ${meta.decCenter}`);
+    // Galactic header: the centre's native l, b kept beside the ICRS position (the same point; owb wcs's test
+    // holds summary.centreNative to 10 mas of astropy). GLIMPSE's field lies on the plane near l = 18°.
+    const [l, b] = (meta.wcs as { centreNative: [number, number] }).centreNative;
+    assert.ok(Math.abs(l - 18) < 1 && Math.abs(b) < 1, `centreNative ${l}, ${b}`);
   });
 });
 
