@@ -75,6 +75,8 @@ export default async function viewerBench(ctx: BenchContext): Promise<void> {
           'limits ms': round(median(warm.map((r) => r.limitsMs))),
           'full fetch ms': round(median(warm.map((r) => r.fetchFullMs))),
           'full upload/render ms': round(median(warm.map((r) => r.prepareMs))),
+          'first run create ms': round(runs[0].createMs),
+          'create ms': round(median(warm.map((r) => r.createMs))),
           'goal ms': '300 / 1000 / 16',
           // Two shared cores: every figure follows the other jobs' load.
           'load avg': loadavg()[0].toFixed(1),
