@@ -215,10 +215,14 @@ function finish(
   parts: RegionResult[],
   profile: StageProfiler,
 ): { catalog: SourceCatalog; model: BackgroundModel; psfStars?: number; psfNote?: string } {
-  const merged = profile.timeSync('merge + clean', () => mergeParts(parts));
+  const merged = profile.timeSync('merge', () => mergeParts(parts));
   let catalog = merged.catalog;
-  if (options.clean !== false)
-    catalog = selectRows(catalog, cleanCatalog(catalog, merged.cleanInfo, options.cleanParam ?? 1));
+  if (options.clean !== false) {
+    const cleaned = catalog;
+    catalog = profile.timeSync('clean', () =>
+      selectRows(cleaned, cleanCatalog(cleaned, merged.cleanInfo, options.cleanParam ?? 1)),
+    );
+  }
   if (!resolved.aperture) {
     catalog = profile.timeSync('aperture fluxes', () =>
       addApertureFluxes(image, model, catalog, undefined, options.gainEPerAdu, options.mask, options.annulusPx),
