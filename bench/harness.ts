@@ -55,7 +55,9 @@ sys.stdout.write(json.dumps({"wall": wall, "peak_kb": peak_kb, "status": p.retur
 
 export function createContext(rows: BenchRow[]): BenchContext {
   const root = resolve(here, '..');
-  const shared = resolve(root, '..', 'shared');
+  // The shared kit sits beside the checkout, or beside its parent for a worktree under wt/.
+  const besideRoot = resolve(root, '..', 'shared');
+  const shared = existsSync(besideRoot) ? besideRoot : resolve(root, '..', '..', 'shared');
   const dataDir = join(root, 'bench-data');
   if (!existsSync(dataDir)) mkdirSync(dataDir, { recursive: true });
   const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';

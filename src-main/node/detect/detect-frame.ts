@@ -179,26 +179,36 @@ export async function detectFrame(
     parts.push(...(await Promise.all(jobs)));
     profile.add(`detect strips (${workers} workers)`, performance.now() - tStrips, frameBytes * 4);
     const tFinish = performance.now();
-    // Parents larger than a strip's margin: finish each on a crop that grows until it sees them whole.
-    const pending = parts.flatMap((p) => p.incomplete);
-    for (const parent of pending) {
-      let pad = 64;
-      for (;;) {
+    // Parents larger than a strip's margin: finish each on a crop that grows until it sees them whole,
+    // in the workers (warm by now; this thread has not compiled the detection code), all at once.
+    const finishParent = async (parent: RegionResult['incomplete'][number]): Promise<RegionResult> => {
+      for (let pad = 64; ; pad *= 2) {
         const x0 = Math.max(0, parent.box.x0 - pad);
         const y0 = Math.max(0, parent.box.y0 - pad);
         const x1 = Math.min(image.width - 1, parent.box.x1 + pad);
         const y1 = Math.min(image.height - 1, parent.box.y1 + pad);
         const crop = cropImage(image, x0, y0, x1 - x0 + 1, y1 - y0 + 1);
         const mask = options.mask ? cropMask(options.mask, image.width, x0, y0, x1 - x0 + 1, y1 - y0 + 1) : undefined;
-        const r = detectRegion(crop, geometryOf(x0, y0), model, { ...resolved, mask }, full, parent.key);
+        const r = await pool.run(
+          'detect-tile',
+          {
+            pixels: crop.data,
+            width: crop.width,
+            height: crop.height,
+            geometry: geometryOf(x0, y0),
+            own: full,
+            model,
+            options: taskOptions,
+            mask,
+            targetKey: parent.key,
+          },
+          { signal: options.signal },
+        );
         const wholeFrame = x0 === 0 && y0 === 0 && x1 === image.width - 1 && y1 === image.height - 1;
-        if (r.incomplete.length === 0 || wholeFrame) {
-          parts.push({ ...r, incomplete: [] });
-          break;
-        }
-        pad *= 2;
+        if (r.incomplete.length === 0 || wholeFrame) return { ...r, incomplete: [] };
       }
-    }
+    };
+    parts.push(...(await Promise.all(parts.flatMap((p) => p.incomplete).map(finishParent))));
     profile.add('finish objects across strips', performance.now() - tFinish);
     return finish(image, options, resolved, model, parts, profile);
   } finally {
@@ -215,10 +225,14 @@ function finish(
   parts: RegionResult[],
   profile: StageProfiler,
 ): { catalog: SourceCatalog; model: BackgroundModel; psfStars?: number; psfNote?: string } {
-  const merged = profile.timeSync('merge + clean', () => mergeParts(parts));
+  const merged = profile.timeSync('merge', () => mergeParts(parts));
   let catalog = merged.catalog;
-  if (options.clean !== false)
-    catalog = selectRows(catalog, cleanCatalog(catalog, merged.cleanInfo, options.cleanParam ?? 1));
+  if (options.clean !== false) {
+    const cleaned = catalog;
+    catalog = profile.timeSync('clean', () =>
+      selectRows(cleaned, cleanCatalog(cleaned, merged.cleanInfo, options.cleanParam ?? 1)),
+    );
+  }
   if (!resolved.aperture) {
     catalog = profile.timeSync('aperture fluxes', () =>
       addApertureFluxes(image, model, catalog, undefined, options.gainEPerAdu, options.mask, options.annulusPx),

@@ -69,28 +69,43 @@ export function cleanCatalog(cat: SourceCatalog, info: Float64Array, cleanParam 
   const alive = new Uint8Array(n);
   const seq = new Int32Array(n);
   let inserted = 0;
+  // Survivors within the clean zone of the newcomer: only these are compared, in insertion order (the
+  // zone test comes first, so sorting just these few gives the order the whole candidate list had).
+  const near: number[] = [];
+  let xi = 0;
+  let yi = 0;
+  let ai = 0;
+  const consider = (j: number): void => {
+    if (alive[j] !== 1) return;
+    const dx = xi - at(j, CI_X);
+    const dy = yi - at(j, CI_Y);
+    const rlim = ai + a[j];
+    if (dx * dx + dy * dy < rlim * rlim * CLEAN_ZONE * CLEAN_ZONE) near.push(j);
+  };
   for (const i of order) {
-    const xi = at(i, CI_X);
-    const yi = at(i, CI_Y);
-    let near: number[];
-    if (!(a[i] <= bigA)) near = everyone.filter((j) => alive[j] === 1);
+    xi = at(i, CI_X);
+    yi = at(i, CI_Y);
+    ai = a[i];
+    near.length = 0;
+    // `everyone` is in insertion order already.
+    if (!(a[i] <= bigA)) for (const j of everyone) consider(j);
     else {
-      near = [];
       const gx = Math.floor(xi / cell);
       const gy = Math.floor(yi / cell);
-      for (let yy = gy - 1; yy <= gy + 1; yy++)
-        for (let xx = gx - 1; xx <= gx + 1; xx++) for (const j of grid.get(keyOf(xx, yy)) ?? []) near.push(j);
-      for (const j of bigList) near.push(j);
-      near = near.filter((j) => alive[j] === 1);
+      for (let yy = gy - 1; yy <= gy + 1; yy++) {
+        for (let xx = gx - 1; xx <= gx + 1; xx++) {
+          const list = grid.get(keyOf(xx, yy));
+          if (list) for (const j of list) consider(j);
+        }
+      }
+      for (const j of bigList) consider(j);
+      if (near.length > 1) near.sort((p, q) => seq[p] - seq[q]);
     }
-    near.sort((p, q) => seq[p] - seq[q]);
     const victims: number[] = [];
     let eaten = false;
     for (const j of near) {
       const dx = xi - at(j, CI_X);
       const dy = yi - at(j, CI_Y);
-      const rlim = a[i] + a[j];
-      if (!(dx * dx + dy * dy < rlim * rlim * CLEAN_ZONE * CLEAN_ZONE)) continue;
       if (flux[j] < flux[i]) {
         if (wing(i, dx, dy) > at(j, CI_MTHRESH)) victims.push(j);
       } else if (wing(j, dx, dy) > at(i, CI_MTHRESH)) {

@@ -326,13 +326,26 @@ function halfLightRadius(
   const nBins = Math.ceil(rMax2 / binR2) + 1;
   const bins = scratch.f64('bins', nBins).fill(0);
   const reach = Math.ceil(rMax);
+  const plain = view.family === undefined && view.mask === undefined;
+  const { data, w, h } = view;
   for (let y = Math.floor(cy) - reach; y <= Math.ceil(cy) + reach; y++) {
     const dyc = y - cy;
     if (Math.abs(dyc) - 0.5 > rMax) continue;
-    for (let x = Math.floor(cx) - reach; x <= Math.ceil(cx) + reach; x++) {
+    let xa = Math.floor(cx) - reach;
+    let xb = Math.ceil(cx) + reach;
+    // Plain objects read the tile directly, clipped to it (off-tile pixels are NaN and skipped anyway).
+    let rowBase = 0;
+    if (plain) {
+      const ty = y + ay;
+      if (ty < 0 || ty >= h) continue;
+      xa = Math.max(xa, -ax);
+      xb = Math.min(xb, w - 1 - ax);
+      rowBase = ty * w + ax;
+    }
+    for (let x = xa; x <= xb; x++) {
       const dxc = x - cx;
       if (Math.abs(dxc) - 0.5 > rMax) continue;
-      const v = view.value(x + ax, y + ay);
+      const v = plain ? data[rowBase + x] : view.value(x + ax, y + ay);
       if (v !== v) continue;
       const q = (v - bkg) / 9;
       for (let sy = -1; sy <= 1; sy++) {
@@ -376,6 +389,8 @@ function windowedCentroid(
   let errX = Number.NaN;
   let errY = Number.NaN;
   const rr = Math.ceil(rWin);
+  const plain = view.family === undefined && view.mask === undefined;
+  const data = view.data;
   const gx = scratch.f64('gx', 2 * rr + 3);
   const gy = scratch.f64('gy', 2 * rr + 3);
   const rms2 = rms * rms;
@@ -402,14 +417,24 @@ function windowedCentroid(
       if (half2 < 0) continue;
       // Only the columns inside the window circle on this row.
       const halfW = Math.sqrt(half2);
-      const kx0 = Math.max(0, Math.ceil(wx - halfW) - xs0);
-      const kx1 = Math.min(span - 1, Math.floor(wx + halfW) - xs0);
+      let kx0 = Math.max(0, Math.ceil(wx - halfW) - xs0);
+      let kx1 = Math.min(span - 1, Math.floor(wx + halfW) - xs0);
+      // Plain objects read the tile directly: pixels off the tile are NaN (skipped), so the row and the
+      // columns are clipped to the tile instead, which skips exactly the same pixels.
+      let rowBase = 0;
+      if (plain) {
+        const ty = y + ay;
+        if (ty < 0 || ty >= view.h) continue;
+        kx0 = Math.max(kx0, -ax - xs0);
+        kx1 = Math.min(kx1, view.w - 1 - ax - xs0);
+        rowBase = ty * view.w + ax + xs0;
+      }
       for (let kx = kx0; kx <= kx1; kx++) {
         const x = xs0 + kx;
         const dx = x - wx;
         const d2 = dx * dx + dy * dy;
         if (d2 > rWin * rWin) continue;
-        const v = view.value(x + ax, y + ay);
+        const v = plain ? data[rowBase + kx] : view.value(x + ax, y + ay);
         if (v !== v) continue;
         const s = v - bkg;
         const g = gx[kx] * gy[ky];

@@ -2,7 +2,7 @@ import type { BackgroundEvaluator } from '../background/background-model.js';
 import { SourceFlag } from '../catalog/flags.js';
 import { requirePositive } from '../errors.js';
 import type { Image } from '../image/image.js';
-import { annulusBackground } from './annulus.js';
+import { annulusBackground, createAnnulusScratch } from './annulus.js';
 import { apertureSumError, circularApertureSum } from './aperture.js';
 
 /** Options of `forcedPhotometry`. */
@@ -60,6 +60,7 @@ export function forcedPhotometry(
     area: new Float64Array(n),
     flags: new Int32Array(n),
   };
+  const scratch = createAnnulusScratch();
   for (let i = 0; i < n; i++) {
     const x = xs[i];
     const y = ys[i];
@@ -67,7 +68,19 @@ export function forcedPhotometry(
     let rms = options.rmsAdu ?? 0;
     let annulusN = 0;
     if (options.annulusPx) {
-      const a = annulusBackground(image, x, y, options.annulusPx[0], options.annulusPx[1]);
+      const a = annulusBackground(
+        image,
+        x,
+        y,
+        options.annulusPx[0],
+        options.annulusPx[1],
+        3,
+        10,
+        undefined,
+        0,
+        0,
+        scratch,
+      );
       bkg = a.median;
       rms = a.std;
       annulusN = a.count;
