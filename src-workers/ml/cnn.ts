@@ -11,6 +11,8 @@
  * cpu backend: slower than this), see docs/ml.md.
  */
 
+import type { WasmForward } from './wasm-forward.js';
+
 /** The shape of a network; stored with its weights. */
 export interface CnnSpec {
   /** Input planes (3 for science/reference/difference, 1 for a grey lens image). */
@@ -110,6 +112,8 @@ export class CnnWorkspace {
   readonly dPool: Float32Array[];
   readonly dHidden: Float32Array;
   readonly dInput: Float32Array;
+  /** The inference pass of this thread (stamp-set.ts `predictIndices`), made on first use. */
+  inference?: WasmForward;
 
   constructor(readonly layout: CnnLayout) {
     this.conv = layout.convs.map((l) => new Float32Array(l.outC * l.convH * l.convW));
