@@ -146,6 +146,13 @@ describe(
         new RegExp(`${RETRAIN_AFTER_LABELS} new labels since model rb-a was trained`),
       );
       await screenshot(page, 'curation-retrain-hint');
+      // O: the next order (score, highest first) keeps the item on screen, now third (0.9, 0.55, 0.3, …).
+      await page.keyboard.press('o');
+      await page.waitForFunction(() =>
+        /\(3 of 5\)/.test(document.querySelector('[data-testid="curation-current"]')?.textContent ?? ''),
+      );
+      assert.equal(await page.getByTestId('curation-order').innerText(), 'score, highest first');
+      assert.equal(await page.getByTestId('curation-score').innerText(), 'P(real) 0.300');
       assert.deepEqual(errors, []);
     });
   },
