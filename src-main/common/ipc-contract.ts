@@ -6,7 +6,7 @@
  * Channel names are prefixed `owb:`. Main registers exactly one handler per key (tests check it).
  */
 import type { ComparisonStars, EnsembleCurve, FrameObjectHit } from './light-curve-dto.js';
-import type { ModelRun, ModelRunDetail, ModelTask, RetrainHint } from './models-dto.js';
+import type { ModelRun, ModelRunDetail, ModelTask, RetrainHint, ScoreCandidatesResult } from './models-dto.js';
 import type { Result } from './result.js';
 import type {
   ConeQuery,
@@ -111,6 +111,8 @@ export interface InvokeMap {
   'owb:models.activate': { request: { runId: string }; response: ModelRun };
   /** New curated labels since the active model was trained, and whether retraining is suggested. */
   'owb:models.retrainHint': { request: { task: ModelTask }; response: RetrainHint };
+  /** The active realbogus model scores the transient candidates it has not scored yet (as owb score --db). */
+  'owb:models.scoreCandidates': { request: Empty; response: ScoreCandidatesResult };
 }
 
 export interface EventMap {
@@ -171,6 +173,7 @@ export const INVOKE_CHANNELS = [
   'owb:models.run',
   'owb:models.activate',
   'owb:models.retrainHint',
+  'owb:models.scoreCandidates',
 ] as const satisfies readonly InvokeChannel[];
 
 export const EVENT_CHANNELS = [

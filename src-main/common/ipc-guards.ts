@@ -159,4 +159,5 @@ export const PAYLOAD_GUARDS: Record<InvokeChannel, Guard> = {
   'owb:models.run': check({ runId: str }),
   'owb:models.activate': check({ runId: str }),
   'owb:models.retrainHint': check({ task: oneOf(['realbogus', 'lens']) }),
+  'owb:models.scoreCandidates': check({}),
 };

@@ -89,6 +89,12 @@ describe(
       assert.equal(await page.getByTestId('curve-auc').locator('polyline').count(), 2);
       assert.equal(await page.getByTestId('curve-loss').locator('polyline').count(), 4);
       await screenshot(page, 'models-compare');
+      // The fixture's catalog has no transient candidates yet: scoring says so.
+      await page.getByRole('button', { name: 'Score candidates' }).click();
+      assert.match(
+        await page.getByTestId('score-note').innerText(),
+        new RegExp(`^0 candidates scored by ${runs[0].modelVersion}$`),
+      );
       assert.deepEqual(errors, []);
     });
 
