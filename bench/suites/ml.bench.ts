@@ -185,11 +185,13 @@ async function trainAndCompare(
 
 export default async function mlBench(ctx: BenchContext): Promise<void> {
   const n = ctx.quick ? 1000 : 4000;
-  const rb = join(ctx.dataDir, `ml-triplets-${n}`);
+  // The goal's size for real/bogus: 10 000 to train on (train + validation) and 2 500 held out.
+  const nTriplets = ctx.quick ? 1000 : 12_500;
+  const rb = join(ctx.dataDir, `ml-triplets-${nTriplets}`);
   const { frames, note } = await loadFrames(ctx);
   if (!existsSync(join(rb, 'truth.csv'))) {
     rmSync(rb, { recursive: true, force: true });
-    writeTripletSet(rb, frames, n, 63, 21);
+    writeTripletSet(rb, frames, nTriplets, 63, 21);
   }
   await trainAndCompare(
     ctx,

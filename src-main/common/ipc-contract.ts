@@ -7,7 +7,7 @@
  */
 import type { CatalogStars } from './catalog-stars-dto.js';
 import type { ComparisonStars, EnsembleCurve, FrameObjectHit } from './light-curve-dto.js';
-import type { ModelRun, ModelRunDetail, ModelTask, RetrainHint } from './models-dto.js';
+import type { ModelRun, ModelRunDetail, ModelTask, RetrainHint, ScoreCandidatesResult } from './models-dto.js';
 import type { Result } from './result.js';
 import type {
   ConeQuery,
@@ -117,6 +117,8 @@ export interface InvokeMap {
    * WCS or its plate solution, brightest first, at most `limit` [2000].
    */
   'owb:frames.catalogStars': { request: { frameId: number; limit?: number }; response: CatalogStars };
+  /** The active realbogus model scores the transient candidates it has not scored yet (as owb score --db). */
+  'owb:models.scoreCandidates': { request: Empty; response: ScoreCandidatesResult };
 }
 
 export interface EventMap {
@@ -178,6 +180,7 @@ export const INVOKE_CHANNELS = [
   'owb:models.activate',
   'owb:models.retrainHint',
   'owb:frames.catalogStars',
+  'owb:models.scoreCandidates',
 ] as const satisfies readonly InvokeChannel[];
 
 export const EVENT_CHANNELS = [

@@ -160,4 +160,5 @@ export const PAYLOAD_GUARDS: Record<InvokeChannel, Guard> = {
   'owb:models.activate': check({ runId: str }),
   'owb:models.retrainHint': check({ task: oneOf(['realbogus', 'lens']) }),
   'owb:frames.catalogStars': check({ frameId: int(), limit: optInt(1, 20_000) }),
+  'owb:models.scoreCandidates': check({}),
 };

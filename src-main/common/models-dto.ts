@@ -56,3 +56,11 @@ export interface RetrainHint {
   threshold: number;
   suggest: boolean;
 }
+
+/** What "score candidates" did: the active model's new scores stored in the catalog. */
+export interface ScoreCandidatesResult {
+  modelVersion: string;
+  scored: number;
+  /** Candidates whose frames could not be read. */
+  skipped: number;
+}

@@ -11,6 +11,8 @@
  * cpu backend: slower than this), see docs/ml.md.
  */
 
+import type { WasmForward } from './wasm-forward.js';
+
 /** The shape of a network; stored with its weights. */
 export interface CnnSpec {
   /** Input planes (3 for science/reference/difference, 1 for a grey lens image). */
@@ -110,6 +112,8 @@ export class CnnWorkspace {
   readonly dPool: Float32Array[];
   readonly dHidden: Float32Array;
   readonly dInput: Float32Array;
+  /** The inference pass of this thread (stamp-set.ts `predictIndices`), made on first use. */
+  inference?: WasmForward;
 
   constructor(readonly layout: CnnLayout) {
     this.conv = layout.convs.map((l) => new Float32Array(l.outC * l.convH * l.convW));
@@ -345,6 +349,17 @@ function convBackward(
         g6 = 0,
         g7 = 0,
         g8 = 0;
+      const w0 = p[wb],
+        w1 = p[wb + 1],
+        w2 = p[wb + 2];
+      const w3 = p[wb + 3],
+        w4 = p[wb + 4],
+        w5 = p[wb + 5];
+      const w6 = p[wb + 6],
+        w7 = p[wb + 7],
+        w8 = p[wb + 8];
+      // One pass over the output gradient for both the weight gradient and the input gradient (the
+      // sums are taken in the same order as two passes would take them).
       for (let y = 0; y < convH; y++) {
         const oRow = ob + y * convW;
         const r0 = ib + y * inW;
@@ -362,35 +377,7 @@ function convBackward(
           g6 += g * input[r2 + x];
           g7 += g * input[r2 + x + 1];
           g8 += g * input[r2 + x + 2];
-        }
-      }
-      grad[wb] += g0;
-      grad[wb + 1] += g1;
-      grad[wb + 2] += g2;
-      grad[wb + 3] += g3;
-      grad[wb + 4] += g4;
-      grad[wb + 5] += g5;
-      grad[wb + 6] += g6;
-      grad[wb + 7] += g7;
-      grad[wb + 8] += g8;
-      if (!dIn) continue;
-      const w0 = p[wb],
-        w1 = p[wb + 1],
-        w2 = p[wb + 2];
-      const w3 = p[wb + 3],
-        w4 = p[wb + 4],
-        w5 = p[wb + 5];
-      const w6 = p[wb + 6],
-        w7 = p[wb + 7],
-        w8 = p[wb + 8];
-      for (let y = 0; y < convH; y++) {
-        const oRow = ob + y * convW;
-        const r0 = ib + y * inW;
-        const r1 = r0 + inW;
-        const r2 = r1 + inW;
-        for (let x = 0; x < convW; x++) {
-          const g = dOut[oRow + x];
-          if (g === 0) continue;
+          if (!dIn) continue;
           dIn[r0 + x] += w0 * g;
           dIn[r0 + x + 1] += w1 * g;
           dIn[r0 + x + 2] += w2 * g;
@@ -402,6 +389,15 @@ function convBackward(
           dIn[r2 + x + 2] += w8 * g;
         }
       }
+      grad[wb] += g0;
+      grad[wb + 1] += g1;
+      grad[wb + 2] += g2;
+      grad[wb + 3] += g3;
+      grad[wb + 4] += g4;
+      grad[wb + 5] += g5;
+      grad[wb + 6] += g6;
+      grad[wb + 7] += g7;
+      grad[wb + 8] += g8;
     }
   }
 }

@@ -1,5 +1,6 @@
 import { dihedral } from './augment.js';
 import { CnnWorkspace, backward, bceWithLogit, forward, sigmoid, type CnnLayout } from './cnn.js';
+import { WasmForward } from './wasm-forward.js';
 
 /**
  * Normalised stamps in one buffer (count × C × H × W float32, a SharedArrayBuffer when threads share it)
@@ -68,9 +69,13 @@ export function predictIndices(
 ): Float32Array {
   const size = set.channels * set.height * set.width;
   const out = new Float32Array(indices.length);
+  // Inference runs the WebAssembly SIMD pass (one per thread, made on first use); training's gradients
+  // keep the JavaScript one, whose sums are float64.
+  const wasm = (ws.inference ??= new WasmForward(layout));
+  wasm.setParams(params);
   for (let k = 0; k < indices.length; k++) {
     const i = indices[k];
-    out[k] = sigmoid(forward(layout, params, set.data.subarray(i * size, (i + 1) * size), ws));
+    out[k] = sigmoid(wasm.logit(set.data.subarray(i * size, (i + 1) * size)));
   }
   return out;
 }

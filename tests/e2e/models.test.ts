@@ -89,6 +89,12 @@ describe(
       assert.equal(await page.getByTestId('curve-auc').locator('polyline').count(), 2);
       assert.equal(await page.getByTestId('curve-loss').locator('polyline').count(), 4);
       await screenshot(page, 'models-compare');
+      // The fixture's catalog has no transient candidates yet: scoring says so.
+      await page.getByRole('button', { name: 'Score candidates' }).click();
+      assert.match(
+        await page.getByTestId('score-note').innerText(),
+        new RegExp(`^0 candidates scored by ${runs[0].modelVersion}$`),
+      );
       assert.deepEqual(errors, []);
     });
 
@@ -146,6 +152,13 @@ describe(
         new RegExp(`${RETRAIN_AFTER_LABELS} new labels since model rb-a was trained`),
       );
       await screenshot(page, 'curation-retrain-hint');
+      // O: the next order (score, highest first) keeps the item on screen, now third (0.9, 0.55, 0.3, …).
+      await page.keyboard.press('o');
+      await page.waitForFunction(() =>
+        /\(3 of 5\)/.test(document.querySelector('[data-testid="curation-current"]')?.textContent ?? ''),
+      );
+      assert.equal(await page.getByTestId('curation-order').innerText(), 'score, highest first');
+      assert.equal(await page.getByTestId('curation-score').innerText(), 'P(real) 0.300');
       assert.deepEqual(errors, []);
     });
   },

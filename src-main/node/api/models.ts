@@ -6,7 +6,12 @@ import type { HandlerGroup } from './handler-types.js';
 import { iso } from './rows.js';
 import type { WorkbenchServices } from './services.js';
 
-type ModelKeys = 'owb:models.runs' | 'owb:models.run' | 'owb:models.activate' | 'owb:models.retrainHint';
+type ModelKeys =
+  | 'owb:models.runs'
+  | 'owb:models.run'
+  | 'owb:models.activate'
+  | 'owb:models.retrainHint'
+  | 'owb:models.scoreCandidates';
 
 /** New accept/reject labels after which the curation view suggests retraining. */
 export const RETRAIN_AFTER_LABELS = 50;
@@ -76,6 +81,14 @@ export const modelHandlers: HandlerGroup<ModelKeys> = (services: WorkbenchServic
       threshold: RETRAIN_AFTER_LABELS,
       suggest: row.n >= RETRAIN_AFTER_LABELS,
     };
+  },
+
+  'owb:models.scoreCandidates': async () => {
+    const { loadModel, scoreCatalog } = await import('../ml/score-run.js');
+    const { defaultThreads } = await import('../ml/ml-threads.js');
+    const model = loadModel(services.root, undefined, 'realbogus');
+    const r = await scoreCatalog(services.db, model, Math.min(2, defaultThreads()));
+    return { modelVersion: model.version, scored: r.scored, skipped: r.skipped };
   },
 });
 

@@ -47,11 +47,12 @@ export function createFrameJobHandler(ctx: FrameJobContext): JobHandler {
   const otherPaths = ctx.catalog.db.prepare('SELECT path FROM frame_paths WHERE frame_id = ? ORDER BY seen_at DESC');
   const markFiled = ctx.catalog.db.prepare(`UPDATE frames SET status = 'filed', processed_at = ? WHERE id = ?`);
 
-  const models = new ActiveModelCache(workspaceDir(ctx.workspace));
+  let models: ActiveModelCache | undefined;
 
   return async (job: LeasedJob, { signal }) => {
     const profile = ctx.profiles.get(job.profile) ?? ctx.fallbackProfile;
-    if (job.kind === 'score') return runScoreJob(models, ctx.catalog, job);
+    if (job.kind === 'score')
+      return runScoreJob((models ??= new ActiveModelCache(workspaceDir(ctx.workspace))), ctx.catalog, job);
     if (job.kind === 'build-master') return runBuildMaster(ctx.catalog, profile, job);
     if (job.kind === 'live-stack') return runLiveStack(ctx.catalog, ctx.pool, profile, job, signal);
     if (job.kind === 'difference') return runDifferenceJob(ctx.catalog, ctx.pool, profile, job, signal);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Catalog } from '../catalog/index.js';
 import type { JobCommitSummary, LeasedJob } from '../jobs/index.js';
 import { activeRuns } from '../ml/run-store.js';
-import { loadModel, scoreCandidates, storeScores, type LoadedModel } from '../ml/score-run.js';
+import type { LoadedModel } from '../ml/score-run.js';
 import { JobFailure } from './job-failure.js';
 
 /** Queues the scoring of a frame's new transient candidates (inside the difference job's commit). */
@@ -25,13 +25,15 @@ export class ActiveModelCache {
 
   constructor(private readonly workspace: string) {}
 
-  get(): LoadedModel | null {
+  async get(): Promise<LoadedModel | null> {
     const activeFile = join(this.workspace, 'ml', 'active.json');
     if (!existsSync(activeFile)) return null;
     const runId = activeRuns(this.workspace).realbogus;
     if (!runId) return null;
     const key = `${runId}:${statSync(activeFile).mtimeMs}`;
     if (key !== this.key) {
+      // Loaded on first use: profiles without a score step never load the ML runtime.
+      const { loadModel } = await import('../ml/score-run.js');
       this.model = loadModel(this.workspace, runId, 'realbogus');
       this.key = key;
     }
@@ -54,11 +56,12 @@ export async function runScoreJob(
   const frameId = job.frameId;
   let model: LoadedModel | null;
   try {
-    model = models.get();
+    model = await models.get();
   } catch (error) {
     throw new JobFailure('MODEL_MISSING', error instanceof Error ? error.message : String(error), false);
   }
   if (!model) return () => ({ frameId, scored: 0, model: null });
+  const { scoreCandidates, storeScores } = await import('../ml/score-run.js');
   const scores = await scoreCandidates(catalog.db, model, 1, 'c.frame_id = ?', [frameId]);
   return () => ({
     frameId,

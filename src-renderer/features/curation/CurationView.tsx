@@ -75,6 +75,11 @@ export function CurationView(): ReactNode {
       navigate('viewer', { frame: item.frameId, x: item.x.toFixed(2), y: item.y.toFixed(2) });
       return true;
     }
+    if ((e.key === 'o' || e.key === 'O') && filter.kind === 'candidate') {
+      const at = ORDERS.findIndex(([value]) => value === (filter.order ?? 'id'));
+      setFilter({ ...filter, order: ORDERS[(at + 1) % ORDERS.length][0] });
+      return true;
+    }
     if (e.key === 'u' || e.key === 'U') {
       void queue.undo();
       return true;
@@ -223,8 +228,8 @@ export function CurationView(): ReactNode {
         })}
       </Box>
       <Typography variant="caption" color="text.secondary">
-        A accept · R reject · 1–9 class · U or Ctrl+Z undo · ←/→ move · V view in frame · ? help. Every decision is
-        saved at once with its history.
+        A accept · R reject · 1–9 class · U or Ctrl+Z undo · ←/→ move · V view in frame · O order · ? help. Every
+        decision is saved at once with its history.
       </Typography>
       <Dialog open={help} onClose={() => setHelp(false)}>
         <DialogTitle>Curation keys</DialogTitle>

@@ -35,6 +35,7 @@ export const CURATION_HELP: Array<[string, string]> = [
   ],
   ['U, Ctrl+Z', 'undo the last decision'],
   ['V', 'open the frame in the viewer, centred on this item'],
+  ['O', 'candidates: next order (as found, most uncertain first, score highest first, score lowest first)'],
   ['→ / ↓', 'next item'],
   ['← / ↑', 'previous item'],
   ['?', 'show or hide this help'],

@@ -41,8 +41,22 @@ export function ModelsView(): ReactNode {
           Runs of <code>owb train</code> in this workspace. Tick one or two to plot and compare them.
         </Typography>
         <Box sx={{ flex: 1 }} />
+        <Button
+          variant="outlined"
+          disabled={m.scoring || !m.runs.some((r) => r.active && r.task === 'realbogus')}
+          onClick={() => void m.scoreCandidates()}
+          title="the active real/bogus model scores the catalog's transient candidates it has not scored yet"
+        >
+          Score candidates
+        </Button>
         <Button onClick={m.reload}>Refresh</Button>
       </Box>
+      {m.scoring && <LinearProgress />}
+      {m.scoreNote && (
+        <Alert severity="info" data-testid="score-note">
+          {m.scoreNote}
+        </Alert>
+      )}
       {m.error && (
         <Alert severity="error" data-testid="models-error">
           {m.error}

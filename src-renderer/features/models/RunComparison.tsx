@@ -50,7 +50,7 @@ export function RunComparison({ runs }: { runs: ModelRunDetail[] }): ReactNode {
       component="table"
       data-testid="run-comparison"
       sx={{
-        width: 'auto',
+        alignSelf: 'flex-start',
         fontSize: 13,
         borderCollapse: 'collapse',
         '& td, & th': { pr: 3, py: 0.25, textAlign: 'left' },

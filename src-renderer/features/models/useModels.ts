@@ -12,6 +12,11 @@ export interface ModelsState {
   toggle: (runId: string) => void;
   details: ModelRunDetail[];
   activate: (runId: string) => Promise<void>;
+  /** Scores the catalog's unscored transient candidates with the active realbogus model. */
+  scoreCandidates: () => Promise<void>;
+  /** What the last scoring did, or why it could not. */
+  scoreNote: string | null;
+  scoring: boolean;
   reload: () => void;
 }
 
@@ -25,6 +30,8 @@ export function useModels(): ModelsState {
   const [chosen, setChosen] = useState<string[]>([]);
   const [details, setDetails] = useState<ModelRunDetail[]>([]);
   const [error, setError] = useState<string | null>(null);
+  const [scoreNote, setScoreNote] = useState<string | null>(null);
+  const [scoring, setScoring] = useState(false);
 
   useEffect(() => {
     if (chosen.length || !list.data?.length) return;
@@ -60,8 +67,26 @@ export function useModels(): ModelsState {
     [list],
   );
 
+  const scoreCandidates = useCallback(async () => {
+    setScoring(true);
+    try {
+      const r = await call('owb:models.scoreCandidates', {});
+      setScoreNote(
+        `${r.scored} candidates scored by ${r.modelVersion}` +
+          (r.skipped ? `; ${r.skipped} skipped (frames unreadable)` : ''),
+      );
+    } catch (e) {
+      setScoreNote(`not scored: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      setScoring(false);
+    }
+  }, []);
+
   return {
     runs,
+    scoreCandidates,
+    scoreNote,
+    scoring,
     loading: list.loading,
     error: error ?? (list.error ? `${list.error.code}: ${list.error.message}` : null),
     chosen,

@@ -2,15 +2,18 @@
 // (run.json, heldout.json), "make active" as owb runs activate, the queue ordered by the active model's
 // score or by uncertainty |score − 0.5| (unscored last), and the retraining hint after N new labels.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { encodeFits, imageHdu } from '../../../../src-workers/core/fits/index.js';
 import { simulateStarField } from '../../../../src-workers/core/simulate/index.js';
+import { readFitsImage } from '../../../../src-workers/io/fits-file.js';
 import { createHandlers, dispatch, type Handlers } from '../../../../src-main/node/api/handlers.js';
 import { RETRAIN_AFTER_LABELS } from '../../../../src-main/node/api/models.js';
 import { openWorkspace, type WorkbenchServices } from '../../../../src-main/node/api/services.js';
 import { activeRuns, type RunRecord } from '../../../../src-main/node/ml/run-store.js';
+import { loadModel, scoreFolder } from '../../../../src-main/node/ml/score-run.js';
 import { runTraining } from '../../../../src-main/node/ml/train-run.js';
 import { writeTripletSet } from '../../../../src-main/node/ml/write-triplets.js';
 
@@ -134,5 +137,39 @@ describe('models API', () => {
     const after = await handlers['owb:models.retrainHint']({ task: 'realbogus' });
     assert.equal(after.newLabels, RETRAIN_AFTER_LABELS);
     assert.equal(after.suggest, true);
+  });
+});
+
+describe('models API: score candidates on demand', () => {
+  it('the active model scores the unscored candidates as owb score --data scores their stamps', async () => {
+    // Triplet 0 of the training set pasted into three frames, recorded as a transient candidate.
+    const file = join(dir, 'one', 'real', 'c.fits');
+    mkdirSync(dirname(file), { recursive: true });
+    copyFileSync(join(dir, 'set', 'real', readdirSync(join(dir, 'set', 'real')).sort()[0]), file);
+    const planes = await Promise.all([0, 1, 2].map(async (plane) => (await readFitsImage(file, { plane })).image.data));
+    const paths = ['science', 'reference', 'difference'].map((name, k) => {
+      const data = new Float32Array(90 * 90);
+      for (let y = 0; y < 25; y++) data.set(planes[k].subarray(y * 25, (y + 1) * 25), (20 + y) * 90 + 50);
+      const path = join(dir, `${name}.fits`);
+      writeFileSync(path, encodeFits([imageHdu({ width: 90, height: 90, data })]));
+      return path;
+    });
+    const id = Number(
+      services.db
+        .prepare("INSERT INTO candidates (kind, score, details_json, created_at) VALUES ('transient', 5, ?, 0)")
+        .run(JSON.stringify({ x: 62, y: 32, sciencePath: paths[0], referencePath: paths[1], differencePath: paths[2] }))
+        .lastInsertRowid,
+    );
+    const r = await handlers['owb:models.scoreCandidates']({});
+    // The new candidate, and the one the model had not scored (it has no frames: skipped).
+    assert.deepEqual(r, { modelVersion: runs[0].modelVersion, scored: 1, skipped: 1 });
+    const stored = services.db
+      .prepare('SELECT score FROM model_scores WHERE candidate_id = ? AND model_version = ?')
+      .get(id, runs[0].modelVersion) as { score: number };
+    const model = loadModel(services.root, undefined, 'realbogus');
+    const viaFile = await scoreFolder(join(dir, 'one'), model, 1);
+    assert.ok(Math.abs(stored.score - viaFile.scores[0]) <= 1e-6, `${stored.score} vs ${viaFile.scores[0]}`);
+    const again = await handlers['owb:models.scoreCandidates']({});
+    assert.equal(again.scored, 0);
   });
 });

@@ -4,7 +4,7 @@
 // split and weights of the same triplets given as a folder, and the dataset hash follows the labels.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +17,9 @@ import { stamp } from '../../../../src-main/node/api/frame-images.js';
 import { cutStamp } from '../../../../src-main/node/ml/candidate-stamps.js';
 import { loadCatalogDataset } from '../../../../src-main/node/ml/catalog-dataset.js';
 import { loadDataset } from '../../../../src-main/node/ml/dataset.js';
+import { loadModel, scoreCandidates, scoreFolder } from '../../../../src-main/node/ml/score-run.js';
 import { runTraining } from '../../../../src-main/node/ml/train-run.js';
+import { readFitsImage } from '../../../../src-workers/io/fits-file.js';
 import { writeTripletSet } from '../../../../src-main/node/ml/write-triplets.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -219,6 +221,48 @@ describe('owb train --db (curated transient candidates → real/bogus)', () => {
     assert.match(
       owb('--task', 'realbogus', '--db', dbPath, '--stamp', '24', '--out', join(dir, 'r3')).stderr,
       /--stamp must be odd/,
+    );
+  });
+});
+
+describe('owb score --db with an even stamp size', () => {
+  it('cuts the same pixels as the stamp file (the old cut indexed half pixels and scored blank stamps)', async () => {
+    const even = join(dir, 'even');
+    const frame = simulateStarField({ widthPx: 200, heightPx: 200, starCount: 60, seed: 5 }).image;
+    writeTripletSet(even, [frame], 40, 24, 2);
+    await runTraining({
+      task: 'realbogus',
+      dataDir: even,
+      outDir: join(dir, 'run-even'),
+      workspace: ws,
+      settings: { ...settings, epochs: 1 },
+      threads: 1,
+    });
+    const model = loadModel(ws, join(dir, 'run-even'), 'realbogus');
+    // Triplet 0 pasted into three 100×100 frames with its first pixel at (30, 40): centre (30 + 12, 40 + 12).
+    const file = join(even, 'one', 'real', 'c.fits');
+    mkdirSync(dirname(file), { recursive: true });
+    const source = readdirSync(join(even, 'real')).sort()[0];
+    copyFileSync(join(even, 'real', source), file);
+    const planes = await Promise.all([0, 1, 2].map(async (plane) => (await readFitsImage(file, { plane })).image.data));
+    const paths = ['science', 'reference', 'difference'].map((name, k) => {
+      const data = new Float32Array(100 * 100);
+      for (let y = 0; y < 24; y++) data.set(planes[k].subarray(y * 24, (y + 1) * 24), (40 + y) * 100 + 30);
+      const path = join(even, `${name}.fits`);
+      writeFileSync(path, encodeFits([imageHdu({ width: 100, height: 100, data })]));
+      return path;
+    });
+    const db = openDatabase(join(dir, 'even.sqlite'));
+    db.prepare("INSERT INTO candidates (kind, score, details_json, created_at) VALUES ('transient', 5, ?, 0)").run(
+      JSON.stringify({ x: 42, y: 52, sciencePath: paths[0], referencePath: paths[1], differencePath: paths[2] }),
+    );
+    const fromDb = await scoreCandidates(db, model, 1);
+    db.close();
+    const fromFile = await scoreFolder(join(even, 'one'), model, 1);
+    assert.equal(fromDb.rows.length, 1);
+    assert.ok(
+      Math.abs(fromDb.rows[0].score - fromFile.scores[0]) <= 1e-6,
+      `${fromDb.rows[0].score} vs ${fromFile.scores[0]}`,
     );
   });
 });
