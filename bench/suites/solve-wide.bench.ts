@@ -6,15 +6,13 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { readStarIndex } from '../../src-workers/io/star-index-file.js';
-import { writeFitsTable } from '../../src-workers/io/fits-file.js';
 import { buildConeLookup } from '../../src-workers/core/astrometry/star-index.js';
-import { angularSeparationDeg } from '../../src-workers/core/astrometry/sphere.js';
 import { recordSource } from '../../src-workers/core/wcs/index.js';
 import { forgetLoadedIndexes, solveDetections } from '../../src-workers/tasks/plate-solve.js';
 import { syntheticField, type SyntheticSpec } from '../../tests/workers/core/astrometry/synthetic-field.js';
 import type { BenchContext } from '../harness.js';
+import { SOLVE_FIELD, solveFieldOnDetections, worstPxOverFrame, WRONG_PX } from './solve-common.js';
 
-const SOLVE_FIELD = '/usr/bin/solve-field';
 const INDEX07 = '/usr/share/astrometry/index-tycho2-07.littleendian.fits';
 const SCALE = { scaleLowArcsec: 25, scaleHighArcsec: 35 };
 
@@ -68,46 +66,16 @@ export default async function solveWideBench(ctx: BenchContext): Promise<void> {
     });
     ours += (performance.now() - t) / 1000;
     if ('solution' in r) {
-      let w = 0;
-      for (let i = 0; i <= 10; i++)
-        for (let j = 0; j <= 10; j++) {
-          const [a, b] = r.solution.wcs.pixelToSky((i / 10) * 2047, (j / 10) * 2047);
-          const [c, d] = f.wcs.pixelToSky((i / 10) * 2047, (j / 10) * 2047);
-          w = Math.max(w, (angularSeparationDeg(a, b, c, d) * 3600) / spec.scaleArcsec);
-        }
-      if (w > 2) wrong++;
+      const w = worstPxOverFrame(r.solution.wcs, f.wcs, spec.width, spec.height, spec.scaleArcsec);
+      if (w > WRONG_PX) wrong++;
       else solvedOurs++;
       worst = Math.max(worst, w);
     }
     if (!existsSync(SOLVE_FIELD)) continue;
-    const order = Array.from(f.stars.flux.keys()).sort((a, b) => f.stars.flux[b] - f.stars.flux[a]);
-    const xyls = join(dir, `wide-${spec.seed}.xyls`);
-    await writeFitsTable(xyls, [
-      { name: 'X', data: Float64Array.from(order, (i) => f.stars.x[i] + 1) },
-      { name: 'Y', data: Float64Array.from(order, (i) => f.stars.y[i] + 1) },
-      { name: 'FLUX', data: Float64Array.from(order, (i) => f.stars.flux[i]) },
-    ]);
-    const m = ctx.measure(SOLVE_FIELD, [
-      '--overwrite',
-      '--no-plots',
-      '--dir',
-      dir,
-      '--width',
-      '2048',
-      '--height',
-      '2048',
-      '--cpulimit',
-      '120',
-      '--scale-units',
-      'arcsecperpix',
-      '--scale-low',
-      String(SCALE.scaleLowArcsec),
-      '--scale-high',
-      String(SCALE.scaleHighArcsec),
-      xyls,
-    ]);
+    const frame = { width: spec.width, height: spec.height, ...SCALE };
+    const m = await solveFieldOnDetections(ctx, dir, `wide-${spec.seed}`, f.stars, frame);
     theirs += m.wallSec;
-    if (existsSync(join(dir, `wide-${spec.seed}.solved`))) solvedTheirs++;
+    if (m.solved) solvedTheirs++;
   }
   const task = `synthetic 2048x2048 at 30"/px (17 deg) blind (${frames.length})`;
   ctx.row({

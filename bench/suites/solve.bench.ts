@@ -5,14 +5,12 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readStarIndex } from '../../src-workers/io/star-index-file.js';
-import { writeFitsTable } from '../../src-workers/io/fits-file.js';
 import { prepareIndex, solveField } from '../../src-workers/core/astrometry/solve.js';
-import { angularSeparationDeg } from '../../src-workers/core/astrometry/sphere.js';
 import { fitZeroPoint } from '../../src-workers/core/astrometry/zero-point.js';
 import { syntheticField, type SyntheticSpec } from '../../tests/workers/core/astrometry/synthetic-field.js';
 import type { BenchContext } from '../harness.js';
+import { SOLVE_FIELD, solveFieldOnDetections, worstPxOverFrame, WRONG_PX } from './solve-common.js';
 
-const SOLVE_FIELD = '/usr/bin/solve-field';
 const INDEX = (n: string) => `/usr/share/astrometry/index-tycho2-${n}.littleendian.fits`;
 
 export default async function solveBench(ctx: BenchContext): Promise<void> {
@@ -35,6 +33,7 @@ export default async function solveBench(ctx: BenchContext): Promise<void> {
     let theirs = 0;
     let solvedOurs = 0;
     let solvedTheirs = 0;
+    let wrong = 0;
     let worst = 0;
     let worstZp = 0;
     for (const spec of fields) {
@@ -45,52 +44,22 @@ export default async function solveBench(ctx: BenchContext): Promise<void> {
       const sol = solveField(f.stars, indexes, { width: 2048, height: 1536, hint, ...scale });
       ours += (performance.now() - t) / 1000;
       if (sol.solved) {
-        solvedOurs++;
+        const w = worstPxOverFrame(sol.wcs, f.wcs, 2048, 1536, 3);
+        if (w > WRONG_PX) wrong++;
+        else solvedOurs++;
+        worst = Math.max(worst, w);
         // The generator's fluxes are 10^(−0.4 (V_T − 25)) with 5 % scatter: the zero point's truth is 25.
         const zero = fitZeroPoint(
           sol.matchedMag,
           sol.matchedField.map((d) => f.stars.flux[d]),
         );
         if (zero) worstZp = Math.max(worstZp, Math.abs(zero.zp - 25));
-        for (let i = 0; i <= 10; i++)
-          for (let j = 0; j <= 10; j++) {
-            const [a, b] = sol.wcs.pixelToSky((i / 10) * 2047, (j / 10) * 1535);
-            const [c, d] = f.wcs.pixelToSky((i / 10) * 2047, (j / 10) * 1535);
-            worst = Math.max(worst, (angularSeparationDeg(a, b, c, d) * 3600) / 3);
-          }
       }
       if (!existsSync(SOLVE_FIELD)) continue;
-      const order = Array.from(f.stars.flux.keys()).sort((a, b) => f.stars.flux[b] - f.stars.flux[a]);
-      const xyls = join(dir, `field-${spec.seed}.xyls`);
-      await writeFitsTable(xyls, [
-        { name: 'X', data: Float64Array.from(order, (i) => f.stars.x[i] + 1) },
-        { name: 'Y', data: Float64Array.from(order, (i) => f.stars.y[i] + 1) },
-        { name: 'FLUX', data: Float64Array.from(order, (i) => f.stars.flux[i]) },
-      ]);
-      const args = [
-        '--overwrite',
-        '--no-plots',
-        '--dir',
-        dir,
-        '--width',
-        '2048',
-        '--height',
-        '1536',
-        '--cpulimit',
-        '120',
-      ];
-      args.push(
-        '--scale-units',
-        'arcsecperpix',
-        '--scale-low',
-        String(scale.scaleLowArcsec),
-        '--scale-high',
-        String(scale.scaleHighArcsec),
-      );
-      if (hint) args.push('--ra', String(hint.raDeg), '--dec', String(hint.decDeg), '--radius', String(hint.radiusDeg));
-      const m = ctx.measure(SOLVE_FIELD, [...args, xyls]);
+      const frame = { width: 2048, height: 1536, ...scale };
+      const m = await solveFieldOnDetections(ctx, dir, `field-${spec.seed}`, f.stars, frame, hint);
       theirs += m.wallSec;
-      if (existsSync(join(dir, `field-${spec.seed}.solved`))) solvedTheirs++;
+      if (m.solved) solvedTheirs++;
     }
     const task = `synthetic 2048x1536 ${blind ? 'blind' : 'hinted'} (${fields.length})`;
     ctx.row({
@@ -100,6 +69,7 @@ export default async function solveBench(ctx: BenchContext): Promise<void> {
       wallSec: ours / fields.length,
       metrics: {
         solved: `${solvedOurs}/${fields.length}`,
+        wrong,
         'worst px vs truth': worst.toFixed(3),
         'worst zero point vs truth (mag)': worstZp.toFixed(4),
       },
@@ -114,6 +84,32 @@ export default async function solveBench(ctx: BenchContext): Promise<void> {
         metrics: { solved: `${solvedTheirs}/${fields.length}` },
       });
   }
+  // Pure-noise detection lists, blind with the default search budget: a solution here is a false one.
+  let falseSolutions = 0;
+  let noiseSec = 0;
+  const NOISE = 2;
+  for (let k = 0; k < NOISE; k++) {
+    let seed = 101 + k;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed / 2147483648);
+    const n = 150;
+    const noise = {
+      x: Float64Array.from({ length: n }, () => rand() * 2047),
+      y: Float64Array.from({ length: n }, () => rand() * 1535),
+      flux: Float64Array.from({ length: n }, () => 10 ** (4 * rand())),
+    };
+    const t = performance.now();
+    const sol = solveField(noise, indexes, { width: 2048, height: 1536, scaleLowArcsec: 1, scaleHighArcsec: 10 });
+    noiseSec += (performance.now() - t) / 1000;
+    if (sol.solved) falseSolutions++;
+  }
+  ctx.row({
+    suite: 'solve',
+    task: `pure-noise 2048x1536 blind, default budget (${NOISE})`,
+    tool: 'owb (solver only)',
+    wallSec: noiseSec / NOISE,
+    metrics: { 'false solutions': falseSolutions },
+    note: 'the time to exhaust the 20000-candidate budget',
+  });
   // OWB_REAL_DIR: the real frames when the checkout is not beside shared/ (a worktree).
   const m67 = join(process.env.OWB_REAL_DIR ?? join(ctx.shared, 'data', 'real'), 'dss_poss1_m67_M6707HH.fits');
   if (existsSync(m67) && existsSync(INDEX('07'))) {

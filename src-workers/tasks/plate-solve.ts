@@ -200,9 +200,11 @@ export async function solveDetections(
       }),
     );
   }
-  // The time limit is of the search: reading and preparing the indexes (once per thread) is not counted,
-  // so a slow disk or a first solve cannot turn a solvable frame into "gave up".
-  const deadline = performance.now() + 1000 * (settings.maxSeconds ?? 30);
+  // The search is bounded by its candidate budget, which does not depend on the machine's load. A time
+  // limit applies only when asked for, and counts the search alone: reading and preparing the indexes (once
+  // per thread) is not counted, so a slow disk or a first solve cannot turn a solvable frame into "gave up".
+  const maxCandidates = settings.maxCandidates ?? 20000;
+  const deadline = settings.maxSeconds === undefined ? undefined : performance.now() + 1000 * settings.maxSeconds;
   const sol = solveField(
     { x: stars.x, y: stars.y, flux: stars.flux, fwhm: stars.fwhm },
     indexes,
@@ -212,15 +214,18 @@ export async function solveDetections(
       hint,
       scaleLowArcsec: scaleLow,
       scaleHighArcsec: scaleHigh,
-      shouldStop: () => performance.now() > deadline,
+      maxCandidates,
+      shouldStop: deadline === undefined ? undefined : () => performance.now() > deadline,
     },
     reference,
   );
   if (!sol.solved) {
     const why =
       sol.reason === 'cancelled'
-        ? `gave up after ${settings.maxSeconds ?? 30} s (${sol.quadsTried} field quads)`
-        : sol.reason;
+        ? `gave up after ${settings.maxSeconds} s (${sol.quadsTried} field quads)`
+        : sol.candidatesTried >= maxCandidates
+          ? `no verified match within the search budget of ${maxCandidates} candidates (${sol.quadsTried} field quads; raise maxCandidates, or give a pointing or scale hint)`
+          : sol.reason;
     return failed(scaleLow < minScale.arcsec ? `${why}; ${tooNarrow}` : why);
   }
   return { hintSource, solution: sol };

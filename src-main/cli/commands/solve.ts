@@ -32,7 +32,9 @@ Options:
   --scale-high S                                       [header estimate ±15 %, else 30]
   --blind               ignore the header's pointing
   --index DIR           folder of astrometry.net index files (repeatable)   [/usr/share/astrometry]
-  --max-seconds T       give up on a frame after T seconds of search   [30]
+  --max-candidates N    search budget: give up on a frame after verifying N candidate matches   [20000]
+                        (deterministic: the answer does not depend on the machine's load)
+  --max-seconds T       also give up after T seconds of search   [no time limit]
   --workers N           frames solved in parallel threads (each keeps its own indexes)   [1]
 Structures built from the index files (star order; quads from the triangles of indexes 4111-4119,
 which blind-solve fields wider than ~4 deg) are cached in the workspace's cache/plate-solve
@@ -51,6 +53,7 @@ Exit status: 0 when every file was read (solved or not), 2 for bad input or opti
       blind: { type: 'boolean' },
       index: { type: 'string', multiple: true },
       'max-seconds': { type: 'string' },
+      'max-candidates': { type: 'string' },
       workers: { type: 'string' },
       json: { type: 'boolean' },
     });
@@ -73,6 +76,9 @@ Exit status: 0 when every file was read (solved or not), 2 for bad input or opti
       throw new UsageError('--scale-high must not be below --scale-low');
     const maxSeconds = opt('max-seconds', v['max-seconds']);
     if (maxSeconds !== undefined && !(maxSeconds > 0)) throw new UsageError('--max-seconds must be positive');
+    const maxCandidates = opt('max-candidates', v['max-candidates']);
+    if (maxCandidates !== undefined && !(Number.isSafeInteger(maxCandidates) && maxCandidates >= 1))
+      throw new UsageError('--max-candidates must be a positive integer');
     const workers = numberOption('workers', v.workers, 1);
     if (!Number.isInteger(workers) || workers < 1 || workers > 64)
       throw new UsageError(`--workers must be an integer in [1, 64], got '${v.workers}'`);
@@ -94,6 +100,7 @@ Exit status: 0 when every file was read (solved or not), 2 for bad input or opti
       blind: v.blind,
       indexDirs: v.index,
       maxSeconds,
+      maxCandidates,
       cacheDir: solveCacheDir(),
       outPath: outDir ? join(outDir, basename(path).replace(/\.(gz|fz)$/i, '')) : undefined,
     }));

@@ -25,7 +25,15 @@ export interface PlateSolveInput {
    * `cache/plate-solve`.
    */
   cacheDir?: string;
-  /** Give up after this many seconds of searching [30]. */
+  /**
+   * The search budget: give up after verifying this many candidate matches [20000]. Deterministic: the
+   * same frame gives the same answer on a busy machine as on an idle one.
+   */
+  maxCandidates?: number;
+  /**
+   * A wall-clock limit on the search, in seconds, on top of the budget [none]. Only when asked for: with
+   * it, whether a hard frame solves depends on the machine's load.
+   */
   maxSeconds?: number;
 }
 

@@ -50,7 +50,9 @@ export interface FrameSolveStep {
   scaleHighArcsec?: number;
   /** Folders of astrometry.net index files [Debian's /usr/share/astrometry]. */
   indexDirs?: string[];
-  /** Give up after this many seconds [30]. */
+  /** The search budget in verified candidates [20000; 5000 in the default profile] (see PlateSolveInput). */
+  maxCandidates?: number;
+  /** A wall-clock limit on the search, seconds [none] (see PlateSolveInput). */
   maxSeconds?: number;
   /**
    * Solve only frames whose header (or raDeg/decDeg) gives a pointing; others are 'unsolved' with that

@@ -77,7 +77,7 @@ export function defaultProfile(): Profile {
       difference: false,
       // Frames without a WCS are plate-solved when their header gives a pointing (hinted solving costs a
       // fraction of a second once the indexes are loaded); blind solving is for profiles that ask for it.
-      solve: { always: false, requireHint: true, maxSeconds: 10 },
+      solve: { always: false, requireHint: true, maxCandidates: 5000 },
     },
     match: { radiusArcsec: 1.5 },
     stability: { intervalMs: 500, giveUpMs: 600_000 },
@@ -304,6 +304,7 @@ export function parseProfile(raw: unknown, file = 'profile'): Profile {
         'scaleHighArcsec',
         'indexDirs',
         'maxSeconds',
+        'maxCandidates',
         'requireHint',
       ];
       unknownKeys(o, new Set(keys), 'steps.solve');
@@ -311,6 +312,11 @@ export function parseProfile(raw: unknown, file = 'profile'): Profile {
       if (o.requireHint !== undefined) step.requireHint = bool(o.requireHint, 'steps.solve.requireHint', false);
       for (const k of ['radiusDeg', 'scaleLowArcsec', 'scaleHighArcsec', 'maxSeconds'] as const)
         if (o[k] !== undefined) step[k] = positive(o[k], `steps.solve.${k}`, 0);
+      if (o.maxCandidates !== undefined) {
+        if (!Number.isSafeInteger(o.maxCandidates) || (o.maxCandidates as number) < 1)
+          bad('steps.solve.maxCandidates', `must be a positive integer, got ${JSON.stringify(o.maxCandidates)}`);
+        step.maxCandidates = o.maxCandidates as number;
+      }
       if ((o.raDeg === undefined) !== (o.decDeg === undefined)) bad('steps.solve', 'raDeg and decDeg go together');
       if (o.raDeg !== undefined) {
         if (typeof o.raDeg !== 'number' || !(o.raDeg >= 0 && o.raDeg < 360))

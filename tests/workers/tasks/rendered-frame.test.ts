@@ -88,7 +88,6 @@ describe('plate solving a rendered frame of the real sky', { skip }, () => {
       radiusDeg: 1,
       scaleLowArcsec: 2.7,
       scaleHighArcsec: 3.3,
-      maxSeconds: 600,
     });
     assert.ok(out.solved, out.reason);
     assert.equal(out.flipped, true);

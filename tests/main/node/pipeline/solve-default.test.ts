@@ -29,9 +29,9 @@ const root = mkdtempSync(join(tmpdir(), 'owb-solve-default-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
 describe('solving in the default profile', () => {
-  it('is on for frames with a pointing, with a short search limit', () => {
+  it('is on for frames with a pointing, with a small search budget in candidates (no time limit)', () => {
     const p = defaultProfile();
-    assert.deepEqual(p.steps.solve, { always: false, requireHint: true, maxSeconds: 10 });
+    assert.deepEqual(p.steps.solve, { always: false, requireHint: true, maxCandidates: 5000 });
   });
 
   it('refuses at once, before reading any index: too few detections, no pointing when one is required', async () => {

@@ -48,7 +48,7 @@ describe('the solve step of a watched folder', { skip }, () => {
     const catalog = Catalog.open(join(root, 'ws', 'catalog.db'));
     const profile = parseProfile({
       name: 'solve',
-      steps: { stats: true, detect: { threshSigma: 5 }, photometry: { radiusPx: 4 }, solve: { maxSeconds: 600 } },
+      steps: { stats: true, detect: { threshSigma: 5 }, photometry: { radiusPx: 4 }, solve: {} },
       stability: { intervalMs: 50 },
     });
     const service = new WatchService({
@@ -170,6 +170,8 @@ describe('steps.solve in a profile', () => {
         /steps\.solve\.scaleLowArcsec: must not exceed/,
       ],
       [{ detect: true, solve: { maxSeconds: -1 } }, /steps\.solve\.maxSeconds: must be a positive number/],
+      [{ detect: true, solve: { maxCandidates: 0 } }, /steps\.solve\.maxCandidates: must be a positive integer, got 0/],
+      [{ detect: true, solve: { maxCandidates: 2.5 } }, /steps\.solve\.maxCandidates: must be a positive integer/],
       [{ detect: true, solve: { hint: 1 } }, /steps\.solve\.hint: unknown field/],
       [{ solve: true }, /steps\.solve: needs steps\.detect/],
     ];
