@@ -8,11 +8,18 @@ import type { OverlayPainter } from './overlays/painters.js';
 import { Compass, ZoomBadge } from './StageBadges.js';
 import type { Region } from './regions.js';
 import {
+  canvasMatrix,
+  centredAt,
   fitTransform,
   imageToScreen,
+  NO_ORIENTATION,
+  reorient,
+  screenAngleRad,
+  screenDirectionDeg,
   screenToImage,
   zoomAt,
   zoomToRect,
+  type Orientation,
   type ViewTransform,
 } from './view-transform.js';
 
@@ -45,6 +52,8 @@ export interface ImageStageProps {
   onRendered?: (ms: number) => void;
   /** Further overlays (grid, contours, apertures, comparison stars), drawn in order on top of the frame. */
   painters?: readonly OverlayPainter[];
+  /** Rotation and flips of the view [none]; changing it keeps the image point at the view centre. */
+  orient?: Orientation;
 }
 
 /**
@@ -65,6 +74,9 @@ export function ImageStage(props: ImageStageProps): ReactNode {
   // Shift+drag: a rectangle to zoom to (screen coordinates within the canvas).
   const [selection, setSelection] = useState<{ x0: number; y0: number; x1: number; y1: number } | null>(null);
   const frame = useRef(0);
+  const orient = props.orient;
+  const orientRef = useRef(orient);
+  orientRef.current = orient;
 
   // Raster → RGBA → an offscreen canvas per frame, when pixels or display settings change. Rendered
   // rasters are kept per pixel buffer (for blinking) until the settings change.
@@ -120,18 +132,30 @@ export function ImageStage(props: ImageStageProps): ReactNode {
     const el = host.current;
     if (!el) return;
     if (focusX !== undefined && focusY !== undefined && props.fitNonce === 0) {
-      const zoom = 4;
-      setTransform({
-        zoom,
-        panX: el.clientWidth / 2 - zoom * (focusX + 0.5),
-        panY: el.clientHeight / 2 + zoom * (focusY + 0.5),
-      });
+      setTransform(
+        centredAt(4, orientRef.current, focusX + 0.5, focusY + 0.5, el.clientWidth / 2, el.clientHeight / 2),
+      );
       return;
     }
     setTransform(
-      fitTransform(pixels.width * pixels.binning, pixels.height * pixels.binning, el.clientWidth, el.clientHeight),
+      fitTransform(
+        pixels.width * pixels.binning,
+        pixels.height * pixels.binning,
+        el.clientWidth,
+        el.clientHeight,
+        orientRef.current,
+      ),
     );
   }, [pixels.width, pixels.height, pixels.binning, props.fitNonce, focusX, focusY]);
+
+  // A turn or flip keeps the image point at the centre of the view where it is, as DS9 does.
+  useEffect(() => {
+    const el = host.current;
+    if (!el) return;
+    setTransform((t) =>
+      t && t.orient !== orient ? reorient(t, orient ?? NO_ORIENTATION, el.clientWidth, el.clientHeight) : t,
+    );
+  }, [orient]);
 
   // 1:1 keeps the image point at the centre of the view where it is.
   const oneToOne = props.oneToOneNonce ?? 0;
@@ -162,7 +186,7 @@ export function ImageStage(props: ImageStageProps): ReactNode {
     const source = usePreview ? (previewRaster.current as HTMLCanvasElement) : off;
     const b = usePreview ? preview.binning : pixels.binning;
     ctx.imageSmoothingEnabled = transform.zoom * b < 1;
-    ctx.setTransform(transform.zoom, 0, 0, -transform.zoom, transform.panX, transform.panY);
+    ctx.setTransform(...canvasMatrix(transform));
     ctx.drawImage(source, 0, 0, source.width * b, source.height * b);
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     for (const paint of props.painters ?? []) paint(ctx, transform);
@@ -180,7 +204,8 @@ export function ImageStage(props: ImageStageProps): ReactNode {
         const ra = Math.max(3, 3 * sources.a[i] * z);
         if (sx < -ra || sy < -ra || sx > el.width + ra || sy > el.height + ra) continue;
         ctx.moveTo(sx + ra, sy);
-        ctx.ellipse(sx, sy, ra, Math.max(3, 3 * sources.b[i] * z), -sources.thetaRad[i], 0, Math.PI * 2);
+        const rot = screenAngleRad(transform, (sources.thetaRad[i] * 180) / Math.PI);
+        ctx.ellipse(sx, sy, ra, Math.max(3, 3 * sources.b[i] * z), rot, 0, Math.PI * 2);
       }
       ctx.stroke();
     }
@@ -193,9 +218,15 @@ export function ImageStage(props: ImageStageProps): ReactNode {
         ctx.beginPath();
         if (r.shape === 'circle') ctx.arc(sx, sy, r.r * z, 0, Math.PI * 2);
         else if (r.shape === 'ellipse')
-          ctx.ellipse(sx, sy, r.a * z, r.b * z, (-r.angleDeg * Math.PI) / 180, 0, Math.PI * 2);
-        else if (r.shape === 'box') ctx.rect(sx - (r.w * z) / 2, sy - (r.h * z) / 2, r.w * z, r.h * z);
-        else ctx.rect(sx - 2, sy - 2, 4, 4);
+          ctx.ellipse(sx, sy, r.a * z, r.b * z, screenAngleRad(transform, r.angleDeg), 0, Math.PI * 2);
+        else if (r.shape === 'box') {
+          // The box's w side runs along the image's x axis, wherever a turn puts that on screen.
+          ctx.save();
+          ctx.translate(sx, sy);
+          ctx.rotate(screenAngleRad(transform, 0));
+          ctx.rect((-r.w * z) / 2, (-r.h * z) / 2, r.w * z, r.h * z);
+          ctx.restore();
+        } else ctx.rect(sx - 2, sy - 2, 4, 4);
         ctx.stroke();
         if (r.text) ctx.fillText(r.text, sx + 6, sy - 6);
       }
@@ -276,6 +307,9 @@ export function ImageStage(props: ImageStageProps): ReactNode {
         data-colormap={settings.colormap}
         data-pan-x={transform?.panX}
         data-pan-y={transform?.panY}
+        data-rotation-deg={transform?.orient?.rotationDeg ?? 0}
+        data-flip-x={transform?.orient?.flipX ? 'true' : 'false'}
+        data-flip-y={transform?.orient?.flipY ? 'true' : 'false'}
         style={{ position: 'absolute', inset: 0 }}
         onWheel={(e) => {
           if (!transform) return;
@@ -342,8 +376,15 @@ export function ImageStage(props: ImageStageProps): ReactNode {
           }}
         />
       )}
-      {transform && <ZoomBadge zoom={transform.zoom} />}
-      {props.compass && <Compass directions={props.compass} />}
+      {transform && <ZoomBadge zoom={transform.zoom} orient={transform.orient} />}
+      {props.compass && (
+        <Compass
+          directions={{
+            northDeg: screenDirectionDeg(transform?.orient, props.compass.northDeg),
+            eastDeg: screenDirectionDeg(transform?.orient, props.compass.eastDeg),
+          }}
+        />
+      )}
       {rendered > 0 && <span data-testid="viewer-ready" style={{ display: 'none' }} />}
       {fullReady && pixels.binning === 1 && <span data-testid="viewer-full-ready" style={{ display: 'none' }} />}
     </Box>

@@ -14,6 +14,7 @@ import { CoordinatesNote } from './CoordinatesNote.js';
 import { CursorInspector } from './CursorInspector.js';
 import { HeaderPanel } from './HeaderPanel.js';
 import { LevelsHistogram } from './LevelsHistogram.js';
+import { useOrientation } from './OrientationControls.js';
 import { useInteractiveAperture } from './overlays/useInteractiveAperture.js';
 import { useViewerTools } from './overlays/useViewerTools.js';
 import { ImageStage, type Aperture } from './ImageStage.js';
@@ -91,6 +92,7 @@ export function ViewerView({
   const [readout, setReadout] = useState<ReadoutValue | null>(null);
   const [profile, setProfile] = useState<StarProfile | null>(null);
   const [renderMs, setRenderMs] = useState<number | null>(null);
+  const orientation = useOrientation();
 
   const wcs = useMemo(() => {
     if (!detail.data) return null;
@@ -211,7 +213,8 @@ export function ViewerView({
         night={night}
       />
       {tools.bar}
-      <Box sx={{ display: 'flex', justifyContent: 'flex-end', gap: 1 }}>
+      <Box sx={{ display: 'flex', justifyContent: 'space-between', gap: 1 }}>
+        {orientation.controls}
         <SendFrameTo frameId={currentId} testId="viewer-send-frame" />
       </Box>
       <ErrorNote error={frames.error ?? pixels.error ?? detail.error} />
@@ -242,6 +245,7 @@ export function ViewerView({
               onPick={(x, y) => tools.onPick(x, y) || onPick(x, y)}
               onRendered={onRendered}
               painters={tools.painters}
+              orient={orientation.orient}
             />
           )}
           <Typography variant="caption" color="text.secondary" sx={{ mt: 0.5 }}>

@@ -5,7 +5,7 @@ import type { SkyWcs } from '../../../../src-workers/core/wcs/index.js';
 import { useKeyboard } from '../../../app/shortcuts.js';
 import { useViewState } from '../../../app/view-state.js';
 import { saveExport } from '../../../components/Downloads.js';
-import { imageToScreen } from '../view-transform.js';
+import { imageToScreen, screenAngleRad } from '../view-transform.js';
 import type { OverlayPainter } from './painters.js';
 
 type DrawMode = 'off' | DrawnRegion['shape'];
@@ -24,10 +24,10 @@ function regionPainter(regions: readonly DrawnRegion[]): OverlayPainter {
       ctx.beginPath();
       if (r.shape === 'circle') ctx.arc(sx, sy, r.r * t.zoom, 0, Math.PI * 2);
       else if (r.shape === 'box') {
-        // Screen y runs down: an angle from +x towards +y turns clockwise on screen.
+        // The angle is in the image (from +x towards +y); the view's turn and flips decide the screen's.
         ctx.save();
         ctx.translate(sx, sy);
-        ctx.rotate((-r.angleDeg * Math.PI) / 180);
+        ctx.rotate(screenAngleRad(t, r.angleDeg));
         ctx.rect((-r.w * t.zoom) / 2, (-r.h * t.zoom) / 2, r.w * t.zoom, r.h * t.zoom);
         ctx.restore();
       } else {
