@@ -13,6 +13,7 @@ import { compassAt } from './compass.js';
 import { CoordinatesNote } from './CoordinatesNote.js';
 import { CursorInspector } from './CursorInspector.js';
 import { HeaderPanel } from './HeaderPanel.js';
+import { useImageSelection } from './ImageSelector.js';
 import { LevelsHistogram } from './LevelsHistogram.js';
 import { useOrientation } from './OrientationControls.js';
 import { useInteractiveAperture } from './overlays/useInteractiveAperture.js';
@@ -55,29 +56,49 @@ export function ViewerView({
   const [blinkId, setBlinkId] = useViewState<number | null>('viewer.blinkId', null);
   const [blinking, setBlinking] = useState(false);
   const shownId = blinking && blinkId !== null ? blinkId : currentId;
-  const detail = useInvoke('owb:frames.get', shownId === null ? null : { frameId: shownId });
+  // The main frame's detail lists its image HDUs; the HDU and plane picked apply to it (a blinked frame
+  // shows its first image).
+  const [hduPick, setHduPick] = useState<{ frameId: number | null; hdu: number | undefined }>({
+    frameId: null,
+    hdu: undefined,
+  });
+  const mainDetail = useInvoke(
+    'owb:frames.get',
+    currentId === null ? null : { frameId: currentId, hdu: hduPick.frameId === currentId ? hduPick.hdu : undefined },
+  );
+  const blinkDetail = useInvoke('owb:frames.get', blinking && blinkId !== null ? { frameId: blinkId } : null);
+  const detail = blinking && blinkId !== null ? blinkDetail : mainDetail;
+  const image = useImageSelection(
+    currentId,
+    mainDetail.data?.frame.id === currentId ? mainDetail.data.images : undefined,
+  );
+  useEffect(() => setHduPick({ frameId: currentId, hdu: image.hdu }), [currentId, image.hdu]);
+  const pick = { hdu: image.hdu, plane: image.plane || undefined };
   // Both frames of a blink pair stay loaded (and their rendered rasters cached by ImageStage), so a blink
   // is a redraw, not a reload. The pair is shown with the main frame's display settings.
   // A large frame first arrives block-averaged to about screen size (a 4096² frame as 1024², 1/16 of the
   // bytes), which is what the fitted view shows anyway; full resolution follows for zooming and readout.
   const frameRow = frames.data?.find((f) => f.id === currentId);
-  const previewBinning =
-    frameRow?.width && frameRow.height ? Math.floor(Math.max(frameRow.width, frameRow.height) / 1024) : 1;
+  // The size of the image shown: an extension may differ from the frame's first image.
+  const widthPx = image.info?.width ?? frameRow?.width ?? 0;
+  const heightPx = image.info?.height ?? frameRow?.height ?? 0;
+  const previewBinning = widthPx && heightPx ? Math.floor(Math.max(widthPx, heightPx) / 1024) : 1;
   const preview = useInvoke(
     'owb:frames.pixels',
-    currentId !== null && previewBinning > 1 ? { frameId: currentId, binning: previewBinning } : null,
+    currentId !== null && previewBinning > 1 ? { frameId: currentId, binning: previewBinning, ...pick } : null,
   );
   // Full resolution is asked for once the preview is on screen, so its 64 MiB do not queue ahead of it.
   const full = useInvoke(
     'owb:frames.pixels',
     currentId !== null && frameRow && (previewBinning <= 1 || preview.data || preview.error)
-      ? { frameId: currentId }
+      ? { frameId: currentId, ...pick }
       : null,
   );
   const mainPixels = full.data ? full : preview.data ? preview : full;
   const blinkPixels = useInvoke('owb:frames.pixels', blinkId === null ? null : { frameId: blinkId });
   const pixels = blinking && blinkPixels.data ? blinkPixels : mainPixels;
-  const sources = useInvoke('owb:frames.sources', shownId === null ? null : { frameId: shownId });
+  // Detections are of the frame's first image: another HDU does not show them.
+  const sources = useInvoke('owb:frames.sources', shownId === null || !image.isDefault ? null : { frameId: shownId });
   const { controls, setControls, settings, sample, auto } = useDisplay(mainPixels.data, night);
   const [autoBlink, setAutoBlink] = useState(false);
   useEffect(() => {
@@ -112,18 +133,15 @@ export function ViewerView({
     setReadout(null);
   }, [currentId]);
   const compass = useMemo(
-    () =>
-      wcs && frameRow?.width && frameRow.height
-        ? compassAt(wcs, (frameRow.width - 1) / 2, (frameRow.height - 1) / 2)
-        : null,
-    [wcs, frameRow?.width, frameRow?.height],
+    () => (wcs && widthPx && heightPx ? compassAt(wcs, (widthPx - 1) / 2, (heightPx - 1) / 2) : null),
+    [wcs, widthPx, heightPx],
   );
 
   const tools = useViewerTools({
     frameId: currentId,
     wcs,
-    widthPx: frameRow?.width ?? 0,
-    heightPx: frameRow?.height ?? 0,
+    widthPx,
+    heightPx,
     contourPixels: preview.data ?? mainPixels.data,
     limits: auto,
   });
@@ -214,7 +232,10 @@ export function ViewerView({
       />
       {tools.bar}
       <Box sx={{ display: 'flex', justifyContent: 'space-between', gap: 1 }}>
-        {orientation.controls}
+        <Box sx={{ display: 'flex', gap: 2, alignItems: 'center' }}>
+          {orientation.controls}
+          {image.controls}
+        </Box>
         <SendFrameTo frameId={currentId} testId="viewer-send-frame" />
       </Box>
       <ErrorNote error={frames.error ?? pixels.error ?? detail.error} />
@@ -233,7 +254,7 @@ export function ViewerView({
               preview={pixels === mainPixels ? preview.data : null}
               settings={settings}
               sample={sample}
-              sources={overlays ? (sources.data ?? null) : null}
+              sources={overlays && image.isDefault ? (sources.data ?? null) : null}
               regions={regions.regions}
               aperture={aperture}
               showOverlays={overlays}
@@ -249,14 +270,17 @@ export function ViewerView({
             />
           )}
           <Typography variant="caption" color="text.secondary" sx={{ mt: 0.5 }}>
-            {shownName ?? ''}{' '}
+            {shownName ?? ''}
+            {image.info && shownId === currentId && (!image.isDefault || image.info.planes > 1)
+              ? ` [${image.info.hdu}${image.info.name ? ` ${image.info.name}` : ''}${image.info.planes > 1 ? `, plane ${image.plane + 1}` : ''}]`
+              : ''}{' '}
             {pixels.data
               ? `${pixels.data.width * pixels.data.binning}×${pixels.data.height * pixels.data.binning}`
               : ''}
             {pixels.data && pixels.data.binning > 1
               ? ` (preview ${pixels.data.binning}×${pixels.data.binning} binned, full resolution loading…)`
               : ''}{' '}
-            · {sources.data?.count ?? 0} detections
+            · {image.isDefault ? (sources.data?.count ?? 0) : 0} detections
             {blinking ? ' · BLINK' : ''} {renderMs !== null ? `· stretch ${renderMs.toFixed(0)} ms` : ''} · scroll to
             zoom, drag to pan, Shift+drag to zoom to a box, click a star for its profile
           </Typography>
