@@ -54,6 +54,12 @@ export interface ImageStageProps {
   painters?: readonly OverlayPainter[];
   /** Rotation and flips of the view [none]; changing it keeps the image point at the view centre. */
   orient?: Orientation;
+  /**
+   * Frame lock: when `viewKey` changes (another frame is shown), `follow` gives the new view from the
+   * previous one and the viewport size (null: keep the view). With a lock, a new frame size does not refit.
+   */
+  viewKey?: string | number | null;
+  follow?: ((t: ViewTransform, cw: number, ch: number) => ViewTransform | null) | null;
 }
 
 /**
@@ -77,6 +83,9 @@ export function ImageStage(props: ImageStageProps): ReactNode {
   const orient = props.orient;
   const orientRef = useRef(orient);
   orientRef.current = orient;
+  const followRef = useRef(props.follow);
+  followRef.current = props.follow;
+  const fittedNonce = useRef<number | null>(null);
 
   // Raster → RGBA → an offscreen canvas per frame, when pixels or display settings change. Rendered
   // rasters are kept per pixel buffer (for blinking) until the settings change.
@@ -137,6 +146,9 @@ export function ImageStage(props: ImageStageProps): ReactNode {
       );
       return;
     }
+    // A locked view keeps following frames of another size; only F (a new nonce) fits it again.
+    if (followRef.current && fittedNonce.current === props.fitNonce) return;
+    fittedNonce.current = props.fitNonce;
     setTransform(
       fitTransform(
         pixels.width * pixels.binning,
@@ -147,6 +159,18 @@ export function ImageStage(props: ImageStageProps): ReactNode {
       ),
     );
   }, [pixels.width, pixels.height, pixels.binning, props.fitNonce, focusX, focusY]);
+
+  // Another frame under a lock: the view follows it (by pixels or by sky).
+  const viewKey = props.viewKey;
+  const lastKey = useRef(viewKey);
+  useEffect(() => {
+    const el = host.current;
+    // Null while the new frame's detail (its WCS) is on its way: wait for it.
+    if (!el || viewKey === null || viewKey === undefined || lastKey.current === viewKey) return;
+    lastKey.current = viewKey;
+    const follow = followRef.current;
+    if (follow) setTransform((t) => (t ? (follow(t, el.clientWidth, el.clientHeight) ?? t) : t));
+  }, [viewKey]);
 
   // A turn or flip keeps the image point at the centre of the view where it is, as DS9 does.
   useEffect(() => {

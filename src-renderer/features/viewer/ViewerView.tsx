@@ -1,7 +1,7 @@
-import { Alert, Box, Divider, LinearProgress, Typography } from '@mui/material';
+import { Alert, Box, Divider, LinearProgress, MenuItem, TextField, Typography } from '@mui/material';
 import { useTheme } from '@mui/material/styles';
-import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { parseCelestialWcs, recordSource } from '../../../src-workers/core/wcs/index.js';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { parseCelestialWcs, recordSource, type SkyWcs } from '../../../src-workers/core/wcs/index.js';
 import { useInvoke } from '../../api/hooks.js';
 import { navigate } from '../../app/route.js';
 import { useKeyboard } from '../../app/shortcuts.js';
@@ -12,6 +12,7 @@ import { Plot } from '../../components/Plot.js';
 import { compassAt } from './compass.js';
 import { CoordinatesNote } from './CoordinatesNote.js';
 import { CursorInspector } from './CursorInspector.js';
+import { followByWcs, FRAME_LOCKS, type FrameLock } from './frame-lock.js';
 import { HeaderPanel } from './HeaderPanel.js';
 import { useImageSelection } from './ImageSelector.js';
 import { LevelsHistogram } from './LevelsHistogram.js';
@@ -19,6 +20,7 @@ import { useOrientation } from './OrientationControls.js';
 import { useInteractiveAperture } from './overlays/useInteractiveAperture.js';
 import { useViewerTools } from './overlays/useViewerTools.js';
 import { ImageStage, type Aperture } from './ImageStage.js';
+import type { ViewTransform } from './view-transform.js';
 import { profileKind, starProfile, type StarProfile } from './profile.js';
 import { Readout, type ReadoutValue } from './Readout.js';
 import { parseDs9Regions, type Region } from './regions.js';
@@ -127,6 +129,29 @@ export function ViewerView({
     }
   }, [detail.data]);
 
+  // Frame lock: the frame shown (once its detail, with its WCS, is here) and the WCS of the one before it.
+  const [lock, setLock] = useViewState<FrameLock>('viewer.lock', 'none');
+  const viewKey = detail.data && detail.data.frame.id === shownId ? shownId : null;
+  const lockWcs = useRef<{ key: number | null; wcs: SkyWcs | null; previous: SkyWcs | null }>({
+    key: null,
+    wcs: null,
+    previous: null,
+  });
+  if (viewKey !== null && lockWcs.current.key !== viewKey)
+    lockWcs.current = { key: viewKey, wcs, previous: lockWcs.current.wcs };
+  const follow = useMemo(
+    () =>
+      lock === 'pixels'
+        ? (t: ViewTransform) => t
+        : lock === 'wcs'
+          ? (t: ViewTransform, cw: number, ch: number) => {
+              const { wcs: to, previous: from } = lockWcs.current;
+              return from && to ? followByWcs(t, from, to, cw, ch) : null;
+            }
+          : null,
+    [lock],
+  );
+
   // A new frame starts without the last frame's star and cursor values (they described other pixels).
   useEffect(() => {
     setProfile(null);
@@ -188,6 +213,7 @@ export function ViewerView({
     else if (k === '1') setOneToOneNonce((n) => n + 1);
     else if (k === 'b' && blinkId !== null) setBlinking((b) => !b);
     else if (k === 'o') setOverlays((o) => !o);
+    else if (k === 'l') setLock((l) => FRAME_LOCKS[(FRAME_LOCKS.indexOf(l) + 1) % FRAME_LOCKS.length]);
     else if (k === 'i') setControls({ invert: !controls.invert });
     else if (k === 's')
       setControls({ stretch: STRETCHES[(STRETCHES.indexOf(controls.stretch) + 1) % STRETCHES.length] });
@@ -234,6 +260,22 @@ export function ViewerView({
       <Box sx={{ display: 'flex', justifyContent: 'space-between', gap: 1 }}>
         <Box sx={{ display: 'flex', gap: 2, alignItems: 'center' }}>
           {orientation.controls}
+          <TextField
+            select
+            size="small"
+            label="Lock (L)"
+            value={lock}
+            onChange={(e) => setLock(e.target.value as FrameLock)}
+            title="How the view follows to the next frame and in blink: not at all, by pixels, or by sky position (WCS)"
+            sx={{ width: 110 }}
+            slotProps={{ select: { SelectDisplayProps: { 'data-testid': 'lock-select' } as object } }}
+          >
+            {FRAME_LOCKS.map((l) => (
+              <MenuItem key={l} value={l}>
+                {l === 'wcs' ? 'WCS' : l}
+              </MenuItem>
+            ))}
+          </TextField>
           {image.controls}
         </Box>
         <SendFrameTo frameId={currentId} testId="viewer-send-frame" />
@@ -267,6 +309,8 @@ export function ViewerView({
               onRendered={onRendered}
               painters={tools.painters}
               orient={orientation.orient}
+              viewKey={viewKey}
+              follow={follow}
             />
           )}
           <Typography variant="caption" color="text.secondary" sx={{ mt: 0.5 }}>
