@@ -1,6 +1,6 @@
 import { Box } from '@mui/material';
 import { useTheme } from '@mui/material/styles';
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { PixelsDto, SourceColumns } from '../../../src-main/common/workbench-dto.js';
 import { renderRgba, type DisplaySettings } from '../../components/display/index.js';
 import type { CompassDirections } from './compass.js';
@@ -59,6 +59,8 @@ export interface ImageStageProps {
    * previous one and the viewport size (null: keep the view). With a lock, a new frame size does not refit.
    */
   viewKey?: string | number | null;
+  /** An RGB composite on the frame's grid, drawn instead of the stretched frame (readout stays the frame's). */
+  rgb?: { width: number; height: number; binning: number; data: Uint8ClampedArray } | null;
   follow?: ((t: ViewTransform, cw: number, ch: number) => ViewTransform | null) | null;
 }
 
@@ -189,9 +191,21 @@ export function ImageStage(props: ImageStageProps): ReactNode {
     setTransform((t) => (t ? zoomAt(t, 1 / t.zoom, el.clientWidth / 2, el.clientHeight / 2) : t));
   }, [oneToOne]);
 
+  const rgb = props.rgb;
+  const rgbRaster = useMemo(() => {
+    if (!rgb) return null;
+    const off = document.createElement('canvas');
+    off.width = rgb.width;
+    off.height = rgb.height;
+    const ctx = off.getContext('2d');
+    if (!ctx) return null;
+    ctx.putImageData(new ImageData(new Uint8ClampedArray(rgb.data), rgb.width, rgb.height), 0, 0);
+    return off;
+  }, [rgb]);
+
   const draw = useCallback(() => {
     const el = canvas.current;
-    const off = offscreen.current ?? previewRaster.current;
+    const off = rgbRaster ?? offscreen.current ?? previewRaster.current;
     const box = host.current;
     if (!el || !off || !box || !transform) return;
     if (el.width !== box.clientWidth || el.height !== box.clientHeight) {
@@ -206,9 +220,9 @@ export function ImageStage(props: ImageStageProps): ReactNode {
     // A binned raster covers the same image area as the full frame: draw it `binning` times larger.
     // Zoomed out to the preview's scale or beyond, the preview is both faster and free of aliasing.
     const usePreview =
-      preview && previewRaster.current && (transform.zoom * preview.binning <= 1 || !offscreen.current);
+      !rgbRaster && preview && previewRaster.current && (transform.zoom * preview.binning <= 1 || !offscreen.current);
     const source = usePreview ? (previewRaster.current as HTMLCanvasElement) : off;
-    const b = usePreview ? preview.binning : pixels.binning;
+    const b = rgbRaster && rgb ? rgb.binning : usePreview ? preview.binning : pixels.binning;
     ctx.imageSmoothingEnabled = transform.zoom * b < 1;
     ctx.setTransform(...canvasMatrix(transform));
     ctx.drawImage(source, 0, 0, source.width * b, source.height * b);
@@ -299,6 +313,8 @@ export function ImageStage(props: ImageStageProps): ReactNode {
     focusX,
     focusY,
     props.painters,
+    rgbRaster,
+    rgb,
   ]);
 
   useEffect(() => {
@@ -329,6 +345,7 @@ export function ImageStage(props: ImageStageProps): ReactNode {
         data-testid="viewer-canvas"
         data-stretch={settings.stretch}
         data-colormap={settings.colormap}
+        data-rgb={rgb ? 'true' : 'false'}
         data-pan-x={transform?.panX}
         data-pan-y={transform?.panY}
         data-rotation-deg={transform?.orient?.rotationDeg ?? 0}

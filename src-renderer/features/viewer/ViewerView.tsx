@@ -27,6 +27,7 @@ import { parseDs9Regions, type Region } from './regions.js';
 import { Toolbar } from './Toolbar.js';
 import { SendFrameTo } from '../../components/SendFrameTo.js';
 import { useDisplay } from './useDisplay.js';
+import { useRgbComposite } from './useRgbComposite.js';
 
 /** What the clicked object is: a star with its FWHM, or a saturated or extended object, which is not "a star". */
 function ProfileCaption({ profile, frameFwhmPx }: { profile: StarProfile; frameFwhmPx?: number | null }): ReactNode {
@@ -162,6 +163,13 @@ export function ViewerView({
     [wcs, widthPx, heightPx],
   );
 
+  const rgbComposite = useRgbComposite({
+    frames: frames.data ?? [],
+    reference: blinking ? undefined : mainPixels.data,
+    referenceWcs: blinking ? null : wcs,
+    referenceId: currentId,
+  });
+
   const tools = useViewerTools({
     frameId: currentId,
     wcs,
@@ -276,6 +284,7 @@ export function ViewerView({
               </MenuItem>
             ))}
           </TextField>
+          {rgbComposite.controls}
           {image.controls}
         </Box>
         <SendFrameTo frameId={currentId} testId="viewer-send-frame" />
@@ -310,6 +319,7 @@ export function ViewerView({
               painters={tools.painters}
               orient={orientation.orient}
               viewKey={viewKey}
+              rgb={rgbComposite.rgb}
               follow={follow}
             />
           )}
@@ -344,6 +354,7 @@ export function ViewerView({
               onLimits={(manual) => setControls({ limitsMode: 'manual', manual })}
             />
           )}
+          {rgbComposite.panel}
           {tools.panel}
           <Divider sx={{ my: 1 }} />
           {profile ? (
