@@ -61,6 +61,8 @@ export interface ImageStageProps {
   viewKey?: string | number | null;
   /** An RGB composite on the frame's grid, drawn instead of the stretched frame (readout stays the frame's). */
   rgb?: { width: number; height: number; binning: number; data: Uint8ClampedArray } | null;
+  /** A press at image (x, y): a handler that drags something there (a region) instead of panning, or null. */
+  onGrab?: (x: number, y: number) => ((x: number, y: number) => void) | null;
   follow?: ((t: ViewTransform, cw: number, ch: number) => ViewTransform | null) | null;
 }
 
@@ -78,7 +80,13 @@ export function ImageStage(props: ImageStageProps): ReactNode {
   const offscreen = useRef<HTMLCanvasElement | null>(null);
   const [transform, setTransform] = useState<ViewTransform | null>(null);
   const [rendered, setRendered] = useState(0);
-  const drag = useRef<{ x: number; y: number; t: ViewTransform; moved: boolean } | null>(null);
+  const drag = useRef<{
+    x: number;
+    y: number;
+    t: ViewTransform;
+    moved: boolean;
+    grab: ((x: number, y: number) => void) | null;
+  } | null>(null);
   // Shift+drag: a rectangle to zoom to (screen coordinates within the canvas).
   const [selection, setSelection] = useState<{ x0: number; y0: number; x1: number; y1: number } | null>(null);
   const frame = useRef(0);
@@ -364,7 +372,8 @@ export function ImageStage(props: ImageStageProps): ReactNode {
             setSelection({ x0: x, y0: y, x1: x, y1: y });
             return;
           }
-          drag.current = { x: e.clientX, y: e.clientY, t: transform, moved: false };
+          const grab = props.onGrab?.(...screenToImage(transform, ...local(e))) ?? null;
+          drag.current = { x: e.clientX, y: e.clientY, t: transform, moved: false, grab };
         }}
         onMouseMove={(e) => {
           if (selection) {
@@ -376,7 +385,8 @@ export function ImageStage(props: ImageStageProps): ReactNode {
             const dx = e.clientX - d.x;
             const dy = e.clientY - d.y;
             if (Math.abs(dx) + Math.abs(dy) > 3) d.moved = true;
-            if (d.moved) setTransform({ ...d.t, panX: d.t.panX + dx, panY: d.t.panY + dy });
+            if (d.moved && d.grab) d.grab(...screenToImage(d.t, ...local(e)));
+            else if (d.moved) setTransform({ ...d.t, panX: d.t.panX + dx, panY: d.t.panY + dy });
           }
           if (transform) {
             const [x, y] = screenToImage(transform, ...local(e));

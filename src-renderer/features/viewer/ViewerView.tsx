@@ -320,6 +320,7 @@ export function ViewerView({
               orient={orientation.orient}
               viewKey={viewKey}
               rgb={rgbComposite.rgb}
+              onGrab={tools.onGrab}
               follow={follow}
             />
           )}
