@@ -87,5 +87,39 @@ describe(
       assert.equal(await page.locator('[data-testid="drawn-regions"]').getAttribute('data-count'), '2');
       await screenshot(page, 'viewer-regions-dragged');
     });
+
+    it('dragging the aperture circle sets its radius live, and the photometry follows', async () => {
+      await page.keyboard.press('q'); // polygon drawing off: clicks measure again
+      const box = (await page.getByTestId('viewer-canvas').boundingBox())!;
+      const c: [number, number] = [box.x + box.width * 0.3, box.y + box.height * 0.7];
+      await page.mouse.click(...c);
+      const panel = page.getByTestId('aperture-panel');
+      await panel.waitFor();
+      const zoom = Number(await page.getByTestId('zoom-readout').getAttribute('data-zoom'));
+      const r0 = Number(await panel.getAttribute('data-radius'));
+      const flux0 = await panel.getAttribute('data-net-flux');
+      const cx = Number(await panel.getAttribute('data-x'));
+      const canvas = page.getByTestId('viewer-canvas');
+      const panX = Number(await canvas.getAttribute('data-pan-x'));
+      const panY = Number(await canvas.getAttribute('data-pan-y'));
+      const cy = Number(await panel.getAttribute('data-y'));
+      // The ring's rightmost point on screen, then 4 image px further out.
+      const [sx, sy] = [box.x + panX + zoom * (cx + r0 + 0.5), box.y + panY - zoom * (cy + 0.5)];
+      await page.mouse.move(sx, sy);
+      await page.mouse.down();
+      await page.mouse.move(sx + 2 * zoom, sy);
+      await page.mouse.move(sx + 4 * zoom, sy);
+      await page.mouse.up();
+      await page.waitForFunction(
+        (r) => Number(document.querySelector('[data-testid="aperture-panel"]')?.getAttribute('data-radius')) > r + 1,
+        r0,
+      );
+      const r1 = Number(await panel.getAttribute('data-radius'));
+      // Mouse events carry whole screen pixels: within one screen pixel's worth of image pixels.
+      assert.ok(Math.abs(r1 - (r0 + 4)) < 1 / zoom, `radius ${r0} dragged to ${r1}, expected ${r0 + 4}`);
+      assert.notEqual(await panel.getAttribute('data-net-flux'), flux0, 'the photometry was recomputed');
+      assert.equal(Number(await canvas.getAttribute('data-pan-x')), panX, 'the view did not pan');
+      await screenshot(page, 'viewer-aperture-dragged');
+    });
   },
 );

@@ -320,7 +320,7 @@ export function ViewerView({
               orient={orientation.orient}
               viewKey={viewKey}
               rgb={rgbComposite.rgb}
-              onGrab={tools.onGrab}
+              onGrab={(x, y) => tools.onGrab(x, y) ?? interactive.onGrab(x, y)}
               follow={follow}
             />
           )}
