@@ -43,9 +43,16 @@ type Empty = Record<string, never>;
 export interface InvokeMap {
   'owb:workspace.info': { request: Empty; response: WorkspaceInfo };
   'owb:frames.list': { request: Empty; response: FrameRow[] };
-  'owb:frames.get': { request: { frameId: number }; response: FrameDetail };
-  /** Pixels of a frame, block-averaged by `binning` (1 = full resolution). */
-  'owb:frames.pixels': { request: { frameId: number; binning?: number }; response: PixelsDto };
+  /** A frame's row and the header of one of its image HDUs (`hdu`, 0-based [the first 2-D image]). */
+  'owb:frames.get': { request: { frameId: number; hdu?: number }; response: FrameDetail };
+  /**
+   * Pixels of a frame, block-averaged by `binning` (1 = full resolution): of image HDU `hdu` (0-based [the
+   * first 2-D image]) and cube plane `plane` (0-based [0]).
+   */
+  'owb:frames.pixels': {
+    request: { frameId: number; binning?: number; hdu?: number; plane?: number };
+    response: PixelsDto;
+  };
   /** A small block-averaged preview for the frames table (longest side ≤ `sizePx`). */
   'owb:frames.thumbnail': { request: { frameId: number; sizePx: number }; response: PixelsDto };
   'owb:frames.sources': { request: { frameId: number }; response: SourceColumns };

@@ -71,8 +71,8 @@ const LABEL = /^(accept|reject|class:[1-9])$/;
 export const PAYLOAD_GUARDS: Record<InvokeChannel, Guard> = {
   'owb:workspace.info': check({}),
   'owb:frames.list': check({}),
-  'owb:frames.get': check({ frameId: int() }),
-  'owb:frames.pixels': check({ frameId: int(), binning: optInt(1, 64) }),
+  'owb:frames.get': check({ frameId: int(), hdu: optInt(0, 9999) }),
+  'owb:frames.pixels': check({ frameId: int(), binning: optInt(1, 64), hdu: optInt(0, 9999), plane: optInt() }),
   'owb:frames.thumbnail': check({ frameId: int(), sizePx: int(8, 512) }),
   'owb:frames.sources': check({ frameId: int() }),
   'owb:sources.query': check({

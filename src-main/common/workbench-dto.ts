@@ -57,6 +57,11 @@ export interface FrameDetail {
    * (e.g. "no BJD_TDB: no observatory position (…)"), null when nothing is missing.
    */
   coordinates?: { skyReason: string | null; timeNote: string | null };
+  /**
+   * The file's image HDUs (at least two axes; `planes` > 1 for a cube) and the one whose header this is;
+   * absent when the file could not be read.
+   */
+  images?: { list: Array<{ hdu: number; name: string; width: number; height: number; planes: number }>; hdu: number };
 }
 
 /** A raster ready for client-side stretching; `binning` > 1 when the server block-averaged it. */

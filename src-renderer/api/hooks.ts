@@ -12,6 +12,11 @@ export interface InvokeState<T> {
   data: T | undefined;
   error: ApiError | null;
   loading: boolean;
+  /**
+   * True when `data` answers the current request. A changed request keeps the previous answer in `data`
+   * until its own arrives; a view that must not show one item's data under another's title checks this.
+   */
+  fresh: boolean;
   reload: () => void;
 }
 
@@ -24,6 +29,7 @@ export function useInvoke<K extends InvokeChannel>(
   request: InvokeRequest<K> | null,
 ): InvokeState<InvokeResponse<K>> {
   const [data, setData] = useState<InvokeResponse<K>>();
+  const [dataKey, setDataKey] = useState<string | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [loading, setLoading] = useState(request !== null);
   const [nonce, setNonce] = useState(0);
@@ -37,6 +43,7 @@ export function useInvoke<K extends InvokeChannel>(
       (value) => {
         if (mine !== generation.current) return;
         setData(value);
+        setDataKey(key);
         setError(null);
         setLoading(false);
       },
@@ -48,7 +55,7 @@ export function useInvoke<K extends InvokeChannel>(
     );
   }, [channel, key, nonce]);
   const reload = useCallback(() => setNonce((n) => n + 1), []);
-  return { data, error, loading, reload };
+  return { data, error, loading, fresh: key !== null && dataKey === key, reload };
 }
 
 /** Subscribes to an event for the component's lifetime; the latest `listener` is always used. */

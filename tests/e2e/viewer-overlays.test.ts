@@ -164,6 +164,8 @@ describe(
       const contours = page.getByTestId('contours');
       await contours.waitFor({ state: 'attached' });
       const levels = JSON.parse((await contours.getAttribute('data-levels'))!) as number[];
+      // Traced in the contour worker, not on the page's main thread.
+      assert.equal(await contours.getAttribute('data-traced-in'), 'worker');
       const hi = Number(await page.getByLabel('High').inputValue());
       const peak = Number(await contours.getAttribute('data-peak'));
       assert.equal(levels.length, 5);

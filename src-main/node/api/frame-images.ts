@@ -14,26 +14,83 @@ import {
 import type { Image } from '../../../src-workers/core/image/image.js';
 import type { PixelsDto } from '../../common/workbench-dto.js';
 
+/** Which image of a file to read: an HDU (0-based, the primary is 0) and a plane of a cube (0-based). */
+export interface ImageSelection {
+  /** [the first HDU that holds a 2-D image] */
+  hdu?: number;
+  /** [0] */
+  plane?: number;
+}
+
 export interface LoadedFrame {
   image: Image;
+  /** The header of the HDU read. */
   header: FitsHeader;
+  /** The HDU and plane read. */
+  hdu: number;
+  plane: number;
+  /** Every HDU of the file that holds an image of at least two axes, for an HDU selector. */
+  images: ImageHduInfo[];
 }
 
 /**
- * Reads the first HDU of `path` that holds a 2-D image. The file is read asynchronously and decoded in
- * slices (`decodeImageHduYielding`), so a server's first decode of a 4096² frame never holds its event
- * loop for the whole frame.
+ * Reads one plane of one image HDU of `path`: by default the first HDU that holds a 2-D image, plane 0.
+ * An `hdu` that holds no such image, or a `plane` beyond the cube, is a `BAD_PARAMETER` naming the file.
  */
-export async function readFrameImage(path: string): Promise<LoadedFrame> {
+export async function readFrameImage(path: string, selection: ImageSelection = {}): Promise<LoadedFrame> {
   const file = await readFile(path);
   // A view of the buffer readFile made for this call (no 64 MiB copy); nothing else holds it.
   const bytes = new Uint8Array(file.buffer, file.byteOffset, file.byteLength);
   const fileName = basename(path);
   const parsed = parseFits(bytes, { fileName });
-  const hdu = parsed.hdus.find((h) => h.kind === 'image' && h.naxis.length >= 2 && h.naxis[0] > 0 && h.naxis[1] > 0);
-  if (!hdu) throw new InputError('FITS_NO_IMAGE', `${fileName}: no HDU holds a 2-D image`);
-  return { image: await decodeImageHduYielding(hdu, { fileName }), header: hdu.header };
+  const usable = parsed.hdus.filter(
+    (h) => h.kind === 'image' && h.naxis.length >= 2 && h.naxis[0] > 0 && h.naxis[1] > 0,
+  );
+  if (usable.length === 0) throw new InputError('FITS_NO_IMAGE', `${fileName}: no HDU holds a 2-D image`);
+  const hdu = selection.hdu === undefined ? usable[0] : usable.find((h) => h.index === selection.hdu);
+  if (!hdu)
+    throw new InputError(
+      'BAD_PARAMETER',
+      `${fileName}: HDU ${selection.hdu} holds no 2-D image (images are in HDU ${usable.map((h) => h.index).join(', ')})`,
+    );
+  const plane = selection.plane ?? 0;
+  return {
+    // Decoded in slices, so a server's first decode of a 4096² frame never holds its event loop throughout.
+    image: await decodeImageHduYielding(hdu, { fileName, plane }),
+    header: hdu.header,
+    hdu: hdu.index,
+    plane,
+    images: usable.map(imageHduInfo),
+  };
 }
+
+/** One image HDU as the viewer lists it. */
+export interface ImageHduInfo {
+  hdu: number;
+  /** EXTNAME, or 'PRIMARY' for HDU 0, or '' */
+  name: string;
+  width: number;
+  height: number;
+  /** Planes of a cube (the product of NAXIS3…), 1 for a 2-D image. */
+  planes: number;
+}
+
+function imageHduInfo(h: FitsHdu): ImageHduInfo {
+  const extname = h.header.get('EXTNAME');
+  return {
+    hdu: h.index,
+    name: typeof extname === 'string' ? extname.trim() : h.index === 0 ? 'PRIMARY' : '',
+    width: h.naxis[0],
+    height: h.naxis[1],
+    planes: h.naxis.slice(2).reduce((a, b) => a * b, 1),
+  };
+}
+
+/** The cache key of one plane of one HDU of a file (the default selection is its own key). */
+function cacheKey(path: string, selection: ImageSelection): string {
+  return selection.hdu === undefined && !selection.plane
+    ? path
+    : `${path}\0${selection.hdu ?? ''}\0${selection.plane ?? 0}`;
 
 /** Pixels decoded per slice: about a millisecond of byte swapping here. */
 const DECODE_SLICE_PIXELS = 1 << 19;
@@ -80,16 +137,18 @@ export class FrameImageCache {
 
   constructor(private readonly capacity = 4) {}
 
-  get(path: string): Promise<LoadedFrame> {
-    const hit = this.entries.get(path);
+  /** The decoded image of `path` (one HDU and plane of it, `selection`), read once while it stays cached. */
+  get(path: string, selection: ImageSelection = {}): Promise<LoadedFrame> {
+    const key = cacheKey(path, selection);
+    const hit = this.entries.get(key);
     if (hit) {
-      this.entries.delete(path);
-      this.entries.set(path, hit);
+      this.entries.delete(key);
+      this.entries.set(key, hit);
       return hit;
     }
-    const loading = readFrameImage(path);
-    loading.catch(() => this.forget(path));
-    this.entries.set(path, loading);
+    const loading = readFrameImage(path, selection);
+    loading.catch(() => this.forget(key));
+    this.entries.set(key, loading);
     while (this.entries.size > this.capacity) this.forget(this.entries.keys().next().value as string);
     return loading;
   }
@@ -99,10 +158,11 @@ export class FrameImageCache {
    * viewers asking for the same preview at once share one block average (each used to cost the event
    * loop tens of milliseconds, and under load every request waited for all the others').
    */
-  binned(path: string, binning: number): Promise<PixelsDto> {
-    const loading = this.get(path);
-    let byBinning = this.binnings.get(path);
-    if (!byBinning) this.binnings.set(path, (byBinning = new Map()));
+  binned(path: string, binning: number, selection: ImageSelection = {}): Promise<PixelsDto> {
+    const loading = this.get(path, selection);
+    const key = cacheKey(path, selection);
+    let byBinning = this.binnings.get(key);
+    if (!byBinning) this.binnings.set(key, (byBinning = new Map()));
     const hit = byBinning.get(binning);
     if (hit) return hit;
     const made = loading.then(({ image }) => binImageYielding(image, binning));
@@ -111,9 +171,9 @@ export class FrameImageCache {
     return made;
   }
 
-  private forget(path: string): void {
-    this.entries.delete(path);
-    this.binnings.delete(path);
+  private forget(key: string): void {
+    this.entries.delete(key);
+    this.binnings.delete(key);
   }
 }
 

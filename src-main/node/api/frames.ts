@@ -42,18 +42,36 @@ function withSolution(header: FrameDetail['header'], row: FrameDbRow): FrameDeta
  * ingest when the file has moved, with the `solve` step's solution in place of its WCS cards.
  */
 export async function shownHeader(services: WorkbenchServices, row: FrameDbRow): Promise<FrameDetail['header']> {
+  return (await frameHeader(services, row)).header;
+}
+
+/**
+ * The header of one image HDU of a frame's file (the first by default) with the plate solution applied to
+ * the frame's own image, and the file's image HDUs; the header stored at ingest when the file has moved.
+ */
+async function frameHeader(
+  services: WorkbenchServices,
+  row: FrameDbRow,
+  hdu?: number,
+): Promise<{ header: FrameDetail['header']; images: FrameDetail['images'] }> {
   let header: FrameDetail['header'];
+  let images: FrameDetail['images'];
   try {
-    const loaded = await services.images.get(row.path);
+    const loaded = await services.images.get(row.path, { hdu });
+    images = { list: loaded.images, hdu: loaded.hdu };
     header = loaded.header.cards
       .filter((c) => c.key !== 'COMMENT' && c.key !== 'HISTORY' && c.key !== '')
       .map((c) => ({ key: c.key, value: (c.value ?? null) as HeaderValue, comment: c.comment }));
-  } catch {
+  } catch (e) {
+    // An HDU that holds no image is the caller's mistake, not a moved file.
+    if (hdu !== undefined && e instanceof InputError && e.code === 'BAD_PARAMETER') throw e;
     // The file may have moved; fall back to the header the catalog stored at ingest.
     const stored = row.header_json ? (JSON.parse(row.header_json) as Record<string, HeaderValue>) : {};
     header = Object.entries(stored).map(([key, value]) => ({ key, value }));
   }
-  return withSolution(header, row);
+  // The plate solution is of the frame's image (its first image HDU), not of other extensions.
+  const shown = !images || images.hdu === images.list[0].hdu ? withSolution(header, row) : header;
+  return { header: shown, images };
 }
 
 /** Why the header shown has no sky coordinates (the WCS reader's reason), and the catalog's note on the times. */
@@ -84,13 +102,14 @@ export const frameHandlers: HandlerGroup<FrameKeys> = (services) => ({
     return rows.map(frameFromRow);
   },
 
-  'owb:frames.get': async ({ frameId }) => {
+  'owb:frames.get': async ({ frameId, hdu }) => {
     const row = frameRow(services, frameId);
-    const shown = await shownHeader(services, row);
-    return { frame: frameFromRow(row), header: shown, coordinates: coordinatesNote(shown, row) };
+    const { header: shown, images } = await frameHeader(services, row, hdu);
+    return { frame: frameFromRow(row), header: shown, coordinates: coordinatesNote(shown, row), images };
   },
 
-  'owb:frames.pixels': ({ frameId, binning }) => services.images.binned(frameRow(services, frameId).path, binning ?? 1),
+  'owb:frames.pixels': ({ frameId, binning, hdu, plane }) =>
+    services.images.binned(frameRow(services, frameId).path, binning ?? 1, { hdu, plane }),
 
   'owb:frames.thumbnail': async ({ frameId, sizePx }) => {
     const path = frameRow(services, frameId).path;

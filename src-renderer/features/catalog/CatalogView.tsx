@@ -117,7 +117,9 @@ export function CatalogView(): ReactNode {
   const exportAs = (format: 'csv' | 'ecsv' | 'votable' | 'fits' | 'ds9' | 'ds9-icrs'): void =>
     void call('owb:catalog.export', { format, frameId: filter.frameId, minSnr: filter.minSnr }).then(saveExport);
 
-  const points = curve.data ?? [];
+  // Only this object's points: while another object's curve is loading, its points must not show under
+  // this object's title.
+  const points = curve.fresh ? (curve.data ?? []) : [];
   const filters = [...new Set(points.map((p) => p.filter ?? '?'))];
   return (
     <Box sx={{ display: 'flex', gap: 1.5, height: '100%', minHeight: 0 }}>
@@ -302,7 +304,12 @@ export function CatalogView(): ReactNode {
             </Typography>
           </Box>
         )}
-        {objectId !== null && !curve.loading && points.length === 0 && (
+        {objectId !== null && !curve.fresh && !curve.error && (
+          <Typography color="text.secondary" data-testid="light-curve-loading">
+            Loading the light curve of object {objectId}…
+          </Typography>
+        )}
+        {objectId !== null && curve.fresh && points.length === 0 && (
           <Typography color="text.secondary">No measurements with a time for this object.</Typography>
         )}
       </Paper>

@@ -1,6 +1,6 @@
 import { Box } from '@mui/material';
 import { useTheme } from '@mui/material/styles';
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { PixelsDto, SourceColumns } from '../../../src-main/common/workbench-dto.js';
 import { renderRgba, type DisplaySettings } from '../../components/display/index.js';
 import type { CompassDirections } from './compass.js';
@@ -8,11 +8,18 @@ import type { OverlayPainter } from './overlays/painters.js';
 import { Compass, ZoomBadge } from './StageBadges.js';
 import type { Region } from './regions.js';
 import {
+  canvasMatrix,
+  centredAt,
   fitTransform,
   imageToScreen,
+  NO_ORIENTATION,
+  reorient,
+  screenAngleRad,
+  screenDirectionDeg,
   screenToImage,
   zoomAt,
   zoomToRect,
+  type Orientation,
   type ViewTransform,
 } from './view-transform.js';
 
@@ -45,6 +52,18 @@ export interface ImageStageProps {
   onRendered?: (ms: number) => void;
   /** Further overlays (grid, contours, apertures, comparison stars), drawn in order on top of the frame. */
   painters?: readonly OverlayPainter[];
+  /** Rotation and flips of the view [none]; changing it keeps the image point at the view centre. */
+  orient?: Orientation;
+  /**
+   * Frame lock: when `viewKey` changes (another frame is shown), `follow` gives the new view from the
+   * previous one and the viewport size (null: keep the view). With a lock, a new frame size does not refit.
+   */
+  viewKey?: string | number | null;
+  /** An RGB composite on the frame's grid, drawn instead of the stretched frame (readout stays the frame's). */
+  rgb?: { width: number; height: number; binning: number; data: Uint8ClampedArray } | null;
+  /** A press at image (x, y): a handler that drags something there (a region) instead of panning, or null. */
+  onGrab?: (x: number, y: number) => ((x: number, y: number) => void) | null;
+  follow?: ((t: ViewTransform, cw: number, ch: number) => ViewTransform | null) | null;
 }
 
 /**
@@ -61,10 +80,22 @@ export function ImageStage(props: ImageStageProps): ReactNode {
   const offscreen = useRef<HTMLCanvasElement | null>(null);
   const [transform, setTransform] = useState<ViewTransform | null>(null);
   const [rendered, setRendered] = useState(0);
-  const drag = useRef<{ x: number; y: number; t: ViewTransform; moved: boolean } | null>(null);
+  const drag = useRef<{
+    x: number;
+    y: number;
+    t: ViewTransform;
+    moved: boolean;
+    grab: ((x: number, y: number) => void) | null;
+  } | null>(null);
   // Shift+drag: a rectangle to zoom to (screen coordinates within the canvas).
   const [selection, setSelection] = useState<{ x0: number; y0: number; x1: number; y1: number } | null>(null);
   const frame = useRef(0);
+  const orient = props.orient;
+  const orientRef = useRef(orient);
+  orientRef.current = orient;
+  const followRef = useRef(props.follow);
+  followRef.current = props.follow;
+  const fittedNonce = useRef<number | null>(null);
 
   // Raster → RGBA → an offscreen canvas per frame, when pixels or display settings change. Rendered
   // rasters are kept per pixel buffer (for blinking) until the settings change.
@@ -120,18 +151,45 @@ export function ImageStage(props: ImageStageProps): ReactNode {
     const el = host.current;
     if (!el) return;
     if (focusX !== undefined && focusY !== undefined && props.fitNonce === 0) {
-      const zoom = 4;
-      setTransform({
-        zoom,
-        panX: el.clientWidth / 2 - zoom * (focusX + 0.5),
-        panY: el.clientHeight / 2 + zoom * (focusY + 0.5),
-      });
+      setTransform(
+        centredAt(4, orientRef.current, focusX + 0.5, focusY + 0.5, el.clientWidth / 2, el.clientHeight / 2),
+      );
       return;
     }
+    // A locked view keeps following frames of another size; only F (a new nonce) fits it again.
+    if (followRef.current && fittedNonce.current === props.fitNonce) return;
+    fittedNonce.current = props.fitNonce;
     setTransform(
-      fitTransform(pixels.width * pixels.binning, pixels.height * pixels.binning, el.clientWidth, el.clientHeight),
+      fitTransform(
+        pixels.width * pixels.binning,
+        pixels.height * pixels.binning,
+        el.clientWidth,
+        el.clientHeight,
+        orientRef.current,
+      ),
     );
   }, [pixels.width, pixels.height, pixels.binning, props.fitNonce, focusX, focusY]);
+
+  // Another frame under a lock: the view follows it (by pixels or by sky).
+  const viewKey = props.viewKey;
+  const lastKey = useRef(viewKey);
+  useEffect(() => {
+    const el = host.current;
+    // Null while the new frame's detail (its WCS) is on its way: wait for it.
+    if (!el || viewKey === null || viewKey === undefined || lastKey.current === viewKey) return;
+    lastKey.current = viewKey;
+    const follow = followRef.current;
+    if (follow) setTransform((t) => (t ? (follow(t, el.clientWidth, el.clientHeight) ?? t) : t));
+  }, [viewKey]);
+
+  // A turn or flip keeps the image point at the centre of the view where it is, as DS9 does.
+  useEffect(() => {
+    const el = host.current;
+    if (!el) return;
+    setTransform((t) =>
+      t && t.orient !== orient ? reorient(t, orient ?? NO_ORIENTATION, el.clientWidth, el.clientHeight) : t,
+    );
+  }, [orient]);
 
   // 1:1 keeps the image point at the centre of the view where it is.
   const oneToOne = props.oneToOneNonce ?? 0;
@@ -141,9 +199,21 @@ export function ImageStage(props: ImageStageProps): ReactNode {
     setTransform((t) => (t ? zoomAt(t, 1 / t.zoom, el.clientWidth / 2, el.clientHeight / 2) : t));
   }, [oneToOne]);
 
+  const rgb = props.rgb;
+  const rgbRaster = useMemo(() => {
+    if (!rgb) return null;
+    const off = document.createElement('canvas');
+    off.width = rgb.width;
+    off.height = rgb.height;
+    const ctx = off.getContext('2d');
+    if (!ctx) return null;
+    ctx.putImageData(new ImageData(new Uint8ClampedArray(rgb.data), rgb.width, rgb.height), 0, 0);
+    return off;
+  }, [rgb]);
+
   const draw = useCallback(() => {
     const el = canvas.current;
-    const off = offscreen.current ?? previewRaster.current;
+    const off = rgbRaster ?? offscreen.current ?? previewRaster.current;
     const box = host.current;
     if (!el || !off || !box || !transform) return;
     if (el.width !== box.clientWidth || el.height !== box.clientHeight) {
@@ -158,11 +228,11 @@ export function ImageStage(props: ImageStageProps): ReactNode {
     // A binned raster covers the same image area as the full frame: draw it `binning` times larger.
     // Zoomed out to the preview's scale or beyond, the preview is both faster and free of aliasing.
     const usePreview =
-      preview && previewRaster.current && (transform.zoom * preview.binning <= 1 || !offscreen.current);
+      !rgbRaster && preview && previewRaster.current && (transform.zoom * preview.binning <= 1 || !offscreen.current);
     const source = usePreview ? (previewRaster.current as HTMLCanvasElement) : off;
-    const b = usePreview ? preview.binning : pixels.binning;
+    const b = rgbRaster && rgb ? rgb.binning : usePreview ? preview.binning : pixels.binning;
     ctx.imageSmoothingEnabled = transform.zoom * b < 1;
-    ctx.setTransform(transform.zoom, 0, 0, -transform.zoom, transform.panX, transform.panY);
+    ctx.setTransform(...canvasMatrix(transform));
     ctx.drawImage(source, 0, 0, source.width * b, source.height * b);
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     for (const paint of props.painters ?? []) paint(ctx, transform);
@@ -180,7 +250,8 @@ export function ImageStage(props: ImageStageProps): ReactNode {
         const ra = Math.max(3, 3 * sources.a[i] * z);
         if (sx < -ra || sy < -ra || sx > el.width + ra || sy > el.height + ra) continue;
         ctx.moveTo(sx + ra, sy);
-        ctx.ellipse(sx, sy, ra, Math.max(3, 3 * sources.b[i] * z), -sources.thetaRad[i], 0, Math.PI * 2);
+        const rot = screenAngleRad(transform, (sources.thetaRad[i] * 180) / Math.PI);
+        ctx.ellipse(sx, sy, ra, Math.max(3, 3 * sources.b[i] * z), rot, 0, Math.PI * 2);
       }
       ctx.stroke();
     }
@@ -193,9 +264,15 @@ export function ImageStage(props: ImageStageProps): ReactNode {
         ctx.beginPath();
         if (r.shape === 'circle') ctx.arc(sx, sy, r.r * z, 0, Math.PI * 2);
         else if (r.shape === 'ellipse')
-          ctx.ellipse(sx, sy, r.a * z, r.b * z, (-r.angleDeg * Math.PI) / 180, 0, Math.PI * 2);
-        else if (r.shape === 'box') ctx.rect(sx - (r.w * z) / 2, sy - (r.h * z) / 2, r.w * z, r.h * z);
-        else ctx.rect(sx - 2, sy - 2, 4, 4);
+          ctx.ellipse(sx, sy, r.a * z, r.b * z, screenAngleRad(transform, r.angleDeg), 0, Math.PI * 2);
+        else if (r.shape === 'box') {
+          // The box's w side runs along the image's x axis, wherever a turn puts that on screen.
+          ctx.save();
+          ctx.translate(sx, sy);
+          ctx.rotate(screenAngleRad(transform, 0));
+          ctx.rect((-r.w * z) / 2, (-r.h * z) / 2, r.w * z, r.h * z);
+          ctx.restore();
+        } else ctx.rect(sx - 2, sy - 2, 4, 4);
         ctx.stroke();
         if (r.text) ctx.fillText(r.text, sx + 6, sy - 6);
       }
@@ -244,6 +321,8 @@ export function ImageStage(props: ImageStageProps): ReactNode {
     focusX,
     focusY,
     props.painters,
+    rgbRaster,
+    rgb,
   ]);
 
   useEffect(() => {
@@ -274,8 +353,12 @@ export function ImageStage(props: ImageStageProps): ReactNode {
         data-testid="viewer-canvas"
         data-stretch={settings.stretch}
         data-colormap={settings.colormap}
+        data-rgb={rgb ? 'true' : 'false'}
         data-pan-x={transform?.panX}
         data-pan-y={transform?.panY}
+        data-rotation-deg={transform?.orient?.rotationDeg ?? 0}
+        data-flip-x={transform?.orient?.flipX ? 'true' : 'false'}
+        data-flip-y={transform?.orient?.flipY ? 'true' : 'false'}
         style={{ position: 'absolute', inset: 0 }}
         onWheel={(e) => {
           if (!transform) return;
@@ -289,7 +372,8 @@ export function ImageStage(props: ImageStageProps): ReactNode {
             setSelection({ x0: x, y0: y, x1: x, y1: y });
             return;
           }
-          drag.current = { x: e.clientX, y: e.clientY, t: transform, moved: false };
+          const grab = props.onGrab?.(...screenToImage(transform, ...local(e))) ?? null;
+          drag.current = { x: e.clientX, y: e.clientY, t: transform, moved: false, grab };
         }}
         onMouseMove={(e) => {
           if (selection) {
@@ -301,7 +385,8 @@ export function ImageStage(props: ImageStageProps): ReactNode {
             const dx = e.clientX - d.x;
             const dy = e.clientY - d.y;
             if (Math.abs(dx) + Math.abs(dy) > 3) d.moved = true;
-            if (d.moved) setTransform({ ...d.t, panX: d.t.panX + dx, panY: d.t.panY + dy });
+            if (d.moved && d.grab) d.grab(...screenToImage(d.t, ...local(e)));
+            else if (d.moved) setTransform({ ...d.t, panX: d.t.panX + dx, panY: d.t.panY + dy });
           }
           if (transform) {
             const [x, y] = screenToImage(transform, ...local(e));
@@ -342,8 +427,15 @@ export function ImageStage(props: ImageStageProps): ReactNode {
           }}
         />
       )}
-      {transform && <ZoomBadge zoom={transform.zoom} />}
-      {props.compass && <Compass directions={props.compass} />}
+      {transform && <ZoomBadge zoom={transform.zoom} orient={transform.orient} />}
+      {props.compass && (
+        <Compass
+          directions={{
+            northDeg: screenDirectionDeg(transform?.orient, props.compass.northDeg),
+            eastDeg: screenDirectionDeg(transform?.orient, props.compass.eastDeg),
+          }}
+        />
+      )}
       {rendered > 0 && <span data-testid="viewer-ready" style={{ display: 'none' }} />}
       {fullReady && pixels.binning === 1 && <span data-testid="viewer-full-ready" style={{ display: 'none' }} />}
     </Box>

@@ -2,6 +2,7 @@ import { Box } from '@mui/material';
 import { useTheme } from '@mui/material/styles';
 import type { ReactNode } from 'react';
 import type { CompassDirections } from './compass.js';
+import type { Orientation } from './view-transform.js';
 
 /** The zoom factor in screen pixels per image pixel, as DS9 and Siril show it (1 = 1:1). */
 export function zoomText(zoom: number): string {
@@ -9,11 +10,20 @@ export function zoomText(zoom: number): string {
   return zoom >= 1 ? `${Number(zoom.toPrecision(3))}×` : `1/${Number((1 / zoom).toPrecision(3))}×`;
 }
 
-export function ZoomBadge({ zoom }: { zoom: number }): ReactNode {
+/** The view's turn and flips as DS9 names them (empty when there are none). */
+export function orientationText(o: Orientation | undefined): string {
+  if (!o) return '';
+  const parts = [o.rotationDeg ? `rot ${o.rotationDeg}°` : '', o.flipX ? 'flip X' : '', o.flipY ? 'flip Y' : ''];
+  return parts.filter(Boolean).join(' · ');
+}
+
+export function ZoomBadge({ zoom, orient }: { zoom: number; orient?: Orientation }): ReactNode {
+  const turned = orientationText(orient);
   return (
     <Box
       data-testid="zoom-readout"
       data-zoom={zoom}
+      data-orientation={turned}
       sx={{
         position: 'absolute',
         left: 8,
@@ -29,6 +39,7 @@ export function ZoomBadge({ zoom }: { zoom: number }): ReactNode {
       }}
     >
       zoom {zoomText(zoom)}
+      {turned ? ` · ${turned}` : ''}
     </Box>
   );
 }

@@ -1,7 +1,7 @@
-import { Alert, Box, Divider, LinearProgress, Typography } from '@mui/material';
+import { Alert, Box, Divider, LinearProgress, MenuItem, TextField, Typography } from '@mui/material';
 import { useTheme } from '@mui/material/styles';
-import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { parseCelestialWcs, recordSource } from '../../../src-workers/core/wcs/index.js';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { parseCelestialWcs, recordSource, type SkyWcs } from '../../../src-workers/core/wcs/index.js';
 import { useInvoke } from '../../api/hooks.js';
 import { navigate } from '../../app/route.js';
 import { useKeyboard } from '../../app/shortcuts.js';
@@ -12,18 +12,23 @@ import { Plot } from '../../components/Plot.js';
 import { compassAt } from './compass.js';
 import { CoordinatesNote } from './CoordinatesNote.js';
 import { CursorInspector } from './CursorInspector.js';
+import { followByWcs, FRAME_LOCKS, type FrameLock } from './frame-lock.js';
 import { HeaderPanel } from './HeaderPanel.js';
+import { useImageSelection } from './ImageSelector.js';
 import { LevelsHistogram } from './LevelsHistogram.js';
 import { useCatalogStars } from './overlays/useCatalogStars.js';
+import { useOrientation } from './OrientationControls.js';
 import { useInteractiveAperture } from './overlays/useInteractiveAperture.js';
 import { useViewerTools } from './overlays/useViewerTools.js';
 import { ImageStage, type Aperture } from './ImageStage.js';
+import type { ViewTransform } from './view-transform.js';
 import { profileKind, starProfile, type StarProfile } from './profile.js';
 import { Readout, type ReadoutValue } from './Readout.js';
 import { parseDs9Regions, type Region } from './regions.js';
 import { Toolbar } from './Toolbar.js';
 import { SendFrameTo } from '../../components/SendFrameTo.js';
 import { useDisplay } from './useDisplay.js';
+import { useRgbComposite } from './useRgbComposite.js';
 
 /** What the clicked object is: a star with its FWHM, or a saturated or extended object, which is not "a star". */
 function ProfileCaption({ profile, frameFwhmPx }: { profile: StarProfile; frameFwhmPx?: number | null }): ReactNode {
@@ -55,29 +60,49 @@ export function ViewerView({
   const [blinkId, setBlinkId] = useViewState<number | null>('viewer.blinkId', null);
   const [blinking, setBlinking] = useState(false);
   const shownId = blinking && blinkId !== null ? blinkId : currentId;
-  const detail = useInvoke('owb:frames.get', shownId === null ? null : { frameId: shownId });
+  // The main frame's detail lists its image HDUs; the HDU and plane picked apply to it (a blinked frame
+  // shows its first image).
+  const [hduPick, setHduPick] = useState<{ frameId: number | null; hdu: number | undefined }>({
+    frameId: null,
+    hdu: undefined,
+  });
+  const mainDetail = useInvoke(
+    'owb:frames.get',
+    currentId === null ? null : { frameId: currentId, hdu: hduPick.frameId === currentId ? hduPick.hdu : undefined },
+  );
+  const blinkDetail = useInvoke('owb:frames.get', blinking && blinkId !== null ? { frameId: blinkId } : null);
+  const detail = blinking && blinkId !== null ? blinkDetail : mainDetail;
+  const image = useImageSelection(
+    currentId,
+    mainDetail.data?.frame.id === currentId ? mainDetail.data.images : undefined,
+  );
+  useEffect(() => setHduPick({ frameId: currentId, hdu: image.hdu }), [currentId, image.hdu]);
+  const pick = { hdu: image.hdu, plane: image.plane || undefined };
   // Both frames of a blink pair stay loaded (and their rendered rasters cached by ImageStage), so a blink
   // is a redraw, not a reload. The pair is shown with the main frame's display settings.
   // A large frame first arrives block-averaged to about screen size (a 4096² frame as 1024², 1/16 of the
   // bytes), which is what the fitted view shows anyway; full resolution follows for zooming and readout.
   const frameRow = frames.data?.find((f) => f.id === currentId);
-  const previewBinning =
-    frameRow?.width && frameRow.height ? Math.floor(Math.max(frameRow.width, frameRow.height) / 1024) : 1;
+  // The size of the image shown: an extension may differ from the frame's first image.
+  const widthPx = image.info?.width ?? frameRow?.width ?? 0;
+  const heightPx = image.info?.height ?? frameRow?.height ?? 0;
+  const previewBinning = widthPx && heightPx ? Math.floor(Math.max(widthPx, heightPx) / 1024) : 1;
   const preview = useInvoke(
     'owb:frames.pixels',
-    currentId !== null && previewBinning > 1 ? { frameId: currentId, binning: previewBinning } : null,
+    currentId !== null && previewBinning > 1 ? { frameId: currentId, binning: previewBinning, ...pick } : null,
   );
   // Full resolution is asked for once the preview is on screen, so its 64 MiB do not queue ahead of it.
   const full = useInvoke(
     'owb:frames.pixels',
     currentId !== null && frameRow && (previewBinning <= 1 || preview.data || preview.error)
-      ? { frameId: currentId }
+      ? { frameId: currentId, ...pick }
       : null,
   );
   const mainPixels = full.data ? full : preview.data ? preview : full;
   const blinkPixels = useInvoke('owb:frames.pixels', blinkId === null ? null : { frameId: blinkId });
   const pixels = blinking && blinkPixels.data ? blinkPixels : mainPixels;
-  const sources = useInvoke('owb:frames.sources', shownId === null ? null : { frameId: shownId });
+  // Detections are of the frame's first image: another HDU does not show them.
+  const sources = useInvoke('owb:frames.sources', shownId === null || !image.isDefault ? null : { frameId: shownId });
   const { controls, setControls, settings, sample, auto } = useDisplay(mainPixels.data, night);
   const [autoBlink, setAutoBlink] = useState(false);
   useEffect(() => {
@@ -92,6 +117,7 @@ export function ViewerView({
   const [readout, setReadout] = useState<ReadoutValue | null>(null);
   const [profile, setProfile] = useState<StarProfile | null>(null);
   const [renderMs, setRenderMs] = useState<number | null>(null);
+  const orientation = useOrientation();
 
   const wcs = useMemo(() => {
     if (!detail.data) return null;
@@ -105,24 +131,51 @@ export function ViewerView({
     }
   }, [detail.data]);
 
+  // Frame lock: the frame shown (once its detail, with its WCS, is here) and the WCS of the one before it.
+  const [lock, setLock] = useViewState<FrameLock>('viewer.lock', 'none');
+  const viewKey = detail.data && detail.data.frame.id === shownId ? shownId : null;
+  const lockWcs = useRef<{ key: number | null; wcs: SkyWcs | null; previous: SkyWcs | null }>({
+    key: null,
+    wcs: null,
+    previous: null,
+  });
+  if (viewKey !== null && lockWcs.current.key !== viewKey)
+    lockWcs.current = { key: viewKey, wcs, previous: lockWcs.current.wcs };
+  const follow = useMemo(
+    () =>
+      lock === 'pixels'
+        ? (t: ViewTransform) => t
+        : lock === 'wcs'
+          ? (t: ViewTransform, cw: number, ch: number) => {
+              const { wcs: to, previous: from } = lockWcs.current;
+              return from && to ? followByWcs(t, from, to, cw, ch) : null;
+            }
+          : null,
+    [lock],
+  );
+
   // A new frame starts without the last frame's star and cursor values (they described other pixels).
   useEffect(() => {
     setProfile(null);
     setReadout(null);
   }, [currentId]);
   const compass = useMemo(
-    () =>
-      wcs && frameRow?.width && frameRow.height
-        ? compassAt(wcs, (frameRow.width - 1) / 2, (frameRow.height - 1) / 2)
-        : null,
-    [wcs, frameRow?.width, frameRow?.height],
+    () => (wcs && widthPx && heightPx ? compassAt(wcs, (widthPx - 1) / 2, (heightPx - 1) / 2) : null),
+    [wcs, widthPx, heightPx],
   );
+
+  const rgbComposite = useRgbComposite({
+    frames: frames.data ?? [],
+    reference: blinking ? undefined : mainPixels.data,
+    referenceWcs: blinking ? null : wcs,
+    referenceId: currentId,
+  });
 
   const tools = useViewerTools({
     frameId: currentId,
     wcs,
-    widthPx: frameRow?.width ?? 0,
-    heightPx: frameRow?.height ?? 0,
+    widthPx,
+    heightPx,
     contourPixels: preview.data ?? mainPixels.data,
     limits: auto,
   });
@@ -170,6 +223,7 @@ export function ViewerView({
     else if (k === '1') setOneToOneNonce((n) => n + 1);
     else if (k === 'b' && blinkId !== null) setBlinking((b) => !b);
     else if (k === 'o') setOverlays((o) => !o);
+    else if (k === 'l') setLock((l) => FRAME_LOCKS[(FRAME_LOCKS.indexOf(l) + 1) % FRAME_LOCKS.length]);
     else if (k === 'i') setControls({ invert: !controls.invert });
     else if (k === 's')
       setControls({ stretch: STRETCHES[(STRETCHES.indexOf(controls.stretch) + 1) % STRETCHES.length] });
@@ -213,8 +267,29 @@ export function ViewerView({
         night={night}
       />
       {tools.bar}
-      <Box sx={{ display: 'flex', gap: 1, alignItems: 'center' }}>{catalogStars.control}</Box>
-      <Box sx={{ display: 'flex', justifyContent: 'flex-end', gap: 1 }}>
+      <Box sx={{ display: 'flex', justifyContent: 'space-between', gap: 1 }}>
+        <Box sx={{ display: 'flex', gap: 2, alignItems: 'center' }}>
+          {orientation.controls}
+          <TextField
+            select
+            size="small"
+            label="Lock (L)"
+            value={lock}
+            onChange={(e) => setLock(e.target.value as FrameLock)}
+            title="How the view follows to the next frame and in blink: not at all, by pixels, or by sky position (WCS)"
+            sx={{ width: 110 }}
+            slotProps={{ select: { SelectDisplayProps: { 'data-testid': 'lock-select' } as object } }}
+          >
+            {FRAME_LOCKS.map((l) => (
+              <MenuItem key={l} value={l}>
+                {l === 'wcs' ? 'WCS' : l}
+              </MenuItem>
+            ))}
+          </TextField>
+          {rgbComposite.controls}
+          {image.controls}
+          {catalogStars.control}
+        </Box>
         <SendFrameTo frameId={currentId} testId="viewer-send-frame" />
       </Box>
       <ErrorNote error={frames.error ?? pixels.error ?? detail.error} />
@@ -233,7 +308,7 @@ export function ViewerView({
               preview={pixels === mainPixels ? preview.data : null}
               settings={settings}
               sample={sample}
-              sources={overlays ? (sources.data ?? null) : null}
+              sources={overlays && image.isDefault ? (sources.data ?? null) : null}
               regions={regions.regions}
               aperture={aperture}
               showOverlays={overlays}
@@ -248,17 +323,25 @@ export function ViewerView({
               onPick={(x, y) => tools.onPick(x, y) || onPick(x, y)}
               onRendered={onRendered}
               painters={catalogStars.painters}
+              orient={orientation.orient}
+              viewKey={viewKey}
+              rgb={rgbComposite.rgb}
+              onGrab={(x, y) => tools.onGrab(x, y) ?? interactive.onGrab(x, y)}
+              follow={follow}
             />
           )}
           <Typography variant="caption" color="text.secondary" sx={{ mt: 0.5 }}>
-            {shownName ?? ''}{' '}
+            {shownName ?? ''}
+            {image.info && shownId === currentId && (!image.isDefault || image.info.planes > 1)
+              ? ` [${image.info.hdu}${image.info.name ? ` ${image.info.name}` : ''}${image.info.planes > 1 ? `, plane ${image.plane + 1}` : ''}]`
+              : ''}{' '}
             {pixels.data
               ? `${pixels.data.width * pixels.data.binning}×${pixels.data.height * pixels.data.binning}`
               : ''}
             {pixels.data && pixels.data.binning > 1
               ? ` (preview ${pixels.data.binning}×${pixels.data.binning} binned, full resolution loading…)`
               : ''}{' '}
-            · {sources.data?.count ?? 0} detections
+            · {image.isDefault ? (sources.data?.count ?? 0) : 0} detections
             {blinking ? ' · BLINK' : ''} {renderMs !== null ? `· stretch ${renderMs.toFixed(0)} ms` : ''} · scroll to
             zoom, drag to pan, Shift+drag to zoom to a box, click a star for its profile
           </Typography>
@@ -278,6 +361,7 @@ export function ViewerView({
               onLimits={(manual) => setControls({ limitsMode: 'manual', manual })}
             />
           )}
+          {rgbComposite.panel}
           {tools.panel}
           <Divider sx={{ my: 1 }} />
           {profile ? (

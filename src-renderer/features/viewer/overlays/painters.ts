@@ -9,9 +9,11 @@ export type OverlayPainter = (ctx: CanvasRenderingContext2D, t: ViewTransform) =
 
 /** Clips to the image's outer pixel edges, so lines stop at the frame as in DS9. */
 function clipToImage(ctx: CanvasRenderingContext2D, t: ViewTransform, widthPx: number, heightPx: number): void {
-  const [x0, y0] = imageToScreen(t, -0.5, heightPx - 0.5);
+  // Opposite outer corners: a turn or flip may put either one top left.
+  const [x0, y0] = imageToScreen(t, -0.5, -0.5);
+  const [x1, y1] = imageToScreen(t, widthPx - 0.5, heightPx - 0.5);
   ctx.beginPath();
-  ctx.rect(x0, y0, widthPx * t.zoom, heightPx * t.zoom);
+  ctx.rect(Math.min(x0, x1), Math.min(y0, y1), Math.abs(x1 - x0), Math.abs(y1 - y0));
   ctx.clip();
 }
 
@@ -29,6 +31,17 @@ function labelAnchor(t: ViewTransform, segments: number[][], side: 'left' | 'bot
       }
     }
   return best;
+}
+
+/** True when a polyline set spans more screen width than height. */
+function runsAcross(t: ViewTransform, segments: number[][]): boolean {
+  let [x0, x1, y0, y1] = [Infinity, -Infinity, Infinity, -Infinity];
+  for (const seg of segments)
+    for (let i = 0; i < seg.length; i += 2) {
+      const [sx, sy] = imageToScreen(t, seg[i], seg[i + 1]);
+      [x0, x1, y0, y1] = [Math.min(x0, sx), Math.max(x1, sx), Math.min(y0, sy), Math.max(y1, sy)];
+    }
+  return x1 - x0 >= y1 - y0;
 }
 
 /** The RA/Dec grid: lines in `colour`, each labelled where its first segment enters the frame. */
@@ -51,11 +64,13 @@ export function gridPainter(grid: WcsGrid, widthPx: number, heightPx: number, co
     ctx.font = '12px monospace';
     ctx.textBaseline = 'bottom';
     for (const line of grid.lines) {
-      // Parallels are labelled at their leftmost point, meridians at their lowest, as DS9 does.
-      const [sx, sy] = labelAnchor(t, line.segments, line.axis === 'dec' ? 'left' : 'bottom');
+      // Lines running across the screen are labelled at their leftmost point, lines running up it at their
+      // lowest, as DS9 does (parallels and meridians unturned; the other way round after a quarter turn).
+      const across = runsAcross(t, line.segments);
+      const [sx, sy] = labelAnchor(t, line.segments, across ? 'left' : 'bottom');
       const w = ctx.measureText(line.label).width;
-      const x = line.axis === 'dec' ? sx + 3 : sx - w / 2;
-      const y = line.axis === 'dec' ? sy - 2 : sy - 3;
+      const x = across ? sx + 3 : sx - w / 2;
+      const y = across ? sy - 2 : sy - 3;
       ctx.fillStyle = 'rgba(0,0,0,0.65)';
       ctx.fillRect(x - 2, y - 14, w + 4, 15);
       ctx.fillStyle = colour;

@@ -1,8 +1,8 @@
 import { FormControlLabel, MenuItem, Switch, TextField } from '@mui/material';
 import { useTheme } from '@mui/material/styles';
-import { useMemo, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { PixelsDto } from '../../../../src-main/common/workbench-dto.js';
-import { contourLevels, contourSegments } from '../../../../src-workers/core/viewer/index.js';
+import { contourLevels, contourSegments, type ContourLevel } from '../../../../src-workers/core/viewer/index.js';
 import { useKeyboard } from '../../../app/shortcuts.js';
 import { useViewState } from '../../../app/view-state.js';
 import type { Limits } from '../../../components/display/index.js';
@@ -12,6 +12,70 @@ interface ContourSettings {
   on: boolean;
   count: number;
   spacing: 'linear' | 'log';
+}
+
+/** The worker that traces contours, started on first use and kept for the page's lifetime. */
+let worker: Worker | null | undefined;
+function contourWorker(): Worker | null {
+  if (worker === undefined) {
+    try {
+      worker = new Worker(new URL('./contour.worker.ts', import.meta.url), { type: 'module' });
+    } catch {
+      worker = null;
+    }
+  }
+  return worker;
+}
+let nextRequest = 0;
+
+/**
+ * The contours of `pixels` at `levels`, traced in a worker (on the main thread only where workers are not
+ * available); null until the current request's answer is here, so contours of a previous frame or level
+ * set are never drawn on this one.
+ */
+function useContourWorker(
+  pixels: PixelsDto | undefined,
+  levels: readonly number[],
+): { levels: ContourLevel[]; binning: number; where: 'worker' | 'main' } | null {
+  const [result, setResult] = useState<{
+    id: number;
+    pixels: PixelsDto;
+    levelsKey: string;
+    levels: ContourLevel[];
+    binning: number;
+    where: 'worker' | 'main';
+  } | null>(null);
+  const levelsKey = levels.join(',');
+  const current = useRef(-1);
+  useEffect(() => {
+    const id = ++nextRequest;
+    current.current = id;
+    if (!pixels || levels.length === 0) {
+      setResult(null);
+      return;
+    }
+    const w = contourWorker();
+    if (!w) {
+      const traced = contourSegments(pixels.data, pixels.width, pixels.height, levels);
+      setResult({ id, pixels, levelsKey, levels: traced, binning: pixels.binning, where: 'main' });
+      return;
+    }
+    const onMessage = (e: MessageEvent<{ id: number; ok: boolean; levels?: ContourLevel[] }>): void => {
+      if (e.data.id !== id || current.current !== id) return;
+      w.removeEventListener('message', onMessage);
+      setResult(
+        e.data.ok && e.data.levels
+          ? { id, pixels, levelsKey, levels: e.data.levels, binning: pixels.binning, where: 'worker' }
+          : null,
+      );
+    };
+    w.addEventListener('message', onMessage);
+    // A copy goes to the worker: the frame's own pixels stay with the viewer.
+    w.postMessage({ id, data: pixels.data.slice(), width: pixels.width, height: pixels.height, levels: [...levels] });
+    return () => w.removeEventListener('message', onMessage);
+  }, [pixels, levels, levelsKey]);
+  // Only the answer for these pixels and levels: a previous frame's contours are never drawn on this one.
+  return result && result.pixels === pixels && result.levelsKey === levelsKey ? result : null;
 }
 
 /**
@@ -35,10 +99,7 @@ export function useContours(
     () => (s.on ? contourLevels(limits.hi, peak, s.count, s.spacing) : []),
     [s.on, s.count, s.spacing, limits.hi, peak],
   );
-  const contours = useMemo(
-    () => (pixels && levels.length ? contourSegments(pixels.data, pixels.width, pixels.height, levels) : null),
-    [pixels, levels],
-  );
+  const contours = useContourWorker(pixels, levels);
   useKeyboard((e) => {
     if (e.ctrlKey || e.metaKey || e.altKey || e.key.toLowerCase() !== 'k') return false;
     set((c) => ({ ...c, on: !c.on }));
@@ -46,8 +107,8 @@ export function useContours(
   });
   const colour = theme.palette.warning.main;
   const painter = useMemo(
-    () => (contours && pixels ? contourPainter(contours, pixels.binning, colour) : null),
-    [contours, pixels, colour],
+    () => (contours ? contourPainter(contours.levels, contours.binning, colour) : null),
+    [contours, colour],
   );
   const controls = (
     <>
@@ -89,9 +150,10 @@ export function useContours(
           data-testid="contours"
           data-levels={JSON.stringify(levels)}
           data-peak={peak}
-          data-binning={pixels.binning}
-          data-first-segments={JSON.stringify(contours.map((c) => Array.from(c.segments.subarray(0, 4))))}
-          data-segment-counts={contours.map((c) => c.segments.length / 4).join(',')}
+          data-binning={contours.binning}
+          data-traced-in={contours.where}
+          data-first-segments={JSON.stringify(contours.levels.map((c) => Array.from(c.segments.subarray(0, 4))))}
+          data-segment-counts={contours.levels.map((c) => c.segments.length / 4).join(',')}
           style={{ display: 'none' }}
         />
       )}

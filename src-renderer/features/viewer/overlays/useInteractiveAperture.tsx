@@ -23,15 +23,20 @@ function defaultRadii(fwhmPx: number | null): Radii {
 const fmt = (v: number, digits = 6): string => (Number.isFinite(v) ? Number(v.toPrecision(digits)).toString() : '—');
 
 /**
- * The aperture placed on a clicked star, AstroImageJ style: radius and sky annulus set by sliders (or [ ]
- * for the radius), photometry recomputed live by core/viewer's `apertureReadout` on the full-resolution
+ * The aperture placed on a clicked star, AstroImageJ style: radius and sky annulus set by sliders, by
+ * dragging their circles on the image, or [ ] for the radius; photometry recomputed live by core/viewer's `apertureReadout` on the full-resolution
  * pixels. `gainEPerAdu` (the header's GAIN) adds the source's Poisson term to the error.
  */
 export function useInteractiveAperture(
   centre: { x: number; y: number; fwhmPx: number | null } | null,
   pixels: PixelsDto | undefined,
   gainEPerAdu: number | null,
-): { aperture: Aperture | null; panel: ReactNode } {
+): {
+  aperture: Aperture | null;
+  panel: ReactNode;
+  /** A press on one of the three circles: the handler that drags that radius, live; null elsewhere. */
+  onGrab: (x: number, y: number) => ((x: number, y: number) => void) | null;
+} {
   const [radii, setRadii] = useViewState<Radii>('viewer.apertureRadii', defaultRadii(null));
   const cx = centre?.x;
   const cy = centre?.y;
@@ -59,7 +64,25 @@ export function useInteractiveAperture(
       return null;
     }
   }, [cx, cy, pixels, radii, gainEPerAdu]);
-  if (cx === undefined || cy === undefined) return { aperture: null, panel: null };
+  if (cx === undefined || cy === undefined) return { aperture: null, panel: null, onGrab: () => null };
+  const onGrab = (x: number, y: number): ((x: number, y: number) => void) | null => {
+    const d = Math.hypot(x - cx, y - cy);
+    // The nearest circle within 1.5 px (or 8 % of its radius) of the press.
+    const keys = (['r', 'ri', 'ro'] as const).filter((k) => Math.abs(d - radii[k]) <= Math.max(1.5, 0.08 * radii[k]));
+    if (keys.length === 0) return null;
+    const key = keys.reduce((a, b) => (Math.abs(d - radii[a]) <= Math.abs(d - radii[b]) ? a : b));
+    return (nx, ny) =>
+      setRadii((q) => {
+        const v = Math.min(80, Math.max(0.5, Math.hypot(nx - cx, ny - cy)));
+        const next = { ...q, [key]: v };
+        // The same order as the sliders keep: r ≤ inner < outer.
+        if (key === 'r') next.ri = Math.max(next.ri, next.r);
+        if (key !== 'ro') next.ro = Math.max(next.ro, next.ri + 1);
+        if (key === 'ro') next.ri = Math.min(next.ri, next.ro - 1);
+        if (key === 'ri') next.r = Math.min(next.r, next.ri);
+        return next;
+      });
+  };
   const aperture: Aperture = { x: cx, y: cy, radiusPx: radii.r, annulusPx: [radii.ri, radii.ro] };
   const row = (label: string, text: string): ReactNode => (
     <Box sx={{ display: 'flex', gap: 1 }}>
@@ -125,5 +148,5 @@ export function useInteractiveAperture(
       )}
     </Box>
   );
-  return { aperture, panel };
+  return { aperture, panel, onGrab };
 }

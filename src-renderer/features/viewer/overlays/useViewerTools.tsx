@@ -35,6 +35,8 @@ export interface ViewerTools {
   panel: ReactNode;
   /** Clicks on the image go here first; true when a tool took the click. */
   onPick: (x: number, y: number) => boolean;
+  /** A press on the image: a handler that drags what is under it (a region), or null to pan. */
+  onGrab: (x: number, y: number) => ((x: number, y: number) => void) | null;
 }
 
 /**
@@ -120,5 +122,5 @@ export function useViewerTools({
     </>
   );
   const onPick = (x: number, y: number): boolean => drawing.onPick(x, y) || comparison.onPick(x, y);
-  return { painters, bar, grid, panel, onPick };
+  return { painters, bar, grid, panel, onPick, onGrab: drawing.onGrab };
 }
