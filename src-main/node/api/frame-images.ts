@@ -91,6 +91,7 @@ function cacheKey(path: string, selection: ImageSelection): string {
   return selection.hdu === undefined && !selection.plane
     ? path
     : `${path}\0${selection.hdu ?? ''}\0${selection.plane ?? 0}`;
+}
 
 /** Pixels decoded per slice: about a millisecond of byte swapping here. */
 const DECODE_SLICE_PIXELS = 1 << 19;
