@@ -39,16 +39,7 @@ export const CONNECTION_CODES = new Set([
 /** A pool on `url` whose integers come back as numbers; `max` connections [4]. */
 export function openPool(url: string, max = 4): pg.Pool {
   // A server that never answers (a firewall dropping packets) fails after 10 s instead of hanging.
-  // JIT off (unless the URL sets its own `options`): our queries are short, and JIT compiling one whose
-  // estimate crosses jit_above_cost took 90 ms here for a cone that runs in 0.2 ms.
-  const ownOptions = /[?&]options=/.test(url);
-  const pool = new pg.Pool({
-    connectionString: url,
-    max,
-    types,
-    connectionTimeoutMillis: 10_000,
-    ...(ownOptions ? {} : { options: '-c jit=off' }),
-  });
+  const pool = new pg.Pool({ connectionString: url, max, types, connectionTimeoutMillis: 10_000 });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
   return pool;
