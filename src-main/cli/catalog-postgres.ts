@@ -2,6 +2,7 @@ import { exportRows, type RowFormat } from '../node/catalog/export.js';
 import { voUnit } from '../node/catalog/export-source.js';
 import { JOB_STATES, type FrameSort, type JobState } from '../node/catalog/index.js';
 import { PgCatalog } from '../node/catalog/postgres/pg-catalog.js';
+import { PgCuration } from '../node/catalog/postgres/pg-curation.js';
 import { assignReferenceMatches } from '../node/catalog/reference/cross-match.js';
 import { readReferenceTable, referenceList } from '../node/catalog/reference/index.js';
 import { UsageError } from './cli-errors.js';
@@ -9,7 +10,22 @@ import type { CliContext } from './command.js';
 import { connectCatalog } from './postgres-runs.js';
 
 /** The `owb catalog` subcommands a PostgreSQL catalog answers (the rest need the SQLite catalog so far). */
-export const POSTGRES_CATALOG_SUBCOMMANDS = ['frames', 'sources', 'objects', 'cone', 'xmatch', 'lightcurve', 'jobs'];
+export const POSTGRES_CATALOG_SUBCOMMANDS = [
+  'frames',
+  'sources',
+  'objects',
+  'cone',
+  'xmatch',
+  'lightcurve',
+  'jobs',
+  'masters',
+  'stacks',
+  'candidates',
+  'label',
+  'unlabel',
+  'history',
+  'labels',
+];
 
 export interface CatalogQuery {
   sub: string;
@@ -20,6 +36,8 @@ export interface CatalogQuery {
   values: Partial<Record<string, string | boolean>>;
   int: (name: string, raw: string | undefined, fallback?: number) => number;
   num: (name: string, raw: string | undefined) => number;
+  /** Who labels (`--who`, else the user's login name). */
+  who: string;
 }
 
 /**
@@ -34,6 +52,7 @@ export async function catalogOnPostgres(q: CatalogQuery, ctx: CliContext): Promi
       `catalog ${sub}: not available on a PostgreSQL catalog yet (it answers ${POSTGRES_CATALOG_SUBCOMMANDS.join(', ')})`,
     );
   const catalog = new PgCatalog(await connectCatalog(`catalog ${sub}`, q.url, 2));
+  const curation = new PgCuration(catalog.pool);
   try {
     const all = async <T>(fetch: (p: { limit: number; offset: number }) => Promise<T[]>): Promise<T[]> => {
       const out: T[] = [];
@@ -121,6 +140,36 @@ export async function catalogOnPostgres(q: CatalogQuery, ctx: CliContext): Promi
         rows = (await catalog.lightCurve(q.int('object', values.object as string | undefined))) as never;
         extname = 'LIGHTCURVE';
         fluxUnit = await unitOf(undefined);
+        break;
+      case 'masters':
+        rows = (await curation.listMasters()) as never;
+        break;
+      case 'stacks':
+        rows = (await curation.listStacks()) as never;
+        break;
+      case 'candidates':
+        rows = (await all((p) => curation.listCandidates({ ...p, unlabelled: values.unlabelled === true }))) as never;
+        break;
+      case 'label': {
+        if (typeof values.label !== 'string' || !values.label)
+          throw new UsageError('catalog label: --label TEXT is required');
+        const candidate = q.int('candidate', values.candidate as string | undefined);
+        const note = typeof values.note === 'string' ? values.note : undefined;
+        const id = await curation.addLabel(candidate, values.label, { note, who: q.who });
+        rows = (await curation.labelHistory(candidate)).filter((l) => l.id === id) as never;
+        break;
+      }
+      case 'unlabel': {
+        const undone = await curation.undoLabel(q.int('candidate', values.candidate as string | undefined));
+        if (!undone) throw new UsageError(`catalog unlabel: candidate ${values.candidate} has no label to undo`);
+        rows = [undone] as never;
+        break;
+      }
+      case 'history':
+        rows = (await curation.labelHistory(q.int('candidate', values.candidate as string | undefined))) as never;
+        break;
+      case 'labels':
+        rows = (await curation.exportLabels()) as never;
         break;
       default:
         if (values.state && !JOB_STATES.includes(values.state as JobState))

@@ -140,7 +140,17 @@ export const command: CliCommand = {
         throw new UsageError('--region: sources are selected by region from a SQLite catalog only so far');
       const { catalogOnPostgres } = await import('../catalog-postgres.js');
       return catalogOnPostgres(
-        { sub, url: location.url, format: format as RowFormat, limit, offset, values, int, num },
+        {
+          sub,
+          url: location.url,
+          format: format as RowFormat,
+          limit,
+          offset,
+          values,
+          int,
+          num,
+          who: values.who ?? safeUser(),
+        },
         ctx,
       );
     }

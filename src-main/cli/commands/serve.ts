@@ -1,4 +1,5 @@
 import { UsageError } from '../cli-errors.js';
+import { refusePostgresWorkspace } from '../db-option.js';
 import { numberOption, parseCommandArgs, type CliCommand } from '../command.js';
 import { VERSION } from '../version.js';
 import { openWorkspace } from '../../node/api/services.js';
@@ -42,6 +43,7 @@ Options:
     const workspace = values.workspace ?? defaultWorkspaceDir();
     if (values.workspace === undefined)
       ctx.stderr.write(`owb serve: no --workspace given; using the default workspace ${workspace}\n`);
+    refusePostgresWorkspace('serve', workspace);
     const services = openWorkspace(workspace, { version: VERSION });
     await attachOptionalServices(services, ctx.stderr);
     const metricsWindowsSec =

@@ -29,6 +29,34 @@ export const SOURCE_TABLE_COLUMNS = [
   'mag_inst',
   'object_id',
 ] as const;
+
+/**
+ * The `SourceColumns` field each column of `SOURCE_TABLE_COLUMNS` is read from (`frame_id`, `idx` and
+ * `object_id` are the writer's), so the SQLite INSERT and the PostgreSQL COPY bind the same arrays.
+ */
+export const SOURCE_FIELDS: Readonly<Record<(typeof SOURCE_TABLE_COLUMNS)[number], keyof SourceColumns | undefined>> = {
+  frame_id: undefined,
+  idx: undefined,
+  x: 'x',
+  y: 'y',
+  x_err: 'xErr',
+  y_err: 'yErr',
+  ra: 'ra',
+  dec: 'dec',
+  flux: 'flux',
+  flux_err: 'fluxErr',
+  flux_auto: 'fluxAuto',
+  mag: 'mag',
+  mag_err: 'magErr',
+  a: 'a',
+  b: 'b',
+  theta: 'theta',
+  fwhm: 'fwhm',
+  snr: 'snr',
+  flags: 'flags',
+  mag_inst: 'magInst',
+  object_id: undefined,
+};
 const COLUMNS = SOURCE_TABLE_COLUMNS;
 /** Rows per multi-row INSERT: binding many rows per call removes most of the per-statement overhead. */
 const BATCH_ROWS = 256;
@@ -62,29 +90,10 @@ export class SourceWriter {
    */
   insert(frameId: number, sources: SourceColumns, objectIds?: ArrayLike<number | null>): number[] {
     const n = sources.count;
-    const cols: Column[] = [
-      undefined,
-      undefined,
-      sources.x,
-      sources.y,
-      sources.xErr,
-      sources.yErr,
-      sources.ra,
-      sources.dec,
-      sources.flux,
-      sources.fluxErr,
-      sources.fluxAuto,
-      sources.mag,
-      sources.magErr,
-      sources.a,
-      sources.b,
-      sources.theta,
-      sources.fwhm,
-      sources.snr,
-      sources.flags,
-      sources.magInst,
-      undefined,
-    ];
+    const cols: Column[] = COLUMNS.map((c) => {
+      const field = SOURCE_FIELDS[c];
+      return field === undefined ? undefined : (sources[field] as Column);
+    });
     const width = COLUMNS.length;
     const ids: number[] = new Array(n);
     const p = this.params;

@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { postgresMissing, startPostgres, type PostgresServer } from '../node/catalog/postgres-server.js';
+import { Catalog } from '../../../src-main/node/catalog/index.js';
 import { writeFrame } from '../node/watch/frames.js';
 import { catalogSnapshot } from './batch-snapshot.js';
 import { postgresSnapshot } from './postgres-snapshot.js';
@@ -41,7 +42,7 @@ describe(
       server = await startPostgres();
       admin = new pg.Client({ connectionString: server.url });
       await admin.connect();
-      for (const db of ['copy1', 'copy2']) await admin.query(`CREATE DATABASE ${db}`);
+      for (const db of ['copy1', 'copy2', 'copy3']) await admin.query(`CREATE DATABASE ${db}`);
       const night = join(root, 'night');
       for (let i = 0; i < 12; i++)
         writeFrame(join(night, `f${String(i).padStart(2, '0')}.fits`), {
@@ -151,6 +152,88 @@ describe(
       const statsA = JSON.parse(owb(['db', 'stats', '--db', sqlite, '--json']).stdout) as Record<string, unknown>;
       const statsB = JSON.parse(owb(['db', 'stats', '--db', pgUrl, '--json']).stdout) as Record<string, unknown>;
       assert.deepEqual(statsB, statsA);
+    });
+
+    it('curation: candidates, labels, undo and history, masters and stacks answer the same on both backends', async () => {
+      // A copy of the catalog with a curation queue: scores with a tie and a missing one, a label history.
+      const curated = join(root, 'curated.db');
+      const source = new Database(sqlite, { readonly: true });
+      await source.backup(curated);
+      source.close();
+      const cat = Catalog.open(curated);
+      const ids = [0.9, null, 0.5, 0.9].map((score, i) =>
+        cat.addCandidate({
+          kind: i % 2 ? 'variable' : 'transient',
+          frameId: i + 1,
+          ...(score === null ? {} : { score }),
+        }),
+      );
+      cat.addLabel(ids[0], 'bogus', { who: 'ann' });
+      cat.addLabel(ids[0], 'real', { who: 'bob', note: 'checked the stamp' });
+      cat.undoLabel(ids[0]);
+      cat.addLabel(ids[2], 'artefact', { who: 'ann' });
+      cat.close();
+      const pgUrl = urlOf('copy3');
+      const copied = owb(['db', 'copy', '--from', curated, '--to', pgUrl]);
+      assert.equal(copied.status, 0, copied.stderr);
+      const both = (args: string[]) => {
+        const a = owb(['catalog', ...args, '--db', curated]);
+        const b = owb(['catalog', ...args, '--db', pgUrl]);
+        assert.equal(b.status, a.status, `${args.join(' ')}: ${a.stderr} / ${b.stderr}`);
+        assert.equal(b.stderr, a.stderr, args.join(' '));
+        return { a, b };
+      };
+      // Read-only: byte for byte.
+      for (const q of [
+        ['candidates', '--format', 'json'],
+        ['candidates', '--unlabelled', '--format', 'csv'],
+        ['candidates', '--limit', '2', '--offset', '1', '--format', 'csv'],
+        ['labels', '--format', 'json'],
+        ['history', '--candidate', String(ids[0]), '--format', 'json'],
+        ['masters', '--format', 'json'],
+        ['stacks', '--format', 'csv'],
+      ]) {
+        const { a, b } = both(q);
+        assert.equal(a.status, 0, a.stderr);
+        assert.equal(b.stdout, a.stdout, q.join(' '));
+      }
+      const queue = JSON.parse(both(['candidates', '--format', 'json']).b.stdout) as Array<{
+        id: number;
+        label: unknown;
+      }>;
+      assert.deepEqual(
+        queue.map((c) => c.id),
+        [ids[0], ids[3], ids[2], ids[1]],
+        'best score first, ties by id, no score last',
+      );
+      assert.equal(queue[0].label, 'bogus', 'the undone label gave way to the one before it');
+      // Writes: the same rows (label times are the clock's), the same refusals.
+      const timeless = (text: string) =>
+        (JSON.parse(text) as Array<Record<string, unknown>>).map(
+          ({ createdAt: _c, undoneAt: u, labelledAt: _l, ...rest }) => ({ ...rest, undone: u !== null }),
+        );
+      for (const q of [
+        ['label', '--candidate', String(ids[1]), '--label', 'real', '--note', 'new', '--who', 'cy'],
+        ['label', '--candidate', String(ids[1]), '--label', 'bogus', '--who', 'cy'],
+        ['unlabel', '--candidate', String(ids[1])],
+        ['unlabel', '--candidate', String(ids[0])],
+        ['history', '--candidate', String(ids[1])],
+        ['labels'],
+      ]) {
+        const { a, b } = both([...q, '--format', 'json']);
+        assert.equal(a.status, 0, a.stderr);
+        assert.deepEqual(timeless(b.stdout), timeless(a.stdout), q.join(' '));
+      }
+      const after = both(['candidates', '--format', 'json']);
+      assert.equal(after.b.stdout, after.a.stdout);
+      for (const q of [
+        ['unlabel', '--candidate', String(ids[0])],
+        ['label', '--candidate', '999', '--label', 'real'],
+        ['label', '--candidate', String(ids[0])],
+      ]) {
+        const { a } = both(q);
+        assert.equal(a.status, 2, `${q.join(' ')}: ${a.stderr}`);
+      }
     });
 
     it('a workspace whose workspace.json names the PostgreSQL catalog needs no --db; OWB_DB and --db still win', () => {

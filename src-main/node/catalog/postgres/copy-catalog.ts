@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { latestSchemaVersion } from '../migrations/index.js';
+import { loadWithoutChecks } from './bulk-load.js';
 import { copyRows } from './copy.js';
 import { redacted } from './migrate.js';
 
@@ -52,7 +53,7 @@ function tablesInOrder(db: Database.Database): string[] {
 
 /**
  * Copies a SQLite catalog into an empty, migrated PostgreSQL catalog of the same schema version: every table
- * by COPY in one transaction (foreign keys in dependency order), identity sequences moved past the copied ids,
+ * by COPY in one transaction (in dependency order, each table's foreign keys and indexes built after its rows), identity sequences moved past the copied ids,
  * then every table's row count compared with the source's before the commit. A target that already holds
  * rows, a schema version that differs, or a count that does not match is a `CatalogCopyError` and the
  * target is left as it was. The R*Tree is not copied: the target's Q3C index covers the objects.
@@ -103,7 +104,10 @@ export async function copySqliteToPostgres(sqlitePath: string, url: string): Pro
           );
         const quoted = columns.map((c) => `"${c}"`);
         const select = source.prepare(`SELECT ${quoted.join(', ')} FROM "${table}"`).raw(true);
-        const loaded = await copyRows(client, table, quoted, select.iterate() as Iterable<unknown[]>);
+        // Foreign keys and indexes are built after the table's rows are in (checked by one join each).
+        const loaded = await loadWithoutChecks(client, table, () =>
+          copyRows(client, table, quoted, select.iterate() as Iterable<unknown[]>),
+        );
         const expected = (source.prepare(`SELECT count(*) AS n FROM "${table}"`).get() as { n: number }).n;
         const arrived = Number((await client.query(`SELECT count(*) AS n FROM ${table}`)).rows[0].n);
         if (arrived !== expected || loaded !== expected)

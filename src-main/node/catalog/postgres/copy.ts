@@ -118,3 +118,72 @@ export async function copyRowsBinary(
   await pipeline(Readable.from(chunks()), stream);
   return Number(stream.rowCount);
 }
+
+/** One column of `copyColumnsBinary`: its values, or one value for every row (`null` for NULL). */
+export type CopyColumn = ArrayLike<number | null> | number | null;
+
+/**
+ * `copyRowsBinary` for columnar data (struct of arrays, as catalogs travel): row `i` is `columns[c][i]` of
+ * every column, encoded straight into the COPY buffer with no per-row array. `nanIsNull` columns store NaN
+ * as NULL (how detections mark a value they could not measure). Only `int8` and `float8` columns. Returns
+ * the rows loaded.
+ */
+export async function copyColumnsBinary(
+  client: pg.PoolClient | pg.Client,
+  table: string,
+  names: readonly string[],
+  types: readonly ('int8' | 'float8')[],
+  columns: readonly CopyColumn[],
+  count: number,
+  nanIsNull: readonly boolean[] = [],
+): Promise<number> {
+  if (types.length !== names.length || columns.length !== names.length)
+    throw new TypeError(`${table}: ${names.length} columns, ${types.length} types, ${columns.length} value arrays`);
+  for (const [c, col] of columns.entries())
+    if (col !== null && typeof col !== 'number' && col.length < count)
+      throw new TypeError(`${table}.${names[c]}: ${col.length} values for ${count} rows`);
+  const stream = client.query(copyFrom(`COPY ${table} (${names.join(', ')}) FROM STDIN WITH (FORMAT binary)`));
+  const width = names.length;
+  const rowBytes = 2 + 12 * width;
+  const CHUNK = 1 << 18;
+  // DataView writes: two to four times faster than Buffer's writeDoubleBE/writeInt32BE per value here.
+  function* chunks(): Generator<Buffer> {
+    let ab = new ArrayBuffer(CHUNK + rowBytes + 19);
+    let dv = new DataView(ab);
+    new Uint8Array(ab).set(SIGNATURE, 0);
+    dv.setInt32(11, 0);
+    dv.setInt32(15, 0);
+    let at = 19;
+    for (let i = 0; i < count; i++) {
+      dv.setInt16(at, width);
+      at += 2;
+      for (let c = 0; c < width; c++) {
+        const col = columns[c];
+        const v = col === null ? null : typeof col === 'number' ? col : col[i];
+        if (v === null || v === undefined || (nanIsNull[c] && Number.isNaN(v))) {
+          dv.setInt32(at, -1);
+          at += 4;
+          continue;
+        }
+        dv.setInt32(at, 8);
+        if (types[c] === 'int8') {
+          if (!Number.isSafeInteger(v)) throw new TypeError(`${table}.${names[c]}: ${v} is not a 64-bit integer`);
+          // Two 32-bit halves: a BigInt conversion per value costs more than the rest of the row.
+          dv.setInt32(at + 4, Math.floor(v / 4294967296));
+          dv.setUint32(at + 8, v >>> 0);
+        } else dv.setFloat64(at + 4, v);
+        at += 12;
+      }
+      if (at >= CHUNK) {
+        yield Buffer.from(ab, 0, at);
+        ab = new ArrayBuffer(CHUNK + rowBytes);
+        dv = new DataView(ab);
+        at = 0;
+      }
+    }
+    dv.setInt16(at, -1);
+    yield Buffer.from(ab, 0, at + 2);
+  }
+  await pipeline(Readable.from(chunks()), stream);
+  return Number(stream.rowCount);
+}

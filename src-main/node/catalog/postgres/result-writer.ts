@@ -2,8 +2,8 @@ import type pg from 'pg';
 import type { ProcessFrameOutput, SourceColumns } from '../../../common/tasks/process-frame.js';
 import type { CommitOptions, CommitSummary } from '../frame-results.js';
 import { angularDistanceArcsec, normaliseRa, unitVector } from '../sky.js';
-import { copyRowsBinary, type CopyType } from './copy.js';
-import { SOURCE_TABLE_COLUMNS } from '../source-writer.js';
+import { copyColumnsBinary, copyRowsBinary, type CopyColumn, type CopyType } from './copy.js';
+import { SOURCE_FIELDS, SOURCE_TABLE_COLUMNS } from '../source-writer.js';
 
 /** Advisory lock key serialising cross-matches: two frames of one star must not both create its object. */
 const OBJECTS_LOCK = 0x6f77626f; // 'owbo'
@@ -11,9 +11,36 @@ const OBJECTS_LOCK = 0x6f77626f; // 'owbo'
 const SOURCE_COLUMNS = ['id', ...SOURCE_TABLE_COLUMNS] as const;
 
 /** Declared types of SOURCE_COLUMNS: ids, idx and flags BIGINT, measurements DOUBLE PRECISION. */
-const SOURCE_TYPES: CopyType[] = SOURCE_COLUMNS.map((c) =>
+const SOURCE_TYPES = SOURCE_COLUMNS.map((c) =>
   ['id', 'frame_id', 'idx', 'flags', 'object_id'].includes(c) ? 'int8' : 'float8',
 );
+
+/**
+ * Loads one frame's sources by binary COPY with the given row ids and cross-matched objects (`null`: none),
+ * the rows SQLite's `SourceWriter` inserts: NaN is NULL (flags 0), other values (±Infinity too) as they are.
+ * Returns the rows loaded.
+ */
+export async function copySources(
+  c: pg.PoolClient | pg.Client,
+  frameId: number,
+  ids: ArrayLike<number>,
+  s: SourceColumns,
+  objectIds?: ArrayLike<number | null>,
+): Promise<number> {
+  const idx = new Float64Array(s.count);
+  for (let i = 0; i < s.count; i++) idx[i] = i;
+  const columns: CopyColumn[] = SOURCE_COLUMNS.map((name) => {
+    if (name === 'id') return ids;
+    if (name === 'frame_id') return frameId;
+    if (name === 'idx') return idx;
+    if (name === 'object_id') return objectIds ?? null;
+    const field = SOURCE_FIELDS[name];
+    const values = field === undefined ? undefined : (s[field] as ArrayLike<number> | undefined);
+    return values ?? (name === 'flags' ? 0 : null);
+  });
+  const nanIsNull = SOURCE_TYPES.map((t) => t === 'float8');
+  return copyColumnsBinary(c, 'sources', SOURCE_COLUMNS, SOURCE_TYPES, columns, s.count, nanIsNull);
+}
 
 const MEASUREMENT_COLUMNS = [
   'object_id',
@@ -99,41 +126,7 @@ export class PgFrameResultWriter {
       const matched = await this.matchObjects(c, s, info.mjd, options.matchRadiusArcsec ?? 1.5);
       newObjects = matched.created;
       const ids = await nextIds(c, 'sources', count);
-      const cols = [
-        s.x,
-        s.y,
-        s.xErr,
-        s.yErr,
-        s.ra,
-        s.dec,
-        s.flux,
-        s.fluxErr,
-        s.fluxAuto,
-        s.mag,
-        s.magErr,
-        s.a,
-        s.b,
-        s.theta,
-        s.fwhm,
-        s.snr,
-      ];
-      const rows = function* (): Generator<unknown[]> {
-        for (let i = 0; i < count; i++) {
-          const row: unknown[] = [ids[i], frameId, i];
-          // As SourceWriter: NaN is NULL (flags 0), other values (±Infinity too) are stored as they are.
-          for (const col of cols) {
-            const v = col === undefined ? null : col[i];
-            row.push(v === null || Number.isNaN(v) ? null : v);
-          }
-          const f = s.flags?.[i];
-          row.push(f === undefined || Number.isNaN(f) ? 0 : f);
-          const mi = s.magInst?.[i];
-          row.push(mi === undefined || Number.isNaN(mi) ? null : mi);
-          row.push(matched.ids[i]);
-          yield row;
-        }
-      };
-      await copyRowsBinary(c, 'sources', SOURCE_COLUMNS, SOURCE_TYPES, rows());
+      await copySources(c, frameId, ids, s, matched.ids);
       const measurementRows = function* (): Generator<unknown[]> {
         for (let i = 0; i < count; i++) {
           const objectId = matched.ids[i];

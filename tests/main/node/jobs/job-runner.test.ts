@@ -161,6 +161,29 @@ describe('JobRunner', () => {
   });
 });
 
+describe('JobRunner when the catalog itself fails', () => {
+  it('stops, rejects whenIdle and reports onDidFail with the error, instead of throwing from a timer', async () => {
+    const { catalog, queue } = setup(3);
+    let calls = 0;
+    const handler: JobHandler = async () => {
+      calls++;
+      // The catalog goes away while the first job runs: its commit, and every later lease, fail.
+      if (calls === 1) catalog.close();
+      return () => undefined;
+    };
+    const runner = new JobRunner(queue, handler, { concurrency: 1, pollMs: 5 });
+    const reported: Error[] = [];
+    runner.onDidFail((e) => reported.push(e));
+    await runner.start();
+    await assert.rejects(runner.whenIdle(), /database connection is not open/);
+    assert.equal(reported.length, 1);
+    assert.match(reported[0].message, /database connection is not open/);
+    assert.equal(calls, 1, 'no job is leased after the failure');
+    await assert.rejects(runner.whenIdle(), /database connection is not open/, 'later waiters learn it too');
+    await runner.drain();
+  });
+});
+
 describe('JobQueue with a profile filter', () => {
   it('leases only the jobs of its profiles', () => {
     const { catalog } = setup(0);

@@ -1,0 +1,141 @@
+// `owb watch` without --once on a PostgreSQL catalog (issue 27): frames dropped into a watched folder while it
+// runs are each processed once, and the catalog then equals, row for row, the one `owb watch --once` builds
+// on SQLite from the same folder; Ctrl-C (SIGINT) drains and exits 0. Steps that do not run on PostgreSQL
+// yet exit 2 naming the step, and `owb serve` on a workspace whose catalog is PostgreSQL exits 2; neither
+// leaves a SQLite catalog behind.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
+import { postgresMissing, startPostgres, type PostgresServer } from '../node/catalog/postgres-server.js';
+import { writeFrame } from '../node/watch/frames.js';
+import { catalogSnapshot, type CatalogSnapshot } from './batch-snapshot.js';
+import { postgresSnapshot } from './postgres-snapshot.js';
+
+const repo = resolve(import.meta.dirname, '../../..');
+const owbArgs = ['--import', 'tsx', 'src-main/cli/main.ts'];
+const { OWB_DB: _unset, OWB_WORKSPACE: _unset2, ...baseEnv } = process.env;
+function owb(args: string[], cwd = repo) {
+  // tsx resolved from the repository, not from cwd (a test folder, so that a stray SQLite file would show).
+  return spawnSync(
+    process.execPath,
+    ['--import', import.meta.resolve('tsx'), join(repo, 'src-main/cli/main.ts'), ...args],
+    // A serve that does not refuse runs until stopped: the test then fails instead of hanging.
+    { cwd, encoding: 'utf8', env: baseEnv, timeout: 120_000 },
+  );
+}
+function start(args: string[]): { child: ChildProcess; output: () => string; done: Promise<number | null> } {
+  const child = spawn(process.execPath, [...owbArgs, ...args], { cwd: repo, env: baseEnv });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const done = new Promise<number | null>((ok) => child.on('close', (status) => ok(status)));
+  return { child, output: () => out, done };
+}
+async function until(what: string, ok: () => boolean | Promise<boolean>, child?: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (!(await ok())) {
+    if (child && child.exitCode !== null) assert.fail(`the watcher exited before ${what}`);
+    if (Date.now() > deadline) assert.fail(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+function withoutAttempts(s: CatalogSnapshot): CatalogSnapshot {
+  return {
+    ...s,
+    jobs: s.jobs.map((r) => {
+      const [hash, states] = r as [string, string | null];
+      return [hash, states?.replace(/\/\d+/g, '') ?? null];
+    }),
+  };
+}
+
+const missing = postgresMissing();
+const root = mkdtempSync(join(tmpdir(), 'owb-pg-cont-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+const FRAMES = 6;
+
+describe('owb watch on PostgreSQL, continuously', { skip: missing && `PostgreSQL not available: ${missing}` }, () => {
+  let server: PostgresServer | undefined;
+  let client: pg.Client;
+  let url: string;
+  before(async () => {
+    server = await startPostgres();
+    url = server.url;
+    client = new pg.Client({ connectionString: url });
+    await client.connect();
+    assert.equal(owb(['db', 'migrate', '--db', url]).status, 0);
+  });
+  after(async () => {
+    await client?.end();
+    server?.stop();
+  });
+
+  it('processes frames dropped in while it runs, each once; SIGINT drains; the catalog equals SQLite --once', async () => {
+    const dir = join(root, 'night');
+    mkdirSync(dir);
+    const watcher = start(['watch', dir, '--db', url, '--threads', '1']);
+    await until('it said it is watching', () => /^watching /m.test(watcher.output()), watcher.child);
+    const done = async () =>
+      Number((await client.query(`SELECT count(*) AS n FROM jobs WHERE state = 'done'`)).rows[0].n);
+    for (let i = 0; i < FRAMES; i++) {
+      writeFrame(join(dir, `f${i}.fits`), { seed: 100 + i, size: 256, dateObs: `2026-02-01T0${i}:00:00` });
+      // Half of them one at a time (each processed before the next arrives), half in a burst.
+      if (i < FRAMES / 2) await until(`frame ${i} was processed`, async () => (await done()) === i + 1, watcher.child);
+    }
+    await until('every frame was processed', async () => (await done()) === FRAMES, watcher.child);
+    watcher.child.kill('SIGINT');
+    assert.equal(await watcher.done, 0, watcher.output());
+    assert.match(watcher.output(), new RegExp(`^done ${FRAMES}, failed 0, queued 0, running 0`, 'm'));
+
+    const jobs = await client.query(
+      `SELECT count(*) AS n, count(DISTINCT frame_id) AS frames, sum(attempts) AS attempts FROM jobs`,
+    );
+    assert.deepEqual(
+      { n: Number(jobs.rows[0].n), frames: Number(jobs.rows[0].frames), attempts: Number(jobs.rows[0].attempts) },
+      { n: FRAMES, frames: FRAMES, attempts: FRAMES },
+    );
+    const reference = join(root, 'reference.db');
+    const ref = owb(['watch', dir, '--once', '--db', reference, '--threads', '1']);
+    assert.equal(ref.status, 0, ref.stderr);
+    const expected = catalogSnapshot(reference);
+    assert.ok(expected.sources.length >= FRAMES * 4, `${expected.sources.length} sources in the reference`);
+    assert.deepEqual(withoutAttempts(await postgresSnapshot(url)), withoutAttempts(expected));
+  });
+
+  for (const [step, yaml, named] of [
+    ['liveStack', 'steps:\n  detect: {}\n  liveStack: true\n', /liveStack step/],
+    ['difference', 'steps:\n  detect: {}\n  difference: {}\n', /difference step/],
+    ['calibrate', 'steps:\n  calibrate: {}\n  detect: {}\n', /calibrate \(master frames\) step/],
+  ] as const)
+    for (const once of [true, false])
+      it(`a profile with ${step}${once ? ' (--once)' : ''}: exit 2 naming the step, no job taken, no SQLite file`, async () => {
+        const folder = mkdtempSync(join(root, 'refused-'));
+        writeFrame(join(folder, 'light.fits'), { seed: 7, size: 64 });
+        const profile = join(folder, 'profile.yaml');
+        writeFileSync(profile, yaml);
+        const jobsBefore = Number((await client.query('SELECT count(*) AS n FROM jobs')).rows[0].n);
+        const r = owb(['watch', folder, '--db', url, '--profile', profile, ...(once ? ['--once'] : [])], folder);
+        assert.equal(r.status, 2, r.stderr);
+        assert.match(r.stderr, /^owb: watch: profile .* does not run on a PostgreSQL catalog yet/m);
+        assert.match(r.stderr, named);
+        assert.equal(Number((await client.query('SELECT count(*) AS n FROM jobs')).rows[0].n), jobsBefore);
+        assert.deepEqual(readdirSync(folder).sort(), ['light.fits', 'profile.yaml']);
+        assert.equal(existsSync(join(folder, 'postgres:')), false);
+      });
+
+  it('owb serve on a workspace whose catalog is PostgreSQL: exit 2, no catalog.db made', () => {
+    const workspace = mkdtempSync(join(root, 'ws-'));
+    writeFileSync(join(workspace, 'workspace.json'), JSON.stringify({ catalog: url }));
+    const r = owb(['serve', '--workspace', workspace, '--port', '0']);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /^owb: serve: the workspace .* names the PostgreSQL catalog postgres:\/\/.*cannot serve yet/m,
+    );
+    assert.deepEqual(readdirSync(workspace), ['workspace.json']);
+  });
+});
