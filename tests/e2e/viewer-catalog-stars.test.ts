@@ -108,12 +108,12 @@ describe('catalog stars over the viewer', { skip }, () => {
     await page.goto(`${bench.served.url}#/viewer?frame=2`);
     await page.getByTestId('viewer-full-ready').waitFor({ state: 'attached' });
     await page.waitForLoadState('networkidle');
-    const toggle = page.getByRole('switch', { name: 'Catalog stars (T)' });
+    const toggle = page.getByRole('switch', { name: 'Catalog stars (A)' });
     await toggle.uncheck();
     // Detections off, so that the canvas at a circle changes by the circle alone.
     await page.getByTestId('viewer-canvas').waitFor();
     const bare = await canvasImage(page);
-    await page.keyboard.press('t');
+    await page.keyboard.press('a');
     assert.ok(await toggle.isChecked());
     const list = page.getByTestId('catalog-stars');
     await list.waitFor({ state: 'attached', timeout: 120_000 });
@@ -182,7 +182,7 @@ print(json.dumps({'count': int(inside.sum()), 'mags': sorted(mag[near][inside].t
       stars.slice(0, 4).map((s) => canvasPatch(page, screenOf(s)[0] + radius, screenOf(s)[1])),
     );
     const drawn = await canvasImage(page);
-    await page.keyboard.press('t');
+    await page.keyboard.press('a');
     await list.waitFor({ state: 'detached' });
     await repainted(page, drawn);
     for (const [i, s] of stars.slice(0, 4).entries()) {
@@ -191,7 +191,7 @@ print(json.dumps({'count': int(inside.sum()), 'mags': sorted(mag[near][inside].t
       assert.ok(change > 40, `star ${i}: the canvas on its circle changed by only ${change}`);
     }
     const offImage = await canvasImage(page);
-    await page.keyboard.press('t');
+    await page.keyboard.press('a');
     await list.waitFor({ state: 'attached' });
     await repainted(page, offImage);
 

@@ -267,6 +267,7 @@ export function ViewerView({
         night={night}
       />
       {tools.bar}
+      <Box sx={{ display: 'flex', gap: 1, alignItems: 'center' }}>{catalogStars.control}</Box>
       <Box sx={{ display: 'flex', justifyContent: 'space-between', gap: 1 }}>
         <Box sx={{ display: 'flex', gap: 2, alignItems: 'center' }}>
           {orientation.controls}
@@ -288,7 +289,6 @@ export function ViewerView({
           </TextField>
           {rgbComposite.controls}
           {image.controls}
-          {catalogStars.control}
         </Box>
         <SendFrameTo frameId={currentId} testId="viewer-send-frame" />
       </Box>

@@ -35,7 +35,7 @@ export interface CatalogStarsOverlay {
 const fmt = (v: number, digits: number): string => (Number.isFinite(v) ? v.toFixed(digits) : '—');
 
 /**
- * The catalog-star overlay (T): the star catalog's stars on the frame (`owb:frames.catalogStars`: Tycho-2
+ * The catalog-star overlay (A): the star catalog's stars on the frame (`owb:frames.catalogStars`: Tycho-2
  * from the astrometry.net index files, brightest first) projected through the frame's WCS, the same one the
  * RA/Dec readout uses (its plate solution when the `solve` step found one), drawn as circles; the star
  * under the cursor is labelled with its magnitude (V_T).
@@ -66,7 +66,7 @@ export function useCatalogStars({
   // The zoom of the last drawing, so that "near the cursor" is measured on the screen.
   const zoom = useRef(1);
   useKeyboard((e) => {
-    if (e.ctrlKey || e.metaKey || e.altKey || e.key.toLowerCase() !== 't') return false;
+    if (e.ctrlKey || e.metaKey || e.altKey || e.key.toLowerCase() !== 'a') return false;
     setOn((v) => !v);
     return true;
   });
@@ -134,10 +134,10 @@ export function useCatalogStars({
             checked={on}
             disabled={!wcs}
             onChange={(e) => setOn(e.target.checked)}
-            slotProps={{ input: { 'aria-label': 'Catalog stars (T)' } }}
+            slotProps={{ input: { 'aria-label': 'Catalog stars (A)' } }}
           />
         }
-        label="Catalog stars (T)"
+        label="Catalog stars (A)"
         title={wcs ? 'Tycho-2 stars of the index files, through the frame’s WCS' : 'This frame has no celestial WCS'}
       />
       {note && (
