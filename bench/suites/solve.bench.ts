@@ -9,7 +9,7 @@ import { prepareIndex, solveField } from '../../src-workers/core/astrometry/solv
 import { fitZeroPoint } from '../../src-workers/core/astrometry/zero-point.js';
 import { syntheticField, type SyntheticSpec } from '../../tests/workers/core/astrometry/synthetic-field.js';
 import type { BenchContext } from '../harness.js';
-import { SOLVE_FIELD, solveFieldOnDetections, worstPxOverFrame, WRONG_PX } from './solve-common.js';
+import { SOLVE_FIELD, solveFieldOnDetections, errorOverFrame, WRONG_PX } from './solve-common.js';
 
 const INDEX = (n: string) => `/usr/share/astrometry/index-tycho2-${n}.littleendian.fits`;
 
@@ -35,6 +35,7 @@ export default async function solveBench(ctx: BenchContext): Promise<void> {
     let solvedTheirs = 0;
     let wrong = 0;
     let worst = 0;
+    let worstRms = 0;
     let worstZp = 0;
     for (const spec of fields) {
       const f = syntheticField(indexes[0].index, indexes[0].lookup, spec);
@@ -44,7 +45,9 @@ export default async function solveBench(ctx: BenchContext): Promise<void> {
       const sol = solveField(f.stars, indexes, { width: 2048, height: 1536, hint, ...scale });
       ours += (performance.now() - t) / 1000;
       if (sol.solved) {
-        const w = worstPxOverFrame(sol.wcs, f.wcs, 2048, 1536, 3);
+        const e = errorOverFrame(sol.wcs, f.wcs, 2048, 1536, 3);
+        const w = e.worst;
+        worstRms = Math.max(worstRms, e.rms);
         if (w > WRONG_PX) wrong++;
         else solvedOurs++;
         worst = Math.max(worst, w);
@@ -71,6 +74,7 @@ export default async function solveBench(ctx: BenchContext): Promise<void> {
         solved: `${solvedOurs}/${fields.length}`,
         wrong,
         'worst px vs truth': worst.toFixed(3),
+        'rms px vs truth (worst frame)': worstRms.toFixed(3),
         'worst zero point vs truth (mag)': worstZp.toFixed(4),
       },
       ratio: theirs ? (ours / theirs).toFixed(3) : undefined,
