@@ -19,6 +19,8 @@ export interface BenchRow {
 
 export interface Measured {
   wallSec: number;
+  /** User + system CPU seconds of the process tree. */
+  cpuSec: number;
   peakMB: number;
   status: number;
   stdout: string;
@@ -49,8 +51,9 @@ import json, resource, subprocess, sys, time
 t0 = time.perf_counter()
 p = subprocess.run(sys.argv[1:], capture_output=True, text=True)
 wall = time.perf_counter() - t0
-peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-sys.stdout.write(json.dumps({"wall": wall, "peak_kb": peak_kb, "status": p.returncode, "stdout": p.stdout[-200000:], "stderr": p.stderr[-20000:]}))
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+peak_kb = usage.ru_maxrss
+sys.stdout.write(json.dumps({"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_kb": peak_kb, "status": p.returncode, "stdout": p.stdout[-200000:], "stderr": p.stderr[-20000:]}))
 `;
 
 export function createContext(rows: BenchRow[]): BenchContext {
@@ -75,6 +78,7 @@ export function createContext(rows: BenchRow[]): BenchContext {
     if (result.status !== 0) throw new Error(`measure ${command} failed: ${result.stderr}`);
     const parsed = JSON.parse(result.stdout) as {
       wall: number;
+      cpu: number;
       peak_kb: number;
       status: number;
       stdout: string;
@@ -82,6 +86,7 @@ export function createContext(rows: BenchRow[]): BenchContext {
     };
     return {
       wallSec: parsed.wall,
+      cpuSec: parsed.cpu,
       peakMB: parsed.peak_kb / 1024,
       status: parsed.status,
       stdout: parsed.stdout,

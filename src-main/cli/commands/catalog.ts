@@ -160,6 +160,8 @@ export const command: CliCommand = {
       let rows: Iterable<Record<string, unknown>>;
       /** Sources as arrays (the fast path of a whole-table export), when no selection needs them as objects. */
       let arrays: ReturnType<typeof sourceArrays> | undefined;
+      /** A whole-table (or whole-frame) BINARY2 export, read from the catalog's pages when it can be. */
+      let pages: { frameId?: number } | undefined;
       let extname = sub.toUpperCase();
       let fluxUnit: string | undefined;
       switch (sub) {
@@ -184,7 +186,10 @@ export const command: CliCommand = {
           const frameId = values.frame === undefined ? undefined : int('frame', values.frame);
           if (selection) rows = selectedRows(catalog.iterateSources({ frameId }), selection, limit, offset);
           else if (regions) rows = catalog.iterateSources({ frameId, limit, offset }) as never;
-          else {
+          else if (format === 'votable-binary2' && values.out && limit === Number.POSITIVE_INFINITY && offset === 0) {
+            pages = { frameId };
+            rows = [];
+          } else {
             arrays = sourceArrays(catalog.db, { frameId, limit, offset });
             rows = [];
           }
@@ -295,7 +300,14 @@ export const command: CliCommand = {
         stdout: ctx.stdout,
         onProgress: (done: number) => progress.update(done),
       };
-      const n = arrays
+      let n: number | undefined;
+      if (pages) {
+        const { exportSourcesBinary2 } = await import('../../node/catalog/export-sources-binary2.js');
+        const done = await exportSourcesBinary2(catalog.db, { ...exportOptions, out: values.out as string, ...pages });
+        n = done?.rows;
+        if (n === undefined) arrays = sourceArrays(catalog.db, { frameId: pages.frameId });
+      }
+      n ??= arrays
         ? await exportArrayRows(arrays.names, arrays.rows, format as RowFormat, exportOptions)
         : await exportRows(rows, format as RowFormat, exportOptions);
       progress.finish();

@@ -90,40 +90,99 @@ const ALPHABET = Uint8Array.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrst
   c.charCodeAt(0),
 );
 
+/** Two base64 characters (little-endian in a 16-bit word) for every 12-bit value. */
+const PAIRS = Uint16Array.from({ length: 4096 }, (_, i) => ALPHABET[i >> 6] | (ALPHABET[i & 63] << 8));
+
 /**
  * Base64 in 76-character lines, carrying the bytes that do not fill a 57-byte line over to the next chunk. The
- * lines are encoded by hand into one Buffer: Node's `toString('base64')` plus a copy per line cost 3× more.
+ * lines are encoded by hand into one Buffer: Node's `toString('base64')` plus a copy per line cost 3× more. Each
+ * 3 input bytes are one unaligned 32-bit read and 4 output characters one 32-bit write of two 12-bit table pairs,
+ * 7× faster than a byte and a table look-up per character.
  */
 export class Base64Lines {
   private carry: Buffer = EMPTY;
+  private readonly scratch: Buffer[] = [EMPTY, EMPTY];
+  private turn = 0;
+
+  /**
+   * `reuse`: a push returns memory that the push after next uses again, for a caller that has written it out by
+   * then (one write in flight while the next chunk is encoded).
+   */
+  constructor(private readonly options: { reuse?: boolean } = {}) {}
+
+  /** The bytes carried to the next line, to `restore` when a caller takes back what it pushed since. */
+  get pending(): Buffer {
+    return Buffer.from(this.carry);
+  }
+
+  restore(pending: Buffer): void {
+    this.carry = Buffer.from(pending);
+  }
 
   /** ASCII bytes of the lines `bytes` completes (all of them, the last one short, when `last`). */
   push(bytes: Uint8Array, last = false): Buffer {
-    const all = this.carry.length ? Buffer.concat([this.carry, bytes]) : bytes;
-    const whole = last ? all.length : all.length - (all.length % 57);
-    this.carry = Buffer.from(all.subarray(whole)); // a copy: `all` may be the caller's buffer
-    if (whole === 0) return EMPTY;
-    const full = Math.floor(whole / 57);
-    const rest = whole - full * 57;
-    const out = Buffer.allocUnsafe(full * 77 + (rest ? Math.ceil(rest / 3) * 4 + 1 : 0));
-    let o = 0;
-    let i = 0;
-    for (let line = 0; line < full; line++) {
-      for (let g = 0; g < 19; g++) {
-        const n = (all[i] << 16) | (all[i + 1] << 8) | all[i + 2];
-        i += 3;
-        out[o] = ALPHABET[n >>> 18];
-        out[o + 1] = ALPHABET[(n >>> 12) & 63];
-        out[o + 2] = ALPHABET[(n >>> 6) & 63];
-        out[o + 3] = ALPHABET[n & 63];
-        o += 4;
+    // The carried bytes are completed to a line of their own, so the caller's bytes are never copied whole.
+    let head: Uint8Array = EMPTY;
+    let from = 0;
+    if (this.carry.length) {
+      const take = Math.min(57 - this.carry.length, bytes.length);
+      head = Buffer.concat([this.carry, bytes.subarray(0, take)]);
+      from = take;
+      if (head.length < 57 && !last) {
+        this.carry = Buffer.from(head);
+        return EMPTY;
       }
-      out[o++] = 10;
     }
-    if (rest) {
-      const tail = out.write(Buffer.from(all.subarray(i, whole)).toString('base64'), o, 'latin1');
-      out[o + tail] = 10;
-    }
+    const left = bytes.length - from;
+    const whole = last ? left : left - (left % 57);
+    this.carry = Buffer.from(bytes.subarray(from + whole)); // a copy: `bytes` is the caller's buffer
+    const size = linesBytes(head.length) + linesBytes(whole);
+    if (size === 0) return EMPTY;
+    let out: Buffer;
+    if (this.options.reuse) {
+      const t = (this.turn ^= 1);
+      if (this.scratch[t].length < size)
+        this.scratch[t] = Buffer.allocUnsafe(Math.max(size, 2 * this.scratch[t].length));
+      out = this.scratch[t].subarray(0, size);
+    } else out = Buffer.allocUnsafe(size);
+    const o = encodeLines(head, 0, head.length, out, 0);
+    encodeLines(bytes, from, from + whole, out, o);
     return out;
   }
+}
+
+/** Bytes of the base64 lines of `n` input bytes (57 a line, each 76 characters and a newline). */
+function linesBytes(n: number): number {
+  const rest = n % 57;
+  return Math.floor(n / 57) * 77 + (rest ? Math.ceil(rest / 3) * 4 + 1 : 0);
+}
+
+/** Base64 lines of `src[start, end)` into `out` from `o`; returns the offset after them. */
+function encodeLines(src: Uint8Array, start: number, end: number, out: Buffer, o: number): number {
+  const full = Math.floor((end - start) / 57);
+  const view = new DataView(src.buffer, src.byteOffset, src.byteLength);
+  const dst = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  let i = start;
+  for (let line = 0; line < full; line++) {
+    // A group is one 32-bit read, which takes a byte past it: the buffer's very last group is read byte by byte.
+    const groups = i + 58 <= src.length ? 19 : 18;
+    for (let g = 0; g < groups; g++) {
+      const n = view.getUint32(i) >>> 8;
+      i += 3;
+      dst.setUint32(o, PAIRS[n >>> 12] | (PAIRS[n & 4095] << 16), true);
+      o += 4;
+    }
+    if (groups === 18) {
+      const n = (src[i] << 16) | (src[i + 1] << 8) | src[i + 2];
+      i += 3;
+      dst.setUint32(o, PAIRS[n >>> 12] | (PAIRS[n & 4095] << 16), true);
+      o += 4;
+    }
+    out[o++] = 10;
+  }
+  if (i < end) {
+    o += out.write(Buffer.from(src.buffer, src.byteOffset + i, end - i).toString('base64'), o, 'latin1');
+    out[o++] = 10;
+  }
+  return o;
 }
