@@ -267,7 +267,6 @@ export function ViewerView({
         night={night}
       />
       {tools.bar}
-      <Box sx={{ display: 'flex', gap: 1, alignItems: 'center' }}>{catalogStars.control}</Box>
       <Box sx={{ display: 'flex', justifyContent: 'space-between', gap: 1 }}>
         <Box sx={{ display: 'flex', gap: 2, alignItems: 'center' }}>
           {orientation.controls}
@@ -345,6 +344,8 @@ export function ViewerView({
             {blinking ? ' · BLINK' : ''} {renderMs !== null ? `· stretch ${renderMs.toFixed(0)} ms` : ''} · scroll to
             zoom, drag to pan, Shift+drag to zoom to a box, click a star for its profile
           </Typography>
+          {/* Below the image: the overlay's note and hover text change, and must not move the canvas. */}
+          <Box sx={{ display: 'flex', gap: 1, alignItems: 'center' }}>{catalogStars.control}</Box>
         </Box>
         <Box sx={{ width: 340, flex: 'none', display: 'flex', flexDirection: 'column', minHeight: 0 }}>
           <Readout value={readout} />
