@@ -27,21 +27,28 @@ export function insertTransientCandidates(
     "INSERT INTO candidates (kind, object_id, frame_id, source_id, score, details_json, created_at) VALUES ('transient', NULL, ?, NULL, ?, ?, ?)",
   );
   const now = Date.now();
-  for (const c of run.candidates) {
-    insert.run(
-      frameId,
-      c.snr,
-      JSON.stringify({
-        ...c,
-        sciencePath: run.sciencePath,
-        referencePath: run.alignedReferencePath ?? run.referencePath,
-        differencePath: run.differencePath,
-        referenceHash: referenceKey,
-      }),
-      now,
-    );
-  }
+  for (const row of transientCandidateRows(run, referenceKey)) insert.run(frameId, row.score, row.detailsJson, now);
   return run.candidates.length;
+}
+
+/**
+ * The `score` and `details_json` of each candidate of a difference run as both catalogs store them: the
+ * candidate with the stamp paths the curation view shows and the reference's content hash.
+ */
+export function transientCandidateRows(
+  run: DifferenceRun,
+  referenceKey: string,
+): Array<{ score: number; detailsJson: string }> {
+  return run.candidates.map((c) => ({
+    score: c.snr,
+    detailsJson: JSON.stringify({
+      ...c,
+      sciencePath: run.sciencePath,
+      referencePath: run.alignedReferencePath ?? run.referencePath,
+      differencePath: run.differencePath,
+      referenceHash: referenceKey,
+    }),
+  }));
 }
 
 /**

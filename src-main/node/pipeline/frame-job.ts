@@ -1,6 +1,4 @@
 import { existsSync } from 'node:fs';
-import { basename } from 'node:path';
-import { firstImageHdu, readFitsStructure } from '../../../src-workers/io/fits-file.js';
 import type { ProcessFrameOutput, ProcessFrameSteps } from '../../common/tasks/process-frame.js';
 import { FrameResultWriter, type Catalog } from '../catalog/index.js';
 import type { JobCommitSummary, JobHandler, LeasedJob } from '../jobs/index.js';
@@ -14,6 +12,7 @@ import { ActiveModelCache, runScoreJob } from './score-job.js';
 import { runBuildMaster } from './master-job.js';
 import { fileCalibrationFrame, mastersForLight } from './masters.js';
 import { needsWorker, type Profile } from './profile.js';
+import { requireReadable } from './require-readable.js';
 
 /** Worker codes another attempt could fix (everything else is the file's fault). */
 const RETRYABLE_CODES = new Set(['PROCESS_FAILED', 'ENOMEM', 'EMFILE', 'EBUSY', 'EAGAIN']);
@@ -133,22 +132,4 @@ export function createFrameJobHandler(ctx: FrameJobContext): JobHandler {
       };
     };
   };
-}
-
-/** Throws a non-retryable `JobFailure` naming the file and what is wrong when `path` has no readable image. */
-async function requireReadable(path: string): Promise<void> {
-  let problem: { code: string; message: string } | undefined;
-  try {
-    const { hdus } = await readFitsStructure(path);
-    const h = hdus[firstImageHdu(hdus)];
-    if (!h || h.kind !== 'image' || h.naxis.length < 2)
-      problem = { code: 'NO_IMAGE', message: `${basename(path)}: has no image HDU` };
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    problem = {
-      code: typeof code === 'string' && code ? code : 'CORRUPT_INPUT',
-      message: error instanceof Error ? error.message : String(error),
-    };
-  }
-  if (problem) throw new JobFailure(problem.code, `${path}: corrupt input, not processed: ${problem.message}`, false);
 }

@@ -78,8 +78,13 @@ export function inputsHash(db: SqliteDatabase, masterId: number): string {
       'SELECT f.content_hash AS h FROM master_inputs mi JOIN frames f ON f.id = mi.frame_id WHERE mi.master_id = ? ORDER BY f.content_hash',
     )
     .all(masterId) as Array<{ h: string }>;
+  return hashOfContentHashes(rows.map((r) => r.h));
+}
+
+/** FNV-1a 64 (hex) over content hashes in the order given (sorted by the caller); shared by both catalogs. */
+export function hashOfContentHashes(hashes: readonly string[]): string {
   let h = 0xcbf29ce484222325n;
-  for (const { h: text } of rows) {
+  for (const text of hashes) {
     for (let i = 0; i < text.length; i++) {
       h ^= BigInt(text.charCodeAt(i));
       h = (h * 0x100000001b3n) & 0xffffffffffffffffn;

@@ -5,29 +5,35 @@ import type { PgJobHandler } from '../catalog/postgres/job-queue.js';
 import { PgFrameResultWriter } from '../catalog/postgres/result-writer.js';
 import type { JobCommitSummary, LeasedJob } from '../jobs/index.js';
 import type { WorkerPool } from '../pool/worker-pool.js';
+import { JobDeferred } from '../jobs/index.js';
 import { JobFailure } from './job-failure.js';
+import { pgQueueDifference, runPgDifferenceJob } from './pg-difference-job.js';
+import { pgQueueLiveStack, runPgLiveStack } from './pg-live-stack-job.js';
+import { pgOutputsDir, runPgBuildMaster } from './pg-master-job.js';
+import { pgFileCalibrationFrame, pgMastersForLight, pgPendingMasterBuilds } from './pg-masters.js';
 import { needsWorker, type Profile } from './profile.js';
+import { requireReadable } from './require-readable.js';
 
 /** Worker codes another attempt could fix (as in frame-job.ts). */
 const RETRYABLE_CODES = new Set(['PROCESS_FAILED', 'ENOMEM', 'EMFILE', 'EBUSY', 'EAGAIN']);
 
 /**
- * Profile steps the PostgreSQL catalog does not run yet (they keep state in SQLite-only code: masters, live
- * stacks, difference images); a profile asking for one is refused up front, naming the step.
+ * Profile steps the PostgreSQL catalog does not run yet: `score` (the model scores candidates in SQLite-only
+ * code); a profile asking for it is refused up front, naming the step.
  */
 export function unsupportedOnPostgres(profile: Profile): string | undefined {
-  const s = profile.steps;
-  if (s.calibrate) return 'calibrate (master frames)';
-  if (s.liveStack) return 'liveStack';
-  if (s.difference) return 'difference';
+  if (profile.steps.score) return 'score';
   return undefined;
 }
 
 /**
- * `process-frame` jobs on a PostgreSQL catalog, as `createFrameJobHandler` runs them on SQLite: a light (or a
- * frame of unknown type) goes to a worker for statistics, detection, photometry and the plate solution; its
- * commit writes sources, cross-matched objects and measurements (`PgFrameResultWriter`). Calibration frames
- * are filed (status `filed`); masters are not built from a PostgreSQL catalog yet.
+ * Every job of a pipeline on a PostgreSQL catalog, as `createFrameJobHandler` runs them on SQLite, with the
+ * same rows committed with the job. `process-frame`: calibration frames are filed as inputs of their masters
+ * (queueing the masters' rebuilds); a light (or a frame of unknown type) goes to a worker for calibration by
+ * its masters, statistics, detection, photometry and the plate solution, and its commit writes sources,
+ * cross-matched objects and measurements (`PgFrameResultWriter`) and queues its live-stack and difference
+ * jobs. `build-master`, `live-stack` and `difference` jobs run as on SQLite (pg-master-job.ts,
+ * pg-live-stack-job.ts, pg-difference-job.ts), their outputs under `pgOutputsDir`.
  */
 export function createPgFrameJobHandler(ctx: {
   pool: pg.Pool;
@@ -35,28 +41,45 @@ export function createPgFrameJobHandler(ctx: {
   profile: Profile;
   /** The plate solver's cache folder, in the workspace. */
   solveCacheDir: string;
+  /** The workspace: where masters, stacks and difference images go without an `outputs.dir`. */
+  workspace: string;
 }): PgJobHandler {
   const writer = new PgFrameResultWriter();
+  const outputsDir = pgOutputsDir(ctx.profile, ctx.workspace);
   const markFiled = (frameId: number) => async (c: pg.PoolClient) => {
     await c.query(`UPDATE frames SET status = 'filed', processed_at = $1 WHERE id = $2`, [Date.now(), frameId]);
   };
   return async (job: LeasedJob, { signal }) => {
     const profile = ctx.profile;
+    if (job.kind === 'build-master') return runPgBuildMaster(ctx.pool, outputsDir, job);
+    if (job.kind === 'live-stack') return runPgLiveStack(ctx.pool, ctx.workers, outputsDir, profile, job, signal);
+    if (job.kind === 'difference') return runPgDifferenceJob(ctx.pool, ctx.workers, outputsDir, profile, job, signal);
     if (job.kind !== 'process-frame')
       throw new JobFailure('JOB_UNSUPPORTED', `job ${job.id}: '${job.kind}' jobs do not run on PostgreSQL yet`, false);
     if (job.frameId === null) throw new JobFailure('JOB_INVALID', `job ${job.id} has no frame`, false);
     const frameId = job.frameId;
     const frame = (
-      await ctx.pool.query<{ id: number; path: string; frameType: string; contentHash: string }>(
-        `SELECT id, path, frame_type AS "frameType", content_hash AS "contentHash" FROM frames WHERE id = $1`,
+      await ctx.pool.query<{
+        id: number;
+        path: string;
+        frameType: string;
+        contentHash: string;
+        width: number | null;
+        height: number | null;
+        filter: string | null;
+        exposureSec: number | null;
+      }>(
+        `SELECT id, path, frame_type AS "frameType", content_hash AS "contentHash", width, height, filter,
+                exposure_sec AS "exposureSec" FROM frames WHERE id = $1`,
         [frameId],
       )
     ).rows[0];
     if (!frame) throw new JobFailure('JOB_INVALID', `job ${job.id}: frame ${frameId} is gone`, false);
     if (frame.frameType === 'bias' || frame.frameType === 'dark' || frame.frameType === 'flat') {
       return async (c): Promise<JobCommitSummary> => {
+        const masterId = await pgFileCalibrationFrame(c, frameId, job.profile);
         await markFiled(frameId)(c);
-        return { frameId, filed: frame.frameType, masters: 'not built on PostgreSQL catalogs yet' };
+        return { frameId, filed: frame.frameType, masterId };
       };
     }
     if (!needsWorker(profile) || !ctx.workers) {
@@ -77,6 +100,25 @@ export function createPgFrameJobHandler(ctx: {
       steps.photometry = { radiusPx: profile.steps.photometry.radiusPx, annulusPx: profile.steps.photometry.annulusPx };
     if (profile.steps.solve && profile.steps.detect)
       steps.solve = { ...profile.steps.solve, cacheDir: ctx.solveCacheDir };
+    if (profile.steps.calibrate) {
+      // No dimensions means the ingester could not read the header: say that, not "no masters for null×null".
+      if (frame.width === null || frame.height === null) await requireReadable(path);
+      const masters = await pgMastersForLight(ctx.pool, frame);
+      const builds = await pgPendingMasterBuilds(ctx.pool);
+      const none = !masters.bias && !masters.dark && !masters.flat;
+      if (profile.steps.calibrate.require && (masters.pending || none)) {
+        if (builds > 0) throw new JobDeferred(500, `${frame.path}: waiting for its masters to be built`);
+        throw new JobFailure(
+          'NO_MASTERS',
+          `${frame.path}: the profile requires masters and none matches this ${frame.width}×${frame.height} ${frame.filter ?? ''} light`,
+          false,
+        );
+      }
+      const ready = (m: typeof masters.bias) =>
+        m && m.status === 'ready' && m.path && existsSync(m.path) ? m.path : undefined;
+      const calibrate = { bias: ready(masters.bias), dark: ready(masters.dark), flat: ready(masters.flat) };
+      if (calibrate.bias || calibrate.dark || calibrate.flat) steps.calibrate = calibrate;
+    }
     const result = await ctx.workers.run(
       'process-frame',
       { path, contentHash: frame.contentHash, steps },
@@ -87,6 +129,8 @@ export function createPgFrameJobHandler(ctx: {
     const output: ProcessFrameOutput = result.value;
     return async (c): Promise<JobCommitSummary> => {
       const summary = await writer.write(c, frameId, output, { matchRadiusArcsec: profile.match.radiusArcsec });
+      if (profile.steps.liveStack) await pgQueueLiveStack(c, frameId, job.profile);
+      if (profile.steps.difference && frame.frameType === 'light') await pgQueueDifference(c, frameId, job.profile);
       return {
         frameId,
         ...summary,

@@ -5,6 +5,7 @@ import type { JobState } from '../catalog/index.js';
 import { createPgFrameJobHandler } from '../pipeline/pg-frame-job.js';
 import type { WatchBackendFactory } from './watch-service.js';
 import { solveCacheDir } from '../solve/cache-dir.js';
+import { workspaceDir } from '../ml/run-store.js';
 
 /**
  * The watch service's backend on a PostgreSQL catalog (`new WatchService({ catalog: postgresWatchBackend(pool), … })`)
@@ -17,7 +18,13 @@ export function postgresWatchBackend(pool: pg.Pool): WatchBackendFactory<PgJobCo
   return ({ workers, profile, queue, workspace }) => ({
     store: new PgFrameStore(pool),
     queue: new PgJobQueue(pool, queue),
-    handler: createPgFrameJobHandler({ pool, workers, profile, solveCacheDir: solveCacheDir(workspace) }),
+    handler: createPgFrameJobHandler({
+      pool,
+      workers,
+      profile,
+      solveCacheDir: solveCacheDir(workspace),
+      workspace: workspaceDir(workspace),
+    }),
     async jobCounts() {
       const { rows } = await pool.query<{ state: JobState; n: number }>(
         'SELECT state, count(*) AS n FROM jobs GROUP BY state',
