@@ -1,8 +1,9 @@
 // `owb watch` without --once on a PostgreSQL catalog (issue 27): frames dropped into a watched folder while it
 // runs are each processed once, and the catalog then equals, row for row, the one `owb watch --once` builds
-// on SQLite from the same folder; Ctrl-C (SIGINT) drains and exits 0. Steps that do not run on PostgreSQL
-// yet exit 2 naming the step, and `owb serve` on a workspace whose catalog is PostgreSQL exits 2; neither
-// leaves a SQLite catalog behind.
+// on SQLite from the same folder; Ctrl-C (SIGINT) drains and exits 0. Masters, live stack and difference run
+// on PostgreSQL, their files in the workspace; the score step, which does not run there yet, exits 2 naming
+// the step, and `owb serve` on a workspace whose catalog is PostgreSQL exits 2; neither leaves a SQLite
+// catalog behind.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,13 +19,13 @@ import { postgresSnapshot } from './postgres-snapshot.js';
 const repo = resolve(import.meta.dirname, '../../..');
 const owbArgs = ['--import', 'tsx', 'src-main/cli/main.ts'];
 const { OWB_DB: _unset, OWB_WORKSPACE: _unset2, ...baseEnv } = process.env;
-function owb(args: string[], cwd = repo) {
+function owb(args: string[], cwd = repo, env: NodeJS.ProcessEnv = baseEnv) {
   // tsx resolved from the repository, not from cwd (a test folder, so that a stray SQLite file would show).
   return spawnSync(
     process.execPath,
     ['--import', import.meta.resolve('tsx'), join(repo, 'src-main/cli/main.ts'), ...args],
     // A serve that does not refuse runs until stopped: the test then fails instead of hanging.
-    { cwd, encoding: 'utf8', env: baseEnv, timeout: 120_000 },
+    { cwd, encoding: 'utf8', env, timeout: 120_000 },
   );
 }
 function start(args: string[]): { child: ChildProcess; output: () => string; done: Promise<number | null> } {
@@ -106,26 +107,61 @@ describe('owb watch on PostgreSQL, continuously', { skip: missing && `PostgreSQL
     assert.deepEqual(withoutAttempts(await postgresSnapshot(url)), withoutAttempts(expected));
   });
 
-  for (const [step, yaml, named] of [
-    ['liveStack', 'steps:\n  detect: {}\n  liveStack: true\n', /liveStack step/],
-    ['difference', 'steps:\n  detect: {}\n  difference: {}\n', /difference step/],
-    ['calibrate', 'steps:\n  calibrate: {}\n  detect: {}\n', /calibrate \(master frames\) step/],
-  ] as const)
-    for (const once of [true, false])
-      it(`a profile with ${step}${once ? ' (--once)' : ''}: exit 2 naming the step, no job taken, no SQLite file`, async () => {
-        const folder = mkdtempSync(join(root, 'refused-'));
-        writeFrame(join(folder, 'light.fits'), { seed: 7, size: 64 });
-        const profile = join(folder, 'profile.yaml');
-        writeFileSync(profile, yaml);
-        const jobsBefore = Number((await client.query('SELECT count(*) AS n FROM jobs')).rows[0].n);
-        const r = owb(['watch', folder, '--db', url, '--profile', profile, ...(once ? ['--once'] : [])], folder);
-        assert.equal(r.status, 2, r.stderr);
-        assert.match(r.stderr, /^owb: watch: profile .* does not run on a PostgreSQL catalog yet/m);
-        assert.match(r.stderr, named);
-        assert.equal(Number((await client.query('SELECT count(*) AS n FROM jobs')).rows[0].n), jobsBefore);
-        assert.deepEqual(readdirSync(folder).sort(), ['light.fits', 'profile.yaml']);
-        assert.equal(existsSync(join(folder, 'postgres:')), false);
+  for (const once of [true, false])
+    it(`a profile with score${once ? ' (--once)' : ''}: exit 2 naming the step, no job taken, no SQLite file`, async () => {
+      const folder = mkdtempSync(join(root, 'refused-'));
+      writeFrame(join(folder, 'light.fits'), { seed: 7, size: 64 });
+      const profile = join(folder, 'profile.yaml');
+      writeFileSync(profile, 'steps:\n  detect: {}\n  difference: {}\n  score: true\n');
+      const jobsBefore = Number((await client.query('SELECT count(*) AS n FROM jobs')).rows[0].n);
+      const r = owb(['watch', folder, '--db', url, '--profile', profile, ...(once ? ['--once'] : [])], folder);
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(
+        r.stderr,
+        /^owb: watch: profile .* asks for the score step, which does not run on a PostgreSQL catalog yet/m,
+      );
+      assert.equal(Number((await client.query('SELECT count(*) AS n FROM jobs')).rows[0].n), jobsBefore);
+      assert.deepEqual(readdirSync(folder).sort(), ['light.fits', 'profile.yaml']);
+      assert.equal(existsSync(join(folder, 'postgres:')), false);
+    });
+
+  it('a profile with calibrate and liveStack (--once): masters built, lights stacked, files in the workspace', async () => {
+    const folder = mkdtempSync(join(root, 'steps-'));
+    const workspace = mkdtempSync(join(root, 'steps-ws-'));
+    for (let i = 0; i < 2; i++)
+      writeFrame(join(folder, `bias${i}.fits`), { seed: 300 + i, size: 80, imagetyp: 'Bias Frame' });
+    const stars: Array<[number, number, number]> = [
+      [12.3, 14.7, 5000],
+      [40.1, 20.4, 3000],
+      [25.5, 50.2, 7000],
+      [60.2, 62.8, 4000],
+      [66.5, 10.5, 6000],
+      [15.5, 66.0, 3500],
+    ];
+    for (let i = 0; i < 2; i++)
+      writeFrame(join(folder, `light${i}.fits`), {
+        seed: 310 + i,
+        size: 80,
+        stars: stars.map(([x, y, f]) => [x + 1.6 * i, y - 1.1 * i, f]),
       });
+    const profile = join(folder, 'profile.yaml');
+    writeFileSync(profile, 'name: stepsCli\nsteps:\n  calibrate: { require: true }\n  detect: {}\n  liveStack: true\n');
+    const r = owb(['watch', folder, '--once', '--db', url, '--profile', profile, '--threads', '1'], folder, {
+      ...baseEnv,
+      OWB_WORKSPACE: workspace,
+    });
+    assert.equal(r.status, 0, r.stderr);
+    const masters = await client.query(`SELECT kind, input_count AS n, status, path FROM masters WHERE kind = 'bias'`);
+    assert.equal(masters.rows.length, 1);
+    assert.deepEqual([masters.rows[0].n, masters.rows[0].status], ['2', 'ready']);
+    assert.ok(String(masters.rows[0].path).startsWith(join(workspace, 'masters')), masters.rows[0].path);
+    const stack = await client.query(`SELECT frame_count AS n, path FROM stacks WHERE profile = 'stepsCli'`);
+    assert.deepEqual(
+      stack.rows.map((s) => [s.n, String(s.path).startsWith(join(workspace, 'stacks')) && existsSync(s.path)]),
+      [['2', true]],
+    );
+    assert.equal(existsSync(join(folder, 'postgres:')), false);
+  });
 
   it('owb serve on a workspace whose catalog is PostgreSQL: exit 2, no catalog.db made', () => {
     const workspace = mkdtempSync(join(root, 'ws-'));
