@@ -3,13 +3,14 @@
 // processed on SQLite by one service and on PostgreSQL + Q3C by two services at once (as two hosts would);
 // the two catalogs then hold the same masters, stack and transient candidates, the same calibrated sources,
 // and their master, stack and difference FITS files agree pixel for pixel within the stated tolerances.
+// Corrupt inputs and a light without masters fail with SQLite's codes and messages.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import type pg from 'pg';
+import pg from 'pg';
 import { simulateNight, type SimulatedFrame } from '../../../../src-workers/core/simulate/index.js';
 import { readFitsImage, writeFitsImage } from '../../../../src-workers/io/fits-file.js';
 import { Catalog } from '../../../../src-main/node/catalog/index.js';
@@ -20,6 +21,7 @@ import { postgresWatchBackend } from '../../../../src-main/node/watch/pg-watch-s
 import { WatchService } from '../../../../src-main/node/watch/index.js';
 import { catalogSnapshot, type CatalogSnapshot } from '../../cli/batch-snapshot.js';
 import { postgresSnapshot } from '../../cli/postgres-snapshot.js';
+import { frameBytes, writeFrame } from '../watch/frames.js';
 import { postgresMissing, startPostgres, type PostgresServer } from '../catalog/postgres-server.js';
 
 const missing = postgresMissing();
@@ -154,10 +156,10 @@ async function write(dir: string, frames: readonly SimulatedFrame[]): Promise<vo
   for (const f of frames) await writeFitsImage(join(dir, f.name), f.image, { header: f.header });
 }
 
-async function runSqlite(dir: string, dbPath: string): Promise<void> {
+async function runSqlite(dir: string, dbPath: string, steps = profile): Promise<void> {
   const catalog = Catalog.open(dbPath);
   try {
-    const service = new WatchService({ catalog, dirs: [dir], profile, threads: 1, once: true });
+    const service = new WatchService({ catalog, dirs: [dir], profile: steps, threads: 1, once: true });
     await service.runOnce();
     await service.stop();
   } finally {
@@ -166,7 +168,7 @@ async function runSqlite(dir: string, dbPath: string): Promise<void> {
 }
 
 /** Two watch services on one PostgreSQL catalog at once, each with its own pool and worker. */
-async function runPostgres(dir: string, url: string, workspace: string): Promise<void> {
+async function runPostgres(dir: string, url: string, workspace: string, steps = profile): Promise<void> {
   const pools: pg.Pool[] = [await openCatalogPool(url, 8), await openCatalogPool(url, 8)];
   try {
     const services = pools.map(
@@ -174,7 +176,7 @@ async function runPostgres(dir: string, url: string, workspace: string): Promise
         new WatchService({
           catalog: postgresWatchBackend(pool),
           dirs: [dir],
-          profile,
+          profile: steps,
           threads: 1,
           once: true,
           workspace,
@@ -292,6 +294,42 @@ describe(
       assert.deepEqual(again.candidates, actual.candidates);
       assert.deepEqual(again.stackFrames, actual.stackFrames);
       assert.deepEqual(again.jobs, actual.jobs);
+    });
+
+    it('fails corrupt inputs and lights without masters with the same codes and messages as SQLite', async () => {
+      const admin = new pg.Client({ connectionString: (server as PostgresServer).url });
+      await admin.connect();
+      await admin.query('CREATE DATABASE bad');
+      await admin.end();
+      const url = (server as PostgresServer).url.replace(/\/postgres$/, '/bad');
+      await migratePostgres(url);
+      const dir = join(root, 'bad');
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'corrupt.fits'), 'SIMPLE  =                    T / but nothing else follows');
+      writeFileSync(join(dir, 'truncated.fits'), frameBytes({ seed: 3, size: 64 }).subarray(0, 2880));
+      writeFrame(join(dir, 'good.fits'), { seed: 1, size: 16 });
+      const cal = parseProfile({ name: 'cal', steps: { stats: true, calibrate: { require: true } } });
+      const sqlitePath = join(root, 'bad.db');
+      await runSqlite(dir, sqlitePath, cal);
+      await runPostgres(dir, url, join(root, 'pg-workspace'), cal);
+      const sql = `SELECT f.file_name, j.kind, j.state, j.error_code, j.error FROM jobs j JOIN frames f ON f.id = j.frame_id`;
+      const db = new Database(sqlitePath, { readonly: true });
+      const expected = sorted(db.prepare(sql).raw().all() as unknown[][]);
+      db.close();
+      const pool = openPool(url, 1);
+      const actual = sorted((await pool.query({ text: sql, rowMode: 'array' })).rows as unknown[][]);
+      await pool.end();
+      // SQLite's answers (corrupt-input.test.ts): the reader's reason for the broken files, NO_MASTERS with the
+      // real size for the readable light; every job failed.
+      assert.deepEqual(
+        expected.map((r) => [r[0], r[2], /^FITS_/.test(String(r[3])) ? 'FITS_…' : r[3]]),
+        [
+          ['corrupt.fits', 'failed', 'FITS_…'],
+          ['good.fits', 'failed', 'NO_MASTERS'],
+          ['truncated.fits', 'failed', 'FITS_…'],
+        ],
+      );
+      assert.deepEqual(actual, expected);
     });
   },
 );
