@@ -79,13 +79,16 @@ export function useRegionMeasure(
       <ErrorNote error={error} />
       {shownPhot && (
         <Box data-testid="region-photometry" data-rows={JSON.stringify(shownPhot.rows)}>
-          <Table size="small" aria-label="Photometry at the regions">
+          <Table
+            size="small"
+            aria-label="Photometry at the regions"
+            sx={{ '& td, & th': { px: 0.75, whiteSpace: 'nowrap', fontFamily: 'monospace' } }}
+          >
             <TableHead>
               <TableRow>
                 <TableCell>#</TableCell>
                 <TableCell>shape</TableCell>
-                <TableCell align="right">flux</TableCell>
-                <TableCell align="right">± err</TableCell>
+                <TableCell align="right">flux ± err (ADU)</TableCell>
                 <TableCell align="right">mag</TableCell>
               </TableRow>
             </TableHead>
@@ -97,17 +100,18 @@ export function useRegionMeasure(
                     {r.shape}
                     {r.incomplete ? ' *' : ''}
                   </TableCell>
-                  <TableCell align="right">{fmt(r.flux)}</TableCell>
-                  <TableCell align="right">{fmt(r.fluxErr, 3)}</TableCell>
                   <TableCell align="right">
-                    {r.mag === null ? '—' : `${r.mag.toFixed(3)} ± ${fmt(r.magErr, 2)}`}
+                    {fmt(r.flux)} ± {fmt(r.fluxErr, 2)}
+                  </TableCell>
+                  <TableCell align="right">
+                    {r.mag === null ? '—' : `${r.mag.toFixed(3)} ± ${(r.magErr ?? Number.NaN).toFixed(3)}`}
                   </TableCell>
                 </TableRow>
               ))}
             </TableBody>
           </Table>
           <Typography variant="caption" color="text.secondary">
-            ADU, sky subtracted (annulus median).{' '}
+            Sky subtracted (annulus median; hover a row for it).{' '}
             {shownPhot.zeroPointMag === null
               ? 'No zero point for this frame: no magnitudes.'
               : `mag = −2.5 log10(flux) + ${shownPhot.zeroPointMag.toFixed(3)} (${shownPhot.zeroPointSource ?? ''}).`}
