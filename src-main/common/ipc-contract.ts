@@ -8,7 +8,7 @@
 import type { CatalogStars } from './catalog-stars-dto.js';
 import type { ComparisonStars, EnsembleCurve, FrameObjectHit } from './light-curve-dto.js';
 import type { ModelRun, ModelRunDetail, ModelTask, RetrainHint, ScoreCandidatesResult } from './models-dto.js';
-import type { MaskedDetection, RegionPhotometry } from './region-measure-dto.js';
+import type { MaskedDetection, RegionPhotometry, StarRegistration } from './region-measure-dto.js';
 import type { Result } from './result.js';
 import type {
   ConeQuery,
@@ -135,6 +135,8 @@ export interface InvokeMap {
   'owb:frames.regionPhotometry': { request: { frameId: number; regions: string }; response: RegionPhotometry };
   /** Source extraction on a frame with the pixels inside `regions` (DS9 text; '' = none) masked. */
   'owb:frames.detectMasked': { request: { frameId: number; regions: string }; response: MaskedDetection };
+  /** `frameId` registered onto `referenceId` by their stars (as `owb register`), for the RGB composite. */
+  'owb:frames.registerStars': { request: { frameId: number; referenceId: number }; response: StarRegistration };
 }
 
 export interface EventMap {
@@ -199,6 +201,7 @@ export const INVOKE_CHANNELS = [
   'owb:models.scoreCandidates',
   'owb:frames.regionPhotometry',
   'owb:frames.detectMasked',
+  'owb:frames.registerStars',
 ] as const satisfies readonly InvokeChannel[];
 
 export const EVENT_CHANNELS = [

@@ -163,6 +163,7 @@ export const PAYLOAD_GUARDS: Record<InvokeChannel, Guard> = {
   'owb:models.scoreCandidates': check({}),
   'owb:frames.regionPhotometry': regionRequest,
   'owb:frames.detectMasked': regionRequest,
+  'owb:frames.registerStars': check({ frameId: int(), referenceId: int() }),
 };
 
 /** Region text may be longer than the 4096 characters of other strings (many regions, long polygons). */

@@ -41,3 +41,17 @@ export interface MaskedDetection {
   /** Pixels masked by the regions. */
   maskedPx: number;
 }
+
+/**
+ * A frame registered onto a reference frame by its stars (core/register): `transform` maps the reference's
+ * 0-based full-resolution pixels to the frame's, x = a·x_ref + b·y_ref + tx, y = c·x_ref + d·y_ref + ty.
+ */
+export type StarRegistration =
+  | {
+      ok: true;
+      transform: { a: number; b: number; tx: number; c: number; d: number; ty: number };
+      /** Stars matched and the fit's rms residual, px. */
+      matched: number;
+      rmsPx: number;
+    }
+  | { ok: false; reason: string };

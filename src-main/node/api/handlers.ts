@@ -14,6 +14,7 @@ import { modelHandlers } from './models.js';
 import type { Handler, Handlers } from './handler-types.js';
 import { pipelineHandlers } from './pipeline.js';
 import { regionMeasureHandlers } from './region-measure.js';
+import { registerStarHandlers } from './register-stars.js';
 import type { WorkbenchServices } from './services.js';
 
 export type { Handlers } from './handler-types.js';
@@ -31,6 +32,7 @@ export function createHandlers(services: WorkbenchServices): Handlers {
     ...modelHandlers(services),
     ...catalogStarHandlers(services),
     ...regionMeasureHandlers(services),
+    ...registerStarHandlers(services),
   };
 }
 
