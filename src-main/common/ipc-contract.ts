@@ -8,6 +8,7 @@
 import type { CatalogStars } from './catalog-stars-dto.js';
 import type { ComparisonStars, EnsembleCurve, FrameObjectHit } from './light-curve-dto.js';
 import type { ModelRun, ModelRunDetail, ModelTask, RetrainHint, ScoreCandidatesResult } from './models-dto.js';
+import type { MaskedDetection, RegionPhotometry, StarRegistration } from './region-measure-dto.js';
 import type { Result } from './result.js';
 import type {
   ConeQuery,
@@ -126,6 +127,16 @@ export interface InvokeMap {
   'owb:frames.catalogStars': { request: { frameId: number; limit?: number }; response: CatalogStars };
   /** The active realbogus model scores the transient candidates it has not scored yet (as owb score --db). */
   'owb:models.scoreCandidates': { request: Empty; response: ScoreCandidatesResult };
+  /**
+   * Forced photometry of a frame (full resolution, image HDU of the catalog) at the regions of `regions`
+   * (DS9 text, image or sky coordinates): circles as exact apertures, other shapes over the pixels inside,
+   * sky from an annulus around each; magnitudes with the frame's zero point when it has one.
+   */
+  'owb:frames.regionPhotometry': { request: { frameId: number; regions: string }; response: RegionPhotometry };
+  /** Source extraction on a frame with the pixels inside `regions` (DS9 text; '' = none) masked. */
+  'owb:frames.detectMasked': { request: { frameId: number; regions: string }; response: MaskedDetection };
+  /** `frameId` registered onto `referenceId` by their stars (as `owb register`), for the RGB composite. */
+  'owb:frames.registerStars': { request: { frameId: number; referenceId: number }; response: StarRegistration };
 }
 
 export interface EventMap {
@@ -188,6 +199,9 @@ export const INVOKE_CHANNELS = [
   'owb:models.retrainHint',
   'owb:frames.catalogStars',
   'owb:models.scoreCandidates',
+  'owb:frames.regionPhotometry',
+  'owb:frames.detectMasked',
+  'owb:frames.registerStars',
 ] as const satisfies readonly InvokeChannel[];
 
 export const EVENT_CHANNELS = [

@@ -161,4 +161,16 @@ export const PAYLOAD_GUARDS: Record<InvokeChannel, Guard> = {
   'owb:models.retrainHint': check({ task: oneOf(['realbogus', 'lens']) }),
   'owb:frames.catalogStars': check({ frameId: int(), limit: optInt(1, 20_000) }),
   'owb:models.scoreCandidates': check({}),
+  'owb:frames.regionPhotometry': regionRequest,
+  'owb:frames.detectMasked': regionRequest,
+  'owb:frames.registerStars': check({ frameId: int(), referenceId: int() }),
 };
+
+/** Region text may be longer than the 4096 characters of other strings (many regions, long polygons). */
+function regionRequest(request: unknown): string | null {
+  const { regions, ...rest } = (request ?? {}) as { regions?: unknown };
+  const base = check({ frameId: int() })(rest);
+  if (base) return base;
+  if (typeof regions !== 'string') return "'regions' must be a string (DS9 region text)";
+  return regions.length <= 1_000_000 ? null : "'regions' must be at most 1,000,000 characters";
+}

@@ -35,7 +35,7 @@ const GLOBAL_SHORTCUTS: Array<[string, string]> = [
   ['F1', 'this help'],
   [
     'Viewer',
-    'scroll = zoom, drag = pan, Shift+drag = zoom to selection, F = fit, 1 = 1:1, B = blink, S = cycle stretch, C = cycle colour map, I = invert, O = overlays, G = RA/Dec grid, A = catalog stars, K = contours, R = draw circle/box/point/off, E = draw ellipses, Q = draw a polygon (Enter closes it), drag a region to move it while drawing, Delete = remove last region, P = pick target and comparison stars, [ ] = aperture radius, T / Shift+T = turn 90° counter-clockwise / clockwise, X / Y = flip the image x / y axis, L = lock frames (none, pixels, WCS), H = next image HDU, , / . = previous / next cube plane',
+    'scroll = zoom, drag = pan, Shift+drag = zoom to selection, F = fit, 1 = 1:1, B = blink, S = cycle stretch, C = cycle colour map, I = invert, O = overlays, G = RA/Dec grid, A = catalog stars, K = contours, R = draw circle/box/point/off, E = draw ellipses, Q = draw a polygon (Enter closes it), drag a region to move it while drawing (a polygon’s vertex handle moves that vertex), Delete = remove last region, M = photometry at the regions, Shift+M = detect again with the regions masked, P = pick target and comparison stars, [ ] = aperture radius, T / Shift+T = turn 90° counter-clockwise / clockwise, X / Y = flip the image x / y axis, L = lock frames (none, pixels, WCS), H = next image HDU, , / . = previous / next cube plane',
   ],
   ['Curation', 'A accept, R reject, 1–9 class, U or Ctrl+Z undo, ←/→ move, V view in frame, O order, ? help'],
 ];

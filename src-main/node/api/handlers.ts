@@ -13,6 +13,8 @@ import { lightCurveHandlers } from './light-curve.js';
 import { modelHandlers } from './models.js';
 import type { Handler, Handlers } from './handler-types.js';
 import { pipelineHandlers } from './pipeline.js';
+import { regionMeasureHandlers } from './region-measure.js';
+import { registerStarHandlers } from './register-stars.js';
 import type { WorkbenchServices } from './services.js';
 
 export type { Handlers } from './handler-types.js';
@@ -29,6 +31,8 @@ export function createHandlers(services: WorkbenchServices): Handlers {
     ...lightCurveHandlers(services),
     ...modelHandlers(services),
     ...catalogStarHandlers(services),
+    ...regionMeasureHandlers(services),
+    ...registerStarHandlers(services),
   };
 }
 

@@ -62,7 +62,8 @@ export interface ImageStageProps {
   /** An RGB composite on the frame's grid, drawn instead of the stretched frame (readout stays the frame's). */
   rgb?: { width: number; height: number; binning: number; data: Uint8ClampedArray } | null;
   /** A press at image (x, y): a handler that drags something there (a region) instead of panning, or null. */
-  onGrab?: (x: number, y: number) => ((x: number, y: number) => void) | null;
+  /** `zoom`: screen pixels per image pixel, for handles of a fixed screen size. */
+  onGrab?: (x: number, y: number, zoom: number) => ((x: number, y: number) => void) | null;
   follow?: ((t: ViewTransform, cw: number, ch: number) => ViewTransform | null) | null;
 }
 
@@ -372,7 +373,7 @@ export function ImageStage(props: ImageStageProps): ReactNode {
             setSelection({ x0: x, y0: y, x1: x, y1: y });
             return;
           }
-          const grab = props.onGrab?.(...screenToImage(transform, ...local(e))) ?? null;
+          const grab = props.onGrab?.(...screenToImage(transform, ...local(e)), transform.zoom) ?? null;
           drag.current = { x: e.clientX, y: e.clientY, t: transform, moved: false, grab };
         }}
         onMouseMove={(e) => {

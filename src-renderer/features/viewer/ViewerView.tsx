@@ -178,6 +178,7 @@ export function ViewerView({
     heightPx,
     contourPixels: preview.data ?? mainPixels.data,
     limits: auto,
+    loadedRegions: regions.regions,
   });
   const catalogStars = useCatalogStars({ frameId: shownId, wcs, painters: tools.painters });
 
@@ -325,7 +326,7 @@ export function ViewerView({
               orient={orientation.orient}
               viewKey={viewKey}
               rgb={rgbComposite.rgb}
-              onGrab={(x, y) => tools.onGrab(x, y) ?? interactive.onGrab(x, y)}
+              onGrab={(x, y, zoom) => tools.onGrab(x, y, zoom) ?? interactive.onGrab(x, y)}
               follow={follow}
             />
           )}

@@ -5,6 +5,7 @@
 export { circularApertureSum, ellipticalApertureSum, apertureSumError, type ApertureSum } from './aperture.js';
 export { ellipsePixelOverlap } from './ellipse-overlap.js';
 export { circleRectOverlap } from './circular-overlap.js';
+export { pixelSetSum } from './pixel-set-sum.js';
 export { annulusBackground, createAnnulusScratch, type AnnulusBackground, type AnnulusScratch } from './annulus.js';
 export { forcedPhotometry, type ForcedPhotometry, type ForcedPhotometryOptions } from './forced.js';
 export { fluxToMagnitude, addMagnitudes, MAG_PER_RELATIVE_FLUX } from './magnitudes.js';

@@ -1,8 +1,10 @@
 /**
- * RGB composition of three frames registered by their WCS (DS9's RGB frame): each channel is resampled
- * onto the reference frame's pixel grid through the sky, then stretched linearly between its own levels.
+ * RGB composition of three frames registered by their WCS (DS9's RGB frame) or by their stars: each channel
+ * is resampled onto the reference frame's pixel grid through the sky or through the star match's affine
+ * transform, then stretched linearly between its own levels.
  */
 import { InputError } from '../errors.js';
+import { applyAffine, type Affine } from '../register/transform.js';
 import type { SkyWcs } from '../wcs/index.js';
 
 /** A raster, possibly block-averaged: pixel i covers full-resolution pixels [i·binning, (i+1)·binning). */
@@ -48,6 +50,33 @@ export function resampleByWcs(
         out[j * grid.width + i] = source.data[sj * source.width + si];
     }
   }
+  return out;
+}
+
+/**
+ * `source` resampled onto the grid of `grid`, nearest pixel, through `transform` (core/register's `Affine`
+ * from the grid frame's full-resolution pixels to the source frame's, as `registerFrame` returns it).
+ * Outside the source the value is NaN. Returns a new array; the inputs are not changed.
+ */
+export function resampleByAffine(
+  source: BinnedRaster,
+  transform: Affine,
+  grid: { width: number; height: number; binning: number },
+): Float32Array {
+  for (const [name, b] of [
+    ['source.binning', source.binning],
+    ['grid.binning', grid.binning],
+  ] as const)
+    if (!Number.isInteger(b) || b < 1) throw new InputError('BAD_PARAMETER', `'${name}' must be a positive integer`);
+  const out = new Float32Array(grid.width * grid.height).fill(Number.NaN);
+  for (let j = 0; j < grid.height; j++)
+    for (let i = 0; i < grid.width; i++) {
+      const [x, y] = applyAffine(transform, (i + 0.5) * grid.binning - 0.5, (j + 0.5) * grid.binning - 0.5);
+      const si = Math.floor((x + 0.5) / source.binning);
+      const sj = Math.floor((y + 0.5) / source.binning);
+      if (si >= 0 && sj >= 0 && si < source.width && sj < source.height)
+        out[j * grid.width + i] = source.data[sj * source.width + si];
+    }
   return out;
 }
 

@@ -44,6 +44,38 @@ export function hitsRegion(r: DrawnRegion, x: number, y: number): boolean {
   return inside;
 }
 
+/** Screen pixels around a polygon vertex where a press grabs that vertex rather than the whole polygon. */
+const VERTEX_GRAB_PX = 6;
+
+/** The polygon vertex of `regions` (topmost first) within `radiusPx` image pixels of (x, y): [region, vertex]. */
+export function vertexAt(
+  regions: readonly DrawnRegion[],
+  x: number,
+  y: number,
+  radiusPx: number,
+): [number, number] | null {
+  for (let i = regions.length - 1; i >= 0; i--) {
+    const r = regions[i];
+    if (r.shape !== 'polygon') continue;
+    let best = -1;
+    let bestD = radiusPx;
+    for (let k = 0; k + 1 < r.points.length; k += 2) {
+      const d = Math.hypot(r.points[k] - x, r.points[k + 1] - y);
+      if (d <= bestD) [best, bestD] = [k / 2, d];
+    }
+    if (best >= 0) return [i, best];
+  }
+  return null;
+}
+
+/** Polygon `r` with vertex `v` at (x, y) and its label centre updated. */
+function withVertex(r: Extract<DrawnRegion, { shape: 'polygon' }>, v: number, x: number, y: number): DrawnRegion {
+  const points = r.points.slice();
+  [points[2 * v], points[2 * v + 1]] = [x, y];
+  const [cx, cy] = polygonCentre(points);
+  return { ...r, x: cx, y: cy, points };
+}
+
 /** `r` moved by (dx, dy) image pixels. */
 function moved(r: DrawnRegion, dx: number, dy: number): DrawnRegion {
   if (r.shape === 'polygon')
@@ -71,6 +103,11 @@ function regionPainter(regions: readonly DrawnRegion[], pending: readonly number
           else ctx.lineTo(px, py);
         }
         ctx.closePath();
+        // Vertex handles: a press on one drags that vertex alone.
+        for (let k = 0; k + 1 < r.points.length; k += 2) {
+          const [px, py] = imageToScreen(t, r.points[k], r.points[k + 1]);
+          ctx.fillRect(px - 2.5, py - 2.5, 5, 5);
+        }
       } else if (r.shape === 'box') {
         // The angle is in the image (from +x towards +y); the view's turn and flips decide the screen's.
         ctx.save();
@@ -107,14 +144,19 @@ function regionPainter(regions: readonly DrawnRegion[], pending: readonly number
 /**
  * Drawing regions on the image: with a shape chosen (R cycles circle, box, point, off; E ellipse, Q
  * polygon), a click places one (circle r 10 px, ellipse 12×6 px semi-axes, box 20×20 px) or, for a
- * polygon, a vertex (Enter closes it, Escape drops it); while drawing, dragging a region moves it. The
+ * polygon, a vertex (Enter closes it, Escape drops it); while drawing, dragging a region moves it and
+ * dragging a polygon's vertex handle moves that vertex alone. The
  * panel edits sizes, deletes them (Delete removes the last) and saves a DS9 region file in ICRS (with a
  * WCS) or image coordinates.
  */
 export function useRegionDrawing(wcs: SkyWcs | null): {
+  regions: DrawnRegion[];
   onPick: (x: number, y: number) => boolean;
-  /** A press on a region while drawing: the handler that drags it to image point (x, y), or null. */
-  onGrab: (x: number, y: number) => ((x: number, y: number) => void) | null;
+  /**
+   * A press on a region while drawing: the handler that drags it (or the polygon vertex within a few screen
+   * pixels at `zoom`) to image point (x, y), or null.
+   */
+  onGrab: (x: number, y: number, zoom?: number) => ((x: number, y: number) => void) | null;
   painter: OverlayPainter | null;
   control: ReactNode;
   panel: ReactNode;
@@ -164,8 +206,16 @@ export function useRegionDrawing(wcs: SkyWcs | null): {
     setRegions((rs) => [...rs, r]);
     return true;
   };
-  const onGrab = (x: number, y: number): ((x: number, y: number) => void) | null => {
+  const onGrab = (x: number, y: number, zoom = 1): ((x: number, y: number) => void) | null => {
     if (mode === 'off') return null;
+    const vertex = vertexAt(regions, x, y, VERTEX_GRAB_PX / zoom);
+    if (vertex) {
+      const [ri, vi] = vertex;
+      const start = regions[ri] as Extract<DrawnRegion, { shape: 'polygon' }>;
+      const [vx, vy] = [start.points[2 * vi], start.points[2 * vi + 1]];
+      return (nx, ny) =>
+        setRegions((rs) => rs.map((r, k) => (k === ri ? withVertex(start, vi, vx + nx - x, vy + ny - y) : r)));
+    }
     // The topmost (last drawn) region under the press.
     let i = regions.length - 1;
     while (i >= 0 && !hitsRegion(regions[i], x, y)) i--;
@@ -274,5 +324,5 @@ export function useRegionDrawing(wcs: SkyWcs | null): {
       </Box>
     </Box>
   ) : null;
-  return { onPick, onGrab, painter, control, panel };
+  return { regions, onPick, onGrab, painter, control, panel };
 }

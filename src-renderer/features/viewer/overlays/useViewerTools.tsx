@@ -9,6 +9,8 @@ import { gridPainter, type OverlayPainter } from './painters.js';
 import { useComparisonPicking } from './useComparisonPicking.js';
 import { useContours } from './useContours.js';
 import { useRegionDrawing } from './useRegionDrawing.js';
+import { useRegionMeasure } from './useRegionMeasure.js';
+import type { DrawnRegion } from '../../../../src-workers/core/viewer/index.js';
 import type { PixelsDto } from '../../../../src-main/common/workbench-dto.js';
 import type { Limits } from '../../../components/display/index.js';
 
@@ -36,7 +38,7 @@ export interface ViewerTools {
   /** Clicks on the image go here first; true when a tool took the click. */
   onPick: (x: number, y: number) => boolean;
   /** A press on the image: a handler that drags what is under it (a region), or null to pan. */
-  onGrab: (x: number, y: number) => ((x: number, y: number) => void) | null;
+  onGrab: (x: number, y: number, zoom?: number) => ((x: number, y: number) => void) | null;
 }
 
 /**
@@ -51,6 +53,7 @@ export function useViewerTools({
   heightPx,
   contourPixels,
   limits,
+  loadedRegions = [],
 }: {
   frameId: number | null;
   wcs: SkyWcs | null;
@@ -60,6 +63,8 @@ export function useViewerTools({
   contourPixels: PixelsDto | undefined;
   /** The display limits: contour levels start at the high one. */
   limits: Limits;
+  /** Regions loaded from a DS9 file: measured and masked together with the drawn ones. */
+  loadedRegions?: readonly DrawnRegion[];
 }): ViewerTools {
   const theme = useTheme();
   const [showGrid, setShowGrid] = useViewState('viewer.grid', false);
@@ -77,14 +82,17 @@ export function useViewerTools({
   const comparison = useComparisonPicking(frameId);
   const contours = useContours(contourPixels, limits);
   const drawing = useRegionDrawing(wcs);
+  const allRegions = useMemo(() => [...drawing.regions, ...loadedRegions], [drawing.regions, loadedRegions]);
+  const measure = useRegionMeasure(frameId, allRegions);
   const painters = useMemo(
     () => [
       ...(contours.painter ? [contours.painter] : []),
       ...(grid ? [gridPainter(grid, widthPx, heightPx, gridColour)] : []),
       ...(drawing.painter ? [drawing.painter] : []),
+      ...(measure.painter ? [measure.painter] : []),
       ...comparison.painters,
     ],
-    [grid, widthPx, heightPx, gridColour, comparison.painters, contours.painter, drawing.painter],
+    [grid, widthPx, heightPx, gridColour, comparison.painters, contours.painter, drawing.painter, measure.painter],
   );
   const bar = (
     <Box sx={{ display: 'flex', gap: 1, alignItems: 'center', mb: 0.5 }}>
@@ -118,6 +126,7 @@ export function useViewerTools({
   const panel = (
     <>
       {drawing.panel}
+      {measure.panel}
       {comparison.panel}
     </>
   );

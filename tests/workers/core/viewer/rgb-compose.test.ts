@@ -3,7 +3,7 @@
 // grid), and the per-channel linear stretch (levels, clipping, NaN as black).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { composeRgb, resampleByWcs } from '../../../../src-workers/core/viewer/index.js';
+import { composeRgb, resampleByAffine, resampleByWcs } from '../../../../src-workers/core/viewer/index.js';
 import { parseCelestialWcs, type SkyWcs } from '../../../../src-workers/core/wcs/index.js';
 import { headerFromText } from '../wcs/wcs-oracle.js';
 
@@ -59,6 +59,23 @@ describe('RGB composition', () => {
     };
     const out = resampleByWcs(binned, tan(10, 8), { width: w / 2, height: h / 2, binning: 2 }, tan(10, 8));
     assert.deepEqual(out, binned.data);
+  });
+
+  it('resamples through a star fit: a shift of (2.4, −1.3) px reads the nearest pixel there, NaN beyond', () => {
+    const t = { a: 1, b: 0, tx: 2.4, c: 0, d: 1, ty: -1.3 };
+    const out = resampleByAffine(source, t, { width: w, height: h, binning: 1 });
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++) {
+        const [i, j] = [Math.round(x + 2.4), Math.round(y - 1.3)];
+        const want = i < w && j >= 0 ? source.data[j * w + i] : Number.NaN;
+        assert.ok(
+          Object.is(out[y * w + x], want) || out[y * w + x] === want,
+          `(${x}, ${y}): ${out[y * w + x]} vs ${want}`,
+        );
+      }
+    assert.throws(() => resampleByAffine(source, t, { width: 1, height: 1, binning: 1.5 }), {
+      message: "'grid.binning' must be a positive integer",
+    });
   });
 
   it('refuses a binning that is not a positive integer', () => {
