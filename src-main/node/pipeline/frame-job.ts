@@ -13,6 +13,7 @@ import { runBuildMaster } from './master-job.js';
 import { fileCalibrationFrame, mastersForLight } from './masters.js';
 import { needsWorker, type Profile } from './profile.js';
 import { requireReadable } from './require-readable.js';
+import { PENDING_MASTER_WORK_SQL } from './pending-master-work.js';
 
 /** Worker codes another attempt could fix (everything else is the file's fault). */
 const RETRYABLE_CODES = new Set(['PROCESS_FAILED', 'ENOMEM', 'EMFILE', 'EBUSY', 'EAGAIN']);
@@ -40,9 +41,7 @@ export function createFrameJobHandler(ctx: FrameJobContext): JobHandler {
     `SELECT id, path, frame_type AS frameType, content_hash AS contentHash, width, height, filter, exposure_sec AS exposureSec
        FROM frames WHERE id = ?`,
   );
-  const pendingBuilds = ctx.catalog.db.prepare(
-    `SELECT count(*) AS n FROM jobs WHERE kind = 'build-master' AND state IN ('queued', 'running')`,
-  );
+  const pendingBuilds = ctx.catalog.db.prepare(PENDING_MASTER_WORK_SQL);
   const otherPaths = ctx.catalog.db.prepare('SELECT path FROM frame_paths WHERE frame_id = ? ORDER BY seen_at DESC');
   const markFiled = ctx.catalog.db.prepare(`UPDATE frames SET status = 'filed', processed_at = ? WHERE id = ?`);
 
@@ -99,7 +98,11 @@ export function createFrameJobHandler(ctx: FrameJobContext): JobHandler {
       const builds = (pendingBuilds.get() as { n: number }).n;
       const none = !masters.bias && !masters.dark && !masters.flat;
       if (profile.steps.calibrate.require && (masters.pending || none)) {
-        if (builds > 0) throw new JobDeferred(500, `${frame.path}: waiting for its masters to be built`);
+        if (builds > 0)
+          throw new JobDeferred(
+            500,
+            `${frame.path}: waiting for its masters (calibration frames still to file or masters to build)`,
+          );
         throw new JobFailure(
           'NO_MASTERS',
           `${frame.path}: the profile requires masters and none matches this ${frame.width}×${frame.height} ${frame.filter ?? ''} light`,

@@ -107,7 +107,11 @@ export function createPgFrameJobHandler(ctx: {
       const builds = await pgPendingMasterBuilds(ctx.pool);
       const none = !masters.bias && !masters.dark && !masters.flat;
       if (profile.steps.calibrate.require && (masters.pending || none)) {
-        if (builds > 0) throw new JobDeferred(500, `${frame.path}: waiting for its masters to be built`);
+        if (builds > 0)
+          throw new JobDeferred(
+            500,
+            `${frame.path}: waiting for its masters (calibration frames still to file or masters to build)`,
+          );
         throw new JobFailure(
           'NO_MASTERS',
           `${frame.path}: the profile requires masters and none matches this ${frame.width}×${frame.height} ${frame.filter ?? ''} light`,

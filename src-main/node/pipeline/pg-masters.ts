@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { hashOfContentHashes, type MasterRow } from './masters.js';
+import { PENDING_MASTER_WORK_SQL } from './pending-master-work.js';
 
 /** A pool or a transaction's client: the reads below run on either. */
 export type PgQueryable = pg.Pool | pg.PoolClient;
@@ -146,10 +147,8 @@ export async function pgMastersForLight(
   return { bias, dark, flat, pending: chosen.some((m) => m.status !== 'ready') };
 }
 
-/** Master builds still to run (queued or running), which a light waiting for its masters waits on. */
+/** Master builds and calibration frames still to run, which a light waiting for its masters waits on. */
 export async function pgPendingMasterBuilds(db: PgQueryable): Promise<number> {
-  const { rows } = await db.query<{ n: number }>(
-    `SELECT count(*) AS n FROM jobs WHERE kind = 'build-master' AND state IN ('queued', 'running')`,
-  );
-  return rows[0].n;
+  const { rows } = await db.query<{ n: string }>(PENDING_MASTER_WORK_SQL);
+  return Number(rows[0].n);
 }
