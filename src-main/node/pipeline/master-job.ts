@@ -5,7 +5,8 @@ import type { Catalog } from '../catalog/index.js';
 import { buildMasters } from '../calibrate/masters.js';
 import type { JobCommitSummary, LeasedJob } from '../jobs/index.js';
 import { JobFailure } from './job-failure.js';
-import { inputsHash, masterById, masterInputPaths } from './masters.js';
+import { makeMasterBuildDir, removeMasterBuild } from './master-build.js';
+import { inputsHash, masterById, masterInputPaths, sameSizeMaster } from './masters.js';
 import type { Profile } from './profile.js';
 
 /**
@@ -26,24 +27,22 @@ export function mastersDir(catalog: Catalog, profile: Profile): string {
 /**
  * Rebuilds one master from its current inputs with the calibration engine (`node/calibrate`): darks on the
  * bias of the same size, flats on bias and dark. The commit records the file and marks the master ready,
- * unless its inputs changed meanwhile (then the rebuild queued by that change takes over).
+ * unless its identity (`inputsHash`: its inputs and those of the masters under it) changed meanwhile: then
+ * the rebuild queued by that change takes over and this build's folder is removed. Each build attempt is
+ * written to a folder of its own (`makeMasterBuildDir`). `build` is the calibration engine [buildMasters].
  */
 export async function runBuildMaster(
   catalog: Catalog,
   profile: Profile,
   job: LeasedJob,
+  build: typeof buildMasters = buildMasters,
 ): Promise<() => JobCommitSummary> {
   if (job.masterId === null) throw new JobFailure('JOB_INVALID', `job ${job.id} names no master`, false);
   const db = catalog.db;
   const master = masterById(db, job.masterId);
   if (!master) throw new JobFailure('JOB_INVALID', `job ${job.id}: master ${job.masterId} is gone`, false);
   const hashAtStart = inputsHash(db, master.id);
-  const sameSize = (kind: string) =>
-    (
-      db
-        .prepare('SELECT id FROM masters WHERE kind = ? AND width IS ? AND height IS ? ORDER BY id LIMIT 1')
-        .get(kind, master.width, master.height) as { id: number } | undefined
-    )?.id;
+  const sameSize = (kind: string) => sameSizeMaster(db, kind, master.width, master.height);
   const inputs = (id: number | undefined) =>
     id === undefined ? [] : masterInputPaths(db, id).filter((p) => existsSync(p));
   const own = masterInputPaths(db, master.id).filter((p) => existsSync(p));
@@ -56,8 +55,8 @@ export async function runBuildMaster(
   const bias = master.kind === 'bias' ? own : inputs(sameSize('bias'));
   const darks = master.kind === 'dark' ? own : master.kind === 'flat' ? inputs(sameSize('dark')) : [];
   const flats = master.kind === 'flat' ? own : [];
-  const outDir = join(mastersDir(catalog, profile), `${master.kind}-${master.id}`);
-  const written = await buildMasters({ bias, darks, flats, outDir });
+  const outDir = makeMasterBuildDir(mastersDir(catalog, profile), master, job);
+  const written = await build({ bias, darks, flats, outDir });
   const result = written.find((w) => w.kind === master.kind);
   if (!result)
     throw new JobFailure(
@@ -68,7 +67,8 @@ export async function runBuildMaster(
   return () => {
     // Inputs that changed meanwhile queued a newer build, which records its own result.
     const superseded = inputsHash(db, master.id) !== hashAtStart;
-    if (!superseded)
+    if (superseded) removeMasterBuild(outDir, written);
+    else
       db.prepare(`UPDATE masters SET path = ?, status = 'ready', built_at = ? WHERE id = ?`).run(
         result.path,
         Date.now(),

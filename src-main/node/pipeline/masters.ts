@@ -58,27 +58,73 @@ export function fileCalibrationFrame(db: SqliteDatabase, frameId: number, profil
       `SELECT id FROM masters WHERE width IS ? AND height IS ? AND kind IN (SELECT value FROM json_each(?)) AND (kind != ? OR id = ?)`,
     )
     .all(f.width, f.height, JSON.stringify(dependents), f.kind, masterId) as Array<{ id: number }>;
-  const stale = db.prepare(`UPDATE masters SET status = 'stale' WHERE id = ?`);
+  const stale = db.prepare(`UPDATE masters SET status = 'stale', inputs_hash = ? WHERE id = ?`);
   const queue = db.prepare(
     `INSERT INTO jobs (kind, master_id, profile, state, max_attempts, created_at)
      SELECT 'build-master', @id, @profile, 'queued', 3, @now
       WHERE NOT EXISTS (SELECT 1 FROM jobs WHERE master_id = @id AND state = 'queued')`,
   );
+  // A dark or flat rebuilt on the new bias (or dark) gets a new identity, so its build on the old one is superseded.
   for (const { id } of affected) {
-    stale.run(id);
+    stale.run(inputsHash(db, id), id);
     queue.run({ id, profile, now });
   }
   return masterId;
 }
 
-/** A change detector over the content hashes of a master's inputs (FNV-1a 64, hex). */
+/**
+ * A master's identity, the change detector of its builds: FNV-1a 64 (hex) over its inputs' content hashes
+ * and, for a dark or flat, the identities of the masters it is calibrated with (`calibratedWith`), so a dark
+ * whose bias changed is a different dark.
+ */
 export function inputsHash(db: SqliteDatabase, masterId: number): string {
+  const master = db.prepare('SELECT kind, width, height FROM masters WHERE id = ?').get(masterId) as
+    { kind: string; width: number | null; height: number | null } | undefined;
   const rows = db
     .prepare(
       'SELECT f.content_hash AS h FROM master_inputs mi JOIN frames f ON f.id = mi.frame_id WHERE mi.master_id = ? ORDER BY f.content_hash',
     )
     .all(masterId) as Array<{ h: string }>;
-  return hashOfContentHashes(rows.map((r) => r.h));
+  const under: Partial<Record<'bias' | 'dark', string>> = {};
+  for (const kind of master ? calibratedWith(master.kind) : []) {
+    const id = master && sameSizeMaster(db, kind, master.width, master.height);
+    if (id) under[kind] = inputsHash(db, id);
+  }
+  return masterHash(
+    rows.map((r) => r.h),
+    under,
+  );
+}
+
+/** The kinds of master a build of `kind` is calibrated with: darks on the bias, flats on bias and dark. */
+export function calibratedWith(kind: string): Array<'bias' | 'dark'> {
+  return kind === 'dark' ? ['bias'] : kind === 'flat' ? ['bias', 'dark'] : [];
+}
+
+/**
+ * The identity `inputsHash` computes, from the inputs' content hashes (sorted bytewise by the caller) and the
+ * identities of the masters it is calibrated with (none of that size: absent); shared by both catalogs. A
+ * bias, or a master with nothing under it, hashes as its inputs alone.
+ */
+export function masterHash(contentHashes: readonly string[], under: Partial<Record<'bias' | 'dark', string>>): string {
+  const tags = (['bias', 'dark'] as const).flatMap((kind) =>
+    under[kind] === undefined ? [] : [`${kind}:${under[kind]}`],
+  );
+  return hashOfContentHashes([...contentHashes, ...tags]);
+}
+
+/** The first master of `kind` with this size (what darks and flats are built on), by id. */
+export function sameSizeMaster(
+  db: SqliteDatabase,
+  kind: string,
+  width: number | null,
+  height: number | null,
+): number | undefined {
+  return (
+    db
+      .prepare('SELECT id FROM masters WHERE kind = ? AND width IS ? AND height IS ? ORDER BY id LIMIT 1')
+      .get(kind, width, height) as { id: number } | undefined
+  )?.id;
 }
 
 /** FNV-1a 64 (hex) over content hashes in the order given (sorted by the caller); shared by both catalogs. */

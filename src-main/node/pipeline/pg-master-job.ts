@@ -1,10 +1,11 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type pg from 'pg';
 import { buildMasters } from '../calibrate/masters.js';
 import type { PgJobCommit } from '../catalog/postgres/job-queue.js';
 import type { LeasedJob } from '../jobs/index.js';
 import { JobFailure } from './job-failure.js';
+import { makeMasterBuildDir, removeMasterBuild } from './master-build.js';
 import { lockMasters, pgInputsHash, pgMasterById, pgMasterInputPaths, pgSameSizeMaster } from './pg-masters.js';
 import type { Profile } from './profile.js';
 
@@ -23,11 +24,17 @@ export function pgOutputsDir(profile: Profile, workspace: string): string {
 /**
  * `runBuildMaster` (master-job.ts) on a PostgreSQL catalog: rebuilds one master from its current inputs with
  * the calibration engine (darks on the bias of the same size, flats on bias and dark); the commit, under the
- * masters lock, records the file and marks the master ready unless its inputs changed meanwhile (then the
- * rebuild queued by that change takes over, and this build's folder is removed). Each build attempt is
- * written to a folder of its own (`masters/KIND-ID/build-JOB.ATTEMPT/`).
+ * masters lock, records the file and marks the master ready unless its identity (its inputs and those of
+ * the masters under it) changed meanwhile (then the rebuild queued by that change takes over, and this
+ * build's folder is removed). Each build attempt is written to a folder of its own (`makeMasterBuildDir`:
+ * `masters/KIND-ID/build-JOB.ATTEMPT/`). `build` is the calibration engine [buildMasters].
  */
-export async function runPgBuildMaster(pool: pg.Pool, outputsDir: string, job: LeasedJob): Promise<PgJobCommit> {
+export async function runPgBuildMaster(
+  pool: pg.Pool,
+  outputsDir: string,
+  job: LeasedJob,
+  build: typeof buildMasters = buildMasters,
+): Promise<PgJobCommit> {
   if (job.masterId === null) throw new JobFailure('JOB_INVALID', `job ${job.id} names no master`, false);
   const master = await pgMasterById(pool, job.masterId);
   if (!master) throw new JobFailure('JOB_INVALID', `job ${job.id}: master ${job.masterId} is gone`, false);
@@ -47,8 +54,8 @@ export async function runPgBuildMaster(pool: pg.Pool, outputsDir: string, job: L
   const flats = master.kind === 'flat' ? own : [];
   // One folder per build attempt: a build of older inputs that finishes last (two builds of one master in
   // flight, in one process or several) must not overwrite the file of the build the catalog records.
-  const outDir = join(outputsDir, 'masters', `${master.kind}-${master.id}`, `build-${job.id}.${job.attempt}`);
-  const written = await buildMasters({ bias, darks, flats, outDir });
+  const outDir = makeMasterBuildDir(join(outputsDir, 'masters'), master, job);
+  const written = await build({ bias, darks, flats, outDir });
   const result = written.find((w) => w.kind === master.kind);
   if (!result)
     throw new JobFailure(
@@ -60,7 +67,7 @@ export async function runPgBuildMaster(pool: pg.Pool, outputsDir: string, job: L
     await lockMasters(c);
     // Inputs that changed meanwhile queued a newer build, which records its own result.
     const superseded = (await pgInputsHash(c, master.id)) !== hashAtStart;
-    if (superseded) rmSync(outDir, { recursive: true, force: true });
+    if (superseded) removeMasterBuild(outDir, written);
     else
       await c.query(`UPDATE masters SET path = $1, status = 'ready', built_at = $2 WHERE id = $3`, [
         result.path,

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { hashOfContentHashes, type MasterRow } from './masters.js';
+import { calibratedWith, masterHash, type MasterRow } from './masters.js';
 import { PENDING_MASTER_WORK_SQL } from './pending-master-work.js';
 
 /** A pool or a transaction's client: the reads below run on either. */
@@ -75,8 +75,12 @@ export async function pgFileCalibrationFrame(c: pg.PoolClient, frameId: number, 
       [f.width, f.height, dependents, f.kind, masterId],
     )
   ).rows;
+  // A dark or flat rebuilt on the new bias (or dark) gets a new identity, so its build on the old one is superseded.
   for (const { id } of affected) {
-    await c.query(`UPDATE masters SET status = 'stale' WHERE id = $1`, [id]);
+    await c.query(`UPDATE masters SET status = 'stale', inputs_hash = $1 WHERE id = $2`, [
+      await pgInputsHash(c, id),
+      id,
+    ]);
     await c.query(
       `INSERT INTO jobs (kind, master_id, profile, state, max_attempts, created_at)
        SELECT 'build-master', $1::bigint, $2::text, 'queued', 3, $3::bigint
@@ -87,14 +91,31 @@ export async function pgFileCalibrationFrame(c: pg.PoolClient, frameId: number, 
   return masterId;
 }
 
-/** `inputsHash` (masters.ts) on PostgreSQL: the same FNV-1a 64 over the inputs' content hashes, bytewise order. */
+/**
+ * `inputsHash` (masters.ts) on PostgreSQL: a master's identity, the same FNV-1a 64 over its inputs' content
+ * hashes (bytewise order) and the identities of the masters it is calibrated with.
+ */
 export async function pgInputsHash(db: PgQueryable, masterId: number): Promise<string> {
+  const master = (
+    await db.query<{ kind: string; width: number | null; height: number | null }>(
+      'SELECT kind, width, height FROM masters WHERE id = $1',
+      [masterId],
+    )
+  ).rows[0];
   const { rows } = await db.query<{ h: string }>(
     `SELECT f.content_hash AS h FROM master_inputs mi JOIN frames f ON f.id = mi.frame_id WHERE mi.master_id = $1
       ORDER BY f.content_hash COLLATE "C"`,
     [masterId],
   );
-  return hashOfContentHashes(rows.map((r) => r.h));
+  const under: Partial<Record<'bias' | 'dark', string>> = {};
+  for (const kind of master ? calibratedWith(master.kind) : []) {
+    const id = master && (await pgSameSizeMaster(db, kind, master.width, master.height));
+    if (id) under[kind] = await pgInputsHash(db, id);
+  }
+  return masterHash(
+    rows.map((r) => r.h),
+    under,
+  );
 }
 
 export async function pgMasterById(db: PgQueryable, id: number): Promise<MasterRow | undefined> {
