@@ -12,16 +12,24 @@ const file = SqliteFile.open(path);
 const encoder = new PieceEncoder(file, plan);
 const port = parentPort;
 if (!port) throw new Error('export-binary2.worker: not started as a worker thread');
-port.on('message', (message: { seq: number; piece: Piece } | 'close') => {
+/** Buffers the export thread has written out and handed back: reused, so memory stays at a few pieces' worth. */
+const free: ArrayBuffer[] = [];
+port.on('message', (message: { seq: number; piece: Piece } | { release: ArrayBuffer } | 'close') => {
   if (message === 'close') {
     file.close();
     port.close();
     return;
   }
+  if ('release' in message) {
+    free.push(message.release);
+    return;
+  }
   try {
     const { piece } = message;
+    const bytes = encoder.boundBytes(piece.to - piece.from + 1, piece.zp.source.length);
     // A buffer of its own (allocUnsafe may share a pool slab), so it can be moved to the export thread.
-    const out = Buffer.from(new ArrayBuffer(encoder.boundBytes(piece.to - piece.from + 1, piece.zp.source.length)));
+    const reused = free.pop();
+    const out = Buffer.from(reused && reused.byteLength >= bytes ? reused : new ArrayBuffer(bytes));
     const result = encoder.encode(piece, out);
     port.postMessage({ seq: message.seq, result }, result.ok ? [out.buffer] : []);
   } catch (error) {

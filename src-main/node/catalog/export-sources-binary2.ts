@@ -168,8 +168,9 @@ async function writeAll(
     const stats: FastExportStats = { pageFrames: 0, sqliteFrames: 0 };
     let rows = 0;
     let reported = 0;
-    const sink = async (bytes: Uint8Array) => {
-      await put(b64.push(bytes));
+    /** Writes base64 lines already made by `b64.push`. */
+    const sink = async (lines: Uint8Array) => {
+      await put(lines);
       if (options.onProgress && rows - reported >= 10_000) options.onProgress((reported = rows));
     };
     const bySqlite = db.prepare(`${SOURCE_SELECT} WHERE frame_id = ? ORDER BY idx`).raw(true);
@@ -180,19 +181,24 @@ async function writeAll(
         batch.push(row);
         if (batch.length === FALLBACK_ROWS) {
           rows += batch.length;
-          await sink(encoder.encode(batch));
+          await sink(b64.push(encoder.encode(batch)));
           batch.length = 0;
         }
       }
       rows += batch.length;
-      await sink(encoder.encode(batch));
+      await sink(b64.push(encoder.encode(batch)));
       stats.sqliteFrames++;
     };
     // Pieces are encoded ahead (two per helper thread) while earlier ones are written, in file order.
     const window = helpers ? 2 * threads : 1;
-    const steps = planSteps(db, options.frameId, pieceRows, (piece) =>
-      helpers ? helpers.encode(piece) : () => Promise.resolve(local.encode(piece)),
-    );
+    // On this thread one buffer serves every piece, encoded only when its turn comes.
+    let localOut = Buffer.alloc(0);
+    const here = (piece: Piece) => () => {
+      const bytes = local.boundBytes(piece.to - piece.from + 1, piece.zp.source.length);
+      if (localOut.length < bytes) localOut = Buffer.allocUnsafe(bytes);
+      return Promise.resolve(local.encode(piece, localOut));
+    };
+    const steps = planSteps(db, options.frameId, pieceRows, (piece) => (helpers ? helpers.encode(piece) : here(piece)));
     const ahead: Step[] = [];
     const refill = () => {
       while (ahead.length < window) {
@@ -230,7 +236,9 @@ async function writeAll(
       }
       lastIdx = result.lastIdx;
       rows += result.rows;
-      await sink(result.bytes);
+      const written = b64.push(result.bytes); // copies: the piece's buffer is free once this returns
+      helpers?.release(result.bytes);
+      await sink(written);
       if (step.last) stats.pageFrames++;
     }
     await put(b64.push(new Uint8Array(0), true));
@@ -298,6 +306,8 @@ class EncoderThreads {
   private readonly threads: Array<{ worker: Worker; waiting: Array<(r: PieceReply) => void> }>;
   private seq = 0;
   private failure: Error | undefined;
+  /** Which thread a piece's buffer came from, to hand it back once written. */
+  private readonly owner = new WeakMap<ArrayBufferLike, Worker>();
 
   constructor(path: string, plan: PagePlan, count: number) {
     const fromSource = runningFromSource();
@@ -313,7 +323,10 @@ class EncoderThreads {
           )
         : new Worker(entry, { workerData });
       const thread = { worker, waiting: [] as Array<(r: PieceReply) => void> };
-      worker.on('message', (reply: PieceReply) => thread.waiting.shift()?.(reply));
+      worker.on('message', (reply: PieceReply) => {
+        if ('result' in reply && reply.result.ok) this.owner.set(reply.result.bytes.buffer, worker);
+        thread.waiting.shift()?.(reply);
+      });
       worker.on('error', (error) => this.fail(error));
       worker.on('exit', (code) => this.fail(new Error(`export thread stopped (exit code ${code})`)));
       return thread;
@@ -335,6 +348,14 @@ class EncoderThreads {
     });
     reply.catch(() => undefined); // a piece of a frame handed to SQLite may never be awaited
     return () => reply;
+  }
+
+  /** Hands a piece's buffer back to the thread that filled it, for its next piece (the bytes are written out). */
+  release(bytes: Uint8Array): void {
+    const worker = this.owner.get(bytes.buffer);
+    if (!worker || this.failure) return;
+    this.owner.delete(bytes.buffer);
+    worker.postMessage({ release: bytes.buffer }, [bytes.buffer as ArrayBuffer]);
   }
 
   private fail(error: Error): void {
