@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { PieceEncoder, type PagePlan, type Piece } from './export-binary2-pages.js';
 import { SqliteFile } from './sqlite-table-file.js';
 
-const { path, plan } = workerData as { path: string; plan: PagePlan };
+const { path, plan, pieceRows } = workerData as { path: string; plan: PagePlan; pieceRows: number };
 const file = SqliteFile.open(path);
 const encoder = new PieceEncoder(file, plan);
 const port = parentPort;
@@ -28,8 +28,13 @@ port.on('message', (message: { seq: number; piece: Piece } | { release: ArrayBuf
     const { piece } = message;
     const bytes = encoder.boundBytes(piece.to - piece.from + 1, piece.zp.source.length);
     // A buffer of its own (allocUnsafe may share a pool slab), so it can be moved to the export thread.
+    // Every buffer is made big enough for a whole piece (a frame's last piece is shorter), so each one is reused.
     const reused = free.pop();
-    const out = Buffer.from(reused && reused.byteLength >= bytes ? reused : new ArrayBuffer(bytes));
+    const out = Buffer.from(
+      reused && reused.byteLength >= bytes
+        ? reused
+        : new ArrayBuffer(Math.max(bytes, encoder.boundBytes(pieceRows, piece.zp.source.length + 64))),
+    );
     const result = encoder.encode(piece, out);
     port.postMessage({ seq: message.seq, result }, result.ok ? [out.buffer] : []);
   } catch (error) {

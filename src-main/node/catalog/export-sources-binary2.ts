@@ -9,6 +9,11 @@
  * rowids in (idx, rowid) order, which is what a job's one-transaction insert leaves; any other frame (re-ordered,
  * interleaved, a row spilling to overflow pages, a text in a number column) goes through SQLite with the usual
  * encoder, so the file does not depend on which path a frame took.
+ *
+ * Threads: a page frame is cut into pieces of consecutive rowids (export-binary2-pages.ts) that a helper thread
+ * (export-binary2.worker.ts) reads and encodes ahead, while this thread turns the finished pieces, in file order,
+ * into base64 lines and writes them. Pieces carry no base64 or file state, so the bytes do not depend on the number
+ * of threads; the base64 line carry and the cut-back of a frame handed to SQLite stay here, where the order is.
  */
 import { open } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -30,8 +35,8 @@ import {
 } from './export-binary2-pages.js';
 import { fileIsSnapshot, SqliteFile } from './sqlite-table-file.js';
 
-/** Rows per piece of work: ~3 MB of BINARY2, small enough that a few in flight stay well inside the memory goal. */
-const PIECE_ROWS = 16384;
+/** Rows per piece of work: ~1.8 MB of BINARY2, small enough that a few in flight stay well inside the memory goal. */
+const PIECE_ROWS = 8192;
 const FALLBACK_ROWS = 8192;
 /** Below this many rows the helper threads' start-up (~50 ms each) costs more than they save. */
 const THREADS_FROM_ROWS = 200_000;
@@ -94,8 +99,8 @@ function planFor(db: Database, fluxUnit: string | undefined): Plan | undefined {
 /**
  * Writes every source (or frame `frameId`'s) to `out` as a VOTable BINARY2, reading the pages; returns the row count
  * and which frames took which path, or undefined (nothing written) when the file is not the read snapshot or the
- * schema is not the one this path knows, so the caller exports through SQLite. `threads` helper threads [2, none
- * under 200 000 rows] encode pieces of `pieceRows` rows [16384]; the file does not depend on either.
+ * schema is not the one this path knows, so the caller exports through SQLite. `threads` helper threads [1, none
+ * under 200 000 rows] encode pieces of `pieceRows` rows [8192]; the file does not depend on either.
  */
 export async function exportSourcesBinary2(
   db: Database,
@@ -124,6 +129,17 @@ export async function exportSourcesBinary2(
   }
 }
 
+/**
+ * Helper threads when the caller does not say: `OWB_EXPORT_THREADS` (0 encodes on the export thread) [1]. One helper
+ * reading and encoding while the export thread makes base64 and writes keeps two cores busy; a second (2 cores, 3
+ * threads) saved no wall time here and took the peak RSS of a 10⁷-row export from 178 MB to 225 MB (each thread's
+ * malloc arena holds freed buffers), past the 200 MB goal.
+ */
+function defaultThreads(): number {
+  const given = Number(process.env.OWB_EXPORT_THREADS ?? 1);
+  return Number.isInteger(given) && given >= 0 && given <= 16 ? given : 1;
+}
+
 interface ExportOptions {
   out: string;
   extname: string;
@@ -146,9 +162,10 @@ async function writeAll(
 ): Promise<{ rows: number; stats: FastExportStats }> {
   const pieceRows = Math.max(1, Math.floor(options.pieceRows ?? PIECE_ROWS));
   const span = db.prepare('SELECT max(id) - min(id) + 1 FROM sources').pluck().get() as number | null;
-  const threads = (span ?? 0) >= THREADS_FROM_ROWS || options.threads !== undefined ? (options.threads ?? 2) : 0;
+  const threads =
+    (span ?? 0) >= THREADS_FROM_ROWS || options.threads !== undefined ? (options.threads ?? defaultThreads()) : 0;
   const local = new PieceEncoder(file, plan);
-  const helpers = threads > 0 ? new EncoderThreads(file.path, plan, threads) : undefined;
+  const helpers = threads > 0 ? new EncoderThreads(file.path, plan, threads, pieceRows) : undefined;
   const handle = await open(options.out, 'w');
   // One write in flight while the next piece is turned into base64 (the lines alternate between two buffers).
   let inFlight: Promise<unknown> = Promise.resolve();
@@ -309,19 +326,21 @@ class EncoderThreads {
   /** Which thread a piece's buffer came from, to hand it back once written. */
   private readonly owner = new WeakMap<ArrayBufferLike, Worker>();
 
-  constructor(path: string, plan: PagePlan, count: number) {
+  constructor(path: string, plan: PagePlan, count: number, pieceRows: number) {
     const fromSource = runningFromSource();
     const entry = fileURLToPath(new URL(`./export-binary2.worker.${fromSource ? 'ts' : 'js'}`, import.meta.url));
-    const workerData = { path, plan: { ...plan, meta: undefined } };
+    // The threads make few JavaScript objects: a small young generation keeps each one's memory down.
+    const resourceLimits = { maxYoungGenerationSizeMb: 4 };
+    const workerData = { path, plan: { ...plan, meta: undefined }, pieceRows };
     this.threads = Array.from({ length: count }, () => {
       const worker = fromSource
         ? // Node loads a worker's entry before `--import` hooks are in place: register tsx's, then load it.
           new Worker(
             `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((t) => { t.register(); ` +
               `return import(${JSON.stringify(pathToFileURL(entry).href)}); })`,
-            { eval: true, workerData, execArgv: workerExecArgv() },
+            { eval: true, workerData, execArgv: workerExecArgv(), resourceLimits },
           )
-        : new Worker(entry, { workerData });
+        : new Worker(entry, { workerData, resourceLimits });
       const thread = { worker, waiting: [] as Array<(r: PieceReply) => void> };
       worker.on('message', (reply: PieceReply) => {
         if ('result' in reply && reply.result.ok) this.owner.set(reply.result.bytes.buffer, worker);
