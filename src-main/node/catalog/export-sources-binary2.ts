@@ -320,7 +320,7 @@ function zeroPointOf(row: ZeroPointRow | undefined): ZeroPoint | undefined {
  * goes to the thread with the fewest waiting. The export thread's read transaction keeps the file the snapshot.
  */
 class EncoderThreads {
-  private readonly threads: Array<{ worker: Worker; waiting: Array<(r: PieceReply) => void> }>;
+  private readonly threads: Array<{ worker: Worker; waiting: Array<(r: PieceReply) => void>; exited: boolean }>;
   private seq = 0;
   private failure: Error | undefined;
   /** Which thread a piece's buffer came from, to hand it back once written. */
@@ -341,13 +341,16 @@ class EncoderThreads {
             { eval: true, workerData, execArgv: workerExecArgv(), resourceLimits },
           )
         : new Worker(entry, { workerData, resourceLimits });
-      const thread = { worker, waiting: [] as Array<(r: PieceReply) => void> };
+      const thread = { worker, waiting: [] as Array<(r: PieceReply) => void>, exited: false };
       worker.on('message', (reply: PieceReply) => {
         if ('result' in reply && reply.result.ok) this.owner.set(reply.result.bytes.buffer, worker);
         thread.waiting.shift()?.(reply);
       });
       worker.on('error', (error) => this.fail(error));
-      worker.on('exit', (code) => this.fail(new Error(`export thread stopped (exit code ${code})`)));
+      worker.on('exit', (code) => {
+        thread.exited = true;
+        this.fail(new Error(`export thread stopped (exit code ${code})`));
+      });
       return thread;
     });
   }
@@ -388,6 +391,7 @@ class EncoderThreads {
     await Promise.all(
       this.threads.map(
         (t) =>
+          t.exited ||
           new Promise<void>((resolve) => {
             t.worker.once('exit', () => resolve());
             t.worker.postMessage('close');
