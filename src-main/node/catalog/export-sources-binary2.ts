@@ -99,7 +99,7 @@ function planFor(db: Database, fluxUnit: string | undefined): Plan | undefined {
 /**
  * Writes every source (or frame `frameId`'s) to `out` as a VOTable BINARY2, reading the pages; returns the row count
  * and which frames took which path, or undefined (nothing written) when the file is not the read snapshot or the
- * schema is not the one this path knows, so the caller exports through SQLite. `threads` helper threads [1, none
+ * schema is not the one this path knows, so the caller exports through SQLite. `threads` helper threads [0, none
  * under 200 000 rows] encode pieces of `pieceRows` rows [8192]; the file does not depend on either.
  */
 export async function exportSourcesBinary2(
@@ -130,14 +130,15 @@ export async function exportSourcesBinary2(
 }
 
 /**
- * Helper threads when the caller does not say: `OWB_EXPORT_THREADS` (0 encodes on the export thread) [1]. One helper
- * reading and encoding while the export thread makes base64 and writes keeps two cores busy; a second (2 cores, 3
- * threads) saved no wall time here and took the peak RSS of a 10⁷-row export from 178 MB to 225 MB (each thread's
- * malloc arena holds freed buffers), past the 200 MB goal.
+ * Helper threads when the caller does not say: `OWB_EXPORT_THREADS` [0: every piece encoded on the export thread].
+ * Measured on 2 cores, 10⁷ rows, warm cache: at load 0.5 one thread took 8.4 s wall (128 MB) and one helper 16.7 s
+ * (177 MB), 10 + 4 CPU-s against 7.4 + 1.9; only at load 18 did the helper win (52 s against 88 s), by taking more
+ * of a crowded machine. Why the helper costs CPU is not yet found (the piece hand-off, or the two threads' reads
+ * and writes contending); until it is, it stays opt-in. Two helpers took peak RSS to 225 MB.
  */
 function defaultThreads(): number {
-  const given = Number(process.env.OWB_EXPORT_THREADS ?? 1);
-  return Number.isInteger(given) && given >= 0 && given <= 16 ? given : 1;
+  const given = Number(process.env.OWB_EXPORT_THREADS ?? 0);
+  return Number.isInteger(given) && given >= 0 && given <= 16 ? given : 0;
 }
 
 interface ExportOptions {
