@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SampClient, type SampMessage } from '../../node/samp/client.js';
+import { ds9Tsv, sendTable } from '../../node/samp/ds9-table.js';
 import { SampHub } from '../../node/samp/hub.js';
 import { UsageError } from '../cli-errors.js';
 import { parseCommandArgs, type CliCommand } from '../command.js';
@@ -18,7 +19,8 @@ found through SAMP_HUB (std-lockurl:file:///…) or ~/.samp.
            --image FILE   image.load.fits
            --sky RA,DEC   coord.pointAt.sky, ICRS degrees (e.g. --sky=83.63,-5.39)
            --to NAME      only the client of that samp.name (e.g. ds9, topcat, Aladin); default: every
-                          subscribed client. Prints who received it.
+                          subscribed client. Prints who received it. DS9 (SAOImageDS9) gets a table as a
+                          TSV copy in the workspace's samp/ folder, loaded with 'catalog import tsv'.
   clients  lists the registered clients
   hub      runs a hub (loopback only, a random secret in a 0600 lockfile) until Ctrl+C, when none runs
 `;
@@ -65,7 +67,16 @@ export const command: CliCommand = {
         for (const c of await client.clients()) ctx.stdout.write(`${c.id}\t${c.name}\n`);
         return 0;
       }
-      const to = await client.notify(message, values.to).catch((e: Error) => {
+      const table = values.table === undefined ? undefined : resolve(values.table);
+      const sent = table
+        ? sendTable(
+            client,
+            { votable: message, name: basename(table), tsv: () => tsvOf(table) },
+            workspace(),
+            values.to,
+          )
+        : client.notify(message, values.to);
+      const to = await sent.catch((e: Error) => {
         throw new UsageError(e.message);
       });
       const names = new Map((await client.clients()).map((c) => [c.id, c.name]));
@@ -80,6 +91,22 @@ export const command: CliCommand = {
     }
   },
 };
+
+/** The workspace whose `samp/` folder holds the copies made for DS9: `$OWB_WORKSPACE`, else the working directory. */
+const workspace = () => process.env.OWB_WORKSPACE || process.cwd();
+
+/** The table file (VOTable, ECSV, FITS or CSV) as DS9's TSV. */
+async function tsvOf(file: string): Promise<string> {
+  const { readReferenceTable } = await import('../../node/catalog/reference/index.js');
+  const table = await readReferenceTable(file);
+  const rows = function* () {
+    for (let r = 0; r < table.rows; r++) yield table.columns.map((c) => c.values[r]);
+  };
+  return ds9Tsv(
+    table.columns.map((c) => c.name),
+    rows(),
+  );
+}
 
 function messageOf(values: { table?: string; image?: string; sky?: string }): SampMessage {
   const given = [values.table, values.image, values.sky].filter((v) => v !== undefined).length;

@@ -54,7 +54,7 @@ export function fluxUnitOf(
   const rows = db
     .prepare(
       `SELECT DISTINCT trim(coalesce(json_extract(header_json, '$.BUNIT'), '')) AS unit FROM frames
-        WHERE ${frameId === undefined ? 'id IN (SELECT DISTINCT frame_id FROM sources)' : 'id = ?'}`,
+        WHERE ${frameId === undefined ? 'EXISTS (SELECT 1 FROM sources WHERE sources.frame_id = frames.id)' : 'id = ?'}`,
     )
     .all(...(frameId === undefined ? [] : [frameId])) as Array<{ unit: string }>;
   const units = new Set(rows.map((r) => voUnit(r.unit)));

@@ -3,6 +3,7 @@
  * subscriptions, receives notifications and calls on a loopback XML-RPC callback, and sends messages.
  */
 import type { Server } from 'node:http';
+import { peerIsNamed } from './ds9-table.js';
 import { readLockfile, type HubInfo } from './lockfile.js';
 import { serveXmlRpc, xmlrpcCall } from './transport.js';
 import { XmlRpcError, type SampValue } from './xmlrpc.js';
@@ -124,13 +125,27 @@ export class SampClient {
 
   /** The id of the client called `name` (case-insensitive), or a RangeError listing who is there. */
   async idOf(name: string): Promise<string> {
+    return (await this.peerNamed(name)).id;
+  }
+
+  /**
+   * The client whose id or `samp.name` is `name`, case-insensitively, or known by an alias of it (`ds9` for
+   * SAOImageDS9); a RangeError listing who is there when none is.
+   */
+  async peerNamed(name: string): Promise<SampPeer> {
     const peers = await this.clients();
-    const hit = peers.find((p) => p.name.toLowerCase() === name.toLowerCase() || p.id === name);
+    const hit = peers.find((p) => peerIsNamed(p, name));
     if (!hit)
       throw new RangeError(
         `SAMP: no client named '${name}' (registered: ${peers.map((p) => p.name).join(', ') || 'none'})`,
       );
-    return hit.id;
+    return hit;
+  }
+
+  /** The other clients subscribed to `mtype`. */
+  async subscribedPeers(mtype: string): Promise<SampPeer[]> {
+    const ids = new Set(Object.keys(asMap(await this.hubCall('getSubscribedClients', mtype))));
+    return (await this.clients()).filter((c) => ids.has(c.id) && c.id !== this.selfId);
   }
 
   /** Sends a notification to `to` (a client name or id), or to every subscribed client; returns the recipients. */

@@ -2,7 +2,8 @@
  * The workbench on the SAMP bus: sends sources tables, frames and sky positions to DS9, TOPCAT and Aladin,
  * and turns what they send back (`coord.pointAt.sky`, `table.highlight.row`, `table.select.rowList`) into
  * catalog selections for the UI. Tables go out as VOTable files the workbench writes under `samp/` in the
- * workspace, addressed by `file:` URLs; nothing received is ever fetched.
+ * workspace, addressed by `file:` URLs (for DS9, a TSV copy it can read: ds9-table.ts); nothing received is ever
+ * fetched.
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,6 +15,7 @@ import { fluxUnitOf } from '../catalog/export-source.js';
 import type { SampSelection } from '../../common/workbench-dto.js';
 import { SpatialIndex } from '../catalog/spatial-index.js';
 import { SampClient, type SampMap, type SampMessage, type SampPeer } from './client.js';
+import { ds9Tsv, sendTable, type TsvCell } from './ds9-table.js';
 import type { HubInfo } from './lockfile.js';
 
 export type { SampSelection };
@@ -80,9 +82,8 @@ export class SampLink {
     const tableId = `owb-sources-${frameId ?? 'all'}-${++this.tableCount}-${Date.now()}`;
     const path = join(dir, `${tableId}.vot`);
     const where = frameId === undefined ? '' : 'WHERE frame_id = ?';
-    const rows = this.options.db
-      .prepare(`${SOURCE_SELECT} ${where} ORDER BY frame_id, idx`)
-      .all(...(frameId === undefined ? [] : [frameId])) as Array<Record<string, unknown>>;
+    const statement = this.options.db.prepare(`${SOURCE_SELECT} ${where} ORDER BY frame_id, idx`);
+    const rows = statement.all(...(frameId === undefined ? [] : [frameId])) as Array<Record<string, TsvCell>>;
     await exportRows(rows, 'votable', {
       out: path,
       extname: frameId === undefined ? 'sources' : `frame ${frameId} sources`,
@@ -97,7 +98,14 @@ export class SampLink {
         name: `${frameId === undefined ? 'all' : `frame ${frameId}`} sources`,
       },
     };
-    return { tableId, rows: rows.length, to: await this.client.notify(message, to) };
+    const names = statement.columns().map((c) => c.name);
+    const tsv = () =>
+      ds9Tsv(
+        names,
+        rows.map((r) => names.map((n) => r[n])),
+      );
+    const sent = await sendTable(this.client, { votable: message, name: tableId, tsv }, this.options.root, to);
+    return { tableId, rows: rows.length, to: sent };
   }
 
   /** Sends the frame's FITS file (`image.load.fits`, a `file:` URL of the stored path). */

@@ -68,15 +68,35 @@ async function viaSqlite(catalog: Catalog, out: string, frameId?: number): Promi
   return exportArrayRows(names, rows, 'votable-binary2', { out, extname: 'SOURCES', fluxUnit: 'adu' });
 }
 
+/**
+ * The page path on this thread and with helper threads (pieces of 1000 rows, so frames span pieces and threads):
+ * both files are the SQLite path's, byte for byte; returns the stats, which must agree too.
+ */
 async function compare(catalog: Catalog, label: string, frameId?: number) {
-  const a = join(dir, `${label}-pages.vot`);
   const b = join(dir, `${label}-sqlite.vot`);
-  const fast = await exportSourcesBinary2(catalog.db, { out: a, extname: 'SOURCES', fluxUnit: 'adu', frameId });
-  assert.ok(fast, `${label}: the page path declined`);
   const n = await viaSqlite(catalog, b, frameId);
-  assert.equal(fast.rows, n);
-  assert.ok(readFileSync(a).equals(readFileSync(b)), `${label}: files differ`);
-  return fast.stats;
+  const expected = readFileSync(b);
+  const stats = [];
+  for (const [name, threads, pieceRows] of [
+    ['pages', 0, undefined],
+    ['threads', 2, 1000],
+  ] as const) {
+    const a = join(dir, `${label}-${name}.vot`);
+    const fast = await exportSourcesBinary2(catalog.db, {
+      out: a,
+      extname: 'SOURCES',
+      fluxUnit: 'adu',
+      frameId,
+      threads,
+      pieceRows,
+    });
+    assert.ok(fast, `${label} (${name}): the page path declined`);
+    assert.equal(fast.rows, n);
+    assert.ok(readFileSync(a).equals(expected), `${label} (${name}): files differ`);
+    stats.push(fast.stats);
+  }
+  assert.deepEqual(stats[1], stats[0], `${label}: the threads took other paths`);
+  return stats[0];
 }
 
 describe('source export to BINARY2 from the catalog pages', () => {

@@ -2,14 +2,17 @@
 // workbench starts; the workbench sends it a frame (image.load.fits) and the frame's sources as fk5 regions, and
 // DS9 itself, asked over SAMP (ds9.get), names the file, its size, and the regions at the sources' positions.
 // The test waits on the hub's registration events (samp.hub.event.subscriptions from DS9), never on a clock.
+// Tables: `owb samp send --table FILE --to ds9` and the UI's send both reach DS9's catalog tool with every row (DS9's
+// own TSV export of the catalog it loaded is compared with the catalog), although Debian's DS9 reads VOTables empty.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Catalog, FrameResultWriter, FrameStore } from '../../../../src-main/node/catalog/index.js';
 import { sourceRegions } from '../../../../src-main/node/catalog/export-regions.js';
+import { exportRows } from '../../../../src-main/node/catalog/export.js';
 import { parseDs9Regions } from '../../../../src-main/node/catalog/regions/index.js';
 import { SampClient } from '../../../../src-main/node/samp/client.js';
 import { SampHub } from '../../../../src-main/node/samp/hub.js';
@@ -208,5 +211,58 @@ describe('DS9 over SAMP', { skip, timeout: 420_000 }, () => {
       );
       assert.ok(hit, `no region at (${s.ra}, ${s.dec}) in\n${text}`);
     }
+  });
+
+  /** The rows of DS9's current catalog, from DS9's own TSV export of it: column name → values. */
+  const ds9Catalog = async (): Promise<Map<string, string[]>> => {
+    const out = join(home, `ds9-catalog-${Date.now()}.tsv`);
+    const r = await watcher.callAndWait(
+      { 'samp.mtype': 'ds9.set', 'samp.params': { cmd: `catalog export tsv ${out}` } },
+      'SAOImageDS9',
+      60,
+    );
+    assert.equal(r['samp.status'], 'samp.ok', JSON.stringify(r));
+    const [head, ...lines] = readFileSync(out, 'utf8').trim().split('\n');
+    const names = head.split('\t');
+    const rows = lines.map((l) => l.split('\t'));
+    return new Map(names.map((n, k) => [n, rows.map((row) => row[k])]));
+  };
+
+  /** Each source's RA and Dec is in DS9's catalog, to 1e-9° (the TSV keeps every digit). */
+  const assertSources = (shown: Map<string, string[]>) => {
+    const sources = [...catalog.iterateSources({ frameId: 1 })];
+    assert.equal(shown.get('ra')?.length, sources.length, JSON.stringify([...shown.keys()]));
+    for (const [k, s] of sources.entries()) {
+      assert.ok(Math.abs(Number(shown.get('ra')?.[k]) - (s.ra as number)) < 1e-9, `row ${k} ra`);
+      assert.ok(Math.abs(Number(shown.get('dec')?.[k]) - (s.dec as number)) < 1e-9, `row ${k} dec`);
+    }
+  };
+
+  it('loads a VOTable sent with `owb samp send --table FILE --to ds9` as a catalog with every row', async () => {
+    const table = join(home, 'sources.vot');
+    const rows = [...catalog.iterateSources({ frameId: 1 })] as unknown as Array<Record<string, unknown>>;
+    await exportRows(rows, 'votable', { out: table, extname: 'sources', fluxUnit: 'adu' });
+    // Not spawnSync: the hub the command talks to runs in this process.
+    const cli = await new Promise<{ status: number | null; stdout: string; stderr: string }>((done) => {
+      const p = spawn(
+        process.execPath,
+        ['--import', 'tsx', 'src-main/cli/main.ts', 'samp', 'send', '--table', table, '--to', 'ds9'],
+        { cwd: resolve(import.meta.dirname, '../../../..'), env: { ...process.env, HOME: home, OWB_WORKSPACE: home } },
+      );
+      let stdout = '';
+      let stderr = '';
+      p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      p.on('exit', (status) => done({ status, stdout, stderr }));
+    });
+    assert.equal(cli.status, 0, cli.stderr);
+    assert.match(cli.stdout, /sent to SAOImageDS9/);
+    assertSources(await ds9Catalog());
+  });
+
+  it("sends a frame's sources from the workbench (Send to… DS9) as a catalog with every row", async () => {
+    const sent = await link.sendSources(1, 'SAOImageDS9');
+    assert.equal(sent.to.length, 1);
+    assertSources(await ds9Catalog());
   });
 });
