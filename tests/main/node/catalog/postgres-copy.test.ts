@@ -182,4 +182,36 @@ describe('COPY text and binary', { skip: missing && `PostgreSQL not available: $
       await pool.end();
     }
   });
+
+  it("a load without checks raises the index builds' sort memory to 256 MB but never lowers a larger one, and commits without waiting for the WAL flush, for its own transaction only", async () => {
+    const pool = openPool((server as PostgresServer).url, 1);
+    const c = await pool.connect();
+    const show = async () =>
+      (
+        await c.query<{ m: string; s: string }>(
+          `SELECT current_setting('maintenance_work_mem') AS m, current_setting('synchronous_commit') AS s`,
+        )
+      ).rows[0];
+    try {
+      await c.query(
+        'CREATE TABLE settle (id BIGINT PRIMARY KEY, v DOUBLE PRECISION); CREATE INDEX settle_v ON settle (v)',
+      );
+      for (const [session, inside] of [
+        ['64MB', '256MB'],
+        ['1GB', '1GB'],
+      ]) {
+        await c.query(`SET maintenance_work_mem = '${session}'`);
+        await c.query('BEGIN');
+        await loadWithoutChecks(c, 'settle', () =>
+          copyColumnsBinary(c, 'settle', ['id', 'v'], ['int8', 'float8'], [[1], [2]], 1),
+        );
+        assert.deepEqual(await show(), { m: inside, s: 'off' }, `session ${session}`);
+        await c.query('ROLLBACK');
+        assert.deepEqual(await show(), { m: session, s: 'on' }, `after the load, session ${session}`);
+      }
+    } finally {
+      c.release();
+      await pool.end();
+    }
+  });
 });

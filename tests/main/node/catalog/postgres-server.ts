@@ -35,8 +35,16 @@ export interface PostgresServer {
   stop(): void;
 }
 
-export async function startPostgres(): Promise<PostgresServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'owb-pg-'));
+/**
+ * `settings`: more server settings (`-c name=value`), e.g. `{ wal_level: 'minimal', max_wal_senders: '0' }`
+ * for a bulk-load benchmark; `dir`: the folder to make the throwaway data directory in (default the system's
+ * temporary folder).
+ */
+export async function startPostgres(
+  settings: Record<string, string> = {},
+  parent: string = tmpdir(),
+): Promise<PostgresServer> {
+  const dir = mkdtempSync(join(parent, 'owb-pg-'));
   const asRoot = userInfo().uid === 0;
   if (asRoot) {
     const uid = Number(spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).stdout.trim());
@@ -69,7 +77,10 @@ export async function startPostgres(): Promise<PostgresServer> {
       '-l',
       join(dir, 'server.log'),
       '-o',
-      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+      [
+        `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+        ...Object.entries(settings).map(([k, v]) => `-c ${k}=${v}`),
+      ].join(' '),
       '-w',
       'start',
     ]);
