@@ -407,6 +407,16 @@ function windowedCentroid(
   const gx = scratch.f64('gx', 2 * rr + 3);
   const gy = scratch.f64('gy', 2 * rr + 3);
   const rms2 = rms * rms;
+  // Blended or masked objects read their (mirrored) pixels through `view.value`, the same pixels in every
+  // iteration: each is computed once and cached over the box the window can reach before the drift test
+  // stops the loop (pixels outside it, if any, are read directly).
+  const drift = 2 * sigWin + 1;
+  const bx0 = Math.floor(cx - drift) - rr - 1;
+  const by0 = Math.floor(cy - drift) - rr - 1;
+  const bw = plain ? 0 : Math.ceil(cx + drift) + rr + 2 - bx0;
+  const bh = plain ? 0 : Math.ceil(cy + drift) + rr + 2 - by0;
+  const cache = scratch.f64('winCache', bw * bh);
+  const cached = scratch.u8('winCached', bw * bh).fill(0);
   for (let it = 0; it < 16; it++) {
     let swi = 0;
     let sdx = 0;
@@ -447,7 +457,20 @@ function windowedCentroid(
         const dx = x - wx;
         const d2 = dx * dx + dy * dy;
         if (d2 > rWin * rWin) continue;
-        const v = plain ? data[rowBase + kx] : view.value(x + ax, y + ay);
+        let v: number;
+        if (plain) v = data[rowBase + kx];
+        else {
+          const bx = x - bx0;
+          const by = y - by0;
+          if (bx >= 0 && by >= 0 && bx < bw && by < bh) {
+            const ci = by * bw + bx;
+            if (cached[ci] === 0) {
+              cache[ci] = view.value(x + ax, y + ay);
+              cached[ci] = 1;
+            }
+            v = cache[ci];
+          } else v = view.value(x + ax, y + ay);
+        }
         if (v !== v) continue;
         const s = v - bkg;
         const g = gx[kx] * gy[ky];
