@@ -4,6 +4,7 @@
 // score_catalog.py, and our time ÷ SExtractor's. Plus forced aperture photometry vs photutils on the same
 // apertures (relative flux difference).
 import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { BenchContext, Measured } from '../harness.js';
 
@@ -53,6 +54,12 @@ export default async function detectBench(ctx: BenchContext): Promise<void> {
     const hit = /__CPU__ ([0-9.]+) ([0-9.]+)\s*$/.exec(m.stderr);
     return { ...m, cpuSec: hit ? Number(hit[1]) + Number(hit[2]) : Number.NaN };
   };
+  const medianOf = (runs: Timed[]): Timed => ({
+    ...runs[0],
+    wallSec: median(runs.map((m) => m.wallSec)),
+    cpuSec: median(runs.map((m) => m.cpuSec)),
+    peakMB: Math.max(...runs.map((m) => m.peakMB)),
+  });
   const best = (label: string, run: () => Timed): Timed => {
     const runs: Timed[] = [];
     for (let r = 0; r < REPEATS; r++) {
@@ -60,13 +67,7 @@ export default async function detectBench(ctx: BenchContext): Promise<void> {
       if (m.status !== 0) throw new Error(`${label} failed (${m.status}): ${m.stderr.slice(-400)}`);
       runs.push(m);
     }
-    const wall = median(runs.map((m) => m.wallSec));
-    return {
-      ...runs[0],
-      wallSec: wall,
-      cpuSec: median(runs.map((m) => m.cpuSec)),
-      peakMB: Math.max(...runs.map((m) => m.peakMB)),
-    };
+    return medianOf(runs);
   };
   const score = (catalog: string, truth: string, fluxCol = 'flux'): Score => {
     const m = ctx.measure(ctx.python, [join(kit, 'score_catalog.py'), catalog, truth, '--fluxcol', fluxCol]);
@@ -87,7 +88,7 @@ export default async function detectBench(ctx: BenchContext): Promise<void> {
     const frameMB = (n * n * 4) / 1024 / 1024;
     const task = `detect ${n}² f32`;
     const sexCat = join(out, `sex_${n}.cat`);
-    const sex = best('source-extractor', () =>
+    const sexRun = (): Timed =>
       timed('source-extractor', [
         image,
         '-c',
@@ -96,23 +97,55 @@ export default async function detectBench(ctx: BenchContext): Promise<void> {
         join(kit, 'sextractor', 'bench.param'),
         '-CATALOG_NAME',
         sexCat,
-      ]),
-    );
+      ]);
+    const owbCat = (workers: number) => join(out, `owb_${n}_w${workers}.csv`);
+    const owbRun = (workers: number) => (): Timed =>
+      timed(
+        process.execPath,
+        [
+          join(ctx.root, 'bin', 'owb.js'),
+          'detect',
+          image,
+          '--out',
+          owbCat(workers),
+          '--phot-r',
+          '5',
+          '--annulus',
+          '8,12',
+          '--workers',
+          String(workers),
+        ],
+        { env },
+      );
+    // SExtractor and ours alternate within each round, so the ratios compare runs made under the same load
+    // (the machine is shared); the 1-minute load average at each run's start is printed beside them.
+    const tools = [
+      { label: 'source-extractor', run: sexRun },
+      { label: 'owb detect --workers 1', run: owbRun(1) },
+      { label: 'owb detect --workers 2', run: owbRun(2) },
+    ];
+    const runs = tools.map(() => [] as Timed[]);
+    const loads = tools.map(() => [] as number[]);
+    for (let r = 0; r < REPEATS; r++) {
+      tools.forEach((t, k) => {
+        loads[k].push(loadavg()[0]);
+        const m = t.run();
+        if (m.status !== 0) throw new Error(`${t.label} failed (${m.status}): ${m.stderr.slice(-400)}`);
+        runs[k].push(m);
+      });
+    }
+    const [sex, ...ourRuns] = runs.map(medianOf);
     ctx.row({
       suite: 'detect',
       task,
       tool: 'SExtractor',
       wallSec: sex.wallSec,
       peakMB: sex.peakMB,
-      metrics: { 'cpu s': sex.cpuSec, ...metrics(score(sexCat, truth)) },
+      metrics: { 'cpu s': sex.cpuSec, load: +median(loads[0]).toFixed(1), ...metrics(score(sexCat, truth)) },
     });
 
-    for (const workers of [1, 2]) {
-      const cat = join(out, `owb_${n}_w${workers}.csv`);
-      const args = ['detect', image, '--out', cat, '--phot-r', '5', '--annulus', '8,12', '--workers', String(workers)];
-      const ours = best('owb detect', () =>
-        timed(process.execPath, [join(ctx.root, 'bin', 'owb.js'), ...args], { env }),
-      );
+    for (const [k, workers] of [1, 2].entries()) {
+      const ours = ourRuns[k];
       ctx.row({
         suite: 'detect',
         task,
@@ -123,7 +156,8 @@ export default async function detectBench(ctx: BenchContext): Promise<void> {
         metrics: {
           'cpu s': ours.cpuSec,
           'cpu ratio': +(ours.cpuSec / sex.cpuSec).toFixed(2),
-          ...metrics(score(cat, truth)),
+          load: +median(loads[k + 1]).toFixed(1),
+          ...metrics(score(owbCat(workers), truth)),
           'peak/frame': +(ours.peakMB / frameMB).toFixed(2),
         },
         note: fromSource ? 'from source (tsx)' : undefined,

@@ -1,11 +1,11 @@
 import { availableParallelism } from 'node:os';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseConvKernel } from '../../../src-workers/core/detect/index.js';
 import { InputError } from '../../../src-workers/core/errors.js';
 import { readFitsImage } from '../../../src-workers/io/fits-file.js';
 import { StageProfiler } from '../../node/profile.js';
-import { detectFrame } from '../../node/detect/detect-frame.js';
+import { detectFrame, startDetectPool } from '../../node/detect/detect-frame.js';
 import { readFrame } from '../../node/detect/read-frame.js';
 import { addSkyPositions, frameWcs, zeroPointFromReference } from '../../node/detect/calibration.js';
 import { catalogFormat, writeCatalog, writeRegions } from '../../node/detect/write-catalog.js';
@@ -125,7 +125,14 @@ Options:
       return 0;
     }
     const profile = new StageProfiler();
-    const { image, header, rasterNote } = await profile.time('read', () => readFrame(file, hdu, workers > 1, transfer));
+    // A large frame's worker threads boot while it is read.
+    const warmPool = method === 'sextractor' ? startDetectPool(await fileBytes(file), workers) : undefined;
+    const { image, header, rasterNote } = await profile
+      .time('read', () => readFrame(file, hdu, workers > 1, transfer))
+      .catch(async (e: unknown) => {
+        await warmPool?.destroy();
+        throw e;
+      });
     const bundle = async (
       zip: string,
       catalogPath: string,
@@ -226,6 +233,7 @@ Options:
       zeroPointMag: zeroPoint,
       exposureSec: exptime,
       workers,
+      warmPool,
       psf: v.psf,
       onProgress: (done, total) => progress.update(done, total),
       profile,
@@ -268,4 +276,12 @@ function positiveOrUndefined(v: number | undefined): number | undefined {
 function threshRmsOption(value: string | undefined): 'global' | 'map' {
   if (value === undefined || value === 'global' || value === 'map') return value ?? 'global';
   throw new UsageError(`--thresh-rms must be 'global' or 'map', got '${value}'`);
+}
+
+/** The file's size in bytes, 0 when it cannot be read (the read then reports the problem). */
+async function fileBytes(file: string): Promise<number> {
+  return stat(file).then(
+    (s) => s.size,
+    () => 0,
+  );
 }

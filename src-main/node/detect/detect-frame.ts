@@ -28,6 +28,11 @@ export interface DetectFrameOptions extends Omit<DetectOptions, 'background' | '
   workers?: number;
   /** Reuse a pool instead of creating one (its size wins over `workers`). */
   pool?: WorkerPool;
+  /**
+   * A pool of `workers` threads started before the frame was read (`startDetectPool`), so its threads boot
+   * while the file is read: used when the frame runs on workers, destroyed in any case.
+   */
+  warmPool?: WorkerPool;
   /** Calibration: mag = zeroPoint − 2.5 log10(flux / exposureSec). */
   zeroPointMag?: number;
   exposureSec?: number;
@@ -43,6 +48,15 @@ export interface DetectFrameOptions extends Omit<DetectOptions, 'background' | '
 
 /** Frames smaller than this run in this thread even with `workers > 1` (unless a pool is given). */
 const MIN_PIXELS_FOR_WORKERS = 8_000_000;
+/**
+ * Starts the pool `detectFrame` will use for a file of `fileBytes` bytes, before the file is read, when
+ * the frame can be large enough to run on workers (at least `MIN_PIXELS_FOR_WORKERS` 32-bit pixels);
+ * otherwise undefined. Pass it as `warmPool`.
+ */
+export function startDetectPool(fileBytes: number, workers: number): WorkerPool | undefined {
+  return workers > 1 && fileBytes >= MIN_PIXELS_FOR_WORKERS * 4 ? new WorkerPool({ threads: workers }) : undefined;
+}
+
 /** Extra rows each strip reads beyond the rows it owns; larger objects are finished on the full frame. */
 const STRIP_MARGIN_ROWS = 48;
 
@@ -81,6 +95,7 @@ export async function detectFrame(
     saturationLevel: options.saturationLevel,
   };
   if (inThisThread) {
+    await options.warmPool?.destroy();
     const model = profile.timeSync(
       'background meshes',
       () => noiseForDetection(buildBackgroundModel(image, backgroundOptions), resolved.threshRms),
@@ -101,7 +116,7 @@ export async function detectFrame(
   // The pool starts first: its threads load while the frame is copied, then estimate the background meshes
   // (rows split between them), then detect the strips. Strips are views on one shared buffer (read straight
   // into it by `readFrame` when possible).
-  const pool = options.pool ?? new WorkerPool({ threads: workers });
+  const pool = options.pool ?? options.warmPool ?? new WorkerPool({ threads: workers });
   try {
     let shared = image.data;
     if (!(shared.buffer instanceof SharedArrayBuffer)) {

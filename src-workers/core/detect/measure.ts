@@ -309,6 +309,18 @@ function kronMoments(
 }
 
 /**
+ * `Math.floor(value / step)` for value ≥ 0 by a multiplication with `inverse` (= 1 / step): the product is
+ * within two ulps of the quotient, so the two floors can differ only next to an integer, where the
+ * division decides. The same index as the division, without a division per call.
+ */
+export function floorQuotient(value: number, step: number, inverse: number): number {
+  const t = value * inverse;
+  const b = Math.floor(t);
+  const eps = 1e-13 * (t + 1);
+  return t - b < eps || b + 1 - t < eps ? Math.floor(value / step) : b;
+}
+
+/**
  * Half-light radius: growth curve from 3×3 sub-pixel samples binned in r² (0.01 px² bins, no square root
  * per sample), as SExtractor's FLUX_RADIUS relative to FLUX_AUTO; linear interpolation in the crossing bin.
  */
@@ -322,6 +334,7 @@ function halfLightRadius(
 ): number {
   const { ax, ay, bkg } = view;
   const binR2 = 0.01;
+  const invBin = 1 / binR2;
   const rMax2 = rMax * rMax;
   const nBins = Math.ceil(rMax2 / binR2) + 1;
   const bins = scratch.f64('bins', nBins).fill(0);
@@ -354,7 +367,7 @@ function halfLightRadius(
         for (let sx = -1; sx <= 1; sx++) {
           const ddx = dxc + sx / 3;
           const d2 = ddx * ddx + ddy2;
-          if (d2 <= rMax2) bins[Math.floor(d2 / binR2)] += q;
+          if (d2 <= rMax2) bins[floorQuotient(d2, binR2, invBin)] += q;
         }
       }
     }
@@ -394,6 +407,16 @@ function windowedCentroid(
   const gx = scratch.f64('gx', 2 * rr + 3);
   const gy = scratch.f64('gy', 2 * rr + 3);
   const rms2 = rms * rms;
+  // Blended or masked objects read their (mirrored) pixels through `view.value`, the same pixels in every
+  // iteration: each is computed once and cached over the box the window can reach before the drift test
+  // stops the loop (pixels outside it, if any, are read directly).
+  const drift = 2 * sigWin + 1;
+  const bx0 = Math.floor(cx - drift) - rr - 1;
+  const by0 = Math.floor(cy - drift) - rr - 1;
+  const bw = plain ? 0 : Math.ceil(cx + drift) + rr + 2 - bx0;
+  const bh = plain ? 0 : Math.ceil(cy + drift) + rr + 2 - by0;
+  const cache = scratch.f64('winCache', bw * bh);
+  const cached = scratch.u8('winCached', bw * bh).fill(0);
   for (let it = 0; it < 16; it++) {
     let swi = 0;
     let sdx = 0;
@@ -434,7 +457,20 @@ function windowedCentroid(
         const dx = x - wx;
         const d2 = dx * dx + dy * dy;
         if (d2 > rWin * rWin) continue;
-        const v = plain ? data[rowBase + kx] : view.value(x + ax, y + ay);
+        let v: number;
+        if (plain) v = data[rowBase + kx];
+        else {
+          const bx = x - bx0;
+          const by = y - by0;
+          if (bx >= 0 && by >= 0 && bx < bw && by < bh) {
+            const ci = by * bw + bx;
+            if (cached[ci] === 0) {
+              cache[ci] = view.value(x + ax, y + ay);
+              cached[ci] = 1;
+            }
+            v = cache[ci];
+          } else v = view.value(x + ax, y + ay);
+        }
         if (v !== v) continue;
         const s = v - bkg;
         const g = gx[kx] * gy[ky];

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { outputColumns } from '../../../../src-workers/core/catalog/index.js';
 import { detectSources, parseConvKernel } from '../../../../src-workers/core/detect/index.js';
-import { detectFrame } from '../../../../src-main/node/detect/detect-frame.js';
+import { detectFrame, startDetectPool } from '../../../../src-main/node/detect/detect-frame.js';
 import { WorkerPool } from '../../../../src-main/node/pool/worker-pool.js';
 import { gridStars, makeField } from '../../../workers/core/detect/synthetic-field.js';
 
@@ -83,4 +83,23 @@ test('a mask and a saturation level reach the background workers: the same model
   } finally {
     await pool.destroy();
   }
+});
+
+test('a pool started before the read is used only for large frames: small ones run in this thread and close it', async () => {
+  assert.equal(startDetectPool(64 * 1024 * 1024, 1), undefined, 'one worker: no pool');
+  assert.equal(startDetectPool(4 * 1024 * 1024, 2), undefined, 'a file too small for 8 Mpx: no pool');
+  const img = field();
+  const options = { gainEPerAdu: 1.5, apertureRadiusPx: 5 };
+  const single = await detectFrame(img, { ...options, workers: 1 });
+  const warmPool = new (class extends WorkerPool {
+    destroyed = false;
+    override async destroy(): Promise<void> {
+      this.destroyed = true;
+      await super.destroy();
+    }
+  })({ threads: 2 });
+  const warm = await detectFrame(img, { ...options, workers: 2, warmPool });
+  assert.deepEqual(columnsOf(warm.catalog), columnsOf(single.catalog));
+  // The frame is under 8 Mpx, so it ran in this thread and the pool was shut down (no threads left behind).
+  assert.equal(warmPool.destroyed, true);
 });
