@@ -137,6 +137,8 @@ describe('owb serve on a PostgreSQL catalog', { skip: missing && `PostgreSQL not
       `INSERT INTO candidates (kind, object_id, frame_id, source_id, score, details_json, created_at)
        VALUES ('transient', NULL, ?, NULL, 7.5, ?, 1760000000000)`,
     ).run(source.frame_id, JSON.stringify({ x: 40.5, y: 41.5, ra: 150.01, dec: 2.2, snr: 7.5, flux: 900, sign: 1 }));
+    // Sources without a magnitude (a negative flux has none): SQLite sorts NULLs first, PostgreSQL must too.
+    db.prepare('UPDATE sources SET mag = NULL, mag_err = NULL WHERE id % 5 = 0').run();
     db.close();
     const copied = owb(['db', 'copy', '--from', sqlite, '--to', url]);
     assert.equal(copied.status, 0, copied.stderr);
@@ -178,6 +180,7 @@ describe('owb serve on a PostgreSQL catalog', { skip: missing && `PostgreSQL not
       { offset: 0, limit: 50 },
       { offset: 5, limit: 10, sortBy: 'snr', descending: true },
       { offset: 0, limit: 100, sortBy: 'mag' },
+      { offset: 0, limit: 100, sortBy: 'mag', descending: true },
       { offset: 0, limit: 100, minSnr: 20, sortBy: 'flux', descending: true },
       // A file name in other letter case: SQLite's LIKE ignores case, so PostgreSQL's must too.
       { offset: 0, limit: 100, search: 'night-F3' },
@@ -221,7 +224,7 @@ describe('owb serve on a PostgreSQL catalog', { skip: missing && `PostgreSQL not
     assert.deepEqual(tb, ta);
     const target = qa[3].id;
     const strip = (r: { createdAt: string }) => ({ ...r, createdAt: typeof r.createdAt });
-    for (const label of ['real', 'bogus']) {
+    for (const label of ['accept', 'reject']) {
       const [sa, sb] = await both<{ createdAt: string }>('owb:labels.set', {
         targetKind: 'detection',
         targetId: target,
@@ -242,7 +245,7 @@ describe('owb serve on a PostgreSQL catalog', { skip: missing && `PostgreSQL not
     });
     assert.deepEqual(
       rows.map((r) => r.label),
-      ['real', 'bogus'],
+      ['accept', 'reject'],
       'the labels are rows of the PostgreSQL catalog',
     );
     const [ha, hb] = await both<Array<{ createdAt: string }>>('owb:labels.history', {
@@ -252,18 +255,21 @@ describe('owb serve on a PostgreSQL catalog', { skip: missing && `PostgreSQL not
     assert.equal(ha.length, 2);
     assert.deepEqual(hb.map(strip), ha.map(strip));
     const [after1, after2] = await both<Array<{ id: number; label: string | null }>>('owb:curation.queue', queue);
-    assert.equal(after1.find((r) => r.id === target)?.label, 'bogus');
+    assert.equal(after1.find((r) => r.id === target)?.label, 'reject');
     assert.deepEqual(after2, after1);
     const unlabelled = await both<Array<{ id: number }>>('owb:curation.queue', { ...queue, unlabelledOnly: true });
     assert.deepEqual(unlabelled[1], unlabelled[0]);
-    assert.equal(unlabelled[0].find((r) => r.id === target), undefined);
+    assert.equal(
+      unlabelled[0].find((r) => r.id === target),
+      undefined,
+    );
     const csv = (text: string) => text.replace(/,[^,\n]*,\d{4}-\d\d-\d\dT[^,\n]*$/gm, '');
     const [ea, eb] = await both<{ text: string }>('owb:labels.exportCsv');
-    assert.match(ea.text, /,bogus,/);
+    assert.match(ea.text, /,reject,/);
     assert.equal(csv(eb.text), csv(ea.text));
     const [ua, ub] = await both<{ label: string | null; previous: string; createdAt: string }>('owb:labels.undo');
-    assert.equal(ua.label, 'real');
-    assert.equal(ua.previous, 'bogus');
+    assert.equal(ua.label, 'accept');
+    assert.equal(ua.previous, 'reject');
     assert.deepEqual(strip(ub), strip(ua));
     const [sa, sb] = await both<{ science: unknown; reference: unknown }>('owb:curation.stamps', {
       kind: 'detection',
