@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
 import { postgresMissing, startPostgres, type PostgresServer } from '../main/node/catalog/postgres-server.js';
 import { createFixtureWorkspace } from './fixture-workspace.js';
@@ -72,5 +73,35 @@ describe('frames view on a PostgreSQL catalog in Chromium', { skip }, () => {
     await screenshot(page, 'frames-postgres-viewer');
     assert.deepEqual(errors, []);
     assert.equal(existsSync(join(dir, 'catalog.db')), false, 'no SQLite catalog made beside the PostgreSQL one');
+  });
+
+  it('labels a detection with A in the curation view; the label is a row of the PostgreSQL catalog', async () => {
+    await page.goto(`${served!.url}#/curation`);
+    const current = page.getByTestId('curation-current');
+    await page.locator('[data-testid="curation-current"][data-ready="yes"]').waitFor();
+    const id = Number(await current.getAttribute('data-item-id'));
+    await page.keyboard.press('a');
+    await page.getByText(`1 of ${perFrame * 3} labelled`).waitFor();
+    await screenshot(page, 'curation-postgres');
+    const client = new pg.Client({ connectionString: server!.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query(
+        `SELECT l.label FROM labels l JOIN candidates c ON c.id = l.candidate_id
+          WHERE c.kind = 'detection' AND c.source_id = $1 AND l.undone_at IS NULL`,
+        [id],
+      );
+      assert.deepEqual(
+        rows.map((r) => r.label),
+        ['accept'],
+      );
+    } finally {
+      await client.end();
+    }
+    await page.getByTestId('nav-catalog').click();
+    await page.getByTestId('view-catalog').waitFor();
+    await page.waitForLoadState('networkidle');
+    await screenshot(page, 'catalog-postgres');
+    assert.deepEqual(errors, []);
   });
 });
