@@ -55,20 +55,29 @@ export function sqliteSql(db: SqliteDatabase): CatalogSql {
     each: async <T>(text: string, args: readonly SqlValue[], take: (row: T) => boolean) => {
       for (const row of db.prepare(text).iterate(...args) as IterableIterator<T>) if (!take(row)) break;
     },
-    // Every call of `body` answers with an already settled promise, so the transaction runs to its end
-    // within one turn of the event loop: no other request's statements can fall inside it.
-    transaction: async <T>(body: (tx: CatalogSql) => Promise<T>) => {
-      db.exec('BEGIN IMMEDIATE');
-      try {
-        const value = await body(sql);
-        db.exec('COMMIT');
-        return value;
-      } catch (error) {
-        if (db.inTransaction) db.exec('ROLLBACK');
-        throw error;
-      }
+    // Every call of `body` answers with an already settled promise, so a transaction runs to its end within
+    // one turn of the event loop. Two begun in the same turn (two requests in one socket read) would still
+    // interleave their steps, so they wait for each other: the second BEGIN after the first COMMIT.
+    transaction: <T>(body: (tx: CatalogSql) => Promise<T>): Promise<T> => {
+      const run = tail.then(async () => {
+        db.exec('BEGIN IMMEDIATE');
+        try {
+          const value = await body(sql);
+          db.exec('COMMIT');
+          return value;
+        } catch (error) {
+          if (db.inTransaction) db.exec('ROLLBACK');
+          throw error;
+        }
+      });
+      tail = run.then(
+        () => undefined,
+        () => undefined,
+      );
+      return run;
     },
   };
+  let tail: Promise<void> = Promise.resolve();
   return sql;
 }
 

@@ -160,6 +160,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     }
     const cookie = `${cookieName(port)}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`;
     if (url.pathname === '/metrics') {
+      if (options.services.sql.backend === 'postgres') {
+        res
+          .writeHead(501, { ...base, 'content-type': 'text/plain; charset=utf-8' })
+          .end('/metrics reads a SQLite catalog; this server serves a PostgreSQL one\n');
+        return;
+      }
       // Rendered before writeHead, so a failure can still be a 500.
       const text = renderMetrics(options.services, metrics, options.metricsWindowsSec);
       res.writeHead(200, { ...base, 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(text);
