@@ -35,23 +35,3 @@ export function sqliteOption(command: string, raw: string | undefined): string |
       `(give a SQLite file; 'owb db migrate' takes PostgreSQL URLs)`,
   );
 }
-
-/**
- * For commands that open a workspace's own `catalog.db` (`owb serve`): a `UsageError` when the workspace's
- * `workspace.json` names a PostgreSQL catalog, which they cannot serve yet, instead of quietly opening (and
- * writing to) a SQLite catalog the user did not choose.
- */
-export function refusePostgresWorkspace(command: string, dir: string): void {
-  let location: CatalogLocation | undefined;
-  try {
-    location = workspaceCatalog(dir);
-  } catch (error) {
-    if (error instanceof CatalogLocationError) throw new UsageError(`${command}: ${error.message}`);
-    throw error;
-  }
-  if (location?.kind === 'postgres')
-    throw new UsageError(
-      `${command}: the workspace ${dir} names the PostgreSQL catalog ${location.url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@')}, which 'owb ${command}' cannot ` +
-        `serve yet (query it with 'owb catalog … --db', process into it with 'owb watch'/'owb batch')`,
-    );
-}

@@ -1,8 +1,13 @@
 import { UsageError } from '../cli-errors.js';
-import { refusePostgresWorkspace } from '../db-option.js';
+import {
+  CatalogLocationError,
+  parseCatalogLocation,
+  workspaceCatalog,
+  type CatalogLocation,
+} from '../../node/catalog/catalog-location.js';
 import { numberOption, parseCommandArgs, type CliCommand } from '../command.js';
 import { VERSION } from '../version.js';
-import { openWorkspace } from '../../node/api/services.js';
+import { openWorkspace, type WorkbenchServices } from '../../node/api/services.js';
 import { defaultWorkspaceDir } from '../../node/paths/default-workspace.js';
 import { ensureRendererBuilt, rendererDir, startServer } from '../../node/serve/index.js';
 import { parseMetricsWindows } from '../../node/serve/metrics.js';
@@ -11,7 +16,7 @@ export const command: CliCommand = {
   name: 'serve',
   summary: 'Serve the workbench UI and API to a browser on 127.0.0.1 (token-protected)',
   usage: `
-Usage: owb serve [--workspace DIR] [--port P]
+Usage: owb serve [--workspace DIR] [--db CATALOG] [--port P]
 
 Serves the workbench (the same UI and typed API as the desktop app) over HTTP and WebSocket on
 127.0.0.1 only. Prints http://127.0.0.1:PORT/?token=TOKEN on a line of its own: open it in a browser.
@@ -24,6 +29,10 @@ Options:
                     the per-user default, printed at start: $XDG_DATA_HOME/observatory-workbench/workspace
                     (~/.local/share/… without XDG_DATA_HOME); macOS ~/Library/Application Support/…;
                     Windows %LOCALAPPDATA%\\observatory-workbench\\workspace]
+  --db CATALOG      the catalog: a SQLite file, file:PATH or postgres://… (PostgreSQL + Q3C, migrated
+                    with 'owb db migrate'; frames, sources, objects, cone search, light curves and
+                    curation read and write it) [$OWB_DB, else the workspace.json 'catalog', else
+                    DIR/catalog.db]
   --port P          TCP port; 0 picks a free one [0]
   --metrics-windows W  windows of the /metrics job rate and latency, e.g. 5m,1h,24h [1h]
 `,
@@ -31,7 +40,12 @@ Options:
     const { values } = parseCommandArgs(
       'serve',
       argv,
-      { workspace: { type: 'string' }, port: { type: 'string' }, 'metrics-windows': { type: 'string' } },
+      {
+        workspace: { type: 'string' },
+        db: { type: 'string' },
+        port: { type: 'string' },
+        'metrics-windows': { type: 'string' },
+      },
       false,
     );
     const port = numberOption('port', values.port, 0);
@@ -43,9 +57,14 @@ Options:
     const workspace = values.workspace ?? defaultWorkspaceDir();
     if (values.workspace === undefined)
       ctx.stderr.write(`owb serve: no --workspace given; using the default workspace ${workspace}\n`);
-    refusePostgresWorkspace('serve', workspace);
-    const services = openWorkspace(workspace, { version: VERSION });
-    await attachOptionalServices(services, ctx.stderr);
+    const location = serveCatalog(values.db, workspace);
+    const services = await openServices(workspace, location);
+    if (location?.kind === 'postgres')
+      ctx.stderr.write(
+        `owb serve: catalog ${services.catalogPath} (PostgreSQL: watched folders, pipelines, exports, models ` +
+          `and ensemble light curves need a SQLite catalog)\n`,
+      );
+    else await attachOptionalServices(services, ctx.stderr);
     const metricsWindowsSec =
       values['metrics-windows'] === undefined ? undefined : parseMetricsWindows(values['metrics-windows']);
     const server = await startServer({ services, port, staticDir: rendererDir(), metricsWindowsSec });
@@ -70,6 +89,35 @@ Options:
     return 0;
   },
 };
+
+/**
+ * The catalog to serve: `--db`, else `$OWB_DB`, else the `catalog` of the workspace's `workspace.json`;
+ * undefined for the workspace's own `catalog.db`. A bad value exits 2.
+ */
+function serveCatalog(raw: string | undefined, workspace: string): CatalogLocation | undefined {
+  const text = raw ?? (process.env.OWB_DB || undefined);
+  try {
+    return text === undefined ? workspaceCatalog(workspace) : parseCatalogLocation(text);
+  } catch (error) {
+    if (error instanceof CatalogLocationError)
+      throw new UsageError(`serve: ${text === undefined ? '' : '--db '}${error.message}`);
+    throw error;
+  }
+}
+
+async function openServices(workspace: string, location: CatalogLocation | undefined): Promise<WorkbenchServices> {
+  if (location?.kind !== 'postgres') return openWorkspace(workspace, { version: VERSION, catalogPath: location?.path });
+  // Loaded only here: a SQLite workspace does not pay for the PostgreSQL client.
+  const { openPostgresWorkspace } = await import('../../node/api/services-postgres.js');
+  const { PostgresCatalogError } = await import('../../node/catalog/postgres/connection.js');
+  try {
+    return await openPostgresWorkspace(workspace, location.url, { version: VERSION });
+  } catch (error) {
+    // Unreachable, not migrated, another schema version: the user fixes these.
+    if (error instanceof PostgresCatalogError) throw new UsageError(`serve: --db ${error.message}`);
+    throw error;
+  }
+}
 
 /** Wires the watcher and synth services when their modules are present in this build. */
 async function attachOptionalServices(

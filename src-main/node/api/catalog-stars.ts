@@ -24,7 +24,7 @@ const empty = (reason: string, source: string | null = null): CatalogStars => ({
  */
 export const catalogStarHandlers: HandlerGroup<'owb:frames.catalogStars'> = (services) => ({
   'owb:frames.catalogStars': async ({ frameId, limit }) => {
-    const row = frameRow(services, frameId);
+    const row = await frameRow(services, frameId);
     if (!row.width || !row.height) return empty('the frame size is not known');
     const header = await shownHeader(services, row);
     const cards = new Map(header.map((c) => [c.key, c.value]));

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExportFile, ObjectRow, SourceQuery } from '../../common/workbench-dto.js';
 import { SOURCE_SELECT } from '../catalog/catalog.js';
+import type { CatalogSql, SqlValue } from '../catalog/catalog-sql.js';
 import { exportRows } from '../catalog/export.js';
 import { fluxUnitOf } from '../catalog/export-source.js';
 import { sourceRegions } from '../catalog/export-regions.js';
@@ -28,9 +29,12 @@ const SORT_COLUMNS: Record<NonNullable<SourceQuery['sortBy']>, string> = {
   flags: 'flags',
 };
 
-function sourceWhere(q: { frameId?: number; minSnr?: number; search?: string }): { sql: string; args: unknown[] } {
+function sourceWhere(
+  q: { frameId?: number; minSnr?: number; search?: string },
+  like = 'LIKE',
+): { sql: string; args: SqlValue[] } {
   const clauses: string[] = [];
-  const args: unknown[] = [];
+  const args: SqlValue[] = [];
   if (q.frameId !== undefined) {
     clauses.push('frame_id = ?');
     args.push(q.frameId);
@@ -51,7 +55,7 @@ function sourceWhere(q: { frameId?: number; minSnr?: number; search?: string }):
       clauses.push('object_id = ?');
       args.push(Number(obj[1]));
     } else {
-      clauses.push('frame_id IN (SELECT id FROM frames WHERE file_name LIKE ?)');
+      clauses.push(`frame_id IN (SELECT id FROM frames WHERE file_name ${like} ?)`);
       args.push(`%${search}%`);
     }
   }
@@ -67,6 +71,29 @@ const TABLE_FILES = {
   votable: { ext: 'vot', mime: 'application/x-votable+xml', format: 'votable' },
   fits: { ext: 'fits', mime: 'application/fits', format: 'fits' },
 } as const;
+
+/**
+ * Objects that may lie within the cone, at most 5000: SQLite's R*Tree of unit vectors (a box around the
+ * cone's chord), PostgreSQL's Q3C index (`q3c_radial_query`, a hair wider than asked). The caller keeps
+ * those whose haversine distance is within the radius, the same test on both.
+ */
+async function coneRows(sql: CatalogSql, raDeg: number, decDeg: number, radiusArcsec: number): Promise<ObjectDbRow[]> {
+  if (sql.backend === 'postgres')
+    return sql.all<ObjectDbRow>(
+      `SELECT ${OBJECT_COLUMNS} FROM objects o
+        WHERE q3c_radial_query(o.ra, o.dec, ?::float8, ?::float8, ?::float8) ORDER BY o.id LIMIT 5000`,
+      [raDeg, decDeg, (radiusArcsec / 3600) * (1 + 1e-6) + 1e-9],
+    );
+  const c = unitVector(raDeg, decDeg);
+  const r = chordForArcsec(radiusArcsec);
+  return sql.all<ObjectDbRow>(
+    `SELECT ${OBJECT_COLUMNS}
+       FROM objects_rtree t JOIN objects o ON o.id = t.id
+      WHERE t.max_x >= ? AND t.min_x <= ? AND t.max_y >= ? AND t.min_y <= ? AND t.max_z >= ? AND t.min_z <= ?
+      LIMIT 5000`,
+    [c[0] - r, c[0] + r, c[1] - r, c[1] + r, c[2] - r, c[2] + r],
+  );
+}
 
 export async function exportSources(
   services: WorkbenchServices,
@@ -107,72 +134,64 @@ export async function exportSources(
 }
 
 export const catalogHandlers: HandlerGroup<CatalogKeys> = (services) => {
+  const { sql } = services;
   // Counting a million rows costs tens of milliseconds: scrolling asks for many pages of one filter,
   // so the count is reused for a second.
   const counts = new Map<string, { n: number; at: number }>();
-  const countOf = (where: { sql: string; args: unknown[] }): number => {
+  const countOf = async (where: { sql: string; args: SqlValue[] }): Promise<number> => {
     const key = `${where.sql}|${JSON.stringify(where.args)}`;
     const hit = counts.get(key);
     if (hit && Date.now() - hit.at < 1000) return hit.n;
     const n = (
-      services.db.prepare(`SELECT COUNT(*) AS n FROM sources ${where.sql}`).get(...where.args) as { n: number }
+      (await sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM sources ${where.sql}`, where.args)) as {
+        n: number;
+      }
     ).n;
     if (counts.size > 50) counts.clear();
     counts.set(key, { n, at: Date.now() });
     return n;
   };
   return {
-    'owb:sources.query': (q) => {
-      const where = sourceWhere(q);
-      const total = countOf(where);
+    'owb:sources.query': async (q) => {
+      const where = sourceWhere(q, sql.dialect.like);
+      const total = await countOf(where);
       const column = SORT_COLUMNS[q.sortBy ?? 'id'];
-      const rows = services.db
-        .prepare(
-          `SELECT * FROM sources ${where.sql} ORDER BY ${column} ${q.descending ? 'DESC' : 'ASC'}, id LIMIT ? OFFSET ?`,
-        )
-        .all(...where.args, q.limit, q.offset) as SourceDbRow[];
+      const rows = await sql.all<SourceDbRow>(
+        `SELECT * FROM sources ${where.sql}
+          ORDER BY ${column} ${q.descending ? 'DESC' : 'ASC'} ${sql.dialect.nulls(q.descending === true)}, id LIMIT ? OFFSET ?`,
+        [...where.args, q.limit, q.offset],
+      );
       return { total, offset: q.offset, rows: rows.map(sourceFromRow) };
     },
 
-    'owb:objects.query': (q) => {
+    'owb:objects.query': async (q) => {
       const where = q.minMeasurements ? 'WHERE n_obs >= ?' : '';
       const args = q.minMeasurements ? [q.minMeasurements] : [];
-      const total = (services.db.prepare(`SELECT COUNT(*) AS n FROM objects ${where}`).get(...args) as { n: number }).n;
+      const total = (
+        (await sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM objects ${where}`, args)) as { n: number }
+      ).n;
       const column = { id: 'id', raDeg: 'ra', decDeg: 'dec', nMeasurements: 'n_obs' }[q.sortBy ?? 'id'];
-      const rows = services.db
-        .prepare(
-          `SELECT ${OBJECT_COLUMNS}
-             FROM objects o ${where} ORDER BY ${column} ${q.descending ? 'DESC' : 'ASC'}, id LIMIT ? OFFSET ?`,
-        )
-        .all(...args, q.limit, q.offset) as ObjectDbRow[];
+      const rows = await sql.all<ObjectDbRow>(
+        `SELECT ${OBJECT_COLUMNS}
+           FROM objects o ${where} ORDER BY ${column} ${q.descending ? 'DESC' : 'ASC'}, id LIMIT ? OFFSET ?`,
+        [...args, q.limit, q.offset],
+      );
       return { total, offset: q.offset, rows: rows.map(objectFromRow) };
     },
 
-    'owb:objects.cone': ({ raDeg, decDeg, radiusArcsec }) => {
-      const c = unitVector(raDeg, decDeg);
-      const r = chordForArcsec(radiusArcsec);
-      const rows = services.db
-        .prepare(
-          `SELECT ${OBJECT_COLUMNS}
-           FROM objects_rtree t JOIN objects o ON o.id = t.id
-          WHERE t.max_x >= ? AND t.min_x <= ? AND t.max_y >= ? AND t.min_y <= ? AND t.max_z >= ? AND t.min_z <= ?
-          LIMIT 5000`,
-        )
-        .all(c[0] - r, c[0] + r, c[1] - r, c[1] + r, c[2] - r, c[2] + r) as ObjectDbRow[];
+    'owb:objects.cone': async ({ raDeg, decDeg, radiusArcsec }) => {
+      const rows = await coneRows(sql, raDeg, decDeg, radiusArcsec);
       const out: ObjectRow[] = [];
       for (const row of rows) {
         const separationArcsec = angularDistanceArcsec(raDeg, decDeg, row.ra, row.dec);
         if (separationArcsec <= radiusArcsec) out.push({ ...objectFromRow(row), separationArcsec });
       }
-      return out.sort((a, b) => (a.separationArcsec ?? 0) - (b.separationArcsec ?? 0));
+      // Ties by id, so both backends (whose index scans differ) answer in one order.
+      return out.sort((a, b) => (a.separationArcsec ?? 0) - (b.separationArcsec ?? 0) || a.id - b.id);
     },
 
-    'owb:objects.lightCurve': ({ objectId }) => {
-      const rows = services.db
-        .prepare(
-          'SELECT mjd, mag, mag_err, flux, flux_err, filter, frame_id FROM measurements WHERE object_id = ? ORDER BY mjd',
-        )
-        .all(objectId) as Array<{
+    'owb:objects.lightCurve': async ({ objectId }) => {
+      const rows = await sql.all<{
         mjd: number | null;
         mag: number | null;
         mag_err: number | null;
@@ -180,7 +199,11 @@ export const catalogHandlers: HandlerGroup<CatalogKeys> = (services) => {
         flux_err: number | null;
         filter: string | null;
         frame_id: number;
-      }>;
+      }>(
+        `SELECT mjd, mag, mag_err, flux, flux_err, filter, frame_id FROM measurements WHERE object_id = ?
+          ORDER BY mjd ${sql.dialect.nulls(false)}, frame_id`,
+        [objectId],
+      );
       return rows
         .filter((r) => r.mjd != null)
         .map((r) => ({

@@ -6,6 +6,7 @@ import type { HandlerGroup } from './handler-types.js';
 import { stamp } from './frame-images.js';
 import { referenceStamps } from './reference-stamps.js';
 import { iso } from './rows.js';
+import type { CatalogSql, SqlValue } from '../catalog/catalog-sql.js';
 import type { WorkbenchServices } from './services.js';
 
 type CurationKeys =
@@ -61,44 +62,50 @@ function details(row: { details_json: string | null }): Record<string, unknown> 
 }
 
 /** The candidate row that carries labels for a target, created for detections on demand. */
-function candidateFor(
-  services: WorkbenchServices,
+async function candidateFor(
+  sql: CatalogSql,
   kind: 'detection' | 'candidate',
   targetId: number,
   create: boolean,
-): number | null {
+): Promise<number | null> {
   if (kind === 'candidate') {
-    const row = services.db.prepare('SELECT id FROM candidates WHERE id = ?').get(targetId) as
-      { id: number } | undefined;
+    const row = await sql.get<{ id: number }>('SELECT id FROM candidates WHERE id = ?', [targetId]);
     if (!row) throw new InputError('NOT_FOUND', `candidate ${targetId} is not in the catalog`);
     return row.id;
   }
-  const existing = services.db
-    .prepare("SELECT id FROM candidates WHERE kind = 'detection' AND source_id = ?")
-    .get(targetId) as { id: number } | undefined;
+  const existing = await sql.get<{ id: number }>(
+    "SELECT id FROM candidates WHERE kind = 'detection' AND source_id = ? ORDER BY id LIMIT 1",
+    [targetId],
+  );
   if (existing || !create) return existing?.id ?? null;
-  const source = services.db.prepare('SELECT id, frame_id, object_id, snr FROM sources WHERE id = ?').get(targetId) as
-    { id: number; frame_id: number; object_id: number | null; snr: number | null } | undefined;
+  const source = await sql.get<{ id: number; frame_id: number; object_id: number | null; snr: number | null }>(
+    'SELECT id, frame_id, object_id, snr FROM sources WHERE id = ?',
+    [targetId],
+  );
   if (!source) throw new InputError('NOT_FOUND', `detection ${targetId} is not in the catalog`);
-  const info = services.db
-    .prepare(
-      "INSERT INTO candidates (kind, object_id, frame_id, source_id, score, details_json, created_at) VALUES ('detection', ?, ?, ?, ?, NULL, ?)",
-    )
-    .run(source.object_id, source.frame_id, source.id, source.snr, Date.now());
-  return Number(info.lastInsertRowid);
+  return sql.insert(
+    "INSERT INTO candidates (kind, object_id, frame_id, source_id, score, details_json, created_at) VALUES ('detection', ?, ?, ?, ?, NULL, ?)",
+    [source.object_id, source.frame_id, source.id, source.snr, Date.now()],
+  );
 }
 
-function targetOf(services: WorkbenchServices, candidateId: number): { kind: 'detection' | 'candidate'; id: number } {
-  const row = services.db.prepare('SELECT kind, source_id FROM candidates WHERE id = ?').get(candidateId) as
-    { kind: string; source_id: number | null } | undefined;
+async function targetOf(
+  sql: CatalogSql,
+  candidateId: number,
+): Promise<{ kind: 'detection' | 'candidate'; id: number }> {
+  const row = await sql.get<{ kind: string; source_id: number | null }>(
+    'SELECT kind, source_id FROM candidates WHERE id = ?',
+    [candidateId],
+  );
   if (row?.kind === 'detection' && row.source_id != null) return { kind: 'detection', id: row.source_id };
   return { kind: 'candidate', id: candidateId };
 }
 
-function currentLabel(services: WorkbenchServices, candidateId: number): string | null {
-  const row = services.db
-    .prepare('SELECT label FROM labels WHERE candidate_id = ? AND undone_at IS NULL ORDER BY id DESC LIMIT 1')
-    .get(candidateId) as { label: string } | undefined;
+async function currentLabel(sql: CatalogSql, candidateId: number): Promise<string | null> {
+  const row = await sql.get<{ label: string }>(
+    'SELECT label FROM labels WHERE candidate_id = ? AND undone_at IS NULL ORDER BY id DESC LIMIT 1',
+    [candidateId],
+  );
   return row?.label ?? null;
 }
 
@@ -118,9 +125,10 @@ async function pixelsAt(
 }
 
 export const curationHandlers: HandlerGroup<CurationKeys> = (services) => ({
-  'owb:curation.queue': (filter) => {
+  'owb:curation.queue': async (filter) => {
+    const { sql } = services;
     const limit = filter.limit ?? 5000;
-    const args: unknown[] = [];
+    const args: SqlValue[] = [];
     const where: string[] = [];
     if (filter.kind === 'detection') {
       if (filter.frameId !== undefined) {
@@ -138,27 +146,26 @@ export const curationHandlers: HandlerGroup<CurationKeys> = (services) => ({
       // Current labels of detections (a small set: what curators have decided), so the million-row
       // sources table is read once in order with no per-row subquery, stopping at `limit`.
       const labels = new Map<number, string>();
-      const labelled = services.db
-        .prepare(
-          `SELECT c.source_id AS id, ${CURRENT_LABEL} AS label FROM candidates c
-            WHERE c.kind = 'detection' AND c.source_id IS NOT NULL`,
-        )
-        .all() as Array<{ id: number; label: string | null }>;
+      const labelled = await sql.all<{ id: number; label: string | null }>(
+        `SELECT c.source_id AS id, ${CURRENT_LABEL} AS label FROM candidates c
+          WHERE c.kind = 'detection' AND c.source_id IS NOT NULL ORDER BY c.id`,
+      );
       for (const l of labelled) if (l.label) labels.set(l.id, l.label);
-      const cursor = services.db
-        .prepare(
+      const rows: Array<Record<string, number | null> & { label: string | null }> = [];
+      if (limit > 0)
+        await sql.each<Record<string, number | null>>(
           `SELECT s.id, s.frame_id, s.x, s.y, s.ra, s.dec, s.flux, s.flux_err, s.mag, s.snr, s.fwhm, s.a, s.b, s.flags
              FROM sources s ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-            ORDER BY s.frame_id, s.snr DESC`,
-        )
-        .iterate(...args) as IterableIterator<Record<string, number | null>>;
-      const rows: Array<Record<string, number | null> & { label: string | null }> = [];
-      for (const r of cursor) {
-        const label = labels.get(r.id as number) ?? null;
-        if (filter.unlabelledOnly && label) continue;
-        rows.push(Object.assign(r, { label }) as Record<string, number | null> & { label: string | null });
-        if (rows.length >= limit) break;
-      }
+            ORDER BY s.frame_id, s.snr DESC ${sql.dialect.nulls(true)}, s.id`,
+          args,
+          (r) => {
+            const label = labels.get(r.id as number) ?? null;
+            if (filter.unlabelledOnly && label) return true;
+            rows.push(Object.assign(r, { label }) as Record<string, number | null> & { label: string | null });
+            return rows.length < limit;
+          },
+          Math.min(5000, limit + 100),
+        );
       const items: CurationItem[] = [];
       for (const r of rows) {
         items.push({
@@ -204,15 +211,7 @@ export const curationHandlers: HandlerGroup<CurationKeys> = (services) => ({
       where.push('ms.score <= ?');
       args.push(filter.maxScore);
     }
-    const rows = services.db
-      .prepare(
-        `SELECT c.*, s.x AS sx, s.y AS sy, s.ra AS sra, s.dec AS sdec, s.snr AS ssnr, s.flux AS sflux, ${CURRENT_LABEL} AS label,
-                ms.score AS model_score
-           FROM candidates c LEFT JOIN sources s ON s.id = c.source_id
-           LEFT JOIN model_scores ms ON ms.candidate_id = c.id AND ms.model_version = ?
-          WHERE ${where.join(' AND ')} ORDER BY ${CANDIDATE_ORDER[filter.order ?? 'id']} LIMIT ?`,
-      )
-      .all(version, ...args, limit) as Array<
+    const rows = await sql.all<
       CandidateDbRow & {
         sx: number | null;
         sy: number | null;
@@ -223,7 +222,14 @@ export const curationHandlers: HandlerGroup<CurationKeys> = (services) => ({
         label: string | null;
         model_score: number | null;
       }
-    >;
+    >(
+      `SELECT c.*, s.x AS sx, s.y AS sy, s.ra AS sra, s.dec AS sdec, s.snr AS ssnr, s.flux AS sflux, ${CURRENT_LABEL} AS label,
+              ms.score AS model_score
+         FROM candidates c LEFT JOIN sources s ON s.id = c.source_id
+         LEFT JOIN model_scores ms ON ms.candidate_id = c.id AND ms.model_version = ?
+        WHERE ${where.join(' AND ')} ORDER BY ${CANDIDATE_ORDER[filter.order ?? 'id']} LIMIT ?`,
+      [version, ...args, limit],
+    );
     return rows.map((r) => {
       const d = details(r);
       return {
@@ -259,18 +265,22 @@ export const curationHandlers: HandlerGroup<CurationKeys> = (services) => ({
     let extra: Record<string, unknown> = {};
     let frameId = 0;
     if (kind === 'detection') {
-      const row = services.db
-        .prepare('SELECT s.x, s.y, s.frame_id, f.path FROM sources s JOIN frames f ON f.id = s.frame_id WHERE s.id = ?')
-        .get(id) as { x: number; y: number; frame_id: number; path: string } | undefined;
+      const row = await services.sql.get<{ x: number; y: number; frame_id: number; path: string }>(
+        'SELECT s.x, s.y, s.frame_id, f.path FROM sources s JOIN frames f ON f.id = s.frame_id WHERE s.id = ?',
+        [id],
+      );
       if (!row) throw new InputError('NOT_FOUND', `detection ${id} is not in the catalog`);
       ({ x, y, path: framePath, frame_id: frameId } = row);
     } else {
-      const row = services.db
-        .prepare(
-          'SELECT c.details_json, s.x, s.y, f.path FROM candidates c LEFT JOIN sources s ON s.id = c.source_id LEFT JOIN frames f ON f.id = c.frame_id WHERE c.id = ?',
-        )
-        .get(id) as
-        { details_json: string | null; x: number | null; y: number | null; path: string | null } | undefined;
+      const row = await services.sql.get<{
+        details_json: string | null;
+        x: number | null;
+        y: number | null;
+        path: string | null;
+      }>(
+        'SELECT c.details_json, s.x, s.y, f.path FROM candidates c LEFT JOIN sources s ON s.id = c.source_id LEFT JOIN frames f ON f.id = c.frame_id WHERE c.id = ?',
+        [id],
+      );
       if (!row) throw new InputError('NOT_FOUND', `candidate ${id} is not in the catalog`);
       extra = details(row);
       x = row.x ?? Number(extra.x ?? 0);
@@ -292,54 +302,52 @@ export const curationHandlers: HandlerGroup<CurationKeys> = (services) => ({
     };
   },
 
-  'owb:labels.set': ({ targetKind, targetId, label }) => {
-    const record = services.db
-      .transaction((): LabelRecord => {
-        const candidateId = candidateFor(services, targetKind, targetId, true) as number;
-        const previous = currentLabel(services, candidateId);
-        const now = Date.now();
-        const info = services.db
-          .prepare('INSERT INTO labels (candidate_id, label, note, who, created_at) VALUES (?, ?, NULL, ?, ?)')
-          .run(candidateId, label, who(), now);
-        return { id: Number(info.lastInsertRowid), targetKind, targetId, label, previous, createdAt: iso(now) ?? '' };
-      })
-      .immediate();
+  'owb:labels.set': async ({ targetKind, targetId, label }) => {
+    const record = await services.sql.transaction(async (tx): Promise<LabelRecord> => {
+      const candidateId = (await candidateFor(tx, targetKind, targetId, true)) as number;
+      const previous = await currentLabel(tx, candidateId);
+      const now = Date.now();
+      const id = await tx.insert(
+        'INSERT INTO labels (candidate_id, label, note, who, created_at) VALUES (?, ?, NULL, ?, ?)',
+        [candidateId, label, who(), now],
+      );
+      return { id, targetKind, targetId, label, previous, createdAt: iso(now) ?? '' };
+    });
     services.events.emit('owb:labels.changed', record);
     return record;
   },
 
-  'owb:labels.undo': () => {
-    const record = services.db
-      .transaction((): LabelRecord | null => {
-        const last = services.db
-          .prepare('SELECT id, candidate_id, label FROM labels WHERE undone_at IS NULL ORDER BY id DESC LIMIT 1')
-          .get() as { id: number; candidate_id: number; label: string } | undefined;
-        if (!last) return null;
-        const now = Date.now();
-        services.db.prepare('UPDATE labels SET undone_at = ? WHERE id = ?').run(now, last.id);
-        const target = targetOf(services, last.candidate_id);
-        return {
-          id: last.id,
-          targetKind: target.kind,
-          targetId: target.id,
-          label: currentLabel(services, last.candidate_id),
-          previous: last.label,
-          createdAt: iso(now) ?? '',
-        };
-      })
-      .immediate();
+  'owb:labels.undo': async () => {
+    const record = await services.sql.transaction(async (tx): Promise<LabelRecord | null> => {
+      const last = await tx.get<{ id: number; candidate_id: number; label: string }>(
+        'SELECT id, candidate_id, label FROM labels WHERE undone_at IS NULL ORDER BY id DESC LIMIT 1',
+      );
+      if (!last) return null;
+      const now = Date.now();
+      await tx.run('UPDATE labels SET undone_at = ? WHERE id = ?', [now, last.id]);
+      const target = await targetOf(tx, last.candidate_id);
+      return {
+        id: last.id,
+        targetKind: target.kind,
+        targetId: target.id,
+        label: await currentLabel(tx, last.candidate_id),
+        previous: last.label,
+        createdAt: iso(now) ?? '',
+      };
+    });
     if (record) services.events.emit('owb:labels.changed', record);
     return record;
   },
 
-  'owb:labels.history': ({ targetKind, targetId }) => {
+  'owb:labels.history': async ({ targetKind, targetId }) => {
     if (targetKind !== 'detection' && targetKind !== 'candidate')
       throw new InputError('BAD_PARAMETER', `'targetKind' must be detection or candidate`);
-    const candidateId = candidateFor(services, targetKind, targetId, false);
+    const candidateId = await candidateFor(services.sql, targetKind, targetId, false);
     if (candidateId == null) return [];
-    const rows = services.db
-      .prepare('SELECT id, label, created_at, undone_at FROM labels WHERE candidate_id = ? ORDER BY id')
-      .all(candidateId) as Array<{ id: number; label: string; created_at: number; undone_at: number | null }>;
+    const rows = await services.sql.all<{ id: number; label: string; created_at: number; undone_at: number | null }>(
+      'SELECT id, label, created_at, undone_at FROM labels WHERE candidate_id = ? ORDER BY id',
+      [candidateId],
+    );
     let previous: string | null = null;
     return rows.map((r) => {
       const rec: LabelRecord = {
@@ -355,10 +363,9 @@ export const curationHandlers: HandlerGroup<CurationKeys> = (services) => ({
     });
   },
 
-  'owb:labels.exportCsv': () => {
-    const rows = services.db
-      .prepare(
-        `SELECT c.id AS candidate_id, c.kind, c.source_id, COALESCE(s.frame_id, c.frame_id) AS frame_id, f.file_name,
+  'owb:labels.exportCsv': async () => {
+    const rows = await services.sql.all<Record<string, unknown>>(
+      `SELECT c.id AS candidate_id, c.kind, c.source_id, COALESCE(s.frame_id, c.frame_id) AS frame_id, f.file_name,
                 s.x, s.y, s.ra, s.dec, s.flux, s.snr, s.flags, l.label, l.who, l.created_at
            FROM labels l JOIN candidates c ON c.id = l.candidate_id
            LEFT JOIN sources s ON s.id = c.source_id
@@ -366,8 +373,7 @@ export const curationHandlers: HandlerGroup<CurationKeys> = (services) => ({
           WHERE l.undone_at IS NULL
             AND l.id = (SELECT MAX(l2.id) FROM labels l2 WHERE l2.candidate_id = l.candidate_id AND l2.undone_at IS NULL)
           ORDER BY c.id`,
-      )
-      .all() as Array<Record<string, unknown>>;
+    );
     const columns = [
       'candidate_id',
       'kind',

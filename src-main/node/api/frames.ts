@@ -13,14 +13,14 @@ type FrameKeys =
   | 'owb:frames.thumbnail'
   | 'owb:frames.sources';
 
-export function frameRow(services: WorkbenchServices, frameId: number): FrameDbRow {
-  const row = services.db.prepare('SELECT * FROM frames WHERE id = ?').get(frameId) as FrameDbRow | undefined;
+export async function frameRow(services: WorkbenchServices, frameId: number): Promise<FrameDbRow> {
+  const row = await services.sql.get<FrameDbRow>('SELECT * FROM frames WHERE id = ?', [frameId]);
   if (!row) throw new InputError('NOT_FOUND', `frame ${frameId} is not in the catalog`);
   return row;
 }
 
-function count(services: WorkbenchServices, table: string): number {
-  return (services.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+async function count(services: WorkbenchServices, table: string): Promise<number> {
+  return ((await services.sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`)) as { n: number }).n;
 }
 
 /** WCS keywords a plate solution replaces in the header shown (and used by the viewer's RA/Dec readout). */
@@ -82,47 +82,47 @@ function coordinatesNote(header: FrameDetail['header'], row: FrameDbRow): NonNul
 }
 
 export const frameHandlers: HandlerGroup<FrameKeys> = (services) => ({
-  'owb:workspace.info': () => ({
+  'owb:workspace.info': async () => ({
     root: services.root,
     catalogPath: services.catalogPath,
     catalogAvailable: true,
     counts: {
-      frames: count(services, 'frames'),
-      sources: count(services, 'sources'),
-      objects: count(services, 'objects'),
-      candidates: count(services, 'candidates'),
-      labels: count(services, 'labels'),
-      jobs: count(services, 'jobs'),
+      frames: await count(services, 'frames'),
+      sources: await count(services, 'sources'),
+      objects: await count(services, 'objects'),
+      candidates: await count(services, 'candidates'),
+      labels: await count(services, 'labels'),
+      jobs: await count(services, 'jobs'),
     },
     version: services.version,
   }),
 
-  'owb:frames.list': () => {
-    const rows = services.db.prepare("SELECT * FROM frames ORDER BY COALESCE(date_obs, ''), id").all() as FrameDbRow[];
+  'owb:frames.list': async () => {
+    const rows = await services.sql.all<FrameDbRow>(
+      `SELECT * FROM frames ORDER BY COALESCE(date_obs, '')${services.sql.dialect.bytes}, id`,
+    );
     return rows.map(frameFromRow);
   },
 
   'owb:frames.get': async ({ frameId, hdu }) => {
-    const row = frameRow(services, frameId);
+    const row = await frameRow(services, frameId);
     const { header: shown, images } = await frameHeader(services, row, hdu);
     return { frame: frameFromRow(row), header: shown, coordinates: coordinatesNote(shown, row), images };
   },
 
-  'owb:frames.pixels': ({ frameId, binning, hdu, plane }) =>
-    services.images.binned(frameRow(services, frameId).path, binning ?? 1, { hdu, plane }),
+  'owb:frames.pixels': async ({ frameId, binning, hdu, plane }) =>
+    services.images.binned((await frameRow(services, frameId)).path, binning ?? 1, { hdu, plane }),
 
   'owb:frames.thumbnail': async ({ frameId, sizePx }) => {
-    const path = frameRow(services, frameId).path;
+    const path = (await frameRow(services, frameId)).path;
     const { image } = await services.images.get(path);
     const binning = Math.max(1, Math.ceil(Math.max(image.width, image.height) / sizePx));
     return services.images.binned(path, binning);
   },
 
-  'owb:frames.sources': ({ frameId }) => {
-    frameRow(services, frameId);
-    const rows = services.db
-      .prepare('SELECT id, x, y, a, b, theta, flux, snr, flags FROM sources WHERE frame_id = ? ORDER BY idx')
-      .all(frameId) as Array<{
+  'owb:frames.sources': async ({ frameId }) => {
+    await frameRow(services, frameId);
+    const rows = await services.sql.all<{
       id: number;
       x: number;
       y: number;
@@ -132,7 +132,7 @@ export const frameHandlers: HandlerGroup<FrameKeys> = (services) => ({
       flux: number | null;
       snr: number | null;
       flags: number;
-    }>;
+    }>('SELECT id, x, y, a, b, theta, flux, snr, flags FROM sources WHERE frame_id = ? ORDER BY idx', [frameId]);
     const n = rows.length;
     const out: SourceColumns = {
       count: n,

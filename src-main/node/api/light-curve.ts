@@ -24,13 +24,13 @@ export const lightCurveHandlers: HandlerGroup<LightCurveKeys> = (services) => ({
     compObjects: setComparisonStars(services.db, objectId, compObjects),
   }),
 
-  'owb:lightcurve.ensemble': ({ objectId, frameId }) => {
+  'owb:lightcurve.ensemble': async ({ objectId, frameId }) => {
     const picked = storedComparisonStars(services.db, objectId);
     // The same defaults as `owb lightcurve` (outliers at 5σ, no detrending).
     const lc = objectLightCurve(services.db, objectId, { outlierSigma: 5 });
     const positions: EnsemblePosition[] = [];
     if (frameId !== undefined) {
-      frameRow(services, frameId);
+      await frameRow(services, frameId);
       const at = services.db.prepare(
         `SELECT s.x, s.y FROM measurements m JOIN sources s ON s.id = m.source_id
           WHERE m.object_id = ? AND m.frame_id = ? LIMIT 1`,
@@ -60,17 +60,15 @@ export const lightCurveHandlers: HandlerGroup<LightCurveKeys> = (services) => ({
     return curve;
   },
 
-  'owb:frames.objectAt': ({ frameId, x, y, radiusPx }) => {
-    frameRow(services, frameId);
+  'owb:frames.objectAt': async ({ frameId, x, y, radiusPx }) => {
+    await frameRow(services, frameId);
     const r = radiusPx ?? 5;
-    const hit = services.db
-      .prepare(
-        `SELECT id, object_id AS objectId, x, y, (x - ?) * (x - ?) + (y - ?) * (y - ?) AS d2 FROM sources
-          WHERE frame_id = ? AND object_id IS NOT NULL AND x BETWEEN ? AND ? AND y BETWEEN ? AND ?
-          ORDER BY d2 LIMIT 1`,
-      )
-      .get(x, x, y, y, frameId, x - r, x + r, y - r, y + r) as
-      { id: number; objectId: number; x: number; y: number; d2: number } | undefined;
+    const hit = await services.sql.get<{ id: number; objectId: number; x: number; y: number; d2: number }>(
+      `SELECT id, object_id AS "objectId", x, y, (x - ?) * (x - ?) + (y - ?) * (y - ?) AS d2
+         FROM sources WHERE frame_id = ? AND object_id IS NOT NULL AND x BETWEEN ? AND ? AND y BETWEEN ? AND ?
+        ORDER BY d2, id LIMIT 1`,
+      [x, x, y, y, frameId, x - r, x + r, y - r, y + r],
+    );
     if (!hit || hit.d2 > r * r) return null;
     return { objectId: hit.objectId, sourceId: hit.id, x: hit.x, y: hit.y, distancePx: Math.sqrt(hit.d2) };
   },

@@ -48,13 +48,12 @@ export async function referenceStamps(
 ): Promise<{ reference: PixelsDto; difference: PixelsDto } | null> {
   const sciWcs = wcsOf(science.header);
   if (!sciWcs) return null;
-  const candidates = services.db
-    .prepare(
-      `SELECT f.id, f.path FROM frames f, frames s
-        WHERE s.id = ? AND f.id <> s.id AND f.frame_type = s.frame_type AND COALESCE(f.filter, '') = COALESCE(s.filter, '')
-        ORDER BY COALESCE(f.mjd, 1e9), f.id LIMIT 4`,
-    )
-    .all(frameId) as Array<{ id: number; path: string }>;
+  const candidates = await services.sql.all<{ id: number; path: string }>(
+    `SELECT f.id, f.path FROM frames f, frames s
+      WHERE s.id = ? AND f.id <> s.id AND f.frame_type = s.frame_type AND COALESCE(f.filter, '') = COALESCE(s.filter, '')
+      ORDER BY COALESCE(f.mjd, 1e9), f.id LIMIT 4`,
+    [frameId],
+  );
   const half = Math.floor(size / 2);
   const x0 = Math.round(x) - half;
   const y0 = Math.round(y) - half;

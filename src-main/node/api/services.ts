@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { openDatabase, type SqliteDatabase } from '../catalog/database.js';
+import { sqliteSql, type CatalogSql } from '../catalog/catalog-sql.js';
 import { EventHub } from './event-hub.js';
 import { FrameImageCache } from './frame-images.js';
 import { JobPoller } from './job-poller.js';
@@ -17,7 +18,13 @@ export interface WorkbenchServices {
   /** The workbench version shown in the UI. */
   version: string;
   catalogPath: string;
+  /**
+   * The SQLite catalog. On a PostgreSQL catalog (`openPostgresWorkspace`) every use throws an `InputError`
+   * (`POSTGRES_UNSUPPORTED`), so a handler not yet written against `sql` says so instead of failing oddly.
+   */
   db: SqliteDatabase;
+  /** The catalog's tables on either engine: the handlers the review views call go through it. */
+  sql: CatalogSql;
   images: FrameImageCache;
   events: EventHub;
   /** Runs of the synthetic-dataset generator started from the UI, by id. */
@@ -36,13 +43,15 @@ export interface OpenWorkspaceOptions {
   pollChanges?: boolean;
   pollIntervalMs?: number;
   version?: string;
+  /** The SQLite catalog file [DIR/catalog.db]. */
+  catalogPath?: string;
 }
 
 /** Opens `DIR/catalog.db` (creating an empty catalog when the folder has none). */
 export function openWorkspace(dir: string, options: OpenWorkspaceOptions = {}): WorkbenchServices {
   const root = resolve(dir);
   makeDirs(root);
-  const catalogPath = join(root, 'catalog.db');
+  const catalogPath = options.catalogPath ? resolve(options.catalogPath) : join(root, 'catalog.db');
   const db = openDatabase(catalogPath);
   const events = new EventHub();
   const poller = options.pollChanges === false ? null : new JobPoller(db, events, options.pollIntervalMs ?? 500);
@@ -52,6 +61,7 @@ export function openWorkspace(dir: string, options: OpenWorkspaceOptions = {}): 
     version: options.version ?? '0.0.0',
     catalogPath,
     db,
+    sql: sqliteSql(db),
     images: new FrameImageCache(4),
     events,
     synthRuns: new Map(),

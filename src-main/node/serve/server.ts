@@ -8,6 +8,7 @@ import { createHandlers, dispatch, type Handlers } from '../api/handlers.js';
 import type { WorkbenchServices } from '../api/services.js';
 import { healthReport as watcherHealth } from './health.js';
 import { healthReport, readinessReport } from './health-checks.js';
+import { pgHealthReport, pgReadinessReport } from './health-postgres.js';
 import { HttpError, logInternalError, sendHttpError, sendInternalError, type ServerLog } from './http-errors.js';
 import { ApiMetrics, renderMetrics } from './metrics.js';
 import { parseInvokeBody, readBody } from './request-body.js';
@@ -111,7 +112,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     const base = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
     if (url.pathname === '/health' || url.pathname === '/ready') {
       const sources = { ...options.services, minFreeBytes: options.minFreeBytes };
-      const report = url.pathname === '/health' ? healthReport(sources) : readinessReport(sources);
+      const report =
+        options.services.sql.backend === 'postgres'
+          ? await (url.pathname === '/health' ? pgHealthReport(sources) : pgReadinessReport(sources))
+          : url.pathname === '/health'
+            ? healthReport(sources)
+            : readinessReport(sources);
       res
         .writeHead(report.ok ? 200 : 503, { ...base, 'content-type': 'application/json', 'cache-control': 'no-store' })
         .end(
@@ -154,6 +160,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     }
     const cookie = `${cookieName(port)}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`;
     if (url.pathname === '/metrics') {
+      if (options.services.sql.backend === 'postgres') {
+        res
+          .writeHead(501, { ...base, 'content-type': 'text/plain; charset=utf-8' })
+          .end('/metrics reads a SQLite catalog; this server serves a PostgreSQL one\n');
+        return;
+      }
       // Rendered before writeHead, so a failure can still be a 500.
       const text = renderMetrics(options.services, metrics, options.metricsWindowsSec);
       res.writeHead(200, { ...base, 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(text);

@@ -162,16 +162,4 @@ describe('owb watch on PostgreSQL, continuously', { skip: missing && `PostgreSQL
     );
     assert.equal(existsSync(join(folder, 'postgres:')), false);
   });
-
-  it('owb serve on a workspace whose catalog is PostgreSQL: exit 2, no catalog.db made', () => {
-    const workspace = mkdtempSync(join(root, 'ws-'));
-    writeFileSync(join(workspace, 'workspace.json'), JSON.stringify({ catalog: url }));
-    const r = owb(['serve', '--workspace', workspace, '--port', '0']);
-    assert.equal(r.status, 2, r.stderr);
-    assert.match(
-      r.stderr,
-      /^owb: serve: the workspace .* names the PostgreSQL catalog postgres:\/\/.*cannot serve yet/m,
-    );
-    assert.deepEqual(readdirSync(workspace), ['workspace.json']);
-  });
 });
