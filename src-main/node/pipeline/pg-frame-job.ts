@@ -5,8 +5,11 @@ import type { PgJobHandler } from '../catalog/postgres/job-queue.js';
 import { PgFrameResultWriter } from '../catalog/postgres/result-writer.js';
 import type { JobCommitSummary, LeasedJob } from '../jobs/index.js';
 import type { WorkerPool } from '../pool/worker-pool.js';
+import { workspaceDir } from '../ml/run-store.js';
 import { JobFailure } from './job-failure.js';
+import { queuePgScore, runPgScoreJob } from './pg-score-job.js';
 import { needsWorker, type Profile } from './profile.js';
+import { ActiveModelCache } from './score-job.js';
 
 /** Worker codes another attempt could fix (as in frame-job.ts). */
 const RETRYABLE_CODES = new Set(['PROCESS_FAILED', 'ENOMEM', 'EMFILE', 'EBUSY', 'EAGAIN']);
@@ -27,7 +30,9 @@ export function unsupportedOnPostgres(profile: Profile): string | undefined {
  * `process-frame` jobs on a PostgreSQL catalog, as `createFrameJobHandler` runs them on SQLite: a light (or a
  * frame of unknown type) goes to a worker for statistics, detection, photometry and the plate solution; its
  * commit writes sources, cross-matched objects and measurements (`PgFrameResultWriter`). Calibration frames
- * are filed (status `filed`); masters are not built from a PostgreSQL catalog yet.
+ * are filed (status `filed`); masters are not built from a PostgreSQL catalog yet. With the profile's `score`
+ * step, a processed frame that has transient candidates gets a `score` job, which the workspace's active
+ * realbogus model runs (`runPgScoreJob`).
  */
 export function createPgFrameJobHandler(ctx: {
   pool: pg.Pool;
@@ -35,13 +40,18 @@ export function createPgFrameJobHandler(ctx: {
   profile: Profile;
   /** The plate solver's cache folder, in the workspace. */
   solveCacheDir: string;
+  /** Workspace whose active realbogus model the `score` step uses [OWB_WORKSPACE, else the per-user one]. */
+  workspace?: string;
 }): PgJobHandler {
+  let models: ActiveModelCache | undefined;
   const writer = new PgFrameResultWriter();
   const markFiled = (frameId: number) => async (c: pg.PoolClient) => {
     await c.query(`UPDATE frames SET status = 'filed', processed_at = $1 WHERE id = $2`, [Date.now(), frameId]);
   };
   return async (job: LeasedJob, { signal }) => {
     const profile = ctx.profile;
+    if (job.kind === 'score')
+      return runPgScoreJob((models ??= new ActiveModelCache(workspaceDir(ctx.workspace))), ctx.pool, job);
     if (job.kind !== 'process-frame')
       throw new JobFailure('JOB_UNSUPPORTED', `job ${job.id}: '${job.kind}' jobs do not run on PostgreSQL yet`, false);
     if (job.frameId === null) throw new JobFailure('JOB_INVALID', `job ${job.id} has no frame`, false);
@@ -59,9 +69,15 @@ export function createPgFrameJobHandler(ctx: {
         return { frameId, filed: frame.frameType, masters: 'not built on PostgreSQL catalogs yet' };
       };
     }
+    // Scoring follows the processing of a light, in its commit (differencing does not run here yet, so the
+    // candidates are those recorded before: copied from another catalog or written by another tool).
+    const queueScore = async (c: pg.PoolClient): Promise<void> => {
+      if (profile.steps.score) await queuePgScore(c, frameId, job.profile);
+    };
     if (!needsWorker(profile) || !ctx.workers) {
       return async (c): Promise<JobCommitSummary> => {
         await markFiled(frameId)(c);
+        await queueScore(c);
         return { frameId, sources: 0 };
       };
     }
@@ -87,6 +103,7 @@ export function createPgFrameJobHandler(ctx: {
     const output: ProcessFrameOutput = result.value;
     return async (c): Promise<JobCommitSummary> => {
       const summary = await writer.write(c, frameId, output, { matchRadiusArcsec: profile.match.radiusArcsec });
+      await queueScore(c);
       return {
         frameId,
         ...summary,

@@ -17,7 +17,13 @@ export function postgresWatchBackend(pool: pg.Pool): WatchBackendFactory<PgJobCo
   return ({ workers, profile, queue, workspace }) => ({
     store: new PgFrameStore(pool),
     queue: new PgJobQueue(pool, queue),
-    handler: createPgFrameJobHandler({ pool, workers, profile, solveCacheDir: solveCacheDir(workspace) }),
+    handler: createPgFrameJobHandler({
+      pool,
+      workers,
+      profile,
+      solveCacheDir: solveCacheDir(workspace),
+      workspace,
+    }),
     async jobCounts() {
       const { rows } = await pool.query<{ state: JobState; n: number }>(
         'SELECT state, count(*) AS n FROM jobs GROUP BY state',
