@@ -7,7 +7,14 @@
  */
 import type { CatalogStars } from './catalog-stars-dto.js';
 import type { ComparisonStars, EnsembleCurve, FrameObjectHit } from './light-curve-dto.js';
-import type { ModelRun, ModelRunDetail, ModelTask, RetrainHint, ScoreCandidatesResult } from './models-dto.js';
+import type {
+  ModelRun,
+  ModelRunDetail,
+  ModelTask,
+  RetrainHint,
+  ScoreCandidatesResult,
+  TrainingStatus,
+} from './models-dto.js';
 import type { Result } from './result.js';
 import type {
   ConeQuery,
@@ -126,6 +133,15 @@ export interface InvokeMap {
   'owb:frames.catalogStars': { request: { frameId: number; limit?: number }; response: CatalogStars };
   /** The active realbogus model scores the transient candidates it has not scored yet (as owb score --db). */
   'owb:models.scoreCandidates': { request: Empty; response: ScoreCandidatesResult };
+  /**
+   * Starts training a model on the catalog's curated labels (realbogus: accept/reject transient candidates)
+   * into the workspace's `ml/runs/NAME`, on worker threads; one run at a time. Poll `owb:models.training`.
+   */
+  'owb:models.train': { request: { task: ModelTask; epochs: number; name?: string }; response: TrainingStatus };
+  /** The training run started from the view: progress and time left. */
+  'owb:models.training': { request: Empty; response: TrainingStatus };
+  /** Cancels it (a checkpoint is kept, so `owb train --resume` can finish it). */
+  'owb:models.cancelTraining': { request: Empty; response: TrainingStatus };
 }
 
 export interface EventMap {
@@ -188,6 +204,9 @@ export const INVOKE_CHANNELS = [
   'owb:models.retrainHint',
   'owb:frames.catalogStars',
   'owb:models.scoreCandidates',
+  'owb:models.train',
+  'owb:models.training',
+  'owb:models.cancelTraining',
 ] as const satisfies readonly InvokeChannel[];
 
 export const EVENT_CHANNELS = [

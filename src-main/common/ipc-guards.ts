@@ -161,4 +161,7 @@ export const PAYLOAD_GUARDS: Record<InvokeChannel, Guard> = {
   'owb:models.retrainHint': check({ task: oneOf(['realbogus', 'lens']) }),
   'owb:frames.catalogStars': check({ frameId: int(), limit: optInt(1, 20_000) }),
   'owb:models.scoreCandidates': check({}),
+  'owb:models.train': check({ task: oneOf(['realbogus', 'lens']), epochs: int(1, 1000), name: optStr }),
+  'owb:models.training': check({}),
+  'owb:models.cancelTraining': check({}),
 };
