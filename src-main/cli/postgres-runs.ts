@@ -1,8 +1,6 @@
 import type pg from 'pg';
 import type { BatchPlan, ShardProgress } from '../node/batch/index.js';
 import { openCatalogPool, PostgresCatalogError } from '../node/catalog/postgres/connection.js';
-import { unsupportedOnPostgres } from '../node/pipeline/pg-frame-job.js';
-import type { Profile } from '../node/pipeline/profile.js';
 import type { PgJobCommit } from '../node/catalog/postgres/job-queue.js';
 import { postgresWatchBackend } from '../node/watch/pg-watch-service.js';
 import { WatchService, type WatchServiceOptions, type WatchStatus } from '../node/watch/index.js';
@@ -25,18 +23,9 @@ export type PgWatchService = WatchService<PgJobCommit>;
 /** Options of a watch service on PostgreSQL: those of `WatchService` but the catalog, which is the pool's. */
 export type PgWatchOptions = Omit<WatchServiceOptions<PgJobCommit>, 'catalog'>;
 
-/** A watch service on the catalog of `pool`; a profile step that cannot run on PostgreSQL exits 2 first. */
+/** A watch service on the catalog of `pool`. */
 export function pgWatchService(command: string, pool: pg.Pool, options: PgWatchOptions): PgWatchService {
-  refuseUnsupported(command, options.profile);
   return new WatchService({ ...options, catalog: postgresWatchBackend(pool) });
-}
-
-export function refuseUnsupported(command: string, profile: Profile): void {
-  const step = unsupportedOnPostgres(profile);
-  if (step)
-    throw new UsageError(
-      `${command}: profile '${profile.name}' asks for the ${step} step, which does not run on a PostgreSQL catalog yet (use a SQLite catalog)`,
-    );
 }
 
 /**
@@ -50,7 +39,6 @@ export async function runOnceOnPostgres(
   ctx: CliContext,
   report: (pool: pg.Pool, final: WatchStatus, service: PgWatchService) => Promise<number>,
 ): Promise<number> {
-  refuseUnsupported(command, options.profile);
   const pool = await connectCatalog(command, url, 8);
   let service: PgWatchService;
   try {

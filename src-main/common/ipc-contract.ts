@@ -7,8 +7,15 @@
  */
 import type { CatalogStars } from './catalog-stars-dto.js';
 import type { ComparisonStars, EnsembleCurve, FrameObjectHit } from './light-curve-dto.js';
-import type { ModelRun, ModelRunDetail, ModelTask, RetrainHint, ScoreCandidatesResult } from './models-dto.js';
 import type { MaskedDetection, RegionPhotometry, StarRegistration } from './region-measure-dto.js';
+import type {
+  ModelRun,
+  ModelRunDetail,
+  ModelTask,
+  RetrainHint,
+  ScoreCandidatesResult,
+  TrainingStatus,
+} from './models-dto.js';
 import type { Result } from './result.js';
 import type {
   ConeQuery,
@@ -137,6 +144,15 @@ export interface InvokeMap {
   'owb:frames.detectMasked': { request: { frameId: number; regions: string }; response: MaskedDetection };
   /** `frameId` registered onto `referenceId` by their stars (as `owb register`), for the RGB composite. */
   'owb:frames.registerStars': { request: { frameId: number; referenceId: number }; response: StarRegistration };
+  /**
+   * Starts training a model on the catalog's curated labels (realbogus: accept/reject transient candidates)
+   * into the workspace's `ml/runs/NAME`, on worker threads; one run at a time. Poll `owb:models.training`.
+   */
+  'owb:models.train': { request: { task: ModelTask; epochs: number; name?: string }; response: TrainingStatus };
+  /** The training run started from the view: progress and time left. */
+  'owb:models.training': { request: Empty; response: TrainingStatus };
+  /** Cancels it (a checkpoint is kept, so `owb train --resume` can finish it). */
+  'owb:models.cancelTraining': { request: Empty; response: TrainingStatus };
 }
 
 export interface EventMap {
@@ -202,6 +218,9 @@ export const INVOKE_CHANNELS = [
   'owb:frames.regionPhotometry',
   'owb:frames.detectMasked',
   'owb:frames.registerStars',
+  'owb:models.train',
+  'owb:models.training',
+  'owb:models.cancelTraining',
 ] as const satisfies readonly InvokeChannel[];
 
 export const EVENT_CHANNELS = [

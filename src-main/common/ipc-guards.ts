@@ -164,6 +164,9 @@ export const PAYLOAD_GUARDS: Record<InvokeChannel, Guard> = {
   'owb:frames.regionPhotometry': regionRequest,
   'owb:frames.detectMasked': regionRequest,
   'owb:frames.registerStars': check({ frameId: int(), referenceId: int() }),
+  'owb:models.train': check({ task: oneOf(['realbogus', 'lens']), epochs: int(1, 1000), name: optStr }),
+  'owb:models.training': check({}),
+  'owb:models.cancelTraining': check({}),
 };
 
 /** Region text may be longer than the 4096 characters of other strings (many regions, long polygons). */

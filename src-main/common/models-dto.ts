@@ -64,3 +64,21 @@ export interface ScoreCandidatesResult {
   /** Candidates whose frames could not be read. */
   skipped: number;
 }
+
+/** A training run started from the Models view (one at a time per workspace), as the view polls it. */
+export interface TrainingStatus {
+  state: 'idle' | 'running' | 'finished' | 'cancelled' | 'failed';
+  task: ModelTask | null;
+  /** The run's name (its folder under the workspace's `ml/runs/`). */
+  runName: string | null;
+  epochs: number;
+  /** What is being done: 'reading stamps', 'epoch 2/5', … */
+  stage: string;
+  done: number;
+  total: number;
+  /** Seconds left at the rate so far, for the whole run (null until it can be told). */
+  secondsLeft: number | null;
+  startedAt: string | null;
+  /** Why it failed, or what it finished with. */
+  message: string | null;
+}

@@ -64,7 +64,6 @@ export const command: CliCommand = {
           const skipped = service.folders().some((f) => f.unreadable.length > 0);
           return final.failed > 0 || final.gaveUpFiles > 0 || final.failedFolders > 0 || skipped ? 3 : 0;
         });
-      pgRuns.refuseUnsupported('watch', profile);
       const pool = await pgRuns.connectCatalog('watch', location.url, 8);
       try {
         const service = pgRuns.pgWatchService('watch', pool, options);

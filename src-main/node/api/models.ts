@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { ModelRun, ModelRunDetail, RetrainHint } from '../../common/models-dto.js';
 import { activateRun, activeRun, activeRuns, findRun, listRuns, type RunRecord } from '../ml/run-store.js';
 import type { HandlerGroup } from './handler-types.js';
+import { ModelTraining } from './model-training.js';
 import { iso } from './rows.js';
 import type { WorkbenchServices } from './services.js';
 
@@ -11,7 +12,24 @@ type ModelKeys =
   | 'owb:models.run'
   | 'owb:models.activate'
   | 'owb:models.retrainHint'
-  | 'owb:models.scoreCandidates';
+  | 'owb:models.scoreCandidates'
+  | 'owb:models.train'
+  | 'owb:models.training'
+  | 'owb:models.cancelTraining';
+
+const trainings = new WeakMap<WorkbenchServices, ModelTraining>();
+
+/** The workspace's training run started from the view (made on first use; cancelled when it closes). */
+function trainingOf(services: WorkbenchServices): ModelTraining {
+  let t = trainings.get(services);
+  if (!t) {
+    const made = new ModelTraining(services.root, services.catalogPath);
+    (services.atClose ??= []).push(() => made.cancel());
+    trainings.set(services, made);
+    t = made;
+  }
+  return t;
+}
 
 /** New accept/reject labels after which the curation view suggests retraining. */
 export const RETRAIN_AFTER_LABELS = 50;
@@ -90,6 +108,10 @@ export const modelHandlers: HandlerGroup<ModelKeys> = (services: WorkbenchServic
     const r = await scoreCatalog(services.db, model, Math.min(2, defaultThreads()));
     return { modelVersion: model.version, scored: r.scored, skipped: r.skipped };
   },
+
+  'owb:models.train': ({ task, epochs, name }) => trainingOf(services).start(task, epochs, name),
+  'owb:models.training': () => trainingOf(services).current(),
+  'owb:models.cancelTraining': () => trainingOf(services).cancel(),
 });
 
 function activeDto(run: RunRecord): RetrainHint['active'] {

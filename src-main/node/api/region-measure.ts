@@ -35,7 +35,7 @@ async function frameWithWcs(
   services: WorkbenchServices,
   frameId: number,
 ): Promise<{ image: Image; wcs: SkyWcs | undefined; gain: number | undefined }> {
-  const row = frameRow(services, frameId);
+  const row = await frameRow(services, frameId);
   const { image } = await services.images.get(row.path);
   const cards = new Map((await shownHeader(services, row)).map((c) => [c.key, c.value]));
   const parsed = parseCelestialWcs({ get: (key) => cards.get(key) });

@@ -9,8 +9,8 @@ import type { HandlerGroup } from './handler-types.js';
 
 export const registerStarHandlers: HandlerGroup<'owb:frames.registerStars'> = (services) => ({
   'owb:frames.registerStars': async ({ frameId, referenceId }): Promise<StarRegistration> => {
-    const ref = (await services.images.get(frameRow(services, referenceId).path)).image;
-    const img = (await services.images.get(frameRow(services, frameId).path)).image;
+    const ref = (await services.images.get((await frameRow(services, referenceId)).path)).image;
+    const img = (await services.images.get((await frameRow(services, frameId)).path)).image;
     // Stars only: a phase-correlation fallback would be registration by something else.
     const r = registerFrame(
       { image: ref, stars: findStars(ref) },

@@ -13,7 +13,7 @@ export interface CandidateTriplet {
   differencePath: string | null;
 }
 
-interface CandidateRow {
+export interface CandidateRow {
   id: number;
   details_json: string | null;
   sx: number | null;

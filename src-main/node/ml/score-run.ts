@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { InputError } from '../../../src-workers/core/errors.js';
 import { decodeModel, type CnnSpec, type StampSet } from '../../../src-workers/ml/index.js';
 import type { SqliteDatabase } from '../catalog/index.js';
-import { cutTriplets, transientTriplets } from './candidate-stamps.js';
+import { cutTriplets, transientTriplets, type CandidateTriplet } from './candidate-stamps.js';
 import { listStampFiles, readStamps, type MlTask } from './dataset.js';
 import { createEngine } from './ml-threads.js';
 import { activeRuns, findRun, type RunRecord } from './run-store.js';
@@ -79,6 +79,17 @@ export async function scoreCandidates(
   where = '1',
   args: unknown[] = [],
 ): Promise<CandidateScores> {
+  requireTripletModel(model);
+  const triplets = transientTriplets(
+    db,
+    `(${where}) AND NOT EXISTS (SELECT 1 FROM model_scores m WHERE m.candidate_id = c.id AND m.model_version = ?)`,
+    [...args, model.version],
+  );
+  return scoreTriplets(model, triplets, threads);
+}
+
+/** Throws unless `model` is a realbogus model on square 3-plane triplets (what candidates give). */
+export function requireTripletModel(model: LoadedModel): void {
   if (model.run.task !== 'realbogus')
     throw new InputError(
       'MODEL_TASK',
@@ -87,11 +98,19 @@ export async function scoreCandidates(
   const { channels, height, width } = model.spec;
   if (channels !== 3 || height !== width)
     throw new InputError('MODEL_TASK', 'the model does not take square 3-plane triplets');
-  const triplets = transientTriplets(
-    db,
-    `(${where}) AND NOT EXISTS (SELECT 1 FROM model_scores m WHERE m.candidate_id = c.id AND m.model_version = ?)`,
-    [...args, model.version],
-  );
+}
+
+/**
+ * Scores candidates' triplets, whichever catalog they come from (SQLite or PostgreSQL): stamps cut from
+ * their frames as curation shows them; those whose images cannot be read are skipped and counted.
+ */
+export async function scoreTriplets(
+  model: LoadedModel,
+  triplets: CandidateTriplet[],
+  threads: number,
+): Promise<CandidateScores> {
+  requireTripletModel(model);
+  const { channels, height, width } = model.spec;
   const cut = await cutTriplets(triplets, width);
   const set: StampSet = {
     channels,

@@ -8,7 +8,7 @@ import { JobFailure } from './job-failure.js';
 import { queueDifference, runDifferenceJob } from './difference-job.js';
 import { queueLiveStack, runLiveStack } from './live-stack-job.js';
 import { workspaceDir } from '../ml/run-store.js';
-import { ActiveModelCache, runScoreJob } from './score-job.js';
+import { ActiveModelCache, queueScoreIfCandidates, runScoreJob } from './score-job.js';
 import { runBuildMaster } from './master-job.js';
 import { fileCalibrationFrame, mastersForLight } from './masters.js';
 import { needsWorker, type Profile } from './profile.js';
@@ -126,6 +126,7 @@ export function createFrameJobHandler(ctx: FrameJobContext): JobHandler {
       const summary = writer.write(frame.id, output, { matchRadiusArcsec: profile.match.radiusArcsec });
       if (profile.steps.liveStack) queueLiveStack(ctx.catalog, frame.id, job.profile);
       if (profile.steps.difference && frame.frameType === 'light') queueDifference(ctx.catalog, frame.id, job.profile);
+      if (profile.steps.score && !profile.steps.difference) queueScoreIfCandidates(ctx.catalog, frame.id, job.profile);
       return {
         frameId: frame.id,
         ...summary,

@@ -9,6 +9,7 @@ import type { LeasedJob } from '../jobs/index.js';
 import type { WorkerPool } from '../pool/worker-pool.js';
 import { contentHash } from '../watch/content-hash.js';
 import { JobFailure } from './job-failure.js';
+import { queuePgScore } from './pg-score-job.js';
 import type { Profile } from './profile.js';
 
 /** Queues the difference step of a processed light, inside the light's commit (so exactly once per frame). */
@@ -119,8 +120,10 @@ export async function runPgDifferenceJob(
       !e.code || e.code === 'DIFFERENCE_FAILED',
     );
   }
-  return async (c) => ({
-    frameId: frame.id,
-    candidates: await pgInsertTransientCandidates(c, frame.id, referenceKey, run),
-  });
+  return async (c) => {
+    const added = await pgInsertTransientCandidates(c, frame.id, referenceKey, run);
+    // As on SQLite: the candidates get scored once they are recorded, in the same commit.
+    if (added > 0 && profile.steps.score) await queuePgScore(c, frame.id, job.profile);
+    return { frameId: frame.id, candidates: added };
+  };
 }

@@ -13,18 +13,12 @@ import { pgOutputsDir, runPgBuildMaster } from './pg-master-job.js';
 import { pgFileCalibrationFrame, pgMastersForLight, pgPendingMasterBuilds } from './pg-masters.js';
 import { needsWorker, type Profile } from './profile.js';
 import { requireReadable } from './require-readable.js';
+import { workspaceDir } from '../ml/run-store.js';
+import { queuePgScore, runPgScoreJob } from './pg-score-job.js';
+import { ActiveModelCache } from './score-job.js';
 
 /** Worker codes another attempt could fix (as in frame-job.ts). */
 const RETRYABLE_CODES = new Set(['PROCESS_FAILED', 'ENOMEM', 'EMFILE', 'EBUSY', 'EAGAIN']);
-
-/**
- * Profile steps the PostgreSQL catalog does not run yet: `score` (the model scores candidates in SQLite-only
- * code); a profile asking for it is refused up front, naming the step.
- */
-export function unsupportedOnPostgres(profile: Profile): string | undefined {
-  if (profile.steps.score) return 'score';
-  return undefined;
-}
 
 /**
  * Every job of a pipeline on a PostgreSQL catalog, as `createFrameJobHandler` runs them on SQLite, with the
@@ -33,7 +27,9 @@ export function unsupportedOnPostgres(profile: Profile): string | undefined {
  * its masters, statistics, detection, photometry and the plate solution, and its commit writes sources,
  * cross-matched objects and measurements (`PgFrameResultWriter`) and queues its live-stack and difference
  * jobs. `build-master`, `live-stack` and `difference` jobs run as on SQLite (pg-master-job.ts,
- * pg-live-stack-job.ts, pg-difference-job.ts), their outputs under `pgOutputsDir`.
+ * pg-live-stack-job.ts, pg-difference-job.ts), their outputs under `pgOutputsDir`; with the profile's `score`
+ * step, a frame with transient candidates gets a `score` job, which the workspace's active realbogus model
+ * runs (`runPgScoreJob`).
  */
 export function createPgFrameJobHandler(ctx: {
   pool: pg.Pool;
@@ -41,9 +37,11 @@ export function createPgFrameJobHandler(ctx: {
   profile: Profile;
   /** The plate solver's cache folder, in the workspace. */
   solveCacheDir: string;
-  /** The workspace: where masters, stacks and difference images go without an `outputs.dir`. */
+  /** The workspace: masters, stacks and difference images go there without an `outputs.dir`; its active
+   * realbogus model runs the `score` step. */
   workspace: string;
 }): PgJobHandler {
+  let models: ActiveModelCache | undefined;
   const writer = new PgFrameResultWriter();
   const outputsDir = pgOutputsDir(ctx.profile, ctx.workspace);
   const markFiled = (frameId: number) => async (c: pg.PoolClient) => {
@@ -54,6 +52,8 @@ export function createPgFrameJobHandler(ctx: {
     if (job.kind === 'build-master') return runPgBuildMaster(ctx.pool, outputsDir, job);
     if (job.kind === 'live-stack') return runPgLiveStack(ctx.pool, ctx.workers, outputsDir, profile, job, signal);
     if (job.kind === 'difference') return runPgDifferenceJob(ctx.pool, ctx.workers, outputsDir, profile, job, signal);
+    if (job.kind === 'score')
+      return runPgScoreJob((models ??= new ActiveModelCache(workspaceDir(ctx.workspace))), ctx.pool, job);
     if (job.kind !== 'process-frame')
       throw new JobFailure('JOB_UNSUPPORTED', `job ${job.id}: '${job.kind}' jobs do not run on PostgreSQL yet`, false);
     if (job.frameId === null) throw new JobFailure('JOB_INVALID', `job ${job.id} has no frame`, false);
@@ -82,9 +82,15 @@ export function createPgFrameJobHandler(ctx: {
         return { frameId, filed: frame.frameType, masterId };
       };
     }
+    // Scoring follows the processing of a light, in its commit (differencing does not run here yet, so the
+    // candidates are those recorded before: copied from another catalog or written by another tool).
+    const queueScore = async (c: pg.PoolClient): Promise<void> => {
+      if (profile.steps.score) await queuePgScore(c, frameId, job.profile);
+    };
     if (!needsWorker(profile) || !ctx.workers) {
       return async (c): Promise<JobCommitSummary> => {
         await markFiled(frameId)(c);
+        await queueScore(c);
         return { frameId, sources: 0 };
       };
     }
@@ -135,6 +141,8 @@ export function createPgFrameJobHandler(ctx: {
       const summary = await writer.write(c, frameId, output, { matchRadiusArcsec: profile.match.radiusArcsec });
       if (profile.steps.liveStack) await pgQueueLiveStack(c, frameId, job.profile);
       if (profile.steps.difference && frame.frameType === 'light') await pgQueueDifference(c, frameId, job.profile);
+      // With differencing, the difference job queues the scoring once it has recorded candidates.
+      if (profile.steps.score && !profile.steps.difference) await queueScore(c);
       return {
         frameId,
         ...summary,

@@ -41,7 +41,9 @@ export interface Profile {
      * light of the same filter and size; residuals become `transient` candidates for curation. */
     difference: { reference: string | null; threshSigma: number; minAreaPx: number } | false;
     /** Scoring of each frame's new transient candidates by the workspace's active realbogus model (a `score`
-     * job after `difference`; scores go to model_scores with the model version). Needs `difference`. [off] */
+     * job after `difference`; scores go to model_scores with the model version). Without `difference` (and
+     * on PostgreSQL, where differencing does not run yet) the job follows the frame's processing and scores
+     * the transient candidates the frame has by then (recorded by `owb diff --db` or copied). [off] */
     score?: boolean;
     /** Plate solving of the detections of frames without a usable WCS (every frame with `always`), before
      * the cross-match; also calibrates magnitudes with a Tycho-2 V_T zero point. Needs `detect`. [default
@@ -288,8 +290,6 @@ export function parseProfile(raw: unknown, file = 'profile'): Profile {
       };
     }
     p.steps.score = bool((top.steps as Record<string, unknown>).score, 'steps.score', false);
-    if (p.steps.score && !p.steps.difference)
-      bad('steps.score', 'needs steps.difference (it scores the transient candidates differencing finds)');
   }
   if (top.steps !== undefined) {
     const v = (top.steps as Record<string, unknown>).solve;

@@ -16,6 +16,17 @@ export function queueScore(catalog: Catalog, frameId: number, profile: string): 
 }
 
 /**
+ * Queues the scoring of the transient candidates a frame already has, when the profile scores without
+ * differencing (inside the frame's processing commit); nothing when it has none.
+ */
+export function queueScoreIfCandidates(catalog: Catalog, frameId: number, profile: string): void {
+  const has = catalog.db
+    .prepare(`SELECT 1 FROM candidates WHERE frame_id = ? AND kind = 'transient' LIMIT 1`)
+    .get(frameId);
+  if (has) queueScore(catalog, frameId, profile);
+}
+
+/**
  * The workspace's active realbogus model, loaded once and again only when `ml/active.json` or the
  * run's model changes (a curator may activate another run while the pipeline runs).
  */

@@ -17,6 +17,7 @@ import type { ReactNode } from 'react';
 import type { ModelRun } from '../../../src-main/common/models-dto.js';
 import { RunComparison } from './RunComparison.js';
 import { RunCurves } from './RunCurves.js';
+import { TrainPanel } from './TrainPanel.js';
 import { useModels } from './useModels.js';
 
 const STATUS_COLOUR: Record<ModelRun['status'], 'success' | 'warning' | 'info'> = {
@@ -38,7 +39,7 @@ export function ModelsView(): ReactNode {
       <Box sx={{ display: 'flex', alignItems: 'center', gap: 2 }}>
         <Typography variant="h6">Models</Typography>
         <Typography variant="body2" color="text.secondary">
-          Runs of <code>owb train</code> in this workspace. Tick one or two to plot and compare them.
+          Runs of <code>owb train</code> (or Train below) in this workspace. Tick one or two to plot and compare them.
         </Typography>
         <Box sx={{ flex: 1 }} />
         <Button
@@ -51,6 +52,7 @@ export function ModelsView(): ReactNode {
         </Button>
         <Button onClick={m.reload}>Refresh</Button>
       </Box>
+      <TrainPanel onEnded={m.reload} />
       {m.scoring && <LinearProgress />}
       {m.scoreNote && (
         <Alert severity="info" data-testid="score-note">
@@ -65,8 +67,8 @@ export function ModelsView(): ReactNode {
       {m.loading && <LinearProgress />}
       {!m.loading && m.runs.length === 0 && (
         <Typography color="text.secondary">
-          No training runs yet: <code>owb train --task realbogus --db CATALOG --out RUN</code> trains on your curated
-          candidates.
+          No training runs yet: <i>Train</i> above, or <code>owb train --task realbogus --db CATALOG --out RUN</code>,
+          trains on your curated candidates.
         </Typography>
       )}
       {m.runs.length > 0 && (

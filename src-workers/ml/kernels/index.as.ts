@@ -42,7 +42,55 @@ function conv(inp: usize, inC: i32, inH: i32, inW: i32, w: usize, b: usize, outC
       const w6 = f32x4.splat(s6);
       const w7 = f32x4.splat(s7);
       const w8 = f32x4.splat(s8);
-      for (let y = 0; y < convH; y++) {
+      // Two output rows per pass: each input row vector loaded once serves both rows (the nine weight
+      // vectors and two accumulators stay in registers). Each accumulator adds its nine terms in the
+      // same order as a one-row pass, so the sums are the same bit for bit.
+      let y = 0;
+      for (; y + 2 <= convH; y += 2) {
+        const orow = ob + ((<usize>(y * convW)) << 2);
+        const orow1 = orow + ((<usize>convW) << 2);
+        const r0 = ib + <usize>y * rowBytes;
+        const r1 = r0 + rowBytes;
+        const r2 = r1 + rowBytes;
+        const r3 = r2 + rowBytes;
+        let x = 0;
+        for (; x + 4 <= convW; x += 4) {
+          const xo = (<usize>x) << 2;
+          let acc = v128.load(orow + xo);
+          let acd = v128.load(orow1 + xo);
+          acc = f32x4.add(acc, f32x4.mul(w0, v128.load(r0 + xo)));
+          acc = f32x4.add(acc, f32x4.mul(w1, v128.load(r0 + xo, 4)));
+          acc = f32x4.add(acc, f32x4.mul(w2, v128.load(r0 + xo, 8)));
+          let v = v128.load(r1 + xo);
+          acc = f32x4.add(acc, f32x4.mul(w3, v));
+          acd = f32x4.add(acd, f32x4.mul(w0, v));
+          v = v128.load(r1 + xo, 4);
+          acc = f32x4.add(acc, f32x4.mul(w4, v));
+          acd = f32x4.add(acd, f32x4.mul(w1, v));
+          v = v128.load(r1 + xo, 8);
+          acc = f32x4.add(acc, f32x4.mul(w5, v));
+          acd = f32x4.add(acd, f32x4.mul(w2, v));
+          v = v128.load(r2 + xo);
+          acc = f32x4.add(acc, f32x4.mul(w6, v));
+          acd = f32x4.add(acd, f32x4.mul(w3, v));
+          v = v128.load(r2 + xo, 4);
+          acc = f32x4.add(acc, f32x4.mul(w7, v));
+          acd = f32x4.add(acd, f32x4.mul(w4, v));
+          v = v128.load(r2 + xo, 8);
+          acc = f32x4.add(acc, f32x4.mul(w8, v));
+          acd = f32x4.add(acd, f32x4.mul(w5, v));
+          acd = f32x4.add(acd, f32x4.mul(w6, v128.load(r3 + xo)));
+          acd = f32x4.add(acd, f32x4.mul(w7, v128.load(r3 + xo, 4)));
+          acd = f32x4.add(acd, f32x4.mul(w8, v128.load(r3 + xo, 8)));
+          v128.store(orow + xo, acc);
+          v128.store(orow1 + xo, acd);
+        }
+        for (; x < convW; x++) {
+          convPixel(orow + ((<usize>x) << 2), r0 + ((<usize>x) << 2), rowBytes, s0, s1, s2, s3, s4, s5, s6, s7, s8);
+          convPixel(orow1 + ((<usize>x) << 2), r1 + ((<usize>x) << 2), rowBytes, s0, s1, s2, s3, s4, s5, s6, s7, s8);
+        }
+      }
+      for (; y < convH; y++) {
         const orow = ob + ((<usize>(y * convW)) << 2);
         const r0 = ib + <usize>y * rowBytes;
         const r1 = r0 + rowBytes;
@@ -62,17 +110,35 @@ function conv(inp: usize, inC: i32, inH: i32, inW: i32, w: usize, b: usize, outC
           acc = f32x4.add(acc, f32x4.mul(w8, v128.load(r2 + xo, 8)));
           v128.store(orow + xo, acc);
         }
-        for (; x < convW; x++) {
-          const xo = (<usize>x) << 2;
-          let s = load<f32>(orow + xo);
-          s += s0 * load<f32>(r0 + xo) + s1 * load<f32>(r0 + xo, 4) + s2 * load<f32>(r0 + xo, 8);
-          s += s3 * load<f32>(r1 + xo) + s4 * load<f32>(r1 + xo, 4) + s5 * load<f32>(r1 + xo, 8);
-          s += s6 * load<f32>(r2 + xo) + s7 * load<f32>(r2 + xo, 4) + s8 * load<f32>(r2 + xo, 8);
-          store<f32>(orow + xo, s);
-        }
+        for (; x < convW; x++)
+          convPixel(orow + ((<usize>x) << 2), r0 + ((<usize>x) << 2), rowBytes, s0, s1, s2, s3, s4, s5, s6, s7, s8);
       }
     }
   }
+}
+
+/** One output pixel of the 3×3 convolution (a row's tail past its last whole vector). */
+function convPixel(
+  out: usize,
+  r0: usize,
+  rowBytes: usize,
+  s0: f32,
+  s1: f32,
+  s2: f32,
+  s3: f32,
+  s4: f32,
+  s5: f32,
+  s6: f32,
+  s7: f32,
+  s8: f32,
+): void {
+  const r1 = r0 + rowBytes;
+  const r2 = r1 + rowBytes;
+  let s = load<f32>(out);
+  s += s0 * load<f32>(r0) + s1 * load<f32>(r0, 4) + s2 * load<f32>(r0, 8);
+  s += s3 * load<f32>(r1) + s4 * load<f32>(r1, 4) + s5 * load<f32>(r1, 8);
+  s += s6 * load<f32>(r2) + s7 * load<f32>(r2, 4) + s8 * load<f32>(r2, 8);
+  store<f32>(out, s);
 }
 
 /** ReLU then 2×2 max-pool (floor) of conv (C×convH×convW) into out (C×⌊convH/2⌋×⌊convW/2⌋). */
@@ -86,10 +152,22 @@ function reluPool(conv: usize, channels: i32, convH: i32, convW: i32, out: usize
     for (let y = 0; y < poolH; y++) {
       const r0 = cb + <usize>(2 * y) * rowBytes;
       const r1 = r0 + rowBytes;
-      for (let x = 0; x < poolW; x++) {
+      const orow = ob + ((<usize>(y * poolW)) << 2);
+      let x = 0;
+      // Four outputs per vector from the eight conv pixels of each row they pool: a vertical max, then
+      // even and odd lanes shuffled apart for the horizontal one (max is exact, so the same as scalar).
+      for (; x + 4 <= poolW; x += 4) {
+        const xo = (<usize>(2 * x)) << 2;
+        const a = f32x4.max(v128.load(r0 + xo), v128.load(r1 + xo));
+        const b = f32x4.max(v128.load(r0 + xo, 16), v128.load(r1 + xo, 16));
+        const even = v128.shuffle<f32>(a, b, 0, 2, 4, 6);
+        const odd = v128.shuffle<f32>(a, b, 1, 3, 5, 7);
+        v128.store(orow + ((<usize>x) << 2), f32x4.max(f32x4.max(even, odd), f32x4.splat(0)));
+      }
+      for (; x < poolW; x++) {
         const xo = (<usize>(2 * x)) << 2;
         const m = max(max(load<f32>(r0 + xo), load<f32>(r0 + xo, 4)), max(load<f32>(r1 + xo), load<f32>(r1 + xo, 4)));
-        store<f32>(ob + ((<usize>(y * poolW + x)) << 2), max<f32>(m, 0));
+        store<f32>(orow + ((<usize>x) << 2), max<f32>(m, 0));
       }
     }
   }

@@ -1,12 +1,10 @@
 // `owb watch` without --once on a PostgreSQL catalog (issue 27): frames dropped into a watched folder while it
 // runs are each processed once, and the catalog then equals, row for row, the one `owb watch --once` builds
 // on SQLite from the same folder; Ctrl-C (SIGINT) drains and exits 0. Masters, live stack and difference run
-// on PostgreSQL, their files in the workspace; the score step, which does not run there yet, exits 2 naming
-// the step, and `owb serve` on a workspace whose catalog is PostgreSQL exits 2; neither leaves a SQLite
-// catalog behind.
+// on PostgreSQL, their files in the workspace, and no SQLite catalog is left behind.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -106,24 +104,6 @@ describe('owb watch on PostgreSQL, continuously', { skip: missing && `PostgreSQL
     assert.ok(expected.sources.length >= FRAMES * 4, `${expected.sources.length} sources in the reference`);
     assert.deepEqual(withoutAttempts(await postgresSnapshot(url)), withoutAttempts(expected));
   });
-
-  for (const once of [true, false])
-    it(`a profile with score${once ? ' (--once)' : ''}: exit 2 naming the step, no job taken, no SQLite file`, async () => {
-      const folder = mkdtempSync(join(root, 'refused-'));
-      writeFrame(join(folder, 'light.fits'), { seed: 7, size: 64 });
-      const profile = join(folder, 'profile.yaml');
-      writeFileSync(profile, 'steps:\n  detect: {}\n  difference: {}\n  score: true\n');
-      const jobsBefore = Number((await client.query('SELECT count(*) AS n FROM jobs')).rows[0].n);
-      const r = owb(['watch', folder, '--db', url, '--profile', profile, ...(once ? ['--once'] : [])], folder);
-      assert.equal(r.status, 2, r.stderr);
-      assert.match(
-        r.stderr,
-        /^owb: watch: profile .* asks for the score step, which does not run on a PostgreSQL catalog yet/m,
-      );
-      assert.equal(Number((await client.query('SELECT count(*) AS n FROM jobs')).rows[0].n), jobsBefore);
-      assert.deepEqual(readdirSync(folder).sort(), ['light.fits', 'profile.yaml']);
-      assert.equal(existsSync(join(folder, 'postgres:')), false);
-    });
 
   it('a profile with calibrate and liveStack (--once): masters built, lights stacked, files in the workspace', async () => {
     const folder = mkdtempSync(join(root, 'steps-'));

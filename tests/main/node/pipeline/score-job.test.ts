@@ -145,11 +145,41 @@ describe('score profile step', () => {
     catalog.close();
   });
 
-  it('needs the difference step', () => {
-    assert.throws(
-      () => parseProfile({ steps: { detect: true, score: true } }, 'night.yaml'),
-      /night\.yaml: steps\.score: needs steps\.difference/,
+  it('without the difference step, the processing of a frame that has transient candidates queues its scoring', async () => {
+    const catalog = Catalog.open(join(root, 'scored.sqlite'));
+    const model = loadModel(workspace, undefined, 'realbogus');
+    const before = catalog.db.prepare('SELECT candidate_id AS id, score FROM model_scores ORDER BY candidate_id').all();
+    catalog.db.exec("DELETE FROM model_scores; DELETE FROM jobs WHERE kind IN ('score', 'difference')");
+    // As if recorded by owb diff --db before the frames were processed: their processing runs again.
+    catalog.db
+      .exec(`UPDATE jobs SET state = 'queued', attempts = 0, lease_owner = NULL, lease_expires_at = NULL, not_before = 0
+      WHERE kind = 'process-frame' AND frame_id IN (SELECT frame_id FROM candidates WHERE kind = 'transient')`);
+    const scoring = parseProfile({
+      name: 'transients',
+      steps: { detect: true, score: true },
+      stability: { intervalMs: 50 },
+    });
+    const service = new WatchService({ catalog, dirs: [night], profile: scoring, threads: 1, once: true, workspace });
+    await service.runOnce();
+    await service.stop();
+    const after = catalog.db
+      .prepare('SELECT candidate_id AS id, score, model_version AS v FROM model_scores ORDER BY candidate_id')
+      .all() as { id: number; score: number; v: string }[];
+    assert.ok(before.length >= 2);
+    assert.deepEqual(
+      after.map(({ id, score }) => ({ id, score })),
+      before,
     );
+    assert.ok(after.every((r) => r.v === model.version));
+    assert.equal(
+      (catalog.db.prepare("SELECT count(*) AS n FROM jobs WHERE kind = 'difference'").get() as { n: number }).n,
+      0,
+    );
+    catalog.close();
+  });
+
+  it('takes true or false, with or without the difference step', () => {
+    assert.equal(parseProfile({ steps: { detect: true, score: true } }, 'night.yaml').steps.score, true);
     assert.throws(
       () => parseProfile({ steps: { difference: true, score: 'yes' } }, 'night.yaml'),
       /steps\.score: must be true or false/,
