@@ -14,6 +14,7 @@ import {
 } from '@mui/material';
 import { ThemeProvider } from '@mui/material/styles';
 import { useEffect, useState, type ReactNode } from 'react';
+import { helpRows } from '../../src-main/common/shortcuts.js';
 import { onConnectionChange, type ConnectionState } from '../api/bridge.js';
 import { useEvent, useInvoke } from '../api/hooks.js';
 import { KeyTable } from '../components/KeyTable.js';
@@ -29,15 +30,16 @@ import { navigate, useRoute, VIEW_LABELS, VIEWS, type ViewName } from './route.j
 import { useKeyboard } from './shortcuts.js';
 import { themes, type ThemeMode } from './theme.js';
 
+// The shared shortcut table (also the Electron menu's), by view; only the mouse gestures are written here.
 const GLOBAL_SHORTCUTS: Array<[string, string]> = [
-  ['Alt+1 … Alt+7', 'switch view (Frames, Viewer, Curation, Catalog, Pipeline, Datasets, Models)'],
-  ['Alt+N', 'toggle night mode (red on black)'],
-  ['F1', 'this help'],
+  ...helpRows('global'),
+  ...helpRows('frames').map(([key, what]): [string, string] => [key, `Frames: ${what}`]),
   [
-    'Viewer',
-    'scroll = zoom, drag = pan, Shift+drag = zoom to selection, F = fit, 1 = 1:1, B = blink, S = cycle stretch, C = cycle colour map, I = invert, O = overlays, G = RA/Dec grid, A = catalog stars, K = contours, R = draw circle/box/point/off, E = draw ellipses, Q = draw a polygon (Enter closes it), drag a region to move it while drawing (a polygon’s vertex handle moves that vertex), Delete = remove last region, M = photometry at the regions, Shift+M = detect again with the regions masked, P = pick target and comparison stars, [ ] = aperture radius, T / Shift+T = turn 90° counter-clockwise / clockwise, X / Y = flip the image x / y axis, L = lock frames (none, pixels, WCS), H = next image HDU, , / . = previous / next cube plane',
+    'Viewer mouse',
+    'scroll = zoom, drag = pan, Shift+drag = zoom to selection, drag a region to move it while drawing (a polygon’s vertex handle moves that vertex)',
   ],
-  ['Curation', 'A accept, R reject, 1–9 class, U or Ctrl+Z undo, ←/→ move, V view in frame, O order, ? help'],
+  ...helpRows('viewer').map(([key, what]): [string, string] => [key, `Viewer: ${what}`]),
+  ...helpRows('curation').map(([key, what]): [string, string] => [key, `Curation: ${what}`]),
 ];
 
 function useThemeMode(): [ThemeMode, () => void] {

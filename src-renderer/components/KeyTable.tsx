@@ -14,7 +14,7 @@ export function KeyTable({ rows, testId }: { rows: Array<[string, string]>; test
       sx={{ display: 'grid', gridTemplateColumns: 'max-content 1fr', columnGap: 2, rowGap: 0.75 }}
     >
       {rows.map(([key, action]) => (
-        <Box key={key} role="row" sx={{ display: 'contents' }}>
+        <Box key={`${key} ${action}`} role="row" sx={{ display: 'contents' }}>
           <Typography role="cell" sx={{ fontFamily: 'monospace', whiteSpace: 'nowrap' }} data-part="key">
             {key}
           </Typography>
