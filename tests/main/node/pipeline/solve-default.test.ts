@@ -78,7 +78,14 @@ describe('solving in the default profile', () => {
     const profile = defaultProfile();
     profile.stability.intervalMs = 50;
     const workspaceDir = join(root, 'ws');
-    const service = new WatchService({ catalog, dirs: [dir], profile, threads: 1, once: true, workspace: workspaceDir });
+    const service = new WatchService({
+      catalog,
+      dirs: [dir],
+      profile,
+      threads: 1,
+      once: true,
+      workspace: workspaceDir,
+    });
     try {
       await service.runOnce();
     } finally {
