@@ -86,11 +86,20 @@ describe('frames view on a PostgreSQL catalog in Chromium', { skip }, () => {
     const client = new pg.Client({ connectionString: server!.url });
     await client.connect();
     try {
-      const { rows } = await client.query(
-        `SELECT l.label FROM labels l JOIN candidates c ON c.id = l.candidate_id
-          WHERE c.kind = 'detection' AND c.source_id = $1 AND l.undone_at IS NULL`,
-        [id],
-      );
+      // The view moves on before the label is written (in the background), so wait for the row.
+      const labelRows = async () =>
+        (
+          await client.query(
+            `SELECT l.label FROM labels l JOIN candidates c ON c.id = l.candidate_id
+              WHERE c.kind = 'detection' AND c.source_id = $1 AND l.undone_at IS NULL`,
+            [id],
+          )
+        ).rows;
+      let rows = await labelRows();
+      for (const until = Date.now() + 20_000; rows.length === 0 && Date.now() < until;) {
+        await new Promise((r) => setTimeout(r, 50));
+        rows = await labelRows();
+      }
       assert.deepEqual(
         rows.map((r) => r.label),
         ['accept'],
