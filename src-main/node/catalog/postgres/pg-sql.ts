@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { inTransaction } from './connection.js';
 import { numberedPlaceholders, type CatalogSql, type SqlDialect, type SqlValue } from '../catalog-sql.js';
 
 const PG_DIALECT: SqlDialect = {
@@ -24,25 +25,14 @@ function pgText(text: string): string {
  * come back as numbers through the pool's type parsers (`openPool`).
  */
 export function pgSql(pool: pg.Pool): CatalogSql {
-  return on(pool, async (body) => {
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
+  return on(pool, (body) =>
+    inTransaction(pool, async (client) => {
       // The one writer at a time of SQLite's BEGIN IMMEDIATE, for the tables curation writes: two curators
       // labelling one detection make one candidate for it, and "undo the last label" sees every label.
       await client.query('LOCK TABLE candidates, labels IN SHARE ROW EXCLUSIVE MODE');
-      try {
-        const value = await body(on(client));
-        await client.query('COMMIT');
-        return value;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      }
-    } finally {
-      client.release();
-    }
-  });
+      return body(on(client));
+    }),
+  );
 }
 
 /** Queries on `runner`; without `transaction`, a transaction asked for runs in the one `runner` is in. */
