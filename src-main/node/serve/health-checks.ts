@@ -65,21 +65,29 @@ export function checkDatabase(db: SqliteDatabase): HealthCheck {
  * so a running job whose lease has expired means a lost worker (the queue will re-lease it, but someone
  * should know).
  */
+/** Running jobs and how many of them have a lease expired before `?` (the time now); either engine. */
+export const RUNNING_LEASES_SQL = `SELECT count(*) AS n, sum(CASE WHEN lease_expires_at < ? THEN 1 ELSE 0 END) AS expired FROM jobs WHERE state = 'running'`;
+
+export interface RunningLeases {
+  n: number;
+  expired: number | null;
+}
+
+/** The workers check from the running leases: failing while any has expired. */
+export function workersVerdict(row: RunningLeases): HealthCheck {
+  const expired = row.expired ?? 0;
+  if (expired > 0)
+    return {
+      name: 'workers',
+      ok: false,
+      detail: `${expired} of ${row.n} running job(s) have an expired lease: their worker died or hangs`,
+    };
+  return { name: 'workers', ok: true, detail: `${row.n} running job(s), every lease renewed` };
+}
+
 export function checkWorkers(db: SqliteDatabase, now: number): HealthCheck {
   try {
-    const row = db
-      .prepare(
-        `SELECT count(*) AS n, sum(CASE WHEN lease_expires_at < ? THEN 1 ELSE 0 END) AS expired FROM jobs WHERE state = 'running'`,
-      )
-      .get(now) as { n: number; expired: number | null };
-    const expired = row.expired ?? 0;
-    if (expired > 0)
-      return {
-        name: 'workers',
-        ok: false,
-        detail: `${expired} of ${row.n} running job(s) have an expired lease: their worker died or hangs`,
-      };
-    return { name: 'workers', ok: true, detail: `${row.n} running job(s), every lease renewed` };
+    return workersVerdict(db.prepare(RUNNING_LEASES_SQL).get(now) as RunningLeases);
   } catch (error) {
     return { name: 'workers', ok: false, detail: `cannot read the job queue: ${messageOf(error)}` };
   }

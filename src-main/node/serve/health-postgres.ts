@@ -4,6 +4,9 @@ import {
   DEFAULT_MIN_FREE_BYTES,
   checkDisk,
   checkWatcher,
+  RUNNING_LEASES_SQL,
+  workersVerdict,
+  type RunningLeases,
   type HealthCheck,
   type HealthReport,
   type HealthSources,
@@ -24,18 +27,7 @@ async function checkDatabase(sql: CatalogSql, name: string): Promise<HealthCheck
 /** Workers alive, as `checkWorkers` on SQLite: no running job's lease has expired. */
 async function checkWorkers(sql: CatalogSql, now: number): Promise<HealthCheck> {
   try {
-    const row = (await sql.get<{ n: number; expired: number | null }>(
-      `SELECT count(*) AS n, sum(CASE WHEN lease_expires_at < ? THEN 1 ELSE 0 END) AS expired FROM jobs WHERE state = 'running'`,
-      [now],
-    )) as { n: number; expired: number | null };
-    const expired = row.expired ?? 0;
-    if (expired > 0)
-      return {
-        name: 'workers',
-        ok: false,
-        detail: `${expired} of ${row.n} running job(s) have an expired lease: their worker died or hangs`,
-      };
-    return { name: 'workers', ok: true, detail: `${row.n} running job(s), every lease renewed` };
+    return workersVerdict((await sql.get<RunningLeases>(RUNNING_LEASES_SQL, [now])) as RunningLeases);
   } catch (error) {
     return { name: 'workers', ok: false, detail: `cannot read the job queue: ${messageOf(error)}` };
   }
