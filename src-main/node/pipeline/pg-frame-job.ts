@@ -10,7 +10,7 @@ import { JobFailure } from './job-failure.js';
 import { pgQueueDifference, runPgDifferenceJob } from './pg-difference-job.js';
 import { pgQueueLiveStack, runPgLiveStack } from './pg-live-stack-job.js';
 import { pgOutputsDir, runPgBuildMaster } from './pg-master-job.js';
-import { pgFileCalibrationFrame, pgMastersForLight, pgPendingMasterBuilds } from './pg-masters.js';
+import { pgFileCalibrationFrame, pgMastersForLight, pgPendingMasterWork } from './pg-masters.js';
 import { needsWorker, type Profile } from './profile.js';
 import { requireReadable } from './require-readable.js';
 import { workspaceDir } from '../ml/run-store.js';
@@ -110,7 +110,7 @@ export function createPgFrameJobHandler(ctx: {
       // No dimensions means the ingester could not read the header: say that, not "no masters for null×null".
       if (frame.width === null || frame.height === null) await requireReadable(path);
       const masters = await pgMastersForLight(ctx.pool, frame);
-      const builds = await pgPendingMasterBuilds(ctx.pool);
+      const builds = await pgPendingMasterWork(ctx.pool);
       const none = !masters.bias && !masters.dark && !masters.flat;
       if (profile.steps.calibrate.require && (masters.pending || none)) {
         if (builds > 0)

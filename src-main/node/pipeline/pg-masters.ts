@@ -169,7 +169,7 @@ export async function pgMastersForLight(
 }
 
 /** Master builds and calibration frames still to run, which a light waiting for its masters waits on. */
-export async function pgPendingMasterBuilds(db: PgQueryable): Promise<number> {
+export async function pgPendingMasterWork(db: PgQueryable): Promise<number> {
   const { rows } = await db.query<{ n: string }>(PENDING_MASTER_WORK_SQL);
   return Number(rows[0].n);
 }
